@@ -1,0 +1,29 @@
+namespace Serverless.Core.Contracts;
+
+/// <summary>
+/// What to run for one function, built from a validated, defaulted Function by the controller.
+/// Every path and argument here has already been validated.
+/// </summary>
+public sealed record WorkloadSpec
+{
+    public required FunctionKey Key { get; init; }
+
+    /// <summary>Content hash of everything that affects the running instances; a change is a rollout.</summary>
+    public required string Revision { get; init; }
+
+    public required string Runtime { get; init; }
+
+    public required string Handler { get; init; }
+
+    /// <summary>Local mode: the artifact directory handed to the runtime as <c>FUNCTION_PATH</c>.</summary>
+    public string? SourcePath { get; init; }
+
+    public string? Image { get; init; }
+
+    public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
+
+    public required int TimeoutSeconds { get; init; }
+
+    /// <summary>0 means unlimited.</summary>
+    public required int ContainerConcurrency { get; init; }
+}

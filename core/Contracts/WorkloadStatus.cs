@@ -1,0 +1,33 @@
+namespace Serverless.Core.Contracts;
+
+/// <summary>What the backend observes of one function's workload.</summary>
+public sealed record WorkloadStatus
+{
+    public required string Revision { get; init; }
+
+    /// <summary>Instances wanted.</summary>
+    public required int DesiredReplicas { get; init; }
+
+    /// <summary>Instances running (started, not yet stopped), of any revision.</summary>
+    public required int Replicas { get; init; }
+
+    /// <summary>Instances of the current revision answering readiness.</summary>
+    public required int ReadyReplicas { get; init; }
+
+    /// <summary>Set while instances keep failing to start or crash; the reason and the last log lines.</summary>
+    public WorkloadFailure? Failure { get; init; }
+}
+
+public enum WorkloadFailureReason
+{
+    /// <summary>The instance exited before turning ready.</summary>
+    StartFailed,
+
+    /// <summary>Instances keep crashing and are being restarted with backoff.</summary>
+    CrashLoop,
+
+    /// <summary>The runtime cannot be started at all (missing runtime, bad artifact path).</summary>
+    RuntimeUnavailable,
+}
+
+public sealed record WorkloadFailure(WorkloadFailureReason Reason, string Message);

@@ -1,0 +1,39 @@
+namespace Serverless.TestSupport;
+
+/// <summary>Locations in the repository and in the install layout that <c>scripts/build</c> writes to <c>.out/</c>.</summary>
+public static class RepoPaths
+{
+    private static readonly Lazy<string> RootLazy = new(FindRoot);
+
+    public static string Root => RootLazy.Value;
+
+    /// <summary>The install layout: <c>.out/{func,platform,runtimes/…}</c>.</summary>
+    public static string Out => Path.Combine(Root, ".out");
+
+    public static string Examples => Path.Combine(Root, "examples");
+
+    /// <summary>The path of a built component, failing with what to run when it is missing.</summary>
+    public static string Built(params string[] parts)
+    {
+        var path = Path.Combine([Out, .. parts]);
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            throw new InvalidOperationException($"{path} is missing: run scripts/build (the test command ./test does) before the tests");
+        }
+
+        return path;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("no Serverless.sln above " + AppContext.BaseDirectory);
+    }
+}
