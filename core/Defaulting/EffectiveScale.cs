@@ -1,0 +1,78 @@
+using Serverless.Core.Api;
+
+namespace Serverless.Core.Defaulting;
+
+/// <summary>
+/// A Function's scale settings with every default resolved, so the autoscaler, activator and backends never handle
+/// nulls or re-implement the fallback rules. Resolve it from a validated spec.
+/// </summary>
+public sealed record EffectiveScale
+{
+    public required int MinScale { get; init; }
+
+    /// <summary>0 means unbounded.</summary>
+    public required int MaxScale { get; init; }
+
+    /// <summary>Instances to start a new revision with; already within [MinScale, MaxScale].</summary>
+    public required int InitialScale { get; init; }
+
+    /// <summary>Per-instance target of <see cref="Metric"/>, before <see cref="TargetUtilization"/> is applied.</summary>
+    public required int Target { get; init; }
+
+    public required double TargetUtilization { get; init; }
+
+    /// <summary>Hard per-instance limit of concurrent requests; 0 means unlimited.</summary>
+    public required int ContainerConcurrency { get; init; }
+
+    public required TimeSpan ScaleToZeroGracePeriod { get; init; }
+
+    /// <summary><see cref="ScaleMetricNames.Concurrency"/> or <see cref="ScaleMetricNames.Rps"/>.</summary>
+    public required string Metric { get; init; }
+
+    /// <summary>
+    /// Knative's rules: with the concurrency metric and a containerConcurrency limit, an unset target is the limit
+    /// itself and a set one never exceeds it (containerConcurrency 10, no target: target 10, scaled at 10 × 0.7 = 7
+    /// in flight per instance). The initial scale is raised to minScale and capped at maxScale.
+    /// </summary>
+    public static EffectiveScale Resolve(ScaleSpec? spec, ScaleDefaults defaults)
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
+        var metric = spec?.Metric ?? ScaleMetricNames.Concurrency;
+        var minScale = spec?.MinScale ?? FunctionDefaults.MinScale;
+        var maxScale = spec?.MaxScale ?? FunctionDefaults.MaxScale;
+        var concurrency = spec?.ContainerConcurrency ?? FunctionDefaults.ContainerConcurrency;
+
+        var target = spec?.Target ?? defaults.Target;
+        if (metric == ScaleMetricNames.Concurrency && concurrency > 0)
+        {
+            target = spec?.Target is { } requested ? Math.Min(requested, concurrency) : concurrency;
+        }
+
+        var initialScale = Math.Max(spec?.InitialScale ?? FunctionDefaults.InitialScale, minScale);
+        if (maxScale > 0)
+        {
+            initialScale = Math.Min(initialScale, maxScale);
+        }
+
+        return new EffectiveScale
+        {
+            MinScale = minScale,
+            MaxScale = maxScale,
+            InitialScale = initialScale,
+            Target = target,
+            TargetUtilization = spec?.TargetUtilization ?? defaults.TargetUtilization,
+            ContainerConcurrency = concurrency,
+            ScaleToZeroGracePeriod = spec?.ScaleToZeroGracePeriodSeconds is { } seconds
+                ? TimeSpan.FromSeconds(seconds)
+                : defaults.ScaleToZeroGracePeriod,
+            Metric = metric,
+        };
+    }
+
+    /// <summary>A desired instance count brought within [MinScale, MaxScale], MaxScale 0 meaning no upper bound.</summary>
+    public int Clamp(int desired)
+    {
+        var atLeastMin = Math.Max(desired, MinScale);
+        return MaxScale > 0 ? Math.Min(atLeastMin, MaxScale) : atLeastMin;
+    }
+}

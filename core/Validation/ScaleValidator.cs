@@ -1,0 +1,98 @@
+using System.Globalization;
+using Serverless.Core.Api;
+using Serverless.Core.Defaulting;
+
+namespace Serverless.Core.Validation;
+
+/// <summary><c>spec.scale</c>: Knative's autoscaling annotations, with the same ranges, as typed fields.</summary>
+internal static class ScaleValidator
+{
+    public const int MaxTarget = 100_000;
+    public const int MaxContainerConcurrency = 1000;
+    public const int MaxScaleToZeroGracePeriodSeconds = 3600;
+
+    public static void Validate(ScaleSpec? scale, FieldPath path, ErrorList errors)
+    {
+        if (scale is null)
+        {
+            return;
+        }
+
+        var minValid = AtLeast(scale.MinScale, 0, path.Child("minScale"), errors);
+
+        // maxScale 0 means unbounded, so the bounds are compared only when it is positive.
+        if (AtLeast(scale.MaxScale, 0, path.Child("maxScale"), errors)
+            && minValid && scale is { MaxScale: > 0 and var max, MinScale: { } min } && max < min)
+        {
+            errors.Add(path.Child("maxScale"), $"must be >= minScale ({min})");
+        }
+
+        if (AtLeast(scale.InitialScale, 0, path.Child("initialScale"), errors)
+            && scale is { MaxScale: > 0 and var bound, InitialScale: { } initial } && initial > bound)
+        {
+            errors.Add(path.Child("initialScale"), $"must be <= maxScale ({bound}) (got {initial})");
+        }
+
+        if (scale.Target is { } target && (target < 1 || target > MaxTarget))
+        {
+            errors.OutOfRange(path.Child("target"), target, 1, MaxTarget);
+        }
+
+        if (scale.TargetUtilization is { } utilization && !(utilization > 0 && utilization <= 1))
+        {
+            // The negated form also refuses NaN.
+            errors.Add(
+                path.Child("targetUtilization"),
+                $"must be greater than 0 and at most 1 (got {utilization.ToString(CultureInfo.InvariantCulture)})");
+        }
+
+        var concurrencyValid = scale.ContainerConcurrency is not { } concurrency
+            || InRange(concurrency, 0, MaxContainerConcurrency, path.Child("containerConcurrency"), errors);
+
+        if (scale.ScaleToZeroGracePeriodSeconds is { } grace)
+        {
+            InRange(grace, 0, MaxScaleToZeroGracePeriodSeconds, path.Child("scaleToZeroGracePeriodSeconds"), errors);
+        }
+
+        var metricValid = scale.Metric is null || ScaleMetricNames.All.Contains(scale.Metric, StringComparer.Ordinal);
+        if (!metricValid)
+        {
+            errors.Unsupported(path.Child("metric"), scale.Metric, ScaleMetricNames.All);
+        }
+
+        // Knative silently clamps the target to containerConcurrency; a target no instance may ever reach is a
+        // mistake worth refusing. Only for the concurrency metric: an rps target is in other units.
+        if (concurrencyValid && metricValid
+            && scale.ContainerConcurrency is > 0 and var limit
+            && scale.Target is { } requested && requested > limit
+            && (scale.Metric ?? ScaleMetricNames.Concurrency) == ScaleMetricNames.Concurrency)
+        {
+            errors.Add(
+                path.Child("target"),
+                $"must be <= containerConcurrency ({limit}) (got {requested}): an instance never takes more than containerConcurrency requests at once");
+        }
+    }
+
+    /// <returns>Whether the value is absent or valid, so dependent checks run only on valid input.</returns>
+    private static bool AtLeast(int? value, int min, FieldPath path, ErrorList errors)
+    {
+        if (value < min)
+        {
+            errors.Add(path, $"must be >= {min} (got {value})");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool InRange(int value, int min, int max, FieldPath path, ErrorList errors)
+    {
+        if (value < min || value > max)
+        {
+            errors.OutOfRange(path, value, min, max);
+            return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,87 @@
+using Serverless.Core.Api;
+using Serverless.Core.Tests.Builders;
+using Serverless.Core.Validation;
+using static Serverless.Core.Tests.Builders.TestFunctions;
+
+namespace Serverless.Core.Tests.Validation;
+
+public sealed class ScaleValidationTests
+{
+    public static TheoryData<string, Action<Function>[], string?, string?> Cases => new()
+    {
+        // label, options, expected field, expected message (exact)
+        { "defaults", [], null, null },
+        { "min 1 max 10 initial 5", [WithMinScale(1), WithMaxScale(10), WithInitialScale(5)], null, null },
+        { "max equals min", [WithMinScale(3), WithMaxScale(3)], null, null },
+        { "max 0 is unbounded, above min", [WithMinScale(5), WithMaxScale(0)], null, null },
+        { "initial above min with unbounded max", [WithInitialScale(50)], null, null },
+        { "initial 0", [WithInitialScale(0)], null, null },
+        { "target bounds", [WithTarget(1)], null, null },
+        { "target max", [WithTarget(100_000)], null, null },
+        { "utilization 1", [WithTargetUtilization(1.0)], null, null },
+        { "utilization small", [WithTargetUtilization(0.01)], null, null },
+        { "concurrency 1000", [WithContainerConcurrency(1000)], null, null },
+        { "target equals concurrency", [WithContainerConcurrency(10), WithTarget(10)], null, null },
+        { "rps target above concurrency (other units)", [WithMetric("rps"), WithContainerConcurrency(10), WithTarget(200)], null, null },
+        { "grace 0", [WithScaleToZeroGracePeriodSeconds(0)], null, null },
+        { "grace 3600", [WithScaleToZeroGracePeriodSeconds(3600)], null, null },
+        { "metric rps", [WithMetric("rps")], null, null },
+        { "negative min", [WithMinScale(-1)], "spec.scale.minScale", "must be >= 0 (got -1)" },
+        { "negative max", [WithMaxScale(-2)], "spec.scale.maxScale", "must be >= 0 (got -2)" },
+        { "max below min", [WithMinScale(3), WithMaxScale(2)], "spec.scale.maxScale", "must be >= minScale (3)" },
+        { "negative initial", [WithInitialScale(-1)], "spec.scale.initialScale", "must be >= 0 (got -1)" },
+        { "initial above max", [WithMaxScale(2), WithInitialScale(3)], "spec.scale.initialScale", "must be <= maxScale (2) (got 3)" },
+        { "target 0", [WithTarget(0)], "spec.scale.target", "must be between 1 and 100000 (got 0)" },
+        { "target too high", [WithTarget(100_001)], "spec.scale.target", "must be between 1 and 100000 (got 100001)" },
+        { "utilization 0", [WithTargetUtilization(0)], "spec.scale.targetUtilization", "must be greater than 0 and at most 1 (got 0)" },
+        { "utilization above 1", [WithTargetUtilization(1.5)], "spec.scale.targetUtilization", "must be greater than 0 and at most 1 (got 1.5)" },
+        { "utilization negative", [WithTargetUtilization(-0.5)], "spec.scale.targetUtilization", "must be greater than 0 and at most 1 (got -0.5)" },
+        { "utilization NaN", [WithTargetUtilization(double.NaN)], "spec.scale.targetUtilization", "must be greater than 0 and at most 1 (got NaN)" },
+        { "negative concurrency", [WithContainerConcurrency(-1)], "spec.scale.containerConcurrency", "must be between 0 and 1000 (got -1)" },
+        { "concurrency too high", [WithContainerConcurrency(1001)], "spec.scale.containerConcurrency", "must be between 0 and 1000 (got 1001)" },
+        { "negative grace", [WithScaleToZeroGracePeriodSeconds(-1)], "spec.scale.scaleToZeroGracePeriodSeconds", "must be between 0 and 3600 (got -1)" },
+        { "grace too long", [WithScaleToZeroGracePeriodSeconds(3601)], "spec.scale.scaleToZeroGracePeriodSeconds", "must be between 0 and 3600 (got 3601)" },
+        { "unknown metric", [WithMetric("cpu")], "spec.scale.metric", "unsupported value \"cpu\": supported values: \"concurrency\", \"rps\"" },
+        { "metric case-sensitive", [WithMetric("RPS")], "spec.scale.metric", "unsupported value \"RPS\": supported values: \"concurrency\", \"rps\"" },
+        {
+            "target above concurrency",
+            [WithContainerConcurrency(10), WithTarget(100)],
+            "spec.scale.target",
+            "must be <= containerConcurrency (10) (got 100): an instance never takes more than containerConcurrency requests at once"
+        },
+        {
+            "target above concurrency with explicit metric",
+            [WithMetric("concurrency"), WithContainerConcurrency(10), WithTarget(11)],
+            "spec.scale.target",
+            "must be <= containerConcurrency (10) (got 11): an instance never takes more than containerConcurrency requests at once"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Validate_Scale_ChecksRangesAndRelations(string label, Action<Function>[] options, string? field, string? expected)
+    {
+        var errors = FunctionValidator.Validate(TestFunctions.Function("default", "hello", options));
+
+        Assert.False(string.IsNullOrEmpty(label));
+        if (field is null)
+        {
+            ValidationAssert.Valid(errors);
+        }
+        else
+        {
+            var error = Assert.Single(errors);
+            Assert.Equal(field + ": " + expected, error.ToString());
+        }
+    }
+
+    [Fact]
+    public void Validate_NegativeMinAndMax_ReportsBothWithoutComparingThem()
+    {
+        var errors = FunctionValidator.Validate(TestFunctions.Function("default", "hello", WithMinScale(-3), WithMaxScale(-5)));
+
+        Assert.Equal(
+            ["spec.scale.minScale: must be >= 0 (got -3)", "spec.scale.maxScale: must be >= 0 (got -5)"],
+            errors.Select(e => e.ToString()));
+    }
+}
