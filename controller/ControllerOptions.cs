@@ -1,0 +1,16 @@
+using Serverless.Core.Contracts;
+
+namespace Serverless.Controller;
+
+/// <summary>Settings of the controller.</summary>
+public sealed class ControllerOptions
+{
+    /// <summary>Concurrent reconciliations (never two for the same key). Default 2.</summary>
+    public int Workers { get; set; } = 2;
+
+    /// <summary>Every object is reconciled again this often even without a change. Default 30 s.</summary>
+    public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The public URL of a function, or null while the ingress address is unknown.</summary>
+    public Func<FunctionKey, string?> FunctionUrl { get; set; } = _ => null;
+}

@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serverless.Controller.Metrics;
+using Serverless.Controller.Queue;
+using Serverless.Core.Contracts;
+using Serverless.Core.Informers;
+using FunctionResource = Serverless.Core.Api.Function;
+
+namespace Serverless.Controller.Reconcilers.Function;
+
+/// <summary>
+/// Wiring: Function changes, workload changes and a periodic resync feed one rate-limited queue;
+/// workers reconcile keys from it. The informer itself is run by the host (it is shared).
+/// </summary>
+public sealed partial class FunctionController : BackgroundService
+{
+    private readonly ResourceInformer<FunctionResource> _functions;
+    private readonly IWorkloadBackend _backend;
+    private readonly ControllerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly WorkQueue<FunctionKey> _queue;
+    private readonly FunctionReconciler _reconciler;
+
+    public FunctionController(
+        ResourceInformer<FunctionResource> functions,
+        IResourceStore<FunctionResource> store,
+        IWorkloadBackend backend,
+        ControllerOptions options,
+        ControllerMetrics metrics,
+        TimeProvider time,
+        ILoggerFactory loggerFactory)
+    {
+        _functions = functions;
+        _backend = backend;
+        _options = options;
+        _time = time;
+        _logger = loggerFactory.CreateLogger<FunctionController>();
+        _queue = new WorkQueue<FunctionKey>(time, RetryBackoff.Default);
+        _reconciler = new FunctionReconciler(functions, store, backend, options, metrics, time, loggerFactory.CreateLogger<FunctionReconciler>());
+        _functions.Changed += change => _queue.Add(ResourceInformer<FunctionResource>.KeyOf(change.Object));
+        _backend.StatusChanged += _queue.Add;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await _functions.WaitForSyncAsync(stoppingToken).ConfigureAwait(false);
+        var workers = Enumerable.Range(0, Math.Max(1, _options.Workers)).Select(_ => WorkAsync(stoppingToken)).ToList();
+        workers.Add(ResyncAsync(stoppingToken));
+        try
+        {
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _queue.Dispose();
+        }
+    }
+
+    private async Task WorkAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var key = await _queue.GetAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using var scope = _logger.BeginScope(new Dictionary<string, object> { ["Function"] = key.ToString() });
+                var result = await _reconciler.ReconcileAsync(key, cancellationToken).ConfigureAwait(false);
+                if (result == ReconcileResult.Success)
+                {
+                    _queue.Forget(key);
+                }
+                else
+                {
+                    _queue.AddRateLimited(key);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                var delay = _queue.AddRateLimited(key);
+                LogReconcileFailed(_logger, key.ToString(), delay.TotalMilliseconds, e);
+            }
+            finally
+            {
+                _queue.Done(key);
+            }
+        }
+    }
+
+    private async Task ResyncAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.ResyncPeriod, _time);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var function in _functions.List())
+            {
+                _queue.Add(ResourceInformer<FunctionResource>.KeyOf(function));
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "Reconciling {Function} failed; retrying in {DelayMs} ms")]
+    private static partial void LogReconcileFailed(ILogger logger, string function, double delayMs, Exception exception);
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Serverless.Controller.Metrics;
+using Serverless.Controller.Reconcilers.Function.Resources;
+using Serverless.Core.Contracts;
+using Serverless.Core.Defaulting;
+using Serverless.Core.Informers;
+using Serverless.Core.Serialization;
+using Serverless.Core.Validation;
+using FunctionResource = Serverless.Core.Api.Function;
+
+namespace Serverless.Controller.Reconcilers.Function;
+
+/// <summary>
+/// Level-based and idempotent: reads the desired Function from the cache, makes the backend run it,
+/// and writes the observed status. Running it twice in a row changes nothing the second time.
+/// </summary>
+internal sealed partial class FunctionReconciler
+{
+    private readonly ResourceInformer<FunctionResource> _functions;
+    private readonly IResourceStore<FunctionResource> _store;
+    private readonly IWorkloadBackend _backend;
+    private readonly ControllerOptions _options;
+    private readonly ControllerMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public FunctionReconciler(
+        ResourceInformer<FunctionResource> functions,
+        IResourceStore<FunctionResource> store,
+        IWorkloadBackend backend,
+        ControllerOptions options,
+        ControllerMetrics metrics,
+        TimeProvider time,
+        ILogger logger)
+    {
+        _functions = functions;
+        _store = store;
+        _backend = backend;
+        _options = options;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<ReconcileResult> ReconcileAsync(FunctionKey key, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var result = ReconcileResult.Error;
+        try
+        {
+            result = await ReconcileCoreAsync(key, cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        finally
+        {
+            _metrics.ReconcileTotal.WithLabels("Function", result.ToString().ToLowerInvariant()).Inc();
+            _metrics.ReconcileDuration.WithLabels("Function").Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    private async Task<ReconcileResult> ReconcileCoreAsync(FunctionKey key, CancellationToken cancellationToken)
+    {
+        if (!_functions.TryGet(key, out var cached) || cached is null)
+        {
+            await _backend.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            LogRemoved(_logger, key.ToString());
+            return ReconcileResult.Success;
+        }
+
+        // The cache is shared with other readers: work on a copy.
+        var function = ResourceJson.Clone(cached);
+        var now = _time.GetUtcNow().UtcDateTime;
+        var errors = FunctionValidator.Validate(function);
+        if (errors.Count > 0)
+        {
+            // Admission validates too; this catches data written by an older version or straight into the store.
+            var message = string.Join("; ", errors);
+            LogInvalid(_logger, key.ToString(), message);
+            await _backend.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            return await WriteStatusAsync(function, FunctionStatusBuilder.Invalid(function, message, now), cancellationToken).ConfigureAwait(false);
+        }
+
+        var workload = WorkloadSpecBuilder.Build(function);
+        var scale = EffectiveScale.Resolve(function.Spec.Scale, new ScaleDefaults());
+
+        // A revision this Function already ran (recorded in its durable status) is a platform
+        // restart: come back at minScale. A new revision rolls out at initialScale.
+        var isNewRevision = function.Status?.LatestRevision != workload.Revision;
+        var replicas = isNewRevision ? scale.InitialScale : scale.MinScale;
+
+        await _backend.EnsureAsync(workload, replicas, cancellationToken).ConfigureAwait(false);
+        var status = FunctionStatusBuilder.Build(function, workload.Revision, _backend.GetStatus(key), _options.FunctionUrl(key), now);
+        return await WriteStatusAsync(function, status, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ReconcileResult> WriteStatusAsync(FunctionResource function, Core.Api.FunctionStatus status, CancellationToken cancellationToken)
+    {
+        if (function.Status is not null && ResourceJson.Serialize(function.Status) == ResourceJson.Serialize(status))
+        {
+            return ReconcileResult.Success;
+        }
+
+        function.Status = status;
+        try
+        {
+            await _store.ReplaceStatusAsync(function, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Success;
+        }
+        catch (StoreException e) when (e.Kind is StoreErrorKind.Conflict or StoreErrorKind.NotFound)
+        {
+            // A newer version (or the deletion) is on its way through the informer; it triggers another pass.
+            return ReconcileResult.Conflict;
+        }
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Function {Function} is gone; its workload was removed")]
+    private static partial void LogRemoved(ILogger logger, string function);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Function {Function} has an invalid spec: {Errors}")]
+    private static partial void LogInvalid(ILogger logger, string function, string errors);
+}

@@ -1,0 +1,109 @@
+using k8s.Models;
+using Serverless.Core.Api;
+using Serverless.Core.Contracts;
+
+namespace Serverless.Controller.Reconcilers.Function.Resources;
+
+/// <summary>
+/// Computes a Function's status from what the backend observes. Pure: the same inputs give the
+/// same status, and a condition keeps its lastTransitionTime while its status does not change,
+/// so an unchanged world produces an identical status and no write.
+/// </summary>
+internal static class FunctionStatusBuilder
+{
+    public static FunctionStatus Build(
+        Core.Api.Function function,
+        string revision,
+        WorkloadStatus? workload,
+        string? url,
+        DateTime now)
+    {
+        var previous = function.Status?.Conditions ?? [];
+        var workloadReady = WorkloadCondition(workload);
+        var routeReady = url is null
+            ? Condition(ConditionTypes.RouteReady, ConditionStatus.Unknown, "RouteNotConfigured", "the ingress address is not known yet")
+            : Condition(ConditionTypes.RouteReady, ConditionStatus.True, "RouteConfigured", "requests to " + url + " reach the function");
+        var ready = Aggregate(workloadReady, routeReady);
+
+        return new FunctionStatus
+        {
+            ObservedGeneration = function.Metadata.Generation,
+            Conditions =
+            [
+                Stamp(ready, previous, now),
+                Stamp(workloadReady, previous, now),
+                Stamp(routeReady, previous, now),
+            ],
+            Url = url,
+            Replicas = workload?.Replicas ?? 0,
+            ReadyReplicas = workload?.ReadyReplicas ?? 0,
+            LatestRevision = revision,
+        };
+    }
+
+    /// <summary>A status written with an invalid spec: nothing runs until the spec is fixed.</summary>
+    public static FunctionStatus Invalid(Core.Api.Function function, string message, DateTime now)
+    {
+        var previous = function.Status?.Conditions ?? [];
+        var workload = Condition(ConditionTypes.WorkloadReady, ConditionStatus.False, "InvalidSpec", message);
+        return new FunctionStatus
+        {
+            ObservedGeneration = function.Metadata.Generation,
+            Conditions =
+            [
+                Stamp(Condition(ConditionTypes.Ready, ConditionStatus.False, "InvalidSpec", message), previous, now),
+                Stamp(workload, previous, now),
+                Stamp(Condition(ConditionTypes.RouteReady, ConditionStatus.Unknown, "InvalidSpec", message), previous, now),
+            ],
+            Url = function.Status?.Url,
+            Replicas = function.Status?.Replicas ?? 0,
+            ReadyReplicas = function.Status?.ReadyReplicas ?? 0,
+            LatestRevision = function.Status?.LatestRevision,
+        };
+    }
+
+    private static V1Condition WorkloadCondition(WorkloadStatus? workload) => workload switch
+    {
+        null => Condition(ConditionTypes.WorkloadReady, ConditionStatus.Unknown, "Deploying", "the workload is being created"),
+        { Failure: { } failure } => Condition(ConditionTypes.WorkloadReady, ConditionStatus.False, failure.Reason.ToString(), failure.Message),
+        { ReadyReplicas: > 0 } => Condition(
+            ConditionTypes.WorkloadReady,
+            ConditionStatus.True,
+            "InstancesReady",
+            $"{workload.ReadyReplicas} of {workload.DesiredReplicas} instances ready"),
+        { DesiredReplicas: 0 } => Condition(
+            ConditionTypes.WorkloadReady,
+            ConditionStatus.True,
+            "ScaledToZero",
+            "no instance is running; the first request starts one"),
+        _ => Condition(
+            ConditionTypes.WorkloadReady,
+            ConditionStatus.Unknown,
+            "Deploying",
+            $"waiting for instances to become ready (0 of {workload.DesiredReplicas})"),
+    };
+
+    /// <summary>Ready is False if any part is False, True if all are True, else Unknown; it carries the deciding part's reason.</summary>
+    private static V1Condition Aggregate(params V1Condition[] parts)
+    {
+        var deciding = parts.FirstOrDefault(p => p.Status == ConditionStatus.False)
+            ?? parts.FirstOrDefault(p => p.Status == ConditionStatus.Unknown);
+        return deciding is null
+            ? Condition(ConditionTypes.Ready, ConditionStatus.True, "Ready", "the function is serving")
+            : Condition(ConditionTypes.Ready, deciding.Status, deciding.Reason, deciding.Message);
+    }
+
+    private static V1Condition Condition(string type, string status, string reason, string message) =>
+        new() { Type = type, Status = status, Reason = reason, Message = message };
+
+    private static V1Condition Stamp(V1Condition condition, IList<V1Condition> previous, DateTime now)
+    {
+        var old = previous.FirstOrDefault(p => p.Type == condition.Type);
+        // Kubernetes timestamps have whole seconds; keeping the old time while the status holds
+        // makes an unchanged world produce an identical status.
+        condition.LastTransitionTime = old is not null && old.Status == condition.Status && old.LastTransitionTime != default
+            ? old.LastTransitionTime
+            : new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+        return condition;
+    }
+}
