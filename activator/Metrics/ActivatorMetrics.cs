@@ -1,0 +1,42 @@
+using Prometheus;
+
+namespace Serverless.Activator.Metrics;
+
+/// <summary>The activator's Prometheus metrics (names in DESIGN.md), on a registry the host passes in.</summary>
+public sealed class ActivatorMetrics
+{
+    public ActivatorMetrics(CollectorRegistry registry)
+    {
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        RequestsTotal = factory.CreateCounter(
+            "serverless_activator_requests_total",
+            "Requests handled, by function and response status code.",
+            new CounterConfiguration { LabelNames = ["function", "code"] });
+        InFlight = factory.CreateGauge(
+            "serverless_activator_in_flight",
+            "Requests in flight, by function.",
+            new GaugeConfiguration { LabelNames = ["function"] });
+        QueueDepth = factory.CreateGauge(
+            "serverless_activator_queue_depth",
+            "Requests waiting for a ready instance, by function.",
+            new GaugeConfiguration { LabelNames = ["function"] });
+        RequestDuration = factory.CreateHistogram(
+            "serverless_activator_request_duration_seconds",
+            "Time from request arrival to the end of the response.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 18) });
+        ColdStart = factory.CreateHistogram(
+            "serverless_activator_cold_start_seconds",
+            "Time a request waited for a function's first ready instance.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 12) });
+    }
+
+    internal Counter RequestsTotal { get; }
+
+    internal Gauge InFlight { get; }
+
+    internal Gauge QueueDepth { get; }
+
+    internal Histogram RequestDuration { get; }
+
+    internal Histogram ColdStart { get; }
+}
