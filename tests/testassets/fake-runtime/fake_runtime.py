@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""A stand-in function runtime for the local process backend's tests (standard library only).
+
+Serves on 127.0.0.1:$PORT: /readyz (200, or 503 before FAKE_READY_DELAY_MS or while draining), /healthz (200),
+anything else 200 with JSON {instance, pid, path}. Behaviours, chosen by environment variables:
+  FAKE_CRASH_ON_START=1   print a recognizable line to stderr and exit 3 before listening
+  FAKE_READY_DELAY_MS=n   /readyz answers 503 for the first n ms
+  FAKE_EXIT_AFTER_MS=n    exit with code 5 after n ms
+  FAKE_IGNORE_SIGTERM=1   log "ignoring SIGTERM" and keep running on SIGTERM
+  FAKE_DRAIN_MS=n         on SIGTERM: log "draining", /readyz turns 503, exit 0 after n ms (default 0)
+  FAKE_LOG_LINES=n        at start, print n numbered lines to stdout and n to stderr
+  FAKE_LOG_LINE_BYTES=n   pad each of those lines to about n bytes (default 80)
+  FAKE_LOG_STREAMS=s      where those lines go: "both" (default), "stdout" or "stderr"
+"""
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PID = os.getpid()
+INSTANCE = os.environ.get("INSTANCE_ID", "")
+STARTED = time.monotonic()
+DRAINING = threading.Event()
+
+
+def env_int(name, default=0):
+    value = os.environ.get(name, "")
+    return int(value) if value else default
+
+
+READY_DELAY = env_int("FAKE_READY_DELAY_MS") / 1000.0
+
+
+def log(message, stream=None):
+    print(f"fake-runtime[{PID}] {message}", file=stream or sys.stdout, flush=True)
+
+
+def exit_now(code, message):
+    log(message)
+    os._exit(code)
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/readyz":
+            ready = not DRAINING.is_set() and time.monotonic() - STARTED >= READY_DELAY
+            self.reply(200 if ready else 503, b"ok" if ready else b"not ready", "text/plain")
+        elif self.path == "/healthz":
+            self.reply(200, b"ok", "text/plain")
+        else:
+            body = json.dumps({"instance": INSTANCE, "pid": PID, "path": self.path}).encode()
+            self.reply(200, body, "application/json")
+
+    do_POST = do_GET
+
+    def reply(self, status, body, content_type):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args):
+        # Readiness probes arrive every 50 ms; logging each would drown the lines the tests look for.
+        pass
+
+
+def on_sigterm(signum, frame):
+    if os.environ.get("FAKE_IGNORE_SIGTERM") == "1":
+        log("ignoring SIGTERM")
+        return
+    log("draining")
+    DRAINING.set()
+    drain = env_int("FAKE_DRAIN_MS") / 1000.0
+    threading.Thread(target=lambda: (time.sleep(drain), exit_now(0, "drained, exiting")), daemon=True).start()
+
+
+def main():
+    port = int(os.environ["PORT"])
+    log(f"starting on 127.0.0.1:{port} (instance {INSTANCE})")
+    if os.environ.get("FAKE_CRASH_ON_START") == "1":
+        log("FAKE_CRASH_ON_START: simulated startup failure", sys.stderr)
+        sys.exit(3)
+
+    lines = env_int("FAKE_LOG_LINES")
+    width = env_int("FAKE_LOG_LINE_BYTES", 80)
+    streams = [(sys.stdout, "out"), (sys.stderr, "err")]
+    chosen = os.environ.get("FAKE_LOG_STREAMS", "both")
+    streams = [s for s in streams if chosen == "both" or (chosen == "stdout") == (s[1] == "out")]
+    for i in range(lines):
+        for stream, name in streams:
+            text = f"{name} line {i} "
+            print(text + "x" * max(0, width - len(text)), file=stream, flush=True)
+
+    exit_after = env_int("FAKE_EXIT_AFTER_MS")
+    if exit_after:
+        threading.Timer(exit_after / 1000.0, exit_now, (5, "FAKE_EXIT_AFTER_MS reached, exiting")).start()
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    log("listening")
+    server.serve_forever(poll_interval=0.1)
+
+
+if __name__ == "__main__":
+    main()
