@@ -1,0 +1,181 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using Serverless.Activator;
+using Serverless.Activator.Forwarding;
+using Serverless.Activator.Metrics;
+using Serverless.Autoscaler.Scaling;
+using Serverless.Controller;
+using Serverless.Controller.Local.Processes;
+using Serverless.Controller.Local.Storage;
+using Serverless.Controller.Metrics;
+using Serverless.Controller.Reconcilers.Function;
+using Serverless.Core.Api;
+using Serverless.Core.Contracts;
+using Serverless.Core.Defaulting;
+using Serverless.Core.Informers;
+using Serverless.Core.Validation;
+using Serverless.Platform.Admin;
+using Serverless.Platform.State;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Serverless.Platform;
+
+/// <summary>
+/// The embedded local mode in one process: the SQLite store, the process backend, the controller,
+/// the autoscaler and the activator (function ingress) plus the admin API. On Kubernetes the same
+/// components run as separate Deployments with the Kubernetes backends.
+/// </summary>
+internal static partial class PlatformHost
+{
+    public static async Task<int> RunAsync(PlatformOptions options)
+    {
+        Directory.CreateDirectory(options.Home);
+        using var homeLock = HomeLock.TryAcquire(options.Home);
+        if (homeLock is null)
+        {
+            // Two platforms on one state directory would reap each other's instances and share one database.
+            await Console.Error.WriteLineAsync($"serverless-platform: another platform is running with state directory {options.Home} (see {options.StateFilePath}); stop it with `func down` or use another SERVERLESS_HOME").ConfigureAwait(false);
+            return 1;
+        }
+
+        var time = TimeProvider.System;
+        using var loggerFactory = LoggerFactory.Create(logging => logging
+            .AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                console.UseUtcTimestamp = true;
+            })
+            .SetMinimumLevel(LogLevel.Information)
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+            .AddFilter("Microsoft.Hosting", LogLevel.Warning)
+            .AddFilter("Yarp", LogLevel.Warning)); // YARP logs every forwarded request at Information
+        var logger = loggerFactory.CreateLogger("Serverless.Platform");
+        var registry = Metrics.NewCustomRegistry();
+
+        using var stores = LocalStores.Open(options.DatabasePath, time, loggerFactory);
+        await using var backend = new LocalProcessBackend(
+            new LocalBackendOptions { StateDirectory = options.Home, RuntimesDirectory = options.RuntimesDirectory },
+            loggerFactory.CreateLogger<LocalProcessBackend>(),
+            time);
+        var functions = new ResourceInformer<Function>(stores.Functions, null, time, loggerFactory.CreateLogger<ResourceInformer<Function>>());
+        var scaler = new FunctionScaler(functions, backend, loggerFactory.CreateLogger<FunctionScaler>());
+        var controllerOptions = new ControllerOptions();
+
+        // Ingress first: its bound address is every function's URL.
+        await using var ingress = BuildIngress(options, functions, backend, scaler, registry, time, loggerFactory);
+        await ingress.StartAsync().ConfigureAwait(false);
+        var ingressUrl = BoundUrl(ingress);
+        controllerOptions.FunctionUrl = key => $"{ingressUrl}/{key.Namespace}/{key.Name}/";
+
+        await using var admin = BuildAdmin(options, stores, functions, backend, controllerOptions, registry, time, loggerFactory);
+        await admin.StartAsync().ConfigureAwait(false);
+        var adminUrl = BoundUrl(admin);
+
+        var pid = Environment.ProcessId;
+        new PlatformStateFile(pid, adminUrl, ingressUrl, options.Home, time.GetUtcNow()).Write(options.StateFilePath);
+        LogReady(logger, ingressUrl, adminUrl, options.Home);
+        try
+        {
+            await admin.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            PlatformStateFile.RemoveIfOwned(options.StateFilePath, pid);
+            await ingress.StopAsync().ConfigureAwait(false);
+            LogStopping(logger);
+        }
+
+        return 0;
+    }
+
+    private static WebApplication BuildIngress(
+        PlatformOptions options,
+        ResourceInformer<Function> functions,
+        IEndpointSource endpoints,
+        IScaleRequester scaler,
+        CollectorRegistry registry,
+        TimeProvider time,
+        ILoggerFactory loggerFactory)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddHttpForwarder();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null; // streamed to the instance, whose runtime enforces its own limit
+            kestrel.Listen(options.Ingress);
+        });
+        var app = builder.Build();
+        var proxy = new FunctionProxy(
+            functions,
+            endpoints,
+            scaler,
+            app.Services.GetRequiredService<IHttpForwarder>(),
+            new ActivatorOptions(),
+            new ActivatorMetrics(registry),
+            time,
+            loggerFactory.CreateLogger<FunctionProxy>());
+        app.Lifetime.ApplicationStopped.Register(proxy.Dispose);
+        app.Run(proxy.InvokeAsync);
+        return app;
+    }
+
+    private static WebApplication BuildAdmin(
+        PlatformOptions options,
+        LocalStores stores,
+        ResourceInformer<Function> functions,
+        LocalProcessBackend backend,
+        ControllerOptions controllerOptions,
+        CollectorRegistry registry,
+        TimeProvider time,
+        ILoggerFactory loggerFactory)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 3 * 1024 * 1024; // as the kube-apiserver
+            kestrel.Listen(options.Admin);
+        });
+        builder.Services.AddRouting();
+        builder.Services.AddHostedService(_ => new InformerService<Function>(functions));
+        builder.Services.AddHostedService(_ => new FunctionController(
+            functions, stores.Functions, backend, controllerOptions, new ControllerMetrics(registry), time, loggerFactory));
+
+        var app = builder.Build();
+        if (options.AdminToken is { } token)
+        {
+            app.UseMiddleware<BearerTokenMiddleware>(token);
+        }
+
+        app.UseRouting();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", () => functions.HasSynced ? Results.Text("ok") : Results.Text("syncing", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapMetrics("/metrics", registry);
+        new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, FunctionValidator.Validate).Map(app);
+        new ResourceApi<Broker>(stores.Brokers, Broker.KindName, Broker.Plural, BrokerDefaults.Apply, BrokerValidator.Validate).Map(app);
+        new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate).Map(app);
+        return app;
+    }
+
+    private static string BoundUrl(WebApplication app) =>
+        app.Urls.FirstOrDefault()?.TrimEnd('/') ?? throw new InvalidOperationException("the server reported no bound address");
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Serverless is ready: functions at {IngressUrl}/{{namespace}}/{{function}}/, admin API at {AdminUrl}, state in {Home}")]
+    private static partial void LogReady(ILogger logger, string ingressUrl, string adminUrl, string home);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Stopping: draining function instances")]
+    private static partial void LogStopping(ILogger logger);
+}

@@ -1,0 +1,84 @@
+using System.Net;
+
+namespace Serverless.Platform;
+
+/// <summary>Settings of the local platform, from the command line and environment.</summary>
+public sealed class PlatformOptions
+{
+    /// <summary>State directory: database, logs, artifacts. Default <c>~/.serverless</c>, or <c>$SERVERLESS_HOME</c>.</summary>
+    public required string Home { get; init; }
+
+    /// <summary>Function ingress (activator) listen address. Default <c>127.0.0.1:8080</c>; port 0 picks a free port.</summary>
+    public IPEndPoint Ingress { get; init; } = new(IPAddress.Loopback, 8080);
+
+    /// <summary>Admin API listen address. Default <c>127.0.0.1:8081</c>.</summary>
+    public IPEndPoint Admin { get; init; } = new(IPAddress.Loopback, 8081);
+
+    /// <summary>Bearer token for the admin API (<c>$SERVERLESS_ADMIN_TOKEN</c>); required when the admin API listens beyond loopback.</summary>
+    public string? AdminToken { get; init; }
+
+    /// <summary>Where the runtimes are: <c>{platform}/../runtimes</c> in the install layout.</summary>
+    public required string RuntimesDirectory { get; init; }
+
+    public string DatabasePath => Path.Combine(Home, "state.db");
+
+    public string StateFilePath => Path.Combine(Home, "platform.json");
+
+    /// <summary>Parses <c>--home DIR --ingress HOST:PORT --admin HOST:PORT</c>; returns the problems instead of throwing.</summary>
+    public static PlatformOptions Parse(string[] args, Func<string, string?> environment, out IReadOnlyList<string> errors)
+    {
+        var problems = new List<string>();
+        string? home = environment("SERVERLESS_HOME");
+        IPEndPoint ingress = new(IPAddress.Loopback, 8080), admin = new(IPAddress.Loopback, 8081);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--home" when value is not null:
+                    home = value;
+                    i++;
+                    break;
+                case "--ingress" when value is not null:
+                    ingress = ParseEndPoint("--ingress", value, problems) ?? ingress;
+                    i++;
+                    break;
+                case "--admin" when value is not null:
+                    admin = ParseEndPoint("--admin", value, problems) ?? admin;
+                    i++;
+                    break;
+                default:
+                    problems.Add($"unknown or incomplete argument \"{args[i]}\" (expected --home DIR, --ingress HOST:PORT, --admin HOST:PORT)");
+                    break;
+            }
+        }
+
+        home ??= Path.Combine(environment("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".serverless");
+        var token = environment("SERVERLESS_ADMIN_TOKEN");
+        if (!IPAddress.IsLoopback(admin.Address) && string.IsNullOrEmpty(token))
+        {
+            problems.Add($"--admin {admin}: the admin API listens beyond loopback, so SERVERLESS_ADMIN_TOKEN must be set");
+        }
+
+        errors = problems;
+        return new PlatformOptions
+        {
+            Home = Path.GetFullPath(home),
+            Ingress = ingress,
+            Admin = admin,
+            AdminToken = string.IsNullOrEmpty(token) ? null : token,
+            RuntimesDirectory = environment("SERVERLESS_RUNTIMES") ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "runtimes")),
+        };
+    }
+
+    private static IPEndPoint? ParseEndPoint(string flag, string value, List<string> problems)
+    {
+        if (IPEndPoint.TryParse(value, out var endPoint) && value.Contains(':', StringComparison.Ordinal))
+        {
+            return endPoint;
+        }
+
+        problems.Add($"{flag} \"{value}\": expected HOST:PORT with a numeric IP address, e.g. 127.0.0.1:8080");
+        return null;
+    }
+}

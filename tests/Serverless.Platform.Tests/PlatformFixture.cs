@@ -1,0 +1,26 @@
+using Serverless.TestSupport;
+
+namespace Serverless.Platform.Tests;
+
+/// <summary>One platform process shared by the admin API tests (they use distinct function names).</summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    private readonly TempDirectory _home = new("serverless-platform");
+
+    public PlatformProcess Platform { get; private set; } = null!;
+
+    public HttpClient Admin { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Platform = await PlatformProcess.StartAsync(_home.Path);
+        Admin = new HttpClient { BaseAddress = new Uri(Platform.AdminUrl), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Admin.Dispose();
+        await Platform.DisposeAsync();
+        _home.Dispose();
+    }
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace Serverless.TestSupport;
+
+/// <summary>
+/// The local platform started as a real process from the install layout, on ephemeral loopback
+/// ports, with its own state directory. Disposing stops it (SIGTERM, then SIGKILL) and checks nothing.
+/// </summary>
+public sealed class PlatformProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private PlatformProcess(Process process, string home, string adminUrl, string ingressUrl)
+    {
+        _process = process;
+        Home = home;
+        AdminUrl = adminUrl;
+        IngressUrl = ingressUrl;
+    }
+
+    public string Home { get; }
+
+    public string AdminUrl { get; }
+
+    public string IngressUrl { get; }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<PlatformProcess> StartAsync(string home, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    {
+        var stateFile = Path.Combine(home, "platform.json");
+        File.Delete(stateFile);
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = home,
+        };
+        foreach (var argument in new[] { RepoPaths.Built("platform", "Serverless.Platform.dll"), "--home", home, "--ingress", "127.0.0.1:0", "--admin", "127.0.0.1:0" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the platform");
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            if (File.Exists(stateFile))
+            {
+                using var state = JsonDocument.Parse(await File.ReadAllTextAsync(stateFile));
+                var platform = new PlatformProcess(
+                    process,
+                    home,
+                    state.RootElement.GetProperty("adminUrl").GetString()!,
+                    state.RootElement.GetProperty("ingressUrl").GetString()!);
+                lock (output)
+                {
+                    platform._output.Append(output);
+                }
+
+                process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (platform._output) { platform._output.AppendLine(e.Data); } } };
+                process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (platform._output) { platform._output.AppendLine(e.Data); } } };
+                return platform;
+            }
+
+            await Task.Delay(50);
+        }
+
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync();
+        throw new InvalidOperationException("the platform did not become ready:\n" + output);
+    }
+
+    public void Kill() => _process.Kill(); // SIGKILL: no cleanup runs
+
+    /// <summary>SIGTERM and wait for a clean exit; returns the exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan? timeout = null)
+    {
+        if (!_process.HasExited)
+        {
+            Signals.Terminate(_process.Id);
+        }
+
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try
+            {
+                await StopAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+    }
+}
