@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Text;
+using Serverless.Cli.Commands;
+using Serverless.Cli.Project;
+using Serverless.Core.Api;
+
+namespace Serverless.Cli.Build;
+
+/// <summary>
+/// Produces what a runtime loads: <c>dotnet publish</c> output for .NET, the source directory
+/// itself (node_modules included, .git and __pycache__ not) for node and python.
+/// </summary>
+internal sealed class ArtifactBuilder
+{
+    private readonly Func<string, string?> environment;
+
+    public ArtifactBuilder(Func<string, string?> environment)
+    {
+        this.environment = environment;
+    }
+
+    /// <exception cref="CliException">The build failed; the details hold its output.</exception>
+    public async Task<PreparedArtifact> PrepareAsync(FunctionProject project, string directory, CancellationToken cancellationToken)
+    {
+        if (project.Runtime != RuntimeNames.Dotnet)
+        {
+            return new PreparedArtifact(directory, ArtifactScanner.Scan(directory, ArtifactScanner.SourceExclusions), temporaryDirectory: null);
+        }
+
+        var output = Directory.CreateTempSubdirectory("func-publish-").FullName;
+        try
+        {
+            await PublishAsync(directory, output, cancellationToken).ConfigureAwait(false);
+            return new PreparedArtifact(output, ArtifactScanner.Scan(output, new HashSet<string>()), output);
+        }
+        catch
+        {
+            Directory.Delete(output, recursive: true);
+            throw;
+        }
+    }
+
+    private async Task PublishAsync(string directory, string output, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo(DotnetHost.Resolve(environment))
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { "publish", directory, "-c", "Release", "-o", output, "--nologo" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+
+        var log = new StringBuilder();
+        using var process = new Process { StartInfo = info };
+        DataReceivedEventHandler append = (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (log)
+                {
+                    log.AppendLine(e.Data);
+                }
+            }
+        };
+        process.OutputDataReceived += append;
+        process.ErrorDataReceived += append;
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        if (process.ExitCode != 0)
+        {
+            string text;
+            lock (log)
+            {
+                text = log.ToString();
+            }
+
+            throw new CliException(
+                $"dotnet publish {directory} failed (exit code {process.ExitCode})",
+                "fix the build errors above, then run `func deploy` again",
+                text.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray());
+        }
+    }
+}

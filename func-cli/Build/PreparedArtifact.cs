@@ -1,0 +1,29 @@
+namespace Serverless.Cli.Build;
+
+/// <summary>An artifact ready to install: its files and digest, plus a build directory to remove afterwards.</summary>
+internal sealed class PreparedArtifact : IDisposable
+{
+    private readonly string? temporaryDirectory;
+
+    public PreparedArtifact(string root, IReadOnlyList<ArtifactEntry> entries, string? temporaryDirectory)
+    {
+        Root = root;
+        Entries = entries;
+        Digest = ContentDigest.Compute(entries);
+        this.temporaryDirectory = temporaryDirectory;
+    }
+
+    public string Root { get; }
+
+    public IReadOnlyList<ArtifactEntry> Entries { get; }
+
+    public string Digest { get; }
+
+    public void Dispose()
+    {
+        if (temporaryDirectory is not null && Directory.Exists(temporaryDirectory))
+        {
+            Directory.Delete(temporaryDirectory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using Spectre.Console;
+
+namespace Serverless.Cli.Output;
+
+/// <summary>
+/// A table of text cells. Plain rendering is kubectl's: left-aligned columns separated by three
+/// spaces, no borders, no trailing blanks, so <c>awk '{print $1}'</c> works on it.
+/// </summary>
+internal sealed class TableView
+{
+    private const string ColumnGap = "   ";
+    private readonly List<string[]> rows = [];
+    private readonly Dictionary<int, Func<string, Color?>> colourers = [];
+
+    public TableView(params string[] headers)
+    {
+        Headers = headers;
+    }
+
+    public IReadOnlyList<string> Headers { get; }
+
+    public int RowCount => rows.Count;
+
+    public void AddRow(params string[] cells)
+    {
+        if (cells.Length != Headers.Count)
+        {
+            throw new ArgumentException($"a row has {cells.Length} cells, the table {Headers.Count} columns", nameof(cells));
+        }
+
+        rows.Add(cells);
+    }
+
+    /// <summary>Colours a column's cells on a terminal (e.g. READY: green True, red False).</summary>
+    public void Colour(int column, Func<string, Color?> colourOf) => colourers[column] = colourOf;
+
+    public void WritePlain(TextWriter writer)
+    {
+        var widths = new int[Headers.Count];
+        foreach (var row in rows.Prepend([.. Headers]))
+        {
+            for (var i = 0; i < row.Length; i++)
+            {
+                widths[i] = Math.Max(widths[i], row[i].Length);
+            }
+        }
+
+        foreach (var row in rows.Prepend([.. Headers]))
+        {
+            var cells = row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]));
+            writer.WriteLine(string.Join(ColumnGap, cells).TrimEnd());
+        }
+    }
+
+    public Table ToSpectre()
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var header in Headers)
+        {
+            table.AddColumn(new TableColumn(new Text(header, new Style(decoration: Decoration.Bold))));
+        }
+
+        foreach (var row in rows)
+        {
+            table.AddRow(row.Select((cell, i) =>
+                new Text(cell, colourers.TryGetValue(i, out var colourOf) && colourOf(cell) is { } colour ? new Style(colour) : Style.Plain)).ToArray());
+        }
+
+        return table;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+
+namespace Serverless.Cli.Platform;
+
+/// <summary>Starts the platform host process, attached to this terminal or detached into its own session.</summary>
+internal static class PlatformLauncher
+{
+    public const string PlatformDllName = "Serverless.Platform.dll";
+    public const string PlatformDllVariable = "SERVERLESS_PLATFORM_DLL";
+
+    /// <summary>The session launcher: a detached platform must survive the terminal that started it closing.</summary>
+    public const string SetsidPath = "/usr/bin/setsid";
+
+    /// <summary><c>$SERVERLESS_PLATFORM_DLL</c>, else the install layout's <c>../platform/</c> beside the CLI.</summary>
+    public static string ResolvePlatformDll(Func<string, string?> environment) =>
+        environment(PlatformDllVariable) is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "platform", PlatformDllName));
+
+    /// <summary>The platform's argv after <c>dotnet</c>, as the platform host contract defines it.</summary>
+    public static IReadOnlyList<string> Arguments(string platformDll, string home, ListenAddress ingress, ListenAddress admin) =>
+        [platformDll, "--home", home, "--ingress", ingress.ToString(), "--admin", admin.ToString()];
+
+    /// <summary>A child sharing this process's stdin, stdout and stderr.</summary>
+    public static Process StartAttached(string dotnet, IReadOnlyList<string> arguments)
+    {
+        var info = new ProcessStartInfo(dotnet) { UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException("Process.Start returned no process for " + dotnet);
+    }
+
+    /// <summary>
+    /// A child in a new session (setsid), so a closed terminal's SIGHUP does not reach it, with stdout
+    /// and stderr appended to <paramref name="logPath"/> and stdin from /dev/null. .NET cannot hand a
+    /// file to a child's stdout, so <c>sh</c> does the redirection; paths and arguments travel as
+    /// positional parameters, never inside the script text, so no quoting can go wrong. Both setsid (not
+    /// a group leader here, so it does not fork) and sh exec, so the returned pid is the platform's.
+    /// </summary>
+    public static Process StartDetached(string dotnet, IReadOnlyList<string> arguments, string logPath)
+    {
+        var info = new ProcessStartInfo(SetsidPath) { UseShellExecute = false };
+        info.ArgumentList.Add("/bin/sh");
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("log=$1; shift; exec \"$@\" >>\"$log\" 2>&1 </dev/null");
+        info.ArgumentList.Add("sh");
+        info.ArgumentList.Add(logPath);
+        info.ArgumentList.Add(dotnet);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException("Process.Start returned no process for " + SetsidPath);
+    }
+}

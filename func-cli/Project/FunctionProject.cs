@@ -1,0 +1,26 @@
+using Serverless.Core.Api;
+
+namespace Serverless.Cli.Project;
+
+/// <summary>A function's <c>func.yaml</c>: what the developer declares, before the CLI adds where the code is.</summary>
+internal sealed record FunctionProject
+{
+    public const string FileName = "func.yaml";
+
+    public required string Name { get; init; }
+
+    /// <summary>Null means "the --namespace flag, else default".</summary>
+    public string? Namespace { get; init; }
+
+    public required string Runtime { get; init; }
+
+    public string? Handler { get; init; }
+
+    public string? Image { get; init; }
+
+    public IReadOnlyList<EnvVar> Env { get; init; } = [];
+
+    public ScaleSpec? Scale { get; init; }
+
+    public int? TimeoutSeconds { get; init; }
+}

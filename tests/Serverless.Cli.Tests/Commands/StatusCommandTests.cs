@@ -1,0 +1,25 @@
+using Serverless.Cli.Tests.Fakes;
+using static Serverless.Cli.Tests.Fakes.TestFunctions;
+
+namespace Serverless.Cli.Tests.Commands;
+
+public sealed class StatusCommandTests : CommandTestBase
+{
+    [Fact]
+    public async Task Status_Running_PrintsUrlsPidAndFunctionCount()
+    {
+        Cli.Time = new FixedTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 2, 0, TimeSpan.Zero));
+        Api.Seed(Function("a"));
+        Api.Seed(Function("b", InNamespace("team")));
+
+        var result = await Cli.RunAsync("status");
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Out.ReplaceLineEndings("\n").Split('\n');
+        Assert.Contains("Status:    running", lines);
+        Assert.Contains($"PID:       {Environment.ProcessId}", lines);
+        Assert.Contains("Started:   2026-01-01T00:00:00Z (2m ago)", lines);
+        Assert.Contains($"Admin API: {Api.Url.AbsoluteUri.TrimEnd('/')}", lines);
+        Assert.Contains("Functions: 2", lines);
+    }
+}

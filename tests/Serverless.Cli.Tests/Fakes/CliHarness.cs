@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Serverless.Cli.Commands;
+using Serverless.Cli.Output;
+using Serverless.TestSupport;
+
+namespace Serverless.Cli.Tests.Fakes;
+
+/// <summary>Runs <c>func</c> in-process through its parser against a temp home, capturing stdout, stderr and raw body bytes.</summary>
+internal sealed class CliHarness : IDisposable
+{
+    private readonly TempDirectory home = new("func-cli-home");
+    private readonly SocketsHttpHandler handler = new();
+
+    public string Home => home.Path;
+
+    public Dictionary<string, string> Environment { get; } = [];
+
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
+    /// <summary>A platform.json naming a live pid (this test process) and the fake's URLs, as a ready platform writes it.</summary>
+    public void PointAt(Uri adminUrl, Uri? ingressUrl = null, int? pid = null)
+    {
+        var state = new
+        {
+            pid = pid ?? System.Environment.ProcessId,
+            adminUrl = adminUrl.AbsoluteUri.TrimEnd('/'),
+            ingressUrl = (ingressUrl ?? adminUrl).AbsoluteUri.TrimEnd('/'),
+            home = Home,
+            startedAt = "2026-01-01T00:00:00Z",
+        };
+        File.WriteAllText(Path.Combine(Home, "platform.json"), JsonSerializer.Serialize(state));
+    }
+
+    public async Task<CliResult> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        using var raw = new MemoryStream();
+        var context = new CliContext
+        {
+            Home = Home,
+            Console = CliConsole.Plain(output, error, raw),
+            HttpHandler = handler,
+            Environment = name => Environment.GetValueOrDefault(name),
+            Time = Time,
+        };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var code = await CliApp.RunAsync(args, context, timeout.Token);
+        return new CliResult(code, output.ToString(), error.ToString(), raw.ToArray());
+    }
+
+    public void Dispose()
+    {
+        handler.Dispose();
+        home.Dispose();
+    }
+}

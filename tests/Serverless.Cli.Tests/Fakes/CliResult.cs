@@ -1,0 +1,3 @@
+namespace Serverless.Cli.Tests.Fakes;
+
+internal sealed record CliResult(int ExitCode, string Out, string Error, byte[] Raw);

@@ -1,0 +1,3 @@
+namespace Serverless.Cli.Tests.Fakes;
+
+internal sealed record RecordedRequest(string Method, string Path, string Body, string? Authorization, string? ContentType);

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Serverless.Cli.Platform;
+
+namespace Serverless.Cli.Tests.Platform;
+
+public sealed class ProcessTableTests
+{
+    [Theory]
+    [InlineData("running", "1234 (dotnet) S 1 1234", true)]
+    [InlineData("running on a CPU", "1234 (dotnet) R 1 1234", true)]
+    [InlineData("zombie awaiting its parent", "1234 (dotnet) Z 1 1234", false)]
+    [InlineData("dead", "1234 (dotnet) X 1 1234", false)]
+    [InlineData("name with spaces and parens", "77 (my (odd) name) S 1", true)]
+    [InlineData("zombie with a tricky name", "77 (a) Z (b) Z 1", false)]
+    [InlineData("garbage", "nonsense", false)]
+    public void IsRunningState_StatLine_ReadsTheStateField(string label, string stat, bool expected)
+    {
+        Assert.True(expected == ProcStat.IsRunningState(stat), label);
+    }
+
+    [Fact]
+    public void IsAlive_ThisProcess_True()
+    {
+        Assert.True(new ProcessTable().IsAlive(Environment.ProcessId));
+    }
+
+    [Fact]
+    public async Task IsAlive_ExitedChild_False()
+    {
+        using var child = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        await child.WaitForExitAsync();
+
+        Assert.False(new ProcessTable().IsAlive(child.Id));
+    }
+
+    [Fact]
+    public void IsAlive_NonPositivePid_False()
+    {
+        Assert.False(new ProcessTable().IsAlive(0));
+        Assert.False(new ProcessTable().IsAlive(-5));
+    }
+
+    [Fact]
+    public async Task Signal_SigTermToChild_EndsItAndThenReportsGone()
+    {
+        using var child = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        var table = new ProcessTable();
+
+        Assert.True(table.Signal(child.Id, NativeMethods.SigTerm));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await child.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(128 + NativeMethods.SigTerm, child.ExitCode);
+        Assert.False(table.Signal(child.Id, NativeMethods.SigTerm));
+    }
+
+    [Fact]
+    public void CommandLine_ThisProcess_HasArguments()
+    {
+        var argv = new ProcessTable().CommandLine(Environment.ProcessId);
+
+        Assert.NotNull(argv);
+        Assert.NotEmpty(argv);
+    }
+}
