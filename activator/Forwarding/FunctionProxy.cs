@@ -107,7 +107,7 @@ public sealed partial class FunctionProxy : IDisposable
         {
             context.Items[ForwardedHeadersTransformer.PrefixItemKey] = route.Prefix.Value;
             context.Request.Path = route.InstancePath;
-            var config = new ForwarderRequestConfig { ActivityTimeout = timeout };
+            var config = new ForwarderRequestConfig { ActivityTimeout = timeout, Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
             var error = await _forwarder.SendAsync(context, "http://" + instance.Authority, _client, config, ForwardedHeadersTransformer.Instance).ConfigureAwait(false);
             if (error != ForwarderError.None)
             {
