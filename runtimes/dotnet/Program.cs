@@ -1,1 +1,3 @@
-return 0;
+using Serverless.Runtime.Dotnet.Hosting;
+
+return await RuntimeHost.RunAsync(Environment.GetEnvironmentVariable, Console.Out, Console.Error);

@@ -1,0 +1,29 @@
+namespace Serverless.Runtime.Dotnet.Configuration;
+
+/// <summary>The environment contract between the platform (local supervisor or Kubernetes) and the runtime.</summary>
+internal static class EnvironmentVariables
+{
+    /// <summary>Port to listen on, 1..65535. Required.</summary>
+    public const string Port = "PORT";
+
+    /// <summary>Address to listen on: an IP address or <c>localhost</c>. Default <c>127.0.0.1</c>; Kubernetes passes <c>0.0.0.0</c>.</summary>
+    public const string Host = "HOST";
+
+    /// <summary>Directory holding the function's build output. Required.</summary>
+    public const string FunctionPath = "FUNCTION_PATH";
+
+    /// <summary><c>Assembly::Namespace.Type::Method</c>. Required.</summary>
+    public const string Handler = "HANDLER";
+
+    /// <summary>Concurrent requests allowed; past it the runtime answers 429. Default 0, meaning unlimited.</summary>
+    public const string ContainerConcurrency = "CONTAINER_CONCURRENCY";
+
+    /// <summary>Seconds a request may take before it is answered 504. Default 300.</summary>
+    public const string FunctionTimeout = "FUNCTION_TIMEOUT";
+
+    /// <summary>Largest request body accepted, in bytes; larger ones get 413. Default 33554432 (32 MiB).</summary>
+    public const string MaxRequestBodyBytes = "MAX_REQUEST_BODY_BYTES";
+
+    /// <summary><c>trace</c>, <c>debug</c>, <c>information</c>, <c>warning</c>, <c>error</c>, <c>critical</c> or <c>none</c>. Default <c>warning</c>.</summary>
+    public const string LogLevel = "LOG_LEVEL";
+}

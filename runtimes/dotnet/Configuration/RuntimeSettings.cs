@@ -1,0 +1,24 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace Serverless.Runtime.Dotnet.Configuration;
+
+/// <summary>
+/// The validated environment. <see cref="Handler"/> and <see cref="FunctionPath"/> stay raw: they are
+/// checked while loading, where a failure is the function's fault (exit code 3) rather than the platform's.
+/// </summary>
+internal sealed record RuntimeSettings(
+    int Port,
+    IPAddress ListenAddress,
+    string FunctionPath,
+    string Handler,
+    int ContainerConcurrency,
+    TimeSpan FunctionTimeout,
+    long MaxRequestBodyBytes,
+    LogLevel LogLevel)
+{
+    public const string DefaultHost = "127.0.0.1";
+    public const int DefaultTimeoutSeconds = 300;
+    public const long DefaultMaxRequestBodyBytes = 32L * 1024 * 1024;
+    public const LogLevel DefaultLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning;
+}

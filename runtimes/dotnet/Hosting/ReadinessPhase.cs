@@ -1,0 +1,8 @@
+namespace Serverless.Runtime.Dotnet.Hosting;
+
+internal enum ReadinessPhase
+{
+    Loading,
+    Ready,
+    Draining,
+}

@@ -1,0 +1,43 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Prometheus;
+using Serverless.Runtime.Dotnet.Invocation;
+
+namespace Serverless.Runtime.Dotnet.Hosting;
+
+/// <summary>
+/// The whole request pipeline: the reserved paths, else the function. A plain switch rather than routing:
+/// nothing to build at startup and nothing to match per request.
+/// </summary>
+internal sealed class RequestDispatcher(InvocationPipeline invocation, ReadinessState readiness, CollectorRegistry registry)
+{
+    private const string PrometheusTextContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    public Task DispatchAsync(HttpContext context) => context.Request.Path.Value switch
+    {
+        ReservedPaths.Health => WriteTextAsync(context.Response, StatusCodes.Status200OK, "ok"),
+        ReservedPaths.Ready => readiness.Phase switch
+        {
+            ReadinessPhase.Ready => WriteTextAsync(context.Response, StatusCodes.Status200OK, "ready"),
+            ReadinessPhase.Draining => WriteTextAsync(context.Response, StatusCodes.Status503ServiceUnavailable, "draining"),
+            _ => WriteTextAsync(context.Response, StatusCodes.Status503ServiceUnavailable, "loading"),
+        },
+        ReservedPaths.Metrics => WriteMetricsAsync(context),
+        _ => invocation.InvokeAsync(context),
+    };
+
+    private async Task WriteMetricsAsync(HttpContext context)
+    {
+        context.Response.ContentType = PrometheusTextContentType;
+        await registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+    }
+
+    private static Task WriteTextAsync(HttpResponse response, int statusCode, string text)
+    {
+        response.StatusCode = statusCode;
+        response.ContentType = "text/plain; charset=utf-8";
+        var bytes = Encoding.UTF8.GetBytes(text);
+        response.ContentLength = bytes.Length;
+        return response.Body.WriteAsync(bytes).AsTask();
+    }
+}

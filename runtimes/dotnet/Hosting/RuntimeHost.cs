@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Prometheus;
+using Serverless.Runtime.Dotnet.Concurrency;
+using Serverless.Runtime.Dotnet.Configuration;
+using Serverless.Runtime.Dotnet.Invocation;
+using Serverless.Runtime.Dotnet.Loading;
+using Serverless.Runtime.Dotnet.Metrics;
+
+namespace Serverless.Runtime.Dotnet.Hosting;
+
+/// <summary>
+/// Wiring: environment → settings → host → handler → listen. The handler is loaded before listening,
+/// so a broken function exits with <see cref="ExitCodes.HandlerLoadFailed"/> and one line on stderr
+/// instead of ever answering.
+/// </summary>
+internal static class RuntimeHost
+{
+    /// <summary>Prefix of the runtime's own lines on stdout/stderr, which the supervisor shows in the Function's status.</summary>
+    public const string Prefix = "serverless-runtime: ";
+
+    /// <summary>
+    /// Time to stop beyond FUNCTION_TIMEOUT: a request admitted just before SIGTERM may run to its timeout,
+    /// then gets <see cref="InvocationOptions.UnwindGrace"/> and its 504 written.
+    /// </summary>
+    private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(3);
+
+    public static async Task<int> RunAsync(Func<string, string?> environment, TextWriter stdout, TextWriter stderr)
+    {
+        var time = TimeProvider.System;
+        var started = time.GetTimestamp();
+
+        if (!RuntimeSettingsParser.TryParse(environment, out var settings, out var errors))
+        {
+            foreach (var error in errors)
+            {
+                await stderr.WriteLineAsync(Prefix + error);
+            }
+
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        if (!HandlerName.TryParse(settings.Handler, out var name, out var parseError))
+        {
+            await stderr.WriteLineAsync($"{Prefix}handler {DisplayText.Quote(settings.Handler)}: {parseError}");
+            return ExitCodes.HandlerLoadFailed;
+        }
+
+        await using var app = Build(settings, time);
+
+        var loadStarted = time.GetTimestamp();
+        LoadedHandler handler;
+        try
+        {
+            handler = new HandlerLoader(app.Services).Load(name, settings.FunctionPath);
+        }
+        catch (HandlerLoadException ex)
+        {
+            await stderr.WriteLineAsync(Prefix + ex.Message);
+            return ExitCodes.HandlerLoadFailed;
+        }
+
+        await using (handler)
+        {
+            var loadTime = time.GetElapsedTime(loadStarted);
+            var dispatcher = Compose(app.Services, handler, settings, time);
+            app.Run(dispatcher.DispatchAsync);
+            app.Services.GetRequiredService<ReadinessState>().MarkReady();
+
+            var address = FormatAddress(settings);
+            try
+            {
+                await app.StartAsync();
+            }
+            catch (IOException ex)
+            {
+                await stderr.WriteLineAsync($"{Prefix}cannot listen on {address}: {ex.Message}");
+                return ExitCodes.ListenFailed;
+            }
+
+            await stdout.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{Prefix}{name} loaded in {loadTime.TotalMilliseconds:0} ms, listening on {address} ({time.GetElapsedTime(started).TotalMilliseconds:0} ms after start)"));
+            await stdout.FlushAsync();
+
+            await app.WaitForShutdownAsync();
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static WebApplication Build(RuntimeSettings settings, TimeProvider time)
+    {
+        // Empty rather than slim: no appsettings.json from wherever the runtime was started and no
+        // ASPNETCORE_* host settings, as the runtime's own come from RuntimeSettings; it also builds ~20 ms sooner.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseKestrelCore();
+
+        // The function's env (func.yaml) reaches handlers through IConfiguration, as in any ASP.NET Core app.
+        builder.Configuration.AddEnvironmentVariables();
+
+        builder.Logging.SetMinimumLevel(settings.LogLevel);
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.UseUtcTimestamp = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            console.ColorBehavior = LoggerColorBehavior.Disabled;
+        });
+        builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Error);
+
+        // Kestrel listens on HOST:PORT only; URLS / HTTP_PORTS among the variables above would only produce
+        // "overriding address" warnings.
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
+        builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, "");
+        builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, "");
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+            kestrel.Listen(settings.ListenAddress, settings.Port);
+        });
+
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.FunctionTimeout + ShutdownMargin);
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(new ConcurrencyLimiter(settings.ContainerConcurrency));
+        builder.Services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
+        builder.Services.AddSingleton<RuntimeMetrics>();
+        builder.Services.AddSingleton<ReadinessState>();
+        builder.Services.AddHostedService<DrainService>();
+        return builder.Build();
+    }
+
+    private static RequestDispatcher Compose(IServiceProvider services, LoadedHandler handler, RuntimeSettings settings, TimeProvider time)
+    {
+        var options = new InvocationOptions(settings.FunctionTimeout, settings.MaxRequestBodyBytes, InvocationOptions.DefaultUnwindGrace);
+        var invocation = new InvocationPipeline(
+            handler,
+            services.GetRequiredService<ConcurrencyLimiter>(),
+            services.GetRequiredService<RuntimeMetrics>(),
+            options,
+            time,
+            services.GetRequiredService<ILogger<InvocationPipeline>>());
+        return new RequestDispatcher(invocation, services.GetRequiredService<ReadinessState>(), services.GetRequiredService<CollectorRegistry>());
+    }
+
+    private static string FormatAddress(RuntimeSettings settings) =>
+        "http://" + new IPEndPoint(settings.ListenAddress, settings.Port).ToString();
+}

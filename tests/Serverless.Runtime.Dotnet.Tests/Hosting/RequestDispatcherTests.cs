@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Http;
+using Serverless.Runtime.Dotnet.Hosting;
+using Serverless.Runtime.Dotnet.Tests.Support;
+
+namespace Serverless.Runtime.Dotnet.Tests.Hosting;
+
+public sealed class RequestDispatcherTests
+{
+    [Theory]
+    [InlineData("Loading", "/readyz", 503, "loading")]
+    [InlineData("Ready", "/readyz", 200, "ready")]
+    [InlineData("Draining", "/readyz", 503, "draining")]
+    [InlineData("Loading", "/healthz", 200, "ok")]
+    [InlineData("Ready", "/healthz", 200, "ok")]
+    [InlineData("Draining", "/healthz", 200, "ok")]
+    [InlineData("Ready", "/anything", 200, "handler")]
+    [InlineData("Ready", "/readyz/", 200, "handler")]
+    [InlineData("Ready", "/READYZ", 200, "handler")]
+    [InlineData("Draining", "/", 200, "handler")]
+    public async Task DispatchAsync_PathInPhase_AnswersAsExpected(string phase, string path, int expectedStatus, string expectedBody)
+    {
+        var (dispatcher, readiness, test) = Create();
+        Move(readiness, Enum.Parse<ReadinessPhase>(phase));
+        var context = TestPipeline.NewContext(path: path);
+
+        await dispatcher.DispatchAsync(context);
+
+        Assert.Equal(expectedStatus, context.Response.StatusCode);
+        Assert.Equal(expectedBody, TestPipeline.ResponseText(context));
+        var invoked = expectedBody == "handler" ? 1 : 0;
+        Assert.Equal(invoked, (await test.ScrapeAsync()).Where(s => s.Name == "serverless_runtime_requests_total").Sum(s => s.Value));
+    }
+
+    [Fact]
+    public async Task DispatchAsync_Metrics_ServesPrometheusTextAndIsNotCounted()
+    {
+        var (dispatcher, readiness, _) = Create();
+        readiness.MarkReady();
+        await dispatcher.DispatchAsync(TestPipeline.NewContext(path: "/x"));
+        var context = TestPipeline.NewContext(path: "/metrics");
+
+        await dispatcher.DispatchAsync(context);
+
+        Assert.StartsWith("text/plain; version=0.0.4", context.Response.ContentType, StringComparison.Ordinal);
+        var samples = PrometheusText.Parse(TestPipeline.ResponseText(context));
+        Assert.Equal(1, samples.Value("serverless_runtime_requests_total", ("code", "200")));
+        Assert.Equal(0, samples.Value("serverless_runtime_in_flight"));
+    }
+
+    [Fact]
+    public void MarkReady_AfterDrainBegan_StaysDraining()
+    {
+        var readiness = new ReadinessState();
+        readiness.MarkDraining();
+
+        readiness.MarkReady();
+
+        Assert.Equal(ReadinessPhase.Draining, readiness.Phase);
+    }
+
+    private static (RequestDispatcher Dispatcher, ReadinessState Readiness, TestPipeline Test) Create()
+    {
+        var test = new TestPipeline(context => context.Response.WriteAsync("handler"));
+        var readiness = new ReadinessState();
+        return (new RequestDispatcher(test.Pipeline, readiness, test.Registry), readiness, test);
+    }
+
+    private static void Move(ReadinessState readiness, ReadinessPhase phase)
+    {
+        if (phase >= ReadinessPhase.Ready)
+        {
+            readiness.MarkReady();
+        }
+
+        if (phase == ReadinessPhase.Draining)
+        {
+            readiness.MarkDraining();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.Net;
+using Serverless.Runtime.Dotnet.Tests.Support;
+
+namespace Serverless.Runtime.Dotnet.Tests.Integration;
+
+public sealed class RuntimeMetricsTests
+{
+    [Fact]
+    public async Task Metrics_AfterMixedRequests_CountsInvocationsByCodeAndNotTheReservedPaths()
+    {
+        await using var runtime = await RuntimeProcess.StartTestHandlerReadyAsync("Status");
+        (int Code, int Times)[] plan = [(200, 3), (404, 2), (503, 1)];
+        foreach (var (code, times) in plan)
+        {
+            for (var i = 0; i < times; i++)
+            {
+                using var response = await runtime.Client.GetAsync($"?code={code}");
+                Assert.Equal((HttpStatusCode)code, response.StatusCode);
+            }
+        }
+
+        foreach (var reserved in new[] { "healthz", "readyz", "metrics" })
+        {
+            using var response = await runtime.Client.GetAsync(reserved);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using var metrics = await runtime.Client.GetAsync("metrics");
+        var samples = PrometheusText.Parse(await metrics.Content.ReadAsStringAsync());
+
+        Assert.Equal("text/plain", metrics.Content.Headers.ContentType?.MediaType);
+        var counted = samples.Where(s => s.Name == "serverless_runtime_requests_total")
+            .ToDictionary(s => s.Labels["code"], s => s.Value);
+        Assert.Equal(new Dictionary<string, double> { ["200"] = 3, ["404"] = 2, ["503"] = 1 }, counted);
+        Assert.Equal(0, samples.Value("serverless_runtime_in_flight"));
+        Assert.Equal(6, samples.Value("serverless_runtime_request_duration_seconds_count"));
+        Assert.Equal(6, samples.Value("serverless_runtime_request_duration_seconds_bucket", ("le", "+Inf")));
+        Assert.True(samples.Value("serverless_runtime_request_duration_seconds_sum") > 0);
+    }
+}

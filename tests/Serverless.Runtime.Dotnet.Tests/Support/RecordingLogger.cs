@@ -1,0 +1,17 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Serverless.Runtime.Dotnet.Tests.Support;
+
+internal sealed class RecordingLogger<T> : ILogger<T>
+{
+    public ConcurrentQueue<LogEntry> Entries { get; } = new();
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        Entries.Enqueue(new LogEntry(logLevel, eventId.Id, formatter(state, exception), exception));
+}

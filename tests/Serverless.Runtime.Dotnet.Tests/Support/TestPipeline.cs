@@ -1,0 +1,68 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Prometheus;
+using Serverless.Runtime.Dotnet.Concurrency;
+using Serverless.Runtime.Dotnet.Invocation;
+using Serverless.Runtime.Dotnet.Loading;
+using Serverless.Runtime.Dotnet.Metrics;
+
+namespace Serverless.Runtime.Dotnet.Tests.Support;
+
+/// <summary>An <see cref="InvocationPipeline"/> around an inline handler, on virtual time, with its own registry.</summary>
+internal sealed class TestPipeline
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan UnwindGrace = TimeSpan.FromSeconds(1);
+    public const long MaxBody = 1024;
+
+    public TestPipeline(RequestDelegate handler, int concurrency = 0)
+    {
+        Limiter = new ConcurrencyLimiter(concurrency);
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        Pipeline = new InvocationPipeline(
+            new LoadedHandler(new HandlerName("Test", "Test.Handler", "Run"), typeof(TestPipeline).GetMethod(nameof(Placeholder))!, handler, instance: null),
+            Limiter,
+            new RuntimeMetrics(Registry, Limiter),
+            new InvocationOptions(Timeout, MaxBody, UnwindGrace),
+            Time,
+            Logger);
+    }
+
+    public InvocationPipeline Pipeline { get; }
+
+    public ConcurrencyLimiter Limiter { get; }
+
+    public CollectorRegistry Registry { get; }
+
+    public ManualTimeProvider Time { get; } = new();
+
+    public RecordingLogger<InvocationPipeline> Logger { get; } = new();
+
+    public static void Placeholder()
+    {
+    }
+
+    public static DefaultHttpContext NewContext(string method = "GET", string path = "/")
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.Path = path;
+        context.Request.Protocol = "HTTP/1.1";
+        context.Response.Body = new MemoryStream();
+        return context;
+    }
+
+    public static string ResponseText(HttpContext context) =>
+        Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
+
+    public static JsonElement ResponseJson(HttpContext context) =>
+        JsonDocument.Parse(((MemoryStream)context.Response.Body).ToArray()).RootElement;
+
+    public async Task<IReadOnlyList<PrometheusSample>> ScrapeAsync()
+    {
+        using var stream = new MemoryStream();
+        await Registry.CollectAndExportAsTextAsync(stream);
+        return PrometheusText.Parse(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+}

@@ -1,0 +1,9 @@
+namespace DotnetTest;
+
+public sealed record EchoResponse(
+    string Method,
+    string Path,
+    string QueryString,
+    IReadOnlyDictionary<string, string> Query,
+    IReadOnlyDictionary<string, string> Headers,
+    string Body);

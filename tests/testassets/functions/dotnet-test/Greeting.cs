@@ -1,0 +1,3 @@
+namespace DotnetTest;
+
+public sealed record Greeting(string Name, string? Message);
