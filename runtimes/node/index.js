@@ -1,0 +1,89 @@
+'use strict';
+
+// The Node.js function runtime: `node index.js`, configured by the environment (runtimes/README.md).
+// Wiring only: environment -> settings -> handler -> listen -> drain on SIGTERM. The handler is loaded
+// before listening, so a broken function exits with code 3 and one line on stderr instead of ever answering.
+
+const { performance } = require('node:perf_hooks');
+const { parseConfig } = require('./lib/config');
+const { createLogger, PREFIX } = require('./lib/log');
+const { loadHandler, HandlerLoadError } = require('./lib/loader');
+const { ConcurrencyLimiter } = require('./lib/limiter');
+const { RuntimeMetrics } = require('./lib/metrics');
+const { Readiness } = require('./lib/readiness');
+const { createRuntimeServer } = require('./lib/server');
+
+/** Process exit codes the supervisor tells apart; the same in every runtime. */
+const EXIT = Object.freeze({ success: 0, invalidConfiguration: 2, handlerLoadFailed: 3, listenFailed: 4 });
+
+/** Time to stop beyond FUNCTION_TIMEOUT: a request admitted just before SIGTERM may run to its timeout and get its 504 written. */
+const DRAIN_MARGIN_MS = 3000;
+
+async function main() {
+  const { config, errors } = parseConfig(process.env);
+  if (!config) {
+    for (const error of errors) process.stderr.write(PREFIX + error + '\n');
+    return process.exit(EXIT.invalidConfiguration);
+  }
+  const log = createLogger(config.logLevel);
+
+  const loadStarted = performance.now();
+  let handler;
+  try {
+    handler = await loadHandler(config.functionPath, config.handler);
+  } catch (err) {
+    if (!(err instanceof HandlerLoadError)) throw err;
+    process.stderr.write(PREFIX + err.message + '\n');
+    // exit, not return: the function's module may have started timers that would keep the process alive.
+    return process.exit(EXIT.handlerLoadFailed);
+  }
+  const loadMs = performance.now() - loadStarted;
+
+  // A promise the function forgot to handle must not take every other request down with it.
+  process.on('unhandledRejection', (reason) => log.error(`unhandled promise rejection in the function: ${reason && reason.stack ? reason.stack : reason}`));
+
+  const limiter = new ConcurrencyLimiter(config.containerConcurrency);
+  const metrics = new RuntimeMetrics(limiter);
+  const readiness = new Readiness();
+  const server = createRuntimeServer({ config, handler, limiter, metrics, readiness, log });
+  const address = formatAddress(config.host, config.port);
+
+  server.once('error', (err) => {
+    process.stderr.write(`${PREFIX}cannot listen on ${address}: ${err.code ?? err.message}\n`);
+    process.exit(EXIT.listenFailed);
+  });
+  server.listen(config.port, config.host, () => {
+    readiness.markReady();
+    process.stdout.write(`${PREFIX}${handler.name} loaded in ${loadMs.toFixed(0)} ms, listening on ${address} ` +
+      `(${performance.now().toFixed(0)} ms after start)\n`);
+  });
+
+  const drain = (signal) => {
+    if (readiness.phase === 'draining') return;
+    readiness.markDraining();
+    log.info(`${signal}: draining, readiness is now 503, waiting for ${limiter.inFlight} request(s) in flight`);
+    // The listener stays open while draining: probes see 503 and requests routed here before the
+    // endpoint was removed are still served (each answer then closes its connection).
+    const deadline = setTimeout(() => {
+      log.warn(`drain deadline reached with ${limiter.inFlight} request(s) still in flight`);
+      process.exit(EXIT.success);
+    }, config.timeoutSeconds * 1000 + DRAIN_MARGIN_MS);
+    limiter.whenIdle().then(() => {
+      clearTimeout(deadline);
+      log.info('drained: no request in flight');
+      server.close();
+      process.exit(EXIT.success);
+    });
+  };
+  process.on('SIGTERM', () => drain('SIGTERM'));
+  process.on('SIGINT', () => drain('SIGINT'));
+}
+
+function formatAddress(host, port) {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+main().catch((err) => {
+  process.stderr.write(`${PREFIX}fatal: ${err && err.stack ? err.stack : err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+'use strict';
+
+/** Names shared by every runtime (and the .NET one); documented in runtimes/README.md. */
+const REQUESTS_TOTAL = 'serverless_runtime_requests_total';
+const IN_FLIGHT = 'serverless_runtime_in_flight';
+const REQUEST_DURATION = 'serverless_runtime_request_duration_seconds';
+
+/** Prometheus' default buckets, 5 ms to 10 s; slower requests land in +Inf. */
+const DURATION_BUCKETS = Object.freeze([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+
+/**
+ * The runtime's metrics in Prometheus text exposition format 0.0.4. Only invocations are recorded;
+ * /healthz, /readyz and /metrics are not. The in-flight gauge is read from the limiter at scrape time,
+ * so there is a single source of truth for it.
+ */
+class RuntimeMetrics {
+  #requests = new Map(); // status code -> count
+  #bucketCounts = new Array(DURATION_BUCKETS.length).fill(0);
+  #count = 0;
+  #sum = 0;
+
+  constructor(limiter) {
+    this.limiter = limiter;
+  }
+
+  record(statusCode, seconds) {
+    this.#requests.set(statusCode, (this.#requests.get(statusCode) ?? 0) + 1);
+    this.#count++;
+    this.#sum += seconds;
+    for (let i = 0; i < DURATION_BUCKETS.length; i++) {
+      if (seconds <= DURATION_BUCKETS[i]) this.#bucketCounts[i]++;
+    }
+  }
+
+  render() {
+    const lines = [
+      `# HELP ${REQUESTS_TOTAL} Function invocations, by HTTP status code.`,
+      `# TYPE ${REQUESTS_TOTAL} counter`,
+    ];
+    for (const code of [...this.#requests.keys()].sort((a, b) => a - b)) {
+      lines.push(`${REQUESTS_TOTAL}{code="${code}"} ${this.#requests.get(code)}`);
+    }
+    lines.push(
+      `# HELP ${IN_FLIGHT} Function invocations being processed.`,
+      `# TYPE ${IN_FLIGHT} gauge`,
+      `${IN_FLIGHT} ${this.limiter.inFlight}`,
+      `# HELP ${REQUEST_DURATION} Time from receiving an invocation to its response, in seconds.`,
+      `# TYPE ${REQUEST_DURATION} histogram`,
+    );
+    DURATION_BUCKETS.forEach((le, i) => lines.push(`${REQUEST_DURATION}_bucket{le="${le}"} ${this.#bucketCounts[i]}`));
+    lines.push(
+      `${REQUEST_DURATION}_bucket{le="+Inf"} ${this.#count}`,
+      `${REQUEST_DURATION}_sum ${this.#sum}`,
+      `${REQUEST_DURATION}_count ${this.#count}`,
+    );
+    return lines.join('\n') + '\n';
+  }
+}
+
+module.exports = { RuntimeMetrics, DURATION_BUCKETS, REQUESTS_TOTAL, IN_FLIGHT, REQUEST_DURATION };

@@ -1,0 +1,1 @@
+"""The Serverless Python function runtime. Entry point: ``runtime.py``; wiring: ``main``."""
