@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Serverless.TestSupport;
 
 /// <summary>Locations in the repository and in the install layout that <c>scripts/build</c> writes to <c>.out/</c>.</summary>
@@ -24,9 +26,15 @@ public static class RepoPaths
         return path;
     }
 
-    private static string FindRoot()
+    /// <summary>
+    /// From this file's compile-time location, so tests find the repository even when
+    /// <c>--artifacts-path</c> puts their binaries outside it.
+    /// </summary>
+    private static string FindRoot() => FindRootFrom();
+
+    private static string FindRootFrom([CallerFilePath] string sourceFile = "")
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        for (var dir = new FileInfo(sourceFile).Directory; dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
             {
@@ -34,6 +42,6 @@ public static class RepoPaths
             }
         }
 
-        throw new InvalidOperationException("no Serverless.sln above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException("no Serverless.sln above " + sourceFile);
     }
 }

@@ -8,7 +8,7 @@ public sealed class HelloExampleFixture : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new("rt-hello");
 
-    public static string ExampleDirectory => Path.Combine(TestLayout.Examples, "hello-dotnet");
+    public static string ExampleDirectory => Path.Combine(RepoPaths.Examples, "hello-dotnet");
 
     public string FunctionPath => Path.Combine(_temp.Path, "out");
 

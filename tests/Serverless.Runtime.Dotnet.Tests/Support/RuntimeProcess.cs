@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using Serverless.TestSupport;
 
 namespace Serverless.Runtime.Dotnet.Tests.Support;
 
@@ -26,9 +27,9 @@ internal sealed class RuntimeProcess : IAsyncDisposable
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = Bounds.Request };
     }
 
-    public static string RuntimeDll => TestLayout.Built("runtimes", "dotnet", "Serverless.Runtime.Dotnet.dll");
+    public static string RuntimeDll => RepoPaths.Built("runtimes", "dotnet", "Serverless.Runtime.Dotnet.dll");
 
-    public static string TestFunctionPath => TestLayout.Built("testassets", "functions", "dotnet-test");
+    public static string TestFunctionPath => RepoPaths.Built("testassets", "functions", "dotnet-test");
 
     public int Port { get; }
 
@@ -149,7 +150,7 @@ internal sealed class RuntimeProcess : IAsyncDisposable
     public static Task<RuntimeProcess> StartTestHandlerReadyAsync(string method, params (string Key, string Value)[] environment) =>
         StartReadyAsync($"{TestFunctionAssembly}::DotnetTest.Handlers::{method}", TestFunctionPath, environment);
 
-    public void Terminate() => PosixSignals.Terminate(_process.Id);
+    public void Terminate() => Signals.Terminate(_process.Id);
 
     /// <summary>Waits for the process to end on its own and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)

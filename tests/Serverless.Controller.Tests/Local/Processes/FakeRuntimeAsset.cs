@@ -1,25 +1,9 @@
-using System.Runtime.CompilerServices;
+using Serverless.TestSupport;
 
 namespace Serverless.Controller.Tests.Local.Processes;
 
-/// <summary>
-/// The fake runtime script. Found from this file's compile-time location rather than through
-/// <c>RepoPaths.Root</c>, which walks up from the test binaries and so fails under <c>--artifacts-path /tmp/…</c>.
-/// </summary>
+/// <summary>The fake runtime script the supervisor tests start as a function instance.</summary>
 internal static class FakeRuntimeAsset
 {
-    public static string ScriptPath { get; } = Find();
-
-    private static string Find([CallerFilePath] string sourceFile = "")
-    {
-        for (var dir = new FileInfo(sourceFile).Directory; dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
-            {
-                return Path.Combine(dir.FullName, "tests", "testassets", "fake-runtime", "fake_runtime.py");
-            }
-        }
-
-        throw new InvalidOperationException("no Serverless.sln above " + sourceFile);
-    }
+    public static string ScriptPath { get; } = Path.Combine(RepoPaths.Root, "tests", "testassets", "fake-runtime", "fake_runtime.py");
 }
