@@ -42,15 +42,7 @@ public sealed class EnvValidationTests
     {
         var errors = FunctionValidator.Validate(TestFunctions.Function("default", "hello", WithEnv(name, value)));
 
-        Assert.False(string.IsNullOrEmpty(label));
-        if (field is null)
-        {
-            ValidationAssert.Valid(errors);
-        }
-        else
-        {
-            ValidationAssert.HasError(errors, field, expected!);
-        }
+        ValidationAssert.Row(label, errors, field, expected);
     }
 
     [Fact]

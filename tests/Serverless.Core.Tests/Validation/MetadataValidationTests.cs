@@ -87,15 +87,7 @@ public sealed class MetadataValidationTests
     {
         var errors = FunctionValidator.Validate(TestFunctions.Function("default", "hello", WithLabel(key, value)));
 
-        Assert.False(string.IsNullOrEmpty(label));
-        if (field is null)
-        {
-            ValidationAssert.Valid(errors);
-        }
-        else
-        {
-            ValidationAssert.HasError(errors, field, expected!);
-        }
+        ValidationAssert.Row(label, errors, field, expected);
     }
 
     [Fact]

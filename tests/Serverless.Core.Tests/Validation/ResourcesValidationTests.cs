@@ -27,15 +27,7 @@ public sealed class ResourcesValidationTests
     {
         var errors = FunctionValidator.Validate(TestFunctions.Function("default", "hello", WithResources(requests, limits)));
 
-        Assert.False(string.IsNullOrEmpty(label));
-        if (field is null)
-        {
-            ValidationAssert.Valid(errors);
-        }
-        else
-        {
-            ValidationAssert.HasError(errors, field, expected!);
-        }
+        ValidationAssert.Row(label, errors, field, expected);
     }
 
     [Fact]

@@ -61,15 +61,7 @@ public sealed class TriggerValidatorTests
     {
         var errors = TriggerValidator.Validate(TestTriggers.Trigger("default", "orders", options));
 
-        Assert.False(string.IsNullOrEmpty(label));
-        if (field is null)
-        {
-            ValidationAssert.Valid(errors);
-        }
-        else
-        {
-            ValidationAssert.HasError(errors, field, expected!);
-        }
+        ValidationAssert.Row(label, errors, field, expected);
     }
 
     public static TheoryData<string, Action<DeliverySpec>, string?, string?> Deliveries => new()
@@ -100,15 +92,7 @@ public sealed class TriggerValidatorTests
     {
         var errors = TriggerValidator.Validate(TestTriggers.Trigger("default", "orders", WithDelivery(configure)));
 
-        Assert.False(string.IsNullOrEmpty(label));
-        if (field is null)
-        {
-            ValidationAssert.Valid(errors);
-        }
-        else
-        {
-            ValidationAssert.HasError(errors, field, expected!);
-        }
+        ValidationAssert.Row(label, errors, field, expected);
     }
 
     [Fact]

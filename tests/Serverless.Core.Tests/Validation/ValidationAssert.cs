@@ -19,6 +19,23 @@ internal static class ValidationAssert
         return atField[0];
     }
 
+    /// <summary>
+    /// A table row's expectation: no error when <paramref name="field"/> is null, otherwise one at
+    /// <paramref name="field"/> containing <paramref name="messagePart"/>. The label must name the row.
+    /// </summary>
+    public static void Row(string label, IReadOnlyList<ValidationError> errors, string? field, string? messagePart)
+    {
+        Assert.False(string.IsNullOrEmpty(label));
+        if (field is null)
+        {
+            Valid(errors);
+        }
+        else
+        {
+            HasError(errors, field, messagePart!);
+        }
+    }
+
     public static void NoErrorAt(IReadOnlyList<ValidationError> errors, string field) =>
         Assert.True(errors.All(e => e.Field != field), $"expected no error at {field}, got:\n" + Describe(errors));
 
