@@ -104,16 +104,9 @@ internal static partial class PlatformHost
         TimeProvider time,
         ILoggerFactory loggerFactory)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
+        // The body is streamed to the instance, whose runtime enforces its own limit.
+        var builder = CreateBuilder(options.Ingress, maxRequestBodySize: null, loggerFactory);
         builder.Services.AddHttpForwarder();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = null; // streamed to the instance, whose runtime enforces its own limit
-            kestrel.Listen(options.Ingress);
-        });
         var app = builder.Build();
         var proxy = new FunctionProxy(
             functions,
@@ -139,16 +132,8 @@ internal static partial class PlatformHost
         TimeProvider time,
         ILoggerFactory loggerFactory)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
+        var builder = CreateBuilder(options.Admin, maxRequestBodySize: 3 * 1024 * 1024, loggerFactory); // 3 MiB as the kube-apiserver
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = 3 * 1024 * 1024; // as the kube-apiserver
-            kestrel.Listen(options.Admin);
-        });
         builder.Services.AddRouting();
         builder.Services.AddHostedService(_ => new InformerService<Function>(functions));
         builder.Services.AddHostedService(_ => new FunctionController(
@@ -168,6 +153,21 @@ internal static partial class PlatformHost
         new ResourceApi<Broker>(stores.Brokers, Broker.KindName, Broker.Plural, BrokerDefaults.Apply, BrokerValidator.Validate).Map(app);
         new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate).Map(app);
         return app;
+    }
+
+    /// <summary>A lean server on one address, logging through the platform's logger factory.</summary>
+    private static WebApplicationBuilder CreateBuilder(System.Net.IPEndPoint address, long? maxRequestBodySize, ILoggerFactory loggerFactory)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = maxRequestBodySize;
+            kestrel.Listen(address);
+        });
+        return builder;
     }
 
     private static string BoundUrl(WebApplication app) =>
