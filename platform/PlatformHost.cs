@@ -70,12 +70,21 @@ internal static partial class PlatformHost
 
         // Ingress first: its bound address is every function's URL.
         await using var ingress = BuildIngress(options, functions, backend, scaler, registry, time, loggerFactory);
-        await ingress.StartAsync().ConfigureAwait(false);
+        if (!await TryStartAsync(ingress, "--ingress", options.Ingress).ConfigureAwait(false))
+        {
+            return 1;
+        }
+
         var ingressUrl = BoundUrl(ingress);
         controllerOptions.FunctionUrl = key => $"{ingressUrl}/{key.Namespace}/{key.Name}/";
 
         await using var admin = BuildAdmin(options, stores, functions, backend, controllerOptions, registry, time, loggerFactory);
-        await admin.StartAsync().ConfigureAwait(false);
+        if (!await TryStartAsync(admin, "--admin", options.Admin).ConfigureAwait(false))
+        {
+            await ingress.StopAsync().ConfigureAwait(false);
+            return 1;
+        }
+
         var adminUrl = BoundUrl(admin);
 
         var pid = Environment.ProcessId;
@@ -153,6 +162,21 @@ internal static partial class PlatformHost
         new ResourceApi<Broker>(stores.Brokers, Broker.KindName, Broker.Plural, BrokerDefaults.Apply, BrokerValidator.Validate).Map(app);
         new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate).Map(app);
         return app;
+    }
+
+    /// <summary>Starts a server; a taken or forbidden address is a one-line error naming the flag, not a stack trace.</summary>
+    private static async Task<bool> TryStartAsync(WebApplication app, string flag, System.Net.IPEndPoint address)
+    {
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (IOException e)
+        {
+            await Console.Error.WriteLineAsync($"serverless-platform: cannot listen on {address} ({flag}): {e.Message}; is another platform running? choose another address with {flag} HOST:PORT").ConfigureAwait(false);
+            return false;
+        }
     }
 
     /// <summary>A lean server on one address, logging through the platform's logger factory.</summary>
