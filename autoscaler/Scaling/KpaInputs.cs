@@ -1,0 +1,32 @@
+using Serverless.Autoscaler.Configuration;
+using Serverless.Core.Defaulting;
+
+namespace Serverless.Autoscaler.Scaling;
+
+/// <summary>Everything one <see cref="KpaScaler.Decide"/> call looks at; nothing else is read.</summary>
+internal readonly record struct KpaInputs
+{
+    public required DateTimeOffset Now { get; init; }
+
+    /// <summary>The function's metric averaged at <see cref="Now"/>: concurrency, or requests/s for <c>metric: rps</c> (see <see cref="KpaScaler.ObservedValue"/>).</summary>
+    public required WindowAverages Observed { get; init; }
+
+    public required EffectiveScale Scale { get; init; }
+
+    public required AutoscalerOptions Options { get; init; }
+
+    /// <summary>Instances ready to serve now.</summary>
+    public required int ReadyCount { get; init; }
+
+    /// <summary>The count last asked of the backend (ready or still starting); a new function's is its initial scale.</summary>
+    public required int CurrentDesired { get; init; }
+
+    /// <summary>The previous decision's <see cref="ScaleDecision.State"/>; <see cref="KpaState.Initial"/> or <see cref="KpaState.ForStart"/> the first time.</summary>
+    public required KpaState State { get; init; }
+
+    /// <summary>
+    /// The activator confirms nothing is queued or in flight (<c>IFunctionActivity.ActiveRequests(key) == 0</c>). When
+    /// false the count never goes below 1, whatever the windows say: they lag by up to a second.
+    /// </summary>
+    public required bool CanScaleToZero { get; init; }
+}

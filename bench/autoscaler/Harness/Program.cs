@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Serverless.Autoscaler.Configuration;
+using Serverless.Bench.Autoscaler;
+using Serverless.Core.Defaulting;
+
+// Replays synthetic traces through the KPA and an HPA-style baseline; see bench/autoscaler/run.sh.
+var quick = args.Contains("--quick");
+var output = ArgValue("--out") ?? Path.Combine("bench", "results", "autoscaler.json");
+var seed = int.Parse(ArgValue("--seed") ?? "42", CultureInfo.InvariantCulture);
+var startupDelay = int.Parse(ArgValue("--startup-delay") ?? "1", CultureInfo.InvariantCulture);
+
+// 30 min full, 10 min quick; the HPA's 5 min stabilization is scaled by the same factor (300 s → 100 s quick).
+var seconds = quick ? 600 : 1800;
+var stabilization = 300 * seconds / 1800;
+var options = new AutoscalerOptions();
+var scale = EffectiveScale.Resolve(null, options.ToScaleDefaults(ScaleMetricNames.Concurrency));
+var tick = (int)options.TickInterval.TotalSeconds;
+var epoch = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+var results = new List<SimulationResult>();
+foreach (var trace in Trace.All(seconds, seed))
+{
+    results.Add(Simulator.Run(trace, new KpaController(options, scale, epoch), scale, tick, startupDelay));
+    results.Add(Simulator.Run(trace, new HpaController(scale.Target * scale.TargetUtilization, stabilization), scale, tick, startupDelay));
+}
+
+var table = new StringBuilder();
+table.AppendLine(CultureInfo.InvariantCulture, $"Autoscaler simulation: {seconds} s traces, seed {seed}, start-up delay {startupDelay} s, tick {tick} s, HPA stabilization {stabilization} s, target {scale.Target} × {scale.TargetUtilization:0.##}");
+table.AppendLine();
+table.AppendLine("| trace | controller | instance-s | ideal instance-s | vs ideal | cold starts | over-capacity request-s | panic ticks |");
+table.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+foreach (var r in results)
+{
+    table.AppendLine(CultureInfo.InvariantCulture,
+        $"| {r.Trace} | {r.Controller} | {r.InstanceSeconds:0} | {r.IdealInstanceSeconds:0} | {r.InstanceSecondsVsIdeal:0.000} | {r.ColdStarts} | {r.OverCapacityRequestSeconds:0} | {r.PanicTicks} |");
+}
+
+Console.Write(table.ToString());
+
+var byTrace = results
+    .GroupBy(r => r.Trace)
+    .ToDictionary(g => g.Key, g => g.ToDictionary(r => r.Controller, r => new Dictionary<string, object>
+    {
+        ["instance_seconds"] = r.InstanceSeconds,
+        ["ideal_instance_seconds"] = r.IdealInstanceSeconds,
+        ["instance_seconds_vs_ideal"] = Math.Round(r.InstanceSecondsVsIdeal, 4),
+        ["cold_starts"] = r.ColdStarts,
+        ["over_capacity_request_seconds"] = Math.Round(r.OverCapacityRequestSeconds, 1),
+        ["panic_ticks"] = r.PanicTicks,
+    }));
+var document = new Dictionary<string, object>
+{
+    ["benchmark"] = "autoscaler",
+    ["quick"] = quick,
+    ["trace_seconds"] = seconds,
+    ["seed"] = seed,
+    ["startup_delay_seconds"] = startupDelay,
+    ["tick_seconds"] = tick,
+    ["hpa_stabilization_seconds"] = stabilization,
+    ["results"] = byTrace,
+};
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+File.WriteAllText(output, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+Console.WriteLine();
+Console.WriteLine($"wrote {output}");
+return 0;
+
+string? ArgValue(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}

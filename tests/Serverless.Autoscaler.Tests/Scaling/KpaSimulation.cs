@@ -1,0 +1,68 @@
+using Serverless.Autoscaler.Configuration;
+using Serverless.Autoscaler.Scaling;
+using Serverless.Core.Defaulting;
+
+namespace Serverless.Autoscaler.Tests.Scaling;
+
+/// <summary>
+/// Drives <see cref="KpaScaler"/> the way the shell will: one sample a second into a <see cref="MetricWindow"/>, a decision
+/// every 2 s. Instances are ready the moment they are asked for, so the assertions see the algorithm alone.
+/// </summary>
+internal sealed class KpaSimulation
+{
+    private readonly AutoscalerOptions _options;
+    private readonly EffectiveScale _scale;
+    private readonly MetricWindow _window;
+    private readonly bool _canScaleToZero;
+    private KpaState _state = KpaState.Initial;
+    private int _desired;
+
+    public KpaSimulation(EffectiveScale? scale = null, int initialDesired = 1, bool canScaleToZero = true, AutoscalerOptions? options = null)
+    {
+        _options = options ?? new AutoscalerOptions();
+        _scale = scale ?? KpaTestInputs.Scale();
+        _window = new MetricWindow(_options.StableWindow, _options.PanicWindow);
+        _canScaleToZero = canScaleToZero;
+        _desired = initialDesired;
+    }
+
+    public SimulatedTick Tick(int seconds, double load)
+    {
+        var now = KpaTestInputs.T0.AddSeconds(seconds);
+        _window.Record(now, load);
+        var readyBefore = Math.Max(1, _desired);
+        var decision = KpaScaler.Decide(new KpaInputs
+        {
+            Now = now,
+            Observed = _window.Averages(now),
+            Scale = _scale,
+            Options = _options,
+            ReadyCount = _desired,
+            CurrentDesired = _desired,
+            State = _state,
+            CanScaleToZero = _canScaleToZero && load == 0,
+        });
+        _state = decision.State;
+        _desired = decision.DesiredScale;
+        return new SimulatedTick(decision.DesiredScale, decision.InPanic, decision.DesiredPanicPods, readyBefore, decision.Reason);
+    }
+
+    /// <summary>Runs <paramref name="seconds"/> seconds; the result holds the even seconds, where the decisions were taken.</summary>
+    public static Dictionary<int, SimulatedTick> Run(KpaSimulation sim, int seconds, Func<int, double> load)
+    {
+        var ticks = new Dictionary<int, SimulatedTick>();
+        for (var t = 0; t < seconds; t++)
+        {
+            if (t % 2 == 0)
+            {
+                ticks[t] = sim.Tick(t, load(t));
+            }
+            else
+            {
+                sim._window.Record(KpaTestInputs.T0.AddSeconds(t), load(t));
+            }
+        }
+
+        return ticks;
+    }
+}
