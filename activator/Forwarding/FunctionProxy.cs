@@ -1,11 +1,14 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
+using System.Net.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Serverless.Activator.Activation;
-using Serverless.Activator.LoadBalancing;
 using Serverless.Activator.Metrics;
+using Serverless.Activator.Reporting;
 using Serverless.Activator.Routing;
+using Serverless.Activator.Throttling;
 using Serverless.Core.Contracts;
 using Serverless.Core.Informers;
 using Yarp.ReverseProxy.Forwarder;
@@ -14,10 +17,20 @@ using FunctionResource = Serverless.Core.Api.Function;
 namespace Serverless.Activator.Forwarding;
 
 /// <summary>
-/// The activator's request handler: route, wait for an instance when there is none (asking for a
-/// scale-from-zero at once), pick an instance, forward through YARP's <see cref="IHttpForwarder"/>.
+/// The activator's request handler: route, take a slot on an instance through the function's
+/// <see cref="FunctionThrottler"/> (asking for a scale-from-zero at once when there is no instance),
+/// forward through YARP's <see cref="IHttpForwarder"/>, and retry on another instance what provably
+/// never reached one.
 /// </summary>
-public sealed partial class FunctionProxy : IDisposable
+/// <remarks>
+/// Retries: a request is sent again (up to <see cref="ActivatorOptions.MaxForwardAttempts"/> attempts, to
+/// another instance when there is one) only when nothing of the response reached the client, nothing of the
+/// request body was read, and either the connection could not be made (<see cref="HttpRequestError.ConnectionError"/>)
+/// or the instance answered 429. A request with a body that was (even partly) read is never retried: the
+/// activator streams bodies and keeps no copy. In practice that means bodies are retried on connect errors
+/// (HttpClient reads the body only once connected) but a 429 to a request with a body is answered 429.
+/// </remarks>
+public sealed partial class FunctionProxy : IFunctionActivity, IDisposable
 {
     private readonly ResourceInformer<FunctionResource> _functions;
     private readonly IEndpointSource _endpoints;
@@ -28,8 +41,7 @@ public sealed partial class FunctionProxy : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HttpMessageInvoker _client;
-    private readonly EndpointWaiter _waiter;
-    private readonly LeastInFlightBalancer _balancer = new();
+    private readonly ConcurrentDictionary<FunctionKey, FunctionThrottler> _throttlers = new();
 
     public FunctionProxy(
         ResourceInformer<FunctionResource> functions,
@@ -41,6 +53,8 @@ public sealed partial class FunctionProxy : IDisposable
         TimeProvider time,
         ILogger<FunctionProxy> logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         _functions = functions;
         _endpoints = endpoints;
         _scaler = scaler;
@@ -49,11 +63,11 @@ public sealed partial class FunctionProxy : IDisposable
         _metrics = metrics;
         _time = time;
         _logger = logger;
-        _waiter = new EndpointWaiter(endpoints);
+        _endpoints.EndpointsChanged += OnEndpointsChanged;
 
         // One pooled client for every instance: no proxy, redirects, decompression or cookies;
         // the activator passes bytes through as they are.
-        _client = new HttpMessageInvoker(new SocketsHttpHandler
+        _client = new HttpMessageInvoker(new RejectionHandler(new SocketsHttpHandler
         {
             UseProxy = false,
             AllowAutoRedirect = false,
@@ -62,8 +76,15 @@ public sealed partial class FunctionProxy : IDisposable
             ConnectTimeout = options.ConnectTimeout,
             ActivityHeadersPropagator = null,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-        });
+        }));
     }
+
+    internal ActivatorMetrics Metrics => _metrics;
+
+    internal ActivatorOptions Options => _options;
+
+    /// <summary>Requests in flight to the function's instances plus those queued for one, now.</summary>
+    public int ActiveRequests(FunctionKey key) => _throttlers.TryGetValue(key, out var throttler) ? throttler.ActiveRequests : 0;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -71,108 +92,200 @@ public sealed partial class FunctionProxy : IDisposable
         if (!RequestRouter.TryRoute(context.Request.Host.Host, context.Request.Path, _options.Domain, out var route)
             || !_functions.TryGet(route.Key, out var function) || function is null)
         {
-            await Problem.WriteAsync(context, StatusCodes.Status404NotFound, "Function not found", NotFoundDetail(context, route)).ConfigureAwait(false);
+            await Problem.WriteAsync(context, StatusCodes.Status404NotFound, "Function not found", NotFoundDetail(route)).ConfigureAwait(false);
             return;
         }
 
         var label = route.Key.ToString();
         var timeout = TimeSpan.FromSeconds(function.Spec.TimeoutSeconds ?? 300);
+        var throttler = GetThrottler(route.Key);
+        throttler.SetContainerConcurrency(function.Spec.Scale?.ContainerConcurrency ?? 0);
         try
         {
-            await ForwardAsync(context, route, label, timeout).ConfigureAwait(false);
+            await ForwardAsync(context, throttler, route, label, timeout).ConfigureAwait(false);
         }
         finally
         {
-            _metrics.RequestsTotal.WithLabels(label, context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
+            _metrics.RequestsTotal.WithLabels(label, context.Response.StatusCode.ToString(CultureInfo.InvariantCulture)).Inc();
             _metrics.RequestDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, RouteMatch route, string label, TimeSpan timeout)
+    /// <summary>Closes every function's reporting window; for the <see cref="ConcurrencyReporter"/>.</summary>
+    internal IEnumerable<(FunctionKey Key, StatsWindow Window)> TakeWindows()
     {
-        var endpoints = _endpoints.GetReadyEndpoints(route.Key);
-        if (endpoints.Count == 0)
+        foreach (var (key, throttler) in _throttlers)
         {
-            endpoints = await ActivateAsync(context, route.Key, label, timeout).ConfigureAwait(false);
-            if (endpoints.Count == 0)
-            {
-                return; // answered already
-            }
-        }
-
-        var counter = _balancer.Pick(endpoints, out var instance);
-        counter.Increment();
-        _metrics.InFlight.WithLabels(label).Inc();
-        try
-        {
-            context.Items[ForwardedHeadersTransformer.PrefixItemKey] = route.Prefix.Value;
-            context.Request.Path = route.InstancePath;
-            var config = new ForwarderRequestConfig { ActivityTimeout = timeout, Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
-            var error = await _forwarder.SendAsync(context, "http://" + instance.Authority, _client, config, ForwardedHeadersTransformer.Instance).ConfigureAwait(false);
-            if (error != ForwarderError.None)
-            {
-                var failure = context.GetForwarderErrorFeature()?.Exception;
-                LogForwardFailed(_logger, label, instance.Id, error.ToString(), failure);
-            }
-        }
-        finally
-        {
-            counter.Decrement();
-            _metrics.InFlight.WithLabels(label).Dec();
+            yield return (key, throttler.TakeWindow());
         }
     }
 
-    private async Task<IReadOnlyList<InstanceEndpoint>> ActivateAsync(HttpContext context, FunctionKey key, string label, TimeSpan timeout)
+    public void Dispose()
     {
-        if (_waiter.Waiting(key) >= _options.MaxQueuedRequestsPerFunction)
+        _endpoints.EndpointsChanged -= OnEndpointsChanged;
+        foreach (var throttler in _throttlers.Values)
         {
-            await Problem.WriteAsync(
-                context,
-                StatusCodes.Status503ServiceUnavailable,
-                "Queue full",
-                $"{_options.MaxQueuedRequestsPerFunction} requests are already waiting for function {key} to start",
-                TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-            return [];
+            throttler.Dispose();
         }
 
-        _scaler.RequestScaleFromZero(key);
-        var waitStarted = Stopwatch.GetTimestamp();
-        _metrics.QueueDepth.WithLabels(label).Inc();
-        IReadOnlyList<InstanceEndpoint> ready;
-        try
-        {
-            ready = await _waiter.WaitAsync(key, timeout, _time, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            return []; // the client left the queue
-        }
-        finally
-        {
-            _metrics.QueueDepth.WithLabels(label).Dec();
-        }
-
-        if (ready.Count == 0)
-        {
-            await Problem.WriteAsync(
-                context,
-                StatusCodes.Status504GatewayTimeout,
-                "Function did not start in time",
-                $"no instance of function {key} became ready within {timeout.TotalSeconds:0} s").ConfigureAwait(false);
-            return [];
-        }
-
-        _metrics.ColdStart.Observe(Stopwatch.GetElapsedTime(waitStarted).TotalSeconds);
-        return ready;
+        _client.Dispose();
     }
 
-    private static string NotFoundDetail(HttpContext context, RouteMatch route) =>
+    private async Task ForwardAsync(HttpContext context, FunctionThrottler throttler, RouteMatch route, string label, TimeSpan timeout)
+    {
+        if (throttler.ReadyInstances == 0)
+        {
+            _scaler.RequestScaleFromZero(route.Key);
+        }
+
+        var request = context.Request;
+        var bodyBytes = request.ContentLength ?? 0;
+        ReadTrackingStream? body = null;
+        if (bodyBytes > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            body = new ReadTrackingStream(request.Body);
+            request.Body = body;
+        }
+
+        context.Items[ForwardedHeadersTransformer.PrefixItemKey] = route.Prefix.Value;
+        request.Path = route.InstancePath;
+        var config = new ForwarderRequestConfig { ActivityTimeout = timeout, Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+        string? avoid = null;
+        for (var attempt = 1; ; attempt++)
+        {
+            var acquired = await throttler.AcquireAsync(bodyBytes, timeout, avoid, newRequest: attempt == 1, context.RequestAborted).ConfigureAwait(false);
+            if (acquired.Lease is not { } lease)
+            {
+                await AnswerUnacquiredAsync(context, route.Key, acquired).ConfigureAwait(false);
+                return;
+            }
+
+            var outcome = LeaseOutcome.Neutral;
+            try
+            {
+                if (lease.ColdStart is { } coldStart)
+                {
+                    _metrics.ColdStart.Observe(coldStart.TotalSeconds);
+                }
+
+                var error = await _forwarder.SendAsync(context, "http://" + lease.Endpoint.Authority, _client, config, ForwardedHeadersTransformer.Instance).ConfigureAwait(false);
+                var failure = error == ForwarderError.None ? null : context.GetForwarderErrorFeature()?.Exception;
+                outcome = Classify(context, error, failure);
+                if (error == ForwarderError.None)
+                {
+                    return;
+                }
+
+                var refused = failure is InstanceRejectedException;
+                var retryable = error == ForwarderError.Request
+                    && (refused || failure is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
+                    && !context.Response.HasStarted
+                    && body is not { Touched: true };
+                if (retryable && attempt < _options.MaxForwardAttempts && !context.RequestAborted.IsCancellationRequested)
+                {
+                    LogRetrying(_logger, label, lease.Endpoint.Id, attempt, error.ToString(), failure);
+                    avoid = lease.Endpoint.Id;
+                    context.Response.StatusCode = StatusCodes.Status200OK;
+                    continue;
+                }
+
+                LogForwardFailed(_logger, label, lease.Endpoint.Id, error.ToString(), failure);
+                if (refused && !context.Response.HasStarted)
+                {
+                    await Problem.WriteAsync(
+                        context,
+                        StatusCodes.Status429TooManyRequests,
+                        "Function at its concurrency limit",
+                        $"every attempt to send the request to function {route.Key} was refused with 429",
+                        _options.RetryAfter).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            finally
+            {
+                lease.Release(outcome);
+            }
+        }
+    }
+
+    private Task AnswerUnacquiredAsync(HttpContext context, FunctionKey key, AcquireResult result)
+    {
+        var reason = result.Reason ?? result.Status.ToString();
+        LogNotForwarded(_logger, key.ToString(), result.Status.ToString(), reason);
+        return result.Status switch
+        {
+            AcquireStatus.QueueFull => Problem.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Queue full", reason, _options.RetryAfter),
+            AcquireStatus.ActivationFailed => Problem.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Function did not start", reason, _options.RetryAfter),
+            AcquireStatus.TimedOut => Problem.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "No instance in time", reason),
+
+            // The client is gone: nothing to write to. 499 is nginx's "client closed request", for the metric only.
+            _ => SetStatus(context, 499),
+        };
+    }
+
+    private static Task SetStatus(HttpContext context, int status)
+    {
+        if (!context.Response.HasStarted)
+        {
+            context.Response.StatusCode = status;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>What the attempt says about the instance's health (for outlier detection).</summary>
+    private static LeaseOutcome Classify(HttpContext context, ForwarderError error, Exception? failure) => error switch
+    {
+        ForwarderError.None => context.Response.StatusCode >= 500 ? LeaseOutcome.Failure : LeaseOutcome.Success,
+        ForwarderError.Request when failure is InstanceRejectedException => LeaseOutcome.Neutral,
+        ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient
+            or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient
+            or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeResponseCanceled
+            or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseClient => LeaseOutcome.Neutral,
+        _ => LeaseOutcome.Failure,
+    };
+
+    private FunctionThrottler GetThrottler(FunctionKey key)
+    {
+        if (_throttlers.TryGetValue(key, out var existing))
+        {
+            return existing;
+        }
+
+        var created = new FunctionThrottler(key, _options, _time);
+        created.UpdateEndpoints(() => _endpoints.GetReadyEndpoints(key));
+        var throttler = _throttlers.GetOrAdd(key, created);
+        if (!ReferenceEquals(throttler, created))
+        {
+            created.Dispose();
+            return throttler;
+        }
+
+        // Read once more now that change events can find it: a change between the first read and the add is not lost.
+        throttler.UpdateEndpoints(() => _endpoints.GetReadyEndpoints(key));
+        return throttler;
+    }
+
+    private void OnEndpointsChanged(FunctionKey key)
+    {
+        if (_throttlers.TryGetValue(key, out var throttler))
+        {
+            throttler.UpdateEndpoints(() => _endpoints.GetReadyEndpoints(key));
+        }
+    }
+
+    private static string NotFoundDetail(RouteMatch route) =>
         route.Key.Name is null
             ? "use /{namespace}/{function}/… or the host {function}.{namespace}.{domain}"
             : $"no function {route.Key} is deployed";
 
-    public void Dispose() => _client.Dispose();
-
     [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Forwarding to {Function} instance {Instance} failed: {Error}")]
     private static partial void LogForwardFailed(ILogger logger, string function, string instance, string error, Exception? exception);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Debug, Message = "Retrying {Function} after instance {Instance} failed attempt {Attempt}: {Error}")]
+    private static partial void LogRetrying(ILogger logger, string function, string instance, int attempt, string error, Exception? exception);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "Request for {Function} not forwarded ({Status}): {Reason}")]
+    private static partial void LogNotForwarded(ILogger logger, string function, string status, string reason);
 }

@@ -26,7 +26,7 @@ public sealed class ActivatorMetrics
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 18) });
         ColdStart = factory.CreateHistogram(
             "serverless_activator_cold_start_seconds",
-            "Time a request waited for a function's first ready instance.",
+            "Scale from zero as a request sees it: from the first request queued for a function with no instance to the moment it is forwarded.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 12) });
     }
 

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serverless.Activator.Forwarding;
+using Serverless.Core.Contracts;
+
+namespace Serverless.Activator.Reporting;
+
+/// <summary>
+/// Every <see cref="ActivatorOptions.ReportInterval"/> (1 s) closes each function's stats window, sends a
+/// <see cref="ConcurrencySample"/> to the autoscaler for every function with activity, and sets the
+/// <c>serverless_activator_queue_depth</c> and <c>serverless_activator_in_flight</c> gauges.
+/// </summary>
+public sealed partial class ConcurrencyReporter : BackgroundService
+{
+    private readonly FunctionProxy _proxy;
+    private readonly IConcurrencySink _sink;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _interval;
+    private readonly ILogger _logger;
+
+    public ConcurrencyReporter(FunctionProxy proxy, IConcurrencySink sink, TimeProvider time, ILogger<ConcurrencyReporter> logger)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        _proxy = proxy;
+        _sink = sink;
+        _time = time;
+        _logger = logger;
+        _interval = proxy.Options.ReportInterval;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_interval, TimeSpan.Zero);
+    }
+
+    /// <summary>One reporting pass; returns how many samples were sent.</summary>
+    public int ReportOnce()
+    {
+        var now = _time.GetUtcNow();
+        var sent = 0;
+        foreach (var (key, window) in _proxy.TakeWindows())
+        {
+            var label = key.ToString();
+            _proxy.Metrics.QueueDepth.WithLabels(label).Set(window.QueueDepth);
+            _proxy.Metrics.InFlight.WithLabels(label).Set(window.InFlight);
+            if (!window.HasActivity)
+            {
+                continue;
+            }
+
+            _sink.Report(new ConcurrencySample(key, now, window.AverageConcurrency, window.PeakConcurrency, window.RequestsPerSecond, window.QueueDepth));
+            sent++;
+        }
+
+        return sent;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_interval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    ReportOnce();
+                }
+                catch (Exception e)
+                {
+                    // A failing sink must not stop reporting (an escaping exception would stop the host).
+                    LogReportFailed(_logger, e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    [LoggerMessage(EventId = 310, Level = LogLevel.Error, Message = "Reporting concurrency failed")]
+    private static partial void LogReportFailed(ILogger logger, Exception exception);
+}

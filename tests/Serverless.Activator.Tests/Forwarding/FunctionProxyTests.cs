@@ -1,0 +1,246 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Serverless.Activator.Tests.Fakes;
+using Serverless.Core.Contracts;
+using Serverless.TestSupport;
+
+namespace Serverless.Activator.Tests.Forwarding;
+
+public sealed class FunctionProxyTests
+{
+    private static readonly FunctionKey Hello = new("default", "hello");
+
+    [Fact]
+    public async Task InvokeAsync_HundredRequestsAtZero_AllSucceedOnceInstanceReady()
+    {
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), TimeProvider.System, ProxyHarness.TestFunction("hello"));
+        await using var instance = await InstanceServer.StartAsync("i1");
+
+        var requests = Enumerable.Range(0, 100).Select(_ => harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative))).ToArray();
+        await harness.WaitForActiveAsync(Hello, 100);
+        Assert.Contains(Hello, harness.Scaler.Requests);
+        harness.Endpoints.Set(Hello, instance.Endpoint());
+        var responses = await Task.WhenAll(requests).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(100, instance.Requests);
+        Assert.Equal(1, harness.Metrics.ColdStart.Count);
+        await harness.WaitForActiveAsync(Hello, 0);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ContainerConcurrencyOne_InstanceNeverSeesTwoAtOnce()
+    {
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), TimeProvider.System, ProxyHarness.TestFunction("hello", containerConcurrency: 1));
+        await using var a = await InstanceServer.StartAsync("a", SlowHandler);
+        await using var b = await InstanceServer.StartAsync("b", SlowHandler);
+
+        // The endpoints carry no limit of their own: the function's containerConcurrency applies.
+        harness.Endpoints.Set(Hello, a.Endpoint(), b.Endpoint());
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative)))).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, a.MaxInFlight);
+        Assert.Equal(1, b.MaxInFlight);
+        Assert.Equal(40, a.Requests + b.Requests);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_InstanceKilledUnderLoad_NoRequestLost()
+    {
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), TimeProvider.System, ProxyHarness.TestFunction("hello"));
+        await using var doomed = await InstanceServer.StartAsync("doomed");
+        await using var survivor = await InstanceServer.StartAsync("survivor");
+        harness.Endpoints.Set(Hello, doomed.Endpoint(), survivor.Endpoint());
+
+        // Eight clients send 25 requests each; the doomed instance stops once 50 have completed, while the
+        // others are in flight. The endpoint source keeps listing it: the activator must cope by itself.
+        var completed = 0;
+        var stopped = Task.CompletedTask;
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
+        var clients = Enumerable.Range(0, 8).Select(async _ =>
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                using var response = await harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative));
+                statuses.Add(response.StatusCode);
+                if (Interlocked.Increment(ref completed) == 50)
+                {
+                    stopped = doomed.StopAsync();
+                }
+            }
+        });
+        await Task.WhenAll(clients).WaitAsync(TimeSpan.FromSeconds(60));
+        await stopped.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(200, statuses.Count);
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.True(doomed.Requests > 0, "the doomed instance served before it stopped");
+        Assert.Equal(200, doomed.Requests + survivor.Requests);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ConnectionRefusedWithBody_RetriedWithBodyIntact()
+    {
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), TimeProvider.System, ProxyHarness.TestFunction("hello"));
+        await using var dead = await InstanceServer.StartAsync("dead");
+        await using var echo = await InstanceServer.StartAsync("echo", async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            await context.Response.WriteAsync(await reader.ReadToEndAsync());
+        });
+        await dead.StopAsync();
+        harness.Endpoints.Set(Hello, dead.Endpoint(), echo.Endpoint());
+
+        for (var i = 0; i < 6; i++)
+        {
+            using var content = new StringContent("payload " + i);
+            using var response = await harness.Client.PostAsync(new Uri("/default/hello/", UriKind.Relative), content);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("payload " + i, await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
+    public async Task InvokeAsync_QueueFull_503WithRetryAfter()
+    {
+        var options = new ActivatorOptions { MaxQueuedRequestsPerFunction = 2 };
+        await using var harness = await ProxyHarness.StartAsync(options, TimeProvider.System, ProxyHarness.TestFunction("hello"));
+        using var waiting = new CancellationTokenSource();
+        var queued = Enumerable.Range(0, 2).Select(_ => harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative), waiting.Token)).ToArray();
+        await harness.WaitForActiveAsync(Hello, 2);
+
+        using var rejected = await harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, rejected.StatusCode);
+        Assert.NotNull(rejected.Headers.RetryAfter);
+        Assert.Contains("already waiting", await rejected.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Clients that give up leave the queue.
+        await waiting.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(queued));
+        await harness.WaitForActiveAsync(Hello, 0);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_NoRoomUntilTimeout_504()
+    {
+        var time = new ManualTimeProvider();
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), time, ProxyHarness.TestFunction("hello", containerConcurrency: 1, timeoutSeconds: 30));
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var instance = await InstanceServer.StartAsync("busy", async context =>
+        {
+            await release.Task;
+            await context.Response.WriteAsync("done");
+        });
+        harness.Endpoints.Set(Hello, instance.Endpoint());
+        var holding = harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative));
+        await harness.WaitForActiveAsync(Hello, 1);
+        var waiting = harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative));
+        await harness.WaitForActiveAsync(Hello, 2);
+
+        time.Advance(TimeSpan.FromSeconds(30));
+        using var timedOut = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        release.SetResult();
+        using var held = await holding.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, timedOut.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, held.StatusCode);
+        Assert.Equal(1, instance.Requests);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_NoInstanceBeforeActivationDeadline_503WithReason()
+    {
+        var time = new ManualTimeProvider();
+        var options = new ActivatorOptions { ActivationDeadline = TimeSpan.FromSeconds(10) };
+        await using var harness = await ProxyHarness.StartAsync(options, time, ProxyHarness.TestFunction("hello"));
+        var waiting = harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative));
+        await harness.WaitForActiveAsync(Hello, 1);
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        using var response = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Contains("no ready instance 10 s after it was asked to scale from zero", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single(harness.Scaler.Requests);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_InstanceAnswers429_RetriedOnAnother()
+    {
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), TimeProvider.System, ProxyHarness.TestFunction("hello"));
+        await using var full = await InstanceServer.StartAsync("full", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return Task.CompletedTask;
+        });
+        await using var free = await InstanceServer.StartAsync("free");
+        harness.Endpoints.Set(Hello, full.Endpoint(), free.Endpoint());
+
+        var served = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            served.Add(response.Headers.GetValues("X-Instance").Single());
+        }
+
+        Assert.All(served, id => Assert.Equal("free", id));
+        Assert.True(full.Requests > 0, "the full instance was tried");
+    }
+
+    [Fact]
+    public async Task InvokeAsync_429AfterBodyWasSent_NotRetried()
+    {
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), TimeProvider.System, ProxyHarness.TestFunction("hello"));
+        await using var reader = await InstanceServer.StartAsync("reader", async context =>
+        {
+            using var body = new StreamReader(context.Request.Body);
+            await body.ReadToEndAsync();
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        });
+        await using var other = await InstanceServer.StartAsync("other");
+        harness.Endpoints.Set(Hello, reader.Endpoint(), other.Endpoint());
+
+        var refused = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            using var content = new StringContent("payload");
+            using var response = await harness.Client.PostAsync(new Uri("/default/hello/", UriKind.Relative), content);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                refused++;
+                Assert.NotNull(response.Headers.RetryAfter);
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+        }
+
+        // The activator keeps no copy of a body it has sent, so a refusal after the body went out reaches the client.
+        Assert.True(refused > 0, "round-robin sends some requests to the refusing instance");
+        Assert.Equal(refused, reader.Requests);
+        Assert.Equal(6 - refused, other.Requests);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_UnknownFunction_404()
+    {
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), TimeProvider.System, ProxyHarness.TestFunction("hello"));
+
+        using var response = await harness.Client.GetAsync(new Uri("/default/other/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Empty(harness.Scaler.Requests);
+    }
+
+    private static async Task SlowHandler(HttpContext context)
+    {
+        await Task.Delay(10);
+        await context.Response.WriteAsync("ok");
+    }
+}
