@@ -9,6 +9,8 @@ using Prometheus;
 using Serverless.Activator;
 using Serverless.Activator.Forwarding;
 using Serverless.Activator.Metrics;
+using Serverless.Activator.Reporting;
+using Serverless.Autoscaler.Metrics;
 using Serverless.Autoscaler.Scaling;
 using Serverless.Controller;
 using Serverless.Controller.Local.Processes;
@@ -44,6 +46,17 @@ internal static partial class PlatformHost
             return 1;
         }
 
+        var autoscalerOptions = PlatformConfiguration.LoadAutoscaler(options.Home, out var configErrors);
+        if (configErrors.Count > 0)
+        {
+            foreach (var error in configErrors)
+            {
+                await Console.Error.WriteLineAsync("serverless-platform: " + error).ConfigureAwait(false);
+            }
+
+            return 2;
+        }
+
         var time = TimeProvider.System;
         using var loggerFactory = LoggerFactory.Create(logging => logging
             .AddSimpleConsole(console =>
@@ -65,11 +78,14 @@ internal static partial class PlatformHost
             loggerFactory.CreateLogger<LocalProcessBackend>(),
             time);
         var functions = new ResourceInformer<Function>(stores.Functions, null, time, loggerFactory.CreateLogger<ResourceInformer<Function>>());
-        var scaler = new FunctionScaler(functions, backend, loggerFactory.CreateLogger<FunctionScaler>());
+        var activity = new ActivityRelay();
+        var scaler = new FunctionScaler(
+            functions, backend, activity, autoscalerOptions, new AutoscalerMetrics(registry), time, loggerFactory.CreateLogger<FunctionScaler>());
         var controllerOptions = new ControllerOptions();
 
         // Ingress first: its bound address is every function's URL.
-        await using var ingress = BuildIngress(options, functions, backend, scaler, registry, time, loggerFactory);
+        await using var ingress = BuildIngress(options, functions, backend, scaler, registry, time, loggerFactory, out var proxy);
+        activity.Attach(proxy);
         if (!await TryStartAsync(ingress, "--ingress", options.Ingress).ConfigureAwait(false))
         {
             return 1;
@@ -78,7 +94,7 @@ internal static partial class PlatformHost
         var ingressUrl = BoundUrl(ingress);
         controllerOptions.FunctionUrl = key => $"{ingressUrl}/{key.Namespace}/{key.Name}/";
 
-        await using var admin = BuildAdmin(options, stores, functions, backend, controllerOptions, registry, time, loggerFactory);
+        await using var admin = BuildAdmin(options, stores, functions, backend, controllerOptions, scaler, proxy, registry, time, loggerFactory);
         if (!await TryStartAsync(admin, "--admin", options.Admin).ConfigureAwait(false))
         {
             await ingress.StopAsync().ConfigureAwait(false);
@@ -111,13 +127,14 @@ internal static partial class PlatformHost
         IScaleRequester scaler,
         CollectorRegistry registry,
         TimeProvider time,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        out FunctionProxy proxy)
     {
         // The body is streamed to the instance, whose runtime enforces its own limit.
         var builder = CreateBuilder(options.Ingress, maxRequestBodySize: null, loggerFactory);
         builder.Services.AddHttpForwarder();
         var app = builder.Build();
-        var proxy = new FunctionProxy(
+        proxy = new FunctionProxy(
             functions,
             endpoints,
             scaler,
@@ -137,6 +154,8 @@ internal static partial class PlatformHost
         ResourceInformer<Function> functions,
         LocalProcessBackend backend,
         ControllerOptions controllerOptions,
+        FunctionScaler scaler,
+        FunctionProxy proxy,
         CollectorRegistry registry,
         TimeProvider time,
         ILoggerFactory loggerFactory)
@@ -144,7 +163,11 @@ internal static partial class PlatformHost
         var builder = CreateBuilder(options.Admin, maxRequestBodySize: 3 * 1024 * 1024, loggerFactory); // 3 MiB as the kube-apiserver
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddRouting();
-        builder.Services.AddHostedService(_ => new InformerService<Function>(functions));
+        // AddHostedService dedups by implementation type (TryAddEnumerable), which would keep only
+        // the first LoopService: register each loop as its own IHostedService instead.
+        builder.Services.AddSingleton<IHostedService>(new LoopService(functions.RunAsync));
+        builder.Services.AddSingleton<IHostedService>(new LoopService(scaler.RunAsync));
+        builder.Services.AddHostedService(_ => new ConcurrencyReporter(proxy, scaler, time, loggerFactory.CreateLogger<ConcurrencyReporter>()));
         builder.Services.AddHostedService(_ => new FunctionController(
             functions, stores.Functions, backend, controllerOptions, new ControllerMetrics(registry), time, loggerFactory));
 

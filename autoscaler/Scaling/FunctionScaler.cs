@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Serverless.Autoscaler.Configuration;
+using Serverless.Autoscaler.Metrics;
 using Serverless.Core.Contracts;
 using Serverless.Core.Defaulting;
 using Serverless.Core.Informers;
@@ -8,30 +10,69 @@ using FunctionResource = Serverless.Core.Api.Function;
 namespace Serverless.Autoscaler.Scaling;
 
 /// <summary>
-/// Owns the desired instance count of every function and actuates it through the backend.
-/// For now it scales from zero on the activator's request and keeps the count inside
-/// [minScale, maxScale] when a Function's settings change; scaling on observed concurrency and
-/// back to zero is the KPA (TODO(#5)).
+/// Owns the desired instance count of every function and actuates it through the backend: the KPA
+/// (<see cref="KpaScaler"/>) every tick over the activator's samples, an immediate scale-from-zero
+/// when a request waits, and the [minScale, maxScale] bounds when a Function's settings change.
 /// </summary>
-public sealed partial class FunctionScaler : IScaleRequester
+public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
 {
     private readonly ResourceInformer<FunctionResource> _functions;
     private readonly IWorkloadBackend _backend;
+    private readonly IFunctionActivity _activity;
+    private readonly AutoscalerOptions _options;
+    private readonly AutoscalerMetrics _metrics;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<FunctionKey, FunctionScaleState> _states = new();
     private readonly ConcurrentDictionary<FunctionKey, byte> _activating = new();
 
-    public FunctionScaler(ResourceInformer<FunctionResource> functions, IWorkloadBackend backend, ILogger<FunctionScaler> logger)
+    public FunctionScaler(
+        ResourceInformer<FunctionResource> functions,
+        IWorkloadBackend backend,
+        IFunctionActivity activity,
+        AutoscalerOptions options,
+        AutoscalerMetrics metrics,
+        TimeProvider time,
+        ILogger<FunctionScaler> logger)
     {
         _functions = functions;
         _backend = backend;
+        _activity = activity;
+        _options = options;
+        _metrics = metrics;
+        _time = time;
         _logger = logger;
         _functions.Changed += change =>
         {
-            if (change.Type != WatchEventType.Deleted)
+            var key = ResourceInformer<FunctionResource>.KeyOf(change.Object);
+            if (change.Type == WatchEventType.Deleted)
             {
-                _ = EnforceBoundsAsync(ResourceInformer<FunctionResource>.KeyOf(change.Object), change.Object);
+                _states.TryRemove(key, out _);
+                _metrics.DesiredReplicas.RemoveLabelled(key.ToString());
+                _metrics.Panic.RemoveLabelled(key.ToString());
+                _metrics.ObservedConcurrency.RemoveLabelled(key.ToString());
+            }
+            else
+            {
+                _ = EnforceBoundsAsync(key, change.Object);
             }
         };
+    }
+
+    /// <summary>Records one activator sample into the function's windows. Never blocks for long.</summary>
+    public void Report(ConcurrencySample sample)
+    {
+        if (!_functions.TryGet(sample.Key, out var function) || function is null)
+        {
+            return;
+        }
+
+        var state = State(sample.Key);
+        var value = KpaScaler.ObservedValue(sample, function.Spec.Scale?.Metric ?? ScaleMetricNames.Concurrency);
+        lock (state)
+        {
+            state.Window.Record(sample.Time, value);
+        }
     }
 
     /// <summary>Returns at once; the scale-up runs in the background, and concurrent requests for one function start it once.</summary>
@@ -43,8 +84,105 @@ public sealed partial class FunctionScaler : IScaleRequester
         }
     }
 
+    /// <summary>Runs the KPA every tick until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.TickInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var function in _functions.List())
+                {
+                    await TickAsync(ResourceInformer<FunctionResource>.KeyOf(function), function, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task TickAsync(FunctionKey key, FunctionResource function, CancellationToken cancellationToken)
+    {
+        var status = _backend.GetStatus(key);
+        if (status is null)
+        {
+            return; // the controller has not created the workload yet
+        }
+
+        var state = State(key);
+        await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            status = _backend.GetStatus(key) ?? status;
+            var now = _time.GetUtcNow();
+            var scale = Resolve(function);
+            WindowAverages observed;
+            KpaState kpa;
+            lock (state)
+            {
+                observed = state.Window.Averages(now);
+                kpa = state.Kpa ?? KpaState.ForStart(now, status.ReadyReplicas);
+            }
+
+            var decision = KpaScaler.Decide(new KpaInputs
+            {
+                Now = now,
+                Observed = observed,
+                Scale = scale,
+                Options = _options,
+                ReadyCount = status.ReadyReplicas,
+                CurrentDesired = status.DesiredReplicas,
+                State = kpa,
+                CanScaleToZero = _activity.ActiveRequests(key) == 0,
+            });
+            lock (state)
+            {
+                state.Kpa = decision.State;
+            }
+
+            var label = key.ToString();
+            _metrics.DesiredReplicas.WithLabels(label).Set(decision.DesiredScale);
+            _metrics.Panic.WithLabels(label).Set(decision.InPanic ? 1 : 0);
+            _metrics.ObservedConcurrency.WithLabels(label).Set(decision.ObservedStable);
+            if (decision.DesiredScale == status.DesiredReplicas)
+            {
+                return;
+            }
+
+            LogDecision(
+                _logger,
+                label,
+                status.DesiredReplicas,
+                decision.DesiredScale,
+                decision.Reason.ToString(),
+                decision.InPanic,
+                decision.ObservedStable,
+                decision.ObservedPanic,
+                status.ReadyReplicas,
+                scale.Target * scale.TargetUtilization);
+            await _backend.ScaleAsync(key, decision.DesiredScale, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            // One function's failure must not stop the others' ticks.
+            LogScaleFailed(_logger, key.ToString(), e);
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
     private async Task ActivateAsync(FunctionKey key)
     {
+        var state = State(key);
+        await state.Gate.WaitAsync().ConfigureAwait(false);
         try
         {
             if (!_functions.TryGet(key, out var function) || function is null)
@@ -52,13 +190,20 @@ public sealed partial class FunctionScaler : IScaleRequester
                 return;
             }
 
+            // Under the gate: a scale to zero that was deciding when this request arrived has finished,
+            // so a desired count of 0 here really means nothing will serve the request.
             var status = _backend.GetStatus(key);
             if (status is { DesiredReplicas: > 0 })
             {
                 return;
             }
 
-            var replicas = ScaleBounds.ForActivation(EffectiveScale.Resolve(function.Spec.Scale, new ScaleDefaults()));
+            var replicas = ScaleBounds.ForActivation(Resolve(function));
+            lock (state)
+            {
+                state.Kpa = KpaState.Initial; // a fresh start: the zero countdown begins again
+            }
+
             LogActivating(_logger, key.ToString(), replicas);
             await _backend.ScaleAsync(key, replicas).ConfigureAwait(false);
         }
@@ -68,12 +213,15 @@ public sealed partial class FunctionScaler : IScaleRequester
         }
         finally
         {
+            state.Gate.Release();
             _activating.TryRemove(key, out _);
         }
     }
 
     private async Task EnforceBoundsAsync(FunctionKey key, FunctionResource function)
     {
+        var state = State(key);
+        await state.Gate.WaitAsync().ConfigureAwait(false);
         try
         {
             var status = _backend.GetStatus(key);
@@ -82,7 +230,7 @@ public sealed partial class FunctionScaler : IScaleRequester
                 return; // not created yet: the controller creates it at the right count
             }
 
-            var wanted = EffectiveScale.Resolve(function.Spec.Scale, new ScaleDefaults()).Clamp(status.DesiredReplicas);
+            var wanted = Resolve(function).Clamp(status.DesiredReplicas);
             if (wanted != status.DesiredReplicas)
             {
                 LogRescaled(_logger, key.ToString(), status.DesiredReplicas, wanted);
@@ -93,7 +241,17 @@ public sealed partial class FunctionScaler : IScaleRequester
         {
             LogScaleFailed(_logger, key.ToString(), e);
         }
+        finally
+        {
+            state.Gate.Release();
+        }
     }
+
+    private EffectiveScale Resolve(FunctionResource function) =>
+        EffectiveScale.Resolve(function.Spec.Scale, _options.ToScaleDefaults(function.Spec.Scale?.Metric ?? ScaleMetricNames.Concurrency));
+
+    private FunctionScaleState State(FunctionKey key) =>
+        _states.GetOrAdd(key, _ => new FunctionScaleState(new MetricWindow(_options.StableWindow, _options.PanicWindow)));
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Scaling {Function} from zero to {Replicas}")]
     private static partial void LogActivating(ILogger logger, string function, int replicas);
@@ -103,4 +261,11 @@ public sealed partial class FunctionScaler : IScaleRequester
 
     [LoggerMessage(EventId = 402, Level = LogLevel.Error, Message = "Scaling {Function} failed")]
     private static partial void LogScaleFailed(ILogger logger, string function, Exception exception);
+
+    [LoggerMessage(
+        EventId = 403,
+        Level = LogLevel.Information,
+        Message = "Scaling {Function} from {From} to {To} ({Reason}, panic {Panic}): stable {Stable:0.##}, panic-window {PanicAverage:0.##}, ready {Ready}, per-instance target {Target:0.##}")]
+    private static partial void LogDecision(
+        ILogger logger, string function, int from, int to, string reason, bool panic, double stable, double panicAverage, int ready, double target);
 }
