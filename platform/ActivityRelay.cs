@@ -14,4 +14,6 @@ internal sealed class ActivityRelay : IFunctionActivity
     public void Attach(IFunctionActivity target) => Volatile.Write(ref _target, target);
 
     public int ActiveRequests(FunctionKey key) => Volatile.Read(ref _target)?.ActiveRequests(key) ?? 1;
+
+    public int InFlight(FunctionKey key, string instanceId) => Volatile.Read(ref _target)?.InFlight(key, instanceId) ?? 0;
 }

@@ -73,12 +73,17 @@ internal static partial class PlatformHost
         var registry = Metrics.NewCustomRegistry();
 
         using var stores = LocalStores.Open(options.DatabasePath, time, loggerFactory);
+        var activity = new ActivityRelay();
         await using var backend = new LocalProcessBackend(
-            new LocalBackendOptions { StateDirectory = options.Home, RuntimesDirectory = options.RuntimesDirectory },
+            new LocalBackendOptions
+            {
+                StateDirectory = options.Home,
+                RuntimesDirectory = options.RuntimesDirectory,
+                InstanceLoad = activity.InFlight,
+            },
             loggerFactory.CreateLogger<LocalProcessBackend>(),
             time);
         var functions = new ResourceInformer<Function>(stores.Functions, null, time, loggerFactory.CreateLogger<ResourceInformer<Function>>());
-        var activity = new ActivityRelay();
         var scaler = new FunctionScaler(
             functions, backend, activity, autoscalerOptions, new AutoscalerMetrics(registry), time, loggerFactory.CreateLogger<FunctionScaler>());
         var controllerOptions = new ControllerOptions();

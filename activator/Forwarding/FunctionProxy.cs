@@ -86,6 +86,8 @@ public sealed partial class FunctionProxy : IFunctionActivity, IDisposable
     /// <summary>Requests in flight to the function's instances plus those queued for one, now.</summary>
     public int ActiveRequests(FunctionKey key) => _throttlers.TryGetValue(key, out var throttler) ? throttler.ActiveRequests : 0;
 
+    public int InFlight(FunctionKey key, string instanceId) => _throttlers.TryGetValue(key, out var throttler) ? throttler.InFlightTo(instanceId) : 0;
+
     public async Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();

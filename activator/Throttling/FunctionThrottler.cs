@@ -71,6 +71,23 @@ internal sealed class FunctionThrottler : IDisposable
         }
     }
 
+    /// <summary>Requests in flight to one instance now (0 for an unknown instance).</summary>
+    public int InFlightTo(string instanceId)
+    {
+        lock (_gate)
+        {
+            foreach (var slot in _slots)
+            {
+                if (slot.Endpoint.Id == instanceId)
+                {
+                    return slot.InFlight;
+                }
+            }
+
+            return 0;
+        }
+    }
+
     public int QueueDepth
     {
         get

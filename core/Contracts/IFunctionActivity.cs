@@ -8,4 +8,7 @@ public interface IFunctionActivity
 {
     /// <summary>Requests in flight to instances plus requests waiting in the queue, now.</summary>
     int ActiveRequests(FunctionKey key);
+
+    /// <summary>Requests in flight to one instance now; scale-down drains the idlest instances first.</summary>
+    int InFlight(FunctionKey key, string instanceId);
 }

@@ -167,7 +167,8 @@ internal sealed class FunctionWorkload
             return;
         }
 
-        var views = instances.Select(i => new InstanceView(i.Id, i.Revision, i.State, i.Sequence)).ToList();
+        var load = context.Options.InstanceLoad;
+        var views = instances.Select(i => new InstanceView(i.Id, i.Revision, i.State, i.Sequence, load?.Invoke(Key, i.Id) ?? 0)).ToList();
         var plan = WorkloadPlanner.Plan(stopped ? 0 : desired, spec.Revision, views);
         foreach (var id in plan.ToDrain)
         {

@@ -1,4 +1,5 @@
 using Serverless.Core.Api;
+using Serverless.Core.Contracts;
 
 namespace Serverless.Controller.Local.Processes;
 
@@ -62,6 +63,12 @@ public sealed class LocalBackendOptions
     /// A draining instance gets the function timeout plus this to finish in-flight requests after SIGTERM,
     /// then it is killed. Default 5 s.
     /// </summary>
+    /// <summary>
+    /// Requests in flight to an instance (from the activator), so scale-down drains the idlest first.
+    /// Null: no load information; the newest instances drain first.
+    /// </summary>
+    public Func<FunctionKey, string, int>? InstanceLoad { get; set; }
+
     public TimeSpan DrainGraceExtra { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>

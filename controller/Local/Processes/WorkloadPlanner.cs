@@ -8,7 +8,9 @@ namespace Serverless.Controller.Local.Processes;
 /// Rules, applied to instances not already draining:
 /// <list type="number">
 /// <item>Current revision below desired: start the difference (the caller applies the restart backoff).</item>
-/// <item>Current revision above desired: drain the surplus, instances that are not ready first, then the newest.</item>
+/// <item>Current revision above desired: drain the surplus, instances that are not ready first, then the
+/// least busy (fewest requests in flight, as the activator reports), then the newest: never a busy instance
+/// while an idle one could go.</item>
 /// <item>Old revisions keep just enough ready instances to cover what the current revision cannot serve yet:
 /// <c>max(0, desired − currentReady)</c>, oldest kept; the rest (and every old instance that is not ready) drain.
 /// So a new revision that never turns ready leaves the old one serving.</item>
@@ -38,6 +40,7 @@ internal static class WorkloadPlanner
         {
             toDrain.AddRange(current
                 .OrderBy(i => i.State == LocalInstanceState.Ready ? 1 : 0)
+                .ThenBy(i => i.InFlight)
                 .ThenByDescending(i => i.Sequence)
                 .Take(current.Count - desired)
                 .Select(i => i.Id));

@@ -6,8 +6,8 @@ public sealed class WorkloadPlannerTests
 {
     private const string Current = "new";
 
-    // Instances are written "id:revision:state" with state S(tarting), R(eady), N(otReady), D(raining);
-    // the sequence is the position in the list (later = newer).
+    // Instances are written "id:revision:state[:inFlight]" with state S(tarting), R(eady), N(otReady), D(raining)
+    // and the requests in flight to it (default 0); the sequence is the position in the list (later = newer).
     public static TheoryData<string, int, string[], int, string[]> Cases => new()
     {
         { "nothing to do", 2, ["a:new:R", "b:new:S"], 0, [] },
@@ -16,6 +16,9 @@ public sealed class WorkloadPlannerTests
         { "crashed instance replaced", 2, ["a:new:R"], 1, [] },
         { "scale down: newest ready first", 1, ["a:new:R", "b:new:R", "c:new:R"], 0, ["c", "b"] },
         { "scale down: not ready before newer ready", 1, ["a:new:R", "b:new:N", "c:new:R"], 0, ["b", "c"] },
+        { "scale down: idle before busy, whatever their age", 1, ["a:new:R:0", "b:new:R:3", "c:new:R:1"], 0, ["a", "c"] },
+        { "scale down: the busiest survives", 2, ["a:new:R:5", "b:new:R:0", "c:new:R:2"], 0, ["b"] },
+        { "scale down: not ready before idle ready", 1, ["a:new:R:0", "b:new:N", "c:new:R:4"], 0, ["b", "a"] },
         { "scale down: starting newest first", 1, ["a:new:S", "b:new:S", "c:new:R"], 0, ["b", "a"] },
         { "draining ones are ignored", 1, ["a:new:D", "b:new:R"], 0, [] },
         { "scale to zero drains all", 0, ["a:new:R", "b:new:S"], 0, ["b", "a"] },
@@ -54,6 +57,7 @@ public sealed class WorkloadPlannerTests
             "D" => LocalInstanceState.Draining,
             _ => throw new ArgumentException(text),
         };
-        return new InstanceView(parts[0], parts[1], state, index);
+        var inFlight = parts.Length > 3 ? int.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        return new InstanceView(parts[0], parts[1], state, index, inFlight);
     }
 }
