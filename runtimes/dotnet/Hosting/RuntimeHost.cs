@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging.Console;
 using Prometheus;
 using Serverless.Runtime.Dotnet.Concurrency;
 using Serverless.Runtime.Dotnet.Configuration;
+using Serverless.Runtime.Dotnet.Events;
 using Serverless.Runtime.Dotnet.Invocation;
 using Serverless.Runtime.Dotnet.Loading;
 using Serverless.Runtime.Dotnet.Metrics;
@@ -139,6 +140,9 @@ internal static class RuntimeHost
         builder.Services.AddSingleton<RuntimeMetrics>();
         builder.Services.AddSingleton<ReadinessState>();
         builder.Services.AddHostedService<DrainService>();
+
+        // A handler's CloudEvent parameter is bound as a service, from the pipeline's per-request provider.
+        EventServiceProvider.Register(builder.Services);
         return builder.Build();
     }
 

@@ -30,6 +30,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(8, LogLevel.Information, "Rejected a bad request with {StatusCode}: {Reason}")]
     public static partial void BadRequest(ILogger logger, int statusCode, string reason);
 
+    [LoggerMessage(9, LogLevel.Information, "Rejected a CloudEvent request with 400: {Reason}")]
+    public static partial void InvalidEvent(ILogger logger, string reason);
+
     [LoggerMessage(10, LogLevel.Information, "Draining: readiness is now 503, waiting for {InFlight} request(s) in flight")]
     public static partial void DrainStarted(ILogger logger, int inFlight);
 

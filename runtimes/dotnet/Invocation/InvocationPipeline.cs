@@ -1,6 +1,8 @@
+using CloudNative.CloudEvents;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Serverless.Runtime.Dotnet.Concurrency;
+using Serverless.Runtime.Dotnet.Events;
 using Serverless.Runtime.Dotnet.Hosting;
 using Serverless.Runtime.Dotnet.Loading;
 using Serverless.Runtime.Dotnet.Metrics;
@@ -10,7 +12,7 @@ namespace Serverless.Runtime.Dotnet.Invocation;
 /// <summary>
 /// One invocation: body-size check, concurrency admission, the handler under a timeout, failures turned
 /// into problem responses, and the metrics. The handler is whatever <see cref="LoadedHandler.RequestDelegate"/>
-/// is; a CloudEvents binding (a later issue) slots in there without changing this flow.
+/// is, preceded by decoding the request's CloudEvent when it carries one.
 /// </summary>
 internal sealed class InvocationPipeline(
     LoadedHandler handler,
@@ -79,7 +81,7 @@ internal sealed class InvocationPipeline(
 
         // On a pool thread, so that a handler that blocks (Thread.Sleep, synchronous I/O) before its first
         // await cannot keep this method from answering 504 at the deadline.
-        var handlerTask = Task.Run(() => handler.RequestDelegate(context), CancellationToken.None);
+        var handlerTask = Task.Run(() => DecodeEventAndInvokeAsync(context), CancellationToken.None);
         try
         {
             await handlerTask.WaitAsync(timeout.Token);
@@ -104,6 +106,58 @@ internal sealed class InvocationPipeline(
         {
             RuntimeLog.HandlerFailed(logger, handler.Name, ex);
             return await FailAsync(context, StatusCodes.Status500InternalServerError, $"{ex.GetType().FullName}: {ex.Message}", closeConnection: false);
+        }
+    }
+
+    /// <summary>
+    /// An event request is decoded before the handler runs, whether or not the handler takes the event, so
+    /// that an invalid event is answered 400 by every runtime alike. The body is read into memory and put
+    /// back for the handler; Kestrel's body limit still applies while reading (413).
+    /// </summary>
+    private async Task DecodeEventAndInvokeAsync(HttpContext context)
+    {
+        var mode = CloudEventRequestReader.Detect(context.Request.Headers);
+        if (mode == CloudEventMode.None && handler.RequiresEvent)
+        {
+            RuntimeLog.InvalidEvent(logger, CloudEventBinding.NotAnEventDetail);
+            await ProblemResponse.WriteAsync(context.Response, StatusCodes.Status400BadRequest, CloudEventBinding.NotAnEventDetail);
+            return;
+        }
+
+        CloudEvent? cloudEvent = null;
+        if (mode != CloudEventMode.None)
+        {
+            var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            context.Request.Body = new MemoryStream(body.GetBuffer(), 0, (int)body.Length, writable: false);
+
+            var read = CloudEventRequestReader.Read(mode, context.Request.Headers, body.GetBuffer().AsMemory(0, (int)body.Length));
+            if (read.Error is { } error)
+            {
+                RuntimeLog.InvalidEvent(logger, error);
+                await ProblemResponse.WriteAsync(context.Response, StatusCodes.Status400BadRequest, error);
+                return;
+            }
+
+            cloudEvent = read.Event;
+        }
+
+        if (!handler.TakesEvent)
+        {
+            await handler.RequestDelegate(context);
+            return;
+        }
+
+        // The request scope is created here (first access) and still disposed by the host at the end.
+        var requestServices = context.RequestServices;
+        context.RequestServices = new EventServiceProvider(requestServices, cloudEvent);
+        try
+        {
+            await handler.RequestDelegate(context);
+        }
+        finally
+        {
+            context.RequestServices = requestServices;
         }
     }
 

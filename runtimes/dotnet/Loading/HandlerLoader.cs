@@ -1,6 +1,9 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Runtime.Dotnet.Events;
 
 namespace Serverless.Runtime.Dotnet.Loading;
 
@@ -146,6 +149,7 @@ internal sealed class HandlerLoader(IServiceProvider services)
             ServiceProvider = services,
             // Binding failures (bad JSON, a missing required value) answer 400 rather than throwing.
             ThrowOnBadRequest = false,
+            EndpointBuilder = CloudEventBinding.MayReturnEvent(method) ? EventReturningEndpoint(method) : null,
         };
 
         try
@@ -157,6 +161,14 @@ internal sealed class HandlerLoader(IServiceProvider services)
         {
             throw new HandlerLoadException(handler, $"method \"{method.Name}\" cannot be bound to a request: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>An endpoint filter sees the returned value before minimal-API would serialize it as JSON.</summary>
+    private static RouteEndpointBuilder EventReturningEndpoint(MethodInfo method)
+    {
+        var endpoint = new RouteEndpointBuilder(requestDelegate: null, RoutePatternFactory.Parse("/"), order: 0);
+        endpoint.FilterFactories.Add((_, next) => async invocation => CloudEventBinding.ToResult(method, await next(invocation)));
+        return endpoint;
     }
 
     private static string ListOrNone(string what, IEnumerable<string> names)

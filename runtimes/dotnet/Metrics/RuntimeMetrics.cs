@@ -14,8 +14,8 @@ internal sealed class RuntimeMetrics
     public const string InFlight = "serverless_runtime_in_flight";
     public const string RequestDuration = "serverless_runtime_request_duration_seconds";
 
-    /// <summary>From 5 ms to the default function timeout of 300 s.</summary>
-    private static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+    /// <summary>From 5 ms to the default function timeout of 300 s; the same buckets in every runtime (C#, node, python).</summary>
+    private static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
     private readonly Counter _requests;
     private readonly Histogram _duration;

@@ -14,8 +14,9 @@ const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
 
 /** "binary", "structured" or null (not an event). Batch mode is not an event here: it reaches the handler as plain HTTP. */
 function eventMode(headers) {
-  if (headers['ce-specversion'] !== undefined) return 'binary';
+  // The content type decides first, as the HTTP binding says: SDKs send ce-* headers in structured mode too.
   if (mediaType(headers['content-type']) === STRUCTURED_MEDIA_TYPE) return 'structured';
+  if (headers['ce-specversion'] !== undefined) return 'binary';
   return null;
 }
 

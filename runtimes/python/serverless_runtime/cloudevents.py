@@ -30,10 +30,11 @@ class EventError(ValueError):
 
 def event_mode(headers: Mapping[str, str]) -> str | None:
     """"binary", "structured" or None. Batch mode is not an event here: it reaches the handler as plain HTTP."""
-    if "ce-specversion" in headers:
-        return "binary"
+    # The content type decides first, as the HTTP binding says: SDKs send ce-* headers in structured mode too.
     if media_type(headers.get("content-type")) == STRUCTURED_MEDIA_TYPE:
         return "structured"
+    if "ce-specversion" in headers:
+        return "binary"
     return None
 
 

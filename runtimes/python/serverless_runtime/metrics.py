@@ -11,8 +11,8 @@ REQUESTS_TOTAL = "serverless_runtime_requests_total"
 IN_FLIGHT = "serverless_runtime_in_flight"
 REQUEST_DURATION = "serverless_runtime_request_duration_seconds"
 
-# Prometheus' default buckets, 5 ms to 10 s; slower requests land in +Inf.
-DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+# 5 ms to the default FUNCTION_TIMEOUT of 300 s; the same buckets in every runtime (C#, node, python).
+DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
 
 
 class RuntimeMetrics:

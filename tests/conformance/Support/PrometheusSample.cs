@@ -1,0 +1,3 @@
+namespace Serverless.Conformance.Tests.Support;
+
+internal sealed record PrometheusSample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
