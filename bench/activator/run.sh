@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# Measures what the activator (the function ingress) costs on top of a bare reverse proxy: wrk against
+# (a) the function instance directly, (b) nginx, (c) a bare YARP IHttpForwarder (BareYarp/, no logic of
+# ours) and (d) the activator path /default/hello-dotnet/, all four in front of the SAME warm instance
+# (the platform's own, minScale 1), at 1 and 50 connections.
+# Usage: bench/activator/run.sh [--quick] [--rounds N]
+#   --quick: 3 s per measurement instead of 10 s. --rounds N (default 1): repeat the whole set N times,
+#   rotating the target order each round, and report per-target medians (for a noisy, shared machine).
+# Env:   BENCH_SKIP_BUILD=1 skips scripts/build (uses .out/ as it is).
+# Prints a markdown table; writes bench/results/activator.json. Binds 127.0.0.1 only.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+duration=10
+quick=false
+rounds=1
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --quick) duration=3; quick=true ;;
+    --rounds) rounds=${2:?--rounds needs a number}; shift ;;
+    *) echo "usage: $0 [--quick] [--rounds N]" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "--rounds must be a positive integer" >&2; exit 2; }
+warmup=2
+results="$root/bench/results/activator.json"
+
+if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
+  echo "installing wrk and nginx" >&2
+  apt-get update -qq && apt-get install -y -qq wrk nginx >&2
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+if [[ -z ${BENCH_SKIP_BUILD:-} ]]; then
+  "$root/scripts/build"
+fi
+work=$(mktemp -d /tmp/bench-activator.XXXXXX)
+export SERVERLESS_HOME="$work/home"
+mkdir -p "$SERVERLESS_HOME"
+func() { dotnet "$root/.out/func/func.dll" "$@"; }
+
+nginx_pid=""
+yarp_pid=""
+platform_up=false
+cleanup() {
+  local rc=$?
+  [[ -n $yarp_pid ]] && kill "$yarp_pid" 2>/dev/null && wait "$yarp_pid" 2>/dev/null
+  [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  # `func down` drains and stops the platform and every instance it supervises.
+  $platform_up && func down >&2 || true
+  rm -rf "$work"
+  exit $rc
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_http() { # url: bounded wait for a 200
+  local i
+  for ((i = 0; i < 100; i++)); do
+    if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1") == 200 ]]; then return 0; fi
+    sleep 0.1
+  done
+  echo "no 200 from $1 within 10 s" >&2
+  return 1
+}
+
+# --- build the bare YARP harness (not in the solution) ------------------------------------------------
+echo "building BareYarp" >&2
+dotnet publish "$root/bench/activator/BareYarp/BareYarp.csproj" -c Release -o "$work/yarp" \
+  --artifacts-path /tmp/art-bench-yarp --nologo -v quiet -p:UseAppHost=false >&2
+
+# --- platform + warm function -------------------------------------------------------------------------
+platform_up=true   # before `up`: a platform that started but made `up` fail is still taken down
+func up --detach --ingress 127.0.0.1:0 --admin 127.0.0.1:0 >&2
+ingress=$(jq -r .ingressUrl "$SERVERLESS_HOME/platform.json")
+platform_pid=$(jq -r .pid "$SERVERLESS_HOME/platform.json")
+cp -r "$root/examples/hello-dotnet" "$work/hello-dotnet"
+rm -rf "$work/hello-dotnet/bin" "$work/hello-dotnet/obj"
+# minScale 1 keeps it warm; maxScale 1 keeps every target on the same single instance (no scale-out under 50 connections).
+sed -i -E 's/^([[:space:]]*)minScale:.*/\1minScale: 1/; s/^([[:space:]]*)maxScale:.*/\1maxScale: 1/' "$work/hello-dotnet/func.yaml"
+grep -q 'minScale: 1' "$work/hello-dotnet/func.yaml" && grep -q 'maxScale: 1' "$work/hello-dotnet/func.yaml"
+func deploy "$work/hello-dotnet" >&2
+
+# The platform's own instance: its log names the address; confirm a child of the platform listens there.
+instance=""
+for ((i = 0; i < 100; i++)); do
+  instance=$(grep -rhoE 'listening on http://127\.0\.0\.1:[0-9]+' "$SERVERLESS_HOME/logs/default/hello-dotnet" 2>/dev/null \
+    | tail -1 | sed 's/listening on //') || true
+  [[ -n $instance ]] && break
+  sleep 0.1
+done
+[[ -n $instance ]] || { echo "could not find the instance address in the instance log" >&2; exit 1; }
+instance_port=${instance##*:}
+owner=$(ss -ltnpH "sport = :$instance_port" | grep -oE 'pid=[0-9]+' | head -1 | cut -d= -f2)
+if [[ -z $owner || $(ps -o ppid= -p "$owner" | tr -d ' ') != "$platform_pid" ]]; then
+  echo "port $instance_port is not held by a child of the platform (pid $platform_pid)" >&2
+  exit 1
+fi
+instance_count=$(ls "$SERVERLESS_HOME/instances" | wc -l)
+echo "instance $instance (pid $owner, platform pid $platform_pid, $instance_count instance(s))" >&2
+
+# --- nginx ----------------------------------------------------------------------------------------------
+nginx_port=$(free_port)
+mkdir -p "$work/nginx/logs"
+cat >"$work/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+error_log $work/nginx/logs/error.log warn;
+pid $work/nginx/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  upstream instance {
+    server 127.0.0.1:$instance_port;
+    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / {
+      proxy_pass http://instance;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+EOF
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" 2>"$work/nginx/stderr" &
+nginx_pid=$!
+
+# --- bare YARP -----------------------------------------------------------------------------------------
+yarp_port=$(free_port)
+dotnet "$work/yarp/BareYarp.dll" "$yarp_port" "$instance" >"$work/yarp.log" 2>&1 &
+yarp_pid=$!
+
+declare -A url=(
+  [direct]="$instance/"
+  [nginx]="http://127.0.0.1:$nginx_port/"
+  [yarp]="http://127.0.0.1:$yarp_port/"
+  [activator]="$ingress/default/hello-dotnet/"
+)
+targets=(direct nginx yarp activator)
+for t in "${targets[@]}"; do
+  wait_http "${url[$t]}"
+  body=$(curl -s --max-time 2 "${url[$t]}")
+  [[ $body == "Hello, world!" ]] || { echo "$t answered '$body'" >&2; exit 1; }
+done
+
+# --- measure --------------------------------------------------------------------------------------------
+load_before=$(uptime)
+raw="$work/raw.tsv"
+: >"$raw"
+for ((round = 1; round <= rounds; round++)); do
+  # Rotate the order so no target always runs first (or last) after the others warmed the machine.
+  shift_by=$(((round - 1) % ${#targets[@]}))
+  order=("${targets[@]:shift_by}" "${targets[@]:0:shift_by}")
+  for conns in 1 50; do
+    threads=$((conns == 1 ? 1 : 2))
+    for t in "${order[@]}"; do
+      echo "round $round/$rounds: wrk $t c=$conns (${warmup}s warm-up + ${duration}s)" >&2
+      out="$work/wrk-$round-$t-$conns.txt"
+      wrk -t"$threads" -c"$conns" -d"${warmup}s" "${url[$t]}" >/dev/null
+      wrk -t"$threads" -c"$conns" -d"${duration}s" --latency "${url[$t]}" >"$out"
+      printf '%s\t%s\t%s\t%s\n' "$t" "$conns" "$round" "$out" >>"$raw"
+    done
+  done
+done
+load_after=$(uptime)
+instance_count=$(ls "$SERVERLESS_HOME/instances" | wc -l)
+
+# --- report ---------------------------------------------------------------------------------------------
+mkdir -p "$(dirname "$results")"
+python3 - "$raw" "$results" "$duration" "$quick" "$load_before" "$load_after" "$(nproc)" \
+  "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$instance_count" <<'PY'
+import json, re, statistics, sys, datetime
+raw, out, duration, quick, load_before, load_after, nproc, commit, instances = sys.argv[1:]
+
+def ms(value):
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
+    number, unit = float(m.group(1)), m.group(2)
+    return number * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+def parse(path):
+    text = open(path).read()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    pct = {int(p): ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", text, re.M)}
+    requests = int(re.search(r"(\d+) requests in", text).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    return {"rps": rps, "p50_ms": pct[50], "p75_ms": pct[75], "p90_ms": pct[90], "p99_ms": pct[99],
+            "requests": requests, "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+            "socket_errors": sum(map(int, sock.groups())) if sock else 0}
+
+per_round = {}
+for line in open(raw):
+    target, conns, rnd, path = line.rstrip("\n").split("\t")
+    per_round.setdefault((target, int(conns)), []).append({"round": int(rnd), **parse(path)})
+
+# Median per figure over the rounds (a single round reports itself).
+rows = {}
+for key, runs in per_round.items():
+    rows[key] = {f: statistics.median(r[f] for r in runs) for f in ("rps", "p50_ms", "p75_ms", "p90_ms", "p99_ms")}
+    rows[key]["non_2xx"] = sum(r["non_2xx"] for r in runs)
+    rows[key]["socket_errors"] = sum(r["socket_errors"] for r in runs)
+rounds = max(len(v) for v in per_round.values())
+
+def ratio(a, b):
+    return round(a / b, 3) if b else None
+
+print(f"\nActivator overhead, hello-dotnet, {duration}s per run after a 2s warm-up, {rounds} round(s) (medians), {nproc} cores shared by wrk, proxies and instance")
+print(f"load before: {load_before.strip()}\nload after:  {load_after.strip()}\n")
+print("| target | conns | RPS | p50 ms | p99 ms | RPS vs direct | vs nginx | vs YARP |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+raw_out = []
+for conns in (1, 50):
+    for target in ("direct", "nginx", "yarp", "activator"):
+        r = rows[(target, conns)]
+        vd = ratio(r["rps"], rows[("direct", conns)]["rps"])
+        vn = ratio(r["rps"], rows[("nginx", conns)]["rps"])
+        vy = ratio(r["rps"], rows[("yarp", conns)]["rps"])
+        errs = "" if r["non_2xx"] == 0 and r["socket_errors"] == 0 else f" (non-2xx {r['non_2xx']}, socket errors {r['socket_errors']})"
+        print(f"| {target}{errs} | {conns} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {vd:.2f} | {vn:.2f} | {vy:.2f} |")
+        raw_out.append({"target": target, "connections": conns, **r,
+                        "rps_ratio_vs_direct": vd, "rps_ratio_vs_nginx": vn, "rps_ratio_vs_yarp": vy,
+                        "rounds": per_round[(target, conns)]})
+
+act50, act1 = rows[("activator", 50)], rows[("activator", 1)]
+summary = {
+    "rps_ratio_vs_nginx": ratio(act50["rps"], rows[("nginx", 50)]["rps"]),
+    "rps_ratio_vs_yarp": ratio(act50["rps"], rows[("yarp", 50)]["rps"]),
+    "rps_ratio_vs_direct": ratio(act50["rps"], rows[("direct", 50)]["rps"]),
+    "rps_ratio_vs_yarp_1conn": ratio(act1["rps"], rows[("yarp", 1)]["rps"]),
+    "p99_added_ms_1conn": round(act1["p99_ms"] - rows[("direct", 1)]["p99_ms"], 3),
+    "p50_added_ms_1conn": round(act1["p50_ms"] - rows[("direct", 1)]["p50_ms"], 3),
+    "p99_added_ms_1conn_vs_yarp": round(act1["p99_ms"] - rows[("yarp", 1)]["p99_ms"], 3),
+}
+doc = {
+    "benchmark": "activator",
+    "generated_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    "commit": commit,
+    "quick": quick == "true",
+    "duration_s": int(duration),
+    "warmup_s": 2,
+    "rounds": rounds,
+    "aggregate": "median over rounds" if rounds > 1 else "single run",
+    "cores": int(nproc),
+    "load_before": load_before.strip(),
+    "load_after": load_after.strip(),
+    "function": "default/hello-dotnet (minScale 1)",
+    "platform_instances": int(instances),
+    "same_instance_for_all_targets": True,
+    "wrk": {"1": "-t1 -c1 --latency", "50": "-t2 -c50 --latency"},
+    **summary,
+    "verdict_activator_at_least_0_9_of_yarp": summary["rps_ratio_vs_yarp"] is not None and summary["rps_ratio_vs_yarp"] >= 0.9,
+    "runs": raw_out,
+}
+with open(out, "w") as f:
+    json.dump(doc, f, indent=2)
+    f.write("\n")
+print("\n" + "\n".join(f"{k}: {v}" for k, v in summary.items()))
+print(f"wrote {out}")
+PY
