@@ -7,6 +7,7 @@ using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.Http;
 using CloudNative.CloudEvents.SystemTextJson;
 using Serverless.Conformance.Tests.Support;
+using Serverless.TestSupport;
 
 namespace Serverless.Conformance.Tests;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Serverless.Runtime.Dotnet.Tests.Support;
+using Serverless.TestSupport;
 
 namespace Serverless.Runtime.Dotnet.Tests.Integration;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Serverless.Runtime.Dotnet.Tests.Support;
+using Serverless.TestSupport;
 
 namespace Serverless.Runtime.Dotnet.Tests.Integration;
 

@@ -6,6 +6,7 @@ using Serverless.Runtime.Dotnet.Concurrency;
 using Serverless.Runtime.Dotnet.Invocation;
 using Serverless.Runtime.Dotnet.Loading;
 using Serverless.Runtime.Dotnet.Metrics;
+using Serverless.TestSupport;
 
 namespace Serverless.Runtime.Dotnet.Tests.Support;
 

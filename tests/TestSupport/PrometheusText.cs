@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text;
+using Xunit;
 
-namespace Serverless.Conformance.Tests.Support;
+namespace Serverless.TestSupport;
 
 /// <summary>A strict-enough parser of the Prometheus text exposition format: a malformed line fails the test.</summary>
-internal static class PrometheusText
+public static class PrometheusText
 {
     public static IReadOnlyList<PrometheusSample> Parse(string text)
     {

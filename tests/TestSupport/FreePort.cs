@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Serverless.Conformance.Tests.Support;
+namespace Serverless.TestSupport;
 
-internal static class FreePort
+public static class FreePort
 {
     /// <summary>An ephemeral loopback port the OS just handed out; free unless something grabs it in between.</summary>
     public static int Next()
