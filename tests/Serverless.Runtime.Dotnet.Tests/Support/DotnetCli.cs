@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Serverless.TestSupport;
 
 namespace Serverless.Runtime.Dotnet.Tests.Support;
 

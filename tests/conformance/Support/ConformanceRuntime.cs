@@ -12,9 +12,6 @@ namespace Serverless.Conformance.Tests.Support;
 /// </summary>
 internal sealed class ConformanceRuntime : IAsyncDisposable
 {
-    private static readonly string[] InheritedKeysToDrop =
-        ["PORT", "HOST", "FUNCTION_PATH", "HANDLER", "CONTAINER_CONCURRENCY", "FUNCTION_TIMEOUT", "MAX_REQUEST_BODY_BYTES", "LOG_LEVEL"];
-
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
@@ -61,17 +58,7 @@ internal sealed class ConformanceRuntime : IAsyncDisposable
             WorkingDirectory = Path.GetTempPath(),
         };
         startInfo.ArgumentList.Add(runtime.Entry);
-        foreach (var key in startInfo.Environment.Keys.ToList())
-        {
-            if (InheritedKeysToDrop.Contains(key, StringComparer.Ordinal)
-                || key.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
-                || key.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)
-                || key.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
-                || key.Equals("DOTNET_STARTUP_HOOKS", StringComparison.OrdinalIgnoreCase))
-            {
-                startInfo.Environment.Remove(key);
-            }
-        }
+        ChildEnvironment.Clean(startInfo);
 
         startInfo.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
         startInfo.Environment["HOST"] = "127.0.0.1";

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 
-namespace Serverless.Runtime.Dotnet.Tests.Support;
+namespace Serverless.TestSupport;
 
-internal static class ChildEnvironment
+/// <summary>The environment a test hands to a runtime or build it starts as a child process.</summary>
+public static class ChildEnvironment
 {
     private static readonly string[] RuntimeKeys =
         ["PORT", "HOST", "FUNCTION_PATH", "HANDLER", "CONTAINER_CONCURRENCY", "FUNCTION_TIMEOUT", "MAX_REQUEST_BODY_BYTES", "LOG_LEVEL"];
