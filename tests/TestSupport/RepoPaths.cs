@@ -9,8 +9,8 @@ public static class RepoPaths
 
     public static string Root => RootLazy.Value;
 
-    /// <summary>The install layout: <c>.out/{func,platform,runtimes/…}</c>.</summary>
-    public static string Out => Path.Combine(Root, ".out");
+    /// <summary>The install layout: <c>.out/{func,platform,runtimes/…}</c>, or <c>$SERVERLESS_OUT</c> when set (as <c>scripts/build</c>).</summary>
+    public static string Out => Environment.GetEnvironmentVariable("SERVERLESS_OUT") is { Length: > 0 } outDir ? outDir : Path.Combine(Root, ".out");
 
     public static string Examples => Path.Combine(Root, "examples");
 
