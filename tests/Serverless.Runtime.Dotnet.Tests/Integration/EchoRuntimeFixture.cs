@@ -1,13 +1,14 @@
 using Serverless.Runtime.Dotnet.Tests.Support;
+using Serverless.TestSupport;
 
 namespace Serverless.Runtime.Dotnet.Tests.Integration;
 
 /// <summary>One runtime serving the Echo handler, shared by the tests that only read from it.</summary>
 public sealed class EchoRuntimeFixture : IAsyncLifetime
 {
-    private RuntimeProcess? _runtime;
+    private RuntimeInstance? _runtime;
 
-    internal RuntimeProcess Runtime => _runtime ?? throw new InvalidOperationException("fixture not initialized");
+    internal RuntimeInstance Runtime => _runtime ?? throw new InvalidOperationException("fixture not initialized");
 
     public async Task InitializeAsync() => _runtime = await RuntimeProcess.StartTestHandlerReadyAsync("Echo");
 

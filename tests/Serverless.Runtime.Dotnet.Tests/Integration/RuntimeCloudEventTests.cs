@@ -5,13 +5,14 @@ using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.Http;
 using CloudNative.CloudEvents.SystemTextJson;
 using Serverless.Runtime.Dotnet.Tests.Support;
+using Serverless.TestSupport;
 
 namespace Serverless.Runtime.Dotnet.Tests.Integration;
 
 /// <summary>Handlers taking and returning <see cref="CloudEvent"/> (DotnetTest.EventHandlers), in a real runtime.</summary>
 public sealed class RuntimeCloudEventTests
 {
-    private static Task<RuntimeProcess> StartAsync(string method) =>
+    private static Task<RuntimeInstance> StartAsync(string method) =>
         RuntimeProcess.StartReadyAsync($"{RuntimeProcess.TestFunctionAssembly}::DotnetTest.EventHandlers::{method}", RuntimeProcess.TestFunctionPath);
 
     [Theory]

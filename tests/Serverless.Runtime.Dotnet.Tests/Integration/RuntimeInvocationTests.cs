@@ -2,12 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Serverless.Runtime.Dotnet.Tests.Support;
+using Serverless.TestSupport;
 
 namespace Serverless.Runtime.Dotnet.Tests.Integration;
 
 public sealed class RuntimeInvocationTests(EchoRuntimeFixture fixture) : IClassFixture<EchoRuntimeFixture>
 {
-    private RuntimeProcess Runtime => fixture.Runtime;
+    private RuntimeInstance Runtime => fixture.Runtime;
 
     [Theory]
     [InlineData("healthz", "ok")]

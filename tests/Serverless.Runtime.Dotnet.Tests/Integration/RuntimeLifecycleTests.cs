@@ -89,7 +89,7 @@ public sealed class RuntimeLifecycleTests
         Assert.Contains($"serverless-runtime: cannot listen on http://127.0.0.1:{first.Port}", second.StandardError, StringComparison.Ordinal);
     }
 
-    private static async Task<HttpStatusCode> WaitForReadinessAsync(RuntimeProcess runtime, HttpStatusCode wanted)
+    private static async Task<HttpStatusCode> WaitForReadinessAsync(RuntimeInstance runtime, HttpStatusCode wanted)
     {
         using var deadline = new CancellationTokenSource(Bounds.Request);
         while (true)

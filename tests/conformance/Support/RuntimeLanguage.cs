@@ -18,7 +18,7 @@ internal sealed record RuntimeLanguage(string Name, string Command, string Entry
     {
         Dotnet => new(
             Dotnet,
-            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet",
+            ChildEnvironment.DotnetHost,
             RepoPaths.Built("runtimes", "dotnet", "Serverless.Runtime.Dotnet.dll"),
             RepoPaths.Built("testassets", "functions", "dotnet-test"),
             "DotnetTest::DotnetTest.Conformance::Handle",

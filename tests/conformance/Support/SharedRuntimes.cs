@@ -1,3 +1,5 @@
+using Serverless.TestSupport;
+
 namespace Serverless.Conformance.Tests.Support;
 
 /// <summary>
@@ -6,9 +8,9 @@ namespace Serverless.Conformance.Tests.Support;
 /// </summary>
 public sealed class SharedRuntimes : IAsyncLifetime
 {
-    private readonly Dictionary<string, Task<ConformanceRuntime>> _started = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task<RuntimeInstance>> _started = new(StringComparer.Ordinal);
 
-    internal Task<ConformanceRuntime> GetAsync(string language)
+    internal Task<RuntimeInstance> GetAsync(string language)
     {
         lock (_started)
         {
