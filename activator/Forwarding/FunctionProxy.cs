@@ -41,7 +41,8 @@ public sealed partial class FunctionProxy : IFunctionActivity, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HttpMessageInvoker _client;
-    private readonly ConcurrentDictionary<FunctionKey, FunctionThrottler> _throttlers = new();
+    private readonly ConcurrentDictionary<FunctionKey, FunctionRoute> _routes = new();
+    private readonly RouteCache _routeCache;
 
     public FunctionProxy(
         ResourceInformer<FunctionResource> functions,
@@ -63,6 +64,7 @@ public sealed partial class FunctionProxy : IFunctionActivity, IDisposable
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _routeCache = new RouteCache(options.Domain);
         _endpoints.EndpointsChanged += OnEndpointsChanged;
 
         // One pooled client for every instance: no proxy, redirects, decompression or cookies;
@@ -84,130 +86,138 @@ public sealed partial class FunctionProxy : IFunctionActivity, IDisposable
     internal ActivatorOptions Options => _options;
 
     /// <summary>Requests in flight to the function's instances plus those queued for one, now.</summary>
-    public int ActiveRequests(FunctionKey key) => _throttlers.TryGetValue(key, out var throttler) ? throttler.ActiveRequests : 0;
+    public int ActiveRequests(FunctionKey key) => _routes.TryGetValue(key, out var route) ? route.Throttler.ActiveRequests : 0;
 
-    public int InFlight(FunctionKey key, string instanceId) => _throttlers.TryGetValue(key, out var throttler) ? throttler.InFlightTo(instanceId) : 0;
+    public int InFlight(FunctionKey key, string instanceId) => _routes.TryGetValue(key, out var route) ? route.Throttler.InFlightTo(instanceId) : 0;
 
-    public async Task InvokeAsync(HttpContext context)
+    /// <remarks>Not async itself: the forward's state machine is the only one a request allocates.</remarks>
+    public Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        if (!RequestRouter.TryRoute(context.Request.Host.Host, context.Request.Path, _options.Domain, out var route)
+        if (!_routeCache.TryRoute(context.Request, out var route, out var remembered)
             || !_functions.TryGet(route.Key, out var function) || function is null)
         {
-            await Problem.WriteAsync(context, StatusCodes.Status404NotFound, "Function not found", NotFoundDetail(route)).ConfigureAwait(false);
-            return;
+            return Problem.WriteAsync(context, StatusCodes.Status404NotFound, "Function not found", NotFoundDetail(route));
         }
 
-        var label = route.Key.ToString();
+        if (!remembered)
+        {
+            _routeCache.Remember(context.Request, route);
+        }
+
         var timeout = TimeSpan.FromSeconds(function.Spec.TimeoutSeconds ?? 300);
-        var throttler = GetThrottler(route.Key);
-        throttler.SetContainerConcurrency(function.Spec.Scale?.ContainerConcurrency ?? 0);
-        try
-        {
-            await ForwardAsync(context, throttler, route, label, timeout).ConfigureAwait(false);
-        }
-        finally
-        {
-            _metrics.RequestsTotal.WithLabels(label, context.Response.StatusCode.ToString(CultureInfo.InvariantCulture)).Inc();
-            _metrics.RequestDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        }
+        var state = GetRoute(route.Key);
+        state.Throttler.SetContainerConcurrency(function.Spec.Scale?.ContainerConcurrency ?? 0);
+        return ForwardAsync(context, state, route, timeout, started);
     }
 
     /// <summary>Closes every function's reporting window; for the <see cref="ConcurrencyReporter"/>.</summary>
     internal IEnumerable<(FunctionKey Key, StatsWindow Window)> TakeWindows()
     {
-        foreach (var (key, throttler) in _throttlers)
+        foreach (var (key, route) in _routes)
         {
-            yield return (key, throttler.TakeWindow());
+            yield return (key, route.Throttler.TakeWindow());
         }
     }
 
     public void Dispose()
     {
         _endpoints.EndpointsChanged -= OnEndpointsChanged;
-        foreach (var throttler in _throttlers.Values)
+        foreach (var route in _routes.Values)
         {
-            throttler.Dispose();
+            route.Throttler.Dispose();
         }
 
         _client.Dispose();
     }
 
-    private async Task ForwardAsync(HttpContext context, FunctionThrottler throttler, RouteMatch route, string label, TimeSpan timeout)
+    private async Task ForwardAsync(HttpContext context, FunctionRoute state, RouteMatch route, TimeSpan timeout, long started)
     {
-        if (throttler.ReadyInstances == 0)
+        try
         {
-            _scaler.RequestScaleFromZero(route.Key);
-        }
-
-        var request = context.Request;
-        var bodyBytes = request.ContentLength ?? 0;
-        ReadTrackingStream? body = null;
-        if (bodyBytes > 0 || request.Headers.TransferEncoding.Count > 0)
-        {
-            body = new ReadTrackingStream(request.Body);
-            request.Body = body;
-        }
-
-        context.Items[ForwardedHeadersTransformer.PrefixItemKey] = route.Prefix.Value;
-        request.Path = route.InstancePath;
-        var config = new ForwarderRequestConfig { ActivityTimeout = timeout, Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
-        string? avoid = null;
-        for (var attempt = 1; ; attempt++)
-        {
-            var acquired = await throttler.AcquireAsync(bodyBytes, timeout, avoid, newRequest: attempt == 1, context.RequestAborted).ConfigureAwait(false);
-            if (acquired.Lease is not { } lease)
+            var throttler = state.Throttler;
+            var label = state.Label;
+            if (throttler.ReadyInstances == 0)
             {
-                await AnswerUnacquiredAsync(context, route.Key, acquired).ConfigureAwait(false);
-                return;
+                _scaler.RequestScaleFromZero(route.Key);
             }
 
-            var outcome = LeaseOutcome.Neutral;
-            try
+            var request = context.Request;
+            var bodyBytes = request.ContentLength ?? 0;
+            ReadTrackingStream? body = null;
+            if (bodyBytes > 0 || request.Headers.TransferEncoding.Count > 0)
             {
-                if (lease.ColdStart is { } coldStart)
-                {
-                    _metrics.ColdStart.Observe(coldStart.TotalSeconds);
-                }
+                body = new ReadTrackingStream(request.Body);
+                request.Body = body;
+            }
 
-                var error = await _forwarder.SendAsync(context, "http://" + lease.Endpoint.Authority, _client, config, ForwardedHeadersTransformer.Instance).ConfigureAwait(false);
-                var failure = error == ForwarderError.None ? null : context.GetForwarderErrorFeature()?.Exception;
-                outcome = Classify(context, error, failure);
-                if (error == ForwarderError.None)
+            // YARP's default transformer copies every header and sets X-Forwarded-For/Proto/Host, and X-Forwarded-Prefix
+            // from PathBase: the prefix the instance was reached under, so it can build its public URLs.
+            request.PathBase = route.Prefix;
+            request.Path = route.InstancePath;
+            var config = state.Config(timeout, HttpProtocol.IsHttp2(request.Protocol));
+            string? avoid = null;
+            for (var attempt = 1; ; attempt++)
+            {
+                var acquired = await throttler.AcquireAsync(bodyBytes, timeout, avoid, newRequest: attempt == 1, context.RequestAborted).ConfigureAwait(false);
+                if (acquired.Lease is not { } lease)
                 {
+                    await AnswerUnacquiredAsync(context, route.Key, acquired).ConfigureAwait(false);
                     return;
                 }
 
-                var refused = failure is InstanceRejectedException;
-                var retryable = error == ForwarderError.Request
-                    && (refused || failure is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
-                    && !context.Response.HasStarted
-                    && body is not { Touched: true };
-                if (retryable && attempt < _options.MaxForwardAttempts && !context.RequestAborted.IsCancellationRequested)
+                var outcome = LeaseOutcome.Neutral;
+                try
                 {
-                    LogRetrying(_logger, label, lease.Endpoint.Id, attempt, error.ToString(), failure);
-                    avoid = lease.Endpoint.Id;
-                    context.Response.StatusCode = StatusCodes.Status200OK;
-                    continue;
-                }
+                    if (lease.ColdStart is { } coldStart)
+                    {
+                        _metrics.ColdStart.Observe(coldStart.TotalSeconds);
+                    }
 
-                LogForwardFailed(_logger, label, lease.Endpoint.Id, error.ToString(), failure);
-                if (refused && !context.Response.HasStarted)
+                    var error = await _forwarder.SendAsync(context, lease.Destination, _client, config, HttpTransformer.Default).ConfigureAwait(false);
+                    var failure = error == ForwarderError.None ? null : context.GetForwarderErrorFeature()?.Exception;
+                    outcome = Classify(context, error, failure);
+                    if (error == ForwarderError.None)
+                    {
+                        return;
+                    }
+
+                    var refused = failure is InstanceRejectedException;
+                    var retryable = error == ForwarderError.Request
+                        && (refused || failure is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
+                        && !context.Response.HasStarted
+                        && body is not { Touched: true };
+                    if (retryable && attempt < _options.MaxForwardAttempts && !context.RequestAborted.IsCancellationRequested)
+                    {
+                        LogRetrying(_logger, label, lease.Endpoint.Id, attempt, error.ToString(), failure);
+                        avoid = lease.Endpoint.Id;
+                        context.Response.StatusCode = StatusCodes.Status200OK;
+                        continue;
+                    }
+
+                    LogForwardFailed(_logger, label, lease.Endpoint.Id, error.ToString(), failure);
+                    if (refused && !context.Response.HasStarted)
+                    {
+                        await Problem.WriteAsync(
+                            context,
+                            StatusCodes.Status429TooManyRequests,
+                            "Function at its concurrency limit",
+                            $"every attempt to send the request to function {route.Key} was refused with 429",
+                            _options.RetryAfter).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+                finally
                 {
-                    await Problem.WriteAsync(
-                        context,
-                        StatusCodes.Status429TooManyRequests,
-                        "Function at its concurrency limit",
-                        $"every attempt to send the request to function {route.Key} was refused with 429",
-                        _options.RetryAfter).ConfigureAwait(false);
+                    lease.Release(outcome);
                 }
-
-                return;
             }
-            finally
-            {
-                lease.Release(outcome);
-            }
+        }
+        finally
+        {
+            state.Requests(context.Response.StatusCode).Inc();
+            _metrics.RequestDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 
@@ -248,32 +258,33 @@ public sealed partial class FunctionProxy : IFunctionActivity, IDisposable
         _ => LeaseOutcome.Failure,
     };
 
-    private FunctionThrottler GetThrottler(FunctionKey key)
+    private FunctionRoute GetRoute(FunctionKey key)
     {
-        if (_throttlers.TryGetValue(key, out var existing))
+        if (_routes.TryGetValue(key, out var existing))
         {
             return existing;
         }
 
-        var created = new FunctionThrottler(key, _options, _time);
-        created.UpdateEndpoints(() => _endpoints.GetReadyEndpoints(key));
-        var throttler = _throttlers.GetOrAdd(key, created);
-        if (!ReferenceEquals(throttler, created))
+        var throttler = new FunctionThrottler(key, _options, _time);
+        throttler.UpdateEndpoints(() => _endpoints.GetReadyEndpoints(key));
+        var created = new FunctionRoute(key, throttler, _metrics.RequestsTotal);
+        var route = _routes.GetOrAdd(key, created);
+        if (!ReferenceEquals(route, created))
         {
-            created.Dispose();
-            return throttler;
+            throttler.Dispose();
+            return route;
         }
 
         // Read once more now that change events can find it: a change between the first read and the add is not lost.
         throttler.UpdateEndpoints(() => _endpoints.GetReadyEndpoints(key));
-        return throttler;
+        return route;
     }
 
     private void OnEndpointsChanged(FunctionKey key)
     {
-        if (_throttlers.TryGetValue(key, out var throttler))
+        if (_routes.TryGetValue(key, out var route))
         {
-            throttler.UpdateEndpoints(() => _endpoints.GetReadyEndpoints(key));
+            route.Throttler.UpdateEndpoints(() => _endpoints.GetReadyEndpoints(key));
         }
     }
 

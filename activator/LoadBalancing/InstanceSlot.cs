@@ -14,7 +14,18 @@ internal sealed class InstanceSlot
         Capacity = capacity;
     }
 
-    public InstanceEndpoint Endpoint { get; set; }
+    public InstanceEndpoint Endpoint
+    {
+        get;
+        set
+        {
+            field = value;
+            Destination = "http://" + value.Authority;
+        }
+    }
+
+    /// <summary>The forwarder's destination prefix, <c>http://host:port</c>, built once per endpoint rather than per request.</summary>
+    public string Destination { get; private set; } = "";
 
     /// <summary>Most requests in flight at once; 0 means unlimited.</summary>
     public int Capacity { get; set; }

@@ -28,9 +28,25 @@ public sealed class ActivatorMetrics
             "serverless_activator_cold_start_seconds",
             "Scale from zero as a request sees it: from the first request queued for a function with no instance to the moment it is forwarded.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 12) });
+        AutoscalerPosts = factory.CreateCounter(
+            "serverless_activator_autoscaler_posts_total",
+            "POSTs to a remote autoscaler (Kubernetes mode), by path (stats, scale-from-zero) and result (ok, error).",
+            new CounterConfiguration { LabelNames = ["path", "result"] });
+        StatsDropped = factory.CreateCounter(
+            "serverless_activator_stats_dropped_total",
+            "Concurrency samples dropped unsent because the buffer for an unreachable autoscaler was full.");
+        StatsReplays = factory.CreateCounter(
+            "serverless_activator_stats_replays_total",
+            "Replays of the recent samples to an autoscaler that restarted (its instance id changed).");
     }
 
     internal Counter RequestsTotal { get; }
+
+    internal Counter AutoscalerPosts { get; }
+
+    internal Counter StatsDropped { get; }
+
+    internal Counter StatsReplays { get; }
 
     internal Gauge InFlight { get; }
 

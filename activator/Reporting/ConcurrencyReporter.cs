@@ -44,10 +44,12 @@ public sealed partial class ConcurrencyReporter : BackgroundService
                 continue;
             }
 
-            _sink.Report(new ConcurrencySample(key, now, window.AverageConcurrency, window.PeakConcurrency, window.RequestsPerSecond, window.QueueDepth));
+            _sink.Report(new ConcurrencySample(
+                key, now, window.AverageConcurrency, window.PeakConcurrency, window.RequestsPerSecond, window.QueueDepth, window.InFlight, window.Instances));
             sent++;
         }
 
+        _sink.Flush();
         return sent;
     }
 

@@ -7,7 +7,8 @@ internal readonly record struct StatsWindow(
     double RequestsPerSecond,
     int Requests,
     int InFlight,
-    int QueueDepth)
+    int QueueDepth,
+    IReadOnlyDictionary<string, int>? Instances = null)
 {
     /// <summary>True when anything happened in the window or something is still in flight or queued.</summary>
     public bool HasActivity => PeakConcurrency > 0 || Requests > 0 || InFlight > 0 || QueueDepth > 0;

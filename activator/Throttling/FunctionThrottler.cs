@@ -48,16 +48,8 @@ internal sealed class FunctionThrottler : IDisposable
 
     public FunctionKey Key => _key;
 
-    public int ReadyInstances
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _slots.Count;
-            }
-        }
-    }
+    /// <summary>Read on every request without the lock: the slot list is replaced whole, never changed in place.</summary>
+    public int ReadyInstances => Volatile.Read(ref _slots).Count;
 
     /// <summary>Requests in flight to instances plus requests waiting, now.</summary>
     public int ActiveRequests
@@ -213,7 +205,14 @@ internal sealed class FunctionThrottler : IDisposable
     {
         lock (_gate)
         {
-            return _stats.Take(_time.GetUtcNow(), _inFlight, _queue.Count);
+            // Per instance for the autoscaler's scale-down choice; once a second per function, so the copy is cheap.
+            var instances = new Dictionary<string, int>(_slots.Count);
+            foreach (var slot in _slots)
+            {
+                instances[slot.Endpoint.Id] = slot.InFlight;
+            }
+
+            return _stats.Take(_time.GetUtcNow(), _inFlight, _queue.Count) with { Instances = instances };
         }
     }
 
@@ -329,7 +328,7 @@ internal sealed class FunctionThrottler : IDisposable
             }
         }
 
-        _slots = next;
+        Volatile.Write(ref _slots, next);
         if (next.Count > 0 && _activationTimer is not null)
         {
             _activationTimer.Dispose();

@@ -23,6 +23,9 @@ internal sealed class InstanceLease
 
     public InstanceEndpoint Endpoint => Slot.Endpoint;
 
+    /// <summary>The instance's <c>http://host:port</c>, for the forwarder.</summary>
+    public string Destination => Slot.Destination;
+
     /// <summary>Set on the first lease after a scale from zero: the time since the first request queued for it.</summary>
     public TimeSpan? ColdStart { get; }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Serverless.Core.Configuration;
 
 namespace Serverless.Autoscaler.Configuration;
 

@@ -75,6 +75,36 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         }
     }
 
+    /// <summary>
+    /// Makes <paramref name="combined"/> the function's whole sample for its second: the sum over every activator
+    /// that reported that second (<see cref="Ingest.ActivatorReports"/>), which may be given again as more reports
+    /// for the second arrive or are replayed.
+    /// </summary>
+    internal void ReportCombined(ConcurrencySample combined)
+    {
+        if (!_functions.TryGet(combined.Key, out var function) || function is null)
+        {
+            return;
+        }
+
+        var state = State(combined.Key);
+        var value = KpaScaler.ObservedValue(combined, function.Spec.Scale?.Metric ?? ScaleMetricNames.Concurrency);
+        lock (state)
+        {
+            state.Window.Set(combined.Time, value);
+        }
+    }
+
+    /// <summary>The function's window averages as of <paramref name="now"/> (what the next tick would see).</summary>
+    internal WindowAverages Observed(FunctionKey key, DateTimeOffset now)
+    {
+        var state = State(key);
+        lock (state)
+        {
+            return state.Window.Averages(now);
+        }
+    }
+
     /// <summary>Returns at once; the scale-up runs in the background, and concurrent requests for one function start it once.</summary>
     public void RequestScaleFromZero(FunctionKey key)
     {
@@ -92,14 +122,20 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                foreach (var function in _functions.List())
-                {
-                    await TickAsync(ResourceInformer<FunctionResource>.KeyOf(function), function, cancellationToken).ConfigureAwait(false);
-                }
+                await TickOnceAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>One tick over every function, at the provider's time; <see cref="RunAsync"/> calls it, tests on virtual time too.</summary>
+    internal async Task TickOnceAsync(CancellationToken cancellationToken)
+    {
+        foreach (var function in _functions.List())
+        {
+            await TickAsync(ResourceInformer<FunctionResource>.KeyOf(function), function, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -50,13 +50,36 @@ internal sealed class MetricWindow
     /// <summary>Adds a sample taken at <paramref name="time"/>; one older than the stable window before the newest data is dropped.</summary>
     public void Record(DateTimeOffset time, double value)
     {
+        if (BucketFor(time, value) is { } slot)
+        {
+            _sum[slot] += value;
+            _count[slot]++;
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="value"/> the whole of the second of <paramref name="time"/>, replacing what it held: for
+    /// a caller that has already combined every reporter of that second (and may combine it again as reports arrive).
+    /// </summary>
+    public void Set(DateTimeOffset time, double value)
+    {
+        if (BucketFor(time, value) is { } slot)
+        {
+            _sum[slot] = value;
+            _count[slot] = 1;
+        }
+    }
+
+    /// <summary>The slot of the second of <paramref name="time"/>, emptied when it held an older second; null when the sample is out of every window.</summary>
+    private int? BucketFor(DateTimeOffset time, double value)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(value);
         var index = IndexOf(time);
         if (_firstIndex is { } first && index < first)
         {
             if (index <= MaxIndex() - _stableBuckets)
             {
-                return;
+                return null;
             }
 
             _firstIndex = index;
@@ -68,7 +91,7 @@ internal sealed class MetricWindow
         {
             if (_index[slot] > index)
             {
-                return; // the slot already holds a newer second: this sample is out of every window
+                return null; // the slot already holds a newer second: this sample is out of every window
             }
 
             _index[slot] = index;
@@ -76,8 +99,7 @@ internal sealed class MetricWindow
             _count[slot] = 0;
         }
 
-        _sum[slot] += value;
-        _count[slot]++;
+        return slot;
     }
 
     /// <summary>The stable and panic averages as of <paramref name="now"/>; <see cref="WindowAverages.HasData"/> is false before the first sample.</summary>

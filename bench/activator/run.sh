@@ -6,11 +6,13 @@
 # Usage: bench/activator/run.sh [--quick] [--rounds N]
 #   --quick: 3 s per measurement instead of 10 s. --rounds N (default 1): repeat the whole set N times,
 #   rotating the target order each round, and report per-target medians (for a noisy, shared machine).
-# Env:   BENCH_SKIP_BUILD=1 skips scripts/build (uses .out/ as it is).
+# Env:   BENCH_SKIP_BUILD=1 skips scripts/build (uses the layout as it is); SERVERLESS_OUT moves the layout
+#        (default .out/), so a bench can run from a private build while others build the checkout.
 # Prints a markdown table; writes bench/results/activator.json. Binds 127.0.0.1 only.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+out="${SERVERLESS_OUT:-$root/.out}"
 duration=10
 quick=false
 rounds=1
@@ -38,7 +40,7 @@ fi
 work=$(mktemp -d /tmp/bench-activator.XXXXXX)
 export SERVERLESS_HOME="$work/home"
 mkdir -p "$SERVERLESS_HOME"
-func() { dotnet "$root/.out/func/func.dll" "$@"; }
+func() { dotnet "$out/func/func.dll" "$@"; }
 
 nginx_pid=""
 yarp_pid=""
@@ -71,7 +73,7 @@ wait_http() { # url: bounded wait for a 200
 # --- build the bare YARP harness (not in the solution) ------------------------------------------------
 echo "building BareYarp" >&2
 dotnet publish "$root/bench/activator/BareYarp/BareYarp.csproj" -c Release -o "$work/yarp" \
-  --artifacts-path /tmp/art-bench-yarp --nologo -v quiet -p:UseAppHost=false >&2
+  --artifacts-path "${out}/.bench-yarp" --nologo -v quiet -p:UseAppHost=false >&2
 
 # --- platform + warm function -------------------------------------------------------------------------
 platform_up=true   # before `up`: a platform that started but made `up` fail is still taken down
@@ -166,10 +168,10 @@ for ((round = 1; round <= rounds; round++)); do
     threads=$((conns == 1 ? 1 : 2))
     for t in "${order[@]}"; do
       echo "round $round/$rounds: wrk $t c=$conns (${warmup}s warm-up + ${duration}s)" >&2
-      out="$work/wrk-$round-$t-$conns.txt"
+      wrk_out="$work/wrk-$round-$t-$conns.txt"
       wrk -t"$threads" -c"$conns" -d"${warmup}s" "${url[$t]}" >/dev/null
-      wrk -t"$threads" -c"$conns" -d"${duration}s" --latency "${url[$t]}" >"$out"
-      printf '%s\t%s\t%s\t%s\n' "$t" "$conns" "$round" "$out" >>"$raw"
+      wrk -t"$threads" -c"$conns" -d"${duration}s" --latency "${url[$t]}" >"$wrk_out"
+      printf '%s\t%s\t%s\t%s\n' "$t" "$conns" "$round" "$wrk_out" >>"$raw"
     done
   done
 done

@@ -8,4 +8,12 @@ namespace Serverless.Core.Contracts;
 public interface IConcurrencySink
 {
     void Report(ConcurrencySample sample);
+
+    /// <summary>
+    /// Called after each reporting pass (every function's sample of one interval): a sink that sends over
+    /// the network sends the pass as one batch now. Must not block either.
+    /// </summary>
+    void Flush()
+    {
+    }
 }

@@ -1,12 +1,9 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Serverless.Core.Contracts;
+using Serverless.TestSupport;
 
 namespace Serverless.Activator.Tests.Fakes;
 
@@ -36,32 +33,34 @@ internal sealed class InstanceServer : IAsyncDisposable
 
     public int Requests => Volatile.Read(ref _requests);
 
-    public static async Task<InstanceServer> StartAsync(string id, Func<HttpContext, Task>? handler = null)
+    /// <param name="protocols">Http2 alone accepts cleartext HTTP/2 (h2c with prior knowledge), as a gRPC server does.</param>
+    public static async Task<InstanceServer> StartAsync(string id, Func<HttpContext, Task>? handler = null, HttpProtocols protocols = HttpProtocols.Http1AndHttp2)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var server = new InstanceServer(app, id);
+        InstanceServer? server = null;
         handler ??= context => context.Response.WriteAsync("hello from " + id);
-        app.Run(async context =>
-        {
-            Interlocked.Increment(ref server._requests);
-            var now = Interlocked.Increment(ref server._inFlight);
-            InterlockedMax(ref server._maxInFlight, now);
-            try
+        var app = await LoopbackApp.StartAsync(
+            app =>
             {
-                context.Response.Headers["X-Instance"] = id;
-                await handler(context);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref server._inFlight);
-            }
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        server.Port = new Uri(address).Port;
+                var instance = server = new InstanceServer(app, id);
+                app.UseWebSockets();
+                app.Run(async context =>
+                {
+                    Interlocked.Increment(ref instance._requests);
+                    var now = Interlocked.Increment(ref instance._inFlight);
+                    InterlockedMax(ref instance._maxInFlight, now);
+                    try
+                    {
+                        context.Response.Headers["X-Instance"] = id;
+                        await handler(context);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref instance._inFlight);
+                    }
+                });
+            },
+            protocols: protocols);
+        server!.Port = LoopbackApp.AddressOf(app).Port;
         return server;
     }
 

@@ -1,10 +1,6 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Prometheus;
 using Serverless.Activator.Forwarding;
@@ -12,6 +8,7 @@ using Serverless.Activator.Metrics;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
 using Serverless.Core.Informers;
+using Serverless.TestSupport;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Serverless.Activator.Tests.Fakes;
@@ -54,32 +51,37 @@ internal sealed class ProxyHarness : IAsyncDisposable
         Spec = new FunctionSpec { TimeoutSeconds = timeoutSeconds, Scale = new ScaleSpec { ContainerConcurrency = containerConcurrency } },
     };
 
-    public static async Task<ProxyHarness> StartAsync(ActivatorOptions options, TimeProvider time, params Function[] functions)
+    public static Task<ProxyHarness> StartAsync(ActivatorOptions options, TimeProvider time, params Function[] functions) =>
+        StartAsync(options, time, HttpProtocols.Http1AndHttp2, functions);
+
+    /// <param name="protocols">Http2 alone makes an h2c listener (HTTP/2 without TLS), the way gRPC clients reach a function.</param>
+    public static async Task<ProxyHarness> StartAsync(ActivatorOptions options, TimeProvider time, HttpProtocols protocols, params Function[] functions)
     {
         var informer = new ResourceInformer<Function>(new InMemoryFunctionStore(functions), null, TimeProvider.System, NullLogger.Instance);
         var stop = new CancellationTokenSource();
         var informerRun = informer.RunAsync(stop.Token);
         await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
-        builder.Services.AddHttpForwarder();
-        var app = builder.Build();
         var endpoints = new FakeEndpointSource();
         var scaler = new RecordingScaleRequester();
         var metrics = new ActivatorMetrics(Prometheus.Metrics.NewCustomRegistry());
-        var proxy = new FunctionProxy(informer, endpoints, scaler, app.Services.GetRequiredService<IHttpForwarder>(), options, metrics, time, NullLogger<FunctionProxy>.Instance);
-        app.Run(proxy.InvokeAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        FunctionProxy? created = null;
+        var app = await LoopbackApp.StartAsync(
+            app =>
+            {
+                var proxy = new FunctionProxy(informer, endpoints, scaler, app.Services.GetRequiredService<IHttpForwarder>(), options, metrics, time, NullLogger<FunctionProxy>.Instance);
+                app.Run(proxy.InvokeAsync);
+                created = proxy;
+            },
+            services => services.AddHttpForwarder(),
+            protocols: protocols,
+            kestrel: k => k.Limits.MaxRequestBodySize = null);
         var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(1) })
         {
-            BaseAddress = new Uri(address),
+            BaseAddress = LoopbackApp.AddressOf(app),
             Timeout = TimeSpan.FromSeconds(60),
         };
-        return new ProxyHarness(app, proxy, metrics, client, endpoints, scaler, stop, informerRun);
+        return new ProxyHarness(app, created!, metrics, client, endpoints, scaler, stop, informerRun);
     }
 
     /// <summary>Waits (polling, bounded) until the function has <paramref name="count"/> requests queued or in flight.</summary>

@@ -64,5 +64,7 @@ public sealed class ConcurrencyReporterTests
         var sample = Assert.Single(sink.Samples);
         Assert.Equal(1.0, sample.RequestsPerSecond, 9);
         Assert.Equal(1, sample.PeakConcurrency);
+        Assert.Equal(0, sample.InFlight);
+        Assert.Equal(new Dictionary<string, int> { ["i1"] = 0 }, sample.Instances); // every ready instance, idle ones too
     }
 }

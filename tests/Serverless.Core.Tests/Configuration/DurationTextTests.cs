@@ -1,6 +1,6 @@
-using Serverless.Autoscaler.Configuration;
+using Serverless.Core.Configuration;
 
-namespace Serverless.Autoscaler.Tests.Configuration;
+namespace Serverless.Core.Tests.Configuration;
 
 public sealed class DurationTextTests
 {

@@ -2,13 +2,13 @@ using System.Runtime.CompilerServices;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
 
-namespace Serverless.Activator.Tests.Fakes;
+namespace Serverless.TestSupport;
 
 /// <summary>
 /// Just enough of a store for an informer: a fixed list, and a watch that stays open without events.
-/// The activator only reads functions, so writes are not supported.
+/// Activator and autoscaler tests only read functions, so writes are not supported.
 /// </summary>
-internal sealed class InMemoryFunctionStore(params Function[] functions) : IResourceStore<Function>
+public sealed class InMemoryFunctionStore(params Function[] functions) : IResourceStore<Function>
 {
     public Task<Function?> GetAsync(string @namespace, string name, CancellationToken cancellationToken = default) =>
         Task.FromResult(functions.FirstOrDefault(f => f.Metadata.NamespaceProperty == @namespace && f.Metadata.Name == name));

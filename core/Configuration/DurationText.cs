@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace Serverless.Autoscaler.Configuration;
+namespace Serverless.Core.Configuration;
 
 /// <summary>
 /// Durations as Knative's config maps write them (Go's <c>time.ParseDuration</c>: "60s", "2m", "1m30s", "500ms", "1h")
 /// or as .NET <see cref="TimeSpan"/> text ("00:01:00"), so a value copied from either world reads the same.
 /// </summary>
-internal static class DurationText
+public static class DurationText
 {
     public static bool TryParse(string? text, out TimeSpan value)
     {

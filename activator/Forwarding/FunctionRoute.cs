@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using Prometheus;
+using Serverless.Activator.Throttling;
+using Serverless.Core.Contracts;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Serverless.Activator.Forwarding;
+
+/// <summary>
+/// What the request path needs of one function and would otherwise build per request: its throttler, its metric
+/// label and labelled counters and the forwarder configuration. Created once per
+/// function by <see cref="FunctionProxy"/>; thread-safe.
+/// </summary>
+internal sealed class FunctionRoute
+{
+    private readonly Counter _requests;
+    private readonly Counter.Child _ok;
+    private readonly ConcurrentDictionary<int, Counter.Child> _byCode = new();
+    private ForwarderRequestConfig _http11;
+    private ForwarderRequestConfig _http2;
+
+    public FunctionRoute(FunctionKey key, FunctionThrottler throttler, Counter requests)
+    {
+        Key = key;
+        Throttler = throttler;
+        Label = key.ToString();
+        _requests = requests;
+        _ok = requests.WithLabels(Label, "200");
+        _http11 = Http11(Timeout.InfiniteTimeSpan);
+        _http2 = Http2(Timeout.InfiniteTimeSpan);
+    }
+
+    public FunctionKey Key { get; }
+
+    public FunctionThrottler Throttler { get; }
+
+    /// <summary>The <c>function</c> label of the metrics and logs, <c>namespace/name</c>.</summary>
+    public string Label { get; }
+
+    /// <summary>The requests counter labelled with this function and <paramref name="status"/>.</summary>
+    public Counter.Child Requests(int status) =>
+        status == 200 ? _ok : _byCode.GetOrAdd(status, static (code, self) => self._requests.WithLabels(self.Label, code.ToString(CultureInfo.InvariantCulture)), this);
+
+    /// <summary>
+    /// The forwarder configuration for the function's timeout. HTTP/2 in means HTTP/2 out, with prior knowledge
+    /// (h2c): a client can only speak cleartext HTTP/2 to the activator on an HTTP/2-only listener, which serves
+    /// gRPC-style functions whose trailers need HTTP/2 on both hops. Everything else goes as HTTP/1.1.
+    /// </summary>
+    public ForwarderRequestConfig Config(TimeSpan timeout, bool http2)
+    {
+        // Rebuilt only when the function's timeout changes; a racing rebuild is harmless (equal values).
+        if (http2)
+        {
+            var h2 = Volatile.Read(ref _http2);
+            return h2.ActivityTimeout == timeout ? h2 : (_http2 = Http2(timeout));
+        }
+
+        var http11 = Volatile.Read(ref _http11);
+        return http11.ActivityTimeout == timeout ? http11 : (_http11 = Http11(timeout));
+    }
+
+    private static ForwarderRequestConfig Http11(TimeSpan timeout) =>
+        new() { ActivityTimeout = timeout, Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+
+    private static ForwarderRequestConfig Http2(TimeSpan timeout) =>
+        new() { ActivityTimeout = timeout, Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+}

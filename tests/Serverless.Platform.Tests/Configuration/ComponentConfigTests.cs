@@ -1,0 +1,43 @@
+using Serverless.TestSupport;
+
+namespace Serverless.Platform.Tests.Configuration;
+
+/// <summary><c>{home}/config.json</c> on the real platform: a bad value stops it at start with a message naming key, value and range.</summary>
+public sealed class ComponentConfigTests
+{
+    [Theory]
+    [InlineData("activator queue depth", """{"activator": {"queue-depth": "-1"}}""", "queue-depth = -1, must be 0 or more")]
+    [InlineData("activator duration", """{"activator": {"activation-timeout": "soon"}}""", "activation-timeout = soon, must be a duration")]
+    [InlineData("autoscaler rate", """{"autoscaler": {"max-scale-up-rate": "0.5"}}""", "max-scale-up-rate = 0.5, must be greater than 1.0")]
+    public async Task Platform_InvalidComponentSetting_ExitsNamingKeyValueAndRange(string label, string config, string message)
+    {
+        using var home = new TempDirectory("serverless-config");
+        await File.WriteAllTextAsync(Path.Combine(home.Path, "config.json"), config);
+
+        var result = await ProcessRunner.RunAsync(
+            "dotnet",
+            [RepoPaths.Built("platform", "Serverless.Platform.dll"), "--home", home.Path, "--ingress", "127.0.0.1:0", "--admin", "127.0.0.1:0"],
+            timeout: TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 2, $"{label}: exit code {result.ExitCode}, stderr {result.StdErr}");
+        Assert.Contains(message, result.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Platform_ActivatorSection_AppliesToIngress()
+    {
+        using var home = new TempDirectory("serverless-config");
+        await File.WriteAllTextAsync(Path.Combine(home.Path, "config.json"), """{"activator": {"domain": "fn.test"}}""");
+        await using var platform = await PlatformProcess.StartAsync(home.Path);
+        using var ingress = new HttpClient { BaseAddress = new Uri(platform.IngressUrl) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Host = "nothing.default.fn.test";
+
+        using var response = await ingress.SendAsync(request);
+
+        // Routed by host under the configured domain: the 404 names the missing function, not the URL forms.
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("no function default/nothing is deployed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
