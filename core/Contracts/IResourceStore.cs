@@ -9,13 +9,10 @@ namespace Serverless.Core.Contracts;
 /// spec changes bump <c>generation</c>, status writes never do and never change the spec.
 /// Local mode implements it over SQLite; Kubernetes mode over the CRD.
 /// </summary>
-/// <remarks>Implementations are thread-safe. Returned objects are copies the caller may mutate.</remarks>
-public interface IResourceStore<T> where T : class, IResource
+/// <remarks>Implementations are thread-safe. Returned objects are copies the caller may mutate. List and watch come from <see cref="IListWatchSource{T}"/>.</remarks>
+public interface IResourceStore<T> : IListWatchSource<T> where T : class, IResource
 {
     Task<T?> GetAsync(string @namespace, string name, CancellationToken cancellationToken = default);
-
-    /// <summary>Every object, or those of one namespace, ordered by namespace then name.</summary>
-    Task<ResourceList<T>> ListAsync(string? @namespace = null, CancellationToken cancellationToken = default);
 
     /// <summary>Fails with <see cref="StoreErrorKind.AlreadyExists"/> when the name is taken.</summary>
     Task<T> CreateAsync(T resource, CancellationToken cancellationToken = default);
@@ -32,14 +29,6 @@ public interface IResourceStore<T> where T : class, IResource
 
     /// <summary>Returns false when there was nothing to delete.</summary>
     Task<bool> DeleteAsync(string @namespace, string name, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Changes after <paramref name="resourceVersion"/> (a value from a list or an earlier event), in order.
-    /// When that version is older than the store can replay, the enumeration fails with
-    /// <see cref="StoreErrorKind.Expired"/> (Kubernetes' 410 Gone) and the caller re-lists.
-    /// A consumer that falls too far behind is ended the same way rather than buffered without bound.
-    /// </summary>
-    IAsyncEnumerable<ResourceEvent<T>> WatchAsync(string? @namespace, string resourceVersion, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A consistent snapshot and the version to watch from.</summary>

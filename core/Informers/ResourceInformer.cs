@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
-using Serverless.Core.Api;
 using Serverless.Core.Contracts;
 
 namespace Serverless.Core.Informers;
@@ -11,16 +11,16 @@ namespace Serverless.Core.Informers;
 /// lists again and turns the difference into events, so a subscriber never misses a deletion.
 /// Subscribers run on the informer's loop: keep them short (enqueue a key, swap a snapshot).
 /// </summary>
-public sealed partial class ResourceInformer<T> where T : class, IResource
+public sealed partial class ResourceInformer<T> where T : class, k8s.IKubernetesObject<V1ObjectMeta>
 {
-    private readonly IResourceStore<T> _store;
+    private readonly IListWatchSource<T> _store;
     private readonly string? _namespace;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<FunctionKey, T> _cache = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ResourceInformer(IResourceStore<T> store, string? @namespace, TimeProvider time, ILogger logger)
+    public ResourceInformer(IListWatchSource<T> store, string? @namespace, TimeProvider time, ILogger logger)
     {
         _store = store;
         _namespace = @namespace;

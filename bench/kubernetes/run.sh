@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# 1,000 Functions created at once against the in-process API server double (with its Deployment simulator),
+# reconciled to Ready by the real Kubernetes-mode controller; reports the time and the controller's API calls
+# per Function.
+# Usage: bench/kubernetes/run.sh [--quick] [--functions N] [--workers N] [--timeout SECONDS]
+# Prints a markdown table; writes bench/results/kubernetes.json.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+artifacts="${BENCH_ARTIFACTS:-/tmp/art-bench-kubernetes}"
+project="$root/bench/kubernetes/Harness/Serverless.Bench.Kubernetes.csproj"
+
+dotnet build "$project" -c Release --artifacts-path "$artifacts" --nologo -v quiet >&2
+cd "$root"
+exec dotnet "$artifacts/bin/Serverless.Bench.Kubernetes/release/Serverless.Bench.Kubernetes.dll" \
+  --out "$root/bench/results/kubernetes.json" "$@"

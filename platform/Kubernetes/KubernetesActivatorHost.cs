@@ -1,0 +1,66 @@
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using Serverless.Activator;
+using Serverless.Activator.Forwarding;
+using Serverless.Activator.Metrics;
+using Serverless.Activator.Reporting;
+using Serverless.Controller.Kubernetes.Api;
+using Serverless.Controller.Kubernetes.Endpoints;
+using Serverless.Core.Api;
+using Serverless.Core.Contracts;
+using Serverless.Core.Informers;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Serverless.Platform.Kubernetes;
+
+/// <summary>
+/// <c>kubernetes activator</c>: function ingress on 8080 with the same <see cref="FunctionProxy"/> as local mode,
+/// instances from EndpointSlices, statistics and scale-from-zero pokes to the autoscaler over HTTP.
+/// </summary>
+internal static class KubernetesActivatorHost
+{
+    public static async Task<int> RunAsync(
+        KubernetesOptions options, ActivatorOptions activatorOptions, IKubernetes client, IResourceStore<Function> functionStore, ILoggerFactory loggerFactory)
+    {
+        var time = TimeProvider.System;
+        var registry = Metrics.NewCustomRegistry();
+        var metrics = new ActivatorMetrics(registry);
+        var functions = new ResourceInformer<Function>(functionStore, null, time, loggerFactory.CreateLogger<ResourceInformer<Function>>());
+        var slices = KubeInformers.ServiceEndpointSlices(client, time, loggerFactory);
+        var endpoints = new EndpointSliceEndpointSource(slices);
+        using var autoscalerClient = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = options.AutoscalerUrl };
+        var sender = new HttpStatsSender(
+            autoscalerClient,
+            new StatsSenderOptions { ActivatorId = options.PodName },
+            metrics,
+            time,
+            loggerFactory.CreateLogger<HttpStatsSender>());
+
+        var builder = PlatformHost.CreateBuilder(options.Http, maxRequestBodySize: null, loggerFactory);
+        builder.Services.AddHttpForwarder();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton<IHostedService>(new LoopService(functions.RunAsync));
+        builder.Services.AddSingleton<IHostedService>(new LoopService(slices.RunAsync));
+        builder.Services.AddSingleton<IHostedService>(new LoopService(sender.RunAsync));
+        await using var app = builder.Build();
+        var proxy = new FunctionProxy(
+            functions,
+            endpoints,
+            sender,
+            app.Services.GetRequiredService<IHttpForwarder>(),
+            activatorOptions,
+            metrics,
+            time,
+            loggerFactory.CreateLogger<FunctionProxy>());
+        using var _ = proxy;
+        var reporter = new ConcurrencyReporter(proxy, sender, time, loggerFactory.CreateLogger<ConcurrencyReporter>());
+        app.Run(proxy.InvokeAsync);
+
+        await using var metricsServer = ComponentServer.BuildMetrics(options, registry, () => functions.HasSynced && slices.HasSynced, loggerFactory);
+        return await ComponentRunner.RunAsync([app, metricsServer], [reporter], loggerFactory).ConfigureAwait(false);
+    }
+}

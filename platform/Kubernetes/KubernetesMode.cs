@@ -1,0 +1,78 @@
+using k8s;
+using Microsoft.Extensions.Logging;
+using Serverless.Controller.Kubernetes.Leadership;
+
+namespace Serverless.Platform.Kubernetes;
+
+/// <summary>
+/// <c>serverless-platform kubernetes {controller|activator|autoscaler} [--key value]…</c>: one component per process,
+/// talking to the API server with the in-cluster configuration, or the kubeconfig named by <c>KUBECONFIG</c>.
+/// </summary>
+internal static class KubernetesMode
+{
+    public static async Task<int> RunAsync(string[] args, Func<string, string?> environment)
+    {
+        var options = KubernetesOptions.Parse(args, environment, out var errors);
+        var configErrors = new List<string>(errors);
+        Activator.ActivatorOptions? activatorOptions = null;
+        Autoscaler.Configuration.AutoscalerOptions? autoscalerOptions = null;
+        if (options?.Component == KubernetesComponent.Activator)
+        {
+            activatorOptions = PlatformConfiguration.LoadActivator(options.ConfigDirectory, out var activatorErrors);
+            configErrors.AddRange(activatorErrors);
+        }
+        else if (options?.Component == KubernetesComponent.Autoscaler)
+        {
+            autoscalerOptions = PlatformConfiguration.LoadAutoscaler(options.ConfigDirectory, out var autoscalerErrors);
+            configErrors.AddRange(autoscalerErrors);
+        }
+
+        if (options is null || configErrors.Count > 0)
+        {
+            foreach (var error in configErrors)
+            {
+                await Console.Error.WriteLineAsync("serverless-platform: " + error).ConfigureAwait(false);
+            }
+
+            return 2;
+        }
+
+        KubernetesClientConfiguration config;
+        try
+        {
+            config = environment("KUBECONFIG") is { Length: > 0 } kubeconfig
+                ? KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig)
+                : KubernetesClientConfiguration.InClusterConfig();
+        }
+        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"serverless-platform: no Kubernetes API configuration: {e.Message} (set KUBECONFIG outside a cluster)").ConfigureAwait(false);
+            return 2;
+        }
+
+        using var loggerFactory = PlatformLogging.CreateLoggerFactory();
+        using var client = new k8s.Kubernetes(config);
+        var functionStore = Controller.Kubernetes.KubernetesFunctionStore.Open(client);
+        return options.Component switch
+        {
+            KubernetesComponent.Activator => await KubernetesActivatorHost.RunAsync(options, activatorOptions!, client, functionStore, loggerFactory).ConfigureAwait(false),
+            KubernetesComponent.Autoscaler => await KubernetesAutoscalerHost.RunAsync(options, autoscalerOptions!, client, functionStore, loggerFactory).ConfigureAwait(false),
+            _ => await KubernetesControllerHost.RunAsync(options, client, functionStore, Leadership(options, client, loggerFactory), loggerFactory).ConfigureAwait(false),
+        };
+    }
+
+    /// <summary>The <c>serverless-controller</c> Lease in the platform's namespace, held by this pod's name; null when leader-elect is false.</summary>
+    private static Func<Func<CancellationToken, Task>, CancellationToken, Task>? Leadership(KubernetesOptions options, IKubernetes client, ILoggerFactory loggerFactory)
+    {
+        if (!options.LeaderElect)
+        {
+            return null;
+        }
+
+        var gate = new LeaderGate(
+            client,
+            new LeaderElectionOptions { Namespace = options.PodNamespace, Identity = options.PodName },
+            loggerFactory.CreateLogger<LeaderGate>());
+        return gate.RunAsync;
+    }
+}

@@ -1,0 +1,170 @@
+using System.Net;
+using Serverless.Controller.Kubernetes.Resources;
+
+namespace Serverless.Platform.Kubernetes;
+
+/// <summary>
+/// Settings of one Kubernetes-mode component, from <c>--key value</c> arguments or <c>SERVERLESS_KEY</c> environment
+/// variables (arguments win), Knative-style key names. Pods set them in the component Deployments.
+/// </summary>
+internal sealed class KubernetesOptions
+{
+    public const string PlatformNamespace = "serverless-system";
+
+    public required KubernetesComponent Component { get; init; }
+
+    /// <summary>Function traffic (activator) or activator statistics (autoscaler): key <c>http</c>, default <c>0.0.0.0:8080</c>.</summary>
+    public IPEndPoint Http { get; init; } = new(IPAddress.Any, 8080);
+
+    /// <summary><c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c>: key <c>metrics</c>, default <c>0.0.0.0:9090</c>.</summary>
+    public IPEndPoint Metrics { get; init; } = new(IPAddress.Any, 9090);
+
+    /// <summary>This pod's name (<c>POD_NAME</c> from the downward API): the leader-election identity and the activator id.</summary>
+    public required string PodName { get; init; }
+
+    /// <summary>Where the platform runs and its Leases live (<c>POD_NAMESPACE</c>); default <c>serverless-system</c>.</summary>
+    public string PodNamespace { get; init; } = PlatformNamespace;
+
+    /// <summary>Directory of an optional <c>config.json</c> with <c>autoscaler</c>/<c>activator</c> sections: key <c>config-dir</c>, default <c>/etc/serverless</c>.</summary>
+    public string ConfigDirectory { get; init; } = "/etc/serverless";
+
+    /// <summary>Controller: only the Lease holder reconciles. Key <c>leader-elect</c>, default true.</summary>
+    public bool LeaderElect { get; init; } = true;
+
+    /// <summary>Controller: Deployment/Service construction (keys <c>domain</c>, <c>runtime-image-{runtime}</c>, <c>image-registry</c>).</summary>
+    public KubernetesWorkloadOptions Workloads { get; init; } = new();
+
+    /// <summary>Activator: the autoscaler's statistics endpoint. Key <c>autoscaler-url</c>, default <c>http://autoscaler.serverless-system.svc:8080/</c>.</summary>
+    public Uri AutoscalerUrl { get; init; } = new("http://autoscaler." + PlatformNamespace + ".svc:8080/");
+
+    private static readonly string[] Keys =
+        ["http", "metrics", "config-dir", "leader-elect", "domain", "image-registry", "runtime-image-dotnet", "runtime-image-node", "runtime-image-python", "autoscaler-url"];
+
+    /// <summary>Parses <c>{controller|activator|autoscaler} [--key value]…</c>; returns the problems instead of throwing.</summary>
+    public static KubernetesOptions? Parse(string[] args, Func<string, string?> environment, out IReadOnlyList<string> errors)
+    {
+        var problems = new List<string>();
+        KubernetesComponent? parsed = args.Length == 0 ? null : args[0] switch
+        {
+            "controller" => KubernetesComponent.Controller,
+            "activator" => KubernetesComponent.Activator,
+            "autoscaler" => KubernetesComponent.Autoscaler,
+            _ => null,
+        };
+        if (parsed is not { } component)
+        {
+            errors = [$"kubernetes: expected a component, one of controller, activator, autoscaler (got \"{(args.Length == 0 ? "" : Core.Naming.Names.Printable(args[0]))}\")"];
+            return null;
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in Keys)
+        {
+            if (environment("SERVERLESS_" + key.Replace('-', '_').ToUpperInvariant()) is { Length: > 0 } value)
+            {
+                values[key] = value;
+            }
+        }
+
+        for (var i = 1; i < args.Length; i++)
+        {
+            var key = args[i].StartsWith("--", StringComparison.Ordinal) ? args[i][2..] : null;
+            if (key is null || !Keys.Contains(key) || i + 1 >= args.Length)
+            {
+                problems.Add($"unknown or incomplete argument \"{Core.Naming.Names.Printable(args[i])}\" (expected --KEY VALUE with KEY one of {string.Join(", ", Keys)})");
+                continue;
+            }
+
+            values[key] = args[++i];
+        }
+
+        var registry = values.GetValueOrDefault("image-registry", KubernetesWorkloadOptions.DefaultRegistry).TrimEnd('/');
+        var images = new Dictionary<string, string>(KubernetesWorkloadOptions.DefaultRuntimeImages(registry), StringComparer.Ordinal);
+        foreach (var runtime in Core.Api.RuntimeNames.All)
+        {
+            if (values.TryGetValue("runtime-image-" + runtime, out var image))
+            {
+                images[runtime] = image;
+            }
+        }
+
+        var options = new KubernetesOptions
+        {
+            Component = component,
+            Http = EndPoint(values, "http", new IPEndPoint(IPAddress.Any, 8080), problems),
+            Metrics = EndPoint(values, "metrics", new IPEndPoint(IPAddress.Any, 9090), problems),
+            PodName = environment("POD_NAME") is { Length: > 0 } pod ? pod : Environment.MachineName,
+            PodNamespace = environment("POD_NAMESPACE") is { Length: > 0 } ns ? ns : PlatformNamespace,
+            ConfigDirectory = values.GetValueOrDefault("config-dir", "/etc/serverless"),
+            LeaderElect = Bool(values, "leader-elect", true, problems),
+            Workloads = new KubernetesWorkloadOptions { RuntimeImages = images, Domain = Domain(values, problems) },
+            AutoscalerUrl = Url(values, "autoscaler-url", "http://autoscaler." + PlatformNamespace + ".svc:8080/", problems),
+        };
+        foreach (var (runtime, image) in images)
+        {
+            if (image.Length == 0 || image.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            {
+                problems.Add($"runtime-image-{runtime} = \"{Core.Naming.Names.Printable(image)}\": expected an image reference such as ghcr.io/serverless-dev/runtime-{runtime}:0.1.0");
+            }
+        }
+
+        errors = problems;
+        return options;
+    }
+
+    private static IPEndPoint EndPoint(Dictionary<string, string> values, string key, IPEndPoint fallback, List<string> problems)
+    {
+        if (!values.TryGetValue(key, out var text))
+        {
+            return fallback;
+        }
+
+        if (IPEndPoint.TryParse(text, out var endPoint) && text.Contains(':', StringComparison.Ordinal))
+        {
+            return endPoint;
+        }
+
+        problems.Add($"{key} = \"{Core.Naming.Names.Printable(text)}\": expected HOST:PORT with a numeric IP address, e.g. 0.0.0.0:8080");
+        return fallback;
+    }
+
+    private static bool Bool(Dictionary<string, string> values, string key, bool fallback, List<string> problems)
+    {
+        if (!values.TryGetValue(key, out var text))
+        {
+            return fallback;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        problems.Add($"{key} = \"{Core.Naming.Names.Printable(text)}\": expected true or false");
+        return fallback;
+    }
+
+    private static string Domain(Dictionary<string, string> values, List<string> problems)
+    {
+        var domain = values.GetValueOrDefault("domain", "example.com");
+        if (!Core.Naming.Names.IsDns1123Subdomain(domain))
+        {
+            problems.Add($"domain = \"{Core.Naming.Names.Printable(domain)}\": {Core.Naming.Names.Dns1123SubdomainError(domain)}");
+            return "example.com";
+        }
+
+        return domain;
+    }
+
+    private static Uri Url(Dictionary<string, string> values, string key, string fallback, List<string> problems)
+    {
+        var text = values.GetValueOrDefault(key, fallback);
+        if (Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.Query.Length == 0)
+        {
+            return text.EndsWith('/') ? url : new Uri(text + "/");
+        }
+
+        problems.Add($"{key} = \"{Core.Naming.Names.Printable(text)}\": expected an absolute http(s) URL without a query, e.g. {fallback}");
+        return new Uri(fallback);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text.Json.Nodes;
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Serverless.KubeApiServer.Audit;
+using Serverless.KubeApiServer.Faults;
+using Serverless.KubeApiServer.Http;
+using Serverless.KubeApiServer.Resources;
+using Serverless.KubeApiServer.Selectors;
+using Serverless.KubeApiServer.Simulation;
+using Serverless.KubeApiServer.Storage;
+
+namespace Serverless.KubeApiServer;
+
+/// <summary>
+/// An in-process Kubernetes API server double on 127.0.0.1 (ephemeral port) for tests and benchmarks.
+/// Start it with <see cref="StartAsync"/>, talk to it with <see cref="CreateClient"/> or a kubeconfig from
+/// <see cref="WriteKubeconfig"/>; inspect <see cref="Audit"/>, inject failures through <see cref="Faults"/>.
+/// </summary>
+public sealed class KubeApiDouble : IAsyncDisposable
+{
+    private readonly KubeApiDoubleOptions _options;
+    private readonly ObjectStore _store;
+    private readonly ApiHandler _handler;
+    private WebApplication? _app;
+    private ITimer? _bookmarks;
+    private DeploymentSimulator? _simulator;
+
+    private KubeApiDouble(KubeApiDoubleOptions options)
+    {
+        _options = options;
+        _store = new ObjectStore(options.TimeProvider, options.HistoryLimit, options.WatchBufferLimit);
+        foreach (var type in ResourceTypes.Defaults)
+        {
+            _store.Register(type);
+        }
+
+        _handler = new ApiHandler(_store, Audit, Faults, options.TimeProvider);
+    }
+
+    /// <summary>http://127.0.0.1:{port}/</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public AuditLog Audit { get; } = new();
+
+    public FaultInjector Faults { get; } = new();
+
+    /// <summary>Every HTTP request received, including injected failures and unknown paths.</summary>
+    public long RequestCount => _handler.RequestCount;
+
+    /// <summary>The current global resourceVersion.</summary>
+    public long ResourceVersion => _store.ResourceVersion;
+
+    public int OpenWatchCount => _store.WatchCount;
+
+    /// <summary>Raised under the store's lock after each committed change; handlers must be quick and must not write.</summary>
+    public event Action<StoredChange>? Changed
+    {
+        add => _store.Committed += value;
+        remove => _store.Committed -= value;
+    }
+
+    public static async Task<KubeApiDouble> StartAsync(KubeApiDoubleOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var server = new KubeApiDouble(options ?? new KubeApiDoubleOptions());
+        await server.StartCoreAsync(cancellationToken);
+        return server;
+    }
+
+    /// <summary>Adds a kind or replaces the registration with the same group/version/plural.</summary>
+    public void Register(ResourceType type) => _store.Register(type);
+
+    /// <summary>A client whose requests the audit log attributes to <paramref name="identity"/> (sent as the bearer token).</summary>
+    public IKubernetes CreateClient(string identity = "test") =>
+        new Kubernetes(new KubernetesClientConfiguration { Host = BaseAddress.ToString(), AccessToken = identity });
+
+    /// <summary>Writes a kubeconfig for <paramref name="identity"/> at <paramref name="path"/> and returns the path.</summary>
+    public string WriteKubeconfig(string path, string identity = "test", string? @namespace = null)
+    {
+        File.WriteAllText(path, Kubeconfig.Render(BaseAddress, identity, @namespace));
+        return path;
+    }
+
+    // ---- direct access for tests (bypasses HTTP: not audited, no failure injection) ----
+
+    public JsonObject? GetObject(ResourceType type, string? @namespace, string name) => _store.TryGet(type, @namespace, name);
+
+    public IReadOnlyList<JsonObject> ListObjects(ResourceType type, string? @namespace = null, string? labelSelector = null) =>
+        _store.List(type, @namespace, LabelSelector.Parse(labelSelector), FieldSelector.Everything).Items;
+
+    /// <summary>Creates an object as stored (status included), e.g. to seed a test.</summary>
+    public JsonObject CreateObject(ResourceType type, string? @namespace, JsonObject obj) => _store.Create(type, @namespace, obj, keepStatus: true);
+
+    /// <summary>What <c>GET …/pods/{pod}/log</c> answers.</summary>
+    public void SetPodLog(string @namespace, string pod, string text) => _handler.PodLogs[(@namespace, pod)] = text;
+
+    // ---- watch control ----
+
+    /// <summary>Forgets all history: any watch or exact list from an older resourceVersion now gets 410 Gone.</summary>
+    public void CompactHistory() => _store.Compact();
+
+    /// <summary>Sends a 410 ERROR event to every open watch and ends it; returns how many were open.</summary>
+    public int ExpireWatches() => _store.EndWatches(expired: true);
+
+    /// <summary>Ends every open watch cleanly (as a server-side watch timeout does).</summary>
+    public int CloseWatches() => _store.EndWatches(expired: false);
+
+    /// <summary>Sends a BOOKMARK with the current resourceVersion to every watch that asked for bookmarks.</summary>
+    public void SendBookmarks() => _store.SendBookmarks();
+
+    /// <summary>
+    /// Starts the Deployment → Pods/EndpointSlice/status simulator (the kubelet and ReplicaSet controller's part).
+    /// One per server; writes bypass HTTP, so they do not count as API calls.
+    /// </summary>
+    public DeploymentSimulator StartDeploymentSimulator(DeploymentSimulatorOptions? options = null)
+    {
+        if (_simulator is not null)
+        {
+            throw new InvalidOperationException("the deployment simulator is already running");
+        }
+
+        _simulator = new DeploymentSimulator(_store, options ?? new DeploymentSimulatorOptions(), _options.TimeProvider);
+        _simulator.Start();
+        return _simulator;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _bookmarks?.Dispose();
+        if (_simulator is not null)
+        {
+            await _simulator.DisposeAsync();
+        }
+
+        _store.EndWatches(expired: false);
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _app = builder.Build();
+        _app.Run(_handler.HandleAsync);
+        await _app.StartAsync(cancellationToken);
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        if (_options.BookmarkInterval is { } interval)
+        {
+            _bookmarks = _options.TimeProvider.CreateTimer(_ => _store.SendBookmarks(), null, interval, interval);
+        }
+    }
+}

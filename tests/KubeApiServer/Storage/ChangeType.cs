@@ -1,0 +1,8 @@
+namespace Serverless.KubeApiServer.Storage;
+
+public enum ChangeType
+{
+    Added,
+    Modified,
+    Deleted,
+}

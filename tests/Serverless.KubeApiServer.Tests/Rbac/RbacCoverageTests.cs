@@ -1,0 +1,208 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Serverless.KubeApiServer.Audit;
+using Serverless.KubeApiServer.Resources;
+using Serverless.TestSupport;
+using Xunit.Abstractions;
+
+namespace Serverless.KubeApiServer.Tests.Rbac;
+
+/// <summary>
+/// The three real components run against the API double, each with its ServiceAccount's name as identity,
+/// through a Function's life (create, reconcile, scale down, delete). Every call each one makes must be allowed
+/// by deploy/rbac/{component}.yaml, and every grant there must be used by some call, except the few listed
+/// in <see cref="NotCallable"/> (no request ever uses them).
+/// </summary>
+public sealed class RbacCoverageTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+    private static readonly string[] Components = ["controller", "activator", "autoscaler"];
+
+    /// <summary>Grants no API call uses, each with why it is still needed.</summary>
+    private static readonly Dictionary<string, string> NotCallable = new()
+    {
+        // Checked by the OwnerReferencesPermissionEnforcement admission plugin when a child sets
+        // blockOwnerDeletion: true; never a request of its own.
+        ["controller: update serverless.dev/functions/finalizers"] = "admission check for blockOwnerDeletion",
+    };
+
+    [Fact]
+    public async Task Components_FunctionLifecycle_EveryCallAllowedAndEveryGrantUsed()
+    {
+        using var bound = new CancellationTokenSource(Bound);
+        using var work = new TempDirectory("rbac-coverage");
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator();
+        File.WriteAllText(Path.Combine(work.Path, "config.json"), """
+            {"autoscaler": {"stable-window": "10s", "panic-window-percentage": "10", "scale-to-zero-grace-period": "6s", "tick-interval": "1s"}}
+            """);
+        var autoscalerPort = FreePort.Next();
+        var processes = new List<KubernetesComponent>();
+        var readyz = new List<Uri>();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            foreach (var component in Components)
+            {
+                var kubeconfig = api.WriteKubeconfig(Path.Combine(work.Path, component + ".kubeconfig"), "serverless-" + component);
+                var httpPort = component == "autoscaler" ? autoscalerPort : FreePort.Next();
+                var metricsPort = FreePort.Next();
+                readyz.Add(new Uri($"http://127.0.0.1:{metricsPort}/readyz"));
+                processes.Add(KubernetesComponent.Start(
+                    kubeconfig,
+                    component + "-0",
+                    component,
+                    "--http", $"127.0.0.1:{httpPort}",
+                    "--metrics", $"127.0.0.1:{metricsPort}",
+                    "--config-dir", work.Path,
+                    "--autoscaler-url", $"http://127.0.0.1:{autoscalerPort}/"));
+            }
+
+            foreach (var (process, ready) in processes.Zip(readyz))
+            {
+                await process.WaitReadyAsync(http, ready, bound.Token);
+            }
+
+            // A Function at 2 instances with a floor of 1: the controller creates its workload and status, the
+            // autoscaler brings it down to 1 after the stable window (marking pod deletion costs first).
+            var client = api.CreateClient("test");
+            await client.CustomObjects.CreateNamespacedCustomObjectAsync(
+                JsonNode.Parse("""
+                    {"apiVersion":"serverless.dev/v1alpha1","kind":"Function","metadata":{"name":"hello"},
+                     "spec":{"runtime":"node","handler":"index.js:handler","source":{"configMap":"hello-0123456789"},
+                             "scale":{"minScale":1,"initialScale":2}}}
+                    """)!,
+                "serverless.dev", "v1alpha1", "team", "functions",
+                cancellationToken: bound.Token);
+            await Until(
+                () => api.GetObject(ResourceTypes.Services, "team", "hello") is not null && api.GetObject(ResourceTypes.Functions, "team", "hello")?["status"] is not null,
+                () => "no Service or Function status yet",
+                bound.Token);
+
+            // Drift, each first write answered with a conflict as under contention: the controller re-reads and restores.
+            api.Faults.FailNext(1, 409, r => r.Identity == "serverless-controller" && r.Verb == "update" && r.Resource == "deployments");
+            api.Faults.FailNext(1, 409, r => r.Identity == "serverless-controller" && r.Verb == "update" && r.Resource == "services");
+            var statusConflict = api.Faults.FailNext(1, 409, r => r.Identity == "serverless-controller" && r.Verb == "update" && r.ResourcePath == "functions/status");
+            await client.AppsV1.PatchNamespacedDeploymentAsync(
+                new V1Patch("""{"spec":{"template":{"spec":{"containers":[{"name":"function","image":"drifted:1"}]}}}}""", V1Patch.PatchType.MergePatch),
+                "hello", "team", cancellationToken: bound.Token);
+            await client.CoreV1.PatchNamespacedServiceAsync(
+                new V1Patch("""{"spec":{"ports":[{"name":"http","port":81,"targetPort":9999}]}}""", V1Patch.PatchType.MergePatch),
+                "hello", "team", cancellationToken: bound.Token);
+            await Until(
+                () => Succeeded(api, "update", "deployments") && Succeeded(api, "update", "services"),
+                () => "the controller has not restored the drifted Deployment and Service",
+                bound.Token);
+
+            // Idle samples except one busy instance, as an activator reports them, let the KPA decide a scale-down
+            // and the autoscaler protect the busy pod with a deletion cost first.
+            var busyPod = api.ListObjects(ResourceTypes.Pods, "team").First()["metadata"]!["name"]!.GetValue<string>();
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(bound.Token);
+            var reporting = ReportIdleAsync(http, autoscalerPort, busyPod, idle.Token);
+            await Until(
+                () => Replicas(api) == 1 && api.GetObject(ResourceTypes.Functions, "team", "hello")?["status"] is not null,
+                () => $"replicas {Replicas(api)}, status {api.GetObject(ResourceTypes.Functions, "team", "hello")?["status"]?.ToJsonString()}",
+                bound.Token);
+            await idle.CancelAsync();
+            await reporting;
+            await Until(() => statusConflict.Remaining == 0, () => "no status write met the injected conflict", bound.Token);
+
+            // A spec the controller refuses: it deletes the workload itself rather than run a broken revision.
+            await client.CustomObjects.PatchNamespacedCustomObjectAsync(
+                new V1Patch("""{"spec":{"handler":"not a handler"}}""", V1Patch.PatchType.MergePatch),
+                "serverless.dev", "v1alpha1", "team", "functions", "hello", cancellationToken: bound.Token);
+            await Until(
+                () => Succeeded(api, "delete", "deployments") && Succeeded(api, "delete", "services"),
+                () => "the controller has not deleted the workload of the invalid Function",
+                bound.Token);
+
+            await client.CustomObjects.DeleteNamespacedCustomObjectAsync("serverless.dev", "v1alpha1", "team", "functions", "hello", cancellationToken: bound.Token);
+            await Until(() => api.GetObject(ResourceTypes.Deployments, "team", "hello") is null, () => "the Deployment outlived its Function", bound.Token);
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                output.WriteLine(process.Output);
+                await process.DisposeAsync();
+            }
+        }
+
+        var rbac = File.ReadAllText(Path.Combine(RepoPaths.Root, "deploy", "rbac", "controller.yaml")) + "\n---\n"
+            + File.ReadAllText(Path.Combine(RepoPaths.Root, "deploy", "rbac", "activator.yaml")) + "\n---\n"
+            + File.ReadAllText(Path.Combine(RepoPaths.Root, "deploy", "rbac", "autoscaler.yaml"));
+        var denied = new List<string>();
+        var unused = new List<string>();
+        foreach (var component in Components)
+        {
+            var policy = RbacPolicy.ForServiceAccount(rbac, "serverless-system", "serverless-" + component);
+            var calls = api.Audit.For("serverless-" + component);
+            Assert.NotEmpty(calls);
+            var used = new HashSet<RbacGrant>();
+            foreach (var call in calls)
+            {
+                var allowing = policy.Allowing(call);
+                if (allowing.Count == 0)
+                {
+                    denied.Add($"{component}: {Describe(call)}");
+                }
+
+                used.UnionWith(allowing);
+            }
+
+            unused.AddRange(policy.Grants.Except(used)
+                .Select(g => $"{component}: {g.Verb} {(g.ApiGroup.Length == 0 ? "core" : g.ApiGroup)}/{g.Resource}")
+                .Where(g => !NotCallable.ContainsKey(g)));
+            output.WriteLine($"{component}: {calls.Count} calls; {string.Join(", ", calls.Select(Describe).Distinct().Order())}");
+        }
+
+        Assert.True(denied.Count == 0, "calls RBAC would refuse:\n" + string.Join("\n", denied.Distinct()));
+        Assert.True(unused.Count == 0, "grants no call used:\n" + string.Join("\n", unused.Distinct()));
+    }
+
+    private static int? Replicas(KubeApiDouble api) =>
+        api.GetObject(ResourceTypes.Deployments, "team", "hello")?["spec"]?["replicas"]?.GetValue<int>();
+
+    private static string Describe(AuditRecord call) =>
+        $"{call.Verb} {(call.ApiGroup.Length == 0 ? "core" : call.ApiGroup)}/{call.ResourcePath}{(call.Namespace is null ? "" : " in " + call.Namespace)}{(call.Name is null ? "" : " " + call.Name)}";
+
+    private static async Task Until(Func<bool> condition, Func<string> state, CancellationToken cancellationToken)
+    {
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+            catch (OperationCanceledException e)
+            {
+                throw new TimeoutException("gave up waiting: " + state(), e);
+            }
+        }
+    }
+
+    private static bool Succeeded(KubeApiDouble api, string verb, string resource) =>
+        api.Audit.For("serverless-controller").Any(r => r.Verb == verb && r.Resource == resource && r.StatusCode == 200);
+
+    private static async Task ReportIdleAsync(HttpClient http, int autoscalerPort, string busyPod, CancellationToken cancellationToken)
+    {
+        var stats = new Uri($"http://127.0.0.1:{autoscalerPort}/stats");
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var body = $$$"""
+                {"activator":"test-activator","samples":[{"namespace":"team","name":"hello","time":"{{{DateTimeOffset.UtcNow:O}}}",
+                 "averageConcurrency":0,"peakConcurrency":1,"requestsPerSecond":0,"queueDepth":0,"instances":{"{{{busyPod}}}":1}}]}
+                """;
+            try
+            {
+                using var response = await http.PostAsync(stats, new StringContent(body, System.Text.Encoding.UTF8, "application/json"), cancellationToken);
+                await Task.Delay(1000, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}

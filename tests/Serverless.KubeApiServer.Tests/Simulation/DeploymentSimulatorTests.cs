@@ -1,0 +1,89 @@
+using k8s;
+using k8s.Models;
+using Serverless.KubeApiServer.Resources;
+using Serverless.KubeApiServer.Simulation;
+using Serverless.TestSupport;
+using static Serverless.KubeApiServer.Tests.Http.Objects;
+
+namespace Serverless.KubeApiServer.Tests.Simulation;
+
+public sealed class DeploymentSimulatorTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Deployment_Replicas_PodsSliceAndStatusFollow()
+    {
+        await using var server = await KubeApiDouble.StartAsync();
+        server.StartDeploymentSimulator(new DeploymentSimulatorOptions { PortFor = (_, _, _) => 9000 });
+        var client = server.CreateClient();
+        using var cts = new CancellationTokenSource(Bound);
+
+        await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("f", replicas: 3), Namespace);
+        await Poll.Until(() => ReadyReplicas(server, "f") == 3, cts.Token);
+
+        var pods = await client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: "app=f");
+        var slices = await client.DiscoveryV1.ListNamespacedEndpointSliceAsync(Namespace, labelSelector: "kubernetes.io/service-name=f");
+        var slice = Assert.Single(slices.Items);
+        Assert.Equal(3, pods.Items.Count);
+        Assert.Equal(pods.Items.Select(p => p.Metadata.Name).Order(), slice.Endpoints.Select(e => e.TargetRef.Name).Order());
+        Assert.All(slice.Endpoints, e => Assert.True(e.Conditions.Ready));
+        Assert.Equal(9000, slice.Ports.Single().Port);
+    }
+
+    [Fact]
+    public async Task ScaleDown_DeletionCost_RemovesCheapestPods()
+    {
+        await using var server = await KubeApiDouble.StartAsync();
+        server.StartDeploymentSimulator();
+        var client = server.CreateClient();
+        using var cts = new CancellationTokenSource(Bound);
+        await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("f", replicas: 3), Namespace);
+        await Poll.Until(() => ReadyReplicas(server, "f") == 3, cts.Token);
+        var pods = (await client.CoreV1.ListNamespacedPodAsync(Namespace)).Items.Select(p => p.Metadata.Name).ToList();
+        await client.CoreV1.PatchNamespacedPodAsync(
+            new V1Patch("""{"metadata":{"annotations":{"controller.kubernetes.io/pod-deletion-cost":"100"}}}""", V1Patch.PatchType.MergePatch), pods[1], Namespace);
+
+        await client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":1}}""", V1Patch.PatchType.MergePatch), "f", Namespace);
+        await Poll.Until(() => ReadyReplicas(server, "f") == 1, cts.Token);
+
+        Assert.Equal([pods[1]], (await client.CoreV1.ListNamespacedPodAsync(Namespace)).Items.Select(p => p.Metadata.Name));
+    }
+
+    [Fact]
+    public async Task Delete_Deployment_CollectsPodsAndSlices()
+    {
+        await using var server = await KubeApiDouble.StartAsync();
+        server.StartDeploymentSimulator();
+        var client = server.CreateClient();
+        using var cts = new CancellationTokenSource(Bound);
+        await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("f", replicas: 2), Namespace);
+        await Poll.Until(() => ReadyReplicas(server, "f") == 2, cts.Token);
+
+        await client.AppsV1.DeleteNamespacedDeploymentAsync("f", Namespace);
+
+        Assert.Empty(server.ListObjects(ResourceTypes.Pods));
+        Assert.Empty(server.ListObjects(ResourceTypes.EndpointSlices));
+    }
+
+    [Fact]
+    public async Task ReadyDelay_VirtualTime_StatusFollowsOnlyAfterDelay()
+    {
+        var time = new ManualTimeProvider();
+        await using var server = await KubeApiDouble.StartAsync(new KubeApiDoubleOptions { TimeProvider = time });
+        var simulator = server.StartDeploymentSimulator(new DeploymentSimulatorOptions { ReadyDelay = TimeSpan.FromSeconds(5) });
+        using var cts = new CancellationTokenSource(Bound);
+
+        await server.CreateClient().AppsV1.CreateNamespacedDeploymentAsync(Deployment("f", replicas: 2), Namespace);
+        time.Advance(TimeSpan.FromSeconds(4));
+        var before = ReadyReplicas(server, "f");
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Poll.Until(() => ReadyReplicas(server, "f") == 2, cts.Token);
+
+        Assert.Equal(0, before);
+        Assert.Null(simulator.LastError);
+    }
+
+    private static int ReadyReplicas(KubeApiDouble server, string name) =>
+        server.GetObject(ResourceTypes.Deployments, Namespace, name)?["status"]?["readyReplicas"]?.GetValue<int>() ?? 0;
+}

@@ -1,0 +1,189 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Serverless.Core.Api;
+using Serverless.KubeApiServer;
+using Serverless.KubeApiServer.Simulation;
+using Serverless.TestSupport;
+using Xunit.Abstractions;
+
+namespace Serverless.Platform.Tests.Kubernetes;
+
+/// <summary>
+/// The three Kubernetes-mode components as real processes against the API server double: a Function is reconciled
+/// to Ready, a request through the activator reaches the "pod" (a loopback server standing in for the runtime), and
+/// every API call each component made is one its RBAC rules list.
+/// </summary>
+public sealed class KubernetesComponentsTests(ITestOutputHelper output)
+{
+    private const string Ns = "team-a";
+
+    /// <summary>Exactly the calls each component is allowed (deploy/rbac/*.yaml): verb, API group, resource[/subresource].</summary>
+    private static readonly Dictionary<string, HashSet<string>> Allowed = new()
+    {
+        ["controller"] =
+        [
+            "list serverless.dev/functions", "watch serverless.dev/functions", "update serverless.dev/functions/status",
+            "list apps/deployments", "watch apps/deployments", "create apps/deployments", "update apps/deployments", "get apps/deployments", "delete apps/deployments",
+            "list core/services", "watch core/services", "create core/services", "update core/services", "get core/services", "delete core/services",
+            "get coordination.k8s.io/leases", "create coordination.k8s.io/leases", "update coordination.k8s.io/leases",
+        ],
+        ["activator"] =
+        [
+            "list serverless.dev/functions", "watch serverless.dev/functions",
+            "list discovery.k8s.io/endpointslices", "watch discovery.k8s.io/endpointslices",
+        ],
+        ["autoscaler"] =
+        [
+            "list serverless.dev/functions", "watch serverless.dev/functions",
+            "list apps/deployments", "watch apps/deployments", "patch apps/deployments/scale",
+            "list core/pods", "patch core/pods",
+        ],
+    };
+
+    [Fact]
+    public async Task Components_FunctionCreated_ReadyServedAndCallsWithinRbac()
+    {
+        using var instance = await InstanceServer.StartAsync();
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator(new DeploymentSimulatorOptions { PortFor = (_, _, _) => instance.Port });
+        using var directory = new TempDirectory("kube-components");
+        int autoscalerPort = FreePort.Next(), activatorPort = FreePort.Next();
+        var metricsPorts = new Dictionary<string, int> { ["controller"] = FreePort.Next(), ["activator"] = FreePort.Next(), ["autoscaler"] = FreePort.Next() };
+        string Kubeconfig(string identity) => api.WriteKubeconfig(Path.Combine(directory.Path, identity + ".kubeconfig"), identity);
+
+        await using var autoscaler = KubernetesComponent.Start(Kubeconfig("autoscaler"), "autoscaler-0", "autoscaler",
+            "--http", $"127.0.0.1:{autoscalerPort}", "--metrics", $"127.0.0.1:{metricsPorts["autoscaler"]}");
+        await using var activator = KubernetesComponent.Start(Kubeconfig("activator"), "activator-0", "activator",
+            "--http", $"127.0.0.1:{activatorPort}", "--metrics", $"127.0.0.1:{metricsPorts["activator"]}", "--autoscaler-url", $"http://127.0.0.1:{autoscalerPort}/");
+        await using var controller = KubernetesComponent.Start(Kubeconfig("controller"), "controller-0", "controller",
+            "--metrics", $"127.0.0.1:{metricsPorts["controller"]}"); // leader election on, as deployed
+        KubernetesComponent[] all = [autoscaler, activator, controller];
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        try
+        {
+            foreach (var port in metricsPorts.Values)
+            {
+                await UntilAsync(async () => (await TryGetAsync(http, $"http://127.0.0.1:{port}/readyz"))?.StatusCode == HttpStatusCode.OK, $"/readyz on {port}", all);
+            }
+
+            var user = api.CreateClient("user");
+            await user.CustomObjects.CreateNamespacedCustomObjectAsync(FunctionBody("hello"), ApiGroup.Group, ApiGroup.Version, Ns, Function.Plural);
+            await UntilAsync(() => Task.FromResult(IsReady(api, "hello")), "the Function turns Ready", all);
+
+            var response = await http.GetAsync($"http://127.0.0.1:{activatorPort}/{Ns}/hello/greet");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.StartsWith("hello from the instance", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            // Scale from zero across all three: the activator queues and pokes the autoscaler, which patches
+            // deployments/scale; the simulator's pod shows up in an EndpointSlice and the request goes through.
+            await user.CustomObjects.CreateNamespacedCustomObjectAsync(FunctionBody("cold", initialScale: 0), ApiGroup.Group, ApiGroup.Version, Ns, Function.Plural);
+            await UntilAsync(() => Task.FromResult(IsReady(api, "cold")), "the scaled-to-zero Function turns Ready", all);
+            var cold = await http.GetAsync($"http://127.0.0.1:{activatorPort}/{Ns}/cold/");
+            Assert.Equal(HttpStatusCode.OK, cold.StatusCode);
+            Assert.Contains(api.Audit.For("autoscaler"), r => r is { Verb: "patch", Resource: "deployments", Subresource: "scale", Name: "cold", StatusCode: 200 });
+
+            var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPorts["activator"]}/metrics");
+            Assert.Contains("serverless_activator_requests_total{function=\"team-a/hello\",code=\"200\"}", metrics, StringComparison.Ordinal);
+            Assert.Contains("serverless_controller_reconcile_total", await http.GetStringAsync($"http://127.0.0.1:{metricsPorts["controller"]}/metrics"), StringComparison.Ordinal);
+
+            // Senders first: the activator reports to the autoscaler until it stops.
+            foreach (var component in new[] { controller, activator, autoscaler })
+            {
+                Assert.Equal(0, await component.StopAsync());
+            }
+        }
+        finally
+        {
+            foreach (var component in all)
+            {
+                output.WriteLine(component.Output);
+            }
+        }
+
+        foreach (var (identity, allowed) in Allowed)
+        {
+            var made = api.Audit.For(identity)
+                .Select(r => $"{r.Verb} {(r.ApiGroup.Length == 0 ? "core" : r.ApiGroup)}/{r.ResourcePath}")
+                .Distinct()
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            output.WriteLine($"{identity}: {string.Join(", ", made)}");
+            Assert.Empty(made.Except(allowed));
+        }
+    }
+
+    private static JsonObject FunctionBody(string name, int initialScale = 1) => new()
+    {
+        ["apiVersion"] = ApiGroup.ApiVersion,
+        ["kind"] = Function.KindName,
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = Ns },
+        ["spec"] = new JsonObject
+        {
+            ["runtime"] = RuntimeNames.Node,
+            ["handler"] = "index.js:handle",
+            ["source"] = new JsonObject { ["configMap"] = name + "-0123456789" },
+            ["scale"] = new JsonObject { ["minScale"] = initialScale, ["initialScale"] = initialScale },
+        },
+    };
+
+    private static bool IsReady(KubeApiDouble api, string name) =>
+        api.GetObject(KubeApiServer.Resources.ResourceTypes.Functions, Ns, name)?["status"]?["conditions"] is JsonArray conditions
+        && conditions.Any(c => c?["type"]?.GetValue<string>() == ConditionTypes.Ready && c["status"]?.GetValue<string>() == ConditionStatus.True);
+
+    private static async Task<HttpResponseMessage?> TryGetAsync(HttpClient http, string url)
+    {
+        try
+        {
+            return await http.GetAsync(url);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Polls (bounded: 60 s, the processes start cold) and fails early with the output when a component died.</summary>
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what, KubernetesComponent[] components)
+    {
+        var deadline = Environment.TickCount64 + 60_000;
+        while (!await condition())
+        {
+            if (components.FirstOrDefault(c => c.HasExited) is { } exited)
+            {
+                Assert.Fail($"a component exited while waiting for {what}:\n{exited.Output}");
+            }
+
+            Assert.True(Environment.TickCount64 < deadline, $"not within 60 s: {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Stands in for a function pod: a loopback server answering every path.</summary>
+    private sealed class InstanceServer : IDisposable
+    {
+        private readonly WebApplication _app;
+
+        private InstanceServer(WebApplication app, int port)
+        {
+            _app = app;
+            Port = port;
+        }
+
+        public int Port { get; }
+
+        public static async Task<InstanceServer> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var app = builder.Build();
+            app.Run(context => context.Response.WriteAsync("hello from the instance " + context.Request.Path));
+            await app.StartAsync();
+            return new InstanceServer(app, new Uri(app.Urls.First()).Port);
+        }
+
+        public void Dispose() => _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+}

@@ -1,0 +1,58 @@
+using Serverless.Platform.Kubernetes;
+
+namespace Serverless.Platform.Tests.Kubernetes;
+
+public sealed class KubernetesOptionsTests
+{
+    [Fact]
+    public void Parse_ComponentOnly_ContractDefaults()
+    {
+        var options = KubernetesOptions.Parse(["controller"], Env(("POD_NAME", "controller-0")), out var errors);
+
+        Assert.Empty(errors);
+        Assert.NotNull(options);
+        Assert.Equal(KubernetesComponent.Controller, options.Component);
+        Assert.Equal(("0.0.0.0:8080", "0.0.0.0:9090"), (options.Http.ToString(), options.Metrics.ToString()));
+        Assert.Equal(("controller-0", "serverless-system", true), (options.PodName, options.PodNamespace, options.LeaderElect));
+        Assert.Equal("ghcr.io/serverless-dev/runtime-python:0.1.0", options.Workloads.RuntimeImages["python"]);
+        Assert.Equal("example.com", options.Workloads.Domain);
+        Assert.Equal("http://autoscaler.serverless-system.svc:8080/", options.AutoscalerUrl.ToString());
+    }
+
+    [Fact]
+    public void Parse_EnvironmentAndArguments_ArgumentsWin()
+    {
+        var options = KubernetesOptions.Parse(
+            ["activator", "--domain", "fn.example.org", "--metrics", "127.0.0.1:9191"],
+            Env(("SERVERLESS_DOMAIN", "ignored.example"), ("SERVERLESS_IMAGE_REGISTRY", "registry.local/sl"), ("SERVERLESS_RUNTIME_IMAGE_NODE", "node:custom"), ("SERVERLESS_AUTOSCALER_URL", "http://127.0.0.1:1234")),
+            out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal("fn.example.org", options!.Workloads.Domain);
+        Assert.Equal("127.0.0.1:9191", options.Metrics.ToString());
+        Assert.Equal("registry.local/sl/runtime-dotnet:0.1.0", options.Workloads.RuntimeImages["dotnet"]);
+        Assert.Equal("node:custom", options.Workloads.RuntimeImages["node"]);
+        Assert.Equal("http://127.0.0.1:1234/", options.AutoscalerUrl.ToString());
+    }
+
+    [Theory]
+    [InlineData("no component", new string[0], "expected a component")]
+    [InlineData("unknown component", new[] { "scheduler" }, "expected a component")]
+    [InlineData("capitalized component", new[] { "Controller" }, "expected a component")]
+    [InlineData("unknown key", new[] { "controller", "--colour", "red" }, "unknown or incomplete argument \"--colour\"")]
+    [InlineData("missing value", new[] { "controller", "--domain" }, "unknown or incomplete argument \"--domain\"")]
+    [InlineData("bad address", new[] { "activator", "--http", "localhost:80" }, "http = \"localhost:80\": expected HOST:PORT")]
+    [InlineData("bad bool", new[] { "controller", "--leader-elect", "yes" }, "leader-elect = \"yes\": expected true or false")]
+    [InlineData("bad domain", new[] { "controller", "--domain", "Not_A.Domain" }, "domain = \"Not_A.Domain\"")]
+    [InlineData("bad url", new[] { "activator", "--autoscaler-url", "ftp://x" }, "autoscaler-url = \"ftp://x\": expected an absolute http(s) URL")]
+    [InlineData("bad image", new[] { "controller", "--runtime-image-node", "a b" }, "runtime-image-node = \"a b\"")]
+    public void Parse_BadInput_ErrorNamesKeyAndValue(string label, string[] args, string expected)
+    {
+        KubernetesOptions.Parse(args, Env(), out var errors);
+
+        Assert.True(errors.Any(e => e.Contains(expected, StringComparison.Ordinal)), $"{label}: {string.Join(" | ", errors)}");
+    }
+
+    private static Func<string, string?> Env(params (string Key, string Value)[] values) =>
+        key => values.FirstOrDefault(v => v.Key == key).Value;
+}
