@@ -67,10 +67,45 @@ internal sealed class AdminClient
         using var response = await SendRawAsync(HttpMethod.Delete, Item(@namespace, name), null, cancellationToken).ConfigureAwait(false);
     }
 
-    private static string Collection(string @namespace) =>
-        ResourceBase + "namespaces/" + Uri.EscapeDataString(@namespace) + "/" + Function.Plural;
+    public Task<Trigger> GetTriggerAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        SendAsync<Trigger>(HttpMethod.Get, Item(@namespace, name, Trigger.Plural), null, cancellationToken);
 
-    private static string Item(string @namespace, string name) => Collection(@namespace) + "/" + Uri.EscapeDataString(name);
+    /// <summary>Creates the Trigger; null when one of that name exists already (409 AlreadyExists).</summary>
+    public async Task<Trigger?> CreateTriggerIfAbsentAsync(Trigger trigger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendAsync<Trigger>(HttpMethod.Post, Collection(trigger.Metadata.NamespaceProperty, Trigger.Plural), trigger, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AdminApiException ex) when (ex.Reason == StatusReasons.AlreadyExists)
+        {
+            return null;
+        }
+    }
+
+    public Task<Trigger> ReplaceTriggerAsync(Trigger trigger, CancellationToken cancellationToken) =>
+        SendAsync<Trigger>(HttpMethod.Put, Item(trigger.Metadata.NamespaceProperty, trigger.Metadata.Name, Trigger.Plural), trigger, cancellationToken);
+
+    /// <summary>A GET of any admin path answering JSON (e.g. <c>stats/functions</c>).</summary>
+    public Task<T> GetJsonAsync<T>(string path, CancellationToken cancellationToken) =>
+        SendAsync<T>(HttpMethod.Get, path, null, cancellationToken);
+
+    /// <summary>
+    /// A GET whose successful response is returned as soon as its headers arrive, for bodies that stream
+    /// (a followed log). The caller disposes the response; errors are mapped as for every other call.
+    /// </summary>
+    public Task<HttpResponseMessage> OpenStreamAsync(string path, CancellationToken cancellationToken) =>
+        SendRawAsync(HttpMethod.Get, path, null, cancellationToken, HttpCompletionOption.ResponseHeadersRead);
+
+    /// <summary>The path of a function's log stream.</summary>
+    public static string LogPath(string @namespace, string name, bool follow, int tailLines) =>
+        Item(@namespace, name) + "/log?follow=" + (follow ? "true" : "false") + "&tailLines=" + tailLines.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Collection(string @namespace, string plural = Function.Plural) =>
+        ResourceBase + "namespaces/" + Uri.EscapeDataString(@namespace) + "/" + plural;
+
+    private static string Item(string @namespace, string name, string plural = Function.Plural) =>
+        Collection(@namespace, plural) + "/" + Uri.EscapeDataString(name);
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
@@ -87,7 +122,8 @@ internal sealed class AdminClient
     }
 
     /// <summary>Sends and returns a successful response; every failure is turned into an exception with a next step.</summary>
-    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendRawAsync(
+        HttpMethod method, string path, object? body, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
@@ -99,7 +135,7 @@ internal sealed class AdminClient
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError)
         {

@@ -35,7 +35,7 @@ internal sealed class ArtifactStore
         var staging = Path.Combine(parent, ".tmp-" + digest[..DigestPrefixLength] + "-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            Copy(entries, staging);
+            CopyEntries(entries, staging);
             Directory.Move(staging, target);
             return (target, true);
         }
@@ -52,7 +52,8 @@ internal sealed class ArtifactStore
         }
     }
 
-    private static void Copy(IReadOnlyList<ArtifactEntry> entries, string destination)
+    /// <summary>Copies the entries into <paramref name="destination"/> (created), symbolic links as links.</summary>
+    public static void CopyEntries(IReadOnlyList<ArtifactEntry> entries, string destination)
     {
         Directory.CreateDirectory(destination);
         foreach (var entry in entries)

@@ -6,18 +6,30 @@ namespace Serverless.Cli.Commands;
 /// <summary>The <c>func</c> command tree and its entry point, runnable in-process with any <see cref="CliContext"/>.</summary>
 internal static class CliApp
 {
-    public static RootCommand BuildRoot(CliContext context) =>
-        new("func: build, deploy and call functions on the local Serverless platform")
+    public static RootCommand BuildRoot(CliContext context)
+    {
+        var global = new GlobalOptions();
+        var root = new RootCommand("func: create, build, deploy, run and watch functions on the local Serverless platform or Kubernetes")
         {
+            CreateCommand.Create(context),
+            BuildCommand.Create(context),
+            DeployCommand.Create(context, global),
+            RunCommand.Create(context, global),
+            InvokeCommand.Create(context, global),
+            ListCommand.Create(context, global),
+            DescribeCommand.Create(context, global),
+            DeleteCommand.Create(context, global),
+            LogsCommand.Create(context, global),
+            TopCommand.Create(context, global),
+            SubscribeCommand.Create(context, global),
+            ConfigCommand.Create(context),
             UpCommand.Create(context),
             DownCommand.Create(context),
             StatusCommand.Create(context),
-            DeployCommand.Create(context),
-            InvokeCommand.Create(context),
-            ListCommand.Create(context),
-            DescribeCommand.Create(context),
-            DeleteCommand.Create(context),
         };
+        global.AddTo(root);
+        return root;
+    }
 
     /// <summary>Parses and runs; a command line that does not parse exits 2 with the errors and where to find usage.</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Serverless.Cli.Output;
 using Serverless.Cli.Platform;
+using Serverless.Cli.Targets;
 
 namespace Serverless.Cli.Commands;
 
@@ -23,6 +24,12 @@ internal sealed class CliContext
 
     public ProcessTable Processes { get; init; } = new();
 
+    /// <summary>
+    /// Opens the Kubernetes target for <c>--kube</c>/<c>--context</c>; null while this build has none, and
+    /// those flags then fail with a clear message. func-cli/Kubernetes sets it in <see cref="FromProcess"/>.
+    /// </summary>
+    public Func<TargetSelection, IFunctionTarget>? KubernetesTargets { get; init; }
+
     /// <summary>Sent as a bearer token to the admin API when set (SERVERLESS_ADMIN_TOKEN).</summary>
     public string? AdminToken => Environment("SERVERLESS_ADMIN_TOKEN") is { Length: > 0 } token ? token : null;
 
@@ -35,6 +42,7 @@ internal sealed class CliContext
             Console = CliConsole.ForProcess(environment),
             HttpHandler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) },
             Environment = environment,
+            KubernetesTargets = selection => Kubernetes.KubernetesTarget.Open(selection, environment),
         };
     }
 

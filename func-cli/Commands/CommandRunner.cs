@@ -1,3 +1,5 @@
+using Serverless.Cli.Targets;
+
 namespace Serverless.Cli.Commands;
 
 /// <summary>Runs a command body and turns its outcome into an exit code and an error message.</summary>
@@ -20,4 +22,16 @@ internal static class CommandRunner
             return ExitCodes.Interrupted;
         }
     }
+
+    /// <summary>Opens the selected target for the body and disposes it afterwards.</summary>
+    public static Task<int> RunAsync(
+        CliContext context, TargetSelection selection, Func<IFunctionTarget, Task<int>> body, CancellationToken cancellationToken) =>
+        RunAsync(
+            context,
+            async () =>
+            {
+                await using var target = FunctionTargets.Open(context, selection);
+                return await body(target).ConfigureAwait(false);
+            },
+            cancellationToken);
 }

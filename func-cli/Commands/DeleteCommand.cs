@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Serverless.Cli.Targets;
 
 namespace Serverless.Cli.Commands;
 
@@ -12,26 +13,29 @@ internal sealed class DeleteCommand
         this.context = context;
     }
 
-    public static Command Create(CliContext context)
+    public static Command Create(CliContext context, GlobalOptions global)
     {
         var name = CommonOptions.FunctionName();
-        var ns = CommonOptions.Namespace();
-        var command = new Command("delete", "Delete a function") { name, ns };
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
-            context,
-            () => new DeleteCommand(context).RunAsync(parse.GetRequiredValue(name), CommonOptions.NamespaceOrDefault(parse.GetValue(ns)), cancellationToken),
-            cancellationToken));
+        var command = new Command("delete", "Delete a function") { name };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var selection = global.Selection(parse);
+            return CommandRunner.RunAsync(
+                context,
+                selection,
+                target => new DeleteCommand(context).RunAsync(target, parse.GetRequiredValue(name), GlobalOptions.ResolveNamespace(selection, null, target), cancellationToken),
+                cancellationToken);
+        });
         return command;
     }
 
-    private async Task<int> RunAsync(string name, string ns, CancellationToken cancellationToken)
+    private async Task<int> RunAsync(IFunctionTarget target, string name, string ns, CancellationToken cancellationToken)
     {
-        using var session = AdminSession.Open(context);
-        await FunctionNotFound.MapAsync(ns, name, async () =>
+        if (!await target.DeleteAsync(ns, name, cancellationToken).ConfigureAwait(false))
         {
-            await session.Client.DeleteAsync(ns, name, cancellationToken).ConfigureAwait(false);
-            return true;
-        }).ConfigureAwait(false);
+            throw new FunctionNotFoundException(ns, name);
+        }
+
         context.Console.Success($"function {ns}/{name} deleted");
         return ExitCodes.Ok;
     }

@@ -2,17 +2,18 @@ using System.CommandLine;
 using Serverless.Cli.Admin;
 using Serverless.Cli.Build;
 using Serverless.Cli.Project;
+using Serverless.Cli.Targets;
+using Serverless.Cli.Watching;
 using Serverless.Core.Api;
 
 namespace Serverless.Cli.Commands;
 
 /// <summary>
-/// <c>func deploy</c>: builds the function in a directory, installs the artifact under the home by
-/// content digest, creates or replaces its Function and waits until that generation is Ready.
+/// <c>func deploy</c>: builds the function in a directory, hands the artifact and its Function to the
+/// target and waits until that generation is Ready; <c>--watch</c> then redeploys on every saved change.
 /// </summary>
 internal sealed class DeployCommand
 {
-    private const int MaxReplaceAttempts = 5;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly CliContext context;
@@ -22,100 +23,105 @@ internal sealed class DeployCommand
         this.context = context;
     }
 
-    public static Command Create(CliContext context)
+    public static Command Create(CliContext context, GlobalOptions global)
     {
-        var directory = new Argument<string>("dir") { Description = "The function's directory, holding func.yaml", DefaultValueFactory = _ => "." };
-        directory.Validators.Add(result =>
-        {
-            // An unknown option would otherwise be taken for the directory and fail later as "not a directory".
-            if (result.GetValueOrDefault<string>() is ['-', ..] value)
-            {
-                result.AddError($"unrecognized option {value}");
-            }
-        });
-        var ns = CommonOptions.Namespace();
-        ns.Description = "The namespace [default: func.yaml's namespace, else default]";
+        var directory = CommonOptions.ProjectDirectory();
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the Function is stored, without waiting for it to be ready" };
+        var watch = new Option<bool>("--watch", "-w") { Description = "Keep running and redeploy on every saved change (Ctrl+C stops)" };
+        var env = CommonOptions.EnvOverrides();
         var timeout = CommonOptions.PositiveSeconds("--timeout", 120, "Seconds to wait for the function to become ready");
-        var command = new Command("deploy", "Build a function and deploy it to the local platform") { directory, ns, noWait, timeout };
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
-            context,
-            () => new DeployCommand(context).RunAsync(
-                parse.GetRequiredValue(directory),
-                parse.GetValue(ns),
+        var command = new Command("deploy", "Build a function and deploy it (func.yaml's namespace, else --namespace, else default)") { directory, noWait, watch, env, timeout };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var selection = global.Selection(parse);
+            var options = new DeployOptions(
+                Path.GetFullPath(parse.GetRequiredValue(directory)),
+                parse.GetValue(env) ?? [],
                 parse.GetValue(noWait),
-                TimeSpan.FromSeconds(parse.GetValue(timeout)),
-                cancellationToken),
-            cancellationToken));
+                TimeSpan.FromSeconds(parse.GetValue(timeout)));
+            return CommandRunner.RunAsync(
+                context,
+                selection,
+                target => parse.GetValue(watch)
+                    ? new DeployCommand(context).WatchAsync(target, selection, options, cancellationToken)
+                    : new DeployCommand(context).DeployOnceAsync(target, selection, options, cancellationToken),
+                cancellationToken);
+        });
         return command;
     }
 
-    private async Task<int> RunAsync(string dir, string? namespaceFlag, bool noWait, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<int> DeployOnceAsync(IFunctionTarget target, TargetSelection selection, DeployOptions options, CancellationToken cancellationToken)
     {
-        var directory = Path.GetFullPath(dir);
-        if (!Directory.Exists(directory))
-        {
-            throw new CliException($"{directory} is not a directory", "pass the function's directory, e.g. `func deploy examples/hello-node`");
-        }
-
-        var project = FuncYamlReader.ReadDirectory(directory);
-        var ns = namespaceFlag ?? project.Namespace ?? CommonOptions.NamespaceOrDefault(null);
-
-        // Before building, so a stopped platform is reported in a second, not after a publish.
-        using var session = AdminSession.Open(context);
-
+        var project = ProjectLoader.Load(options.Directory, options.Env);
+        var ns = GlobalOptions.ResolveNamespace(selection, project.Namespace, target);
         using var artifact = await context.Console.WithStatusAsync(
             $"building {project.Name} ({project.Runtime})…",
-            _ => new ArtifactBuilder(context.Environment).PrepareAsync(project, directory, cancellationToken)).ConfigureAwait(false);
-        var (path, copied) = new ArtifactStore(context.Home).Install(ns, project.Name, artifact.Digest, artifact.Entries);
-        context.Console.Note(copied
-            ? $"artifact {artifact.Digest[..ArtifactStore.DigestPrefixLength]}: {artifact.Entries.Count} files installed in {path}"
-            : $"artifact {artifact.Digest[..ArtifactStore.DigestPrefixLength]} unchanged");
+            _ => new ArtifactBuilder(context.Environment).PrepareAsync(project, options.Directory, cancellationToken)).ConfigureAwait(false);
+        var applied = await target.ApplyAsync(FunctionManifest.Build(project, ns, artifactPath: ""), artifact, cancellationToken).ConfigureAwait(false);
+        var digest = artifact.Digest[..ArtifactStore.DigestPrefixLength];
+        context.Console.Note(applied.ArtifactUploaded
+            ? $"artifact {digest}: {artifact.Entries.Count} files installed in {applied.ArtifactLocation}"
+            : $"artifact {digest} unchanged");
 
-        var stored = await ApplyAsync(session.Client, FunctionManifest.Build(project, ns, path), cancellationToken).ConfigureAwait(false);
-        if (noWait)
+        foreach (var declared in project.Triggers)
+        {
+            var trigger = await target.ApplyTriggerAsync(
+                SubscribeCommand.Build(ns, project.Name, declared.Broker, declared.Filter, declared.Name), cancellationToken).ConfigureAwait(false);
+            context.Console.Note($"trigger {ns}/{trigger.Metadata.Name} applied (broker {declared.Broker})");
+        }
+
+        var stored = applied.Function;
+        if (options.NoWait)
         {
             context.Console.Success($"function {ns}/{project.Name} submitted (generation {stored.Metadata.Generation})");
             return ExitCodes.Ok;
         }
 
-        var ready = await WaitReadyAsync(session.Client, stored, timeout, cancellationToken).ConfigureAwait(false);
+        var ready = await WaitReadyAsync(target, stored, options.Timeout, cancellationToken).ConfigureAwait(false);
         context.Console.Success($"function {ns}/{project.Name} is ready");
         if (ready.Status?.Url is { Length: > 0 } url)
         {
             context.Console.Line(url);
         }
+
         return ExitCodes.Ok;
     }
 
-    /// <summary>
-    /// Creates the Function, or replaces the spec of the existing one, keeping its metadata (labels,
-    /// annotations) and using its resourceVersion so a concurrent writer is never overwritten blindly.
-    /// </summary>
-    private static async Task<Function> ApplyAsync(AdminClient client, Function desired, CancellationToken cancellationToken)
+    /// <summary>Deploys, then redeploys after each settled burst of changes; a failed deploy is reported and the watch goes on.</summary>
+    private async Task<int> WatchAsync(IFunctionTarget target, TargetSelection selection, DeployOptions options, CancellationToken cancellationToken)
     {
-        if (await client.CreateIfAbsentAsync(desired, cancellationToken).ConfigureAwait(false) is { } created)
+        if (!Directory.Exists(options.Directory))
         {
-            return created;
+            throw new CliException($"{options.Directory} is not a directory", "pass the function's directory, e.g. `func deploy --watch examples/hello-node`");
         }
 
-        for (var attempt = 1; ; attempt++)
+        using var watcher = new ChangeWatcher(options.Directory, context.Time);
+        await DeployReportingAsync(target, selection, options, cancellationToken).ConfigureAwait(false);
+        context.Console.Note($"watching {options.Directory} for changes (Ctrl+C to stop)");
+        await watcher.RunAsync(
+            async token =>
+            {
+                context.Console.Note("change detected: redeploying");
+                await DeployReportingAsync(target, selection, options, token).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    private async Task DeployReportingAsync(IFunctionTarget target, TargetSelection selection, DeployOptions options, CancellationToken cancellationToken)
+    {
+        try
         {
-            var current = await client.GetAsync(desired.Metadata.NamespaceProperty, desired.Metadata.Name, cancellationToken).ConfigureAwait(false);
-            current.Spec = desired.Spec;
-            current.Status = null;
-            try
-            {
-                return await client.ReplaceAsync(current, cancellationToken).ConfigureAwait(false);
-            }
-            catch (AdminApiException ex) when (ex.Reason == StatusReasons.Conflict && attempt < MaxReplaceAttempts)
-            {
-                // Another writer changed it between our GET and PUT: read the new version and apply again.
-            }
+            await DeployOnceAsync(target, selection, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliException ex) when (ex is not Platform.PlatformNotRunningException)
+        {
+            // A typo in the code must not end the watch: say what failed and wait for the fix.
+            context.Console.Fail(ex.Message, ex.Details, "fix it and save: the watch redeploys on the next change");
         }
     }
 
-    private async Task<Function> WaitReadyAsync(AdminClient client, Function stored, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<Function> WaitReadyAsync(IFunctionTarget target, Function stored, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var generation = stored.Metadata.Generation ?? 1;
         var ns = stored.Metadata.NamespaceProperty;
@@ -129,7 +135,8 @@ internal sealed class DeployCommand
             {
                 while (true)
                 {
-                    var current = await client.GetAsync(ns, name, linked.Token).ConfigureAwait(false);
+                    var current = await target.GetAsync(ns, name, linked.Token).ConfigureAwait(false)
+                        ?? throw new CliException($"function {ns}/{name} was deleted while deploying", "run `func deploy` again");
                     last = FunctionReadiness.Evaluate(current, generation);
                     switch (last.State)
                     {
@@ -138,7 +145,7 @@ internal sealed class DeployCommand
                         case ReadinessState.Failed:
                             throw new CliException(
                                 $"function {ns}/{name} failed to become ready: {last.Reason}: {last.Message}",
-                                $"fix it and run `func deploy` again; `func describe {name} -n {ns}` shows its conditions");
+                                $"fix it and run `func deploy` again; `func describe {name} -n {ns}` shows its conditions and `func logs {name} -n {ns}` its output");
                     }
 
                     update($"waiting for {ns}/{name} to become ready: {last.Reason} {last.Message}");
@@ -153,4 +160,6 @@ internal sealed class DeployCommand
                 $"it keeps deploying in the background: watch it with `func describe {name} -n {ns}`, or wait longer with --timeout");
         }
     }
+
+    private sealed record DeployOptions(string Directory, IReadOnlyList<string> Env, bool NoWait, TimeSpan Timeout);
 }

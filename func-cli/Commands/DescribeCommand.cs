@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Serverless.Cli.Output;
+using Serverless.Cli.Targets;
 using Serverless.Core.Api;
 
 namespace Serverless.Cli.Commands;
@@ -15,22 +16,33 @@ internal sealed class DescribeCommand
         this.context = context;
     }
 
-    public static Command Create(CliContext context)
+    public static Command Create(CliContext context, GlobalOptions global)
     {
         var name = CommonOptions.FunctionName();
-        var ns = CommonOptions.Namespace();
-        var command = new Command("describe", "Show a function's settings and status") { name, ns };
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
-            context,
-            () => new DescribeCommand(context).RunAsync(parse.GetRequiredValue(name), CommonOptions.NamespaceOrDefault(parse.GetValue(ns)), cancellationToken),
-            cancellationToken));
+        var output = StructuredOutput.Option();
+        var command = new Command("describe", "Show a function's settings and status") { name, output };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var selection = global.Selection(parse);
+            return CommandRunner.RunAsync(
+                context,
+                selection,
+                target => new DescribeCommand(context).RunAsync(
+                    target, parse.GetRequiredValue(name), GlobalOptions.ResolveNamespace(selection, null, target), parse.GetValue(output), cancellationToken),
+                cancellationToken);
+        });
         return command;
     }
 
-    private async Task<int> RunAsync(string name, string ns, CancellationToken cancellationToken)
+    private async Task<int> RunAsync(IFunctionTarget target, string name, string ns, OutputFormat format, CancellationToken cancellationToken)
     {
-        using var session = AdminSession.Open(context);
-        var function = await FunctionNotFound.MapAsync(ns, name, () => session.Client.GetAsync(ns, name, cancellationToken)).ConfigureAwait(false);
+        var function = await target.GetAsync(ns, name, cancellationToken).ConfigureAwait(false) ?? throw new FunctionNotFoundException(ns, name);
+        if (format != OutputFormat.Table)
+        {
+            StructuredOutput.Write(context.Console.Out, function, format);
+            return ExitCodes.Ok;
+        }
+
         var now = context.Time.GetUtcNow().UtcDateTime;
         context.Console.Fields(Summary(function, now));
 

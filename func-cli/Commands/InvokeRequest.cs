@@ -6,6 +6,42 @@ namespace Serverless.Cli.Commands;
 /// <summary>The HTTP request <c>func invoke</c> sends, derived from its options. Building it is pure; reading @file is the caller's.</summary>
 internal sealed record InvokeRequest(HttpMethod Method, string RelativeUri, byte[]? Body, string? ContentType)
 {
+    /// <summary>CloudEvents attributes sent as <c>ce-*</c> headers (binary content mode); empty for a plain HTTP request.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
+    /// <summary>The path and query under the function's URL, without the leading '/' (so it resolves under that URL).</summary>
+    public string FunctionPath { get; init; } = "";
+
+    /// <summary>
+    /// The same request as a CloudEvent in binary content mode: POST, <c>ce-specversion/id/type/source</c>
+    /// headers, the body as the event's data (JSON unless told otherwise), as a broker or trigger would deliver it.
+    /// </summary>
+    public InvokeRequest AsCloudEvent(string id, string type, string source)
+    {
+        if (type.Length == 0 || source.Length == 0)
+        {
+            throw new CliException("--type and --source must not be empty", "e.g. --type com.example.order.created --source /orders");
+        }
+
+        if (!Uri.TryCreate(source, UriKind.RelativeOrAbsolute, out _))
+        {
+            throw new CliException($"--source \"{Core.Naming.Names.Printable(source)}\" is not a URI reference", "e.g. /orders or urn:example:orders");
+        }
+
+        return this with
+        {
+            Method = HttpMethod.Post,
+            Body = Body ?? [],
+            Headers =
+            [
+                new("ce-specversion", "1.0"),
+                new("ce-id", id),
+                new("ce-type", type),
+                new("ce-source", source),
+            ],
+        };
+    }
+
     /// <param name="data">The body: inline text, or (when <paramref name="dataFile"/> is set) the file's bytes.</param>
     /// <param name="dataFile">The file the body came from (<c>--data @file</c>), which guides the default content type.</param>
     /// <exception cref="CliException">The path or the method is not usable.</exception>
@@ -34,7 +70,7 @@ internal sealed record InvokeRequest(HttpMethod Method, string RelativeUri, byte
         }
 
         var type = data is null ? null : contentType ?? DefaultContentType(data, dataFile);
-        return new InvokeRequest(new HttpMethod(verb), @namespace + "/" + name + path, data, type);
+        return new InvokeRequest(new HttpMethod(verb), @namespace + "/" + name + path, data, type) { FunctionPath = path[1..] };
     }
 
     /// <summary>Splits <c>--data</c>: <c>@path</c> names a file, anything else is the body itself.</summary>

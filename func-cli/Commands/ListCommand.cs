@@ -1,9 +1,11 @@
 using System.CommandLine;
 using Serverless.Cli.Output;
+using Serverless.Cli.Targets;
+using Serverless.Core.Api;
 
 namespace Serverless.Cli.Commands;
 
-/// <summary><c>func list</c>: the functions of a namespace (or all) as a table.</summary>
+/// <summary><c>func list</c>: the functions of a namespace (or all) as a table, JSON or YAML.</summary>
 internal sealed class ListCommand
 {
     private readonly CliContext context;
@@ -13,40 +15,59 @@ internal sealed class ListCommand
         this.context = context;
     }
 
-    public static Command Create(CliContext context)
+    public static Command Create(CliContext context, GlobalOptions global)
     {
-        var ns = CommonOptions.Namespace();
         var all = new Option<bool>("--all-namespaces", "-A") { Description = "List the functions of every namespace" };
-        var command = new Command("list", "List functions") { ns, all };
+        var output = StructuredOutput.Option();
+        var command = new Command("list", "List functions") { all, output };
         command.Aliases.Add("ls");
         command.Validators.Add(result =>
         {
-            if (result.GetValue(all) && result.GetValue(ns) is not null)
+            if (result.GetValue(all) && result.GetValue(global.Namespace) is not null)
             {
                 result.AddError("give --namespace or --all-namespaces, not both");
             }
         });
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
-            context,
-            () => new ListCommand(context).RunAsync(parse.GetValue(all) ? null : CommonOptions.NamespaceOrDefault(parse.GetValue(ns)), cancellationToken),
-            cancellationToken));
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var selection = global.Selection(parse);
+            return CommandRunner.RunAsync(
+                context,
+                selection,
+                target => new ListCommand(context).RunAsync(
+                    target, parse.GetValue(all) ? null : GlobalOptions.ResolveNamespace(selection, null, target), parse.GetValue(output), cancellationToken),
+                cancellationToken);
+        });
         return command;
     }
 
-    private async Task<int> RunAsync(string? ns, CancellationToken cancellationToken)
+    private async Task<int> RunAsync(IFunctionTarget target, string? ns, OutputFormat format, CancellationToken cancellationToken)
     {
-        using var session = AdminSession.Open(context);
-        var functions = await session.Client.ListAsync(ns, cancellationToken).ConfigureAwait(false);
+        var functions = (await target.ListAsync(ns, cancellationToken).ConfigureAwait(false))
+            .OrderBy(f => f.Metadata.NamespaceProperty, StringComparer.Ordinal)
+            .ThenBy(f => f.Metadata.Name, StringComparer.Ordinal)
+            .ToList();
+        if (format != OutputFormat.Table)
+        {
+            StructuredOutput.Write(context.Console.Out, new Admin.FunctionList { ApiVersion = "v1", Kind = "List", Items = functions }, format);
+            return ExitCodes.Ok;
+        }
+
         if (functions.Count == 0)
         {
             context.Console.Note(ns is null ? "no functions found" : $"no functions found in namespace {ns}");
             return ExitCodes.Ok;
         }
 
-        var now = context.Time.GetUtcNow().UtcDateTime;
+        context.Console.Table(Table(functions, context.Time.GetUtcNow().UtcDateTime));
+        return ExitCodes.Ok;
+    }
+
+    internal static TableView Table(IEnumerable<Function> functions, DateTime now)
+    {
         var table = new TableView("NAME", "NAMESPACE", "RUNTIME", "READY", "REPLICAS", "URL", "AGE");
         table.Colour(3, FunctionRows.ConditionColour);
-        foreach (var function in functions.OrderBy(f => f.Metadata.NamespaceProperty, StringComparer.Ordinal).ThenBy(f => f.Metadata.Name, StringComparer.Ordinal))
+        foreach (var function in functions)
         {
             table.AddRow(
                 function.Metadata.Name ?? "",
@@ -58,7 +79,6 @@ internal sealed class ListCommand
                 function.Metadata.CreationTimestamp is { } created ? AgeFormatter.Format(now - Timestamps.AsUtc(created)) : "");
         }
 
-        context.Console.Table(table);
-        return ExitCodes.Ok;
+        return table;
     }
 }

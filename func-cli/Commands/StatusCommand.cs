@@ -3,6 +3,7 @@ using System.Globalization;
 using Serverless.Cli.Admin;
 using Serverless.Cli.Output;
 using Serverless.Cli.Platform;
+using Serverless.Cli.Targets;
 
 namespace Serverless.Cli.Commands;
 
@@ -18,12 +19,14 @@ internal sealed class StatusCommand
 
     public static Command Create(CliContext context)
     {
-        var command = new Command("status", "Show whether the local platform is running");
-        command.SetAction((_, cancellationToken) => CommandRunner.RunAsync(context, () => new StatusCommand(context).RunAsync(cancellationToken), cancellationToken));
+        var output = StructuredOutput.Option();
+        var command = new Command("status", "Show whether the local platform is running") { output };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
+            context, () => new StatusCommand(context).RunAsync(parse.GetValue(output), cancellationToken), cancellationToken));
         return command;
     }
 
-    private async Task<int> RunAsync(CancellationToken cancellationToken)
+    private async Task<int> RunAsync(OutputFormat format, CancellationToken cancellationToken)
     {
         var found = await new PlatformProbe(context).InspectAsync(cancellationToken).ConfigureAwait(false);
         switch (found.Liveness)
@@ -39,8 +42,17 @@ internal sealed class StatusCommand
         }
 
         var state = found.State!;
-        using var session = AdminSession.Open(context);
-        var functions = await CountFunctionsAsync(session.Client, cancellationToken).ConfigureAwait(false);
+        await using var target = LocalTarget.Open(context);
+        var functions = await CountFunctionsAsync(target.Client, cancellationToken).ConfigureAwait(false);
+        if (format != OutputFormat.Table)
+        {
+            StructuredOutput.Write(
+                context.Console.Out,
+                new PlatformStatus("running", state.Pid, state.StartedAt, state.IngressUrl, state.AdminUrl, context.Home, functions),
+                format);
+            return ExitCodes.Ok;
+        }
+
         var started = state.StartedAt is { } at
             ? at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) + " (" + AgeFormatter.Format(context.Time.GetUtcNow() - at) + " ago)"
             : "unknown";

@@ -130,4 +130,27 @@ internal sealed class CliConsole
             .StartAsync(Markup.Escape(status), context => work(s => context.Status = Markup.Escape(s)))
             .ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A Spectre.Console Live view redrawn with the next table every <paramref name="interval"/> until
+    /// cancelled (rich mode only; plain callers print snapshots themselves).
+    /// </summary>
+    public async Task LiveAsync(Func<CancellationToken, Task<TableView>> next, TimeSpan interval, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (rich is null)
+        {
+            throw new InvalidOperationException("a live view needs a terminal; print snapshots in plain mode");
+        }
+
+        var first = await next(cancellationToken).ConfigureAwait(false);
+        await rich.Live(first.ToSpectre()).AutoClear(false).StartAsync(async live =>
+        {
+            while (true)
+            {
+                await Task.Delay(interval, time, cancellationToken).ConfigureAwait(false);
+                live.UpdateTarget((await next(cancellationToken).ConfigureAwait(false)).ToSpectre());
+                live.Refresh();
+            }
+        }).ConfigureAwait(false);
+    }
 }

@@ -13,10 +13,11 @@ namespace Serverless.Cli.Project;
 /// </summary>
 internal sealed class FuncYamlReader
 {
-    private static readonly string[] TopLevelKeys = ["name", "namespace", "runtime", "handler", "image", "env", "scale", "timeoutSeconds"];
+    private static readonly string[] TopLevelKeys = ["name", "namespace", "runtime", "handler", "image", "env", "scale", "timeoutSeconds", "triggers"];
     private static readonly string[] ScaleKeys =
         ["minScale", "maxScale", "initialScale", "target", "targetUtilization", "containerConcurrency", "scaleToZeroGracePeriodSeconds", "metric"];
     private static readonly string[] EnvKeys = ["name", "value"];
+    private static readonly string[] TriggerKeys = ["name", "broker", "filter"];
 
     private readonly string path;
     private readonly List<string> errors = [];
@@ -73,6 +74,7 @@ internal sealed class FuncYamlReader
         IReadOnlyList<EnvVar> env = [];
         ScaleSpec? scale = null;
         int? timeoutSeconds = null;
+        IReadOnlyList<TriggerDeclaration> triggers = [];
         foreach (var (keyNode, value) in Entries(root, "", TopLevelKeys))
         {
             switch (keyNode)
@@ -85,6 +87,7 @@ internal sealed class FuncYamlReader
                 case "env": env = Env(value); break;
                 case "scale": scale = Scale(value); break;
                 case "timeoutSeconds": timeoutSeconds = Int(value, "timeoutSeconds"); break;
+                case "triggers": triggers = Triggers(value); break;
             }
         }
 
@@ -126,7 +129,111 @@ internal sealed class FuncYamlReader
             Env = env,
             Scale = scale,
             TimeoutSeconds = timeoutSeconds,
+            Triggers = triggers,
         };
+    }
+
+    private IReadOnlyList<TriggerDeclaration> Triggers(YamlNode node)
+    {
+        if (IsNull(node))
+        {
+            return [];
+        }
+
+        if (node is not YamlSequenceNode sequence)
+        {
+            Error(node, "triggers must be a list of `- broker: default` / `filter: {type: …}` entries");
+            return [];
+        }
+
+        var result = new List<TriggerDeclaration>();
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var field = $"triggers[{i}]";
+            if (sequence.Children[i] is not YamlMappingNode item)
+            {
+                Error(sequence.Children[i], field + " must be a mapping with broker and filter");
+                continue;
+            }
+
+            string? name = null, broker = null;
+            var filter = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            var valid = true;
+            foreach (var (key, child) in Entries(item, field + ".", TriggerKeys))
+            {
+                switch (key)
+                {
+                    case "name":
+                        name = String(child, field + ".name");
+                        if (name is not null && !Names.IsDns1123Label(name))
+                        {
+                            Error(child, field + ".name " + Names.Dns1123LabelError(name));
+                            valid = false;
+                        }
+
+                        break;
+                    case "broker":
+                        broker = String(child, field + ".broker");
+                        if (broker is not null && !Names.IsDns1123Label(broker))
+                        {
+                            Error(child, field + ".broker " + Names.Dns1123LabelError(broker));
+                            valid = false;
+                        }
+
+                        break;
+                    case "filter":
+                        valid &= Filter(child, field + ".filter", filter);
+                        break;
+                }
+            }
+
+            if (valid)
+            {
+                result.Add(new TriggerDeclaration(broker ?? "default", filter, name));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>CloudEvents attribute → exact value; the same attribute rules as <c>func subscribe --filter</c>.</summary>
+    private bool Filter(YamlNode node, string field, SortedDictionary<string, string> filter)
+    {
+        if (IsNull(node))
+        {
+            return true;
+        }
+
+        if (node is not YamlMappingNode mapping)
+        {
+            Error(node, field + " must be a mapping of attribute: value, e.g. `filter: {type: com.example.created}`");
+            return false;
+        }
+
+        var expressions = new List<string>();
+        foreach (var (keyNode, value) in mapping.Children)
+        {
+            if (keyNode is not YamlScalarNode { Value: { } attribute } || value is not YamlScalarNode { Value: var text })
+            {
+                Error(keyNode, field + " entries must be attribute: value strings");
+                return false;
+            }
+
+            expressions.Add(attribute + "=" + (text ?? ""));
+        }
+
+        if (global::Serverless.Cli.Triggers.FilterExpression.TryParse(expressions, out var error) is not { } parsed)
+        {
+            Error(node, field + ": " + error);
+            return false;
+        }
+
+        foreach (var (attribute, value) in parsed)
+        {
+            filter[attribute] = value;
+        }
+
+        return true;
     }
 
     private IReadOnlyList<EnvVar> Env(YamlNode node)

@@ -23,4 +23,7 @@ internal sealed record FunctionProject
     public ScaleSpec? Scale { get; init; }
 
     public int? TimeoutSeconds { get; init; }
+
+    /// <summary>Event subscriptions applied with the function on deploy.</summary>
+    public IReadOnlyList<TriggerDeclaration> Triggers { get; init; } = [];
 }

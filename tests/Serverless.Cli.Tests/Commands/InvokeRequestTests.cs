@@ -51,4 +51,34 @@ public sealed class InvokeRequestTests
     {
         Assert.Equal((text, file), InvokeRequest.ParseData(data));
     }
+
+    [Fact]
+    public void AsCloudEvent_WithData_BinaryModeHeadersAndPost()
+    {
+        var request = InvokeRequest.Build("default", "hello", "/x", null, Encoding.UTF8.GetBytes("{\"a\":1}"), null, null)
+            .AsCloudEvent("id-1", "com.example.created", "/orders");
+
+        Assert.Equal(("POST", "application/json", "x"), (request.Method.Method, request.ContentType, request.FunctionPath));
+        Assert.Equal(
+            [new("ce-specversion", "1.0"), new("ce-id", "id-1"), new("ce-type", "com.example.created"), new("ce-source", "/orders")],
+            request.Headers);
+    }
+
+    [Fact]
+    public void AsCloudEvent_WithoutData_EmptyBodyNoContentType()
+    {
+        var request = InvokeRequest.Build("default", "hello", null, null, null, null, null).AsCloudEvent("id", "t", "/s");
+
+        Assert.Equal(("POST", 0, null), (request.Method.Method, request.Body!.Length, request.ContentType));
+    }
+
+    [Theory]
+    [InlineData("", "/s")]
+    [InlineData("t", "")]
+    public void AsCloudEvent_EmptyAttribute_Rejected(string type, string source)
+    {
+        var request = InvokeRequest.Build("default", "hello", null, null, null, null, null);
+
+        Assert.Throws<CliException>(() => request.AsCloudEvent("id", type, source));
+    }
 }

@@ -46,6 +46,9 @@ internal sealed class FakeAdminApi : IAsyncDisposable
     /// <summary>When set, every admin API request is answered with this status and a plain-text body, as a broken proxy would.</summary>
     public int? FailAdminWith { get; set; }
 
+    /// <summary>The body of <c>GET /stats/functions</c>.</summary>
+    public string StatsJson { get; set; } = "{\"functions\":[]}";
+
     /// <summary>Answers requests under /{ns}/{name}/…; 404 when unset.</summary>
     public Func<HttpContext, Task>? Ingress { get; set; }
 
@@ -125,6 +128,7 @@ internal sealed class FakeAdminApi : IAsyncDisposable
         });
 
         app.MapGet("/readyz", () => Results.Text("ok"));
+        app.MapGet("/stats/functions", () => Results.Text(StatsJson, "application/json"));
         app.MapGet(Base + "/functions", () => Json(200, List(null)));
         app.MapGet(Base + "/namespaces/{ns}/functions", (string ns) => Json(200, List(ns)));
         app.MapPost(Base + "/namespaces/{ns}/functions", CreateAsync);

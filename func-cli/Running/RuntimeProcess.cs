@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Serverless.Cli.Commands;
+using Serverless.Cli.Output;
+using Serverless.Cli.Platform;
+
+namespace Serverless.Cli.Running;
+
+/// <summary>
+/// One runtime process started by <c>func run</c>: its output is relayed to stderr line by line, and
+/// stopping it sends SIGTERM (the runtime drains in-flight requests) before a kill as the last resort.
+/// </summary>
+internal sealed class RuntimeProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Process process;
+    private readonly ProcessTable processes;
+
+    private RuntimeProcess(Process process, ProcessTable processes)
+    {
+        this.process = process;
+        this.processes = processes;
+    }
+
+    public bool HasExited => process.HasExited;
+
+    public int ExitCode => process.ExitCode;
+
+    public Task Exited => process.WaitForExitAsync();
+
+    public static RuntimeProcess Start(LocalRunPlan plan, string workingDirectory, CliConsole console, ProcessTable processes)
+    {
+        var info = new ProcessStartInfo(plan.Executable)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var argument in plan.Arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        // The platform's own variables (an admin token) are not the function's business.
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("SERVERLESS_", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            info.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in plan.Environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        var process = new Process { StartInfo = info };
+        DataReceivedEventHandler relay = (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (console)
+                {
+                    console.Note(e.Data);
+                }
+            }
+        };
+        process.OutputDataReceived += relay;
+        process.ErrorDataReceived += relay;
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            process.Dispose();
+            throw new CliException($"cannot start {plan.Executable}: {ex.Message}", $"install {plan.Executable} and make sure it is on PATH", inner: ex);
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new RuntimeProcess(process, processes);
+    }
+
+    public async Task StopAsync()
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        processes.Signal(process.Id, NativeMethods.SigTerm);
+        using var timeout = new CancellationTokenSource(StopTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        process.Dispose();
+    }
+}

@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace Serverless.Cli.Targets;
+
+/// <summary>The local platform's <c>GET /stats/functions</c> body.</summary>
+internal sealed class StatsResponse
+{
+    [JsonPropertyName("functions")]
+    public IList<FunctionStats>? Functions { get; set; }
+}

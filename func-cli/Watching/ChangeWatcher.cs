@@ -1,0 +1,102 @@
+using System.Threading.Channels;
+
+namespace Serverless.Cli.Watching;
+
+/// <summary>
+/// Watches a directory tree and runs an action after each settled burst of relevant changes
+/// (<see cref="Debouncer"/>). The action runs on the loop, one at a time: changes made while it runs
+/// start a new burst, so the latest save is always the one deployed last.
+/// </summary>
+internal sealed class ChangeWatcher : IDisposable
+{
+    private readonly string directory;
+    private readonly TimeProvider time;
+    private readonly Debouncer debouncer;
+    private readonly Channel<string> changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly FileSystemWatcher watcher;
+
+    public ChangeWatcher(string directory, TimeProvider time, Debouncer? debouncer = null)
+    {
+        this.directory = directory;
+        this.time = time;
+        this.debouncer = debouncer ?? new Debouncer();
+        watcher = new FileSystemWatcher(directory)
+        {
+            IncludeSubdirectories = true,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
+        };
+        FileSystemEventHandler onChange = (_, e) => Offer(e.FullPath);
+        watcher.Changed += onChange;
+        watcher.Created += onChange;
+        watcher.Deleted += onChange;
+        watcher.Renamed += (_, e) =>
+        {
+            Offer(e.OldFullPath);
+            Offer(e.FullPath);
+        };
+
+        // An overflow lost events: treat it as a change, since something did change.
+        watcher.Error += (_, _) => changes.Writer.TryWrite("(overflow)");
+
+        // Watching starts now, not in RunAsync: a save made while the first build runs must not be lost.
+        watcher.EnableRaisingEvents = true;
+    }
+
+    /// <summary>Calls <paramref name="onSettled"/> after each burst until cancelled; returns quietly on cancellation.</summary>
+    public async Task RunAsync(Func<CancellationToken, Task> onSettled, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                if (!debouncer.Pending)
+                {
+                    await changes.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                Drain();
+                if (debouncer.Due(time.GetUtcNow()) is not { } wait)
+                {
+                    continue;
+                }
+
+                if (wait > TimeSpan.Zero)
+                {
+                    // Wake at the deadline, or earlier when another change arrives and moves it.
+                    using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    var delay = Task.Delay(wait, time, timer.Token);
+                    var next = changes.Reader.WaitToReadAsync(timer.Token).AsTask();
+                    await Task.WhenAny(delay, next).ConfigureAwait(false);
+                    await timer.CancelAsync().ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    continue;
+                }
+
+                debouncer.Reset();
+                await onSettled(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C ends the watch.
+        }
+    }
+
+    public void Dispose() => watcher.Dispose();
+
+    private void Offer(string fullPath)
+    {
+        if (WatchPaths.IsRelevant(Path.GetRelativePath(directory, fullPath)))
+        {
+            changes.Writer.TryWrite(fullPath);
+        }
+    }
+
+    private void Drain()
+    {
+        while (changes.Reader.TryRead(out _))
+        {
+            debouncer.Changed(time.GetUtcNow());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Serverless.Core.Api;
+using Serverless.Core.Contracts;
+using Serverless.Core.Informers;
+
+using Serverless.Platform.Stats;
+
+namespace Serverless.Platform.Admin;
+
+/// <summary>
+/// <c>GET /stats/functions</c>: one JSON snapshot of every function's live figures for <c>func top</c>:
+/// desired and ready instances (the backend), in-flight requests, RPS and queue depth (the activator's latest
+/// per-second sample), cold starts in the last minute (<see cref="ColdStartCounter"/>).
+/// </summary>
+internal sealed class StatsApi
+{
+    /// <summary>Samples come every second; an older one means the function had no traffic since, so its load is 0.</summary>
+    private static readonly TimeSpan SampleFreshness = TimeSpan.FromSeconds(3);
+
+    private readonly ResourceInformer<Function> functions;
+    private readonly IWorkloadBackend backend;
+    private readonly LatestSamples samples;
+    private readonly ColdStartCounter coldStarts;
+    private readonly TimeProvider time;
+
+    public StatsApi(ResourceInformer<Function> functions, IWorkloadBackend backend, LatestSamples samples, ColdStartCounter coldStarts, TimeProvider time)
+    {
+        this.functions = functions;
+        this.backend = backend;
+        this.samples = samples;
+        this.coldStarts = coldStarts;
+        this.time = time;
+    }
+
+    public void Map(IEndpointRouteBuilder routes) =>
+        routes.MapGet("/stats/functions", context =>
+        {
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(Snapshot(), Encoding.UTF8, context.RequestAborted);
+        });
+
+    /// <summary>The body: <c>{"functions":[{namespace, name, desiredInstances, readyInstances, inFlight, requestsPerSecond, queueDepth, coldStartsLastMinute}]}</c>.</summary>
+    public string Snapshot()
+    {
+        var notBefore = time.GetUtcNow() - SampleFreshness;
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("functions");
+            foreach (var function in functions.List()
+                .OrderBy(f => f.Metadata.NamespaceProperty, StringComparer.Ordinal)
+                .ThenBy(f => f.Metadata.Name, StringComparer.Ordinal))
+            {
+                var key = ResourceInformer<Function>.KeyOf(function);
+                var status = backend.GetStatus(key);
+                var sample = samples.Latest(key, notBefore);
+                json.WriteStartObject();
+                json.WriteString("namespace", key.Namespace);
+                json.WriteString("name", key.Name);
+                json.WriteNumber("desiredInstances", status?.DesiredReplicas ?? 0);
+                json.WriteNumber("readyInstances", status?.ReadyReplicas ?? 0);
+
+                // The sample's concurrency counts queued requests too: in flight to instances is the rest.
+                json.WriteNumber("inFlight", sample is { } s ? Math.Max(0, (int)Math.Round(s.AverageConcurrency) - s.QueueDepth) : 0);
+                json.WriteNumber("requestsPerSecond", Math.Round(sample?.RequestsPerSecond ?? 0, 2));
+                json.WriteNumber("queueDepth", sample?.QueueDepth ?? 0);
+                json.WriteNumber("coldStartsLastMinute", coldStarts.LastMinute(key));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
