@@ -23,7 +23,9 @@ using Serverless.Core.Defaulting;
 using Serverless.Core.Informers;
 using Serverless.Core.Validation;
 using Serverless.Platform.Admin;
+using Serverless.Platform.Eventing;
 using Serverless.Platform.State;
+using Serverless.Platform.Stats;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Serverless.Platform;
@@ -46,7 +48,9 @@ internal static partial class PlatformHost
             return 1;
         }
 
-        var autoscalerOptions = PlatformConfiguration.LoadAutoscaler(options.Home, out var configErrors);
+        var autoscalerOptions = PlatformConfiguration.LoadAutoscaler(options.Home, out var autoscalerErrors);
+        var activatorOptions = PlatformConfiguration.LoadActivator(options.Home, out var activatorErrors);
+        var configErrors = autoscalerErrors.Concat(activatorErrors).ToList();
         if (configErrors.Count > 0)
         {
             foreach (var error in configErrors)
@@ -58,17 +62,7 @@ internal static partial class PlatformHost
         }
 
         var time = TimeProvider.System;
-        using var loggerFactory = LoggerFactory.Create(logging => logging
-            .AddSimpleConsole(console =>
-            {
-                console.SingleLine = true;
-                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                console.UseUtcTimestamp = true;
-            })
-            .SetMinimumLevel(LogLevel.Information)
-            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
-            .AddFilter("Microsoft.Hosting", LogLevel.Warning)
-            .AddFilter("Yarp", LogLevel.Warning)); // YARP logs every forwarded request at Information
+        using var loggerFactory = PlatformLogging.CreateLoggerFactory();
         var logger = loggerFactory.CreateLogger("Serverless.Platform");
         var registry = Metrics.NewCustomRegistry();
 
@@ -86,10 +80,19 @@ internal static partial class PlatformHost
         var functions = new ResourceInformer<Function>(stores.Functions, null, time, loggerFactory.CreateLogger<ResourceInformer<Function>>());
         var scaler = new FunctionScaler(
             functions, backend, activity, autoscalerOptions, new AutoscalerMetrics(registry), time, loggerFactory.CreateLogger<FunctionScaler>());
+
+        // `func top`'s figures: decorators note samples and cold starts on their way to the autoscaler.
+        var samples = new LatestSamples(scaler);
+        using var coldStarts = new ColdStartCounter(scaler, backend, time);
         var controllerOptions = new ControllerOptions();
+        await using var eventing = EventingHost.TryCreate(options.Home, stores, functions, registry, time, loggerFactory);
+        if (eventing is null)
+        {
+            return 2;
+        }
 
         // Ingress first: its bound address is every function's URL.
-        await using var ingress = BuildIngress(options, functions, backend, scaler, registry, time, loggerFactory, out var proxy);
+        await using var ingress = BuildIngress(options, activatorOptions, functions, backend, coldStarts, eventing, registry, time, loggerFactory, out var proxy);
         activity.Attach(proxy);
         if (!await TryStartAsync(ingress, "--ingress", options.Ingress).ConfigureAwait(false))
         {
@@ -97,9 +100,10 @@ internal static partial class PlatformHost
         }
 
         var ingressUrl = BoundUrl(ingress);
+        eventing.Start(ingressUrl);
         controllerOptions.FunctionUrl = key => $"{ingressUrl}/{key.Namespace}/{key.Name}/";
 
-        await using var admin = BuildAdmin(options, stores, functions, backend, controllerOptions, scaler, proxy, registry, time, loggerFactory);
+        await using var admin = BuildAdmin(options, stores, functions, backend, controllerOptions, scaler, proxy, samples, coldStarts, registry, time, loggerFactory);
         if (!await TryStartAsync(admin, "--admin", options.Admin).ConfigureAwait(false))
         {
             await ingress.StopAsync().ConfigureAwait(false);
@@ -127,9 +131,11 @@ internal static partial class PlatformHost
 
     private static WebApplication BuildIngress(
         PlatformOptions options,
+        ActivatorOptions activatorOptions,
         ResourceInformer<Function> functions,
         IEndpointSource endpoints,
         IScaleRequester scaler,
+        EventingHost eventing,
         CollectorRegistry registry,
         TimeProvider time,
         ILoggerFactory loggerFactory,
@@ -144,12 +150,13 @@ internal static partial class PlatformHost
             endpoints,
             scaler,
             app.Services.GetRequiredService<IHttpForwarder>(),
-            new ActivatorOptions(),
+            activatorOptions,
             new ActivatorMetrics(registry),
             time,
             loggerFactory.CreateLogger<FunctionProxy>());
         app.Lifetime.ApplicationStopped.Register(proxy.Dispose);
-        app.Run(proxy.InvokeAsync);
+        // /brokers/… is the broker ingress: one ordinal prefix check, then the function proxy as before.
+        app.Run(eventing.Route(proxy.InvokeAsync));
         return app;
     }
 
@@ -161,6 +168,8 @@ internal static partial class PlatformHost
         ControllerOptions controllerOptions,
         FunctionScaler scaler,
         FunctionProxy proxy,
+        LatestSamples samples,
+        ColdStartCounter coldStarts,
         CollectorRegistry registry,
         TimeProvider time,
         ILoggerFactory loggerFactory)
@@ -172,7 +181,7 @@ internal static partial class PlatformHost
         // the first LoopService: register each loop as its own IHostedService instead.
         builder.Services.AddSingleton<IHostedService>(new LoopService(functions.RunAsync));
         builder.Services.AddSingleton<IHostedService>(new LoopService(scaler.RunAsync));
-        builder.Services.AddHostedService(_ => new ConcurrencyReporter(proxy, scaler, time, loggerFactory.CreateLogger<ConcurrencyReporter>()));
+        builder.Services.AddHostedService(_ => new ConcurrencyReporter(proxy, samples, time, loggerFactory.CreateLogger<ConcurrencyReporter>()));
         builder.Services.AddHostedService(_ => new FunctionController(
             functions, stores.Functions, backend, controllerOptions, new ControllerMetrics(registry), time, loggerFactory));
 
@@ -189,6 +198,8 @@ internal static partial class PlatformHost
         new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, FunctionValidator.Validate).Map(app);
         new ResourceApi<Broker>(stores.Brokers, Broker.KindName, Broker.Plural, BrokerDefaults.Apply, BrokerValidator.Validate).Map(app);
         new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate).Map(app);
+        new LogsApi(stores.Functions, backend, time).Map(app);
+        new StatsApi(functions, backend, samples, coldStarts, time).Map(app);
         return app;
     }
 
@@ -208,7 +219,7 @@ internal static partial class PlatformHost
     }
 
     /// <summary>A lean server on one address, logging through the platform's logger factory.</summary>
-    private static WebApplicationBuilder CreateBuilder(System.Net.IPEndPoint address, long? maxRequestBodySize, ILoggerFactory loggerFactory)
+    internal static WebApplicationBuilder CreateBuilder(System.Net.IPEndPoint address, long? maxRequestBodySize, ILoggerFactory loggerFactory)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -222,7 +233,7 @@ internal static partial class PlatformHost
         return builder;
     }
 
-    private static string BoundUrl(WebApplication app) =>
+    internal static string BoundUrl(WebApplication app) =>
         app.Urls.FirstOrDefault()?.TrimEnd('/') ?? throw new InvalidOperationException("the server reported no bound address");
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Serverless is ready: functions at {IngressUrl}/{{namespace}}/{{function}}/, admin API at {AdminUrl}, state in {Home}")]

@@ -37,6 +37,13 @@ public sealed class TriggerSpec
     [JsonPropertyName("filter")]
     public TriggerFilter? Filter { get; set; }
 
+    /// <summary>
+    /// The CloudEvents Subscriptions API dialect, as Knative's <c>filters</c>: every entry must match. When set,
+    /// <see cref="Filter"/> is ignored, as in Knative.
+    /// </summary>
+    [JsonPropertyName("filters")]
+    public IList<SubscriptionsApiFilter>? Filters { get; set; }
+
     [JsonPropertyName("subscriber")]
     public Destination? Subscriber { get; set; }
 
@@ -49,6 +56,32 @@ public sealed class TriggerFilter
 {
     [JsonPropertyName("attributes")]
     public IDictionary<string, string>? Attributes { get; set; }
+}
+
+/// <summary>
+/// One filter expression of the CloudEvents Subscriptions API (Knative's <c>SubscriptionsAPIFilter</c>): exactly one
+/// dialect is set. <c>exact</c>, <c>prefix</c> and <c>suffix</c> hold one attribute and its value; <c>all</c> matches
+/// when every nested filter does, <c>any</c> when one does, <c>not</c> when its filter does not.
+/// </summary>
+public sealed class SubscriptionsApiFilter
+{
+    [JsonPropertyName("exact")]
+    public IDictionary<string, string>? Exact { get; set; }
+
+    [JsonPropertyName("prefix")]
+    public IDictionary<string, string>? Prefix { get; set; }
+
+    [JsonPropertyName("suffix")]
+    public IDictionary<string, string>? Suffix { get; set; }
+
+    [JsonPropertyName("all")]
+    public IList<SubscriptionsApiFilter>? All { get; set; }
+
+    [JsonPropertyName("any")]
+    public IList<SubscriptionsApiFilter>? Any { get; set; }
+
+    [JsonPropertyName("not")]
+    public SubscriptionsApiFilter? Not { get; set; }
 }
 
 /// <summary>Where events go: a reference to a Function, or a URI. Exactly one is set.</summary>

@@ -39,6 +39,14 @@ internal static class TestTriggers
     public static Action<Trigger> WithFilter(string attribute, string value) =>
         t => ((t.Spec.Filter ??= new TriggerFilter()).Attributes ??= new Dictionary<string, string>())[attribute] = value;
 
+    public static Action<Trigger> WithFilters(params SubscriptionsApiFilter[] filters) => t => t.Spec.Filters = filters.ToList();
+
+    public static SubscriptionsApiFilter Exact(string attribute, string value) => new() { Exact = new Dictionary<string, string> { [attribute] = value } };
+
+    public static SubscriptionsApiFilter Prefix(string attribute, string value) => new() { Prefix = new Dictionary<string, string> { [attribute] = value } };
+
+    public static SubscriptionsApiFilter Suffix(string attribute, string value) => new() { Suffix = new Dictionary<string, string> { [attribute] = value } };
+
     public static Action<Trigger> WithSubscriber(Destination? subscriber) => t => t.Spec.Subscriber = subscriber;
 
     public static Action<Trigger> WithSubscriberUri(string uri) => t => t.Spec.Subscriber = new Destination { Uri = uri };

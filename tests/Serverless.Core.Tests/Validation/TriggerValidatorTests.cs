@@ -64,6 +64,42 @@ public sealed class TriggerValidatorTests
         ValidationAssert.Row(label, errors, field, expected);
     }
 
+    public static TheoryData<string, Action<Trigger>, string?, string?> FilterDialects => new()
+    {
+        { "exact", WithFilters(Exact("type", "dev.example.order")), null, null },
+        { "prefix and suffix", WithFilters(Prefix("type", "dev.example."), Suffix("source", "/orders")), null, null },
+        { "nested all any not", WithFilters(new SubscriptionsApiFilter { All = [Exact("type", "a"), new() { Any = [Prefix("subject", "x"), new() { Not = Suffix("source", "y") }] }] }), null, null },
+        { "extension attribute", WithFilters(Exact("myext1", "v")), null, null },
+        { "no dialect", WithFilters(new SubscriptionsApiFilter()), "spec.filters[0]", "must set exactly one of exact, prefix, suffix, all, any, not (got none)" },
+        {
+            "two dialects",
+            WithFilters(Exact("type", "a"), new SubscriptionsApiFilter { Exact = new Dictionary<string, string> { ["type"] = "a" }, Prefix = new Dictionary<string, string> { ["source"] = "b" } }),
+            "spec.filters[1]",
+            "(got exact, prefix)"
+        },
+        { "exact with two attributes", WithFilters(new SubscriptionsApiFilter { Exact = new Dictionary<string, string> { ["type"] = "a", ["source"] = "b" } }), "spec.filters[0].exact", "must hold exactly one attribute and value (got 2)" },
+        { "empty prefix map", WithFilters(new SubscriptionsApiFilter { Prefix = new Dictionary<string, string>() }), "spec.filters[0].prefix", "(got 0)" },
+        { "prefix empty value", WithFilters(Prefix("type", "")), "spec.filters[0].prefix[type]", "must not be empty" },
+        { "suffix bad name", WithFilters(Suffix("Type", "x")), "spec.filters[0].suffix", "key \"Type\": a CloudEvents attribute name" },
+        { "exact value newline", WithFilters(Exact("type", "a\nb")), "spec.filters[0].exact[type]", "must not contain control characters" },
+        { "empty all", WithFilters(new SubscriptionsApiFilter { All = [] }), "spec.filters[0].all", "must hold at least one filter" },
+        { "empty any", WithFilters(new SubscriptionsApiFilter { Any = [] }), "spec.filters[0].any", "must hold at least one filter" },
+        { "nested error path", WithFilters(new SubscriptionsApiFilter { Any = [Exact("type", "a"), new() { Not = Prefix("source", "") }] }), "spec.filters[0].any[1].not.prefix[source]", "must not be empty" },
+        { "null entry", WithFilters(new SubscriptionsApiFilter { All = [null!] }), "spec.filters[0].all[0]", "is required" },
+        { "too deep", WithFilters(Nest(9)), "spec.filters[0]" + string.Concat(Enumerable.Repeat(".not", 8)), "must not nest more than 8 levels deep" },
+    };
+
+    [Theory]
+    [MemberData(nameof(FilterDialects))]
+    public void Validate_TriggerFilters_ChecksEachDialect(string label, Action<Trigger> option, string? field, string? expected)
+    {
+        var errors = TriggerValidator.Validate(TestTriggers.Trigger("default", "orders", option));
+
+        ValidationAssert.Row(label, errors, field, expected);
+    }
+
+    private static SubscriptionsApiFilter Nest(int depth) => depth == 1 ? Exact("type", "a") : new SubscriptionsApiFilter { Not = Nest(depth - 1) };
+
     public static TheoryData<string, Action<DeliverySpec>, string?, string?> Deliveries => new()
     {
         { "full", d => { d.Retry = 5; d.BackoffPolicy = "linear"; d.BackoffDelay = "PT0.2S"; d.Timeout = "PT1H"; }, null, null },

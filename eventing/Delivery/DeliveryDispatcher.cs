@@ -1,0 +1,385 @@
+using System.Collections.Concurrent;
+using System.Net.Mime;
+using System.Threading.Channels;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.SystemTextJson;
+using Microsoft.Extensions.Logging;
+using Serverless.Eventing.Ingress;
+using Serverless.Eventing.Metrics;
+using Serverless.Eventing.Routing;
+using Serverless.Eventing.Storage;
+
+namespace Serverless.Eventing.Delivery;
+
+/// <summary>
+/// Sends due deliveries to their subscribers (or dead-letter sinks) and records each outcome in the store, which
+/// keeps all delivery state: a crash loses nothing, deliveries in flight are simply due again (at least once).
+/// </summary>
+/// <remarks>
+/// One loop finds due work per Trigger, up to <c>trigger-concurrency</c> in flight per Trigger and
+/// <c>max-in-flight</c> overall; each attempt runs as its own task. New events and finished attempts wake the loop;
+/// otherwise it sleeps until the next retry is due, at most <c>poll-interval</c>. Ordering is not guaranteed.
+/// </remarks>
+public sealed partial class DeliveryDispatcher
+{
+    private static readonly JsonEventFormatter Formatter = new();
+    private static readonly ContentType StructuredType = new(CloudEventHttpReader.StructuredMediaType);
+
+    private readonly IEventStore _store;
+    private readonly ITriggerRoutes _routes;
+    private readonly IEventSender _sender;
+    private readonly BrokerIngestor _ingestor;
+    private readonly BrokerOptions _options;
+    private readonly BrokerMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Dictionary<string, HashSet<long>> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, Task> _running = new();
+    private int _inFlightTotal;
+    private long _lastCount;
+    private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
+
+    public DeliveryDispatcher(
+        IEventStore store,
+        ITriggerRoutes routes,
+        IEventSender sender,
+        BrokerIngestor ingestor,
+        BrokerOptions options,
+        BrokerMetrics metrics,
+        TimeProvider time,
+        ILogger<DeliveryDispatcher> logger)
+    {
+        _store = store;
+        _routes = routes;
+        _sender = sender;
+        _ingestor = ingestor;
+        _options = options;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _ingestor.Stored += Wake;
+    }
+
+    /// <summary>Attempts in flight now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlightTotal);
+
+    /// <summary>Makes the loop look for due work at once (coalesced).</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    /// <summary>Runs until cancelled; attempts cut short by the cancellation are not recorded, so they are due again on restart.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await _routes.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var wait = _options.PollInterval;
+            try
+            {
+                await DispatchDueAsync(cancellationToken).ConfigureAwait(false);
+                wait = await NextWaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // One failed round (store unavailable) must not stop delivery for good.
+                LogRoundFailed(_logger, e);
+            }
+
+            try
+            {
+                await WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        await WhenIdleAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Completes when no attempt is in flight (for shutdown and tests).</summary>
+    public Task WhenIdleAsync() => Task.WhenAll(_running.Values);
+
+    /// <summary>One round: starts every due delivery there is room for; returns how many started.</summary>
+    internal async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        await RefreshPendingGaugeAsync(now, cancellationToken).ConfigureAwait(false);
+        var started = 0;
+        foreach (var key in await TriggersToVisitAsync(now, cancellationToken).ConfigureAwait(false))
+        {
+            var route = _routes.Resolve(key);
+            if (route is null)
+            {
+                if (_routes.HasSynced)
+                {
+                    // The Trigger was deleted: its pending deliveries have no subscriber any more (as in Knative).
+                    var dropped = await _store.DropTriggerAsync(key, cancellationToken).ConfigureAwait(false);
+                    LogTriggerGone(_logger, key, dropped);
+                }
+
+                continue;
+            }
+
+            int free;
+            long[] exclude;
+            lock (_inFlight)
+            {
+                var running = InFlightOf(key);
+                free = Math.Min(_options.TriggerConcurrency - running.Count, _options.MaxInFlight - _inFlightTotal);
+                exclude = running.ToArray();
+            }
+
+            if (free <= 0)
+            {
+                continue;
+            }
+
+            var due = await _store.GetDueAsync(key, now, free, exclude, cancellationToken).ConfigureAwait(false);
+            foreach (var delivery in due)
+            {
+                lock (_inFlight)
+                {
+                    if (!InFlightOf(key).Add(delivery.Id))
+                    {
+                        continue;
+                    }
+
+                    _inFlightTotal++;
+                }
+
+                _metrics.InFlight.Inc();
+                var task = Task.Run(() => DeliverAsync(delivery, route, cancellationToken), CancellationToken.None);
+                _running[delivery.Id] = task;
+                // Removes this attempt's entry only: a retry of the same delivery may already have its own.
+                _ = task.ContinueWith(t => _running.TryRemove(new KeyValuePair<long, Task>(delivery.Id, t)), TaskScheduler.Default);
+                started++;
+            }
+        }
+
+        return started;
+    }
+
+    /// <summary>
+    /// Every known Trigger (one index seek each finds its due work), plus, once per <c>poll-interval</c>, those the
+    /// store has due work for: that scan is proportional to the backlog, too dear for every round, and only needed to
+    /// find deliveries of deleted Triggers.
+    /// </summary>
+    private async Task<IEnumerable<string>> TriggersToVisitAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var keys = new HashSet<string>(_routes.Keys, StringComparer.Ordinal);
+        if (now - _lastSweep >= _options.PollInterval)
+        {
+            _lastSweep = now;
+            keys.UnionWith(await _store.GetTriggersWithDueAsync(now, cancellationToken).ConfigureAwait(false));
+        }
+
+        return keys;
+    }
+
+    private HashSet<long> InFlightOf(string key)
+    {
+        if (!_inFlight.TryGetValue(key, out var set))
+        {
+            _inFlight[key] = set = [];
+        }
+
+        return set;
+    }
+
+    private async Task DeliverAsync(PendingDelivery delivery, TriggerRoute route, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await AttemptAsync(delivery, route, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: the attempt is not recorded, so the delivery is due again after a restart.
+        }
+        catch (Exception e)
+        {
+            LogAttemptFailed(_logger, route.Key, delivery.Id, e);
+            try
+            {
+                // Not due at once again, or a broken event would spin the loop.
+                await _store.RescheduleAsync(delivery.Id, delivery.Phase, delivery.Attempts, _time.GetUtcNow() + _options.PollInterval, delivery.LastCode, delivery.LastError ?? e.Message, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception again)
+            {
+                LogAttemptFailed(_logger, route.Key, delivery.Id, again);
+            }
+        }
+        finally
+        {
+            lock (_inFlight)
+            {
+                InFlightOf(route.Key).Remove(delivery.Id);
+                _inFlightTotal--;
+            }
+
+            _metrics.InFlight.Dec();
+            Wake();
+        }
+    }
+
+    private async Task AttemptAsync(PendingDelivery delivery, TriggerRoute route, CancellationToken cancellationToken)
+    {
+        var cloudEvent = Formatter.DecodeStructuredModeMessage(delivery.Payload, StructuredType, extensionAttributes: null);
+        var deadLetter = delivery.Phase == DeliveryPhase.DeadLetter;
+        var target = deadLetter ? route.DeadLetterSink : route.Subscriber;
+        SendResult result;
+        if (target is null)
+        {
+            // The dead-letter sink was removed from the Trigger after the delivery moved to it.
+            result = new SendResult(null, null, null, "the Trigger no longer has a dead-letter sink");
+        }
+        else
+        {
+            if (deadLetter)
+            {
+                DeadLetterEvent.Annotate(cloudEvent, route.Subscriber, delivery.LastCode, delivery.LastError);
+            }
+
+            result = await _sender.SendAsync(target, cloudEvent, route.Delivery.Timeout, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        var outcome = target is null ? AttemptOutcome.Rejected : ResponseClassifier.Classify(result.StatusCode);
+        var replyTtl = BrokerTtl.ForReplyTo(cloudEvent);
+        if (outcome == AttemptOutcome.Accepted && !deadLetter && result.Reply is { } loop && replyTtl <= 0)
+        {
+            // The chain of replies reached Knative's hop limit: the delivery succeeded, its reply is refused (counted and logged).
+            _metrics.RepliesDropped.Inc();
+            LogReplyLoop(_logger, route.Key, loop.Id, loop.Source?.OriginalString, BrokerTtl.Initial);
+        }
+        else if (outcome == AttemptOutcome.Accepted && !deadLetter && result.Reply is { } reply)
+        {
+            BrokerTtl.Set(reply, replyTtl);
+            try
+            {
+                // Stored before the delivery is marked done, so a crash in between repeats the delivery rather than losing the reply.
+                await _ingestor.IngestAsync(route.Namespace, route.Broker, [reply], cancellationToken).ConfigureAwait(false);
+                _metrics.Replies.Inc();
+            }
+            catch (IOException e)
+            {
+                outcome = AttemptOutcome.Retryable;
+                result = result with { StatusCode = null, Error = "storing the reply event failed: " + e.Message };
+            }
+        }
+
+        var now = _time.GetUtcNow();
+        var decision = RetryPlanner.Decide(delivery.Phase, delivery.Attempts, outcome, route.Delivery, result.RetryAfter, _options.RetryAfterMax, now);
+        _metrics.Deliveries.WithLabels(ResultLabel(deadLetter, outcome)).Inc();
+
+        // In the dead-letter phase the row keeps the subscriber's code and error: they are what the sink must be told.
+        var (code, error) = deadLetter ? (delivery.LastCode, delivery.LastError) : (result.StatusCode, result.Error ?? "");
+        switch (decision.Kind)
+        {
+            case DecisionKind.Done:
+                await _store.CompleteAsync(delivery.Id, CancellationToken.None).ConfigureAwait(false);
+                if (deadLetter)
+                {
+                    _metrics.DeadLettered.Inc();
+                    LogDeadLettered(_logger, route.Key, cloudEvent.Id, cloudEvent.Source?.OriginalString, delivery.LastCode, delivery.LastError);
+                }
+                else
+                {
+                    _metrics.EndToEnd.Observe(Math.Max(0, (now - delivery.ReceivedAt).TotalSeconds));
+                }
+
+                break;
+            case DecisionKind.Retry:
+            case DecisionKind.DeadLetter:
+                await _store.RescheduleAsync(delivery.Id, decision.Phase, decision.Attempts, decision.NextAttempt, code, error ?? "", CancellationToken.None).ConfigureAwait(false);
+                break;
+            case DecisionKind.Fail:
+                var reason = deadLetter
+                    ? $"dead-letter sink failed: {result.Error}; subscriber: {delivery.LastError}"
+                    : result.Error ?? "";
+                await _store.RescheduleAsync(delivery.Id, DeliveryPhase.Failed, decision.Attempts, now, code, reason, CancellationToken.None).ConfigureAwait(false);
+                _metrics.Undeliverable.Inc();
+                LogUndeliverable(_logger, route.Key, cloudEvent.Id, cloudEvent.Source?.OriginalString, reason);
+                break;
+        }
+    }
+
+    private static string ResultLabel(bool deadLetter, AttemptOutcome outcome) => (deadLetter, outcome) switch
+    {
+        (true, AttemptOutcome.Accepted) => "dead_letter_ok",
+        (true, _) => "dead_letter_failed",
+        (false, AttemptOutcome.Accepted) => "ok",
+        (false, AttemptOutcome.Retryable) => "retry",
+        _ => "rejected",
+    };
+
+    private async Task<TimeSpan> NextWaitAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var next = await _store.GetNextDueAsync(now, cancellationToken).ConfigureAwait(false);
+        if (next is not { } due)
+        {
+            return _options.PollInterval;
+        }
+
+        var wait = due - now;
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait < _options.PollInterval ? wait : _options.PollInterval;
+    }
+
+    private async Task WaitAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (_wake.Reader.TryRead(out _))
+        {
+            return;
+        }
+
+        using var timer = new CancellationTokenSource(wait, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
+        try
+        {
+            await _wake.Reader.ReadAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The wait ran out: look again.
+        }
+    }
+
+    private async Task RefreshPendingGaugeAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // Counting is a scan: at most once a second.
+        var at = now.ToUnixTimeMilliseconds();
+        if (at - Interlocked.Read(ref _lastCount) < 1000)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _lastCount, at);
+        var counts = await _store.CountAsync(cancellationToken).ConfigureAwait(false);
+        _metrics.Pending.Set(counts.Pending);
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "A dispatch round failed; trying again")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Trigger {Trigger} no longer exists: dropped {Count} pending deliveries")]
+    private static partial void LogTriggerGone(ILogger logger, string trigger, int count);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Delivery {Delivery} of Trigger {Trigger} failed unexpectedly")]
+    private static partial void LogAttemptFailed(ILogger logger, string trigger, long delivery, Exception exception);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Event {Source}/{Id} of Trigger {Trigger} sent to the dead-letter sink (subscriber answered {Code}: {Error})")]
+    private static partial void LogDeadLettered(ILogger logger, string trigger, string? id, string? source, int? code, string? error);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Reply {Source}/{Id} to an event of Trigger {Trigger} not stored: the chain of replies reached the hop limit ({Limit}, knativebrokerttl)")]
+    private static partial void LogReplyLoop(ILogger logger, string trigger, string? id, string? source, int limit);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "Event {Source}/{Id} of Trigger {Trigger} is undeliverable and kept as failed: {Reason}")]
+    private static partial void LogUndeliverable(ILogger logger, string trigger, string? id, string? source, string reason);
+}

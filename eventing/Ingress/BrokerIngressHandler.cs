@@ -1,0 +1,141 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Serverless.Core.Naming;
+using Serverless.Eventing.Metrics;
+using Serverless.Eventing.Routing;
+
+namespace Serverless.Eventing.Ingress;
+
+/// <summary>
+/// <c>POST /brokers/{namespace}/{broker}</c> on the platform's ingress server: CloudEvents in binary, structured or
+/// batch mode; 202 once durably stored; 400 naming the missing or bad attribute; 404 for an unknown broker; 413 past
+/// <c>max-event-size</c>; 503 with Retry-After when the store fails (the client should send again).
+/// </summary>
+public sealed partial class BrokerIngressHandler
+{
+    public const string PathPrefix = "/brokers";
+
+    private readonly BrokerIngestor _ingestor;
+    private readonly ITriggerRoutes _routes;
+    private readonly BrokerOptions _options;
+    private readonly BrokerMetrics _metrics;
+    private readonly ILogger _logger;
+
+    public BrokerIngressHandler(BrokerIngestor ingestor, ITriggerRoutes routes, BrokerOptions options, BrokerMetrics metrics, ILogger<BrokerIngressHandler> logger)
+    {
+        _ingestor = ingestor;
+        _routes = routes;
+        _options = options;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>A cheap test the ingress runs on every request before the function proxy: one ordinal prefix compare.</summary>
+    public static bool Handles(PathString path) => path.StartsWithSegments(PathPrefix, StringComparison.Ordinal);
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var segments = (context.Request.Path.Value ?? "").Trim('/').Split('/');
+        if (segments.Length != 3)
+        {
+            await ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "Not Found", "broker ingress is POST /brokers/{namespace}/{broker}").ConfigureAwait(false);
+            return;
+        }
+
+        var (ns, broker) = (segments[1], segments[2]);
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            context.Response.Headers.Allow = "POST";
+            await ProblemResponse.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "Method Not Allowed", "send events with POST").ConfigureAwait(false);
+            return;
+        }
+
+        if (!Names.IsDns1123Label(ns) || !Names.IsDns1123Label(broker))
+        {
+            await Reject(context, StatusCodes.Status404NotFound, "unknown_broker", $"no broker \"{Names.Printable(broker)}\" in namespace \"{Names.Printable(ns)}\"").ConfigureAwait(false);
+            return;
+        }
+
+        if (!_routes.HasSynced)
+        {
+            await _routes.WaitForSyncAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+
+        if (!_routes.BrokerExists(ns, broker))
+        {
+            await Reject(context, StatusCodes.Status404NotFound, "unknown_broker", $"no broker \"{broker}\" in namespace \"{ns}\" (only \"default\" exists without a Broker resource)").ConfigureAwait(false);
+            return;
+        }
+
+        var body = await ReadBodyAsync(context.Request, _options.MaxEventSize, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            await Reject(context, StatusCodes.Status413PayloadTooLarge, "too_large", $"the request body exceeds max-event-size ({_options.MaxEventSize} bytes)").ConfigureAwait(false);
+            return;
+        }
+
+        var parsed = CloudEventHttpReader.Parse(context.Request.Headers, body);
+        if (!parsed.IsValid)
+        {
+            await Reject(context, StatusCodes.Status400BadRequest, "invalid", parsed.Error!).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await _ingestor.IngestAsync(ns, broker, parsed.Events, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            LogStoreFailed(_logger, ns, broker, e);
+            await Reject(context, StatusCodes.Status503ServiceUnavailable, "store_error", "the event could not be stored; send it again", TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+    }
+
+    private Task Reject(HttpContext context, int status, string reason, string detail, TimeSpan? retryAfter = null)
+    {
+        _metrics.EventsRejected.WithLabels(reason).Inc();
+        var title = status switch
+        {
+            400 => "Bad Request",
+            404 => "Not Found",
+            413 => "Payload Too Large",
+            _ => "Service Unavailable",
+        };
+        return ProblemResponse.WriteAsync(context, status, title, detail, retryAfter);
+    }
+
+    /// <summary>The body, or null when it is larger than <paramref name="limit"/> (declared or actual).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength is { } declared && declared > limit)
+        {
+            return null;
+        }
+
+        var capacity = (int)Math.Min(request.ContentLength ?? 4096, limit + 1);
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(capacity, 16));
+        while (true)
+        {
+            var memory = buffer.GetMemory(4096);
+            var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return buffer.WrittenSpan.ToArray();
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit)
+            {
+                return null;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Storing events for broker {Namespace}/{Broker} failed")]
+    private static partial void LogStoreFailed(ILogger logger, string @namespace, string broker, Exception exception);
+}

@@ -1,0 +1,13 @@
+using CloudNative.CloudEvents;
+
+namespace Serverless.Eventing.Ingress;
+
+/// <summary>The events of one request, or why it was refused (a 400 detail naming the attribute).</summary>
+internal sealed record ParsedEvents(IReadOnlyList<CloudEvent> Events, string? Error)
+{
+    public static ParsedEvents Valid(IReadOnlyList<CloudEvent> events) => new(events, null);
+
+    public static ParsedEvents Invalid(string error) => new([], error);
+
+    public bool IsValid => Error is null;
+}

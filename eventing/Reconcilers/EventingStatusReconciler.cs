@@ -1,0 +1,130 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Serverless.Core.Api;
+using Serverless.Core.Contracts;
+using Serverless.Core.Informers;
+
+namespace Serverless.Eventing.Reconcilers;
+
+/// <summary>
+/// Keeps Trigger and Broker status current: after any change to a Trigger, Broker or Function it recomputes every
+/// status (there are few) and writes those that differ. A write conflict is left alone: the write that won is itself
+/// a change, which brings the loop back.
+/// </summary>
+public sealed partial class EventingStatusReconciler
+{
+    private readonly ResourceInformer<Trigger> _triggers;
+    private readonly ResourceInformer<Broker> _brokers;
+    private readonly ResourceInformer<Function> _functions;
+    private readonly IResourceStore<Trigger> _triggerStore;
+    private readonly IResourceStore<Broker> _brokerStore;
+    private readonly Func<string> _ingressUrl;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public EventingStatusReconciler(
+        ResourceInformer<Trigger> triggers,
+        ResourceInformer<Broker> brokers,
+        ResourceInformer<Function> functions,
+        IResourceStore<Trigger> triggerStore,
+        IResourceStore<Broker> brokerStore,
+        Func<string> ingressUrl,
+        TimeProvider time,
+        ILogger<EventingStatusReconciler> logger)
+    {
+        _triggers = triggers;
+        _brokers = brokers;
+        _functions = functions;
+        _triggerStore = triggerStore;
+        _brokerStore = brokerStore;
+        _ingressUrl = ingressUrl;
+        _time = time;
+        _logger = logger;
+        _triggers.Changed += _ => Wake();
+        _brokers.Changed += _ => Wake();
+        _functions.Changed += _ => Wake();
+    }
+
+    private void Wake() => _wake.Writer.TryWrite(true);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await _triggers.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+        await _brokers.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+        await _functions.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+        Wake();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _wake.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                await ReconcileAllAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogFailed(_logger, e);
+            }
+        }
+    }
+
+    internal async Task ReconcileAllAsync(CancellationToken cancellationToken)
+    {
+        var ingress = _ingressUrl();
+        var now = _time.GetUtcNow();
+        foreach (var broker in _brokers.List())
+        {
+            var desired = EventingStatusBuilder.ForBroker(broker, ingress, now);
+            if (!EventingStatusBuilder.SameBroker(broker.Status, desired))
+            {
+                await WriteAsync(() => _brokerStore.ReplaceStatusAsync(Copy(broker, desired), cancellationToken)).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var trigger in _triggers.List())
+        {
+            var ns = trigger.Metadata.NamespaceProperty ?? "";
+            var broker = trigger.Spec.Broker ?? Routing.TriggerKeys.DefaultBroker;
+            var brokerExists = broker == Routing.TriggerKeys.DefaultBroker || _brokers.TryGet(new FunctionKey(ns, broker), out _);
+            var functionExists = trigger.Spec.Subscriber?.Ref is { Name: { } name } reference
+                && _functions.TryGet(new FunctionKey(reference.Namespace ?? ns, name), out _);
+            var desired = EventingStatusBuilder.ForTrigger(trigger, brokerExists, functionExists, ingress, now);
+            if (!EventingStatusBuilder.SameTrigger(trigger.Status, desired))
+            {
+                await WriteAsync(() => _triggerStore.ReplaceStatusAsync(Copy(trigger, desired), cancellationToken)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static Trigger Copy(Trigger trigger, TriggerStatus status) => new()
+    {
+        ApiVersion = trigger.ApiVersion, Kind = trigger.Kind, Metadata = trigger.Metadata, Spec = trigger.Spec, Status = status,
+    };
+
+    private static Broker Copy(Broker broker, BrokerStatus status) => new()
+    {
+        ApiVersion = broker.ApiVersion, Kind = broker.Kind, Metadata = broker.Metadata, Spec = broker.Spec, Status = status,
+    };
+
+    private async Task WriteAsync(Func<Task> write)
+    {
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        catch (StoreException e) when (e.Kind is StoreErrorKind.Conflict or StoreErrorKind.NotFound)
+        {
+            LogStale(_logger, e.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Updating Trigger and Broker status failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Debug, Message = "Status write skipped: {Reason}")]
+    private static partial void LogStale(ILogger logger, string reason);
+}
