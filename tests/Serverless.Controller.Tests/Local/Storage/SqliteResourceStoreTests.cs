@@ -5,6 +5,10 @@ using static Serverless.Controller.Tests.Local.Storage.StorageTestObjects;
 
 namespace Serverless.Controller.Tests.Local.Storage;
 
+/// <summary>
+/// What only the SQLite store promises or can be asked; the semantics every store shares (conflicts, not found,
+/// already exists, status subresource) run against both stores in Kubernetes/Storage/ResourceStoreContractTests.
+/// </summary>
 public sealed class SqliteResourceStoreTests : IDisposable
 {
     private readonly StoreHarness _harness = new();
@@ -31,25 +35,6 @@ public sealed class SqliteResourceStoreTests : IDisposable
         // The caller's object is not the stored one and was not changed.
         Assert.Null(request.Metadata.Uid);
         Assert.Equal("42", request.Metadata.ResourceVersion);
-    }
-
-    [Fact]
-    public async Task CreateAsync_RequestWithStatus_DropsStatus()
-    {
-        var created = await Functions.CreateAsync(Function("default", "hello", WithReadyReplicas(3)));
-
-        Assert.Null(created.Status);
-        Assert.Null((await Functions.GetAsync("default", "hello"))!.Status);
-    }
-
-    [Fact]
-    public async Task CreateAsync_NameTaken_FailsWithAlreadyExists()
-    {
-        await Functions.CreateAsync(Function("default", "hello"));
-
-        var error = await Assert.ThrowsAsync<StoreException>(() => Functions.CreateAsync(Function("default", "hello")));
-
-        Assert.Equal(StoreErrorKind.AlreadyExists, error.Kind);
     }
 
     [Fact]
@@ -80,12 +65,6 @@ public sealed class SqliteResourceStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task GetAsync_Missing_ReturnsNull()
-    {
-        Assert.Null(await Functions.GetAsync("default", "nothing"));
-    }
-
-    [Fact]
     public async Task GetAsync_ReturnedObjectMutated_StoredObjectUnchanged()
     {
         await Functions.CreateAsync(Function("default", "hello"));
@@ -97,39 +76,6 @@ public sealed class SqliteResourceStoreTests : IDisposable
         var second = await Functions.GetAsync("default", "hello");
         Assert.Equal("index.js:handler", second!.Spec.Handler);
         Assert.Equal("hello", second.Metadata.Name);
-    }
-
-    [Fact]
-    public async Task ReplaceAsync_StaleResourceVersion_FailsWithConflict()
-    {
-        var created = await Functions.CreateAsync(Function("default", "hello"));
-        await Functions.ReplaceAsync(Function("default", "hello", WithEnv("A", "1"), WithResourceVersion(created.Metadata.ResourceVersion)));
-
-        var error = await Assert.ThrowsAsync<StoreException>(
-            () => Functions.ReplaceAsync(Function("default", "hello", WithEnv("A", "2"), WithResourceVersion(created.Metadata.ResourceVersion))));
-
-        Assert.Equal(StoreErrorKind.Conflict, error.Kind);
-        Assert.Equal("1", (await Functions.GetAsync("default", "hello"))!.Spec.Env![0].Value);
-    }
-
-    [Fact]
-    public async Task ReplaceAsync_NoResourceVersion_WritesUnconditionally()
-    {
-        await Functions.CreateAsync(Function("default", "hello"));
-        await Functions.ReplaceAsync(Function("default", "hello", WithEnv("A", "1")));
-
-        var replaced = await Functions.ReplaceAsync(Function("default", "hello", WithEnv("A", "2")));
-
-        Assert.Equal("2", replaced.Spec.Env![0].Value);
-        Assert.Equal("3", replaced.Metadata.ResourceVersion);
-    }
-
-    [Fact]
-    public async Task ReplaceAsync_Missing_FailsWithNotFound()
-    {
-        var error = await Assert.ThrowsAsync<StoreException>(() => Functions.ReplaceAsync(Function("default", "nothing")));
-
-        Assert.Equal(StoreErrorKind.NotFound, error.Kind);
     }
 
     [Fact]
@@ -230,33 +176,11 @@ public sealed class SqliteResourceStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task ReplaceStatusAsync_StaleResourceVersion_FailsWithConflict()
-    {
-        var created = await Functions.CreateAsync(Function("default", "hello"));
-        await Functions.ReplaceAsync(Function("default", "hello", WithEnv("A", "1")));
-
-        var error = await Assert.ThrowsAsync<StoreException>(
-            () => Functions.ReplaceStatusAsync(Function("default", "hello", WithReadyReplicas(1), WithResourceVersion(created.Metadata.ResourceVersion))));
-
-        Assert.Equal(StoreErrorKind.Conflict, error.Kind);
-    }
-
-    [Fact]
     public async Task ReplaceStatusAsync_Missing_FailsWithNotFound()
     {
         var error = await Assert.ThrowsAsync<StoreException>(() => Functions.ReplaceStatusAsync(Function("default", "nothing", WithReadyReplicas(1))));
 
         Assert.Equal(StoreErrorKind.NotFound, error.Kind);
-    }
-
-    [Fact]
-    public async Task DeleteAsync_Twice_ReturnsTrueThenFalse()
-    {
-        await Functions.CreateAsync(Function("default", "hello"));
-
-        Assert.True(await Functions.DeleteAsync("default", "hello"));
-        Assert.False(await Functions.DeleteAsync("default", "hello"));
-        Assert.Null(await Functions.GetAsync("default", "hello"));
     }
 
     [Fact]
