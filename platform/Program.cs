@@ -1,6 +1,12 @@
 using Serverless.Platform;
 using Serverless.Platform.Kubernetes;
 
+// The local platform and the Kubernetes activator forward function traffic: see SocketTuning for why and what it gained.
+if (args.Length == 0 || args[0] != "kubernetes" || (args.Length > 1 && args[1] == "activator"))
+{
+    SocketTuning.PreferInlineCompletions();
+}
+
 // `kubernetes controller|activator|autoscaler`: one component of Kubernetes mode; no mode is the local platform.
 if (args.Length > 0 && args[0] == "kubernetes")
 {

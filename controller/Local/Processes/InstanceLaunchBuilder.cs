@@ -9,6 +9,12 @@ internal static class InstanceLaunchBuilder
     /// <summary>Platform variables (the admin token among them) that must never reach function code.</summary>
     public const string PlatformVariablePrefix = "SERVERLESS_";
 
+    /// <summary>
+    /// The platform's own socket tuning (platform/SocketTuning.cs): safe for the proxy, whose code never blocks,
+    /// not for function code that may. A function that wants it sets it in its own <c>env</c>.
+    /// </summary>
+    public const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     public const string Port = "PORT";
     public const string FunctionPath = "FUNCTION_PATH";
     public const string Handler = "HANDLER";
@@ -35,7 +41,7 @@ internal static class InstanceLaunchBuilder
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in platformEnvironment)
         {
-            if (!name.StartsWith(PlatformVariablePrefix, StringComparison.OrdinalIgnoreCase))
+            if (!name.StartsWith(PlatformVariablePrefix, StringComparison.OrdinalIgnoreCase) && name != InlineSocketCompletions)
             {
                 environment[name] = value;
             }

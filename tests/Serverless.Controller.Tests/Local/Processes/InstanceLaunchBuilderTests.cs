@@ -26,6 +26,7 @@ public sealed class InstanceLaunchBuilderTests
         ["SERVERLESS_ADMIN_TOKEN"] = "secret",
         ["serverless_home"] = "/state",
         ["NOT_SERVERLESS_X"] = "kept",
+        ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1",
     };
 
     [Theory]
@@ -33,6 +34,7 @@ public sealed class InstanceLaunchBuilderTests
     [InlineData("NOT_SERVERLESS_X", "kept")] // only the prefix is filtered
     [InlineData("SERVERLESS_ADMIN_TOKEN", null)] // platform secrets never reach function code
     [InlineData("serverless_home", null)]
+    [InlineData("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", null)] // the proxy's tuning, unsafe for code that blocks
     [InlineData("GREETING", "hi")] // the function's env
     [InlineData("HOME", "/function-home")] // the function's env overrides the platform's
     [InlineData("PORT", "4711")] // the runtime contract overrides the function's env
