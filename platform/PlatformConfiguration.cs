@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Serverless.Activator;
 using Serverless.Autoscaler.Configuration;
+using Serverless.Eventing;
 
 namespace Serverless.Platform;
 
 /// <summary>
 /// Optional <c>{home}/config.json</c> with component sections, Knative-style key names inside:
-/// <c>{"autoscaler": {"stable-window": "60s", …}, "activator": {"queue-depth": "1000", …}}</c>.
+/// <c>{"autoscaler": {"stable-window": "60s", …}, "activator": {"queue-depth": "1000", …}, "broker": {…}}</c>.
 /// A missing file or section means every default.
 /// </summary>
 internal static class PlatformConfiguration
@@ -16,6 +17,10 @@ internal static class PlatformConfiguration
 
     public static ActivatorOptions LoadActivator(string home, out IReadOnlyList<string> errors) =>
         Load(home, "activator", ActivatorOptions.Bind, out errors);
+
+    /// <summary>The broker's section; keys in <c>eventing/Configuration/broker.sample.json</c>.</summary>
+    public static BrokerOptions LoadBroker(string home, out IReadOnlyList<string> errors) =>
+        Load(home, "broker", BrokerOptions.Bind, out errors);
 
     private static T Load<T>(string home, string section, Func<IConfiguration, T> bind, out IReadOnlyList<string> errors)
         where T : new()

@@ -66,7 +66,7 @@ internal sealed class EventingHost : IAsyncDisposable
         TimeProvider time,
         ILoggerFactory loggerFactory)
     {
-        var options = EventingConfiguration.Load(home, out var errors);
+        var options = PlatformConfiguration.LoadBroker(home, out var errors);
         if (errors.Count > 0)
         {
             foreach (var error in errors)
