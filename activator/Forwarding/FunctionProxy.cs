@@ -10,7 +10,7 @@ using Serverless.Activator.Reporting;
 using Serverless.Activator.Routing;
 using Serverless.Activator.Throttling;
 using Serverless.Core.Contracts;
-using Serverless.Core.Informers;
+using Serverless.Hosting.Informers;
 using Yarp.ReverseProxy.Forwarder;
 using FunctionResource = Serverless.Core.Api.Function;
 

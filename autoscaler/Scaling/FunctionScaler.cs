@@ -4,7 +4,7 @@ using Serverless.Autoscaler.Configuration;
 using Serverless.Autoscaler.Metrics;
 using Serverless.Core.Contracts;
 using Serverless.Core.Defaulting;
-using Serverless.Core.Informers;
+using Serverless.Hosting.Informers;
 using FunctionResource = Serverless.Core.Api.Function;
 
 namespace Serverless.Autoscaler.Scaling;

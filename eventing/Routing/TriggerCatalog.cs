@@ -1,7 +1,7 @@
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
 using Serverless.Core.Defaulting;
-using Serverless.Core.Informers;
+using Serverless.Hosting.Informers;
 
 namespace Serverless.Eventing.Routing;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Serverless.Controller.Local.Processes;
+using Serverless.Backends.Local.Processes;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
 using Serverless.Core.Naming;

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Prometheus;
-using Serverless.Controller.Local.Storage;
+using Serverless.Backends.Local.Storage;
 using Serverless.Core.Api;
-using Serverless.Core.Informers;
+using Serverless.Hosting.Informers;
 using Serverless.Eventing;
 using Serverless.Eventing.Delivery;
 using Serverless.Eventing.Ingress;

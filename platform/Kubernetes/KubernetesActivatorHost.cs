@@ -1,4 +1,3 @@
-using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,12 +7,14 @@ using Serverless.Activator;
 using Serverless.Activator.Forwarding;
 using Serverless.Activator.Metrics;
 using Serverless.Activator.Reporting;
-using Serverless.Controller.Kubernetes.Api;
-using Serverless.Controller.Kubernetes.Endpoints;
+using Serverless.Backends.Kubernetes.Api;
+using Serverless.Backends.Kubernetes.Endpoints;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
-using Serverless.Core.Informers;
+using Serverless.Hosting.Informers;
+using Serverless.Hosting.Loops;
 using Yarp.ReverseProxy.Forwarder;
+using k8s;
 
 namespace Serverless.Platform.Kubernetes;
 

@@ -1,4 +1,3 @@
-using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,11 +7,13 @@ using Serverless.Autoscaler.Configuration;
 using Serverless.Autoscaler.Ingest;
 using Serverless.Autoscaler.Metrics;
 using Serverless.Autoscaler.Scaling;
-using Serverless.Controller.Kubernetes.Api;
-using Serverless.Controller.Kubernetes.Workloads;
+using Serverless.Backends.Kubernetes.Api;
+using Serverless.Backends.Kubernetes.Workloads;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
-using Serverless.Core.Informers;
+using Serverless.Hosting.Informers;
+using Serverless.Hosting.Loops;
+using k8s;
 
 namespace Serverless.Platform.Kubernetes;
 

@@ -1,11 +1,12 @@
-using k8s;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 using Serverless.Controller;
-using Serverless.Controller.Kubernetes;
 using Serverless.Controller.Metrics;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
+using Serverless.Hosting.Loops;
+using Serverless.Platform.Kubernetes;
+using k8s;
 
 namespace Serverless.Platform.Kubernetes;
 

@@ -1,6 +1,6 @@
 using k8s;
 using Microsoft.Extensions.Logging;
-using Serverless.Controller.Kubernetes.Leadership;
+using Serverless.Backends.Kubernetes.Leadership;
 
 namespace Serverless.Platform.Kubernetes;
 
@@ -52,7 +52,7 @@ internal static class KubernetesMode
 
         using var loggerFactory = PlatformLogging.CreateLoggerFactory();
         using var client = new k8s.Kubernetes(config);
-        var functionStore = Controller.Kubernetes.KubernetesFunctionStore.Open(client);
+        var functionStore = Hosting.Kubernetes.KubernetesFunctionStore.Open(client);
         return options.Component switch
         {
             KubernetesComponent.Activator => await KubernetesActivatorHost.RunAsync(options, activatorOptions!, client, functionStore, loggerFactory).ConfigureAwait(false),

@@ -1,5 +1,5 @@
 using System.Net;
-using Serverless.Controller.Kubernetes.Resources;
+using Serverless.Backends.Kubernetes.Resources;
 
 namespace Serverless.Platform.Kubernetes;
 

@@ -13,7 +13,7 @@ using Serverless.Activator.Forwarding;
 using Serverless.Activator.Metrics;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
-using Serverless.Core.Informers;
+using Serverless.Hosting.Informers;
 using Serverless.TestSupport;
 using Yarp.ReverseProxy.Forwarder;
 

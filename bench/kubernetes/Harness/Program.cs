@@ -5,13 +5,14 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Backends.Kubernetes.Resources;
 using Serverless.Controller;
-using Serverless.Controller.Kubernetes;
-using Serverless.Controller.Kubernetes.Resources;
 using Serverless.Controller.Metrics;
 using Serverless.Core.Api;
+using Serverless.Hosting.Kubernetes;
 using Serverless.KubeApiServer;
 using Serverless.KubeApiServer.Resources;
+using Serverless.Platform.Kubernetes;
 
 // N Functions created at once against the API server double (with its Deployment simulator) and reconciled to
 // Ready by the real Kubernetes-mode controller; see bench/kubernetes/run.sh.

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serverless.Controller.Metrics;
-using Serverless.Controller.Queue;
+using Serverless.Hosting.Queue;
 using Serverless.Core.Contracts;
-using Serverless.Core.Informers;
+using Serverless.Hosting.Informers;
 using FunctionResource = Serverless.Core.Api.Function;
 
 namespace Serverless.Controller.Reconcilers.Function;

@@ -4,9 +4,10 @@ using Serverless.Controller.Metrics;
 using Serverless.Controller.Reconcilers.Function.Resources;
 using Serverless.Core.Contracts;
 using Serverless.Core.Defaulting;
-using Serverless.Core.Informers;
 using Serverless.Core.Serialization;
 using Serverless.Core.Validation;
+using Serverless.Core.Workloads;
+using Serverless.Hosting.Informers;
 using FunctionResource = Serverless.Core.Api.Function;
 
 namespace Serverless.Controller.Reconcilers.Function;

@@ -4,7 +4,7 @@ using Serverless.Autoscaler.Metrics;
 using Serverless.Autoscaler.Scaling;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
-using Serverless.Core.Informers;
+using Serverless.Hosting.Informers;
 using Serverless.TestSupport;
 
 namespace Serverless.Autoscaler.Tests.Fakes;

@@ -10,7 +10,7 @@ using Serverless.Autoscaler.Scaling;
 using Serverless.Autoscaler.Tests.Fakes;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
-using Serverless.Core.Informers;
+using Serverless.Hosting.Informers;
 using Serverless.TestSupport;
 using Yarp.ReverseProxy.Forwarder;
 

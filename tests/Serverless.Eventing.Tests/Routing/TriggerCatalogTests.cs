@@ -2,7 +2,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Core.Api;
 using Serverless.Core.Defaulting;
-using Serverless.Core.Informers;
+using Serverless.Hosting.Informers;
 using Serverless.Eventing.Routing;
 using Serverless.Eventing.Tests.Fakes;
 

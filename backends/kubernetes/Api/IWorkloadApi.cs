@@ -1,0 +1,36 @@
+using k8s.Models;
+
+namespace Serverless.Backends.Kubernetes.Api;
+
+/// <summary>
+/// The writes the workload backend makes, and nothing else: a narrow role interface so its decisions are
+/// tested with a fake, and so the RBAC rules can be read off one place. Errors are
+/// <see cref="Core.Contracts.StoreException"/>s (NotFound, AlreadyExists, Conflict, Invalid).
+/// </summary>
+internal interface IWorkloadApi
+{
+    Task<V1Deployment?> GetDeploymentAsync(string @namespace, string name, CancellationToken cancellationToken);
+
+    Task<V1Deployment> CreateDeploymentAsync(V1Deployment deployment, CancellationToken cancellationToken);
+
+    Task<V1Deployment> ReplaceDeploymentAsync(V1Deployment deployment, CancellationToken cancellationToken);
+
+    /// <summary>Returns false when there was nothing to delete.</summary>
+    Task<bool> DeleteDeploymentAsync(string @namespace, string name, CancellationToken cancellationToken);
+
+    /// <summary>Sets <c>spec.replicas</c> through the <c>deployments/scale</c> subresource.</summary>
+    Task ScaleDeploymentAsync(string @namespace, string name, int replicas, CancellationToken cancellationToken);
+
+    Task<V1Service?> GetServiceAsync(string @namespace, string name, CancellationToken cancellationToken);
+
+    Task<V1Service> CreateServiceAsync(V1Service service, CancellationToken cancellationToken);
+
+    Task<V1Service> ReplaceServiceAsync(V1Service service, CancellationToken cancellationToken);
+
+    Task<bool> DeleteServiceAsync(string @namespace, string name, CancellationToken cancellationToken);
+
+    Task<IList<V1Pod>> ListPodsAsync(string @namespace, string labelSelector, CancellationToken cancellationToken);
+
+    /// <summary>Sets (or with null removes) one annotation of a pod with a merge patch.</summary>
+    Task AnnotatePodAsync(string @namespace, string name, string key, string? value, CancellationToken cancellationToken);
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Serverless.Hosting.Kubernetes;
+using k8s;
+using k8s.Models;
+
+namespace Serverless.Backends.Kubernetes.Api;
+
+/// <summary><see cref="IWorkloadApi"/> over KubernetesClient. Every call here is listed in the RBAC rules of the component that uses it.</summary>
+internal sealed class KubeWorkloadApi(IKubernetes client) : IWorkloadApi
+{
+    public Task<V1Deployment?> GetDeploymentAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        OrNull(() => client.AppsV1.ReadNamespacedDeploymentAsync(name, @namespace, cancellationToken: cancellationToken));
+
+    public Task<V1Deployment> CreateDeploymentAsync(V1Deployment deployment, CancellationToken cancellationToken) =>
+        KubeErrors.Map(
+            () => client.AppsV1.CreateNamespacedDeploymentAsync(deployment, deployment.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: cancellationToken),
+            $"creating Deployment {Describe(deployment)}",
+            creating: true);
+
+    public Task<V1Deployment> ReplaceDeploymentAsync(V1Deployment deployment, CancellationToken cancellationToken) =>
+        KubeErrors.Map(
+            () => client.AppsV1.ReplaceNamespacedDeploymentAsync(deployment, deployment.Metadata.Name, deployment.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: cancellationToken),
+            $"updating Deployment {Describe(deployment)}");
+
+    public Task<bool> DeleteDeploymentAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        Deleted(() => client.AppsV1.DeleteNamespacedDeploymentAsync(name, @namespace, propagationPolicy: "Background", cancellationToken: cancellationToken));
+
+    public Task ScaleDeploymentAsync(string @namespace, string name, int replicas, CancellationToken cancellationToken)
+    {
+        var patch = new V1Patch(new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } }.ToJsonString(), V1Patch.PatchType.MergePatch);
+        return KubeErrors.Map(
+            () => client.AppsV1.PatchNamespacedDeploymentScaleAsync(patch, name, @namespace, fieldManager: FieldManager, cancellationToken: cancellationToken),
+            $"scaling Deployment {@namespace}/{name} to {replicas}");
+    }
+
+    public Task<V1Service?> GetServiceAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        OrNull(() => client.CoreV1.ReadNamespacedServiceAsync(name, @namespace, cancellationToken: cancellationToken));
+
+    public Task<V1Service> CreateServiceAsync(V1Service service, CancellationToken cancellationToken) =>
+        KubeErrors.Map(
+            () => client.CoreV1.CreateNamespacedServiceAsync(service, service.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: cancellationToken),
+            $"creating Service {Describe(service)}",
+            creating: true);
+
+    public Task<V1Service> ReplaceServiceAsync(V1Service service, CancellationToken cancellationToken) =>
+        KubeErrors.Map(
+            () => client.CoreV1.ReplaceNamespacedServiceAsync(service, service.Metadata.Name, service.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: cancellationToken),
+            $"updating Service {Describe(service)}");
+
+    public Task<bool> DeleteServiceAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        Deleted(() => client.CoreV1.DeleteNamespacedServiceAsync(name, @namespace, cancellationToken: cancellationToken));
+
+    public async Task<IList<V1Pod>> ListPodsAsync(string @namespace, string labelSelector, CancellationToken cancellationToken)
+    {
+        var list = await KubeErrors.Map(
+            () => client.CoreV1.ListNamespacedPodAsync(@namespace, labelSelector: labelSelector, cancellationToken: cancellationToken),
+            $"listing pods {labelSelector} in {@namespace}").ConfigureAwait(false);
+        return list.Items ?? [];
+    }
+
+    public Task AnnotatePodAsync(string @namespace, string name, string key, string? value, CancellationToken cancellationToken)
+    {
+        // A JSON merge patch: null removes the annotation; nothing else of the pod is touched.
+        var body = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [key] = value } } };
+        var patch = new V1Patch(body.ToJsonString(), V1Patch.PatchType.MergePatch);
+        return KubeErrors.Map(
+            () => client.CoreV1.PatchNamespacedPodAsync(patch, name, @namespace, fieldManager: FieldManager, cancellationToken: cancellationToken),
+            $"annotating pod {@namespace}/{name}");
+    }
+
+    /// <summary>The field manager named in managedFields for every write.</summary>
+    public const string FieldManager = "serverless";
+
+    private static string Describe(IKubernetesObject<V1ObjectMeta> item) => item.Metadata.NamespaceProperty + "/" + item.Metadata.Name;
+
+    private static async Task<T?> OrNull<T>(Func<Task<T>> read) where T : class
+    {
+        try
+        {
+            return await read().ConfigureAwait(false);
+        }
+        catch (Exception e) when (KubeErrors.Is(e, HttpStatusCode.NotFound))
+        {
+            return null;
+        }
+    }
+
+    private static async Task<bool> Deleted<T>(Func<Task<T>> delete)
+    {
+        try
+        {
+            await delete().ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (KubeErrors.Is(e, HttpStatusCode.NotFound))
+        {
+            return false;
+        }
+    }
+}

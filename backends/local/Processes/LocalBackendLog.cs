@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging;
+using Serverless.Core.Contracts;
+
+namespace Serverless.Backends.Local.Processes;
+
+/// <summary>The local backend's log events (ids 3100–3199).</summary>
+internal static partial class LocalBackendLog
+{
+    [LoggerMessage(3100, LogLevel.Information, "Started instance {InstanceId} of {Function} (revision {Revision}): pid {Pid}, port {Port}")]
+    public static partial void InstanceStarted(ILogger logger, FunctionKey function, string instanceId, string revision, int pid, int port);
+
+    [LoggerMessage(3101, LogLevel.Information, "Instance {InstanceId} of {Function} is ready after {ElapsedMs} ms: pid {Pid}, port {Port}")]
+    public static partial void InstanceReady(ILogger logger, FunctionKey function, string instanceId, int pid, int port, long elapsedMs);
+
+    [LoggerMessage(3102, LogLevel.Warning, "Instance {InstanceId} of {Function} stopped answering /readyz: pid {Pid}, port {Port}")]
+    public static partial void InstanceNotReady(ILogger logger, FunctionKey function, string instanceId, int pid, int port);
+
+    [LoggerMessage(3103, LogLevel.Information, "Instance {InstanceId} of {Function} exited as asked: pid {Pid}, exit code {ExitCode}")]
+    public static partial void InstanceStopped(ILogger logger, FunctionKey function, string instanceId, int pid, int exitCode);
+
+    [LoggerMessage(3104, LogLevel.Warning, "Instance {InstanceId} of {Function} exited unexpectedly: pid {Pid}, exit code {ExitCode}")]
+    public static partial void InstanceCrashed(ILogger logger, FunctionKey function, string instanceId, int pid, int exitCode);
+
+    [LoggerMessage(3105, LogLevel.Information, "Restarting {Function} in {DelayMs} ms (consecutive failures: {Failures})")]
+    public static partial void Restarting(ILogger logger, FunctionKey function, long delayMs, int failures);
+
+    [LoggerMessage(3106, LogLevel.Information, "Draining instance {InstanceId} of {Function}: pid {Pid}, SIGTERM, killed after {GraceMs} ms")]
+    public static partial void InstanceDraining(ILogger logger, FunctionKey function, string instanceId, int pid, long graceMs);
+
+    [LoggerMessage(3107, LogLevel.Warning, "Killed instance {InstanceId} of {Function} (pid {Pid}): {Reason}")]
+    public static partial void InstanceKilled(ILogger logger, FunctionKey function, string instanceId, int pid, string reason);
+
+    [LoggerMessage(3108, LogLevel.Error, "Cannot start {Function}: {Message}")]
+    public static partial void RuntimeUnavailable(ILogger logger, FunctionKey function, string message);
+
+    [LoggerMessage(3109, LogLevel.Warning, "{SetprivPath} not found: instances start without a parent-death signal and may outlive a platform that is killed")]
+    public static partial void SetprivMissing(ILogger logger, string? setprivPath);
+
+    [LoggerMessage(3110, LogLevel.Warning, "Killed orphan instance process {Pid} left by an earlier run (pid file {PidFile})")]
+    public static partial void OrphanKilled(ILogger logger, int pid, string pidFile);
+
+    [LoggerMessage(3111, LogLevel.Warning, "Ignoring malformed pid file {PidFile}")]
+    public static partial void PidFileMalformed(ILogger logger, string pidFile);
+
+    [LoggerMessage(3112, LogLevel.Error, "Reading the output of instance {InstanceId} ({Stream}) failed")]
+    public static partial void OutputPumpFailed(ILogger logger, string instanceId, string stream, Exception exception);
+
+    [LoggerMessage(3113, LogLevel.Error, "Supervising {Function} failed; it is retried at the next event")]
+    public static partial void SupervisionFailed(ILogger logger, FunctionKey function, Exception exception);
+
+    [LoggerMessage(3114, LogLevel.Debug, "Scale of {Function} to {Replicas} ignored: no such workload")]
+    public static partial void ScaleOfMissingWorkload(ILogger logger, FunctionKey function, int replicas);
+
+    [LoggerMessage(3115, LogLevel.Warning, "Could not delete log file {Path}")]
+    public static partial void LogPruneFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(3116, LogLevel.Warning, "Could not write or delete pid file {Path}")]
+    public static partial void PidFileFailed(ILogger logger, string path, Exception exception);
+}

@@ -1,0 +1,252 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Serverless.Core.Contracts;
+using Serverless.Core.Naming;
+using Serverless.Hosting.Processes;
+
+namespace Serverless.Backends.Local.Processes;
+
+/// <summary>
+/// The local workload backend: runs each function instance as a child process of its language runtime on a
+/// loopback port, probes readiness, restarts crashed instances with backoff, captures logs, drains on scale-down
+/// and rolls revisions without downtime. It is also the <see cref="IEndpointSource"/> of those instances.
+/// </summary>
+/// <remarks>
+/// No instance outlives the platform: disposal stops them all; if the platform is killed, the kernel kills them
+/// (parent-death signal through <c>setpriv</c>); and whatever escaped both is killed from its pid file by the
+/// next backend started on the same state directory. Two platforms must therefore not share a state directory.
+/// </remarks>
+public sealed class LocalProcessBackend : IWorkloadBackend, IEndpointSource, IAsyncDisposable
+{
+    /// <summary>How long disposal waits for killed processes and in-flight supervision work to finish.</summary>
+    private static readonly TimeSpan KillWaitTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly LocalBackendContext context;
+    private readonly ConcurrentDictionary<FunctionKey, FunctionWorkload> workloads = new();
+    private readonly object createLock = new();
+    private int disposed;
+
+    /// <summary>
+    /// Validates the options, kills orphans left in the state directory by an earlier run, and starts the
+    /// spawner thread.
+    /// </summary>
+    public LocalProcessBackend(LocalBackendOptions options, ILogger<LocalProcessBackend> logger, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("invalid local backend options: " + string.Join("; ", errors), nameof(options));
+        }
+
+        var setpriv = options.SetprivPath is { } path && File.Exists(path) ? path : null;
+        if (setpriv is null)
+        {
+            LocalBackendLog.SetprivMissing(logger, options.SetprivPath);
+        }
+
+        // Orphans first, before the spawner thread exists: a failure here leaves nothing running behind.
+        var instancesDirectory = new StateLayout(options.StateDirectory).InstancesDirectory;
+        Directory.CreateDirectory(instancesDirectory);
+        OrphanReaper.Reap(instancesDirectory, logger);
+        context = new LocalBackendContext(
+            options, options.ResolveRuntimeCommands(), setpriv, timeProvider, logger, OnEndpointsChanged, OnStatusChanged);
+    }
+
+    public event Action<FunctionKey>? EndpointsChanged;
+
+    public event Action<FunctionKey>? StatusChanged;
+
+    public async Task EnsureAsync(WorkloadSpec spec, int replicasIfCreated, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentOutOfRangeException.ThrowIfNegative(replicasIfCreated);
+        Validate(spec);
+
+        // A concurrent delete may stop the workload found here; then a fresh one is made. Two rounds always
+        // suffice unless deletes keep racing in, which is the caller's bug.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+            var workload = GetOrCreate(spec.Key);
+            if (await workload.EnsureAsync(spec, replicasIfCreated, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            workloads.TryRemove(new KeyValuePair<FunctionKey, FunctionWorkload>(spec.Key, workload));
+        }
+
+        throw new InvalidOperationException($"workload {spec.Key} was deleted repeatedly while being ensured");
+    }
+
+    /// <summary>A scale of a workload that does not exist (never ensured, or deleted) does nothing.</summary>
+    public async Task ScaleAsync(FunctionKey key, int replicas, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(replicas);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        if (!workloads.TryGetValue(key, out var workload)
+            || !await workload.ScaleAsync(replicas, cancellationToken).ConfigureAwait(false))
+        {
+            LocalBackendLog.ScaleOfMissingWorkload(context.Logger, key, replicas);
+        }
+    }
+
+    /// <summary>Returns once every instance has left the endpoints and received SIGTERM; the drains finish in the background.</summary>
+    public async Task DeleteAsync(FunctionKey key, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        if (workloads.TryRemove(key, out var workload))
+        {
+            await workload.StopAsync().ConfigureAwait(false);
+            OnStatusChanged(key);
+        }
+    }
+
+    public WorkloadStatus? GetStatus(FunctionKey key) =>
+        workloads.TryGetValue(key, out var workload) ? workload.Status : null;
+
+    public IReadOnlyList<InstanceEndpoint> GetReadyEndpoints(FunctionKey key) =>
+        workloads.TryGetValue(key, out var workload) ? workload.Endpoints : ImmutableArray<InstanceEndpoint>.Empty;
+
+    /// <summary>The running instances of a function (draining ones included), oldest first.</summary>
+    public IReadOnlyList<LocalInstanceInfo> GetInstances(FunctionKey key) =>
+        workloads.TryGetValue(key, out var workload) ? workload.Instances : ImmutableArray<LocalInstanceInfo>.Empty;
+
+    /// <summary>The log files of a function's instances, running and recently exited, oldest first.</summary>
+    public IReadOnlyList<LocalLogFile> ListLogFiles(FunctionKey key)
+    {
+        ValidateKey(key, nameof(key));
+        var directory = new DirectoryInfo(context.Layout.LogDirectory(key));
+        if (!directory.Exists)
+        {
+            return [];
+        }
+
+        return directory.EnumerateFiles("*.log")
+            .Select(f => new LocalLogFile(Path.GetFileNameWithoutExtension(f.Name), f.FullName, f.Length, new DateTimeOffset(f.LastWriteTimeUtc)))
+            .OrderBy(f => f.LastWriteTime)
+            .ThenBy(f => f.InstanceId, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>
+    /// The last <paramref name="lines"/> lines of one instance's log, oldest first, each
+    /// "<c>{RFC3339 time} {stdout|stderr} {text}</c>".
+    /// </summary>
+    public IReadOnlyList<string> TailInstanceLog(FunctionKey key, string instanceId, int lines)
+    {
+        ValidateKey(key, nameof(key));
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        if (instanceId.IndexOfAny(['/', '\\']) >= 0 || instanceId.StartsWith('.'))
+        {
+            throw new ArgumentException($"\"{instanceId}\" is not an instance id", nameof(instanceId));
+        }
+
+        return LogTail.ReadLastLines(context.Layout.LogPath(key, instanceId), lines);
+    }
+
+    /// <summary>
+    /// The last <paramref name="lines"/> lines over all log files of a function, in time order, each
+    /// "<c>{instanceId} {RFC3339 time} {stdout|stderr} {text}</c>".
+    /// </summary>
+    public IReadOnlyList<string> TailLog(FunctionKey key, int lines)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(lines);
+
+        // Timestamps are fixed width, so an ordinal sort of the lines is a sort by time (stable within a file).
+        return ListLogFiles(key)
+            .SelectMany(f => LogTail.ReadLastLines(f.Path, lines).Select(line => (f.InstanceId, Line: line)))
+            .OrderBy(x => x.Line.Length >= InstanceLogWriter.TimestampLength ? x.Line[..InstanceLogWriter.TimestampLength] : x.Line, StringComparer.Ordinal)
+            .TakeLast(lines)
+            .Select(x => x.InstanceId + " " + x.Line)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Drains every instance (SIGTERM), kills what is still running after
+    /// <see cref="LocalBackendOptions.ShutdownTimeout"/>, then stops the spawner thread.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // Removed one by one: an EnsureAsync that passed its disposed check just before may still add one.
+        while (!workloads.IsEmpty)
+        {
+            foreach (var key in workloads.Keys)
+            {
+                if (workloads.TryRemove(key, out var workload))
+                {
+                    await workload.StopAsync().ConfigureAwait(false);
+                }
+            }
+        }
+
+        var live = context.LiveInstances.Values.ToList();
+        var allExited = Task.WhenAll(live.Select(i => i.Exited));
+        if (await Task.WhenAny(allExited, Task.Delay(context.Options.ShutdownTimeout, context.Time)).ConfigureAwait(false) != allExited)
+        {
+            foreach (var instance in live.Where(i => !i.Exited.IsCompleted))
+            {
+                instance.Signal(PosixSignals.SigKill);
+                LocalBackendLog.InstanceKilled(context.Logger, instance.Spec.Key, instance.Id, instance.Pid, "still running at shutdown");
+            }
+
+            await Task.WhenAny(allExited, Task.Delay(KillWaitTimeout, context.Time)).ConfigureAwait(false);
+        }
+
+        await context.WaitForBackgroundAsync(KillWaitTimeout).ConfigureAwait(false);
+        context.Spawner.Dispose();
+        context.Prober.Dispose();
+    }
+
+    private static void Validate(WorkloadSpec spec)
+    {
+        // The controller validated these; they become file names and arguments, so check again at the edge.
+        ValidateKey(spec.Key, nameof(spec));
+
+        if (spec.Revision.Length == 0 || !spec.Revision.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            throw new ArgumentException($"revision \"{spec.Revision}\" must be non-empty ASCII letters, digits, '-', '_' or '.'", nameof(spec));
+        }
+
+        if (spec.TimeoutSeconds <= 0 || spec.ContainerConcurrency < 0)
+        {
+            throw new ArgumentException(
+                $"timeoutSeconds = {spec.TimeoutSeconds} must be greater than 0 and containerConcurrency = {spec.ContainerConcurrency} must not be negative",
+                nameof(spec));
+        }
+    }
+
+    /// <summary>Keys become directory names: anything but two DNS-1123 labels could reach outside the state directory.</summary>
+    private static void ValidateKey(FunctionKey key, string parameter)
+    {
+        if (!Names.IsDns1123Label(key.Namespace) || !Names.IsDns1123Label(key.Name))
+        {
+            throw new ArgumentException($"function key {key} is not a pair of DNS-1123 labels", parameter);
+        }
+    }
+
+    private FunctionWorkload GetOrCreate(FunctionKey key)
+    {
+        if (workloads.TryGetValue(key, out var existing))
+        {
+            return existing;
+        }
+
+        // Under a lock so a losing racer never builds a workload (and its timer) that is thrown away.
+        lock (createLock)
+        {
+            return workloads.GetOrAdd(key, k => new FunctionWorkload(k, context));
+        }
+    }
+
+    private void OnEndpointsChanged(FunctionKey key) => EndpointsChanged?.Invoke(key);
+
+    private void OnStatusChanged(FunctionKey key) => StatusChanged?.Invoke(key);
+}

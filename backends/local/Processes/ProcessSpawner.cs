@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Serverless.Backends.Local.Processes;
+
+/// <summary>
+/// Starts every child process on one dedicated, long-lived thread.
+/// </summary>
+/// <remarks>
+/// Linux delivers a child's parent-death signal (<c>setpriv --pdeathsig KILL</c>) when the <em>thread</em> that
+/// forked it exits, not the process. .NET forks on the thread calling <c>Process.Start</c>, and thread-pool threads
+/// retire when idle, which would kill healthy instances at random. This thread lives as long as the backend, so
+/// the signal fires exactly when the platform dies (or the backend is disposed, after its children are stopped).
+/// </remarks>
+internal sealed class ProcessSpawner : IDisposable
+{
+    private readonly BlockingCollection<Request> queue = new();
+    private readonly Thread thread;
+
+    public ProcessSpawner()
+    {
+        thread = new Thread(Run) { IsBackground = true, Name = "serverless-process-spawner" };
+        thread.Start();
+    }
+
+    /// <summary>The managed id of the spawning thread (tests check it is one thread for all starts).</summary>
+    public int ThreadId => thread.ManagedThreadId;
+
+    /// <summary>Starts the process on the spawner thread; completes (off that thread) once it started.</summary>
+    public Task<Process> StartAsync(ProcessStartInfo startInfo)
+    {
+        var request = new Request(startInfo, new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            queue.Add(request);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ObjectDisposedException(nameof(ProcessSpawner), e);
+        }
+
+        return request.Completion.Task;
+    }
+
+    /// <summary>Stops the thread; children still alive then receive their parent-death signal.</summary>
+    public void Dispose()
+    {
+        if (!queue.IsAddingCompleted)
+        {
+            queue.CompleteAdding();
+        }
+
+        thread.Join();
+        queue.Dispose();
+    }
+
+    private void Run()
+    {
+        foreach (var request in queue.GetConsumingEnumerable())
+        {
+            var process = new Process { StartInfo = request.StartInfo };
+            try
+            {
+                process.Start();
+                request.Completion.SetResult(process);
+            }
+            catch (Exception e)
+            {
+                // Handed to the caller: this thread must outlive any single failed start.
+                process.Dispose();
+                request.Completion.SetException(e);
+            }
+        }
+    }
+
+    private sealed record Request(ProcessStartInfo StartInfo, TaskCompletionSource<Process> Completion);
+}

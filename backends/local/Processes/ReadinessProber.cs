@@ -1,0 +1,46 @@
+using System.Net;
+
+namespace Serverless.Backends.Local.Processes;
+
+/// <summary>Asks an instance <c>GET http://127.0.0.1:{port}/readyz</c>; only a 200 within the timeout is ready.</summary>
+internal sealed class ReadinessProber : IDisposable
+{
+    private readonly HttpClient client;
+    private readonly TimeSpan timeout;
+    private readonly TimeProvider time;
+
+    public ReadinessProber(TimeSpan timeout, TimeProvider time)
+    {
+        this.timeout = timeout;
+        this.time = time;
+
+        // No proxy: an http_proxy in the platform's environment must not intercept loopback probes.
+        client = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = timeout })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    public async Task<bool> ProbeAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        try
+        {
+            using var response = await client.GetAsync(
+                new Uri($"http://{host}:{port}/readyz"), HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            // Refused or reset: not listening (yet, or any more). That is the answer, not an error.
+            return false;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose() => client.Dispose();
+}

@@ -1,0 +1,22 @@
+using Serverless.Core.Contracts;
+
+namespace Serverless.Backends.Local.Processes;
+
+/// <summary>Where the backend keeps its files under the state directory.</summary>
+internal sealed class StateLayout
+{
+    public StateLayout(string stateDirectory)
+    {
+        Root = Path.GetFullPath(stateDirectory);
+    }
+
+    public string Root { get; }
+
+    public string InstancesDirectory => Path.Combine(Root, "instances");
+
+    public string LogDirectory(FunctionKey key) => Path.Combine(Root, "logs", key.Namespace, key.Name);
+
+    public string LogPath(FunctionKey key, string instanceId) => Path.Combine(LogDirectory(key), instanceId + ".log");
+
+    public string PidFilePath(string instanceId) => Path.Combine(InstancesDirectory, instanceId + ".pid");
+}

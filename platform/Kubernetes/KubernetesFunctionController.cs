@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Logging;
+using Serverless.Backends.Kubernetes.Api;
+using Serverless.Backends.Kubernetes.Resources;
+using Serverless.Backends.Kubernetes.Workloads;
+using Serverless.Controller;
+using Serverless.Controller.Metrics;
+using Serverless.Controller.Reconcilers.Function;
+using Serverless.Core.Contracts;
+using Serverless.Hosting.Informers;
+using k8s;
+using k8s.Models;
+using FunctionResource = Serverless.Core.Api.Function;
+
+namespace Serverless.Platform.Kubernetes;
+
+/// <summary>
+/// Kubernetes mode's Function controller: the same <see cref="FunctionController"/> and reconciler as local mode,
+/// over the Function CRD and a <see cref="KubernetesWorkloadBackend"/>. Three informers feed it: Functions (all
+/// namespaces), and the Deployments and Services labelled <c>app.kubernetes.io/managed-by=serverless</c>, whose
+/// every change enqueues the owner Function, so a deleted Deployment comes back and an edited one is restored.
+/// </summary>
+public sealed class KubernetesFunctionController
+{
+    private readonly FunctionController _controller;
+
+    public KubernetesFunctionController(
+        IKubernetes client,
+        IResourceStore<FunctionResource> functionStore,
+        KubernetesWorkloadOptions workloadOptions,
+        ControllerOptions controllerOptions,
+        ControllerMetrics metrics,
+        TimeProvider time,
+        ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(controllerOptions);
+        Functions = new ResourceInformer<FunctionResource>(functionStore, null, time, loggerFactory.CreateLogger<ResourceInformer<FunctionResource>>());
+        Deployments = KubeInformers.ManagedDeployments(client, time, loggerFactory);
+        Services = KubeInformers.ManagedServices(client, time, loggerFactory);
+        Backend = KubernetesWorkloadBackend.ForController(
+            client,
+            Deployments,
+            Services,
+            key => Functions.TryGet(key, out var function) ? function : null,
+            workloadOptions,
+            loggerFactory.CreateLogger<KubernetesWorkloadBackend>());
+        controllerOptions.FunctionUrl = workloadOptions.FunctionUrl;
+        _controller = new FunctionController(Functions, functionStore, Backend, controllerOptions, metrics, time, loggerFactory);
+    }
+
+    public ResourceInformer<FunctionResource> Functions { get; }
+
+    public ResourceInformer<V1Deployment> Deployments { get; }
+
+    public ResourceInformer<V1Service> Services { get; }
+
+    public KubernetesWorkloadBackend Backend { get; }
+
+    /// <summary>All three caches are filled: reconciling now decides from what exists, not from an empty cache.</summary>
+    public bool HasSynced => Functions.HasSynced && Deployments.HasSynced && Services.HasSynced;
+
+    /// <summary>Runs the informers and, once they have synced, the workers; until cancelled (leadership lost or shutdown).</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var informers = new[] { Functions.RunAsync(cancellationToken), Deployments.RunAsync(cancellationToken), Services.RunAsync(cancellationToken) };
+        try
+        {
+            // The workload caches first: a reconcile against an empty cache would try to create what exists.
+            await Task.WhenAll(Deployments.WaitForSyncAsync(cancellationToken), Services.WaitForSyncAsync(cancellationToken)).ConfigureAwait(false);
+            await _controller.StartAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(informers).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await _controller.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await Task.WhenAll(informers).ConfigureAwait(false);
+        }
+    }
+}

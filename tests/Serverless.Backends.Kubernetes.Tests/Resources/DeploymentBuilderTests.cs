@@ -1,0 +1,121 @@
+using k8s.Models;
+using Serverless.Backends.Kubernetes.Resources;
+using static Serverless.Backends.Kubernetes.Tests.KubeTestObjects;
+
+namespace Serverless.Backends.Kubernetes.Tests.Resources;
+
+public sealed class DeploymentBuilderTests
+{
+    [Fact]
+    public void Build_ArtifactFunction_FollowsTheContract()
+    {
+        var function = TestFunction("team-a", "hello", WithEnv("GREETING", "hi"), WithTimeout(20), WithContainerConcurrency(4));
+        var deployment = Deployment(function, replicas: 2);
+
+        Assert.Equal("hello", deployment.Metadata.Name);
+        Assert.Equal("team-a", deployment.Metadata.NamespaceProperty);
+        Assert.Equal("serverless", deployment.Metadata.Labels[WorkloadLabels.ManagedBy]);
+        Assert.Equal("hello", deployment.Metadata.Labels[WorkloadLabels.Function]);
+        var owner = Assert.Single(deployment.Metadata.OwnerReferences);
+        Assert.Equal(("serverless.dev/v1alpha1", "Function", "hello", "uid-hello", true, true), (owner.ApiVersion, owner.Kind, owner.Name, owner.Uid, owner.Controller, owner.BlockOwnerDeletion));
+        Assert.Equal(2, deployment.Spec.Replicas);
+        Assert.Equal(Spec(function).Revision, deployment.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]);
+
+        var pod = deployment.Spec.Template.Spec;
+        Assert.Equal(25, pod.TerminationGracePeriodSeconds);
+        var main = Assert.Single(pod.Containers);
+        Assert.Equal("function", main.Name);
+        Assert.Equal("ghcr.io/serverless-dev/runtime-node:0.1.0", main.Image);
+        Assert.Equal(8080, Assert.Single(main.Ports).ContainerPort);
+        Assert.Equal(
+            [("GREETING", "hi"), ("PORT", "8080"), ("HANDLER", "index.js:handle"), ("FUNCTION_PATH", "/function"), ("CONTAINER_CONCURRENCY", "4"), ("FUNCTION_TIMEOUT", "20"), ("INSTANCE_ID", null)],
+            main.Env.Select(e => (e.Name, (string?)e.Value)).ToArray());
+        Assert.Equal("metadata.name", main.Env.Single(e => e.Name == "INSTANCE_ID").ValueFrom.FieldRef.FieldPath);
+        Assert.Equal("/readyz", main.ReadinessProbe.HttpGet.Path);
+        Assert.Equal("/healthz", main.LivenessProbe.HttpGet.Path);
+        Assert.Contains(main.VolumeMounts, m => m is { Name: "function", MountPath: "/function", ReadOnlyProperty: true });
+
+        var unpack = Assert.Single(pod.InitContainers);
+        Assert.Equal(("unpack", main.Image), (unpack.Name, unpack.Image));
+        Assert.Equal(["tar", "-xzf", "/artifact/function.tar.gz", "-C", "/function"], unpack.Command);
+        Assert.Equal("hello-0123456789", pod.Volumes.Single(v => v.Name == "artifact").ConfigMap.Name);
+        Assert.NotNull(pod.Volumes.Single(v => v.Name == "function").EmptyDir);
+    }
+
+    [Fact]
+    public void Build_PrebuiltImage_RunsItWithoutUnpacking()
+    {
+        var deployment = Deployment(TestFunction("default", "img", WithImage("registry.example/img@sha256:abc")));
+        var pod = deployment.Spec.Template.Spec;
+
+        Assert.Equal("registry.example/img@sha256:abc", Assert.Single(pod.Containers).Image);
+        Assert.Null(pod.InitContainers);
+        Assert.DoesNotContain(pod.Volumes, v => v.Name is "artifact" or "function");
+        Assert.DoesNotContain(pod.Containers[0].Env, e => e.Name == "FUNCTION_PATH");
+    }
+
+    [Theory]
+    [InlineData("main container")]
+    [InlineData("unpack container")]
+    public void Build_EveryContainer_IsRestricted(string which)
+    {
+        var pod = Deployment(TestFunction("default", "hello")).Spec.Template.Spec;
+        var container = which == "main container" ? pod.Containers[0] : pod.InitContainers[0];
+        var security = container.SecurityContext;
+
+        Assert.True(security.RunAsNonRoot);
+        Assert.Equal(65532, security.RunAsUser);
+        Assert.True(security.ReadOnlyRootFilesystem);
+        Assert.False(security.AllowPrivilegeEscalation);
+        Assert.Equal(["ALL"], security.Capabilities.Drop);
+        Assert.Equal("RuntimeDefault", security.SeccompProfile.Type);
+        Assert.Equal("RuntimeDefault", pod.SecurityContext.SeccompProfile.Type);
+        Assert.False(pod.AutomountServiceAccountToken);
+    }
+
+    [Fact]
+    public void Build_Resources_ComeFromTheSpec()
+    {
+        var container = Deployment(TestFunction("default", "hello", WithResources("250m", "128Mi"))).Spec.Template.Spec.Containers[0];
+
+        Assert.Equal("250m", container.Resources.Requests["cpu"].ToString());
+        Assert.Equal("128Mi", container.Resources.Limits["memory"].ToString());
+    }
+
+    [Theory]
+    [InlineData("create with replicas", 3, 3)]
+    [InlineData("no replicas given", null, null)]
+    public void Build_Replicas_OnlyWhenGiven(string label, int? replicas, int? expected)
+    {
+        Assert.NotNull(label);
+        Assert.Equal(expected, Deployment(TestFunction("default", "hello"), replicas).Spec.Replicas);
+    }
+
+    [Fact]
+    public void Build_UnknownRuntimeImage_NamesTheOption()
+    {
+        var function = TestFunction("default", "hello", f => f.Spec.Runtime = "cobol");
+        var error = Assert.Throws<InvalidOperationException>(() => Deployment(function));
+
+        Assert.Contains("runtime-image-cobol", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ForUpdate_LiveObject_KeepsReplicasIdentityAndForeignLabels()
+    {
+        var live = Deployment(TestFunction("default", "hello"), replicas: 7);
+        live.Metadata.ResourceVersion = "42";
+        live.Metadata.Labels["team"] = "a";
+        live.Metadata.Annotations = new Dictionary<string, string> { ["deployment.kubernetes.io/revision"] = "3" };
+        var desired = Deployment(TestFunction("default", "hello", WithEnv("A", "b")), replicas: 1);
+
+        var update = DeploymentBuilder.ForUpdate(live, desired);
+
+        Assert.Equal(7, update.Spec.Replicas);
+        Assert.Equal("42", update.Metadata.ResourceVersion);
+        Assert.Equal("a", update.Metadata.Labels["team"]);
+        Assert.Equal("3", update.Metadata.Annotations["deployment.kubernetes.io/revision"]);
+        Assert.Contains(update.Spec.Template.Spec.Containers[0].Env, e => e.Name == "A");
+        Assert.Equal(1, desired.Spec.Replicas); // the desired object is not mutated
+    }
+}

@@ -1,0 +1,128 @@
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Backends.Kubernetes.Resources;
+using Serverless.Backends.Kubernetes.Workloads;
+using Serverless.Core.Contracts;
+using Serverless.Hosting.Informers;
+using Serverless.Core.Serialization;
+using static Serverless.Backends.Kubernetes.Tests.KubeTestObjects;
+
+namespace Serverless.Backends.Kubernetes.Tests.Workloads;
+
+/// <summary>EnsureAsync's decisions: objects in the caches in, API calls out, with injected failures.</summary>
+public sealed class KubernetesWorkloadBackendTests
+{
+    private static readonly Core.Api.Function Hello = TestFunction("team-a", "hello");
+
+    public static TheoryData<string, string, StoreErrorKind[], string[]> Cases => new()
+    {
+        { "nothing exists: create both", "none", [], ["create deployment", "create service"] },
+        { "both match: no call", "matching", [], [] },
+        { "deployment drifted: replace it", "drifted", [], ["replace deployment"] },
+        { "cache behind, create finds it: read, then it matches", "none-but-exists", [StoreErrorKind.AlreadyExists], ["create deployment", "get deployment"] },
+        { "conflict twice: read and replace again", "drifted", [StoreErrorKind.Conflict, StoreErrorKind.Conflict], ["replace deployment", "get deployment", "replace deployment", "get deployment", "replace deployment"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task EnsureAsync_CachedObjects_ExpectedCalls(string label, string world, StoreErrorKind[] failures, string[] expected)
+    {
+        var api = new FakeWorkloadApi();
+        var (deployments, services) = World(world, api);
+        var failing = world == "none-but-exists" ? "create deployment" : "replace deployment";
+        api.FailNext(failing, failures);
+        var backend = await BackendAsync(api, deployments, services);
+
+        await backend.EnsureAsync(Spec(Hello), replicasIfCreated: 2);
+
+        Assert.True(expected.SequenceEqual(api.Calls), $"{label}: {string.Join(", ", api.Calls)}");
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ConflictEveryTime_GivesUpForTheQueueToRetry()
+    {
+        var api = new FakeWorkloadApi();
+        var (deployments, services) = World("drifted", api);
+        api.FailNext("replace deployment", StoreErrorKind.Conflict, StoreErrorKind.Conflict, StoreErrorKind.Conflict);
+        var backend = await BackendAsync(api, deployments, services);
+
+        var error = await Assert.ThrowsAsync<StoreException>(() => backend.EnsureAsync(Spec(Hello), 1));
+
+        Assert.Equal(StoreErrorKind.Conflict, error.Kind);
+        Assert.Equal(KubernetesWorkloadBackend.MaxConflictAttempts, api.Calls.Count(c => c == "replace deployment"));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ObjectOwnedBySomeoneElse_NotOverwritten()
+    {
+        var api = new FakeWorkloadApi();
+        var foreign = Deployment(Hello);
+        foreign.Metadata.OwnerReferences[0].Uid = "another-uid";
+        foreign.Spec.Template.Spec.Containers[0].Image = "theirs";
+        var backend = await BackendAsync(api, [foreign], [ServiceBuilder.Build(Hello, Key(Hello))]);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => backend.EnsureAsync(Spec(Hello), 1));
+
+        Assert.Contains("not by this Function", error.Message, StringComparison.Ordinal);
+        Assert.Empty(api.Calls);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_DriftedReplace_KeepsTheAutoscalersReplicas()
+    {
+        var api = new FakeWorkloadApi();
+        var (deployments, services) = World("drifted", api);
+        var backend = await BackendAsync(api, deployments, services);
+
+        await backend.EnsureAsync(Spec(Hello), replicasIfCreated: 1);
+
+        Assert.Equal(5, api.Deployments["hello"].Spec.Replicas);
+        Assert.Equal("ghcr.io/serverless-dev/runtime-node:0.1.0", api.Deployments["hello"].Spec.Template.Spec.Containers[0].Image);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_NothingCached_NoCall()
+    {
+        var api = new FakeWorkloadApi();
+        var backend = await BackendAsync(api, [], []);
+
+        await backend.DeleteAsync(Key(Hello));
+
+        Assert.Empty(api.Calls);
+    }
+
+    private static (V1Deployment[] Deployments, V1Service[] Services) World(string world, FakeWorkloadApi api)
+    {
+        var deployment = Deployment(Hello, replicas: 5);
+        deployment.Metadata.ResourceVersion = "3";
+        var service = ServiceBuilder.Build(Hello, Key(Hello));
+        switch (world)
+        {
+            case "none":
+                return ([], []);
+            case "none-but-exists":
+                api.Deployments["hello"] = deployment;
+                return ([], [service]);
+            case "drifted":
+                deployment.Spec.Template.Spec.Containers[0].Image = "evil:latest";
+                api.Deployments["hello"] = ResourceJson.Clone(deployment);
+                return ([deployment], [service]);
+            default:
+                return ([deployment], [service]);
+        }
+    }
+
+    private static async Task<KubernetesWorkloadBackend> BackendAsync(FakeWorkloadApi api, V1Deployment[] deployments, V1Service[] services)
+    {
+        var deploymentInformer = new ResourceInformer<V1Deployment>(new StaticListWatch<V1Deployment>(deployments), null, TimeProvider.System, NullLogger.Instance);
+        var serviceInformer = new ResourceInformer<V1Service>(new StaticListWatch<V1Service>(services), null, TimeProvider.System, NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var runs = new[] { deploymentInformer.RunAsync(stop.Token), serviceInformer.RunAsync(stop.Token) };
+        await deploymentInformer.WaitForSyncAsync(CancellationToken.None);
+        await serviceInformer.WaitForSyncAsync(CancellationToken.None);
+        await stop.CancelAsync();
+        await Task.WhenAll(runs); // the caches keep what they listed
+        return new KubernetesWorkloadBackend(
+            api, deploymentInformer, serviceInformer, key => key == Key(Hello) ? Hello : null, activity: null, new KubernetesWorkloadOptions(), NullLogger.Instance);
+    }
+}

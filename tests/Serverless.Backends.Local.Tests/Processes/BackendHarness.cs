@@ -1,0 +1,80 @@
+using Serverless.Backends.Local.Processes;
+using Serverless.Core.Contracts;
+using Serverless.TestSupport;
+using Xunit.Abstractions;
+
+namespace Serverless.Backends.Local.Tests.Processes;
+
+/// <summary>
+/// One test's backend: a temporary state and source directory, the fake runtime as the "python" runtime,
+/// short drain and shutdown times, and the backend's log in the test output. Disposal stops every instance.
+/// </summary>
+internal sealed class BackendHarness(ITestOutputHelper output) : IAsyncDisposable
+{
+    public const string RevisionA = "aaaaaaaa1111";
+    public const string RevisionB = "bbbbbbbb2222";
+
+    public static readonly FunctionKey Key = new("default", "hello");
+
+    public static readonly string FakeRuntime = FakeRuntimeAsset.ScriptPath;
+
+    private readonly TempDirectory temp = new("procs-backend");
+    private LocalProcessBackend? backend;
+
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
+
+    public string TempPath => temp.Path;
+
+    public string SourcePath => Directory.CreateDirectory(Path.Combine(temp.Path, "src")).FullName;
+
+    public LocalProcessBackend Start(Action<LocalBackendOptions>? configure = null)
+    {
+        var options = new LocalBackendOptions
+        {
+            StateDirectory = Path.Combine(temp.Path, "state"),
+            DrainGraceExtra = TimeSpan.FromSeconds(1),
+            ShutdownTimeout = TimeSpan.FromSeconds(3),
+        };
+        options.Runtimes["python"] = new RuntimeCommand("python3", [FakeRuntime]);
+        configure?.Invoke(options);
+        backend = new LocalProcessBackend(options, new TestOutputLogger<LocalProcessBackend>(output), TimeProvider.System);
+        return backend;
+    }
+
+    public WorkloadSpec Spec(string revision = RevisionA, int timeoutSeconds = 2, params (string Name, string Value)[] env) => new()
+    {
+        Key = Key,
+        Revision = revision,
+        Runtime = "python",
+        Handler = "main:handle",
+        SourcePath = SourcePath,
+        Environment = env.Select(e => KeyValuePair.Create(e.Name, e.Value)).ToList(),
+        TimeoutSeconds = timeoutSeconds,
+        ContainerConcurrency = 4,
+    };
+
+    /// <summary>The status code of the instance's <c>/readyz</c>, 0 when nothing listens.</summary>
+    public async Task<int> ReadyzAsync(int port)
+    {
+        try
+        {
+            using var response = await Http.GetAsync($"http://127.0.0.1:{port}/readyz");
+            return (int)response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return 0;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (backend is not null)
+        {
+            await backend.DisposeAsync();
+        }
+
+        Http.Dispose();
+        temp.Dispose();
+    }
+}

@@ -1,0 +1,71 @@
+using Serverless.Backends.Local.Processes;
+using Serverless.Core.Contracts;
+
+namespace Serverless.Backends.Local.Tests.Processes;
+
+public sealed class InstanceLaunchBuilderTests
+{
+    private static readonly RuntimeCommand Command = new("python3", ["/rt/runtime.py", "--flag"]);
+
+    private static readonly WorkloadSpec Spec = new()
+    {
+        Key = new FunctionKey("default", "hello"),
+        Revision = "abc123",
+        Runtime = "python",
+        Handler = "main:handle",
+        SourcePath = "/src/hello",
+        Environment = [new("GREETING", "hi"), new("PORT", "1"), new("HOME", "/function-home")],
+        TimeoutSeconds = 30,
+        ContainerConcurrency = 8,
+    };
+
+    private static readonly Dictionary<string, string> Platform = new()
+    {
+        ["PATH"] = "/usr/bin",
+        ["HOME"] = "/root",
+        ["SERVERLESS_ADMIN_TOKEN"] = "secret",
+        ["serverless_home"] = "/state",
+        ["NOT_SERVERLESS_X"] = "kept",
+        ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1",
+    };
+
+    [Theory]
+    [InlineData("PATH", "/usr/bin")] // inherited
+    [InlineData("NOT_SERVERLESS_X", "kept")] // only the prefix is filtered
+    [InlineData("SERVERLESS_ADMIN_TOKEN", null)] // platform secrets never reach function code
+    [InlineData("serverless_home", null)]
+    [InlineData("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", null)] // the proxy's tuning, unsafe for code that blocks
+    [InlineData("GREETING", "hi")] // the function's env
+    [InlineData("HOME", "/function-home")] // the function's env overrides the platform's
+    [InlineData("PORT", "4711")] // the runtime contract overrides the function's env
+    [InlineData("FUNCTION_PATH", "/src/hello")]
+    [InlineData("HANDLER", "main:handle")]
+    [InlineData("CONTAINER_CONCURRENCY", "8")]
+    [InlineData("FUNCTION_TIMEOUT", "30")]
+    [InlineData("INSTANCE_ID", "hello-abc123-1")]
+    public void Build_Environment_Layered(string name, string? expected)
+    {
+        var launch = InstanceLaunchBuilder.Build(Spec, "/src/hello", "/usr/bin/python3", Command, 4711, "hello-abc123-1", Platform, setprivPath: null);
+
+        Assert.Equal(expected, launch.Environment.GetValueOrDefault(name));
+    }
+
+    [Fact]
+    public void Build_WithSetpriv_WrapsCommandWithParentDeathSignal()
+    {
+        var launch = InstanceLaunchBuilder.Build(Spec, "/src/hello", "/usr/bin/python3", Command, 4711, "id", Platform, "/usr/bin/setpriv");
+
+        Assert.Equal("/usr/bin/setpriv", launch.FileName);
+        Assert.Equal(["--pdeathsig", "KILL", "--", "/usr/bin/python3", "/rt/runtime.py", "--flag"], launch.Arguments);
+        Assert.Equal("/src/hello", launch.WorkingDirectory);
+    }
+
+    [Fact]
+    public void Build_WithoutSetpriv_RunsCommandDirectly()
+    {
+        var launch = InstanceLaunchBuilder.Build(Spec, "/src/hello", "/usr/bin/python3", Command, 4711, "id", Platform, setprivPath: null);
+
+        Assert.Equal("/usr/bin/python3", launch.FileName);
+        Assert.Equal(["/rt/runtime.py", "--flag"], launch.Arguments);
+    }
+}

@@ -1,0 +1,239 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Http.Json;
+using Serverless.Backends.Local.Processes;
+using Serverless.Core.Contracts;
+using Serverless.TestSupport;
+using Xunit.Abstractions;
+using static Serverless.Backends.Local.Tests.Processes.BackendHarness;
+
+namespace Serverless.Backends.Local.Tests.Processes;
+
+/// <summary>The supervisor against real processes (the fake runtime on loopback ports): starting, readiness, crashes and restarts, and what reaches the child.</summary>
+public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly BackendHarness harness = new(output);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => harness.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task EnsureAsync_TwoReplicas_TwoReadyEndpointsOnDistinctPortsAnsweringHttp()
+    {
+        var backend = harness.Start();
+        var endpointEvents = 0;
+        backend.EndpointsChanged += key => Interlocked.Increment(ref endpointEvents);
+
+        await backend.EnsureAsync(harness.Spec(), 2);
+        await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 2, "2 ready endpoints");
+
+        var endpoints = backend.GetReadyEndpoints(Key);
+        Assert.Equal(2, endpoints.Select(e => e.Port).Distinct().Count());
+        Assert.All(endpoints, e => Assert.Equal("127.0.0.1", e.Host));
+        Assert.All(endpoints, e => Assert.Equal(4, e.ContainerConcurrency));
+        var pids = backend.GetInstances(Key).ToDictionary(i => i.Id, i => i.Pid);
+        foreach (var endpoint in endpoints)
+        {
+            var reply = await harness.Http.GetFromJsonAsync<FakeReply>($"http://{endpoint.Authority}/hello/world");
+            Assert.NotNull(reply);
+            Assert.Equal(endpoint.Id, reply.Instance);
+            Assert.Equal("/hello/world", reply.Path);
+            Assert.Equal(pids[endpoint.Id], reply.Pid);
+        }
+
+        Assert.Equal(new WorkloadStatus { Revision = RevisionA, DesiredReplicas = 2, Replicas = 2, ReadyReplicas = 2 }, backend.GetStatus(Key));
+        Assert.True(endpointEvents >= 2, $"EndpointsChanged raised {endpointEvents} times");
+        Assert.Matches("^hello-aaaaaaaa-[0-9]+$", endpoints[0].Id);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ReadyDelay_NotReadyBeforeReadyzAnswers200()
+    {
+        var backend = harness.Start();
+        var firstReadyAt = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
+        backend.EndpointsChanged += key =>
+        {
+            if (backend.GetReadyEndpoints(key).Count > 0)
+            {
+                firstReadyAt.TrySetResult(DateTimeOffset.UtcNow);
+            }
+        };
+
+        await backend.EnsureAsync(harness.Spec(env: ("FAKE_READY_DELAY_MS", "1500")), 1);
+        var instance = Assert.Single(backend.GetInstances(Key));
+
+        // Listening but answering 503: the supervisor must not count it yet.
+        await Poll.UntilAsync(async () => await harness.ReadyzAsync(instance.Port) == 503, "/readyz answering 503");
+        Assert.Empty(backend.GetReadyEndpoints(Key));
+        Assert.Equal(0, backend.GetStatus(Key)!.ReadyReplicas);
+        Assert.Equal(LocalInstanceState.Starting, Assert.Single(backend.GetInstances(Key)).State);
+
+        var readyAt = await firstReadyAt.Task.WaitAsync(Poll.DefaultTimeout);
+        Assert.True(readyAt - instance.StartedAt >= TimeSpan.FromMilliseconds(1500), $"ready after {readyAt - instance.StartedAt}");
+        Assert.Equal(200, await harness.ReadyzAsync(instance.Port));
+        Assert.Equal(1, backend.GetStatus(Key)!.ReadyReplicas);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_CrashOnStart_StartFailedWithStderrLineAndRestartsSpacedByBackoff()
+    {
+        var backend = harness.Start();
+
+        await backend.EnsureAsync(harness.Spec(env: ("FAKE_CRASH_ON_START", "1")), 1);
+        await Poll.UntilAsync(() => backend.ListLogFiles(Key).Count(f => f.Length > 0) >= 4, "4 start attempts");
+
+        var failure = backend.GetStatus(Key)!.Failure;
+        Assert.NotNull(failure);
+        Assert.Equal(WorkloadFailureReason.StartFailed, failure.Reason);
+        Assert.Contains("stderr fake-runtime[", failure.Message);
+        Assert.Contains("FAKE_CRASH_ON_START: simulated startup failure", failure.Message);
+        Assert.Contains("exit code 3", failure.Message);
+        Assert.Empty(backend.GetReadyEndpoints(Key));
+
+        // Each attempt's first log line is stamped after its start, and each start waits out the backoff
+        // after the previous exit: so consecutive first lines are at least the backoff apart.
+        var firstLines = backend.ListLogFiles(Key)
+            .OrderBy(f => long.Parse(f.InstanceId[(f.InstanceId.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture))
+            .Where(f => f.Length > 0)
+            .Select(f => FirstLineTime(f.Path))
+            .ToList();
+        var expectedGaps = new[] { 200, 400, 800 };
+        for (var i = 0; i < expectedGaps.Length; i++)
+        {
+            var gap = firstLines[i + 1] - firstLines[i];
+            output.WriteLine($"attempt {i + 1} -> {i + 2}: {gap.TotalMilliseconds} ms");
+            Assert.True(gap >= TimeSpan.FromMilliseconds(expectedGaps[i]), $"attempt {i + 2} came {gap.TotalMilliseconds} ms after attempt {i + 1}");
+        }
+    }
+
+    [Fact]
+    public async Task Instance_KilledExternally_RestartedAndReadyAgain()
+    {
+        var backend = harness.Start();
+        var failures = new ConcurrentQueue<WorkloadFailure>();
+        backend.StatusChanged += key =>
+        {
+            if (backend.GetStatus(key)?.Failure is { } failure)
+            {
+                failures.Enqueue(failure);
+            }
+        };
+        await backend.EnsureAsync(harness.Spec(), 1);
+        await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 1, "ready");
+        var victim = Assert.Single(backend.GetInstances(Key));
+
+        Signals.Send(victim.Pid, Signals.SigKill);
+
+        await Poll.UntilAsync(
+            () => backend.GetReadyEndpoints(Key) is [{ } e] && e.Id != victim.Id,
+            "a replacement instance ready");
+        Assert.False(ProcessTree.IsAlive(victim.Pid));
+        Assert.Contains(failures, f => f.Message.Contains(victim.Id, StringComparison.Ordinal));
+        var crash = failures.First(f => f.Message.Contains(victim.Id, StringComparison.Ordinal));
+        Assert.Equal(WorkloadFailureReason.CrashLoop, crash.Reason);
+        Assert.Contains("exit code 137", crash.Message);
+        Assert.Null(backend.GetStatus(Key)!.Failure);
+        var replacement = Assert.Single(backend.GetInstances(Key));
+        Assert.Equal(200, await harness.ReadyzAsync(replacement.Port));
+    }
+
+    [Fact]
+    public async Task Instance_ReadyzTurns503_LeavesEndpointsWhileRunning()
+    {
+        var backend = harness.Start(o => o.ReadyProbeInterval = TimeSpan.FromMilliseconds(100));
+        await backend.EnsureAsync(harness.Spec(env: ("FAKE_DRAIN_MS", "3000")), 1);
+        await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 1, "ready");
+        var instance = Assert.Single(backend.GetInstances(Key));
+
+        // A SIGTERM the supervisor did not send: the fake runtime answers 503 for 3 s, then exits.
+        Signals.Terminate(instance.Pid);
+
+        await Poll.UntilAsync(() => backend.GetInstances(Key) is [{ State: LocalInstanceState.NotReady }], "marked not ready");
+        Assert.Empty(backend.GetReadyEndpoints(Key));
+        Assert.Equal(0, backend.GetStatus(Key)!.ReadyReplicas);
+        Assert.True(ProcessTree.IsAlive(instance.Pid));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_NeverReady_KilledAtStartupTimeoutAsStartFailed()
+    {
+        var backend = harness.Start(o => o.StartupTimeout = TimeSpan.FromMilliseconds(700));
+        await backend.EnsureAsync(harness.Spec(env: ("FAKE_READY_DELAY_MS", "60000")), 1);
+        var instance = Assert.Single(backend.GetInstances(Key));
+
+        await Poll.UntilAsync(() => backend.GetStatus(Key)!.Failure is not null, "a failure");
+
+        var failure = backend.GetStatus(Key)!.Failure!;
+        Assert.Equal(WorkloadFailureReason.StartFailed, failure.Reason);
+        Assert.Contains($"instance {instance.Id} was killed: not ready within the startup timeout of 0.7 s (exit code 137)", failure.Message);
+        Assert.False(ProcessTree.IsAlive(instance.Pid));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_AdminTokenInPlatformEnvironment_NotPassedToChild()
+    {
+        const string token = "SERVERLESS_ADMIN_TOKEN";
+        var backend = harness.Start();
+        var previous = Environment.GetEnvironmentVariable(token);
+        Environment.SetEnvironmentVariable(token, "do-not-leak");
+        try
+        {
+            await backend.EnsureAsync(harness.Spec(env: ("GREETING", "hi")), 1);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(token, previous);
+        }
+
+        // Ready means the runtime itself runs: before its exec, /proc would show the platform's environment.
+        await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 1, "ready");
+        var instance = Assert.Single(backend.GetInstances(Key));
+        var environment = File.ReadAllText($"/proc/{instance.Pid}/environ").Split('\0');
+
+        Assert.DoesNotContain(environment, v => v.StartsWith(token + "=", StringComparison.Ordinal));
+        Assert.Contains("GREETING=hi", environment);
+        Assert.Contains($"PORT={instance.Port}", environment);
+        Assert.Contains($"FUNCTION_PATH={harness.SourcePath}", environment);
+        Assert.Contains("HANDLER=main:handle", environment);
+        Assert.Contains("CONTAINER_CONCURRENCY=4", environment);
+        Assert.Contains("FUNCTION_TIMEOUT=2", environment);
+        Assert.Contains(environment, v => v.StartsWith("PATH=", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("missing executable", "runtime \"python\": executable \"/nonexistent/python3\" was not found")]
+    [InlineData("missing source", "the function source directory")]
+    [InlineData("unknown runtime", "no command is configured for runtime \"cobol\"")]
+    public async Task EnsureAsync_RuntimeCannotStart_RuntimeUnavailable(string label, string expected)
+    {
+        var backend = harness.Start(o =>
+        {
+            if (label == "missing executable")
+            {
+                o.Runtimes["python"] = new RuntimeCommand("/nonexistent/python3", [FakeRuntime]);
+            }
+        });
+        var spec = label switch
+        {
+            "missing source" => harness.Spec() with { SourcePath = Path.Combine(harness.TempPath, "no-such-dir") },
+            "unknown runtime" => harness.Spec() with { Runtime = "cobol" },
+            _ => harness.Spec(),
+        };
+
+        await backend.EnsureAsync(spec, 1);
+
+        var failure = backend.GetStatus(Key)!.Failure;
+        Assert.NotNull(failure);
+        Assert.Equal(WorkloadFailureReason.RuntimeUnavailable, failure.Reason);
+        Assert.Contains(expected, failure.Message);
+        Assert.Empty(backend.GetInstances(Key));
+    }
+
+    private static DateTimeOffset FirstLineTime(string path)
+    {
+        var line = File.ReadLines(path).First();
+        return DateTimeOffset.ParseExact(
+            line[..InstanceLogWriter.TimestampLength], InstanceLogWriter.TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    }
+}

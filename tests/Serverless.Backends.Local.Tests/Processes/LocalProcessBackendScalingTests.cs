@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Serverless.Backends.Local.Processes;
+using Serverless.Core.Contracts;
+using Serverless.TestSupport;
+using Xunit.Abstractions;
+using static Serverless.Backends.Local.Tests.Processes.BackendHarness;
+
+namespace Serverless.Backends.Local.Tests.Processes;
+
+/// <summary>The supervisor against real processes (the fake runtime on loopback ports): scale-down drains, revision rolls, delete and dispose.</summary>
+public sealed class LocalProcessBackendScalingTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly BackendHarness harness = new(output);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => harness.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task ScaleAsync_ThreeToOne_NewestTwoLeaveEndpointsThenDrainOnSigterm()
+    {
+        var backend = harness.Start();
+        await backend.EnsureAsync(harness.Spec(env: ("FAKE_DRAIN_MS", "300")), 3);
+        await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 3, "3 ready");
+        var before = backend.GetInstances(Key);
+
+        await backend.ScaleAsync(Key, 1);
+
+        // Out of the endpoints as soon as the call returns, before the processes are gone.
+        var kept = Assert.Single(backend.GetReadyEndpoints(Key));
+        Assert.Equal(before[0].Id, kept.Id);
+        var drained = before.Skip(1).ToList();
+        Assert.Empty(await ProcessTree.WaitForExitAsync(drained.Select(i => i.Pid), Poll.DefaultTimeout));
+        await Poll.UntilAsync(() => backend.GetInstances(Key).Count == 1, "drained instances gone");
+        foreach (var instance in drained)
+        {
+            var log = backend.TailInstanceLog(Key, instance.Id, 50);
+            Assert.Contains(log, l => l.EndsWith("draining", StringComparison.Ordinal));
+            Assert.Contains(log, l => l.EndsWith("drained, exiting", StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain(backend.TailInstanceLog(Key, kept.Id, 50), l => l.EndsWith("draining", StringComparison.Ordinal));
+        Assert.Equal(new WorkloadStatus { Revision = RevisionA, DesiredReplicas = 1, Replicas = 1, ReadyReplicas = 1 }, backend.GetStatus(Key));
+    }
+
+    [Fact]
+    public async Task ScaleAsync_InstanceIgnoringSigterm_KilledAfterTimeoutPlusGrace()
+    {
+        var backend = harness.Start(o => o.DrainGraceExtra = TimeSpan.FromMilliseconds(300));
+        await backend.EnsureAsync(harness.Spec(timeoutSeconds: 1, env: ("FAKE_IGNORE_SIGTERM", "1")), 1);
+        await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 1, "ready");
+        var instance = Assert.Single(backend.GetInstances(Key));
+        var clock = Stopwatch.StartNew();
+
+        await backend.ScaleAsync(Key, 0);
+
+        Assert.Empty(backend.GetReadyEndpoints(Key));
+        Assert.Empty(await ProcessTree.WaitForExitAsync([instance.Pid], Poll.DefaultTimeout));
+        var elapsed = clock.Elapsed;
+        Assert.True(elapsed >= TimeSpan.FromMilliseconds(1250), $"killed after {elapsed}, before 1 s timeout + 0.3 s grace");
+        Assert.Contains(backend.TailInstanceLog(Key, instance.Id, 20), l => l.EndsWith("ignoring SIGTERM", StringComparison.Ordinal));
+        await Poll.UntilAsync(() => backend.GetStatus(Key)!.Replicas == 0, "no replicas");
+    }
+
+    [Fact]
+    public async Task EnsureAsync_NewRevision_RollsWithoutAMomentOfZeroReadyEndpoints()
+    {
+        var backend = harness.Start();
+        await backend.EnsureAsync(harness.Spec(), 2);
+        await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 2, "revision A ready");
+        var old = backend.GetInstances(Key);
+        var minimumAtEvents = int.MaxValue;
+        backend.EndpointsChanged += key => InterlockedMin(ref minimumAtEvents, backend.GetReadyEndpoints(key).Count);
+        using var stopSampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            var minimum = int.MaxValue;
+            var samples = 0;
+            while (!stopSampling.IsCancellationRequested && samples < 100_000)
+            {
+                minimum = Math.Min(minimum, backend.GetReadyEndpoints(Key).Count);
+                samples++;
+                await Task.Delay(1);
+            }
+
+            return minimum;
+        });
+
+        await backend.EnsureAsync(harness.Spec(RevisionB, env: ("FAKE_READY_DELAY_MS", "300")), 5);
+        await Poll.UntilAsync(
+            () => backend.GetInstances(Key) is { Count: 2 } all && all.All(i => i.Revision == RevisionB && i.State == LocalInstanceState.Ready),
+            "revision B alone and ready");
+        await stopSampling.CancelAsync();
+
+        Assert.True(await sampler >= 1, "a sample saw no ready endpoint");
+        Assert.True(minimumAtEvents >= 1, "an EndpointsChanged saw no ready endpoint");
+        Assert.Empty(await ProcessTree.WaitForExitAsync(old.Select(i => i.Pid), Poll.DefaultTimeout));
+        Assert.All(backend.GetReadyEndpoints(Key), e => Assert.StartsWith("hello-bbbbbbbb-", e.Id));
+        Assert.Equal(new WorkloadStatus { Revision = RevisionB, DesiredReplicas = 2, Replicas = 2, ReadyReplicas = 2 }, backend.GetStatus(Key));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_FailingNewRevision_OldRevisionKeepsServing()
+    {
+        var backend = harness.Start();
+        await backend.EnsureAsync(harness.Spec(), 1);
+        await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 1, "revision A ready");
+        var old = Assert.Single(backend.GetInstances(Key));
+
+        await backend.EnsureAsync(harness.Spec(RevisionB, env: ("FAKE_CRASH_ON_START", "1")), 1);
+        await Poll.UntilAsync(
+            () => backend.ListLogFiles(Key).Count(f => f.InstanceId.StartsWith("hello-bbbbbbbb-", StringComparison.Ordinal)) >= 2
+                && backend.GetStatus(Key)!.Failure is not null,
+            "revision B failing twice");
+
+        var endpoint = Assert.Single(backend.GetReadyEndpoints(Key));
+        Assert.Equal(old.Id, endpoint.Id);
+        var reply = await harness.Http.GetFromJsonAsync<FakeReply>($"http://{endpoint.Authority}/still-here");
+        Assert.Equal(old.Id, reply!.Instance);
+        var status = backend.GetStatus(Key)!;
+        Assert.Equal(RevisionB, status.Revision);
+        Assert.Equal(0, status.ReadyReplicas);
+        Assert.Equal(WorkloadFailureReason.StartFailed, status.Failure!.Reason);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_RunningInstances_DrainedAndStatusGone()
+    {
+        var backend = harness.Start();
+        await backend.EnsureAsync(harness.Spec(), 2);
+        await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 2, "2 ready");
+        var pids = backend.GetInstances(Key).Select(i => i.Pid).ToList();
+
+        await backend.DeleteAsync(Key);
+
+        Assert.Null(backend.GetStatus(Key));
+        Assert.Empty(backend.GetReadyEndpoints(Key));
+        Assert.Empty(await ProcessTree.WaitForExitAsync(pids, Poll.DefaultTimeout));
+        await backend.DeleteAsync(Key);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_RunningAndStubbornInstances_NoChildLeftAlive()
+    {
+        var backend = harness.Start(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(500));
+        var stubborn = new FunctionKey("default", "stubborn");
+        await backend.EnsureAsync(harness.Spec(), 2);
+        await backend.EnsureAsync(harness.Spec(env: ("FAKE_IGNORE_SIGTERM", "1")) with { Key = stubborn, TimeoutSeconds = 300 }, 1);
+        await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 2 && backend.GetReadyEndpoints(stubborn).Count == 1, "3 ready");
+        var pids = backend.GetInstances(Key).Concat(backend.GetInstances(stubborn)).Select(i => i.Pid).ToList();
+        var clock = Stopwatch.StartNew();
+
+        await backend.DisposeAsync();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"dispose took {clock.Elapsed}");
+        Assert.DoesNotContain(pids, ProcessTree.IsAlive);
+        Assert.Empty(Directory.GetFiles(Path.Combine(harness.TempPath, "state", "instances")));
+    }
+
+    private static void InterlockedMin(ref int target, int value)
+    {
+        int current;
+        while (value < (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using Serverless.Hosting.Processes;
+
+namespace Serverless.Hosting.Tests.Processes;
+
+public sealed class ProcStatTests
+{
+    private const string Tail = "S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 987654 20 21";
+
+    [Theory]
+    [InlineData("42 (python3) " + Tail, 987654L)]
+    [InlineData("42 (my prog) " + Tail, 987654L)] // spaces in the command name
+    [InlineData("42 (a) b) (c) " + Tail, 987654L)] // parentheses in the command name
+    [InlineData("42 (python3) S 1 2", null)] // truncated
+    [InlineData("garbage", null)]
+    public void ParseStartTime_StatLine_Field22(string stat, long? expected)
+    {
+        Assert.Equal(expected, ProcStat.ParseStartTime(stat));
+    }
+
+    [Fact]
+    public void TryReadStartTime_OwnProcess_StableAndMissingPidNull()
+    {
+        var pid = Environment.ProcessId;
+        var first = ProcStat.TryReadStartTime(pid);
+
+        Assert.NotNull(first);
+        Assert.Equal(first, ProcStat.TryReadStartTime(pid));
+        Assert.Null(ProcStat.TryReadStartTime(int.MaxValue));
+    }
+
+    [Fact]
+    public void TryReadStartTime_ChildStartedLater_IsNotEarlierThanOwn()
+    {
+        using var child = Process.Start(new ProcessStartInfo("sleep", "5") { UseShellExecute = false })!;
+        try
+        {
+            Assert.True(ProcStat.TryReadStartTime(child.Id) >= ProcStat.TryReadStartTime(Environment.ProcessId));
+        }
+        finally
+        {
+            child.Kill();
+            child.WaitForExit(5000);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Backends.Kubernetes.Resources;
+using Serverless.Controller;
+using Serverless.Controller.Metrics;
+using Serverless.Core.Api;
+using Serverless.Core.Serialization;
+using Serverless.KubeApiServer;
+using Serverless.KubeApiServer.Resources;
+using Serverless.KubeApiServer.Simulation;
+using Serverless.Platform.Kubernetes;
+
+namespace Serverless.Platform.Tests.Kubernetes.Controller;
+
+/// <summary>
+/// The real Kubernetes-mode controller (informers, queue, reconciler, workload backend, CRD store) against the API
+/// server double with its Deployment simulator. The test writes Functions as a user would, through its own client.
+/// </summary>
+internal sealed class KubeControllerHarness : IAsyncDisposable
+{
+    public const string ControllerIdentity = "controller";
+    private readonly CancellationTokenSource _stop = new();
+    private Task _run = Task.CompletedTask;
+
+    private KubeControllerHarness(KubeApiDouble api, IKubernetes user, IKubernetes controllerClient)
+    {
+        Api = api;
+        User = user;
+        ControllerClient = controllerClient;
+    }
+
+    public KubeApiDouble Api { get; }
+
+    /// <summary>The test's own client ("user"), for writes a person or CI would make.</summary>
+    public IKubernetes User { get; }
+
+    public IKubernetes ControllerClient { get; }
+
+    public KubernetesFunctionController Controller { get; private set; } = null!;
+
+    public DeploymentSimulator? Simulator { get; private set; }
+
+    public static async Task<KubeControllerHarness> StartAsync(bool simulate = true, bool start = true)
+    {
+        var api = await KubeApiDouble.StartAsync();
+        var harness = new KubeControllerHarness(api, api.CreateClient("user"), api.CreateClient(ControllerIdentity));
+        if (simulate)
+        {
+            harness.Simulator = api.StartDeploymentSimulator();
+        }
+
+        if (start)
+        {
+            harness.StartController();
+        }
+
+        return harness;
+    }
+
+    public void StartController()
+    {
+        Controller = new KubernetesFunctionController(
+            ControllerClient,
+            KubeTestStores.Functions(ControllerClient),
+            new KubernetesWorkloadOptions(),
+            new ControllerOptions { Workers = 4, ResyncPeriod = TimeSpan.FromMinutes(10) },
+            new ControllerMetrics(Prometheus.Metrics.NewCustomRegistry()),
+            TimeProvider.System,
+            NullLoggerFactory.Instance);
+        _run = Controller.RunAsync(_stop.Token);
+    }
+
+    public async Task<Function> CreateFunctionAsync(Function function)
+    {
+        var body = JsonNode.Parse(ResourceJson.Serialize(function));
+        var created = await User.CustomObjects.CreateNamespacedCustomObjectAsync(
+            body, ApiGroup.Group, ApiGroup.Version, function.Metadata.NamespaceProperty, Function.Plural);
+        return ResourceJson.Deserialize<Function>(ResourceJson.Serialize(created));
+    }
+
+    public Task PatchFunctionAsync(string ns, string name, JsonObject mergePatch) =>
+        User.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch(mergePatch.ToJsonString(), V1Patch.PatchType.MergePatch), ApiGroup.Group, ApiGroup.Version, ns, Function.Plural, name);
+
+    public Task DeleteFunctionAsync(string ns, string name) =>
+        User.CustomObjects.DeleteNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, ns, Function.Plural, name);
+
+    public Function? GetFunction(string ns, string name) =>
+        Api.GetObject(ResourceTypes.Functions, ns, name) is { } node ? ResourceJson.Deserialize<Function>(node.ToJsonString()) : null;
+
+    public V1Deployment? GetDeployment(string ns, string name) =>
+        Api.GetObject(ResourceTypes.Deployments, ns, name) is { } node ? ResourceJson.Deserialize<V1Deployment>(node.ToJsonString()) : null;
+
+    public V1Service? GetService(string ns, string name) =>
+        Api.GetObject(ResourceTypes.Services, ns, name) is { } node ? ResourceJson.Deserialize<V1Service>(node.ToJsonString()) : null;
+
+    public bool IsReady(string ns, string name) =>
+        GetFunction(ns, name)?.Status is { } status
+        && status.ObservedGeneration == GetFunction(ns, name)!.Metadata.Generation
+        && status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready)?.Status == ConditionStatus.True;
+
+    /// <summary>Polls (bounded: 20 s) until the condition holds.</summary>
+    public static async Task UntilAsync(Func<bool> condition, string what, int timeoutMs = 20_000)
+    {
+        var deadline = Environment.TickCount64 + timeoutMs;
+        while (!condition())
+        {
+            Assert.True(Environment.TickCount64 < deadline, $"not within {timeoutMs} ms: {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _run;
+        await Api.DisposeAsync();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,154 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Backends.Kubernetes.Api;
+using Serverless.Backends.Kubernetes.Endpoints;
+using Serverless.Backends.Kubernetes.Resources;
+using Serverless.Backends.Kubernetes.Workloads;
+using Serverless.Core.Contracts;
+using Serverless.KubeApiServer;
+using Serverless.KubeApiServer.Resources;
+using static Serverless.Backends.Kubernetes.Tests.KubeTestObjects;
+
+namespace Serverless.Platform.Tests.Kubernetes.Controller;
+
+/// <summary>The autoscaler's side of the workload backend and the activator's endpoint source, against the double's simulator.</summary>
+public sealed class KubernetesScaleAndEndpointsTests
+{
+    private const string Ns = "team-a";
+    private static readonly FunctionKey Key = new(Ns, "hello");
+
+    [Fact]
+    public async Task ScaleAsync_Down_BusiestPodsMarkedAndKept()
+    {
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator();
+        var activity = new FakeActivity();
+        await using var scaler = await ScalerAsync(api, activity);
+        await scaler.Backend.ScaleAsync(Key, 3);
+        await KubeControllerHarness.UntilAsync(() => Pods(api).Count == 3 && scaler.Backend.GetStatus(Key)?.ReadyReplicas == 3, "three ready pods");
+        var pods = Pods(api);
+        activity.Set(pods[1], 7);
+        activity.Set(pods[2], 2);
+
+        await scaler.Backend.ScaleAsync(Key, 1);
+
+        await KubeControllerHarness.UntilAsync(() => Pods(api).Count == 1, "one pod left");
+        Assert.Equal([pods[1]], Pods(api));
+        var calls = api.Audit.For("autoscaler").Where(r => r.Verb == "patch").Select(r => (r.Resource, r.Subresource, r.Name)).ToList();
+        Assert.Contains(("pods", null, pods[1]), calls);
+        Assert.Contains(("pods", null, pods[2]), calls);
+        Assert.DoesNotContain(("pods", (string?)null, pods[0]), calls); // idle and unannotated: no call
+        Assert.Equal(2, calls.Count(c => c is ("deployments", "scale", "hello")));
+        Assert.DoesNotContain(api.Audit.For("autoscaler"), r => r.Verb is "update" or "create" or "delete");
+    }
+
+    [Fact]
+    public async Task ScaleAsync_Up_OnlyTheScaleSubresource()
+    {
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator();
+        await using var scaler = await ScalerAsync(api, new FakeActivity());
+
+        await scaler.Backend.ScaleAsync(Key, 2);
+
+        await KubeControllerHarness.UntilAsync(() => scaler.Backend.GetStatus(Key) is { DesiredReplicas: 2, ReadyReplicas: 2 }, "two ready replicas in the status");
+        Assert.Equal(
+            [("patch", "deployments", "scale")],
+            api.Audit.For("autoscaler").Where(r => r.Verb is not ("list" or "watch")).Select(r => (r.Verb, r.Resource, r.Subresource)).Distinct());
+    }
+
+    [Fact]
+    public async Task EndpointSource_PodsComeAndGo_SnapshotFollows()
+    {
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator();
+        await using var scaler = await ScalerAsync(api, new FakeActivity());
+        var client = api.CreateClient("activator");
+        var slices = KubeInformers.ServiceEndpointSlices(client, TimeProvider.System, NullLoggerFactory.Instance);
+        var source = new EndpointSliceEndpointSource(slices);
+        var changes = 0;
+        source.EndpointsChanged += key => { if (key == Key) Interlocked.Increment(ref changes); };
+        using var stop = new CancellationTokenSource();
+        var run = slices.RunAsync(stop.Token);
+
+        await scaler.Backend.ScaleAsync(Key, 2);
+        await KubeControllerHarness.UntilAsync(() => source.GetReadyEndpoints(Key).Count == 2, "two ready endpoints");
+        Assert.Equal(Pods(api).Order(StringComparer.Ordinal), source.GetReadyEndpoints(Key).Select(e => e.Id));
+        Assert.All(source.GetReadyEndpoints(Key), e => Assert.Equal("127.0.0.1:8080", e.Authority));
+
+        api.ExpireWatches(); // a 410 in the middle: the re-list keeps the snapshot right
+        await scaler.Backend.ScaleAsync(Key, 0);
+        await KubeControllerHarness.UntilAsync(() => source.GetReadyEndpoints(Key).Count == 0, "no endpoint after scaling to zero");
+        Assert.True(Volatile.Read(ref changes) >= 2);
+        Assert.All(api.Audit.For("activator"), r => Assert.Contains(r.Verb, new[] { "list", "watch" }));
+
+        await stop.CancelAsync();
+        await run;
+    }
+
+    private static List<string> Pods(KubeApiDouble api) =>
+        api.ListObjects(ResourceTypes.Pods, Ns, WorkloadLabels.PodSelector("hello"))
+            .Where(p => p["metadata"]?["deletionTimestamp"] is null)
+            .Select(p => p["metadata"]!["name"]!.GetValue<string>())
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>A Deployment as the controller would have made it, and the autoscaler's backend over the double.</summary>
+    private static async Task<ScalerUnderTest> ScalerAsync(KubeApiDouble api, IFunctionActivity activity)
+    {
+        var user = api.CreateClient("user");
+        await user.AppsV1.CreateNamespacedDeploymentAsync(Deployment(TestFunction(Ns, "hello"), replicas: 1), Ns);
+        var client = api.CreateClient("autoscaler");
+        var deployments = KubeInformers.ManagedDeployments(client, TimeProvider.System, NullLoggerFactory.Instance);
+        var backend = KubernetesWorkloadBackend.ForAutoscaler(client, deployments, activity, NullLogger.Instance);
+        var unit = new ScalerUnderTest(backend, deployments);
+        await deployments.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await KubeControllerHarness.UntilAsync(() => backend.GetStatus(Key) is not null, "the Deployment is cached");
+        return unit;
+    }
+
+    private sealed class ScalerUnderTest : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _run;
+
+        public ScalerUnderTest(KubernetesWorkloadBackend backend, Hosting.Informers.ResourceInformer<V1Deployment> deployments)
+        {
+            Backend = backend;
+            _run = deployments.RunAsync(_stop.Token);
+        }
+
+        public KubernetesWorkloadBackend Backend { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _run;
+            _stop.Dispose();
+        }
+    }
+
+    private sealed class FakeActivity : IFunctionActivity
+    {
+        private readonly Dictionary<string, int> _inFlight = [];
+
+        public void Set(string pod, int inFlight)
+        {
+            lock (_inFlight)
+            {
+                _inFlight[pod] = inFlight;
+            }
+        }
+
+        public int ActiveRequests(FunctionKey key) => 0;
+
+        public int InFlight(FunctionKey key, string instanceId)
+        {
+            lock (_inFlight)
+            {
+                return _inFlight.GetValueOrDefault(instanceId);
+            }
+        }
+    }
+}
