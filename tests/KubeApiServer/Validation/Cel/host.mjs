@@ -1,0 +1,37 @@
+// The CEL engine as a process: one JSON request per line on stdin, one JSON answer per line on stdout, in order.
+// CelEngine.cs starts it and speaks this protocol; it ends when stdin closes.
+//
+//   {"id":1,"op":"compile","schema":{…},"root":true,"rule":"…"}
+//       -> {"id":1,"program":0,"outputType":"bool","usesOldSelf":false} or {"id":1,"error":"ERROR: <input>:1:5: …"}
+//   {"id":2,"op":"evaluate","program":0,"self":"<JSON text>","oldSelf":"<JSON text>"}
+//       -> {"id":2,"value":true} or {"id":2,"error":"no such key: x"}
+//   anything the host itself cannot handle -> {"id":…,"fault":"…"}
+//
+// Values travel as JSON text so that int64 numbers keep their digits (json.mjs).
+
+import {createInterface} from 'node:readline'
+import {compile, evaluate} from './compiler.mjs'
+
+const lines = createInterface({input: process.stdin, crlfDelay: Infinity})
+for await (const line of lines) {
+  if (line.trim() === '') continue
+  let id = null
+  let answer
+  try {
+    const request = JSON.parse(line)
+    id = request.id
+    switch (request.op) {
+      case 'compile':
+        answer = compile(request.schema, request.root === true, request.rule)
+        break
+      case 'evaluate':
+        answer = evaluate(request.program, request.self, request.oldSelf)
+        break
+      default:
+        answer = {fault: `unknown op ${request.op}`}
+    }
+  } catch (error) {
+    answer = {fault: String(error?.stack ?? error)}
+  }
+  process.stdout.write(`${JSON.stringify({id, ...answer})}\n`)
+}
