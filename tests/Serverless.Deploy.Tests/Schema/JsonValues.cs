@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace Serverless.Deploy.Tests.Schema;
 
-/// <summary>Reads JSON nodes the way the schema validator and the CEL translations need them.</summary>
+/// <summary>Reads JSON nodes the way the schema validator needs them.</summary>
 internal static class JsonValues
 {
     public static JsonValueKind KindOf(JsonNode? node) => node?.GetValueKind() ?? JsonValueKind.Null;
@@ -25,18 +25,6 @@ internal static class JsonValues
     public static int Int(JsonNode node) => checked((int)Number(node));
 
     public static double Number(JsonNode node) => double.Parse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
-
-    public static bool Has(JsonNode? self, string name) => self is JsonObject o && o[name] is not null;
-
-    public static string? String(JsonNode? self, string name) =>
-        self is JsonObject o && KindOf(o[name]) == JsonValueKind.String ? (string?)o[name] : null;
-
-    public static long? Integer(JsonNode? self, string name) =>
-        self is JsonObject o && TryInteger(o[name], out var value) ? value : null;
-
-    /// <summary>CEL's <c>string()</c> of an int-or-string value.</summary>
-    public static string ToCelString(JsonNode node) =>
-        KindOf(node) == JsonValueKind.String ? (string)node! : node.ToJsonString();
 
     /// <summary>Length in Unicode code points, as Go's validator counts <c>minLength</c>/<c>maxLength</c> and CEL <c>size()</c>.</summary>
     public static int Length(string value) => value.EnumerateRunes().Count();

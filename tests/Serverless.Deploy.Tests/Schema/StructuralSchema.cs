@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Serverless.KubeApiServer.Validation.Cel;
 
 namespace Serverless.Deploy.Tests.Schema;
 
@@ -10,7 +11,8 @@ namespace Serverless.Deploy.Tests.Schema;
 /// so a defaulted <c>{}</c> gets its nested defaults), then OpenAPI v3 validation (type, properties, required,
 /// enum, minimum/maximum, minLength/maxLength, pattern, items, maxItems, maxProperties, additionalProperties,
 /// anyOf, oneOf, x-kubernetes-int-or-string, x-kubernetes-preserve-unknown-fields, x-kubernetes-list-type map/set)
-/// and the CEL rules through <see cref="CelRuleTable"/>. Unknown fields are pruned as the API server does by
+/// and the CEL rules, compiled and evaluated by a real CEL engine (<see cref="CelEngine"/>) with <c>self</c> typed
+/// from the schema at the rule, as the API server does. Unknown fields are pruned as the API server does by
 /// default (kubectl's strict field validation would refuse them instead). Keywords outside that subset throw,
 /// so a CRD cannot silently rely on something this validator ignores.
 /// </summary>
@@ -127,14 +129,39 @@ internal sealed class StructuralSchema
         // The API server skips CEL rules of a value that already failed its own schema checks.
         if (errors.Count == before && schema["x-kubernetes-validations"] is JsonArray rules)
         {
-            foreach (var rule in rules)
+            CheckRules(node, schema, rules, path, errors);
+        }
+    }
+
+    /// <summary>
+    /// As apiextensions-apiserver's CEL validator: a false rule is reported at its fieldPath with its message, an
+    /// evaluation error at the rule's own location. Transition rules (oldSelf) run on updates only, never here.
+    /// </summary>
+    private static void CheckRules(JsonNode? node, JsonObject schema, JsonArray rules, string path, List<SchemaError> errors)
+    {
+        foreach (var rule in rules)
+        {
+            var text = (string)rule!["rule"]!;
+            var program = CelEngine.Shared.Compile(schema, text, isResourceRoot: path.Length == 0);
+            if (program.CompileError is { } compileError)
             {
-                var text = (string)rule!["rule"]!;
-                if (!CelRuleTable.Evaluate(text, node!))
-                {
-                    var fieldPath = (string?)rule["fieldPath"] ?? "";
-                    errors.Add(new SchemaError(Display(path + fieldPath), (string?)rule["message"] ?? "failed rule: " + text));
-                }
+                throw new NotSupportedException($"the CEL rule at {Display(path)} does not compile, so the API server refuses the CRD: {compileError}\n{text}");
+            }
+
+            if (program.UsesOldSelf)
+            {
+                continue;
+            }
+
+            var result = program.Evaluate(node);
+            if (result.Error is { } error)
+            {
+                errors.Add(new SchemaError(Display(path), $"{error} evaluating rule: {text}"));
+            }
+            else if (!result.Value)
+            {
+                var fieldPath = (string?)rule["fieldPath"] ?? "";
+                errors.Add(new SchemaError(Display(path + fieldPath), (string?)rule["message"] ?? "failed rule: " + text));
             }
         }
     }

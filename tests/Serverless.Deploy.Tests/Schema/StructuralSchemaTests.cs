@@ -44,6 +44,14 @@ public sealed class StructuralSchemaTests
         { "preserve-unknown-fields keeps anything", """{"type":"object","x-kubernetes-preserve-unknown-fields":true}""", """{"any":[1]}""", true },
         { "default fills before validation", """{"type":"object","properties":{"s":{"type":"object","default":{},"required":["n"],"properties":{"n":{"type":"integer","default":1}}}}}""", "{}", true },
         { "CEL rule", """{"type":"object","x-kubernetes-validations":[{"rule":"has(self.ref) != has(self.uri)"}],"properties":{"ref":{"type":"object"},"uri":{"type":"string"}}}""", """{"ref":{},"uri":"x"}""", false },
+        { "CEL rule holds", """{"type":"object","x-kubernetes-validations":[{"rule":"has(self.ref) != has(self.uri)"}],"properties":{"ref":{"type":"object"},"uri":{"type":"string"}}}""", """{"uri":"x"}""", true },
+        { "CEL evaluation error fails the rule", """{"type":"object","x-kubernetes-validations":[{"rule":"self.a > 0"}],"properties":{"a":{"type":"integer"}}}""", "{}", false },
+        { "CEL int-or-string is an int", """{"type":"object","x-kubernetes-validations":[{"rule":"self.all(k, type(self[k]) == int)"}],"additionalProperties":{"x-kubernetes-int-or-string":true}}""", """{"cpu":2}""", true },
+        { "CEL int-or-string is a string", """{"type":"object","x-kubernetes-validations":[{"rule":"self.all(k, type(self[k]) == int)"}],"additionalProperties":{"x-kubernetes-int-or-string":true}}""", """{"cpu":"2"}""", false },
+        { "CEL number is a double", """{"type":"object","x-kubernetes-validations":[{"rule":"self.u < 1.0"}],"properties":{"u":{"type":"number"}}}""", """{"u":1}""", false },
+        { "CEL sees defaults", """{"type":"object","x-kubernetes-validations":[{"rule":"self.n == 1"}],"properties":{"n":{"type":"integer","default":1}}}""", "{}", true },
+        { "CEL root reads metadata.name", """{"type":"object","x-kubernetes-validations":[{"rule":"self.metadata.name.startsWith('a')"}],"properties":{"metadata":{"type":"object"}}}""", """{"metadata":{"name":"b"}}""", false },
+        { "CEL transition rule waits for an update", """{"type":"string","x-kubernetes-validations":[{"rule":"self == oldSelf"}]}""", "\"a\"", true },
     };
 
     [Theory]
@@ -64,8 +72,12 @@ public sealed class StructuralSchemaTests
     }
 
     [Fact]
-    public void Evaluate_UntranslatedRule_Throws()
+    public void Validate_RuleThatDoesNotCompile_Throws()
     {
-        Assert.Throws<NotSupportedException>(() => CelRuleTable.Evaluate("self.size() > 0", JsonValue.Create("a")));
+        // The API server refuses such a CRD; a conformance table must never read it as "the schema accepts".
+        var schema = new StructuralSchema((JsonObject)JsonNode.Parse("""{"type":"string","x-kubernetes-validations":[{"rule":"quantity(self).sign() == 1"}]}""")!);
+
+        var thrown = Assert.Throws<NotSupportedException>(() => schema.Validate(JsonValue.Create("1")));
+        Assert.Contains("found no matching overload", thrown.Message, StringComparison.Ordinal);
     }
 }
