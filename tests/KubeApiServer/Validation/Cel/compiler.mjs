@@ -96,6 +96,9 @@ function inspect(node, rule, facts) {
   const {op, args} = node
   if (op === 'id' && args === 'oldSelf') facts.usesOldSelf = true
 
+  // Arguments and receivers first, as cel-go's checker reports: ip(x).family() is "undeclared reference to 'ip'".
+  for (const child of Array.isArray(args) ? args.flat() : []) inspect(child, rule, facts)
+
   if (op === 'call' || op === 'rcall') {
     const name = args[0]
     const receiver = op === 'rcall' ? args[1] : null
@@ -122,8 +125,6 @@ function inspect(node, rule, facts) {
 
     if (RUNTIME_RENAMES.has(name) && qualified === null) facts.renames.push(namePosition(node, receiver, name, rule))
   }
-
-  for (const child of Array.isArray(args) ? args.flat() : []) inspect(child, rule, facts)
 }
 
 function declaredAnyhow(name) {
