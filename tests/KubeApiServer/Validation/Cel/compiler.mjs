@@ -82,7 +82,7 @@ function environmentFor(schema, isResourceRoot) {
   let scope = environments.get(key)
   if (scope === undefined) {
     const env = BASE.clone()
-    const self = declareSchema(env, schema, isResourceRoot, 'Object', CONVERSIONS)
+    const self = declareSchema(env, schema, isResourceRoot, CONVERSIONS)
     if (self !== null) env.registerVariable('self', self.type).registerVariable('oldSelf', self.type)
     scope = self === null ? null : {env, self}
     environments.set(key, scope)

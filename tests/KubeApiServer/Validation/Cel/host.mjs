@@ -12,6 +12,9 @@
 import {createInterface} from 'node:readline'
 import {compile, evaluate} from './compiler.mjs'
 
+// The test process went away mid-answer: nothing is left to answer.
+process.stdout.on('error', () => process.exit(0))
+
 const lines = createInterface({input: process.stdin, crlfDelay: Infinity})
 for await (const line of lines) {
   if (line.trim() === '') continue

@@ -59,10 +59,11 @@ function withTypeAndObjectMeta(schema) {
 /**
  * Declares the types of `schema` in `env` (a fresh Environment clone) and returns the type of `self` and the
  * conversion of a parsed JSON value (json.mjs) to a runtime value of that type; null when the server would give
- * the schema no type.
+ * the schema no type. `conversions` turns duration and timestamp strings into the engine's values.
  */
-export function declareSchema(env, schema, isResourceRoot, typeNamePrefix = 'Object', conversions) {
-  return declare(env, schema, isResourceRoot, typeNamePrefix, conversions)
+export function declareSchema(env, schema, isResourceRoot, conversions) {
+  // Object types are named after their path from the rule's location: Object, Object.spec, Object.env.__items.
+  return declare(env, schema, isResourceRoot, 'Object', conversions)
 }
 
 function declare(env, schema, isResourceRoot, name, conversions) {
