@@ -2,8 +2,9 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Serverless.Activator;
+using Serverless.Activator.Configuration;
 using Serverless.Activator.Forwarding;
+using Serverless.Activator.Functions;
 using Serverless.Activator.Metrics;
 using Serverless.Autoscaler.Metrics;
 using Serverless.Autoscaler.Scaling;
@@ -95,19 +96,21 @@ public sealed class ScaleToZeroDescentTests
         var scaler = new FunctionScaler(
             informer, backend, activity, ScalerHarness.ShortWindows(), new AutoscalerMetrics(Prometheus.Metrics.NewCustomRegistry()), time, NullLogger<FunctionScaler>.Instance);
 
+        var activatorOptions = new ActivatorOptions();
+        var activatorMetrics = new ActivatorMetrics(Prometheus.Metrics.NewCustomRegistry());
+        using var functions = new FunctionRegistry(informer, backend, activatorOptions, activatorMetrics, TimeProvider.System);
         FunctionProxy? created = null;
         await using var ingress = await LoopbackApp.StartAsync(
             app =>
             {
                 var proxy = new FunctionProxy(
-                    informer, backend, scaler, app.Services.GetRequiredService<IHttpForwarder>(), new ActivatorOptions(),
-                    new ActivatorMetrics(Prometheus.Metrics.NewCustomRegistry()), TimeProvider.System, NullLogger<FunctionProxy>.Instance);
+                    functions, scaler, app.Services.GetRequiredService<IHttpForwarder>(), activatorOptions, activatorMetrics, NullLogger<FunctionProxy>.Instance);
                 app.Run(proxy.InvokeAsync);
                 created = proxy;
             },
             services => services.AddHttpForwarder());
         using var proxy = created!;
-        activity.Target = proxy;
+        activity.Target = functions;
         using var client = new HttpClient { BaseAddress = LoopbackApp.AddressOf(ingress), Timeout = TimeSpan.FromSeconds(30) };
 
         await backend.ScaleAsync(Key, 1);
@@ -139,12 +142,12 @@ public sealed class ScaleToZeroDescentTests
         Assert.False(descent.IsCompleted);
 
         var request = client.GetAsync("/default/slow/");
-        for (var i = 0; i < 500 && proxy.ActiveRequests(Key) == 0; i++)
+        for (var i = 0; i < 500 && functions.ActiveRequests(Key) == 0; i++)
         {
             await Task.Delay(10);
         }
 
-        Assert.Equal(1, proxy.ActiveRequests(Key)); // buffered in the activator
+        Assert.Equal(1, functions.ActiveRequests(Key)); // buffered in the activator
         Assert.False(request.IsCompleted);
 
         drain.SetResult();
