@@ -52,8 +52,8 @@ public sealed partial class HttpStatsSender : IConcurrencySink, IScaleRequester
         _buffer = new SampleBuffer(options.ReplayWindow, options.MaxBufferedSamples);
     }
 
-    /// <summary>The autoscaler instance id of the last successful POST; null before one or after a failure.</summary>
-    public string? AutoscalerId => Volatile.Read(ref _autoscalerId);
+    /// <summary>The autoscaler instance id of the last successful POST; null before one or after a failure. For tests.</summary>
+    internal string? AutoscalerId => Volatile.Read(ref _autoscalerId);
 
     public void Report(ConcurrencySample sample)
     {
@@ -134,8 +134,8 @@ public sealed partial class HttpStatsSender : IConcurrencySink, IScaleRequester
         }
     }
 
-    /// <summary>One send: everything pending, then a replay if the autoscaler's id changed. For <see cref="RunAsync"/> and tests.</summary>
-    internal async Task SendPendingAsync(CancellationToken cancellationToken)
+    /// <summary>One send of <see cref="RunAsync"/>: everything pending, then a replay if the autoscaler's id changed.</summary>
+    private async Task SendPendingAsync(CancellationToken cancellationToken)
     {
         List<ConcurrencySample> batch;
         lock (_buffer)
