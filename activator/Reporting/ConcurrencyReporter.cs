@@ -9,9 +9,8 @@ namespace Serverless.Activator.Reporting;
 
 /// <summary>
 /// Every <see cref="ActivatorOptions.ReportInterval"/> (1 s) closes each function's stats window in the
-/// <see cref="FunctionRegistry"/>, sends a
-/// <see cref="ConcurrencySample"/> to the autoscaler for every function with activity, and sets the
-/// <c>serverless_activator_queue_depth</c> and <c>serverless_activator_in_flight</c> gauges.
+/// <see cref="FunctionRegistry"/>, sends a <see cref="ConcurrencySample"/> to the autoscaler for every function with
+/// activity, and sets the <c>serverless_activator_queue_depth</c> and <c>serverless_activator_in_flight</c> gauges.
 /// </summary>
 public sealed partial class ConcurrencyReporter : BackgroundService
 {
