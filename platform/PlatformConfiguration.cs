@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Serverless.Activator;
+using Serverless.Activator.Configuration;
 using Serverless.Autoscaler.Configuration;
 using Serverless.Eventing;
 

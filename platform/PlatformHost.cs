@@ -6,8 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
-using Serverless.Activator;
+using Serverless.Activator.Configuration;
 using Serverless.Activator.Forwarding;
+using Serverless.Activator.Functions;
 using Serverless.Activator.Metrics;
 using Serverless.Activator.Reporting;
 using Serverless.Autoscaler.Metrics;
@@ -92,9 +93,12 @@ internal static partial class PlatformHost
             return 2;
         }
 
+        var activatorMetrics = new ActivatorMetrics(registry);
+        using var functionRegistry = new FunctionRegistry(functions, backend, activatorOptions, activatorMetrics, time);
+        activity.Attach(functionRegistry);
+
         // Ingress first: its bound address is every function's URL.
-        await using var ingress = BuildIngress(options, activatorOptions, functions, backend, coldStarts, eventing, registry, time, loggerFactory, out var proxy);
-        activity.Attach(proxy);
+        await using var ingress = BuildIngress(options, activatorOptions, functionRegistry, coldStarts, eventing, activatorMetrics, loggerFactory);
         if (!await TryStartAsync(ingress, "--ingress", options.Ingress).ConfigureAwait(false))
         {
             return 1;
@@ -104,7 +108,8 @@ internal static partial class PlatformHost
         eventing.Start(ingressUrl);
         controllerOptions.FunctionUrl = key => $"{ingressUrl}/{key.Namespace}/{key.Name}/";
 
-        await using var admin = BuildAdmin(options, stores, functions, backend, controllerOptions, scaler, proxy, samples, coldStarts, registry, time, loggerFactory);
+        await using var admin = BuildAdmin(
+            options, stores, functions, backend, controllerOptions, scaler, functionRegistry, activatorOptions, activatorMetrics, samples, coldStarts, registry, time, loggerFactory);
         if (!await TryStartAsync(admin, "--admin", options.Admin).ConfigureAwait(false))
         {
             await ingress.StopAsync().ConfigureAwait(false);
@@ -133,27 +138,22 @@ internal static partial class PlatformHost
     private static WebApplication BuildIngress(
         PlatformOptions options,
         ActivatorOptions activatorOptions,
-        ResourceInformer<Function> functions,
-        IEndpointSource endpoints,
+        FunctionRegistry functions,
         IScaleRequester scaler,
         EventingHost eventing,
-        CollectorRegistry registry,
-        TimeProvider time,
-        ILoggerFactory loggerFactory,
-        out FunctionProxy proxy)
+        ActivatorMetrics metrics,
+        ILoggerFactory loggerFactory)
     {
         // The body is streamed to the instance, whose runtime enforces its own limit.
         var builder = CreateBuilder(options.Ingress, maxRequestBodySize: null, loggerFactory);
         builder.Services.AddHttpForwarder();
         var app = builder.Build();
-        proxy = new FunctionProxy(
+        var proxy = new FunctionProxy(
             functions,
-            endpoints,
             scaler,
             app.Services.GetRequiredService<IHttpForwarder>(),
             activatorOptions,
-            new ActivatorMetrics(registry),
-            time,
+            metrics,
             loggerFactory.CreateLogger<FunctionProxy>());
         app.Lifetime.ApplicationStopped.Register(proxy.Dispose);
         // /brokers/… is the broker ingress: one ordinal prefix check, then the function proxy as before.
@@ -168,7 +168,9 @@ internal static partial class PlatformHost
         LocalProcessBackend backend,
         ControllerOptions controllerOptions,
         FunctionScaler scaler,
-        FunctionProxy proxy,
+        FunctionRegistry functionRegistry,
+        ActivatorOptions activatorOptions,
+        ActivatorMetrics activatorMetrics,
         LatestSamples samples,
         ColdStartCounter coldStarts,
         CollectorRegistry registry,
@@ -182,7 +184,8 @@ internal static partial class PlatformHost
         // the first LoopService: register each loop as its own IHostedService instead.
         builder.Services.AddSingleton<IHostedService>(new LoopService(functions.RunAsync));
         builder.Services.AddSingleton<IHostedService>(new LoopService(scaler.RunAsync));
-        builder.Services.AddHostedService(_ => new ConcurrencyReporter(proxy, samples, time, loggerFactory.CreateLogger<ConcurrencyReporter>()));
+        builder.Services.AddHostedService(_ => new ConcurrencyReporter(
+            functionRegistry, samples, activatorOptions, activatorMetrics, time, loggerFactory.CreateLogger<ConcurrencyReporter>()));
         builder.Services.AddHostedService(_ => new FunctionController(
             functions, stores.Functions, backend, controllerOptions, new ControllerMetrics(registry), time, loggerFactory));
 

@@ -1,26 +1,22 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using System.Net.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Serverless.Activator.Configuration;
+using Serverless.Activator.Functions;
 using Serverless.Activator.Metrics;
-using Serverless.Activator.Reporting;
 using Serverless.Activator.Routing;
 using Serverless.Activator.Throttling;
 using Serverless.Core.Contracts;
-using Serverless.Hosting.Informers;
 using Yarp.ReverseProxy.Forwarder;
-using FunctionResource = Serverless.Core.Api.Function;
 
 namespace Serverless.Activator.Forwarding;
 
 /// <summary>
-/// The activator's request handler: route, take a slot on an instance through the function's
-/// <see cref="FunctionThrottler"/> (asking for a scale-from-zero at once when there is no instance),
-/// forward through YARP's <see cref="IHttpForwarder"/>, and retry on another instance what provably
-/// never reached one.
+/// The activator's request handler: route, find the function's entry in the <see cref="FunctionRegistry"/>, take a
+/// slot on an instance through its <see cref="FunctionThrottler"/> (asking for a scale-from-zero at once when there is
+/// no instance), forward through YARP's <see cref="IHttpForwarder"/>, and retry on another instance what provably
+/// never reached one. Per-function state lives in the registry, not here.
 /// </summary>
 /// <remarks>
 /// Retries: a request is sent again (up to <see cref="ActivatorOptions.MaxForwardAttempts"/> attempts, to
@@ -30,42 +26,34 @@ namespace Serverless.Activator.Forwarding;
 /// activator streams bodies and keeps no copy. In practice that means bodies are retried on connect errors
 /// (HttpClient reads the body only once connected) but a 429 to a request with a body is answered 429.
 /// </remarks>
-public sealed partial class FunctionProxy : IFunctionActivity, IDisposable
+public sealed partial class FunctionProxy : IDisposable
 {
-    private readonly ResourceInformer<FunctionResource> _functions;
-    private readonly IEndpointSource _endpoints;
+    private readonly FunctionRegistry _functions;
     private readonly IScaleRequester _scaler;
     private readonly IHttpForwarder _forwarder;
     private readonly ActivatorOptions _options;
     private readonly ActivatorMetrics _metrics;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HttpMessageInvoker _client;
-    private readonly ConcurrentDictionary<FunctionKey, FunctionRoute> _routes = new();
     private readonly RouteCache _routeCache;
 
     public FunctionProxy(
-        ResourceInformer<FunctionResource> functions,
-        IEndpointSource endpoints,
+        FunctionRegistry functions,
         IScaleRequester scaler,
         IHttpForwarder forwarder,
         ActivatorOptions options,
         ActivatorMetrics metrics,
-        TimeProvider time,
         ILogger<FunctionProxy> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _functions = functions;
-        _endpoints = endpoints;
         _scaler = scaler;
         _forwarder = forwarder;
         _options = options;
         _metrics = metrics;
-        _time = time;
         _logger = logger;
         _routeCache = new RouteCache(options.Domain);
-        _endpoints.EndpointsChanged += OnEndpointsChanged;
 
         // One pooled client for every instance: no proxy, redirects, decompression or cookies;
         // the activator passes bytes through as they are.
@@ -81,21 +69,12 @@ public sealed partial class FunctionProxy : IFunctionActivity, IDisposable
         }));
     }
 
-    internal ActivatorMetrics Metrics => _metrics;
-
-    internal ActivatorOptions Options => _options;
-
-    /// <summary>Requests in flight to the function's instances plus those queued for one, now.</summary>
-    public int ActiveRequests(FunctionKey key) => _routes.TryGetValue(key, out var route) ? route.Throttler.ActiveRequests : 0;
-
-    public int InFlight(FunctionKey key, string instanceId) => _routes.TryGetValue(key, out var route) ? route.Throttler.InFlightTo(instanceId) : 0;
-
     /// <remarks>Not async itself: the forward's state machine is the only one a request allocates.</remarks>
     public Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
         if (!_routeCache.TryRoute(context.Request, out var route, out var remembered)
-            || !_functions.TryGet(route.Key, out var function) || function is null)
+            || !_functions.TryGet(route.Key, out var state, out var timeout))
         {
             return Problem.WriteAsync(context, StatusCodes.Status404NotFound, "Function not found", NotFoundDetail(route));
         }
@@ -105,31 +84,10 @@ public sealed partial class FunctionProxy : IFunctionActivity, IDisposable
             _routeCache.Remember(context.Request, route);
         }
 
-        var timeout = TimeSpan.FromSeconds(function.Spec.TimeoutSeconds ?? 300);
-        var state = GetRoute(route.Key);
-        state.Throttler.SetContainerConcurrency(function.Spec.Scale?.ContainerConcurrency ?? 0);
         return ForwardAsync(context, state, route, timeout, started);
     }
 
-    /// <summary>Closes every function's reporting window; for the <see cref="ConcurrencyReporter"/>.</summary>
-    internal IEnumerable<(FunctionKey Key, StatsWindow Window)> TakeWindows()
-    {
-        foreach (var (key, route) in _routes)
-        {
-            yield return (key, route.Throttler.TakeWindow());
-        }
-    }
-
-    public void Dispose()
-    {
-        _endpoints.EndpointsChanged -= OnEndpointsChanged;
-        foreach (var route in _routes.Values)
-        {
-            route.Throttler.Dispose();
-        }
-
-        _client.Dispose();
-    }
+    public void Dispose() => _client.Dispose();
 
     private async Task ForwardAsync(HttpContext context, FunctionRoute state, RouteMatch route, TimeSpan timeout, long started)
     {
@@ -257,36 +215,6 @@ public sealed partial class FunctionProxy : IFunctionActivity, IDisposable
             or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseClient => LeaseOutcome.Neutral,
         _ => LeaseOutcome.Failure,
     };
-
-    private FunctionRoute GetRoute(FunctionKey key)
-    {
-        if (_routes.TryGetValue(key, out var existing))
-        {
-            return existing;
-        }
-
-        var throttler = new FunctionThrottler(key, _options, _time);
-        throttler.UpdateEndpoints(() => _endpoints.GetReadyEndpoints(key));
-        var created = new FunctionRoute(key, throttler, _metrics.RequestsTotal);
-        var route = _routes.GetOrAdd(key, created);
-        if (!ReferenceEquals(route, created))
-        {
-            throttler.Dispose();
-            return route;
-        }
-
-        // Read once more now that change events can find it: a change between the first read and the add is not lost.
-        throttler.UpdateEndpoints(() => _endpoints.GetReadyEndpoints(key));
-        return route;
-    }
-
-    private void OnEndpointsChanged(FunctionKey key)
-    {
-        if (_routes.TryGetValue(key, out var route))
-        {
-            route.Throttler.UpdateEndpoints(() => _endpoints.GetReadyEndpoints(key));
-        }
-    }
 
     private static string NotFoundDetail(RouteMatch route) =>
         route.Key.Name is null

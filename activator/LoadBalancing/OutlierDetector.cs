@@ -1,3 +1,5 @@
+using Serverless.Activator.Configuration;
+
 namespace Serverless.Activator.LoadBalancing;
 
 /// <summary>

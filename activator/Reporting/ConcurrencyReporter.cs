@@ -1,44 +1,50 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Serverless.Activator.Forwarding;
+using Serverless.Activator.Configuration;
+using Serverless.Activator.Functions;
+using Serverless.Activator.Metrics;
 using Serverless.Core.Contracts;
 
 namespace Serverless.Activator.Reporting;
 
 /// <summary>
-/// Every <see cref="ActivatorOptions.ReportInterval"/> (1 s) closes each function's stats window, sends a
-/// <see cref="ConcurrencySample"/> to the autoscaler for every function with activity, and sets the
-/// <c>serverless_activator_queue_depth</c> and <c>serverless_activator_in_flight</c> gauges.
+/// Every <see cref="ActivatorOptions.ReportInterval"/> (1 s) closes each function's stats window in the
+/// <see cref="FunctionRegistry"/>, sends a <see cref="ConcurrencySample"/> to the autoscaler for every function with
+/// activity, and sets the <c>serverless_activator_queue_depth</c> and <c>serverless_activator_in_flight</c> gauges.
 /// </summary>
 public sealed partial class ConcurrencyReporter : BackgroundService
 {
-    private readonly FunctionProxy _proxy;
+    private readonly FunctionRegistry _functions;
     private readonly IConcurrencySink _sink;
+    private readonly ActivatorMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
     private readonly ILogger _logger;
 
-    public ConcurrencyReporter(FunctionProxy proxy, IConcurrencySink sink, TimeProvider time, ILogger<ConcurrencyReporter> logger)
+    public ConcurrencyReporter(
+        FunctionRegistry functions, IConcurrencySink sink, ActivatorOptions options, ActivatorMetrics metrics, TimeProvider time, ILogger<ConcurrencyReporter> logger)
     {
-        ArgumentNullException.ThrowIfNull(proxy);
-        _proxy = proxy;
+        ArgumentNullException.ThrowIfNull(functions);
+        ArgumentNullException.ThrowIfNull(options);
+        _functions = functions;
         _sink = sink;
+        _metrics = metrics;
         _time = time;
         _logger = logger;
-        _interval = proxy.Options.ReportInterval;
+        _interval = options.ReportInterval;
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_interval, TimeSpan.Zero);
     }
 
-    /// <summary>One reporting pass; returns how many samples were sent.</summary>
-    public int ReportOnce()
+    /// <summary>One reporting pass; returns how many samples were sent. For <see cref="ExecuteAsync"/> and tests.</summary>
+    internal int ReportOnce()
     {
         var now = _time.GetUtcNow();
         var sent = 0;
-        foreach (var (key, window) in _proxy.TakeWindows())
+        foreach (var (key, window) in _functions.TakeWindows())
         {
             var label = key.ToString();
-            _proxy.Metrics.QueueDepth.WithLabels(label).Set(window.QueueDepth);
-            _proxy.Metrics.InFlight.WithLabels(label).Set(window.InFlight);
+            _metrics.QueueDepth.WithLabels(label).Set(window.QueueDepth);
+            _metrics.InFlight.WithLabels(label).Set(window.InFlight);
             if (!window.HasActivity)
             {
                 continue;

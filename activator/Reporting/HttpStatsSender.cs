@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
 using Serverless.Activator.Metrics;
-using Serverless.Activator.Reporting.Wire;
 using Serverless.Core.Contracts;
+using Serverless.Core.Wire.Stats;
 
 namespace Serverless.Activator.Reporting;
 
@@ -22,8 +22,8 @@ namespace Serverless.Activator.Reporting;
 /// </remarks>
 public sealed partial class HttpStatsSender : IConcurrencySink, IScaleRequester
 {
-    private const string StatsPath = "stats";
-    private const string ScaleFromZeroPath = "scale-from-zero";
+    private const string StatsPath = StatsPaths.Stats;
+    private const string ScaleFromZeroPath = StatsPaths.ScaleFromZero;
 
     private readonly HttpClient _client;
     private readonly StatsSenderOptions _options;
@@ -52,8 +52,8 @@ public sealed partial class HttpStatsSender : IConcurrencySink, IScaleRequester
         _buffer = new SampleBuffer(options.ReplayWindow, options.MaxBufferedSamples);
     }
 
-    /// <summary>The autoscaler instance id of the last successful POST; null before one or after a failure.</summary>
-    public string? AutoscalerId => Volatile.Read(ref _autoscalerId);
+    /// <summary>The autoscaler instance id of the last successful POST; null before one or after a failure. For tests.</summary>
+    internal string? AutoscalerId => Volatile.Read(ref _autoscalerId);
 
     public void Report(ConcurrencySample sample)
     {
@@ -134,8 +134,8 @@ public sealed partial class HttpStatsSender : IConcurrencySink, IScaleRequester
         }
     }
 
-    /// <summary>One send: everything pending, then a replay if the autoscaler's id changed. For <see cref="RunAsync"/> and tests.</summary>
-    internal async Task SendPendingAsync(CancellationToken cancellationToken)
+    /// <summary>One send of <see cref="RunAsync"/>: everything pending, then a replay if the autoscaler's id changed.</summary>
+    private async Task SendPendingAsync(CancellationToken cancellationToken)
     {
         List<ConcurrencySample> batch;
         lock (_buffer)
@@ -186,7 +186,7 @@ public sealed partial class HttpStatsSender : IConcurrencySink, IScaleRequester
                     using var response = await _client.PostAsJsonAsync(StatsPath, body, StatsJsonContext.Default.StatsReportBody, timeout).ConfigureAwait(false);
                     response.EnsureSuccessStatusCode();
                     var reply = await response.Content.ReadFromJsonAsync(StatsJsonContext.Default.StatsReply, timeout).ConfigureAwait(false);
-                    return reply?.Autoscaler is { Length: > 0 } value ? value : throw new InvalidDataException("the autoscaler's reply names no \"autoscaler\" id");
+                    return reply?.Autoscaler is { Length: > 0 } value ? value : throw new InvalidDataException($"the autoscaler's reply names no \"{StatsFields.Autoscaler}\" id");
                 },
                 cancellationToken).ConfigureAwait(false);
             if (id is null)

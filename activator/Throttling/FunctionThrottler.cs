@@ -1,6 +1,6 @@
 using System.Globalization;
+using Serverless.Activator.Configuration;
 using Serverless.Activator.LoadBalancing;
-using Serverless.Activator.Reporting;
 using Serverless.Core.Contracts;
 
 namespace Serverless.Activator.Throttling;

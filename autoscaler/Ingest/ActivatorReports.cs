@@ -79,9 +79,12 @@ public sealed class ActivatorReports : IFunctionActivity
 
     /// <summary>
     /// Requests in flight per instance of the function, summed over the activators that reported recently; every
-    /// instance any of them knows, idle ones with 0. For the Kubernetes backend's <c>pod-deletion-cost</c>.
+    /// instance any of them knows, idle ones with 0.
     /// </summary>
-    public IReadOnlyDictionary<string, int> InstanceInFlight(FunctionKey key)
+    /// <remarks>
+    /// Only the tests call it: the Kubernetes backend's <c>pod-deletion-cost</c> asks <see cref="InFlight"/> pod by pod.
+    /// </remarks>
+    internal IReadOnlyDictionary<string, int> InstanceInFlight(FunctionKey key)
     {
         var result = new Dictionary<string, int>();
         foreach (var sample in Current(key))

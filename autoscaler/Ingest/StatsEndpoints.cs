@@ -2,15 +2,16 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Serverless.Autoscaler.Scaling;
+using Serverless.Core.Wire.Stats;
 
 namespace Serverless.Autoscaler.Ingest;
 
 /// <summary>
-/// The autoscaler's HTTP side of the activator link (Kubernetes mode, port 8080): <c>POST /stats</c> feeds
-/// <see cref="ActivatorReports"/> and the <see cref="FunctionScaler"/>'s windows and answers 200
-/// <c>{"autoscaler": "&lt;instance id&gt;"}</c>; <c>POST /scale-from-zero</c> <c>{"namespace","name"}</c> starts a
-/// scale-up at once and answers 202. A malformed body is a 400 naming the field; a body over
-/// <see cref="MaxBodyBytes"/> a 413.
+/// The autoscaler's HTTP side of the activator link (Kubernetes mode, port 8080): <c>POST /stats</c>
+/// (<see cref="StatsReportBody"/>) feeds <see cref="ActivatorReports"/> and the <see cref="FunctionScaler"/>'s windows
+/// and answers 200 <c>{"autoscaler": "&lt;instance id&gt;"}</c> (<see cref="StatsReply"/>); <c>POST /scale-from-zero</c>
+/// <c>{"namespace","name"}</c> (<see cref="FunctionRefBody"/>) starts a scale-up at once and answers 202. A malformed
+/// body is a 400 naming the field; a body over <see cref="MaxBodyBytes"/> a 413 (<see cref="StatsErrorBody"/>).
 /// </summary>
 public static class StatsEndpoints
 {
@@ -25,8 +26,8 @@ public static class StatsEndpoints
     {
         ArgumentNullException.ThrowIfNull(routes);
         ArgumentException.ThrowIfNullOrEmpty(autoscalerId);
-        var reply = new StatsReplyBody(autoscalerId);
-        routes.MapPost("/stats", async (HttpContext context) =>
+        var reply = new StatsReply(autoscalerId);
+        routes.MapPost("/" + StatsPaths.Stats, async (HttpContext context) =>
         {
             var body = await ReadBodyAsync(context).ConfigureAwait(false);
             if (body is null)
@@ -54,9 +55,9 @@ public static class StatsEndpoints
                 }
             }
 
-            return Results.Json(reply, StatsEndpointsJsonContext.Default.StatsReplyBody);
+            return Results.Json(reply, StatsJsonContext.Default.StatsReply);
         });
-        routes.MapPost("/scale-from-zero", async (HttpContext context) =>
+        routes.MapPost("/" + StatsPaths.ScaleFromZero, async (HttpContext context) =>
         {
             var body = await ReadBodyAsync(context).ConfigureAwait(false);
             if (body is null)
@@ -99,8 +100,8 @@ public static class StatsEndpoints
     }
 
     private static IResult BadRequest(string error) =>
-        Results.Json(new StatsErrorBody(error), StatsEndpointsJsonContext.Default.StatsErrorBody, statusCode: StatusCodes.Status400BadRequest);
+        Results.Json(new StatsErrorBody(error), StatsJsonContext.Default.StatsErrorBody, statusCode: StatusCodes.Status400BadRequest);
 
     private static IResult TooLarge() =>
-        Results.Json(new StatsErrorBody($"body: larger than {MaxBodyBytes} bytes"), StatsEndpointsJsonContext.Default.StatsErrorBody, statusCode: StatusCodes.Status413PayloadTooLarge);
+        Results.Json(new StatsErrorBody($"body: larger than {MaxBodyBytes} bytes"), StatsJsonContext.Default.StatsErrorBody, statusCode: StatusCodes.Status413PayloadTooLarge);
 }

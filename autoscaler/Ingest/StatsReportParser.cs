@@ -1,17 +1,19 @@
 using System.Text.Json;
 using Serverless.Core.Contracts;
 using Serverless.Core.Naming;
+using Serverless.Core.Wire.Stats;
 
 namespace Serverless.Autoscaler.Ingest;
 
 /// <summary>
-/// Reads the activator's <c>POST /stats</c> and <c>POST /scale-from-zero</c> bodies, pure. A bad body gives one
-/// message naming the field by its JSON path (<c>samples[2].time: must be an RFC 3339 time</c>), for the 400.
+/// Reads the activator's <c>POST /stats</c> (<see cref="StatsReportBody"/>) and <c>POST /scale-from-zero</c>
+/// (<see cref="FunctionRefBody"/>) bodies, pure. A bad body gives one message naming the field by its JSON path
+/// (<c>samples[2].time: must be an RFC 3339 time</c>), for the 400.
 /// </summary>
 /// <remarks>
-/// <c>{"activator": "pod", "samples": [{"namespace", "name", "time", "averageConcurrency", "peakConcurrency",
-/// "requestsPerSecond", "queueDepth", "inFlight"?, "instances"?: {"id": n}}]}</c>; <c>inFlight</c> defaults to the
-/// sum of <c>instances</c>. Unknown fields are ignored, so a newer activator can add some.
+/// Not the serializer: it would stop at the first mismatch in document order with its own message. The field names are
+/// the records' (<see cref="StatsFields"/>). <c>inFlight</c> defaults to the sum of <c>instances</c>. Unknown fields
+/// are ignored, so a newer activator can add some.
 /// </remarks>
 internal static class StatsReportParser
 {
@@ -26,14 +28,14 @@ internal static class StatsReportParser
         using (document)
         {
             var root = document!.RootElement;
-            if (!TryText(root, "activator", "activator", out var activator, out error))
+            if (!TryText(root, StatsFields.Activator, StatsFields.Activator, out var activator, out error))
             {
                 return false;
             }
 
-            if (!root.TryGetProperty("samples", out var samplesElement) || samplesElement.ValueKind != JsonValueKind.Array)
+            if (!root.TryGetProperty(StatsFields.Samples, out var samplesElement) || samplesElement.ValueKind != JsonValueKind.Array)
             {
-                error = "samples: must be an array";
+                error = $"{StatsFields.Samples}: must be an array";
                 return false;
             }
 
@@ -41,7 +43,7 @@ internal static class StatsReportParser
             var i = 0;
             foreach (var element in samplesElement.EnumerateArray())
             {
-                if (!TryParseSample(element, $"samples[{i}]", out var sample, out error))
+                if (!TryParseSample(element, $"{StatsFields.Samples}[{i}]", out var sample, out error))
                 {
                     return false;
                 }
@@ -83,23 +85,23 @@ internal static class StatsReportParser
             return false;
         }
 
-        if (!element.TryGetProperty("time", out var timeElement) || timeElement.ValueKind != JsonValueKind.String || !timeElement.TryGetDateTimeOffset(out var time))
+        if (!element.TryGetProperty(StatsFields.Time, out var timeElement) || timeElement.ValueKind != JsonValueKind.String || !timeElement.TryGetDateTimeOffset(out var time))
         {
-            error = $"{path}.time: must be an RFC 3339 time such as 2026-01-01T00:00:00Z";
+            error = $"{path}.{StatsFields.Time}: must be an RFC 3339 time such as 2026-01-01T00:00:00Z";
             return false;
         }
 
-        if (!TryNumber(element, path, "averageConcurrency", out var average, out error)
-            || !TryCount(element, path, "peakConcurrency", required: true, out var peak, out error)
-            || !TryNumber(element, path, "requestsPerSecond", out var rps, out error)
-            || !TryCount(element, path, "queueDepth", required: true, out var queue, out error)
+        if (!TryNumber(element, path, StatsFields.AverageConcurrency, out var average, out error)
+            || !TryCount(element, path, StatsFields.PeakConcurrency, required: true, out var peak, out error)
+            || !TryNumber(element, path, StatsFields.RequestsPerSecond, out var rps, out error)
+            || !TryCount(element, path, StatsFields.QueueDepth, required: true, out var queue, out error)
             || !TryInstances(element, path, out var instances, out error)
-            || !TryCount(element, path, "inFlight", required: false, out var inFlight, out error))
+            || !TryCount(element, path, StatsFields.InFlight, required: false, out var inFlight, out error))
         {
             return false;
         }
 
-        if (!element.TryGetProperty("inFlight", out _))
+        if (!element.TryGetProperty(StatsFields.InFlight, out _))
         {
             inFlight = instances?.Values.Sum() ?? 0;
         }
@@ -111,14 +113,15 @@ internal static class StatsReportParser
     private static bool TryKey(JsonElement element, string prefix, out FunctionKey key, out string? error)
     {
         key = default;
-        if (!TryText(element, "namespace", prefix + "namespace", out var ns, out error) || !TryText(element, "name", prefix + "name", out var name, out error))
+        if (!TryText(element, StatsFields.Namespace, prefix + StatsFields.Namespace, out var ns, out error)
+            || !TryText(element, StatsFields.Name, prefix + StatsFields.Name, out var name, out error))
         {
             return false;
         }
 
         if (!Names.IsDns1123Label(ns) || !Names.IsDns1123Label(name))
         {
-            error = $"{prefix}{(Names.IsDns1123Label(ns) ? "name" : "namespace")}: must be a DNS-1123 label (lower-case letters, digits and '-', at most 63)";
+            error = $"{prefix}{(Names.IsDns1123Label(ns) ? StatsFields.Name : StatsFields.Namespace)}: must be a DNS-1123 label (lower-case letters, digits and '-', at most 63)";
             return false;
         }
 
@@ -170,14 +173,14 @@ internal static class StatsReportParser
     {
         instances = null;
         error = null;
-        if (!element.TryGetProperty("instances", out var map) || map.ValueKind == JsonValueKind.Null)
+        if (!element.TryGetProperty(StatsFields.Instances, out var map) || map.ValueKind == JsonValueKind.Null)
         {
             return true;
         }
 
         if (map.ValueKind != JsonValueKind.Object)
         {
-            error = $"{path}.instances: must be an object of instance id to requests in flight";
+            error = $"{path}.{StatsFields.Instances}: must be an object of instance id to requests in flight";
             return false;
         }
 
@@ -186,7 +189,7 @@ internal static class StatsReportParser
         {
             if (instance.Name.Length == 0 || instance.Value.ValueKind != JsonValueKind.Number || !instance.Value.TryGetInt32(out var count) || count < 0)
             {
-                error = $"{path}.instances[\"{instance.Name}\"]: must be a whole number of 0 or more under a non-empty instance id";
+                error = $"{path}.{StatsFields.Instances}[\"{instance.Name}\"]: must be a whole number of 0 or more under a non-empty instance id";
                 return false;
             }
 

@@ -3,8 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
-using Serverless.Activator;
+using Serverless.Activator.Configuration;
 using Serverless.Activator.Forwarding;
+using Serverless.Activator.Functions;
 using Serverless.Activator.Metrics;
 using Serverless.Activator.Reporting;
 using Serverless.Backends.Kubernetes.Api;
@@ -48,17 +49,15 @@ internal static class KubernetesActivatorHost
         builder.Services.AddSingleton<IHostedService>(new LoopService(slices.RunAsync));
         builder.Services.AddSingleton<IHostedService>(new LoopService(sender.RunAsync));
         await using var app = builder.Build();
-        var proxy = new FunctionProxy(
-            functions,
-            endpoints,
+        using var functionRegistry = new FunctionRegistry(functions, endpoints, activatorOptions, metrics, time);
+        using var proxy = new FunctionProxy(
+            functionRegistry,
             sender,
             app.Services.GetRequiredService<IHttpForwarder>(),
             activatorOptions,
             metrics,
-            time,
             loggerFactory.CreateLogger<FunctionProxy>());
-        using var _ = proxy;
-        var reporter = new ConcurrencyReporter(proxy, sender, time, loggerFactory.CreateLogger<ConcurrencyReporter>());
+        var reporter = new ConcurrencyReporter(functionRegistry, sender, activatorOptions, metrics, time, loggerFactory.CreateLogger<ConcurrencyReporter>());
         app.Run(proxy.InvokeAsync);
 
         await using var metricsServer = ComponentServer.BuildMetrics(options, registry, () => functions.HasSynced && slices.HasSynced, loggerFactory);

@@ -14,7 +14,7 @@ internal static class KubernetesMode
     {
         var options = KubernetesOptions.Parse(args, environment, out var errors);
         var configErrors = new List<string>(errors);
-        Activator.ActivatorOptions? activatorOptions = null;
+        Activator.Configuration.ActivatorOptions? activatorOptions = null;
         Autoscaler.Configuration.AutoscalerOptions? autoscalerOptions = null;
         if (options?.Component == KubernetesComponent.Activator)
         {

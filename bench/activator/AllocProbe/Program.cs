@@ -8,8 +8,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging.Abstractions;
-using Serverless.Activator;
+using Serverless.Activator.Configuration;
 using Serverless.Activator.Forwarding;
+using Serverless.Activator.Functions;
 using Serverless.Activator.Metrics;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
@@ -40,11 +41,13 @@ using var stop = new CancellationTokenSource();
 var informerRun = informer.RunAsync(stop.Token);
 await informer.WaitForSyncAsync(CancellationToken.None);
 var endpoints = new OneEndpointSource(key, new InstanceEndpoint("i1", "127.0.0.1", new Uri(instanceUrl).Port, 0));
+var activatorOptions = new ActivatorOptions();
+var metrics = new ActivatorMetrics(Prometheus.Metrics.NewCustomRegistry());
+using var functions = new FunctionRegistry(informer, endpoints, activatorOptions, metrics, TimeProvider.System);
 FunctionProxy? proxy = null;
 await using var activator = await StartAsync(app =>
 {
-    proxy = new FunctionProxy(informer, endpoints, new NoScaler(), app.Services.GetRequiredService<IHttpForwarder>(), new ActivatorOptions(),
-        new ActivatorMetrics(Prometheus.Metrics.NewCustomRegistry()), TimeProvider.System, NullLogger<FunctionProxy>.Instance);
+    proxy = new FunctionProxy(functions, new NoScaler(), app.Services.GetRequiredService<IHttpForwarder>(), activatorOptions, metrics, NullLogger<FunctionProxy>.Instance);
     app.Run(proxy.InvokeAsync);
 });
 

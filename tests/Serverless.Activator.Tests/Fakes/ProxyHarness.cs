@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Prometheus;
+using Serverless.Activator.Configuration;
 using Serverless.Activator.Forwarding;
+using Serverless.Activator.Functions;
 using Serverless.Activator.Metrics;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
@@ -15,7 +17,7 @@ namespace Serverless.Activator.Tests.Fakes;
 
 /// <summary>
 /// The activator as the platform host wires it: a Kestrel server on 127.0.0.1:0 running
-/// <see cref="FunctionProxy"/>, over a fake endpoint source and an in-memory function store.
+/// <see cref="FunctionProxy"/> over a <see cref="FunctionRegistry"/>, a fake endpoint source and an in-memory function store.
 /// </summary>
 internal sealed class ProxyHarness : IAsyncDisposable
 {
@@ -23,10 +25,22 @@ internal sealed class ProxyHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly Task _informerRun;
 
-    private ProxyHarness(WebApplication app, FunctionProxy proxy, ActivatorMetrics metrics, HttpClient client, FakeEndpointSource endpoints, RecordingScaleRequester scaler, CancellationTokenSource stop, Task informerRun)
+    private ProxyHarness(
+        WebApplication app,
+        FunctionRegistry functions,
+        FunctionProxy proxy,
+        ActivatorOptions options,
+        ActivatorMetrics metrics,
+        HttpClient client,
+        FakeEndpointSource endpoints,
+        RecordingScaleRequester scaler,
+        CancellationTokenSource stop,
+        Task informerRun)
     {
         _app = app;
+        Functions = functions;
         Proxy = proxy;
+        Options = options;
         Metrics = metrics;
         Client = client;
         Endpoints = endpoints;
@@ -39,7 +53,11 @@ internal sealed class ProxyHarness : IAsyncDisposable
 
     public RecordingScaleRequester Scaler { get; }
 
+    public FunctionRegistry Functions { get; }
+
     public FunctionProxy Proxy { get; }
+
+    public ActivatorOptions Options { get; }
 
     public ActivatorMetrics Metrics { get; }
 
@@ -65,11 +83,12 @@ internal sealed class ProxyHarness : IAsyncDisposable
         var endpoints = new FakeEndpointSource();
         var scaler = new RecordingScaleRequester();
         var metrics = new ActivatorMetrics(Prometheus.Metrics.NewCustomRegistry());
+        var registry = new FunctionRegistry(informer, endpoints, options, metrics, time);
         FunctionProxy? created = null;
         var app = await LoopbackApp.StartAsync(
             app =>
             {
-                var proxy = new FunctionProxy(informer, endpoints, scaler, app.Services.GetRequiredService<IHttpForwarder>(), options, metrics, time, NullLogger<FunctionProxy>.Instance);
+                var proxy = new FunctionProxy(registry, scaler, app.Services.GetRequiredService<IHttpForwarder>(), options, metrics, NullLogger<FunctionProxy>.Instance);
                 app.Run(proxy.InvokeAsync);
                 created = proxy;
             },
@@ -81,18 +100,18 @@ internal sealed class ProxyHarness : IAsyncDisposable
             BaseAddress = LoopbackApp.AddressOf(app),
             Timeout = TimeSpan.FromSeconds(60),
         };
-        return new ProxyHarness(app, created!, metrics, client, endpoints, scaler, stop, informerRun);
+        return new ProxyHarness(app, registry, created!, options, metrics, client, endpoints, scaler, stop, informerRun);
     }
 
     /// <summary>Waits (polling, bounded) until the function has <paramref name="count"/> requests queued or in flight.</summary>
     public async Task WaitForActiveAsync(FunctionKey key, int count)
     {
-        for (var i = 0; i < 1000 && Proxy.ActiveRequests(key) != count; i++)
+        for (var i = 0; i < 1000 && Functions.ActiveRequests(key) != count; i++)
         {
             await Task.Delay(10);
         }
 
-        Assert.Equal(count, Proxy.ActiveRequests(key));
+        Assert.Equal(count, Functions.ActiveRequests(key));
     }
 
     public async ValueTask DisposeAsync()
@@ -101,6 +120,7 @@ internal sealed class ProxyHarness : IAsyncDisposable
         await _stop.CancelAsync();
         await _app.StopAsync();
         Proxy.Dispose();
+        Functions.Dispose();
         await _app.DisposeAsync();
         await _informerRun;
         _stop.Dispose();

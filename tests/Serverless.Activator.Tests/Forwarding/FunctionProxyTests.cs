@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Serverless.Activator.Configuration;
 using Serverless.Activator.Tests.Fakes;
 using Serverless.Core.Contracts;
 using Serverless.TestSupport;

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Serverless.Activator.Configuration;
 using Serverless.Activator.Tests.Fakes;
 using Serverless.Core.Contracts;
 using Serverless.TestSupport;
@@ -28,7 +29,7 @@ public sealed class PassThroughTests
         using var socket = new ClientWebSocket();
 
         await socket.ConnectAsync(url, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(1, harness.Proxy.ActiveRequests(Hello)); // the upgraded connection holds its slot
+        Assert.Equal(1, harness.Functions.ActiveRequests(Hello)); // the upgraded connection holds its slot
         foreach (var text in new[] { "hello", new string('x', 100_000) })
         {
             await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);

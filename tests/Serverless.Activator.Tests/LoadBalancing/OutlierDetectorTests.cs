@@ -1,3 +1,4 @@
+using Serverless.Activator.Configuration;
 using Serverless.Activator.LoadBalancing;
 
 namespace Serverless.Activator.Tests.LoadBalancing;

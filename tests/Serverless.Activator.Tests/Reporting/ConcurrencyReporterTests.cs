@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Activator.Configuration;
 using Serverless.Activator.Reporting;
 using Serverless.Activator.Tests.Fakes;
 using Serverless.Core.Contracts;
@@ -17,7 +18,7 @@ public sealed class ConcurrencyReporterTests
         var time = new ManualTimeProvider();
         await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), time, ProxyHarness.TestFunction("hello"));
         var sink = new RecordingConcurrencySink();
-        using var reporter = new ConcurrencyReporter(harness.Proxy, sink, time, NullLogger<ConcurrencyReporter>.Instance);
+        using var reporter = new ConcurrencyReporter(harness.Functions, sink, harness.Options, harness.Metrics, time, NullLogger<ConcurrencyReporter>.Instance);
         await reporter.StartAsync(CancellationToken.None);
         using var waiting = new CancellationTokenSource();
         var queued = Enumerable.Range(0, 3).Select(_ => harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative), waiting.Token)).ToArray();
@@ -36,7 +37,7 @@ public sealed class ConcurrencyReporterTests
         Assert.Equal(3.0, sample.RequestsPerSecond, 9);
         Assert.InRange(sample.AverageConcurrency, 0.0, 3.0);
         Assert.Equal(3, harness.Metrics.QueueDepth.WithLabels("default/hello").Value);
-        Assert.Equal(3, harness.Proxy.ActiveRequests(Hello));
+        Assert.Equal(3, harness.Functions.ActiveRequests(Hello));
 
         await waiting.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(queued));
@@ -51,7 +52,7 @@ public sealed class ConcurrencyReporterTests
         await using var instance = await InstanceServer.StartAsync("i1");
         harness.Endpoints.Set(Hello, instance.Endpoint());
         var sink = new RecordingConcurrencySink();
-        using var reporter = new ConcurrencyReporter(harness.Proxy, sink, time, NullLogger<ConcurrencyReporter>.Instance);
+        using var reporter = new ConcurrencyReporter(harness.Functions, sink, harness.Options, harness.Metrics, time, NullLogger<ConcurrencyReporter>.Instance);
         using var response = await harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await harness.WaitForActiveAsync(Hello, 0);

@@ -1,3 +1,4 @@
+using Serverless.Activator.Configuration;
 using Serverless.Activator.Throttling;
 using Serverless.Core.Contracts;
 using Serverless.TestSupport;

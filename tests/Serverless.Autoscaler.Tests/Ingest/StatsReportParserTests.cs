@@ -1,6 +1,8 @@
 using System.Text;
+using System.Text.Json;
 using Serverless.Autoscaler.Ingest;
 using Serverless.Core.Contracts;
+using Serverless.Core.Wire.Stats;
 
 namespace Serverless.Autoscaler.Tests.Ingest;
 
@@ -24,6 +26,32 @@ public sealed class StatsReportParserTests
         Assert.Equal((1.5, 3, 10.0, 1), (sample.AverageConcurrency, sample.PeakConcurrency, sample.RequestsPerSecond, sample.QueueDepth));
         Assert.Equal(2, sample.InFlight); // the sum of instances when inFlight is absent
         Assert.Equal(new Dictionary<string, int> { ["pod-a"] = 2, ["pod-b"] = 0 }, sample.Instances);
+    }
+
+    [Fact]
+    public void TryParseReport_WhatTheActivatorWrites_ReadsTheSameSample()
+    {
+        // inFlight 4 is not the sum of instances: it is read, not defaulted.
+        var written = new ConcurrencySample(
+            new FunctionKey("default", "hello"), new DateTimeOffset(2026, 1, 1, 0, 0, 1, TimeSpan.Zero), 1.5, 3, 10, 1, 4, new Dictionary<string, int> { ["pod-a"] = 2, ["pod-b"] = 0 });
+        var body = JsonSerializer.SerializeToUtf8Bytes(new StatsReportBody("activator-0", [StatsSampleBody.From(written)]), StatsJsonContext.Default.StatsReportBody);
+
+        Assert.True(StatsReportParser.TryParseReport(body, out var report, out var error), error);
+
+        Assert.Equal("activator-0", report!.Activator);
+        var read = Assert.Single(report.Samples);
+        Assert.Equal(written with { Instances = null }, read with { Instances = null });
+        Assert.Equal(written.Instances, read.Instances);
+    }
+
+    [Fact]
+    public void TryParseFunction_WhatTheActivatorWrites_ReadsTheSameKey()
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new FunctionRefBody("default", "hello"), StatsJsonContext.Default.FunctionRefBody);
+
+        Assert.True(StatsReportParser.TryParseFunction(body, out var key, out var error), error);
+
+        Assert.Equal(new FunctionKey("default", "hello"), key);
     }
 
     [Theory]

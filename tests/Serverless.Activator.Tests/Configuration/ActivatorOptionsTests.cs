@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Configuration;
+using Serverless.Activator.Configuration;
 using Serverless.TestSupport;
 
-namespace Serverless.Activator.Tests;
+namespace Serverless.Activator.Tests.Configuration;
 
 public sealed class ActivatorOptionsTests
 {

@@ -6,12 +6,12 @@ using Serverless.Activator.Throttling;
 using Serverless.Core.Contracts;
 using Yarp.ReverseProxy.Forwarder;
 
-namespace Serverless.Activator.Forwarding;
+namespace Serverless.Activator.Functions;
 
 /// <summary>
 /// What the request path needs of one function and would otherwise build per request: its throttler, its metric
-/// label and labelled counters and the forwarder configuration. Created once per
-/// function by <see cref="FunctionProxy"/>; thread-safe.
+/// label and labelled counters and the forwarder configuration. The <see cref="FunctionRegistry"/>'s entry for a
+/// function, created at its first request; thread-safe.
 /// </summary>
 internal sealed class FunctionRoute
 {

@@ -1,6 +1,6 @@
-using Serverless.Activator.Reporting;
+using Serverless.Activator.Throttling;
 
-namespace Serverless.Activator.Tests.Reporting;
+namespace Serverless.Activator.Tests.Throttling;
 
 public sealed class ConcurrencyStatsTests
 {

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Serverless.Core.Contracts;
 using Serverless.TestSupport;
 
-namespace Serverless.Autoscaler.Tests.Fakes;
+namespace Serverless.Platform.Tests.Link;
 
 /// <summary>
 /// A backend of real instances for one function: each is a Kestrel server on 127.0.0.1 answering its own name. A

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
-using Serverless.Activator.Configuration;
 
-namespace Serverless.Activator;
+namespace Serverless.Activator.Configuration;
 
 /// <summary>
 /// Settings of the activator. In configuration they are the <c>"activator"</c> section of

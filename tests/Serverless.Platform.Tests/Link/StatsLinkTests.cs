@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Activator.Metrics;
@@ -9,12 +8,13 @@ using Serverless.Autoscaler.Tests.Fakes;
 using Serverless.Core.Contracts;
 using Serverless.TestSupport;
 
-namespace Serverless.Autoscaler.Tests.Ingest;
+namespace Serverless.Platform.Tests.Link;
 
 /// <summary>
 /// The activator's <see cref="HttpStatsSender"/> against the autoscaler's <see cref="StatsEndpoints"/> over real HTTP
-/// on loopback: samples reach the scaler's windows and the activity view, scale-from-zero pokes arrive, bad bodies
-/// are 400s naming the field, and an autoscaler restart is rebuilt from the activator's replay.
+/// on loopback: samples reach the scaler's windows and the activity view, scale-from-zero pokes arrive, and an
+/// autoscaler restart is rebuilt from the activator's replay. (The endpoints' answers to bad bodies, which need no
+/// activator, are in the autoscaler's own tests.)
 /// </summary>
 public sealed class StatsLinkTests
 {
@@ -104,41 +104,6 @@ public sealed class StatsLinkTests
         await harness.WaitForScaleCallsAsync(1);
 
         Assert.Equal([(Key, 1)], harness.Backend.ScaleCalls);
-    }
-
-    [Theory]
-    [InlineData("stats", "{\"activator\":\"a\",\"samples\":[{\"namespace\":\"default\"}]}", HttpStatusCode.BadRequest, "samples[0].name")]
-    [InlineData("stats", "{not json", HttpStatusCode.BadRequest, "body: not valid JSON")]
-    [InlineData("scale-from-zero", "{\"namespace\":\"default\"}", HttpStatusCode.BadRequest, "name: must be a non-empty string")]
-    [InlineData("scale-from-zero", "{\"namespace\":\"default\",\"name\":\"hello\"}", HttpStatusCode.Accepted, "")]
-    [InlineData("stats", "{\"activator\":\"a\",\"samples\":[]}", HttpStatusCode.OK, "{\"autoscaler\":\"autoscaler-1\"}")]
-    public async Task Post_Body_StatusAndMessage(string path, string body, HttpStatusCode status, string expected)
-    {
-        var time = new ManualTimeProvider();
-        var reports = new ActivatorReports(time, TimeSpan.FromSeconds(60));
-        await using var harness = await ScalerHarness.StartAsync(new AutoscalerOptions(), reports, time, ScalerHarness.TestFunction("hello"));
-        harness.Backend.Set(Key, 1);
-        await using var server = await StatsServer.StartAsync(reports, harness.Scaler, "autoscaler-1");
-        using var client = new HttpClient { BaseAddress = server.Address };
-
-        using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
-
-        Assert.Equal(status, response.StatusCode);
-        Assert.Contains(expected, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Post_BodyOverLimit_413()
-    {
-        var time = new ManualTimeProvider();
-        var reports = new ActivatorReports(time, TimeSpan.FromSeconds(60));
-        await using var harness = await ScalerHarness.StartAsync(new AutoscalerOptions(), reports, time, ScalerHarness.TestFunction("hello"));
-        await using var server = await StatsServer.StartAsync(reports, harness.Scaler, "autoscaler-1");
-        using var client = new HttpClient { BaseAddress = server.Address };
-
-        using var response = await client.PostAsync("stats", new ByteArrayContent(new byte[StatsEndpoints.MaxBodyBytes + 1]));
-
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
     [Fact]

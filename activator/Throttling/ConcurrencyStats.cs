@@ -1,4 +1,4 @@
-namespace Serverless.Activator.Reporting;
+namespace Serverless.Activator.Throttling;
 
 /// <summary>
 /// Time-weighted concurrency of one function, pure: every change of (in flight + queued) is recorded

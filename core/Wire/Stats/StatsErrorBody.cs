@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Serverless.Autoscaler.Ingest;
+namespace Serverless.Core.Wire.Stats;
 
 /// <summary>A 400 or 413 of the statistics endpoints: what is wrong, naming the field (<c>samples[0].time: …</c>).</summary>
-internal sealed record StatsErrorBody([property: JsonPropertyName("error")] string Error);
+public sealed record StatsErrorBody([property: JsonPropertyName(StatsFields.Error)] string Error);

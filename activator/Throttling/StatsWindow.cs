@@ -1,4 +1,4 @@
-namespace Serverless.Activator.Reporting;
+namespace Serverless.Activator.Throttling;
 
 /// <summary>One reporting interval of a function, concurrency counting requests in flight plus queued.</summary>
 internal readonly record struct StatsWindow(
