@@ -5,7 +5,7 @@ using Serverless.Core.Serialization;
 
 namespace Serverless.Backends.Kubernetes.Tests.Workloads;
 
-/// <summary>Records the backend's calls; answers from an in-memory set of objects, with injectable failures.</summary>
+/// <summary>Records the workload manager's and scaler's calls; answers from an in-memory set of objects, with injectable failures.</summary>
 internal sealed class FakeWorkloadApi : IWorkloadApi
 {
     public Dictionary<string, V1Deployment> Deployments { get; } = [];
