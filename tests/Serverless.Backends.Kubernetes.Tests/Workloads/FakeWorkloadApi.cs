@@ -12,6 +12,9 @@ internal sealed class FakeWorkloadApi : IWorkloadApi
 
     public Dictionary<string, V1Service> Services { get; } = [];
 
+    /// <summary>What <see cref="ListPodsAsync"/> answers, whatever the selector.</summary>
+    public List<V1Pod> Pods { get; } = [];
+
     public List<string> Calls { get; } = [];
 
     /// <summary>Errors thrown by the next calls whose name starts with the key (e.g. "replace deployment").</summary>
@@ -68,12 +71,12 @@ internal sealed class FakeWorkloadApi : IWorkloadApi
     public Task<IList<V1Pod>> ListPodsAsync(string @namespace, string labelSelector, CancellationToken cancellationToken)
     {
         Record("list pods");
-        return Task.FromResult<IList<V1Pod>>([]);
+        return Task.FromResult<IList<V1Pod>>(Pods.Select(p => Copy(p)!).ToList());
     }
 
     public Task AnnotatePodAsync(string @namespace, string name, string key, string? value, CancellationToken cancellationToken)
     {
-        Record($"annotate pod {name}");
+        Record($"annotate pod {name} {value ?? "(removed)"}");
         return Task.CompletedTask;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Backends.Kubernetes.Resources;
 using Serverless.Backends.Kubernetes.Workloads;
 using Serverless.Core.Contracts;
+using Serverless.Hosting.Informers;
 using Serverless.Core.Serialization;
 using static Serverless.Backends.Kubernetes.Tests.KubeTestObjects;
 
@@ -88,6 +89,33 @@ public sealed class KubernetesWorkloadManagerTests
         await manager.DeleteAsync(Key(Hello));
 
         Assert.Empty(api.Calls);
+    }
+
+    [Fact]
+    public async Task StatusChanged_ManagedObjectsChange_RaisedForTheOwnerFunction()
+    {
+        // Named after another function, but controlled by hello: the ownerReference decides whose it is.
+        var deployment = Deployment(Hello);
+        deployment.Metadata.Name = "renamed";
+        var deployments = new ResourceInformer<V1Deployment>(new StaticListWatch<V1Deployment>(deployment), null, TimeProvider.System, NullLogger.Instance);
+        var services = new ResourceInformer<V1Service>(new StaticListWatch<V1Service>(ServiceBuilder.Build(Hello, Key(Hello))), null, TimeProvider.System, NullLogger.Instance);
+        var manager = new KubernetesWorkloadManager(new FakeWorkloadApi(), deployments, services, _ => Hello, new KubernetesWorkloadOptions(), NullLogger.Instance);
+        var changed = new List<FunctionKey>();
+        manager.StatusChanged += key =>
+        {
+            lock (changed)
+            {
+                changed.Add(key);
+            }
+        };
+
+        using var stop = new CancellationTokenSource();
+        var runs = new[] { deployments.RunAsync(stop.Token), services.RunAsync(stop.Token) };
+        await Task.WhenAll(deployments.WaitForSyncAsync(CancellationToken.None), services.WaitForSyncAsync(CancellationToken.None));
+        await stop.CancelAsync();
+        await Task.WhenAll(runs);
+
+        Assert.Equal([Key(Hello), Key(Hello)], changed);
     }
 
     private static (V1Deployment[] Deployments, V1Service[] Services) World(string world, FakeWorkloadApi api)
