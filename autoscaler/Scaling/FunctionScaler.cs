@@ -10,14 +10,14 @@ using FunctionResource = Serverless.Core.Api.Function;
 namespace Serverless.Autoscaler.Scaling;
 
 /// <summary>
-/// Owns the desired instance count of every function and actuates it through the backend: the KPA
-/// (<see cref="KpaScaler"/>) every tick over the activator's samples, an immediate scale-from-zero
+/// Owns the desired instance count of every function and actuates it through the <see cref="IWorkloadScaler"/>:
+/// the KPA (<see cref="KpaScaler"/>) every tick over the activator's samples, an immediate scale-from-zero
 /// when a request waits, and the [minScale, maxScale] bounds when a Function's settings change.
 /// </summary>
 public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
 {
     private readonly ResourceInformer<FunctionResource> _functions;
-    private readonly IWorkloadBackend _backend;
+    private readonly IWorkloadScaler _workloads;
     private readonly IFunctionActivity _activity;
     private readonly AutoscalerOptions _options;
     private readonly AutoscalerMetrics _metrics;
@@ -28,7 +28,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
 
     public FunctionScaler(
         ResourceInformer<FunctionResource> functions,
-        IWorkloadBackend backend,
+        IWorkloadScaler workloads,
         IFunctionActivity activity,
         AutoscalerOptions options,
         AutoscalerMetrics metrics,
@@ -36,7 +36,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         ILogger<FunctionScaler> logger)
     {
         _functions = functions;
-        _backend = backend;
+        _workloads = workloads;
         _activity = activity;
         _options = options;
         _metrics = metrics;
@@ -141,7 +141,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
 
     private async Task TickAsync(FunctionKey key, FunctionResource function, CancellationToken cancellationToken)
     {
-        var status = _backend.GetStatus(key);
+        var status = _workloads.GetStatus(key);
         if (status is null)
         {
             return; // the controller has not created the workload yet
@@ -151,7 +151,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            status = _backend.GetStatus(key) ?? status;
+            status = _workloads.GetStatus(key) ?? status;
             var now = _time.GetUtcNow();
             var scale = Resolve(function);
             WindowAverages observed;
@@ -198,7 +198,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
                 decision.ObservedPanic,
                 status.ReadyReplicas,
                 scale.Target * scale.TargetUtilization);
-            await _backend.ScaleAsync(key, decision.DesiredScale, cancellationToken).ConfigureAwait(false);
+            await _workloads.ScaleAsync(key, decision.DesiredScale, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -228,7 +228,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
 
             // Under the gate: a scale to zero that was deciding when this request arrived has finished,
             // so a desired count of 0 here really means nothing will serve the request.
-            var status = _backend.GetStatus(key);
+            var status = _workloads.GetStatus(key);
             if (status is { DesiredReplicas: > 0 })
             {
                 return;
@@ -241,7 +241,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
             }
 
             LogActivating(_logger, key.ToString(), replicas);
-            await _backend.ScaleAsync(key, replicas).ConfigureAwait(false);
+            await _workloads.ScaleAsync(key, replicas).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -260,7 +260,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         await state.Gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            var status = _backend.GetStatus(key);
+            var status = _workloads.GetStatus(key);
             if (status is null)
             {
                 return; // not created yet: the controller creates it at the right count
@@ -270,7 +270,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
             if (wanted != status.DesiredReplicas)
             {
                 LogRescaled(_logger, key.ToString(), status.DesiredReplicas, wanted);
-                await _backend.ScaleAsync(key, wanted).ConfigureAwait(false);
+                await _workloads.ScaleAsync(key, wanted).ConfigureAwait(false);
             }
         }
         catch (Exception e)

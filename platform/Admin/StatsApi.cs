@@ -22,12 +22,12 @@ internal sealed class StatsApi
     private static readonly TimeSpan SampleFreshness = TimeSpan.FromSeconds(3);
 
     private readonly ResourceInformer<Function> functions;
-    private readonly IWorkloadBackend backend;
+    private readonly IWorkloadManager backend;
     private readonly LatestSamples samples;
     private readonly ColdStartCounter coldStarts;
     private readonly TimeProvider time;
 
-    public StatsApi(ResourceInformer<Function> functions, IWorkloadBackend backend, LatestSamples samples, ColdStartCounter coldStarts, TimeProvider time)
+    public StatsApi(ResourceInformer<Function> functions, IWorkloadManager backend, LatestSamples samples, ColdStartCounter coldStarts, TimeProvider time)
     {
         this.functions = functions;
         this.backend = backend;

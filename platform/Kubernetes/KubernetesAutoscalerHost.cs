@@ -32,9 +32,9 @@ internal static class KubernetesAutoscalerHost
         var functions = new ResourceInformer<Function>(functionStore, null, time, loggerFactory.CreateLogger<ResourceInformer<Function>>());
         var deployments = KubeInformers.ManagedDeployments(client, time, loggerFactory);
         var reports = new ActivatorReports(time, autoscalerOptions.StableWindow);
-        var backend = KubernetesWorkloadBackend.ForAutoscaler(client, deployments, reports, loggerFactory.CreateLogger<KubernetesWorkloadBackend>());
+        var workloads = new KubernetesWorkloadScaler(client, deployments, reports);
         var scaler = new FunctionScaler(
-            functions, backend, reports, autoscalerOptions, new AutoscalerMetrics(registry), time, loggerFactory.CreateLogger<FunctionScaler>());
+            functions, workloads, reports, autoscalerOptions, new AutoscalerMetrics(registry), time, loggerFactory.CreateLogger<FunctionScaler>());
 
         // A new id at every start: activators replay their recent samples to an autoscaler they have not seen.
         var autoscalerId = options.PodName + "-" + Guid.NewGuid().ToString("N")[..8];

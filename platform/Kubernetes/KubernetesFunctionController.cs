@@ -15,7 +15,7 @@ namespace Serverless.Platform.Kubernetes;
 
 /// <summary>
 /// Kubernetes mode's Function controller: the same <see cref="FunctionController"/> and reconciler as local mode,
-/// over the Function CRD and a <see cref="KubernetesWorkloadBackend"/>. Three informers feed it: Functions (all
+/// over the Function CRD and a <see cref="KubernetesWorkloadManager"/>. Three informers feed it: Functions (all
 /// namespaces), and the Deployments and Services labelled <c>app.kubernetes.io/managed-by=serverless</c>, whose
 /// every change enqueues the owner Function, so a deleted Deployment comes back and an edited one is restored.
 /// </summary>
@@ -36,15 +36,15 @@ public sealed class KubernetesFunctionController
         Functions = new ResourceInformer<FunctionResource>(functionStore, null, time, loggerFactory.CreateLogger<ResourceInformer<FunctionResource>>());
         Deployments = KubeInformers.ManagedDeployments(client, time, loggerFactory);
         Services = KubeInformers.ManagedServices(client, time, loggerFactory);
-        Backend = KubernetesWorkloadBackend.ForController(
+        Workloads = new KubernetesWorkloadManager(
             client,
             Deployments,
             Services,
             key => Functions.TryGet(key, out var function) ? function : null,
             workloadOptions,
-            loggerFactory.CreateLogger<KubernetesWorkloadBackend>());
+            loggerFactory.CreateLogger<KubernetesWorkloadManager>());
         controllerOptions.FunctionUrl = workloadOptions.FunctionUrl;
-        _controller = new FunctionController(Functions, functionStore, Backend, controllerOptions, metrics, time, loggerFactory);
+        _controller = new FunctionController(Functions, functionStore, Workloads, controllerOptions, metrics, time, loggerFactory);
     }
 
     public ResourceInformer<FunctionResource> Functions { get; }
@@ -53,7 +53,7 @@ public sealed class KubernetesFunctionController
 
     public ResourceInformer<V1Service> Services { get; }
 
-    public KubernetesWorkloadBackend Backend { get; }
+    public KubernetesWorkloadManager Workloads { get; }
 
     /// <summary>All three caches are filled: reconciling now decides from what exists, not from an empty cache.</summary>
     public bool HasSynced => Functions.HasSynced && Deployments.HasSynced && Services.HasSynced;

@@ -12,12 +12,12 @@ namespace Serverless.Platform.Stats;
 internal sealed class ColdStartCounter : IScaleRequester, IDisposable
 {
     private readonly IScaleRequester inner;
-    private readonly IWorkloadBackend backend;
+    private readonly IWorkloadManager backend;
     private readonly TimeProvider time;
     private readonly Dictionary<FunctionKey, ColdStartWindow> windows = [];
     private readonly Lock gate = new();
 
-    public ColdStartCounter(IScaleRequester inner, IWorkloadBackend backend, TimeProvider time)
+    public ColdStartCounter(IScaleRequester inner, IWorkloadManager backend, TimeProvider time)
     {
         this.inner = inner;
         this.backend = backend;

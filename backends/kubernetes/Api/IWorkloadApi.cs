@@ -3,7 +3,7 @@ using k8s.Models;
 namespace Serverless.Backends.Kubernetes.Api;
 
 /// <summary>
-/// The writes the workload backend makes, and nothing else: a narrow role interface so its decisions are
+/// The calls the workload manager and scaler make, and nothing else: a narrow role interface so their decisions are
 /// tested with a fake, and so the RBAC rules can be read off one place. Errors are
 /// <see cref="Core.Contracts.StoreException"/>s (NotFound, AlreadyExists, Conflict, Invalid).
 /// </summary>

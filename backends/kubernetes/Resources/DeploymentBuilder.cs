@@ -47,7 +47,7 @@ internal static class DeploymentBuilder
                 Replicas = replicas,
                 Selector = new V1LabelSelector { MatchLabels = WorkloadLabels.For(name) },
                 // Surge, never go below the wanted count: a rollout starts new instances first and
-                // drains old ones once the replacements are ready (the IWorkloadBackend contract).
+                // drains old ones once the replacements are ready (the IWorkloadManager contract).
                 Strategy = new V1DeploymentStrategy
                 {
                     Type = "RollingUpdate",

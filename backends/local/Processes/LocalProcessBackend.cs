@@ -10,14 +10,16 @@ namespace Serverless.Backends.Local.Processes;
 /// <summary>
 /// The local workload backend: runs each function instance as a child process of its language runtime on a
 /// loopback port, probes readiness, restarts crashed instances with backoff, captures logs, drains on scale-down
-/// and rolls revisions without downtime. It is also the <see cref="IEndpointSource"/> of those instances.
+/// and rolls revisions without downtime. One supervisor owns both what runs (<see cref="IWorkloadManager"/>, for
+/// the controller) and how many (<see cref="IWorkloadScaler"/>, for the autoscaler), and it is also the
+/// <see cref="IEndpointSource"/> of those instances.
 /// </summary>
 /// <remarks>
 /// No instance outlives the platform: disposal stops them all; if the platform is killed, the kernel kills them
 /// (parent-death signal through <c>setpriv</c>); and whatever escaped both is killed from its pid file by the
 /// next backend started on the same state directory. Two platforms must therefore not share a state directory.
 /// </remarks>
-public sealed class LocalProcessBackend : IWorkloadBackend, IEndpointSource, IAsyncDisposable
+public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEndpointSource, IAsyncDisposable
 {
     /// <summary>How long disposal waits for killed processes and in-flight supervision work to finish.</summary>
     private static readonly TimeSpan KillWaitTimeout = TimeSpan.FromSeconds(5);

@@ -15,7 +15,7 @@ namespace Serverless.Controller.Reconcilers.Function;
 public sealed partial class FunctionController : BackgroundService
 {
     private readonly ResourceInformer<FunctionResource> _functions;
-    private readonly IWorkloadBackend _backend;
+    private readonly IWorkloadManager _workloads;
     private readonly ControllerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -25,21 +25,21 @@ public sealed partial class FunctionController : BackgroundService
     public FunctionController(
         ResourceInformer<FunctionResource> functions,
         IResourceStore<FunctionResource> store,
-        IWorkloadBackend backend,
+        IWorkloadManager workloads,
         ControllerOptions options,
         ControllerMetrics metrics,
         TimeProvider time,
         ILoggerFactory loggerFactory)
     {
         _functions = functions;
-        _backend = backend;
+        _workloads = workloads;
         _options = options;
         _time = time;
         _logger = loggerFactory.CreateLogger<FunctionController>();
         _queue = new WorkQueue<FunctionKey>(time, RetryBackoff.Default);
-        _reconciler = new FunctionReconciler(functions, store, backend, options, metrics, time, loggerFactory.CreateLogger<FunctionReconciler>());
+        _reconciler = new FunctionReconciler(functions, store, workloads, options, metrics, time, loggerFactory.CreateLogger<FunctionReconciler>());
         _functions.Changed += change => _queue.Add(ResourceInformer<FunctionResource>.KeyOf(change.Object));
-        _backend.StatusChanged += _queue.Add;
+        _workloads.StatusChanged += _queue.Add;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -13,14 +13,14 @@ using FunctionResource = Serverless.Core.Api.Function;
 namespace Serverless.Controller.Reconcilers.Function;
 
 /// <summary>
-/// Level-based and idempotent: reads the desired Function from the cache, makes the backend run it,
+/// Level-based and idempotent: reads the desired Function from the cache, makes the workload manager run it,
 /// and writes the observed status. Running it twice in a row changes nothing the second time.
 /// </summary>
 internal sealed partial class FunctionReconciler
 {
     private readonly ResourceInformer<FunctionResource> _functions;
     private readonly IResourceStore<FunctionResource> _store;
-    private readonly IWorkloadBackend _backend;
+    private readonly IWorkloadManager _workloads;
     private readonly ControllerOptions _options;
     private readonly ControllerMetrics _metrics;
     private readonly TimeProvider _time;
@@ -29,7 +29,7 @@ internal sealed partial class FunctionReconciler
     public FunctionReconciler(
         ResourceInformer<FunctionResource> functions,
         IResourceStore<FunctionResource> store,
-        IWorkloadBackend backend,
+        IWorkloadManager workloads,
         ControllerOptions options,
         ControllerMetrics metrics,
         TimeProvider time,
@@ -37,7 +37,7 @@ internal sealed partial class FunctionReconciler
     {
         _functions = functions;
         _store = store;
-        _backend = backend;
+        _workloads = workloads;
         _options = options;
         _metrics = metrics;
         _time = time;
@@ -64,7 +64,7 @@ internal sealed partial class FunctionReconciler
     {
         if (!_functions.TryGet(key, out var cached) || cached is null)
         {
-            await _backend.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            await _workloads.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
             LogRemoved(_logger, key.ToString());
             return ReconcileResult.Success;
         }
@@ -78,7 +78,7 @@ internal sealed partial class FunctionReconciler
             // Admission validates too; this catches data written by an older version or straight into the store.
             var message = string.Join("; ", errors);
             LogInvalid(_logger, key.ToString(), message);
-            await _backend.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            await _workloads.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
             return await WriteStatusAsync(function, FunctionStatusBuilder.Invalid(function, message, now), cancellationToken).ConfigureAwait(false);
         }
 
@@ -90,8 +90,8 @@ internal sealed partial class FunctionReconciler
         var isNewRevision = function.Status?.LatestRevision != workload.Revision;
         var replicas = isNewRevision ? scale.InitialScale : scale.MinScale;
 
-        await _backend.EnsureAsync(workload, replicas, cancellationToken).ConfigureAwait(false);
-        var status = FunctionStatusBuilder.Build(function, workload.Revision, _backend.GetStatus(key), _options.FunctionUrl(key), now);
+        await _workloads.EnsureAsync(workload, replicas, cancellationToken).ConfigureAwait(false);
+        var status = FunctionStatusBuilder.Build(function, workload.Revision, _workloads.GetStatus(key), _options.FunctionUrl(key), now);
         return await WriteStatusAsync(function, status, cancellationToken).ConfigureAwait(false);
     }
 

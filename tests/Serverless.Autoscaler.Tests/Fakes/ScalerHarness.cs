@@ -9,13 +9,13 @@ using Serverless.TestSupport;
 
 namespace Serverless.Autoscaler.Tests.Fakes;
 
-/// <summary>A <see cref="FunctionScaler"/> over a fixed function list, a <see cref="FakeWorkloadBackend"/> and a given clock.</summary>
+/// <summary>A <see cref="FunctionScaler"/> over a fixed function list, a <see cref="FakeWorkloadScaler"/> and a given clock.</summary>
 internal sealed class ScalerHarness : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop;
     private readonly Task _informerRun;
 
-    private ScalerHarness(FunctionScaler scaler, FakeWorkloadBackend backend, CancellationTokenSource stop, Task informerRun)
+    private ScalerHarness(FunctionScaler scaler, FakeWorkloadScaler backend, CancellationTokenSource stop, Task informerRun)
     {
         Scaler = scaler;
         Backend = backend;
@@ -25,7 +25,7 @@ internal sealed class ScalerHarness : IAsyncDisposable
 
     public FunctionScaler Scaler { get; }
 
-    public FakeWorkloadBackend Backend { get; }
+    public FakeWorkloadScaler Backend { get; }
 
     /// <summary>Short windows, as the platform tests configure them: tick 2 s, stable 10 s, grace 6 s.</summary>
     public static AutoscalerOptions ShortWindows() => new()
@@ -47,7 +47,7 @@ internal sealed class ScalerHarness : IAsyncDisposable
         var stop = new CancellationTokenSource();
         var informerRun = informer.RunAsync(stop.Token);
         await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-        var backend = new FakeWorkloadBackend();
+        var backend = new FakeWorkloadScaler();
         var scaler = new FunctionScaler(
             informer, backend, activity, options, new AutoscalerMetrics(Prometheus.Metrics.NewCustomRegistry()), time, NullLogger<FunctionScaler>.Instance);
         return new ScalerHarness(scaler, backend, stop, informerRun);

@@ -5,12 +5,15 @@ using Serverless.Core.Serialization;
 
 namespace Serverless.Backends.Kubernetes.Tests.Workloads;
 
-/// <summary>Records the backend's calls; answers from an in-memory set of objects, with injectable failures.</summary>
+/// <summary>Records the workload manager's and scaler's calls; answers from an in-memory set of objects, with injectable failures.</summary>
 internal sealed class FakeWorkloadApi : IWorkloadApi
 {
     public Dictionary<string, V1Deployment> Deployments { get; } = [];
 
     public Dictionary<string, V1Service> Services { get; } = [];
+
+    /// <summary>What <see cref="ListPodsAsync"/> answers, whatever the selector.</summary>
+    public List<V1Pod> Pods { get; } = [];
 
     public List<string> Calls { get; } = [];
 
@@ -68,12 +71,12 @@ internal sealed class FakeWorkloadApi : IWorkloadApi
     public Task<IList<V1Pod>> ListPodsAsync(string @namespace, string labelSelector, CancellationToken cancellationToken)
     {
         Record("list pods");
-        return Task.FromResult<IList<V1Pod>>([]);
+        return Task.FromResult<IList<V1Pod>>(Pods.Select(p => Copy(p)!).ToList());
     }
 
     public Task AnnotatePodAsync(string @namespace, string name, string key, string? value, CancellationToken cancellationToken)
     {
-        Record($"annotate pod {name}");
+        Record($"annotate pod {name} {value ?? "(removed)"}");
         return Task.CompletedTask;
     }
 

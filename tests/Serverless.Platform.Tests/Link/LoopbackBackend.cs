@@ -10,7 +10,7 @@ namespace Serverless.Platform.Tests.Link;
 /// scale-down takes the instance out of the ready set first (as the supervisor and Kubernetes do), then waits for
 /// <see cref="Drain"/> (the test holds it open to act mid-descent), then stops it.
 /// </summary>
-internal sealed class LoopbackBackend : IWorkloadBackend, IEndpointSource, IAsyncDisposable
+internal sealed class LoopbackBackend : IWorkloadScaler, IEndpointSource, IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly FunctionKey _key;
@@ -20,14 +20,10 @@ internal sealed class LoopbackBackend : IWorkloadBackend, IEndpointSource, IAsyn
 
     public LoopbackBackend(FunctionKey key) => _key = key;
 
-    public event Action<FunctionKey>? StatusChanged;
-
     public event Action<FunctionKey>? EndpointsChanged;
 
     /// <summary>Awaited between taking an instance out of the ready set and stopping it.</summary>
     public Func<Task> Drain { get; set; } = () => Task.CompletedTask;
-
-    public Task EnsureAsync(WorkloadSpec spec, int replicasIfCreated, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public async Task ScaleAsync(FunctionKey key, int replicas, CancellationToken cancellationToken = default)
     {
@@ -64,8 +60,6 @@ internal sealed class LoopbackBackend : IWorkloadBackend, IEndpointSource, IAsyn
             await leaving.App.DisposeAsync();
         }
     }
-
-    public Task DeleteAsync(FunctionKey key, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public WorkloadStatus? GetStatus(FunctionKey key)
     {
@@ -107,9 +101,5 @@ internal sealed class LoopbackBackend : IWorkloadBackend, IEndpointSource, IAsyn
         }
     }
 
-    private void Changed()
-    {
-        EndpointsChanged?.Invoke(_key);
-        StatusChanged?.Invoke(_key);
-    }
+    private void Changed() => EndpointsChanged?.Invoke(_key);
 }

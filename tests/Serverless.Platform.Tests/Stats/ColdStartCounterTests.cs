@@ -37,7 +37,7 @@ public sealed class ColdStartCounterTests
         public void RequestScaleFromZero(FunctionKey key) => Calls++;
     }
 
-    private sealed class StubBackend : IWorkloadBackend
+    private sealed class StubBackend : IWorkloadManager
     {
         private readonly Dictionary<FunctionKey, WorkloadStatus> statuses = [];
 
@@ -52,8 +52,6 @@ public sealed class ColdStartCounterTests
         public WorkloadStatus? GetStatus(FunctionKey key) => statuses.GetValueOrDefault(key);
 
         public Task EnsureAsync(WorkloadSpec spec, int replicasIfCreated, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task ScaleAsync(FunctionKey key, int replicas, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public Task DeleteAsync(FunctionKey key, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }

@@ -12,7 +12,7 @@ using static Serverless.Backends.Kubernetes.Tests.KubeTestObjects;
 
 namespace Serverless.Platform.Tests.Kubernetes.Controller;
 
-/// <summary>The autoscaler's side of the workload backend and the activator's endpoint source, against the double's simulator.</summary>
+/// <summary>The autoscaler's workload scaler and the activator's endpoint source, against the double's simulator.</summary>
 public sealed class KubernetesScaleAndEndpointsTests
 {
     private const string Ns = "team-a";
@@ -25,13 +25,13 @@ public sealed class KubernetesScaleAndEndpointsTests
         api.StartDeploymentSimulator();
         var activity = new FakeActivity();
         await using var scaler = await ScalerAsync(api, activity);
-        await scaler.Backend.ScaleAsync(Key, 3);
-        await KubeControllerHarness.UntilAsync(() => Pods(api).Count == 3 && scaler.Backend.GetStatus(Key)?.ReadyReplicas == 3, "three ready pods");
+        await scaler.Workloads.ScaleAsync(Key, 3);
+        await KubeControllerHarness.UntilAsync(() => Pods(api).Count == 3 && scaler.Workloads.GetStatus(Key)?.ReadyReplicas == 3, "three ready pods");
         var pods = Pods(api);
         activity.Set(pods[1], 7);
         activity.Set(pods[2], 2);
 
-        await scaler.Backend.ScaleAsync(Key, 1);
+        await scaler.Workloads.ScaleAsync(Key, 1);
 
         await KubeControllerHarness.UntilAsync(() => Pods(api).Count == 1, "one pod left");
         Assert.Equal([pods[1]], Pods(api));
@@ -50,9 +50,9 @@ public sealed class KubernetesScaleAndEndpointsTests
         api.StartDeploymentSimulator();
         await using var scaler = await ScalerAsync(api, new FakeActivity());
 
-        await scaler.Backend.ScaleAsync(Key, 2);
+        await scaler.Workloads.ScaleAsync(Key, 2);
 
-        await KubeControllerHarness.UntilAsync(() => scaler.Backend.GetStatus(Key) is { DesiredReplicas: 2, ReadyReplicas: 2 }, "two ready replicas in the status");
+        await KubeControllerHarness.UntilAsync(() => scaler.Workloads.GetStatus(Key) is { DesiredReplicas: 2, ReadyReplicas: 2 }, "two ready replicas in the status");
         Assert.Equal(
             [("patch", "deployments", "scale")],
             api.Audit.For("autoscaler").Where(r => r.Verb is not ("list" or "watch")).Select(r => (r.Verb, r.Resource, r.Subresource)).Distinct());
@@ -72,13 +72,13 @@ public sealed class KubernetesScaleAndEndpointsTests
         using var stop = new CancellationTokenSource();
         var run = slices.RunAsync(stop.Token);
 
-        await scaler.Backend.ScaleAsync(Key, 2);
+        await scaler.Workloads.ScaleAsync(Key, 2);
         await KubeControllerHarness.UntilAsync(() => source.GetReadyEndpoints(Key).Count == 2, "two ready endpoints");
         Assert.Equal(Pods(api).Order(StringComparer.Ordinal), source.GetReadyEndpoints(Key).Select(e => e.Id));
         Assert.All(source.GetReadyEndpoints(Key), e => Assert.Equal("127.0.0.1:8080", e.Authority));
 
         api.ExpireWatches(); // a 410 in the middle: the re-list keeps the snapshot right
-        await scaler.Backend.ScaleAsync(Key, 0);
+        await scaler.Workloads.ScaleAsync(Key, 0);
         await KubeControllerHarness.UntilAsync(() => source.GetReadyEndpoints(Key).Count == 0, "no endpoint after scaling to zero");
         Assert.True(Volatile.Read(ref changes) >= 2);
         Assert.All(api.Audit.For("activator"), r => Assert.Contains(r.Verb, new[] { "list", "watch" }));
@@ -94,17 +94,17 @@ public sealed class KubernetesScaleAndEndpointsTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>A Deployment as the controller would have made it, and the autoscaler's backend over the double.</summary>
+    /// <summary>A Deployment as the controller would have made it, and the autoscaler's workload scaler over the double.</summary>
     private static async Task<ScalerUnderTest> ScalerAsync(KubeApiDouble api, IFunctionActivity activity)
     {
         var user = api.CreateClient("user");
         await user.AppsV1.CreateNamespacedDeploymentAsync(Deployment(TestFunction(Ns, "hello"), replicas: 1), Ns);
         var client = api.CreateClient("autoscaler");
         var deployments = KubeInformers.ManagedDeployments(client, TimeProvider.System, NullLoggerFactory.Instance);
-        var backend = KubernetesWorkloadBackend.ForAutoscaler(client, deployments, activity, NullLogger.Instance);
-        var unit = new ScalerUnderTest(backend, deployments);
+        var workloads = new KubernetesWorkloadScaler(client, deployments, activity);
+        var unit = new ScalerUnderTest(workloads, deployments);
         await deployments.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-        await KubeControllerHarness.UntilAsync(() => backend.GetStatus(Key) is not null, "the Deployment is cached");
+        await KubeControllerHarness.UntilAsync(() => workloads.GetStatus(Key) is not null, "the Deployment is cached");
         return unit;
     }
 
@@ -113,13 +113,13 @@ public sealed class KubernetesScaleAndEndpointsTests
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _run;
 
-        public ScalerUnderTest(KubernetesWorkloadBackend backend, Hosting.Informers.ResourceInformer<V1Deployment> deployments)
+        public ScalerUnderTest(KubernetesWorkloadScaler workloads, Hosting.Informers.ResourceInformer<V1Deployment> deployments)
         {
-            Backend = backend;
+            Workloads = workloads;
             _run = deployments.RunAsync(_stop.Token);
         }
 
-        public KubernetesWorkloadBackend Backend { get; }
+        public KubernetesWorkloadScaler Workloads { get; }
 
         public async ValueTask DisposeAsync()
         {

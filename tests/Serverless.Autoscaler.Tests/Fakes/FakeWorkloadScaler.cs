@@ -3,16 +3,14 @@ using Serverless.Core.Contracts;
 namespace Serverless.Autoscaler.Tests.Fakes;
 
 /// <summary>
-/// A backend whose instances turn ready the moment they are asked for. <see cref="BeforeScale"/> can hold a scale
-/// call (a drain that takes time) so a test can act while it is in progress.
+/// A workload scaler whose instances turn ready the moment they are asked for. <see cref="BeforeScale"/> can hold
+/// a scale call (a drain that takes time) so a test can act while it is in progress.
 /// </summary>
-internal sealed class FakeWorkloadBackend : IWorkloadBackend
+internal sealed class FakeWorkloadScaler : IWorkloadScaler
 {
     private readonly object _gate = new();
     private readonly Dictionary<FunctionKey, WorkloadStatus> _status = [];
     private readonly List<(FunctionKey Key, int Replicas)> _scaleCalls = [];
-
-    public event Action<FunctionKey>? StatusChanged;
 
     /// <summary>Awaited at the start of every scale call, with the replicas asked for.</summary>
     public Func<int, Task>? BeforeScale { get; set; }
@@ -36,8 +34,6 @@ internal sealed class FakeWorkloadBackend : IWorkloadBackend
         }
     }
 
-    public Task EnsureAsync(WorkloadSpec spec, int replicasIfCreated, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
     public async Task ScaleAsync(FunctionKey key, int replicas, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -51,10 +47,7 @@ internal sealed class FakeWorkloadBackend : IWorkloadBackend
         }
 
         Set(key, replicas);
-        StatusChanged?.Invoke(key);
     }
-
-    public Task DeleteAsync(FunctionKey key, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public WorkloadStatus? GetStatus(FunctionKey key)
     {

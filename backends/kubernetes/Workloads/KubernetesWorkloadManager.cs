@@ -9,36 +9,48 @@ using FunctionResource = Serverless.Core.Api.Function;
 namespace Serverless.Backends.Kubernetes.Workloads;
 
 /// <summary>
-/// <see cref="IWorkloadBackend"/> over a Deployment and a Service per function. Reads come from informer
+/// <see cref="IWorkloadManager"/> over a Deployment and a Service per function. Reads come from informer
 /// caches (no API call to learn the status or to find out that nothing changed); writes are
 /// create-or-replace with optimistic concurrency, retried on conflict against a fresh read. Any change to a
 /// managed Deployment or Service (a deletion, an edit, the Deployment controller's status) raises
 /// <see cref="StatusChanged"/> for its owner Function, which is how drift gets corrected.
 /// </summary>
 /// <remarks>
-/// The controller uses <see cref="EnsureAsync"/>, <see cref="DeleteAsync"/> and <see cref="GetStatus"/>; the
-/// autoscaler uses <see cref="ScaleAsync"/> and <see cref="GetStatus"/> and constructs it without a Service
-/// cache or Function lookup.
+/// Was KubernetesWorkloadBackend (controller side). It never sets <c>spec.replicas</c> of a Deployment that
+/// exists: that is <see cref="KubernetesWorkloadScaler"/>'s, in the autoscaler.
 /// </remarks>
-public sealed partial class KubernetesWorkloadBackend : IWorkloadBackend
+public sealed partial class KubernetesWorkloadManager : IWorkloadManager
 {
     /// <summary>Writes tried per object before a reconcile gives up and is retried with backoff.</summary>
     public const int MaxConflictAttempts = 3;
 
     private readonly IWorkloadApi _api;
     private readonly ResourceInformer<V1Deployment> _deployments;
-    private readonly ResourceInformer<V1Service>? _services;
-    private readonly Func<FunctionKey, FunctionResource?>? _functions;
-    private readonly IFunctionActivity? _activity;
+    private readonly ResourceInformer<V1Service> _services;
+    private readonly Func<FunctionKey, FunctionResource?> _functions;
     private readonly KubernetesWorkloadOptions _options;
     private readonly ILogger _logger;
 
-    internal KubernetesWorkloadBackend(
+    /// <param name="client">The controller's API client (Deployments and Services: create, update, delete).</param>
+    /// <param name="deployments">The managed Deployments (<see cref="KubeInformers.ManagedDeployments"/>); the caller runs it.</param>
+    /// <param name="services">The managed Services (<see cref="KubeInformers.ManagedServices"/>); the caller runs it.</param>
+    /// <param name="functions">The Function of a key from the controller's cache: its uid makes the ownerReference.</param>
+    public KubernetesWorkloadManager(
+        k8s.IKubernetes client,
+        ResourceInformer<V1Deployment> deployments,
+        ResourceInformer<V1Service> services,
+        Func<FunctionKey, FunctionResource?> functions,
+        KubernetesWorkloadOptions options,
+        ILogger logger)
+        : this(new KubeWorkloadApi(client), deployments, services, functions, options, logger)
+    {
+    }
+
+    internal KubernetesWorkloadManager(
         IWorkloadApi api,
         ResourceInformer<V1Deployment> deployments,
-        ResourceInformer<V1Service>? services,
-        Func<FunctionKey, FunctionResource?>? functions,
-        IFunctionActivity? activity,
+        ResourceInformer<V1Service> services,
+        Func<FunctionKey, FunctionResource?> functions,
         KubernetesWorkloadOptions options,
         ILogger logger)
     {
@@ -46,40 +58,16 @@ public sealed partial class KubernetesWorkloadBackend : IWorkloadBackend
         _deployments = deployments;
         _services = services;
         _functions = functions;
-        _activity = activity;
         _options = options;
         _logger = logger;
         _deployments.Changed += change => StatusChanged?.Invoke(OwnerKey(change.Object.Metadata));
-        if (_services is not null)
-        {
-            _services.Changed += change => StatusChanged?.Invoke(OwnerKey(change.Object.Metadata));
-        }
+        _services.Changed += change => StatusChanged?.Invoke(OwnerKey(change.Object.Metadata));
     }
-
-    /// <summary>For the controller: creates and repairs workloads.</summary>
-    public static KubernetesWorkloadBackend ForController(
-        k8s.IKubernetes client,
-        ResourceInformer<V1Deployment> deployments,
-        ResourceInformer<V1Service> services,
-        Func<FunctionKey, FunctionResource?> functions,
-        KubernetesWorkloadOptions options,
-        ILogger logger) =>
-        new(new KubeWorkloadApi(client), deployments, services, functions, activity: null, options, logger);
-
-    /// <summary>For the autoscaler: scales workloads, marking the busiest pods expensive to delete first.</summary>
-    public static KubernetesWorkloadBackend ForAutoscaler(
-        k8s.IKubernetes client, ResourceInformer<V1Deployment> deployments, IFunctionActivity activity, ILogger logger) =>
-        new(new KubeWorkloadApi(client), deployments, services: null, functions: null, activity, new KubernetesWorkloadOptions(), logger);
 
     public event Action<FunctionKey>? StatusChanged;
 
     public async Task EnsureAsync(WorkloadSpec spec, int replicasIfCreated, CancellationToken cancellationToken = default)
     {
-        if (_functions is null || _services is null)
-        {
-            throw new InvalidOperationException("this backend was built for scaling only; EnsureAsync needs the Function lookup and the Service cache");
-        }
-
         if (_functions(spec.Key) is not { } function)
         {
             return; // deleted meanwhile: the deletion reconciles next, and the garbage collector follows ownerReferences
@@ -89,7 +77,7 @@ public sealed partial class KubernetesWorkloadBackend : IWorkloadBackend
         await EnsureObjectAsync(
             "Deployment",
             deployment,
-            Cached(_deployments, spec.Key),
+            _deployments.Cached(spec.Key),
             function,
             LiveObjectMatcher.DeploymentMatches,
             DeploymentBuilder.ForUpdate,
@@ -102,7 +90,7 @@ public sealed partial class KubernetesWorkloadBackend : IWorkloadBackend
         await EnsureObjectAsync(
             "Service",
             service,
-            Cached(_services, spec.Key),
+            _services.Cached(spec.Key),
             function,
             LiveObjectMatcher.ServiceMatches,
             ServiceBuilder.ForUpdate,
@@ -112,34 +100,23 @@ public sealed partial class KubernetesWorkloadBackend : IWorkloadBackend
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task ScaleAsync(FunctionKey key, int replicas, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(replicas);
-        if (_activity is not null && Cached(_deployments, key)?.Spec?.Replicas is { } current && replicas < current)
-        {
-            await MarkDeletionCostsAsync(key, cancellationToken).ConfigureAwait(false);
-        }
-
-        await _api.ScaleDeploymentAsync(key.Namespace, key.Name, replicas, cancellationToken).ConfigureAwait(false);
-    }
-
     public async Task DeleteAsync(FunctionKey key, CancellationToken cancellationToken = default)
     {
         // Only what the caches know of: the ownerReferences let the garbage collector remove anything
         // created a moment ago that the caches have not seen yet, and a repeated delete costs no call.
-        if (Cached(_deployments, key) is not null && await _api.DeleteDeploymentAsync(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false))
+        if (_deployments.Cached(key) is not null && await _api.DeleteDeploymentAsync(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false))
         {
             LogDeleted(_logger, "Deployment", key.ToString());
         }
 
-        if (_services is not null && Cached(_services, key) is not null && await _api.DeleteServiceAsync(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false))
+        if (_services.Cached(key) is not null && await _api.DeleteServiceAsync(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false))
         {
             LogDeleted(_logger, "Service", key.ToString());
         }
     }
 
     public WorkloadStatus? GetStatus(FunctionKey key) =>
-        Cached(_deployments, key) is { } deployment ? WorkloadStatusReader.Read(deployment) : null;
+        _deployments.Cached(key) is { } deployment ? WorkloadStatusReader.Read(deployment) : null;
 
     private async Task EnsureObjectAsync<T>(
         string kind,
@@ -198,31 +175,6 @@ public sealed partial class KubernetesWorkloadBackend : IWorkloadBackend
                 $"{kind} {live.Metadata.NamespaceProperty}/{live.Metadata.Name} is controlled by {controller.Kind} {controller.Name} (uid {controller.Uid}), not by this Function; delete it or rename the Function");
         }
     }
-
-    private async Task MarkDeletionCostsAsync(FunctionKey key, CancellationToken cancellationToken)
-    {
-        var pods = await _api.ListPodsAsync(key.Namespace, WorkloadLabels.PodSelector(key.Name), cancellationToken).ConfigureAwait(false);
-        var loads = pods
-            .Where(p => p.Metadata?.Name is not null && p.Metadata.DeletionTimestamp is null)
-            .Select(p => new PodLoad(
-                p.Metadata.Name,
-                p.Metadata.Annotations is { } annotations && annotations.TryGetValue(WorkloadLabels.PodDeletionCost, out var cost) ? cost : null,
-                _activity!.InFlight(key, p.Metadata.Name)));
-        foreach (var (pod, cost) in PodDeletionCostPlanner.Plan(loads))
-        {
-            try
-            {
-                await _api.AnnotatePodAsync(key.Namespace, pod, WorkloadLabels.PodDeletionCost, cost, cancellationToken).ConfigureAwait(false);
-            }
-            catch (StoreException e) when (e.Kind == StoreErrorKind.NotFound)
-            {
-                // The pod went away meanwhile: nothing to protect.
-            }
-        }
-    }
-
-    private static T? Cached<T>(ResourceInformer<T> informer, FunctionKey key) where T : class, k8s.IKubernetesObject<V1ObjectMeta> =>
-        informer.TryGet(key, out var value) ? value : null;
 
     private static FunctionKey OwnerKey(V1ObjectMeta metadata) =>
         new(metadata.NamespaceProperty ?? "", FunctionOwner.NameOf(metadata) ?? metadata.Name ?? "");

@@ -10,7 +10,7 @@ using static Serverless.Backends.Kubernetes.Tests.KubeTestObjects;
 namespace Serverless.Backends.Kubernetes.Tests.Workloads;
 
 /// <summary>EnsureAsync's decisions: objects in the caches in, API calls out, with injected failures.</summary>
-public sealed class KubernetesWorkloadBackendTests
+public sealed class KubernetesWorkloadManagerTests
 {
     private static readonly Core.Api.Function Hello = TestFunction("team-a", "hello");
 
@@ -31,9 +31,9 @@ public sealed class KubernetesWorkloadBackendTests
         var (deployments, services) = World(world, api);
         var failing = world == "none-but-exists" ? "create deployment" : "replace deployment";
         api.FailNext(failing, failures);
-        var backend = await BackendAsync(api, deployments, services);
+        var manager = await ManagerAsync(api, deployments, services);
 
-        await backend.EnsureAsync(Spec(Hello), replicasIfCreated: 2);
+        await manager.EnsureAsync(Spec(Hello), replicasIfCreated: 2);
 
         Assert.True(expected.SequenceEqual(api.Calls), $"{label}: {string.Join(", ", api.Calls)}");
     }
@@ -44,12 +44,12 @@ public sealed class KubernetesWorkloadBackendTests
         var api = new FakeWorkloadApi();
         var (deployments, services) = World("drifted", api);
         api.FailNext("replace deployment", StoreErrorKind.Conflict, StoreErrorKind.Conflict, StoreErrorKind.Conflict);
-        var backend = await BackendAsync(api, deployments, services);
+        var manager = await ManagerAsync(api, deployments, services);
 
-        var error = await Assert.ThrowsAsync<StoreException>(() => backend.EnsureAsync(Spec(Hello), 1));
+        var error = await Assert.ThrowsAsync<StoreException>(() => manager.EnsureAsync(Spec(Hello), 1));
 
         Assert.Equal(StoreErrorKind.Conflict, error.Kind);
-        Assert.Equal(KubernetesWorkloadBackend.MaxConflictAttempts, api.Calls.Count(c => c == "replace deployment"));
+        Assert.Equal(KubernetesWorkloadManager.MaxConflictAttempts, api.Calls.Count(c => c == "replace deployment"));
     }
 
     [Fact]
@@ -59,9 +59,9 @@ public sealed class KubernetesWorkloadBackendTests
         var foreign = Deployment(Hello);
         foreign.Metadata.OwnerReferences[0].Uid = "another-uid";
         foreign.Spec.Template.Spec.Containers[0].Image = "theirs";
-        var backend = await BackendAsync(api, [foreign], [ServiceBuilder.Build(Hello, Key(Hello))]);
+        var manager = await ManagerAsync(api, [foreign], [ServiceBuilder.Build(Hello, Key(Hello))]);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => backend.EnsureAsync(Spec(Hello), 1));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => manager.EnsureAsync(Spec(Hello), 1));
 
         Assert.Contains("not by this Function", error.Message, StringComparison.Ordinal);
         Assert.Empty(api.Calls);
@@ -72,9 +72,9 @@ public sealed class KubernetesWorkloadBackendTests
     {
         var api = new FakeWorkloadApi();
         var (deployments, services) = World("drifted", api);
-        var backend = await BackendAsync(api, deployments, services);
+        var manager = await ManagerAsync(api, deployments, services);
 
-        await backend.EnsureAsync(Spec(Hello), replicasIfCreated: 1);
+        await manager.EnsureAsync(Spec(Hello), replicasIfCreated: 1);
 
         Assert.Equal(5, api.Deployments["hello"].Spec.Replicas);
         Assert.Equal("ghcr.io/serverless-dev/runtime-node:0.1.0", api.Deployments["hello"].Spec.Template.Spec.Containers[0].Image);
@@ -84,11 +84,38 @@ public sealed class KubernetesWorkloadBackendTests
     public async Task DeleteAsync_NothingCached_NoCall()
     {
         var api = new FakeWorkloadApi();
-        var backend = await BackendAsync(api, [], []);
+        var manager = await ManagerAsync(api, [], []);
 
-        await backend.DeleteAsync(Key(Hello));
+        await manager.DeleteAsync(Key(Hello));
 
         Assert.Empty(api.Calls);
+    }
+
+    [Fact]
+    public async Task StatusChanged_ManagedObjectsChange_RaisedForTheOwnerFunction()
+    {
+        // Named after another function, but controlled by hello: the ownerReference decides whose it is.
+        var deployment = Deployment(Hello);
+        deployment.Metadata.Name = "renamed";
+        var deployments = new ResourceInformer<V1Deployment>(new StaticListWatch<V1Deployment>(deployment), null, TimeProvider.System, NullLogger.Instance);
+        var services = new ResourceInformer<V1Service>(new StaticListWatch<V1Service>(ServiceBuilder.Build(Hello, Key(Hello))), null, TimeProvider.System, NullLogger.Instance);
+        var manager = new KubernetesWorkloadManager(new FakeWorkloadApi(), deployments, services, _ => Hello, new KubernetesWorkloadOptions(), NullLogger.Instance);
+        var changed = new List<FunctionKey>();
+        manager.StatusChanged += key =>
+        {
+            lock (changed)
+            {
+                changed.Add(key);
+            }
+        };
+
+        using var stop = new CancellationTokenSource();
+        var runs = new[] { deployments.RunAsync(stop.Token), services.RunAsync(stop.Token) };
+        await Task.WhenAll(deployments.WaitForSyncAsync(CancellationToken.None), services.WaitForSyncAsync(CancellationToken.None));
+        await stop.CancelAsync();
+        await Task.WhenAll(runs);
+
+        Assert.Equal([Key(Hello), Key(Hello)], changed);
     }
 
     private static (V1Deployment[] Deployments, V1Service[] Services) World(string world, FakeWorkloadApi api)
@@ -112,17 +139,12 @@ public sealed class KubernetesWorkloadBackendTests
         }
     }
 
-    private static async Task<KubernetesWorkloadBackend> BackendAsync(FakeWorkloadApi api, V1Deployment[] deployments, V1Service[] services)
-    {
-        var deploymentInformer = new ResourceInformer<V1Deployment>(new StaticListWatch<V1Deployment>(deployments), null, TimeProvider.System, NullLogger.Instance);
-        var serviceInformer = new ResourceInformer<V1Service>(new StaticListWatch<V1Service>(services), null, TimeProvider.System, NullLogger.Instance);
-        using var stop = new CancellationTokenSource();
-        var runs = new[] { deploymentInformer.RunAsync(stop.Token), serviceInformer.RunAsync(stop.Token) };
-        await deploymentInformer.WaitForSyncAsync(CancellationToken.None);
-        await serviceInformer.WaitForSyncAsync(CancellationToken.None);
-        await stop.CancelAsync();
-        await Task.WhenAll(runs); // the caches keep what they listed
-        return new KubernetesWorkloadBackend(
-            api, deploymentInformer, serviceInformer, key => key == Key(Hello) ? Hello : null, activity: null, new KubernetesWorkloadOptions(), NullLogger.Instance);
-    }
+    private static async Task<KubernetesWorkloadManager> ManagerAsync(FakeWorkloadApi api, V1Deployment[] deployments, V1Service[] services) =>
+        new(
+            api,
+            await CachedInformer.OfAsync(deployments),
+            await CachedInformer.OfAsync(services),
+            key => key == Key(Hello) ? Hello : null,
+            new KubernetesWorkloadOptions(),
+            NullLogger.Instance);
 }
