@@ -5,6 +5,9 @@ using k8s.Models;
 using Serverless.Cli.App;
 using Serverless.Cli.Build;
 using Serverless.Core.Api;
+using Serverless.Core.Contracts;
+using Serverless.Hosting.Kubernetes;
+using Serverless.Hosting.Stores;
 
 namespace Serverless.Cli.Targets.Kubernetes;
 
@@ -21,8 +24,9 @@ internal sealed class KubernetesTarget : IFunctionTarget
 
     private readonly k8s.Kubernetes _client;
     private readonly KubeCalls _calls;
-    private readonly CrdClient<Function> _functions;
-    private readonly CrdClient<Trigger> _triggers;
+    private readonly IResourceStore<Function> _functions;
+    private readonly ResourceApply<Function> _functionWrites;
+    private readonly ResourceApply<Trigger> _triggerWrites;
 
     private KubernetesTarget(KubernetesClientConfiguration config, string contextName)
     {
@@ -30,8 +34,10 @@ internal sealed class KubernetesTarget : IFunctionTarget
         Description = $"Kubernetes context {contextName}";
         DefaultNamespace = string.IsNullOrEmpty(config.Namespace) ? "default" : config.Namespace;
         _calls = new KubeCalls($"cluster {config.Host} (context {contextName})");
-        _functions = new CrdClient<Function>(_client, _calls, Function.Plural);
-        _triggers = new CrdClient<Trigger>(_client, _calls, Trigger.Plural);
+        var stores = new KubernetesStores(_client);
+        _functions = stores.Functions;
+        _functionWrites = Writes(stores.Functions);
+        _triggerWrites = Writes(stores.Triggers);
     }
 
     public string Description { get; }
@@ -67,7 +73,10 @@ internal sealed class KubernetesTarget : IFunctionTarget
         }
 
         desired.Status = null;
-        var stored = await _functions.ApplyAsync(desired, (from, to) => { to.Spec = from.Spec; to.Status = null; }, cancellationToken).ConfigureAwait(false);
+        var stored = (await _calls.Run(
+            () => _functionWrites.ApplyAsync(desired, SpecApply.Function, cancellationToken),
+            $"applying {Function.Plural} {ns}/{name}",
+            cancellationToken).ConfigureAwait(false)).Object;
         if (desired.Spec.Source?.ConfigMap is { } artifactName)
         {
             await OwnArtifactAsync(ns, artifactName, stored, cancellationToken).ConfigureAwait(false);
@@ -77,18 +86,23 @@ internal sealed class KubernetesTarget : IFunctionTarget
     }
 
     public Task<Function?> GetAsync(string @namespace, string name, CancellationToken cancellationToken) =>
-        _functions.GetAsync(@namespace, name, cancellationToken);
+        _calls.Run(() => _functions.GetAsync(@namespace, name, cancellationToken), $"reading {Function.Plural} {@namespace}/{name}", cancellationToken);
 
-    public Task<IReadOnlyList<Function>> ListAsync(string? @namespace, CancellationToken cancellationToken) =>
-        _functions.ListAsync(@namespace, cancellationToken);
+    public async Task<IReadOnlyList<Function>> ListAsync(string? @namespace, CancellationToken cancellationToken) =>
+        (await _calls.Run(() => _functions.ListAsync(@namespace, cancellationToken), $"listing {Function.Plural}", cancellationToken).ConfigureAwait(false)).Items;
 
     public Task<bool> DeleteAsync(string @namespace, string name, CancellationToken cancellationToken) =>
-        _functions.DeleteAsync(@namespace, name, cancellationToken);
+        _calls.Run(() => _functions.DeleteAsync(@namespace, name, cancellationToken), $"deleting {Function.Plural} {@namespace}/{name}", cancellationToken);
 
-    public Task<Trigger> ApplyTriggerAsync(Trigger trigger, CancellationToken cancellationToken)
+    public async Task<Trigger> ApplyTriggerAsync(Trigger trigger, CancellationToken cancellationToken)
     {
         trigger.Status = null;
-        return _triggers.ApplyAsync(trigger, (from, to) => { to.Spec = from.Spec; to.Status = null; }, cancellationToken);
+        var (ns, name) = (trigger.Metadata.NamespaceProperty, trigger.Metadata.Name);
+        var applied = await _calls.Run(
+            () => _triggerWrites.ApplyAsync(trigger, SpecApply.Trigger, cancellationToken),
+            $"applying {Trigger.Plural} {ns}/{name}",
+            cancellationToken).ConfigureAwait(false);
+        return applied.Object;
     }
 
     public async IAsyncEnumerable<LogLine> LogsAsync(string @namespace, string name, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -141,6 +155,15 @@ internal sealed class KubernetesTarget : IFunctionTarget
         return ValueTask.CompletedTask;
     }
 
+    // The shared store does the reads and writes; func's apply replaces the spec only (see SpecApply).
+    private static ResourceApply<T> Writes<T>(IResourceStore<T> store) where T : class, IResource => new()
+    {
+        Get = store.GetAsync,
+        Create = store.CreateAsync,
+        Replace = store.ReplaceAsync,
+        MaxAttempts = SpecApply.MaxAttempts,
+    };
+
     /// <returns>False when a ConfigMap of that name (hence that content) was already there.</returns>
     private async Task<bool> UploadAsync(V1ConfigMap configMap, CancellationToken cancellationToken)
     {
@@ -152,7 +175,7 @@ internal sealed class KubernetesTarget : IFunctionTarget
                 cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (KubeCalls.StatusOf(e) == HttpStatusCode.Conflict)
+        catch (Exception e) when (KubeErrors.Is(e, HttpStatusCode.Conflict))
         {
             return false;
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using Serverless.Cli.App;
+using Serverless.Core.Contracts;
 
 namespace Serverless.Cli.Targets.Local;
 
@@ -23,4 +24,17 @@ internal sealed class AdminApiException : CliException
 
     /// <summary>"field: message" for each cause of a 422.</summary>
     public IReadOnlyList<string> FieldErrors { get; }
+
+    /// <summary>The store error kind the reason names (the admin API is a resource store's front), or null for any other failure.</summary>
+    public StoreErrorKind? Kind => Reason switch
+    {
+        StatusReasons.NotFound => StoreErrorKind.NotFound,
+        StatusReasons.AlreadyExists => StoreErrorKind.AlreadyExists,
+        StatusReasons.Conflict => StoreErrorKind.Conflict,
+        StatusReasons.Invalid => StoreErrorKind.Invalid,
+        _ => null,
+    };
+
+    /// <summary><see cref="Kind"/> of an admin API failure, null for any other exception: how ResourceApply reads this client's errors.</summary>
+    public static StoreErrorKind? KindOf(Exception e) => (e as AdminApiException)?.Kind;
 }

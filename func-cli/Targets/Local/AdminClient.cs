@@ -45,19 +45,6 @@ internal sealed class AdminClient
     public Task<Function> CreateAsync(Function function, CancellationToken cancellationToken) =>
         SendAsync<Function>(HttpMethod.Post, Collection(function.Metadata.NamespaceProperty), function, cancellationToken);
 
-    /// <summary>Creates the Function; null when one of that name exists already (409 AlreadyExists).</summary>
-    public async Task<Function?> CreateIfAbsentAsync(Function function, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await CreateAsync(function, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AdminApiException ex) when (ex.Reason == StatusReasons.AlreadyExists)
-        {
-            return null;
-        }
-    }
-
     /// <summary>PUT; with metadata.resourceVersion set, a concurrent change makes it fail with reason Conflict.</summary>
     public Task<Function> ReplaceAsync(Function function, CancellationToken cancellationToken) =>
         SendAsync<Function>(HttpMethod.Put, Item(function.Metadata.NamespaceProperty, function.Metadata.Name), function, cancellationToken);
@@ -70,18 +57,8 @@ internal sealed class AdminClient
     public Task<Trigger> GetTriggerAsync(string @namespace, string name, CancellationToken cancellationToken) =>
         SendAsync<Trigger>(HttpMethod.Get, Item(@namespace, name, Trigger.Plural), null, cancellationToken);
 
-    /// <summary>Creates the Trigger; null when one of that name exists already (409 AlreadyExists).</summary>
-    public async Task<Trigger?> CreateTriggerIfAbsentAsync(Trigger trigger, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await SendAsync<Trigger>(HttpMethod.Post, Collection(trigger.Metadata.NamespaceProperty, Trigger.Plural), trigger, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AdminApiException ex) when (ex.Reason == StatusReasons.AlreadyExists)
-        {
-            return null;
-        }
-    }
+    public Task<Trigger> CreateTriggerAsync(Trigger trigger, CancellationToken cancellationToken) =>
+        SendAsync<Trigger>(HttpMethod.Post, Collection(trigger.Metadata.NamespaceProperty, Trigger.Plural), trigger, cancellationToken);
 
     public Task<Trigger> ReplaceTriggerAsync(Trigger trigger, CancellationToken cancellationToken) =>
         SendAsync<Trigger>(HttpMethod.Put, Item(trigger.Metadata.NamespaceProperty, trigger.Metadata.Name, Trigger.Plural), trigger, cancellationToken);

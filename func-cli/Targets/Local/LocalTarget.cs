@@ -5,6 +5,7 @@ using Serverless.Cli.Build;
 using Serverless.Cli.Platform;
 using Serverless.Core.Api;
 using Serverless.Core.Naming;
+using Serverless.Hosting.Stores;
 
 namespace Serverless.Cli.Targets.Local;
 
@@ -14,27 +15,44 @@ namespace Serverless.Cli.Targets.Local;
 /// </summary>
 internal sealed class LocalTarget : IFunctionTarget
 {
-    private const int MaxReplaceAttempts = 5;
     private const int DefaultTailLines = 100;
 
     /// <summary>Admin calls are quick metadata reads and writes; a slow one means the platform is in trouble.</summary>
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly CliContext context;
-    private readonly HttpClient http;
-    private readonly AdminClient client;
+    private readonly CliContext _context;
+    private readonly HttpClient _http;
+    private readonly AdminClient _client;
+    private readonly ResourceApply<Function> _functions;
+    private readonly ResourceApply<Trigger> _triggers;
 
     private LocalTarget(CliContext context, PlatformState state)
     {
-        this.context = context;
+        _context = context;
         State = state;
-        http = context.CreateAdminHttpClient(state.AdminUri, RequestTimeout);
-        client = new AdminClient(http, HomeDirectory.PlatformLog(context.Home));
+        _http = context.CreateAdminHttpClient(state.AdminUri, RequestTimeout);
+        _client = new AdminClient(_http, HomeDirectory.PlatformLog(context.Home));
+        _functions = new ResourceApply<Function>
+        {
+            Get = GetAsync,
+            Create = _client.CreateAsync,
+            Replace = _client.ReplaceAsync,
+            KindOf = AdminApiException.KindOf,
+            MaxAttempts = SpecApply.MaxAttempts,
+        };
+        _triggers = new ResourceApply<Trigger>
+        {
+            Get = GetTriggerAsync,
+            Create = _client.CreateTriggerAsync,
+            Replace = _client.ReplaceTriggerAsync,
+            KindOf = AdminApiException.KindOf,
+            MaxAttempts = SpecApply.MaxAttempts,
+        };
     }
 
     public PlatformState State { get; }
 
-    public AdminClient Client => client;
+    public AdminClient Client => _client;
 
     public string Description => "local platform at " + State.AdminUrl;
 
@@ -46,35 +64,17 @@ internal sealed class LocalTarget : IFunctionTarget
     public async Task<AppliedFunction> ApplyAsync(Function desired, PreparedArtifact artifact, CancellationToken cancellationToken)
     {
         var ns = desired.Metadata.NamespaceProperty;
-        var (path, copied) = new ArtifactStore(context.Home).Install(ns, desired.Metadata.Name, artifact.Digest, artifact.Entries);
+        var (path, copied) = new ArtifactStore(_context.Home).Install(ns, desired.Metadata.Name, artifact.Digest, artifact.Entries);
         desired.Spec.Source = new FunctionSource { Path = path };
-        if (await client.CreateIfAbsentAsync(desired, cancellationToken).ConfigureAwait(false) is { } created)
-        {
-            return new AppliedFunction(created, path, copied);
-        }
-
-        for (var attempt = 1; ; attempt++)
-        {
-            // Keep the stored metadata (labels, annotations) and its resourceVersion, so a concurrent writer is never overwritten blindly.
-            var current = await client.GetAsync(ns, desired.Metadata.Name, cancellationToken).ConfigureAwait(false);
-            current.Spec = desired.Spec;
-            current.Status = null;
-            try
-            {
-                return new AppliedFunction(await client.ReplaceAsync(current, cancellationToken).ConfigureAwait(false), path, copied);
-            }
-            catch (AdminApiException ex) when (ex.Reason == StatusReasons.Conflict && attempt < MaxReplaceAttempts)
-            {
-                // Another writer changed it between our GET and PUT: read the new version and apply again.
-            }
-        }
+        var applied = await _functions.ApplyAsync(desired, SpecApply.Function, cancellationToken).ConfigureAwait(false);
+        return new AppliedFunction(applied.Object, path, copied);
     }
 
     public async Task<Function?> GetAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
         try
         {
-            return await client.GetAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
+            return await _client.GetAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
         }
         catch (AdminApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
@@ -83,13 +83,13 @@ internal sealed class LocalTarget : IFunctionTarget
     }
 
     public Task<IReadOnlyList<Function>> ListAsync(string? @namespace, CancellationToken cancellationToken) =>
-        client.ListAsync(@namespace, cancellationToken);
+        _client.ListAsync(@namespace, cancellationToken);
 
     public async Task<bool> DeleteAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
         try
         {
-            await client.DeleteAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
+            await _client.DeleteAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (AdminApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
@@ -98,35 +98,15 @@ internal sealed class LocalTarget : IFunctionTarget
         }
     }
 
-    public async Task<Trigger> ApplyTriggerAsync(Trigger trigger, CancellationToken cancellationToken)
-    {
-        if (await client.CreateTriggerIfAbsentAsync(trigger, cancellationToken).ConfigureAwait(false) is { } created)
-        {
-            return created;
-        }
-
-        for (var attempt = 1; ; attempt++)
-        {
-            var current = await client.GetTriggerAsync(trigger.Metadata.NamespaceProperty, trigger.Metadata.Name, cancellationToken).ConfigureAwait(false);
-            current.Spec = trigger.Spec;
-            current.Status = null;
-            try
-            {
-                return await client.ReplaceTriggerAsync(current, cancellationToken).ConfigureAwait(false);
-            }
-            catch (AdminApiException ex) when (ex.Reason == StatusReasons.Conflict && attempt < MaxReplaceAttempts)
-            {
-                // As for Functions: re-read and apply again.
-            }
-        }
-    }
+    public async Task<Trigger> ApplyTriggerAsync(Trigger trigger, CancellationToken cancellationToken) =>
+        (await _triggers.ApplyAsync(trigger, SpecApply.Trigger, cancellationToken).ConfigureAwait(false)).Object;
 
     public async IAsyncEnumerable<LogLine> LogsAsync(
         string @namespace, string name, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // A followed log is open for as long as the user watches: no request timeout on that client.
-        using var streaming = context.CreateAdminHttpClient(State.AdminUri, Timeout.InfiniteTimeSpan);
-        var logs = new AdminClient(streaming, HomeDirectory.PlatformLog(context.Home));
+        using var streaming = _context.CreateAdminHttpClient(State.AdminUri, Timeout.InfiniteTimeSpan);
+        var logs = new AdminClient(streaming, HomeDirectory.PlatformLog(_context.Home));
         HttpResponseMessage response;
         try
         {
@@ -172,7 +152,7 @@ internal sealed class LocalTarget : IFunctionTarget
 
     public async Task<IReadOnlyList<FunctionStats>> GetStatsAsync(CancellationToken cancellationToken)
     {
-        var response = await client.GetJsonAsync<StatsResponse>("stats/functions", cancellationToken).ConfigureAwait(false);
+        var response = await _client.GetJsonAsync<StatsResponse>("stats/functions", cancellationToken).ConfigureAwait(false);
         return response.Functions?.ToArray() ?? [];
     }
 
@@ -184,7 +164,19 @@ internal sealed class LocalTarget : IFunctionTarget
 
     public ValueTask DisposeAsync()
     {
-        http.Dispose();
+        _http.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private async Task<Trigger?> GetTriggerAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.GetTriggerAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AdminApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
     }
 }

@@ -6,6 +6,7 @@ using Serverless.Cli.Targets;
 using Serverless.Cli.Targets.Kubernetes;
 using Serverless.Core.Api;
 using Serverless.KubeApiServer;
+using Serverless.KubeApiServer.Faults;
 using Serverless.KubeApiServer.Resources;
 using Serverless.TestSupport;
 
@@ -79,6 +80,61 @@ public sealed class KubernetesTargetTests : IAsyncLifetime
 
         Assert.Equal(ArtifactConfigMap.NameFor("hello", v2.Digest), applied.Function.Spec.Source?.ConfigMap);
         Assert.Equal(2, _api.ListObjects(ResourceTypes.ConfigMaps, "team").Count);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_ConcurrentWriter_RereadsAndRetriesTheUpdate()
+    {
+        using var artifact = Artifact("v1");
+        await _target.ApplyAsync(Desired("hello"), artifact, CancellationToken.None);
+        _api.Faults.FailNext(2, 409, r => r.Verb == "update" && r.Resource == "functions");
+        var changed = Desired("hello");
+        changed.Spec.TimeoutSeconds = 60;
+
+        var applied = await _target.ApplyAsync(changed, artifact, CancellationToken.None);
+
+        Assert.Equal(60, applied.Function.Spec.TimeoutSeconds);
+        Assert.Equal(2, applied.Function.Metadata.Generation);
+        Assert.Equal(3, _api.Audit.Records.Count(r => r.Verb == "update" && r.Resource == "functions"));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_ConflictEveryTime_RejectedWithTryAgain()
+    {
+        using var artifact = Artifact("v1");
+        await _target.ApplyAsync(Desired("hello"), artifact, CancellationToken.None);
+        _api.Faults.FailNext(100, 409, r => r.Verb == "update" && r.Resource == "functions");
+
+        var error = await Assert.ThrowsAsync<CliException>(() => _target.ApplyAsync(Desired("hello"), artifact, CancellationToken.None));
+
+        Assert.StartsWith("cluster ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("rejected applying functions team/hello: 409", error.Message, StringComparison.Ordinal);
+        Assert.Equal("it was changed concurrently: try again", error.Hint);
+        Assert.Equal(5, _api.Audit.Records.Count(r => r.Verb == "update" && r.Resource == "functions"));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_Forbidden_RefusedWithCredentialsHint()
+    {
+        using var artifact = Artifact("v1");
+        _api.Faults.FailNext(1, 403, r => r.Verb == "create" && r.Resource == "functions");
+
+        var error = await Assert.ThrowsAsync<CliException>(() => _target.ApplyAsync(Desired("hello"), artifact, CancellationToken.None));
+
+        Assert.Contains("refused applying functions team/hello: 403", error.Message, StringComparison.Ordinal);
+        Assert.Contains("credentials of your kubeconfig context", error.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetAsync_ConnectionDropped_CannotReachTheCluster()
+    {
+        _api.Faults.Add(new FaultRule(r => r.Verb == "get" && r.Resource == "functions", 1, FaultKind.Disconnect));
+
+        var error = await Assert.ThrowsAsync<CliException>(() => _target.GetAsync("team", "hello", CancellationToken.None));
+
+        Assert.StartsWith("cannot reach cluster ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("while reading functions team/hello", error.Message, StringComparison.Ordinal);
+        Assert.Contains("kubectl config current-context", error.Hint, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Serverless.Cli.Platform;
 using Serverless.Cli.Targets.Local;
 using Serverless.Cli.Tests.Fakes;
+using Serverless.Core.Contracts;
 using static Serverless.Cli.Tests.Fakes.TestFunctions;
 
 namespace Serverless.Cli.Tests.Targets.Local;
@@ -46,11 +47,13 @@ public sealed class AdminClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CreateIfAbsentAsync_Exists_Null()
+    public async Task CreateAsync_Exists_AlreadyExistsKind()
     {
         api.Seed(Function("f"));
 
-        Assert.Null(await Client().CreateIfAbsentAsync(Function("f"), default));
+        var ex = await Assert.ThrowsAsync<AdminApiException>(() => Client().CreateAsync(Function("f"), default));
+
+        Assert.Equal(StoreErrorKind.AlreadyExists, AdminApiException.KindOf(ex));
     }
 
     [Fact]
