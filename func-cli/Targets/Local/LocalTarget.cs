@@ -32,22 +32,8 @@ internal sealed class LocalTarget : IFunctionTarget
         State = state;
         _http = context.CreateAdminHttpClient(state.AdminUri, RequestTimeout);
         _client = new AdminClient(_http, HomeDirectory.PlatformLog(context.Home));
-        _functions = new ResourceApply<Function>
-        {
-            Get = GetAsync,
-            Create = _client.CreateAsync,
-            Replace = _client.ReplaceAsync,
-            KindOf = AdminApiException.KindOf,
-            MaxAttempts = SpecApply.MaxAttempts,
-        };
-        _triggers = new ResourceApply<Trigger>
-        {
-            Get = GetTriggerAsync,
-            Create = _client.CreateTriggerAsync,
-            Replace = _client.ReplaceTriggerAsync,
-            KindOf = AdminApiException.KindOf,
-            MaxAttempts = SpecApply.MaxAttempts,
-        };
+        _functions = Writes<Function>(GetAsync, _client.CreateAsync, _client.ReplaceAsync);
+        _triggers = Writes<Trigger>(GetTriggerAsync, _client.CreateTriggerAsync, _client.ReplaceTriggerAsync);
     }
 
     public PlatformState State { get; }
@@ -167,6 +153,18 @@ internal sealed class LocalTarget : IFunctionTarget
         _http.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    // The admin API's errors name the store error kind in their Status reason (AdminApiException.Kind).
+    private static ResourceApply<T> Writes<T>(
+        Func<string, string, CancellationToken, Task<T?>> get, Func<T, CancellationToken, Task<T>> create, Func<T, CancellationToken, Task<T>> replace)
+        where T : class, IResource => new()
+    {
+        Get = get,
+        Create = create,
+        Replace = replace,
+        KindOf = AdminApiException.KindOf,
+        MaxAttempts = SpecApply.MaxAttempts,
+    };
 
     private async Task<Trigger?> GetTriggerAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
