@@ -1,5 +1,9 @@
 using System.Runtime.InteropServices;
+using Serverless.Cli.App;
 using Serverless.Cli.Commands;
+using Serverless.Cli.Output;
+using Serverless.Cli.Platform;
+using Serverless.Cli.Targets;
 
 using var interrupted = new CancellationTokenSource();
 
@@ -16,4 +20,14 @@ void Cancel(PosixSignalContext signal)
 
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
-return await CliApp.RunAsync(args, CliContext.FromProcess(), interrupted.Token);
+
+// The composition root: the real console, environment, network and targets.
+Func<string, string?> environment = Environment.GetEnvironmentVariable;
+var context = new CliContext
+{
+    Home = HomeDirectory.Resolve(environment),
+    Console = CliConsole.ForProcess(environment),
+    HttpHandler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) },
+    Environment = environment,
+};
+return await CliApp.RunAsync(args, context, FunctionTargets.ForProcess(environment), interrupted.Token);

@@ -119,7 +119,7 @@ internal static partial class PlatformHost
         var adminUrl = BoundUrl(admin);
 
         var pid = Environment.ProcessId;
-        new PlatformStateFile(pid, adminUrl, ingressUrl, options.Home, time.GetUtcNow()).Write(options.StateFilePath);
+        PlatformStateFile.Write(options.StateFilePath, pid, adminUrl, ingressUrl, options.Home, time.GetUtcNow());
         LogReady(logger, ingressUrl, adminUrl, options.Home);
         try
         {

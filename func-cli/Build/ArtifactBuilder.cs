@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Serverless.Cli.Commands;
+using Serverless.Cli.App;
 using Serverless.Cli.Project;
 using Serverless.Core.Api;
 

@@ -6,20 +6,6 @@ namespace Serverless.Cli.Commands;
 /// <summary>Options and arguments several commands share, validated at parse time so a bad value is a usage error (exit 2).</summary>
 internal static class CommonOptions
 {
-    /// <summary>No default value here: <c>deploy</c> must tell "not given" from "default" to let func.yaml's namespace apply.</summary>
-    public static Option<string?> Namespace()
-    {
-        var option = new Option<string?>("--namespace", "-n") { Description = "The function's namespace [default: default]" };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<string?>() is { } value && !Names.IsDns1123Label(value))
-            {
-                result.AddError("--namespace " + Names.Dns1123LabelError(value));
-            }
-        });
-        return option;
-    }
-
     public static Argument<string> FunctionName()
     {
         var argument = new Argument<string>("name") { Description = "The function's name" };

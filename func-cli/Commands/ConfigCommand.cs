@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Serverless.Cli.App;
 using Serverless.Cli.Output;
 using Serverless.Cli.Project;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Serverless.Cli.App;
 using Serverless.Cli.Project;
 using Serverless.Cli.Templates;
 using Serverless.Core.Naming;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Serverless.Cli.App;
 using Serverless.Cli.Targets;
 
 namespace Serverless.Cli.Commands;
@@ -13,17 +14,17 @@ internal sealed class DeleteCommand
         this.context = context;
     }
 
-    public static Command Create(CliContext context, GlobalOptions global)
+    public static Command Create(CliContext context, GlobalOptions global, FunctionTargets targets)
     {
         var name = CommonOptions.FunctionName();
         var command = new Command("delete", "Delete a function") { name };
         command.SetAction((parse, cancellationToken) =>
         {
             var selection = global.Selection(parse);
-            return CommandRunner.RunAsync(
+            return targets.RunAsync(
                 context,
                 selection,
-                target => new DeleteCommand(context).RunAsync(target, parse.GetRequiredValue(name), GlobalOptions.ResolveNamespace(selection, null, target), cancellationToken),
+                target => new DeleteCommand(context).RunAsync(target, parse.GetRequiredValue(name), GlobalOptions.ResolveNamespace(selection, null, target.DefaultNamespace), cancellationToken),
                 cancellationToken);
         });
         return command;

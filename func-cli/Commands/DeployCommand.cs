@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Serverless.Cli.Admin;
+using Serverless.Cli.App;
 using Serverless.Cli.Build;
 using Serverless.Cli.Project;
 using Serverless.Cli.Targets;
@@ -23,7 +23,7 @@ internal sealed class DeployCommand
         this.context = context;
     }
 
-    public static Command Create(CliContext context, GlobalOptions global)
+    public static Command Create(CliContext context, GlobalOptions global, FunctionTargets targets)
     {
         var directory = CommonOptions.ProjectDirectory();
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the Function is stored, without waiting for it to be ready" };
@@ -39,7 +39,7 @@ internal sealed class DeployCommand
                 parse.GetValue(env) ?? [],
                 parse.GetValue(noWait),
                 TimeSpan.FromSeconds(parse.GetValue(timeout)));
-            return CommandRunner.RunAsync(
+            return targets.RunAsync(
                 context,
                 selection,
                 target => parse.GetValue(watch)
@@ -53,7 +53,7 @@ internal sealed class DeployCommand
     private async Task<int> DeployOnceAsync(IFunctionTarget target, TargetSelection selection, DeployOptions options, CancellationToken cancellationToken)
     {
         var project = ProjectLoader.Load(options.Directory, options.Env);
-        var ns = GlobalOptions.ResolveNamespace(selection, project.Namespace, target);
+        var ns = GlobalOptions.ResolveNamespace(selection, project.Namespace, target.DefaultNamespace);
         using var artifact = await context.Console.WithStatusAsync(
             $"building {project.Name} ({project.Runtime})…",
             _ => new ArtifactBuilder(context.Environment).PrepareAsync(project, options.Directory, cancellationToken)).ConfigureAwait(false);

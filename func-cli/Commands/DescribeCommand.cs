@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Serverless.Cli.App;
 using Serverless.Cli.Output;
 using Serverless.Cli.Targets;
 using Serverless.Core.Api;
@@ -16,7 +17,7 @@ internal sealed class DescribeCommand
         this.context = context;
     }
 
-    public static Command Create(CliContext context, GlobalOptions global)
+    public static Command Create(CliContext context, GlobalOptions global, FunctionTargets targets)
     {
         var name = CommonOptions.FunctionName();
         var output = StructuredOutput.Option();
@@ -24,11 +25,11 @@ internal sealed class DescribeCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var selection = global.Selection(parse);
-            return CommandRunner.RunAsync(
+            return targets.RunAsync(
                 context,
                 selection,
                 target => new DescribeCommand(context).RunAsync(
-                    target, parse.GetRequiredValue(name), GlobalOptions.ResolveNamespace(selection, null, target), parse.GetValue(output), cancellationToken),
+                    target, parse.GetRequiredValue(name), GlobalOptions.ResolveNamespace(selection, null, target.DefaultNamespace), parse.GetValue(output), cancellationToken),
                 cancellationToken);
         });
         return command;

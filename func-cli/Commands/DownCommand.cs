@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Serverless.Cli.App;
 using Serverless.Cli.Platform;
+using Serverless.Cli.Processes;
 
 namespace Serverless.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Text;
+using Serverless.Cli.App;
 using Serverless.Cli.Platform;
 using Serverless.Cli.Project;
 using Serverless.Cli.Targets;
@@ -24,7 +25,7 @@ internal sealed class InvokeCommand
         this.context = context;
     }
 
-    public static Command Create(CliContext context, GlobalOptions global)
+    public static Command Create(CliContext context, GlobalOptions global, FunctionTargets targets)
     {
         var name = new Argument<string?>("name") { Description = "The function's name [default: func.yaml's in the current directory]", Arity = ArgumentArity.ZeroOrOne };
         name.Validators.Add(result =>
@@ -74,7 +75,7 @@ internal sealed class InvokeCommand
                 parse.GetValue(source) ?? DefaultSource,
                 parse.GetValue(broker),
                 TimeSpan.FromSeconds(parse.GetValue(timeout)));
-            return CommandRunner.RunAsync(context, selection, target => new InvokeCommand(context).RunAsync(target, selection, options, cancellationToken), cancellationToken);
+            return targets.RunAsync(context, selection, target => new InvokeCommand(context).RunAsync(target, selection, options, cancellationToken), cancellationToken);
         });
         return command;
     }
@@ -102,7 +103,7 @@ internal sealed class InvokeCommand
             (name, projectNamespace) = (project.Name, project.Namespace);
         }
 
-        var ns = GlobalOptions.ResolveNamespace(selection, projectNamespace, target);
+        var ns = GlobalOptions.ResolveNamespace(selection, projectNamespace, target.DefaultNamespace);
         var request = InvokeRequest.Build(ns, name ?? options.Broker!, options.Path, options.Method, body, file, options.ContentType);
         if (options.CloudEvent)
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Serverless.Cli.App;
 
 namespace Serverless.Cli.Commands;
 

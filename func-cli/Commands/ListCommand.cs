@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Serverless.Cli.App;
 using Serverless.Cli.Output;
 using Serverless.Cli.Targets;
 using Serverless.Core.Api;
@@ -15,7 +16,7 @@ internal sealed class ListCommand
         this.context = context;
     }
 
-    public static Command Create(CliContext context, GlobalOptions global)
+    public static Command Create(CliContext context, GlobalOptions global, FunctionTargets targets)
     {
         var all = new Option<bool>("--all-namespaces", "-A") { Description = "List the functions of every namespace" };
         var output = StructuredOutput.Option();
@@ -31,11 +32,11 @@ internal sealed class ListCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var selection = global.Selection(parse);
-            return CommandRunner.RunAsync(
+            return targets.RunAsync(
                 context,
                 selection,
                 target => new ListCommand(context).RunAsync(
-                    target, parse.GetValue(all) ? null : GlobalOptions.ResolveNamespace(selection, null, target), parse.GetValue(output), cancellationToken),
+                    target, parse.GetValue(all) ? null : GlobalOptions.ResolveNamespace(selection, null, target.DefaultNamespace), parse.GetValue(output), cancellationToken),
                 cancellationToken);
         });
         return command;
@@ -49,7 +50,7 @@ internal sealed class ListCommand
             .ToList();
         if (format != OutputFormat.Table)
         {
-            StructuredOutput.Write(context.Console.Out, new Admin.FunctionList { ApiVersion = "v1", Kind = "List", Items = functions }, format);
+            StructuredOutput.Write(context.Console.Out, new FunctionList { ApiVersion = "v1", Kind = "List", Items = functions }, format);
             return ExitCodes.Ok;
         }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Serverless.Cli.App;
 using Serverless.Cli.Targets;
 
 namespace Serverless.Cli.Commands;
@@ -16,7 +17,7 @@ internal sealed class LogsCommand
         this.context = context;
     }
 
-    public static Command Create(CliContext context, GlobalOptions global)
+    public static Command Create(CliContext context, GlobalOptions global, FunctionTargets targets)
     {
         var name = CommonOptions.FunctionName();
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines until Ctrl+C" };
@@ -32,12 +33,12 @@ internal sealed class LogsCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var selection = global.Selection(parse);
-            return CommandRunner.RunAsync(
+            return targets.RunAsync(
                 context,
                 selection,
                 target => new LogsCommand(context).RunAsync(
                     target,
-                    GlobalOptions.ResolveNamespace(selection, null, target),
+                    GlobalOptions.ResolveNamespace(selection, null, target.DefaultNamespace),
                     parse.GetRequiredValue(name),
                     new LogRequest(parse.GetValue(follow), parse.GetValue(tail)),
                     cancellationToken),

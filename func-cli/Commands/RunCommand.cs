@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
+using Serverless.Cli.App;
 using Serverless.Cli.Build;
 using Serverless.Cli.Project;
 using Serverless.Cli.Running;

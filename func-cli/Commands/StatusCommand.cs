@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using Serverless.Cli.Admin;
+using Serverless.Cli.App;
 using Serverless.Cli.Output;
 using Serverless.Cli.Platform;
 using Serverless.Cli.Targets;
+using Serverless.Cli.Targets.Local;
 
 namespace Serverless.Cli.Commands;
 

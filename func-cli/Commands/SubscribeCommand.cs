@@ -1,5 +1,6 @@
 using System.CommandLine;
 using k8s.Models;
+using Serverless.Cli.App;
 using Serverless.Cli.Targets;
 using Serverless.Cli.Triggers;
 using Serverless.Core.Api;
@@ -20,7 +21,7 @@ internal sealed class SubscribeCommand
         this.context = context;
     }
 
-    public static Command Create(CliContext context, GlobalOptions global)
+    public static Command Create(CliContext context, GlobalOptions global, FunctionTargets targets)
     {
         var function = CommonOptions.FunctionName();
         var broker = new Option<string>("--broker") { Description = "The broker to subscribe to", DefaultValueFactory = _ => "default" };
@@ -44,13 +45,13 @@ internal sealed class SubscribeCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var selection = global.Selection(parse);
-            return CommandRunner.RunAsync(
+            return targets.RunAsync(
                 context,
                 selection,
                 target => new SubscribeCommand(context).RunAsync(
                     target,
                     Build(
-                        GlobalOptions.ResolveNamespace(selection, null, target),
+                        GlobalOptions.ResolveNamespace(selection, null, target.DefaultNamespace),
                         parse.GetRequiredValue(function),
                         parse.GetRequiredValue(broker),
                         FilterExpression.TryParse(parse.GetValue(filters) ?? [], out _)!,

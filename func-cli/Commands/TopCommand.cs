@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Serverless.Cli.App;
 using Serverless.Cli.Output;
 using Serverless.Cli.Targets;
 
@@ -21,7 +22,7 @@ internal sealed class TopCommand
         this.context = context;
     }
 
-    public static Command Create(CliContext context, GlobalOptions global)
+    public static Command Create(CliContext context, GlobalOptions global, FunctionTargets targets)
     {
         var once = new Option<bool>("--once") { Description = "Print one snapshot and exit" };
         var plain = new Option<bool>("--plain") { Description = "Print plain snapshots instead of the live view, even on a terminal" };
@@ -38,7 +39,7 @@ internal sealed class TopCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var selection = global.Selection(parse);
-            return CommandRunner.RunAsync(
+            return targets.RunAsync(
                 context,
                 selection,
                 target => new TopCommand(context).RunAsync(

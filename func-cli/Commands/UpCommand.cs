@@ -2,8 +2,11 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Serverless.Cli.App;
 using Serverless.Cli.Build;
 using Serverless.Cli.Platform;
+using Serverless.Cli.Processes;
+using Serverless.Hosting.Processes;
 
 namespace Serverless.Cli.Commands;
 
@@ -140,7 +143,7 @@ internal sealed class UpCommand
                 context.Processes.Signal(process.Id, NativeMethods.SigTerm);
             }
 
-            var tail = LogTail.Read(log, LogLinesOnFailure);
+            var tail = LogTail.ReadLastLines(log, LogLinesOnFailure);
             throw new CliException(
                 why,
                 $"the lines above are the end of {log}",

@@ -1,4 +1,4 @@
-using Serverless.Cli.Commands;
+using Serverless.Cli.App;
 
 namespace Serverless.Cli.Platform;
 

@@ -1,31 +1,22 @@
-using System.Text.Json.Serialization;
+using Serverless.Core.Wire;
 
 namespace Serverless.Cli.Platform;
 
 /// <summary>
-/// <c>{home}/platform.json</c>, written by a ready platform with the ports it actually bound and
-/// removed on clean shutdown. A SIGKILLed platform leaves it behind, so its presence alone proves nothing.
+/// A <c>{home}/platform.json</c> that passed the CLI's checks in <see cref="PlatformStateFile.Parse"/>: a
+/// positive pid and two absolute http(s) URLs, kept parsed. The file outlives a SIGKILLed platform, so
+/// this says where a platform was, not that it runs.
 /// </summary>
-internal sealed record PlatformState
+/// <param name="Record">The file as the platform wrote it.</param>
+internal sealed record PlatformState(PlatformStateRecord Record, Uri AdminUri, Uri IngressUri)
 {
-    [JsonPropertyName("pid")]
-    public int Pid { get; init; }
+    public int Pid => Record.Pid;
 
-    [JsonPropertyName("adminUrl")]
-    public string AdminUrl { get; init; } = "";
+    public string AdminUrl => Record.AdminUrl;
 
-    [JsonPropertyName("ingressUrl")]
-    public string IngressUrl { get; init; } = "";
+    public string IngressUrl => Record.IngressUrl;
 
-    [JsonPropertyName("home")]
-    public string? Home { get; init; }
+    public string? Home => Record.Home;
 
-    [JsonPropertyName("startedAt")]
-    public DateTimeOffset? StartedAt { get; init; }
-
-    [JsonIgnore]
-    public Uri AdminUri => new(AdminUrl);
-
-    [JsonIgnore]
-    public Uri IngressUri => new(IngressUrl);
+    public DateTimeOffset? StartedAt => Record.StartedAt;
 }

@@ -1,7 +1,9 @@
 using System.Text.Json;
+using Serverless.Core.Wire;
 
 namespace Serverless.Cli.Platform;
 
+/// <summary>Reads <c>{home}/platform.json</c> (<see cref="PlatformStateRecord"/>, which the platform writes) and checks it.</summary>
 internal static class PlatformStateFile
 {
     public const string FileName = "platform.json";
@@ -27,37 +29,45 @@ internal static class PlatformStateFile
     /// <summary>Parses and checks the fields the CLI relies on; a half-valid file is reported, not trusted.</summary>
     public static PlatformStateRead Parse(string text, string path)
     {
-        PlatformState? state;
+        PlatformStateRecord? record;
         try
         {
-            state = JsonSerializer.Deserialize<PlatformState>(text);
+            record = JsonSerializer.Deserialize(text, PlatformStateJsonContext.Default.PlatformStateRecord);
         }
         catch (JsonException ex)
         {
             return new PlatformStateRead(null, $"{path} is not valid JSON ({ex.Message})");
         }
 
-        if (state is null)
+        if (record is null)
         {
             return new PlatformStateRead(null, $"{path} holds null");
         }
 
-        if (state.Pid <= 0)
+        if (record.Pid <= 0)
         {
-            return new PlatformStateRead(null, $"{path}: pid must be a positive process id (got {state.Pid})");
+            return new PlatformStateRead(null, $"{path}: pid must be a positive process id (got {record.Pid})");
         }
 
-        foreach (var (field, value) in new[] { ("adminUrl", state.AdminUrl), ("ingressUrl", state.IngressUrl) })
+        if (HttpUrl(record.AdminUrl) is not { } admin)
         {
-            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            {
-                return new PlatformStateRead(null, $"{path}: {field} must be an absolute http(s) URL (got \"{value}\")");
-            }
+            return NotHttp("adminUrl", record.AdminUrl);
         }
 
-        return new PlatformStateRead(state, null);
+        if (HttpUrl(record.IngressUrl) is not { } ingress)
+        {
+            return NotHttp("ingressUrl", record.IngressUrl);
+        }
+
+        return new PlatformStateRead(new PlatformState(record, admin, ingress), null);
+
+        PlatformStateRead NotHttp(string field, string value) =>
+            new(null, $"{path}: {field} must be an absolute http(s) URL (got \"{value}\")");
     }
 
     /// <summary>Removes the file of a platform that is gone, so the next reader does not probe it again.</summary>
     public static void Delete(string home) => File.Delete(PathIn(home));
+
+    private static Uri? HttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri : null;
 }

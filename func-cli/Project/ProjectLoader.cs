@@ -1,4 +1,4 @@
-using Serverless.Cli.Commands;
+using Serverless.Cli.App;
 using Serverless.Core.Api;
 
 namespace Serverless.Cli.Project;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Serverless.Cli.Commands;
+using Serverless.Cli.App;
 using Serverless.Cli.Project;
 using Serverless.Core.Api;
 using Serverless.Core.Defaulting;

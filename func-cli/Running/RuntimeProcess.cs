@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Serverless.Cli.Commands;
+using Serverless.Cli.App;
 using Serverless.Cli.Output;
-using Serverless.Cli.Platform;
+using Serverless.Cli.Processes;
 
 namespace Serverless.Cli.Running;
 

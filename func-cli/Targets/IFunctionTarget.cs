@@ -1,3 +1,4 @@
+using Serverless.Cli.App;
 using Serverless.Cli.Build;
 using Serverless.Core.Api;
 
@@ -11,7 +12,7 @@ namespace Serverless.Cli.Targets;
 /// <remarks>
 /// Contract for implementations:
 /// <list type="bullet">
-/// <item>Failures the user can act on throw <see cref="Commands.CliException"/> with a hint saying what
+/// <item>Failures the user can act on throw <see cref="CliException"/> with a hint saying what
 /// to do next (an unreachable target: "the local platform is not running: run `func up`", or
 /// "cannot reach cluster X: check `kubectl config current-context`").</item>
 /// <item>A missing function is <c>null</c> from <see cref="GetAsync"/>, <c>false</c> from
@@ -60,7 +61,7 @@ internal interface IFunctionTarget : IAsyncDisposable
     IAsyncEnumerable<LogLine> LogsAsync(string @namespace, string name, LogRequest request, CancellationToken cancellationToken);
 
     /// <summary>One snapshot of every function's live figures, for <c>func top</c>. Any order.</summary>
-    /// <exception cref="Commands.CliException">The target cannot report them (say what is missing, e.g. metrics-server).</exception>
+    /// <exception cref="CliException">The target cannot report them (say what is missing, e.g. metrics-server).</exception>
     Task<IReadOnlyList<FunctionStats>> GetStatsAsync(CancellationToken cancellationToken);
 
     /// <summary>The URL requests to the function are sent to (<c>func invoke</c>); its path ends with '/'.</summary>

@@ -3,6 +3,7 @@ using k8s;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
 using Serverless.Core.Serialization;
+using Serverless.Hosting.Stores;
 using KubeEventType = k8s.WatchEventType;
 
 namespace Serverless.Hosting.Kubernetes;
@@ -16,7 +17,8 @@ namespace Serverless.Hosting.Kubernetes;
 /// The API server assigns uid, creationTimestamp, resourceVersion and generation and enforces the
 /// status subresource split, exactly the store contract. One gap is bridged here: custom resources refuse
 /// a PUT without <c>metadata.resourceVersion</c>, so an unconditional replace reads the current version
-/// and retries on conflict (last writer wins, as the contract promises). Thread-safe: stateless over the client.
+/// and retries on conflict (<see cref="ResourceApply{T}.UpdateAsync"/>; last writer wins, as the contract
+/// promises). Thread-safe: stateless over the client.
 /// </remarks>
 public sealed class KubernetesResourceStore<T> : IResourceStore<T> where T : class, IResource
 {
@@ -26,12 +28,16 @@ public sealed class KubernetesResourceStore<T> : IResourceStore<T> where T : cla
     private readonly IKubernetes _client;
     private readonly CustomResource _resource;
     private readonly KubeListWatch<T> _listWatch;
+    private readonly ResourceApply<T> _specWrites;
+    private readonly ResourceApply<T> _statusWrites;
 
     public KubernetesResourceStore(IKubernetes client, CustomResource resource)
     {
         _client = client;
         _resource = resource;
         _listWatch = new KubeListWatch<T>(ListRawAsync, WatchRaw);
+        _specWrites = Writes(status: false);
+        _statusWrites = Writes(status: true);
     }
 
     public async Task<T?> GetAsync(string @namespace, string name, CancellationToken cancellationToken = default)
@@ -91,28 +97,41 @@ public sealed class KubernetesResourceStore<T> : IResourceStore<T> where T : cla
     {
         var (ns, name) = KeyOf(resource);
         var body = Prepare(resource);
-        var conditional = !string.IsNullOrEmpty(body.Metadata.ResourceVersion);
-        for (var attempt = 1; ; attempt++)
+        var writes = status ? _statusWrites : _specWrites;
+        if (!string.IsNullOrEmpty(body.Metadata.ResourceVersion))
         {
-            if (!conditional)
-            {
-                body.Metadata.ResourceVersion = (await GetRequiredAsync(ns, name, cancellationToken).ConfigureAwait(false)).Metadata.ResourceVersion;
-            }
-
-            try
-            {
-                var written = await KubeErrors.Map(
-                    () => status
-                        ? _client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(body, _resource.Group, _resource.Version, ns, _resource.Plural, name, cancellationToken: cancellationToken)
-                        : _client.CustomObjects.ReplaceNamespacedCustomObjectAsync(body, _resource.Group, _resource.Version, ns, _resource.Plural, name, cancellationToken: cancellationToken),
-                    $"replacing {(status ? "the status of " : "")}{Describe(ns, name)}").ConfigureAwait(false);
-                return Convert(written);
-            }
-            catch (StoreException e) when (e.Kind == StoreErrorKind.Conflict && !conditional && attempt < UnconditionalAttempts)
-            {
-                // Another writer slipped in between our read and write: read again and retry.
-            }
+            return await writes.Replace(body, cancellationToken).ConfigureAwait(false);
         }
+
+        // Unconditional: the live version is taken for ours, and a writer slipping in between makes us read again.
+        return await writes.UpdateAsync(
+            ns,
+            name,
+            live =>
+            {
+                body.Metadata.ResourceVersion = live.Metadata.ResourceVersion;
+                return body;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private ResourceApply<T> Writes(bool status) => new()
+    {
+        Get = async (ns, name, cancellationToken) => await GetRequiredAsync(ns, name, cancellationToken).ConfigureAwait(false),
+        Create = CreateAsync,
+        Replace = (body, cancellationToken) => ReplaceRawAsync(body, status, cancellationToken),
+        MaxAttempts = UnconditionalAttempts,
+    };
+
+    private async Task<T> ReplaceRawAsync(T body, bool status, CancellationToken cancellationToken)
+    {
+        var (ns, name) = (body.Metadata.NamespaceProperty, body.Metadata.Name);
+        var written = await KubeErrors.Map(
+            () => status
+                ? _client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(body, _resource.Group, _resource.Version, ns, _resource.Plural, name, cancellationToken: cancellationToken)
+                : _client.CustomObjects.ReplaceNamespacedCustomObjectAsync(body, _resource.Group, _resource.Version, ns, _resource.Plural, name, cancellationToken: cancellationToken),
+            $"replacing {(status ? "the status of " : "")}{Describe(ns, name)}").ConfigureAwait(false);
+        return Convert(written);
     }
 
     private async Task<T> GetRequiredAsync(string @namespace, string name, CancellationToken cancellationToken)

@@ -2,7 +2,10 @@ using System.Text;
 
 namespace Serverless.Hosting.Processes;
 
-/// <summary>Reads the last lines of an instance log (its rotated <c>.log.1</c> included) without reading whole files.</summary>
+/// <summary>
+/// Reads the last lines of a log without reading whole files: an instance's (its rotated <c>.log.1</c> included),
+/// or the detached platform's, whose tail <c>func up</c> shows when the platform does not start.
+/// </summary>
 public static class LogTail
 {
     private const int ChunkBytes = 8192;
@@ -66,14 +69,22 @@ public static class LogTail
             var tail = new byte[end - start];
             stream.Position = start;
             stream.ReadExactly(tail);
-            var text = Encoding.UTF8.GetString(tail);
-            var lines = text.Split('\n').ToList();
-            if (lines.Count > 0 && lines[^1].Length == 0)
-            {
-                lines.RemoveAt(lines.Count - 1);
-            }
-
-            return lines.Count > count ? lines.GetRange(lines.Count - count, count) : lines;
+            return Last(Encoding.UTF8.GetString(tail), count);
         }
+    }
+
+    /// <summary>
+    /// The last <paramref name="count"/> lines of a text, oldest first. Lines end with LF or CRLF; the final
+    /// line's ending is optional, and an empty text has no lines.
+    /// </summary>
+    internal static List<string> Last(string text, int count)
+    {
+        var all = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').ToList();
+        if (all[^1].Length == 0)
+        {
+            all.RemoveAt(all.Count - 1);
+        }
+
+        return all.Count > count ? all.GetRange(all.Count - count, count) : all;
     }
 }

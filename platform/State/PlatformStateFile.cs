@@ -1,23 +1,20 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Serverless.Core.Wire;
 
 namespace Serverless.Platform.State;
 
 /// <summary>
-/// <c>{home}/platform.json</c>: how the CLI finds a running platform. Written atomically once the
-/// platform serves, removed on clean shutdown; after a SIGKILL it stays, and readers check the pid.
+/// Writes and removes <c>{home}/platform.json</c> (<see cref="PlatformStateRecord"/>), how the CLI finds a
+/// running platform: written atomically once the platform serves, removed on clean shutdown; after a
+/// SIGKILL it stays, and readers check the pid.
 /// </summary>
-internal sealed record PlatformStateFile(
-    [property: JsonPropertyName("pid")] int Pid,
-    [property: JsonPropertyName("adminUrl")] string AdminUrl,
-    [property: JsonPropertyName("ingressUrl")] string IngressUrl,
-    [property: JsonPropertyName("home")] string Home,
-    [property: JsonPropertyName("startedAt")] DateTimeOffset StartedAt)
+internal static class PlatformStateFile
 {
-    public void Write(string path)
+    public static void Write(string path, int pid, string adminUrl, string ingressUrl, string home, DateTimeOffset startedAt)
     {
+        var record = new PlatformStateRecord { Pid = pid, AdminUrl = adminUrl, IngressUrl = ingressUrl, Home = home, StartedAt = startedAt };
         var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, StateJsonContext.Default.PlatformStateFile));
+        File.WriteAllText(temp, JsonSerializer.Serialize(record, PlatformStateJsonContext.Default.PlatformStateRecord));
         File.Move(temp, path, overwrite: true);
     }
 
@@ -26,7 +23,7 @@ internal sealed record PlatformStateFile(
     {
         try
         {
-            var current = JsonSerializer.Deserialize(File.ReadAllText(path), StateJsonContext.Default.PlatformStateFile);
+            var current = JsonSerializer.Deserialize(File.ReadAllText(path), PlatformStateJsonContext.Default.PlatformStateRecord);
             if (current?.Pid == pid)
             {
                 File.Delete(path);
@@ -41,6 +38,3 @@ internal sealed record PlatformStateFile(
         }
     }
 }
-
-[JsonSerializable(typeof(PlatformStateFile))]
-internal sealed partial class StateJsonContext : JsonSerializerContext;

@@ -1,5 +1,5 @@
+using Serverless.Cli.App;
 using Serverless.Cli.Build;
-using Serverless.Cli.Commands;
 using Serverless.Cli.Project;
 using Serverless.Core.Api;
 using Serverless.TestSupport;

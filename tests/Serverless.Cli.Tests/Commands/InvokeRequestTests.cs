@@ -1,4 +1,5 @@
 using System.Text;
+using Serverless.Cli.App;
 using Serverless.Cli.Commands;
 
 namespace Serverless.Cli.Tests.Commands;

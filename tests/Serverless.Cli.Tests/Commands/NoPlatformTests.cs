@@ -1,5 +1,5 @@
-using Serverless.Cli.Tests.Admin;
 using Serverless.Cli.Tests.Fakes;
+using Serverless.Cli.Tests.Targets.Local;
 using Serverless.TestSupport;
 
 namespace Serverless.Cli.Tests.Commands;

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Serverless.Cli.App;
 using Serverless.Cli.Commands;
 using Serverless.Cli.Output;
+using Serverless.Cli.Targets;
 using Serverless.TestSupport;
 
 namespace Serverless.Cli.Tests.Fakes;
@@ -45,7 +47,7 @@ internal sealed class CliHarness : IDisposable
             Time = Time,
         };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var code = await CliApp.RunAsync(args, context, timeout.Token);
+        var code = await CliApp.RunAsync(args, context, new FunctionTargets(kubernetes: null), timeout.Token);
         return new CliResult(code, output.ToString(), error.ToString(), raw.ToArray());
     }
 

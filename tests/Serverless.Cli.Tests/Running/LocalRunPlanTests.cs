@@ -1,4 +1,4 @@
-using Serverless.Cli.Commands;
+using Serverless.Cli.App;
 using Serverless.Cli.Project;
 using Serverless.Cli.Running;
 using Serverless.Core.Api;

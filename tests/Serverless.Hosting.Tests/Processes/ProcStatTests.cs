@@ -18,6 +18,19 @@ public sealed class ProcStatTests
         Assert.Equal(expected, ProcStat.ParseStartTime(stat));
     }
 
+    [Theory]
+    [InlineData("running", "1234 (dotnet) S 1 1234", true)]
+    [InlineData("running on a CPU", "1234 (dotnet) R 1 1234", true)]
+    [InlineData("zombie awaiting its parent", "1234 (dotnet) Z 1 1234", false)]
+    [InlineData("dead", "1234 (dotnet) X 1 1234", false)]
+    [InlineData("name with spaces and parens", "77 (my (odd) name) S 1", true)]
+    [InlineData("zombie with a tricky name", "77 (a) Z (b) Z 1", false)]
+    [InlineData("garbage", "nonsense", false)]
+    public void IsRunningState_StatLine_ReadsTheStateField(string label, string stat, bool expected)
+    {
+        Assert.True(expected == ProcStat.IsRunningState(stat), label);
+    }
+
     [Fact]
     public void TryReadStartTime_OwnProcess_StableAndMissingPidNull()
     {

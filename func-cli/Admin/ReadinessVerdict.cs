@@ -1,4 +1,0 @@
-namespace Serverless.Cli.Admin;
-
-/// <summary>Where a deploy stands, with the Ready condition's reason and message to show.</summary>
-internal sealed record ReadinessVerdict(ReadinessState State, string Reason, string Message);

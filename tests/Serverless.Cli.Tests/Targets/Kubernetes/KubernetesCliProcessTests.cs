@@ -1,0 +1,75 @@
+using Serverless.KubeApiServer;
+using Serverless.KubeApiServer.Resources;
+using Serverless.TestSupport;
+
+namespace Serverless.Cli.Tests.Targets.Kubernetes;
+
+/// <summary>The real <c>func</c> process against the API double, configured through a kubeconfig file only.</summary>
+public sealed class KubernetesCliProcessTests : IAsyncLifetime
+{
+    private readonly TempDirectory _work = new("func-kube");
+    private KubeApiDouble _api = null!;
+    private FuncCli _func = null!;
+
+    public async Task InitializeAsync()
+    {
+        _api = await KubeApiDouble.StartAsync();
+        var kubeconfig = _api.WriteKubeconfig(Path.Combine(_work.Path, "kubeconfig"), "developer", "team");
+        _func = new FuncCli(Path.Combine(_work.Path, "home"), new Dictionary<string, string?> { ["KUBECONFIG"] = kubeconfig });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        _work.Dispose();
+    }
+
+    [Fact]
+    public async Task DeployListDelete_Kube_ManageFunctionInCluster()
+    {
+        var dir = Path.Combine(_work.Path, "greeter");
+        Assert.Equal(0, (await _func.RunAsync("create", "-l", "node", dir)).ExitCode);
+
+        var deploy = await _func.RunAsync("deploy", dir, "--kube", "--no-wait");
+        var list = await _func.RunAsync("list", "--kube");
+        var function = _api.GetObject(ResourceTypes.Functions, "team", "greeter");
+        var delete = await _func.RunAsync("delete", "greeter", "--kube");
+
+        Assert.True(deploy.ExitCode == 0, deploy.ToString());
+        Assert.Contains("team/greeter", deploy.StdOut + deploy.StdErr, StringComparison.Ordinal);
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.Contains("greeter", list.StdOut, StringComparison.Ordinal);
+        var configMap = function?["spec"]?["source"]?["configMap"]?.GetValue<string>();
+        Assert.StartsWith("greeter-", configMap, StringComparison.Ordinal);
+        Assert.True(delete.ExitCode == 0, delete.ToString());
+        Assert.Null(_api.GetObject(ResourceTypes.Functions, "team", "greeter"));
+        Assert.Empty(_api.ListObjects(ResourceTypes.ConfigMaps, "team"));
+        Assert.All(_api.Audit.Records, r => Assert.Equal("developer", r.Identity));
+    }
+
+    [Fact]
+    public async Task Deploy_ArtifactOverConfigMapLimit_Exit1PointsToImage()
+    {
+        var dir = Path.Combine(_work.Path, "big");
+        Assert.Equal(0, (await _func.RunAsync("create", "-l", "node", dir)).ExitCode);
+        var noise = new byte[1536 * 1024];
+        new Random(7).NextBytes(noise);
+        File.WriteAllBytes(Path.Combine(dir, "blob.bin"), noise);
+
+        var deploy = await _func.RunAsync("deploy", dir, "--kube", "--no-wait");
+
+        Assert.True(deploy.ExitCode == 1, deploy.ToString());
+        Assert.Contains("over the 1024 KiB a ConfigMap can hold", deploy.StdErr, StringComparison.Ordinal);
+        Assert.Contains("spec.image", deploy.StdErr, StringComparison.Ordinal);
+        Assert.Null(_api.GetObject(ResourceTypes.Functions, "team", "big"));
+    }
+
+    [Fact]
+    public async Task List_UnknownContext_Exit1NamesContext()
+    {
+        var result = await _func.RunAsync("list", "--context", "nope");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("context nope", result.StdErr, StringComparison.Ordinal);
+    }
+}
