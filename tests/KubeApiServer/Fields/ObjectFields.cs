@@ -1,0 +1,162 @@
+using System.Text.Json.Nodes;
+using Serverless.KubeApiServer.Schema;
+
+namespace Serverless.KubeApiServer.Fields;
+
+/// <summary>
+/// The field paths of an object as structured-merge-diff sees them: properties as <c>f:</c>, items of
+/// <c>x-kubernetes-list-type: map</c> lists by their keys (<c>k:</c>), of <c>set</c> lists by value (<c>v:</c>);
+/// other lists are atomic (one leaf). Identity metadata (name, uid, resourceVersion…) is nobody's field, and a
+/// write through one half of an object (main or status subresource) only sees that half and the metadata.
+/// </summary>
+internal static class ObjectFields
+{
+    private static readonly HashSet<string> ServerMetadata =
+    [
+        "name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp",
+        "deletionGracePeriodSeconds", "managedFields", "selfLink",
+    ];
+
+    /// <summary>One node: its path, its value, and whether it is a leaf (scalar, atomic list, empty map).</summary>
+    public sealed record Node(IReadOnlyList<string> Path, JsonNode? Value, bool IsLeaf);
+
+    /// <summary>Every node (containers, leaves and list items) of the half <paramref name="statusHalf"/> selects.</summary>
+    public static Dictionary<string, Node> Nodes(JsonObject obj, StructuralSchema? schema, bool hasStatusSubresource, bool statusHalf)
+    {
+        var nodes = new Dictionary<string, Node>(StringComparer.Ordinal);
+        foreach (var (key, value) in obj)
+        {
+            if (!Owned(key, hasStatusSubresource, statusHalf))
+            {
+                continue;
+            }
+
+            if (key == "metadata")
+            {
+                foreach (var (metaKey, metaValue) in value as JsonObject ?? [])
+                {
+                    if (!ServerMetadata.Contains(metaKey))
+                    {
+                        Walk(["f:metadata", "f:" + metaKey], metaValue, MetadataSchema(metaKey), nodes);
+                    }
+                }
+
+                continue;
+            }
+
+            Walk(["f:" + key], value, schema?.Property(key), nodes);
+        }
+
+        return nodes;
+    }
+
+    /// <summary>What an applied configuration sets: its leaves and list items (not the maps around them), as SMD's ToFieldSet.</summary>
+    public static FieldSet Applied(JsonObject config, StructuralSchema? schema, bool hasStatusSubresource, bool statusHalf)
+    {
+        var nodes = Nodes(config, schema, hasStatusSubresource, statusHalf);
+        return FieldSet.FromPaths(nodes.Values.Where(n => n.IsLeaf || n.Path[^1][0] is 'k' or 'v').Select(n => n.Path));
+    }
+
+    public static string Key(IReadOnlyList<string> path) => string.Join('\u0001', path);
+
+    /// <summary>A path as the API server prints it in conflicts: <c>.spec.timeoutSeconds</c>, <c>.status.conditions[type="Ready"]</c>.</summary>
+    public static string Display(IReadOnlyList<string> path) => string.Concat(path.Select(element => element[..2] switch
+    {
+        "f:" => "." + element[2..],
+        "k:" => "[" + string.Join(",", JsonNode.Parse(element[2..])!.AsObject().Select(p => $"{p.Key}={p.Value?.ToJsonString()}")) + "]",
+        "v:" => "[=" + element[2..] + "]",
+        _ => "[" + element[2..] + "]",
+    }));
+
+    // A status write still compares metadata: the real server runs the field manager on the request as sent, so a
+    // status update without the labels takes their ownership away from whoever set them (the labels stay).
+    private static bool Owned(string key, bool hasStatusSubresource, bool statusHalf) => key switch
+    {
+        "apiVersion" or "kind" => false,
+        "status" when hasStatusSubresource => statusHalf,
+        "metadata" => true,
+        _ => !statusHalf || !hasStatusSubresource,
+    };
+
+    private static void Walk(List<string> path, JsonNode? value, StructuralSchema? schema, Dictionary<string, Node> nodes)
+    {
+        var isLeaf = value switch
+        {
+            JsonObject obj => obj.Count == 0,
+            JsonArray => schema?.ListType is not ("map" or "set"),
+            _ => true,
+        };
+        nodes[Key(path)] = new Node(path.ToArray(), value, isLeaf);
+        if (isLeaf)
+        {
+            return;
+        }
+
+        switch (value)
+        {
+            case JsonObject obj:
+                foreach (var (key, child) in obj)
+                {
+                    path.Add("f:" + key);
+                    Walk(path, child, schema?.Property(key) ?? schema?.AdditionalProperties, nodes);
+                    path.RemoveAt(path.Count - 1);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    if (schema!.ListType == "set")
+                    {
+                        path.Add("v:" + (item?.ToJsonString() ?? "null"));
+                        nodes[Key(path)] = new Node(path.ToArray(), item, IsLeaf: true);
+                        path.RemoveAt(path.Count - 1);
+                        continue;
+                    }
+
+                    var keys = new JsonObject();
+                    foreach (var name in schema.ListMapKeys.Order(StringComparer.Ordinal))
+                    {
+                        keys[name] = item?[name]?.DeepClone();
+                    }
+
+                    path.Add("k:" + keys.ToJsonString());
+                    var itemPath = path.ToArray();
+                    nodes[Key(path)] = new Node(itemPath, item, IsLeaf: false);
+                    foreach (var (key, child) in item as JsonObject ?? [])
+                    {
+                        path.Add("f:" + key);
+                        Walk(path, child, schema.Items?.Property(key), nodes);
+                        path.RemoveAt(path.Count - 1);
+                    }
+
+                    path.RemoveAt(path.Count - 1);
+                }
+
+                break;
+        }
+    }
+
+    // ObjectMeta's own list types: finalizers is a set, ownerReferences a map keyed by uid.
+    private static StructuralSchema? MetadataSchema(string key) => key switch
+    {
+        "finalizers" => FinalizersSchema,
+        "ownerReferences" => OwnerReferencesSchema,
+        _ => null,
+    };
+
+    private static readonly StructuralSchema FinalizersSchema = StructuralSchema.Parse(new JsonObject
+    {
+        ["type"] = "array",
+        ["x-kubernetes-list-type"] = "set",
+        ["items"] = new JsonObject { ["type"] = "string" },
+    });
+
+    private static readonly StructuralSchema OwnerReferencesSchema = StructuralSchema.Parse(new JsonObject
+    {
+        ["type"] = "array",
+        ["x-kubernetes-list-type"] = "map",
+        ["x-kubernetes-list-map-keys"] = new JsonArray("uid"),
+        ["items"] = new JsonObject { ["type"] = "object" },
+    });
+}
