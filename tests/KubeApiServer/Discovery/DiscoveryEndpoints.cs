@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Serverless.KubeApiServer.Http;
@@ -58,6 +59,10 @@ internal static class DiscoveryEndpoints
             case ["api", var coreGroupVersion]:
                 await Serve(context, DiscoveryDocuments.ResourceList(types, "", coreGroupVersion), "application/json", cancellationToken);
                 return true;
+            case ["openapi", "v2"] when !AcceptsJson(accept):
+                // kubectl asks for the protobuf encoding; the double has only JSON to offer.
+                await Responses.Status(context, new ApiException(HttpStatusCode.NotAcceptable, "NotAcceptable", "the double serves /openapi/v2 as application/json only"), cancellationToken);
+                return true;
             case ["openapi", "v2"]:
                 await Responses.Json(context, OpenApiDocuments.V2(types), "application/json", cancellationToken);
                 return true;
@@ -86,6 +91,9 @@ internal static class DiscoveryEndpoints
 
         await Responses.Json(context, document, contentType, cancellationToken);
     }
+
+    private static bool AcceptsJson(string accept) =>
+        accept.Length == 0 || accept.Split(',').Select(r => r.Split(';')[0].Trim()).Any(t => t is "application/json" or "*/*" or "application/*");
 
     // kubectl asks for v2, then v2beta1, then legacy discovery, in that order of preference.
     private static string? AggregatedVersion(string accept)

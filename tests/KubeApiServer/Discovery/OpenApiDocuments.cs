@@ -253,6 +253,14 @@ internal static class OpenApiDocuments
         foreach (var (verb, operationId, action) in operations)
         {
             var operation = new JsonObject { ["description"] = $"{action} {kind}", ["operationId"] = operationId };
+            if (verb is "put" or "patch" or "post")
+            {
+                // kubectl looks for fieldValidation here to decide that the server validates fields (it then skips
+                // its own schema validation, which would need /openapi/v2 as protobuf).
+                string[] names = verb == "patch" ? ["dryRun", "fieldManager", "fieldValidation", "force"] : ["dryRun", "fieldManager", "fieldValidation"];
+                operation["parameters"] = new JsonArray(names.Select(n => (JsonNode?)QueryParameter(n, v2)).ToArray());
+            }
+
             var consumes = verb == "patch" ? PatchMedia : ReadMedia;
             if (v2)
             {
@@ -287,7 +295,8 @@ internal static class OpenApiDocuments
             pathItem[verb] = operation;
         }
 
-        if (item is not null)
+        // Swagger 2.0 path parameters (v3 documents would need them as components; kubectl only reads v2's).
+        if (item is not null && v2)
         {
             pathItem["parameters"] = new JsonArray(
                 new JsonObject
@@ -304,6 +313,23 @@ internal static class OpenApiDocuments
         }
 
         return pathItem;
+    }
+
+    private static JsonObject QueryParameter(string name, bool v2)
+    {
+        var type = name == "force" ? "boolean" : "string";
+        var parameter = new JsonObject { ["name"] = name, ["in"] = "query", ["description"] = $"the {name} request option" };
+        if (v2)
+        {
+            parameter["type"] = type;
+            parameter["uniqueItems"] = true;
+        }
+        else
+        {
+            parameter["schema"] = new JsonObject { ["type"] = type, ["uniqueItems"] = true };
+        }
+
+        return parameter;
     }
 
     private static JsonObject Gvk(ResourceType type, string kind) => new() { ["group"] = type.Group, ["kind"] = kind, ["version"] = type.Version };

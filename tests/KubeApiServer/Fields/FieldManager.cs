@@ -19,9 +19,12 @@ namespace Serverless.KubeApiServer.Fields;
 internal sealed class FieldManager(StructuralSchema? schema, bool hasStatusSubresource, string apiVersion)
 {
     /// <summary>The entries after an Update of <paramref name="live"/> (empty on create) into <paramref name="next"/>.</summary>
-    public JsonArray Update(JsonObject live, JsonObject next, FieldOwner owner, string now)
+    /// <param name="requested">The managedFields the request carries: when it sets any, they replace the stored ones
+    /// (the real server lets a client rewrite ownership, as kubectl does when it moves fields to server-side apply).</param>
+    public JsonArray Update(JsonObject live, JsonObject next, JsonArray? requested, FieldOwner owner, string now)
     {
-        var entries = Decode(live);
+        var requestedEntries = (requested ?? []).Select(ManagedFieldsEntry.Decode).OfType<ManagedFieldsEntry>().ToList();
+        var entries = requestedEntries.Count > 0 ? requestedEntries : Decode(live);
         var (changed, removed, _) = Compare(live, next, owner.StatusHalf);
         var mine = entries.FirstOrDefault(e => e.SameOwner(owner));
         var result = entries
@@ -45,9 +48,11 @@ internal sealed class FieldManager(StructuralSchema? schema, bool hasStatusSubre
         var others = entries.Where(e => !e.SameOwner(owner)).ToList();
         var applied = ObjectFields.Applied(config, schema, hasStatusSubresource, owner.StatusHalf);
 
+        // A field this manager applied before and applies no more goes, unless someone still owns it or something
+        // below it (a map whose fields are still applied stays).
         foreach (var dropped in (mine?.Fields ?? new FieldSet()).Except(applied).Paths().OrderByDescending(p => p.Count))
         {
-            if (!others.Any(o => o.Fields.Contains(dropped)))
+            if (!applied.ContainsAtOrBelow(dropped) && !others.Any(o => o.Fields.ContainsAtOrBelow(dropped)))
             {
                 FieldRemoval.Remove(next, dropped);
             }

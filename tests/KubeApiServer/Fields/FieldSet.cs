@@ -48,6 +48,21 @@ internal sealed class FieldSet
         return node.IsMember;
     }
 
+    /// <summary>Whether <paramref name="path"/> or any path below it is a member.</summary>
+    public bool ContainsAtOrBelow(IReadOnlyList<string> path)
+    {
+        var node = this;
+        foreach (var element in path)
+        {
+            if (!node._children.TryGetValue(element, out node))
+            {
+                return false;
+            }
+        }
+
+        return !node.IsEmpty;
+    }
+
     /// <summary>Every member path, parents before children, in element order.</summary>
     public IEnumerable<IReadOnlyList<string>> Paths()
     {

@@ -33,6 +33,13 @@ internal static class RequestBodies
     public static JsonObject ParseObject(string text, string? contentType, string kind, List<string> duplicates)
     {
         var mediaType = (contentType ?? "").Split(';')[0].Trim();
+        if (mediaType == "application/vnd.kubernetes.protobuf")
+        {
+            // kubectl sends built-in kinds as protobuf; the double reads JSON and YAML only.
+            throw new ApiException(System.Net.HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType",
+                "the body of the request was in an unknown format - the double accepts application/json and application/yaml");
+        }
+
         JsonNode? node;
         try
         {

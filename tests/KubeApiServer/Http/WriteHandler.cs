@@ -102,20 +102,9 @@ internal sealed class WriteHandler(ObjectStore store, KubeApiDoubleOptions optio
             return Written(WriteScale(type, ns, name, apply, patchOptions), patchOptions);
         }
 
-        var written = store.Write(type, ns, name, Part(sub), current =>
-        {
-            // A patch without a resourceVersion is unconditional: drop the stored one so the
-            // precondition check only fires when the patch itself carries a version.
-            var version = current["metadata"]?["resourceVersion"]?.DeepClone();
-            ((JsonObject)current["metadata"]!).Remove("resourceVersion");
-            var result = apply(current);
-            if (result["metadata"] is JsonObject meta && meta["resourceVersion"] is null)
-            {
-                meta["resourceVersion"] = version;
-            }
-
-            return result;
-        }, patchOptions);
+        // The patch applies to the stored object, resourceVersion included: a patch that sets another version (or a
+        // JSON patch test on it that fails) conflicts; one that leaves it alone is unconditional.
+        var written = store.Write(type, ns, name, Part(sub), apply, patchOptions);
         return Written(written, patchOptions);
     }
 

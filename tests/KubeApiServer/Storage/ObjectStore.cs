@@ -4,8 +4,6 @@ using System.Text.Json.Nodes;
 using Serverless.KubeApiServer.Http;
 using Serverless.KubeApiServer.Resources;
 using Serverless.KubeApiServer.Schema;
-using Serverless.KubeApiServer.Selectors;
-using Serverless.KubeApiServer.Validation;
 using static Serverless.KubeApiServer.Storage.ObjectJson;
 
 namespace Serverless.KubeApiServer.Storage;
@@ -18,10 +16,11 @@ namespace Serverless.KubeApiServer.Storage;
 /// </summary>
 /// <remarks>
 /// Thread-safe: one lock orders every write, its history entry and its delivery to watches, so a watch sees changes
-/// in resourceVersion order. Objects handed out are copies. The write rules stay together for that reason: each
-/// relies on running under the lock that also orders history and delivery.
+/// in resourceVersion order. Objects handed out are copies. The rules stay in one type for that reason (each relies on
+/// running under the lock that also orders history and delivery); its parts are split by concern across files:
+/// writes here, reads, deletion and watches in ObjectStore.{Reads,Deletion,Watches}.cs.
 /// </remarks>
-internal sealed class ObjectStore : IDisposable
+internal sealed partial class ObjectStore : IDisposable
 {
     private static readonly string[] SystemNamespaces = ["default", "kube-node-lease", "kube-public", "kube-system"];
 
@@ -126,92 +125,6 @@ internal sealed class ObjectStore : IDisposable
         }
     }
 
-    public JsonObject Get(ResourceType type, string? ns, string name)
-    {
-        lock (_gate)
-        {
-            return (JsonObject)Find(type, ns, name).DeepClone();
-        }
-    }
-
-    public JsonObject? TryGet(ResourceType type, string? ns, string name)
-    {
-        lock (_gate)
-        {
-            return _objects.TryGet(Key(type, ns, name), out var obj) ? (JsonObject)obj.DeepClone() : null;
-        }
-    }
-
-    public (List<JsonObject> Items, long ResourceVersion) List(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields)
-    {
-        lock (_gate)
-        {
-            var items = Matching(type, ns, labels, fields).Select(o => (JsonObject)o.DeepClone()).ToList();
-            return (items, _resourceVersion);
-        }
-    }
-
-    /// <summary>
-    /// A page of the list as of <see cref="ListQuery.AtVersion"/> (rebuilt from the history), in etcd's key order
-    /// (name within a namespace, <c>namespace/name</c> across namespaces).
-    /// </summary>
-    /// <exception cref="ApiException">410 when the history no longer reaches back to the version; 504 for a version not reached yet.</exception>
-    public ListPage ListPage(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, ListQuery query)
-    {
-        lock (_gate)
-        {
-            var version = query.AtVersion ?? _resourceVersion;
-            if (version > _resourceVersion)
-            {
-                throw TooLarge(version);
-            }
-
-            if (version != _resourceVersion && !_history.Retains(version))
-            {
-                throw ApiException.Gone("The resourceVersion for the provided list is too old.");
-            }
-
-            var keyed = Snapshot(type, ns, version)
-                .Where(o => labels.Matches(o) && fields.Matches(o))
-                .Select(o => (Key: ListKey(type, ns, o), Object: o))
-                .Where(o => query.After is null || string.CompareOrdinal(o.Key, query.After) > 0)
-                .OrderBy(o => o.Key, StringComparer.Ordinal)
-                .ToList();
-            var page = query.Limit is { } limit && limit > 0 ? keyed.Take(limit).ToList() : keyed;
-            var more = page.Count < keyed.Count;
-            var filtered = !labels.IsEverything || !fields.IsEverything;
-            return new ListPage(
-                page.Select(o => (JsonObject)o.Object.DeepClone()).ToList(),
-                version,
-                more ? page[^1].Key : null,
-                more && !filtered ? keyed.Count - page.Count : null);
-        }
-    }
-
-    /// <summary>Fails with 410 when <paramref name="resourceVersion"/> is older than the history the store keeps.</summary>
-    public void RequireRetained(long resourceVersion)
-    {
-        lock (_gate)
-        {
-            if (!_history.Retains(resourceVersion))
-            {
-                throw TooOld(resourceVersion);
-            }
-        }
-    }
-
-    /// <summary>A resourceVersion the store has not reached: the real server waits for it a few seconds, then answers 504.</summary>
-    public void RequireReached(long resourceVersion)
-    {
-        lock (_gate)
-        {
-            if (resourceVersion > _resourceVersion)
-            {
-                throw TooLarge(resourceVersion);
-            }
-        }
-    }
-
     public JsonObject Create(ResourceType type, string? ns, JsonObject body, WriteOptions? options = null, bool keepStatus = false)
     {
         lock (_gate)
@@ -250,7 +163,11 @@ internal sealed class ObjectStore : IDisposable
             }
 
             var next = Prepare(type, part, current, candidate, name);
-            strategy.TrackFields(current, next, part == WritePart.Status ? WithMetadataOf(next, candidate) : next, options, Timestamp());
+            var requested = Metadata(candidate)["managedFields"] as JsonArray;
+            strategy.TrackFields(current, next, part == WritePart.Status ? WithMetadataOf(next, candidate) : next, requested, options, Timestamp());
+
+            // An apply may have removed fields it stopped applying: their defaults come back, as the real server defaults the result.
+            strategy.Default(next);
             strategy.ValidateUpdate(next, current, statusOnly: part == WritePart.Status);
             next["apiVersion"] = type.ApiVersion;
             next["kind"] = type.Kind;
@@ -283,168 +200,6 @@ internal sealed class ObjectStore : IDisposable
         }
     }
 
-    /// <summary>
-    /// Deletes the object, or marks it (deletionTimestamp) while finalizers remain. Foreground and Orphan add the
-    /// garbage collector's finalizer (<c>foregroundDeletion</c>, <c>orphan</c>): the collector deletes or orphans the
-    /// dependents at once, and lifts its finalizer after <see cref="KubeApiDoubleOptions.GarbageCollectionDelay"/>.
-    /// Background dependents are collected at once, so tests need not wait for them.
-    /// </summary>
-    public JsonObject Delete(ResourceType type, string? ns, string name, PropagationPolicy policy, DeletePreconditions? preconditions = null, bool dryRun = false)
-    {
-        lock (_gate)
-        {
-            var current = Find(type, ns, name);
-            var meta = Metadata(current);
-            var qualified = type.Group.Length == 0 ? type.Kind : $"{type.Kind}.{type.Group}";
-            if (preconditions?.Uid is { Length: > 0 } uid && uid != meta["uid"]?.GetValue<string>())
-            {
-                throw new ApiException(HttpStatusCode.Conflict, "Conflict",
-                    $"Operation cannot be fulfilled on {qualified} \"{name}\": the UID in the precondition ({uid}) does not match the UID in record ({meta["uid"]}). The object might have been modified",
-                    ApiException.StatusDetails(name, type.Group, type.Kind));
-            }
-
-            if (preconditions?.ResourceVersion is { Length: > 0 } version && version != meta["resourceVersion"]?.GetValue<string>())
-            {
-                throw new ApiException(HttpStatusCode.Conflict, "Conflict",
-                    $"Operation cannot be fulfilled on {qualified} \"{name}\": the ResourceVersion in the precondition ({version}) does not match the ResourceVersion in record ({meta["resourceVersion"]}). The object might have been modified",
-                    ApiException.StatusDetails(name, type.Group, type.Kind));
-            }
-
-            return DeleteLocked(type, current, policy, dryRun);
-        }
-    }
-
-    /// <summary>
-    /// The garbage collector's pass over objects marked with its finalizers: orphaned dependents lose their
-    /// reference, foreground owners wait for blocking dependents, and the finalizer goes (and the object with it).
-    /// </summary>
-    public void CollectGarbage()
-    {
-        lock (_gate)
-        {
-            _collectorArmed = false;
-            foreach (var key in _finalizing.ToList())
-            {
-                if (!_objects.TryGet(key, out var obj) || Metadata(obj)["deletionTimestamp"] is null)
-                {
-                    _finalizing.Remove(key);
-                    continue;
-                }
-
-                var type = TypeOf(key);
-                var finalizers = Finalizers(obj);
-                if (finalizers.Contains("orphan"))
-                {
-                    CollectDependents(obj, PropagationPolicy.Orphan);
-                    finalizers.Remove("orphan");
-                }
-
-                if (finalizers.Contains("foregroundDeletion"))
-                {
-                    if (Dependents(obj).Any(d => Blocks(d.Object, obj)))
-                    {
-                        continue;
-                    }
-
-                    finalizers.Remove("foregroundDeletion");
-                }
-
-                _finalizing.Remove(key);
-                SetFinalizers(type, key, obj, finalizers);
-            }
-
-            ArmCollector();
-        }
-    }
-
-    public void Compact()
-    {
-        lock (_gate)
-        {
-            _history.Compact(_resourceVersion);
-        }
-    }
-
-    public WatchChannel OpenWatch(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, string? fromVersion, bool bookmarks, bool initialEventsEnd = false)
-    {
-        lock (_gate)
-        {
-            var watch = new WatchChannel(type, ns, labels, fields, bookmarks, _options.WatchBufferLimit);
-            if (string.IsNullOrEmpty(fromVersion) || fromVersion == "0")
-            {
-                foreach (var obj in Matching(type, ns, labels, fields))
-                {
-                    watch.Send("ADDED", obj);
-                }
-
-                if (initialEventsEnd)
-                {
-                    watch.Send("BOOKMARK", Bookmark(type, new JsonObject { ["k8s.io/initial-events-end"] = "true" }));
-                }
-            }
-            else
-            {
-                var from = long.Parse(fromVersion, NumberStyles.None, CultureInfo.InvariantCulture);
-                if (!_history.Retains(from))
-                {
-                    // A real server accepts the watch and then reports the expiry inside the stream.
-                    watch.Send("ERROR", StatusObjects.Failure(TooOld(from)));
-                    watch.Complete();
-                    return watch;
-                }
-
-                foreach (var change in _history.After(from, type.Key))
-                {
-                    watch.Deliver(change);
-                }
-            }
-
-            _watches.Add(watch);
-            return watch;
-        }
-    }
-
-    public void CloseWatch(WatchChannel watch)
-    {
-        lock (_gate)
-        {
-            _watches.Remove(watch);
-            watch.Complete();
-        }
-    }
-
-    /// <summary>Ends every open watch, with a 410 ERROR event first when <paramref name="expired"/>.</summary>
-    public int EndWatches(bool expired)
-    {
-        lock (_gate)
-        {
-            foreach (var watch in _watches)
-            {
-                if (expired)
-                {
-                    watch.Send("ERROR", StatusObjects.Failure(HttpStatusCode.Gone, "Expired", "too old resource version (watch expired by the test)"));
-                }
-
-                watch.Complete();
-            }
-
-            var count = _watches.Count;
-            _watches.Clear();
-            return count;
-        }
-    }
-
-    public void SendBookmarks()
-    {
-        lock (_gate)
-        {
-            foreach (var watch in _watches.Where(w => w.Bookmarks))
-            {
-                watch.Send("BOOKMARK", Bookmark(watch.Type, annotations: null));
-            }
-        }
-    }
-
     public void Dispose()
     {
         lock (_gate)
@@ -472,6 +227,8 @@ internal sealed class ObjectStore : IDisposable
             obj.Remove("status");
         }
 
+        strategy.PrepareForCreate(obj);
+
         meta["uid"] = Guid.NewGuid().ToString();
         meta["creationTimestamp"] = Timestamp();
         meta["generation"] = 1;
@@ -496,7 +253,7 @@ internal sealed class ObjectStore : IDisposable
 
         obj["apiVersion"] = type.ApiVersion;
         obj["kind"] = type.Kind;
-        strategy.TrackFields(new JsonObject(), obj, obj, options, Timestamp());
+        strategy.TrackFields(new JsonObject(), obj, obj, body["metadata"]?["managedFields"] as JsonArray, options, Timestamp());
         RemoveNulls(obj);
         if (options.DryRun)
         {
@@ -573,158 +330,6 @@ internal sealed class ObjectStore : IDisposable
         CreateLocked(ResourceTypes.Namespaces, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns } }, WriteOptions.Internal, keepStatus: false);
     }
 
-    private JsonObject DeleteLocked(ResourceType type, JsonObject current, PropagationPolicy policy, bool dryRun)
-    {
-        var meta = Metadata(current);
-        var key = Key(type, meta["namespace"]?.GetValue<string>(), meta["name"]!.GetValue<string>());
-        var collectorFinalizer = policy switch
-        {
-            PropagationPolicy.Foreground => "foregroundDeletion",
-            PropagationPolicy.Orphan => "orphan",
-            _ => null,
-        };
-
-        if (HasFinalizers(current) || collectorFinalizer is not null)
-        {
-            if (meta["deletionTimestamp"] is not null)
-            {
-                return (JsonObject)current.DeepClone();
-            }
-
-            var marked = (JsonObject)current.DeepClone();
-            var markedMeta = Metadata(marked);
-            if (collectorFinalizer is not null && !Finalizers(marked).Contains(collectorFinalizer))
-            {
-                markedMeta["finalizers"] = new JsonArray([.. Finalizers(marked).Select(f => (JsonNode?)JsonValue.Create(f)), JsonValue.Create(collectorFinalizer)]);
-            }
-
-            markedMeta["deletionTimestamp"] = Timestamp();
-            markedMeta["deletionGracePeriodSeconds"] = 0;
-            if (JsonNumber.Long(markedMeta["generation"]) is > 0 and var generation)
-            {
-                markedMeta["generation"] = generation + 1;
-            }
-
-            if (dryRun)
-            {
-                return marked;
-            }
-
-            markedMeta["resourceVersion"] = Next();
-            marked = Commit(type, ChangeType.Modified, key, marked, current);
-            if (collectorFinalizer is not null)
-            {
-                // The collector's first part happens now (dependents deleted or orphaned); lifting its
-                // finalizer waits for its next pass, so the owner is seen marked as on a real cluster.
-                CollectDependents(marked, collectorFinalizer == "orphan" ? PropagationPolicy.Orphan : PropagationPolicy.Background);
-                _finalizing.Add(key);
-                ArmCollector();
-            }
-
-            return (JsonObject)marked.DeepClone();
-        }
-
-        if (dryRun)
-        {
-            return (JsonObject)current.DeepClone();
-        }
-
-        var deleted = (JsonObject)current.DeepClone();
-        Metadata(deleted)["resourceVersion"] = Next();
-        deleted = Commit(type, ChangeType.Deleted, key, deleted, current);
-        CollectDependents(deleted, PropagationPolicy.Background);
-        return (JsonObject)deleted.DeepClone();
-    }
-
-    private void SetFinalizers(ResourceType type, (string, string, string) key, JsonObject current, List<string> finalizers)
-    {
-        var next = (JsonObject)current.DeepClone();
-        Metadata(next)["finalizers"] = finalizers.Count == 0 ? null : new JsonArray(finalizers.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray());
-        RemoveNulls(next);
-        Metadata(next)["resourceVersion"] = Next();
-        if (finalizers.Count == 0)
-        {
-            next = Commit(type, ChangeType.Deleted, key, next, current);
-            CollectDependents(next, PropagationPolicy.Background);
-            return;
-        }
-
-        Commit(type, ChangeType.Modified, key, next, current);
-    }
-
-    private void ArmCollector()
-    {
-        if (_finalizing.Count == 0 || _collectorArmed)
-        {
-            return;
-        }
-
-        _collector ??= _time.CreateTimer(_ => CollectGarbage(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _collector.Change(_options.GarbageCollectionDelay, Timeout.InfiniteTimeSpan);
-        _collectorArmed = true;
-    }
-
-    // The garbage collector's rule: a dependent goes when none of its owners exists any more;
-    // Orphan instead strips the reference to the deleted owner.
-    private void CollectDependents(JsonObject owner, PropagationPolicy policy)
-    {
-        var uid = Metadata(owner)["uid"]?.GetValue<string>();
-        var dependents = Dependents(owner).ToList();
-        if (dependents.Count == 0)
-        {
-            return;
-        }
-
-        var liveUids = _objects.All.Select(pair => Metadata(pair.Value)["uid"]?.GetValue<string>()).ToHashSet();
-        foreach (var (key, dependent) in dependents)
-        {
-            if (!_objects.Contains(key))
-            {
-                continue;
-            }
-
-            var type = TypeOf(key);
-            var remainingOwners = OwnerUids(dependent).Where(u => u != uid && liveUids.Contains(u)).ToList();
-            if (policy == PropagationPolicy.Orphan || remainingOwners.Count > 0)
-            {
-                var next = (JsonObject)dependent.DeepClone();
-                var refs = (JsonArray)Metadata(next)["ownerReferences"]!;
-                foreach (var reference in refs.Where(r => r?["uid"]?.GetValue<string>() == uid).ToList())
-                {
-                    refs.Remove(reference);
-                }
-
-                if (refs.Count == 0)
-                {
-                    Metadata(next).Remove("ownerReferences");
-                }
-
-                Metadata(next)["resourceVersion"] = Next();
-                Commit(type, ChangeType.Modified, key, next, dependent);
-            }
-            else
-            {
-                DeleteLocked(type, dependent, PropagationPolicy.Background, dryRun: false);
-            }
-        }
-    }
-
-    private IEnumerable<((string Type, string Namespace, string Name) Key, JsonObject Object)> Dependents(JsonObject owner)
-    {
-        var uid = Metadata(owner)["uid"]?.GetValue<string>();
-        return _objects.All
-            .Where(pair => OwnerUids(pair.Value).Contains(uid))
-            .Select(pair => (pair.Key, pair.Value))
-            .ToList();
-    }
-
-    private static bool Blocks(JsonObject dependent, JsonObject owner)
-    {
-        var uid = Metadata(owner)["uid"]?.GetValue<string>();
-        return Metadata(dependent)["ownerReferences"] is JsonArray refs
-            && refs.Any(r => r?["uid"]?.GetValue<string>() == uid && r?["blockOwnerDeletion"]?.GetValue<bool>() == true);
-    }
-
     /// <summary>
     /// Stores (or removes) the object and records the change. The object is stored as parsed JSON, as etcd holds it,
     /// so a number reads back as any numeric type fits it, whatever CLR type built it.
@@ -758,59 +363,13 @@ internal sealed class ObjectStore : IDisposable
         Committed?.Invoke(stored);
     }
 
-    // The kind's objects as they were at `version`: the current ones with every later change undone.
-    private IEnumerable<JsonObject> Snapshot(ResourceType type, string? ns, long version)
-    {
-        var objects = _objects.OfType(type.Key, type.Namespaced ? ns : null);
-        if (version == _resourceVersion)
-        {
-            return objects;
-        }
-
-        var state = objects.ToDictionary(o => (Metadata(o)["namespace"]?.GetValue<string>() ?? "", Metadata(o)["name"]!.GetValue<string>()));
-        foreach (var change in _history.NewestFirstAfter(version, type.Key))
-        {
-            var meta = Metadata(change.Object);
-            var objectNamespace = meta["namespace"]?.GetValue<string>() ?? "";
-            if (type.Namespaced && ns is not null && objectNamespace != ns)
-            {
-                continue;
-            }
-
-            var key = (objectNamespace, meta["name"]!.GetValue<string>());
-            if (change.Change == ChangeType.Added)
-            {
-                state.Remove(key);
-            }
-            else if (change.Previous is not null)
-            {
-                state[key] = change.Previous;
-            }
-        }
-
-        return state.Values;
-    }
-
-    private static string ListKey(ResourceType type, string? ns, JsonObject obj)
-    {
-        var meta = Metadata(obj);
-        var name = meta["name"]!.GetValue<string>();
-        return type.Namespaced && ns is null ? $"{meta["namespace"]?.GetValue<string>()}/{name}" : name;
-    }
-
     private ResourceType TypeOf((string Type, string Namespace, string Name) key) => _types.Values.First(t => t.Key == key.Type);
-
-    private IEnumerable<JsonObject> Matching(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields) =>
-        _objects.OfType(type.Key, type.Namespaced ? ns : null).Where(o => labels.Matches(o) && fields.Matches(o));
 
     private JsonObject Find(ResourceType type, string? ns, string name) =>
         _objects.TryGet(Key(type, ns, name), out var obj) ? obj : throw ApiException.NotFound(type, name);
 
     private static (string, string, string) Key(ResourceType type, string? ns, string name) =>
         (type.Key, type.Namespaced ? ns ?? "" : "", name);
-
-    private static List<string> Finalizers(JsonObject obj) =>
-        (Metadata(obj)["finalizers"] as JsonArray ?? []).Select(f => f?.GetValue<string>() ?? "").ToList();
 
     private static void CheckNamespace(ResourceType type, string? ns, JsonObject meta)
     {
@@ -830,17 +389,6 @@ internal sealed class ObjectStore : IDisposable
         }
     }
 
-    private JsonObject Bookmark(ResourceType type, JsonObject? annotations)
-    {
-        var meta = new JsonObject { ["resourceVersion"] = _resourceVersion.ToString(CultureInfo.InvariantCulture) };
-        if (annotations is not null)
-        {
-            meta["annotations"] = annotations;
-        }
-
-        return new JsonObject { ["kind"] = type.Kind, ["apiVersion"] = type.ApiVersion, ["metadata"] = meta };
-    }
-
     private string Next() => (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
 
     private string Timestamp() => _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
@@ -856,16 +404,4 @@ internal sealed class ObjectStore : IDisposable
             }
         });
     }
-
-    private ApiException TooOld(long version) => ApiException.Gone($"too old resource version: {version} ({_history.CompactedThrough})");
-
-    private ApiException TooLarge(long version) => new(
-        HttpStatusCode.GatewayTimeout,
-        "Timeout",
-        $"Timeout: Too large resource version: {version}, current: {_resourceVersion}",
-        new JsonObject
-        {
-            ["causes"] = new JsonArray(new JsonObject { ["reason"] = "ResourceVersionTooLarge", ["message"] = "Too large resource version" }),
-            ["retryAfterSeconds"] = 1,
-        });
 }

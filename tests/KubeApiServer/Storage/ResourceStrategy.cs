@@ -73,7 +73,15 @@ internal sealed class ResourceStrategy
 
             Metadata(obj)["labels"] = labels;
             obj["spec"] ??= new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
-            obj["status"] ??= new JsonObject { ["phase"] = "Active" };
+        }
+    }
+
+    /// <summary>What the kind's strategy sets on a new object after its status was cleared: a Namespace starts Active.</summary>
+    public void PrepareForCreate(JsonObject obj)
+    {
+        if (Crd is null && Type == ResourceTypes.Namespaces)
+        {
+            obj["status"] = new JsonObject { ["phase"] = "Active" };
         }
     }
 
@@ -99,10 +107,11 @@ internal sealed class ResourceStrategy
 
     /// <summary>
     /// Sets <paramref name="next"/>'s managedFields for a write from <paramref name="live"/> (empty on create), comparing
-    /// <paramref name="compared"/> (<paramref name="next"/> itself, or for a status write the view the real server compares).
+    /// <paramref name="compared"/> (<paramref name="next"/> itself, or for a status write the view the real server
+    /// compares); <paramref name="requested"/> are the managedFields the request body carries.
     /// </summary>
     /// <exception cref="ApiException">409 for an apply that would take fields other managers own.</exception>
-    public void TrackFields(JsonObject live, JsonObject next, JsonObject compared, WriteOptions options, string now)
+    public void TrackFields(JsonObject live, JsonObject next, JsonObject compared, JsonArray? requested, WriteOptions options, string now)
     {
         var meta = Metadata(next);
         if (options.Owner is not { } owner)
@@ -113,7 +122,7 @@ internal sealed class ResourceStrategy
 
         var entries = owner.IsApply
             ? _fields.Apply(live, compared, options.ApplyConfiguration ?? new JsonObject(), owner, now)
-            : _fields.Update(live, compared, owner, now);
+            : _fields.Update(live, compared, requested, owner, now);
         if (!ReferenceEquals(compared, next) && owner.IsApply)
         {
             // An apply through the status subresource may have dropped status fields it no longer applies.
