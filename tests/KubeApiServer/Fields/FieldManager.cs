@@ -25,7 +25,7 @@ internal sealed class FieldManager(StructuralSchema? schema, bool hasStatusSubre
     {
         var requestedEntries = (requested ?? []).Select(ManagedFieldsEntry.Decode).OfType<ManagedFieldsEntry>().ToList();
         var entries = requestedEntries.Count > 0 ? requestedEntries : Decode(live);
-        var (changed, removed, _) = Compare(live, next, owner.StatusHalf);
+        var (changed, removed) = Compare(live, next, owner.StatusHalf);
         var mine = entries.FirstOrDefault(e => e.SameOwner(owner));
         var result = entries
             .Where(e => !e.SameOwner(owner))
@@ -58,7 +58,7 @@ internal sealed class FieldManager(StructuralSchema? schema, bool hasStatusSubre
             }
         }
 
-        var (changed, removed, _) = Compare(live, next, owner.StatusHalf);
+        var (changed, removed) = Compare(live, next, owner.StatusHalf);
         var conflicts = others
             .SelectMany(o => o.Fields.Intersect(changed).Paths().Select(p => (Owner: o, Path: p)))
             .OrderBy(c => c.Owner.Manager, StringComparer.Ordinal)
@@ -74,42 +74,15 @@ internal sealed class FieldManager(StructuralSchema? schema, bool hasStatusSubre
         return Encode(result);
     }
 
-    private (FieldSet Changed, FieldSet Removed, int Count) Compare(JsonObject live, JsonObject next, bool statusHalf)
-    {
-        var before = ObjectFields.Nodes(live, schema, hasStatusSubresource, statusHalf);
-        var after = ObjectFields.Nodes(next, schema, hasStatusSubresource, statusHalf);
-        var changed = new FieldSet();
-        var removed = new FieldSet();
-        foreach (var (key, node) in after)
-        {
-            if (!before.TryGetValue(key, out var old))
-            {
-                changed.Add(node.Path);
-            }
-            else if ((node.IsLeaf || old.IsLeaf) && !JsonNode.DeepEquals(node.Value, old.Value))
-            {
-                changed.Add(node.Path);
-            }
-        }
-
-        foreach (var (key, node) in before)
-        {
-            if (!after.ContainsKey(key))
-            {
-                removed.Add(node.Path);
-            }
-        }
-
-        return (changed, removed, after.Count);
-    }
+    private (FieldSet Changed, FieldSet Removed) Compare(JsonObject live, JsonObject next, bool statusHalf) =>
+        ObjectFields.Compare(live, next, schema, hasStatusSubresource, statusHalf);
 
     // The real server's scale subresource writes its entries without a time (so they sort first); others get the
     // time of the write that last changed their fields.
     private static string? Time(FieldOwner owner, ManagedFieldsEntry? mine, FieldSet fields, string now) =>
         owner.Subresource == "scale" ? null : Changed(mine, fields) ? now : mine!.Time;
 
-    private static bool Changed(ManagedFieldsEntry? mine, FieldSet fields) =>
-        mine is null || !fields.Paths().Select(ObjectFields.Key).SequenceEqual(mine.Fields.Paths().Select(ObjectFields.Key));
+    private static bool Changed(ManagedFieldsEntry? mine, FieldSet fields) => mine is null || !fields.SetEquals(mine.Fields);
 
     private static List<ManagedFieldsEntry> Decode(JsonObject obj) =>
         (obj["metadata"]?["managedFields"] as JsonArray ?? []).Select(ManagedFieldsEntry.Decode).OfType<ManagedFieldsEntry>().ToList();

@@ -71,11 +71,79 @@ internal sealed class FieldSet
         return found;
     }
 
-    public FieldSet Union(FieldSet other) => FromPaths(Paths().Concat(other.Paths()));
+    /// <summary>The node for <paramref name="element"/> below this one, created (as a non-member) when missing.</summary>
+    public FieldSet Child(string element)
+    {
+        if (!_children.TryGetValue(element, out var child))
+        {
+            child = new FieldSet();
+            _children[element] = child;
+        }
 
-    public FieldSet Except(FieldSet other) => FromPaths(Paths().Where(p => !other.Contains(p)));
+        return child;
+    }
 
-    public FieldSet Intersect(FieldSet other) => FromPaths(Paths().Where(other.Contains));
+    public void MarkMember() => IsMember = true;
+
+    // The set operations walk both trees once (they run on every write, for every manager).
+    public FieldSet Union(FieldSet other)
+    {
+        var result = new FieldSet { IsMember = IsMember || other.IsMember };
+        foreach (var (element, child) in _children)
+        {
+            result._children[element] = other._children.TryGetValue(element, out var theirs) ? child.Union(theirs) : child.Copy();
+        }
+
+        foreach (var (element, child) in other._children.Where(c => !_children.ContainsKey(c.Key)))
+        {
+            result._children[element] = child.Copy();
+        }
+
+        return result;
+    }
+
+    public FieldSet Except(FieldSet other)
+    {
+        var result = new FieldSet { IsMember = IsMember && !other.IsMember };
+        foreach (var (element, child) in _children)
+        {
+            var rest = other._children.TryGetValue(element, out var theirs) ? child.Except(theirs) : child.Copy();
+            if (!rest.IsEmpty)
+            {
+                result._children[element] = rest;
+            }
+        }
+
+        return result;
+    }
+
+    public FieldSet Intersect(FieldSet other)
+    {
+        var result = new FieldSet { IsMember = IsMember && other.IsMember };
+        foreach (var (element, child) in _children)
+        {
+            if (other._children.TryGetValue(element, out var theirs) && child.Intersect(theirs) is { IsEmpty: false } common)
+            {
+                result._children[element] = common;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Whether both sets have the same members.</summary>
+    public bool SetEquals(FieldSet other)
+    {
+        if (IsMember != other.IsMember)
+        {
+            return false;
+        }
+
+        var mine = _children.Where(c => !c.Value.IsEmpty).ToList();
+        var theirs = other._children.Where(c => !c.Value.IsEmpty).ToList();
+        return mine.Count == theirs.Count
+            && mine.All(c => other._children.TryGetValue(c.Key, out var match) && c.Value.SetEquals(match));
+    }
 
     public static FieldSet FromPaths(IEnumerable<IReadOnlyList<string>> paths)
     {
@@ -133,6 +201,17 @@ internal sealed class FieldSet
                 Read(child, inner);
             }
         }
+    }
+
+    private FieldSet Copy()
+    {
+        var copy = new FieldSet { IsMember = IsMember };
+        foreach (var (element, child) in _children)
+        {
+            copy._children[element] = child.Copy();
+        }
+
+        return copy;
     }
 
     private void Collect(List<string> prefix, List<IReadOnlyList<string>> found)
