@@ -131,7 +131,10 @@ public sealed class KubeApiDouble : IAsyncDisposable
     public IReadOnlyList<JsonObject> ListObjects(ResourceType type, string? @namespace = null, string? labelSelector = null) =>
         _store.List(type, @namespace, LabelSelector.Parse(labelSelector), FieldSelector.Everything).Items;
 
-    /// <summary>Creates an object as stored (status included), e.g. to seed a test.</summary>
+    /// <summary>
+    /// Creates an object with its status, e.g. to seed a test. It is defaulted and validated as a write through the
+    /// API is (unknown fields are dropped; an invalid object throws), and its namespace is created when missing.
+    /// </summary>
     public JsonObject CreateObject(ResourceType type, string? @namespace, JsonObject obj) => _store.Create(type, @namespace, obj, keepStatus: true);
 
     /// <summary>What <c>GET …/pods/{pod}/log</c> answers.</summary>
