@@ -17,14 +17,11 @@ internal static class ObjectFields
         "deletionGracePeriodSeconds", "managedFields", "selfLink",
     ];
 
-    /// <summary>One node: its path, its value, and whether it is a leaf (scalar, atomic list, empty map).</summary>
-    public sealed record Node(IReadOnlyList<string> Path, JsonNode? Value, bool IsLeaf);
-
-    /// <summary>Every node (containers, leaves and list items) of the half <paramref name="statusHalf"/> selects.</summary>
-    public static Dictionary<string, Node> Nodes(JsonObject obj, StructuralSchema? schema, bool hasStatusSubresource, bool statusHalf)
+    /// <summary>What an applied configuration sets: its leaves and list items (not the maps around them), as SMD's ToFieldSet.</summary>
+    public static FieldSet Applied(JsonObject config, StructuralSchema? schema, bool hasStatusSubresource, bool statusHalf)
     {
-        var nodes = new Dictionary<string, Node>(StringComparer.Ordinal);
-        foreach (var (key, value) in obj)
+        var set = new FieldSet();
+        foreach (var (key, value) in config)
         {
             if (!Owned(key, hasStatusSubresource, statusHalf))
             {
@@ -33,28 +30,19 @@ internal static class ObjectFields
 
             if (key == "metadata")
             {
-                foreach (var (metaKey, metaValue) in value as JsonObject ?? [])
+                var meta = set.Child("f:metadata");
+                foreach (var (metaKey, metaValue) in (value as JsonObject ?? []).Where(p => !ServerMetadata.Contains(p.Key)))
                 {
-                    if (!ServerMetadata.Contains(metaKey))
-                    {
-                        Walk(["f:metadata", "f:" + metaKey], metaValue, MetadataSchema(metaKey), nodes);
-                    }
+                    AddLeaves(meta.Child("f:" + metaKey), metaValue, MetadataSchema(metaKey));
                 }
 
                 continue;
             }
 
-            Walk(["f:" + key], value, schema?.Property(key), nodes);
+            AddLeaves(set.Child("f:" + key), value, schema?.Property(key));
         }
 
-        return nodes;
-    }
-
-    /// <summary>What an applied configuration sets: its leaves and list items (not the maps around them), as SMD's ToFieldSet.</summary>
-    public static FieldSet Applied(JsonObject config, StructuralSchema? schema, bool hasStatusSubresource, bool statusHalf)
-    {
-        var nodes = Nodes(config, schema, hasStatusSubresource, statusHalf);
-        return FieldSet.FromPaths(nodes.Values.Where(n => n.IsLeaf || n.Path[^1][0] is 'k' or 'v').Select(n => n.Path));
+        return set;
     }
 
     /// <summary>
@@ -103,8 +91,6 @@ internal static class ObjectFields
 
         return (changed, removed);
     }
-
-    public static string Key(IReadOnlyList<string> path) => string.Join('\u0001', path);
 
     /// <summary>A path as the API server prints it in conflicts: <c>.spec.timeoutSeconds</c>, <c>.status.conditions[type="Ready"]</c>.</summary>
     public static string Display(IReadOnlyList<string> path) => string.Concat(path.Select(element => element[..2] switch
@@ -241,6 +227,41 @@ internal static class ObjectFields
         }
     }
 
+    private static void AddLeaves(FieldSet node, JsonNode? value, StructuralSchema? schema)
+    {
+        if (IsLeaf(value, schema))
+        {
+            node.MarkMember();
+            return;
+        }
+
+        switch (value)
+        {
+            case JsonObject obj:
+                foreach (var (key, child) in obj)
+                {
+                    AddLeaves(node.Child("f:" + key), child, schema?.Property(key) ?? schema?.AdditionalProperties);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var (element, item) in Items(array, schema!))
+                {
+                    var itemNode = node.Child(element);
+                    itemNode.MarkMember();
+                    if (schema!.ListType == "map")
+                    {
+                        foreach (var (key, child) in item as JsonObject ?? [])
+                        {
+                            AddLeaves(itemNode.Child("f:" + key), child, schema.Items?.Property(key));
+                        }
+                    }
+                }
+
+                break;
+        }
+    }
+
     private static bool IsLeaf(JsonNode? value, StructuralSchema? schema) => value switch
     {
         JsonObject obj => obj.Count == 0,
@@ -274,65 +295,6 @@ internal static class ObjectFields
         }
 
         return "k:" + keys.ToJsonString();
-    }
-
-    private static void Walk(List<string> path, JsonNode? value, StructuralSchema? schema, Dictionary<string, Node> nodes)
-    {
-        var isLeaf = value switch
-        {
-            JsonObject obj => obj.Count == 0,
-            JsonArray => schema?.ListType is not ("map" or "set"),
-            _ => true,
-        };
-        nodes[Key(path)] = new Node(path.ToArray(), value, isLeaf);
-        if (isLeaf)
-        {
-            return;
-        }
-
-        switch (value)
-        {
-            case JsonObject obj:
-                foreach (var (key, child) in obj)
-                {
-                    path.Add("f:" + key);
-                    Walk(path, child, schema?.Property(key) ?? schema?.AdditionalProperties, nodes);
-                    path.RemoveAt(path.Count - 1);
-                }
-
-                break;
-            case JsonArray array:
-                foreach (var item in array)
-                {
-                    if (schema!.ListType == "set")
-                    {
-                        path.Add("v:" + (item?.ToJsonString() ?? "null"));
-                        nodes[Key(path)] = new Node(path.ToArray(), item, IsLeaf: true);
-                        path.RemoveAt(path.Count - 1);
-                        continue;
-                    }
-
-                    var keys = new JsonObject();
-                    foreach (var name in schema.ListMapKeys.Order(StringComparer.Ordinal))
-                    {
-                        keys[name] = item?[name]?.DeepClone();
-                    }
-
-                    path.Add("k:" + keys.ToJsonString());
-                    var itemPath = path.ToArray();
-                    nodes[Key(path)] = new Node(itemPath, item, IsLeaf: false);
-                    foreach (var (key, child) in item as JsonObject ?? [])
-                    {
-                        path.Add("f:" + key);
-                        Walk(path, child, schema.Items?.Property(key), nodes);
-                        path.RemoveAt(path.Count - 1);
-                    }
-
-                    path.RemoveAt(path.Count - 1);
-                }
-
-                break;
-        }
     }
 
     // ObjectMeta's own list types: finalizers is a set, ownerReferences a map keyed by uid.
