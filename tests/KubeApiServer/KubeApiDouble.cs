@@ -18,9 +18,19 @@ namespace Serverless.KubeApiServer;
 
 /// <summary>
 /// An in-process Kubernetes API server double on 127.0.0.1 (ephemeral port) for tests and benchmarks.
-/// Start it with <see cref="StartAsync"/>, talk to it with <see cref="CreateClient"/> or a kubeconfig from
-/// <see cref="WriteKubeconfig"/>; inspect <see cref="Audit"/>, inject failures through <see cref="Faults"/>.
+/// Start it with <see cref="StartAsync(KubeApiDoubleOptions?, CancellationToken)"/>, talk to it with
+/// <see cref="CreateClient"/> or a kubeconfig from <see cref="WriteKubeconfig"/>; inspect <see cref="Audit"/>,
+/// inject failures through <see cref="Faults"/>, take it down and up again with <see cref="StopAsync"/> and
+/// <see cref="StartAgainAsync"/>.
 /// </summary>
+/// <remarks>
+/// It answers as a real kube-apiserver v1.32 does where the platform's code depends on it (held against recorded
+/// answers in tests/Serverless.KubeApiServer.Tests/Recordings): the CRDs of deploy/crds are compiled in and their
+/// schemas validate, default and prune Functions, Brokers and Triggers; fieldValidation, managedFields and
+/// server-side apply conflicts, dry runs, deletion with finalizers and propagation, paged and exact lists, 410 for
+/// compacted history, discovery and OpenAPI. CEL rules are not evaluated yet (see
+/// <see cref="KubeApiDoubleOptions.ValidationRules"/>).
+/// </remarks>
 public sealed class KubeApiDouble : IAsyncDisposable
 {
     private readonly KubeApiDoubleOptions _options;
@@ -33,13 +43,14 @@ public sealed class KubeApiDouble : IAsyncDisposable
     private KubeApiDouble(KubeApiDoubleOptions options)
     {
         _options = options;
-        _store = new ObjectStore(options.TimeProvider, options.HistoryLimit, options.WatchBufferLimit);
+        _store = new ObjectStore(options.TimeProvider, options);
         foreach (var type in ResourceTypes.Defaults)
         {
             _store.Register(type);
         }
 
-        _handler = new ApiHandler(_store, Audit, Faults, options.TimeProvider);
+        _store.Bootstrap();
+        _handler = new ApiHandler(_store, Audit, Faults, options, () => BaseAddress);
     }
 
     /// <summary>http://127.0.0.1:{port}/</summary>
@@ -64,12 +75,40 @@ public sealed class KubeApiDouble : IAsyncDisposable
         remove => _store.Committed -= value;
     }
 
+    /// <summary>Whether the double accepts connections (false between <see cref="StopAsync"/> and <see cref="StartAgainAsync"/>).</summary>
+    public bool IsRunning => _app is not null;
+
     public static async Task<KubeApiDouble> StartAsync(KubeApiDoubleOptions? options = null, CancellationToken cancellationToken = default)
     {
         var server = new KubeApiDouble(options ?? new KubeApiDoubleOptions());
-        await server.StartCoreAsync(cancellationToken);
+        await server.StartCoreAsync(port: 0, cancellationToken);
         return server;
     }
+
+    /// <summary>
+    /// Takes the server down as a crashed or restarting kube-apiserver goes: open watches and requests in flight are
+    /// cut, and new connections are refused, until <see cref="StartAgainAsync"/>. The data stays.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        var app = _app;
+        if (app is null)
+        {
+            return;
+        }
+
+        _app = null;
+        _handler.AbortAll();
+        await app.StopAsync(cancellationToken);
+        await app.DisposeAsync();
+    }
+
+    /// <summary>Starts the stopped server again on the same port, with the same data (a restart).</summary>
+    public Task StartAgainAsync(CancellationToken cancellationToken = default) =>
+        _app is not null ? Task.CompletedTask : StartCoreAsync(BaseAddress.Port, cancellationToken);
+
+    /// <summary>Runs the garbage collector's pass now instead of after <see cref="KubeApiDoubleOptions.GarbageCollectionDelay"/>.</summary>
+    public void CollectGarbage() => _store.CollectGarbage();
 
     /// <summary>Adds a kind or replaces the registration with the same group/version/plural.</summary>
     public void Register(ResourceType type) => _store.Register(type);
@@ -92,7 +131,10 @@ public sealed class KubeApiDouble : IAsyncDisposable
     public IReadOnlyList<JsonObject> ListObjects(ResourceType type, string? @namespace = null, string? labelSelector = null) =>
         _store.List(type, @namespace, LabelSelector.Parse(labelSelector), FieldSelector.Everything).Items;
 
-    /// <summary>Creates an object as stored (status included), e.g. to seed a test.</summary>
+    /// <summary>
+    /// Creates an object with its status, e.g. to seed a test. It is defaulted and validated as a write through the
+    /// API is (unknown fields are dropped; an invalid object throws), and its namespace is created when missing.
+    /// </summary>
     public JsonObject CreateObject(ResourceType type, string? @namespace, JsonObject obj) => _store.Create(type, @namespace, obj, keepStatus: true);
 
     /// <summary>What <c>GET …/pods/{pod}/log</c> answers.</summary>
@@ -141,20 +183,24 @@ public sealed class KubeApiDouble : IAsyncDisposable
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+            _app = null;
         }
+
+        _store.Dispose();
     }
 
-    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    private async Task StartCoreAsync(int port, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
-        _app.Run(_handler.HandleAsync);
-        await _app.StartAsync(cancellationToken);
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        app.Run(_handler.HandleAsync);
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.TrimEnd('/') + "/");
-        if (_options.BookmarkInterval is { } interval)
+        _app = app;
+        if (_bookmarks is null && _options.BookmarkInterval is { } interval)
         {
             _bookmarks = _options.TimeProvider.CreateTimer(_ => _store.SendBookmarks(), null, interval, interval);
         }

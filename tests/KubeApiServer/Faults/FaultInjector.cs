@@ -23,6 +23,14 @@ public sealed class FaultInjector
     public FaultRule FailNext(int count, int statusCode, Func<AuditRecord, bool> match) =>
         Add(new FaultRule(match, count, FaultKind.Status, statusCode));
 
+    /// <summary>Every matching request (every request when <paramref name="match"/> is null) is answered after <paramref name="delay"/>, until cleared.</summary>
+    public FaultRule SlowDown(TimeSpan delay, Func<AuditRecord, bool>? match = null) =>
+        Add(new FaultRule(match ?? (_ => true), int.MaxValue, FaultKind.Delay, delay: delay));
+
+    /// <summary>The next <paramref name="count"/> matching requests get a response cut off mid-body and a reset connection.</summary>
+    public FaultRule ResetNext(int count, Func<AuditRecord, bool> match) =>
+        Add(new FaultRule(match, count, FaultKind.Reset));
+
     public void Clear()
     {
         lock (_gate)

@@ -10,4 +10,13 @@ public enum FaultKind
 
     /// <summary>Abort the connection without a response.</summary>
     Disconnect,
+
+    /// <summary>
+    /// Reset the connection mid-response: the status line, headers and part of the body go out, then the connection
+    /// is aborted (the client sees a truncated body or a connection reset while reading it).
+    /// </summary>
+    Reset,
+
+    /// <summary>Answer normally, after the rule's <see cref="FaultRule.Delay"/> (measured on the server's TimeProvider).</summary>
+    Delay,
 }

@@ -6,7 +6,7 @@ namespace Serverless.KubeApiServer.Faults;
 /// Makes the next <see cref="Remaining"/> requests matching <see cref="Match"/> fail as <see cref="Kind"/> says.
 /// The record passed to <see cref="Match"/> carries status code 0: the request has not been answered yet.
 /// </summary>
-public sealed class FaultRule(Func<AuditRecord, bool> match, int count, FaultKind kind, int statusCode = 500)
+public sealed class FaultRule(Func<AuditRecord, bool> match, int count, FaultKind kind, int statusCode = 500, TimeSpan delay = default)
 {
     private int _remaining = count;
 
@@ -15,6 +15,9 @@ public sealed class FaultRule(Func<AuditRecord, bool> match, int count, FaultKin
     public FaultKind Kind { get; } = kind;
 
     public int StatusCode { get; } = statusCode;
+
+    /// <summary>For <see cref="FaultKind.Delay"/>: how long the answer waits.</summary>
+    public TimeSpan Delay { get; } = delay;
 
     public int Remaining => Volatile.Read(ref _remaining);
 
@@ -28,7 +31,7 @@ public sealed class FaultRule(Func<AuditRecord, bool> match, int count, FaultKin
                 return false;
             }
 
-            if (Interlocked.CompareExchange(ref _remaining, current - 1, current) == current)
+            if (current == int.MaxValue || Interlocked.CompareExchange(ref _remaining, current - 1, current) == current)
             {
                 return true;
             }

@@ -1,347 +1,229 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Serverless.KubeApiServer.Audit;
+using Serverless.KubeApiServer.Discovery;
 using Serverless.KubeApiServer.Faults;
-using Serverless.KubeApiServer.Patching;
 using Serverless.KubeApiServer.Resources;
-using Serverless.KubeApiServer.Selectors;
 using Serverless.KubeApiServer.Storage;
 
 namespace Serverless.KubeApiServer.Http;
 
-/// <summary>Turns HTTP requests into store operations, answering as the Kubernetes API server does.</summary>
-internal sealed class ApiHandler(ObjectStore store, AuditLog audit, FaultInjector faults, TimeProvider time)
+/// <summary>
+/// Turns HTTP requests into store operations, answering as the Kubernetes API server does: routes it does not
+/// serve get the plain-text 404 page, resource requests are audited, go through fault injection, and are answered
+/// by <see cref="ReadHandler"/> and <see cref="WriteHandler"/>.
+/// </summary>
+internal sealed class ApiHandler
 {
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    private readonly ObjectStore _store;
+    private readonly AuditLog _audit;
+    private readonly FaultInjector _faults;
+    private readonly TimeProvider _time;
+    private readonly Func<Uri> _baseAddress;
+    private readonly ReadHandler _reads;
+    private readonly WriteHandler _writes;
+    private CancellationTokenSource _stopping = new();
     private long _requests;
+
+    public ApiHandler(ObjectStore store, AuditLog audit, FaultInjector faults, KubeApiDoubleOptions options, Func<Uri> baseAddress)
+    {
+        _store = store;
+        _audit = audit;
+        _faults = faults;
+        _time = options.TimeProvider;
+        _baseAddress = baseAddress;
+        _reads = new ReadHandler(store, options.TimeProvider);
+        _writes = new WriteHandler(store, options);
+    }
 
     public ConcurrentDictionary<(string Namespace, string Pod), string> PodLogs { get; } = new();
 
     public long RequestCount => Interlocked.Read(ref _requests);
 
+    /// <summary>Cuts every request in flight (watches, hung and delayed requests) as a server going away does.</summary>
+    public void AbortAll()
+    {
+        var stopping = Interlocked.Exchange(ref _stopping, new CancellationTokenSource());
+        stopping.Cancel();
+        stopping.Dispose();
+    }
+
     public async Task HandleAsync(HttpContext context)
     {
         Interlocked.Increment(ref _requests);
+        var stopping = Volatile.Read(ref _stopping).Token;
+        using var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        try
+        {
+            await HandleCoreAsync(context, aborted.Token);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client went away, or the double is stopping: the connection goes with the request.
+            context.Abort();
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context, CancellationToken aborted)
+    {
         var request = context.Request;
         var identity = RequestReading.Identity(request);
         var target = RequestTarget.Parse(request.Path.Value ?? "");
-        var type = target is null ? null : store.Resolve(target.Group, target.Version, target.Plural);
-        if (target is null || type is null)
+        if (target is null)
         {
-            audit.Add(new AuditRecord(identity, request.Method.ToLowerInvariant(), target?.Group ?? "", target?.Plural ?? request.Path.Value ?? "", target?.Subresource, target?.Namespace, target?.Name, 404));
-            await WriteStatus(context, new ApiException(HttpStatusCode.NotFound, "NotFound", "the server could not find the requested resource"));
+            var probe = new AuditRecord(identity, "get", "", request.Path.Value ?? "", null, null, null, 0);
+            if (_faults.Take(probe) is { } nonResourceFault && !await ApplyFault(context, nonResourceFault, probe, aborted))
+            {
+                return;
+            }
+
+            await DiscoveryEndpoints.TryServeAsync(context, _store.Types, _baseAddress(), aborted);
             return;
         }
 
-        var watch = RequestReading.IsTrue(request.Query["watch"]);
-        var record = new AuditRecord(identity, RequestReading.Verb(request.Method, target.Name, watch), target.Group, target.Plural, target.Subresource, target.Namespace, target.Name, 0);
-        if (faults.Take(record) is { } fault)
+        var type = _store.Resolve(target.Group, target.Version, target.Plural);
+        var watch = RequestOptions.IsTrue(request.Query["watch"]);
+        if (type is null || !Routable(type, target, request.Method))
         {
-            await Inject(context, fault, record);
+            _audit.Add(new AuditRecord(identity, request.Method.ToLowerInvariant(), target.Group, target.Plural, target.Subresource, target.Namespace, target.Name, 404));
+            await Responses.NotFoundPage(context, aborted);
+            return;
+        }
+
+        var record = new AuditRecord(identity, RequestReading.Verb(request.Method, target.Name, watch), target.Group, target.Plural, target.Subresource, target.Namespace, target.Name, 0);
+        if (_faults.Take(record) is { } fault && !await ApplyFault(context, fault, record, aborted))
+        {
             return;
         }
 
         try
         {
-            if (watch)
+            var list = target.Name is null;
+            var format = request.Method == "GET" && target.Subresource is null or "status"
+                ? ResponseFormat.Negotiate(request.Headers.Accept.ToString(), list)
+                    ?? throw new ApiException(HttpStatusCode.NotAcceptable, "NotAcceptable", ResponseFormat.NotAcceptableMessage)
+                : ResponseFormat.Json;
+            var ns = type.Namespaced ? target.Namespace : null;
+            if (watch && request.Method == "GET" && list)
             {
-                audit.Add(record with { StatusCode = 200 });
-                await Watch(context, type, target);
+                _audit.Add(record with { StatusCode = 200 });
+                await _reads.WatchAsync(context, type, ns, format, aborted);
                 return;
             }
 
-            var (code, body) = await Dispatch(context, type, target);
-            audit.Add(record with { StatusCode = (int)code });
-            await WriteJson(context, code, body);
+            var answer = await Dispatch(request, type, ns, target, format);
+            _audit.Add(record with { StatusCode = (int)answer.Code });
+            await Responses.Write(context, answer, aborted);
         }
-        catch (ApiException e)
+        catch (ApiException e) when (!context.Response.HasStarted)
         {
-            audit.Add(record with { StatusCode = (int)e.Code });
-            await WriteStatus(context, e);
+            _audit.Add(record with { StatusCode = (int)e.Code });
+            await Responses.Status(context, e, aborted);
         }
         catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
         {
             // A bug in the double: answer as the API server does for an internal error, with the cause in the message.
-            audit.Add(record with { StatusCode = 500 });
-            await WriteStatus(context, new ApiException(HttpStatusCode.InternalServerError, "InternalError", $"kube double: {e.GetType().Name}: {e.Message}"));
+            _audit.Add(record with { StatusCode = 500 });
+            await Responses.Status(context, new ApiException(HttpStatusCode.InternalServerError, "InternalError", $"kube double: {e.GetType().Name}: {e.Message}"), aborted);
         }
     }
 
-    private async Task<(HttpStatusCode, JsonNode?)> Dispatch(HttpContext context, ResourceType type, RequestTarget target)
+    private async Task<Answer> Dispatch(HttpRequest request, ResourceType type, string? ns, RequestTarget target, ResponseFormat format)
     {
-        var request = context.Request;
-        var ns = type.Namespaced ? target.Namespace : null;
-        if (type.Namespaced && ns is null && request.Method != "GET")
-        {
-            throw ApiException.BadRequest($"{type.Plural} is namespaced: the request needs a namespace");
-        }
-
-        var sub = target.Subresource;
-        if (sub is not null && !(sub == "status" && type.HasStatus) && !(sub == "scale" && type.Scale is not null) && !(sub == "log" && type == ResourceTypes.Pods))
-        {
-            throw new ApiException(HttpStatusCode.NotFound, "NotFound", $"the server could not find the requested resource ({type.Plural}/{sub})");
-        }
-
-        if (target.Name is null)
-        {
-            return request.Method switch
-            {
-                "GET" => (HttpStatusCode.OK, List(type, ns, request.Query)),
-                "POST" => (HttpStatusCode.Created, store.Create(type, ns, await RequestReading.ReadObject(request))),
-                "DELETE" => (HttpStatusCode.OK, DeleteCollection(type, ns, request.Query)),
-                _ => throw new ApiException(HttpStatusCode.MethodNotAllowed, "MethodNotAllowed", $"{request.Method} is not allowed on a collection"),
-            };
-        }
-
         var name = target.Name;
-        switch (request.Method, sub)
+        var sub = target.Subresource;
+        switch (request.Method, name, sub)
         {
-            case ("GET", "scale"):
-                return (HttpStatusCode.OK, ScaleSubresource.View(type, store.Get(type, ns, name)));
-            case ("GET", "log"):
-                store.Get(type, ns, name);
-                return (HttpStatusCode.OK, JsonValue.Create(PodLogs.GetValueOrDefault((ns ?? "", name), "")));
-            case ("GET", _):
-                return (HttpStatusCode.OK, store.Get(type, ns, name));
-            case ("PUT", "scale"):
-            {
-                var scale = await RequestReading.ReadObject(request);
-                return (HttpStatusCode.OK, WriteScale(type, ns, name, _ => scale));
-            }
-
-            case ("PUT", _):
-            {
-                var body = await RequestReading.ReadObject(request);
-                if (!type.AllowUnconditionalUpdate && string.IsNullOrEmpty(body["metadata"]?["resourceVersion"]?.GetValue<string>()))
-                {
-                    throw ApiException.Invalid($"{type.Kind}.{type.Group} \"{name}\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update");
-                }
-
-                return (HttpStatusCode.OK, store.Write(type, ns, name, Part(sub), _ => body));
-            }
-
-            case ("PATCH", _):
-                return await Patch(request, type, ns, name, sub);
-            case ("DELETE", null):
-                return (HttpStatusCode.OK, Delete(type, ns, name, request, await RequestReading.ReadOptionalObject(request)));
+            case ("GET", null, _):
+                return _reads.List(type, ns, request.Query, format);
+            case ("POST", null, _):
+                return await _writes.CreateAsync(request, type, ns);
+            case ("DELETE", null, _):
+                return await _writes.DeleteCollectionAsync(request, type, ns);
+            case ("PUT" or "PATCH", null, _):
+                throw ApiException.BadRequest("name must be provided");
+            case ("GET", not null, "scale"):
+                return new Answer(HttpStatusCode.OK, ScaleSubresource.View(type, _store.Get(type, ns, name)));
+            case ("GET", not null, "log"):
+                _store.Get(type, ns, name);
+                return new Answer(HttpStatusCode.OK, null, Text: PodLogs.GetValueOrDefault((ns ?? "", name), ""));
+            case ("GET", not null, _):
+                return _reads.Get(type, ns, name, format, request.Query);
+            case ("PUT", not null, _):
+                return await _writes.UpdateAsync(request, type, ns, name, sub);
+            case ("PATCH", not null, _):
+                return await _writes.PatchAsync(request, type, ns, name, sub);
+            case ("DELETE", not null, null):
+                return await _writes.DeleteAsync(request, type, ns, name);
             default:
-                throw new ApiException(HttpStatusCode.MethodNotAllowed, "MethodNotAllowed", $"{request.Method} is not allowed on {type.Plural}/{sub}");
+                throw new ApiException(HttpStatusCode.MethodNotAllowed, "MethodNotAllowed", $"the server does not allow this method on the requested resource");
         }
     }
 
-    private JsonObject List(ResourceType type, string? ns, IQueryCollection query)
+    // The real server's routes: a namespaced kind across namespaces can only be listed or watched, a
+    // cluster-scoped kind has no namespace, and only served subresources exist.
+    private static bool Routable(ResourceType type, RequestTarget target, string method)
     {
-        if (query["resourceVersionMatch"] == "Exact" && long.TryParse(query["resourceVersion"], CultureInfo.InvariantCulture, out var exact))
+        if (type.Namespaced && target.Namespace is null && (target.Name is not null || method != "GET"))
         {
-            store.RequireRetained(exact);
+            return false;
         }
 
-        var (items, version) = store.List(type, ns, RequestReading.Labels(query), RequestReading.Fields(query));
-        return new JsonObject
+        if (!type.Namespaced && target.Namespace is not null)
         {
-            ["kind"] = type.ListKind,
-            ["apiVersion"] = type.ApiVersion,
-            ["metadata"] = new JsonObject { ["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture) },
-            ["items"] = new JsonArray(items.Cast<JsonNode>().ToArray()),
+            return false;
+        }
+
+        return target.Subresource switch
+        {
+            null => true,
+            "status" => type.HasStatus,
+            "scale" => type.Scale is not null,
+            "log" => type == ResourceTypes.Pods,
+            _ => false,
         };
     }
 
-    private async Task<(HttpStatusCode, JsonNode?)> Patch(HttpRequest request, ResourceType type, string? ns, string name, string? sub)
-    {
-        var contentType = (request.ContentType ?? "").Split(';')[0].Trim();
-        var text = await RequestReading.ReadText(request);
-        JsonNode? patch;
-        try
-        {
-            patch = JsonNode.Parse(text);
-        }
-        catch (JsonException) when (contentType == "application/apply-patch+yaml")
-        {
-            patch = YamlToJson.Convert(text);
-        }
-        catch (JsonException e)
-        {
-            throw ApiException.BadRequest($"invalid patch body: {e.Message}");
-        }
-
-        Func<JsonObject, JsonObject> apply = contentType switch
-        {
-            "application/json-patch+json" => current => patch is JsonArray operations
-                ? RequestReading.AsObject(JsonPatch.Apply(current, operations))
-                : throw ApiException.BadRequest("a json patch must be an array of operations"),
-            "application/merge-patch+json" or "application/strategic-merge-patch+json" or "application/apply-patch+yaml"
-                => current => RequestReading.AsObject(MergePatch.Apply(current, patch)),
-            _ => throw new ApiException(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", $"the body of the request was in an unknown format ({contentType})"),
-        };
-
-        if (contentType == "application/apply-patch+yaml")
-        {
-            if (string.IsNullOrEmpty(request.Query["fieldManager"]))
-            {
-                throw ApiException.Invalid("PatchOptions.meta.k8s.io is invalid: fieldManager: Required value: is required for apply patch");
-            }
-
-            // Server-side apply creates what does not exist yet.
-            if (sub is null && store.TryGet(type, ns, name) is null)
-            {
-                var created = RequestReading.AsObject(MergePatch.Apply(new JsonObject(), patch));
-                return (HttpStatusCode.Created, store.Create(type, ns, created));
-            }
-        }
-
-        if (sub == "scale")
-        {
-            return (HttpStatusCode.OK, WriteScale(type, ns, name, scale => apply(scale)));
-        }
-
-        return (HttpStatusCode.OK, store.Write(type, ns, name, Part(sub), current =>
-        {
-            // A patch without a resourceVersion is unconditional: drop the stored one so the
-            // precondition check only fires when the patch itself carries a version.
-            var version = current["metadata"]?["resourceVersion"]?.DeepClone();
-            ((JsonObject)current["metadata"]!).Remove("resourceVersion");
-            var result = apply(current);
-            if (result["metadata"] is JsonObject meta && meta["resourceVersion"] is null)
-            {
-                meta["resourceVersion"] = version;
-            }
-
-            return result;
-        }));
-    }
-
-    private JsonObject WriteScale(ResourceType type, string? ns, string name, Func<JsonObject, JsonObject> change)
-    {
-        var mapping = type.Scale!;
-        var written = store.Write(type, ns, name, WritePart.Main, current =>
-        {
-            var scale = change(ScaleSubresource.View(type, current));
-            var replicas = JsonNumber.Int(scale["spec"]?["replicas"])
-                ?? throw ApiException.Invalid("Scale is invalid: spec.replicas: Required value");
-            if (replicas < 0)
-            {
-                throw ApiException.Invalid($"Scale is invalid: spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0");
-            }
-
-            JsonPath.Set(current, mapping.SpecReplicasPath, replicas);
-            if (scale["metadata"]?["resourceVersion"]?.GetValue<string>() is { Length: > 0 } precondition)
-            {
-                current["metadata"]!["resourceVersion"] = precondition;
-            }
-
-            return current;
-        });
-        return ScaleSubresource.View(type, written);
-    }
-
-    private JsonObject Delete(ResourceType type, string? ns, string name, HttpRequest request, JsonObject? options)
-    {
-        var policyText = request.Query["propagationPolicy"].ToString() is { Length: > 0 } q ? q : options?["propagationPolicy"]?.GetValue<string>();
-        var policy = policyText switch
-        {
-            null or "" or "Background" => PropagationPolicy.Background,
-            "Foreground" => PropagationPolicy.Foreground,
-            "Orphan" => PropagationPolicy.Orphan,
-            _ => throw ApiException.BadRequest($"invalid propagationPolicy '{policyText}': must be Orphan, Background or Foreground"),
-        };
-        var precondition = options?["preconditions"]?["resourceVersion"]?.GetValue<string>();
-        var deleted = store.Delete(type, ns, name, policy, precondition);
-        return deleted["metadata"]?["deletionTimestamp"] is not null
-            ? deleted
-            : StatusObjects.Success(name, type.Group, type.Kind, deleted["metadata"]?["uid"]?.GetValue<string>());
-    }
-
-    private JsonObject DeleteCollection(ResourceType type, string? ns, IQueryCollection query)
-    {
-        var (items, _) = store.List(type, ns, RequestReading.Labels(query), RequestReading.Fields(query));
-        foreach (var item in items)
-        {
-            var meta = item["metadata"]!;
-            try
-            {
-                store.Delete(type, meta["namespace"]?.GetValue<string>(), meta["name"]!.GetValue<string>(), PropagationPolicy.Background, null);
-            }
-            catch (ApiException e) when (e.Code == HttpStatusCode.NotFound)
-            {
-                // Collected as a dependent of an earlier item.
-            }
-        }
-
-        return List(type, ns, query);
-    }
-
-    private async Task Watch(HttpContext context, ResourceType type, RequestTarget target)
-    {
-        var query = context.Request.Query;
-        var watch = store.OpenWatch(
-            type,
-            type.Namespaced ? target.Namespace : null,
-            RequestReading.Labels(query),
-            RequestReading.Fields(query),
-            query["resourceVersion"],
-            RequestReading.IsTrue(query["allowWatchBookmarks"]));
-        using var timeout = int.TryParse(query["timeoutSeconds"], CultureInfo.InvariantCulture, out var seconds) && seconds > 0
-            ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds), time)
-            : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, context.RequestAborted);
-        var response = context.Response;
-        response.StatusCode = 200;
-        response.ContentType = "application/json";
-        try
-        {
-            await response.StartAsync(linked.Token);
-            await foreach (var item in watch.Reader.ReadAllAsync(linked.Token))
-            {
-                var line = Encoding.UTF8.GetBytes(item.ToJsonString(Compact) + "\n");
-                await response.Body.WriteAsync(line, linked.Token);
-                await response.Body.FlushAsync(linked.Token);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Client went away or timeoutSeconds passed: the watch simply ends, as on a real server.
-        }
-        finally
-        {
-            store.CloseWatch(watch);
-        }
-    }
-
-    private async Task Inject(HttpContext context, FaultRule fault, AuditRecord record)
+    /// <summary>Plays the fault; true when the request should then be answered normally (a delay).</summary>
+    private async Task<bool> ApplyFault(HttpContext context, FaultRule fault, AuditRecord record, CancellationToken aborted)
     {
         switch (fault.Kind)
         {
+            case FaultKind.Delay:
+                await Task.Delay(fault.Delay, _time, aborted);
+                return true;
             case FaultKind.Hang:
-                audit.Add(record with { StatusCode = 0 });
+                _audit.Add(record with { StatusCode = 0 });
                 try
                 {
-                    await Task.Delay(Timeout.InfiniteTimeSpan, time, context.RequestAborted);
+                    await Task.Delay(Timeout.InfiniteTimeSpan, _time, aborted);
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
                 {
                     // The client gave up, which is what the fault is for.
                 }
 
-                return;
+                return false;
             case FaultKind.Disconnect:
-                audit.Add(record with { StatusCode = 0 });
+                _audit.Add(record with { StatusCode = 0 });
                 context.Abort();
-                return;
+                return false;
+            case FaultKind.Reset:
+                _audit.Add(record with { StatusCode = 0 });
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/json";
+                await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"meta"), aborted);
+                await context.Response.Body.FlushAsync(aborted);
+                context.Abort();
+                return false;
             default:
-                audit.Add(record with { StatusCode = fault.StatusCode });
+                _audit.Add(record with { StatusCode = fault.StatusCode });
                 var code = (HttpStatusCode)fault.StatusCode;
-                if (code == HttpStatusCode.TooManyRequests)
-                {
-                    context.Response.Headers.RetryAfter = "1";
-                }
-
-                await WriteStatus(context, new ApiException(code, ReasonFor(code), $"injected failure ({fault.StatusCode})"));
-                return;
+                await Responses.Status(context, new ApiException(code, ReasonFor(code), $"injected failure ({fault.StatusCode})", new JsonObject()), aborted);
+                return false;
         }
     }
 
@@ -355,24 +237,4 @@ internal sealed class ApiHandler(ObjectStore store, AuditLog audit, FaultInjecto
         HttpStatusCode.GatewayTimeout => "Timeout",
         _ => "InternalError",
     };
-
-    private static WritePart Part(string? sub) => sub == "status" ? WritePart.Status : WritePart.Main;
-
-    private static Task WriteStatus(HttpContext context, ApiException e) =>
-        WriteJson(context, e.Code, StatusObjects.Failure(e.Code, e.Reason, e.Message));
-
-    private static async Task WriteJson(HttpContext context, HttpStatusCode code, JsonNode? body)
-    {
-        var response = context.Response;
-        response.StatusCode = (int)code;
-        if (body is JsonValue text && text.TryGetValue<string>(out var plain))
-        {
-            response.ContentType = "text/plain";
-            await response.WriteAsync(plain, context.RequestAborted);
-            return;
-        }
-
-        response.ContentType = "application/json";
-        await response.WriteAsync(body?.ToJsonString(Compact) ?? "{}", context.RequestAborted);
-    }
 }

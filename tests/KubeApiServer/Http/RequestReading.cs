@@ -7,7 +7,7 @@ using Serverless.KubeApiServer.Selectors;
 
 namespace Serverless.KubeApiServer.Http;
 
-/// <summary>What a request says beyond its path: RBAC verb, identity, selectors and body.</summary>
+/// <summary>What a request says beyond its path: RBAC verb, identity, selectors and body text.</summary>
 internal static class RequestReading
 {
     public static string Verb(string method, string? name, bool watch) => method switch
@@ -33,8 +33,6 @@ internal static class RequestReading
         return request.Headers["X-Remote-User"].ToString() is { Length: > 0 } user ? user : "anonymous";
     }
 
-    public static bool IsTrue(string? value) => value is "1" or "true" or "True";
-
     public static LabelSelector Labels(IQueryCollection query) => Selector(() => LabelSelector.Parse(query["labelSelector"]));
 
     public static FieldSelector Fields(IQueryCollection query) => Selector(() => FieldSelector.Parse(query["fieldSelector"]));
@@ -58,26 +56,5 @@ internal static class RequestReading
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         return await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
-    }
-
-    public static async Task<JsonObject> ReadObject(HttpRequest request) =>
-        await ReadOptionalObject(request) ?? throw ApiException.BadRequest("the request needs a JSON object body");
-
-    public static async Task<JsonObject?> ReadOptionalObject(HttpRequest request)
-    {
-        var text = await ReadText(request);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(text) as JsonObject ?? throw ApiException.BadRequest("the request body must be a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw ApiException.BadRequest($"invalid JSON body: {e.Message}");
-        }
     }
 }

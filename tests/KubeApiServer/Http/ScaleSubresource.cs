@@ -18,6 +18,21 @@ internal static class ScaleSubresource
                 string.Join(',', labels.Select(p => $"{p.Key}={p.Value?.GetValue<string>()}")),
             _ => null,
         };
+
+        // As autoscaling/v1 serializes them: spec.replicas is omitted when 0, status.selector when there is none.
+        var replicas = JsonNumber.Int(JsonPath.Get(obj, mapping.SpecReplicasPath)) ?? 0;
+        var spec = new JsonObject();
+        if (replicas != 0)
+        {
+            spec["replicas"] = replicas;
+        }
+
+        var status = new JsonObject { ["replicas"] = JsonNumber.Int(JsonPath.Get(obj, mapping.StatusReplicasPath)) ?? 0 };
+        if (selectorText is not null)
+        {
+            status["selector"] = selectorText;
+        }
+
         return new JsonObject
         {
             ["kind"] = "Scale",
@@ -30,12 +45,8 @@ internal static class ScaleSubresource
                 ["resourceVersion"] = meta["resourceVersion"]?.DeepClone(),
                 ["creationTimestamp"] = meta["creationTimestamp"]?.DeepClone(),
             },
-            ["spec"] = new JsonObject { ["replicas"] = JsonNumber.Int(JsonPath.Get(obj, mapping.SpecReplicasPath)) ?? 0 },
-            ["status"] = new JsonObject
-            {
-                ["replicas"] = JsonNumber.Int(JsonPath.Get(obj, mapping.StatusReplicasPath)) ?? 0,
-                ["selector"] = selectorText,
-            },
+            ["spec"] = spec,
+            ["status"] = status,
         };
     }
 }

@@ -49,7 +49,7 @@ internal static class JsonPatch
                 case "test":
                     if (!JsonNode.DeepEquals(Get(document, path), operation["value"]))
                     {
-                        throw ApiException.Invalid($"json patch: test failed at '{path}'");
+                        throw ApiException.PatchRejected($"json patch: test failed at '{path}'");
                     }
 
                     break;
@@ -144,5 +144,5 @@ internal static class JsonPatch
         }
     }
 
-    private static ApiException Missing(string pointer) => ApiException.Invalid($"json patch: path '{pointer}' does not exist");
+    private static ApiException Missing(string pointer) => ApiException.PatchRejected($"json patch: path '{pointer}' does not exist");
 }

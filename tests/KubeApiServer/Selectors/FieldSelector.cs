@@ -17,6 +17,9 @@ public sealed class FieldSelector
 
     public static FieldSelector Everything { get; } = new([]);
 
+    /// <summary>Selects every object (no requirement).</summary>
+    public bool IsEverything => _terms.Count == 0;
+
     /// <exception cref="ArgumentException">Unsupported field or malformed term.</exception>
     public static FieldSelector Parse(string? text)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Serverless.KubeApiServer.Http;
+using Serverless.KubeApiServer.Validation;
 
 namespace Serverless.KubeApiServer.Selectors;
 
@@ -18,6 +19,9 @@ public sealed class LabelSelector
 
     public static LabelSelector Everything { get; } = new([]);
 
+    /// <summary>Selects every object (no requirement).</summary>
+    public bool IsEverything => _requirements.Count == 0;
+
     /// <exception cref="ArgumentException">The text is not a valid selector.</exception>
     public static LabelSelector Parse(string? text)
     {
@@ -29,7 +33,9 @@ public sealed class LabelSelector
         var requirements = new List<Requirement>();
         foreach (var term in SplitTerms(text))
         {
-            requirements.Add(ParseTerm(term.Trim()));
+            var requirement = ParseTerm(term.Trim());
+            CheckValues(requirement);
+            requirements.Add(requirement);
         }
 
         return new LabelSelector(requirements);
@@ -130,6 +136,19 @@ public sealed class LabelSelector
 
         var values = rest[1..^1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         return new Requirement(RequireKey(parts[0]), op, values);
+    }
+
+    // As the real server: values must be label values (at most 63 characters, alphanumeric at both ends).
+    private static void CheckValues(Requirement requirement)
+    {
+        for (var i = 0; i < requirement.Values.Count; i++)
+        {
+            if (NameRules.LabelValue(requirement.Values[i]).FirstOrDefault() is { } problem)
+            {
+                throw new ArgumentException(
+                    $"unable to parse requirement: values[{i}][{requirement.Key}]: Invalid value: {FieldError.Quote(requirement.Values[i])}: {problem}");
+            }
+        }
     }
 
     private static string RequireKey(string key) =>

@@ -3,32 +3,49 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Serverless.KubeApiServer.Http;
 using Serverless.KubeApiServer.Resources;
-using Serverless.KubeApiServer.Selectors;
+using Serverless.KubeApiServer.Schema;
 using static Serverless.KubeApiServer.Storage.ObjectJson;
 
 namespace Serverless.KubeApiServer.Storage;
 
 /// <summary>
-/// The double's etcd: every object of every kind under one global resourceVersion, a bounded
-/// history of changes for watches, and the API server's write rules (preconditions, generation,
-/// subresource halves, finalizers, ownerReference garbage collection).
+/// The double's etcd and registry: every object of every kind under one global resourceVersion, a bounded history
+/// of changes for watches and old lists, and the API server's write rules — decoding, defaulting and validation
+/// through each kind's <see cref="ResourceStrategy"/>, preconditions, generation, subresource halves, managed fields,
+/// dry runs, namespaces that must exist, finalizers and ownerReference garbage collection.
 /// </summary>
 /// <remarks>
-/// Thread-safe: one lock orders every write, its history entry and its delivery to watches, so a
-/// watch sees changes in resourceVersion order. Objects handed out are copies. The write rules stay in this
-/// one file for that reason: each of them relies on running under the lock that also orders history and delivery.
+/// Thread-safe: one lock orders every write, its history entry and its delivery to watches, so a watch sees changes
+/// in resourceVersion order. Objects handed out are copies. The rules stay in one type for that reason (each relies on
+/// running under the lock that also orders history and delivery); its parts are split by concern across files:
+/// writes here, reads, deletion and watches in ObjectStore.{Reads,Deletion,Watches}.cs.
 /// </remarks>
-internal sealed class ObjectStore(TimeProvider time, int historyLimit, int watchBufferLimit)
+internal sealed partial class ObjectStore : IDisposable
 {
+    private static readonly string[] SystemNamespaces = ["default", "kube-node-lease", "kube-public", "kube-system"];
+
     private readonly object _gate = new();
+    private readonly TimeProvider _time;
+    private readonly KubeApiDoubleOptions _options;
     private readonly Dictionary<string, ResourceType> _types = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ResourceStrategy> _strategies = new(StringComparer.Ordinal);
     private readonly ObjectIndex _objects = new();
-    private readonly LinkedList<StoredChange> _history = new();
+    private readonly ChangeHistory _history;
     private readonly List<WatchChannel> _watches = [];
+
+    // Objects marked for deletion with a garbage-collector finalizer (foregroundDeletion, orphan), finished by
+    // CollectGarbage once the collector's delay has passed.
+    private readonly HashSet<(string Type, string Namespace, string Name)> _finalizing = [];
+    private ITimer? _collector;
+    private bool _collectorArmed;
     private long _resourceVersion = 1;
 
-    // Every change with a version above this is still in _history; a watch from an older version gets 410.
-    private long _compactedThrough = 1;
+    public ObjectStore(TimeProvider time, KubeApiDoubleOptions options)
+    {
+        _time = time;
+        _options = options;
+        _history = new ChangeHistory(options.HistoryLimit);
+    }
 
     /// <summary>Raised under the store's lock after each commit: handlers must be quick and must not call back into the store.</summary>
     public event Action<StoredChange>? Committed;
@@ -44,11 +61,34 @@ internal sealed class ObjectStore(TimeProvider time, int historyLimit, int watch
         }
     }
 
+    public int WatchCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _watches.Count;
+            }
+        }
+    }
+
+    public IReadOnlyList<ResourceType> Types
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _types.Values.ToList();
+            }
+        }
+    }
+
     public void Register(ResourceType type)
     {
         lock (_gate)
         {
             _types[$"{type.Group}/{type.Version}/{type.Plural}"] = type;
+            _strategies[type.Key] = new ResourceStrategy(type, CustomResourceDefinitions.For(type), _options.ValidationRules);
         }
     }
 
@@ -60,143 +100,75 @@ internal sealed class ObjectStore(TimeProvider time, int historyLimit, int watch
         }
     }
 
-    public JsonObject Get(ResourceType type, string? ns, string name)
+    public ResourceStrategy Strategy(ResourceType type)
     {
         lock (_gate)
         {
-            return (JsonObject)Find(type, ns, name).DeepClone();
-        }
-    }
-
-    public JsonObject? TryGet(ResourceType type, string? ns, string name)
-    {
-        lock (_gate)
-        {
-            return _objects.TryGet(Key(type, ns, name), out var obj) ? (JsonObject)obj.DeepClone() : null;
-        }
-    }
-
-    public (List<JsonObject> Items, long ResourceVersion) List(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields)
-    {
-        lock (_gate)
-        {
-            var items = Matching(type, ns, labels, fields).Select(o => (JsonObject)o.DeepClone()).ToList();
-            return (items, _resourceVersion);
-        }
-    }
-
-    /// <summary>Fails with 410 when <paramref name="resourceVersion"/> is older than the history the store keeps.</summary>
-    public void RequireRetained(long resourceVersion)
-    {
-        lock (_gate)
-        {
-            if (resourceVersion < _compactedThrough)
-            {
-                throw TooOld(resourceVersion);
-            }
-        }
-    }
-
-    public JsonObject Create(ResourceType type, string? ns, JsonObject body, bool keepStatus = false)
-    {
-        lock (_gate)
-        {
-            var obj = (JsonObject)body.DeepClone();
-            var meta = Metadata(obj);
-            if (meta["name"] is null && meta["generateName"]?.GetValue<string>() is { Length: > 0 } prefix)
-            {
-                meta["name"] = prefix + RandomSuffix();
-            }
-
-            var name = meta["name"]?.GetValue<string>();
-            if (string.IsNullOrEmpty(name))
-            {
-                throw ApiException.Invalid($"{type.Kind} is invalid: metadata.name: Required value: name or generateName is required");
-            }
-
-            CheckNamespace(type, ns, meta);
-            var key = Key(type, ns, name);
-            if (_objects.Contains(key))
-            {
-                throw ApiException.AlreadyExists(Describe(type), name);
-            }
-
-            obj["apiVersion"] = type.ApiVersion;
-            obj["kind"] = type.Kind;
-            if (type.HasStatus && !keepStatus)
-            {
-                obj.Remove("status");
-            }
-
-            meta["uid"] = Guid.NewGuid().ToString();
-            meta["creationTimestamp"] = Timestamp();
-            meta["generation"] = 1;
-            meta.Remove("deletionTimestamp");
-            meta.Remove("managedFields");
-            if (type.Namespaced)
-            {
-                meta["namespace"] = ns;
-            }
-
-            RemoveNulls(obj);
-            meta["resourceVersion"] = Next();
-            _objects.Set(key, obj);
-            Record(type, ChangeType.Added, obj, previous: null);
-            return (JsonObject)obj.DeepClone();
+            return _strategies[type.Key];
         }
     }
 
     /// <summary>
-    /// The one write path for updates and patches: <paramref name="produce"/> turns a copy of the stored
-    /// object into the candidate; the store then applies the server's rules for <paramref name="part"/>.
-    /// A candidate that changes nothing is not written (no new resourceVersion, no event), as on a real server.
+    /// Creates the namespaces every cluster has, then forgets that history: like a real server that has been up a
+    /// while, the double answers a watch or exact list from resourceVersion 1 with 410 Expired.
     /// </summary>
-    public JsonObject Write(ResourceType type, string? ns, string name, WritePart part, Func<JsonObject, JsonObject> produce)
+    public void Bootstrap()
     {
         lock (_gate)
         {
+            foreach (var ns in SystemNamespaces)
+            {
+                CreateLocked(ResourceTypes.Namespaces, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns } }, WriteOptions.Internal, keepStatus: false);
+            }
+
+            _history.Compact(_resourceVersion);
+        }
+    }
+
+    public JsonObject Create(ResourceType type, string? ns, JsonObject body, WriteOptions? options = null, bool keepStatus = false)
+    {
+        lock (_gate)
+        {
+            return CreateLocked(type, ns, body, options ?? WriteOptions.Internal, keepStatus);
+        }
+    }
+
+    /// <summary>
+    /// The one write path for updates and patches: <paramref name="produce"/> turns a copy of the stored object
+    /// into the candidate; the store then decodes it, applies the server's rules for <paramref name="part"/>,
+    /// validates and tracks fields. A candidate that changes nothing is not written (no new resourceVersion, no
+    /// event), as on a real server.
+    /// </summary>
+    public JsonObject Write(ResourceType type, string? ns, string name, WritePart part, Func<JsonObject, JsonObject> produce, WriteOptions? options = null)
+    {
+        options ??= WriteOptions.Internal;
+        lock (_gate)
+        {
+            var strategy = _strategies[type.Key];
             var key = Key(type, ns, name);
             var current = Find(type, ns, name);
             var candidate = produce((JsonObject)current.DeepClone());
+            strategy.Decode(candidate, options);
             var candidateMeta = Metadata(candidate);
-
-            var precondition = candidateMeta["resourceVersion"]?.GetValue<string>();
-            if (!string.IsNullOrEmpty(precondition) && precondition != Metadata(current)["resourceVersion"]?.GetValue<string>())
-            {
-                throw ApiException.Conflict(Describe(type), name);
-            }
 
             if (candidateMeta["name"]?.GetValue<string>() is { } bodyName && bodyName != name)
             {
                 throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
             }
 
-            JsonObject next;
-            if (part == WritePart.Status)
+            var precondition = candidateMeta["resourceVersion"]?.GetValue<string>();
+            if (!string.IsNullOrEmpty(precondition) && precondition != Metadata(current)["resourceVersion"]?.GetValue<string>())
             {
-                next = (JsonObject)current.DeepClone();
-                next["status"] = candidate["status"]?.DeepClone();
-            }
-            else
-            {
-                next = (JsonObject)candidate.DeepClone();
-                if (type.HasStatus)
-                {
-                    next["status"] = current["status"]?.DeepClone();
-                }
-
-                CheckImmutable(type, name, current, next);
-                var nextMeta = Metadata(next);
-                var currentMeta = Metadata(current);
-                foreach (var field in (string[])["uid", "creationTimestamp", "deletionTimestamp", "generation", "namespace"])
-                {
-                    nextMeta[field] = currentMeta[field]?.DeepClone();
-                }
-
-                nextMeta["name"] = name;
-                nextMeta.Remove("managedFields");
+                throw ApiException.Conflict(type, name);
             }
 
+            var next = Prepare(type, part, current, candidate, name);
+            var requested = Metadata(candidate)["managedFields"] as JsonArray;
+            strategy.TrackFields(current, next, part == WritePart.Status ? WithMetadataOf(next, candidate) : next, requested, options, Timestamp());
+
+            // An apply may have removed fields it stopped applying: their defaults come back, as the real server defaults the result.
+            strategy.Default(next);
+            strategy.ValidateUpdate(next, current, statusOnly: part == WritePart.Status);
             next["apiVersion"] = type.ApiVersion;
             next["kind"] = type.Kind;
             RemoveNulls(next);
@@ -211,226 +183,178 @@ internal sealed class ObjectStore(TimeProvider time, int historyLimit, int watch
                 Metadata(next)["generation"] = (JsonNumber.Long(Metadata(current)["generation"]) ?? 0) + 1;
             }
 
+            if (options.DryRun)
+            {
+                return (JsonObject)next.DeepClone();
+            }
+
             Metadata(next)["resourceVersion"] = Next();
             if (Metadata(next)["deletionTimestamp"] is not null && !HasFinalizers(next))
             {
-                _objects.Remove(key);
-                Record(type, ChangeType.Deleted, next, current);
+                next = Commit(type, ChangeType.Deleted, key, next, current);
                 CollectDependents(next, PropagationPolicy.Background);
                 return (JsonObject)next.DeepClone();
             }
 
-            _objects.Set(key, next);
-            Record(type, ChangeType.Modified, next, current);
-            return (JsonObject)next.DeepClone();
+            return (JsonObject)Commit(type, ChangeType.Modified, key, next, current).DeepClone();
         }
     }
 
-    /// <summary>
-    /// Deletes the object, or only marks it (deletionTimestamp) while finalizers remain.
-    /// Dependents are collected at once rather than in the background, so tests need not wait for it.
-    /// </summary>
-    public JsonObject Delete(ResourceType type, string? ns, string name, PropagationPolicy policy, string? precondition)
+    public void Dispose()
     {
         lock (_gate)
         {
-            var current = Find(type, ns, name);
-            if (!string.IsNullOrEmpty(precondition) && precondition != Metadata(current)["resourceVersion"]?.GetValue<string>())
-            {
-                throw ApiException.Conflict(Describe(type), name);
-            }
-
-            return DeleteLocked(type, current, policy);
+            _collector?.Dispose();
+            _collector = null;
         }
     }
 
-    public void Compact()
+    private JsonObject CreateLocked(ResourceType type, string? ns, JsonObject body, WriteOptions options, bool keepStatus)
     {
-        lock (_gate)
+        var strategy = _strategies[type.Key];
+        var obj = (JsonObject)body.DeepClone();
+        var meta = Metadata(obj);
+        CheckNamespace(type, ns, meta);
+        strategy.Decode(obj, options);
+        meta = Metadata(obj);
+        if (string.IsNullOrEmpty(meta["name"]?.GetValue<string>()) && meta["generateName"]?.GetValue<string>() is { Length: > 0 } prefix)
         {
-            _history.Clear();
-            _compactedThrough = _resourceVersion;
+            meta["name"] = prefix + RandomSuffix();
         }
-    }
 
-    public WatchChannel OpenWatch(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, string? fromVersion, bool bookmarks)
-    {
-        lock (_gate)
+        if (type.HasStatus && !keepStatus)
         {
-            var watch = new WatchChannel(type, ns, labels, fields, bookmarks, watchBufferLimit);
-            if (string.IsNullOrEmpty(fromVersion) || fromVersion == "0")
-            {
-                foreach (var obj in Matching(type, ns, labels, fields))
-                {
-                    watch.Send("ADDED", obj);
-                }
-            }
-            else
-            {
-                if (!long.TryParse(fromVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var from))
-                {
-                    throw ApiException.BadRequest($"invalid resourceVersion '{fromVersion}'");
-                }
-
-                if (from < _compactedThrough)
-                {
-                    // A real server accepts the watch and then reports the expiry inside the stream.
-                    watch.Send("ERROR", StatusObjects.Failure(HttpStatusCode.Gone, "Expired", TooOld(from).Message));
-                    watch.Complete();
-                    return watch;
-                }
-
-                foreach (var change in _history.Where(c => c.ResourceVersion > from && c.Type == type))
-                {
-                    watch.Deliver(change);
-                }
-            }
-
-            _watches.Add(watch);
-            return watch;
+            obj.Remove("status");
         }
-    }
 
-    public void CloseWatch(WatchChannel watch)
-    {
-        lock (_gate)
+        strategy.PrepareForCreate(obj);
+
+        meta["uid"] = Guid.NewGuid().ToString();
+        meta["creationTimestamp"] = Timestamp();
+        meta["generation"] = 1;
+        foreach (var field in (string[])["deletionTimestamp", "deletionGracePeriodSeconds", "managedFields", "resourceVersion", "selfLink"])
         {
-            _watches.Remove(watch);
-            watch.Complete();
+            meta.Remove(field);
         }
-    }
 
-    /// <summary>Ends every open watch, with a 410 ERROR event first when <paramref name="expired"/>.</summary>
-    public int EndWatches(bool expired)
-    {
-        lock (_gate)
+        if (type.Namespaced)
         {
-            foreach (var watch in _watches)
-            {
-                if (expired)
-                {
-                    watch.Send("ERROR", StatusObjects.Failure(HttpStatusCode.Gone, "Expired", "too old resource version (watch expired by the test)"));
-                }
-
-                watch.Complete();
-            }
-
-            var count = _watches.Count;
-            _watches.Clear();
-            return count;
+            meta["namespace"] = ns;
+            RequireNamespace(ns, options);
         }
-    }
 
-    public int WatchCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _watches.Count;
-            }
-        }
-    }
-
-    public void SendBookmarks()
-    {
-        lock (_gate)
-        {
-            foreach (var watch in _watches.Where(w => w.Bookmarks))
-            {
-                watch.Send("BOOKMARK", new JsonObject
-                {
-                    ["kind"] = watch.Type.Kind,
-                    ["apiVersion"] = watch.Type.ApiVersion,
-                    ["metadata"] = new JsonObject { ["resourceVersion"] = _resourceVersion.ToString(CultureInfo.InvariantCulture) },
-                });
-            }
-        }
-    }
-
-    private JsonObject DeleteLocked(ResourceType type, JsonObject current, PropagationPolicy policy)
-    {
-        var meta = Metadata(current);
+        strategy.ValidateCreate(obj);
         var name = meta["name"]!.GetValue<string>();
-        var ns = meta["namespace"]?.GetValue<string>();
-        if (HasFinalizers(current))
+        var key = Key(type, ns, name);
+        if (_objects.Contains(key))
         {
-            if (meta["deletionTimestamp"] is not null)
-            {
-                return (JsonObject)current.DeepClone();
-            }
-
-            var marked = (JsonObject)current.DeepClone();
-            Metadata(marked)["deletionTimestamp"] = Timestamp();
-            Metadata(marked)["resourceVersion"] = Next();
-            _objects.Set(Key(type, ns, name), marked);
-            Record(type, ChangeType.Modified, marked, current);
-            return (JsonObject)marked.DeepClone();
+            throw ApiException.AlreadyExists(type, name);
         }
 
-        _objects.Remove(Key(type, ns, name));
-        var deleted = (JsonObject)current.DeepClone();
-        Metadata(deleted)["resourceVersion"] = Next();
-        Record(type, ChangeType.Deleted, deleted, current);
-        CollectDependents(deleted, policy);
-        return (JsonObject)deleted.DeepClone();
+        obj["apiVersion"] = type.ApiVersion;
+        obj["kind"] = type.Kind;
+        strategy.TrackFields(new JsonObject(), obj, obj, body["metadata"]?["managedFields"] as JsonArray, options, Timestamp());
+        RemoveNulls(obj);
+        if (options.DryRun)
+        {
+            return (JsonObject)obj.DeepClone();
+        }
+
+        meta["resourceVersion"] = Next();
+        return (JsonObject)Commit(type, ChangeType.Added, key, obj, previous: null).DeepClone();
     }
 
-    // The garbage collector's rule: a dependent goes when none of its owners exists any more;
-    // Orphan instead strips the reference to the deleted owner.
-    private void CollectDependents(JsonObject owner, PropagationPolicy policy)
+    // The strategy's PrepareForUpdate: a status write changes only status; a main write keeps the stored status
+    // (when the kind has a status subresource) and the server-owned metadata.
+    private static JsonObject Prepare(ResourceType type, WritePart part, JsonObject current, JsonObject candidate, string name)
     {
-        var uid = Metadata(owner)["uid"]?.GetValue<string>();
-        var dependents = _objects.All
-            .Where(pair => OwnerUids(pair.Value).Contains(uid))
-            .Select(pair => (pair.Key, Object: pair.Value))
-            .ToList();
-        if (dependents.Count == 0)
+        if (part == WritePart.Status)
+        {
+            var next = (JsonObject)current.DeepClone();
+            SetOrRemove(next, "status", candidate["status"]);
+            return next;
+        }
+
+        var main = (JsonObject)candidate.DeepClone();
+        if (type.HasStatus)
+        {
+            SetOrRemove(main, "status", current["status"]);
+        }
+
+        CheckImmutable(type, name, current, main);
+        var nextMeta = Metadata(main);
+        var currentMeta = Metadata(current);
+        foreach (var field in (string[])["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "namespace"])
+        {
+            nextMeta[field] = currentMeta[field]?.DeepClone();
+        }
+
+        nextMeta["name"] = name;
+        return main;
+    }
+
+    // What the field manager compares for a status write: the new status with the metadata as the request sent it.
+    private static JsonObject WithMetadataOf(JsonObject next, JsonObject candidate)
+    {
+        var view = (JsonObject)next.DeepClone();
+        var metadata = (JsonObject)Metadata(candidate).DeepClone();
+        metadata.Remove("managedFields");
+        view["metadata"] = metadata;
+        return view;
+    }
+
+    private static void SetOrRemove(JsonObject obj, string key, JsonNode? value)
+    {
+        if (value is null)
+        {
+            obj.Remove(key);
+        }
+        else
+        {
+            obj[key] = value.DeepClone();
+        }
+    }
+
+    private void RequireNamespace(string? ns, WriteOptions options)
+    {
+        if (ns is null || _objects.Contains(Key(ResourceTypes.Namespaces, null, ns)))
         {
             return;
         }
 
-        var liveUids = _objects.All.Select(pair => Metadata(pair.Value)["uid"]?.GetValue<string>()).ToHashSet();
-        foreach (var (key, dependent) in dependents)
+        if (!options.CreatesNamespace)
         {
-            if (!_objects.Contains(key))
-            {
-                continue;
-            }
-
-            var type = _types.Values.First(t => t.Key == key.Type);
-            var remainingOwners = OwnerUids(dependent).Where(u => u != uid && liveUids.Contains(u)).ToList();
-            if (policy == PropagationPolicy.Orphan || remainingOwners.Count > 0)
-            {
-                var next = (JsonObject)dependent.DeepClone();
-                var refs = (JsonArray)Metadata(next)["ownerReferences"]!;
-                foreach (var reference in refs.Where(r => r?["uid"]?.GetValue<string>() == uid).ToList())
-                {
-                    refs.Remove(reference);
-                }
-
-                Metadata(next)["resourceVersion"] = Next();
-                _objects.Set(key, next);
-                Record(type, ChangeType.Modified, next, dependent);
-            }
-            else
-            {
-                DeleteLocked(type, dependent, PropagationPolicy.Background);
-            }
+            throw new ApiException(HttpStatusCode.NotFound, "NotFound", $"namespaces \"{ns}\" not found", ApiException.StatusDetails(ns, "", "namespaces"));
         }
+
+        CreateLocked(ResourceTypes.Namespaces, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns } }, WriteOptions.Internal, keepStatus: false);
+    }
+
+    /// <summary>
+    /// Stores (or removes) the object and records the change. The object is stored as parsed JSON, as etcd holds it,
+    /// so a number reads back as any numeric type fits it, whatever CLR type built it.
+    /// </summary>
+    private JsonObject Commit(ResourceType type, ChangeType change, (string, string, string) key, JsonObject obj, JsonObject? previous)
+    {
+        var stored = (JsonObject)JsonNode.Parse(obj.ToJsonString())!;
+        if (change == ChangeType.Deleted)
+        {
+            _objects.Remove(key);
+        }
+        else
+        {
+            _objects.Set(key, stored);
+        }
+
+        Record(type, change, stored, previous);
+        return stored;
     }
 
     private void Record(ResourceType type, ChangeType change, JsonObject obj, JsonObject? previous)
     {
         var version = Metadata(obj)["resourceVersion"]!.GetValue<string>();
         var stored = new StoredChange(long.Parse(version, CultureInfo.InvariantCulture), type, change, obj, previous);
-        _history.AddLast(stored);
-        while (_history.Count > historyLimit)
-        {
-            _compactedThrough = _history.First!.Value.ResourceVersion;
-            _history.RemoveFirst();
-        }
-
+        _history.Add(stored);
         foreach (var watch in _watches.Where(w => w.Type == type))
         {
             watch.Deliver(stored);
@@ -439,11 +363,10 @@ internal sealed class ObjectStore(TimeProvider time, int historyLimit, int watch
         Committed?.Invoke(stored);
     }
 
-    private IEnumerable<JsonObject> Matching(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields) =>
-        _objects.OfType(type.Key, type.Namespaced ? ns : null).Where(o => labels.Matches(o) && fields.Matches(o));
+    private ResourceType TypeOf((string Type, string Namespace, string Name) key) => _types.Values.First(t => t.Key == key.Type);
 
     private JsonObject Find(ResourceType type, string? ns, string name) =>
-        _objects.TryGet(Key(type, ns, name), out var obj) ? obj : throw ApiException.NotFound(Describe(type), name);
+        _objects.TryGet(Key(type, ns, name), out var obj) ? obj : throw ApiException.NotFound(type, name);
 
     private static (string, string, string) Key(ResourceType type, string? ns, string name) =>
         (type.Key, type.Namespaced ? ns ?? "" : "", name);
@@ -468,7 +391,7 @@ internal sealed class ObjectStore(TimeProvider time, int historyLimit, int watch
 
     private string Next() => (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
 
-    private string Timestamp() => time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private string Timestamp() => _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string RandomSuffix()
     {
@@ -481,8 +404,4 @@ internal sealed class ObjectStore(TimeProvider time, int historyLimit, int watch
             }
         });
     }
-
-    private static string Describe(ResourceType type) => type.Group.Length == 0 ? type.Plural : $"{type.Plural}.{type.Group}";
-
-    private static ApiException TooOld(long version) => ApiException.Gone($"too old resource version: {version}");
 }

@@ -73,7 +73,14 @@ internal sealed class WatchChannel(ResourceType type, string? @namespace, LabelS
                 Send("ADDED", change.Object);
                 break;
             case ChangeType.Modified when before:
-                Send("DELETED", change.Object);
+                // The object as the watch last saw it (it no longer matches), at the change's resourceVersion.
+                var last = (JsonObject)change.Previous!.DeepClone();
+                if (last["metadata"] is JsonObject meta)
+                {
+                    meta["resourceVersion"] = change.Object["metadata"]?["resourceVersion"]?.DeepClone();
+                }
+
+                Send("DELETED", last);
                 break;
         }
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using k8s.Models;
 
 namespace Serverless.KubeApiServer.Tests.Http;
@@ -12,6 +13,24 @@ internal static class Objects
         Metadata = new V1ObjectMeta { Name = name, Labels = labels },
         Data = new Dictionary<string, string> { ["key"] = value },
     };
+
+    /// <summary>A valid Function (an image, no source) as a JSON body; <paramref name="spec"/> adds or replaces spec fields.</summary>
+    public static JsonObject Function(string name, JsonObject? spec = null)
+    {
+        var body = new JsonObject { ["image"] = "ghcr.io/serverless-dev/hello-node:0.1.0", ["runtime"] = "node", ["handler"] = "index.js:handle" };
+        foreach (var (key, value) in spec ?? [])
+        {
+            body[key] = value?.DeepClone();
+        }
+
+        return new JsonObject
+        {
+            ["apiVersion"] = "serverless.dev/v1alpha1",
+            ["kind"] = "Function",
+            ["metadata"] = new JsonObject { ["name"] = name },
+            ["spec"] = body,
+        };
+    }
 
     public static V1Deployment Deployment(string name, int replicas = 1, string image = "runtime:1") => new()
     {

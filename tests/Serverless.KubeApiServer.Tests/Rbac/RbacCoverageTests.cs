@@ -108,9 +108,12 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
             await reporting;
             await Until(() => statusConflict.Remaining == 0, () => "no status write met the injected conflict", bound.Token);
 
-            // A spec the controller refuses: it deletes the workload itself rather than run a broken revision.
+            // A spec the controller refuses: it deletes the workload itself rather than run a broken revision. The API
+            // server lets it through (its schema counts 20,000 characters, core counts 40,000 bytes of UTF-8 over its
+            // 32 KiB limit), as it would let this one through on a real cluster.
+            var oversized = new JsonObject { ["spec"] = new JsonObject { ["env"] = new JsonArray(new JsonObject { ["name"] = "BIG", ["value"] = new string('é', 20_000) }) } };
             await client.CustomObjects.PatchNamespacedCustomObjectAsync(
-                new V1Patch("""{"spec":{"handler":"not a handler"}}""", V1Patch.PatchType.MergePatch),
+                new V1Patch(oversized.ToJsonString(), V1Patch.PatchType.MergePatch),
                 "serverless.dev", "v1alpha1", "team", "functions", "hello", cancellationToken: bound.Token);
             await Until(
                 () => Succeeded(api, "delete", "deployments") && Succeeded(api, "delete", "services"),

@@ -1,0 +1,9 @@
+namespace Serverless.KubeApiServer.Http;
+
+internal enum ResponseFormatKind
+{
+    Json,
+    Yaml,
+    Table,
+    PartialObjectMetadata,
+}
