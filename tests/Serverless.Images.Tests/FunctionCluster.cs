@@ -25,6 +25,8 @@ public sealed class FunctionCluster : IAsyncLifetime
 
     private KubernetesComponent Controller => _controller ?? throw new InvalidOperationException("not started");
 
+    private FuncCli Func => _func ?? throw new InvalidOperationException("not started");
+
     public async Task InitializeAsync()
     {
         _api = await KubeApiDouble.StartAsync();
@@ -58,7 +60,7 @@ public sealed class FunctionCluster : IAsyncLifetime
     {
         var directory = Path.Combine(_work.Path, example);
         CopyDirectory(Path.Combine(RepoPaths.Examples, example), directory);
-        var deploy = await _func!.RunAsync(TimeSpan.FromMinutes(5), "deploy", directory, "--kube", "--no-wait");
+        var deploy = await Func.RunAsync(TimeSpan.FromMinutes(5), "deploy", directory, "--kube", "--no-wait");
         Assert.True(deploy.ExitCode == 0, deploy.ToString());
 
         var deadline = DateTime.UtcNow.AddSeconds(60);

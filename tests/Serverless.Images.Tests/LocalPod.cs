@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using k8s.Models;
 using Serverless.TestSupport;
@@ -132,7 +133,7 @@ internal sealed class LocalPod : IAsyncDisposable
     /// <summary>Every container's state and logs, for a failure message.</summary>
     public async Task<string> DescribeAsync()
     {
-        var text = new System.Text.StringBuilder();
+        var text = new StringBuilder();
         foreach (var name in _started)
         {
             var state = await _podman.RunAsync(["inspect", "--format", "{{.State.Status}} exit {{.State.ExitCode}}", name], CommandTimeout);
