@@ -19,6 +19,12 @@ internal static class DeploymentBuilder
     public const string ArtifactMountPath = "/artifact";
     public const string ArtifactKey = "function.tar.gz";
 
+    /// <summary>
+    /// Where the runtime listens in the pod. The runtimes default to loopback (their local-mode default), where
+    /// neither the kubelet's probes nor the activator reach them, so the pod spec says it rather than each image.
+    /// </summary>
+    public const string ListenAddress = "0.0.0.0";
+
     /// <summary>Extra seconds beyond the function timeout so a request admitted just before SIGTERM can finish.</summary>
     public const int TerminationGraceSeconds = 5;
 
@@ -161,13 +167,19 @@ internal static class DeploymentBuilder
 
     /// <summary>
     /// The function's <c>env</c> first, then the runtime contract's variables (validation already rejects
-    /// function variables with those names), as the local backend sets them (runtimes/README.md).
+    /// function variables with those names), as the local backend sets them (runtimes/README.md). <c>HOST</c>
+    /// is not reserved: a function that sets it keeps its value, as it did over the image's <c>ENV</c>.
     /// </summary>
     private static List<V1EnvVar> Environment(WorkloadSpec spec, bool fromArtifact)
     {
         var timeout = spec.TimeoutSeconds.ToString(CultureInfo.InvariantCulture);
         var env = spec.Environment.Select(e => new V1EnvVar { Name = e.Key, Value = e.Value }).ToList();
         env.Add(new V1EnvVar { Name = "PORT", Value = ContainerPort.ToString(CultureInfo.InvariantCulture) });
+        if (!spec.Environment.Any(e => e.Key == "HOST"))
+        {
+            env.Add(new V1EnvVar { Name = "HOST", Value = ListenAddress });
+        }
+
         if (spec.Handler.Length > 0)
         {
             env.Add(new V1EnvVar { Name = "HANDLER", Value = spec.Handler });

@@ -28,7 +28,7 @@ public sealed class DeploymentBuilderTests
         Assert.Equal("ghcr.io/serverless-dev/runtime-node:0.1.0", main.Image);
         Assert.Equal(8080, Assert.Single(main.Ports).ContainerPort);
         Assert.Equal(
-            [("GREETING", "hi"), ("PORT", "8080"), ("HANDLER", "index.js:handle"), ("FUNCTION_PATH", "/function"), ("CONTAINER_CONCURRENCY", "4"), ("FUNCTION_TIMEOUT", "20"), ("INSTANCE_ID", null)],
+            [("GREETING", "hi"), ("PORT", "8080"), ("HOST", "0.0.0.0"), ("HANDLER", "index.js:handle"), ("FUNCTION_PATH", "/function"), ("CONTAINER_CONCURRENCY", "4"), ("FUNCTION_TIMEOUT", "20"), ("INSTANCE_ID", null)],
             main.Env.Select(e => (e.Name, (string?)e.Value)).ToArray());
         Assert.Equal("metadata.name", main.Env.Single(e => e.Name == "INSTANCE_ID").ValueFrom.FieldRef.FieldPath);
         Assert.Equal("/readyz", main.ReadinessProbe.HttpGet.Path);
@@ -52,6 +52,28 @@ public sealed class DeploymentBuilderTests
         Assert.Null(pod.InitContainers);
         Assert.DoesNotContain(pod.Volumes, v => v.Name is "artifact" or "function");
         Assert.DoesNotContain(pod.Containers[0].Env, e => e.Name == "FUNCTION_PATH");
+    }
+
+    [Theory]
+    [InlineData("artifact")]
+    [InlineData("prebuilt image")]
+    public void Build_AnyImage_ListensBeyondLoopback(string source)
+    {
+        // The runtimes listen on loopback unless told otherwise: an image without ENV HOST=0.0.0.0 (spec.image
+        // built any other way) would never answer the kubelet's probes.
+        var function = source == "artifact" ? TestFunction("default", "hello") : TestFunction("default", "img", WithImage("registry.example/img:1"));
+
+        var env = Assert.Single(Deployment(function).Spec.Template.Spec.Containers).Env;
+
+        Assert.Equal("0.0.0.0", Assert.Single(env, e => e.Name == "HOST").Value);
+    }
+
+    [Fact]
+    public void Build_FunctionSetsHost_KeepsItsValueOnce()
+    {
+        var env = Deployment(TestFunction("default", "hello", WithEnv("HOST", "::"))).Spec.Template.Spec.Containers[0].Env;
+
+        Assert.Equal("::", Assert.Single(env, e => e.Name == "HOST").Value);
     }
 
     [Theory]

@@ -4,8 +4,8 @@ using Serverless.TestSupport;
 namespace Serverless.Deploy.Tests.Manifests;
 
 /// <summary>
-/// The image definitions agree with the contract and the manifests. The images themselves are not built here:
-/// the SDK needs mcr.microsoft.com for the base image, and the Dockerfiles need a container engine.
+/// The image definitions agree with the contract and the manifests. The images themselves are built by
+/// scripts/publish-images and run under a real OCI runtime in tests/Serverless.Images.Tests.
 /// </summary>
 public sealed class ImageTests
 {
