@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 using Microsoft.Extensions.Logging;
+using Serverless.Eventing.Binding;
 using Serverless.Eventing.Ingress;
 using Serverless.Eventing.Metrics;
 using Serverless.Eventing.Routing;
@@ -23,7 +24,7 @@ namespace Serverless.Eventing.Delivery;
 public sealed partial class DeliveryDispatcher
 {
     private static readonly JsonEventFormatter Formatter = new();
-    private static readonly ContentType StructuredType = new(CloudEventHttpReader.StructuredMediaType);
+    private static readonly ContentType StructuredType = new(BindingMediaTypes.Structured);
 
     private readonly IEventStore _store;
     private readonly ITriggerRoutes _routes;
