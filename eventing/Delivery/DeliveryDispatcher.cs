@@ -21,7 +21,7 @@ namespace Serverless.Eventing.Delivery;
 /// <c>max-in-flight</c> overall; each attempt runs as its own task. New events and finished attempts wake the loop;
 /// otherwise it sleeps until the next retry is due, at most <c>poll-interval</c>. Ordering is not guaranteed.
 /// </remarks>
-public sealed partial class DeliveryDispatcher
+internal sealed partial class DeliveryDispatcher
 {
     private static readonly JsonEventFormatter Formatter = new();
     private static readonly ContentType StructuredType = new(BindingMediaTypes.Structured);

@@ -13,7 +13,7 @@ namespace Serverless.Eventing.Ingress;
 /// batch mode; 202 once durably stored; 400 naming the missing or bad attribute; 404 for an unknown broker; 413 past
 /// <c>max-event-size</c>; 503 with Retry-After when the store fails (the client should send again).
 /// </summary>
-public sealed partial class BrokerIngressHandler
+internal sealed partial class BrokerIngressHandler
 {
     public const string PathPrefix = "/brokers";
 

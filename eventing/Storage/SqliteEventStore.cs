@@ -15,7 +15,7 @@ namespace Serverless.Eventing.Storage;
 /// one transaction each would cap ingress at the disk's fsync rate. Readers take pooled connections and, thanks to
 /// WAL, read committed data without waiting for the writer.
 /// </remarks>
-public sealed class SqliteEventStore : IEventStore, IDisposable
+internal sealed class SqliteEventStore : IEventStore, IDisposable
 {
     /// <summary>
     /// Version 1 is the schema from before versions were recorded, kept with <c>IF NOT EXISTS</c> so that such a file
