@@ -8,6 +8,7 @@ using Serverless.Activator.Metrics;
 using Serverless.Activator.Routing;
 using Serverless.Activator.Throttling;
 using Serverless.Core.Contracts;
+using Serverless.Hosting.Web.Problems;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Serverless.Activator.Forwarding;
@@ -76,7 +77,7 @@ public sealed partial class FunctionProxy : IDisposable
         if (!_routeCache.TryRoute(context.Request, out var route, out var remembered)
             || !_functions.TryGet(route.Key, out var state, out var timeout))
         {
-            return Problem.WriteAsync(context, StatusCodes.Status404NotFound, "Function not found", NotFoundDetail(route));
+            return ProblemDetailsWriter.WriteAsync(context, StatusCodes.Status404NotFound, "Function not found", NotFoundDetail(route));
         }
 
         if (!remembered)
@@ -156,7 +157,7 @@ public sealed partial class FunctionProxy : IDisposable
                     LogForwardFailed(_logger, label, lease.Endpoint.Id, error.ToString(), failure);
                     if (refused && !context.Response.HasStarted)
                     {
-                        await Problem.WriteAsync(
+                        await ProblemDetailsWriter.WriteAsync(
                             context,
                             StatusCodes.Status429TooManyRequests,
                             "Function at its concurrency limit",
@@ -185,9 +186,9 @@ public sealed partial class FunctionProxy : IDisposable
         LogNotForwarded(_logger, key.ToString(), result.Status.ToString(), reason);
         return result.Status switch
         {
-            AcquireStatus.QueueFull => Problem.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Queue full", reason, _options.RetryAfter),
-            AcquireStatus.ActivationFailed => Problem.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Function did not start", reason, _options.RetryAfter),
-            AcquireStatus.TimedOut => Problem.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "No instance in time", reason),
+            AcquireStatus.QueueFull => ProblemDetailsWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Queue full", reason, _options.RetryAfter),
+            AcquireStatus.ActivationFailed => ProblemDetailsWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Function did not start", reason, _options.RetryAfter),
+            AcquireStatus.TimedOut => ProblemDetailsWriter.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "No instance in time", reason),
 
             // The client is gone: nothing to write to. 499 is nginx's "client closed request", for the metric only.
             _ => SetStatus(context, 499),

@@ -1,7 +1,7 @@
 namespace Serverless.Eventing.Delivery;
 
 /// <summary>What one delivery attempt means for the event, by Knative's data-plane contract.</summary>
-public enum AttemptOutcome
+internal enum AttemptOutcome
 {
     /// <summary>2xx: the subscriber took the event.</summary>
     Accepted,

@@ -9,7 +9,7 @@ namespace Serverless.Eventing.Delivery;
 /// a reply that would reach 0 is not stored. Without it, a function that replies to the events it is
 /// subscribed to would loop forever.
 /// </summary>
-public static class BrokerTtl
+internal static class BrokerTtl
 {
     public const string Name = "knativebrokerttl";
 

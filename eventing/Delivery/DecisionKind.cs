@@ -1,7 +1,7 @@
 namespace Serverless.Eventing.Delivery;
 
 /// <summary>What to do with a delivery after an attempt.</summary>
-public enum DecisionKind
+internal enum DecisionKind
 {
     /// <summary>Delivered (to the subscriber, or to the dead-letter sink): remove it.</summary>
     Done,

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 using Microsoft.Extensions.Logging;
+using Serverless.Eventing.Binding;
 using Serverless.Eventing.Ingress;
 using Serverless.Eventing.Metrics;
 using Serverless.Eventing.Routing;
@@ -20,10 +21,10 @@ namespace Serverless.Eventing.Delivery;
 /// <c>max-in-flight</c> overall; each attempt runs as its own task. New events and finished attempts wake the loop;
 /// otherwise it sleeps until the next retry is due, at most <c>poll-interval</c>. Ordering is not guaranteed.
 /// </remarks>
-public sealed partial class DeliveryDispatcher
+internal sealed partial class DeliveryDispatcher
 {
     private static readonly JsonEventFormatter Formatter = new();
-    private static readonly ContentType StructuredType = new(CloudEventHttpReader.StructuredMediaType);
+    private static readonly ContentType StructuredType = new(BindingMediaTypes.Structured);
 
     private readonly IEventStore _store;
     private readonly ITriggerRoutes _routes;

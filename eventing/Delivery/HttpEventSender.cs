@@ -10,7 +10,7 @@ namespace Serverless.Eventing.Delivery;
 /// POSTs an event in binary mode with <c>Prefer: reply</c>, under a per-attempt timeout, and reads the answer: the
 /// status, <c>Retry-After</c>, a reply event (binary or structured) on 2xx, and the start of the body on failure.
 /// </summary>
-public sealed class HttpEventSender : IEventSender, IDisposable
+internal sealed class HttpEventSender : IEventSender, IDisposable
 {
     /// <summary>How much of a failure response body is kept as the reason (Knative truncates knativeerrordata likewise).</summary>
     public const int MaxErrorBytes = 1024;

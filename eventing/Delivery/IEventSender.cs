@@ -3,7 +3,7 @@ using CloudNative.CloudEvents;
 namespace Serverless.Eventing.Delivery;
 
 /// <summary>Sends one event to a subscriber or sink; never throws for a failed attempt, only for cancellation.</summary>
-public interface IEventSender
+internal interface IEventSender
 {
     Task<SendResult> SendAsync(Uri target, CloudEvent cloudEvent, TimeSpan timeout, CancellationToken cancellationToken);
 }

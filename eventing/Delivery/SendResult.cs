@@ -6,4 +6,4 @@ namespace Serverless.Eventing.Delivery;
 /// What one HTTP attempt produced: the status (null when there was no response: timeout, refused connection), the
 /// subscriber's Retry-After, a reply event, and for a failure its reason (the response body, or what went wrong).
 /// </summary>
-public sealed record SendResult(int? StatusCode, TimeSpan? RetryAfter, CloudEvent? Reply, string? Error);
+internal sealed record SendResult(int? StatusCode, TimeSpan? RetryAfter, CloudEvent? Reply, string? Error);

@@ -16,7 +16,7 @@ namespace Serverless.Eventing.Ingress;
 /// earlier events (as in Knative). An event no Trigger matches is acknowledged and not stored: there is nobody to
 /// deliver it to.
 /// </remarks>
-public sealed class BrokerIngestor
+internal sealed class BrokerIngestor
 {
     private static readonly JsonEventFormatter Formatter = new();
     private readonly IEventStore _store;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Serverless.Core.Naming;
 using Serverless.Eventing.Metrics;
 using Serverless.Eventing.Routing;
+using Serverless.Hosting.Web.Problems;
 
 namespace Serverless.Eventing.Ingress;
 
@@ -12,7 +13,7 @@ namespace Serverless.Eventing.Ingress;
 /// batch mode; 202 once durably stored; 400 naming the missing or bad attribute; 404 for an unknown broker; 413 past
 /// <c>max-event-size</c>; 503 with Retry-After when the store fails (the client should send again).
 /// </summary>
-public sealed partial class BrokerIngressHandler
+internal sealed partial class BrokerIngressHandler
 {
     public const string PathPrefix = "/brokers";
 
@@ -39,7 +40,7 @@ public sealed partial class BrokerIngressHandler
         var segments = (context.Request.Path.Value ?? "").Trim('/').Split('/');
         if (segments.Length != 3)
         {
-            await ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "Not Found", "broker ingress is POST /brokers/{namespace}/{broker}").ConfigureAwait(false);
+            await ProblemDetailsWriter.WriteAsync(context, StatusCodes.Status404NotFound, "Not Found", "broker ingress is POST /brokers/{namespace}/{broker}").ConfigureAwait(false);
             return;
         }
 
@@ -47,7 +48,7 @@ public sealed partial class BrokerIngressHandler
         if (!HttpMethods.IsPost(context.Request.Method))
         {
             context.Response.Headers.Allow = "POST";
-            await ProblemResponse.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "Method Not Allowed", "send events with POST").ConfigureAwait(false);
+            await ProblemDetailsWriter.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "Method Not Allowed", "send events with POST").ConfigureAwait(false);
             return;
         }
 
@@ -106,7 +107,7 @@ public sealed partial class BrokerIngressHandler
             413 => "Payload Too Large",
             _ => "Service Unavailable",
         };
-        return ProblemResponse.WriteAsync(context, status, title, detail, retryAfter);
+        return ProblemDetailsWriter.WriteAsync(context, status, title, detail, retryAfter);
     }
 
     /// <summary>The body, or null when it is larger than <paramref name="limit"/> (declared or actual).</summary>

@@ -3,7 +3,7 @@ using Prometheus;
 namespace Serverless.Eventing.Metrics;
 
 /// <summary>The broker's Prometheus metrics (names in DESIGN.md, plus store and latency detail), on a registry the host passes in.</summary>
-public sealed class BrokerMetrics
+internal sealed class BrokerMetrics
 {
     public BrokerMetrics(CollectorRegistry registry)
     {

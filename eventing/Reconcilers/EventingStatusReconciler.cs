@@ -11,7 +11,7 @@ namespace Serverless.Eventing.Reconcilers;
 /// status (there are few) and writes those that differ. A write conflict is left alone: the write that won is itself
 /// a change, which brings the loop back.
 /// </summary>
-public sealed partial class EventingStatusReconciler
+internal sealed partial class EventingStatusReconciler
 {
     private readonly ResourceInformer<Trigger> _triggers;
     private readonly ResourceInformer<Broker> _brokers;

@@ -1,7 +1,7 @@
 namespace Serverless.Eventing.Routing;
 
 /// <summary>The Brokers and Triggers the broker ingress and dispatcher act on.</summary>
-public interface ITriggerRoutes
+internal interface ITriggerRoutes
 {
     /// <summary>True once the Triggers and Brokers were listed; before that, matching would miss Triggers.</summary>
     bool HasSynced { get; }

@@ -9,7 +9,7 @@ namespace Serverless.Eventing.Routing;
 /// <see cref="ITriggerRoutes"/> over the Trigger and Broker informers. The per-broker lists are rebuilt lazily after a
 /// change, so the ingress hot path reads an immutable snapshot without locking.
 /// </summary>
-public sealed class TriggerCatalog : ITriggerRoutes
+internal sealed class TriggerCatalog : ITriggerRoutes
 {
     private readonly ResourceInformer<Trigger> _triggers;
     private readonly ResourceInformer<Broker> _brokers;

@@ -3,4 +3,4 @@ using Serverless.Core.Api;
 namespace Serverless.Eventing.Routing;
 
 /// <summary>A Trigger of a broker as the ingress matches events against it.</summary>
-public sealed record TriggerEntry(string Key, TriggerSpec Spec);
+internal sealed record TriggerEntry(string Key, TriggerSpec Spec);

@@ -3,7 +3,7 @@ using Serverless.Core.Defaulting;
 namespace Serverless.Eventing.Routing;
 
 /// <summary>Where and how one Trigger's deliveries go, every default resolved.</summary>
-public sealed record TriggerRoute(
+internal sealed record TriggerRoute(
     string Key,
     string Namespace,
     string Broker,

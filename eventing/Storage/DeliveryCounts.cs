@@ -1,7 +1,7 @@
 namespace Serverless.Eventing.Storage;
 
 /// <summary>Stored deliveries by phase, for metrics and tests.</summary>
-public sealed record DeliveryCounts(long Subscriber, long DeadLetter, long Failed, long Events)
+internal sealed record DeliveryCounts(long Subscriber, long DeadLetter, long Failed, long Events)
 {
     /// <summary>Deliveries that will still be attempted.</summary>
     public long Pending => Subscriber + DeadLetter;

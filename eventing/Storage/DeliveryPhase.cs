@@ -1,7 +1,7 @@
 namespace Serverless.Eventing.Storage;
 
 /// <summary>Where a delivery stands; stored as its number, so the values never change.</summary>
-public enum DeliveryPhase
+internal enum DeliveryPhase
 {
     /// <summary>Being sent to the Trigger's subscriber, attempt by attempt.</summary>
     Subscriber = 0,

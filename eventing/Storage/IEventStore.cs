@@ -9,7 +9,7 @@ namespace Serverless.Eventing.Storage;
 /// (202) or forget an attempt after it. Nothing is kept "in flight": after a crash every undelivered delivery is
 /// simply due again, which makes delivery at least once.
 /// </remarks>
-public interface IEventStore
+internal interface IEventStore
 {
     /// <summary>Stores the events and their deliveries, due now, all or nothing.</summary>
     Task AppendAsync(IReadOnlyList<NewEvent> events, DateTimeOffset now, CancellationToken cancellationToken = default);

@@ -4,7 +4,7 @@ namespace Serverless.Eventing.Storage;
 /// An accepted event to store: its identity, the structured-mode JSON it is kept as, and the Triggers
 /// (<c>{namespace}/{name}</c>) it is to be delivered to, one delivery each.
 /// </summary>
-public sealed record NewEvent(
+internal sealed record NewEvent(
     string Namespace,
     string Broker,
     string Id,

@@ -1,7 +1,7 @@
 namespace Serverless.Eventing.Storage;
 
 /// <summary>One due (event, Trigger) delivery with the event's stored structured-mode JSON.</summary>
-public sealed record PendingDelivery(
+internal sealed record PendingDelivery(
     long Id,
     long EventId,
     string Trigger,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Serverless.Hosting.Sqlite;
 
 namespace Serverless.Eventing.Storage;
 
@@ -10,77 +10,19 @@ namespace Serverless.Eventing.Storage;
 /// write that returned survives SIGKILL and power loss.
 /// </summary>
 /// <remarks>
-/// Group commit: every write goes through one queue drained by a single writer thread, which runs all the writes
-/// waiting at that moment in one transaction (each in its own savepoint, so one failing write fails alone) and pays
-/// one fsync for them. Concurrent ingress requests thus share the cost of durability: with 64 requests in flight a
-/// commit carries tens of them, where one transaction each would cap ingress at the disk's fsync rate. Readers use a
-/// second connection and, thanks to WAL, read committed data without waiting for the writer.
+/// The file, its durability settings and the reader discipline are the kernel's <see cref="SqliteFile"/>. Every write
+/// goes through <see cref="SqliteGroupCommit"/>: concurrent ingress requests share one transaction and one fsync, where
+/// one transaction each would cap ingress at the disk's fsync rate. Readers take pooled connections and, thanks to
+/// WAL, read committed data without waiting for the writer.
 /// </remarks>
-public sealed class SqliteEventStore : IEventStore, IDisposable
+internal sealed class SqliteEventStore : IEventStore, IDisposable
 {
-    /// <summary>Most writes one transaction carries, so that a burst does not delay its first writer without bound.</summary>
-    private const int MaxBatch = 512;
-
-    private readonly Channel<WriteOp> _writes = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly SqliteConnection _writer;
-    private readonly SqliteConnection _reader;
-    private readonly SemaphoreSlim _readLock = new(1, 1);
-    private readonly Thread _writerThread;
-    private readonly Action<int>? _onCommit;
-
-    private SqliteEventStore(string path, SqliteConnection writer, SqliteConnection reader, Action<int>? onCommit)
-    {
-        Path = path;
-        _writer = writer;
-        _reader = reader;
-        _onCommit = onCommit;
-        _writerThread = new Thread(WriteLoop) { IsBackground = true, Name = "event-store-writer" };
-        _writerThread.Start();
-    }
-
-    public string Path { get; }
-
-    /// <summary>Opens (creating when missing) the store at <paramref name="path"/>.</summary>
-    /// <param name="onCommit">Called after each durable commit with the number of writes it carried (for metrics).</param>
-    public static SqliteEventStore Open(string path, Action<int>? onCommit = null)
-    {
-        var fullPath = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(fullPath)!);
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = fullPath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = false,
-            DefaultTimeout = 30,
-        }.ToString();
-        var writer = new SqliteConnection(connectionString);
-        SqliteConnection? reader = null;
-        try
-        {
-            writer.Open();
-            var mode = Scalar(writer, "PRAGMA journal_mode = WAL;");
-            if (!string.Equals(mode as string, "wal", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidOperationException($"{fullPath}: SQLite refused WAL journaling (journal_mode is {mode}); is it on a network file system?");
-            }
-
-            Execute(writer, "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
-            Execute(writer, Schema);
-            reader = new SqliteConnection(connectionString);
-            reader.Open();
-            Execute(reader, "PRAGMA busy_timeout = 5000;");
-            return new SqliteEventStore(fullPath, writer, reader, onCommit);
-        }
-        catch
-        {
-            reader?.Dispose();
-            writer.Dispose();
-            throw;
-        }
-    }
-
-    private const string Schema = """
+    /// <summary>
+    /// Version 1 is the schema from before versions were recorded, kept with <c>IF NOT EXISTS</c> so that such a file
+    /// adopts version 1 as it is.
+    /// </summary>
+    private static readonly SqliteMigrations Schema = new(
+        """
         CREATE TABLE IF NOT EXISTS events (
             id INTEGER PRIMARY KEY,
             namespace TEXT NOT NULL,
@@ -102,7 +44,24 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(trigger, next_attempt) WHERE phase < 2;
         CREATE INDEX IF NOT EXISTS deliveries_next ON deliveries(next_attempt) WHERE phase < 2;
         CREATE INDEX IF NOT EXISTS deliveries_event ON deliveries(event_id);
-        """;
+        """);
+
+    private readonly SqliteFile _file;
+    private readonly SqliteGroupCommit _commits;
+
+    private SqliteEventStore(SqliteFile file, Action<int>? onCommit)
+    {
+        _file = file;
+        _commits = new SqliteGroupCommit(file, "event-store-writer", onCommit);
+    }
+
+    public string Path => _file.Path;
+
+    /// <summary>Opens (creating when missing) the store at <paramref name="path"/>.</summary>
+    /// <param name="onCommit">Called after each durable commit with the number of writes it carried (for metrics).</param>
+    /// <param name="time">The clock of the schema's <c>applied_at</c>; the system clock by default.</param>
+    public static SqliteEventStore Open(string path, Action<int>? onCommit = null, TimeProvider? time = null) =>
+        new(SqliteFile.Open(path, Schema, time ?? TimeProvider.System), onCommit);
 
     public Task AppendAsync(IReadOnlyList<NewEvent> events, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -270,128 +229,19 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
             return new DeliveryCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
         }, cancellationToken);
 
-    private async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
-    {
-        await _readLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return read(_reader);
-        }
-        finally
-        {
-            _readLock.Release();
-        }
-    }
-
-    private Task WriteAsync(Action<SqliteConnection> write, CancellationToken cancellationToken)
+    private Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var op = new WriteOp(write);
-        if (!_writes.Writer.TryWrite(op))
-        {
-            throw new ObjectDisposedException(nameof(SqliteEventStore));
-        }
-
-        // Not cancellable once queued: the write may commit anyway, and a caller must not think it did not.
-        return op.Completion.Task;
+        return Task.FromResult(_file.Read((connection, _) => read(connection)));
     }
 
-    private void WriteLoop()
-    {
-        var batch = new List<WriteOp>(MaxBatch);
-        var reader = _writes.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && reader.TryRead(out var op))
-            {
-                batch.Add(op);
-            }
+    private Task WriteAsync(Action<SqliteConnection> write, CancellationToken cancellationToken) =>
+        _commits.WriteAsync(write, cancellationToken);
 
-            Commit(batch);
-        }
-    }
-
-    private void Commit(List<WriteOp> batch)
-    {
-        var failures = new Exception?[batch.Count];
-        try
-        {
-            using (var transaction = _writer.BeginTransaction(deferred: false))
-            {
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    transaction.Save("op");
-                    try
-                    {
-                        batch[i].Write(_writer);
-                        transaction.Release("op");
-                    }
-                    catch (Exception e) when (e is SqliteException or InvalidOperationException)
-                    {
-                        // One bad write fails alone; the others of the group still commit.
-                        transaction.Rollback("op");
-                        transaction.Release("op");
-                        failures[i] = e;
-                    }
-                }
-
-                transaction.Commit();
-            }
-
-            _onCommit?.Invoke(batch.Count);
-        }
-        catch (Exception e)
-        {
-            foreach (var op in batch)
-            {
-                op.Completion.TrySetException(new IOException($"{Path}: commit failed: {e.Message}", e));
-            }
-
-            return;
-        }
-
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (failures[i] is { } failure)
-            {
-                batch[i].Completion.TrySetException(new IOException($"{Path}: write failed: {failure.Message}", failure));
-            }
-            else
-            {
-                batch[i].Completion.TrySetResult();
-            }
-        }
-    }
-
+    /// <summary>Commits the writes already queued, then closes the file.</summary>
     public void Dispose()
     {
-        _writes.Writer.TryComplete();
-        _writerThread.Join();
-        _readLock.Wait();
-        _reader.Dispose();
-        _writer.Dispose();
-        _readLock.Dispose();
-    }
-
-    private static object? Scalar(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private sealed class WriteOp(Action<SqliteConnection> write)
-    {
-        public Action<SqliteConnection> Write { get; } = write;
-
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        _commits.Dispose();
+        _file.Dispose();
     }
 }

@@ -3,59 +3,32 @@ using Microsoft.Extensions.Logging;
 using Prometheus;
 using Serverless.Backends.Local.Storage;
 using Serverless.Core.Api;
-using Serverless.Hosting.Informers;
 using Serverless.Eventing;
-using Serverless.Eventing.Delivery;
-using Serverless.Eventing.Ingress;
-using Serverless.Eventing.Metrics;
-using Serverless.Eventing.Reconcilers;
-using Serverless.Eventing.Routing;
-using Serverless.Eventing.Storage;
+using Serverless.Hosting.Informers;
 
 namespace Serverless.Platform.Eventing;
 
 /// <summary>
-/// The broker in local mode: the event store (<c>{home}/events.db</c>), Trigger and Broker informers, the ingress
-/// handler the function ingress calls for <c>/brokers/…</c>, the dispatcher and the status reconciler. Functions are
-/// reached through the activator, so the ingress URL is known only once that server is bound: <see cref="Start"/>.
+/// The broker in local mode: <see cref="EventingServices"/> over the local stores, with its event store at
+/// <c>{home}/events.db</c>. Its ingress handler serves <c>/brokers/…</c> on the function ingress; functions are reached
+/// through the activator, so the ingress URL is known only once that server is bound: <see cref="Start"/>.
 /// </summary>
 internal sealed class EventingHost : IAsyncDisposable
 {
     public const string DatabaseFileName = "events.db";
 
-    private readonly SqliteEventStore _store;
-    private readonly HttpEventSender _sender;
-    private readonly ResourceInformer<Trigger> _triggers;
-    private readonly ResourceInformer<Broker> _brokers;
-    private readonly DeliveryDispatcher _dispatcher;
-    private readonly EventingStatusReconciler _reconciler;
+    private readonly EventingServices _services;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly List<Task> _loops = [];
+    private Task? _loop;
     private string? _ingressUrl;
 
-    private EventingHost(
-        SqliteEventStore store,
-        HttpEventSender sender,
-        ResourceInformer<Trigger> triggers,
-        ResourceInformer<Broker> brokers,
-        BrokerIngressHandler ingress,
-        DeliveryDispatcher dispatcher,
-        EventingStatusReconciler reconciler)
+    private EventingHost(EventingServices services)
     {
-        _store = store;
-        _sender = sender;
-        _triggers = triggers;
-        _brokers = brokers;
-        Ingress = ingress;
-        _dispatcher = dispatcher;
-        _reconciler = reconciler;
+        _services = services;
     }
 
-    public BrokerIngressHandler Ingress { get; }
-
     /// <summary>The broker's part of the ingress: <c>/brokers/…</c> here, everything else to <paramref name="next"/>.</summary>
-    public RequestDelegate Route(RequestDelegate next) =>
-        context => BrokerIngressHandler.Handles(context.Request.Path) ? Ingress.HandleAsync(context) : next(context);
+    public RequestDelegate Route(RequestDelegate next) => _services.Route(next);
 
     /// <summary>Builds the broker; null after printing the problems when the <c>broker</c> configuration is invalid.</summary>
     public static EventingHost? TryCreate(
@@ -77,11 +50,20 @@ internal sealed class EventingHost : IAsyncDisposable
             return null;
         }
 
-        var metrics = new BrokerMetrics(registry);
-        SqliteEventStore store;
+        EventingHost? host = null;
+        EventingServices services;
         try
         {
-            store = SqliteEventStore.Open(Path.Combine(home, DatabaseFileName), metrics.ObserveCommit);
+            services = EventingServices.Open(
+                Path.Combine(home, DatabaseFileName),
+                options,
+                stores.Triggers,
+                stores.Brokers,
+                functions,
+                () => host?._ingressUrl ?? throw new InvalidOperationException("the ingress is not started"),
+                registry,
+                time,
+                loggerFactory);
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
@@ -89,17 +71,7 @@ internal sealed class EventingHost : IAsyncDisposable
             return null;
         }
 
-        var triggers = new ResourceInformer<Trigger>(stores.Triggers, null, time, loggerFactory.CreateLogger<ResourceInformer<Trigger>>());
-        var brokers = new ResourceInformer<Broker>(stores.Brokers, null, time, loggerFactory.CreateLogger<ResourceInformer<Broker>>());
-        EventingHost? host = null;
-        var catalog = new TriggerCatalog(triggers, brokers, () => host?._ingressUrl ?? throw new InvalidOperationException("the ingress is not started"), options.Delivery);
-        var ingestor = new BrokerIngestor(store, catalog, metrics, time);
-        var sender = new HttpEventSender(time);
-        var dispatcher = new DeliveryDispatcher(store, catalog, sender, ingestor, options, metrics, time, loggerFactory.CreateLogger<DeliveryDispatcher>());
-        var reconciler = new EventingStatusReconciler(
-            triggers, brokers, functions, stores.Triggers, stores.Brokers, () => host!._ingressUrl!, time, loggerFactory.CreateLogger<EventingStatusReconciler>());
-        var handler = new BrokerIngressHandler(ingestor, catalog, options, metrics, loggerFactory.CreateLogger<BrokerIngressHandler>());
-        host = new EventingHost(store, sender, triggers, brokers, handler, dispatcher, reconciler);
+        host = new EventingHost(services);
         return host;
     }
 
@@ -107,11 +79,7 @@ internal sealed class EventingHost : IAsyncDisposable
     public void Start(string ingressUrl)
     {
         _ingressUrl = ingressUrl;
-        var token = _stopping.Token;
-        _loops.Add(_triggers.RunAsync(token));
-        _loops.Add(_brokers.RunAsync(token));
-        _loops.Add(_dispatcher.RunAsync(token));
-        _loops.Add(_reconciler.RunAsync(token));
+        _loop = _services.RunAsync(_stopping.Token);
     }
 
     public async ValueTask DisposeAsync()
@@ -119,15 +87,14 @@ internal sealed class EventingHost : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_loops).ConfigureAwait(false);
+            await (_loop ?? Task.CompletedTask).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             // Stopping.
         }
 
-        _sender.Dispose();
-        _store.Dispose();
+        _services.Dispose();
         _stopping.Dispose();
     }
 }

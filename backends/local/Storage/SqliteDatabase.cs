@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Serverless.Hosting.Sqlite;
 
 namespace Serverless.Backends.Local.Storage;
 
@@ -11,32 +12,26 @@ namespace Serverless.Backends.Local.Storage;
 /// restarts; schema migrations.
 /// </summary>
 /// <remarks>
-/// Thread-safe. Writers are serialized by a semaphore around one dedicated connection running
+/// Thread-safe. The file, its durability settings and the writer/reader discipline are the kernel's
+/// <see cref="SqliteFile"/>: writers are serialized on one dedicated connection running
 /// <c>BEGIN IMMEDIATE</c> transactions; readers each take a pooled connection and, thanks to WAL,
-/// read a committed snapshot without waiting for the writer.
+/// read a committed snapshot without waiting for the writer. No group commit here: resource writes
+/// are rare, and their notifications must leave under the writer lock, in commit order.
 /// </remarks>
 internal sealed class SqliteDatabase : IDisposable
 {
-    /// <summary>How long a connection waits for a lock held by another process before failing.</summary>
-    private const int BusyTimeoutMilliseconds = 5000;
-
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly string _connectionString;
-    private readonly SqliteConnection _writer;
+    private readonly SqliteFile _file;
     private readonly HashSet<string> _kinds = new(StringComparer.Ordinal);
     private long _currentVersion;
-    private volatile bool _disposed;
 
-    private SqliteDatabase(string path, string connectionString, SqliteConnection writer, long currentVersion)
+    private SqliteDatabase(SqliteFile file, long currentVersion)
     {
-        Path = path;
-        _connectionString = connectionString;
-        _writer = writer;
+        _file = file;
         _currentVersion = currentVersion;
     }
 
     /// <summary>The absolute path of the database file.</summary>
-    public string Path { get; }
+    public string Path => _file.Path;
 
     /// <summary>The newest committed resourceVersion (of any kind).</summary>
     public long CurrentVersion => Volatile.Read(ref _currentVersion);
@@ -49,48 +44,36 @@ internal sealed class SqliteDatabase : IDisposable
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         var fullPath = System.IO.Path.GetFullPath(path);
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = fullPath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-        }.ToString();
-
-        SqliteConnection? writer = null;
+        SqliteFile? file = null;
         try
         {
-            CreateFileIfMissing(fullPath);
-            writer = OpenConnection(connectionString);
-            var journalMode = ExecuteScalar(writer, "PRAGMA journal_mode = WAL;");
-            if (!string.Equals(journalMode as string, "wal", StringComparison.OrdinalIgnoreCase))
+            // The state may hold function environment values: a file created here is private to the user.
+            file = SqliteFile.Open(fullPath, SqliteSchema.Migrations, time, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            if (file.Schema.Applied)
             {
-                throw new LocalStoreException(fullPath, $"{fullPath}: SQLite refused WAL journaling (journal_mode is {journalMode}); is it on a network file system?");
+                StorageLog.SchemaMigrated(logger, fullPath, file.Schema.From, file.Schema.To);
             }
 
-            // Per connection, so set here on the writer; readers need no durability setting.
-            ExecuteScalar(writer, "PRAGMA synchronous = FULL;");
-            var (from, to) = SqliteSchema.Migrate(writer, time);
-            if (from != to)
+            var version = file.Read((connection, _) =>
             {
-                StorageLog.SchemaMigrated(logger, fullPath, from, to);
-            }
-
-            long version;
-            using (var query = writer.CreateCommand())
-            {
+                using var query = connection.CreateCommand();
                 query.CommandText = "SELECT value FROM counters WHERE name = $name;";
                 query.Parameters.AddWithValue("$name", SqliteSchema.ResourceVersionCounter);
-                version = Convert.ToInt64(query.ExecuteScalar(), CultureInfo.InvariantCulture);
-            }
+                return Convert.ToInt64(query.ExecuteScalar(), CultureInfo.InvariantCulture);
+            });
 
-            StorageLog.DatabaseOpened(logger, fullPath, to, version);
-            return new SqliteDatabase(fullPath, connectionString, writer, version);
+            StorageLog.DatabaseOpened(logger, fullPath, file.Schema.To, version);
+            return new SqliteDatabase(file, version);
         }
         catch (Exception e)
         {
-            writer?.Dispose();
-            SqliteConnection.ClearPool(new SqliteConnection(connectionString));
+            file?.Dispose();
+            if (e is WalRefusedException)
+            {
+                // Its message already names the file.
+                throw new LocalStoreException(fullPath, e.Message, e);
+            }
+
             if (e is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
             {
                 throw new LocalStoreException(fullPath, $"cannot open the state database {fullPath}: {e.Message}", e);
@@ -130,58 +113,46 @@ internal sealed class SqliteDatabase : IDisposable
     /// in commit order and only for committed data.
     /// </summary>
     /// <remarks>The token cancels the wait for the lock only; a started transaction completes.</remarks>
-    public async Task<TResult> WriteAsync<TResult>(
+    public Task<TResult> WriteAsync<TResult>(
         string operation,
         Func<SqliteWrite, TResult> write,
         Action<TResult> afterCommit,
-        CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            TResult result;
-            long version;
-            try
+        CancellationToken cancellationToken) =>
+        _file.WriteAsync(
+            connection =>
             {
-                using var transaction = _writer.BeginTransaction(deferred: false);
-                var context = new SqliteWrite(_writer, transaction);
-                result = write(context);
-                if (context.Version != context.StartVersion)
+                TResult result;
+                long version;
+                try
                 {
-                    context.PersistVersion();
-                    transaction.Commit();
+                    using var transaction = connection.BeginTransaction(deferred: false);
+                    var context = new SqliteWrite(connection, transaction);
+                    result = write(context);
+                    if (context.Version != context.StartVersion)
+                    {
+                        context.PersistVersion();
+                        transaction.Commit();
+                    }
+
+                    version = context.Version;
+                }
+                catch (SqliteException e)
+                {
+                    throw Failure(operation, e);
                 }
 
-                version = context.Version;
-            }
-            catch (SqliteException e)
-            {
-                throw Failure(operation, e);
-            }
-
-            Volatile.Write(ref _currentVersion, version);
-            afterCommit(result);
-            return result;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+                Volatile.Write(ref _currentVersion, version);
+                afterCommit(result);
+                return result;
+            },
+            cancellationToken);
 
     /// <summary>Runs <paramref name="read"/> in a read transaction: one consistent snapshot.</summary>
     public TResult Read<TResult>(string operation, Func<SqliteConnection, SqliteTransaction, TResult> read)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         try
         {
-            using var connection = OpenConnection(_connectionString);
-            using var transaction = connection.BeginTransaction(deferred: true);
-            var result = read(connection, transaction);
-            transaction.Commit();
-            return result;
+            return _file.Read(read);
         }
         catch (SqliteException e)
         {
@@ -193,93 +164,12 @@ internal sealed class SqliteDatabase : IDisposable
     /// Runs <paramref name="action"/> while no write is in progress: what it observes of
     /// <see cref="CurrentVersion"/> and of notifications already sent is one consistent point.
     /// </summary>
-    public async Task<TResult> ExclusiveAsync<TResult>(Func<TResult> action, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return action();
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    public Task<TResult> ExclusiveAsync<TResult>(Func<TResult> action, CancellationToken cancellationToken) =>
+        _file.WriteAsync(_ => action(), cancellationToken);
 
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        // Wait for a write in progress: closing its connection underneath would abort it.
-        _writeLock.Wait();
-        try
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            _writer.Dispose();
-
-            // Pooled reader connections keep the file (and its -wal/-shm) open otherwise; closing
-            // the last one also checkpoints the WAL into the main file.
-            SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    /// <summary>Waits for a write in progress, then closes the file.</summary>
+    public void Dispose() => _file.Dispose();
 
     private LocalStoreException Failure(string operation, SqliteException e) =>
         new(Path, $"{operation} failed on the state database {Path}: {e.Message} (SQLite error {e.SqliteErrorCode}/{e.SqliteExtendedErrorCode})", e);
-
-    private static SqliteConnection OpenConnection(string connectionString)
-    {
-        var connection = new SqliteConnection(connectionString);
-        try
-        {
-            connection.Open();
-            ExecuteScalar(connection, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};");
-            return connection;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
-
-    private static object? ExecuteScalar(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
-    }
-
-    /// <summary>The state may hold function environment values: keep the file private to the user.</summary>
-    private static void CreateFileIfMissing(string path)
-    {
-        if (File.Exists(path))
-        {
-            return;
-        }
-
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        // An empty file is a valid empty SQLite database; SQLite gives the -wal and -shm files
-        // the same permissions as this one.
-        using var _ = new FileStream(path, options);
-    }
 }

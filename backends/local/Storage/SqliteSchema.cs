@@ -1,5 +1,4 @@
-using System.Globalization;
-using Microsoft.Data.Sqlite;
+using Serverless.Hosting.Sqlite;
 
 namespace Serverless.Backends.Local.Storage;
 
@@ -12,7 +11,7 @@ internal static class SqliteSchema
     /// <summary>The name of the single global resourceVersion counter in <c>counters</c>.</summary>
     public const string ResourceVersionCounter = "resource_version";
 
-    private static readonly string[] Migrations =
+    public static readonly SqliteMigrations Migrations = new(
     [
         // 1: resources of every kind in one table, keyed as Kubernetes keys them; the JSON is the
         // whole object as last written (metadata.resourceVersion included), the other columns are
@@ -34,56 +33,5 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         INSERT INTO counters (name, value) VALUES ('resource_version', 0);
         """,
-    ];
-
-    public static int LatestVersion => Migrations.Length;
-
-    /// <summary>
-    /// Brings the schema to <see cref="LatestVersion"/> inside one immediate transaction, so two
-    /// processes opening a fresh file at once cannot both apply a migration.
-    /// </summary>
-    /// <returns>The version found and the version now.</returns>
-    /// <exception cref="InvalidOperationException">The file has a newer schema than this build knows.</exception>
-    public static (int From, int To) Migrate(SqliteConnection connection, TimeProvider time)
-    {
-        using var transaction = connection.BeginTransaction(deferred: false);
-        Execute(connection, transaction, """
-            CREATE TABLE IF NOT EXISTS schema_version (
-                version INTEGER NOT NULL PRIMARY KEY,
-                applied_at TEXT NOT NULL
-            );
-            """);
-
-        using var query = connection.CreateCommand();
-        query.Transaction = transaction;
-        query.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version;";
-        var from = Convert.ToInt32(query.ExecuteScalar(), CultureInfo.InvariantCulture);
-        if (from > LatestVersion)
-        {
-            throw new InvalidOperationException(
-                $"schema version {from} is newer than {LatestVersion}, the newest this build knows: the file was written by a newer version");
-        }
-
-        for (var version = from + 1; version <= LatestVersion; version++)
-        {
-            Execute(connection, transaction, Migrations[version - 1]);
-            using var record = connection.CreateCommand();
-            record.Transaction = transaction;
-            record.CommandText = "INSERT INTO schema_version (version, applied_at) VALUES ($version, $appliedAt);";
-            record.Parameters.AddWithValue("$version", version);
-            record.Parameters.AddWithValue("$appliedAt", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
-            record.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
-        return (from, LatestVersion);
-    }
-
-    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    ]);
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using CloudNative.CloudEvents;
 using Microsoft.AspNetCore.Http;
+using Serverless.Eventing.Binding;
 
 namespace Serverless.Runtime.Dotnet.Events;
 

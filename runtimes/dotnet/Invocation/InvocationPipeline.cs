@@ -1,6 +1,7 @@
 using CloudNative.CloudEvents;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Serverless.Eventing.Binding;
 using Serverless.Runtime.Dotnet.Concurrency;
 using Serverless.Runtime.Dotnet.Events;
 using Serverless.Runtime.Dotnet.Hosting;

@@ -63,19 +63,6 @@ public sealed class SqliteDatabaseTests
     }
 
     [Fact]
-    public void Open_NewFile_UsesWalJournal()
-    {
-        using var harness = new StoreHarness();
-
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = harness.DatabasePath, Pooling = false }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode;";
-
-        Assert.Equal("wal", command.ExecuteScalar());
-    }
-
-    [Fact]
     public void Open_FileIsNotADatabase_FailsNamingTheFile()
     {
         using var directory = new TempDirectory("serverless-store");
@@ -107,22 +94,6 @@ public sealed class SqliteDatabaseTests
 
         Assert.Equal(path, error.DatabasePath);
         Assert.Contains("99", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Open_Twice_AppliesSchemaOnce()
-    {
-        using var directory = new TempDirectory("serverless-store");
-        var path = Path.Combine(directory.Path, "state.db");
-        LocalStores.Open(path, TimeProvider.System, NullLoggerFactory.Instance).Dispose();
-        LocalStores.Open(path, TimeProvider.System, NullLoggerFactory.Instance).Dispose();
-
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM schema_version;";
-
-        Assert.Equal(1L, command.ExecuteScalar());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Data.Sqlite;
 using Serverless.Eventing.Storage;
 using Serverless.TestSupport;
 
@@ -134,6 +135,36 @@ public sealed class SqliteEventStoreTests : IDisposable
 
         var due = await store.GetDueAsync("default/a", T0, 10, []);
         Assert.Equal("{\"id\":\"later\"}", Encoding.UTF8.GetString(Assert.Single(due).Payload.Span));
+    }
+
+    [Fact]
+    public async Task Open_FileFromBeforeSchemaVersions_KeepsItsEventsAndRecordsVersionOne()
+    {
+        // The schema as the store created it before it recorded versions; one event with its delivery waiting.
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DbPath, Pooling = false }.ToString()))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE events (id INTEGER PRIMARY KEY, namespace TEXT NOT NULL, broker TEXT NOT NULL, ce_id TEXT NOT NULL,
+                    ce_source TEXT NOT NULL, payload BLOB NOT NULL, received_at INTEGER NOT NULL);
+                CREATE TABLE deliveries (id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL REFERENCES events(id), trigger TEXT NOT NULL,
+                    phase INTEGER NOT NULL, attempts INTEGER NOT NULL, next_attempt INTEGER NOT NULL, last_code INTEGER, last_error TEXT,
+                    updated_at INTEGER NOT NULL);
+                INSERT INTO events VALUES (1, 'default', 'default', 'old', '/s', x'7B7D', 0);
+                INSERT INTO deliveries VALUES (1, 1, 'default/a', 0, 0, 0, NULL, NULL, 0);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        using var store = SqliteEventStore.Open(DbPath);
+
+        Assert.Equal(new DeliveryCounts(1, 0, 0, 1), await store.CountAsync());
+        using var check = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DbPath, Pooling = false }.ToString());
+        check.Open();
+        using var versions = check.CreateCommand();
+        versions.CommandText = "SELECT group_concat(version) FROM schema_version;";
+        Assert.Equal("1", versions.ExecuteScalar());
     }
 
     public void Dispose() => _dir.Dispose();

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using CloudNative.CloudEvents;
 using Microsoft.AspNetCore.Http;
+using Serverless.Eventing.Binding;
 using Serverless.Runtime.Dotnet.Events;
 
 namespace Serverless.Runtime.Dotnet.Tests.Events;

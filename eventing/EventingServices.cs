@@ -1,0 +1,125 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using Serverless.Core.Api;
+using Serverless.Core.Contracts;
+using Serverless.Eventing.Delivery;
+using Serverless.Eventing.Ingress;
+using Serverless.Eventing.Metrics;
+using Serverless.Eventing.Reconcilers;
+using Serverless.Eventing.Routing;
+using Serverless.Eventing.Storage;
+using Serverless.Hosting.Informers;
+
+namespace Serverless.Eventing;
+
+/// <summary>
+/// The broker, composed: the event store, Trigger and Broker informers and the catalog over them, the ingestor, the
+/// ingress handler, the dispatcher and the status reconciler. The one public entry point of eventing: a host hands it
+/// the resource stores and gets a request handler to mount and a loop to run.
+/// </summary>
+/// <remarks>
+/// Subscribers and reply events are reached through the function ingress, whose URL the host gives as a function:
+/// it is read only once <see cref="RunAsync"/> runs.
+/// </remarks>
+public sealed class EventingServices : IDisposable
+{
+    private readonly SqliteEventStore _store;
+    private readonly HttpEventSender _sender;
+    private readonly ResourceInformer<Trigger> _triggers;
+    private readonly ResourceInformer<Broker> _brokers;
+    private readonly BrokerIngressHandler _ingress;
+    private readonly DeliveryDispatcher _dispatcher;
+    private readonly EventingStatusReconciler _reconciler;
+
+    private EventingServices(
+        SqliteEventStore store,
+        HttpEventSender sender,
+        ResourceInformer<Trigger> triggers,
+        ResourceInformer<Broker> brokers,
+        BrokerIngressHandler ingress,
+        DeliveryDispatcher dispatcher,
+        EventingStatusReconciler reconciler)
+    {
+        _store = store;
+        _sender = sender;
+        _triggers = triggers;
+        _brokers = brokers;
+        _ingress = ingress;
+        _dispatcher = dispatcher;
+        _reconciler = reconciler;
+    }
+
+    /// <summary>Opens (creating when missing) the event store at <paramref name="databasePath"/> and builds the broker on it.</summary>
+    /// <param name="ingressUrl">The function ingress's base URL; called once the loops run.</param>
+    /// <exception cref="Microsoft.Data.Sqlite.SqliteException">The store's file is not a database, or SQLite failed on it.</exception>
+    /// <exception cref="InvalidOperationException">SQLite refused WAL journaling, or the file has a newer schema.</exception>
+    /// <exception cref="IOException">The store's directory or file cannot be created.</exception>
+    /// <exception cref="UnauthorizedAccessException">The store's directory or file cannot be created.</exception>
+    public static EventingServices Open(
+        string databasePath,
+        BrokerOptions options,
+        IResourceStore<Trigger> triggerStore,
+        IResourceStore<Broker> brokerStore,
+        ResourceInformer<Function> functions,
+        Func<string> ingressUrl,
+        CollectorRegistry registry,
+        TimeProvider time,
+        ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var metrics = new BrokerMetrics(registry);
+        var store = SqliteEventStore.Open(databasePath, metrics.ObserveCommit, time);
+        try
+        {
+            return Compose(store, options, triggerStore, brokerStore, functions, ingressUrl, metrics, time, loggerFactory);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    private static EventingServices Compose(
+        SqliteEventStore store,
+        BrokerOptions options,
+        IResourceStore<Trigger> triggerStore,
+        IResourceStore<Broker> brokerStore,
+        ResourceInformer<Function> functions,
+        Func<string> ingressUrl,
+        BrokerMetrics metrics,
+        TimeProvider time,
+        ILoggerFactory loggerFactory)
+    {
+        var triggers = new ResourceInformer<Trigger>(triggerStore, null, time, loggerFactory.CreateLogger<ResourceInformer<Trigger>>());
+        var brokers = new ResourceInformer<Broker>(brokerStore, null, time, loggerFactory.CreateLogger<ResourceInformer<Broker>>());
+        var catalog = new TriggerCatalog(triggers, brokers, ingressUrl, options.Delivery);
+        var ingestor = new BrokerIngestor(store, catalog, metrics, time);
+        var sender = new HttpEventSender(time);
+        var dispatcher = new DeliveryDispatcher(store, catalog, sender, ingestor, options, metrics, time, loggerFactory.CreateLogger<DeliveryDispatcher>());
+        var reconciler = new EventingStatusReconciler(
+            triggers, brokers, functions, triggerStore, brokerStore, ingressUrl, time, loggerFactory.CreateLogger<EventingStatusReconciler>());
+        var ingress = new BrokerIngressHandler(ingestor, catalog, options, metrics, loggerFactory.CreateLogger<BrokerIngressHandler>());
+        return new EventingServices(store, sender, triggers, brokers, ingress, dispatcher, reconciler);
+    }
+
+    /// <summary>The broker's part of the ingress: <c>/brokers/…</c> here, everything else to <paramref name="next"/>.</summary>
+    public RequestDelegate Route(RequestDelegate next) =>
+        context => BrokerIngressHandler.Handles(context.Request.Path) ? _ingress.HandleAsync(context) : next(context);
+
+    /// <summary>Runs the informers, the dispatcher and the status reconciler until cancelled.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
+        _triggers.RunAsync(cancellationToken),
+        _brokers.RunAsync(cancellationToken),
+        _dispatcher.RunAsync(cancellationToken),
+        _reconciler.RunAsync(cancellationToken));
+
+    /// <summary>Closes the sender and the store; call once <see cref="RunAsync"/> has ended.</summary>
+    public void Dispose()
+    {
+        _sender.Dispose();
+        _store.Dispose();
+    }
+}

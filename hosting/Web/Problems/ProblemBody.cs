@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+
+namespace Serverless.Hosting.Web.Problems;
+
+/// <summary>The RFC 7807 members we send, in this order: <c>{"title":…,"status":…,"detail":…}</c>.</summary>
+internal sealed record ProblemBody(
+    [property: JsonPropertyName("title")] string Title,
+    [property: JsonPropertyName("status")] int Status,
+    [property: JsonPropertyName("detail")] string Detail);
