@@ -2,40 +2,53 @@ using Microsoft.Extensions.Configuration;
 using Serverless.Activator.Configuration;
 using Serverless.Autoscaler.Configuration;
 using Serverless.Eventing;
+using Serverless.Platform.Composition;
 
 namespace Serverless.Platform;
 
 /// <summary>
-/// Optional <c>{home}/config.json</c> with component sections, Knative-style key names inside:
+/// Optional <c>{directory}/config.json</c> with component sections, Knative-style key names inside:
 /// <c>{"autoscaler": {"stable-window": "60s", …}, "activator": {"queue-depth": "1000", …}, "broker": {…}}</c>.
-/// A missing file or section means every default.
+/// A missing file or section means every default. Every section is read, and every bad value of every section is
+/// reported at once (<see cref="ConfigurationException"/>), rather than one per start.
 /// </summary>
 internal static class PlatformConfiguration
 {
-    public static AutoscalerOptions LoadAutoscaler(string home, out IReadOnlyList<string> errors) =>
-        Load(home, "autoscaler", AutoscalerOptions.Bind, out errors);
+    public const string FileName = "config.json";
 
-    public static ActivatorOptions LoadActivator(string home, out IReadOnlyList<string> errors) =>
-        Load(home, "activator", ActivatorOptions.Bind, out errors);
-
-    /// <summary>The broker's section; keys in <c>eventing/Configuration/broker.sample.json</c>.</summary>
-    public static BrokerOptions LoadBroker(string home, out IReadOnlyList<string> errors) =>
-        Load(home, "broker", BrokerOptions.Bind, out errors);
-
-    private static T Load<T>(string home, string section, Func<IConfiguration, T> bind, out IReadOnlyList<string> errors)
-        where T : new()
+    /// <exception cref="ConfigurationException">The file is not valid JSON, or a value is unreadable or out of range.</exception>
+    public static ComponentConfiguration Load(string directory)
     {
-        var path = Path.Combine(home, "config.json");
+        var path = Path.Combine(directory, FileName);
+        IConfiguration configuration;
         try
         {
-            var configuration = new ConfigurationBuilder().AddJsonFile(path, optional: true, reloadOnChange: false).Build();
-            var options = bind(configuration.GetSection(section));
-            errors = [];
-            return options;
+            configuration = new ConfigurationBuilder().AddJsonFile(path, optional: true, reloadOnChange: false).Build();
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidDataException)
         {
-            errors = [$"{path}: {e.Message}"];
+            throw new ConfigurationException([$"{path}: {e.Message}"]);
+        }
+
+        var problems = new List<string>();
+        var result = new ComponentConfiguration(
+            Section(configuration, path, "autoscaler", AutoscalerOptions.Bind, problems),
+            Section(configuration, path, "activator", ActivatorOptions.Bind, problems),
+            Section(configuration, path, "broker", BrokerOptions.Bind, problems));
+        ConfigurationException.ThrowIfAny(problems);
+        return result;
+    }
+
+    private static T Section<T>(IConfiguration configuration, string path, string section, Func<IConfiguration, T> bind, List<string> problems)
+        where T : new()
+    {
+        try
+        {
+            return bind(configuration.GetSection(section));
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidDataException)
+        {
+            problems.Add($"{path}: {e.Message}");
             return new T();
         }
     }

@@ -18,7 +18,7 @@ internal sealed partial class EventingStatusReconciler
     private readonly ResourceInformer<Function> _functions;
     private readonly IResourceStore<Trigger> _triggerStore;
     private readonly IResourceStore<Broker> _brokerStore;
-    private readonly Func<string> _ingressUrl;
+    private readonly string _ingressUrl;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -29,7 +29,7 @@ internal sealed partial class EventingStatusReconciler
         ResourceInformer<Function> functions,
         IResourceStore<Trigger> triggerStore,
         IResourceStore<Broker> brokerStore,
-        Func<string> ingressUrl,
+        string ingressUrl,
         TimeProvider time,
         ILogger<EventingStatusReconciler> logger)
     {
@@ -74,7 +74,7 @@ internal sealed partial class EventingStatusReconciler
 
     internal async Task ReconcileAllAsync(CancellationToken cancellationToken)
     {
-        var ingress = _ingressUrl();
+        var ingress = _ingressUrl;
         var now = _time.GetUtcNow();
         foreach (var broker in _brokers.List())
         {
