@@ -70,6 +70,9 @@ internal static partial class PlatformHost
         var time = TimeProvider.System;
         using var loggerFactory = PlatformLogging.CreateLoggerFactory();
         var logger = loggerFactory.CreateLogger("Serverless.Platform");
+
+        // The admin API always needs a token.
+        var credential = AdminCredential.LoadOrCreate(options.Home, options.AdminToken, logger);
         var registry = Metrics.NewCustomRegistry();
         await using var loops = new LoopHost(loggerFactory.CreateLogger<LoopHost>());
 
@@ -117,7 +120,7 @@ internal static partial class PlatformHost
         }
 
         await using var ingress = BuildIngress(ingressListener, settings.Activator, functionRegistry, coldStarts, eventing, activatorMetrics, loggerFactory);
-        await using var admin = BuildAdmin(adminListener, options, stores, functions, backend, samples, coldStarts, registry, time, loggerFactory);
+        await using var admin = BuildAdmin(adminListener, options, credential, stores, functions, backend, samples, coldStarts, registry, time, loggerFactory);
 
         var pid = Environment.ProcessId;
         return await ProcessHost.RunAsync(
@@ -189,6 +192,7 @@ internal static partial class PlatformHost
     private static WebApplication BuildAdmin(
         BoundListener listener,
         PlatformOptions options,
+        AdminCredential credential,
         LocalStores stores,
         ResourceInformer<Function> functions,
         LocalProcessBackend backend,
@@ -201,10 +205,7 @@ internal static partial class PlatformHost
         var builder = LeanServer.CreateBuilder(listener, maxRequestBodySize: 3 * 1024 * 1024, loggerFactory); // 3 MiB as the kube-apiserver
         builder.Services.AddRouting();
         var app = builder.Build();
-        if (options.AdminToken is { } token)
-        {
-            app.UseMiddleware<BearerTokenMiddleware>(token);
-        }
+        app.UseMiddleware<BearerTokenMiddleware>(credential);
 
         app.UseRouting();
         app.MapGet("/healthz", () => Results.Text("ok"));
