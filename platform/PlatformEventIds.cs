@@ -18,4 +18,6 @@ internal static class PlatformEventIds
     public const int AdminTokenGenerated = 40;
     public const int AdminTokenFromEnvironment = 41;
     public const int AdminTokenFileTightened = 42;
+    public const int StateDirectoryTightened = 43;
+    public const int ArtifactsRegrouped = 44;
 }

@@ -50,7 +50,11 @@ internal static partial class PlatformHost
     /// <exception cref="ListenException">An address cannot be bound.</exception>
     public static async Task<int> RunAsync(PlatformOptions options)
     {
-        Directory.CreateDirectory(options.Home);
+        if (StateDirectory.Create(options.Home) is { } homeProblem)
+        {
+            throw new ConfigurationException([homeProblem]);
+        }
+
         using var homeLock = HomeLock.TryAcquire(options.Home);
         if (homeLock is null)
         {
@@ -71,7 +75,9 @@ internal static partial class PlatformHost
         using var loggerFactory = PlatformLogging.CreateLoggerFactory();
         var logger = loggerFactory.CreateLogger("Serverless.Platform");
 
-        // The admin API always needs a token.
+        // Private state, artifacts readable by the sandbox's group only, and an admin API that always needs a token.
+        StateDirectory.Secure(options.Home, logger);
+        ArtifactRoot.Prepare(options.Home, Environment.IsPrivilegedProcess ? ArtifactRoot.DefaultSandboxGroup : null, logger);
         var credential = AdminCredential.LoadOrCreate(options.Home, options.AdminToken, logger);
         var registry = Metrics.NewCustomRegistry();
         await using var loops = new LoopHost(loggerFactory.CreateLogger<LoopHost>());

@@ -58,14 +58,18 @@ public sealed class PlatformProcess : IAsyncDisposable
         string home, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null, string admin = "127.0.0.1:0")
     {
         var stateFile = Path.Combine(home, "platform.json");
-        File.Delete(stateFile);
+        var homeExists = Directory.Exists(home); // a missing one is the platform's to create
+        if (homeExists)
+        {
+            File.Delete(stateFile);
+        }
 
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = home,
+            WorkingDirectory = homeExists ? home : Path.GetTempPath(),
         };
         foreach (var argument in new[] { RepoPaths.Built("platform", "Serverless.Platform.dll"), "--home", home, "--ingress", "127.0.0.1:0", "--admin", admin })
         {
