@@ -7,10 +7,14 @@ namespace Serverless.Autoscaler.Scaling;
 /// </summary>
 internal sealed class FunctionScaleState
 {
-    public FunctionScaleState(MetricWindow window)
+    public FunctionScaleState(MetricWindow window, DateTimeOffset watchedSince)
     {
         Window = window;
+        WatchedSince = watchedSince;
     }
+
+    /// <summary>When the scaler began watching the function (see <see cref="KpaInputs.WatchedSince"/>).</summary>
+    public DateTimeOffset WatchedSince { get; }
 
     /// <summary>Guarded by locking the state object itself (samples arrive on the reporter's thread).</summary>
     public MetricWindow Window { get; }

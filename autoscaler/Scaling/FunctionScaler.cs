@@ -168,6 +168,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
                 Observed = observed,
                 Scale = scale,
                 Options = _options,
+                WatchedSince = state.WatchedSince,
                 ReadyCount = status.ReadyReplicas,
                 CurrentDesired = status.DesiredReplicas,
                 State = kpa,
@@ -287,7 +288,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         EffectiveScale.Resolve(function.Spec.Scale, _options.ToScaleDefaults(function.Spec.Scale?.Metric ?? ScaleMetricNames.Concurrency));
 
     private FunctionScaleState State(FunctionKey key) =>
-        _states.GetOrAdd(key, _ => new FunctionScaleState(new MetricWindow(_options.StableWindow, _options.PanicWindow)));
+        _states.GetOrAdd(key, _ => new FunctionScaleState(new MetricWindow(_options.StableWindow, _options.PanicWindow), _time.GetUtcNow()));
 
     [LoggerMessage(EventId = AutoscalerEventIds.Activating, Level = LogLevel.Information, Message = "Scaling {Function} from zero to {Replicas}")]
     private static partial void LogActivating(ILogger logger, string function, int replicas);

@@ -15,6 +15,13 @@ internal readonly record struct KpaInputs
 
     public required AutoscalerOptions Options { get; init; }
 
+    /// <summary>
+    /// When this scaler began watching the function (its first tick or sample since the Function appeared or the
+    /// autoscaler started). With no sample for a whole panic window since then, the function is idle: every activator
+    /// reports each function it serves every second, so silence that long means no request reached it.
+    /// </summary>
+    public required DateTimeOffset WatchedSince { get; init; }
+
     /// <summary>Instances ready to serve now.</summary>
     public required int ReadyCount { get; init; }
 

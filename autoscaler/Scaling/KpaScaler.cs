@@ -19,6 +19,8 @@ namespace Serverless.Autoscaler.Scaling;
 /// less than highest ÷ 2.</item>
 /// <item>Going down in stable mode has a 10% margin (see <see cref="ScaleDownMargin"/>), so a load sitting on a
 /// boundary does not flap.</item>
+/// <item>No sample at all is read as "not yet known" (the count is held) only for one panic window after the scaler
+/// began watching the function; after that it is idle, so a function deployed and never invoked scales to zero too.</item>
 /// <item>The last instance goes only after the stable average has been 0 for the whole grace period and the activator
 /// confirms nothing is active; then minScale and maxScale have the last word.</item>
 /// </list>
@@ -47,11 +49,19 @@ internal static class KpaScaler
         var now = inputs.Now;
         var state = inputs.State;
 
-        if (!inputs.Observed.HasData)
+        var observed = inputs.Observed;
+        if (!observed.HasData)
         {
-            var held = scale.Clamp(inputs.CurrentDesired);
-            return new ScaleDecision(held, state.InPanic, 0, 0, 0, 0, state,
-                held == inputs.CurrentDesired ? ScaleReason.NoData : ScaleReason.Bounds);
+            if (now - inputs.WatchedSince < options.PanicWindow)
+            {
+                var held = scale.Clamp(inputs.CurrentDesired);
+                return new ScaleDecision(held, state.InPanic, 0, 0, 0, 0, state,
+                    held == inputs.CurrentDesired ? ScaleReason.NoData : ScaleReason.Bounds);
+            }
+
+            // Never invoked since we began watching: idle, as Knative's scraped zeros say. Without this a function
+            // deployed and never called would keep its initial instances for ever.
+            observed = WindowAverages.Idle;
         }
 
         var perInstance = scale.Target * scale.TargetUtilization;
@@ -60,7 +70,6 @@ internal static class KpaScaler
             throw new ArgumentException($"target × utilization must be positive, was {scale.Target} × {scale.TargetUtilization}", nameof(inputs));
         }
 
-        var observed = inputs.Observed;
         double ready = Math.Max(1, inputs.ReadyCount);
         var maxScaleUp = (int)Math.Ceiling(options.MaxScaleUpRate * ready);
         var maxScaleDown = (int)Math.Floor(ready / options.MaxScaleDownRate);

@@ -38,6 +38,7 @@ internal sealed class KpaController : IController
         {
             Now = now,
             Observed = _window.Averages(now),
+            WatchedSince = _epoch,
             Scale = _scale,
             Options = _options,
             ReadyCount = ready,

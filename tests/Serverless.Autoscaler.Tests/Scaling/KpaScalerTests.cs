@@ -79,6 +79,27 @@ public sealed class KpaScalerTests
         Assert.True(expected == decision.DesiredScale, $"{label}: desired {decision.DesiredScale}");
     }
 
+    // Issue #18: a function deployed and never invoked has no sample at all. Held only for one panic window (6 s by
+    // default) after the scaler began watching it (T0); idle after that, so the zero countdown (30 s) starts.
+    [Theory]
+    [InlineData("just began watching: held", 1, 1, 0, null, 1, "NoData")]
+    [InlineData("one panic window of silence: idle, last instance held for the grace period", 1, 1, 6, null, 1, "HoldingLastInstance")]
+    [InlineData("grace period over since idle was first seen: zero", 1, 1, 36, 6, 0, "ScaledToZero")]
+    [InlineData("initial scale 3, silent: halves as any idle count does", 3, 3, 10, null, 1, "Stable")]
+    [InlineData("minScale 1 still holds a silent function", 1, 1, 600, 6, 1, "Bounds")]
+    public void Decide_NeverInvoked_ScalesDownOnceWatchedForAPanicWindow(
+        string label, int ready, int current, double seconds, int? zeroSinceSecond, int expected, string expectedReason)
+    {
+        var min = expectedReason == "Bounds" ? 1 : 0;
+        var state = new KpaState(null, null, 0, zeroSinceSecond is { } z ? T0.AddSeconds(z) : null);
+        var inputs = Inputs(0, 0, ready, current, seconds, Scale(min: min, initial: current), state: state) with { Observed = WindowAverages.NoData };
+
+        var decision = KpaScaler.Decide(inputs);
+
+        Assert.True(expected == decision.DesiredScale, $"{label}: desired {decision.DesiredScale}");
+        Assert.True(expectedReason == decision.Reason.ToString(), $"{label}: reason {decision.Reason}");
+    }
+
     [Fact]
     public void Decide_InitialScale_IsKeptUntilLoadDecidesOtherwise()
     {

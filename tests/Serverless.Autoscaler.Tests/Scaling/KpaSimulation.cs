@@ -35,6 +35,7 @@ internal sealed class KpaSimulation
         {
             Now = now,
             Observed = _window.Averages(now),
+            WatchedSince = KpaTestInputs.T0,
             Scale = _scale,
             Options = _options,
             ReadyCount = _desired,

@@ -28,6 +28,7 @@ internal static class KpaTestInputs
         {
             Now = T0.AddSeconds(seconds),
             Observed = new WindowAverages(stable, panic, HasData: true),
+            WatchedSince = T0,
             Scale = scale ?? Scale(),
             Options = options ?? new AutoscalerOptions(),
             ReadyCount = ready,

@@ -82,4 +82,29 @@ public sealed class ScaleToZeroDescentTests
         Assert.Empty(harness.Backend.ScaleCalls);
         Assert.Equal(1, harness.Backend.GetStatus(Key)!.DesiredReplicas);
     }
+
+    [Fact]
+    public async Task Tick_FunctionNeverInvoked_ScalesToZeroAfterTheGracePeriod()
+    {
+        // Issue #18: no request, so no sample, ever. Before the fix the KPA held the initial instance for good.
+        var time = new ManualTimeProvider();
+        await using var harness = await ScalerHarness.StartAsync(ScalerHarness.ShortWindows(), new FakeActivity(), time, ScalerHarness.TestFunction("slow"));
+        harness.Backend.Set(Key, 1);
+        var started = time.GetUtcNow();
+
+        TimeSpan? zeroAfter = null;
+        for (var i = 0; i < 30 && zeroAfter is null; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(2));
+            await harness.Scaler.TickOnceAsync(CancellationToken.None);
+            if (harness.Backend.ScaleCalls.Count > 0)
+            {
+                zeroAfter = time.GetUtcNow() - started;
+            }
+        }
+
+        Assert.Equal([(Key, 0)], harness.Backend.ScaleCalls);
+        // Silent for one panic window (1 s here), then the 6 s grace period, seen at the 2 s ticks.
+        Assert.InRange(zeroAfter!.Value, TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(10));
+    }
 }

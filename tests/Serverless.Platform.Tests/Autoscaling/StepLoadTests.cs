@@ -10,7 +10,7 @@ namespace Serverless.Platform.Tests.Autoscaling;
 /// <summary>
 /// The autoscaler on the real platform: a step from 0 to 50 concurrent clients on a function with
 /// target 10 scales it out with no failed request; when the load stops it returns to zero after the
-/// (shortened) windows and grace period, and the next request wakes it again.
+/// (shortened) windows and grace period, and the next request wakes it again. A function nobody calls reaches zero too.
 /// </summary>
 public sealed class StepLoadTests
 {
@@ -79,6 +79,39 @@ public sealed class StepLoadTests
 
         using var again = await ingress.GetAsync("/default/step/work?ms=1");
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task NeverInvoked_ReachesZeroAfterTheGracePeriod()
+    {
+        // Issue #18: a function deployed and never called sent no sample, and the KPA held its initial instance for good.
+        using var home = new TempDirectory("serverless-idle");
+        await File.WriteAllTextAsync(
+            Path.Combine(home.Path, "config.json"),
+            """{"autoscaler": {"tick-interval": "1s", "stable-window": "10s", "scale-to-zero-grace-period": "6s"}}""");
+        await using var platform = await PlatformProcess.StartAsync(home.Path);
+        using var admin = platform.CreateAdminClient();
+
+        var function = AdminApiTests.DotnetFunction("idle", "DotnetTest::DotnetTest.Handlers::Slow");
+        function.Spec.Scale = new ScaleSpec { InitialScale = 1 };
+        using (var created = await admin.PostAsync(Functions, new StringContent(ResourceJson.Serialize(function), Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        Function current;
+        var sawReady = false;
+        do
+        {
+            await Task.Delay(250);
+            current = await GetAsync(admin, "idle");
+            sawReady |= current.Status?.ReadyReplicas == 1;
+        }
+        while (!(sawReady && current.Status?.Replicas == 0) && DateTime.UtcNow < deadline);
+
+        Assert.True(sawReady, $"the initial instance never became ready\n{platform.Output}");
+        Assert.True(current.Status?.Replicas == 0, $"still {current.Status?.Replicas} instances 60 s after a deploy nobody called\n{platform.Output}");
     }
 
     private static async Task<Function> GetAsync(HttpClient admin, string name)
