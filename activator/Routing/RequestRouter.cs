@@ -7,7 +7,9 @@ namespace Serverless.Activator.Routing;
 /// <summary>
 /// Maps a request to a function: by host, <c>{function}.{namespace}.{domain}</c>, or by path,
 /// <c>/{namespace}/{function}/…</c> (for curl without DNS). Pure; names are DNS-1123 checked so a
-/// path segment can never name something that is not a valid function.
+/// path segment can never name something that is not a valid function. Host names are case-insensitive and may be
+/// written fully qualified (RFC 1034 §3.1, RFC 3986 §3.2.2): <c>ECHO.Default.localhost.</c> is <c>echo.default.localhost</c>.
+/// Paths are case-sensitive, as HTTP paths are.
 /// </summary>
 internal static class RequestRouter
 {
@@ -25,13 +27,14 @@ internal static class RequestRouter
     private static bool TryRouteByHost(string host, string domain, out FunctionKey key)
     {
         key = default;
-        var suffix = "." + domain;
-        if (domain.Length == 0 || !host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+        host = WithoutRootDot(host);
+        var suffix = "." + WithoutRootDot(domain);
+        if (suffix.Length == 1 || !host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
 
-        var labels = host[..^suffix.Length].Split('.');
+        var labels = host[..^suffix.Length].ToLowerInvariant().Split('.');
         if (labels.Length != 2 || !Names.IsDns1123Label(labels[0]) || !Names.IsDns1123Label(labels[1]))
         {
             return false;
@@ -40,6 +43,9 @@ internal static class RequestRouter
         key = new FunctionKey(labels[1], labels[0]);
         return true;
     }
+
+    /// <summary>The host without the one trailing dot of a fully qualified name.</summary>
+    public static string WithoutRootDot(string host) => host.EndsWith('.') ? host[..^1] : host;
 
     private static bool TryRouteByPath(PathString path, out RouteMatch match)
     {

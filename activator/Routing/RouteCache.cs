@@ -12,10 +12,12 @@ namespace Serverless.Activator.Routing;
 /// </summary>
 internal sealed class RouteCache(string domain)
 {
+    private readonly string _domain = RequestRouter.WithoutRootDot(domain);
+
     private static readonly PathString Root = new("/");
 
-    // Ordinal: the router accepts any case in the domain but not in the labels, so only the exact host seen is remembered.
-    private readonly ConcurrentDictionary<string, FunctionKey> _hosts = new(StringComparer.Ordinal);
+    // Host names are case-insensitive: one entry serves every spelling, so varying the case cannot grow the cache.
+    private readonly ConcurrentDictionary<string, FunctionKey> _hosts = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, FunctionKey> _prefixes = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -65,12 +67,14 @@ internal sealed class RouteCache(string domain)
     }
 
     private bool IsFunctionHost(ReadOnlySpan<char> host) =>
-        domain.Length > 0 && host.Length > domain.Length && host.EndsWith(domain, StringComparison.OrdinalIgnoreCase) && host[^(domain.Length + 1)] == '.';
+        _domain.Length > 0 && host.Length > _domain.Length && host.EndsWith(_domain, StringComparison.OrdinalIgnoreCase) && host[^(_domain.Length + 1)] == '.';
 
+    // The host without its port and without the root dot of a fully qualified name (hello.default.localhost.:8080).
     private static ReadOnlySpan<char> WithoutPort(string? host)
     {
         var span = host.AsSpan();
         var colon = span.LastIndexOf(':');
-        return colon >= 0 && span.LastIndexOf(']') < colon ? span[..colon] : span;
+        span = colon >= 0 && span.LastIndexOf(']') < colon ? span[..colon] : span;
+        return span.EndsWith(".") ? span[..^1] : span;
     }
 }

@@ -70,6 +70,8 @@ public sealed class PassThroughTests
     [Theory]
     [InlineData("path route", null, "/default/hello/x/y?q=1", "/default/hello")]
     [InlineData("host route", "hello.default.localhost", "/x/y?q=1", null)]
+    [InlineData("host route in upper case (issue #14)", "HELLO.DEFAULT.LOCALHOST", "/x/y?q=1", null)]
+    [InlineData("host route, fully qualified (issue #14)", "hello.default.localhost.", "/x/y?q=1", null)]
     public async Task InvokeAsync_Headers_KeptAndForwardedHeadersAdded(string label, string? host, string url, string? prefix)
     {
         await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), TimeProvider.System, ProxyHarness.TestFunction("hello"));

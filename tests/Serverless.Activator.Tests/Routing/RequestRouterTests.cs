@@ -11,6 +11,8 @@ public sealed class RequestRouterTests
     [InlineData("by path, sub path", "localhost", "/team-a/fn-1/api/items", "team-a", "fn-1", "/api/items", "/team-a/fn-1")]
     [InlineData("by host", "hello.default.localhost", "/x/y", "default", "hello", "/x/y", "")]
     [InlineData("by host, case-insensitive domain", "hello.default.LOCALHOST", "/", "default", "hello", "/", "")]
+    [InlineData("by host, case-insensitive labels (issue #14)", "ECHO.Default.LOCALHOST", "/", "default", "echo", "/", "")]
+    [InlineData("by host, fully qualified with the root dot (issue #14)", "echo.default.localhost.", "/a", "default", "echo", "/a", "")]
     public void TryRoute_ValidRequest_Matches(string label, string host, string path, string ns, string name, string instancePath, string prefix)
     {
         var matched = RequestRouter.TryRoute(host, new PathString(path), "localhost", out var match);

@@ -20,6 +20,7 @@ public sealed class RouteCacheTests
     [InlineData("path, sub path and no port", "localhost", "/default/hello/a", "/default/hello/api/items")]
     [InlineData("host with port", "hello.default.localhost:8080", "/", "/x/y")]
     [InlineData("host, other case", "hello.default.localhost", "/", "/")]
+    [InlineData("host, fully qualified with a port", "hello.default.localhost.:8080", "/", "/x")]
     [InlineData("IPv6 host", "[::1]:8080", "/default/hello", "/default/hello/z")]
     [InlineData("function host naming another function wins over the path", "other.default.localhost", "/default/hello", "/default/hello/")]
     [InlineData("unremembered path prefix", "127.0.0.1", "/default/hello", "/default/hello2/")]
@@ -50,6 +51,21 @@ public sealed class RouteCacheTests
             Assert.True(cache.TryRoute(Request(host, path), out var again, out var remembered));
             Assert.True(remembered, $"{host}{path}");
             Assert.Equal(first, again);
+        }
+    }
+
+    [Fact]
+    public void Remember_HostInAnyCaseOrFullyQualified_IsOneEntry()
+    {
+        var cache = new RouteCache("localhost");
+        Assert.True(cache.TryRoute(Request("echo.default.localhost", "/"), out var first, out _));
+        cache.Remember(Request("echo.default.localhost", "/"), first);
+
+        foreach (var host in new[] { "ECHO.DEFAULT.LOCALHOST", "Echo.Default.Localhost.", "echo.default.localhost.:80" })
+        {
+            Assert.True(cache.TryRoute(Request(host, "/"), out var match, out var remembered), host);
+            Assert.True(remembered, $"{host} was not served from the one remembered entry");
+            Assert.Equal(first, match);
         }
     }
 }
