@@ -118,7 +118,7 @@ internal sealed class ResourceApi<T> where T : class, IResource
             return;
         }
 
-        var resource = await ReadAsync(context, ns, name).ConfigureAwait(false);
+        var resource = await ReadAsync(context, ns, name, apply: true).ConfigureAwait(false);
         if (resource is null || !await AdmitAsync(context, resource).ConfigureAwait(false))
         {
             return;
@@ -161,8 +161,19 @@ internal sealed class ResourceApi<T> where T : class, IResource
     }
 
     /// <summary>Reads and checks the body; answers 400/413 itself and returns null on a bad one.</summary>
-    private async Task<T?> ReadAsync(HttpContext context, string ns, string? expectedName)
+    private async Task<T?> ReadAsync(HttpContext context, string ns, string? expectedName, bool apply = false)
     {
+        if (!apply && !IsJson(context.Request.ContentType))
+        {
+            // As the real server words it; a body with no type is refused too rather than guessed at.
+            await StatusResponses.WriteAsync(
+                context,
+                StatusCodes.Status415UnsupportedMediaType,
+                "UnsupportedMediaType",
+                $"the body of the request was in an unknown format (\"{Names.Printable(context.Request.ContentType)}\") - accepted media types include: application/json").ConfigureAwait(false);
+            return null;
+        }
+
         T resource;
         try
         {
@@ -202,6 +213,9 @@ internal sealed class ResourceApi<T> where T : class, IResource
         resource.Metadata.NamespaceProperty = ns;
         return resource;
     }
+
+    private static bool IsJson(string? contentType) =>
+        contentType?.Split(';')[0].Trim() is { } mediaType && mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
     private static async Task<T> JsonSerializerReadAsync(HttpContext context)
     {

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
+using Serverless.Core.Naming;
 using Serverless.Core.Serialization;
 
 namespace Serverless.Platform.Admin;
@@ -9,7 +11,8 @@ namespace Serverless.Platform.Admin;
 /// <summary>
 /// <c>?watch=true</c> as Kubernetes streams it: one JSON event per line, <c>{"type":"ADDED","object":{…}}</c>.
 /// Without a resourceVersion the current objects come first as ADDED; an expired version ends the
-/// stream with an ERROR event carrying a 410 Status, and the client lists again.
+/// stream with an ERROR event carrying a 410 Status, and the client lists again. A resourceVersion that is not a
+/// version at all (<c>abc</c>, <c>-1</c>, beyond 64 bits) is refused with 400 before the stream starts.
 /// </summary>
 internal static class WatchStream
 {
@@ -17,6 +20,17 @@ internal static class WatchStream
         where T : class, IResource
     {
         var response = context.Response;
+        if (!IsVersion(resourceVersion))
+        {
+            // The real server parses it as an unsigned integer and answers 500; it is the client's input, so 400.
+            await StatusResponses.WriteAsync(
+                context,
+                StatusCodes.Status400BadRequest,
+                "BadRequest",
+                $"resourceVersion: Invalid value: \"{Names.Printable(resourceVersion)}\": must be a resource version this server issued (a non-negative integer)").ConfigureAwait(false);
+            return;
+        }
+
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
         var cancellationToken = context.RequestAborted;
@@ -56,6 +70,9 @@ internal static class WatchStream
             // The client went away or the platform is stopping: the stream just ends.
         }
     }
+
+    private static bool IsVersion(string? resourceVersion) =>
+        string.IsNullOrEmpty(resourceVersion) || long.TryParse(resourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out _);
 
     private static Task WriteEventAsync(HttpResponse response, string type, string objectJson, CancellationToken cancellationToken) =>
         response.WriteAsync(new StringBuilder("{\"type\":\"").Append(type).Append("\",\"object\":").Append(objectJson).Append("}\n").ToString(), cancellationToken);

@@ -161,6 +161,43 @@ public sealed class AdminApiTests : IClassFixture<PlatformFixture>
         Assert.Contains(("ADDED", "watched-a"), seen);
     }
 
+    // Issue #14 item 11: before, each of these ended the watch with a 500 and an empty body.
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-1")]
+    [InlineData("99999999999999999999999")]
+    public async Task Watch_ResourceVersionNotAVersion_Returns400WithStatus(string resourceVersion)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await Admin.GetAsync($"{Functions}?watch=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}", cts.Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var status = ResourceJson.Deserialize<V1Status>(await response.Content.ReadAsStringAsync(cts.Token));
+        Assert.Equal("BadRequest", status.Reason);
+        Assert.Contains($"resourceVersion: Invalid value: \"{resourceVersion}\"", status.Message, StringComparison.Ordinal);
+    }
+
+    // Issue #14 item 13: a body that does not say it is JSON was parsed as JSON anyway.
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData(null)]
+    public async Task Create_BodyNotDeclaredJson_Returns415(string? contentType)
+    {
+        using var content = new StringContent(ResourceJson.Serialize(NodeFunction("typed-" + (contentType is null ? "none" : "text"))));
+        content.Headers.ContentType = contentType is null ? null : new MediaTypeHeaderValue(contentType);
+
+        using var created = await Admin.PostAsync(Functions, content);
+        using var replaced = await Admin.PutAsync(Functions + "/typed-x", content);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, created.StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, replaced.StatusCode);
+        var status = ResourceJson.Deserialize<V1Status>(await created.Content.ReadAsStringAsync());
+        Assert.Equal("UnsupportedMediaType", status.Reason);
+        Assert.Contains("application/json", status.Message, StringComparison.Ordinal);
+        using var get = await Admin.GetAsync(Functions + "/typed-" + (contentType is null ? "none" : "text"));
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+    }
+
     [Fact]
     public async Task Function_WhoseCodeFailsToLoad_IsNotReadyWithItsLogInTheMessage()
     {
