@@ -1,12 +1,14 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using System.Text.RegularExpressions;
 using Serverless.Cli.App;
 using Serverless.Cli.Targets;
 
 namespace Serverless.Cli.Commands;
 
 /// <summary>The <c>func</c> command tree and its entry point, runnable in-process with any <see cref="CliContext"/> and targets.</summary>
-internal static class CliApp
+internal static partial class CliApp
 {
     public static RootCommand BuildRoot(CliContext context, FunctionTargets targets)
     {
@@ -42,11 +44,10 @@ internal static class CliApp
         {
             foreach (var error in parse.Errors)
             {
-                context.Console.Error.WriteLine("error: " + error.Message);
+                context.Console.Error.WriteLine("error: " + Plain(error.Message));
             }
 
-            var command = parse.CommandResult.Command;
-            context.Console.Error.WriteLine(command is RootCommand ? "run `func --help` for usage" : $"run `func {command.Name} --help` for usage");
+            context.Console.Error.WriteLine($"run `{CommandPath(parse.CommandResult)} --help` for usage");
             return ExitCodes.Usage;
         }
 
@@ -61,4 +62,40 @@ internal static class CliApp
         };
         return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The full command as typed, <c>func config scale</c>, so the usage hint names a command that exists.</summary>
+    private static string CommandPath(CommandResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? current = result; current is CommandResult command; current = command.Parent)
+        {
+            names.Add(command.Command is RootCommand ? "func" : command.Command.Name);
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+
+    /// <summary>
+    /// The parser's conversion error in the user's words: <c>Cannot parse argument 'x' for option '--tail' as expected
+    /// type 'System.Int32'</c> becomes <c>--tail: "x" is not a whole number from -2147483648 to 2147483647</c>.
+    /// </summary>
+    internal static string Plain(string message)
+    {
+        var match = ConversionError().Match(message);
+        if (!match.Success)
+        {
+            return message;
+        }
+
+        var type = match.Groups["type"].Value;
+        var expected = type.Contains("System.Int32", StringComparison.Ordinal) ? "a whole number from -2147483648 to 2147483647"
+            : type.Contains("System.Double", StringComparison.Ordinal) ? "a number"
+            : type.Contains("System.Boolean", StringComparison.Ordinal) ? "true or false"
+            : "a valid value";
+        return $"{match.Groups["option"].Value}: \"{match.Groups["value"].Value}\" is not {expected}";
+    }
+
+    [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'\.?$", RegexOptions.Singleline)]
+    private static partial Regex ConversionError();
 }

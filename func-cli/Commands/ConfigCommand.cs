@@ -124,7 +124,7 @@ internal sealed class ConfigCommand
         {
             option.Validators.Add(result =>
             {
-                if (result.GetValueOrDefault<int?>() is < 0)
+                if (OptionValues.TryGet<int?>(result, out var value) && value is < 0)
                 {
                     result.AddError($"{option.Name} must be 0 or more");
                 }
@@ -134,7 +134,7 @@ internal sealed class ConfigCommand
         var utilization = new Option<double?>("--utilization") { Description = "Fraction of the target to aim for, above 0 and at most 1", HelpName = "fraction" };
         utilization.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<double?>() is { } value && (value <= 0 || value > 1 || !double.IsFinite(value)))
+            if (OptionValues.TryGet<double?>(result, out var value) && value is { } fraction && (fraction <= 0 || fraction > 1 || !double.IsFinite(fraction)))
             {
                 result.AddError("--utilization must be above 0 and at most 1");
             }

@@ -24,7 +24,7 @@ internal sealed class LogsCommand
         var tail = new Option<int>("--tail") { Description = "Lines of the snapshot, over all instances", DefaultValueFactory = _ => 100, HelpName = "N" };
         tail.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 0 or > 100_000)
+            if (OptionValues.TryGet<int>(result, out var lines) && lines is < 0 or > 100_000)
             {
                 result.AddError("--tail must be from 0 to 100000");
             }

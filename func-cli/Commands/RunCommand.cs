@@ -33,7 +33,7 @@ internal sealed class RunCommand
         var port = new Option<int>("--port") { Description = "The port to listen on, on 127.0.0.1 [default: a free one]", HelpName = "port" };
         port.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
+            if (OptionValues.TryGet<int>(result, out var value) && value is < 0 or > 65535)
             {
                 result.AddError("--port must be a number from 1 to 65535");
             }

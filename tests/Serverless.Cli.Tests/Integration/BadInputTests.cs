@@ -95,4 +95,22 @@ public sealed class BadInputTests : IDisposable
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains("the local platform is not running: run `func up`", result.StdErr, StringComparison.Ordinal);
     }
+
+    // Issue #14 item 18: an out-of-range number crashed func (exit 134), and usage hints named `func scale` and `func set`.
+    [Theory]
+    [InlineData("logs hello --tail 999999999999", "--tail: \"999999999999\" is not a whole number", "run `func logs --help` for usage")]
+    [InlineData("config scale --min -5", "--min must be 0 or more", "run `func config scale --help` for usage")]
+    [InlineData("config scale --utilization abc", "--utilization: \"abc\" is not a number", "run `func config scale --help` for usage")]
+    [InlineData("config env set NOEQ", "\"NOEQ\" is not KEY=VALUE", "run `func config env set --help` for usage")]
+    public async Task Command_BadOptionValue_ExitsTwoNamingTheOptionAndTheCommand(string args, string error, string hint)
+    {
+        using var empty = new TempDirectory("func-cli-badvalue");
+
+        var result = await new FuncCli(empty.Path).RunAsync(args.Split(' '));
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(error, result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(hint, result.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", result.StdErr, StringComparison.Ordinal);
+    }
 }
