@@ -23,7 +23,8 @@ namespace Serverless.Activator.Forwarding;
 /// Retries: a request is sent again (up to <see cref="ActivatorOptions.MaxForwardAttempts"/> attempts, to
 /// another instance when there is one) only when nothing of the response reached the client, nothing of the
 /// request body was read, and either the connection could not be made (<see cref="HttpRequestError.ConnectionError"/>)
-/// or the instance answered 429. A request with a body that was (even partly) read is never retried: the
+/// or the instance's runtime refused it at its concurrency limit (a 429 marked <c>X-Serverless-Rejected</c>; a
+/// function's own 429 or 503 ran and is passed through). A request with a body that was (even partly) read is never retried: the
 /// activator streams bodies and keeps no copy. In practice that means bodies are retried on connect errors
 /// (HttpClient reads the body only once connected) but a 429 to a request with a body is answered 429.
 /// </remarks>

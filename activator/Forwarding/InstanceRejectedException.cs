@@ -1,7 +1,7 @@
 namespace Serverless.Activator.Forwarding;
 
 /// <summary>
-/// An instance answered 429: at its concurrency limit it processed nothing, so the request may go to
+/// An instance's runtime answered its marked 429: at its concurrency limit it processed nothing, so the request may go to
 /// another instance. Thrown by <see cref="RejectionHandler"/> instead of returning the response, so YARP
 /// reports a request error before anything reached the client and the proxy can retry.
 /// </summary>

@@ -7,6 +7,14 @@ namespace Serverless.Runtime.Dotnet.Concurrency;
 /// </summary>
 internal sealed class ConcurrencyLimiter
 {
+    /// <summary>
+    /// Marks the runtime's own 429 (the runtime contract): the activator retries only a 429 so marked, on another
+    /// instance, and passes a function's own 429 to the client untouched.
+    /// </summary>
+    public const string RejectedHeader = "X-Serverless-Rejected";
+
+    public const string RejectedValue = "concurrency";
+
     private int _inFlight;
     private TaskCompletionSource? _idle;
 

@@ -54,6 +54,7 @@ internal sealed class InvocationPipeline(
         {
             RuntimeLog.ConcurrencyLimitReached(logger, limiter.InFlight, limiter.Limit);
             context.Response.Headers.RetryAfter = "1";
+            context.Response.Headers[ConcurrencyLimiter.RejectedHeader] = ConcurrencyLimiter.RejectedValue;
             await ProblemResponse.WriteAsync(
                 context.Response,
                 StatusCodes.Status429TooManyRequests,

@@ -11,6 +11,10 @@ const { eventMode, parseEvent, isEvent, toBinaryResponse } = require('./cloudeve
 const { createRequest, splitTarget, RequestError } = require('./request');
 const { toResponse, problem, describeError, allowsBody } = require('./responses');
 
+// Marks the runtime's own 429 (the runtime contract): the activator retries only a 429 so marked, on another
+// instance, and passes a function's own 429 to the client untouched.
+const REJECTED_HEADER = 'x-serverless-rejected';
+
 /**
  * Idle keep-alive connections are kept this long: longer than the 60 s after which .NET's pooled
  * connections (the activator's proxy) are retired, so the client, not the runtime, closes an idle
@@ -101,7 +105,7 @@ async function invokeCore(deps, req, res) {
 
   if (!limiter.tryAcquire()) {
     log.info(`refused a request: ${limiter.inFlight} in flight, CONTAINER_CONCURRENCY ${limiter.limit}`);
-    return send(res, problem(429, `The function is at its concurrency limit of ${limiter.limit} request(s) in flight.`, { 'retry-after': '1' }), closed);
+    return send(res, problem(429, `The function is at its concurrency limit of ${limiter.limit} request(s) in flight.`, { 'retry-after': '1', [REJECTED_HEADER]: 'concurrency' }), closed);
   }
   try {
     return await invokeAdmitted(deps, req, res, closed);

@@ -297,6 +297,7 @@ describe('CONTAINER_CONCURRENCY=1', () => {
     assert.ok(performance.now() - started < 1000, 'answered at once');
     assertProblem(refused, 429, /concurrency limit of 1/);
     assert.equal(refused.headers['retry-after'], '1');
+    assert.equal(refused.headers['x-serverless-rejected'], 'concurrency');
     assert.equal((await slow).status, 200);
     assert.equal((await runtime.request({ path: '/echo' })).status, 200);
   });

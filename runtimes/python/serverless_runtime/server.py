@@ -26,6 +26,10 @@ from .responses import Response, allows_body, problem
 # connection and never sends a request on one that is being closed. Also bounds each socket read.
 KEEP_ALIVE_TIMEOUT_SECONDS = 75
 
+# Marks the runtime's own 429 (the runtime contract): the activator retries only a 429 so marked, on another
+# instance, and passes a function's own 429 to the client untouched.
+REJECTED_HEADER = "X-Serverless-Rejected"
+
 # After answering without reading the whole body (413, 429), the rest is read and dropped so the
 # connection can be reused and the caller, still sending, reads the answer instead of a reset.
 # Past this many bytes, closing the connection is cheaper.
@@ -106,7 +110,7 @@ class _Connection(BaseHTTPRequestHandler):
         if not app.limiter.try_acquire():
             app.log.info(f"refused a request: {app.limiter.in_flight} in flight, CONTAINER_CONCURRENCY {app.limiter.limit}")
             return self._send(problem(429, f"The function is at its concurrency limit of {app.limiter.limit} request(s) in flight.",
-                                      [("Retry-After", "1")]))
+                                      [("Retry-After", "1"), (REJECTED_HEADER, "concurrency")]))
         try:
             return self._invoke_admitted(reader)
         finally:

@@ -271,6 +271,7 @@ class ConcurrencyTest(ProblemAssertions):
             self.assertLess(time.perf_counter() - started, 1, "answered at once")
             self.assert_problem(refused, 429, r"concurrency limit of 1")
             self.assertEqual(refused.headers["retry-after"], "1")
+            self.assertEqual(refused.headers["x-serverless-rejected"], "concurrency")
             worker.join(10)
             self.assertEqual(slow[0].status, 200)
             self.assertEqual(runtime.request(path="/echo").status, 200)

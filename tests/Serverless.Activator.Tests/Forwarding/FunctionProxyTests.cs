@@ -176,6 +176,7 @@ public sealed class FunctionProxyTests
         await using var full = await InstanceServer.StartAsync("full", context =>
         {
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers["X-Serverless-Rejected"] = "concurrency";
             return Task.CompletedTask;
         });
         await using var free = await InstanceServer.StartAsync("free");
@@ -193,6 +194,29 @@ public sealed class FunctionProxyTests
         Assert.True(full.Requests > 0, "the full instance was tried");
     }
 
+    // Issue #14 item 6: a function's own 429 ran the function three times and reached the client as the activator's 429.
+    [Theory]
+    [InlineData(StatusCodes.Status429TooManyRequests)]
+    [InlineData(StatusCodes.Status503ServiceUnavailable)]
+    public async Task InvokeAsync_FunctionsOwnRefusal_PassedThroughUntouchedAndRunOnce(int status)
+    {
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), TimeProvider.System, ProxyHarness.TestFunction("hello"));
+        await using var busy = await InstanceServer.StartAsync("busy", context =>
+        {
+            context.Response.StatusCode = status;
+            context.Response.Headers.RetryAfter = "7";
+            return context.Response.WriteAsync("come back later");
+        });
+        harness.Endpoints.Set(Hello, busy.Endpoint());
+
+        using var response = await harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("7", response.Headers.GetValues("Retry-After").Single());
+        Assert.Equal("come back later", await response.Content.ReadAsStringAsync());
+        Assert.Equal(1, busy.Requests);
+    }
+
     [Fact]
     public async Task InvokeAsync_429AfterBodyWasSent_NotRetried()
     {
@@ -202,6 +226,7 @@ public sealed class FunctionProxyTests
             using var body = new StreamReader(context.Request.Body);
             await body.ReadToEndAsync();
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers["X-Serverless-Rejected"] = "concurrency";
         });
         await using var other = await InstanceServer.StartAsync("other");
         harness.Endpoints.Set(Hello, reader.Endpoint(), other.Endpoint());

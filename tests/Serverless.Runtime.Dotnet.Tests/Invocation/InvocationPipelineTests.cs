@@ -135,6 +135,7 @@ public sealed class InvocationPipelineTests
         Assert.False(called);
         Assert.Equal(429, context.Response.StatusCode);
         Assert.Equal("1", context.Response.Headers.RetryAfter.ToString());
+        Assert.Equal("concurrency", context.Response.Headers["X-Serverless-Rejected"].ToString());
         Assert.Equal(ProblemResponse.ContentType, context.Response.ContentType);
         Assert.Equal(1, test.Limiter.InFlight);
         Assert.Equal(1, (await test.ScrapeAsync()).Value("serverless_runtime_requests_total", ("code", "429")));
