@@ -44,13 +44,21 @@ internal sealed class FunctionRoute
         status == 200 ? _ok : _byCode.GetOrAdd(status, static (code, self) => self._requests.WithLabels(self.Label, code.ToString(CultureInfo.InvariantCulture)), this);
 
     /// <summary>
-    /// The forwarder configuration for the function's timeout. HTTP/2 in means HTTP/2 out, with prior knowledge
+    /// How much longer than the function's timeout the activator waits for the instance: the runtime answers 504
+    /// with its own body at the timeout, counted from when it got the request, and that answer must win the race
+    /// with the activator's own (empty) 504.
+    /// </summary>
+    public static readonly TimeSpan TimeoutGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The forwarder configuration for the function's timeout (plus <see cref="TimeoutGrace"/>). HTTP/2 in means HTTP/2 out, with prior knowledge
     /// (h2c): a client can only speak cleartext HTTP/2 to the activator on an HTTP/2-only listener, which serves
     /// gRPC-style functions whose trailers need HTTP/2 on both hops. Everything else goes as HTTP/1.1.
     /// </summary>
     public ForwarderRequestConfig Config(TimeSpan timeout, bool http2)
     {
         // Rebuilt only when the function's timeout changes; a racing rebuild is harmless (equal values).
+        timeout += TimeoutGrace;
         if (http2)
         {
             var h2 = Volatile.Read(ref _http2);

@@ -217,6 +217,26 @@ public sealed class FunctionProxyTests
         Assert.Equal(1, busy.Requests);
     }
 
+    // Issue #14 item 7: the activator gave up at the same moment as the runtime, so clients got YARP's empty 504.
+    [Fact]
+    public async Task InvokeAsync_RuntimeAnswers504AtItsTimeout_ClientGetsTheRuntimesAnswer()
+    {
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), TimeProvider.System, ProxyHarness.TestFunction("hello", timeoutSeconds: 1));
+        await using var hung = await InstanceServer.StartAsync("hung", async context =>
+        {
+            // The runtime's deadline runs from when it read the request, a little after the activator sent it.
+            await Task.Delay(TimeSpan.FromSeconds(1.3));
+            context.Response.StatusCode = StatusCodes.Status504GatewayTimeout;
+            await context.Response.WriteAsync("{\"detail\":\"the function did not answer within 1 s\"}");
+        });
+        harness.Endpoints.Set(Hello, hung.Endpoint());
+
+        using var response = await harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Contains("did not answer within 1 s", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task InvokeAsync_429AfterBodyWasSent_NotRetried()
     {
