@@ -97,13 +97,21 @@ public sealed partial class FunctionProxy : IDisposable
         {
             var throttler = state.Throttler;
             var label = state.Label;
+            var request = context.Request;
+            var bodyBytes = request.ContentLength ?? 0;
             if (throttler.ReadyInstances == 0)
             {
+                if (bodyBytes > _options.MaxQueuedBytesPerFunction)
+                {
+                    // It would have to wait, and can never: refuse it before starting an instance for nothing.
+                    await AnswerUnacquiredAsync(
+                        context, route.Key, AcquireResult.Failed(AcquireStatus.TooLarge, FunctionThrottler.TooLargeReason(bodyBytes, _options.MaxQueuedBytesPerFunction))).ConfigureAwait(false);
+                    return;
+                }
+
                 _scaler.RequestScaleFromZero(route.Key);
             }
 
-            var request = context.Request;
-            var bodyBytes = request.ContentLength ?? 0;
             ReadTrackingStream? body = null;
             if (bodyBytes > 0 || request.Headers.TransferEncoding.Count > 0)
             {
@@ -189,6 +197,7 @@ public sealed partial class FunctionProxy : IDisposable
         {
             AcquireStatus.QueueFull => ProblemDetailsWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Queue full", reason, _options.RetryAfter),
             AcquireStatus.ActivationFailed => ProblemDetailsWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Function did not start", reason, _options.RetryAfter),
+            AcquireStatus.TooLarge => ProblemDetailsWriter.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large", reason),
             AcquireStatus.TimedOut => ProblemDetailsWriter.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "No instance in time", reason),
 
             // The client is gone: nothing to write to. 499 is nginx's "client closed request", for the metric only.

@@ -9,6 +9,9 @@ internal enum AcquireStatus
     /// <summary>The function's queue (count or bytes) is full: 503 with Retry-After.</summary>
     QueueFull,
 
+    /// <summary>The declared body alone is larger than the queue's byte budget, so it could never wait: 413.</summary>
+    TooLarge,
+
     /// <summary>Still waiting at the function's timeout: 504.</summary>
     TimedOut,
 

@@ -163,6 +163,11 @@ internal sealed class FunctionThrottler : IDisposable
                 return AcquireResult.Failed(AcquireStatus.Canceled, "the client went away");
             }
 
+            if (bodyBytes > _options.MaxQueuedBytesPerFunction)
+            {
+                return AcquireResult.Failed(AcquireStatus.TooLarge, TooLargeReason(bodyBytes, _options.MaxQueuedBytesPerFunction));
+            }
+
             if (_queue.Count >= _options.MaxQueuedRequestsPerFunction || _queuedBytes + bodyBytes > _options.MaxQueuedBytesPerFunction)
             {
                 return AcquireResult.Failed(
@@ -447,4 +452,8 @@ internal sealed class FunctionThrottler : IDisposable
 
         public TaskCompletionSource<AcquireResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    /// <summary>Why a body that can never wait is refused (413), in the activator's and the throttler's words alike.</summary>
+    internal static string TooLargeReason(long bodyBytes, long maxQueuedBytes) =>
+        string.Create(CultureInfo.InvariantCulture, $"the request body of {bodyBytes} bytes is larger than the {maxQueuedBytes} bytes a function's requests may hold while waiting for an instance (queue-max-bytes)");
 }

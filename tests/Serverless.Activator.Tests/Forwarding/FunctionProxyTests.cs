@@ -237,6 +237,20 @@ public sealed class FunctionProxyTests
         Assert.Contains("did not answer within 1 s", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    // Issue #14 item 8: a declared body larger than the queue's budget, to a function at zero, got 503 "Queue full".
+    [Fact]
+    public async Task InvokeAsync_BodyLargerThanTheQueueToAFunctionAtZero_413AndNoActivation()
+    {
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions { MaxQueuedBytesPerFunction = 1024 }, TimeProvider.System, ProxyHarness.TestFunction("hello"));
+        using var content = new ByteArrayContent(new byte[4096]);
+
+        using var response = await harness.Client.PostAsync(new Uri("/default/hello/", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("4096 bytes is larger than the 1024 bytes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(harness.Scaler.Requests);
+    }
+
     [Fact]
     public async Task InvokeAsync_429AfterBodyWasSent_NotRetried()
     {

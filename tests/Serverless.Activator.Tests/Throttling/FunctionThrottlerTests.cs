@@ -84,7 +84,6 @@ public sealed class FunctionThrottlerTests
     [InlineData("count at limit", 2, 1000, 2, 0, true)]
     [InlineData("bytes fit exactly", 10, 1000, 2, 600, false)]
     [InlineData("bytes over budget", 10, 1000, 2, 601, true)]
-    [InlineData("single body over budget", 10, 100, 0, 101, true)]
     public async Task AcquireAsync_QueueLimits_RejectsPastEither(string label, int maxCount, long maxBytes, int waiting, long bytes, bool expectedFull)
     {
         using var throttler = Create(new ActivatorOptions { MaxQueuedRequestsPerFunction = maxCount, MaxQueuedBytesPerFunction = maxBytes }, Ep("a", 1));
@@ -111,6 +110,21 @@ public sealed class FunctionThrottlerTests
         }
 
         Assert.True(attempt.IsCompletedSuccessfully, label);
+    }
+
+    // Issue #14 item 8: a body that alone exceeds the byte budget can never wait; it was answered as a full queue (503,
+    // "0 requests (0 body bytes) already waiting"), which a retry can never get past.
+    [Fact]
+    public async Task AcquireAsync_SingleBodyOverTheWholeBudget_IsTooLargeNotQueueFull()
+    {
+        using var throttler = Create(new ActivatorOptions { MaxQueuedBytesPerFunction = 100 }, Ep("a", 1));
+        var holder = (await Acquire(throttler)).Lease!;
+
+        var rejected = await Acquire(throttler, bytes: 101);
+
+        Assert.Equal(AcquireStatus.TooLarge, rejected.Status);
+        Assert.Contains("101 bytes is larger than the 100 bytes", rejected.Reason, StringComparison.Ordinal);
+        holder.Release(LeaseOutcome.Success);
     }
 
     [Fact]
