@@ -11,15 +11,6 @@ internal static class EnvValidator
 
     public const int MaxValueBytes = 32 * 1024;
 
-    /// <summary>Names the platform sets for the runtime; a user value would break or redirect the function.</summary>
-    public static readonly IReadOnlyList<string> Reserved =
-        ["PORT", "FUNCTION_PATH", "HANDLER", "CONTAINER_CONCURRENCY", "FUNCTION_TIMEOUT"];
-
-    public const string ReservedPrefix = "SERVERLESS_";
-
-    public static bool IsReserved(string name) =>
-        Reserved.Contains(name, StringComparer.Ordinal) || name.StartsWith(ReservedPrefix, StringComparison.Ordinal);
-
     public static void Validate(IList<EnvVar>? env, FieldPath path, ErrorList errors)
     {
         if (env is null)
@@ -57,7 +48,7 @@ internal static class EnvValidator
         {
             errors.Add(path, $"must be a C identifier: letters, digits and '_', not starting with a digit (got {ErrorList.Quote(name)})");
         }
-        else if (IsReserved(name))
+        else if (ReservedEnvironment.IsReserved(name))
         {
             errors.Add(path, $"{ErrorList.Quote(name)} is reserved by the platform");
         }

@@ -1,4 +1,5 @@
 using Serverless.Core.Naming;
+using Serverless.Core.Validation;
 
 namespace Serverless.Cli.Project;
 
@@ -28,9 +29,6 @@ internal sealed record EnvAssignment(string Name, string Value)
             return $"\"{Names.Printable(name)}\" is not a variable name: letters, digits and '_', not starting with a digit";
         }
 
-        return name is "PORT" or "FUNCTION_PATH" or "HANDLER" or "CONTAINER_CONCURRENCY" or "FUNCTION_TIMEOUT"
-            || name.StartsWith("SERVERLESS_", StringComparison.Ordinal)
-            ? $"\"{name}\" is reserved by the platform"
-            : null;
+        return ReservedEnvironment.IsReserved(name) ? $"\"{name}\" is reserved by the platform" : null;
     }
 }

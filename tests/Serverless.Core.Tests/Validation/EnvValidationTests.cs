@@ -32,6 +32,10 @@ public sealed class EnvValidationTests
         { "reserved HANDLER", "HANDLER", "x", "spec.env[0].name", "is reserved by the platform" },
         { "reserved CONTAINER_CONCURRENCY", "CONTAINER_CONCURRENCY", "1", "spec.env[0].name", "is reserved by the platform" },
         { "reserved FUNCTION_TIMEOUT", "FUNCTION_TIMEOUT", "1", "spec.env[0].name", "is reserved by the platform" },
+        { "reserved INSTANCE_ID (issue #14: was silently overwritten)", "INSTANCE_ID", "mine", "spec.env[0].name", "\"INSTANCE_ID\" is reserved by the platform" },
+        { "reserved HOST (the runtime's listen address)", "HOST", "0.0.0.0", "spec.env[0].name", "is reserved by the platform" },
+        { "reserved K_SERVICE, as in Knative", "K_SERVICE", "x", "spec.env[0].name", "is reserved by the platform" },
+        { "reserved K_REVISION, as in Knative", "K_REVISION", "x", "spec.env[0].name", "is reserved by the platform" },
         { "reserved prefix", "SERVERLESS_HOME", "/tmp", "spec.env[0].name", "is reserved by the platform" },
         { "reserved check is case-sensitive", "port", "1", null, null },
     };

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Serverless.Core.Api;
 using Serverless.Core.Defaulting;
 using Serverless.Core.Serialization;
+using Serverless.Core.Validation;
 using static Serverless.Deploy.Tests.Schema.SpecCases;
 
 namespace Serverless.Deploy.Tests.Schema;
@@ -16,6 +17,14 @@ public sealed class FunctionSchemaTests
     [MemberData(nameof(CoreCases))]
     public void Schema_CoreValidationCase_GivesCoreVerdict(string label, string json) =>
         Conformance.AssertSameVerdict(label, Function.KindName, json);
+
+    public static TheoryData<string> ReservedNames => new(ReservedEnvironment.Names);
+
+    /// <summary>The CRD's rule and core refuse the same names (issue #14: INSTANCE_ID was accepted, then overwritten).</summary>
+    [Theory]
+    [MemberData(nameof(ReservedNames))]
+    public void Schema_ReservedEnvName_GivesCoreVerdict(string name) =>
+        Conformance.AssertSameVerdict("reserved " + name, Function.KindName, WithRaw(Base, "spec.env", $$"""[{"name":"{{name}}","value":"x"}]"""));
 
     public static TheoryData<string, string> JsonShapes => new()
     {
