@@ -14,6 +14,7 @@ using Serverless.Activator.Reporting;
 using Serverless.Autoscaler.Metrics;
 using Serverless.Autoscaler.Scaling;
 using Serverless.Backends.Local.Processes;
+using Serverless.Backends.Local.Sandbox;
 using Serverless.Backends.Local.Storage;
 using Serverless.Controller;
 using Serverless.Controller.Metrics;
@@ -52,7 +53,8 @@ internal static partial class PlatformHost
 
         var autoscalerOptions = PlatformConfiguration.LoadAutoscaler(options.Home, out var autoscalerErrors);
         var activatorOptions = PlatformConfiguration.LoadActivator(options.Home, out var activatorErrors);
-        var configErrors = autoscalerErrors.Concat(activatorErrors).ToList();
+        var localOptions = PlatformConfiguration.LoadLocal(options.Home, out var localErrors);
+        var configErrors = autoscalerErrors.Concat(activatorErrors).Concat(localErrors).ToList();
         if (configErrors.Count > 0)
         {
             foreach (var error in configErrors)
@@ -70,15 +72,24 @@ internal static partial class PlatformHost
 
         using var stores = LocalStores.Open(options.DatabasePath, time, loggerFactory);
         var activity = new ActivityRelay();
-        await using var backend = new LocalProcessBackend(
-            new LocalBackendOptions
-            {
-                StateDirectory = options.Home,
-                RuntimesDirectory = options.RuntimesDirectory,
-                InstanceLoad = activity.InFlight,
-            },
-            loggerFactory.CreateLogger<LocalProcessBackend>(),
-            time);
+        localOptions.StateDirectory = options.Home;
+        localOptions.RuntimesDirectory = options.RuntimesDirectory;
+        localOptions.InstanceLoad = activity.InFlight;
+        localOptions.Sandbox.Enabled &= options.Sandbox;
+        LocalProcessBackend constructed;
+        try
+        {
+            constructed = new LocalProcessBackend(localOptions, loggerFactory.CreateLogger<LocalProcessBackend>(), time);
+        }
+        catch (SandboxUnavailableException e)
+        {
+            // Refused, never a silent fallback to unsandboxed functions.
+            await Console.Error.WriteLineAsync("serverless-platform: " + e.Message).ConfigureAwait(false);
+            return 1;
+        }
+
+        await using var backend = constructed;
+        var scaleLimits = new ScaleLimits(autoscalerOptions.MaxScaleLimit, localOptions.MaxInstances);
         var functions = new ResourceInformer<Function>(stores.Functions, null, time, loggerFactory.CreateLogger<ResourceInformer<Function>>());
         var scaler = new FunctionScaler(
             functions, backend, activity, autoscalerOptions, new AutoscalerMetrics(registry), time, loggerFactory.CreateLogger<FunctionScaler>());
@@ -109,7 +120,7 @@ internal static partial class PlatformHost
         controllerOptions.FunctionUrl = key => $"{ingressUrl}/{key.Namespace}/{key.Name}/";
 
         await using var admin = BuildAdmin(
-            options, stores, functions, backend, controllerOptions, scaler, functionRegistry, activatorOptions, activatorMetrics, samples, coldStarts, registry, time, loggerFactory);
+            options, stores, functions, backend, controllerOptions, scaler, functionRegistry, activatorOptions, activatorMetrics, samples, coldStarts, registry, scaleLimits, time, loggerFactory);
         if (!await TryStartAsync(admin, "--admin", options.Admin).ConfigureAwait(false))
         {
             await ingress.StopAsync().ConfigureAwait(false);
@@ -119,7 +130,7 @@ internal static partial class PlatformHost
         var adminUrl = BoundUrl(admin);
 
         var pid = Environment.ProcessId;
-        PlatformStateFile.Write(options.StateFilePath, pid, adminUrl, ingressUrl, options.Home, time.GetUtcNow());
+        PlatformStateFile.Write(options.StateFilePath, pid, adminUrl, ingressUrl, options.Home, time.GetUtcNow(), backend.Sandboxed);
         LogReady(logger, ingressUrl, adminUrl, options.Home);
         try
         {
@@ -174,6 +185,7 @@ internal static partial class PlatformHost
         LatestSamples samples,
         ColdStartCounter coldStarts,
         CollectorRegistry registry,
+        ScaleLimits scaleLimits,
         TimeProvider time,
         ILoggerFactory loggerFactory)
     {
@@ -199,7 +211,7 @@ internal static partial class PlatformHost
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () => functions.HasSynced ? Results.Text("ok") : Results.Text("syncing", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapMetrics("/metrics", registry);
-        new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, FunctionValidator.Validate).Map(app);
+        new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, fn => FunctionValidator.Validate(fn, scaleLimits)).Map(app);
         new ResourceApi<Broker>(stores.Brokers, Broker.KindName, Broker.Plural, BrokerDefaults.Apply, BrokerValidator.Validate).Map(app);
         new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate).Map(app);
         new LogsApi(stores.Functions, backend, time).Map(app);

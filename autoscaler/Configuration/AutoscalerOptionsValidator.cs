@@ -85,6 +85,11 @@ internal sealed class AutoscalerOptionsValidator : IValidateOptions<AutoscalerOp
             errors.Add($"{AutoscalerOptions.ScaleToZeroGracePeriodKey} = {D(options.ScaleToZeroGracePeriod)}, must be at least {D(MinScaleToZeroGracePeriod)}");
         }
 
+        if (options.MaxScaleLimit < 0)
+        {
+            errors.Add($"{AutoscalerOptions.MaxScaleLimitKey} = {options.MaxScaleLimit}, must be at least 0");
+        }
+
         return errors;
     }
 

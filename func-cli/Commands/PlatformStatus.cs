@@ -10,4 +10,5 @@ internal sealed record PlatformStatus(
     [property: JsonPropertyName("ingressUrl")] string IngressUrl,
     [property: JsonPropertyName("adminUrl")] string AdminUrl,
     [property: JsonPropertyName("home")] string Home,
-    [property: JsonPropertyName("functions")] string Functions);
+    [property: JsonPropertyName("functions")] string Functions,
+    [property: JsonPropertyName("sandbox"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Sandbox = null);

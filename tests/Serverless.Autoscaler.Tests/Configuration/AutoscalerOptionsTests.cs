@@ -40,7 +40,7 @@ public sealed class AutoscalerOptionsTests
         var options = AutoscalerOptions.Bind(configuration.GetSection("autoscaler"));
 
         Assert.Equivalent(new AutoscalerOptions(), options, strict: true);
-        Assert.Equal(10, configuration.GetSection("autoscaler").GetChildren().Count()); // every key is in the sample
+        Assert.Equal(11, configuration.GetSection("autoscaler").GetChildren().Count()); // every key is in the sample
     }
 
     [Fact]
