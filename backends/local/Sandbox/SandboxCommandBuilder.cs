@@ -52,8 +52,11 @@ internal static class SandboxCommandBuilder
                 : ["--ro-bind", mount.Path, mount.Path]);
         }
 
-        var binds = layout.SystemMounts.Where(m => m.SymlinkTarget is null).Select(m => m.Path).ToList();
-        var made = new HashSet<string>(StringComparer.Ordinal) { "/proc", "/dev" };
+        // Every mount so far, and whether it shows the host's files (a bind) or starts empty (a tmpfs): a parent
+        // directory exists already when the deepest mount holding it is a bind.
+        var mounts = layout.SystemMounts.Where(m => m.SymlinkTarget is null).Select(m => (m.Path, Bind: true)).ToList();
+        mounts.AddRange([("/proc", false), ("/dev", false)]);
+        var made = new HashSet<string>(StringComparer.Ordinal);
         void MakeParents(string path)
         {
             var parents = new List<string>();
@@ -65,7 +68,16 @@ internal static class SandboxCommandBuilder
             parents.Reverse();
             foreach (var parent in parents)
             {
-                if (!binds.Any(b => SandboxPaths.Contains(b, parent)) && made.Add(parent))
+                var inBind = mounts.Where(m => SandboxPaths.Contains(m.Path, parent))
+                    .OrderByDescending(m => m.Path.Length)
+                    .Select(m => (bool?)m.Bind)
+                    .FirstOrDefault();
+                if (inBind == true)
+                {
+                    continue;
+                }
+
+                if (mounts.All(m => m.Path != parent) && made.Add(parent))
                 {
                     argv.AddRange(["--perms", "0755", "--dir", parent]);
                 }
@@ -84,13 +96,13 @@ internal static class SandboxCommandBuilder
             }
 
             argv.AddRange(["--tmpfs", writable]);
+            mounts.Add((writable, false));
         }
 
         var masks = new List<string>();
         foreach (var (path, kind) in PathMounts(layout))
         {
             MakeParents(path);
-            made.Add(path);
             if (kind == PathKind.Mask)
             {
                 argv.AddRange(["--perms", "0755", "--tmpfs", path]);
@@ -99,8 +111,9 @@ internal static class SandboxCommandBuilder
             else
             {
                 argv.AddRange(["--ro-bind", path, path]);
-                binds.Add(path);
             }
+
+            mounts.Add((path, kind != PathKind.Mask));
         }
 
         foreach (var mask in masks)

@@ -16,7 +16,7 @@ internal static class SandboxInfo
             using var document = JsonDocument.Parse(text);
             return document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("child-pid", out var pid)
-                && pid.TryGetInt32(out var value) && value > 0
+                && pid.ValueKind == JsonValueKind.Number && pid.TryGetInt32(out var value) && value > 0
                     ? value
                     : null;
         }
