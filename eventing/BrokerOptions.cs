@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Serverless.Core.Configuration;
 using Serverless.Core.Defaulting;
 using Serverless.Eventing.Configuration;
 
@@ -60,36 +62,28 @@ public sealed class BrokerOptions
     /// <summary>Every out-of-range value as <c>trigger-concurrency = 0, must be between 1 and 10000</c>.</summary>
     public IReadOnlyList<string> Check()
     {
-        var errors = new List<string>();
-        Range(errors, MaxEventSizeKey, MaxEventSize, 1, 64L * 1024 * 1024);
-        Range(errors, RetryKey, Delivery.Retry, 0, 100);
-        if (!BackoffPolicyNames.All.Contains(Delivery.BackoffPolicy, StringComparer.Ordinal))
-        {
-            errors.Add($"{BackoffPolicyKey} = {Delivery.BackoffPolicy}, must be one of {string.Join(", ", BackoffPolicyNames.All)}");
-        }
-
-        Positive(errors, BackoffDelayKey, Delivery.BackoffDelay, TimeSpan.FromHours(1));
-        Positive(errors, TimeoutKey, Delivery.Timeout, TimeSpan.FromHours(1));
-        Range(errors, TriggerConcurrencyKey, TriggerConcurrency, 1, 10_000);
-        Range(errors, MaxInFlightKey, MaxInFlight, 1, 100_000);
-        Positive(errors, RetryAfterMaxKey, RetryAfterMax, TimeSpan.FromHours(1));
-        Positive(errors, PollIntervalKey, PollInterval, TimeSpan.FromMinutes(1));
-        return errors;
+        var checks = new OptionChecks()
+            .Between(MaxEventSizeKey, MaxEventSize, 1, 64L * 1024 * 1024)
+            .Between(RetryKey, Delivery.Retry, 0, 100)
+            .Require(
+                BackoffPolicyNames.All.Contains(Delivery.BackoffPolicy, StringComparer.Ordinal),
+                BackoffPolicyKey,
+                Delivery.BackoffPolicy,
+                $"must be one of {string.Join(", ", BackoffPolicyNames.All)}");
+        Positive(checks, BackoffDelayKey, Delivery.BackoffDelay, TimeSpan.FromHours(1));
+        Positive(checks, TimeoutKey, Delivery.Timeout, TimeSpan.FromHours(1));
+        checks
+            .Between(TriggerConcurrencyKey, TriggerConcurrency, 1, 10_000)
+            .Between(MaxInFlightKey, MaxInFlight, 1, 100_000);
+        Positive(checks, RetryAfterMaxKey, RetryAfterMax, TimeSpan.FromHours(1));
+        Positive(checks, PollIntervalKey, PollInterval, TimeSpan.FromMinutes(1));
+        return checks.Problems;
     }
 
-    private static void Range(List<string> errors, string key, long value, long min, long max)
-    {
-        if (value < min || value > max)
-        {
-            errors.Add($"{key} = {value}, must be between {min} and {max}");
-        }
-    }
-
-    private static void Positive(List<string> errors, string key, TimeSpan value, TimeSpan max)
-    {
-        if (value <= TimeSpan.Zero || value > max)
-        {
-            errors.Add($"{key} = {value}, must be greater than 0 and at most {max}");
-        }
-    }
+    private static void Positive(OptionChecks checks, string key, TimeSpan value, TimeSpan max) =>
+        checks.Require(
+            value > TimeSpan.Zero && value <= max,
+            key,
+            value.ToString("c", CultureInfo.InvariantCulture),
+            $"must be greater than 0 and at most {max.ToString("c", CultureInfo.InvariantCulture)}");
 }

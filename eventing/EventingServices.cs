@@ -19,8 +19,7 @@ namespace Serverless.Eventing;
 /// the resource stores and gets a request handler to mount and a loop to run.
 /// </summary>
 /// <remarks>
-/// Subscribers and reply events are reached through the function ingress, whose URL the host gives as a function:
-/// it is read only once <see cref="RunAsync"/> runs.
+/// Subscribers and reply events are reached through the function ingress: the host binds it first and passes its URL.
 /// </remarks>
 public sealed class EventingServices : IDisposable
 {
@@ -51,7 +50,7 @@ public sealed class EventingServices : IDisposable
     }
 
     /// <summary>Opens (creating when missing) the event store at <paramref name="databasePath"/> and builds the broker on it.</summary>
-    /// <param name="ingressUrl">The function ingress's base URL; called once the loops run.</param>
+    /// <param name="ingressUrl">The function ingress's base URL (bound before the broker is built).</param>
     /// <exception cref="Microsoft.Data.Sqlite.SqliteException">The store's file is not a database, or SQLite failed on it.</exception>
     /// <exception cref="InvalidOperationException">SQLite refused WAL journaling, or the file has a newer schema.</exception>
     /// <exception cref="IOException">The store's directory or file cannot be created.</exception>
@@ -62,7 +61,7 @@ public sealed class EventingServices : IDisposable
         IResourceStore<Trigger> triggerStore,
         IResourceStore<Broker> brokerStore,
         ResourceInformer<Function> functions,
-        Func<string> ingressUrl,
+        string ingressUrl,
         CollectorRegistry registry,
         TimeProvider time,
         ILoggerFactory loggerFactory)
@@ -88,7 +87,7 @@ public sealed class EventingServices : IDisposable
         IResourceStore<Trigger> triggerStore,
         IResourceStore<Broker> brokerStore,
         ResourceInformer<Function> functions,
-        Func<string> ingressUrl,
+        string ingressUrl,
         BrokerMetrics metrics,
         TimeProvider time,
         ILoggerFactory loggerFactory)
@@ -109,14 +108,16 @@ public sealed class EventingServices : IDisposable
     public RequestDelegate Route(RequestDelegate next) =>
         context => BrokerIngressHandler.Handles(context.Request.Path) ? _ingress.HandleAsync(context) : next(context);
 
-    /// <summary>Runs the informers, the dispatcher and the status reconciler until cancelled.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        _triggers.RunAsync(cancellationToken),
-        _brokers.RunAsync(cancellationToken),
-        _dispatcher.RunAsync(cancellationToken),
-        _reconciler.RunAsync(cancellationToken));
+    /// <summary>The broker's loops, for the host to run until it stops: the informers, the dispatcher and the status reconciler.</summary>
+    public IReadOnlyList<(string Name, Func<CancellationToken, Task> Run)> Loops =>
+    [
+        ("trigger-informer", _triggers.RunAsync),
+        ("broker-informer", _brokers.RunAsync),
+        ("delivery-dispatcher", _dispatcher.RunAsync),
+        ("eventing-status", _reconciler.RunAsync),
+    ];
 
-    /// <summary>Closes the sender and the store; call once <see cref="RunAsync"/> has ended.</summary>
+    /// <summary>Closes the sender and the store; call once the <see cref="Loops"/> have ended.</summary>
     public void Dispose()
     {
         _sender.Dispose();

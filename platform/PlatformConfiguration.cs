@@ -3,65 +3,74 @@ using Serverless.Activator.Configuration;
 using Serverless.Autoscaler.Configuration;
 using Serverless.Backends.Local.Processes;
 using Serverless.Eventing;
+using Serverless.Platform.Composition;
 
 namespace Serverless.Platform;
 
 /// <summary>
-/// Optional <c>{home}/config.json</c> with component sections, Knative-style key names inside:
+/// Optional <c>{directory}/config.json</c> with component sections, Knative-style key names inside:
 /// <c>{"autoscaler": {"stable-window": "60s", …}, "activator": {"queue-depth": "1000", …}, "broker": {…},
-/// "local": {"sandbox": true, "max-instances": 100, …}}</c>. A missing file or section means every default.
+/// "local": {"sandbox": true, "max-instances": 100, …}}</c> (<c>local</c> in local mode only).
+/// A missing file or section means every default. Every section is read, and every bad value of every section is
+/// reported at once (<see cref="ConfigurationException"/>), rather than one per start.
 /// </summary>
 internal static class PlatformConfiguration
 {
+    public const string FileName = "config.json";
+
     /// <summary>
-    /// max-scale-limit when config.json sets none. Knative's default is 0, no limit, for a cluster that grows; one
-    /// machine does not: a runaway minScale or a burst answered at Knative's scale-up rate (1000×) would start
-    /// hundreds of processes. 50 instances of one function is more than one machine serves well, and leaves
+    /// max-scale-limit in local mode when config.json sets none. Knative's default is 0, no limit, for a cluster that
+    /// grows; one machine does not: a runaway minScale or a burst answered at Knative's scale-up rate (1000×) would
+    /// start hundreds of processes. 50 instances of one function is more than one machine serves well, and leaves
     /// room under max-instances (100) for a second busy function.
     /// </summary>
     public const int LocalMaxScaleLimit = 50;
 
-    public static AutoscalerOptions LoadAutoscaler(string home, out IReadOnlyList<string> errors) =>
-        Load(
-            home,
-            "autoscaler",
-            section =>
-            {
-                var options = AutoscalerOptions.Bind(section);
-                if (section[AutoscalerOptions.MaxScaleLimitKey] is null)
-                {
-                    options.MaxScaleLimit = LocalMaxScaleLimit;
-                }
-
-                return options;
-            },
-            out errors);
-
-    /// <summary>The local backend's section (sandbox, max-instances, …); keys in <c>backends/local/local.sample.json</c>.</summary>
-    public static LocalBackendOptions LoadLocal(string home, out IReadOnlyList<string> errors) =>
-        Load(home, "local", LocalBackendOptions.Bind, out errors);
-
-    public static ActivatorOptions LoadActivator(string home, out IReadOnlyList<string> errors) =>
-        Load(home, "activator", ActivatorOptions.Bind, out errors);
-
-    /// <summary>The broker's section; keys in <c>eventing/Configuration/broker.sample.json</c>.</summary>
-    public static BrokerOptions LoadBroker(string home, out IReadOnlyList<string> errors) =>
-        Load(home, "broker", BrokerOptions.Bind, out errors);
-
-    private static T Load<T>(string home, string section, Func<IConfiguration, T> bind, out IReadOnlyList<string> errors)
-        where T : new()
+    /// <param name="directory">Where config.json is.</param>
+    /// <param name="localMode">
+    /// The embedded local platform: the <c>local</c> section (the process backend's sandbox and bounds) is read, and
+    /// max-scale-limit defaults to <see cref="LocalMaxScaleLimit"/>. Kubernetes mode keeps Knative's defaults.
+    /// </param>
+    /// <exception cref="ConfigurationException">The file is not valid JSON, or a value is unreadable or out of range.</exception>
+    public static ComponentConfiguration Load(string directory, bool localMode = false)
     {
-        var path = Path.Combine(home, "config.json");
+        var path = Path.Combine(directory, FileName);
+        IConfiguration configuration;
         try
         {
-            var configuration = new ConfigurationBuilder().AddJsonFile(path, optional: true, reloadOnChange: false).Build();
-            var options = bind(configuration.GetSection(section));
-            errors = [];
-            return options;
+            configuration = new ConfigurationBuilder().AddJsonFile(path, optional: true, reloadOnChange: false).Build();
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidDataException)
         {
-            errors = [$"{path}: {e.Message}"];
+            throw new ConfigurationException([$"{path}: {e.Message}"]);
+        }
+
+        var problems = new List<string>();
+        var autoscaler = Section(configuration, path, "autoscaler", AutoscalerOptions.Bind, problems);
+        if (localMode && configuration.GetSection("autoscaler")[AutoscalerOptions.MaxScaleLimitKey] is null)
+        {
+            autoscaler.MaxScaleLimit = LocalMaxScaleLimit;
+        }
+
+        var result = new ComponentConfiguration(
+            autoscaler,
+            Section(configuration, path, "activator", ActivatorOptions.Bind, problems),
+            Section(configuration, path, "broker", BrokerOptions.Bind, problems),
+            localMode ? Section(configuration, path, "local", LocalBackendOptions.Bind, problems) : new LocalBackendOptions());
+        ConfigurationException.ThrowIfAny(problems);
+        return result;
+    }
+
+    private static T Section<T>(IConfiguration configuration, string path, string section, Func<IConfiguration, T> bind, List<string> problems)
+        where T : new()
+    {
+        try
+        {
+            return bind(configuration.GetSection(section));
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidDataException)
+        {
+            problems.Add($"{path}: {e.Message}");
             return new T();
         }
     }

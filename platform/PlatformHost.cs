@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 using Serverless.Activator.Configuration;
@@ -23,10 +20,12 @@ using Serverless.Core.Api;
 using Serverless.Core.Contracts;
 using Serverless.Core.Defaulting;
 using Serverless.Core.Validation;
+using Serverless.Eventing;
 using Serverless.Hosting.Informers;
 using Serverless.Hosting.Loops;
+using Serverless.Hosting.Web.Servers;
 using Serverless.Platform.Admin;
-using Serverless.Platform.Eventing;
+using Serverless.Platform.Composition;
 using Serverless.Platform.State;
 using Serverless.Platform.Stats;
 using Yarp.ReverseProxy.Forwarder;
@@ -34,15 +33,29 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Serverless.Platform;
 
 /// <summary>
-/// The embedded local mode in one process: the SQLite store, the process backend, the controller,
-/// the autoscaler and the activator (function ingress) plus the admin API. On Kubernetes the same
-/// components run as separate Deployments with the Kubernetes backends.
+/// The embedded local mode in one process: the SQLite store, the process backend, the controller, the autoscaler,
+/// the activator (function ingress), the broker, and the admin API. On Kubernetes the same components run as separate
+/// Deployments with the Kubernetes backends (<see cref="Kubernetes.KubernetesMode"/>).
 /// </summary>
+/// <remarks>
+/// One composition shape: the settings are read (a bad one is a <see cref="ConfigurationException"/>), the two
+/// listeners are bound, every object is then built with the addresses it needs, and <see cref="ProcessHost"/> runs the
+/// servers and one <see cref="LoopHost"/> for every loop until SIGTERM.
+/// </remarks>
 internal static partial class PlatformHost
 {
+    /// <summary>The broker's event store in the state directory.</summary>
+    public const string EventsDatabaseFileName = "events.db";
+
+    /// <exception cref="ConfigurationException">A setting of <c>config.json</c> is invalid.</exception>
+    /// <exception cref="ListenException">An address cannot be bound.</exception>
     public static async Task<int> RunAsync(PlatformOptions options)
     {
-        Directory.CreateDirectory(options.Home);
+        if (StateDirectory.Create(options.Home) is { } homeProblem)
+        {
+            throw new ConfigurationException([homeProblem]);
+        }
+
         using var homeLock = HomeLock.TryAcquire(options.Home);
         if (homeLock is null)
         {
@@ -51,24 +64,25 @@ internal static partial class PlatformHost
             return 1;
         }
 
-        var autoscalerOptions = PlatformConfiguration.LoadAutoscaler(options.Home, out var autoscalerErrors);
-        var activatorOptions = PlatformConfiguration.LoadActivator(options.Home, out var activatorErrors);
-        var localOptions = PlatformConfiguration.LoadLocal(options.Home, out var localErrors);
-        var configErrors = autoscalerErrors.Concat(activatorErrors).Concat(localErrors).ToList();
-        if (configErrors.Count > 0)
-        {
-            foreach (var error in configErrors)
-            {
-                await Console.Error.WriteLineAsync("serverless-platform: " + error).ConfigureAwait(false);
-            }
+        var settings = PlatformConfiguration.Load(options.Home, localMode: true);
 
-            return 2;
-        }
+        // Listeners first: their addresses are every function's URL, the broker's delivery address and platform.json.
+        using var ingressListener = BoundListener.Bind(options.Ingress, "--ingress");
+        using var adminListener = BoundListener.Bind(options.Admin, "--admin");
+        var ingressUrl = ingressListener.AdvertisedUrl;
+        var adminUrl = adminListener.AdvertisedUrl;
 
         var time = TimeProvider.System;
         using var loggerFactory = PlatformLogging.CreateLoggerFactory();
         var logger = loggerFactory.CreateLogger("Serverless.Platform");
+
+        // Private state, artifacts readable by the sandbox's group only, and an admin API that always needs a token.
+        StateDirectory.Secure(options.Home, logger);
+        var localOptions = settings.Local;
+        ArtifactRoot.Prepare(options.Home, Environment.IsPrivilegedProcess ? localOptions.Sandbox.Gid : null, logger);
+        var credential = AdminCredential.LoadOrCreate(options.Home, options.AdminToken, logger);
         var registry = Metrics.NewCustomRegistry();
+        await using var loops = new LoopHost(loggerFactory.CreateLogger<LoopHost>());
 
         using var stores = LocalStores.Open(options.DatabasePath, time, loggerFactory);
         var activity = new ActivityRelay();
@@ -89,74 +103,94 @@ internal static partial class PlatformHost
         }
 
         await using var backend = constructed;
-        var scaleLimits = new ScaleLimits(autoscalerOptions.MaxScaleLimit, localOptions.MaxInstances);
+        var scaleLimits = new ScaleLimits(settings.Autoscaler.MaxScaleLimit, localOptions.MaxInstances);
         var functions = new ResourceInformer<Function>(stores.Functions, null, time, loggerFactory.CreateLogger<ResourceInformer<Function>>());
         var scaler = new FunctionScaler(
-            functions, backend, activity, autoscalerOptions, new AutoscalerMetrics(registry), time, loggerFactory.CreateLogger<FunctionScaler>());
+            functions, backend, activity, settings.Autoscaler, new AutoscalerMetrics(registry), time, loggerFactory.CreateLogger<FunctionScaler>());
 
         // `func top`'s figures: decorators note samples and cold starts on their way to the autoscaler.
         var samples = new LatestSamples(scaler);
         using var coldStarts = new ColdStartCounter(scaler, backend, time);
-        var controllerOptions = new ControllerOptions();
-        await using var eventing = EventingHost.TryCreate(options.Home, stores, functions, registry, time, loggerFactory);
-        if (eventing is null)
-        {
-            return 2;
-        }
+        var controller = new FunctionController(
+            functions,
+            stores.Functions,
+            backend,
+            new ControllerOptions { FunctionUrl = key => $"{ingressUrl}/{key.Namespace}/{key.Name}/" },
+            new ControllerMetrics(registry),
+            time,
+            loggerFactory);
+        using var eventing = OpenEventing(options.Home, settings.Broker, stores, functions, ingressUrl, registry, time, loggerFactory);
 
         var activatorMetrics = new ActivatorMetrics(registry);
-        using var functionRegistry = new FunctionRegistry(functions, backend, activatorOptions, activatorMetrics, time);
+        using var functionRegistry = new FunctionRegistry(functions, backend, settings.Activator, activatorMetrics, time);
         activity.Attach(functionRegistry);
+        var reporter = new ConcurrencyReporter(
+            functionRegistry, samples, settings.Activator, activatorMetrics, time, loggerFactory.CreateLogger<ConcurrencyReporter>());
 
-        // Ingress first: its bound address is every function's URL.
-        await using var ingress = BuildIngress(options, activatorOptions, functionRegistry, coldStarts, eventing, activatorMetrics, loggerFactory);
-        if (!await TryStartAsync(ingress, "--ingress", options.Ingress).ConfigureAwait(false))
+        loops.Add("function-informer", functions.RunAsync);
+        loops.Add("autoscaler", scaler.RunAsync);
+        loops.Add("concurrency-reporter", reporter.RunAsync);
+        loops.Add("function-controller", controller.RunAsync);
+        foreach (var (name, loop) in eventing.Loops)
         {
-            return 1;
+            loops.Add(name, loop);
         }
 
-        var ingressUrl = BoundUrl(ingress);
-        eventing.Start(ingressUrl);
-        controllerOptions.FunctionUrl = key => $"{ingressUrl}/{key.Namespace}/{key.Name}/";
-
-        await using var admin = BuildAdmin(
-            options, stores, functions, backend, controllerOptions, scaler, functionRegistry, activatorOptions, activatorMetrics, samples, coldStarts, registry, scaleLimits, time, loggerFactory);
-        if (!await TryStartAsync(admin, "--admin", options.Admin).ConfigureAwait(false))
-        {
-            await ingress.StopAsync().ConfigureAwait(false);
-            return 1;
-        }
-
-        var adminUrl = BoundUrl(admin);
+        await using var ingress = BuildIngress(ingressListener, settings.Activator, functionRegistry, coldStarts, eventing, activatorMetrics, loggerFactory);
+        await using var admin = BuildAdmin(adminListener, options, credential, stores, functions, backend, samples, coldStarts, registry, scaleLimits, time, loggerFactory);
 
         var pid = Environment.ProcessId;
-        PlatformStateFile.Write(options.StateFilePath, pid, adminUrl, ingressUrl, options.Home, time.GetUtcNow(), backend.Sandboxed);
-        LogReady(logger, ingressUrl, adminUrl, options.Home);
+        return await ProcessHost.RunAsync(
+            front: [ingress],
+            loops,
+            back: [admin],
+            logger,
+            ready: () =>
+            {
+                PlatformStateFile.Write(options.StateFilePath, pid, adminUrl, ingressUrl, options.Home, time.GetUtcNow(), backend.Sandboxed);
+                LogReady(logger, ingressUrl, adminUrl, options.Home);
+            },
+            stopping: () =>
+            {
+                PlatformStateFile.RemoveIfOwned(options.StateFilePath, pid);
+                LogStopping(logger);
+                return Task.CompletedTask;
+            }).ConfigureAwait(false);
+    }
+
+    /// <summary>The broker over the local stores, its event store at <c>{home}/events.db</c>.</summary>
+    private static EventingServices OpenEventing(
+        string home,
+        BrokerOptions options,
+        LocalStores stores,
+        ResourceInformer<Function> functions,
+        string ingressUrl,
+        CollectorRegistry registry,
+        TimeProvider time,
+        ILoggerFactory loggerFactory)
+    {
+        var path = Path.Combine(home, EventsDatabaseFileName);
         try
         {
-            await admin.WaitForShutdownAsync().ConfigureAwait(false);
+            return EventingServices.Open(path, options, stores.Triggers, stores.Brokers, functions, ingressUrl, registry, time, loggerFactory);
         }
-        finally
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
-            PlatformStateFile.RemoveIfOwned(options.StateFilePath, pid);
-            await ingress.StopAsync().ConfigureAwait(false);
-            LogStopping(logger);
+            throw new ConfigurationException([$"cannot open the event store {path}: {e.Message}"]);
         }
-
-        return 0;
     }
 
     private static WebApplication BuildIngress(
-        PlatformOptions options,
+        BoundListener listener,
         ActivatorOptions activatorOptions,
         FunctionRegistry functions,
         IScaleRequester scaler,
-        EventingHost eventing,
+        EventingServices eventing,
         ActivatorMetrics metrics,
         ILoggerFactory loggerFactory)
     {
         // The body is streamed to the instance, whose runtime enforces its own limit.
-        var builder = CreateBuilder(options.Ingress, maxRequestBodySize: null, loggerFactory);
+        var builder = LeanServer.CreateBuilder(listener, maxRequestBodySize: null, loggerFactory);
         builder.Services.AddHttpForwarder();
         var app = builder.Build();
         var proxy = new FunctionProxy(
@@ -173,15 +207,12 @@ internal static partial class PlatformHost
     }
 
     private static WebApplication BuildAdmin(
+        BoundListener listener,
         PlatformOptions options,
+        AdminCredential credential,
         LocalStores stores,
         ResourceInformer<Function> functions,
         LocalProcessBackend backend,
-        ControllerOptions controllerOptions,
-        FunctionScaler scaler,
-        FunctionRegistry functionRegistry,
-        ActivatorOptions activatorOptions,
-        ActivatorMetrics activatorMetrics,
         LatestSamples samples,
         ColdStartCounter coldStarts,
         CollectorRegistry registry,
@@ -189,23 +220,10 @@ internal static partial class PlatformHost
         TimeProvider time,
         ILoggerFactory loggerFactory)
     {
-        var builder = CreateBuilder(options.Admin, maxRequestBodySize: 3 * 1024 * 1024, loggerFactory); // 3 MiB as the kube-apiserver
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        var builder = LeanServer.CreateBuilder(listener, maxRequestBodySize: 3 * 1024 * 1024, loggerFactory); // 3 MiB as the kube-apiserver
         builder.Services.AddRouting();
-        // AddHostedService dedups by implementation type (TryAddEnumerable), which would keep only
-        // the first LoopService: register each loop as its own IHostedService instead.
-        builder.Services.AddSingleton<IHostedService>(new LoopService(functions.RunAsync));
-        builder.Services.AddSingleton<IHostedService>(new LoopService(scaler.RunAsync));
-        builder.Services.AddHostedService(_ => new ConcurrencyReporter(
-            functionRegistry, samples, activatorOptions, activatorMetrics, time, loggerFactory.CreateLogger<ConcurrencyReporter>()));
-        builder.Services.AddHostedService(_ => new FunctionController(
-            functions, stores.Functions, backend, controllerOptions, new ControllerMetrics(registry), time, loggerFactory));
-
         var app = builder.Build();
-        if (options.AdminToken is { } token)
-        {
-            app.UseMiddleware<BearerTokenMiddleware>(token);
-        }
+        app.UseMiddleware<BearerTokenMiddleware>(credential);
 
         app.UseRouting();
         app.MapGet("/healthz", () => Results.Text("ok"));
@@ -219,42 +237,9 @@ internal static partial class PlatformHost
         return app;
     }
 
-    /// <summary>Starts a server; a taken or forbidden address is a one-line error naming the flag, not a stack trace.</summary>
-    private static async Task<bool> TryStartAsync(WebApplication app, string flag, System.Net.IPEndPoint address)
-    {
-        try
-        {
-            await app.StartAsync().ConfigureAwait(false);
-            return true;
-        }
-        catch (IOException e)
-        {
-            await Console.Error.WriteLineAsync($"serverless-platform: cannot listen on {address} ({flag}): {e.Message}; is another platform running? choose another address with {flag} HOST:PORT").ConfigureAwait(false);
-            return false;
-        }
-    }
-
-    /// <summary>A lean server on one address, logging through the platform's logger factory.</summary>
-    internal static WebApplicationBuilder CreateBuilder(System.Net.IPEndPoint address, long? maxRequestBodySize, ILoggerFactory loggerFactory)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = maxRequestBodySize;
-            kestrel.Listen(address);
-        });
-        return builder;
-    }
-
-    internal static string BoundUrl(WebApplication app) =>
-        app.Urls.FirstOrDefault()?.TrimEnd('/') ?? throw new InvalidOperationException("the server reported no bound address");
-
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Serverless is ready: functions at {IngressUrl}/{{namespace}}/{{function}}/, admin API at {AdminUrl}, state in {Home}")]
+    [LoggerMessage(EventId = PlatformEventIds.Ready, Level = LogLevel.Information, Message = "Serverless is ready: functions at {IngressUrl}/{{namespace}}/{{function}}/, admin API at {AdminUrl}, state in {Home}")]
     private static partial void LogReady(ILogger logger, string ingressUrl, string adminUrl, string home);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Stopping: draining function instances")]
+    [LoggerMessage(EventId = PlatformEventIds.Stopping, Level = LogLevel.Information, Message = "Stopping: draining function instances")]
     private static partial void LogStopping(ILogger logger);
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serverless.Activator.Configuration;
 using Serverless.Activator.Functions;
@@ -12,7 +11,8 @@ namespace Serverless.Activator.Reporting;
 /// <see cref="FunctionRegistry"/>, sends a <see cref="ConcurrencySample"/> to the autoscaler for every function with
 /// activity, and sets the <c>serverless_activator_queue_depth</c> and <c>serverless_activator_in_flight</c> gauges.
 /// </summary>
-public sealed partial class ConcurrencyReporter : BackgroundService
+/// <remarks>A loop (<see cref="RunAsync"/>) for the process's one loop host.</remarks>
+public sealed partial class ConcurrencyReporter
 {
     private readonly FunctionRegistry _functions;
     private readonly IConcurrencySink _sink;
@@ -35,7 +35,7 @@ public sealed partial class ConcurrencyReporter : BackgroundService
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_interval, TimeSpan.Zero);
     }
 
-    /// <summary>One reporting pass; returns how many samples were sent. For <see cref="ExecuteAsync"/> and tests.</summary>
+    /// <summary>One reporting pass; returns how many samples were sent. For <see cref="RunAsync"/> and tests.</summary>
     internal int ReportOnce()
     {
         var now = _time.GetUtcNow();
@@ -59,7 +59,8 @@ public sealed partial class ConcurrencyReporter : BackgroundService
         return sent;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Reports every interval until cancelled.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_interval, _time);
         try
@@ -72,7 +73,7 @@ public sealed partial class ConcurrencyReporter : BackgroundService
                 }
                 catch (Exception e)
                 {
-                    // A failing sink must not stop reporting (an escaping exception would stop the host).
+                    // A failing sink must not stop reporting (an escaping exception would stop the process).
                     LogReportFailed(_logger, e);
                 }
             }
@@ -83,6 +84,6 @@ public sealed partial class ConcurrencyReporter : BackgroundService
         }
     }
 
-    [LoggerMessage(EventId = 310, Level = LogLevel.Error, Message = "Reporting concurrency failed")]
+    [LoggerMessage(EventId = ActivatorEventIds.ReportFailed, Level = LogLevel.Error, Message = "Reporting concurrency failed")]
     private static partial void LogReportFailed(ILogger logger, Exception exception);
 }

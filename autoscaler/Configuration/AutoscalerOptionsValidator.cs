@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Serverless.Core.Configuration;
 
@@ -25,75 +24,39 @@ internal sealed class AutoscalerOptionsValidator : IValidateOptions<AutoscalerOp
     public static IReadOnlyList<string> Check(AutoscalerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = new List<string>();
+        var checks = new OptionChecks();
+        var stableWindowInRange = options.StableWindow >= MinStableWindow && options.StableWindow <= MaxStableWindow;
+        checks
+            .Require(stableWindowInRange, AutoscalerOptions.StableWindowKey, options.StableWindow, $"must be in [{D(MinStableWindow)}; {D(MaxStableWindow)}] range")
+            .Require(
+                !stableWindowInRange || options.StableWindow.Ticks % TimeSpan.TicksPerSecond == 0,
+                AutoscalerOptions.StableWindowKey,
+                options.StableWindow,
+                "must be specified with at most second precision")
+            .Require(
+                options.TickInterval >= MinTickInterval && options.TickInterval <= options.StableWindow,
+                AutoscalerOptions.TickIntervalKey,
+                options.TickInterval,
+                $"must be in [{D(MinTickInterval)}; {AutoscalerOptions.StableWindowKey} ({D(options.StableWindow)})] range");
 
-        if (options.StableWindow < MinStableWindow || options.StableWindow > MaxStableWindow)
-        {
-            errors.Add($"{AutoscalerOptions.StableWindowKey} = {D(options.StableWindow)}, must be in [{D(MinStableWindow)}; {D(MaxStableWindow)}] range");
-        }
-        else if (options.StableWindow.Ticks % TimeSpan.TicksPerSecond != 0)
-        {
-            errors.Add($"{AutoscalerOptions.StableWindowKey} = {D(options.StableWindow)}, must be specified with at most second precision");
-        }
-
-        if (options.TickInterval < MinTickInterval || options.TickInterval > options.StableWindow)
-        {
-            errors.Add($"{AutoscalerOptions.TickIntervalKey} = {D(options.TickInterval)}, must be in [{D(MinTickInterval)}; {AutoscalerOptions.StableWindowKey} ({D(options.StableWindow)})] range");
-        }
-
-        if (options.PanicWindowPercentage is < 1 or > 100)
-        {
-            errors.Add($"{AutoscalerOptions.PanicWindowPercentageKey} = {N(options.PanicWindowPercentage)}, must be in [1, 100] interval");
-        }
-        else if (options.PanicWindow < MinPanicWindow)
-        {
-            errors.Add($"{AutoscalerOptions.PanicWindowPercentageKey} = {N(options.PanicWindowPercentage)}, gives a panic window of {D(options.PanicWindow)}, must give at least {D(MinPanicWindow)}");
-        }
-
-        if (options.PanicThresholdPercentage is < 110 or > 1000)
-        {
-            errors.Add($"{AutoscalerOptions.PanicThresholdPercentageKey} = {N(options.PanicThresholdPercentage)}, must be in [110, 1000] interval");
-        }
-
-        if (!(options.MaxScaleUpRate > 1))
-        {
-            errors.Add($"{AutoscalerOptions.MaxScaleUpRateKey} = {N(options.MaxScaleUpRate)}, must be greater than 1.0");
-        }
-
-        if (!(options.MaxScaleDownRate > 1))
-        {
-            errors.Add($"{AutoscalerOptions.MaxScaleDownRateKey} = {N(options.MaxScaleDownRate)}, must be greater than 1.0");
-        }
-
-        if (options.ContainerConcurrencyTargetDefault < 1)
-        {
-            errors.Add($"{AutoscalerOptions.ContainerConcurrencyTargetDefaultKey} = {options.ContainerConcurrencyTargetDefault}, must be at least 1");
-        }
-
-        if (options.TargetUtilizationPercentage is < 1 or > 100)
-        {
-            errors.Add($"{AutoscalerOptions.TargetUtilizationPercentageKey} = {N(options.TargetUtilizationPercentage)}, must be in [1, 100] interval");
-        }
-
-        if (options.RequestsPerSecondTargetDefault < 1)
-        {
-            errors.Add($"{AutoscalerOptions.RequestsPerSecondTargetDefaultKey} = {options.RequestsPerSecondTargetDefault}, must be at least 1");
-        }
-
-        if (options.ScaleToZeroGracePeriod < MinScaleToZeroGracePeriod)
-        {
-            errors.Add($"{AutoscalerOptions.ScaleToZeroGracePeriodKey} = {D(options.ScaleToZeroGracePeriod)}, must be at least {D(MinScaleToZeroGracePeriod)}");
-        }
-
-        if (options.MaxScaleLimit < 0)
-        {
-            errors.Add($"{AutoscalerOptions.MaxScaleLimitKey} = {options.MaxScaleLimit}, must be at least 0");
-        }
-
-        return errors;
+        var panicPercentageInRange = options.PanicWindowPercentage is >= 1 and <= 100;
+        checks
+            .Require(panicPercentageInRange, AutoscalerOptions.PanicWindowPercentageKey, options.PanicWindowPercentage, "must be in [1, 100] interval")
+            .Require(
+                !panicPercentageInRange || options.PanicWindow >= MinPanicWindow,
+                AutoscalerOptions.PanicWindowPercentageKey,
+                options.PanicWindowPercentage,
+                $"gives a panic window of {D(options.PanicWindow)}, must give at least {D(MinPanicWindow)}")
+            .Require(options.PanicThresholdPercentage is >= 110 and <= 1000, AutoscalerOptions.PanicThresholdPercentageKey, options.PanicThresholdPercentage, "must be in [110, 1000] interval")
+            .Require(options.MaxScaleUpRate > 1, AutoscalerOptions.MaxScaleUpRateKey, options.MaxScaleUpRate, "must be greater than 1.0")
+            .Require(options.MaxScaleDownRate > 1, AutoscalerOptions.MaxScaleDownRateKey, options.MaxScaleDownRate, "must be greater than 1.0")
+            .Require(options.ContainerConcurrencyTargetDefault >= 1, AutoscalerOptions.ContainerConcurrencyTargetDefaultKey, options.ContainerConcurrencyTargetDefault, "must be at least 1")
+            .Require(options.TargetUtilizationPercentage is >= 1 and <= 100, AutoscalerOptions.TargetUtilizationPercentageKey, options.TargetUtilizationPercentage, "must be in [1, 100] interval")
+            .Require(options.RequestsPerSecondTargetDefault >= 1, AutoscalerOptions.RequestsPerSecondTargetDefaultKey, options.RequestsPerSecondTargetDefault, "must be at least 1")
+            .Require(options.ScaleToZeroGracePeriod >= MinScaleToZeroGracePeriod, AutoscalerOptions.ScaleToZeroGracePeriodKey, options.ScaleToZeroGracePeriod, $"must be at least {D(MinScaleToZeroGracePeriod)}")
+            .Require(options.MaxScaleLimit >= 0, AutoscalerOptions.MaxScaleLimitKey, options.MaxScaleLimit, "must be at least 0");
+        return checks.Problems;
     }
 
     private static string D(TimeSpan value) => DurationText.Format(value);
-
-    private static string N(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -11,6 +11,11 @@ artifacts="${BENCH_ARTIFACTS:-/tmp/art-bench-kubernetes}"
 project="$root/bench/kubernetes/Harness/Serverless.Bench.Kubernetes.csproj"
 
 dotnet build "$project" -c Release --artifacts-path "$artifacts" --nologo -v quiet >&2
+# The double evaluates the CRDs' CEL rules with an npm package (tests/KubeApiServer/Validation/Cel), as ./test does.
+cel="$root/tests/KubeApiServer/Validation/Cel"
+if [[ ! -f $cel/node_modules/.package-lock.json || $cel/package-lock.json -nt $cel/node_modules/.package-lock.json ]]; then
+  npm ci --prefix "$cel" --no-audit --no-fund --loglevel=error >&2
+fi
 cd "$root"
 exec dotnet "$artifacts/bin/Serverless.Bench.Kubernetes/release/Serverless.Bench.Kubernetes.dll" \
   --out "$root/bench/results/kubernetes.json" "$@"

@@ -18,7 +18,7 @@ internal sealed partial class EventingStatusReconciler
     private readonly ResourceInformer<Function> _functions;
     private readonly IResourceStore<Trigger> _triggerStore;
     private readonly IResourceStore<Broker> _brokerStore;
-    private readonly Func<string> _ingressUrl;
+    private readonly string _ingressUrl;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -29,7 +29,7 @@ internal sealed partial class EventingStatusReconciler
         ResourceInformer<Function> functions,
         IResourceStore<Trigger> triggerStore,
         IResourceStore<Broker> brokerStore,
-        Func<string> ingressUrl,
+        string ingressUrl,
         TimeProvider time,
         ILogger<EventingStatusReconciler> logger)
     {
@@ -74,7 +74,7 @@ internal sealed partial class EventingStatusReconciler
 
     internal async Task ReconcileAllAsync(CancellationToken cancellationToken)
     {
-        var ingress = _ingressUrl();
+        var ingress = _ingressUrl;
         var now = _time.GetUtcNow();
         foreach (var broker in _brokers.List())
         {
@@ -122,9 +122,9 @@ internal sealed partial class EventingStatusReconciler
         }
     }
 
-    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Updating Trigger and Broker status failed")]
+    [LoggerMessage(EventId = EventingEventIds.StatusWriteFailed, Level = LogLevel.Warning, Message = "Updating Trigger and Broker status failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 31, Level = LogLevel.Debug, Message = "Status write skipped: {Reason}")]
+    [LoggerMessage(EventId = EventingEventIds.StatusWriteSkipped, Level = LogLevel.Debug, Message = "Status write skipped: {Reason}")]
     private static partial void LogStale(ILogger logger, string reason);
 }

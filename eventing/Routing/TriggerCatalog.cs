@@ -13,12 +13,12 @@ internal sealed class TriggerCatalog : ITriggerRoutes
 {
     private readonly ResourceInformer<Trigger> _triggers;
     private readonly ResourceInformer<Broker> _brokers;
-    private readonly Func<string> _ingressUrl;
+    private readonly string _ingressUrl;
     private readonly DeliveryDefaults _defaults;
     private volatile Snapshot? _byBroker;
     private long _version;
 
-    public TriggerCatalog(ResourceInformer<Trigger> triggers, ResourceInformer<Broker> brokers, Func<string> ingressUrl, DeliveryDefaults defaults)
+    public TriggerCatalog(ResourceInformer<Trigger> triggers, ResourceInformer<Broker> brokers, string ingressUrl, DeliveryDefaults defaults)
     {
         _triggers = triggers;
         _brokers = brokers;
@@ -72,7 +72,7 @@ internal sealed class TriggerCatalog : ITriggerRoutes
         var brokerName = trigger.Spec.Broker ?? TriggerKeys.DefaultBroker;
         _brokers.TryGet(new FunctionKey(ns, brokerName), out var broker);
         var delivery = EffectiveDelivery.Resolve(trigger.Spec.Delivery, broker?.Spec.Delivery, _defaults);
-        var ingress = _ingressUrl();
+        var ingress = _ingressUrl;
         var subscriber = DestinationResolver.Resolve(trigger.Spec.Subscriber, ns, ingress);
         if (subscriber is null)
         {

@@ -125,12 +125,12 @@ public sealed partial class ResourceInformer<T> where T : class, k8s.IKubernetes
 
     public static FunctionKey KeyOf(T item) => new(item.Metadata.NamespaceProperty ?? "", item.Metadata.Name ?? "");
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Watch of {Kind} expired; re-listing")]
+    [LoggerMessage(EventId = HostingEventIds.WatchExpired, Level = LogLevel.Debug, Message = "Watch of {Kind} expired; re-listing")]
     private static partial void LogWatchExpired(ILogger logger, string kind);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Watch of {Kind} failed; re-listing")]
+    [LoggerMessage(EventId = HostingEventIds.WatchFailed, Level = LogLevel.Warning, Message = "Watch of {Kind} failed; re-listing")]
     private static partial void LogWatchFailed(ILogger logger, string kind, Exception exception);
 
-    [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "A subscriber to {Kind} failed on {Key}")]
+    [LoggerMessage(EventId = HostingEventIds.SubscriberFailed, Level = LogLevel.Error, Message = "A subscriber to {Kind} failed on {Key}")]
     private static partial void LogSubscriberFailed(ILogger logger, string kind, string key, Exception exception);
 }

@@ -1,8 +1,6 @@
-using Microsoft.AspNetCore.Builder;
+using k8s;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Prometheus;
 using Serverless.Activator.Configuration;
 using Serverless.Activator.Forwarding;
 using Serverless.Activator.Functions;
@@ -13,9 +11,7 @@ using Serverless.Backends.Kubernetes.Endpoints;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
 using Serverless.Hosting.Informers;
-using Serverless.Hosting.Loops;
 using Yarp.ReverseProxy.Forwarder;
-using k8s;
 
 namespace Serverless.Platform.Kubernetes;
 
@@ -28,9 +24,9 @@ internal static class KubernetesActivatorHost
     public static async Task<int> RunAsync(
         KubernetesOptions options, ActivatorOptions activatorOptions, IKubernetes client, IResourceStore<Function> functionStore, ILoggerFactory loggerFactory)
     {
-        var time = TimeProvider.System;
-        var registry = Metrics.NewCustomRegistry();
-        var metrics = new ActivatorMetrics(registry);
+        await using var role = RoleHost.Create(options, servesTraffic: true, loggerFactory);
+        var time = role.Time;
+        var metrics = new ActivatorMetrics(role.Registry);
         var functions = new ResourceInformer<Function>(functionStore, null, time, loggerFactory.CreateLogger<ResourceInformer<Function>>());
         var slices = KubeInformers.ServiceEndpointSlices(client, time, loggerFactory);
         var endpoints = new EndpointSliceEndpointSource(slices);
@@ -41,15 +37,16 @@ internal static class KubernetesActivatorHost
             metrics,
             time,
             loggerFactory.CreateLogger<HttpStatsSender>());
-
-        var builder = PlatformHost.CreateBuilder(options.Http, maxRequestBodySize: null, loggerFactory);
-        builder.Services.AddHttpForwarder();
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        builder.Services.AddSingleton<IHostedService>(new LoopService(functions.RunAsync));
-        builder.Services.AddSingleton<IHostedService>(new LoopService(slices.RunAsync));
-        builder.Services.AddSingleton<IHostedService>(new LoopService(sender.RunAsync));
-        await using var app = builder.Build();
         using var functionRegistry = new FunctionRegistry(functions, endpoints, activatorOptions, metrics, time);
+        var reporter = new ConcurrencyReporter(functionRegistry, sender, activatorOptions, metrics, time, loggerFactory.CreateLogger<ConcurrencyReporter>());
+        role.Loops.Add("function-informer", functions.RunAsync);
+        role.Loops.Add("endpointslice-informer", slices.RunAsync);
+        role.Loops.Add("stats-sender", sender.RunAsync);
+        role.Loops.Add("concurrency-reporter", reporter.RunAsync);
+
+        var builder = role.CreateTrafficBuilder(maxRequestBodySize: null);
+        builder.Services.AddHttpForwarder();
+        await using var app = builder.Build();
         using var proxy = new FunctionProxy(
             functionRegistry,
             sender,
@@ -57,10 +54,7 @@ internal static class KubernetesActivatorHost
             activatorOptions,
             metrics,
             loggerFactory.CreateLogger<FunctionProxy>());
-        var reporter = new ConcurrencyReporter(functionRegistry, sender, activatorOptions, metrics, time, loggerFactory.CreateLogger<ConcurrencyReporter>());
         app.Run(proxy.InvokeAsync);
-
-        await using var metricsServer = ComponentServer.BuildMetrics(options, registry, () => functions.HasSynced && slices.HasSynced, loggerFactory);
-        return await ComponentRunner.RunAsync([app, metricsServer], [reporter], loggerFactory).ConfigureAwait(false);
+        return await role.RunAsync(app, ready: () => functions.HasSynced && slices.HasSynced).ConfigureAwait(false);
     }
 }

@@ -1,8 +1,6 @@
-using Microsoft.AspNetCore.Builder;
+using k8s;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Prometheus;
 using Serverless.Autoscaler.Configuration;
 using Serverless.Autoscaler.Ingest;
 using Serverless.Autoscaler.Metrics;
@@ -12,8 +10,6 @@ using Serverless.Backends.Kubernetes.Workloads;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
 using Serverless.Hosting.Informers;
-using Serverless.Hosting.Loops;
-using k8s;
 
 namespace Serverless.Platform.Kubernetes;
 
@@ -27,27 +23,25 @@ internal static class KubernetesAutoscalerHost
     public static async Task<int> RunAsync(
         KubernetesOptions options, AutoscalerOptions autoscalerOptions, IKubernetes client, IResourceStore<Function> functionStore, ILoggerFactory loggerFactory)
     {
-        var time = TimeProvider.System;
-        var registry = Metrics.NewCustomRegistry();
+        await using var role = RoleHost.Create(options, servesTraffic: true, loggerFactory);
+        var time = role.Time;
         var functions = new ResourceInformer<Function>(functionStore, null, time, loggerFactory.CreateLogger<ResourceInformer<Function>>());
         var deployments = KubeInformers.ManagedDeployments(client, time, loggerFactory);
         var reports = new ActivatorReports(time, autoscalerOptions.StableWindow);
         var workloads = new KubernetesWorkloadScaler(client, deployments, reports);
         var scaler = new FunctionScaler(
-            functions, workloads, reports, autoscalerOptions, new AutoscalerMetrics(registry), time, loggerFactory.CreateLogger<FunctionScaler>());
+            functions, workloads, reports, autoscalerOptions, new AutoscalerMetrics(role.Registry), time, loggerFactory.CreateLogger<FunctionScaler>());
+        role.Loops.Add("function-informer", functions.RunAsync);
+        role.Loops.Add("deployment-informer", deployments.RunAsync);
+        role.Loops.Add("autoscaler", scaler.RunAsync);
 
         // A new id at every start: activators replay their recent samples to an autoscaler they have not seen.
         var autoscalerId = options.PodName + "-" + Guid.NewGuid().ToString("N")[..8];
-        var builder = PlatformHost.CreateBuilder(options.Http, maxRequestBodySize: StatsEndpoints.MaxBodyBytes, loggerFactory);
+        var builder = role.CreateTrafficBuilder(maxRequestBodySize: StatsEndpoints.MaxBodyBytes);
         builder.Services.AddRouting();
-        builder.Services.AddSingleton<IHostedService>(new LoopService(functions.RunAsync));
-        builder.Services.AddSingleton<IHostedService>(new LoopService(deployments.RunAsync));
-        builder.Services.AddSingleton<IHostedService>(new LoopService(scaler.RunAsync));
         await using var app = builder.Build();
         app.UseRouting();
         StatsEndpoints.Map(app, reports, scaler, autoscalerId);
-
-        await using var metricsServer = ComponentServer.BuildMetrics(options, registry, () => functions.HasSynced && deployments.HasSynced, loggerFactory);
-        return await ComponentRunner.RunAsync([app, metricsServer], [], loggerFactory).ConfigureAwait(false);
+        return await role.RunAsync(app, ready: () => functions.HasSynced && deployments.HasSynced).ConfigureAwait(false);
     }
 }

@@ -1,12 +1,9 @@
+using k8s;
 using Microsoft.Extensions.Logging;
-using Prometheus;
 using Serverless.Controller;
 using Serverless.Controller.Metrics;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
-using Serverless.Hosting.Loops;
-using Serverless.Platform.Kubernetes;
-using k8s;
 
 namespace Serverless.Platform.Kubernetes;
 
@@ -28,18 +25,15 @@ internal static partial class KubernetesControllerHost
         Func<Func<CancellationToken, Task>, CancellationToken, Task>? lead,
         ILoggerFactory loggerFactory)
     {
-        var time = TimeProvider.System;
-        var registry = Metrics.NewCustomRegistry();
-        var metrics = new ControllerMetrics(registry);
+        await using var role = RoleHost.Create(options, servesTraffic: false, loggerFactory);
+        var metrics = new ControllerMetrics(role.Registry);
         var logger = loggerFactory.CreateLogger("Serverless.Platform.Kubernetes.Controller");
         KubernetesFunctionController? current = null;
-
-        // A standby replica is ready: it is doing its job (waiting), and failing readiness would stall rollouts.
-        await using var metricsServer = ComponentServer.BuildMetrics(options, registry, () => Volatile.Read(ref current)?.HasSynced ?? true, loggerFactory);
         var term = new Func<CancellationToken, Task>(async cancellationToken =>
         {
             LogLeading(logger, options.PodName);
-            var controller = new KubernetesFunctionController(client, functionStore, options.Workloads, new ControllerOptions { Workers = 4 }, metrics, time, loggerFactory);
+            var controller = new KubernetesFunctionController(
+                client, functionStore, options.Workloads, new ControllerOptions { Workers = 4 }, metrics, role.Time, loggerFactory);
             Volatile.Write(ref current, controller);
             try
             {
@@ -51,13 +45,15 @@ internal static partial class KubernetesControllerHost
                 LogStoppedLeading(logger, options.PodName);
             }
         });
-        var loop = new LoopService(cancellationToken => lead is null ? term(cancellationToken) : lead(term, cancellationToken));
-        return await ComponentRunner.RunAsync([metricsServer], [loop], loggerFactory).ConfigureAwait(false);
+        role.Loops.Add(lead is null ? "function-controller" : "leader-election", cancellationToken => lead is null ? term(cancellationToken) : lead(term, cancellationToken));
+
+        // A standby replica is ready: it is doing its job (waiting), and failing readiness would stall rollouts.
+        return await role.RunAsync(traffic: null, ready: () => Volatile.Read(ref current)?.HasSynced ?? true).ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "{Pod} leads: reconciling Functions")]
+    [LoggerMessage(EventId = PlatformEventIds.Leading, Level = LogLevel.Information, Message = "{Pod} leads: reconciling Functions")]
     private static partial void LogLeading(ILogger logger, string pod);
 
-    [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "{Pod} stopped reconciling")]
+    [LoggerMessage(EventId = PlatformEventIds.StoppedLeading, Level = LogLevel.Information, Message = "{Pod} stopped reconciling")]
     private static partial void LogStoppedLeading(ILogger logger, string pod);
 }

@@ -62,20 +62,27 @@ public sealed class KubernetesFunctionController
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var informers = new[] { Functions.RunAsync(cancellationToken), Deployments.RunAsync(cancellationToken), Services.RunAsync(cancellationToken) };
+        var controller = Task.CompletedTask;
         try
         {
             // The workload caches first: a reconcile against an empty cache would try to create what exists.
             await Task.WhenAll(Deployments.WaitForSyncAsync(cancellationToken), Services.WaitForSyncAsync(cancellationToken)).ConfigureAwait(false);
-            await _controller.StartAsync(cancellationToken).ConfigureAwait(false);
-            await Task.WhenAll(informers).ConfigureAwait(false);
+            controller = _controller.RunAsync(cancellationToken);
+            await Task.WhenAll([.. informers, controller]).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+
         finally
         {
-            await _controller.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            await Task.WhenAll(informers).ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll([.. informers, controller]).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
         }
     }
 }

@@ -10,32 +10,12 @@ namespace Serverless.Platform.Kubernetes;
 /// </summary>
 internal static class KubernetesMode
 {
+    /// <exception cref="Composition.ConfigurationException">An argument, variable or config.json value is invalid.</exception>
     public static async Task<int> RunAsync(string[] args, Func<string, string?> environment)
     {
         var options = KubernetesOptions.Parse(args, environment, out var errors);
-        var configErrors = new List<string>(errors);
-        Activator.Configuration.ActivatorOptions? activatorOptions = null;
-        Autoscaler.Configuration.AutoscalerOptions? autoscalerOptions = null;
-        if (options?.Component == KubernetesComponent.Activator)
-        {
-            activatorOptions = PlatformConfiguration.LoadActivator(options.ConfigDirectory, out var activatorErrors);
-            configErrors.AddRange(activatorErrors);
-        }
-        else if (options?.Component == KubernetesComponent.Autoscaler)
-        {
-            autoscalerOptions = PlatformConfiguration.LoadAutoscaler(options.ConfigDirectory, out var autoscalerErrors);
-            configErrors.AddRange(autoscalerErrors);
-        }
-
-        if (options is null || configErrors.Count > 0)
-        {
-            foreach (var error in configErrors)
-            {
-                await Console.Error.WriteLineAsync("serverless-platform: " + error).ConfigureAwait(false);
-            }
-
-            return 2;
-        }
+        Composition.ConfigurationException.ThrowIfAny(errors);
+        var settings = PlatformConfiguration.Load(options!.ConfigDirectory);
 
         KubernetesClientConfiguration config;
         try
@@ -46,8 +26,7 @@ internal static class KubernetesMode
         }
         catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException)
         {
-            await Console.Error.WriteLineAsync($"serverless-platform: no Kubernetes API configuration: {e.Message} (set KUBECONFIG outside a cluster)").ConfigureAwait(false);
-            return 2;
+            throw new Composition.ConfigurationException([$"no Kubernetes API configuration: {e.Message} (set KUBECONFIG outside a cluster)"]);
         }
 
         using var loggerFactory = PlatformLogging.CreateLoggerFactory();
@@ -55,8 +34,8 @@ internal static class KubernetesMode
         var functionStore = Hosting.Kubernetes.KubernetesFunctionStore.Open(client);
         return options.Component switch
         {
-            KubernetesComponent.Activator => await KubernetesActivatorHost.RunAsync(options, activatorOptions!, client, functionStore, loggerFactory).ConfigureAwait(false),
-            KubernetesComponent.Autoscaler => await KubernetesAutoscalerHost.RunAsync(options, autoscalerOptions!, client, functionStore, loggerFactory).ConfigureAwait(false),
+            KubernetesComponent.Activator => await KubernetesActivatorHost.RunAsync(options, settings.Activator, client, functionStore, loggerFactory).ConfigureAwait(false),
+            KubernetesComponent.Autoscaler => await KubernetesAutoscalerHost.RunAsync(options, settings.Autoscaler, client, functionStore, loggerFactory).ConfigureAwait(false),
             _ => await KubernetesControllerHost.RunAsync(options, client, functionStore, Leadership(options, client, loggerFactory), loggerFactory).ConfigureAwait(false),
         };
     }

@@ -26,10 +26,10 @@ namespace Serverless.KubeApiServer;
 /// <remarks>
 /// It answers as a real kube-apiserver v1.32 does where the platform's code depends on it (held against recorded
 /// answers in tests/Serverless.KubeApiServer.Tests/Recordings): the CRDs of deploy/crds are compiled in and their
-/// schemas validate, default and prune Functions, Brokers and Triggers; fieldValidation, managedFields and
-/// server-side apply conflicts, dry runs, deletion with finalizers and propagation, paged and exact lists, 410 for
-/// compacted history, discovery and OpenAPI. CEL rules are not evaluated yet (see
-/// <see cref="KubeApiDoubleOptions.ValidationRules"/>).
+/// schemas validate, default and prune Functions, Brokers and Triggers, and their CEL rules are evaluated by a real
+/// CEL engine (<see cref="KubeApiDoubleOptions.ValidationRules"/>); fieldValidation, managedFields and server-side
+/// apply conflicts, dry runs, deletion with finalizers and propagation, paged and exact lists, 410 for compacted
+/// history, discovery and OpenAPI.
 /// </remarks>
 public sealed class KubeApiDouble : IAsyncDisposable
 {

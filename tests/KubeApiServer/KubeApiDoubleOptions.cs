@@ -1,4 +1,5 @@
 using Serverless.KubeApiServer.Validation;
+using Serverless.KubeApiServer.Validation.Cel;
 
 namespace Serverless.KubeApiServer;
 
@@ -37,9 +38,10 @@ public sealed class KubeApiDoubleOptions
     public TimeSpan GarbageCollectionDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// Evaluates the CRDs' <c>x-kubernetes-validations</c> (CEL) rules on writes. Default: none evaluated (the
-    /// schema is still checked).
+    /// Evaluates the CRDs' <c>x-kubernetes-validations</c> (CEL) rules on writes. Default:
+    /// <see cref="CelValidationRules.Instance"/>, a real CEL engine in a Node.js process started on the first rule
+    /// evaluated (its npm packages must be installed: <c>./test</c> runs <c>npm ci</c>);
+    /// <see cref="NoValidationRules.Instance"/> checks the schema only.
     /// </summary>
-    /// <remarks>TODO(#20): default to the CEL engine of Validation/Cel once it is merged.</remarks>
-    public IValidationRuleEvaluator ValidationRules { get; init; } = NoValidationRules.Instance;
+    public IValidationRuleEvaluator ValidationRules { get; init; } = CelValidationRules.Instance;
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Serverless.Backends.Local.Sandbox;
 using Serverless.Core.Api;
@@ -137,53 +138,38 @@ public sealed class LocalBackendOptions
     /// <summary>Every invalid setting, each naming the key, the value and the allowed range; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
-        var errors = new List<string>();
+        var checks = new OptionChecks();
         if (string.IsNullOrWhiteSpace(StateDirectory))
         {
-            errors.Add("StateDirectory is required");
+            checks.Add("StateDirectory is required");
         }
 
-        Positive(errors, nameof(StartupProbeInterval), StartupProbeInterval);
-        Positive(errors, nameof(ReadyProbeInterval), ReadyProbeInterval);
-        Positive(errors, nameof(ProbeTimeout), ProbeTimeout);
-        Positive(errors, nameof(StartupTimeout), StartupTimeout);
-        Positive(errors, nameof(RestartBackoffBase), RestartBackoffBase);
-        if (RestartBackoffMax < RestartBackoffBase)
-        {
-            errors.Add($"RestartBackoffMax = {RestartBackoffMax}, must be at least RestartBackoffBase ({RestartBackoffBase})");
-        }
-
-        Positive(errors, nameof(RestartBackoffResetAfter), RestartBackoffResetAfter);
-        if (LogFileMaxBytes < 1024)
-        {
-            errors.Add($"LogFileMaxBytes = {LogFileMaxBytes}, must be at least 1024");
-        }
-
-        if (RetainedExitedInstanceLogs < 0)
-        {
-            errors.Add($"RetainedExitedInstanceLogs = {RetainedExitedInstanceLogs}, must be 0 or more");
-        }
-
-        if (DrainGraceExtra < TimeSpan.Zero)
-        {
-            errors.Add($"DrainGraceExtra = {DrainGraceExtra}, must not be negative");
-        }
-
-        if (ShutdownTimeout < TimeSpan.Zero)
-        {
-            errors.Add($"ShutdownTimeout = {ShutdownTimeout}, must not be negative");
-        }
-
+        Positive(checks, nameof(StartupProbeInterval), StartupProbeInterval);
+        Positive(checks, nameof(ReadyProbeInterval), ReadyProbeInterval);
+        Positive(checks, nameof(ProbeTimeout), ProbeTimeout);
+        Positive(checks, nameof(StartupTimeout), StartupTimeout);
+        Positive(checks, nameof(RestartBackoffBase), RestartBackoffBase);
+        checks.Require(
+            RestartBackoffMax >= RestartBackoffBase,
+            nameof(RestartBackoffMax),
+            Text(RestartBackoffMax),
+            $"must be at least {nameof(RestartBackoffBase)} ({Text(RestartBackoffBase)})");
+        Positive(checks, nameof(RestartBackoffResetAfter), RestartBackoffResetAfter);
+        checks
+            .Require(LogFileMaxBytes >= 1024, nameof(LogFileMaxBytes), LogFileMaxBytes, "must be at least 1024")
+            .Require(RetainedExitedInstanceLogs >= 0, nameof(RetainedExitedInstanceLogs), RetainedExitedInstanceLogs, "must be 0 or more")
+            .Require(DrainGraceExtra >= TimeSpan.Zero, nameof(DrainGraceExtra), Text(DrainGraceExtra), "must not be negative")
+            .Require(ShutdownTimeout >= TimeSpan.Zero, nameof(ShutdownTimeout), Text(ShutdownTimeout), "must not be negative");
         foreach (var (name, command) in Runtimes)
         {
             if (string.IsNullOrWhiteSpace(command.Executable))
             {
-                errors.Add($"Runtimes[{name}].Executable is empty");
+                checks.Add($"Runtimes[{name}].Executable is empty");
             }
         }
 
-        ValidateKeys(errors);
-        return errors;
+        ValidateKeys(checks);
+        return checks.Problems;
     }
 
     /// <summary>
@@ -204,7 +190,9 @@ public sealed class LocalBackendOptions
         var errors = values.Problems.ToList();
         if (errors.Count == 0)
         {
-            options.ValidateKeys(errors);
+            var checks = new OptionChecks();
+            options.ValidateKeys(checks);
+            errors.AddRange(checks.Problems);
         }
 
         return errors.Count == 0
@@ -213,26 +201,17 @@ public sealed class LocalBackendOptions
     }
 
     /// <summary>The settings config.json may carry, in its key names.</summary>
-    private void ValidateKeys(List<string> errors)
+    private void ValidateKeys(OptionChecks checks)
     {
-        if (MaxInstances < 1)
-        {
-            errors.Add($"{MaxInstancesKey} = {MaxInstances}, must be at least 1");
-        }
-
-        if (InstancePidsLimit < 0)
-        {
-            errors.Add($"{InstancePidsLimitKey} = {InstancePidsLimit}, must be 0 (no limit) or more");
-        }
-
-        errors.AddRange(Sandbox.Validate());
+        checks
+            .Require(MaxInstances >= 1, MaxInstancesKey, MaxInstances, "must be at least 1")
+            .Require(InstancePidsLimit >= 0, InstancePidsLimitKey, InstancePidsLimit, "must be 0 (no limit) or more");
+        Sandbox.Validate(checks);
     }
 
-    private static void Positive(List<string> errors, string key, TimeSpan value)
-    {
-        if (value <= TimeSpan.Zero)
-        {
-            errors.Add($"{key} = {value}, must be greater than zero");
-        }
-    }
+    // These are code-level settings (property names, TimeSpan text), not config.json keys.
+    private static void Positive(OptionChecks checks, string key, TimeSpan value) =>
+        checks.Require(value > TimeSpan.Zero, key, Text(value), "must be greater than zero");
+
+    private static string Text(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,6 @@
+using Serverless.Backends.Local.Processes;
+using Serverless.Core.Configuration;
+
 namespace Serverless.Backends.Local.Sandbox;
 
 /// <summary>
@@ -29,26 +32,15 @@ public sealed class SandboxOptions
     /// <summary>The gid instances run as when the platform runs as root (<c>sandbox-gid</c>). Default 65532.</summary>
     public int Gid { get; set; } = DefaultId;
 
-    /// <summary>Every invalid setting, each naming the key, the value and the allowed range.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>Adds every invalid setting to <paramref name="checks"/>, each naming the key, the value and the allowed range.</summary>
+    public void Validate(OptionChecks checks)
     {
-        var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(BwrapPath))
-        {
-            errors.Add("Sandbox.BwrapPath is empty");
-        }
+        ArgumentNullException.ThrowIfNull(checks);
 
-        // 0 would be root again; ids above 2^31 are not portable and the overflow id 65534 stays allowed.
-        if (Uid <= 0)
-        {
-            errors.Add($"sandbox-uid = {Uid}, must be greater than 0 (instances must not run as root)");
-        }
-
-        if (Gid <= 0)
-        {
-            errors.Add($"sandbox-gid = {Gid}, must be greater than 0 (instances must not run in the root group)");
-        }
-
-        return errors;
+        // 0 would be root again.
+        checks
+            .Require(!string.IsNullOrWhiteSpace(BwrapPath), "Sandbox.BwrapPath", BwrapPath ?? "", "must not be empty")
+            .Require(Uid > 0, LocalBackendOptions.SandboxUidKey, Uid, "must be greater than 0 (instances must not run as root)")
+            .Require(Gid > 0, LocalBackendOptions.SandboxGidKey, Gid, "must be greater than 0 (instances must not run in the root group)");
     }
 }

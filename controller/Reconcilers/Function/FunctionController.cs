@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serverless.Controller.Metrics;
 using Serverless.Hosting.Queue;
@@ -12,7 +11,8 @@ namespace Serverless.Controller.Reconcilers.Function;
 /// Wiring: Function changes, workload changes and a periodic resync feed one rate-limited queue;
 /// workers reconcile keys from it. The informer itself is run by the host (it is shared).
 /// </summary>
-public sealed partial class FunctionController : BackgroundService
+/// <remarks>A loop (<see cref="RunAsync"/>) for the process's one loop host.</remarks>
+public sealed partial class FunctionController
 {
     private readonly ResourceInformer<FunctionResource> _functions;
     private readonly IWorkloadManager _workloads;
@@ -42,7 +42,8 @@ public sealed partial class FunctionController : BackgroundService
         _workloads.StatusChanged += _queue.Add;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Waits for the Function cache, then reconciles with the configured workers until cancelled.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
         await _functions.WaitForSyncAsync(stoppingToken).ConfigureAwait(false);
         var workers = Enumerable.Range(0, Math.Max(1, _options.Workers)).Select(_ => WorkAsync(stoppingToken)).ToList();

@@ -60,36 +60,67 @@ internal sealed class CustomResourceValidator(CustomResourceDefinition crd, IVal
             return;
         }
 
-        EvaluateRules(obj, old, _schema, "", errors);
+        EvaluateRules(obj, old, errors);
     }
 
-    // x-kubernetes-validations at every level, self being the value there and oldSelf the stored value it
-    // corresponds to (same property, same map key, same list-map key); atomic lists' items have no oldSelf.
-    private void EvaluateRules(JsonNode? value, JsonNode? old, StructuralSchema schema, string path, List<FieldError> errors)
+    // Every rule due in the object, in one call to the evaluator; errors in the walk's order (a node's rules before
+    // its children's).
+    private void EvaluateRules(JsonObject obj, JsonObject? old, List<FieldError> errors)
     {
-        if (value is null)
+        var due = new List<(ValidationRuleSite Site, StructuralSchema Schema, string Path)>();
+        CollectRules(obj, old, unchanged: false, _schema, isResourceRoot: true, "", due);
+        if (due.Count == 0)
         {
             return;
         }
 
-        foreach (var rule in schema.Rules)
+        var results = rules.Evaluate(due.Select(d => d.Site).ToList());
+        for (var i = 0; i < due.Count; i++)
         {
-            if (old is null && rule.Rule.Contains("oldSelf", StringComparison.Ordinal) && !rule.OptionalOldSelf)
+            var (site, schema, path) = due[i];
+            for (var j = 0; j < site.Rules.Count; j++)
             {
-                continue; // A transition rule runs on updates only.
+                var rule = site.Rules[j];
+                switch (results[i][j].Outcome)
+                {
+                    case ValidationRuleOutcome.Violated:
+                        errors.Add(RuleError(rule, FieldPaths.Below(path, rule.FieldPath), schema, results[i][j].Message ?? rule.MessageOrDefault));
+                        break;
+                    case ValidationRuleOutcome.Error:
+                        errors.Add(FieldError.Invalid(path, schema.Type ?? "", results[i][j].Message ?? $"rule evaluation failed: {rule.ErrorText}"));
+                        break;
+                }
             }
+        }
+    }
 
-            var result = rules.Evaluate(rule, value, old, schema.Raw);
-            var message = rule.Message ?? result.Message ?? $"failed rule: {rule.Rule}";
-            switch (result.Outcome)
-            {
-                case ValidationRuleOutcome.Violated:
-                    errors.Add(RuleError(rule, FieldPaths.Below(path, rule.FieldPath), schema, message));
-                    break;
-                case ValidationRuleOutcome.Error:
-                    errors.Add(FieldError.Invalid(path, schema.Type ?? "object", result.Message ?? "rule evaluation failed"));
-                    break;
-            }
+    // x-kubernetes-validations at every level, self being the value there and oldSelf the stored value it
+    // corresponds to (same property, same map key, same list-map key; nothing for other lists' items).
+    // unchanged: the nearest node with a stored counterpart (this one or an ancestor) equals it. The real server
+    // (1.30+, CRDValidationRatcheting) turns a non-transition rule's violation on such a value into a Warning: the
+    // double skips those rules instead, because every value it stored passed the same rules, so they hold again.
+    // This keeps a status write from re-running the spec's rules.
+    private void CollectRules(
+        JsonNode? value,
+        JsonNode? old,
+        bool unchanged,
+        StructuralSchema schema,
+        bool isResourceRoot,
+        string path,
+        List<(ValidationRuleSite Site, StructuralSchema Schema, string Path)> due)
+    {
+        if (value is null || !schema.HasRules)
+        {
+            return;
+        }
+
+        var rulesHere = schema.Rules.Where(rule => rules.IsTransitionRule(rule, schema.Raw, isResourceRoot)
+                ? old is not null || rule.OptionalOldSelf // A transition rule runs where the value has a stored counterpart.
+                : !unchanged)
+            .ToList();
+        if (rulesHere.Count > 0)
+        {
+            due.Add((new ValidationRuleSite(rulesHere, value, old, schema.Raw, isResourceRoot), schema, path));
         }
 
         switch (value)
@@ -97,37 +128,50 @@ internal sealed class CustomResourceValidator(CustomResourceDefinition crd, IVal
             case JsonObject obj:
                 foreach (var (key, child) in obj)
                 {
-                    if ((schema.Property(key) ?? schema.AdditionalProperties) is { } property)
+                    // A declared property is a child (spec.max), a map's key an index (spec.labels[a]).
+                    var (property, childPath) = schema.Property(key) is { } declared
+                        ? (declared, FieldPaths.Child(path, key))
+                        : (schema.AdditionalProperties, FieldPaths.Key(path, key));
+                    if (property is { HasRules: true })
                     {
-                        EvaluateRules(child, (old as JsonObject)?[key], property, FieldPaths.Child(path, key), errors);
+                        var oldChild = (old as JsonObject)?[key];
+                        CollectRules(child, oldChild, Unchanged(child, oldChild, unchanged), property, property.EmbeddedResource, childPath, due);
                     }
                 }
 
                 break;
-            case JsonArray array when schema.Items is { } items:
+            case JsonArray array when schema.Items is { HasRules: true } items:
                 for (var i = 0; i < array.Count; i++)
                 {
-                    EvaluateRules(array[i], Correlate(array[i], old as JsonArray, schema), items, FieldPaths.Index(path, i), errors);
+                    // An item without a counterpart (atomic and set lists, a new key) is unchanged with the list.
+                    var oldItem = Correlate(array[i], old as JsonArray, schema);
+                    var itemUnchanged = oldItem is null ? unchanged : Unchanged(array[i], oldItem, unchanged);
+                    CollectRules(array[i], oldItem, itemUnchanged, items, items.EmbeddedResource, FieldPaths.Index(path, i), due);
                 }
 
                 break;
         }
     }
 
-    private static JsonNode? Correlate(JsonNode? item, JsonArray? old, StructuralSchema list) => (list.ListType, old) switch
-    {
-        (_, null) => null,
-        ("set", _) => old.FirstOrDefault(o => JsonNode.DeepEquals(o, item)),
-        ("map", _) => old.FirstOrDefault(o => list.ListMapKeys.All(k => JsonNode.DeepEquals(o?[k], item?[k]))),
-        _ => null,
-    };
+    // A value with a stored counterpart is unchanged when it equals it (as it must when its parent is unchanged).
+    private static bool Unchanged(JsonNode? value, JsonNode? old, bool parentUnchanged) =>
+        old is not null && (parentUnchanged || JsonNode.DeepEquals(value, old));
 
+    // Only list-map items have an oldSelf (apiextensions-apiserver's makeMapList): other lists' items are not
+    // correlated, even in a set.
+    private static JsonNode? Correlate(JsonNode? item, JsonArray? old, StructuralSchema list) =>
+        list.ListType == "map" && old is not null
+            ? old.FirstOrDefault(o => list.ListMapKeys.All(k => JsonNode.DeepEquals(o?[k], item?[k])))
+            : null;
+
+    // fieldErrorForReason: the value shown is the type at the rule's location, never the value at fieldPath; a
+    // Duplicate has no detail.
     private static FieldError RuleError(ValidationRule rule, string path, StructuralSchema schema, string message) => rule.Reason switch
     {
         "FieldValueRequired" => FieldError.Required(path, message),
         "FieldValueForbidden" => FieldError.Forbidden(path, message),
-        "FieldValueDuplicate" => FieldError.Duplicate(path, JsonValue.Create(schema.Type ?? "object")) with { Detail = message },
-        _ => FieldError.Invalid(path, schema.Type ?? "object", message),
+        "FieldValueDuplicate" => FieldError.Duplicate(path, JsonValue.Create(schema.Type ?? "")),
+        _ => FieldError.Invalid(path, schema.Type ?? "", message),
     };
 
     // The scale subresource's paths must hold non-negative int32s (the real server names them as the CRD writes

@@ -3,11 +3,16 @@ using Serverless.KubeApiServer.Schema;
 
 namespace Serverless.KubeApiServer.Validation;
 
-/// <summary>Leaves every CEL rule unevaluated: the double checks the schema only.</summary>
-/// <remarks>TODO(#20): replaced as the default by the CEL engine in Validation/Cel once both branches are merged.</remarks>
+/// <summary>
+/// Leaves every CEL rule unevaluated: the double checks the schema only. For a test that must not start the CEL
+/// engine (a Node.js process); the default is <see cref="Cel.CelValidationRules"/>.
+/// </summary>
 public sealed class NoValidationRules : IValidationRuleEvaluator
 {
     public static NoValidationRules Instance { get; } = new();
 
-    public ValidationRuleResult Evaluate(ValidationRule rule, JsonNode? self, JsonNode? oldSelf, JsonObject schema) => ValidationRuleResult.NotEvaluated;
+    public bool IsTransitionRule(ValidationRule rule, JsonObject schema, bool isResourceRoot) => false;
+
+    public IReadOnlyList<IReadOnlyList<ValidationRuleResult>> Evaluate(IReadOnlyList<ValidationRuleSite> sites) =>
+        sites.Select(site => (IReadOnlyList<ValidationRuleResult>)site.Rules.Select(_ => ValidationRuleResult.NotEvaluated).ToList()).ToList();
 }

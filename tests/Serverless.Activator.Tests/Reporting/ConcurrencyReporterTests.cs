@@ -13,13 +13,14 @@ public sealed class ConcurrencyReporterTests
     private static readonly FunctionKey Hello = new("default", "hello");
 
     [Fact]
-    public async Task ExecuteAsync_QueuedRequests_ReportsEverySecondAndSetsGauges()
+    public async Task RunAsync_QueuedRequests_ReportsEverySecondAndSetsGauges()
     {
         var time = new ManualTimeProvider();
         await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), time, ProxyHarness.TestFunction("hello"));
         var sink = new RecordingConcurrencySink();
-        using var reporter = new ConcurrencyReporter(harness.Functions, sink, harness.Options, harness.Metrics, time, NullLogger<ConcurrencyReporter>.Instance);
-        await reporter.StartAsync(CancellationToken.None);
+        var reporter = new ConcurrencyReporter(harness.Functions, sink, harness.Options, harness.Metrics, time, NullLogger<ConcurrencyReporter>.Instance);
+        using var stop = new CancellationTokenSource();
+        var reporting = reporter.RunAsync(stop.Token);
         using var waiting = new CancellationTokenSource();
         var queued = Enumerable.Range(0, 3).Select(_ => harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative), waiting.Token)).ToArray();
         await harness.WaitForActiveAsync(Hello, 3);
@@ -41,7 +42,8 @@ public sealed class ConcurrencyReporterTests
 
         await waiting.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(queued));
-        await reporter.StopAsync(CancellationToken.None);
+        await stop.CancelAsync();
+        await reporting;
     }
 
     [Fact]
@@ -52,7 +54,7 @@ public sealed class ConcurrencyReporterTests
         await using var instance = await InstanceServer.StartAsync("i1");
         harness.Endpoints.Set(Hello, instance.Endpoint());
         var sink = new RecordingConcurrencySink();
-        using var reporter = new ConcurrencyReporter(harness.Functions, sink, harness.Options, harness.Metrics, time, NullLogger<ConcurrencyReporter>.Instance);
+        var reporter = new ConcurrencyReporter(harness.Functions, sink, harness.Options, harness.Metrics, time, NullLogger<ConcurrencyReporter>.Instance);
         using var response = await harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await harness.WaitForActiveAsync(Hello, 0);

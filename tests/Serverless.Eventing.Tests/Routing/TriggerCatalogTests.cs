@@ -40,7 +40,7 @@ public sealed class TriggerCatalogTests : IAsyncLifetime
             NullLogger.Instance);
         _ = triggers.RunAsync(_stop.Token);
         _ = brokers.RunAsync(_stop.Token);
-        _catalog = new TriggerCatalog(triggers, brokers, () => "http://127.0.0.1:8080", new DeliveryDefaults());
+        _catalog = new TriggerCatalog(triggers, brokers, "http://127.0.0.1:8080", new DeliveryDefaults());
         await _catalog.WaitForSyncAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
     }
 

@@ -16,7 +16,12 @@ public sealed class CustomResourceTests
         ["metadata"] = resourceVersion is null
             ? new Dictionary<string, object> { ["name"] = name }
             : new Dictionary<string, object> { ["name"] = name, ["resourceVersion"] = resourceVersion },
-        ["spec"] = new Dictionary<string, object> { ["runtime"] = "node", ["scale"] = new Dictionary<string, object> { ["minScale"] = 1 } },
+        ["spec"] = new Dictionary<string, object>
+        {
+            ["runtime"] = "node",
+            ["image"] = "ghcr.io/serverless-dev/hello-node:0.1.0",
+            ["scale"] = new Dictionary<string, object> { ["minScale"] = 1 },
+        },
     };
 
     [Fact]

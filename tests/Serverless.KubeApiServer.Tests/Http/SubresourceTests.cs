@@ -120,7 +120,7 @@ public sealed class SubresourceTests
             ["apiVersion"] = "serverless.dev/v1alpha1",
             ["kind"] = "Function",
             ["metadata"] = new Dictionary<string, object> { ["name"] = "hello" },
-            ["spec"] = new Dictionary<string, object> { ["runtime"] = "node", ["handler"] = "index.handler" },
+            ["spec"] = new Dictionary<string, object> { ["runtime"] = "node", ["handler"] = "index.js:handler", ["image"] = "ghcr.io/serverless-dev/hello-node:0.1.0" },
             ["status"] = new Dictionary<string, object> { ["replicas"] = 7 },
         };
         await client.CustomObjects.CreateNamespacedCustomObjectAsync(function, "serverless.dev", "v1alpha1", Namespace, "functions");

@@ -63,7 +63,7 @@ public sealed class ValidationRuleHookTests
     }
 
     [Fact]
-    public async Task Create_DefaultEvaluator_LeavesRulesUnevaluated()
+    public async Task Create_DefaultEvaluator_EvaluatesRules()
     {
         await using var server = await KubeApiDouble.StartAsync();
         using var api = new RawApi(server);
@@ -72,22 +72,103 @@ public sealed class ValidationRuleHookTests
 
         var response = await api.PostAsync(RawApi.Functions, body);
 
-        // TODO(#20): 422 (spec.handler and spec.source required) once the CEL engine is the default evaluator.
-        Assert.Equal(HttpStatusCode.Created, response.Status);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.Status);
+        Assert.Equal(["FieldValueRequired@spec.handler", "FieldValueRequired@spec.source"], response.Causes);
+        Assert.Equal(
+            "Function.serverless.dev \"x1\" is invalid: [spec.handler: Required value: is required for runtime \"dotnet\": Assembly::Namespace.Type::Method, "
+            + "spec.source: Required value: must set one of path or configMap (or set spec.image)]",
+            response.Json!["message"]!.GetValue<string>());
     }
 
-    private sealed class FakeRules(Func<ValidationRule, ValidationRuleResult> decide) : IValidationRuleEvaluator
+    [Fact]
+    public async Task Create_DefaultEvaluator_ListItemRuleReportedAtItem()
+    {
+        await using var server = await KubeApiDouble.StartAsync();
+        using var api = new RawApi(server);
+        var env = new JsonArray(new JsonObject { ["name"] = "GREETING" }, new JsonObject { ["name"] = "SERVERLESS_X" });
+
+        var response = await api.PostAsync(RawApi.Functions, Function("x1", new JsonObject { ["env"] = env }));
+
+        Assert.Equal(["FieldValueInvalid@spec.env[1].name"], response.Causes);
+        Assert.Equal("Invalid value: \"object\": is reserved by the platform", response.Json!["details"]!["causes"]![0]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Create_TransitionRule_NotEvaluated()
+    {
+        var rules = new FakeRules(_ => ValidationRuleResult.Violated(), transition: rule => rule.Rule == RuntimeOrImage);
+        await using var server = await KubeApiDouble.StartAsync(new KubeApiDoubleOptions { ValidationRules = rules });
+        using var api = new RawApi(server);
+
+        var response = await api.PostAsync(RawApi.Functions, Function("x1"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.Status);
+        Assert.DoesNotContain(rules.Calls, c => c.Rule.Rule == RuntimeOrImage);
+        Assert.DoesNotContain("FieldValueRequired@spec.runtime", response.Causes);
+    }
+
+    [Fact]
+    public async Task Update_UnchangedSpec_SpecRulesRatchetedButTransitionRulesRun()
+    {
+        // The spec's rules start failing after the create: the real server only warns about a value the update
+        // leaves unchanged, and the double does not evaluate them there at all.
+        var failing = false;
+        var rules = new FakeRules(
+            rule => failing && rule.Rule.StartsWith("!has(self.handler)", StringComparison.Ordinal) ? ValidationRuleResult.Violated() : ValidationRuleResult.Holds,
+            transition: rule => rule.Rule == RuntimeOrImage);
+        await using var server = await KubeApiDouble.StartAsync(new KubeApiDoubleOptions { ValidationRules = rules });
+        using var api = new RawApi(server);
+        await api.PostAsync(RawApi.Functions, Function("x1"));
+        failing = true;
+        rules.Calls.Clear();
+
+        var labelled = await api.PatchAsync(RawApi.Functions + "/x1", JsonNode.Parse("""{"metadata":{"labels":{"a":"b"}}}""")!, "application/merge-patch+json");
+        var labelCalls = rules.Calls.ToList();
+        var respecced = await api.PatchAsync(RawApi.Functions + "/x1", JsonNode.Parse("""{"spec":{"timeoutSeconds":20}}""")!, "application/merge-patch+json");
+
+        Assert.Equal(HttpStatusCode.OK, labelled.Status);
+        Assert.Contains(labelCalls, c => c.Self?["spec"] is not null); // The root changed: its rule runs.
+        Assert.Equal([RuntimeOrImage], labelCalls.Where(c => c.Self?["image"] is not null).Select(c => c.Rule.Rule));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, respecced.Status);
+        Assert.Contains("FieldValueInvalid@spec.handler", respecced.Causes);
+    }
+
+    [Fact]
+    public async Task Update_ListMapItems_OldSelfCorrelatedByKey()
+    {
+        var rules = new FakeRules(_ => ValidationRuleResult.Holds);
+        await using var server = await KubeApiDouble.StartAsync(new KubeApiDoubleOptions { ValidationRules = rules });
+        using var api = new RawApi(server);
+        var env = new JsonArray(new JsonObject { ["name"] = "A", ["value"] = "1" }, new JsonObject { ["name"] = "B", ["value"] = "1" });
+        await api.PostAsync(RawApi.Functions, Function("x1", new JsonObject { ["env"] = env }));
+        rules.Calls.Clear();
+
+        await api.PatchAsync(
+            RawApi.Functions + "/x1",
+            JsonNode.Parse("""{"spec":{"env":[{"name":"C","value":"3"},{"name":"A","value":"2"},{"name":"B","value":"1"}]}}""")!,
+            "application/merge-patch+json");
+
+        var items = rules.Calls.Where(c => c.Rule.FieldPath == ".name").ToList();
+        var changed = Assert.Single(items, c => c.OldSelf is not null);
+        Assert.Equal("A", changed.Self!["name"]!.GetValue<string>());
+        Assert.Equal("1", changed.OldSelf!["value"]!.GetValue<string>());
+        Assert.Equal("C", Assert.Single(items, c => c.OldSelf is null).Self!["name"]!.GetValue<string>());
+    }
+
+    private sealed class FakeRules(Func<ValidationRule, ValidationRuleResult> decide, Func<ValidationRule, bool>? transition = null) : IValidationRuleEvaluator
     {
         public List<(ValidationRule Rule, JsonNode? Self, JsonNode? OldSelf, JsonObject Schema)> Calls { get; } = [];
 
-        public ValidationRuleResult Evaluate(ValidationRule rule, JsonNode? self, JsonNode? oldSelf, JsonObject schema)
+        public bool IsTransitionRule(ValidationRule rule, JsonObject schema, bool isResourceRoot) => transition?.Invoke(rule) ?? false;
+
+        public IReadOnlyList<IReadOnlyList<ValidationRuleResult>> Evaluate(IReadOnlyList<ValidationRuleSite> sites)
         {
             lock (Calls)
             {
-                Calls.Add((rule, self?.DeepClone(), oldSelf?.DeepClone(), schema));
+                Calls.AddRange(sites.SelectMany(site => site.Rules.Select(rule => (rule, (JsonNode?)site.Self.DeepClone(), site.OldSelf?.DeepClone(), site.Schema))));
             }
 
-            return decide(rule);
+            return sites.Select(site => (IReadOnlyList<ValidationRuleResult>)site.Rules.Select(decide).ToList()).ToList();
         }
     }
 }

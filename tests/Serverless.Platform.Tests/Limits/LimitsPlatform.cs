@@ -18,7 +18,7 @@ internal sealed class LimitsPlatform : IAsyncDisposable
     {
         _home = home;
         Platform = platform;
-        Admin = new HttpClient { BaseAddress = new Uri(platform.AdminUrl), Timeout = TimeSpan.FromSeconds(30) };
+        Admin = platform.CreateAdminClient(TimeSpan.FromSeconds(30));
         Ingress = new HttpClient { BaseAddress = new Uri(platform.IngressUrl), Timeout = TimeSpan.FromSeconds(60) };
     }
 

@@ -23,7 +23,7 @@ public sealed class SandboxAttackTests(SandboxPlatformFixture fixture) : IClassF
     {
         // Whatever the platform keeps there (database, token, logs, platform.json, artifacts): not one file.
         var files = Directory.EnumerateFiles(fixture.Home, "*", SearchOption.AllDirectories).ToList();
-        Assert.Contains(Path.Combine(fixture.Home, "secret-for-sandbox-test"), files);
+        Assert.Contains(Path.Combine(fixture.Home, "admin-token"), files);
         Assert.Contains(Path.Combine(fixture.Home, "platform.json"), files);
 
         foreach (var file in files.Prepend(fixture.Home))

@@ -39,9 +39,10 @@ public sealed class SandboxPlatformFixture : IAsyncLifetime
         File.Copy(Path.Combine(ProbeSource, "main.py"), Path.Combine(VictimArtifact, "main.py"));
         await File.WriteAllTextAsync(Path.Combine(VictimArtifact, "secret.txt"), "the victim's secret");
 
-        // A secret kept in the state directory, as the admin token file is.
-        var secret = Path.Combine(Home, "secret-for-sandbox-test");
-        await File.WriteAllTextAsync(secret, AdminToken);
+        // The admin token file a start without SERVERLESS_ADMIN_TOKEN generated (0600): this start takes the
+        // variable instead (the attack on the parent's environment looks for it), so the file stays as it was.
+        var secret = Path.Combine(Home, "admin-token");
+        await File.WriteAllTextAsync(secret, "sandbox-test-generated-admin-token\n");
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);

@@ -27,7 +27,7 @@ public sealed class CelEngine : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
     private readonly Lock _gate = new();
-    private readonly ConditionalWeakTable<JsonObject, ConcurrentDictionary<(string Rule, bool Root), CelProgram>> _programs = [];
+    private readonly ConditionalWeakTable<JsonObject, ConcurrentDictionary<(string Expression, bool Root, string Output), CelProgram>> _programs = [];
     private long _nextId;
 
     private CelEngine(Process process)
@@ -83,8 +83,14 @@ public sealed class CelEngine : IDisposable
     /// kind and metadata.name/generateName are readable too). Compiled once per schema object and rule: the schema
     /// must not change afterwards.
     /// </summary>
-    public CelProgram Compile(JsonObject schema, string rule, bool isResourceRoot = false) =>
-        _programs.GetOrCreateValue(schema).GetOrAdd((rule, isResourceRoot), key => CompileNew(schema, key.Rule, key.Root));
+    public CelProgram Compile(JsonObject schema, string rule, bool isResourceRoot = false) => CompileCached(schema, rule, isResourceRoot, "bool");
+
+    /// <summary>
+    /// Compiles a rule's <c>messageExpression</c>: as <see cref="Compile"/>, but the expression must be a string
+    /// (run it with <see cref="CelProgram.EvaluateString"/>).
+    /// </summary>
+    public CelProgram CompileMessageExpression(JsonObject schema, string expression, bool isResourceRoot = false) =>
+        CompileCached(schema, expression, isResourceRoot, "string");
 
     public void Dispose()
     {
@@ -93,7 +99,7 @@ public sealed class CelEngine : IDisposable
             _process.StandardInput.Close();
             if (!_process.WaitForExit(TimeSpan.FromSeconds(5)))
             {
-                _process.Kill();
+                Kill();
             }
         }
         finally
@@ -102,7 +108,42 @@ public sealed class CelEngine : IDisposable
         }
     }
 
-    internal CelResult Evaluate(int program, JsonNode? self, JsonNode? oldSelf)
+    /// <summary>
+    /// Runs compiled rules on several values in one round trip (every rule due in a written object, node by node):
+    /// for each evaluation and each of its programs, in order, what <see cref="CelProgram.Evaluate"/> would give.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<CelResult>> EvaluateAll(IReadOnlyList<CelEvaluation> evaluations)
+    {
+        var jobs = new JsonArray();
+        foreach (var evaluation in evaluations)
+        {
+            var job = new JsonObject
+            {
+                ["programs"] = new JsonArray(evaluation.Programs.Select(p => (JsonNode)p.Id(this)).ToArray()),
+                ["self"] = evaluation.Self?.ToJsonString() ?? "null",
+            };
+            if (evaluation.OldSelf is not null && evaluation.Programs.Any(p => p.UsesOldSelf))
+            {
+                job["oldSelf"] = evaluation.OldSelf.ToJsonString();
+            }
+
+            jobs.Add(job);
+        }
+
+        if (jobs.Count == 0)
+        {
+            return [];
+        }
+
+        return Send(new JsonObject { ["op"] = "evaluateAll", ["jobs"] = jobs })["results"]!.AsArray()
+            .Select(results => (IReadOnlyList<CelResult>)results!.AsArray()
+                .Select(r => r!["error"] is { } error ? CelResult.Failed((string)error!) : CelResult.Of((bool)r["value"]!))
+                .ToList())
+            .ToList();
+    }
+
+    /// <returns>The engine's answer: <c>value</c> (of the program's output type) or <c>error</c>.</returns>
+    internal JsonObject Evaluate(int program, JsonNode? self, JsonNode? oldSelf)
     {
         var request = new JsonObject
         {
@@ -115,11 +156,13 @@ public sealed class CelEngine : IDisposable
             request["oldSelf"] = oldSelf.ToJsonString();
         }
 
-        var answer = Send(request);
-        return answer["error"] is { } error ? CelResult.Failed((string)error!) : CelResult.Of((bool)answer["value"]!);
+        return Send(request);
     }
 
-    private CelProgram CompileNew(JsonObject schema, string rule, bool isResourceRoot)
+    private CelProgram CompileCached(JsonObject schema, string expression, bool isResourceRoot, string output) =>
+        _programs.GetOrCreateValue(schema).GetOrAdd((expression, isResourceRoot, output), key => CompileNew(schema, key.Expression, key.Root, key.Output));
+
+    private CelProgram CompileNew(JsonObject schema, string rule, bool isResourceRoot, string output)
     {
         var answer = Send(new JsonObject
         {
@@ -127,6 +170,7 @@ public sealed class CelEngine : IDisposable
             ["schema"] = schema.DeepClone(),
             ["root"] = isResourceRoot,
             ["rule"] = rule,
+            ["output"] = output,
         });
         return answer["error"] is { } error
             ? new CelProgram(this, rule, null, (string)error!, null, false)
@@ -140,21 +184,34 @@ public sealed class CelEngine : IDisposable
             var id = ++_nextId;
             request["id"] = id;
             string? line;
+            var timedOut = false;
             try
             {
                 _process.StandardInput.WriteLine(request.ToJsonString());
                 _process.StandardInput.Flush();
-                using var timeout = new CancellationTokenSource(RequestTimeout);
-                line = _process.StandardOutput.ReadLineAsync(timeout.Token).AsTask().GetAwaiter().GetResult();
+
+                // A blocking read, not an async one waited on: callers block pool threads (the double evaluates
+                // rules under its store's lock), and an async read then needs a free pool thread to complete,
+                // which 64 concurrent writes starve for a minute. A hung engine is killed, which ends the read.
+                using var watchdog = new Timer(
+                    _ =>
+                    {
+                        timedOut = true;
+                        Kill();
+                    },
+                    null,
+                    RequestTimeout,
+                    Timeout.InfiniteTimeSpan);
+                line = _process.StandardOutput.ReadLine();
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException)
+            catch (IOException e)
             {
                 throw Broken($"request {id} failed ({e.Message})");
             }
 
             if (line is null)
             {
-                throw Broken($"the engine exited before answering request {id}");
+                throw Broken(timedOut ? $"no answer to request {id} within {RequestTimeout.TotalSeconds:0} s: killed" : $"the engine exited before answering request {id}");
             }
 
             var answer = JsonNode.Parse(line)!.AsObject();
@@ -169,6 +226,18 @@ public sealed class CelEngine : IDisposable
             }
 
             return answer;
+        }
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            _process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
         }
     }
 

@@ -23,7 +23,10 @@ public sealed class CelProgram
     /// <summary>Why the rule does not compile (cel-go's wording where the engine allows); null when it does.</summary>
     public string? CompileError { get; }
 
-    /// <summary>The rule's type when compiled: always <c>bool</c>, a rule of any other type does not compile.</summary>
+    /// <summary>
+    /// The expression's type when compiled: always <c>bool</c> for a rule and <c>string</c> for a messageExpression;
+    /// an expression of any other type does not compile.
+    /// </summary>
     public string? OutputType { get; }
 
     /// <summary>A transition rule: it reads <c>oldSelf</c>, so the API server runs it on updates only.</summary>
@@ -32,13 +35,29 @@ public sealed class CelProgram
     /// <summary>Runs the rule on a value of its schema (already pruned and defaulted, as the server does).</summary>
     public CelResult Evaluate(JsonNode? self, JsonNode? oldSelf = null)
     {
-        if (_id is not { } id)
-        {
-            throw new InvalidOperationException($"the rule does not compile ({CompileError}): {Rule}");
-        }
+        var answer = Run(self, oldSelf);
+        return answer["error"] is { } error ? CelResult.Failed((string)error!) : CelResult.Of((bool)answer["value"]!);
+    }
 
-        return _engine.Evaluate(id, self, oldSelf);
+    /// <summary>Runs a messageExpression (compiled by <see cref="CelEngine.CompileMessageExpression"/>) on a value of its schema.</summary>
+    public CelStringResult EvaluateString(JsonNode? self, JsonNode? oldSelf = null)
+    {
+        var answer = Run(self, oldSelf);
+        return answer["error"] is { } error ? CelStringResult.Failed((string)error!) : CelStringResult.Of((string)answer["value"]!);
     }
 
     public override string ToString() => CompileError is null ? Rule : $"{Rule} (does not compile: {CompileError})";
+
+    /// <summary>The engine's id of the compiled program.</summary>
+    internal int Id(CelEngine engine)
+    {
+        if (!ReferenceEquals(engine, _engine))
+        {
+            throw new ArgumentException($"compiled by another engine: {Rule}", nameof(engine));
+        }
+
+        return _id ?? throw new InvalidOperationException($"the expression does not compile ({CompileError}): {Rule}");
+    }
+
+    private JsonObject Run(JsonNode? self, JsonNode? oldSelf) => _engine.Evaluate(Id(_engine), self, oldSelf);
 }

@@ -1,6 +1,7 @@
 // Compiles a CRD validation rule as the API server does when a CRD is written: parse, resolve every function
 // against the Kubernetes declarations, type-check with `self` (and `oldSelf`) typed from the schema at the rule's
-// location, and require a bool. A compiled rule is then evaluated against values of that schema.
+// location, and require a bool (a rule) or a string (a rule's messageExpression). A compiled rule is then evaluated
+// against values of that schema.
 
 import {Environment} from '@marcbachmann/cel-js'
 import {parseJson} from './json.mjs'
@@ -28,10 +29,19 @@ const CONVERSIONS = {
 const environments = new Map()
 const programs = []
 
+// What each kind of expression must evaluate to, and the API server's words when it does not.
+const OUTPUTS = {
+  bool: {jsType: 'boolean', wrongType: (type) => `cel expression must evaluate to a bool, got ${type}`},
+  string: {jsType: 'string', wrongType: () => 'messageExpression must evaluate to a string'}
+}
+
 /**
+ * @param {'bool' | 'string'} output bool for a rule, string for a messageExpression
  * @returns {{program: number, outputType: string, usesOldSelf: boolean} | {error: string}}
  */
-export function compile(schema, isResourceRoot, rule) {
+export function compile(schema, isResourceRoot, rule, output = 'bool') {
+  const expected = OUTPUTS[output]
+  if (!expected) throw new Error(`unknown output type ${output}`)
   const scope = environmentFor(schema, isResourceRoot)
   if (scope === null) return {error: 'the schema at the rule has no CEL type (an array without items?)'}
   const {env, self} = scope
@@ -54,27 +64,51 @@ export function compile(schema, isResourceRoot, rule) {
   if (facts.wrongForm) {
     return {error: `ERROR: ${position(rule, facts.wrongForm.node)}: found no matching overload for '${facts.wrongForm.name}'`}
   }
-  if (checked.type !== 'bool') return {error: `cel expression must evaluate to a bool, got ${checked.type}`}
+  if (checked.type !== output) return {error: expected.wrongType(checked.type)}
   if (facts.regexError) return {error: `ERROR: ${position(rule, facts.regexError.node)}: invalid regular expression: ${facts.regexError.message}`}
 
   const runnable = env.parse(rewrite(rule, facts.renames))
-  programs.push({run: runnable, convert: self.convert})
+  programs.push({run: runnable, convert: self.convert, output: expected.jsType})
   return {program: programs.length - 1, outputType: checked.type, usesOldSelf: facts.usesOldSelf}
 }
 
-/** @returns {{value: boolean} | {error: string}} */
+/** @returns {{value: boolean | string} | {error: string}} */
 export function evaluate(programId, selfJson, oldSelfJson) {
-  const program = programs[programId]
-  if (!program) throw new Error(`no program ${programId}`)
-  try {
-    const context = {self: program.convert(parseJson(selfJson))}
-    if (oldSelfJson !== undefined && oldSelfJson !== null) context.oldSelf = program.convert(parseJson(oldSelfJson))
-    const value = program.run(context)
-    if (typeof value !== 'boolean') return {error: `rule evaluated to a ${typeof value}, not a bool`}
-    return {value}
-  } catch (error) {
-    return {error: summary(error)}
-  }
+  return evaluateAll([{programs: [programId], self: selfJson, oldSelf: oldSelfJson}]).results[0][0]
+}
+
+/**
+ * Runs several programs on each of several values (the rules due in one written object, node by node): each value
+ * is parsed once, and converted once per schema its programs were compiled for.
+ * @param {{programs: number[], self: string, oldSelf?: string}[]} jobs
+ * @returns {{results: ({value: boolean | string} | {error: string})[][]}}
+ */
+export function evaluateAll(jobs) {
+  return {results: jobs.map((job) => runJob(job.programs, job.self, job.oldSelf))}
+}
+
+function runJob(programIds, selfJson, oldSelfJson) {
+  const self = parseJson(selfJson)
+  const oldSelf = oldSelfJson === undefined || oldSelfJson === null ? undefined : parseJson(oldSelfJson)
+  const contexts = new Map()
+  return programIds.map((programId) => {
+    const program = programs[programId]
+    if (!program) throw new Error(`no program ${programId}`)
+    try {
+      let context = contexts.get(program.convert)
+      if (context === undefined) {
+        context = {self: program.convert(self)}
+        if (oldSelf !== undefined) context.oldSelf = program.convert(oldSelf)
+        contexts.set(program.convert, context)
+      }
+      const value = program.run(context)
+      if (typeof value !== program.output) return {error: `evaluated to a ${typeof value}, not a ${program.output}`}
+      return {value}
+    } catch (error) {
+      // cel-go's wording, which the API server puts into the cause: "no such key: x".
+      return {error: summary(error).replace(/^No such key:/, 'no such key:')}
+    }
+  })
 }
 
 function environmentFor(schema, isResourceRoot) {

@@ -77,8 +77,19 @@ export const RUNTIME_RENAMES = new Map([
 /** Functions whose second argument (the first of a member call) is a regular expression, checked as RE2. */
 export const REGEX_FUNCTIONS = new Set(['matches', 'find', 'findAll'])
 
+// Compiled patterns by text: a rule's pattern is a constant, and compiling it costs more than most rules' whole run.
+// Bounded for patterns built at run time.
+const REGEX_CACHE_LIMIT = 1000
+const compiledPatterns = new Map()
+
 export function compileRegex(pattern) {
-  return RE2JS.compile(pattern)
+  let compiled = compiledPatterns.get(pattern)
+  if (compiled === undefined) {
+    compiled = RE2JS.compile(pattern)
+    if (compiledPatterns.size >= REGEX_CACHE_LIMIT) compiledPatterns.clear()
+    compiledPatterns.set(pattern, compiled)
+  }
+  return compiled
 }
 
 export function declareKubernetesLibraries(env) {

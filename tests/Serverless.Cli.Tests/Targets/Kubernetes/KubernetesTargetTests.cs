@@ -258,6 +258,6 @@ public sealed class KubernetesTargetTests : IAsyncLifetime
     private static Function Desired(string name) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "team" },
-        Spec = new FunctionSpec { Runtime = RuntimeNames.Node, Handler = "index.handler" },
+        Spec = new FunctionSpec { Runtime = RuntimeNames.Node, Handler = "index.js:handler" },
     };
 }
