@@ -18,6 +18,12 @@ internal static class InstanceStarter
 
     public static async Task<(LocalInstance? Instance, string? Problem)> StartAsync(LocalBackendContext context, FunctionKey key, WorkloadSpec spec)
     {
+        if (context.Sandbox is not null && context.Cgroups is { } tree)
+        {
+            // Off the start's path: it overlaps with everything up to the sandbox's move into its cgroup.
+            _ = Task.Run(tree.PrimeMigration);
+        }
+
         if (!context.RuntimeCommands.TryGetValue(spec.Runtime, out var command))
         {
             var configured = string.Join(", ", context.RuntimeCommands.Keys.Order(StringComparer.Ordinal));
