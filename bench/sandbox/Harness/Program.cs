@@ -228,9 +228,16 @@ internal sealed class Platform : IAsyncDisposable
         _home = home;
         Admin = admin;
         Ingress = ingress;
+
+        // The admin API always wants the token the platform generated into its home at first start.
+        AdminClient = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+        AdminClient.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer", File.ReadAllText(Path.Combine(home.FullName, "admin-token")).Trim());
     }
 
     public string Admin { get; }
+
+    public HttpClient AdminClient { get; }
 
     public string Ingress { get; }
 
@@ -274,6 +281,7 @@ internal sealed class Platform : IAsyncDisposable
         }
 
         _process.Dispose();
+        AdminClient.Dispose();
         _home.Delete(recursive: true);
     }
 }
@@ -318,7 +326,7 @@ internal static class ActivatorBench
                 ["scale"] = new JsonObject { ["initialScale"] = 0, ["minScale"] = 0 },
             },
         };
-        using (var created = await http.PostAsync(platform.Admin + Functions, new StringContent(function.ToJsonString(), Encoding.UTF8, "application/json")))
+        using (var created = await platform.AdminClient.PostAsync(platform.Admin + Functions, new StringContent(function.ToJsonString(), Encoding.UTF8, "application/json")))
         {
             created.EnsureSuccessStatusCode();
         }
@@ -326,7 +334,7 @@ internal static class ActivatorBench
         var observed = Stopwatch.StartNew();
         while (observed.Elapsed < TimeSpan.FromSeconds(30))
         {
-            var current = JsonNode.Parse(await http.GetStringAsync(platform.Admin + Functions + "/" + name));
+            var current = JsonNode.Parse(await platform.AdminClient.GetStringAsync(platform.Admin + Functions + "/" + name));
             if (current?["status"]?["conditions"] is JsonArray { Count: > 0 })
             {
                 break;
@@ -347,7 +355,7 @@ internal static class ActivatorBench
         }
 
         var elapsed = clock.Elapsed.TotalMilliseconds;
-        using (var deleted = await http.DeleteAsync(platform.Admin + Functions + "/" + name))
+        using (var deleted = await platform.AdminClient.DeleteAsync(platform.Admin + Functions + "/" + name))
         {
             deleted.EnsureSuccessStatusCode();
         }
