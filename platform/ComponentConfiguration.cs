@@ -1,8 +1,12 @@
 using Serverless.Activator.Configuration;
 using Serverless.Autoscaler.Configuration;
+using Serverless.Backends.Local.Processes;
 using Serverless.Eventing;
 
 namespace Serverless.Platform;
 
-/// <summary>The validated sections of <c>config.json</c> (<see cref="PlatformConfiguration"/>).</summary>
-internal sealed record ComponentConfiguration(AutoscalerOptions Autoscaler, ActivatorOptions Activator, BrokerOptions Broker);
+/// <summary>
+/// The validated sections of <c>config.json</c> (<see cref="PlatformConfiguration"/>); <see cref="Local"/> holds the
+/// defaults in Kubernetes mode, which has no process backend.
+/// </summary>
+internal sealed record ComponentConfiguration(AutoscalerOptions Autoscaler, ActivatorOptions Activator, BrokerOptions Broker, LocalBackendOptions Local);

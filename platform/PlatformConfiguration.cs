@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Serverless.Activator.Configuration;
 using Serverless.Autoscaler.Configuration;
+using Serverless.Backends.Local.Processes;
 using Serverless.Eventing;
 using Serverless.Platform.Composition;
 
@@ -8,7 +9,8 @@ namespace Serverless.Platform;
 
 /// <summary>
 /// Optional <c>{directory}/config.json</c> with component sections, Knative-style key names inside:
-/// <c>{"autoscaler": {"stable-window": "60s", …}, "activator": {"queue-depth": "1000", …}, "broker": {…}}</c>.
+/// <c>{"autoscaler": {"stable-window": "60s", …}, "activator": {"queue-depth": "1000", …}, "broker": {…},
+/// "local": {"sandbox": true, "max-instances": 100, …}}</c> (<c>local</c> in local mode only).
 /// A missing file or section means every default. Every section is read, and every bad value of every section is
 /// reported at once (<see cref="ConfigurationException"/>), rather than one per start.
 /// </summary>
@@ -16,8 +18,21 @@ internal static class PlatformConfiguration
 {
     public const string FileName = "config.json";
 
+    /// <summary>
+    /// max-scale-limit in local mode when config.json sets none. Knative's default is 0, no limit, for a cluster that
+    /// grows; one machine does not: a runaway minScale or a burst answered at Knative's scale-up rate (1000×) would
+    /// start hundreds of processes. 50 instances of one function is more than one machine serves well, and leaves
+    /// room under max-instances (100) for a second busy function.
+    /// </summary>
+    public const int LocalMaxScaleLimit = 50;
+
+    /// <param name="directory">Where config.json is.</param>
+    /// <param name="localMode">
+    /// The embedded local platform: the <c>local</c> section (the process backend's sandbox and bounds) is read, and
+    /// max-scale-limit defaults to <see cref="LocalMaxScaleLimit"/>. Kubernetes mode keeps Knative's defaults.
+    /// </param>
     /// <exception cref="ConfigurationException">The file is not valid JSON, or a value is unreadable or out of range.</exception>
-    public static ComponentConfiguration Load(string directory)
+    public static ComponentConfiguration Load(string directory, bool localMode = false)
     {
         var path = Path.Combine(directory, FileName);
         IConfiguration configuration;
@@ -31,10 +46,17 @@ internal static class PlatformConfiguration
         }
 
         var problems = new List<string>();
+        var autoscaler = Section(configuration, path, "autoscaler", AutoscalerOptions.Bind, problems);
+        if (localMode && configuration.GetSection("autoscaler")[AutoscalerOptions.MaxScaleLimitKey] is null)
+        {
+            autoscaler.MaxScaleLimit = LocalMaxScaleLimit;
+        }
+
         var result = new ComponentConfiguration(
-            Section(configuration, path, "autoscaler", AutoscalerOptions.Bind, problems),
+            autoscaler,
             Section(configuration, path, "activator", ActivatorOptions.Bind, problems),
-            Section(configuration, path, "broker", BrokerOptions.Bind, problems));
+            Section(configuration, path, "broker", BrokerOptions.Bind, problems),
+            localMode ? Section(configuration, path, "local", LocalBackendOptions.Bind, problems) : new LocalBackendOptions());
         ConfigurationException.ThrowIfAny(problems);
         return result;
     }

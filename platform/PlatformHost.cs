@@ -11,6 +11,7 @@ using Serverless.Activator.Reporting;
 using Serverless.Autoscaler.Metrics;
 using Serverless.Autoscaler.Scaling;
 using Serverless.Backends.Local.Processes;
+using Serverless.Backends.Local.Sandbox;
 using Serverless.Backends.Local.Storage;
 using Serverless.Controller;
 using Serverless.Controller.Metrics;
@@ -63,7 +64,7 @@ internal static partial class PlatformHost
             return 1;
         }
 
-        var settings = PlatformConfiguration.Load(options.Home);
+        var settings = PlatformConfiguration.Load(options.Home, localMode: true);
 
         // Listeners first: their addresses are every function's URL, the broker's delivery address and platform.json.
         using var ingressListener = BoundListener.Bind(options.Ingress, "--ingress");
@@ -77,22 +78,32 @@ internal static partial class PlatformHost
 
         // Private state, artifacts readable by the sandbox's group only, and an admin API that always needs a token.
         StateDirectory.Secure(options.Home, logger);
-        ArtifactRoot.Prepare(options.Home, Environment.IsPrivilegedProcess ? ArtifactRoot.DefaultSandboxGroup : null, logger);
+        var localOptions = settings.Local;
+        ArtifactRoot.Prepare(options.Home, Environment.IsPrivilegedProcess ? localOptions.Sandbox.Gid : null, logger);
         var credential = AdminCredential.LoadOrCreate(options.Home, options.AdminToken, logger);
         var registry = Metrics.NewCustomRegistry();
         await using var loops = new LoopHost(loggerFactory.CreateLogger<LoopHost>());
 
         using var stores = LocalStores.Open(options.DatabasePath, time, loggerFactory);
         var activity = new ActivityRelay();
-        await using var backend = new LocalProcessBackend(
-            new LocalBackendOptions
-            {
-                StateDirectory = options.Home,
-                RuntimesDirectory = options.RuntimesDirectory,
-                InstanceLoad = activity.InFlight,
-            },
-            loggerFactory.CreateLogger<LocalProcessBackend>(),
-            time);
+        localOptions.StateDirectory = options.Home;
+        localOptions.RuntimesDirectory = options.RuntimesDirectory;
+        localOptions.InstanceLoad = activity.InFlight;
+        localOptions.Sandbox.Enabled &= options.Sandbox;
+        LocalProcessBackend constructed;
+        try
+        {
+            constructed = new LocalProcessBackend(localOptions, loggerFactory.CreateLogger<LocalProcessBackend>(), time);
+        }
+        catch (SandboxUnavailableException e)
+        {
+            // Refused, never a silent fallback to unsandboxed functions.
+            await Console.Error.WriteLineAsync("serverless-platform: " + e.Message).ConfigureAwait(false);
+            return 1;
+        }
+
+        await using var backend = constructed;
+        var scaleLimits = new ScaleLimits(settings.Autoscaler.MaxScaleLimit, localOptions.MaxInstances);
         var functions = new ResourceInformer<Function>(stores.Functions, null, time, loggerFactory.CreateLogger<ResourceInformer<Function>>());
         var scaler = new FunctionScaler(
             functions, backend, activity, settings.Autoscaler, new AutoscalerMetrics(registry), time, loggerFactory.CreateLogger<FunctionScaler>());
@@ -126,7 +137,7 @@ internal static partial class PlatformHost
         }
 
         await using var ingress = BuildIngress(ingressListener, settings.Activator, functionRegistry, coldStarts, eventing, activatorMetrics, loggerFactory);
-        await using var admin = BuildAdmin(adminListener, options, credential, stores, functions, backend, samples, coldStarts, registry, time, loggerFactory);
+        await using var admin = BuildAdmin(adminListener, options, credential, stores, functions, backend, samples, coldStarts, registry, scaleLimits, time, loggerFactory);
 
         var pid = Environment.ProcessId;
         return await ProcessHost.RunAsync(
@@ -136,7 +147,7 @@ internal static partial class PlatformHost
             logger,
             ready: () =>
             {
-                PlatformStateFile.Write(options.StateFilePath, pid, adminUrl, ingressUrl, options.Home, time.GetUtcNow());
+                PlatformStateFile.Write(options.StateFilePath, pid, adminUrl, ingressUrl, options.Home, time.GetUtcNow(), backend.Sandboxed);
                 LogReady(logger, ingressUrl, adminUrl, options.Home);
             },
             stopping: () =>
@@ -205,6 +216,7 @@ internal static partial class PlatformHost
         LatestSamples samples,
         ColdStartCounter coldStarts,
         CollectorRegistry registry,
+        ScaleLimits scaleLimits,
         TimeProvider time,
         ILoggerFactory loggerFactory)
     {
@@ -217,7 +229,7 @@ internal static partial class PlatformHost
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () => functions.HasSynced ? Results.Text("ok") : Results.Text("syncing", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapMetrics("/metrics", registry);
-        new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, FunctionValidator.Validate).Map(app);
+        new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, fn => FunctionValidator.Validate(fn, scaleLimits)).Map(app);
         new ResourceApi<Broker>(stores.Brokers, Broker.KindName, Broker.Plural, BrokerDefaults.Apply, BrokerValidator.Validate).Map(app);
         new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate).Map(app);
         new LogsApi(stores.Functions, backend, time).Map(app);

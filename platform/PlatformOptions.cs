@@ -21,6 +21,12 @@ public sealed class PlatformOptions
     /// </summary>
     public string? AdminToken { get; init; }
 
+    /// <summary>
+    /// False with <c>--no-sandbox</c>: instances run unsandboxed whatever config.json says (the platform warns, and
+    /// <c>func status</c> shows it). Default true, config.json's <c>local.sandbox</c> deciding.
+    /// </summary>
+    public bool Sandbox { get; init; } = true;
+
     /// <summary>Where the runtimes are: <c>{platform}/../runtimes</c> in the install layout.</summary>
     public required string RuntimesDirectory { get; init; }
 
@@ -28,12 +34,13 @@ public sealed class PlatformOptions
 
     public string StateFilePath => Path.Combine(Home, "platform.json");
 
-    /// <summary>Parses <c>--home DIR --ingress HOST:PORT --admin HOST:PORT</c>; returns the problems instead of throwing.</summary>
+    /// <summary>Parses <c>--home DIR --ingress HOST:PORT --admin HOST:PORT [--no-sandbox]</c>; returns the problems instead of throwing.</summary>
     public static PlatformOptions Parse(string[] args, Func<string, string?> environment, out IReadOnlyList<string> errors)
     {
         var problems = new List<string>();
         string? home = environment("SERVERLESS_HOME");
         IPEndPoint ingress = new(IPAddress.Loopback, 8080), admin = new(IPAddress.Loopback, 8081);
+        var sandbox = true;
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -51,8 +58,11 @@ public sealed class PlatformOptions
                     admin = ParseEndPoint("--admin", value, problems) ?? admin;
                     i++;
                     break;
+                case "--no-sandbox":
+                    sandbox = false;
+                    break;
                 default:
-                    problems.Add($"unknown or incomplete argument \"{args[i]}\" (expected --home DIR, --ingress HOST:PORT, --admin HOST:PORT)");
+                    problems.Add($"unknown or incomplete argument \"{args[i]}\" (expected --home DIR, --ingress HOST:PORT, --admin HOST:PORT, --no-sandbox)");
                     break;
             }
         }
@@ -66,6 +76,7 @@ public sealed class PlatformOptions
             Ingress = ingress,
             Admin = admin,
             AdminToken = string.IsNullOrEmpty(token) ? null : token,
+            Sandbox = sandbox,
             RuntimesDirectory = environment("SERVERLESS_RUNTIMES") ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "runtimes")),
         };
     }

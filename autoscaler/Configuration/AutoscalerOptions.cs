@@ -21,6 +21,7 @@ public sealed class AutoscalerOptions
     public const string TargetUtilizationPercentageKey = "target-utilization-percentage";
     public const string RequestsPerSecondTargetDefaultKey = "requests-per-second-target-default";
     public const string ScaleToZeroGracePeriodKey = "scale-to-zero-grace-period";
+    public const string MaxScaleLimitKey = "max-scale-limit";
 
     /// <summary>How often each function's scale is decided (<c>tick-interval</c>). Default 2 s, Knative's fixed tick.</summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(2);
@@ -64,6 +65,13 @@ public sealed class AutoscalerOptions
     /// </summary>
     public TimeSpan ScaleToZeroGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The most instances any one Function may run (<c>max-scale-limit</c>): admission refuses a minScale, maxScale or
+    /// initialScale above it, and an unbounded maxScale means it. Default 0, no limit, as Knative's; the local platform
+    /// sets its own default (platform/PlatformConfiguration). At least 0.
+    /// </summary>
+    public int MaxScaleLimit { get; set; }
+
     /// <summary>The stable window × panic-window-percentage: 60 s × 10% = 6 s.</summary>
     public TimeSpan PanicWindow => StableWindow * (PanicWindowPercentage / 100);
 
@@ -80,6 +88,7 @@ public sealed class AutoscalerOptions
         Target = metric == ScaleMetricNames.Rps ? RequestsPerSecondTargetDefault : ContainerConcurrencyTargetDefault,
         TargetUtilization = TargetUtilizationPercentage / 100,
         ScaleToZeroGracePeriod = ScaleToZeroGracePeriod,
+        MaxScaleLimit = MaxScaleLimit,
     };
 
     /// <summary>

@@ -22,6 +22,7 @@ internal static class AutoscalerOptionsReader
         values.Number(AutoscalerOptions.TargetUtilizationPercentageKey, v => options.TargetUtilizationPercentage = v);
         values.Integer(AutoscalerOptions.RequestsPerSecondTargetDefaultKey, v => options.RequestsPerSecondTargetDefault = v);
         values.Duration(AutoscalerOptions.ScaleToZeroGracePeriodKey, v => options.ScaleToZeroGracePeriod = v);
+        values.Integer(AutoscalerOptions.MaxScaleLimitKey, v => options.MaxScaleLimit = v);
 
         errors = values.Problems;
         return options;

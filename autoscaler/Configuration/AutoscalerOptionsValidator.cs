@@ -53,7 +53,8 @@ internal sealed class AutoscalerOptionsValidator : IValidateOptions<AutoscalerOp
             .Require(options.ContainerConcurrencyTargetDefault >= 1, AutoscalerOptions.ContainerConcurrencyTargetDefaultKey, options.ContainerConcurrencyTargetDefault, "must be at least 1")
             .Require(options.TargetUtilizationPercentage is >= 1 and <= 100, AutoscalerOptions.TargetUtilizationPercentageKey, options.TargetUtilizationPercentage, "must be in [1, 100] interval")
             .Require(options.RequestsPerSecondTargetDefault >= 1, AutoscalerOptions.RequestsPerSecondTargetDefaultKey, options.RequestsPerSecondTargetDefault, "must be at least 1")
-            .Require(options.ScaleToZeroGracePeriod >= MinScaleToZeroGracePeriod, AutoscalerOptions.ScaleToZeroGracePeriodKey, options.ScaleToZeroGracePeriod, $"must be at least {D(MinScaleToZeroGracePeriod)}");
+            .Require(options.ScaleToZeroGracePeriod >= MinScaleToZeroGracePeriod, AutoscalerOptions.ScaleToZeroGracePeriodKey, options.ScaleToZeroGracePeriod, $"must be at least {D(MinScaleToZeroGracePeriod)}")
+            .Require(options.MaxScaleLimit >= 0, AutoscalerOptions.MaxScaleLimitKey, options.MaxScaleLimit, "must be at least 0");
         return checks.Problems;
     }
 

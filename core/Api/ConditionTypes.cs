@@ -6,6 +6,12 @@ public static class ConditionTypes
     public const string WorkloadReady = "WorkloadReady";
     public const string RouteReady = "RouteReady";
     public const string SubscriberResolved = "SubscriberResolved";
+
+    /// <summary>
+    /// Whether <c>spec.resources.limits</c> are enforced (local mode: through cgroups). Informational: it does not
+    /// decide Ready, so a function runs where limits cannot be enforced, and says so.
+    /// </summary>
+    public const string ResourcesEnforced = "ResourcesEnforced";
 }
 
 public static class ConditionStatus

@@ -32,6 +32,10 @@ public sealed class ConfigurationValues(IConfiguration section)
     /// <summary>A byte count, plain (<c>1048576</c>) or with a Kubernetes binary suffix (<c>64Mi</c>, <c>512Ki</c>, <c>1Gi</c>).</summary>
     public void Bytes(string key, Action<long> set) => Read(key, set, TryParseBytes, "a byte count such as 1048576, 512Ki, 64Mi or 1Gi");
 
+    /// <summary><c>true</c> or <c>false</c> (JSON's booleans reach configuration as that text).</summary>
+    public void Boolean(string key, Action<bool> set) => Read(
+        key, set, (string text, out bool v) => bool.TryParse(text.Trim(), out v), "true or false");
+
     /// <summary>Any non-empty text, trimmed.</summary>
     public void Text(string key, Action<string> set) => Read(
         key,

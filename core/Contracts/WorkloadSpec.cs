@@ -26,4 +26,7 @@ public sealed record WorkloadSpec
 
     /// <summary>0 means unlimited.</summary>
     public required int ContainerConcurrency { get; init; }
+
+    /// <summary><c>spec.resources</c>: the limits a backend enforces or reports as not enforced.</summary>
+    public WorkloadResources Resources { get; init; } = WorkloadResources.None;
 }

@@ -16,6 +16,12 @@ public sealed record WorkloadStatus
 
     /// <summary>Set while instances keep failing to start or crash; the reason and the last log lines.</summary>
     public WorkloadFailure? Failure { get; init; }
+
+    /// <summary>
+    /// Whether the backend enforces the spec's resource limits; null when the spec sets none, or when the backend
+    /// enforces them by construction (Kubernetes puts them in the pod spec).
+    /// </summary>
+    public ResourceEnforcement? Resources { get; init; }
 }
 
 public enum WorkloadFailureReason
@@ -28,6 +34,9 @@ public enum WorkloadFailureReason
 
     /// <summary>The runtime cannot be started at all (missing runtime, bad artifact path).</summary>
     RuntimeUnavailable,
+
+    /// <summary>An instance went over its memory limit and the kernel killed it (Kubernetes' <c>OOMKilled</c>).</summary>
+    OOMKilled,
 }
 
 public sealed record WorkloadFailure(WorkloadFailureReason Reason, string Message);

@@ -32,7 +32,8 @@ public sealed record EffectiveScale
     /// <summary>
     /// Knative's rules: with the concurrency metric and a containerConcurrency limit, an unset target is the limit
     /// itself and a set one never exceeds it (containerConcurrency 10, no target: target 10, scaled at 10 × 0.7 = 7
-    /// in flight per instance). The initial scale is raised to minScale and capped at maxScale.
+    /// in flight per instance). The initial scale is raised to minScale and capped at maxScale. A
+    /// <see cref="ScaleDefaults.MaxScaleLimit"/> bounds minScale and maxScale, and stands in for an unbounded maxScale.
     /// </summary>
     public static EffectiveScale Resolve(ScaleSpec? spec, ScaleDefaults defaults)
     {
@@ -40,6 +41,13 @@ public sealed record EffectiveScale
         var metric = spec?.Metric ?? ScaleMetricNames.Concurrency;
         var minScale = spec?.MinScale ?? FunctionDefaults.MinScale;
         var maxScale = spec?.MaxScale ?? FunctionDefaults.MaxScale;
+        if (defaults.MaxScaleLimit > 0)
+        {
+            // max-scale-limit 50: maxScale 0 (unbounded) or 80 becomes 50, minScale 80 becomes 50.
+            maxScale = maxScale == 0 ? defaults.MaxScaleLimit : Math.Min(maxScale, defaults.MaxScaleLimit);
+            minScale = Math.Min(minScale, defaults.MaxScaleLimit);
+        }
+
         var concurrency = spec?.ContainerConcurrency ?? FunctionDefaults.ContainerConcurrency;
 
         var target = spec?.Target ?? defaults.Target;

@@ -14,4 +14,11 @@ public sealed record ScaleDefaults
 
     /// <summary>How long the last instance stays after traffic stops. Default 30 s, as Knative's <c>scale-to-zero-grace-period</c>.</summary>
     public TimeSpan ScaleToZeroGracePeriod { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Knative's <c>max-scale-limit</c>: no Function runs more instances than this; an unbounded maxScale (0) means
+    /// this. Admission refuses counts above it; the clamp here covers Functions stored before it was lowered.
+    /// Default 0, no limit (the local platform configures one: see its README).
+    /// </summary>
+    public int MaxScaleLimit { get; init; }
 }

@@ -11,8 +11,12 @@ public static class FunctionValidator
     public const int MinTimeoutSeconds = 1;
     public const int MaxTimeoutSeconds = 3600;
 
-    public static IReadOnlyList<ValidationError> Validate(Function fn)
+    public static IReadOnlyList<ValidationError> Validate(Function fn) => Validate(fn, ScaleLimits.None);
+
+    /// <summary>Also checks the scale counts against the platform's <paramref name="limits"/> (the admin API's admission).</summary>
+    public static IReadOnlyList<ValidationError> Validate(Function fn, ScaleLimits limits)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(fn);
         var errors = new ErrorList();
         MetadataValidator.ValidateTypeMeta(fn.ApiVersion, fn.Kind, Function.KindName, errors);
@@ -39,6 +43,7 @@ public static class FunctionValidator
         }
 
         ScaleValidator.Validate(spec.Scale, path.Child("scale"), errors);
+        ScaleValidator.ValidateLimits(spec.Scale, limits, path.Child("scale"), errors);
         return errors.ToList();
     }
 

@@ -73,6 +73,39 @@ internal static class ScaleValidator
         }
     }
 
+    /// <summary>
+    /// minScale, maxScale and initialScale against the platform's bounds, each error naming the bound's key. Knative
+    /// refuses maxScale 0 (unbounded) under a max-scale-limit because its defaulting fills in a global max-scale;
+    /// here unbounded is admitted and the autoscaler reads it as the limit, so a Function needs no scale settings.
+    /// </summary>
+    public static void ValidateLimits(ScaleSpec? scale, ScaleLimits limits, FieldPath path, ErrorList errors)
+    {
+        // One error per field, naming the tighter bound (on a tie, max-scale-limit, the per-function one).
+        (int Value, string Name)? bound = null;
+        if (limits.MaxScaleLimit > 0)
+        {
+            bound = (limits.MaxScaleLimit, ScaleLimits.MaxScaleLimitKey);
+        }
+
+        if (limits.MaxInstances > 0 && (bound is null || limits.MaxInstances < bound.Value.Value))
+        {
+            bound = (limits.MaxInstances, ScaleLimits.MaxInstancesKey + " (instances of all functions together)");
+        }
+
+        if (scale is null || bound is not { } tightest)
+        {
+            return;
+        }
+
+        foreach (var (field, value) in new[] { ("minScale", scale.MinScale), ("maxScale", scale.MaxScale), ("initialScale", scale.InitialScale) })
+        {
+            if (value > tightest.Value)
+            {
+                errors.Add(path.Child(field), $"must be <= {tightest.Value}, the platform's {tightest.Name} (got {value})");
+            }
+        }
+    }
+
     /// <returns>Whether the value is absent or valid, so dependent checks run only on valid input.</returns>
     private static bool AtLeast(int? value, int min, FieldPath path, ErrorList errors)
     {

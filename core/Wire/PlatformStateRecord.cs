@@ -29,4 +29,8 @@ public sealed record PlatformStateRecord
 
     [JsonPropertyName("startedAt")]
     public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>Whether instances run in the sandbox; false after <c>func up --no-sandbox</c>. Null from an older platform.</summary>
+    [JsonPropertyName("sandbox")]
+    public bool? Sandbox { get; init; }
 }

@@ -29,6 +29,7 @@ public static class WorkloadSpecBuilder
             Environment = environment,
             TimeoutSeconds = spec.TimeoutSeconds ?? 300,
             ContainerConcurrency = scale.ContainerConcurrency,
+            Resources = WorkloadResourcesBuilder.Build(spec.Resources),
         };
     }
 

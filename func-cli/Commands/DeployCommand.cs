@@ -84,6 +84,11 @@ internal sealed class DeployCommand
 
         var ready = await WaitReadyAsync(target, stored, options.Timeout, cancellationToken).ConfigureAwait(false);
         context.Console.Success($"function {ns}/{project.Name} is ready");
+        if (ready.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.ResourcesEnforced) is { Status: ConditionStatus.False } unenforced)
+        {
+            context.Console.Note($"warning: {ConditionTypes.ResourcesEnforced}=False ({unenforced.Reason}): {unenforced.Message}");
+        }
+
         if (ready.Status?.Url is { Length: > 0 } url)
         {
             context.Console.Line(url);

@@ -14,4 +14,5 @@ internal sealed record PlatformStatus(
     [property: JsonPropertyName("adminUrl")] string AdminUrl,
     [property: JsonPropertyName("adminToken")] string AdminToken,
     [property: JsonPropertyName("home")] string Home,
-    [property: JsonPropertyName("functions")] string Functions);
+    [property: JsonPropertyName("functions")] string Functions,
+    [property: JsonPropertyName("sandbox"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Sandbox = null);

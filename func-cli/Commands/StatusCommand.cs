@@ -49,7 +49,7 @@ internal sealed class StatusCommand
         {
             StructuredOutput.Write(
                 context.Console.Out,
-                new PlatformStatus("running", state.Pid, state.StartedAt, state.IngressUrl, state.AdminUrl, context.AdminTokenSource, context.Home, functions),
+                new PlatformStatus("running", state.Pid, state.StartedAt, state.IngressUrl, state.AdminUrl, context.AdminTokenSource, context.Home, functions, state.Sandbox),
                 format);
             return ExitCodes.Ok;
         }
@@ -57,7 +57,7 @@ internal sealed class StatusCommand
         var started = state.StartedAt is { } at
             ? at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) + " (" + AgeFormatter.Format(context.Time.GetUtcNow() - at) + " ago)"
             : "unknown";
-        context.Console.Fields(
+        List<KeyValuePair<string, string>> fields =
         [
             new("Status", "running"),
             new("PID", state.Pid.ToString(CultureInfo.InvariantCulture)),
@@ -67,7 +67,19 @@ internal sealed class StatusCommand
             new("Token", context.AdminTokenSource),
             new("Home", context.Home),
             new("Functions", functions),
-        ]);
+        ];
+        if (state.Sandbox is { } sandbox)
+        {
+            fields.Add(new("Sandbox", sandbox ? "on" : "OFF (func up --no-sandbox or config.json local.sandbox: false)"));
+        }
+
+        context.Console.Fields(fields);
+        if (state.Sandbox == false)
+        {
+            context.Console.Note("warning: the function sandbox is off: functions run as the platform's user and can read its state, "
+                + "its admin token and each other's files; restart with `func down` and `func up` to turn it on");
+        }
+
         return ExitCodes.Ok;
     }
 

@@ -33,10 +33,15 @@ internal sealed class UpCommand
         };
         var ingress = AddressOption("--ingress", new ListenAddress(ListenAddress.DefaultHost, 8080), "Where functions are served (host:port; port 0 picks a free one)");
         var admin = AddressOption("--admin", new ListenAddress(ListenAddress.DefaultHost, 8081), "Where the admin API listens (host:port)");
-        var command = new Command("up", "Start the local platform") { detach, ingress, admin };
+        var noSandbox = new Option<bool>("--no-sandbox")
+        {
+            Description = "Run function instances without the sandbox, as your user with your file access (func status warns)",
+        };
+        var command = new Command("up", "Start the local platform") { detach, ingress, admin, noSandbox };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
             context,
-            () => new UpCommand(context).RunAsync(parse.GetValue(detach), parse.GetRequiredValue(ingress), parse.GetRequiredValue(admin), cancellationToken),
+            () => new UpCommand(context).RunAsync(
+                parse.GetValue(detach), parse.GetRequiredValue(ingress), parse.GetRequiredValue(admin), !parse.GetValue(noSandbox), cancellationToken),
             cancellationToken));
         return command;
     }
@@ -58,7 +63,7 @@ internal sealed class UpCommand
         },
     };
 
-    private async Task<int> RunAsync(bool detach, ListenAddress ingress, ListenAddress admin, CancellationToken cancellationToken)
+    private async Task<int> RunAsync(bool detach, ListenAddress ingress, ListenAddress admin, bool sandbox, CancellationToken cancellationToken)
     {
         var probe = new PlatformProbe(context);
         var found = await probe.InspectAsync(cancellationToken).ConfigureAwait(false);
@@ -89,7 +94,7 @@ internal sealed class UpCommand
         }
 
         HomeDirectory.Create(context.Home);
-        var arguments = PlatformLauncher.Arguments(platformDll, context.Home, ingress, admin);
+        var arguments = PlatformLauncher.Arguments(platformDll, context.Home, ingress, admin, sandbox);
         var dotnet = DotnetHost.Resolve(context.Environment);
         return detach
             ? await StartDetachedAsync(dotnet, arguments, probe, cancellationToken).ConfigureAwait(false)

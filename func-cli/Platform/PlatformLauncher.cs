@@ -18,8 +18,11 @@ internal static class PlatformLauncher
             : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "platform", PlatformDllName));
 
     /// <summary>The platform's argv after <c>dotnet</c>, as the platform host contract defines it.</summary>
-    public static IReadOnlyList<string> Arguments(string platformDll, string home, ListenAddress ingress, ListenAddress admin) =>
-        [platformDll, "--home", home, "--ingress", ingress.ToString(), "--admin", admin.ToString()];
+    /// <param name="sandbox">False adds <c>--no-sandbox</c>: instances run unsandboxed.</param>
+    public static IReadOnlyList<string> Arguments(string platformDll, string home, ListenAddress ingress, ListenAddress admin, bool sandbox = true) =>
+        sandbox
+            ? [platformDll, "--home", home, "--ingress", ingress.ToString(), "--admin", admin.ToString()]
+            : [platformDll, "--home", home, "--ingress", ingress.ToString(), "--admin", admin.ToString(), "--no-sandbox"];
 
     /// <summary>A child sharing this process's stdin, stdout and stderr.</summary>
     public static Process StartAttached(string dotnet, IReadOnlyList<string> arguments)

@@ -19,4 +19,7 @@ internal sealed record PlatformState(PlatformStateRecord Record, Uri AdminUri, U
     public string? Home => Record.Home;
 
     public DateTimeOffset? StartedAt => Record.StartedAt;
+
+    /// <summary>False when instances run unsandboxed; null from a platform that does not say.</summary>
+    public bool? Sandbox => Record.Sandbox;
 }

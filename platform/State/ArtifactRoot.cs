@@ -21,9 +21,6 @@ internal static partial class ArtifactRoot
 {
     public const string DirectoryName = "artifacts";
 
-    /// <summary>The sandbox's default gid (Kubernetes' "nonroot" 65532, as the platform image's user).</summary>
-    public const int DefaultSandboxGroup = 65532;
-
     /// <summary>Records the gid the tree was last given, so a changed gid regroups what is already installed.</summary>
     private const string GroupMarker = ".group";
 

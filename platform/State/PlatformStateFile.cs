@@ -10,9 +10,9 @@ namespace Serverless.Platform.State;
 /// </summary>
 internal static class PlatformStateFile
 {
-    public static void Write(string path, int pid, string adminUrl, string ingressUrl, string home, DateTimeOffset startedAt)
+    public static void Write(string path, int pid, string adminUrl, string ingressUrl, string home, DateTimeOffset startedAt, bool sandbox)
     {
-        var record = new PlatformStateRecord { Pid = pid, AdminUrl = adminUrl, IngressUrl = ingressUrl, Home = home, StartedAt = startedAt };
+        var record = new PlatformStateRecord { Pid = pid, AdminUrl = adminUrl, IngressUrl = ingressUrl, Home = home, StartedAt = startedAt, Sandbox = sandbox };
         var temp = path + ".tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(record, PlatformStateJsonContext.Default.PlatformStateRecord));
         File.Move(temp, path, overwrite: true);

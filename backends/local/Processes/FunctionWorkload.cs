@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
+using Serverless.Backends.Local.Cgroups;
 using Serverless.Core.Contracts;
 using Serverless.Hosting.Processes;
 
@@ -18,6 +19,9 @@ namespace Serverless.Backends.Local.Processes;
 /// </remarks>
 internal sealed class FunctionWorkload
 {
+    /// <summary>How soon a workload held back by max-instances tries again.</summary>
+    private static readonly TimeSpan InstanceCapRetry = TimeSpan.FromSeconds(1);
+
     private readonly LocalBackendContext context;
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly List<LocalInstance> instances = [];
@@ -28,6 +32,12 @@ internal sealed class FunctionWorkload
     private RestartBackoff backoff;
     private WorkloadFailure? failure;
     private bool stopped;
+
+    /// <summary>
+    /// Set by <see cref="StopAsync"/> before it waits for the lock: a scale-up holding the lock checks it before each
+    /// start, so a delete waits for one start at most, not for all of them.
+    /// </summary>
+    private volatile bool stopRequested;
     private volatile IReadOnlyList<InstanceEndpoint> endpoints = ImmutableArray<InstanceEndpoint>.Empty;
     private volatile IReadOnlyList<LocalInstanceInfo> instanceInfos = ImmutableArray<LocalInstanceInfo>.Empty;
     private volatile WorkloadStatus? status;
@@ -96,8 +106,10 @@ internal sealed class FunctionWorkload
             cancellationToken);
 
     /// <summary>Drains every instance and starts none again. Returns once the drains are under way.</summary>
-    public Task StopAsync() =>
-        MutateAsync(
+    public Task StopAsync()
+    {
+        stopRequested = true;
+        return MutateAsync(
             () =>
             {
                 stopped = true;
@@ -105,6 +117,7 @@ internal sealed class FunctionWorkload
                 return true;
             },
             CancellationToken.None);
+    }
 
     private RestartBackoff NewBackoff() => new(
         context.Options.RestartBackoffBase,
@@ -190,6 +203,19 @@ internal sealed class FunctionWorkload
 
         for (var i = 0; i < plan.ToStart; i++)
         {
+            if (stopRequested)
+            {
+                return;
+            }
+
+            if (context.LiveInstances.Count >= context.Options.MaxInstances)
+            {
+                // Another function's instances may stop any time: look again shortly rather than wait for an event.
+                LocalBackendLog.InstanceCapReached(context.Logger, Key, context.LiveInstances.Count);
+                restartTimer.Change(InstanceCapRetry, Timeout.InfiniteTimeSpan);
+                return;
+            }
+
             if (!await StartOneLockedAsync(spec).ConfigureAwait(false))
             {
                 return;
@@ -311,7 +337,7 @@ internal sealed class FunctionWorkload
         var reason = string.Create(
             CultureInfo.InvariantCulture, $"not ready within the startup timeout of {context.Options.StartupTimeout.TotalSeconds:0.###} s");
         instance.KillReason = reason;
-        instance.Signal(PosixSignals.SigKill);
+        instance.Kill();
         LocalBackendLog.InstanceKilled(context.Logger, Key, instance.Id, instance.Pid, reason);
         return true;
     }
@@ -341,6 +367,13 @@ internal sealed class FunctionWorkload
     private void RecordCrashLocked(LocalInstance instance, int exitCode)
     {
         var delay = backoff.RecordFailure(instance.StartedAt);
+        if (instance.OomKilled)
+        {
+            // The kernel's word, as Kubernetes reports it: a limit the function must raise, or memory it must save.
+            var limit = instance.Spec.Resources.MemoryLimitBytes is { } bytes ? ResourceEnforcementPolicy.Bytes(bytes) : "its limit";
+            instance.KillReason = $"out of memory (OOMKilled): the kernel killed it at its memory limit of {limit}";
+        }
+
         var message = CrashReport.Describe(
             instance.Id,
             instance.KillReason,
@@ -349,7 +382,10 @@ internal sealed class FunctionWorkload
             delay,
             backoff.ConsecutiveFailures,
             LogTail.ReadLastLines(instance.Log.Path, CrashReport.LogLines));
-        failure = new WorkloadFailure(instance.EverReady ? WorkloadFailureReason.CrashLoop : WorkloadFailureReason.StartFailed, message);
+        var reason = instance.OomKilled ? WorkloadFailureReason.OOMKilled
+            : instance.EverReady ? WorkloadFailureReason.CrashLoop
+            : WorkloadFailureReason.StartFailed;
+        failure = new WorkloadFailure(reason, message);
         LocalBackendLog.Restarting(context.Logger, Key, (long)delay.TotalMilliseconds, backoff.ConsecutiveFailures);
     }
 
@@ -370,7 +406,7 @@ internal sealed class FunctionWorkload
         var exited = instance.Exited;
         if (await Task.WhenAny(exited, Task.Delay(grace, context.Time, cancelDelay.Token)).ConfigureAwait(false) != exited)
         {
-            instance.Signal(PosixSignals.SigKill);
+            instance.Kill();
             LocalBackendLog.InstanceKilled(context.Logger, Key, instance.Id, instance.Pid, "still running after the drain grace period");
         }
 
@@ -414,6 +450,7 @@ internal sealed class FunctionWorkload
             Replicas = instances.Count,
             ReadyReplicas = currentReady,
             Failure = failure,
+            Resources = context.ResourceEnforcement(spec),
         };
         var statusChanged = next != status;
         status = next;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Serverless.Backends.Local.Sandbox;
 using Serverless.Core.Contracts;
 
 namespace Serverless.Backends.Local.Processes;
@@ -6,7 +7,7 @@ namespace Serverless.Backends.Local.Processes;
 /// <summary>Builds the command line and environment of an instance; pure, so the rules are table-tested.</summary>
 internal static class InstanceLaunchBuilder
 {
-    /// <summary>Platform variables (the admin token among them) that must never reach function code.</summary>
+    /// <summary>Platform variables (the admin token among them); never passed, whatever the allow-list says.</summary>
     public const string PlatformVariablePrefix = "SERVERLESS_";
 
     /// <summary>
@@ -20,13 +21,27 @@ internal static class InstanceLaunchBuilder
     public const string Handler = "HANDLER";
     public const string ContainerConcurrency = "CONTAINER_CONCURRENCY";
     public const string FunctionTimeout = "FUNCTION_TIMEOUT";
+    public const string Home = "HOME";
 
     /// <summary>The instance id, for runtimes that include it in their logs or responses.</summary>
     public const string InstanceId = "INSTANCE_ID";
 
     /// <summary>
-    /// The environment is the platform's own (minus <see cref="PlatformVariablePrefix"/> variables), then the
-    /// function's <c>env</c>, then the variables the runtime contract defines, which the function cannot override.
+    /// The only variables of the platform's environment an instance gets: where programs are, language and time
+    /// zone. Everything else (cloud credentials, tokens, proxies, the platform's own settings) stays with the
+    /// platform; a function that needs a value declares it in its own <c>env</c>. No runtime needs more to start:
+    /// each is executed by its real path (see <see cref="RuntimeInstallation"/>), so .NET finds its frameworks
+    /// without <c>DOTNET_ROOT</c> and Python its library without <c>PYTHONHOME</c>.
+    /// </summary>
+    public static readonly IReadOnlyList<string> AllowedPlatformVariables = ["PATH", "LANG", "LANGUAGE", "TZ"];
+
+    /// <summary>Locale categories (<c>LC_ALL</c>, <c>LC_CTYPE</c>, …) pass as well.</summary>
+    public const string LocalePrefix = "LC_";
+
+    /// <summary>
+    /// An unsandboxed instance: <c>[setsid] [setpriv --pdeathsig KILL --] runtime args</c>. setsid makes the instance
+    /// the leader of its own process group, so stopping it ends its children too; setpriv's parent-death signal
+    /// ends it if the platform dies. Both exec, so the instance's pid is the runtime's.
     /// </summary>
     public static InstanceLaunch Build(
         WorkloadSpec spec,
@@ -36,15 +51,69 @@ internal static class InstanceLaunchBuilder
         int port,
         string instanceId,
         IEnumerable<KeyValuePair<string, string>> platformEnvironment,
-        string? setprivPath)
+        string? setprivPath,
+        string? setsidPath = null)
+    {
+        var platform = platformEnvironment.ToList();
+        var home = platform.FirstOrDefault(v => v.Key == Home).Value;
+        var environment = BuildEnvironment(spec, sourcePath, port, instanceId, platform, home);
+        var chain = new List<string>();
+        if (setsidPath is not null)
+        {
+            chain.Add(setsidPath);
+        }
+
+        if (setprivPath is not null)
+        {
+            chain.AddRange([setprivPath, "--pdeathsig", "KILL", "--"]);
+        }
+
+        chain.Add(executablePath);
+        chain.AddRange(command.Arguments);
+        return new InstanceLaunch(chain[0], chain[1..], sourcePath, environment, OwnProcessGroup: setsidPath is not null);
+    }
+
+    /// <summary>A sandboxed instance: bubblewrap, whose command line <see cref="SandboxCommandBuilder"/> makes.</summary>
+    public static InstanceLaunch BuildSandboxed(
+        WorkloadSpec spec,
+        SandboxLayout layout,
+        string executablePath,
+        RuntimeCommand command,
+        int port,
+        string instanceId,
+        IEnumerable<KeyValuePair<string, string>> platformEnvironment)
+    {
+        var environment = BuildEnvironment(spec, layout.ArtifactPath, port, instanceId, platformEnvironment, SandboxPaths.Home);
+        var argv = SandboxCommandBuilder.Build(layout, executablePath, command.Arguments);
+
+        // bubblewrap changes into the artifact inside; outside, the platform's own working directory is as good as any.
+        return new InstanceLaunch(argv[0], argv.Skip(1).ToList(), layout.ArtifactPath, environment, Sandboxed: true);
+    }
+
+    /// <summary>
+    /// The allow-listed platform variables, then <c>HOME</c>, then the function's <c>env</c> (which may override
+    /// both), then the variables the runtime contract defines, which the function cannot override.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> BuildEnvironment(
+        WorkloadSpec spec,
+        string sourcePath,
+        int port,
+        string instanceId,
+        IEnumerable<KeyValuePair<string, string>> platformEnvironment,
+        string? home)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in platformEnvironment)
         {
-            if (!name.StartsWith(PlatformVariablePrefix, StringComparison.OrdinalIgnoreCase) && name != InlineSocketCompletions)
+            if (IsAllowed(name))
             {
                 environment[name] = value;
             }
+        }
+
+        if (home is not null)
+        {
+            environment[Home] = home;
         }
 
         foreach (var (name, value) in spec.Environment)
@@ -58,9 +127,11 @@ internal static class InstanceLaunchBuilder
         environment[ContainerConcurrency] = spec.ContainerConcurrency.ToString(CultureInfo.InvariantCulture);
         environment[FunctionTimeout] = spec.TimeoutSeconds.ToString(CultureInfo.InvariantCulture);
         environment[InstanceId] = instanceId;
-
-        return setprivPath is null
-            ? new InstanceLaunch(executablePath, command.Arguments, sourcePath, environment)
-            : new InstanceLaunch(setprivPath, ["--pdeathsig", "KILL", "--", executablePath, .. command.Arguments], sourcePath, environment);
+        return environment;
     }
+
+    private static bool IsAllowed(string name) =>
+        !name.StartsWith(PlatformVariablePrefix, StringComparison.OrdinalIgnoreCase)
+        && name != InlineSocketCompletions
+        && (AllowedPlatformVariables.Contains(name, StringComparer.Ordinal) || name.StartsWith(LocalePrefix, StringComparison.Ordinal));
 }

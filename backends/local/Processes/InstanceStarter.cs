@@ -1,13 +1,16 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Net.Sockets;
+using Serverless.Backends.Local.Cgroups;
+using Serverless.Backends.Local.Sandbox;
 using Serverless.Core.Contracts;
 
 namespace Serverless.Backends.Local.Processes;
 
 /// <summary>
-/// Starts one instance of a spec: resolves the runtime command, checks the source, picks a port, spawns.
-/// A runtime that cannot start at all comes back as a problem message instead of an instance.
+/// Starts one instance of a spec: resolves the runtime, checks the source, picks a port, makes the instance's
+/// cgroup, spawns it (in its sandbox unless that is off). A runtime that cannot start at all comes back as a
+/// problem message instead of an instance.
 /// </summary>
 internal static class InstanceStarter
 {
@@ -15,6 +18,12 @@ internal static class InstanceStarter
 
     public static async Task<(LocalInstance? Instance, string? Problem)> StartAsync(LocalBackendContext context, FunctionKey key, WorkloadSpec spec)
     {
+        if (context.Sandbox is not null && context.Cgroups is { } tree)
+        {
+            // Off the start's path: it overlaps with everything up to the sandbox's move into its cgroup.
+            _ = Task.Run(tree.PrimeMigration);
+        }
+
         if (!context.RuntimeCommands.TryGetValue(spec.Runtime, out var command))
         {
             var configured = string.Join(", ", context.RuntimeCommands.Keys.Order(StringComparer.Ordinal));
@@ -31,14 +40,17 @@ internal static class InstanceStarter
             return (null, $"the function source directory \"{spec.SourcePath}\" does not exist");
         }
 
+        var runtime = await context.Runtimes.ResolveAsync(spec.Runtime, executable, command).ConfigureAwait(false);
         var sequence = context.NextSequence();
         var revision = spec.Revision.Length > RevisionPrefixLength ? spec.Revision[..RevisionPrefixLength] : spec.Revision;
         var id = string.Create(CultureInfo.InvariantCulture, $"{key.Name}-{revision}-{sequence}");
         int port;
         LocalInstance instance;
+        InstanceCgroup? cgroup = null;
         try
         {
             port = PortAllocator.Allocate(context.LiveInstances.Values.Select(i => i.Port).ToHashSet());
+            cgroup = context.Cgroups?.Create(id, spec.Resources, context.Options.InstancePidsLimit);
             instance = new LocalInstance(
                 id,
                 sequence,
@@ -52,20 +64,38 @@ internal static class InstanceStarter
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or SocketException)
         {
+            cgroup?.Delete();
+
             // Reported like a missing runtime, and retried with the same backoff.
             return (null, $"preparing instance {id} failed: {e.Message}");
         }
 
-        var launch = InstanceLaunchBuilder.Build(
-            spec, sourcePath, executable, command, port, id, context.PlatformEnvironment(), context.SetprivPath);
+        SandboxHandshake? handshake = null;
         try
         {
-            await instance.StartAsync(context.Spawner, launch).ConfigureAwait(false);
+            InstanceLaunch launch;
+            if (context.Sandbox is { } sandbox)
+            {
+                // The block pipe only when there is a cgroup to join before the runtime starts.
+                handshake = SandboxHandshake.Create(block: cgroup is not null);
+                var layout = sandbox.Layout(
+                    runtime, Path.GetFullPath(sourcePath), spec.Resources.EphemeralStorageLimitBytes, handshake.ChildInfoFd, handshake.ChildBlockFd);
+                launch = InstanceLaunchBuilder.BuildSandboxed(spec, layout, runtime.Executable, command, port, id, context.PlatformEnvironment());
+            }
+            else
+            {
+                launch = InstanceLaunchBuilder.Build(
+                    spec, sourcePath, runtime.Executable, command, port, id, context.PlatformEnvironment(), context.SetprivPath, context.SetsidPath);
+            }
+
+            await instance.StartAsync(context.Spawner, launch, cgroup, handshake).ConfigureAwait(false);
         }
-        catch (Win32Exception e)
+        catch (Exception e) when (e is Win32Exception or IOException)
         {
+            handshake?.Dispose();
+            cgroup?.Delete();
             instance.Log.Dispose();
-            return (null, $"starting \"{executable}\" for runtime \"{spec.Runtime}\" failed: {e.Message}");
+            return (null, $"starting \"{runtime.Executable}\" for runtime \"{spec.Runtime}\" failed: {e.Message}");
         }
 
         return (instance, null);

@@ -1,6 +1,8 @@
 using System.Collections;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Serverless.Backends.Local.Cgroups;
+using Serverless.Backends.Local.Sandbox;
 using Serverless.Core.Contracts;
 
 namespace Serverless.Backends.Local.Processes;
@@ -17,6 +19,10 @@ internal sealed class LocalBackendContext
         LocalBackendOptions options,
         IReadOnlyDictionary<string, RuntimeCommand> runtimeCommands,
         string? setprivPath,
+        string? setsidPath,
+        SandboxProfile? sandbox,
+        CgroupTree? cgroups,
+        string? cgroupsUnavailable,
         TimeProvider time,
         ILogger logger,
         Action<FunctionKey> endpointsChanged,
@@ -25,11 +31,16 @@ internal sealed class LocalBackendContext
         Options = options;
         RuntimeCommands = runtimeCommands;
         SetprivPath = setprivPath;
+        SetsidPath = setsidPath;
+        Sandbox = sandbox;
+        Cgroups = cgroups;
+        CgroupsUnavailable = cgroupsUnavailable;
         Time = time;
         Logger = logger;
         Layout = new StateLayout(options.StateDirectory);
         Prober = new ReadinessProber(options.ProbeTimeout, time);
         Spawner = new ProcessSpawner();
+        Runtimes = new RuntimeInstallations(sandbox?.SystemMounts ?? SystemMounts.Discover(), Spawner);
         this.endpointsChanged = endpointsChanged;
         this.statusChanged = statusChanged;
     }
@@ -40,6 +51,19 @@ internal sealed class LocalBackendContext
 
     /// <summary>Null when children start without the parent-death signal.</summary>
     public string? SetprivPath { get; }
+
+    /// <summary>Null when unsandboxed instances start without their own process group.</summary>
+    public string? SetsidPath { get; }
+
+    /// <summary>Null when the sandbox is off.</summary>
+    public SandboxProfile? Sandbox { get; }
+
+    /// <summary>Null when instances get no cgroup (then <see cref="CgroupsUnavailable"/> says why).</summary>
+    public CgroupTree? Cgroups { get; }
+
+    public string? CgroupsUnavailable { get; }
+
+    public RuntimeInstallations Runtimes { get; }
 
     public TimeProvider Time { get; }
 
@@ -60,6 +84,12 @@ internal sealed class LocalBackendContext
 
     public void RaiseStatusChanged(FunctionKey key) => statusChanged(key);
 
+    /// <summary>What the <c>ResourcesEnforced</c> condition says for a spec here; null when it sets no limit.</summary>
+    public ResourceEnforcement? ResourceEnforcement(WorkloadSpec spec) =>
+        ResourceEnforcementPolicy.Decide(
+            spec.Resources, Cgroups?.Version, Cgroups?.Controllers ?? new HashSet<string>(), CgroupsUnavailable, Sandbox is not null);
+
+    /// <summary>The platform's whole environment: <see cref="InstanceLaunchBuilder"/> passes on only its allow-list.</summary>
     public IEnumerable<KeyValuePair<string, string>> PlatformEnvironment()
     {
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())

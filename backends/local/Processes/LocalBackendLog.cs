@@ -56,4 +56,28 @@ internal static partial class LocalBackendLog
 
     [LoggerMessage(3116, LogLevel.Warning, "Could not write or delete pid file {Path}")]
     public static partial void PidFileFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(3117, LogLevel.Warning, "The function sandbox is OFF: instances run as the platform's user, with its file access and its view of every process")]
+    public static partial void SandboxOff(ILogger logger);
+
+    [LoggerMessage(3118, LogLevel.Information, "Function sandbox: bubblewrap {Bwrap}, instances run as {Identity}")]
+    public static partial void SandboxOn(ILogger logger, string bwrap, string identity);
+
+    [LoggerMessage(3119, LogLevel.Warning, "Resource limits cannot be enforced: {Reason}; Functions with limits show ResourcesEnforced=False")]
+    public static partial void CgroupsUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(3120, LogLevel.Information, "Instance cgroups: {Version} with {Controllers}")]
+    public static partial void CgroupsOn(ILogger logger, string version, string controllers);
+
+    [LoggerMessage(3121, LogLevel.Error, "Instance {InstanceId} could not join its cgroup; it is killed")]
+    public static partial void CgroupAttachFailed(ILogger logger, string instanceId, Exception exception);
+
+    [LoggerMessage(3122, LogLevel.Warning, "Could not remove the cgroup of instance {InstanceId}; the next start on this state directory removes it")]
+    public static partial void CgroupRemoveFailed(ILogger logger, string instanceId);
+
+    [LoggerMessage(3123, LogLevel.Warning, "{Function} wants more instances but the platform runs {Running}, its max-instances; starting more once some stop")]
+    public static partial void InstanceCapReached(ILogger logger, FunctionKey function, int running);
+
+    [LoggerMessage(3124, LogLevel.Warning, "{SetsidPath} not found: unsandboxed instances start without a process group of their own")]
+    public static partial void SetsidMissing(ILogger logger, string? setsidPath);
 }

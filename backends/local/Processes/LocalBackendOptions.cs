@@ -1,13 +1,30 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Serverless.Backends.Local.Sandbox;
 using Serverless.Core.Api;
 using Serverless.Core.Configuration;
 using Serverless.Core.Contracts;
 
 namespace Serverless.Backends.Local.Processes;
 
-/// <summary>Settings of the local process backend. Every duration and size documents its default.</summary>
+/// <summary>
+/// Settings of the local process backend. Every duration and size documents its default. The keys users set live
+/// in the <c>local</c> section of config.json (<see cref="Bind"/>, <c>backends/local/local.sample.json</c>).
+/// </summary>
 public sealed class LocalBackendOptions
 {
+    public const string SandboxKey = "sandbox";
+    public const string SandboxUidKey = "sandbox-uid";
+    public const string SandboxGidKey = "sandbox-gid";
+    public const string MaxInstancesKey = "max-instances";
+    public const string InstancePidsLimitKey = "instance-pids-limit";
+
+    /// <summary>
+    /// Default of <see cref="MaxInstances"/>: idle runtimes take 20–60 MB each, so 100 is what a laptop or a small
+    /// server holds next to its other work, and far above what one machine serves well anyway.
+    /// </summary>
+    public const int DefaultMaxInstances = 100;
+
     /// <summary>
     /// Required. Root of the backend's files: instance logs under <c>{state}/logs/{namespace}/{name}/{instanceId}.log</c>,
     /// pid files under <c>{state}/instances/{instanceId}.pid</c>.
@@ -33,6 +50,27 @@ public sealed class LocalBackendOptions
     /// Default <c>/usr/bin/setpriv</c>.
     /// </summary>
     public string? SetprivPath { get; set; } = "/usr/bin/setpriv";
+
+    /// <summary>
+    /// Each unsandboxed instance is started as <c>setsid …</c>, the leader of its own process group, which is killed
+    /// with it. Null or a missing file: no group (a warning is logged). Default <c>/usr/bin/setsid</c>.
+    /// </summary>
+    public string? SetsidPath { get; set; } = "/usr/bin/setsid";
+
+    /// <summary>The per-instance sandbox: on by default.</summary>
+    public SandboxOptions Sandbox { get; } = new();
+
+    /// <summary>
+    /// Instances of all functions together (<c>max-instances</c>): the backend starts no more, and admission refuses a
+    /// Function whose minScale, maxScale or initialScale is above it. Default <see cref="DefaultMaxInstances"/>.
+    /// </summary>
+    public int MaxInstances { get; set; } = DefaultMaxInstances;
+
+    /// <summary>
+    /// Processes and threads one instance may have (<c>instance-pids-limit</c>, the cgroup's <c>pids.max</c>), so a
+    /// fork bomb stays in its instance. 0: no limit. Default 4096, room for a thread per request of a busy runtime.
+    /// </summary>
+    public int InstancePidsLimit { get; set; } = 4096;
 
     /// <summary>How often a starting instance is probed on <c>/readyz</c>. Default 50 ms.</summary>
     public TimeSpan StartupProbeInterval { get; set; } = TimeSpan.FromMilliseconds(50);
@@ -130,7 +168,45 @@ public sealed class LocalBackendOptions
             }
         }
 
+        ValidateKeys(checks);
         return checks.Problems;
+    }
+
+    /// <summary>
+    /// Reads the <c>local</c> section of config.json over the defaults: <c>sandbox</c>, <c>sandbox-uid</c>,
+    /// <c>sandbox-gid</c>, <c>max-instances</c>, <c>instance-pids-limit</c>. The caller sets the paths. Throws
+    /// <see cref="InvalidOperationException"/> listing every unreadable or out-of-range value, one per line.
+    /// </summary>
+    public static LocalBackendOptions Bind(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var values = new ConfigurationValues(section);
+        var options = new LocalBackendOptions();
+        values.Boolean(SandboxKey, v => options.Sandbox.Enabled = v);
+        values.Integer(SandboxUidKey, v => options.Sandbox.Uid = v);
+        values.Integer(SandboxGidKey, v => options.Sandbox.Gid = v);
+        values.Integer(MaxInstancesKey, v => options.MaxInstances = v);
+        values.Integer(InstancePidsLimitKey, v => options.InstancePidsLimit = v);
+        var errors = values.Problems.ToList();
+        if (errors.Count == 0)
+        {
+            var checks = new OptionChecks();
+            options.ValidateKeys(checks);
+            errors.AddRange(checks.Problems);
+        }
+
+        return errors.Count == 0
+            ? options
+            : throw new InvalidOperationException("invalid local configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+    }
+
+    /// <summary>The settings config.json may carry, in its key names.</summary>
+    private void ValidateKeys(OptionChecks checks)
+    {
+        checks
+            .Require(MaxInstances >= 1, MaxInstancesKey, MaxInstances, "must be at least 1")
+            .Require(InstancePidsLimit >= 0, InstancePidsLimitKey, InstancePidsLimit, "must be 0 (no limit) or more");
+        Sandbox.Validate(checks);
     }
 
     // These are code-level settings (property names, TimeSpan text), not config.json keys.

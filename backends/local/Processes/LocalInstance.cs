@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Serverless.Backends.Local.Cgroups;
+using Serverless.Backends.Local.Sandbox;
 using Serverless.Core.Contracts;
 using Serverless.Hosting.Processes;
 
@@ -10,6 +12,13 @@ namespace Serverless.Backends.Local.Processes;
 /// <see cref="StopRequested"/>, …) are changed only by the owning <see cref="FunctionWorkload"/> under its lock;
 /// <see cref="State"/> is also read without it by the probe loop, which re-checks under the lock before acting.
 /// </summary>
+/// <remarks>
+/// Sandboxed, three processes make an instance: bubblewrap (the process started, whose exit is the instance's),
+/// its init (PID 1 of the instance's namespace) and the runtime, init's child. The drain's SIGTERM goes to the
+/// runtime, since bubblewrap forwards no signal; a kill goes to bubblewrap and the cgroup, and the namespace's
+/// end takes every other process with it. Unsandboxed, the runtime is the process started, and the leader of
+/// its own process group.
+/// </remarks>
 internal sealed class LocalInstance
 {
     /// <summary>Instances listen on loopback only: the activator in the same host is their one client.</summary>
@@ -18,6 +27,12 @@ internal sealed class LocalInstance
     /// <summary>How long an exit waits for the output pumps to reach EOF (a grandchild may keep the pipes open).</summary>
     private static readonly TimeSpan PumpDrainTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>bubblewrap reports its init within milliseconds; this only bounds a sandbox that hangs while setting up.</summary>
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long to look for the runtime under the sandbox's init once it was released.</summary>
+    private static readonly TimeSpan PayloadLookupTimeout = TimeSpan.FromSeconds(2);
+
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly CancellationTokenSource lifetime = new();
@@ -25,6 +40,11 @@ internal sealed class LocalInstance
     private volatile LocalInstanceState state = LocalInstanceState.Starting;
     private Process? process;
     private bool exited;
+    private bool sandboxed;
+    private bool ownProcessGroup;
+    private int initPid;
+    private int payloadPid;
+    private InstanceCgroup? cgroup;
 
     public LocalInstance(
         string id,
@@ -61,7 +81,14 @@ internal sealed class LocalInstance
 
     public InstanceLogWriter Log { get; }
 
-    public int Pid { get; private set; }
+    /// <summary>The runtime's pid (sandboxed: inside the sandbox, as the host numbers it), else the process started.</summary>
+    public int Pid => payloadPid > 0 ? payloadPid : LaunchedPid;
+
+    /// <summary>The process the backend started and waits for: bubblewrap, or the runtime when unsandboxed.</summary>
+    public int LaunchedPid { get; private set; }
+
+    /// <summary>Set before <see cref="Exited"/> completes: the kernel's OOM killer killed a process of the instance.</summary>
+    public bool OomKilled { get; private set; }
 
     public DateTimeOffset StartedAt { get; private set; }
 
@@ -87,7 +114,12 @@ internal sealed class LocalInstance
 
     public InstanceEndpoint Endpoint => new(Id, Host, Port, Spec.ContainerConcurrency);
 
-    public async Task StartAsync(ProcessSpawner spawner, InstanceLaunch launch)
+    /// <summary>
+    /// Starts the process. With a <paramref name="handshake"/>, waits for the sandbox to exist, moves it into
+    /// <paramref name="instanceCgroup"/> before the runtime starts, and finds the runtime's pid. Unsandboxed, the
+    /// runtime joins its cgroup right after its start, before it could have loaded function code.
+    /// </summary>
+    public async Task StartAsync(ProcessSpawner spawner, InstanceLaunch launch, InstanceCgroup? instanceCgroup = null, SandboxHandshake? handshake = null)
     {
         var startInfo = new ProcessStartInfo(launch.FileName)
         {
@@ -108,42 +140,184 @@ internal sealed class LocalInstance
             startInfo.Environment[name] = value;
         }
 
-        var started = await spawner.StartAsync(startInfo).ConfigureAwait(false);
-        process = started;
-        Pid = started.Id;
+        sandboxed = launch.Sandboxed;
+        ownProcessGroup = launch.OwnProcessGroup;
+        cgroup = instanceCgroup;
+        var started = await spawner.StartAsync(startInfo, handshake).ConfigureAwait(false);
+        lock (processGate)
+        {
+            process = started;
+            LaunchedPid = started.Id;
+        }
+
         StartedAt = time.GetUtcNow();
 
         // Closed stdin: a runtime must not read the platform's terminal.
         started.StandardInput.Close();
         var stdout = PumpAsync(started.StandardOutput.BaseStream, "stdout");
         var stderr = PumpAsync(started.StandardError.BaseStream, "stderr");
+        Exited = WatchExitAsync(started, stdout, stderr);
+
+        if (handshake is not null)
+        {
+            await CompleteHandshakeAsync(handshake).ConfigureAwait(false);
+        }
+        else
+        {
+            AttachToCgroup(LaunchedPid);
+        }
 
         WritePidFile();
-        Exited = WatchExitAsync(started, stdout, stderr);
     }
 
-    /// <summary>Signals the process unless it already exited (its pid may then belong to someone else).</summary>
+    /// <summary>Signals the runtime unless the instance already exited (its pid may then belong to someone else).</summary>
     public bool Signal(int signal)
     {
         lock (processGate)
         {
-            return process is not null && !exited && !process.HasExited && PosixSignals.Send(Pid, signal);
+            if (process is null || exited || process.HasExited)
+            {
+                return false;
+            }
+
+            if (sandboxed && payloadPid <= 0 && initPid > 0)
+            {
+                payloadPid = FirstChild(initPid) ?? 0;
+            }
+
+            return PosixSignals.Send(sandboxed ? (payloadPid > 0 ? payloadPid : LaunchedPid) : LaunchedPid, signal);
         }
+    }
+
+    /// <summary>
+    /// SIGKILLs the whole instance: the process started (bubblewrap takes its namespace along), its process group
+    /// when it has one, and everything in its cgroup.
+    /// </summary>
+    public void Kill()
+    {
+        lock (processGate)
+        {
+            if (process is null || exited || process.HasExited)
+            {
+                return;
+            }
+
+            PosixSignals.Send(LaunchedPid, PosixSignals.SigKill);
+            if (ownProcessGroup)
+            {
+                PosixSignals.SendToGroup(LaunchedPid, PosixSignals.SigKill);
+            }
+        }
+
+        cgroup?.KillAll();
     }
 
     public void StopProbing() => lifetime.Cancel();
 
+    /// <summary>The first child of a process (bubblewrap's init has one: the runtime; orphans it adopts come later).</summary>
+    private static int? FirstChild(int pid)
+    {
+        try
+        {
+            var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return children.Length > 0 && int.TryParse(children[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var child)
+                ? child
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Reads the sandbox's init pid, puts bubblewrap and init into the cgroup, lets the sandbox go on, and looks up
+    /// the runtime it starts. A sandbox that fails here is killed: it must not run outside its cgroup.
+    /// </summary>
+    private async Task CompleteHandshakeAsync(SandboxHandshake handshake)
+    {
+        try
+        {
+            if (await handshake.ReadInitPidAsync(HandshakeTimeout).ConfigureAwait(false) is not { } init)
+            {
+                // bubblewrap exited before it set up (its stderr says why, in the log) or hangs: either way, gone.
+                KillReason ??= "the sandbox did not start (see the lines from bwrap above)";
+                Kill();
+                return;
+            }
+
+            lock (processGate)
+            {
+                initPid = init;
+            }
+
+            if (!AttachToCgroup(LaunchedPid, init))
+            {
+                KillReason ??= "the sandbox could not join the instance's cgroup";
+                Kill();
+                return;
+            }
+
+            handshake.Release();
+        }
+        finally
+        {
+            handshake.Dispose();
+        }
+
+        var deadline = time.GetTimestamp();
+        while (time.GetElapsedTime(deadline) < PayloadLookupTimeout && !Exited.IsCompleted)
+        {
+            if (FirstChild(initPid) is { } child)
+            {
+                lock (processGate)
+                {
+                    payloadPid = child;
+                }
+
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(1), time).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>False when the cgroup refused a process (it is then not the instance's to run).</summary>
+    private bool AttachToCgroup(params int[] pids)
+    {
+        if (cgroup is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            foreach (var pid in pids)
+            {
+                cgroup.Attach(pid);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LocalBackendLog.CgroupAttachFailed(logger, Id, e);
+            return false;
+        }
+    }
+
     private void WritePidFile()
     {
-        // No start time: the process is already gone, and so is any need to reap it later.
-        if (ProcStat.TryReadStartTime(Pid) is not { } startTime)
+        // No start time: the process is already gone, and so is any need to reap it later. The pid recorded is
+        // the process started: killing it (bubblewrap) ends the sandbox and all in it.
+        if (ProcStat.TryReadStartTime(LaunchedPid) is not { } startTime)
         {
             return;
         }
 
         try
         {
-            PidFile.Write(PidFilePath, Pid, startTime);
+            PidFile.Write(PidFilePath, LaunchedPid, startTime);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -163,6 +337,7 @@ internal sealed class LocalInstance
         }
 
         StopProbing();
+        await Task.Run(EndTree).ConfigureAwait(false);
         try
         {
             PidFile.Delete(PidFilePath);
@@ -186,6 +361,30 @@ internal sealed class LocalInstance
         }
 
         return exitCode;
+    }
+
+    /// <summary>
+    /// After the process started exits, nothing of the instance may stay: what is left in its cgroup or process group
+    /// (a child that started its own session, sandbox off) is killed, and the cgroup removed. Sandboxed, the
+    /// namespace's end has done it already.
+    /// </summary>
+    private void EndTree()
+    {
+        if (cgroup is not null)
+        {
+            OomKilled = cgroup.OomKills() > 0;
+            cgroup.KillAll();
+            if (!cgroup.Delete())
+            {
+                LocalBackendLog.CgroupRemoveFailed(logger, Id);
+            }
+        }
+
+        if (ownProcessGroup)
+        {
+            // The leader is reaped, but its group id stays reserved while any member lives: no other process is hit.
+            PosixSignals.SendToGroup(LaunchedPid, PosixSignals.SigKill);
+        }
     }
 
     private async Task PumpAsync(Stream source, string streamName)

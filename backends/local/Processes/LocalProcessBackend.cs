@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Serverless.Backends.Local.Cgroups;
+using Serverless.Backends.Local.Sandbox;
 using Serverless.Core.Contracts;
 using Serverless.Core.Naming;
 using Serverless.Hosting.Processes;
@@ -15,9 +18,12 @@ namespace Serverless.Backends.Local.Processes;
 /// <see cref="IEndpointSource"/> of those instances.
 /// </summary>
 /// <remarks>
+/// Each instance runs in a sandbox (<see cref="SandboxCommandBuilder"/>) unless that is turned off, and in a cgroup
+/// of its own where the platform can make one: its limits, and the end of its whole process tree.
 /// No instance outlives the platform: disposal stops them all; if the platform is killed, the kernel kills them
-/// (parent-death signal through <c>setpriv</c>); and whatever escaped both is killed from its pid file by the
-/// next backend started on the same state directory. Two platforms must therefore not share a state directory.
+/// (parent-death signal through bubblewrap or <c>setpriv</c>); and whatever escaped both is killed from its pid
+/// file or cgroup by the next backend started on the same state directory. Two platforms must therefore not share
+/// a state directory.
 /// </remarks>
 public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEndpointSource, IAsyncDisposable
 {
@@ -27,12 +33,14 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
     private readonly LocalBackendContext context;
     private readonly ConcurrentDictionary<FunctionKey, FunctionWorkload> workloads = new();
     private readonly object createLock = new();
+    private readonly CgroupTree? cgroups;
     private int disposed;
 
     /// <summary>
-    /// Validates the options, kills orphans left in the state directory by an earlier run, and starts the
-    /// spawner thread.
+    /// Validates the options, checks that the sandbox works (unless it is off), sets up the instances' cgroups,
+    /// kills orphans left in the state directory by an earlier run, and starts the spawner thread.
     /// </summary>
+    /// <exception cref="SandboxUnavailableException">The sandbox is on and does not work here; the message says what to do.</exception>
     public LocalProcessBackend(LocalBackendOptions options, ILogger<LocalProcessBackend> logger, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -48,13 +56,58 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
             LocalBackendLog.SetprivMissing(logger, options.SetprivPath);
         }
 
+        var setsid = options.SetsidPath is { } setsidPath && File.Exists(setsidPath) ? setsidPath : null;
+        SandboxProfile? sandbox = null;
+        if (options.Sandbox.Enabled)
+        {
+            sandbox = SandboxCheck.Prepare(options.Sandbox, setpriv, options.StateDirectory);
+            LocalBackendLog.SandboxOn(
+                logger,
+                sandbox.BwrapPath,
+                sandbox.RunAs is { } id ? string.Create(CultureInfo.InvariantCulture, $"uid {id.Uid}, gid {id.Gid}") : "the platform's uid in a user namespace");
+        }
+        else
+        {
+            LocalBackendLog.SandboxOff(logger);
+            if (setsid is null)
+            {
+                LocalBackendLog.SetsidMissing(logger, options.SetsidPath);
+            }
+        }
+
         // Orphans first, before the spawner thread exists: a failure here leaves nothing running behind.
         var instancesDirectory = new StateLayout(options.StateDirectory).InstancesDirectory;
         Directory.CreateDirectory(instancesDirectory);
         OrphanReaper.Reap(instancesDirectory, logger);
+        cgroups = CgroupTree.TrySetUp(options.StateDirectory, out var cgroupsUnavailable);
+        if (cgroupsUnavailable is not null)
+        {
+            LocalBackendLog.CgroupsUnavailable(logger, cgroupsUnavailable);
+        }
+        else if (cgroups is not null)
+        {
+            LocalBackendLog.CgroupsOn(logger, cgroups.Version.ToString(), string.Join(", ", cgroups.Controllers.Order(StringComparer.Ordinal)));
+        }
+
         context = new LocalBackendContext(
-            options, options.ResolveRuntimeCommands(), setpriv, timeProvider, logger, OnEndpointsChanged, OnStatusChanged);
+            options,
+            options.ResolveRuntimeCommands(),
+            setpriv,
+            sandbox is null ? setsid : null,
+            sandbox,
+            cgroupsUnavailable is null ? cgroups : null,
+            cgroupsUnavailable,
+            timeProvider,
+            logger,
+            OnEndpointsChanged,
+            OnStatusChanged);
     }
+
+    /// <summary>Whether instances run in the sandbox (false only when it was turned off).</summary>
+    public bool Sandboxed => context.Sandbox is not null;
+
+    /// <summary>Why resource limits are not enforced here; null when instance cgroups work.</summary>
+    public string? ResourceLimitsUnavailable => context.CgroupsUnavailable;
 
     public event Action<FunctionKey>? EndpointsChanged;
 
@@ -195,7 +248,7 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
         {
             foreach (var instance in live.Where(i => !i.Exited.IsCompleted))
             {
-                instance.Signal(PosixSignals.SigKill);
+                instance.Kill();
                 LocalBackendLog.InstanceKilled(context.Logger, instance.Spec.Key, instance.Id, instance.Pid, "still running at shutdown");
             }
 
@@ -205,6 +258,7 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
         await context.WaitForBackgroundAsync(KillWaitTimeout).ConfigureAwait(false);
         context.Spawner.Dispose();
         context.Prober.Dispose();
+        cgroups?.Remove();
     }
 
     private static void Validate(WorkloadSpec spec)

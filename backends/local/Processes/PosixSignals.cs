@@ -22,6 +22,18 @@ internal static partial class PosixSignals
         return Kill(pid, signal) == 0;
     }
 
+    /// <summary>Signals every process of a process group (<c>kill(-pgid)</c>); false when the group is empty.</summary>
+    public static bool SendToGroup(int processGroup, int signal)
+    {
+        if (processGroup <= 1)
+        {
+            // kill(-1) would signal every process we may signal: never a group a caller means.
+            throw new ArgumentOutOfRangeException(nameof(processGroup), processGroup, "must be a process group id above 1");
+        }
+
+        return Kill(-processGroup, signal) == 0;
+    }
+
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Kill(int pid, int sig);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Serverless.Backends.Local.Sandbox;
 
 namespace Serverless.Backends.Local.Processes;
 
@@ -11,6 +12,8 @@ namespace Serverless.Backends.Local.Processes;
 /// forked it exits, not the process. .NET forks on the thread calling <c>Process.Start</c>, and thread-pool threads
 /// retire when idle, which would kill healthy instances at random. This thread lives as long as the backend, so
 /// the signal fires exactly when the platform dies (or the backend is disposed, after its children are stopped).
+/// Being the one thread that forks also keeps a sandbox's handshake descriptors, inheritable only around their own
+/// fork, out of every other child.
 /// </remarks>
 internal sealed class ProcessSpawner : IDisposable
 {
@@ -26,10 +29,13 @@ internal sealed class ProcessSpawner : IDisposable
     /// <summary>The managed id of the spawning thread (tests check it is one thread for all starts).</summary>
     public int ThreadId => thread.ManagedThreadId;
 
-    /// <summary>Starts the process on the spawner thread; completes (off that thread) once it started.</summary>
-    public Task<Process> StartAsync(ProcessStartInfo startInfo)
+    /// <summary>
+    /// Starts the process on the spawner thread; completes (off that thread) once it started. A
+    /// <paramref name="handshake"/>'s child ends are passed to this child, and to no other.
+    /// </summary>
+    public Task<Process> StartAsync(ProcessStartInfo startInfo, SandboxHandshake? handshake = null)
     {
-        var request = new Request(startInfo, new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var request = new Request(startInfo, handshake, new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
             queue.Add(request);
@@ -61,7 +67,16 @@ internal sealed class ProcessSpawner : IDisposable
             var process = new Process { StartInfo = request.StartInfo };
             try
             {
-                process.Start();
+                request.Handshake?.BeforeStart();
+                try
+                {
+                    process.Start();
+                }
+                finally
+                {
+                    request.Handshake?.AfterStart();
+                }
+
                 request.Completion.SetResult(process);
             }
             catch (Exception e)
@@ -73,5 +88,5 @@ internal sealed class ProcessSpawner : IDisposable
         }
     }
 
-    private sealed record Request(ProcessStartInfo StartInfo, TaskCompletionSource<Process> Completion);
+    private sealed record Request(ProcessStartInfo StartInfo, SandboxHandshake? Handshake, TaskCompletionSource<Process> Completion);
 }

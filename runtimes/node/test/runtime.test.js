@@ -325,6 +325,20 @@ describe('SIGTERM', () => {
     }
   });
 
+  it('leaves the signal mask and dispositions of the function\'s children at their defaults', async () => {
+    const runtime = await startRuntime();
+    try {
+      const res = await runtime.request({ path: '/child-signals', agent: false });
+      assert.equal(res.status, 200, res.body.toString());
+      assert.deepEqual(JSON.parse(res.body.toString()), {
+        child: { SigBlk: '0000000000000000', SigIgn: '0000000000000000' },
+        terminated: 'SIGTERM',
+      });
+    } finally {
+      await runtime.stop();
+    }
+  });
+
   it('exits 0 at once when nothing is in flight', async () => {
     const runtime = await startRuntime();
     try {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -27,13 +28,11 @@ EXIT_LISTEN_FAILED = 4
 # Time to stop beyond FUNCTION_TIMEOUT: a request admitted just before SIGTERM may run to its timeout and get its 504 written.
 DRAIN_MARGIN_SECONDS = 3
 
-_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def main(started: float) -> None:
-    # Blocked before any thread starts, so every thread inherits the mask and the main thread alone
-    # receives them, in sigwait below: no handler runs at an arbitrary point of another thread's work.
-    signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    stop = _StopSignals.install()
     # The function's print() output reaches the platform's logs line by line, not when a buffer fills.
     sys.stdout.reconfigure(line_buffering=True)
 
@@ -64,7 +63,7 @@ def main(started: float) -> None:
     sys.stdout.write(f"{PREFIX}{handler.name} loaded in {load_ms:.0f} ms, listening on {address} "
                      f"({(time.perf_counter() - started) * 1000:.0f} ms after start)\n")
 
-    received = signal.sigwait(_STOP_SIGNALS)
+    received = stop.wait()
     app.readiness.mark_draining()
     log.info(f"{signal.Signals(received).name}: draining, readiness is now 503, "
              f"waiting for {app.limiter.in_flight} request(s) in flight")
@@ -75,6 +74,52 @@ def main(started: float) -> None:
     else:
         log.warning(f"drain deadline reached with {app.limiter.in_flight} request(s) still in flight")
     _exit(EXIT_SUCCESS)
+
+
+class _StopSignals:
+    """SIGTERM and SIGINT, caught without touching the signal mask, so the function's code and its children
+    run with the dispositions and mask a fresh process has.
+
+    Blocking the signals (and sigwait-ing for them) would be inherited: by every thread the function starts,
+    and through fork and exec by every child process, where a blocked SIGTERM makes ``Popen.terminate()`` do
+    nothing. Instead a handler is installed and Python's wakeup fd carries the signal number to the main thread:
+    the C-level handler writes it whichever thread the kernel picked, the Python-level one does nothing, and the
+    main thread reads it from a socket. An exec resets caught signals to their defaults; a plain fork (say
+    ``multiprocessing``) gets them reset by the at-fork hook below, and its own wakeup fd dropped, so a child's
+    SIGTERM never reaches the runtime's drain.
+    """
+
+    def __init__(self, reader: socket.socket, writer: socket.socket) -> None:
+        self._reader = reader
+        self._writer = writer  # kept: the wakeup fd is its number, which must not be closed and reused
+
+    @classmethod
+    def install(cls) -> "_StopSignals":
+        reader, writer = socket.socketpair()
+        writer.setblocking(False)
+        signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+        for number in _STOP_SIGNALS:
+            signal.signal(number, _ignore)
+        os.register_at_fork(after_in_child=_restore_defaults)
+        return cls(reader, writer)
+
+    def wait(self) -> int:
+        """Blocks until SIGTERM or SIGINT arrives; returns its number."""
+        while True:
+            data = self._reader.recv(64)
+            for number in data:
+                if number in _STOP_SIGNALS:
+                    return number
+
+
+def _ignore(signum, frame) -> None:  # noqa: ARG001 - the wakeup fd carries the signal, see _StopSignals
+    pass
+
+
+def _restore_defaults() -> None:
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _exit(code: int) -> None:

@@ -297,6 +297,21 @@ class SigtermTest(unittest.TestCase):
         finally:
             runtime.stop()
 
+    def test_user_code_and_its_children_get_default_signal_mask_and_dispositions(self) -> None:
+        # The runtime's own SIGTERM handling must not leak: a child of the function is stopped by terminate().
+        runtime = start_runtime()
+        try:
+            reply = runtime.request(path="/child-signals")
+            self.assertEqual(reply.status, 200, reply.body)
+            seen = json.loads(reply.body)
+            self.assertEqual(seen["handler"]["SigBlk"], "0000000000000000")
+            self.assertEqual(seen["child"], {"SigBlk": "0000000000000000", "SigIgn": "0000000000000000"})
+            self.assertEqual(seen["terminated"], -signal.SIGTERM)
+            runtime.process.send_signal(signal.SIGTERM)
+            self.assertEqual(runtime.wait_exit(5), 0)
+        finally:
+            runtime.stop()
+
     def test_sigterm_with_nothing_in_flight_exits_0_at_once(self) -> None:
         runtime = start_runtime()
         try:

@@ -40,13 +40,20 @@ public sealed class AutoscalerOptionsTests
         var options = AutoscalerOptions.Bind(configuration.GetSection("autoscaler"));
 
         Assert.Equivalent(new AutoscalerOptions(), options, strict: true);
-        Assert.Equal(10, configuration.GetSection("autoscaler").GetChildren().Count()); // every key is in the sample
+        Assert.Equal(11, configuration.GetSection("autoscaler").GetChildren().Count()); // every key is in the sample
     }
 
     [Fact]
     public void Bind_EmptySection_EqualsDefaults()
     {
         Assert.Equivalent(new AutoscalerOptions(), AutoscalerOptions.Bind(Section()), strict: true);
+    }
+
+    [Fact]
+    public void ToScaleDefaults_MaxScaleLimit_PassedOn()
+    {
+        Assert.Equal(0, new AutoscalerOptions().ToScaleDefaults(ScaleMetricNames.Concurrency).MaxScaleLimit); // Knative's: no limit
+        Assert.Equal(20, new AutoscalerOptions { MaxScaleLimit = 20 }.ToScaleDefaults(ScaleMetricNames.Concurrency).MaxScaleLimit);
     }
 
     [Theory]
@@ -61,6 +68,7 @@ public sealed class AutoscalerOptionsTests
     [InlineData("concurrency target", "container-concurrency-target-default", "50", nameof(AutoscalerOptions.ContainerConcurrencyTargetDefault), "50")]
     [InlineData("utilization", "target-utilization-percentage", "85", nameof(AutoscalerOptions.TargetUtilizationPercentage), "85")]
     [InlineData("rps target", "requests-per-second-target-default", "300", nameof(AutoscalerOptions.RequestsPerSecondTargetDefault), "300")]
+    [InlineData("max scale limit", "max-scale-limit", "20", nameof(AutoscalerOptions.MaxScaleLimit), "20")]
     public void Bind_Key_SetsProperty(string label, string key, string value, string property, string expected)
     {
         var options = AutoscalerOptions.Bind(Section((key, value)));
@@ -86,6 +94,7 @@ public sealed class AutoscalerOptionsTests
     [InlineData("duration without unit", "stable-window", "60", "stable-window = 60, must be a duration such as 60s, 2m or 00:01:00")]
     [InlineData("number that is not one", "max-scale-up-rate", "fast", "max-scale-up-rate = fast, must be a number")]
     [InlineData("fraction where a whole number is needed", "container-concurrency-target-default", "2.5", "container-concurrency-target-default = 2.5, must be a whole number")]
+    [InlineData("negative max scale limit", "max-scale-limit", "-1", "max-scale-limit = -1, must be at least 0")]
     public void Bind_InvalidValue_ThrowsNamingKeyValueAndRange(string label, string key, string value, string expected)
     {
         var e = Assert.Throws<InvalidOperationException>(() => AutoscalerOptions.Bind(Section((key, value))));

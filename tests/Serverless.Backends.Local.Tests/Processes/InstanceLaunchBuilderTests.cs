@@ -27,11 +27,19 @@ public sealed class InstanceLaunchBuilderTests
         ["serverless_home"] = "/state",
         ["NOT_SERVERLESS_X"] = "kept",
         ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1",
+        ["AWS_SECRET_ACCESS_KEY"] = "secret",
+        ["LANG"] = "C.UTF-8",
+        ["LC_ALL"] = "C.UTF-8",
+        ["TZ"] = "Europe/Paris",
     };
 
     [Theory]
     [InlineData("PATH", "/usr/bin")] // inherited
-    [InlineData("NOT_SERVERLESS_X", "kept")] // only the prefix is filtered
+    [InlineData("NOT_SERVERLESS_X", null)] // an allow-list: nothing else of the platform's environment passes
+    [InlineData("AWS_SECRET_ACCESS_KEY", null)]
+    [InlineData("LANG", "C.UTF-8")]
+    [InlineData("LC_ALL", "C.UTF-8")]
+    [InlineData("TZ", "Europe/Paris")]
     [InlineData("SERVERLESS_ADMIN_TOKEN", null)] // platform secrets never reach function code
     [InlineData("serverless_home", null)]
     [InlineData("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", null)] // the proxy's tuning, unsafe for code that blocks

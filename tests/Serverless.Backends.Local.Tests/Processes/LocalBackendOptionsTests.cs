@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Serverless.Backends.Local.Processes;
+using Serverless.TestSupport;
 
 namespace Serverless.Backends.Local.Tests.Processes;
 
@@ -46,7 +48,57 @@ public sealed class LocalBackendOptionsTests
         Assert.Equal(4 * 1024 * 1024, options.LogFileMaxBytes);
         Assert.Equal(TimeSpan.FromSeconds(5), options.DrainGraceExtra);
         Assert.Equal("/usr/bin/setpriv", options.SetprivPath);
+        Assert.Equal("/usr/bin/setsid", options.SetsidPath);
+        Assert.True(options.Sandbox.Enabled);
+        Assert.Equal("bwrap", options.Sandbox.BwrapPath);
+        Assert.Equal((65532, 65532), (options.Sandbox.Uid, options.Sandbox.Gid));
+        Assert.Equal(100, options.MaxInstances);
+        Assert.Equal(4096, options.InstancePidsLimit);
     }
+
+    [Fact]
+    public void Bind_SampleFile_EqualsDefaults()
+    {
+        var path = Path.Combine(RepoPaths.Root, "backends", "local", "local.sample.json");
+        var configuration = new ConfigurationBuilder().AddJsonFile(path, optional: false).Build();
+
+        var options = LocalBackendOptions.Bind(configuration.GetSection("local"));
+
+        Assert.Equivalent(new LocalBackendOptions(), options, strict: true);
+        Assert.Equal(5, configuration.GetSection("local").GetChildren().Count()); // every key is in the sample
+    }
+
+    [Fact]
+    public void Bind_Keys_SetTheOptions()
+    {
+        var options = LocalBackendOptions.Bind(Section(
+            ("sandbox", "false"), ("sandbox-uid", "1001"), ("sandbox-gid", "1002"), ("max-instances", "8"), ("instance-pids-limit", "0")));
+
+        Assert.False(options.Sandbox.Enabled);
+        Assert.Equal((1001, 1002), (options.Sandbox.Uid, options.Sandbox.Gid));
+        Assert.Equal(8, options.MaxInstances);
+        Assert.Equal(0, options.InstancePidsLimit);
+    }
+
+    [Theory]
+    [InlineData("not a boolean", "sandbox", "off", "sandbox = off, must be true or false")]
+    [InlineData("root again", "sandbox-uid", "0", "sandbox-uid = 0, must be greater than 0 (instances must not run as root)")]
+    [InlineData("root group", "sandbox-gid", "0", "sandbox-gid = 0, must be greater than 0 (instances must not run in the root group)")]
+    [InlineData("no instance at all", "max-instances", "0", "max-instances = 0, must be at least 1")]
+    [InlineData("negative pids", "instance-pids-limit", "-1", "instance-pids-limit = -1, must be 0 (no limit) or more")]
+    [InlineData("not a number", "max-instances", "many", "max-instances = many, must be a whole number")]
+    public void Bind_InvalidValue_ThrowsNamingKeyValueAndRange(string label, string key, string value, string expected)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => LocalBackendOptions.Bind(Section((key, value))));
+
+        Assert.True(e.Message.Contains(expected, StringComparison.Ordinal), $"{label}: {e.Message}");
+    }
+
+    private static IConfigurationSection Section(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(v => KeyValuePair.Create<string, string?>("local:" + v.Key, v.Value)))
+            .Build()
+            .GetSection("local");
 
     public static TheoryData<string, Action<LocalBackendOptions>, string> Invalid => new()
     {

@@ -18,10 +18,12 @@ public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) 
 
     public Task DisposeAsync() => harness.DisposeAsync().AsTask();
 
-    [Fact]
-    public async Task EnsureAsync_TwoReplicas_TwoReadyEndpointsOnDistinctPortsAnsweringHttp()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task EnsureAsync_TwoReplicas_TwoReadyEndpointsOnDistinctPortsAnsweringHttp(bool sandboxed)
     {
-        var backend = harness.Start();
+        var backend = harness.Start(o => o.Sandbox.Enabled = sandboxed);
         var endpointEvents = 0;
         backend.EndpointsChanged += key => Interlocked.Increment(ref endpointEvents);
 
@@ -39,7 +41,8 @@ public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) 
             Assert.NotNull(reply);
             Assert.Equal(endpoint.Id, reply.Instance);
             Assert.Equal("/hello/world", reply.Path);
-            Assert.Equal(pids[endpoint.Id], reply.Pid);
+            // Sandboxed, the runtime is the namespace init's only child: pid 2 there, whatever the host calls it.
+            Assert.Equal(sandboxed ? 2 : pids[endpoint.Id], reply.Pid);
         }
 
         Assert.Equal(new WorkloadStatus { Revision = RevisionA, DesiredReplicas = 2, Replicas = 2, ReadyReplicas = 2 }, backend.GetStatus(Key));

@@ -158,6 +158,54 @@ public sealed class LocalProcessBackendScalingTests(ITestOutputHelper output) : 
         Assert.Empty(Directory.GetFiles(Path.Combine(harness.TempPath, "state", "instances")));
     }
 
+    [Theory]
+    [InlineData("delete")]
+    [InlineData("dispose")]
+    public async Task StopDuringLargeScaleUp_ReturnsWithinASecondAndLeavesNoProcess(string how)
+    {
+        var backend = harness.Start(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        var ensure = backend.EnsureAsync(harness.Spec(), 60);
+
+        // The scale-up runs under the workload's lock; each start makes its log file first.
+        await Poll.UntilAsync(() => backend.ListLogFiles(Key).Count >= 3, "the scale-up under way");
+        var clock = Stopwatch.StartNew();
+        if (how == "delete")
+        {
+            await backend.DeleteAsync(Key);
+        }
+        else
+        {
+            await backend.DisposeAsync();
+        }
+
+        var stopped = clock.Elapsed;
+        await ensure;
+        var started = backend.ListLogFiles(Key).Count;
+        output.WriteLine($"{how} returned after {stopped.TotalMilliseconds} ms; {started} of 60 instances had started");
+        Assert.True(stopped < TimeSpan.FromSeconds(1) || how == "dispose", $"{how} took {stopped}");
+        Assert.True(started < 60, "the scale-up was not interrupted");
+        await Poll.UntilAsync(() => ProcessTree.WithEnvironment("FUNCTION_PATH", harness.SourcePath).Count == 0, "no instance process left");
+    }
+
+    [Fact]
+    public async Task EnsureAsync_OverMaxInstances_StartsOnlyUpToTheCap()
+    {
+        var backend = harness.Start(o => o.MaxInstances = 3);
+        var other = new FunctionKey("default", "other");
+        await backend.EnsureAsync(harness.Spec() with { Key = other }, 1);
+
+        await backend.EnsureAsync(harness.Spec(), 5);
+        await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 2, "2 ready");
+        await Task.Delay(1500); // past the cap's retry
+
+        Assert.Equal(2, backend.GetInstances(Key).Count);
+        Assert.Equal(5, backend.GetStatus(Key)!.DesiredReplicas);
+
+        // Room made elsewhere is taken up.
+        await backend.DeleteAsync(other);
+        await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 3, "3 ready once the other function is gone");
+    }
+
     private static void InterlockedMin(ref int target, int value)
     {
         int current;

@@ -131,6 +131,27 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
     }
 
     [Fact]
+    public async Task Deploy_LimitsNotEnforced_ReadyButWarnsWithTheReason()
+    {
+        WriteNodeFunction("name: hello-node\nruntime: node\n");
+        Api.ExtraConditions.Add(new k8s.Models.V1Condition
+        {
+            Type = ConditionTypes.ResourcesEnforced,
+            Status = ConditionStatus.False,
+            Reason = "NotEnforced",
+            Message = "limits not enforced here: memory; the function runs without them (no cgroup)",
+        });
+
+        var result = await Cli.RunAsync("deploy", source.Path);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains(
+            "warning: ResourcesEnforced=False (NotEnforced): limits not enforced here: memory; the function runs without them (no cgroup)",
+            result.Error,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Deploy_ReadyFalseCrashLoop_PrintsReasonAndExits1()
     {
         WriteNodeFunction("name: hello-node\nruntime: node\n");

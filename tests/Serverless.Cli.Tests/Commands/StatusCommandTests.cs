@@ -24,6 +24,29 @@ public sealed class StatusCommandTests : CommandTestBase
     }
 
     [Fact]
+    public async Task Status_SandboxOff_ShowsItAndWarns()
+    {
+        Cli.PointAt(Api.Url, sandbox: false);
+
+        var result = await Cli.RunAsync("status");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Sandbox:   OFF (func up --no-sandbox or config.json local.sandbox: false)", result.Out.ReplaceLineEndings("\n").Split('\n'));
+        Assert.Contains("warning: the function sandbox is off", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_SandboxOn_SaysSoWithoutWarning()
+    {
+        Cli.PointAt(Api.Url, sandbox: true);
+
+        var result = await Cli.RunAsync("status");
+
+        Assert.Contains("Sandbox:   on", result.Out.ReplaceLineEndings("\n").Split('\n'));
+        Assert.DoesNotContain("warning", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_Running_SaysWhereTheTokenComesFromNeverTheToken()
     {
         File.WriteAllText(Path.Combine(Cli.Home, "admin-token"), "generated-secret\n");

@@ -20,16 +20,21 @@ internal sealed class CliHarness : IDisposable
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
     /// <summary>A platform.json naming a live pid (this test process) and the fake's URLs, as a ready platform writes it.</summary>
-    public void PointAt(Uri adminUrl, Uri? ingressUrl = null, int? pid = null)
+    public void PointAt(Uri adminUrl, Uri? ingressUrl = null, int? pid = null, bool? sandbox = null)
     {
-        var state = new
+        var state = new Dictionary<string, object?>
         {
-            pid = pid ?? System.Environment.ProcessId,
-            adminUrl = adminUrl.AbsoluteUri.TrimEnd('/'),
-            ingressUrl = (ingressUrl ?? adminUrl).AbsoluteUri.TrimEnd('/'),
-            home = Home,
-            startedAt = "2026-01-01T00:00:00Z",
+            ["pid"] = pid ?? System.Environment.ProcessId,
+            ["adminUrl"] = adminUrl.AbsoluteUri.TrimEnd('/'),
+            ["ingressUrl"] = (ingressUrl ?? adminUrl).AbsoluteUri.TrimEnd('/'),
+            ["home"] = Home,
+            ["startedAt"] = "2026-01-01T00:00:00Z",
         };
+        if (sandbox is not null)
+        {
+            state["sandbox"] = sandbox;
+        }
+
         File.WriteAllText(Path.Combine(Home, "platform.json"), JsonSerializer.Serialize(state));
     }
 

@@ -37,6 +37,9 @@ internal sealed class FakeAdminApi : IAsyncDisposable
     /// <summary>When set, the status written is Ready=False with this reason and message.</summary>
     public (string Reason, string Message)? FailWith { get; set; }
 
+    /// <summary>Conditions the fake controller adds after Ready, WorkloadReady and RouteReady (e.g. ResourcesEnforced).</summary>
+    public List<V1Condition> ExtraConditions { get; } = [];
+
     /// <summary>Returns a Status to reject a create or replace with (422).</summary>
     public Func<Function, V1Status?>? Validate { get; set; }
 
@@ -281,6 +284,7 @@ internal sealed class FakeAdminApi : IAsyncDisposable
                 new V1Condition { Type = ConditionTypes.Ready, Status = status, Reason = reason, Message = message, LastTransitionTime = new DateTime(2026, 1, 1, 0, 0, 1, DateTimeKind.Utc) },
                 new V1Condition { Type = ConditionTypes.WorkloadReady, Status = status, Reason = reason, Message = message, LastTransitionTime = new DateTime(2026, 1, 1, 0, 0, 1, DateTimeKind.Utc) },
                 new V1Condition { Type = ConditionTypes.RouteReady, Status = ConditionStatus.True, Reason = "RouteConfigured", Message = "routed", LastTransitionTime = new DateTime(2026, 1, 1, 0, 0, 1, DateTimeKind.Utc) },
+                .. ExtraConditions,
             ],
             Url = $"http://127.0.0.1:8080/{function.Metadata.NamespaceProperty}/{function.Metadata.Name}/",
             Replicas = 1,

@@ -13,6 +13,14 @@ public sealed class PlatformLauncherTests
     }
 
     [Fact]
+    public void Arguments_NoSandbox_Appended()
+    {
+        var argv = PlatformLauncher.Arguments("/p.dll", "/h", new ListenAddress("127.0.0.1", 0), new ListenAddress("127.0.0.1", 0), sandbox: false);
+
+        Assert.Equal("--no-sandbox", argv[^1]);
+    }
+
+    [Fact]
     public void ResolvePlatformDll_Default_IsTheInstallLayoutSibling()
     {
         var dll = PlatformLauncher.ResolvePlatformDll(_ => null);

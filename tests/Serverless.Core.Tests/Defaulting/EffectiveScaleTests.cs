@@ -98,6 +98,20 @@ public sealed class EffectiveScaleTests
         Assert.True(expected == scale.Clamp(desired), label);
     }
 
+    [Theory]
+    // label, minScale, maxScale, initialScale, expected (min, max, initial), with max-scale-limit 50
+    [InlineData("unset: the limit is the bound", null, null, null, 0, 50, 1)]
+    [InlineData("unbounded maxScale: the limit", 2, 0, null, 2, 50, 2)]
+    [InlineData("under the limit: unchanged", 1, 10, 5, 1, 10, 5)]
+    [InlineData("stored before the limit was lowered: clamped", 80, 100, 90, 50, 50, 50)]
+    public void Resolve_MaxScaleLimit_BoundsEveryCount(string label, int? min, int? max, int? initial, int expectedMin, int expectedMax, int expectedInitial)
+    {
+        var scale = EffectiveScale.Resolve(new ScaleSpec { MinScale = min, MaxScale = max, InitialScale = initial }, Defaults with { MaxScaleLimit = 50 });
+
+        Assert.True((expectedMin, expectedMax, expectedInitial) == (scale.MinScale, scale.MaxScale, scale.InitialScale), $"{label}: got {scale}");
+        Assert.Equal(expectedMax, scale.Clamp(1_000_000));
+    }
+
     [Fact]
     public void Resolve_DoesNotChangeTheSpec()
     {

@@ -51,6 +51,37 @@ public sealed class WorkloadSpecBuilderTests
         Assert.Equal(newRevision, WorkloadSpecBuilder.Build(before).Revision != WorkloadSpecBuilder.Build(after).Revision);
     }
 
+    [Fact]
+    public void Build_Resources_InWholeUnitsRoundedUp()
+    {
+        var spec = WorkloadSpecBuilder.Build(Function(f => f.Spec.Resources = new V1ResourceRequirements
+        {
+            Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("64Mi"), ["cpu"] = new("100m"), ["ephemeral-storage"] = new("1Gi") },
+            Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("0.25"), ["memory"] = new("0.5Ki") },
+        }));
+
+        Assert.Equal(
+            new Core.Contracts.WorkloadResources
+            {
+                MemoryLimitBytes = 64 << 20,
+                CpuLimitMillicores = 100,
+                EphemeralStorageLimitBytes = 1 << 30,
+                CpuRequestMillicores = 250,
+                MemoryRequestBytes = 512,
+            },
+            spec.Resources);
+        Assert.True(spec.Resources.HasLimits);
+    }
+
+    [Fact]
+    public void Build_NoResources_None()
+    {
+        var spec = WorkloadSpecBuilder.Build(Function(_ => { }));
+
+        Assert.Same(Core.Contracts.WorkloadResources.None, spec.Resources);
+        Assert.False(spec.Resources.HasLimits);
+    }
+
     private static Core.Api.Function Function(Action<Core.Api.Function> configure)
     {
         var function = new Core.Api.Function

@@ -9,6 +9,9 @@ public sealed class ComponentConfigTests
     [InlineData("activator queue depth", """{"activator": {"queue-depth": "-1"}}""", "queue-depth = -1, must be 0 or more")]
     [InlineData("activator duration", """{"activator": {"activation-timeout": "soon"}}""", "activation-timeout = soon, must be a duration")]
     [InlineData("autoscaler rate", """{"autoscaler": {"max-scale-up-rate": "0.5"}}""", "max-scale-up-rate = 0.5, must be greater than 1.0")]
+    [InlineData("autoscaler max scale limit", """{"autoscaler": {"max-scale-limit": "-3"}}""", "max-scale-limit = -3, must be at least 0")]
+    [InlineData("local sandbox switch", """{"local": {"sandbox": "off"}}""", "sandbox = off, must be true or false")]
+    [InlineData("local instance cap", """{"local": {"max-instances": "0"}}""", "max-instances = 0, must be at least 1")]
     public async Task Platform_InvalidComponentSetting_ExitsNamingKeyValueAndRange(string label, string config, string message)
     {
         using var home = new TempDirectory("serverless-config");

@@ -43,6 +43,26 @@ public sealed class RuntimeLifecycleTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"exit took {clock.Elapsed}");
     }
 
+    [Fact]
+    public async Task ChildProcess_OfTheFunction_HasDefaultSignalMaskAndDispositions()
+    {
+        // The runtime's own SIGTERM handling must not leak into the function's children: a SIGTERM stops them.
+        await using var runtime = await RuntimeProcess.StartReadyAsync("DotnetTest::DotnetTest.ChildSignals::Report", RuntimeProcess.TestFunctionPath);
+
+        using var response = await runtime.Client.GetAsync("");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        Assert.Equal("0000000000000000", json.RootElement.GetProperty("child").GetProperty("SigBlk").GetString());
+
+        // SIGPIPE (bit 12) stays ignored in children of every .NET process: .NET ignores it for itself and its
+        // Process.Start resets only handled signals. SIGINT (bit 1) and SIGTERM (bit 14) must not be ignored.
+        var ignored = Convert.ToUInt64(json.RootElement.GetProperty("child").GetProperty("SigIgn").GetString(), 16);
+        Assert.Equal(0UL, ignored & ~(1UL << 12));
+        Assert.Equal("143", json.RootElement.GetProperty("terminated").GetString());
+    }
+
     [Theory]
     [InlineData("missing type", "DotnetTest::DotnetTest.Missing::Echo", "type \"DotnetTest.Missing\" not found in ", "/DotnetTest.dll")]
     [InlineData("missing assembly", "Missing::Missing.Handler::Run", "assembly Missing.dll not found in ", "DotnetTest.dll")]

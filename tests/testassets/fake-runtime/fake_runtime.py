@@ -11,14 +11,20 @@ anything else 200 with JSON {instance, pid, path}. Behaviours, chosen by environ
   FAKE_LOG_LINES=n        at start, print n numbered lines to stdout and n to stderr
   FAKE_LOG_LINE_BYTES=n   pad each of those lines to about n bytes (default 80)
   FAKE_LOG_STREAMS=s      where those lines go: "both" (default), "stdout" or "stderr"
+  FAKE_ESCAPEE=s          at start, run "sleep s" in a session of its own (a child that tries to outlive the instance)
+  FAKE_ALLOCATE_MB=n      at start, allocate and touch n MiB (a memory hog)
+GET /probe?path=P answers what the instance sees of P: {"exists", "readable", "writable", "error"}; the plain reply
+also carries the instance's uid, gid, HOME and working directory.
 """
 import json
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 PID = os.getpid()
 INSTANCE = os.environ.get("INSTANCE_ID", "")
@@ -50,8 +56,12 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200 if ready else 503, b"ok" if ready else b"not ready", "text/plain")
         elif self.path == "/healthz":
             self.reply(200, b"ok", "text/plain")
+        elif self.path.startswith("/probe?"):
+            target = parse_qs(urlsplit(self.path).query)["path"][0]
+            self.reply(200, json.dumps(probe(target)).encode(), "application/json")
         else:
-            body = json.dumps({"instance": INSTANCE, "pid": PID, "path": self.path}).encode()
+            body = json.dumps({"instance": INSTANCE, "pid": PID, "path": self.path, "uid": os.getuid(), "gid": os.getgid(),
+                               "home": os.environ.get("HOME"), "cwd": os.getcwd()}).encode()
             self.reply(200, body, "application/json")
 
     do_POST = do_GET
@@ -66,6 +76,28 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):
         # Readiness probes arrive every 50 ms; logging each would drown the lines the tests look for.
         pass
+
+
+def probe(path):
+    """What this instance can do with a path: each attempt's own error, never an assumption."""
+    seen = {"exists": os.path.exists(path), "readable": False, "writable": False, "error": None}
+    try:
+        if os.path.isdir(path):
+            os.listdir(path)
+        else:
+            with open(path, "rb") as f:
+                f.read(1)
+        seen["readable"] = True
+    except OSError as e:
+        seen["error"] = f"{type(e).__name__}: {e}"
+    try:
+        target = os.path.join(path, ".probe") if os.path.isdir(path) else path
+        with open(target, "ab"):
+            pass
+        seen["writable"] = True
+    except OSError as e:
+        seen["error"] = seen["error"] or f"{type(e).__name__}: {e}"
+    return seen
 
 
 def on_sigterm(signum, frame):
@@ -94,6 +126,17 @@ def main():
         for stream, name in streams:
             text = f"{name} line {i} "
             print(text + "x" * max(0, width - len(text)), file=stream, flush=True)
+
+    escapee = os.environ.get("FAKE_ESCAPEE")
+    if escapee:
+        child = subprocess.Popen(["sleep", escapee], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        log(f"started an escapee: sleep {escapee} in session {child.pid}")
+
+    hog = env_int("FAKE_ALLOCATE_MB")
+    if hog:
+        log(f"allocating {hog} MiB")
+        globals()["HOG"] = b"x" * (hog * 1024 * 1024)
+        log(f"allocated {hog} MiB")
 
     exit_after = env_int("FAKE_EXIT_AFTER_MS")
     if exit_after:

@@ -24,16 +24,24 @@ internal static class FunctionStatusBuilder
             ? Condition(ConditionTypes.RouteReady, ConditionStatus.Unknown, "RouteNotConfigured", "the ingress address is not known yet")
             : Condition(ConditionTypes.RouteReady, ConditionStatus.True, "RouteConfigured", "requests to " + url + " reach the function");
         var ready = Aggregate(workloadReady, routeReady);
+        List<V1Condition> conditions =
+        [
+            Stamp(ready, previous, now),
+            Stamp(workloadReady, previous, now),
+            Stamp(routeReady, previous, now),
+        ];
+
+        // Informational, outside Ready: a function whose limits cannot be enforced here still runs, and says so.
+        if (workload?.Resources is { } resources)
+        {
+            var status = resources.Enforced ? ConditionStatus.True : ConditionStatus.False;
+            conditions.Add(Stamp(Condition(ConditionTypes.ResourcesEnforced, status, resources.Reason, resources.Message), previous, now));
+        }
 
         return new FunctionStatus
         {
             ObservedGeneration = function.Metadata.Generation,
-            Conditions =
-            [
-                Stamp(ready, previous, now),
-                Stamp(workloadReady, previous, now),
-                Stamp(routeReady, previous, now),
-            ],
+            Conditions = conditions,
             Url = url,
             Replicas = workload?.Replicas ?? 0,
             ReadyReplicas = workload?.ReadyReplicas ?? 0,

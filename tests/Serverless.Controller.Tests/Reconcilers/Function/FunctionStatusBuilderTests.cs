@@ -22,6 +22,11 @@ public sealed class FunctionStatusBuilderTests
             Workload(desired: 1, ready: 0) with { Failure = new WorkloadFailure(WorkloadFailureReason.CrashLoop, "exit 3: boom") },
             ConditionStatus.False, "CrashLoop", ConditionStatus.False
         },
+        {
+            "out of memory",
+            Workload(desired: 1, ready: 0) with { Failure = new WorkloadFailure(WorkloadFailureReason.OOMKilled, "killed at its memory limit of 64Mi") },
+            ConditionStatus.False, "OOMKilled", ConditionStatus.False
+        },
     };
 
     [Theory]
@@ -50,6 +55,27 @@ public sealed class FunctionStatusBuilderTests
 
         Assert.Equal("StartFailed", ready.Reason);
         Assert.Contains("last log line", ready.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_LimitsNotEnforced_InformationalConditionReadyStillTrue()
+    {
+        var workload = Workload(1, 1) with { Resources = new ResourceEnforcement(false, "NotEnforced", "limits not enforced here: memory") };
+
+        var status = FunctionStatusBuilder.Build(Function(), "rev1", workload, Url, Now);
+
+        var enforced = status.Conditions!.Single(c => c.Type == ConditionTypes.ResourcesEnforced);
+        Assert.Equal((ConditionStatus.False, "NotEnforced", "limits not enforced here: memory"), (enforced.Status, enforced.Reason, enforced.Message));
+        Assert.Equal(ConditionStatus.True, status.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Status);
+    }
+
+    [Fact]
+    public void Build_LimitsEnforcedOrAbsent_TrueConditionOrNone()
+    {
+        var enforced = Workload(1, 1) with { Resources = new ResourceEnforcement(true, "Enforced", "limits enforced: memory 64Mi") };
+
+        Assert.Equal(ConditionStatus.True, FunctionStatusBuilder.Build(Function(), "rev1", enforced, Url, Now).Conditions!.Single(c => c.Type == ConditionTypes.ResourcesEnforced).Status);
+        Assert.DoesNotContain(FunctionStatusBuilder.Build(Function(), "rev1", Workload(1, 1), Url, Now).Conditions!, c => c.Type == ConditionTypes.ResourcesEnforced);
     }
 
     [Fact]

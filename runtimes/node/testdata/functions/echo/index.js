@@ -2,14 +2,32 @@
 
 // The test function of the runtime tests: one handler, behaviour chosen by the path.
 const crypto = require('node:crypto');
+const childProcess = require('node:child_process');
 
 const sleep = (ms, signal) => new Promise((resolve) => {
   const timer = setTimeout(resolve, ms);
   signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
 });
 
+/** SigBlk and SigIgn of a /proc status file. */
+const signalFields = (status) => Object.fromEntries(status.split('\n').map((l) => l.split(':')).filter(([k]) => k === 'SigBlk' || k === 'SigIgn').map(([k, v]) => [k, v.trim()]));
+
+/** What a child of the function inherits, and whether kill('SIGTERM') stops it. */
+async function childSignals() {
+  const child = signalFields(childProcess.execFileSync('cat', ['/proc/self/status'], { encoding: 'utf8' }));
+  const sleeper = childProcess.spawn('sleep', ['30']);
+  const terminated = await new Promise((resolve) => {
+    const timer = setTimeout(() => { sleeper.kill('SIGKILL'); resolve('still running 5 s after SIGTERM'); }, 5000);
+    sleeper.on('exit', (code, signal) => { clearTimeout(timer); resolve(signal ?? code); });
+    sleeper.kill('SIGTERM');
+  });
+  return { child, terminated };
+}
+
 exports.handle = async function handle(request) {
   switch (request.path) {
+    case '/child-signals':
+      return childSignals();
     case '/throw':
       throw new TypeError('boom');
     case '/stray-rejection':

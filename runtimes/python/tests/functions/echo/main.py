@@ -3,6 +3,7 @@
 import asyncio
 import base64
 import hashlib
+import subprocess
 import time
 
 
@@ -11,8 +12,30 @@ async def _hang(request):
     return "too late"
 
 
+def _signal_fields(status: str) -> dict:
+    return {k: v.strip() for k, v in (line.split(":", 1) for line in status.splitlines()) if k in ("SigBlk", "SigIgn")}
+
+
+def _child_signals() -> dict:
+    """What user code and its children inherit: the handler thread's mask, a child's mask and
+    dispositions, and whether terminate() stops a child (it does not when SIGTERM is blocked)."""
+    with open("/proc/thread-self/status", encoding="ascii") as f:
+        handler = _signal_fields(f.read())
+    child = _signal_fields(subprocess.run(["cat", "/proc/self/status"], capture_output=True, text=True, check=True).stdout)
+    sleeper = subprocess.Popen(["sleep", "30"])
+    sleeper.terminate()
+    try:
+        terminated = sleeper.wait(5)
+    except subprocess.TimeoutExpired:
+        sleeper.kill()
+        terminated = "still running 5 s after terminate()"
+    return {"handler": handler, "child": child, "terminated": terminated}
+
+
 def handle(request):
     path = request.path
+    if path == "/child-signals":
+        return _child_signals()
     if path == "/throw":
         raise ValueError("boom")
     if path == "/exit":

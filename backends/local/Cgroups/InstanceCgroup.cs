@@ -1,0 +1,139 @@
+using System.Globalization;
+using Serverless.Backends.Local.Processes;
+
+namespace Serverless.Backends.Local.Cgroups;
+
+/// <summary>
+/// One instance's cgroup, a directory per hierarchy (one on v2): its processes, its limits, its OOM kills. Every
+/// process of the instance is in it, including children that started their own session, so killing the cgroup
+/// ends the whole tree.
+/// </summary>
+internal sealed class InstanceCgroup
+{
+    /// <summary>Bounds the kill loop on v1, where a process may fork while the loop runs.</summary>
+    private const int KillRounds = 50;
+
+    private readonly CgroupVersion _version;
+    private readonly IReadOnlyDictionary<string, string> _directories;
+
+    public InstanceCgroup(CgroupVersion version, IReadOnlyDictionary<string, string> directories)
+    {
+        _version = version;
+        _directories = directories;
+    }
+
+    /// <summary>The instance's directory in each hierarchy, by controller (v2: one, keyed "").</summary>
+    public IReadOnlyDictionary<string, string> Directories => _directories;
+
+    private IEnumerable<string> DistinctDirectories => _directories.Values.Distinct(StringComparer.Ordinal);
+
+    /// <summary>Moves a process in; what it forks from then on is born inside.</summary>
+    public void Attach(int pid)
+    {
+        var text = pid.ToString(CultureInfo.InvariantCulture);
+        foreach (var directory in DistinctDirectories)
+        {
+            File.WriteAllText(Path.Combine(directory, "cgroup.procs"), text);
+        }
+    }
+
+    /// <summary>How often the kernel's OOM killer killed a process of this cgroup.</summary>
+    public long OomKills()
+    {
+        var (file, key) = _version == CgroupVersion.V2 ? ("memory.events", "oom_kill") : ("memory.oom_control", "oom_kill");
+        var directory = _version == CgroupVersion.V2 ? _directories[CgroupLayout.Unified] : _directories.GetValueOrDefault(CgroupLayout.Memory);
+        if (directory is null)
+        {
+            return 0;
+        }
+
+        try
+        {
+            return CgroupCounters.Read(File.ReadAllText(Path.Combine(directory, file)), key);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// SIGKILLs every process in the cgroup: v2's <c>cgroup.kill</c> does it atomically; v1 repeats over
+    /// <c>cgroup.procs</c> until it is empty (bounded). Returns whether it is empty.
+    /// </summary>
+    public bool KillAll()
+    {
+        if (_version == CgroupVersion.V2 && File.Exists(Path.Combine(_directories[CgroupLayout.Unified], "cgroup.kill")))
+        {
+            TryWrite(Path.Combine(_directories[CgroupLayout.Unified], "cgroup.kill"), "1");
+        }
+
+        for (var round = 0; round < KillRounds; round++)
+        {
+            var pids = Processes();
+            if (pids.Count == 0)
+            {
+                return true;
+            }
+
+            foreach (var pid in pids)
+            {
+                PosixSignals.Send(pid, PosixSignals.SigKill);
+            }
+
+            Thread.Sleep(TimeSpan.FromMilliseconds(round < 5 ? 1 : 10));
+        }
+
+        return Processes().Count == 0;
+    }
+
+    /// <summary>Every pid in the cgroup, in any of its hierarchies.</summary>
+    public IReadOnlyList<int> Processes()
+    {
+        var pids = new HashSet<int>();
+        foreach (var directory in DistinctDirectories)
+        {
+            try
+            {
+                foreach (var line in File.ReadAllLines(Path.Combine(directory, "cgroup.procs")))
+                {
+                    if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0)
+                    {
+                        pids.Add(pid);
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Removed meanwhile: nothing left there.
+            }
+        }
+
+        return pids.ToList();
+    }
+
+    /// <summary>Removes the directories; a cgroup with a process still exiting is busy for a moment, so retried briefly.</summary>
+    public bool Delete()
+    {
+        var removed = true;
+        foreach (var directory in DistinctDirectories)
+        {
+            removed &= CgroupTree.RemoveDirectory(directory);
+        }
+
+        return removed;
+    }
+
+    internal static bool TryWrite(string path, string value)
+    {
+        try
+        {
+            File.WriteAllText(path, value);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}

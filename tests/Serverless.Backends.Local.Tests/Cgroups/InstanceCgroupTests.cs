@@ -1,0 +1,63 @@
+using Serverless.Backends.Local.Processes;
+using Serverless.Backends.Local.Tests.Processes;
+using Serverless.Core.Contracts;
+using Xunit.Abstractions;
+using static Serverless.Backends.Local.Tests.Processes.BackendHarness;
+
+namespace Serverless.Backends.Local.Tests.Cgroups;
+
+/// <summary>Limits from <c>spec.resources</c> on real instances (this test runs as root, where cgroups work).</summary>
+public sealed class InstanceCgroupTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly BackendHarness harness = new(output);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => harness.DisposeAsync().AsTask();
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Instance_OverItsMemoryLimit_KilledAndReportedOomKilled(bool sandboxed)
+    {
+        var backend = harness.Start(o => o.Sandbox.Enabled = sandboxed);
+        Assert.Null(backend.ResourceLimitsUnavailable);
+        var spec = harness.Spec(env: ("FAKE_ALLOCATE_MB", "200")) with { Resources = new WorkloadResources { MemoryLimitBytes = 64 << 20 } };
+
+        await backend.EnsureAsync(spec, 1);
+        await Poll.UntilAsync(() => backend.GetStatus(Key)?.Failure is not null, "a failure");
+
+        var status = backend.GetStatus(Key)!;
+        Assert.Equal(WorkloadFailureReason.OOMKilled, status.Failure!.Reason);
+        Assert.Contains("out of memory (OOMKilled): the kernel killed it at its memory limit of 64Mi", status.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("exit code 137", status.Failure.Message, StringComparison.Ordinal);
+        Assert.True(status.Resources!.Enforced, status.Resources.Message);
+    }
+
+    [Fact]
+    public async Task Instance_UnderItsMemoryLimit_RunsWithLimitsEnforced()
+    {
+        var backend = harness.Start();
+        var spec = harness.Spec(env: ("FAKE_ALLOCATE_MB", "8")) with { Resources = new WorkloadResources { MemoryLimitBytes = 128 << 20, CpuLimitMillicores = 500 } };
+
+        await backend.EnsureAsync(spec, 1);
+        await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 1, "ready");
+
+        var status = backend.GetStatus(Key)!;
+        Assert.Null(status.Failure);
+        Assert.Equal("Enforced", status.Resources!.Reason);
+        Assert.Contains("memory 128Mi", status.Resources.Message, StringComparison.Ordinal);
+        Assert.Contains("cpu 500m", status.Resources.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_NoLimits_NoResourceCondition()
+    {
+        var backend = harness.Start();
+
+        await backend.EnsureAsync(harness.Spec(), 1);
+        await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 1, "ready");
+
+        Assert.Null(backend.GetStatus(Key)!.Resources);
+    }
+}
