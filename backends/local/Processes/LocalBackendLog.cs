@@ -6,78 +6,78 @@ namespace Serverless.Backends.Local.Processes;
 /// <summary>The local backend's log events (ids 3100–3199).</summary>
 internal static partial class LocalBackendLog
 {
-    [LoggerMessage(3100, LogLevel.Information, "Started instance {InstanceId} of {Function} (revision {Revision}): pid {Pid}, port {Port}")]
+    [LoggerMessage(LocalEventIds.InstanceStarted, LogLevel.Information, "Started instance {InstanceId} of {Function} (revision {Revision}): pid {Pid}, port {Port}")]
     public static partial void InstanceStarted(ILogger logger, FunctionKey function, string instanceId, string revision, int pid, int port);
 
-    [LoggerMessage(3101, LogLevel.Information, "Instance {InstanceId} of {Function} is ready after {ElapsedMs} ms: pid {Pid}, port {Port}")]
+    [LoggerMessage(LocalEventIds.InstanceReady, LogLevel.Information, "Instance {InstanceId} of {Function} is ready after {ElapsedMs} ms: pid {Pid}, port {Port}")]
     public static partial void InstanceReady(ILogger logger, FunctionKey function, string instanceId, int pid, int port, long elapsedMs);
 
-    [LoggerMessage(3102, LogLevel.Warning, "Instance {InstanceId} of {Function} stopped answering /readyz: pid {Pid}, port {Port}")]
+    [LoggerMessage(LocalEventIds.InstanceNotReady, LogLevel.Warning, "Instance {InstanceId} of {Function} stopped answering /readyz: pid {Pid}, port {Port}")]
     public static partial void InstanceNotReady(ILogger logger, FunctionKey function, string instanceId, int pid, int port);
 
-    [LoggerMessage(3103, LogLevel.Information, "Instance {InstanceId} of {Function} exited as asked: pid {Pid}, exit code {ExitCode}")]
+    [LoggerMessage(LocalEventIds.InstanceStopped, LogLevel.Information, "Instance {InstanceId} of {Function} exited as asked: pid {Pid}, exit code {ExitCode}")]
     public static partial void InstanceStopped(ILogger logger, FunctionKey function, string instanceId, int pid, int exitCode);
 
-    [LoggerMessage(3104, LogLevel.Warning, "Instance {InstanceId} of {Function} exited unexpectedly: pid {Pid}, exit code {ExitCode}")]
+    [LoggerMessage(LocalEventIds.InstanceCrashed, LogLevel.Warning, "Instance {InstanceId} of {Function} exited unexpectedly: pid {Pid}, exit code {ExitCode}")]
     public static partial void InstanceCrashed(ILogger logger, FunctionKey function, string instanceId, int pid, int exitCode);
 
-    [LoggerMessage(3105, LogLevel.Information, "Restarting {Function} in {DelayMs} ms (consecutive failures: {Failures})")]
+    [LoggerMessage(LocalEventIds.Restarting, LogLevel.Information, "Restarting {Function} in {DelayMs} ms (consecutive failures: {Failures})")]
     public static partial void Restarting(ILogger logger, FunctionKey function, long delayMs, int failures);
 
-    [LoggerMessage(3106, LogLevel.Information, "Draining instance {InstanceId} of {Function}: pid {Pid}, SIGTERM, killed after {GraceMs} ms")]
+    [LoggerMessage(LocalEventIds.InstanceDraining, LogLevel.Information, "Draining instance {InstanceId} of {Function}: pid {Pid}, SIGTERM, killed after {GraceMs} ms")]
     public static partial void InstanceDraining(ILogger logger, FunctionKey function, string instanceId, int pid, long graceMs);
 
-    [LoggerMessage(3107, LogLevel.Warning, "Killed instance {InstanceId} of {Function} (pid {Pid}): {Reason}")]
+    [LoggerMessage(LocalEventIds.InstanceKilled, LogLevel.Warning, "Killed instance {InstanceId} of {Function} (pid {Pid}): {Reason}")]
     public static partial void InstanceKilled(ILogger logger, FunctionKey function, string instanceId, int pid, string reason);
 
-    [LoggerMessage(3108, LogLevel.Error, "Cannot start {Function}: {Message}")]
+    [LoggerMessage(LocalEventIds.RuntimeUnavailable, LogLevel.Error, "Cannot start {Function}: {Message}")]
     public static partial void RuntimeUnavailable(ILogger logger, FunctionKey function, string message);
 
-    [LoggerMessage(3109, LogLevel.Warning, "{SetprivPath} not found: instances start without a parent-death signal and may outlive a platform that is killed")]
+    [LoggerMessage(LocalEventIds.SetprivMissing, LogLevel.Warning, "{SetprivPath} not found: instances start without a parent-death signal and may outlive a platform that is killed")]
     public static partial void SetprivMissing(ILogger logger, string? setprivPath);
 
-    [LoggerMessage(3110, LogLevel.Warning, "Killed orphan instance process {Pid} left by an earlier run (pid file {PidFile})")]
+    [LoggerMessage(LocalEventIds.OrphanKilled, LogLevel.Warning, "Killed orphan instance process {Pid} left by an earlier run (pid file {PidFile})")]
     public static partial void OrphanKilled(ILogger logger, int pid, string pidFile);
 
-    [LoggerMessage(3111, LogLevel.Warning, "Ignoring malformed pid file {PidFile}")]
+    [LoggerMessage(LocalEventIds.PidFileMalformed, LogLevel.Warning, "Ignoring malformed pid file {PidFile}")]
     public static partial void PidFileMalformed(ILogger logger, string pidFile);
 
-    [LoggerMessage(3112, LogLevel.Error, "Reading the output of instance {InstanceId} ({Stream}) failed")]
+    [LoggerMessage(LocalEventIds.OutputPumpFailed, LogLevel.Error, "Reading the output of instance {InstanceId} ({Stream}) failed")]
     public static partial void OutputPumpFailed(ILogger logger, string instanceId, string stream, Exception exception);
 
-    [LoggerMessage(3113, LogLevel.Error, "Supervising {Function} failed; it is retried at the next event")]
+    [LoggerMessage(LocalEventIds.SupervisionFailed, LogLevel.Error, "Supervising {Function} failed; it is retried at the next event")]
     public static partial void SupervisionFailed(ILogger logger, FunctionKey function, Exception exception);
 
-    [LoggerMessage(3114, LogLevel.Debug, "Scale of {Function} to {Replicas} ignored: no such workload")]
+    [LoggerMessage(LocalEventIds.ScaleOfMissingWorkload, LogLevel.Debug, "Scale of {Function} to {Replicas} ignored: no such workload")]
     public static partial void ScaleOfMissingWorkload(ILogger logger, FunctionKey function, int replicas);
 
-    [LoggerMessage(3115, LogLevel.Warning, "Could not delete log file {Path}")]
+    [LoggerMessage(LocalEventIds.PruneFailed, LogLevel.Warning, "Could not delete log file {Path}")]
     public static partial void LogPruneFailed(ILogger logger, string path, Exception exception);
 
-    [LoggerMessage(3116, LogLevel.Warning, "Could not write or delete pid file {Path}")]
+    [LoggerMessage(LocalEventIds.PidFileFailed, LogLevel.Warning, "Could not write or delete pid file {Path}")]
     public static partial void PidFileFailed(ILogger logger, string path, Exception exception);
 
-    [LoggerMessage(3117, LogLevel.Warning, "The function sandbox is OFF: instances run as the platform's user, with its file access and its view of every process")]
+    [LoggerMessage(LocalEventIds.SandboxOff, LogLevel.Warning, "The function sandbox is OFF: instances run as the platform's user, with its file access and its view of every process")]
     public static partial void SandboxOff(ILogger logger);
 
-    [LoggerMessage(3118, LogLevel.Information, "Function sandbox: bubblewrap {Bwrap}, instances run as {Identity}")]
+    [LoggerMessage(LocalEventIds.SandboxOn, LogLevel.Information, "Function sandbox: bubblewrap {Bwrap}, instances run as {Identity}")]
     public static partial void SandboxOn(ILogger logger, string bwrap, string identity);
 
-    [LoggerMessage(3119, LogLevel.Warning, "Resource limits cannot be enforced: {Reason}; Functions with limits show ResourcesEnforced=False")]
+    [LoggerMessage(LocalEventIds.CgroupsUnavailable, LogLevel.Warning, "Resource limits cannot be enforced: {Reason}; Functions with limits show ResourcesEnforced=False")]
     public static partial void CgroupsUnavailable(ILogger logger, string reason);
 
-    [LoggerMessage(3120, LogLevel.Information, "Instance cgroups: {Version} with {Controllers}")]
+    [LoggerMessage(LocalEventIds.CgroupsOn, LogLevel.Information, "Instance cgroups: {Version} with {Controllers}")]
     public static partial void CgroupsOn(ILogger logger, string version, string controllers);
 
-    [LoggerMessage(3121, LogLevel.Error, "Instance {InstanceId} could not join its cgroup; it is killed")]
+    [LoggerMessage(LocalEventIds.CgroupAttachFailed, LogLevel.Error, "Instance {InstanceId} could not join its cgroup; it is killed")]
     public static partial void CgroupAttachFailed(ILogger logger, string instanceId, Exception exception);
 
-    [LoggerMessage(3122, LogLevel.Warning, "Could not remove the cgroup of instance {InstanceId}; the next start on this state directory removes it")]
+    [LoggerMessage(LocalEventIds.CgroupRemoveFailed, LogLevel.Warning, "Could not remove the cgroup of instance {InstanceId}; the next start on this state directory removes it")]
     public static partial void CgroupRemoveFailed(ILogger logger, string instanceId);
 
-    [LoggerMessage(3123, LogLevel.Warning, "{Function} wants more instances but the platform runs {Running}, its max-instances; starting more once some stop")]
+    [LoggerMessage(LocalEventIds.InstanceCapReached, LogLevel.Warning, "{Function} wants more instances but the platform runs {Running}, its max-instances; starting more once some stop")]
     public static partial void InstanceCapReached(ILogger logger, FunctionKey function, int running);
 
-    [LoggerMessage(3124, LogLevel.Warning, "{SetsidPath} not found: unsandboxed instances start without a process group of their own")]
+    [LoggerMessage(LocalEventIds.SetsidMissing, LogLevel.Warning, "{SetsidPath} not found: unsandboxed instances start without a process group of their own")]
     public static partial void SetsidMissing(ILogger logger, string? setsidPath);
 }

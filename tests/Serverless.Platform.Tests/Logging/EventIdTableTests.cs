@@ -13,6 +13,7 @@ public sealed class EventIdTableTests
         "Serverless.Autoscaler",
         "Serverless.Eventing",
         "Serverless.Platform",
+        "Serverless.Backends.Local",
     ];
 
     [Theory]
