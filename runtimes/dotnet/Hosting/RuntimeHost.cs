@@ -129,7 +129,9 @@ internal static class RuntimeHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+            // The pipeline enforces MAX_REQUEST_BODY_BYTES itself (413 on a declared length, BodyLimitStream while
+            // reading); Kestrel's limit leaves room to drain a refused body so that its caller gets the answer.
+            kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes + InvocationOptions.DrainBytes;
             kestrel.Listen(settings.ListenAddress, settings.Port);
         });
 

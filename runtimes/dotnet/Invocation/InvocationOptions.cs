@@ -9,4 +9,10 @@ namespace Serverless.Runtime.Dotnet.Invocation;
 internal sealed record InvocationOptions(TimeSpan Timeout, long MaxRequestBodyBytes, TimeSpan UnwindGrace)
 {
     public static readonly TimeSpan DefaultUnwindGrace = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// After a refused body (413, 429), how much more of it Kestrel reads and drops so that the caller, still sending,
+    /// gets the answer: 64 MiB, as the Node and Python runtimes. Kestrel's own body limit is set this much higher.
+    /// </summary>
+    public const long DrainBytes = 64L * 1024 * 1024;
 }

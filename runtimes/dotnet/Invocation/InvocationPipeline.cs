@@ -62,6 +62,11 @@ internal sealed class InvocationPipeline(
             return StatusCodes.Status429TooManyRequests;
         }
 
+        if (context.Request.ContentLength is null && context.Request.Body.CanRead)
+        {
+            context.Request.Body = new BodyLimitStream(context.Request.Body, options.MaxRequestBodyBytes);
+        }
+
         try
         {
             return await RunHandlerAsync(context);
@@ -98,9 +103,16 @@ internal sealed class InvocationPipeline(
             RuntimeLog.CallerAborted(logger, handler.Name);
             return InvocationStatusCodes.ClientClosedRequest;
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge && context.Request.Body is BodyLimitStream)
+        {
+            // A body without a Content-Length grew past the limit: still readable, so Kestrel drains the rest after
+            // the answer and the caller, still sending, reads the 413 rather than a broken pipe.
+            RuntimeLog.BadRequest(logger, ex.StatusCode, ex.Message);
+            return await FailAsync(context, ex.StatusCode, ex.Message, closeConnection: false);
+        }
         catch (BadHttpRequestException ex)
         {
-            // The server's verdict on the request itself, e.g. a chunked body growing past the limit (413).
+            // The server's verdict on the request itself, e.g. a malformed chunk.
             RuntimeLog.BadRequest(logger, ex.StatusCode, ex.Message);
             return await FailAsync(context, ex.StatusCode, ex.Message, closeConnection: true);
         }

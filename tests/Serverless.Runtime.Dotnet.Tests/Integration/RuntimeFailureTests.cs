@@ -119,6 +119,23 @@ public sealed class RuntimeFailureTests
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, overLimitChunked.StatusCode);
     }
 
+    // Issue #14 item 8: a chunked body far past the limit got a broken pipe (502 through the activator): the runtime
+    // closed the connection at once while the caller was still sending.
+    [Fact]
+    public async Task Invoke_ChunkedBodyFarPastTheLimit_CallerStillSendingGets413()
+    {
+        await using var runtime = await RuntimeProcess.StartTestHandlerReadyAsync("Big", ("MAX_REQUEST_BODY_BYTES", "1024"));
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "") { Content = new StreamContent(new MemoryStream(new byte[16 * 1024 * 1024])) };
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await runtime.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("exceeds the limit of 1024 bytes", (await ReadProblemAsync(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var next = await runtime.Client.PostAsync("", new ByteArrayContent(new byte[10]));
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
     private static async Task<JsonElement> ReadProblemAsync(HttpResponseMessage response)
     {
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
