@@ -12,6 +12,9 @@ internal sealed class BodyLimitStream(Stream inner, long limit) : Stream
 {
     private long _read;
 
+    /// <summary>The 413 this stream threw, if it did: told apart from the same exception type thrown by anything else.</summary>
+    public BadHttpRequestException? Refusal { get; private set; }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -49,7 +52,7 @@ internal sealed class BodyLimitStream(Stream inner, long limit) : Stream
         _read += read;
         if (_read > limit)
         {
-            throw new BadHttpRequestException($"The request body exceeds the limit of {limit} bytes.", StatusCodes.Status413PayloadTooLarge);
+            throw Refusal = new BadHttpRequestException($"The request body exceeds the limit of {limit} bytes.", StatusCodes.Status413PayloadTooLarge);
         }
 
         return read;

@@ -62,14 +62,15 @@ internal sealed class InvocationPipeline(
             return StatusCodes.Status429TooManyRequests;
         }
 
+        BodyLimitStream? limited = null;
         if (context.Request.ContentLength is null && context.Request.Body.CanRead)
         {
-            context.Request.Body = new BodyLimitStream(context.Request.Body, options.MaxRequestBodyBytes);
+            context.Request.Body = limited = new BodyLimitStream(context.Request.Body, options.MaxRequestBodyBytes);
         }
 
         try
         {
-            return await RunHandlerAsync(context);
+            return await RunHandlerAsync(context, limited);
         }
         finally
         {
@@ -77,7 +78,7 @@ internal sealed class InvocationPipeline(
         }
     }
 
-    private async Task<int> RunHandlerAsync(HttpContext context)
+    private async Task<int> RunHandlerAsync(HttpContext context, BodyLimitStream? limited)
     {
         var callerAborted = context.RequestAborted;
         using var timeout = new CancellationTokenSource(options.Timeout, time);
@@ -103,7 +104,7 @@ internal sealed class InvocationPipeline(
             RuntimeLog.CallerAborted(logger, handler.Name);
             return InvocationStatusCodes.ClientClosedRequest;
         }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge && context.Request.Body is BodyLimitStream)
+        catch (BadHttpRequestException ex) when (limited is not null && ReferenceEquals(ex, limited.Refusal))
         {
             // A body without a Content-Length grew past the limit: still readable, so Kestrel drains the rest after
             // the answer and the caller, still sending, reads the 413 rather than a broken pipe.
