@@ -5,4 +5,8 @@ using Serverless.Eventing;
 namespace Serverless.Platform;
 
 /// <summary>The validated sections of <c>config.json</c> (<see cref="PlatformConfiguration"/>).</summary>
-internal sealed record ComponentConfiguration(AutoscalerOptions Autoscaler, ActivatorOptions Activator, BrokerOptions Broker);
+internal sealed record ComponentConfiguration(AutoscalerOptions Autoscaler, ActivatorOptions Activator, BrokerOptions Broker)
+{
+    /// <summary>Whether the file sets <c>activator.domain</c> (else <see cref="ActivatorOptions.Domain"/> is the default).</summary>
+    public bool ActivatorDomainGiven { get; init; }
+}

@@ -34,7 +34,10 @@ internal static class PlatformConfiguration
         var result = new ComponentConfiguration(
             Section(configuration, path, "autoscaler", AutoscalerOptions.Bind, problems),
             Section(configuration, path, "activator", ActivatorOptions.Bind, problems),
-            Section(configuration, path, "broker", BrokerOptions.Bind, problems));
+            Section(configuration, path, "broker", BrokerOptions.Bind, problems))
+        {
+            ActivatorDomainGiven = configuration.GetSection("activator")[ActivatorOptions.DomainKey] is not null,
+        };
         ConfigurationException.ThrowIfAny(problems);
         return result;
     }
