@@ -50,7 +50,11 @@ internal static partial class PlatformHost
     /// <exception cref="ListenException">An address cannot be bound.</exception>
     public static async Task<int> RunAsync(PlatformOptions options)
     {
-        Directory.CreateDirectory(options.Home);
+        if (StateDirectory.Create(options.Home) is { } homeProblem)
+        {
+            throw new ConfigurationException([homeProblem]);
+        }
+
         using var homeLock = HomeLock.TryAcquire(options.Home);
         if (homeLock is null)
         {
@@ -70,6 +74,11 @@ internal static partial class PlatformHost
         var time = TimeProvider.System;
         using var loggerFactory = PlatformLogging.CreateLoggerFactory();
         var logger = loggerFactory.CreateLogger("Serverless.Platform");
+
+        // Private state, artifacts readable by the sandbox's group only, and an admin API that always needs a token.
+        StateDirectory.Secure(options.Home, logger);
+        ArtifactRoot.Prepare(options.Home, Environment.IsPrivilegedProcess ? ArtifactRoot.DefaultSandboxGroup : null, logger);
+        var credential = AdminCredential.LoadOrCreate(options.Home, options.AdminToken, logger);
         var registry = Metrics.NewCustomRegistry();
         await using var loops = new LoopHost(loggerFactory.CreateLogger<LoopHost>());
 
@@ -117,7 +126,7 @@ internal static partial class PlatformHost
         }
 
         await using var ingress = BuildIngress(ingressListener, settings.Activator, functionRegistry, coldStarts, eventing, activatorMetrics, loggerFactory);
-        await using var admin = BuildAdmin(adminListener, options, stores, functions, backend, samples, coldStarts, registry, time, loggerFactory);
+        await using var admin = BuildAdmin(adminListener, options, credential, stores, functions, backend, samples, coldStarts, registry, time, loggerFactory);
 
         var pid = Environment.ProcessId;
         return await ProcessHost.RunAsync(
@@ -189,6 +198,7 @@ internal static partial class PlatformHost
     private static WebApplication BuildAdmin(
         BoundListener listener,
         PlatformOptions options,
+        AdminCredential credential,
         LocalStores stores,
         ResourceInformer<Function> functions,
         LocalProcessBackend backend,
@@ -201,10 +211,7 @@ internal static partial class PlatformHost
         var builder = LeanServer.CreateBuilder(listener, maxRequestBodySize: 3 * 1024 * 1024, loggerFactory); // 3 MiB as the kube-apiserver
         builder.Services.AddRouting();
         var app = builder.Build();
-        if (options.AdminToken is { } token)
-        {
-            app.UseMiddleware<BearerTokenMiddleware>(token);
-        }
+        app.UseMiddleware<BearerTokenMiddleware>(credential);
 
         app.UseRouting();
         app.MapGet("/healthz", () => Results.Text("ok"));

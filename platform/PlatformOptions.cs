@@ -1,4 +1,5 @@
 using System.Net;
+using Serverless.Platform.Admin;
 
 namespace Serverless.Platform;
 
@@ -14,7 +15,10 @@ public sealed class PlatformOptions
     /// <summary>Admin API listen address. Default <c>127.0.0.1:8081</c>.</summary>
     public IPEndPoint Admin { get; init; } = new(IPAddress.Loopback, 8081);
 
-    /// <summary>Bearer token for the admin API (<c>$SERVERLESS_ADMIN_TOKEN</c>); required when the admin API listens beyond loopback.</summary>
+    /// <summary>
+    /// <c>$SERVERLESS_ADMIN_TOKEN</c>: overrides the admin API's bearer token, which is otherwise generated into
+    /// <c>{home}/admin-token</c> (<see cref="AdminCredential"/>). The admin API requires a token either way.
+    /// </summary>
     public string? AdminToken { get; init; }
 
     /// <summary>Where the runtimes are: <c>{platform}/../runtimes</c> in the install layout.</summary>
@@ -54,12 +58,7 @@ public sealed class PlatformOptions
         }
 
         home ??= Path.Combine(environment("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".serverless");
-        var token = environment("SERVERLESS_ADMIN_TOKEN");
-        if (!IPAddress.IsLoopback(admin.Address) && string.IsNullOrEmpty(token))
-        {
-            problems.Add($"--admin {admin}: the admin API listens beyond loopback, so SERVERLESS_ADMIN_TOKEN must be set");
-        }
-
+        var token = environment(AdminCredential.Variable);
         errors = problems;
         return new PlatformOptions
         {

@@ -1,5 +1,6 @@
 using Serverless.Hosting.Web.Servers;
 using Serverless.Platform;
+using Serverless.Platform.Admin;
 using Serverless.Platform.Composition;
 using Serverless.Platform.Kubernetes;
 
@@ -18,6 +19,9 @@ try
     }
 
     var options = PlatformOptions.Parse(args, Environment.GetEnvironmentVariable, out var errors);
+
+    // Read once: no child inherits it from here on (see AdminCredential.RemoveFromEnvironment for what this cannot hide).
+    AdminCredential.RemoveFromEnvironment();
     ConfigurationException.ThrowIfAny(errors);
     return await PlatformHost.RunAsync(options);
 }

@@ -222,12 +222,12 @@ public sealed partial class FunctionProxy : IDisposable
             ? "use /{namespace}/{function}/… or the host {function}.{namespace}.{domain}"
             : $"no function {route.Key} is deployed";
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Forwarding to {Function} instance {Instance} failed: {Error}")]
+    [LoggerMessage(EventId = ActivatorEventIds.ForwardFailed, Level = LogLevel.Warning, Message = "Forwarding to {Function} instance {Instance} failed: {Error}")]
     private static partial void LogForwardFailed(ILogger logger, string function, string instance, string error, Exception? exception);
 
-    [LoggerMessage(EventId = 301, Level = LogLevel.Debug, Message = "Retrying {Function} after instance {Instance} failed attempt {Attempt}: {Error}")]
+    [LoggerMessage(EventId = ActivatorEventIds.Retrying, Level = LogLevel.Debug, Message = "Retrying {Function} after instance {Instance} failed attempt {Attempt}: {Error}")]
     private static partial void LogRetrying(ILogger logger, string function, string instance, int attempt, string error, Exception? exception);
 
-    [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "Request for {Function} not forwarded ({Status}): {Reason}")]
+    [LoggerMessage(EventId = ActivatorEventIds.NotForwarded, Level = LogLevel.Information, Message = "Request for {Function} not forwarded ({Status}): {Reason}")]
     private static partial void LogNotForwarded(ILogger logger, string function, string status, string reason);
 }

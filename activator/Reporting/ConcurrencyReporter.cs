@@ -84,6 +84,6 @@ public sealed partial class ConcurrencyReporter
         }
     }
 
-    [LoggerMessage(EventId = 310, Level = LogLevel.Error, Message = "Reporting concurrency failed")]
+    [LoggerMessage(EventId = ActivatorEventIds.ReportFailed, Level = LogLevel.Error, Message = "Reporting concurrency failed")]
     private static partial void LogReportFailed(ILogger logger, Exception exception);
 }

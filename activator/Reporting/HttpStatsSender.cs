@@ -248,15 +248,15 @@ public sealed partial class HttpStatsSender : IConcurrencySink, IScaleRequester
         }
     }
 
-    [LoggerMessage(EventId = 320, Level = LogLevel.Warning, Message = "Sending to the autoscaler ({Path}) at {Autoscaler} failed; samples are kept for replay and failures counted until it answers again")]
+    [LoggerMessage(EventId = ActivatorEventIds.PostFailed, Level = LogLevel.Warning, Message = "Sending to the autoscaler ({Path}) at {Autoscaler} failed; samples are kept for replay and failures counted until it answers again")]
     private static partial void LogPostFailed(ILogger logger, string path, Uri? autoscaler, Exception exception);
 
-    [LoggerMessage(EventId = 323, Level = LogLevel.Error, Message = "Sending a pass of samples to the autoscaler failed unexpectedly")]
+    [LoggerMessage(EventId = ActivatorEventIds.PassFailed, Level = LogLevel.Error, Message = "Sending a pass of samples to the autoscaler failed unexpectedly")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 321, Level = LogLevel.Information, Message = "The autoscaler at {Autoscaler} answers again")]
+    [LoggerMessage(EventId = ActivatorEventIds.Recovered, Level = LogLevel.Information, Message = "The autoscaler at {Autoscaler} answers again")]
     private static partial void LogRecovered(ILogger logger, Uri? autoscaler);
 
-    [LoggerMessage(EventId = 322, Level = LogLevel.Information, Message = "Autoscaler {Autoscaler} is new to this activator: replaying {Samples} samples so it starts from a full window")]
+    [LoggerMessage(EventId = ActivatorEventIds.Replaying, Level = LogLevel.Information, Message = "Autoscaler {Autoscaler} is new to this activator: replaying {Samples} samples so it starts from a full window")]
     private static partial void LogReplaying(ILogger logger, string autoscaler, int samples);
 }

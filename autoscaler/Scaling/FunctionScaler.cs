@@ -289,17 +289,17 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
     private FunctionScaleState State(FunctionKey key) =>
         _states.GetOrAdd(key, _ => new FunctionScaleState(new MetricWindow(_options.StableWindow, _options.PanicWindow)));
 
-    [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Scaling {Function} from zero to {Replicas}")]
+    [LoggerMessage(EventId = AutoscalerEventIds.Activating, Level = LogLevel.Information, Message = "Scaling {Function} from zero to {Replicas}")]
     private static partial void LogActivating(ILogger logger, string function, int replicas);
 
-    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Scaling {Function} from {From} to {To} to respect its scale bounds")]
+    [LoggerMessage(EventId = AutoscalerEventIds.Rescaled, Level = LogLevel.Information, Message = "Scaling {Function} from {From} to {To} to respect its scale bounds")]
     private static partial void LogRescaled(ILogger logger, string function, int from, int to);
 
-    [LoggerMessage(EventId = 402, Level = LogLevel.Error, Message = "Scaling {Function} failed")]
+    [LoggerMessage(EventId = AutoscalerEventIds.ScaleFailed, Level = LogLevel.Error, Message = "Scaling {Function} failed")]
     private static partial void LogScaleFailed(ILogger logger, string function, Exception exception);
 
     [LoggerMessage(
-        EventId = 403,
+        EventId = AutoscalerEventIds.Decision,
         Level = LogLevel.Information,
         Message = "Scaling {Function} from {From} to {To} ({Reason}, panic {Panic}): stable {Stable:0.##}, panic-window {PanicAverage:0.##}, ready {Ready}, per-instance target {Target:0.##}")]
     private static partial void LogDecision(

@@ -366,21 +366,21 @@ internal sealed partial class DeliveryDispatcher
         _metrics.Pending.Set(counts.Pending);
     }
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "A dispatch round failed; trying again")]
+    [LoggerMessage(EventId = EventingEventIds.RoundFailed, Level = LogLevel.Warning, Message = "A dispatch round failed; trying again")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Trigger {Trigger} no longer exists: dropped {Count} pending deliveries")]
+    [LoggerMessage(EventId = EventingEventIds.TriggerGone, Level = LogLevel.Information, Message = "Trigger {Trigger} no longer exists: dropped {Count} pending deliveries")]
     private static partial void LogTriggerGone(ILogger logger, string trigger, int count);
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Delivery {Delivery} of Trigger {Trigger} failed unexpectedly")]
+    [LoggerMessage(EventId = EventingEventIds.AttemptFailed, Level = LogLevel.Warning, Message = "Delivery {Delivery} of Trigger {Trigger} failed unexpectedly")]
     private static partial void LogAttemptFailed(ILogger logger, string trigger, long delivery, Exception exception);
 
-    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Event {Source}/{Id} of Trigger {Trigger} sent to the dead-letter sink (subscriber answered {Code}: {Error})")]
+    [LoggerMessage(EventId = EventingEventIds.DeadLettered, Level = LogLevel.Information, Message = "Event {Source}/{Id} of Trigger {Trigger} sent to the dead-letter sink (subscriber answered {Code}: {Error})")]
     private static partial void LogDeadLettered(ILogger logger, string trigger, string? id, string? source, int? code, string? error);
 
-    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Reply {Source}/{Id} to an event of Trigger {Trigger} not stored: the chain of replies reached the hop limit ({Limit}, knativebrokerttl)")]
+    [LoggerMessage(EventId = EventingEventIds.ReplyLoop, Level = LogLevel.Warning, Message = "Reply {Source}/{Id} to an event of Trigger {Trigger} not stored: the chain of replies reached the hop limit ({Limit}, knativebrokerttl)")]
     private static partial void LogReplyLoop(ILogger logger, string trigger, string? id, string? source, int limit);
 
-    [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "Event {Source}/{Id} of Trigger {Trigger} is undeliverable and kept as failed: {Reason}")]
+    [LoggerMessage(EventId = EventingEventIds.Undeliverable, Level = LogLevel.Error, Message = "Event {Source}/{Id} of Trigger {Trigger} is undeliverable and kept as failed: {Reason}")]
     private static partial void LogUndeliverable(ILogger logger, string trigger, string? id, string? source, string reason);
 }

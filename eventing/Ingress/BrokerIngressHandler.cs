@@ -137,6 +137,6 @@ internal sealed partial class BrokerIngressHandler
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Storing events for broker {Namespace}/{Broker} failed")]
+    [LoggerMessage(EventId = EventingEventIds.StoreFailed, Level = LogLevel.Error, Message = "Storing events for broker {Namespace}/{Broker} failed")]
     private static partial void LogStoreFailed(ILogger logger, string @namespace, string broker, Exception exception);
 }

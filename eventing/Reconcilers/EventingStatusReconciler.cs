@@ -122,9 +122,9 @@ internal sealed partial class EventingStatusReconciler
         }
     }
 
-    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Updating Trigger and Broker status failed")]
+    [LoggerMessage(EventId = EventingEventIds.StatusWriteFailed, Level = LogLevel.Warning, Message = "Updating Trigger and Broker status failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 31, Level = LogLevel.Debug, Message = "Status write skipped: {Reason}")]
+    [LoggerMessage(EventId = EventingEventIds.StatusWriteSkipped, Level = LogLevel.Debug, Message = "Status write skipped: {Reason}")]
     private static partial void LogStale(ILogger logger, string reason);
 }

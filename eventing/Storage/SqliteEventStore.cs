@@ -57,11 +57,11 @@ internal sealed class SqliteEventStore : IEventStore, IDisposable
 
     public string Path => _file.Path;
 
-    /// <summary>Opens (creating when missing) the store at <paramref name="path"/>.</summary>
+    /// <summary>Opens (creating when missing) the store at <paramref name="path"/>, private to the user (0600): events carry payloads.</summary>
     /// <param name="onCommit">Called after each durable commit with the number of writes it carried (for metrics).</param>
     /// <param name="time">The clock of the schema's <c>applied_at</c>; the system clock by default.</param>
     public static SqliteEventStore Open(string path, Action<int>? onCommit = null, TimeProvider? time = null) =>
-        new(SqliteFile.Open(path, Schema, time ?? TimeProvider.System), onCommit);
+        new(SqliteFile.Open(path, Schema, time ?? TimeProvider.System, UnixFileMode.UserRead | UnixFileMode.UserWrite), onCommit);
 
     public Task AppendAsync(IReadOnlyList<NewEvent> events, DateTimeOffset now, CancellationToken cancellationToken = default)
     {

@@ -27,10 +27,18 @@ internal sealed class CliContext
 
     public ProcessTable Processes { get; init; } = new();
 
-    /// <summary>Sent as a bearer token to the admin API when set (SERVERLESS_ADMIN_TOKEN).</summary>
-    public string? AdminToken => Environment("SERVERLESS_ADMIN_TOKEN") is { Length: > 0 } token ? token : null;
+    /// <summary>
+    /// Sent as a bearer token to the admin API: <c>$SERVERLESS_ADMIN_TOKEN</c> when set, else the token the platform
+    /// generated into the home (<see cref="AdminTokenFile"/>); null when there is neither.
+    /// </summary>
+    public string? AdminToken => EnvironmentToken ?? AdminTokenFile.Read(Home);
 
-    /// <summary>A client for the admin API: base address set, bearer token attached when configured.</summary>
+    /// <summary>Where <see cref="AdminToken"/> comes from, for <c>func status</c> (never the token itself).</summary>
+    public string AdminTokenSource => EnvironmentToken is null ? AdminTokenFile.PathIn(Home) : "$" + AdminTokenFile.Variable;
+
+    private string? EnvironmentToken => Environment(AdminTokenFile.Variable) is { Length: > 0 } token ? token : null;
+
+    /// <summary>A client for the admin API: base address set, bearer token attached when there is one.</summary>
     public HttpClient CreateAdminHttpClient(Uri adminUrl, TimeSpan timeout)
     {
         var client = CreateHttpClient(adminUrl, timeout);

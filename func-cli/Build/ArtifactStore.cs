@@ -1,9 +1,14 @@
+using System.Security.Cryptography;
+using Serverless.Cli.App;
+
 namespace Serverless.Cli.Build;
 
 /// <summary>
-/// Content-addressed artifact directories under <c>{home}/artifacts/{ns}/{name}/{digest[..16]}</c>.
-/// A directory there is complete or absent: it is filled under a temporary name and renamed into
-/// place, so a runtime never loads a half-copied artifact, and an existing one is reused as is.
+/// Content-addressed artifact directories under <c>{home}/artifacts/{ns}/{name}/{digest[..16]}</c>, immutable once
+/// installed. A directory there is complete or absent: it is filled under a temporary name, checked against the
+/// digest, sealed read-only (<see cref="ArtifactPermissions"/>) and renamed into place, so a runtime never loads a
+/// half-copied artifact. Before an existing one is reused it is checked again, content and modes; one that fails is
+/// removed, never served, and the artifact is installed afresh.
 /// </summary>
 internal sealed class ArtifactStore
 {
@@ -21,33 +26,58 @@ internal sealed class ArtifactStore
     public string PathFor(string @namespace, string name, string digest) =>
         Path.Combine(root, @namespace, name, digest[..DigestPrefixLength]);
 
-    /// <summary>Copies the entries into the store unless that digest is already there; returns the directory and whether it copied.</summary>
-    public (string Path, bool Copied) Install(string @namespace, string name, string digest, IReadOnlyList<ArtifactEntry> entries)
+    /// <summary>Reuses a verified copy of that digest, or copies the entries into the store.</summary>
+    /// <exception cref="CliException">A failed copy cannot be removed, or the sources changed while they were copied.</exception>
+    public ArtifactInstall Install(string @namespace, string name, string digest, IReadOnlyList<ArtifactEntry> entries)
     {
+        var permissions = ArtifactPermissions.For(root);
         var target = PathFor(@namespace, name, digest);
-        if (Directory.Exists(target))
+        var parent = Path.GetDirectoryName(target)!;
+        string? replaced = null;
+        foreach (var existing in Existing(parent, Path.GetFileName(target)))
         {
-            return (target, false);
+            if (ArtifactSeal.Check(existing, digest, permissions) is not { } problem)
+            {
+                return new ArtifactInstall(existing, false, replaced);
+            }
+
+            ArtifactSeal.Remove(existing);
+            replaced ??= $"{existing} was removed: {problem}";
         }
 
-        var parent = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(parent);
+        if (replaced is not null)
+        {
+            // A new name changes the Function's spec.source.path, so its instances, which may have loaded the
+            // tampered files, are replaced by a rollout instead of serving on.
+            target += "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        }
+
+        CreateParent(parent, permissions);
         var staging = Path.Combine(parent, ".tmp-" + digest[..DigestPrefixLength] + "-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             CopyEntries(entries, staging);
+
+            // The digest was computed from the sources before the copy; a file saved in between must not be
+            // installed under a digest it does not have.
+            if (ArtifactSeal.DigestOf(staging) != digest)
+            {
+                throw new CliException($"the files of {@namespace}/{name} changed while they were being installed", "deploy again");
+            }
+
+            ArtifactSeal.Seal(staging, permissions);
             Directory.Move(staging, target);
-            return (target, true);
+            return new ArtifactInstall(target, true, replaced);
         }
         catch (IOException) when (Directory.Exists(target))
         {
-            // A concurrent deploy of the same content renamed its copy first; theirs is identical.
-            DeleteIfExists(staging);
-            return (target, false);
+            // A concurrent deploy of the same content renamed its copy first; theirs is identical and checked.
+            RemoveIfExists(staging);
+            return new ArtifactInstall(target, false, replaced);
         }
         catch
         {
-            DeleteIfExists(staging);
+            RemoveIfExists(staging);
             throw;
         }
     }
@@ -72,11 +102,40 @@ internal sealed class ArtifactStore
         }
     }
 
-    private static void DeleteIfExists(string directory)
+    /// <summary>
+    /// The installed copies of one digest: <c>{digest[..16]}</c>, then any <c>{digest[..16]}-{suffix}</c> that
+    /// replaced a tampered one. Whatever has such a name counts, a link or a file too, so that it is checked and
+    /// removed rather than followed or left in the way.
+    /// </summary>
+    private static List<string> Existing(string parent, string name)
+    {
+        if (!Directory.Exists(parent))
+        {
+            return [];
+        }
+
+        var exact = Path.Combine(parent, name);
+        var found = Path.Exists(exact) || new FileInfo(exact).LinkTarget is not null ? new List<string> { exact } : [];
+        found.AddRange(Directory.EnumerateFileSystemEntries(parent, name + "-*").Order(StringComparer.Ordinal));
+        return found;
+    }
+
+    private static void CreateParent(string parent, ArtifactPermissions permissions)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(parent);
+            return;
+        }
+
+        Directory.CreateDirectory(parent, permissions.ParentDirectory);
+    }
+
+    private static void RemoveIfExists(string directory)
     {
         if (Directory.Exists(directory))
         {
-            Directory.Delete(directory, recursive: true);
+            ArtifactSeal.Remove(directory);
         }
     }
 }

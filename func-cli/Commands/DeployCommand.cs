@@ -59,6 +59,11 @@ internal sealed class DeployCommand
             _ => new ArtifactBuilder(context.Environment).PrepareAsync(project, options.Directory, cancellationToken)).ConfigureAwait(false);
         var applied = await target.ApplyAsync(FunctionManifest.Build(project, ns, artifactPath: ""), artifact, cancellationToken).ConfigureAwait(false);
         var digest = artifact.Digest[..ArtifactStore.DigestPrefixLength];
+        if (applied.ArtifactReplaced is { } replaced)
+        {
+            context.Console.Note($"artifact {digest}: the stored copy was not reused: {replaced}");
+        }
+
         context.Console.Note(applied.ArtifactUploaded
             ? $"artifact {digest}: {artifact.Entries.Count} files installed in {applied.ArtifactLocation}"
             : $"artifact {digest} unchanged");

@@ -49,7 +49,7 @@ internal sealed class StatusCommand
         {
             StructuredOutput.Write(
                 context.Console.Out,
-                new PlatformStatus("running", state.Pid, state.StartedAt, state.IngressUrl, state.AdminUrl, context.Home, functions),
+                new PlatformStatus("running", state.Pid, state.StartedAt, state.IngressUrl, state.AdminUrl, context.AdminTokenSource, context.Home, functions),
                 format);
             return ExitCodes.Ok;
         }
@@ -64,6 +64,7 @@ internal sealed class StatusCommand
             new("Started", started),
             new("Ingress", state.IngressUrl),
             new("Admin API", state.AdminUrl),
+            new("Token", context.AdminTokenSource),
             new("Home", context.Home),
             new("Functions", functions),
         ]);

@@ -88,7 +88,7 @@ internal sealed class UpCommand
                 $"build it with scripts/build (./func does), or set {PlatformLauncher.PlatformDllVariable} to Serverless.Platform.dll");
         }
 
-        Directory.CreateDirectory(context.Home);
+        HomeDirectory.Create(context.Home);
         var arguments = PlatformLauncher.Arguments(platformDll, context.Home, ingress, admin);
         var dotnet = DotnetHost.Resolve(context.Environment);
         return detach
@@ -123,9 +123,8 @@ internal sealed class UpCommand
     private async Task<int> StartDetachedAsync(string dotnet, IReadOnlyList<string> arguments, PlatformProbe probe, CancellationToken cancellationToken)
     {
         var log = HomeDirectory.PlatformLog(context.Home);
-        Directory.CreateDirectory(HomeDirectory.Logs(context.Home));
-        await File.AppendAllTextAsync(
-            log,
+        await HomeDirectory.AppendToPlatformLogAsync(
+            context.Home,
             $"--- func up --detach at {context.Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)}{Environment.NewLine}",
             cancellationToken).ConfigureAwait(false);
 

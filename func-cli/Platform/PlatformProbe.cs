@@ -70,7 +70,9 @@ internal sealed class PlatformProbe
         try
         {
             using var response = await client.GetAsync("readyz", linked.Token).ConfigureAwait(false);
-            return response.IsSuccessStatusCode;
+
+            // Refused credentials still mean a platform that answers: the command's own call reports the 401 with a hint.
+            return response.IsSuccessStatusCode || response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden;
         }
         catch (HttpRequestException)
         {

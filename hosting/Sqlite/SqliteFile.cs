@@ -37,16 +37,18 @@ public sealed class SqliteFile : IDisposable
     public SchemaMigration Schema { get; }
 
     /// <summary>Opens the file, creating it and its directory when missing, and migrates its schema.</summary>
-    /// <param name="createMode">
-    /// Permissions of a file created here (not on Windows); null leaves creating it to SQLite, with the process umask.
-    /// SQLite gives the <c>-wal</c> and <c>-shm</c> files the permissions of the database file.
+    /// <param name="fileMode">
+    /// Permissions of the database (not on Windows): a file created here gets them, and an existing one and its
+    /// <c>-wal</c> and <c>-shm</c> files are changed to them, so a database made before the mode was set is
+    /// tightened too. SQLite gives the <c>-wal</c> and <c>-shm</c> files it creates the permissions of the database
+    /// file. Null leaves creating it to SQLite, with the process umask, and changes nothing.
     /// </param>
     /// <exception cref="WalRefusedException">SQLite refused WAL journaling for the file.</exception>
     /// <exception cref="InvalidOperationException">The file has a newer schema than <paramref name="migrations"/> know.</exception>
     /// <exception cref="SqliteException">The file is not a database, or SQLite failed reading or writing it.</exception>
     /// <exception cref="IOException">The directory or the file cannot be created.</exception>
     /// <exception cref="UnauthorizedAccessException">The directory or the file cannot be created.</exception>
-    public static SqliteFile Open(string path, SqliteMigrations migrations, TimeProvider time, UnixFileMode? createMode = null)
+    public static SqliteFile Open(string path, SqliteMigrations migrations, TimeProvider time, UnixFileMode? fileMode = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(migrations);
@@ -63,7 +65,7 @@ public sealed class SqliteFile : IDisposable
         SqliteConnection? writer = null;
         try
         {
-            CreateIfMissing(fullPath, createMode);
+            CreateOrChangeMode(fullPath, fileMode);
             writer = OpenConnection(connectionString);
             var journalMode = SqliteCommands.ExecuteScalar(writer, "PRAGMA journal_mode = WAL;");
             if (!string.Equals(journalMode as string, "wal", StringComparison.OrdinalIgnoreCase))
@@ -188,15 +190,26 @@ public sealed class SqliteFile : IDisposable
         }
     }
 
-    private static void CreateIfMissing(string path, UnixFileMode? createMode)
+    private static void CreateOrChangeMode(string path, UnixFileMode? fileMode)
     {
         if (File.Exists(path))
         {
+            if (fileMode is { } existingMode && !OperatingSystem.IsWindows())
+            {
+                foreach (var file in (ReadOnlySpan<string>)[path, path + "-wal", path + "-shm"])
+                {
+                    if (File.Exists(file) && File.GetUnixFileMode(file) != existingMode)
+                    {
+                        File.SetUnixFileMode(file, existingMode);
+                    }
+                }
+            }
+
             return;
         }
 
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        if (createMode is not { } mode)
+        if (fileMode is not { } mode)
         {
             return;
         }

@@ -14,7 +14,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Platform = await PlatformProcess.StartAsync(_home.Path);
-        Admin = new HttpClient { BaseAddress = new Uri(Platform.AdminUrl), Timeout = TimeSpan.FromSeconds(30) };
+        Admin = Platform.CreateAdminClient(TimeSpan.FromSeconds(30));
     }
 
     public async Task DisposeAsync()

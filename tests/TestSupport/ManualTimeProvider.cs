@@ -11,6 +11,7 @@ public sealed class ManualTimeProvider : TimeProvider
     private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now;
     private long _timestamp;
+    private TaskCompletionSource _timersChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ManualTimeProvider()
         : this(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero))
@@ -106,9 +107,52 @@ public sealed class ManualTimeProvider : TimeProvider
         lock (_gate)
         {
             _timers.Add(timer);
+            PulseLocked();
         }
 
         return timer;
+    }
+
+    /// <summary>Timers that are scheduled to fire.</summary>
+    public int ActiveTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count(t => t.DueAt is not null);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits (in real time, bounded by <paramref name="timeout"/>) until code under test has scheduled at least
+    /// <paramref name="count"/> timers, so a test advances the clock only once the waits it means to end exist.
+    /// </summary>
+    public async Task WaitForActiveTimersAsync(int count, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_timers.Count(t => t.DueAt is not null) >= count)
+                {
+                    return;
+                }
+
+                changed = _timersChanged.Task;
+            }
+
+            await changed.WaitAsync(deadline.Token).ConfigureAwait(false);
+        }
+    }
+
+    private void PulseLocked()
+    {
+        _timersChanged.TrySetResult();
+        _timersChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private void MoveTo(DateTimeOffset time)
@@ -125,6 +169,7 @@ public sealed class ManualTimeProvider : TimeProvider
         lock (_gate)
         {
             _timers.Remove(timer);
+            PulseLocked();
         }
     }
 
@@ -140,6 +185,7 @@ public sealed class ManualTimeProvider : TimeProvider
             {
                 DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner._now + dueTime;
                 Period = period == Timeout.InfiniteTimeSpan ? null : period;
+                owner.PulseLocked();
             }
 
             return true;

@@ -27,6 +27,17 @@ public sealed class PlatformProcess : IAsyncDisposable
 
     public string IngressUrl { get; }
 
+    /// <summary>The admin API's bearer token: the one the platform generated into its home at first start.</summary>
+    public string AdminToken => File.ReadAllText(System.IO.Path.Combine(Home, "admin-token")).Trim();
+
+    /// <summary>A client for the admin API, its base address ending in '/' and its bearer token attached.</summary>
+    public HttpClient CreateAdminClient(TimeSpan? timeout = null)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(AdminUrl + "/"), Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
+        return client;
+    }
+
     public int Pid => _process.Id;
 
     public bool HasExited => _process.HasExited;
@@ -42,18 +53,25 @@ public sealed class PlatformProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<PlatformProcess> StartAsync(string home, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    /// <param name="admin">The admin API's <c>--admin</c> address; an ephemeral loopback port by default.</param>
+    public static async Task<PlatformProcess> StartAsync(
+        string home, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null, string admin = "127.0.0.1:0")
     {
         var stateFile = Path.Combine(home, "platform.json");
-        File.Delete(stateFile);
+        var homeExists = Directory.Exists(home); // a missing one is the platform's to create
+        if (homeExists)
+        {
+            File.Delete(stateFile);
+        }
+
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = home,
+            WorkingDirectory = homeExists ? home : Path.GetTempPath(),
         };
-        foreach (var argument in new[] { RepoPaths.Built("platform", "Serverless.Platform.dll"), "--home", home, "--ingress", "127.0.0.1:0", "--admin", "127.0.0.1:0" })
+        foreach (var argument in new[] { RepoPaths.Built("platform", "Serverless.Platform.dll"), "--home", home, "--ingress", "127.0.0.1:0", "--admin", admin })
         {
             info.ArgumentList.Add(argument);
         }

@@ -89,6 +89,15 @@ internal sealed class InstanceLogWriter : IDisposable
     }
 
     // Unbuffered: every line reaches the file at once, so a tail read right after an exit sees the last words.
-    private static FileStream Open(string path) =>
-        new(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+    // Private to the user (0600): a function's output may carry anything it handles.
+    private static FileStream Open(string path)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0 };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return new FileStream(path, options);
+    }
 }

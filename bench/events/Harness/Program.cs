@@ -54,6 +54,8 @@ try
     var adminUrl = stateJson.RootElement.GetProperty("adminUrl").GetString()!;
     var ingressUrl = stateJson.RootElement.GetProperty("ingressUrl").GetString()!;
     using var admin = new HttpClient { BaseAddress = new Uri(adminUrl) };
+    // The admin API always needs the token the platform generated into its home.
+    admin.DefaultRequestHeaders.Authorization = new("Bearer", (await File.ReadAllTextAsync(Path.Combine(home, "admin-token"))).Trim());
     const string api = "/apis/serverless.dev/v1alpha1/namespaces/default/";
     var functionPath = Path.Combine(layout, "testassets", "functions", "dotnet-test");
     await Create(admin, api + "functions", """

@@ -148,7 +148,8 @@ internal sealed class AdminClient
         var code = response.StatusCode;
         var hint = code switch
         {
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => "set SERVERLESS_ADMIN_TOKEN to the platform's admin token",
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
+                $"the CLI sends ${AdminTokenFile.Variable} when it is set, else the {AdminTokenFile.FileName} file the platform wrote in its home: unset the variable, or set it to the token the platform was started with",
             HttpStatusCode.UnprocessableEntity => "fix the fields listed above and try again",
             HttpStatusCode.Conflict => "it was changed concurrently: try again",
             >= HttpStatusCode.InternalServerError => $"the platform failed to handle the request: see {platformLog}",

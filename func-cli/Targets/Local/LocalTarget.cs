@@ -50,10 +50,10 @@ internal sealed class LocalTarget : IFunctionTarget
     public async Task<AppliedFunction> ApplyAsync(Function desired, PreparedArtifact artifact, CancellationToken cancellationToken)
     {
         var ns = desired.Metadata.NamespaceProperty;
-        var (path, copied) = new ArtifactStore(_context.Home).Install(ns, desired.Metadata.Name, artifact.Digest, artifact.Entries);
-        desired.Spec.Source = new FunctionSource { Path = path };
+        var install = new ArtifactStore(_context.Home).Install(ns, desired.Metadata.Name, artifact.Digest, artifact.Entries);
+        desired.Spec.Source = new FunctionSource { Path = install.Path };
         var applied = await _functions.ApplyAsync(desired, SpecApply.Function, cancellationToken).ConfigureAwait(false);
-        return new AppliedFunction(applied.Object, path, copied);
+        return new AppliedFunction(applied.Object, install.Path, install.Copied, install.Replaced);
     }
 
     public async Task<Function?> GetAsync(string @namespace, string name, CancellationToken cancellationToken)

@@ -55,6 +55,23 @@ public sealed class InstanceLogWriterTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void WriteLine_NewAndRotatedFiles_PrivateToTheUser()
+    {
+        var path = Path.Combine(temp.Path, "i-1.log");
+        using (var writer = new InstanceLogWriter(path, 256, new ManualTimeProvider()))
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                writer.WriteLine("stdout", Encoding.UTF8.GetBytes(new string('x', 60)));
+            }
+        }
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path + ".1"));
+    }
+
+    [Fact]
     public void WriteLine_AfterDispose_Dropped()
     {
         var path = Path.Combine(temp.Path, "i-1.log");

@@ -187,6 +187,31 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
         Assert.All(Api.Requests, r => Assert.Equal("Bearer s3cret", r.Authorization));
     }
 
+    [Fact]
+    public async Task Deploy_TokenFileInHome_SentAsBearer()
+    {
+        WriteNodeFunction("name: hello-node\nruntime: node\n");
+        File.WriteAllText(Path.Combine(Cli.Home, "admin-token"), "generated\n");
+
+        await Cli.RunAsync("deploy", source.Path, "--no-wait");
+
+        Assert.NotEmpty(Api.Requests);
+        Assert.All(Api.Requests, r => Assert.Equal("Bearer generated", r.Authorization));
+    }
+
+    [Fact]
+    public async Task Deploy_TokenFileAndVariable_VariableWins()
+    {
+        WriteNodeFunction("name: hello-node\nruntime: node\n");
+        File.WriteAllText(Path.Combine(Cli.Home, "admin-token"), "generated\n");
+        Cli.Environment["SERVERLESS_ADMIN_TOKEN"] = "s3cret";
+
+        await Cli.RunAsync("deploy", source.Path, "--no-wait");
+
+        Assert.NotEmpty(Api.Requests);
+        Assert.All(Api.Requests, r => Assert.Equal("Bearer s3cret", r.Authorization));
+    }
+
     private void WriteNodeFunction(string funcYaml)
     {
         ArtifactFiles.Write(

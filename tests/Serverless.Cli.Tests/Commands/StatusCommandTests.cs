@@ -22,4 +22,18 @@ public sealed class StatusCommandTests : CommandTestBase
         Assert.Contains($"Admin API: {Api.Url.AbsoluteUri.TrimEnd('/')}", lines);
         Assert.Contains("Functions: 2", lines);
     }
+
+    [Fact]
+    public async Task Status_Running_SaysWhereTheTokenComesFromNeverTheToken()
+    {
+        File.WriteAllText(Path.Combine(Cli.Home, "admin-token"), "generated-secret\n");
+
+        var fromFile = await Cli.RunAsync("status");
+        Cli.Environment["SERVERLESS_ADMIN_TOKEN"] = "env-secret";
+        var fromVariable = await Cli.RunAsync("status", "-o", "json");
+
+        Assert.Contains($"Token:     {Path.Combine(Cli.Home, "admin-token")}", fromFile.Out.ReplaceLineEndings("\n").Split('\n'));
+        Assert.Contains("\"adminToken\": \"$SERVERLESS_ADMIN_TOKEN\"", fromVariable.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", fromFile.Out + fromVariable.Out, StringComparison.Ordinal);
+    }
 }

@@ -38,7 +38,7 @@ public sealed class TargetSelectionTests : CommandTestBase
         Assert.True(result.ExitCode == 0, result.Error);
         using var json = System.Text.Json.JsonDocument.Parse(result.Out);
         Assert.Equal(
-            ["status", "pid", "startedAt", "ingressUrl", "adminUrl", "home", "functions"],
+            ["status", "pid", "startedAt", "ingressUrl", "adminUrl", "adminToken", "home", "functions"],
             json.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal("running", json.RootElement.GetProperty("status").GetString());
     }

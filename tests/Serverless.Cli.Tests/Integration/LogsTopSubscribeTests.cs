@@ -91,7 +91,7 @@ public sealed class LogsTopSubscribeTests : IDisposable
         var named = await platform.Func.RunAsync("subscribe", "subscriber", "--name", "all-events");
 
         Assert.True(first.ExitCode + again.ExitCode + named.ExitCode == 0, first + "\n" + again + "\n" + named);
-        using var http = new HttpClient { BaseAddress = new Uri(platform.Platform.AdminUrl + "/") };
+        using var http = platform.Platform.CreateAdminClient();
         var list = await http.GetFromJsonAsync<JsonElement>("apis/serverless.dev/v1alpha1/namespaces/default/triggers");
         var triggers = list.GetProperty("items").EnumerateArray()
             .Where(t => t.GetProperty("spec").GetProperty("subscriber").GetProperty("ref").GetProperty("name").GetString() == "subscriber")

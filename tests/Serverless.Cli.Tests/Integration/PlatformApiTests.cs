@@ -12,7 +12,7 @@ public sealed class PlatformApiTests : IDisposable
 
     public PlatformApiTests(LocalPlatformFixture platform)
     {
-        http = new HttpClient { BaseAddress = new Uri(platform.Platform.AdminUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        http = platform.Platform.CreateAdminClient(TimeSpan.FromSeconds(30));
     }
 
     public void Dispose() => http.Dispose();

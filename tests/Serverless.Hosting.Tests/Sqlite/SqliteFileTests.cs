@@ -65,6 +65,31 @@ public sealed class SqliteFileTests : IDisposable
     }
 
     [Fact]
+    public void Open_WithModeOverALooserDatabase_TightensItAndItsWalAndShm()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // No Unix permissions to check.
+        }
+
+        const UnixFileMode Loose = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var abandoned = SqliteFile.Open(DbPath, Items, TimeProvider.System); // left open: its -wal and -shm stay
+        foreach (var file in new[] { DbPath, DbPath + "-wal", DbPath + "-shm" })
+        {
+            File.SetUnixFileMode(file, Loose);
+        }
+
+        using var reopened = SqliteFile.Open(DbPath, Items, TimeProvider.System, Private);
+        abandoned.Dispose();
+
+        foreach (var file in new[] { DbPath, DbPath + "-wal", DbPath + "-shm" })
+        {
+            Assert.True(File.GetUnixFileMode(file) == Private, $"{file}: {File.GetUnixFileMode(file)}");
+        }
+    }
+
+    [Fact]
     public void Open_FileIsNotADatabase_ThrowsSqliteException()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);

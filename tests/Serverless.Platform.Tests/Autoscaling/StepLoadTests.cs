@@ -24,7 +24,7 @@ public sealed class StepLoadTests
             Path.Combine(home.Path, "config.json"),
             """{"autoscaler": {"tick-interval": "1s", "stable-window": "10s", "scale-to-zero-grace-period": "6s"}}""");
         await using var platform = await PlatformProcess.StartAsync(home.Path);
-        using var admin = new HttpClient { BaseAddress = new Uri(platform.AdminUrl) };
+        using var admin = platform.CreateAdminClient();
         using var ingress = new HttpClient { BaseAddress = new Uri(platform.IngressUrl), Timeout = TimeSpan.FromSeconds(60) };
 
         var function = AdminApiTests.DotnetFunction("step", "DotnetTest::DotnetTest.Handlers::Slow");

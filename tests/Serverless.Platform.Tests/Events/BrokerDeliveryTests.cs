@@ -15,7 +15,7 @@ public sealed class BrokerDeliveryTests(ITestOutputHelper output)
     {
         var platform = await PlatformProcess.StartAsync(home.Path);
         return (platform,
-            new HttpClient { BaseAddress = new System.Uri(platform.AdminUrl), Timeout = TimeSpan.FromSeconds(30) },
+            platform.CreateAdminClient(TimeSpan.FromSeconds(30)),
             new HttpClient { BaseAddress = new System.Uri(platform.IngressUrl), Timeout = TimeSpan.FromSeconds(60) });
     }
 

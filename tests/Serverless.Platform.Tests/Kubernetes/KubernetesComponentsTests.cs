@@ -80,6 +80,11 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
             await user.CustomObjects.CreateNamespacedCustomObjectAsync(FunctionBody("hello"), ApiGroup.Group, ApiGroup.Version, Ns, Function.Plural);
             await UntilAsync(() => Task.FromResult(IsReady(api, "hello")), "the Function turns Ready", all);
 
+            // The activator learns of the Function from its own watch, a moment after the controller marked it Ready.
+            await UntilAsync(
+                async () => (await TryGetAsync(http, $"http://127.0.0.1:{activatorPort}/{Ns}/hello/"))?.StatusCode != HttpStatusCode.NotFound,
+                "the activator routes the Function",
+                all);
             var response = await http.GetAsync($"http://127.0.0.1:{activatorPort}/{Ns}/hello/greet");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.StartsWith("hello from the instance", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -96,6 +101,10 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
             // deployments/scale; the simulator's pod shows up in an EndpointSlice and the request goes through.
             await user.CustomObjects.CreateNamespacedCustomObjectAsync(FunctionBody("cold", initialScale: 0), ApiGroup.Group, ApiGroup.Version, Ns, Function.Plural);
             await UntilAsync(() => Task.FromResult(IsReady(api, "cold")), "the scaled-to-zero Function turns Ready", all);
+            await UntilAsync(
+                async () => (await TryGetAsync(http, $"http://127.0.0.1:{activatorPort}/{Ns}/cold/"))?.StatusCode != HttpStatusCode.NotFound,
+                "the activator routes the scaled-to-zero Function",
+                all);
             var cold = await http.GetAsync($"http://127.0.0.1:{activatorPort}/{Ns}/cold/");
             Assert.Equal(HttpStatusCode.OK, cold.StatusCode);
             Assert.Contains(api.Audit.For("autoscaler"), r => r is { Verb: "patch", Resource: "deployments", Subresource: "scale", Name: "cold", StatusCode: 200 });
@@ -154,9 +163,9 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
         {
             return await http.GetAsync(url);
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            return null;
+            return null; // not listening yet, or not answered within the client's timeout: ask again
         }
     }
 

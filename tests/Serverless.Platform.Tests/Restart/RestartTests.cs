@@ -21,7 +21,7 @@ public sealed class RestartTests
         var cold = AdminApiTests.DotnetFunction("cold", "DotnetTest::DotnetTest.Handlers::Echo");
 
         var first = await PlatformProcess.StartAsync(home.Path);
-        using (var admin = new HttpClient { BaseAddress = new Uri(first.AdminUrl) })
+        using (var admin = first.CreateAdminClient())
         {
             foreach (var function in new[] { warm, cold })
             {
@@ -38,7 +38,7 @@ public sealed class RestartTests
         await first.DisposeAsync();
 
         await using var second = await PlatformProcess.StartAsync(home.Path);
-        using var again = new HttpClient { BaseAddress = new Uri(second.AdminUrl) };
+        using var again = second.CreateAdminClient();
         await WaitForReadyReplicasAsync(again, "warm", 2, second);
         // minScale 0: nothing runs until a request comes. (The stored status is the dead platform's until
         // the new one reconciles, so wait for its verdict rather than reading once.)

@@ -1,0 +1,21 @@
+namespace Serverless.Eventing;
+
+/// <summary>
+/// The event ids of every log message of this assembly, one table so that none is used twice
+/// (tests check every assembly's table against its <c>[LoggerMessage]</c> methods).
+/// Ranges: 1–9 ingress, 10–29 delivery, 30–39 status.
+/// </summary>
+internal static class EventingEventIds
+{
+    public const int StoreFailed = 1;
+
+    public const int RoundFailed = 10;
+    public const int TriggerGone = 11;
+    public const int AttemptFailed = 12;
+    public const int DeadLettered = 13;
+    public const int Undeliverable = 14;
+    public const int ReplyLoop = 15;
+
+    public const int StatusWriteFailed = 30;
+    public const int StatusWriteSkipped = 31;
+}
