@@ -49,6 +49,27 @@ public sealed class KubernetesCliProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deploy_ScaleOnlyChange_SameArtifactConfigMap()
+    {
+        var dir = Path.Combine(_work.Path, "scaled");
+        Assert.Equal(0, (await _func.RunAsync("create", "-l", "node", dir)).ExitCode);
+        var first = await _func.RunAsync("deploy", dir, "--kube", "--no-wait");
+        var artifact = _api.GetObject(ResourceTypes.Functions, "team", "scaled")?["spec"]?["source"]?["configMap"]?.GetValue<string>();
+
+        var yaml = Path.Combine(dir, "func.yaml");
+        File.WriteAllText(yaml, File.ReadAllText(yaml).Replace("maxScale: 10", "maxScale: 3", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(dir, "README.md"), "# scaled\n");
+        var second = await _func.RunAsync("deploy", dir, "--kube", "--no-wait");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.True(second.ExitCode == 0, second.ToString());
+        var function = _api.GetObject(ResourceTypes.Functions, "team", "scaled")!;
+        Assert.Equal(3, function["spec"]!["scale"]!["maxScale"]!.GetValue<int>());
+        Assert.Equal(artifact, function["spec"]!["source"]!["configMap"]!.GetValue<string>());
+        Assert.Equal([artifact], _api.ListObjects(ResourceTypes.ConfigMaps, "team").Select(c => c["metadata"]!["name"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Deploy_ArtifactOverConfigMapLimit_Exit1PointsToImage()
     {
         var dir = Path.Combine(_work.Path, "big");
