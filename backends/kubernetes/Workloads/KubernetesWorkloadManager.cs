@@ -5,6 +5,7 @@ using Serverless.Backends.Kubernetes.Artifacts;
 using Serverless.Backends.Kubernetes.Resources;
 using Serverless.Core.Contracts;
 using Serverless.Hosting.Informers;
+using Serverless.Hosting.Stores;
 using FunctionResource = Serverless.Core.Api.Function;
 
 namespace Serverless.Backends.Kubernetes.Workloads;
@@ -171,39 +172,37 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         CancellationToken cancellationToken)
         where T : class, k8s.IKubernetesObject<V1ObjectMeta>
     {
-        var ns = desired.Metadata.NamespaceProperty;
-        var name = desired.Metadata.Name;
-        var live = cached;
-        for (var attempt = 1; ; attempt++)
+        var name = desired.Metadata.NamespaceProperty + "/" + desired.Metadata.Name;
+        // The shared create-or-replace loop: the cache may be behind (someone created, changed or deleted the object),
+        // so AlreadyExists, Conflict and NotFound mean "decide again on a fresh read". Ownership is checked on every
+        // live object it decides on, the cached one and each fresh read, before anything is written over it.
+        var apply = new ResourceApply<T>
         {
-            try
+            Get = get,
+            Create = create,
+            Replace = replace,
+            MaxAttempts = MaxConflictAttempts,
+            Retrying = (failure, attempt) => LogRetrying(_logger, kind, name, failure.ToString(), attempt),
+        };
+        var result = await apply.ApplyAsync(
+            desired,
+            cached,
+            (live, wanted) =>
             {
-                if (live is null)
-                {
-                    await create(desired, cancellationToken).ConfigureAwait(false);
-                    LogCreated(_logger, kind, ns + "/" + name);
-                    _events.Record(owner, EventTypes.Normal, "Created", $"Created {kind} {ns}/{name}");
-                    return;
-                }
-
                 EnsureOwned(kind, live, owner);
-                if (matches(live, desired))
-                {
-                    return;
-                }
-
-                await replace(forUpdate(live, desired), cancellationToken).ConfigureAwait(false);
-                LogRestored(_logger, kind, ns + "/" + name);
-                _events.Record(owner, EventTypes.Normal, "Updated", $"Updated {kind} {ns}/{name} to the Function's spec");
-                return;
-            }
-            catch (StoreException e) when (e.Kind is StoreErrorKind.AlreadyExists or StoreErrorKind.Conflict or StoreErrorKind.NotFound
-                && attempt < MaxConflictAttempts)
-            {
-                // The cache was behind: someone created, changed or deleted it. Decide again on a fresh read.
-                LogRetrying(_logger, kind, ns + "/" + name, e.Kind.ToString(), attempt);
-                live = await get(ns, name, cancellationToken).ConfigureAwait(false);
-            }
+                return matches(live, wanted) ? null : forUpdate(live, wanted);
+            },
+            cancellationToken).ConfigureAwait(false);
+        switch (result.Outcome)
+        {
+            case ApplyOutcome.Created:
+                LogCreated(_logger, kind, name);
+                _events.Record(owner, EventTypes.Normal, "Created", $"Created {kind} {name}");
+                break;
+            case ApplyOutcome.Replaced:
+                LogRestored(_logger, kind, name);
+                _events.Record(owner, EventTypes.Normal, "Updated", $"Updated {kind} {name} to the Function's spec");
+                break;
         }
     }
 
