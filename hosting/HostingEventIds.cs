@@ -10,6 +10,8 @@ internal static class HostingEventIds
     public const int WatchExpired = 100;
     public const int WatchFailed = 101;
     public const int SubscriberFailed = 102;
+    public const int WatchStillFailing = 103;
+    public const int WatchRecovered = 104;
 
     public const int LoopsStarted = 200;
     public const int LoopEnded = 201;

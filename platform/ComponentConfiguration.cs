@@ -9,4 +9,8 @@ namespace Serverless.Platform;
 /// The validated sections of <c>config.json</c> (<see cref="PlatformConfiguration"/>); <see cref="Local"/> holds the
 /// defaults in Kubernetes mode, which has no process backend.
 /// </summary>
-internal sealed record ComponentConfiguration(AutoscalerOptions Autoscaler, ActivatorOptions Activator, BrokerOptions Broker, LocalBackendOptions Local);
+internal sealed record ComponentConfiguration(AutoscalerOptions Autoscaler, ActivatorOptions Activator, BrokerOptions Broker, LocalBackendOptions Local)
+{
+    /// <summary>Whether the file sets <c>activator.domain</c> (else <see cref="ActivatorOptions.Domain"/> is the default).</summary>
+    public bool ActivatorDomainGiven { get; init; }
+}

@@ -56,7 +56,10 @@ internal static class PlatformConfiguration
             autoscaler,
             Section(configuration, path, "activator", ActivatorOptions.Bind, problems),
             Section(configuration, path, "broker", BrokerOptions.Bind, problems),
-            localMode ? Section(configuration, path, "local", LocalBackendOptions.Bind, problems) : new LocalBackendOptions());
+            localMode ? Section(configuration, path, "local", LocalBackendOptions.Bind, problems) : new LocalBackendOptions())
+        {
+            ActivatorDomainGiven = configuration.GetSection("activator")[ActivatorOptions.DomainKey] is not null,
+        };
         ConfigurationException.ThrowIfAny(problems);
         return result;
     }

@@ -8,7 +8,7 @@ namespace Serverless.Cli.Build;
 
 /// <summary>
 /// Produces what a runtime loads: <c>dotnet publish</c> output for .NET, the source directory
-/// itself (node_modules included, .git and __pycache__ not) for node and python.
+/// itself (node_modules included; .git, __pycache__, func.yaml and README.md not) for node and python.
 /// </summary>
 internal sealed class ArtifactBuilder
 {
@@ -24,14 +24,14 @@ internal sealed class ArtifactBuilder
     {
         if (project.Runtime != RuntimeNames.Dotnet)
         {
-            return new PreparedArtifact(directory, ArtifactScanner.Scan(directory, ArtifactScanner.SourceExclusions), temporaryDirectory: null);
+            return new PreparedArtifact(directory, ArtifactScanner.Scan(directory, ArtifactScanner.SourceExclusions, ArtifactScanner.ProjectFiles), temporaryDirectory: null);
         }
 
         var output = Directory.CreateTempSubdirectory("func-publish-").FullName;
         try
         {
             await PublishAsync(directory, output, cancellationToken).ConfigureAwait(false);
-            return new PreparedArtifact(output, ArtifactScanner.Scan(output, new HashSet<string>()), output);
+            return new PreparedArtifact(output, ArtifactScanner.Scan(output, new HashSet<string>(), ArtifactScanner.ProjectFiles), output);
         }
         catch
         {

@@ -139,6 +139,16 @@ internal sealed class InvokeCommand
         {
             response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
+        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.NameResolutionError)
+        {
+            // A Kubernetes Function's URL is http://{function}.{namespace}.{domain}: routable only once a wildcard DNS
+            // record for the domain points at the activator, which a fresh cluster does not have.
+            throw new CliException(
+                $"cannot resolve {url.Host}, the host of {what}'s URL",
+                "point a wildcard DNS record for the platform's domain at the activator, or call it through a port-forward: "
+                + $"`kubectl port-forward -n serverless-system svc/activator 8080:80`, then `curl -H 'Host: {url.Host}' http://127.0.0.1:8080{url.PathAndQuery}`",
+                inner: ex);
+        }
         catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError)
         {
             throw new PlatformNotRunningException($"the ingress at {url.GetLeftPart(UriPartial.Authority)} refused the connection", ex);

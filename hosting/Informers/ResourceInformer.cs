@@ -19,6 +19,7 @@ public sealed partial class ResourceInformer<T> where T : class, k8s.IKubernetes
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<FunctionKey, T> _cache = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _healthy;
 
     public ResourceInformer(IListWatchSource<T> store, string? @namespace, TimeProvider time, ILogger logger)
     {
@@ -36,6 +37,13 @@ public sealed partial class ResourceInformer<T> where T : class, k8s.IKubernetes
 
     public bool HasSynced => _synced.Task.IsCompleted;
 
+    /// <summary>
+    /// Whether the cache follows the store now: true from a successful list until a list or watch fails, false from
+    /// then until a list succeeds again (an expired watch, which re-lists at once, does not count). While false the
+    /// cache still answers, with what it last saw; readiness reports it (the store, the API server, is out of reach).
+    /// </summary>
+    public bool IsHealthy => _healthy;
+
     /// <summary>The cached object (shared: do not mutate it).</summary>
     public bool TryGet(FunctionKey key, out T? value) => _cache.TryGetValue(key, out value);
 
@@ -43,15 +51,26 @@ public sealed partial class ResourceInformer<T> where T : class, k8s.IKubernetes
 
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
 
-    /// <summary>Runs until cancelled. Never throws except <see cref="OperationCanceledException"/> on cancellation.</summary>
+    /// <summary>
+    /// Runs until cancelled, retrying every failure (a refused connection, a reset, an error answer) after
+    /// <see cref="RetryDelay"/> for as long as it lasts. Never throws except <see cref="OperationCanceledException"/> on cancellation.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
                 var list = await _store.ListAsync(_namespace, cancellationToken).ConfigureAwait(false);
                 Replace(list.Items);
+                if (failures > 0)
+                {
+                    LogRecovered(_logger, typeof(T).Name, failures);
+                }
+
+                failures = 0;
+                _healthy = true;
                 _synced.TrySetResult();
                 await foreach (var change in _store.WatchAsync(_namespace, list.ResourceVersion, cancellationToken).ConfigureAwait(false))
                 {
@@ -68,7 +87,16 @@ public sealed partial class ResourceInformer<T> where T : class, k8s.IKubernetes
             }
             catch (Exception e)
             {
-                LogWatchFailed(_logger, typeof(T).Name, e);
+                _healthy = false;
+                if (failures++ == 0)
+                {
+                    LogWatchFailed(_logger, typeof(T).Name, e);
+                }
+                else
+                {
+                    LogStillFailing(_logger, typeof(T).Name, failures, e.Message);
+                }
+
                 await Task.Delay(RetryDelay, _time, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -128,8 +156,14 @@ public sealed partial class ResourceInformer<T> where T : class, k8s.IKubernetes
     [LoggerMessage(EventId = HostingEventIds.WatchExpired, Level = LogLevel.Debug, Message = "Watch of {Kind} expired; re-listing")]
     private static partial void LogWatchExpired(ILogger logger, string kind);
 
-    [LoggerMessage(EventId = HostingEventIds.WatchFailed, Level = LogLevel.Warning, Message = "Watch of {Kind} failed; re-listing")]
+    [LoggerMessage(EventId = HostingEventIds.WatchFailed, Level = LogLevel.Warning, Message = "Watch of {Kind} failed; re-listing until it works")]
     private static partial void LogWatchFailed(ILogger logger, string kind, Exception exception);
+
+    [LoggerMessage(EventId = HostingEventIds.WatchStillFailing, Level = LogLevel.Debug, Message = "Listing {Kind} failed again (attempt {Attempt}): {Error}")]
+    private static partial void LogStillFailing(ILogger logger, string kind, int attempt, string error);
+
+    [LoggerMessage(EventId = HostingEventIds.WatchRecovered, Level = LogLevel.Information, Message = "Listing {Kind} works again after {Failures} failed attempts")]
+    private static partial void LogRecovered(ILogger logger, string kind, int failures);
 
     [LoggerMessage(EventId = HostingEventIds.SubscriberFailed, Level = LogLevel.Error, Message = "A subscriber to {Kind} failed on {Key}")]
     private static partial void LogSubscriberFailed(ILogger logger, string kind, string key, Exception exception);

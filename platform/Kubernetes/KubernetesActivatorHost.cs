@@ -55,6 +55,7 @@ internal static class KubernetesActivatorHost
             metrics,
             loggerFactory.CreateLogger<FunctionProxy>());
         app.Run(proxy.InvokeAsync);
-        return await role.RunAsync(app, ready: () => functions.HasSynced && slices.HasSynced).ConfigureAwait(false);
+        // Ready while both caches follow the API server: cut off from it, the activator would route on a stale view.
+        return await role.RunAsync(app, ready: () => functions.IsHealthy && slices.IsHealthy).ConfigureAwait(false);
     }
 }

@@ -42,6 +42,7 @@ internal static class KubernetesAutoscalerHost
         await using var app = builder.Build();
         app.UseRouting();
         StatsEndpoints.Map(app, reports, scaler, autoscalerId);
-        return await role.RunAsync(app, ready: () => functions.HasSynced && deployments.HasSynced).ConfigureAwait(false);
+        // Ready while both caches follow the API server (and so can the scale writes).
+        return await role.RunAsync(app, ready: () => functions.IsHealthy && deployments.IsHealthy).ConfigureAwait(false);
     }
 }

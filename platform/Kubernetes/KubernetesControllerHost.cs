@@ -1,43 +1,49 @@
 using k8s;
 using Microsoft.Extensions.Logging;
+using Serverless.Backends.Kubernetes.Events;
+using Serverless.Backends.Kubernetes.Leadership;
 using Serverless.Controller;
 using Serverless.Controller.Metrics;
-using Serverless.Core.Api;
-using Serverless.Core.Contracts;
+using Serverless.Controller.Reconcilers.Eventing;
+using Serverless.Hosting.Kubernetes;
 
 namespace Serverless.Platform.Kubernetes;
 
 /// <summary>
-/// <c>kubernetes controller</c>: reconciles Functions into Deployments and Services while this replica holds the
-/// <c>serverless-controller</c> Lease. Each leadership term gets fresh informers and a fresh queue, so a replica
-/// that lost the Lease and wins it again never acts on a cache from its previous term.
+/// <c>kubernetes controller</c>: reconciles Functions into Deployments and Services, and marks Brokers and Triggers
+/// <c>NotSupported</c>, while this replica holds the <c>serverless-controller</c> Lease. Each leadership term gets
+/// fresh informers and a fresh queue, so a replica that lost the Lease and wins it again never acts on a cache from its
+/// previous term. Kubernetes Events about Functions go through one recorder for the life of the process.
 /// </summary>
+/// <remarks>
+/// <c>/readyz</c> answers ok while the replica reaches the API server: the election's last call got an answer, and,
+/// when it leads, every informer of the term follows the API server. A standby that reaches it is ready (it is doing
+/// its job, waiting; failing readiness would stall rollouts); any replica cut off from it is not.
+/// </remarks>
 internal static partial class KubernetesControllerHost
 {
-    /// <param name="lead">
-    /// Runs its argument only while this replica leads, cancelling it when the Lease is lost, until the token is
-    /// cancelled; null runs it at once (leader-elect false: a single replica).
-    /// </param>
-    public static async Task<int> RunAsync(
-        KubernetesOptions options,
-        IKubernetes client,
-        IResourceStore<Function> functionStore,
-        Func<Func<CancellationToken, Task>, CancellationToken, Task>? lead,
-        ILoggerFactory loggerFactory)
+    /// <summary>The reporting component of the controller's Events (<c>kubectl get events</c> SOURCE).</summary>
+    public const string EventSource = "serverless-controller";
+
+    /// <param name="gate">The election this replica runs its term under; null runs it at once (leader-elect false: a single replica).</param>
+    public static async Task<int> RunAsync(KubernetesOptions options, IKubernetes client, LeaderGate? gate, ILoggerFactory loggerFactory)
     {
         await using var role = RoleHost.Create(options, servesTraffic: false, loggerFactory);
         var metrics = new ControllerMetrics(role.Registry);
         var logger = loggerFactory.CreateLogger("Serverless.Platform.Kubernetes.Controller");
-        KubernetesFunctionController? current = null;
+        var stores = new KubernetesStores(client);
+        var events = new KubernetesEventRecorder(client, EventSource, options.PodName, role.Time, loggerFactory.CreateLogger<KubernetesEventRecorder>());
+        Term? current = null;
         var term = new Func<CancellationToken, Task>(async cancellationToken =>
         {
             LogLeading(logger, options.PodName);
-            var controller = new KubernetesFunctionController(
-                client, functionStore, options.Workloads, new ControllerOptions { Workers = 4 }, metrics, role.Time, loggerFactory);
-            Volatile.Write(ref current, controller);
+            var functions = new KubernetesFunctionController(
+                client, stores.Functions, options.Workloads, new ControllerOptions { Workers = 4 }, metrics, role.Time, loggerFactory, events);
+            var eventing = new EventingNotSupportedController(stores.Brokers, stores.Triggers, role.Time, loggerFactory);
+            Volatile.Write(ref current, new Term(functions, eventing));
             try
             {
-                await controller.RunAsync(cancellationToken).ConfigureAwait(false);
+                await Task.WhenAll(functions.RunAsync(cancellationToken), eventing.RunAsync(cancellationToken)).ConfigureAwait(false);
             }
             finally
             {
@@ -45,10 +51,21 @@ internal static partial class KubernetesControllerHost
                 LogStoppedLeading(logger, options.PodName);
             }
         });
-        role.Loops.Add(lead is null ? "function-controller" : "leader-election", cancellationToken => lead is null ? term(cancellationToken) : lead(term, cancellationToken));
+        role.Loops.Add("event-recorder", events.RunAsync);
+        role.Loops.Add(gate is null ? "function-controller" : "leader-election", cancellationToken => gate is null ? term(cancellationToken) : gate.RunAsync(term, cancellationToken));
 
-        // A standby replica is ready: it is doing its job (waiting), and failing readiness would stall rollouts.
-        return await role.RunAsync(traffic: null, ready: () => Volatile.Read(ref current)?.HasSynced ?? true).ConfigureAwait(false);
+        return await role.RunAsync(traffic: null, ready: () => Ready(gate, Volatile.Read(ref current))).ConfigureAwait(false);
+    }
+
+    private static bool Ready(LeaderGate? gate, Term? term)
+    {
+        if (gate is not null && !gate.IsConnected)
+        {
+            return false;
+        }
+
+        // Leading (or no election): the term's caches must follow the API server. A standby has none.
+        return term is null ? gate is not null : term.IsHealthy;
     }
 
     [LoggerMessage(EventId = PlatformEventIds.Leading, Level = LogLevel.Information, Message = "{Pod} leads: reconciling Functions")]
@@ -56,4 +73,10 @@ internal static partial class KubernetesControllerHost
 
     [LoggerMessage(EventId = PlatformEventIds.StoppedLeading, Level = LogLevel.Information, Message = "{Pod} stopped reconciling")]
     private static partial void LogStoppedLeading(ILogger logger, string pod);
+
+    /// <summary>What one leadership term runs.</summary>
+    private sealed record Term(KubernetesFunctionController Functions, EventingNotSupportedController Eventing)
+    {
+        public bool IsHealthy => Functions.IsHealthy && Eventing.IsHealthy;
+    }
 }

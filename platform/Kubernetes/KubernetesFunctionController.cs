@@ -15,9 +15,10 @@ namespace Serverless.Platform.Kubernetes;
 
 /// <summary>
 /// Kubernetes mode's Function controller: the same <see cref="FunctionController"/> and reconciler as local mode,
-/// over the Function CRD and a <see cref="KubernetesWorkloadManager"/>. Three informers feed it: Functions (all
-/// namespaces), and the Deployments and Services labelled <c>app.kubernetes.io/managed-by=serverless</c>, whose
-/// every change enqueues the owner Function, so a deleted Deployment comes back and an edited one is restored.
+/// over the Function CRD and a <see cref="KubernetesWorkloadManager"/>. Four informers feed it: Functions (all
+/// namespaces), and the Deployments, Services and ReplicaSets labelled <c>app.kubernetes.io/managed-by=serverless</c>,
+/// whose every change enqueues the owner Function, so a deleted Deployment comes back, an edited one is restored and
+/// an artifact no ReplicaSet mounts any more is deleted.
 /// </summary>
 public sealed class KubernetesFunctionController
 {
@@ -30,21 +31,25 @@ public sealed class KubernetesFunctionController
         ControllerOptions controllerOptions,
         ControllerMetrics metrics,
         TimeProvider time,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        IEventRecorder? events = null)
     {
         ArgumentNullException.ThrowIfNull(controllerOptions);
         Functions = new ResourceInformer<FunctionResource>(functionStore, null, time, loggerFactory.CreateLogger<ResourceInformer<FunctionResource>>());
         Deployments = KubeInformers.ManagedDeployments(client, time, loggerFactory);
         Services = KubeInformers.ManagedServices(client, time, loggerFactory);
+        ReplicaSets = KubeInformers.ManagedReplicaSets(client, time, loggerFactory);
         Workloads = new KubernetesWorkloadManager(
             client,
             Deployments,
             Services,
             key => Functions.TryGet(key, out var function) ? function : null,
             workloadOptions,
-            loggerFactory.CreateLogger<KubernetesWorkloadManager>());
+            loggerFactory.CreateLogger<KubernetesWorkloadManager>(),
+            ReplicaSets,
+            events);
         controllerOptions.FunctionUrl = workloadOptions.FunctionUrl;
-        _controller = new FunctionController(Functions, functionStore, Workloads, controllerOptions, metrics, time, loggerFactory);
+        _controller = new FunctionController(Functions, functionStore, Workloads, controllerOptions, metrics, time, loggerFactory, events);
     }
 
     public ResourceInformer<FunctionResource> Functions { get; }
@@ -53,20 +58,29 @@ public sealed class KubernetesFunctionController
 
     public ResourceInformer<V1Service> Services { get; }
 
+    public ResourceInformer<V1ReplicaSet> ReplicaSets { get; }
+
     public KubernetesWorkloadManager Workloads { get; }
 
-    /// <summary>All three caches are filled: reconciling now decides from what exists, not from an empty cache.</summary>
-    public bool HasSynced => Functions.HasSynced && Deployments.HasSynced && Services.HasSynced;
+    /// <summary>All the caches are filled: reconciling now decides from what exists, not from an empty cache.</summary>
+    public bool HasSynced => Functions.HasSynced && Deployments.HasSynced && Services.HasSynced && ReplicaSets.HasSynced;
+
+    /// <summary>Every cache follows the API server now (<see cref="ResourceInformer{T}.IsHealthy"/>).</summary>
+    public bool IsHealthy => Functions.IsHealthy && Deployments.IsHealthy && Services.IsHealthy && ReplicaSets.IsHealthy;
 
     /// <summary>Runs the informers and, once they have synced, the workers; until cancelled (leadership lost or shutdown).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var informers = new[] { Functions.RunAsync(cancellationToken), Deployments.RunAsync(cancellationToken), Services.RunAsync(cancellationToken) };
+        var informers = new[]
+        {
+            Functions.RunAsync(cancellationToken), Deployments.RunAsync(cancellationToken), Services.RunAsync(cancellationToken), ReplicaSets.RunAsync(cancellationToken),
+        };
         var controller = Task.CompletedTask;
         try
         {
             // The workload caches first: a reconcile against an empty cache would try to create what exists.
-            await Task.WhenAll(Deployments.WaitForSyncAsync(cancellationToken), Services.WaitForSyncAsync(cancellationToken)).ConfigureAwait(false);
+            await Task.WhenAll(
+                Deployments.WaitForSyncAsync(cancellationToken), Services.WaitForSyncAsync(cancellationToken), ReplicaSets.WaitForSyncAsync(cancellationToken)).ConfigureAwait(false);
             controller = _controller.RunAsync(cancellationToken);
             await Task.WhenAll([.. informers, controller]).ConfigureAwait(false);
         }

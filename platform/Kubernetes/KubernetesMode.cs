@@ -17,6 +17,11 @@ internal static class KubernetesMode
         Composition.ConfigurationException.ThrowIfAny(errors);
         var settings = PlatformConfiguration.Load(options!.ConfigDirectory);
 
+        // One domain for the URL the controller writes and the host the activator routes.
+        var domain = PlatformDomain.Resolve(options, settings);
+        options = options with { Workloads = new Backends.Kubernetes.Resources.KubernetesWorkloadOptions { RuntimeImages = options.Workloads.RuntimeImages, Domain = domain } };
+        settings.Activator.Domain = domain;
+
         KubernetesClientConfiguration config;
         try
         {
@@ -36,22 +41,11 @@ internal static class KubernetesMode
         {
             KubernetesComponent.Activator => await KubernetesActivatorHost.RunAsync(options, settings.Activator, client, functionStore, loggerFactory).ConfigureAwait(false),
             KubernetesComponent.Autoscaler => await KubernetesAutoscalerHost.RunAsync(options, settings.Autoscaler, client, functionStore, loggerFactory).ConfigureAwait(false),
-            _ => await KubernetesControllerHost.RunAsync(options, client, functionStore, Leadership(options, client, loggerFactory), loggerFactory).ConfigureAwait(false),
+            _ => await KubernetesControllerHost.RunAsync(options, client, Leadership(options, client, loggerFactory), loggerFactory).ConfigureAwait(false),
         };
     }
 
     /// <summary>The <c>serverless-controller</c> Lease in the platform's namespace, held by this pod's name; null when leader-elect is false.</summary>
-    private static Func<Func<CancellationToken, Task>, CancellationToken, Task>? Leadership(KubernetesOptions options, IKubernetes client, ILoggerFactory loggerFactory)
-    {
-        if (!options.LeaderElect)
-        {
-            return null;
-        }
-
-        var gate = new LeaderGate(
-            client,
-            new LeaderElectionOptions { Namespace = options.PodNamespace, Identity = options.PodName },
-            loggerFactory.CreateLogger<LeaderGate>());
-        return gate.RunAsync;
-    }
+    private static LeaderGate? Leadership(KubernetesOptions options, IKubernetes client, ILoggerFactory loggerFactory) =>
+        options.LeaderElect ? new LeaderGate(client, options.LeaderElection, loggerFactory.CreateLogger<LeaderGate>()) : null;
 }

@@ -1,5 +1,7 @@
 using System.Net;
+using Serverless.Backends.Kubernetes.Leadership;
 using Serverless.Backends.Kubernetes.Resources;
+using Serverless.Core.Configuration;
 
 namespace Serverless.Platform.Kubernetes;
 
@@ -7,7 +9,7 @@ namespace Serverless.Platform.Kubernetes;
 /// Settings of one Kubernetes-mode component, from <c>--key value</c> arguments or <c>SERVERLESS_KEY</c> environment
 /// variables (arguments win), Knative-style key names. Pods set them in the component Deployments.
 /// </summary>
-internal sealed class KubernetesOptions
+internal sealed record KubernetesOptions
 {
     public const string PlatformNamespace = "serverless-system";
 
@@ -31,14 +33,30 @@ internal sealed class KubernetesOptions
     /// <summary>Controller: only the Lease holder reconciles. Key <c>leader-elect</c>, default true.</summary>
     public bool LeaderElect { get; init; } = true;
 
-    /// <summary>Controller: Deployment/Service construction (keys <c>domain</c>, <c>runtime-image-{runtime}</c>, <c>image-registry</c>).</summary>
+    /// <summary>
+    /// Controller: the Lease <c>serverless-controller</c> in <see cref="PodNamespace"/>, held by <see cref="PodName"/>; keys
+    /// <c>lease-duration</c> (default 15s), <c>renew-deadline</c> (10s) and <c>retry-period</c> (1s), as Knative's
+    /// <c>config-leader-election</c>.
+    /// </summary>
+    public required LeaderElectionOptions LeaderElection { get; init; }
+
+    /// <summary>
+    /// Controller: Deployment/Service construction (keys <c>domain</c>, <c>runtime-image-{runtime}</c>, <c>image-registry</c>).
+    /// Its <c>Domain</c> is the argument's until <see cref="PlatformDomain"/> settles it with config.json.
+    /// </summary>
     public KubernetesWorkloadOptions Workloads { get; init; } = new();
+
+    /// <summary>Whether <c>--domain</c> or <c>SERVERLESS_DOMAIN</c> was given (else the domain comes from config.json or the default).</summary>
+    public bool DomainGiven { get; init; }
 
     /// <summary>Activator: the autoscaler's statistics endpoint. Key <c>autoscaler-url</c>, default <c>http://autoscaler.serverless-system.svc:8080/</c>.</summary>
     public Uri AutoscalerUrl { get; init; } = new("http://autoscaler." + PlatformNamespace + ".svc:8080/");
 
     private static readonly string[] Keys =
-        ["http", "metrics", "config-dir", "leader-elect", "domain", "image-registry", "runtime-image-dotnet", "runtime-image-node", "runtime-image-python", "autoscaler-url"];
+        [
+            "http", "metrics", "config-dir", "leader-elect", "lease-duration", "renew-deadline", "retry-period", "domain", "image-registry",
+            "runtime-image-dotnet", "runtime-image-node", "runtime-image-python", "autoscaler-url",
+        ];
 
     /// <summary>Parses <c>{controller|activator|autoscaler} [--key value]…</c>; returns the problems instead of throwing.</summary>
     public static KubernetesOptions? Parse(string[] args, Func<string, string?> environment, out IReadOnlyList<string> errors)
@@ -88,16 +106,20 @@ internal sealed class KubernetesOptions
             }
         }
 
+        var podName = environment("POD_NAME") is { Length: > 0 } pod ? pod : Environment.MachineName;
+        var podNamespace = environment("POD_NAMESPACE") is { Length: > 0 } ns ? ns : PlatformNamespace;
         var options = new KubernetesOptions
         {
             Component = component,
             Http = EndPoint(values, "http", new IPEndPoint(IPAddress.Any, 8080), problems),
             Metrics = EndPoint(values, "metrics", new IPEndPoint(IPAddress.Any, 9090), problems),
-            PodName = environment("POD_NAME") is { Length: > 0 } pod ? pod : Environment.MachineName,
-            PodNamespace = environment("POD_NAMESPACE") is { Length: > 0 } ns ? ns : PlatformNamespace,
+            PodName = podName,
+            PodNamespace = podNamespace,
             ConfigDirectory = values.GetValueOrDefault("config-dir", "/etc/serverless"),
             LeaderElect = Bool(values, "leader-elect", true, problems),
+            LeaderElection = Election(values, podNamespace, podName, problems),
             Workloads = new KubernetesWorkloadOptions { RuntimeImages = images, Domain = Domain(values, problems) },
+            DomainGiven = values.ContainsKey("domain"),
             AutoscalerUrl = Url(values, "autoscaler-url", "http://autoscaler." + PlatformNamespace + ".svc:8080/", problems),
         };
         foreach (var (runtime, image) in images)
@@ -125,6 +147,45 @@ internal sealed class KubernetesOptions
         }
 
         problems.Add($"{key} = \"{Core.Naming.Names.Printable(text)}\": expected HOST:PORT with a numeric IP address, e.g. 0.0.0.0:8080");
+        return fallback;
+    }
+
+    private static LeaderElectionOptions Election(Dictionary<string, string> values, string @namespace, string identity, List<string> problems)
+    {
+        var defaults = new LeaderElectionOptions { Identity = identity };
+        var options = defaults with
+        {
+            Namespace = @namespace,
+            LeaseDuration = Duration(values, "lease-duration", defaults.LeaseDuration, problems),
+            RenewDeadline = Duration(values, "renew-deadline", defaults.RenewDeadline, problems),
+            RetryPeriod = Duration(values, "retry-period", defaults.RetryPeriod, problems),
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add(e.Message);
+            return defaults with { Namespace = @namespace };
+        }
+
+        return options;
+    }
+
+    private static TimeSpan Duration(Dictionary<string, string> values, string key, TimeSpan fallback, List<string> problems)
+    {
+        if (!values.TryGetValue(key, out var text))
+        {
+            return fallback;
+        }
+
+        if (DurationText.TryParse(text, out var value) && value > TimeSpan.Zero)
+        {
+            return value;
+        }
+
+        problems.Add($"{key} = \"{Core.Naming.Names.Printable(text)}\": expected a positive duration such as {DurationText.Format(fallback)}");
         return fallback;
     }
 

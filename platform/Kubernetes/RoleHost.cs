@@ -69,7 +69,7 @@ internal sealed partial class RoleHost : IAsyncDisposable
         LeanServer.CreateBuilder(_http ?? throw new InvalidOperationException("this role serves no traffic"), maxRequestBodySize, LoggerFactory);
 
     /// <summary>Runs until SIGTERM or a loop that ends; returns the exit code.</summary>
-    /// <param name="ready">Whether the role can do its work now (its caches have synced), for <c>/readyz</c>.</param>
+    /// <param name="ready">Whether the role can do its work now (it reaches the API server and its caches follow it), for <c>/readyz</c>.</param>
     public async Task<int> RunAsync(WebApplication? traffic, Func<bool> ready)
     {
         await using var metrics = BuildMetrics(ready);
@@ -96,7 +96,7 @@ internal sealed partial class RoleHost : IAsyncDisposable
         var app = builder.Build();
         app.UseRouting();
         app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", () => ready() ? Results.Text("ok") : Results.Text("syncing", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/readyz", () => ready() ? Results.Text("ok") : Results.Text("not ready: syncing, or the API server cannot be reached", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapMetrics("/metrics", Registry);
         return app;
     }

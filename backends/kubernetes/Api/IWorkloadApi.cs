@@ -15,8 +15,8 @@ internal interface IWorkloadApi
 
     Task<V1Deployment> ReplaceDeploymentAsync(V1Deployment deployment, CancellationToken cancellationToken);
 
-    /// <summary>Returns false when there was nothing to delete.</summary>
-    Task<bool> DeleteDeploymentAsync(string @namespace, string name, CancellationToken cancellationToken);
+    /// <summary>Deletes the Deployment with that uid; false when there was nothing to delete (or another object has the name now).</summary>
+    Task<bool> DeleteDeploymentAsync(string @namespace, string name, string? uid, CancellationToken cancellationToken);
 
     /// <summary>Sets <c>spec.replicas</c> through the <c>deployments/scale</c> subresource.</summary>
     Task ScaleDeploymentAsync(string @namespace, string name, int replicas, CancellationToken cancellationToken);
@@ -27,7 +27,11 @@ internal interface IWorkloadApi
 
     Task<V1Service> ReplaceServiceAsync(V1Service service, CancellationToken cancellationToken);
 
-    Task<bool> DeleteServiceAsync(string @namespace, string name, CancellationToken cancellationToken);
+    /// <summary>Deletes the Service with that uid; false when there was nothing to delete (or another object has the name now).</summary>
+    Task<bool> DeleteServiceAsync(string @namespace, string name, string? uid, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a superseded artifact ConfigMap; false when it was gone already.</summary>
+    Task<bool> DeleteConfigMapAsync(string @namespace, string name, CancellationToken cancellationToken);
 
     Task<IList<V1Pod>> ListPodsAsync(string @namespace, string labelSelector, CancellationToken cancellationToken);
 

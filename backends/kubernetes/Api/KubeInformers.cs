@@ -18,6 +18,13 @@ public static class KubeInformers
         new(KubeSources.Services(client, WorkloadLabels.ManagedSelector), null, time, loggerFactory.CreateLogger<ResourceInformer<V1Service>>());
 
     /// <summary>
+    /// ReplicaSets labelled <c>app.kubernetes.io/managed-by=serverless</c>: the Deployment controller copies the pod
+    /// template's labels onto them. Which artifact ConfigMaps are still mounted is read off them.
+    /// </summary>
+    public static ResourceInformer<V1ReplicaSet> ManagedReplicaSets(IKubernetes client, TimeProvider time, ILoggerFactory loggerFactory) =>
+        new(KubeSources.ReplicaSets(client, WorkloadLabels.ManagedSelector), null, time, loggerFactory.CreateLogger<ResourceInformer<V1ReplicaSet>>());
+
+    /// <summary>
     /// Every Service's EndpointSlices (those with a <c>kubernetes.io/service-name</c> label): the EndpointSlice
     /// controller does not reliably copy our Service labels onto slices, so the selector cannot narrow to ours.
     /// </summary>

@@ -23,6 +23,22 @@ internal static class KubeSources
                 ns, allowWatchBookmarks: true, labelSelector: labelSelector, resourceVersion: version,
                 timeoutSeconds: KubeListWatch<V1Deployment>.WatchTimeoutSeconds, onError: onError, cancellationToken: ct));
 
+    public static KubeListWatch<V1ReplicaSet> ReplicaSets(IKubernetes client, string labelSelector) => new(
+        async (ns, ct) =>
+        {
+            var list = ns is null
+                ? await client.AppsV1.ListReplicaSetForAllNamespacesAsync(labelSelector: labelSelector, cancellationToken: ct).ConfigureAwait(false)
+                : await client.AppsV1.ListNamespacedReplicaSetAsync(ns, labelSelector: labelSelector, cancellationToken: ct).ConfigureAwait(false);
+            return (list.Items, list.Metadata?.ResourceVersion);
+        },
+        (ns, version, onError, ct) => ns is null
+            ? client.AppsV1.WatchListReplicaSetForAllNamespacesAsync(
+                allowWatchBookmarks: true, labelSelector: labelSelector, resourceVersion: version,
+                timeoutSeconds: KubeListWatch<V1ReplicaSet>.WatchTimeoutSeconds, onError: onError, cancellationToken: ct)
+            : client.AppsV1.WatchListNamespacedReplicaSetAsync(
+                ns, allowWatchBookmarks: true, labelSelector: labelSelector, resourceVersion: version,
+                timeoutSeconds: KubeListWatch<V1ReplicaSet>.WatchTimeoutSeconds, onError: onError, cancellationToken: ct));
+
     public static KubeListWatch<V1Service> Services(IKubernetes client, string labelSelector) => new(
         async (ns, ct) =>
         {

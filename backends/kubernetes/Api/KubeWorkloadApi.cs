@@ -23,8 +23,9 @@ internal sealed class KubeWorkloadApi(IKubernetes client) : IWorkloadApi
             () => client.AppsV1.ReplaceNamespacedDeploymentAsync(deployment, deployment.Metadata.Name, deployment.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: cancellationToken),
             $"updating Deployment {Describe(deployment)}");
 
-    public Task<bool> DeleteDeploymentAsync(string @namespace, string name, CancellationToken cancellationToken) =>
-        Deleted(() => client.AppsV1.DeleteNamespacedDeploymentAsync(name, @namespace, propagationPolicy: "Background", cancellationToken: cancellationToken));
+    public Task<bool> DeleteDeploymentAsync(string @namespace, string name, string? uid, CancellationToken cancellationToken) =>
+        Deleted(() => client.AppsV1.DeleteNamespacedDeploymentAsync(
+            name, @namespace, body: Precondition(uid), propagationPolicy: "Background", cancellationToken: cancellationToken));
 
     public Task ScaleDeploymentAsync(string @namespace, string name, int replicas, CancellationToken cancellationToken)
     {
@@ -48,8 +49,11 @@ internal sealed class KubeWorkloadApi(IKubernetes client) : IWorkloadApi
             () => client.CoreV1.ReplaceNamespacedServiceAsync(service, service.Metadata.Name, service.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: cancellationToken),
             $"updating Service {Describe(service)}");
 
-    public Task<bool> DeleteServiceAsync(string @namespace, string name, CancellationToken cancellationToken) =>
-        Deleted(() => client.CoreV1.DeleteNamespacedServiceAsync(name, @namespace, cancellationToken: cancellationToken));
+    public Task<bool> DeleteServiceAsync(string @namespace, string name, string? uid, CancellationToken cancellationToken) =>
+        Deleted(() => client.CoreV1.DeleteNamespacedServiceAsync(name, @namespace, body: Precondition(uid), cancellationToken: cancellationToken));
+
+    public Task<bool> DeleteConfigMapAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        Deleted(() => client.CoreV1.DeleteNamespacedConfigMapAsync(name, @namespace, cancellationToken: cancellationToken));
 
     public async Task<IList<V1Pod>> ListPodsAsync(string @namespace, string labelSelector, CancellationToken cancellationToken)
     {
@@ -86,6 +90,9 @@ internal sealed class KubeWorkloadApi(IKubernetes client) : IWorkloadApi
         }
     }
 
+    // The uid precondition: the cache may be behind, and an object that replaced ours under the same name is not ours.
+    private static V1DeleteOptions? Precondition(string? uid) => uid is null ? null : new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = uid } };
+
     private static async Task<bool> Deleted<T>(Func<Task<T>> delete)
     {
         try
@@ -93,8 +100,9 @@ internal sealed class KubeWorkloadApi(IKubernetes client) : IWorkloadApi
             await delete().ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (KubeErrors.Is(e, HttpStatusCode.NotFound))
+        catch (Exception e) when (KubeErrors.Is(e, HttpStatusCode.NotFound) || KubeErrors.Is(e, HttpStatusCode.Conflict))
         {
+            // Conflict: the uid precondition failed, the name belongs to another object now.
             return false;
         }
     }

@@ -28,6 +28,15 @@ internal static class DeploymentBuilder
     /// <summary>Extra seconds beyond the function timeout so a request admitted just before SIGTERM can finish.</summary>
     public const int TerminationGraceSeconds = 5;
 
+    /// <summary>
+    /// How long a terminating pod keeps serving before its runtime gets SIGTERM (the preStop hook). The pod leaves the
+    /// EndpointSlice the moment it starts terminating, but the activators learn it through a watch: until they do they
+    /// still send it requests, which a runtime that drained and exited would refuse. Knative's queue-proxy waits for the
+    /// same reason. The runtime needs <c>sleep</c> on its PATH, as the Debian-based images have; without it the kubelet
+    /// logs a FailedPreStopHook Event and stops the pod at once, as before.
+    /// </summary>
+    public const int PreStopSeconds = 5;
+
     /// <param name="replicas">Only for a create: the autoscaler owns <c>spec.replicas</c> of an existing Deployment.</param>
     public static V1Deployment Build(Core.Api.Function function, WorkloadSpec spec, KubernetesWorkloadOptions options, int? replicas)
     {
@@ -67,7 +76,8 @@ internal static class DeploymentBuilder
                         Containers = [MainContainer(function, spec, image, fromArtifact)],
                         InitContainers = fromArtifact ? [UnpackContainer(function, image)] : null,
                         Volumes = Volumes(function, fromArtifact),
-                        TerminationGracePeriodSeconds = spec.TimeoutSeconds + TerminationGraceSeconds,
+                        // The preStop wait counts against the grace period, so it comes on top.
+                        TerminationGracePeriodSeconds = spec.TimeoutSeconds + TerminationGraceSeconds + PreStopSeconds,
                         // Function code never talks to the API server; no token, no Service env noise
                         // (with a thousand functions per namespace that is thousands of variables).
                         AutomountServiceAccountToken = false,
@@ -133,6 +143,13 @@ internal static class DeploymentBuilder
             Env = Environment(spec, fromArtifact),
             Resources = function.Spec.Resources,
             ReadinessProbe = Probe("/readyz", periodSeconds: 1, failureThreshold: 3),
+            Lifecycle = new V1Lifecycle
+            {
+                PreStop = new V1LifecycleHandler
+                {
+                    Exec = new V1ExecAction { Command = ["sleep", PreStopSeconds.ToString(CultureInfo.InvariantCulture)] },
+                },
+            },
             LivenessProbe = Probe("/healthz", periodSeconds: 10, failureThreshold: 3),
             SecurityContext = RestrictedContainer(),
             VolumeMounts = mounts,

@@ -19,6 +19,20 @@ internal static class FunctionOwner
         BlockOwnerDeletion = true,
     };
 
+    /// <summary>Whether <paramref name="metadata"/> carries the controller ownerReference to exactly this Function (its uid).</summary>
+    public static bool Controls(Function function, V1ObjectMeta? metadata) =>
+        metadata?.OwnerReferences?.Any(o => o.Controller == true && o.Uid == function.Metadata.Uid && o.Kind == Function.KindName) == true;
+
+    /// <summary>
+    /// Whether a Function named <paramref name="name"/> controls <paramref name="metadata"/> (any uid): what may be deleted
+    /// when the Function is gone. A label alone never makes an object ours.
+    /// </summary>
+    public static bool ControlledByName(string name, V1ObjectMeta? metadata) =>
+        metadata?.OwnerReferences?.Any(o => o.Controller == true && o.Kind == Function.KindName && o.ApiVersion == ApiGroup.ApiVersion && o.Name == name) == true;
+
+    /// <summary>The controller ownerReference of <paramref name="metadata"/>, if any.</summary>
+    public static V1OwnerReference? Controller(V1ObjectMeta? metadata) => metadata?.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
+
     /// <summary>The name of the Function that controls <paramref name="metadata"/>, from its ownerReference or, failing that, its function label.</summary>
     public static string? NameOf(V1ObjectMeta? metadata)
     {

@@ -1,9 +1,11 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Serverless.Backends.Kubernetes.Api;
+using Serverless.Backends.Kubernetes.Artifacts;
 using Serverless.Backends.Kubernetes.Resources;
 using Serverless.Core.Contracts;
 using Serverless.Hosting.Informers;
+using Serverless.Hosting.Stores;
 using FunctionResource = Serverless.Core.Api.Function;
 
 namespace Serverless.Backends.Kubernetes.Workloads;
@@ -12,12 +14,24 @@ namespace Serverless.Backends.Kubernetes.Workloads;
 /// <see cref="IWorkloadManager"/> over a Deployment and a Service per function. Reads come from informer
 /// caches (no API call to learn the status or to find out that nothing changed); writes are
 /// create-or-replace with optimistic concurrency, retried on conflict against a fresh read. Any change to a
-/// managed Deployment or Service (a deletion, an edit, the Deployment controller's status) raises
+/// managed Deployment, Service or ReplicaSet (a deletion, an edit, the Deployment controller's status) raises
 /// <see cref="StatusChanged"/> for its owner Function, which is how drift gets corrected.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Was KubernetesWorkloadBackend (controller side). It never sets <c>spec.replicas</c> of a Deployment that
 /// exists: that is <see cref="KubernetesWorkloadScaler"/>'s, in the autoscaler.
+/// </para>
+/// <para>
+/// Only objects that carry the Function's controller ownerReference are ever written or deleted. An object with the
+/// function's name that lacks it (a user's Service <c>api</c>, another controller's Deployment) is left untouched and
+/// <see cref="EnsureAsync"/> fails with <see cref="WorkloadNotOwnedException"/>, which the Function's status reports
+/// as <c>NotOwned</c>; so the garbage collector can never follow a reference we added to someone else's object.
+/// </para>
+/// <para>
+/// Each ensure also deletes the Function's superseded artifact ConfigMaps (<see cref="SupersededArtifacts"/>), read
+/// off the ReplicaSet cache; and records an Event on the Function for every object it creates or updates.
+/// </para>
 /// </remarks>
 public sealed partial class KubernetesWorkloadManager : IWorkloadManager
 {
@@ -27,22 +41,32 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
     private readonly IWorkloadApi _api;
     private readonly ResourceInformer<V1Deployment> _deployments;
     private readonly ResourceInformer<V1Service> _services;
+    private readonly ResourceInformer<V1ReplicaSet>? _replicaSets;
     private readonly Func<FunctionKey, FunctionResource?> _functions;
     private readonly KubernetesWorkloadOptions _options;
+    private readonly IEventRecorder _events;
     private readonly ILogger _logger;
 
-    /// <param name="client">The controller's API client (Deployments and Services: create, update, delete).</param>
+    // Artifact ConfigMaps deleted already, per Function: an old ReplicaSet keeps naming its ConfigMap, and each reconcile
+    // must not delete it again. Bounded by the ReplicaSets that exist (a name goes when no ReplicaSet names it).
+    private readonly Dictionary<FunctionKey, HashSet<string>> _collected = [];
+
+    /// <param name="client">The controller's API client (Deployments and Services: create, update, delete; ConfigMaps: delete).</param>
     /// <param name="deployments">The managed Deployments (<see cref="KubeInformers.ManagedDeployments"/>); the caller runs it.</param>
     /// <param name="services">The managed Services (<see cref="KubeInformers.ManagedServices"/>); the caller runs it.</param>
     /// <param name="functions">The Function of a key from the controller's cache: its uid makes the ownerReference.</param>
+    /// <param name="replicaSets">The managed ReplicaSets (<see cref="KubeInformers.ManagedReplicaSets"/>), the caller runs it; null collects no artifacts.</param>
+    /// <param name="events">Where Created/Updated Events about the Function go; null records none.</param>
     public KubernetesWorkloadManager(
         k8s.IKubernetes client,
         ResourceInformer<V1Deployment> deployments,
         ResourceInformer<V1Service> services,
         Func<FunctionKey, FunctionResource?> functions,
         KubernetesWorkloadOptions options,
-        ILogger logger)
-        : this(new KubeWorkloadApi(client), deployments, services, functions, options, logger)
+        ILogger logger,
+        ResourceInformer<V1ReplicaSet>? replicaSets = null,
+        IEventRecorder? events = null)
+        : this(new KubeWorkloadApi(client), deployments, services, functions, options, logger, replicaSets, events)
     {
     }
 
@@ -52,20 +76,30 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         ResourceInformer<V1Service> services,
         Func<FunctionKey, FunctionResource?> functions,
         KubernetesWorkloadOptions options,
-        ILogger logger)
+        ILogger logger,
+        ResourceInformer<V1ReplicaSet>? replicaSets = null,
+        IEventRecorder? events = null)
     {
         _api = api;
         _deployments = deployments;
         _services = services;
+        _replicaSets = replicaSets;
         _functions = functions;
         _options = options;
+        _events = events ?? NoEventRecorder.Instance;
         _logger = logger;
         _deployments.Changed += change => StatusChanged?.Invoke(OwnerKey(change.Object.Metadata));
         _services.Changed += change => StatusChanged?.Invoke(OwnerKey(change.Object.Metadata));
+        if (_replicaSets is not null)
+        {
+            // A ReplicaSet scaled to zero may free an artifact: reconcile its Function.
+            _replicaSets.Changed += change => StatusChanged?.Invoke(OwnerKey(change.Object.Metadata));
+        }
     }
 
     public event Action<FunctionKey>? StatusChanged;
 
+    /// <exception cref="WorkloadNotOwnedException">A Deployment or Service with the function's name is not the Function's.</exception>
     public async Task EnsureAsync(WorkloadSpec spec, int replicasIfCreated, CancellationToken cancellationToken = default)
     {
         if (_functions(spec.Key) is not { } function)
@@ -98,25 +132,32 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
             _api.CreateServiceAsync,
             _api.ReplaceServiceAsync,
             cancellationToken).ConfigureAwait(false);
+
+        await CollectArtifactsAsync(function, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task DeleteAsync(FunctionKey key, CancellationToken cancellationToken = default)
     {
-        // Only what the caches know of: the ownerReferences let the garbage collector remove anything
-        // created a moment ago that the caches have not seen yet, and a repeated delete costs no call.
-        if (_deployments.Cached(key) is not null && await _api.DeleteDeploymentAsync(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false))
+        // Only what the caches know of, and of that only what a Function of this name controls: the ownerReferences
+        // let the garbage collector remove anything created a moment ago that the caches have not seen yet, a
+        // repeated delete costs no call, and an object that merely carries our labels is not ours to delete.
+        if (_deployments.Cached(key) is { } deployment && FunctionOwner.ControlledByName(key.Name, deployment.Metadata)
+            && await _api.DeleteDeploymentAsync(key.Namespace, key.Name, deployment.Metadata.Uid, cancellationToken).ConfigureAwait(false))
         {
             LogDeleted(_logger, "Deployment", key.ToString());
         }
 
-        if (_services.Cached(key) is not null && await _api.DeleteServiceAsync(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false))
+        if (_services.Cached(key) is { } service && FunctionOwner.ControlledByName(key.Name, service.Metadata)
+            && await _api.DeleteServiceAsync(key.Namespace, key.Name, service.Metadata.Uid, cancellationToken).ConfigureAwait(false))
         {
             LogDeleted(_logger, "Service", key.ToString());
         }
     }
 
     public WorkloadStatus? GetStatus(FunctionKey key) =>
-        _deployments.Cached(key) is { } deployment ? WorkloadStatusReader.Read(deployment) : null;
+        _deployments.Cached(key) is { } deployment && FunctionOwner.ControlledByName(key.Name, deployment.Metadata)
+            ? WorkloadStatusReader.Read(deployment)
+            : null;
 
     private async Task EnsureObjectAsync<T>(
         string kind,
@@ -131,63 +172,132 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         CancellationToken cancellationToken)
         where T : class, k8s.IKubernetesObject<V1ObjectMeta>
     {
-        var ns = desired.Metadata.NamespaceProperty;
-        var name = desired.Metadata.Name;
-        var live = cached;
-        for (var attempt = 1; ; attempt++)
+        var name = desired.Metadata.NamespaceProperty + "/" + desired.Metadata.Name;
+        // The shared create-or-replace loop: the cache may be behind (someone created, changed or deleted the object),
+        // so AlreadyExists, Conflict and NotFound mean "decide again on a fresh read". Ownership is checked on every
+        // live object it decides on, the cached one and each fresh read, before anything is written over it.
+        var apply = new ResourceApply<T>
         {
-            try
+            Get = get,
+            Create = create,
+            Replace = replace,
+            MaxAttempts = MaxConflictAttempts,
+            Retrying = (failure, attempt) => LogRetrying(_logger, kind, name, failure.ToString(), attempt),
+        };
+        var result = await apply.ApplyAsync(
+            desired,
+            cached,
+            (live, wanted) =>
             {
-                if (live is null)
-                {
-                    await create(desired, cancellationToken).ConfigureAwait(false);
-                    LogCreated(_logger, kind, ns + "/" + name);
-                    return;
-                }
-
-                if (matches(live, desired))
-                {
-                    return;
-                }
-
                 EnsureOwned(kind, live, owner);
-                await replace(forUpdate(live, desired), cancellationToken).ConfigureAwait(false);
-                LogRestored(_logger, kind, ns + "/" + name);
-                return;
-            }
-            catch (StoreException e) when (e.Kind is StoreErrorKind.AlreadyExists or StoreErrorKind.Conflict or StoreErrorKind.NotFound
-                && attempt < MaxConflictAttempts)
-            {
-                // The cache was behind: someone created, changed or deleted it. Decide again on a fresh read.
-                LogRetrying(_logger, kind, ns + "/" + name, e.Kind.ToString(), attempt);
-                live = await get(ns, name, cancellationToken).ConfigureAwait(false);
-            }
+                return matches(live, wanted) ? null : forUpdate(live, wanted);
+            },
+            cancellationToken).ConfigureAwait(false);
+        switch (result.Outcome)
+        {
+            case ApplyOutcome.Created:
+                LogCreated(_logger, kind, name);
+                _events.Record(owner, EventTypes.Normal, "Created", $"Created {kind} {name}");
+                break;
+            case ApplyOutcome.Replaced:
+                LogRestored(_logger, kind, name);
+                _events.Record(owner, EventTypes.Normal, "Updated", $"Updated {kind} {name} to the Function's spec");
+                break;
         }
     }
 
-    /// <summary>An object with the function's name that another owner controls is never overwritten.</summary>
-    private static void EnsureOwned(string kind, k8s.IKubernetesObject<V1ObjectMeta> live, FunctionResource owner)
+    /// <summary>An object with the function's name that lacks the Function's controller ownerReference is never written.</summary>
+    private void EnsureOwned(string kind, k8s.IKubernetesObject<V1ObjectMeta> live, FunctionResource owner)
     {
-        var controller = live.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
-        if (controller is not null && controller.Uid != owner.Metadata.Uid)
+        if (FunctionOwner.Controls(owner, live.Metadata))
         {
-            throw new InvalidOperationException(
-                $"{kind} {live.Metadata.NamespaceProperty}/{live.Metadata.Name} is controlled by {controller.Kind} {controller.Name} (uid {controller.Uid}), not by this Function; delete it or rename the Function");
+            return;
+        }
+
+        var ns = live.Metadata.NamespaceProperty;
+        var name = live.Metadata.Name;
+        var message = FunctionOwner.Controller(live.Metadata) is { } other
+            ? $"{kind} {ns}/{name} is controlled by {other.Kind} {other.Name} (uid {other.Uid}), not by this Function; it is left alone: delete it or rename the Function"
+            : $"{kind} {ns}/{name} exists and is not owned by this Function (it has no controller ownerReference to it); it is left alone: delete it or rename the Function";
+        LogNotOwned(_logger, kind, ns + "/" + name);
+        throw new WorkloadNotOwnedException(kind, ns, name, message);
+    }
+
+    private async Task CollectArtifactsAsync(FunctionResource function, CancellationToken cancellationToken)
+    {
+        if (_replicaSets is null)
+        {
+            return;
+        }
+
+        var ns = function.Metadata.NamespaceProperty;
+        var ours = _replicaSets.List().Where(r => r.Metadata.NamespaceProperty == ns
+            && r.Metadata.Labels is { } labels && labels.TryGetValue(WorkloadLabels.Function, out var owner) && owner == function.Metadata.Name);
+        var superseded = SupersededArtifacts.Find(function.Spec.Image is { Length: > 0 } ? null : function.Spec.Source?.ConfigMap, ours);
+        var key = new FunctionKey(ns, function.Metadata.Name);
+        HashSet<string> collected;
+        lock (_collected)
+        {
+            collected = _collected.TryGetValue(key, out var known) ? known : _collected[key] = new HashSet<string>(StringComparer.Ordinal);
+            collected.IntersectWith(superseded);
+            if (collected.Count == 0 && superseded.Count == 0)
+            {
+                _collected.Remove(key);
+                return;
+            }
+        }
+
+        foreach (var name in superseded)
+        {
+            lock (_collected)
+            {
+                if (collected.Contains(name))
+                {
+                    continue;
+                }
+            }
+
+            try
+            {
+                if (await _api.DeleteConfigMapAsync(ns, name, cancellationToken).ConfigureAwait(false))
+                {
+                    LogArtifactDeleted(_logger, ns + "/" + name, function.Metadata.Name);
+                }
+
+                lock (_collected)
+                {
+                    collected.Add(name);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Garbage collection is never a reason to fail the Function: the next reconcile tries again.
+                LogArtifactDeleteFailed(_logger, ns + "/" + name, e.Message);
+            }
         }
     }
 
     private static FunctionKey OwnerKey(V1ObjectMeta metadata) =>
         new(metadata.NamespaceProperty ?? "", FunctionOwner.NameOf(metadata) ?? metadata.Name ?? "");
 
-    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Created {Kind} {Name}")]
+    [LoggerMessage(EventId = KubernetesEventIds.WorkloadCreated, Level = LogLevel.Information, Message = "Created {Kind} {Name}")]
     private static partial void LogCreated(ILogger logger, string kind, string name);
 
-    [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "Updated {Kind} {Name} to the wanted spec (a new revision, or drift restored)")]
+    [LoggerMessage(EventId = KubernetesEventIds.WorkloadUpdated, Level = LogLevel.Information, Message = "Updated {Kind} {Name} to the wanted spec (a new revision, or drift restored)")]
     private static partial void LogRestored(ILogger logger, string kind, string name);
 
-    [LoggerMessage(EventId = 502, Level = LogLevel.Debug, Message = "Writing {Kind} {Name} hit {Error} (attempt {Attempt}); reading it again")]
+    [LoggerMessage(EventId = KubernetesEventIds.WorkloadRetrying, Level = LogLevel.Debug, Message = "Writing {Kind} {Name} hit {Error} (attempt {Attempt}); reading it again")]
     private static partial void LogRetrying(ILogger logger, string kind, string name, string error, int attempt);
 
-    [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "Deleted {Kind} {Name}")]
+    [LoggerMessage(EventId = KubernetesEventIds.WorkloadDeleted, Level = LogLevel.Information, Message = "Deleted {Kind} {Name}")]
     private static partial void LogDeleted(ILogger logger, string kind, string name);
+
+    [LoggerMessage(EventId = KubernetesEventIds.WorkloadNotOwned, Level = LogLevel.Debug, Message = "{Kind} {Name} is not owned by its Function: left alone")]
+    private static partial void LogNotOwned(ILogger logger, string kind, string name);
+
+    [LoggerMessage(EventId = KubernetesEventIds.ArtifactDeleted, Level = LogLevel.Information, Message = "Deleted the superseded artifact ConfigMap {Name} of Function {Function}")]
+    private static partial void LogArtifactDeleted(ILogger logger, string name, string function);
+
+    [LoggerMessage(EventId = KubernetesEventIds.ArtifactDeleteFailed, Level = LogLevel.Warning, Message = "Could not delete the superseded artifact ConfigMap {Name}: {Error}")]
+    private static partial void LogArtifactDeleteFailed(ILogger logger, string name, string error);
 }

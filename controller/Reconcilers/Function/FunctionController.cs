@@ -29,7 +29,8 @@ public sealed partial class FunctionController
         ControllerOptions options,
         ControllerMetrics metrics,
         TimeProvider time,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        IEventRecorder? events = null)
     {
         _functions = functions;
         _workloads = workloads;
@@ -37,7 +38,7 @@ public sealed partial class FunctionController
         _time = time;
         _logger = loggerFactory.CreateLogger<FunctionController>();
         _queue = new WorkQueue<FunctionKey>(time, RetryBackoff.Default);
-        _reconciler = new FunctionReconciler(functions, store, workloads, options, metrics, time, loggerFactory.CreateLogger<FunctionReconciler>());
+        _reconciler = new FunctionReconciler(functions, store, workloads, options, metrics, time, loggerFactory.CreateLogger<FunctionReconciler>(), events);
         _functions.Changed += change => _queue.Add(ResourceInformer<FunctionResource>.KeyOf(change.Object));
         _workloads.StatusChanged += _queue.Add;
     }
@@ -107,6 +108,6 @@ public sealed partial class FunctionController
         }
     }
 
-    [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "Reconciling {Function} failed; retrying in {DelayMs} ms")]
+    [LoggerMessage(EventId = ControllerEventIds.ReconcileFailed, Level = LogLevel.Warning, Message = "Reconciling {Function} failed; retrying in {DelayMs} ms")]
     private static partial void LogReconcileFailed(ILogger logger, string function, double delayMs, Exception exception);
 }

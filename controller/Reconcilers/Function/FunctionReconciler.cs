@@ -16,6 +16,11 @@ namespace Serverless.Controller.Reconcilers.Function;
 /// Level-based and idempotent: reads the desired Function from the cache, makes the workload manager run it,
 /// and writes the observed status. Running it twice in a row changes nothing the second time.
 /// </summary>
+/// <remarks>
+/// Every outcome reaches the status: when the workload manager fails (an object it may not touch, an API error),
+/// the pass writes Ready False with the reason (<c>NotOwned</c>, else <c>ReconcileFailed</c>) and the error's message,
+/// records a Warning Event, and returns <see cref="ReconcileResult.Error"/> so the queue retries with backoff.
+/// </remarks>
 internal sealed partial class FunctionReconciler
 {
     private readonly ResourceInformer<FunctionResource> _functions;
@@ -25,6 +30,7 @@ internal sealed partial class FunctionReconciler
     private readonly ControllerMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IEventRecorder _events;
 
     public FunctionReconciler(
         ResourceInformer<FunctionResource> functions,
@@ -33,8 +39,10 @@ internal sealed partial class FunctionReconciler
         ControllerOptions options,
         ControllerMetrics metrics,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        IEventRecorder? events = null)
     {
+        _events = events ?? NoEventRecorder.Instance;
         _functions = functions;
         _store = store;
         _workloads = workloads;
@@ -79,7 +87,14 @@ internal sealed partial class FunctionReconciler
             var message = string.Join("; ", errors);
             LogInvalid(_logger, key.ToString(), message);
             await _workloads.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
-            return await WriteStatusAsync(function, FunctionStatusBuilder.Invalid(function, message, now), cancellationToken).ConfigureAwait(false);
+            var invalid = FunctionStatusBuilder.Invalid(function, message, now);
+            if (!SameStatus(function, invalid))
+            {
+                // Once per change of the spec, not at every resync: the status holds it meanwhile.
+                _events.Record(cached, EventTypes.Warning, "InvalidSpec", message);
+            }
+
+            return await WriteStatusAsync(function, invalid, cancellationToken).ConfigureAwait(false);
         }
 
         var workload = WorkloadSpecBuilder.Build(function);
@@ -90,14 +105,39 @@ internal sealed partial class FunctionReconciler
         var isNewRevision = function.Status?.LatestRevision != workload.Revision;
         var replicas = isNewRevision ? scale.InitialScale : scale.MinScale;
 
-        await _workloads.EnsureAsync(workload, replicas, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _workloads.EnsureAsync(workload, replicas, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var reason = e is WorkloadNotOwnedException ? "NotOwned" : "ReconcileFailed";
+            if (e is WorkloadNotOwnedException)
+            {
+                // Expected, and retried with backoff until the object goes: the message says it all.
+                LogNotOwned(_logger, key.ToString(), e.Message);
+            }
+            else
+            {
+                LogFailed(_logger, key.ToString(), e);
+            }
+
+            _events.Record(cached, EventTypes.Warning, reason, e.Message);
+            var failed = FunctionStatusBuilder.Failed(function, reason, e.Message, _workloads.GetStatus(key), _options.FunctionUrl(key), now);
+            await WriteStatusAsync(function, failed, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Error;
+        }
+
         var status = FunctionStatusBuilder.Build(function, workload.Revision, _workloads.GetStatus(key), _options.FunctionUrl(key), now);
         return await WriteStatusAsync(function, status, cancellationToken).ConfigureAwait(false);
     }
 
+    private static bool SameStatus(FunctionResource function, Core.Api.FunctionStatus status) =>
+        function.Status is not null && ResourceJson.Serialize(function.Status) == ResourceJson.Serialize(status);
+
     private async Task<ReconcileResult> WriteStatusAsync(FunctionResource function, Core.Api.FunctionStatus status, CancellationToken cancellationToken)
     {
-        if (function.Status is not null && ResourceJson.Serialize(function.Status) == ResourceJson.Serialize(status))
+        if (SameStatus(function, status))
         {
             return ReconcileResult.Success;
         }
@@ -115,9 +155,15 @@ internal sealed partial class FunctionReconciler
         }
     }
 
-    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Function {Function} is gone; its workload was removed")]
+    [LoggerMessage(EventId = ControllerEventIds.FunctionRemoved, Level = LogLevel.Information, Message = "Function {Function} is gone; its workload was removed")]
     private static partial void LogRemoved(ILogger logger, string function);
 
-    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Function {Function} has an invalid spec: {Errors}")]
+    [LoggerMessage(EventId = ControllerEventIds.FunctionInvalid, Level = LogLevel.Warning, Message = "Function {Function} has an invalid spec: {Errors}")]
     private static partial void LogInvalid(ILogger logger, string function, string errors);
+
+    [LoggerMessage(EventId = ControllerEventIds.FunctionFailed, Level = LogLevel.Warning, Message = "Function {Function}: the workload could not be written; the status says so and the pass is retried with backoff")]
+    private static partial void LogFailed(ILogger logger, string function, Exception error);
+
+    [LoggerMessage(EventId = ControllerEventIds.FunctionNotOwned, Level = LogLevel.Warning, Message = "Function {Function}: {Message}")]
+    private static partial void LogNotOwned(ILogger logger, string function, string message);
 }

@@ -40,6 +40,7 @@ internal static class ResourceDescriptions
             "pods" => (["po"], ["all"]),
             "events" => (["ev"], []),
             "deployments" => (["deploy"], ["all"]),
+            "replicasets" => (["rs"], ["all"]),
             _ => ([], []),
         };
         var builtIn = new List<Subresource>();

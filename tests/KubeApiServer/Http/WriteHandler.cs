@@ -112,7 +112,7 @@ internal sealed class WriteHandler(ObjectStore store, KubeApiDoubleOptions optio
     {
         var body = await ReadDeleteOptions(request);
         var deleted = store.Delete(type, ns, name, Policy(request, body), Preconditions(body), RequestOptions.DryRun(request.Query, "DeleteOptions"));
-        return new Answer(HttpStatusCode.OK, deleted["metadata"]?["deletionTimestamp"] is not null
+        return new Answer(HttpStatusCode.OK, deleted["metadata"]?["deletionTimestamp"] is not null || type.ReturnDeletedObject
             ? deleted
             : StatusObjects.Success(name, type.Group, type.Plural, deleted["metadata"]?["uid"]?.GetValue<string>()));
     }

@@ -8,6 +8,10 @@ namespace Serverless.KubeApiServer.Resources;
 /// Whether a PUT without <c>metadata.resourceVersion</c> is accepted. Built-in kinds accept it; custom
 /// resources do not (422 "must be specified for an update"), so CRD clients must read before they replace.
 /// </param>
+/// <param name="ReturnDeletedObject">
+/// Whether a DELETE that removes the object at once answers with the object (Services and Pods: their registries set
+/// <c>ReturnDeletedObject</c>, and clients such as KubernetesClient read a Service or Pod back) rather than a Status.
+/// </param>
 public sealed record ResourceType(
     string Group,
     string Version,
@@ -16,7 +20,8 @@ public sealed record ResourceType(
     bool Namespaced,
     bool HasStatus = false,
     ScaleMapping? Scale = null,
-    bool AllowUnconditionalUpdate = true)
+    bool AllowUnconditionalUpdate = true,
+    bool ReturnDeletedObject = false)
 {
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 

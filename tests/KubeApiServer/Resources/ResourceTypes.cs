@@ -5,12 +5,17 @@ public static class ResourceTypes
 {
     public static readonly ResourceType Namespaces = new("", "v1", "namespaces", "Namespace", Namespaced: false, HasStatus: true);
     public static readonly ResourceType ConfigMaps = new("", "v1", "configmaps", "ConfigMap", Namespaced: true);
-    public static readonly ResourceType Services = new("", "v1", "services", "Service", Namespaced: true, HasStatus: true);
-    public static readonly ResourceType Pods = new("", "v1", "pods", "Pod", Namespaced: true, HasStatus: true);
+    public static readonly ResourceType Services = new("", "v1", "services", "Service", Namespaced: true, HasStatus: true, ReturnDeletedObject: true);
+    public static readonly ResourceType Pods = new("", "v1", "pods", "Pod", Namespaced: true, HasStatus: true, ReturnDeletedObject: true);
     public static readonly ResourceType Events = new("", "v1", "events", "Event", Namespaced: true);
 
     public static readonly ResourceType Deployments = new(
         "apps", "v1", "deployments", "Deployment", Namespaced: true, HasStatus: true,
+        Scale: new ScaleMapping(".spec.replicas", ".status.replicas", ".spec.selector"));
+
+    /// <summary>The Deployment simulator keeps one per pod template of a Deployment, as the Deployment controller does.</summary>
+    public static readonly ResourceType ReplicaSets = new(
+        "apps", "v1", "replicasets", "ReplicaSet", Namespaced: true, HasStatus: true,
         Scale: new ScaleMapping(".spec.replicas", ".status.replicas", ".spec.selector"));
 
     public static readonly ResourceType EndpointSlices = new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", Namespaced: true);
@@ -29,6 +34,6 @@ public static class ResourceTypes
 
     public static IReadOnlyList<ResourceType> Defaults { get; } =
     [
-        Namespaces, ConfigMaps, Services, Pods, Events, Deployments, EndpointSlices, Leases, Functions, Brokers, Triggers,
+        Namespaces, ConfigMaps, Services, Pods, Events, Deployments, ReplicaSets, EndpointSlices, Leases, Functions, Brokers, Triggers,
     ];
 }

@@ -11,15 +11,18 @@ using Serverless.KubeApiServer.Storage;
 namespace Serverless.KubeApiServer.Simulation;
 
 /// <summary>
-/// Plays the ReplicaSet controller, the kubelet and the EndpointSlice controller for Deployments:
+/// Plays the Deployment and ReplicaSet controllers, the kubelet and the EndpointSlice controller for Deployments:
 /// pods follow <c>spec.replicas</c> (scale-down removes the lowest <c>controller.kubernetes.io/pod-deletion-cost</c>
 /// first, then the newest), a template change replaces every pod, each pod is Ready at once, the
 /// Deployment's status counts them, and EndpointSlices labelled <c>kubernetes.io/service-name={deployment}</c>
-/// list one ready endpoint per pod.
+/// list one ready endpoint per pod. One ReplicaSet per pod template, <c>{deployment}-{pod-template-hash}</c> with the
+/// template's labels, as the Deployment controller keeps them: the current one at the Deployment's replicas, the
+/// older ones scaled to zero and kept (rollout history).
 /// </summary>
 /// <remarks>
 /// Level-based: each change of a Deployment or one of its pods queues the Deployment's key and one loop
-/// reconciles it from the stored state. Pods are owned by the Deployment directly (no ReplicaSet objects).
+/// reconciles it from the stored state. Pods are owned by the Deployment directly, not by their ReplicaSet: the
+/// ReplicaSets are there for readers (which template still has pods), the simulator does not act on them.
 /// </remarks>
 public sealed class DeploymentSimulator : IAsyncDisposable
 {
@@ -72,7 +75,7 @@ public sealed class DeploymentSimulator : IAsyncDisposable
     internal void Start()
     {
         _store.Committed += OnCommitted;
-        foreach (var type in (ResourceType[])[ResourceTypes.Pods, ResourceTypes.EndpointSlices])
+        foreach (var type in (ResourceType[])[ResourceTypes.Pods, ResourceTypes.EndpointSlices, ResourceTypes.ReplicaSets])
         {
             foreach (var obj in _store.List(type, null, LabelSelector.Everything, FieldSelector.Everything).Items)
             {
@@ -193,6 +196,7 @@ public sealed class DeploymentSimulator : IAsyncDisposable
         }
 
         SyncEndpointSlices(deployment, pods);
+        SyncReplicaSets(deployment, hash, desired, pods.Count);
         var generation = JsonNumber.Long(deployment["metadata"]?["generation"]) ?? 1;
         _store.Write(ResourceTypes.Deployments, ns, name, WritePart.Status, current =>
         {
@@ -309,6 +313,69 @@ public sealed class DeploymentSimulator : IAsyncDisposable
         }
     }
 
+    private void SyncReplicaSets(JsonObject deployment, string hash, int desired, int running)
+    {
+        var ns = deployment["metadata"]!["namespace"]!.GetValue<string>();
+        var name = $"{deployment["metadata"]!["name"]!.GetValue<string>()}-{hash}";
+        foreach (var old in Owned(deployment["metadata"]!["uid"]!.GetValue<string>(), ResourceTypes.ReplicaSets).Where(r => r["metadata"]!["name"]!.GetValue<string>() != name))
+        {
+            var oldName = old["metadata"]!["name"]!.GetValue<string>();
+            _store.Write(ResourceTypes.ReplicaSets, ns, oldName, WritePart.Main, current =>
+            {
+                current["spec"]!["replicas"] = 0;
+                return current;
+            });
+            _store.Write(ResourceTypes.ReplicaSets, ns, oldName, WritePart.Status, current =>
+            {
+                current["status"] = new JsonObject { ["replicas"] = 0, ["observedGeneration"] = JsonNumber.Long(current["metadata"]?["generation"]) ?? 1 };
+                return current;
+            });
+        }
+
+        var template = deployment["spec"]?["template"]?.DeepClone() as JsonObject ?? new JsonObject();
+        var labels = template["metadata"]?["labels"]?.DeepClone() as JsonObject ?? new JsonObject();
+        labels["pod-template-hash"] = hash;
+        if (template["metadata"] is JsonObject templateMeta)
+        {
+            templateMeta["labels"] = labels.DeepClone();
+        }
+
+        var selector = deployment["spec"]?["selector"]?.DeepClone() as JsonObject ?? new JsonObject();
+        if (selector["matchLabels"] is JsonObject matchLabels)
+        {
+            matchLabels["pod-template-hash"] = hash;
+        }
+
+        if (_store.TryGet(ResourceTypes.ReplicaSets, ns, name) is null)
+        {
+            _store.Create(ResourceTypes.ReplicaSets, ns, new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = labels, ["ownerReferences"] = OwnedBy(deployment) },
+                ["spec"] = new JsonObject { ["replicas"] = desired, ["selector"] = selector, ["template"] = template },
+            });
+        }
+        else
+        {
+            _store.Write(ResourceTypes.ReplicaSets, ns, name, WritePart.Main, current =>
+            {
+                current["spec"]!["replicas"] = desired;
+                return current;
+            });
+        }
+
+        _store.Write(ResourceTypes.ReplicaSets, ns, name, WritePart.Status, current =>
+        {
+            current["status"] = new JsonObject
+            {
+                ["replicas"] = running,
+                ["readyReplicas"] = running,
+                ["availableReplicas"] = running,
+                ["observedGeneration"] = JsonNumber.Long(current["metadata"]?["generation"]) ?? 1,
+            };
+            return current;
+        });
+    }
+
     private static JsonArray OwnedBy(JsonObject deployment) => new(new JsonObject
     {
         ["apiVersion"] = "apps/v1",
@@ -321,7 +388,7 @@ public sealed class DeploymentSimulator : IAsyncDisposable
 
     private void Index(ResourceType type, JsonObject obj, bool deleted)
     {
-        if ((type != ResourceTypes.Pods && type != ResourceTypes.EndpointSlices) || OwnerUid(obj) is not { } ownerUid)
+        if ((type != ResourceTypes.Pods && type != ResourceTypes.EndpointSlices && type != ResourceTypes.ReplicaSets) || OwnerUid(obj) is not { } ownerUid)
         {
             return;
         }

@@ -22,7 +22,8 @@ public sealed class DeploymentBuilderTests
         Assert.Equal(Spec(function).Revision, deployment.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]);
 
         var pod = deployment.Spec.Template.Spec;
-        Assert.Equal(25, pod.TerminationGracePeriodSeconds);
+        // The 20 s timeout, 5 s for the answer to go out, and the 5 s preStop wait before SIGTERM.
+        Assert.Equal(30, pod.TerminationGracePeriodSeconds);
         var main = Assert.Single(pod.Containers);
         Assert.Equal("function", main.Name);
         Assert.Equal("ghcr.io/serverless-dev/runtime-node:0.1.0", main.Image);
@@ -33,6 +34,7 @@ public sealed class DeploymentBuilderTests
         Assert.Equal("metadata.name", main.Env.Single(e => e.Name == "INSTANCE_ID").ValueFrom.FieldRef.FieldPath);
         Assert.Equal("/readyz", main.ReadinessProbe.HttpGet.Path);
         Assert.Equal("/healthz", main.LivenessProbe.HttpGet.Path);
+        Assert.Equal(["sleep", "5"], main.Lifecycle.PreStop.Exec.Command);
         Assert.Contains(main.VolumeMounts, m => m is { Name: "function", MountPath: "/function", ReadOnlyProperty: true });
 
         var unpack = Assert.Single(pod.InitContainers);

@@ -39,7 +39,7 @@ internal sealed class FakeWorkloadApi : IWorkloadApi
         return Task.FromResult(deployment);
     }
 
-    public Task<bool> DeleteDeploymentAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+    public Task<bool> DeleteDeploymentAsync(string @namespace, string name, string? uid, CancellationToken cancellationToken) =>
         Task.FromResult(Record("delete deployment") && Deployments.Remove(name));
 
     public Task ScaleDeploymentAsync(string @namespace, string name, int replicas, CancellationToken cancellationToken)
@@ -65,8 +65,11 @@ internal sealed class FakeWorkloadApi : IWorkloadApi
         return Task.FromResult(service);
     }
 
-    public Task<bool> DeleteServiceAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+    public Task<bool> DeleteServiceAsync(string @namespace, string name, string? uid, CancellationToken cancellationToken) =>
         Task.FromResult(Record("delete service") && Services.Remove(name));
+
+    public Task<bool> DeleteConfigMapAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        Task.FromResult(Record($"delete configmap {name}"));
 
     public Task<IList<V1Pod>> ListPodsAsync(string @namespace, string labelSelector, CancellationToken cancellationToken)
     {

@@ -61,10 +61,94 @@ public sealed class KubernetesWorkloadManagerTests
         foreign.Spec.Template.Spec.Containers[0].Image = "theirs";
         var manager = await ManagerAsync(api, [foreign], [ServiceBuilder.Build(Hello, Key(Hello))]);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => manager.EnsureAsync(Spec(Hello), 1));
+        var error = await Assert.ThrowsAsync<WorkloadNotOwnedException>(() => manager.EnsureAsync(Spec(Hello), 1));
 
         Assert.Contains("not by this Function", error.Message, StringComparison.Ordinal);
+        Assert.Equal(("Deployment", "team-a", "hello"), (error.Kind, error.Namespace, error.Name));
         Assert.Empty(api.Calls);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_UsersServiceOfTheSameName_LeftAloneAndNotOwned()
+    {
+        // The user's Service "hello" has none of our labels (so no cache sees it) and no ownerReference: the create
+        // meets it, the fresh read shows it is not ours, and nothing is written to it.
+        var api = new FakeWorkloadApi();
+        var users = new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "hello", NamespaceProperty = "team-a", Uid = "users-uid" },
+            Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "theirs" } },
+        };
+        api.Services["hello"] = users;
+        api.FailNext("create service", StoreErrorKind.AlreadyExists);
+        var manager = await ManagerAsync(api, [Deployment(Hello)], []);
+
+        var error = await Assert.ThrowsAsync<WorkloadNotOwnedException>(() => manager.EnsureAsync(Spec(Hello), 1));
+
+        Assert.Equal(["create service", "get service"], api.Calls);
+        Assert.Contains("Service team-a/hello exists and is not owned by this Function", error.Message, StringComparison.Ordinal);
+        Assert.Equal("theirs", api.Services["hello"].Spec.Selector["app"]);
+        Assert.Null(api.Services["hello"].Metadata.OwnerReferences);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_LabelledButNotOwned_NeverReplaced()
+    {
+        // Our labels (copied from a manifest, say) put it in the cache; without the ownerReference it is still not ours.
+        var api = new FakeWorkloadApi();
+        var lookalike = Deployment(Hello);
+        lookalike.Metadata.OwnerReferences = null;
+        lookalike.Spec.Template.Spec.Containers[0].Image = "theirs";
+        var manager = await ManagerAsync(api, [lookalike], [ServiceBuilder.Build(Hello, Key(Hello))]);
+
+        await Assert.ThrowsAsync<WorkloadNotOwnedException>(() => manager.EnsureAsync(Spec(Hello), 1));
+        await manager.DeleteAsync(Key(Hello));
+
+        Assert.Equal(["delete service"], api.Calls);
+        Assert.Null(manager.GetStatus(Key(Hello)));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_CreatesAndUpdates_RecordsEventsOnTheFunction()
+    {
+        var api = new FakeWorkloadApi();
+        var events = new List<string>();
+        var (deployments, services) = World("drifted", api);
+        var manager = new KubernetesWorkloadManager(
+            api, await CachedInformer.OfAsync(deployments), await CachedInformer.OfAsync<V1Service>(), key => Hello, new KubernetesWorkloadOptions(),
+            NullLogger.Instance, events: new ListRecorder(events));
+
+        await manager.EnsureAsync(Spec(Hello), 1);
+
+        Assert.Equal(
+            ["Normal Updated Function/hello: Updated Deployment team-a/hello to the Function's spec", "Normal Created Function/hello: Created Service team-a/hello"],
+            events);
+    }
+
+    public static TheoryData<string, (string ConfigMap, int Replicas, int Running)[], string[]> Artifacts => new()
+    {
+        { "old ReplicaSet scaled to zero: its artifact goes", [("hello-old", 0, 0), ("hello-0123456789", 1, 1)], ["delete configmap hello-old"] },
+        { "old pods still terminating: kept", [("hello-old", 0, 1), ("hello-0123456789", 1, 1)], [] },
+        { "rollout in progress: kept", [("hello-old", 1, 1), ("hello-0123456789", 1, 0)], [] },
+        { "only the current one: nothing", [("hello-0123456789", 1, 1)], [] },
+        { "two superseded: both go", [("hello-a", 0, 0), ("hello-b", 0, 0), ("hello-0123456789", 2, 2)], ["delete configmap hello-a", "delete configmap hello-b"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Artifacts))]
+    public async Task EnsureAsync_ReplicaSets_SupersededArtifactsDeletedOnce(string label, (string ConfigMap, int Replicas, int Running)[] replicaSets, string[] expected)
+    {
+        var api = new FakeWorkloadApi();
+        var (deployments, services) = World("matching", api);
+        var sets = replicaSets.Select((r, i) => ReplicaSet($"hello-{i}", r.ConfigMap, r.Replicas, r.Running)).ToArray();
+        var manager = new KubernetesWorkloadManager(
+            api, await CachedInformer.OfAsync(deployments), await CachedInformer.OfAsync(services), key => Hello, new KubernetesWorkloadOptions(),
+            NullLogger.Instance, await CachedInformer.OfAsync(sets));
+
+        await manager.EnsureAsync(Spec(Hello), 1);
+        await manager.EnsureAsync(Spec(Hello), 1);
+
+        Assert.True(expected.SequenceEqual(api.Calls), $"{label}: {string.Join(", ", api.Calls)}");
     }
 
     [Fact]
@@ -139,6 +223,25 @@ public sealed class KubernetesWorkloadManagerTests
         }
     }
 
+    private static V1ReplicaSet ReplicaSet(string name, string configMap, int replicas, int running) => new()
+    {
+        Metadata = new V1ObjectMeta
+        {
+            Name = name,
+            NamespaceProperty = "team-a",
+            Labels = new Dictionary<string, string> { [WorkloadLabels.ManagedBy] = WorkloadLabels.ManagedByValue, [WorkloadLabels.Function] = "hello" },
+        },
+        Spec = new V1ReplicaSetSpec
+        {
+            Replicas = replicas,
+            Template = new V1PodTemplateSpec
+            {
+                Spec = new V1PodSpec { Containers = [], Volumes = [new V1Volume { Name = "artifact", ConfigMap = new V1ConfigMapVolumeSource { Name = configMap } }] },
+            },
+        },
+        Status = new V1ReplicaSetStatus { Replicas = running },
+    };
+
     private static async Task<KubernetesWorkloadManager> ManagerAsync(FakeWorkloadApi api, V1Deployment[] deployments, V1Service[] services) =>
         new(
             api,
@@ -147,4 +250,10 @@ public sealed class KubernetesWorkloadManagerTests
             key => key == Key(Hello) ? Hello : null,
             new KubernetesWorkloadOptions(),
             NullLogger.Instance);
+
+    private sealed class ListRecorder(List<string> events) : IEventRecorder
+    {
+        public void Record(k8s.IKubernetesObject<V1ObjectMeta> regarding, string type, string reason, string message) =>
+            events.Add($"{type} {reason} {regarding.Kind}/{regarding.Metadata.Name}: {message}");
+    }
 }

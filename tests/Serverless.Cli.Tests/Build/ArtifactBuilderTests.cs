@@ -69,5 +69,31 @@ public sealed class ArtifactBuilderTests
         Assert.Equal(["main.py"], artifact.Entries.Select(e => e.RelativePath));
     }
 
+    [Theory]
+    [InlineData(RuntimeNames.Node)]
+    [InlineData(RuntimeNames.Python)]
+    public async Task PrepareAsync_OnlyFuncYamlOrReadmeChanged_SameDigest(string runtime)
+    {
+        using var source = new TempDirectory();
+        ArtifactFiles.Write(source.Path, ("main.py", "def handle(): pass"), ("func.yaml", "name: fn\nscale:\n  maxScale: 2\n"), ("README.md", "# fn"), ("docs/README.md", "kept"));
+        string digest;
+        using (var first = await builder.PrepareAsync(Project("fn", runtime), source.Path, CancellationToken.None))
+        {
+            Assert.Equal(["docs/README.md", "main.py"], first.Entries.Select(e => e.RelativePath));
+            digest = first.Digest;
+        }
+
+        // A scale-only change and a README edit: nothing an instance runs, so no new artifact (no new ConfigMap).
+        ArtifactFiles.Write(source.Path, ("func.yaml", "name: fn\nscale:\n  maxScale: 5\n"), ("README.md", "# fn, scaled"));
+        using (var scaled = await builder.PrepareAsync(Project("fn", runtime), source.Path, CancellationToken.None))
+        {
+            Assert.Equal(digest, scaled.Digest);
+        }
+
+        ArtifactFiles.Write(source.Path, ("main.py", "def handle(): return 1"));
+        using var changed = await builder.PrepareAsync(Project("fn", runtime), source.Path, CancellationToken.None);
+        Assert.NotEqual(digest, changed.Digest);
+    }
+
     private static FunctionProject Project(string name, string runtime) => new() { Name = name, Runtime = runtime };
 }

@@ -127,7 +127,9 @@ public sealed class CreateDeployTests : IDisposable
         var build = await platform.Func.RunAsync("build", dir, "--out", output);
 
         Assert.True(build.ExitCode == 0, build.ToString());
-        Assert.Matches("built built: 2 files, digest [0-9a-f]{16}", build.StdOut);
+        // index.js only: func.yaml describes the function to func and is not part of what runs (issue #20).
+        Assert.Matches("built built: 1 files, digest [0-9a-f]{16}", build.StdOut);
         Assert.True(File.Exists(Path.Combine(output, "index.js")));
+        Assert.False(File.Exists(Path.Combine(output, "func.yaml")));
     }
 }

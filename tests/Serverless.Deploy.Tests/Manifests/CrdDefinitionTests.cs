@@ -48,8 +48,9 @@ public sealed class CrdDefinitionTests
         Assert.NotNull(At(schema, scale.SpecReplicasPath)["default"]);
         Assert.Equal("integer", (string?)At(schema, scale.StatusReplicasPath)["type"]);
 
+        // `kubectl get fn` shows why a Function is not Ready (NotOwned, InvalidSpec, …) without -o wide (issue #20).
         var columns = version.AdditionalPrinterColumns.Where(c => (c.Priority ?? 0) == 0).Select(c => c.Name);
-        Assert.Equal(["Ready", "Replicas", "URL", "Age"], columns);
+        Assert.Equal(["Ready", "Reason", "Replicas", "URL", "Age"], columns);
         Assert.All(version.AdditionalPrinterColumns.Where(c => !c.JsonPath.StartsWith(".metadata", StringComparison.Ordinal)), c =>
             At(schema, c.JsonPath.Split('[')[0]));
     }

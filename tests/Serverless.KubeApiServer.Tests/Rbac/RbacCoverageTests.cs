@@ -10,7 +10,8 @@ namespace Serverless.KubeApiServer.Tests.Rbac;
 
 /// <summary>
 /// The three real components run against the API double, each with its ServiceAccount's name as identity,
-/// through a Function's life (create, reconcile, scale down, delete). Every call each one makes must be allowed
+/// through a Function's life (create, reconcile, drift, scale down, a new artifact, a name taken by a user's Service,
+/// delete), with a Broker and a Trigger beside it. Every call each one makes must be allowed
 /// by deploy/rbac/{component}.yaml, and every grant there must be used by some call, except the few listed
 /// in <see cref="NotCallable"/> (no request ever uses them).
 /// </summary>
@@ -108,6 +109,66 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
             await reporting;
             await Until(() => statusConflict.Remaining == 0, () => "no status write met the injected conflict", bound.Token);
 
+            // Eventing is local-mode only for now: the controller marks a Broker and a Trigger NotSupported.
+            await client.CustomObjects.CreateNamespacedCustomObjectAsync(
+                JsonNode.Parse("""{"apiVersion":"serverless.dev/v1alpha1","kind":"Broker","metadata":{"name":"default"},"spec":{}}""")!,
+                "serverless.dev", "v1alpha1", "team", "brokers", cancellationToken: bound.Token);
+            await client.CustomObjects.CreateNamespacedCustomObjectAsync(
+                JsonNode.Parse("""
+                    {"apiVersion":"serverless.dev/v1alpha1","kind":"Trigger","metadata":{"name":"orders"},
+                     "spec":{"broker":"default","subscriber":{"ref":{"kind":"Function","name":"hello"}}}}
+                    """)!,
+                "serverless.dev", "v1alpha1", "team", "triggers", cancellationToken: bound.Token);
+            await Until(
+                () => Reason(api.GetObject(ResourceTypes.Brokers, "team", "default")) == "NotSupported" && Reason(api.GetObject(ResourceTypes.Triggers, "team", "orders")) == "NotSupported",
+                () => "the Broker and Trigger are not marked NotSupported",
+                bound.Token);
+
+            // A new artifact rolls the Deployment; once the old ReplicaSet has no pods its ConfigMap is deleted.
+            foreach (var artifact in new[] { "hello-0123456789", "hello-fedcba9876" })
+            {
+                await client.CoreV1.CreateNamespacedConfigMapAsync(
+                    new V1ConfigMap
+                    {
+                        Metadata = new V1ObjectMeta { Name = artifact, Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "serverless", ["serverless.dev/function"] = "hello" } },
+                        BinaryData = new Dictionary<string, byte[]> { ["function.tar.gz"] = [1, 2, 3] },
+                    },
+                    "team",
+                    cancellationToken: bound.Token);
+            }
+
+            await client.CustomObjects.PatchNamespacedCustomObjectAsync(
+                new V1Patch("""{"spec":{"source":{"configMap":"hello-fedcba9876"}}}""", V1Patch.PatchType.MergePatch),
+                "serverless.dev", "v1alpha1", "team", "functions", "hello", cancellationToken: bound.Token);
+            await Until(
+                () => api.GetObject(ResourceTypes.ConfigMaps, "team", "hello-0123456789") is null,
+                () => "the superseded artifact ConfigMap is still there",
+                bound.Token);
+            Assert.NotNull(api.GetObject(ResourceTypes.ConfigMaps, "team", "hello-fedcba9876"));
+
+            // A user's Service has the name a Function wants: left alone, the Function says NotOwned, and every retry
+            // repeats the Warning Event (a patch of its count). Deleting the Function leaves the user's Service.
+            await client.CoreV1.CreateNamespacedServiceAsync(
+                new V1Service { Metadata = new V1ObjectMeta { Name = "taken" }, Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 80 }] } },
+                "team",
+                cancellationToken: bound.Token);
+            await client.CustomObjects.CreateNamespacedCustomObjectAsync(
+                JsonNode.Parse("""
+                    {"apiVersion":"serverless.dev/v1alpha1","kind":"Function","metadata":{"name":"taken"},
+                     "spec":{"runtime":"node","handler":"index.js:handler","image":"ghcr.io/serverless-dev/hello-node:0.1.0"}}
+                    """)!,
+                "serverless.dev", "v1alpha1", "team", "functions",
+                cancellationToken: bound.Token);
+            await Until(
+                () => Reason(api.GetObject(ResourceTypes.Functions, "team", "taken")) == "NotOwned" && Succeeded(api, "patch", "events"),
+                () => $"Function taken: {Reason(api.GetObject(ResourceTypes.Functions, "team", "taken"))}; no repeated Event",
+                bound.Token);
+            await client.CustomObjects.DeleteNamespacedCustomObjectAsync("serverless.dev", "v1alpha1", "team", "functions", "taken", cancellationToken: bound.Token);
+            await Until(() => api.GetObject(ResourceTypes.Deployments, "team", "taken") is null, () => "the Deployment outlived its Function", bound.Token);
+            var users = api.GetObject(ResourceTypes.Services, "team", "taken");
+            Assert.NotNull(users);
+            Assert.Null(users["metadata"]?["ownerReferences"]);
+
             // A spec the controller refuses: it deletes the workload itself rather than run a broken revision. The API
             // server lets it through (its schema counts 20,000 characters, core counts 40,000 bytes of UTF-8 over its
             // 32 KiB limit), as it would let this one through on a real cluster.
@@ -163,6 +224,9 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
         Assert.True(denied.Count == 0, "calls RBAC would refuse:\n" + string.Join("\n", denied.Distinct()));
         Assert.True(unused.Count == 0, "grants no call used:\n" + string.Join("\n", unused.Distinct()));
     }
+
+    private static string? Reason(JsonObject? resource) =>
+        (resource?["status"]?["conditions"] as JsonArray)?.FirstOrDefault(c => c?["type"]?.GetValue<string>() == "Ready")?["reason"]?.GetValue<string>();
 
     private static int? Replicas(KubeApiDouble api) =>
         api.GetObject(ResourceTypes.Deployments, "team", "hello")?["spec"]?["replicas"]?.GetValue<int>();

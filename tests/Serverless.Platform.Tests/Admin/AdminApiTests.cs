@@ -95,13 +95,18 @@ public sealed class AdminApiTests : IClassFixture<PlatformFixture>
         Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
         Assert.Equal("AlreadyExists", ResourceJson.Deserialize<V1Status>(await duplicate.Content.ReadAsStringAsync()).Reason);
 
-        // The controller writes status meanwhile, which moves resourceVersion (as on a real API server): read first.
-        using var current = await Admin.GetAsync(Functions + "/crud");
-        var fresh = ResourceJson.Deserialize<Function>(await current.Content.ReadAsStringAsync());
-        fresh.Spec.TimeoutSeconds = 30;
-        using var replaced = await Admin.PutAsync(Functions + "/crud", Json(fresh));
+        // The controller writes status meanwhile, which moves resourceVersion (as on a real API server): read first,
+        // and, as any client does, read again when a status write slipped in between (bounded).
+        var (fresh, replaced) = await ReplaceTimeoutAsync("crud", 30);
+        for (var attempt = 2; replaced.StatusCode == HttpStatusCode.Conflict && attempt <= 5; attempt++)
+        {
+            replaced.Dispose();
+            (fresh, replaced) = await ReplaceTimeoutAsync("crud", 30);
+        }
+
         Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
         var afterReplace = ResourceJson.Deserialize<Function>(await replaced.Content.ReadAsStringAsync());
+        replaced.Dispose();
         Assert.Equal(2, afterReplace.Metadata.Generation);
         Assert.Equal(fresh.Metadata.Uid, afterReplace.Metadata.Uid);
 
@@ -251,6 +256,15 @@ public sealed class AdminApiTests : IClassFixture<PlatformFixture>
             Source = new FunctionSource { Path = RepoPaths.Built("testassets", "functions", "dotnet-test") },
         },
     };
+
+    /// <summary>Reads the Function and replaces it with <c>spec.timeoutSeconds</c> set: what was sent, and the answer.</summary>
+    private async Task<(Function Sent, HttpResponseMessage Response)> ReplaceTimeoutAsync(string name, int timeoutSeconds)
+    {
+        using var current = await Admin.GetAsync(Functions + "/" + name);
+        var fresh = ResourceJson.Deserialize<Function>(await current.Content.ReadAsStringAsync());
+        fresh.Spec.TimeoutSeconds = timeoutSeconds;
+        return (fresh, await Admin.PutAsync(Functions + "/" + name, Json(fresh)));
+    }
 
     private static StringContent Json(object value, string mediaType = "application/json")
     {

@@ -14,8 +14,9 @@ namespace Serverless.Platform.Tests.Kubernetes;
 
 /// <summary>
 /// The three Kubernetes-mode components as real processes against the API server double: a Function is reconciled
-/// to Ready, a request through the activator reaches the "pod" (a loopback server standing in for the runtime), and
-/// every API call each component made is one its RBAC rules list.
+/// to Ready, a request through the activator reaches the "pod" (a loopback server standing in for the runtime), by
+/// path and by the host of its <c>status.url</c> (the one domain of config.json, read by controller and activator
+/// alike), and every API call each component made is one its RBAC rules list.
 /// </summary>
 public sealed class KubernetesComponentsTests(ITestOutputHelper output)
 {
@@ -30,6 +31,9 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
             "list apps/deployments", "watch apps/deployments", "create apps/deployments", "update apps/deployments", "get apps/deployments", "delete apps/deployments",
             "list core/services", "watch core/services", "create core/services", "update core/services", "get core/services", "delete core/services",
             "get coordination.k8s.io/leases", "create coordination.k8s.io/leases", "update coordination.k8s.io/leases",
+            "list serverless.dev/brokers", "watch serverless.dev/brokers", "update serverless.dev/brokers/status",
+            "list serverless.dev/triggers", "watch serverless.dev/triggers", "update serverless.dev/triggers/status",
+            "list apps/replicasets", "watch apps/replicasets", "delete core/configmaps", "create core/events", "patch core/events",
         ],
         ["activator"] =
         [
@@ -51,6 +55,8 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
         await using var api = await KubeApiDouble.StartAsync();
         api.StartDeploymentSimulator(new DeploymentSimulatorOptions { PortFor = (_, _, _) => instance.Port });
         using var directory = new TempDirectory("kube-components");
+        // The components' config.json (SERVERLESS_CONFIG_DIR is the kubeconfigs' folder): the domain set in one place.
+        File.WriteAllText(Path.Combine(directory.Path, "config.json"), """{"activator": {"domain": "fn.test"}}""");
         int autoscalerPort = FreePort.Next(), activatorPort = FreePort.Next();
         var metricsPorts = new Dictionary<string, int> { ["controller"] = FreePort.Next(), ["activator"] = FreePort.Next(), ["autoscaler"] = FreePort.Next() };
         string Kubeconfig(string identity) => api.WriteKubeconfig(Path.Combine(directory.Path, identity + ".kubeconfig"), identity);
@@ -82,6 +88,15 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
             var response = await http.GetAsync($"http://127.0.0.1:{activatorPort}/{Ns}/hello/greet");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.StartsWith("hello from the instance", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+            // status.url is routable: its host, sent to the activator, reaches the function.
+            var url = new Uri(api.GetObject(KubeApiServer.Resources.ResourceTypes.Functions, Ns, "hello")!["status"]!["url"]!.GetValue<string>());
+            Assert.Equal("hello.team-a.fn.test", url.Host);
+            using var byHost = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{activatorPort}/greet");
+            byHost.Headers.Host = url.Host;
+            using var routed = await http.SendAsync(byHost);
+            Assert.Equal(HttpStatusCode.OK, routed.StatusCode);
+            Assert.Equal("hello from the instance /greet", await routed.Content.ReadAsStringAsync());
             // Scale from zero across all three: the activator queues and pokes the autoscaler, which patches
             // deployments/scale; the simulator's pod shows up in an EndpointSlice and the request goes through.
             await user.CustomObjects.CreateNamespacedCustomObjectAsync(FunctionBody("cold", initialScale: 0), ApiGroup.Group, ApiGroup.Version, Ns, Function.Plural);

@@ -1,3 +1,8 @@
+using Serverless.Activator.Configuration;
+using Serverless.Autoscaler.Configuration;
+using Serverless.Backends.Local.Processes;
+using Serverless.Eventing;
+using Serverless.Platform.Composition;
 using Serverless.Platform.Kubernetes;
 
 namespace Serverless.Platform.Tests.Kubernetes;
@@ -46,11 +51,56 @@ public sealed class KubernetesOptionsTests
     [InlineData("bad domain", new[] { "controller", "--domain", "Not_A.Domain" }, "domain = \"Not_A.Domain\"")]
     [InlineData("bad url", new[] { "activator", "--autoscaler-url", "ftp://x" }, "autoscaler-url = \"ftp://x\": expected an absolute http(s) URL")]
     [InlineData("bad image", new[] { "controller", "--runtime-image-node", "a b" }, "runtime-image-node = \"a b\"")]
+    [InlineData("bad lease duration", new[] { "controller", "--lease-duration", "forever" }, "lease-duration = \"forever\": expected a positive duration such as 15s")]
+    [InlineData("lease not above renew", new[] { "controller", "--lease-duration", "10s" }, "lease-duration = 10s, must be greater than renew-deadline (10s)")]
     public void Parse_BadInput_ErrorNamesKeyAndValue(string label, string[] args, string expected)
     {
         KubernetesOptions.Parse(args, Env(), out var errors);
 
         Assert.True(errors.Any(e => e.Contains(expected, StringComparison.Ordinal)), $"{label}: {string.Join(" | ", errors)}");
+    }
+
+    [Fact]
+    public void Parse_LeaderElection_DefaultsAndKeys()
+    {
+        var defaults = KubernetesOptions.Parse(["controller"], Env(("POD_NAME", "controller-0"), ("POD_NAMESPACE", "platform")), out _)!.LeaderElection;
+        var tuned = KubernetesOptions.Parse(
+            ["controller", "--lease-duration", "30s", "--renew-deadline", "20s"], Env(("SERVERLESS_RETRY_PERIOD", "500ms")), out var errors)!.LeaderElection;
+
+        Assert.Empty(errors);
+        Assert.Equal(("controller-0", "platform", "serverless-controller"), (defaults.Identity, defaults.Namespace, defaults.LeaseName));
+        Assert.Equal((15, 10, 1.0), (defaults.LeaseDuration.TotalSeconds, defaults.RenewDeadline.TotalSeconds, defaults.RetryPeriod.TotalSeconds));
+        Assert.Equal((30, 20, 0.5), (tuned.LeaseDuration.TotalSeconds, tuned.RenewDeadline.TotalSeconds, tuned.RetryPeriod.TotalSeconds));
+    }
+
+    [Theory]
+    [InlineData("nothing set: Knative's default", null, null, "example.com")]
+    [InlineData("the argument alone", "fn.example.org", null, "fn.example.org")]
+    [InlineData("config.json alone: the controller reads the activator's setting too", null, "fn.example.net", "fn.example.net")]
+    [InlineData("both, the same", "fn.example.org", "fn.example.org", "fn.example.org")]
+    public void PlatformDomain_OneSetting_ControllerAndActivatorAgree(string label, string? argument, string? configured, string expected)
+    {
+        var options = KubernetesOptions.Parse(argument is null ? ["controller"] : ["controller", "--domain", argument], Env(), out _)!;
+        var configuration = new ComponentConfiguration(new AutoscalerOptions(), new ActivatorOptions { Domain = configured ?? "localhost" }, new BrokerOptions(), new LocalBackendOptions())
+        {
+            ActivatorDomainGiven = configured is not null,
+        };
+
+        Assert.True(expected == PlatformDomain.Resolve(options, configuration), label);
+    }
+
+    [Fact]
+    public void PlatformDomain_ArgumentAndConfigDisagree_ConfigurationErrorNamingBoth()
+    {
+        var options = KubernetesOptions.Parse(["activator", "--domain", "fn.example.org", "--config-dir", "/etc/serverless"], Env(), out _)!;
+        var configuration = new ComponentConfiguration(new AutoscalerOptions(), new ActivatorOptions { Domain = "other.example" }, new BrokerOptions(), new LocalBackendOptions())
+        {
+            ActivatorDomainGiven = true,
+        };
+
+        var error = Assert.Throws<ConfigurationException>(() => PlatformDomain.Resolve(options, configuration));
+
+        Assert.Contains("domain = \"fn.example.org\" (--domain or SERVERLESS_DOMAIN) differs from activator.domain = \"other.example\" in /etc/serverless/config.json", error.Message, StringComparison.Ordinal);
     }
 
     private static Func<string, string?> Env(params (string Key, string Value)[] values) =>

@@ -12,6 +12,8 @@ public sealed class EventIdTableTests
         "Serverless.Activator",
         "Serverless.Autoscaler",
         "Serverless.Eventing",
+        "Serverless.Controller",
+        "Serverless.Backends.Kubernetes",
         "Serverless.Platform",
         "Serverless.Backends.Local",
     ];

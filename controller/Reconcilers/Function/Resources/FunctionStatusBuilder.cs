@@ -7,7 +7,8 @@ namespace Serverless.Controller.Reconcilers.Function.Resources;
 /// <summary>
 /// Computes a Function's status from what the backend observes. Pure: the same inputs give the
 /// same status, and a condition keeps its lastTransitionTime while its status does not change,
-/// so an unchanged world produces an identical status and no write.
+/// so an unchanged world produces an identical status and no write. Every condition carries the
+/// generation it was computed for (its own <c>observedGeneration</c>).
 /// </summary>
 internal static class FunctionStatusBuilder
 {
@@ -20,22 +21,21 @@ internal static class FunctionStatusBuilder
     {
         var previous = function.Status?.Conditions ?? [];
         var workloadReady = WorkloadCondition(workload);
-        var routeReady = url is null
-            ? Condition(ConditionTypes.RouteReady, ConditionStatus.Unknown, "RouteNotConfigured", "the ingress address is not known yet")
-            : Condition(ConditionTypes.RouteReady, ConditionStatus.True, "RouteConfigured", "requests to " + url + " reach the function");
+        var routeReady = RouteCondition(url);
         var ready = Aggregate(workloadReady, routeReady);
+        var generation = function.Metadata.Generation;
         List<V1Condition> conditions =
         [
-            Stamp(ready, previous, now),
-            Stamp(workloadReady, previous, now),
-            Stamp(routeReady, previous, now),
+            Stamp(ready, previous, now, generation),
+            Stamp(workloadReady, previous, now, generation),
+            Stamp(routeReady, previous, now, generation),
         ];
 
         // Informational, outside Ready: a function whose limits cannot be enforced here still runs, and says so.
         if (workload?.Resources is { } resources)
         {
             var status = resources.Enforced ? ConditionStatus.True : ConditionStatus.False;
-            conditions.Add(Stamp(Condition(ConditionTypes.ResourcesEnforced, status, resources.Reason, resources.Message), previous, now));
+            conditions.Add(Stamp(Condition(ConditionTypes.ResourcesEnforced, status, resources.Reason, resources.Message), previous, now, generation));
         }
 
         return new FunctionStatus
@@ -49,6 +49,32 @@ internal static class FunctionStatusBuilder
         };
     }
 
+    /// <summary>
+    /// The status of a pass that could not make the workload what the spec says (<paramref name="reason"/>, e.g.
+    /// <c>NotOwned</c> or <c>ReconcileFailed</c>): WorkloadReady and Ready False with the reason and message; the route is
+    /// as it is; the revision stays the one last run, since the new one did not roll out.
+    /// </summary>
+    public static FunctionStatus Failed(Core.Api.Function function, string reason, string message, WorkloadStatus? workload, string? url, DateTime now)
+    {
+        var previous = function.Status?.Conditions ?? [];
+        var workloadReady = Condition(ConditionTypes.WorkloadReady, ConditionStatus.False, reason, message);
+        var routeReady = RouteCondition(url);
+        return new FunctionStatus
+        {
+            ObservedGeneration = function.Metadata.Generation,
+            Conditions =
+            [
+                Stamp(Aggregate(workloadReady, routeReady), previous, now, function.Metadata.Generation),
+                Stamp(workloadReady, previous, now, function.Metadata.Generation),
+                Stamp(routeReady, previous, now, function.Metadata.Generation),
+            ],
+            Url = url,
+            Replicas = workload?.Replicas ?? function.Status?.Replicas ?? 0,
+            ReadyReplicas = workload?.ReadyReplicas ?? function.Status?.ReadyReplicas ?? 0,
+            LatestRevision = function.Status?.LatestRevision,
+        };
+    }
+
     /// <summary>A status written with an invalid spec: nothing runs until the spec is fixed.</summary>
     public static FunctionStatus Invalid(Core.Api.Function function, string message, DateTime now)
     {
@@ -59,9 +85,9 @@ internal static class FunctionStatusBuilder
             ObservedGeneration = function.Metadata.Generation,
             Conditions =
             [
-                Stamp(Condition(ConditionTypes.Ready, ConditionStatus.False, "InvalidSpec", message), previous, now),
-                Stamp(workload, previous, now),
-                Stamp(Condition(ConditionTypes.RouteReady, ConditionStatus.Unknown, "InvalidSpec", message), previous, now),
+                Stamp(Condition(ConditionTypes.Ready, ConditionStatus.False, "InvalidSpec", message), previous, now, function.Metadata.Generation),
+                Stamp(workload, previous, now, function.Metadata.Generation),
+                Stamp(Condition(ConditionTypes.RouteReady, ConditionStatus.Unknown, "InvalidSpec", message), previous, now, function.Metadata.Generation),
             ],
             Url = function.Status?.Url,
             Replicas = function.Status?.Replicas ?? 0,
@@ -69,6 +95,10 @@ internal static class FunctionStatusBuilder
             LatestRevision = function.Status?.LatestRevision,
         };
     }
+
+    private static V1Condition RouteCondition(string? url) => url is null
+        ? Condition(ConditionTypes.RouteReady, ConditionStatus.Unknown, "RouteNotConfigured", "the ingress address is not known yet")
+        : Condition(ConditionTypes.RouteReady, ConditionStatus.True, "RouteConfigured", "requests to " + url + " reach the function");
 
     private static V1Condition WorkloadCondition(WorkloadStatus? workload) => workload switch
     {
@@ -104,8 +134,9 @@ internal static class FunctionStatusBuilder
     private static V1Condition Condition(string type, string status, string reason, string message) =>
         new() { Type = type, Status = status, Reason = reason, Message = message };
 
-    private static V1Condition Stamp(V1Condition condition, IList<V1Condition> previous, DateTime now)
+    private static V1Condition Stamp(V1Condition condition, IList<V1Condition> previous, DateTime now, long? generation)
     {
+        condition.ObservedGeneration = generation;
         var old = previous.FirstOrDefault(p => p.Type == condition.Type);
         // Kubernetes timestamps have whole seconds; keeping the old time while the status holds
         // makes an unchanged world produce an identical status.

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Serverless.KubeApiServer;
 using Serverless.KubeApiServer.Resources;
 using Serverless.TestSupport;
@@ -48,6 +49,27 @@ public sealed class KubernetesCliProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deploy_ScaleOnlyChange_SameArtifactConfigMap()
+    {
+        var dir = Path.Combine(_work.Path, "scaled");
+        Assert.Equal(0, (await _func.RunAsync("create", "-l", "node", dir)).ExitCode);
+        var first = await _func.RunAsync("deploy", dir, "--kube", "--no-wait");
+        var artifact = _api.GetObject(ResourceTypes.Functions, "team", "scaled")?["spec"]?["source"]?["configMap"]?.GetValue<string>();
+
+        var yaml = Path.Combine(dir, "func.yaml");
+        File.WriteAllText(yaml, File.ReadAllText(yaml).Replace("maxScale: 10", "maxScale: 3", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(dir, "README.md"), "# scaled\n");
+        var second = await _func.RunAsync("deploy", dir, "--kube", "--no-wait");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.True(second.ExitCode == 0, second.ToString());
+        var function = _api.GetObject(ResourceTypes.Functions, "team", "scaled")!;
+        Assert.Equal(3, function["spec"]!["scale"]!["maxScale"]!.GetValue<int>());
+        Assert.Equal(artifact, function["spec"]!["source"]!["configMap"]!.GetValue<string>());
+        Assert.Equal([artifact], _api.ListObjects(ResourceTypes.ConfigMaps, "team").Select(c => c["metadata"]!["name"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Deploy_ArtifactOverConfigMapLimit_Exit1PointsToImage()
     {
         var dir = Path.Combine(_work.Path, "big");
@@ -62,6 +84,28 @@ public sealed class KubernetesCliProcessTests : IAsyncLifetime
         Assert.Contains("over the 1024 KiB a ConfigMap can hold", deploy.StdErr, StringComparison.Ordinal);
         Assert.Contains("spec.image", deploy.StdErr, StringComparison.Ordinal);
         Assert.Null(_api.GetObject(ResourceTypes.Functions, "team", "big"));
+    }
+
+    [Fact]
+    public async Task Invoke_UrlHostDoesNotResolve_Exit1NamesTheHostNoStackTrace()
+    {
+        // status.url as the controller writes it, under a domain with no DNS record (.invalid never resolves).
+        _api.CreateObject(ResourceTypes.Functions, "team", new JsonObject
+        {
+            ["apiVersion"] = "serverless.dev/v1alpha1",
+            ["kind"] = "Function",
+            ["metadata"] = new JsonObject { ["name"] = "hello", ["namespace"] = "team" },
+            ["spec"] = new JsonObject { ["runtime"] = "node", ["source"] = new JsonObject { ["configMap"] = "hello-0123456789" } },
+            ["status"] = new JsonObject { ["url"] = "http://hello.team.fn.invalid" },
+        });
+
+        var result = await _func.RunAsync("invoke", "hello", "--kube");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("cannot resolve hello.team.fn.invalid, the host of hello's URL", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("kubectl port-forward -n serverless-system svc/activator", result.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("HttpRequestException", result.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]

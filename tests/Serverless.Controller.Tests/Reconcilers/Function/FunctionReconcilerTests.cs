@@ -102,14 +102,21 @@ public sealed class FunctionReconcilerTests
             Throws = typeof(StoreException),
         },
 
-        // Today a failed ensure leaves the status as it was: the error reaches only the controller's log and the
-        // queue's backoff. TODO(#20): failures reach the status (Ready False with the reason).
-        new("ensure fails: the error propagates and no status is written",
+        // A failed ensure reaches the status (issue #20): Ready False with the reason and the error's message, the
+        // revision left at the one last run (the new one did not roll out), and Error so the queue retries with backoff.
+        new("ensure fails: Ready False ReconcileFailed with the error's message, written, and retried",
             Fn(), Workload(desired: 1, replicas: 1, ready: 1),
-            [Ensure(1)], Status: null, Result: null)
+            [Ensure(1)], Status(False("ReconcileFailed"), False("ReconcileFailed"), True("RouteConfigured"), 1, 1) with { LatestRevision = null, ReadyMessage = "controlled by someone else" },
+            ReconcileResult.Error)
         {
             Inject = Failure.EnsureFails,
-            Throws = typeof(InvalidOperationException),
+        },
+        new("a Deployment or Service of the name is not the Function's: Ready False NotOwned naming it, retried",
+            Fn(WithStatus(1, Url, 1, 1, latestRevision: Old)), Observed: null,
+            [Ensure(1)], Status(False("NotOwned"), False("NotOwned"), True("RouteConfigured"), 1, 1) with { LatestRevision = Old, ReadyMessage = "Service default/hello" },
+            ReconcileResult.Error)
+        {
+            Inject = Failure.NotOwned,
         },
         new("status write conflicts (the cache is behind the store): Conflict, requeued; the newer version triggers another pass",
             Fn(), Workload(desired: 1, replicas: 1, ready: 1),
@@ -132,10 +139,11 @@ public sealed class FunctionReconcilerTests
         },
     ];
 
-    private enum Failure
+    public enum Failure
     {
         None,
         EnsureFails,
+        NotOwned,
         DeleteFails,
         StatusConflict,
         StatusNotFound,
@@ -226,6 +234,49 @@ public sealed class FunctionReconcilerTests
         Assert.Equal(Now.UtcDateTime, conditions.Single(c => c.Type == ConditionTypes.RouteReady).LastTransitionTime);
     }
 
+    [Theory]
+    [InlineData(Failure.EnsureFails, "Warning ReconcileFailed Function/hello: Deployment default/hello is controlled by someone else")]
+    [InlineData(Failure.NotOwned, "Warning NotOwned Function/hello: Service default/hello exists and is not owned by this Function; it is left alone")]
+    public async Task ReconcileAsync_EnsureFails_RecordsAWarningEventEachPass(Failure failure, string expected)
+    {
+        var unit = await UnitAsync(Fn(), Url, Now);
+        Inject(unit, failure);
+
+        await ReconcileAsync(unit);
+        await ReconcileAsync(unit);
+
+        // Every failed pass records it; the Kubernetes recorder counts the repeats on one Event.
+        Assert.Equal([expected, expected], unit.Events.Events);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_InvalidSpec_OneEventUntilTheStatusChanges()
+    {
+        var first = await UnitAsync(Fn(WithMinScale(3), WithMaxScale(1)), Url, Now);
+        await ReconcileAsync(first);
+        var again = await UnitAsync(Assert.Single(first.Store.StatusWrites), Url, Now.AddSeconds(30));
+        await ReconcileAsync(again);
+
+        Assert.Contains("Warning InvalidSpec Function/hello: ", Assert.Single(first.Events.Events), StringComparison.Ordinal);
+        Assert.Empty(again.Events.Events);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_AnyOutcome_EveryConditionCarriesTheGeneration()
+    {
+        foreach (var failure in new[] { Failure.None, Failure.EnsureFails })
+        {
+            var unit = await UnitAsync(Fn(WithGeneration(4)), Url, Now);
+            Inject(unit, failure);
+
+            await ReconcileAsync(unit);
+
+            var written = Assert.Single(unit.Store.StatusWrites).Status!;
+            Assert.Equal(4, written.ObservedGeneration);
+            Assert.All(written.Conditions!, c => Assert.Equal(4, c.ObservedGeneration));
+        }
+    }
+
     private static FunctionResource Fn(params Action<FunctionResource>[] options) =>
         TestFunction("default", "hello", [WithGeneration(1), .. options]);
 
@@ -259,6 +310,10 @@ public sealed class FunctionReconcilerTests
         {
             case Failure.EnsureFails:
                 unit.Workloads.EnsureFailure = new InvalidOperationException("Deployment default/hello is controlled by someone else");
+                break;
+            case Failure.NotOwned:
+                unit.Workloads.EnsureFailure = new WorkloadNotOwnedException(
+                    "Service", "default", "hello", "Service default/hello exists and is not owned by this Function; it is left alone");
                 break;
             case Failure.DeleteFails:
                 unit.Workloads.DeleteFailure = new StoreException(StoreErrorKind.Invalid, "delete refused");
@@ -302,12 +357,13 @@ public sealed class FunctionReconcilerTests
 
         var workloads = new RecordingWorkloadManager();
         var metrics = new ControllerMetrics(Prometheus.Metrics.NewCustomRegistry());
+        var events = new RecordingEventRecorder();
         var reconciler = new FunctionReconciler(
-            functions, store, workloads, new ControllerOptions { FunctionUrl = _ => url }, metrics, new ManualTimeProvider(now), NullLogger.Instance);
-        return new Unit(reconciler, workloads, store, metrics);
+            functions, store, workloads, new ControllerOptions { FunctionUrl = _ => url }, metrics, new ManualTimeProvider(now), NullLogger.Instance, events);
+        return new Unit(reconciler, workloads, store, metrics, events);
     }
 
-    private sealed record Unit(FunctionReconciler Reconciler, RecordingWorkloadManager Workloads, RecordingFunctionStore Store, ControllerMetrics Metrics);
+    private sealed record Unit(FunctionReconciler Reconciler, RecordingWorkloadManager Workloads, RecordingFunctionStore Store, ControllerMetrics Metrics, RecordingEventRecorder Events);
 
     private sealed record ExpectedCondition(string Status, string Reason);
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Backends.Kubernetes.Events;
 using Serverless.Backends.Kubernetes.Resources;
 using Serverless.Controller;
 using Serverless.Controller.Metrics;
@@ -42,7 +43,8 @@ internal sealed class KubeControllerHarness : IAsyncDisposable
 
     public DeploymentSimulator? Simulator { get; private set; }
 
-    public static async Task<KubeControllerHarness> StartAsync(bool simulate = true, bool start = true)
+    /// <param name="resync">The controller's resync period; default 10 minutes (a test sees no resync unless it asks).</param>
+    public static async Task<KubeControllerHarness> StartAsync(bool simulate = true, bool start = true, TimeSpan? resync = null)
     {
         var api = await KubeApiDouble.StartAsync();
         var harness = new KubeControllerHarness(api, api.CreateClient("user"), api.CreateClient(ControllerIdentity));
@@ -53,24 +55,39 @@ internal sealed class KubeControllerHarness : IAsyncDisposable
 
         if (start)
         {
-            harness.StartController();
+            harness.StartController(resync);
         }
 
         return harness;
     }
 
-    public void StartController()
+    public void StartController(TimeSpan? resync = null)
     {
+        var events = new KubernetesEventRecorder(ControllerClient, "serverless-controller", "controller-0", TimeProvider.System, NullLogger.Instance);
         Controller = new KubernetesFunctionController(
             ControllerClient,
             KubeTestStores.Functions(ControllerClient),
             new KubernetesWorkloadOptions(),
-            new ControllerOptions { Workers = 4, ResyncPeriod = TimeSpan.FromMinutes(10) },
+            new ControllerOptions { Workers = 4, ResyncPeriod = resync ?? TimeSpan.FromMinutes(10) },
             new ControllerMetrics(Prometheus.Metrics.NewCustomRegistry()),
             TimeProvider.System,
-            NullLoggerFactory.Instance);
-        _run = Controller.RunAsync(_stop.Token);
+            NullLoggerFactory.Instance,
+            events);
+        _run = Task.WhenAll(Controller.RunAsync(_stop.Token), RecordAsync(events, _stop.Token));
     }
+
+    /// <summary>The Events recorded about <paramref name="name"/>'s Function: <c>{type} {reason} x{count}: {message}</c>.</summary>
+    public IReadOnlyList<string> EventsAbout(string ns, string name) =>
+        Api.ListObjects(ResourceTypes.Events, ns)
+            .Where(e => e["involvedObject"]?["kind"]?.GetValue<string>() == Function.KindName && e["involvedObject"]?["name"]?.GetValue<string>() == name)
+            .Select(e => $"{e["type"]} {e["reason"]} x{e["count"]}: {e["message"]}")
+            .ToList();
+
+    /// <summary>The Ready condition's status and reason, or null before there is one.</summary>
+    public (string Status, string Reason, string Message)? Ready(string ns, string name) =>
+        GetFunction(ns, name)?.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready) is { } ready
+            ? (ready.Status, ready.Reason, ready.Message)
+            : null;
 
     public async Task<Function> CreateFunctionAsync(Function function)
     {
@@ -109,6 +126,17 @@ internal sealed class KubeControllerHarness : IAsyncDisposable
         {
             Assert.True(Environment.TickCount64 < deadline, $"not within {timeoutMs} ms: {what}");
             await Task.Delay(20);
+        }
+    }
+
+    private static async Task RecordAsync(KubernetesEventRecorder events, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await events.RunAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 

@@ -1,0 +1,16 @@
+namespace Serverless.Controller;
+
+/// <summary>
+/// The event ids of every log message of this assembly, one table so that none is used twice.
+/// Ranges: 200–249 the Function reconciler and controller, 250–299 the eventing status controller.
+/// </summary>
+internal static class ControllerEventIds
+{
+    public const int FunctionRemoved = 200;
+    public const int FunctionInvalid = 201;
+    public const int FunctionFailed = 202;
+    public const int FunctionNotOwned = 203;
+    public const int ReconcileFailed = 210;
+
+    public const int EventingStatusFailed = 250;
+}

@@ -1,0 +1,188 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Controller.Reconcilers.Eventing;
+using Serverless.Core.Api;
+using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.Kubernetes;
+using static Serverless.Backends.Kubernetes.Tests.KubeTestObjects;
+
+namespace Serverless.Platform.Tests.Kubernetes.Controller;
+
+/// <summary>
+/// The real controller against the API double, issue #20's rules: an object the Function does not own is never
+/// modified or deleted (create and delete paths) and the Function says <c>NotOwned</c> until it goes; every failure
+/// reaches the status and an Event; superseded artifacts are collected; Brokers and Triggers say <c>NotSupported</c>.
+/// </summary>
+public sealed class KubernetesOwnershipAndStatusTests
+{
+    private const string Ns = "team-a";
+
+    [Fact]
+    public async Task Ownership_UsersServiceHasTheName_LeftAloneNotOwnedThenRecovers()
+    {
+        await using var harness = await KubeControllerHarness.StartAsync(resync: TimeSpan.FromSeconds(1));
+        var users = await harness.User.CoreV1.CreateNamespacedServiceAsync(UsersService("api"), Ns);
+
+        await harness.CreateFunctionAsync(TestFunction(Ns, "api", f => f.Metadata.Uid = null));
+
+        await KubeControllerHarness.UntilAsync(() => harness.Ready(Ns, "api")?.Reason == "NotOwned", "the Function says NotOwned");
+        var (status, _, message) = harness.Ready(Ns, "api")!.Value;
+        Assert.Equal(ConditionStatus.False, status);
+        Assert.Contains("Service team-a/api exists and is not owned by this Function", message, StringComparison.Ordinal);
+        await KubeControllerHarness.UntilAsync(() => harness.EventsAbout(Ns, "api").Any(e => e.StartsWith("Warning NotOwned", StringComparison.Ordinal)), "a NotOwned Event");
+        var after = harness.GetService(Ns, "api")!;
+        Assert.Equal(users.Metadata.ResourceVersion, after.Metadata.ResourceVersion);
+        Assert.Null(after.Metadata.OwnerReferences);
+        Assert.Equal("theirs", after.Spec.Selector["app"]);
+        Assert.DoesNotContain(harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity), r => r is { Resource: "services", Verb: "update" or "patch" or "delete" });
+
+        // The user removes their Service: the Function takes the name on its own (the next resync) and turns Ready.
+        await harness.User.CoreV1.DeleteNamespacedServiceAsync("api", Ns);
+
+        await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "api"), "the Function recovers once the Service is gone");
+        Assert.Single(harness.GetService(Ns, "api")!.Metadata.OwnerReferences);
+    }
+
+    [Fact]
+    public async Task Ownership_FunctionDeletedWhileNotOwned_UsersDeploymentSurvivesTheGarbageCollector()
+    {
+        await using var harness = await KubeControllerHarness.StartAsync(simulate: false);
+        var users = await harness.User.AppsV1.CreateNamespacedDeploymentAsync(UsersDeployment("api"), Ns);
+        await harness.CreateFunctionAsync(TestFunction(Ns, "api", f => f.Metadata.Uid = null));
+        await KubeControllerHarness.UntilAsync(() => harness.Ready(Ns, "api")?.Reason == "NotOwned", "the Function says NotOwned");
+
+        await harness.DeleteFunctionAsync(Ns, "api");
+        await KubeControllerHarness.UntilAsync(() => harness.GetFunction(Ns, "api") is null, "the Function is gone");
+        harness.Api.CollectGarbage();
+        await Task.Delay(500); // the deletion's reconcile
+
+        var after = harness.GetDeployment(Ns, "api");
+        Assert.NotNull(after);
+        Assert.Equal(users.Metadata.Uid, after.Metadata.Uid);
+        Assert.Null(after.Metadata.OwnerReferences);
+        Assert.Equal("theirs:1", after.Spec.Template.Spec.Containers[0].Image);
+        Assert.DoesNotContain(harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity), r => r is { Resource: "deployments", Verb: "update" or "patch" or "delete" });
+    }
+
+    [Fact]
+    public async Task Status_WorkloadWriteRefused_ReadyFalseWithTheErrorThenReady()
+    {
+        await using var harness = await KubeControllerHarness.StartAsync();
+        var refusal = harness.Api.Faults.FailNext(int.MaxValue, 403, r => r.Identity == KubeControllerHarness.ControllerIdentity && r is { Verb: "create", Resource: "deployments" });
+
+        await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null));
+
+        await KubeControllerHarness.UntilAsync(() => harness.Ready(Ns, "hello")?.Reason == "ReconcileFailed", "Ready False ReconcileFailed");
+        var function = harness.GetFunction(Ns, "hello")!;
+        var (_, _, message) = harness.Ready(Ns, "hello")!.Value;
+        Assert.Contains("Forbidden", message, StringComparison.Ordinal);
+        Assert.All(function.Status!.Conditions!, c => Assert.Equal(function.Metadata.Generation, c.ObservedGeneration));
+        Assert.Equal(ConditionStatus.False, function.Status.Conditions!.Single(c => c.Type == ConditionTypes.WorkloadReady).Status);
+        await KubeControllerHarness.UntilAsync(() => harness.EventsAbout(Ns, "hello").Any(e => e.StartsWith("Warning ReconcileFailed", StringComparison.Ordinal)), "a ReconcileFailed Event");
+
+        harness.Api.Faults.Clear();
+        Assert.True(refusal.Remaining > 0);
+
+        await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "Ready once the API server allows the write", timeoutMs: 40_000);
+        Assert.Contains(harness.EventsAbout(Ns, "hello"), e => e == "Normal Created x1: Created Deployment team-a/hello");
+    }
+
+    [Fact]
+    public async Task Artifacts_NewArtifactRolledOut_TheSupersededOneIsDeletedTheOthersKept()
+    {
+        await using var harness = await KubeControllerHarness.StartAsync();
+        foreach (var name in new[] { "hello-aaaaaaaaaa", "hello-bbbbbbbbbb", "hello-cccccccccc" })
+        {
+            await harness.User.CoreV1.CreateNamespacedConfigMapAsync(Artifact(name), Ns);
+        }
+
+        await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null, f => f.Spec.Source = new FunctionSource { ConfigMap = "hello-aaaaaaaaaa" }));
+        await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
+
+        await harness.PatchFunctionAsync(Ns, "hello", new JsonObject { ["spec"] = new JsonObject { ["source"] = new JsonObject { ["configMap"] = "hello-bbbbbbbbbb" } } });
+
+        await KubeControllerHarness.UntilAsync(() => harness.Api.GetObject(ResourceTypes.ConfigMaps, Ns, "hello-aaaaaaaaaa") is null, "the superseded artifact is deleted");
+        await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the new revision is Ready");
+        // The current one, and one uploaded but never rolled out (an upload in progress looks the same), stay.
+        Assert.NotNull(harness.Api.GetObject(ResourceTypes.ConfigMaps, Ns, "hello-bbbbbbbbbb"));
+        Assert.NotNull(harness.Api.GetObject(ResourceTypes.ConfigMaps, Ns, "hello-cccccccccc"));
+        var replicaSets = harness.Api.ListObjects(ResourceTypes.ReplicaSets, Ns);
+        Assert.Equal(2, replicaSets.Count); // the old one is kept at zero, as the Deployment controller keeps history
+        Assert.Single(harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity), r => r is { Verb: "delete", Resource: "configmaps" });
+    }
+
+    [Fact]
+    public async Task Eventing_BrokerAndTrigger_ReadyFalseNotSupported()
+    {
+        await using var harness = await KubeControllerHarness.StartAsync(start: false);
+        var stores = new KubernetesStores(harness.ControllerClient);
+        var controller = new EventingNotSupportedController(stores.Brokers, stores.Triggers, TimeProvider.System, NullLoggerFactory.Instance);
+        using var stop = new CancellationTokenSource();
+        var run = controller.RunAsync(stop.Token);
+        await harness.User.CustomObjects.CreateNamespacedCustomObjectAsync(
+            JsonNode.Parse("""{"apiVersion":"serverless.dev/v1alpha1","kind":"Broker","metadata":{"name":"default"},"spec":{}}""")!,
+            ApiGroup.Group, ApiGroup.Version, Ns, Broker.Plural);
+        await harness.User.CustomObjects.CreateNamespacedCustomObjectAsync(
+            JsonNode.Parse("""{"apiVersion":"serverless.dev/v1alpha1","kind":"Trigger","metadata":{"name":"orders"},"spec":{"subscriber":{"uri":"http://example.com/"}}}""")!,
+            ApiGroup.Group, ApiGroup.Version, Ns, Trigger.Plural);
+
+        await KubeControllerHarness.UntilAsync(
+            () => Ready(harness.Api.GetObject(ResourceTypes.Brokers, Ns, "default")) is not null && Ready(harness.Api.GetObject(ResourceTypes.Triggers, Ns, "orders")) is not null,
+            "both say NotSupported");
+        foreach (var ready in new[] { Ready(harness.Api.GetObject(ResourceTypes.Brokers, Ns, "default"))!, Ready(harness.Api.GetObject(ResourceTypes.Triggers, Ns, "orders"))! })
+        {
+            Assert.Equal(("False", "NotSupported", 1L), (ready["status"]!.GetValue<string>(), ready["reason"]!.GetValue<string>(), ready["observedGeneration"]!.GetValue<long>()));
+            Assert.Contains("eventing on Kubernetes is not available yet", ready["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        // Settled: a relist finds nothing to write.
+        var writes = harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity).Count(r => r.Verb == "update");
+        harness.Api.CloseWatches();
+        await KubeControllerHarness.UntilAsync(() => harness.Api.OpenWatchCount >= 2, "watching again");
+        await Task.Delay(300);
+        Assert.Equal(2, writes);
+        Assert.Equal(writes, harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity).Count(r => r.Verb == "update"));
+
+        await stop.CancelAsync();
+        await run;
+    }
+
+    private static JsonNode? Ready(JsonObject? resource) =>
+        (resource?["status"]?["conditions"] as JsonArray)?.FirstOrDefault(c => c?["type"]?.GetValue<string>() == ConditionTypes.Ready && c["reason"]?.GetValue<string>() == "NotSupported");
+
+    private static V1Service UsersService(string name) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = "theirs" } },
+        Spec = new V1ServiceSpec
+        {
+            Selector = new Dictionary<string, string> { ["app"] = "theirs" },
+            Ports = [new V1ServicePort { Name = "web", Port = 8080, TargetPort = 3000 }],
+        },
+    };
+
+    private static V1Deployment UsersDeployment(string name) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name },
+        Spec = new V1DeploymentSpec
+        {
+            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "theirs" } },
+            Template = new V1PodTemplateSpec
+            {
+                Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "theirs" } },
+                Spec = new V1PodSpec { Containers = [new V1Container { Name = "web", Image = "theirs:1" }] },
+            },
+        },
+    };
+
+    private static V1ConfigMap Artifact(string name) => new()
+    {
+        Metadata = new V1ObjectMeta
+        {
+            Name = name,
+            Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "serverless", ["serverless.dev/function"] = "hello" },
+        },
+        BinaryData = new Dictionary<string, byte[]> { ["function.tar.gz"] = [1, 2, 3] },
+    };
+}
