@@ -106,7 +106,10 @@ internal sealed class CgroupTree
             Directory.CreateDirectory(directory);
         }
 
-        var cgroup = new InstanceCgroup(_version, directories);
+        var homes = _version == CgroupVersion.V1
+            ? _bases.ToDictionary(b => b.Key, b => Path.GetDirectoryName(b.Value)!, StringComparer.Ordinal)
+            : null;
+        var cgroup = new InstanceCgroup(_version, directories, homes);
         try
         {
             foreach (var write in CgroupLimits.Writes(_version, resources, pidsLimit, Controllers))

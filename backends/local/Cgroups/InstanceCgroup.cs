@@ -15,12 +15,21 @@ internal sealed class InstanceCgroup
 
     private readonly CgroupVersion _version;
     private readonly IReadOnlyDictionary<string, string> _directories;
+    private readonly IReadOnlyDictionary<string, string>? _homes;
 
-    public InstanceCgroup(CgroupVersion version, IReadOnlyDictionary<string, string> directories)
+    /// <param name="homes">
+    /// v1: the platform's own cgroup in each of the same hierarchies, where a spawning thread returns after
+    /// <see cref="TryEnterAsThread"/>; null when children can only be moved in after their start.
+    /// </param>
+    public InstanceCgroup(CgroupVersion version, IReadOnlyDictionary<string, string> directories, IReadOnlyDictionary<string, string>? homes = null)
     {
         _version = version;
         _directories = directories;
+        _homes = version == CgroupVersion.V1 ? homes : null;
     }
+
+    /// <summary>Whether a child can be born inside (<see cref="TryEnterAsThread"/>) rather than moved in after its start.</summary>
+    public bool CanBeBornInto => _homes is not null;
 
     /// <summary>The instance's directory in each hierarchy, by controller (v2: one, keyed "").</summary>
     public IReadOnlyDictionary<string, string> Directories => _directories;
@@ -34,6 +43,55 @@ internal sealed class InstanceCgroup
         foreach (var directory in DistinctDirectories)
         {
             File.WriteAllText(Path.Combine(directory, "cgroup.procs"), text);
+        }
+    }
+
+    /// <summary>
+    /// Moves the calling thread, alone, into this cgroup (v1), so that the process it forks next is born inside:
+    /// nothing of it ever runs outside its limits, and nothing has to wait for it to be moved in.
+    /// </summary>
+    /// <remarks>
+    /// Moving a process (<c>cgroup.procs</c>, or another task's id) takes the kernel's global threadgroup lock for
+    /// writing, which waits for an RCU grace period: 7 to 16 ms measured here, for every move after a quiet moment.
+    /// A thread moving itself (<c>0</c> into <c>tasks</c>) skips that lock: about 0.2 ms. Pair with
+    /// <see cref="LeaveAsThread"/> in a finally, on the same thread. False (and the thread where it was) when
+    /// the kernel refuses: the caller then moves the child in after its start.
+    /// </remarks>
+    public bool TryEnterAsThread()
+    {
+        if (_homes is null)
+        {
+            return false;
+        }
+
+        var entered = new List<string>();
+        foreach (var (controller, directory) in _directories)
+        {
+            if (!TryWrite(Path.Combine(directory, "tasks"), "0"))
+            {
+                foreach (var done in entered)
+                {
+                    TryWrite(Path.Combine(_homes[done], "tasks"), "0");
+                }
+
+                return false;
+            }
+
+            entered.Add(controller);
+        }
+
+        return true;
+    }
+
+    /// <summary>Moves the calling thread back to the platform's own cgroups after <see cref="TryEnterAsThread"/>.</summary>
+    public void LeaveAsThread()
+    {
+        foreach (var controller in _directories.Keys)
+        {
+            if (_homes is not null && _homes.TryGetValue(controller, out var home))
+            {
+                TryWrite(Path.Combine(home, "tasks"), "0");
+            }
         }
     }
 

@@ -18,9 +18,11 @@ internal static class InstanceStarter
 
     public static async Task<(LocalInstance? Instance, string? Problem)> StartAsync(LocalBackendContext context, FunctionKey key, WorkloadSpec spec)
     {
-        if (context.Sandbox is not null && context.Cgroups is { } tree)
+        if (context.Sandbox is not null && context.Cgroups is { Version: CgroupVersion.V2 } tree)
         {
-            // Off the start's path: it overlaps with everything up to the sandbox's move into its cgroup.
+            // Off the start's path: it overlaps with everything up to the sandbox's move into its cgroup. Not on v1,
+            // where instances are born in their cgroup (InstanceCgroup.TryEnterAsThread): this move would hold the
+            // cgroup mutex through a grace period and make the spawner's own step into the cgroup wait for it.
             _ = Task.Run(tree.PrimeMigration);
         }
 

@@ -115,9 +115,10 @@ internal sealed class LocalInstance
     public InstanceEndpoint Endpoint => new(Id, Host, Port, Spec.ContainerConcurrency);
 
     /// <summary>
-    /// Starts the process. With a <paramref name="handshake"/>, waits for the sandbox to exist, moves it into
-    /// <paramref name="instanceCgroup"/> before the runtime starts, and finds the runtime's pid. Unsandboxed, the
-    /// runtime joins its cgroup right after its start, before it could have loaded function code.
+    /// Starts the process, born inside <paramref name="instanceCgroup"/> where the kernel allows (v1). Otherwise, with
+    /// a <paramref name="handshake"/>, waits for the sandbox to exist and moves it into the cgroup before the runtime
+    /// starts; unsandboxed, the runtime joins its cgroup right after its start, before it could have loaded function
+    /// code. With a handshake, finds the runtime's pid.
     /// </summary>
     public async Task StartAsync(ProcessSpawner spawner, InstanceLaunch launch, InstanceCgroup? instanceCgroup = null, SandboxHandshake? handshake = null)
     {
@@ -143,7 +144,7 @@ internal sealed class LocalInstance
         sandboxed = launch.Sandboxed;
         ownProcessGroup = launch.OwnProcessGroup;
         cgroup = instanceCgroup;
-        var started = await spawner.StartAsync(startInfo, handshake).ConfigureAwait(false);
+        var (started, bornInCgroup) = await spawner.StartAsync(startInfo, handshake, instanceCgroup).ConfigureAwait(false);
         lock (processGate)
         {
             process = started;
@@ -160,9 +161,9 @@ internal sealed class LocalInstance
 
         if (handshake is not null)
         {
-            await CompleteHandshakeAsync(handshake).ConfigureAwait(false);
+            await CompleteHandshakeAsync(handshake, bornInCgroup).ConfigureAwait(false);
         }
-        else
+        else if (!bornInCgroup)
         {
             AttachToCgroup(LaunchedPid);
         }
@@ -234,10 +235,16 @@ internal sealed class LocalInstance
     /// Reads the sandbox's init pid, puts bubblewrap and init into the cgroup, lets the sandbox go on, and looks up
     /// the runtime it starts. A sandbox that fails here is killed: it must not run outside its cgroup.
     /// </summary>
-    private async Task CompleteHandshakeAsync(SandboxHandshake handshake)
+    private async Task CompleteHandshakeAsync(SandboxHandshake handshake, bool bornInCgroup)
     {
         try
         {
+            if (bornInCgroup)
+            {
+                // Everything of the sandbox is born in its cgroup: nothing to wait for before the runtime starts.
+                handshake.Release();
+            }
+
             if (await handshake.ReadInitPidAsync(HandshakeTimeout).ConfigureAwait(false) is not { } init)
             {
                 // bubblewrap exited before it set up (its stderr says why, in the log) or hangs: either way, gone.
@@ -251,14 +258,17 @@ internal sealed class LocalInstance
                 initPid = init;
             }
 
-            if (!AttachToCgroup(LaunchedPid, init))
+            if (!bornInCgroup)
             {
-                KillReason ??= "the sandbox could not join the instance's cgroup";
-                Kill();
-                return;
-            }
+                if (!AttachToCgroup(LaunchedPid, init))
+                {
+                    KillReason ??= "the sandbox could not join the instance's cgroup";
+                    Kill();
+                    return;
+                }
 
-            handshake.Release();
+                handshake.Release();
+            }
         }
         finally
         {

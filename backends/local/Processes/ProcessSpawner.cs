@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Serverless.Backends.Local.Cgroups;
 using Serverless.Backends.Local.Sandbox;
 
 namespace Serverless.Backends.Local.Processes;
@@ -33,9 +34,17 @@ internal sealed class ProcessSpawner : IDisposable
     /// Starts the process on the spawner thread; completes (off that thread) once it started. A
     /// <paramref name="handshake"/>'s child ends are passed to this child, and to no other.
     /// </summary>
-    public Task<Process> StartAsync(ProcessStartInfo startInfo, SandboxHandshake? handshake = null)
+    public async Task<Process> StartAsync(ProcessStartInfo startInfo, SandboxHandshake? handshake = null) =>
+        (await StartAsync(startInfo, handshake, cgroup: null).ConfigureAwait(false)).Process;
+
+    /// <summary>
+    /// As <see cref="StartAsync(ProcessStartInfo, SandboxHandshake?)"/>, with the child born inside
+    /// <paramref name="cgroup"/> when it can be (<see cref="InstanceCgroup.TryEnterAsThread"/>: this thread steps in
+    /// for the fork and back out); <see cref="SpawnedProcess.BornInCgroup"/> says whether it was.
+    /// </summary>
+    public Task<SpawnedProcess> StartAsync(ProcessStartInfo startInfo, SandboxHandshake? handshake, InstanceCgroup? cgroup)
     {
-        var request = new Request(startInfo, handshake, new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var request = new Request(startInfo, handshake, cgroup, new TaskCompletionSource<SpawnedProcess>(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
             queue.Add(request);
@@ -67,6 +76,7 @@ internal sealed class ProcessSpawner : IDisposable
             var process = new Process { StartInfo = request.StartInfo };
             try
             {
+                var inside = request.Cgroup?.TryEnterAsThread() ?? false;
                 request.Handshake?.BeforeStart();
                 try
                 {
@@ -75,9 +85,13 @@ internal sealed class ProcessSpawner : IDisposable
                 finally
                 {
                     request.Handshake?.AfterStart();
+                    if (inside)
+                    {
+                        request.Cgroup!.LeaveAsThread();
+                    }
                 }
 
-                request.Completion.SetResult(process);
+                request.Completion.SetResult(new SpawnedProcess(process, inside));
             }
             catch (Exception e)
             {
@@ -88,5 +102,8 @@ internal sealed class ProcessSpawner : IDisposable
         }
     }
 
-    private sealed record Request(ProcessStartInfo StartInfo, SandboxHandshake? Handshake, TaskCompletionSource<Process> Completion);
+    private sealed record Request(ProcessStartInfo StartInfo, SandboxHandshake? Handshake, InstanceCgroup? Cgroup, TaskCompletionSource<SpawnedProcess> Completion);
 }
+
+/// <param name="BornInCgroup">The child started inside the cgroup it was given; otherwise it must be moved in.</param>
+internal sealed record SpawnedProcess(Process Process, bool BornInCgroup);

@@ -50,6 +50,32 @@ public sealed class InstanceCgroupTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Contains("cpu 500m", status.Resources.Message, StringComparison.Ordinal);
     }
 
+    // v1 here: the spawner thread steps into the instance's cgroups for the fork (InstanceCgroup.TryEnterAsThread),
+    // so the sandbox is born inside and never waits for a move; the thread steps back out.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Instance_Started_BornInItsCgroupsAndThePlatformStaysOut(bool sandboxed)
+    {
+        var backend = harness.Start(o => o.Sandbox.Enabled = sandboxed);
+        var spec = harness.Spec() with { Resources = new WorkloadResources { MemoryLimitBytes = 128 << 20 } };
+
+        await backend.EnsureAsync(spec, 1);
+        await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 1, "ready");
+
+        var instance = Assert.Single(backend.GetInstances(Key));
+        var memory = MemoryCgroupOf(File.ReadAllText($"/proc/{instance.Pid}/cgroup"));
+        Assert.EndsWith("/" + instance.Id, memory, StringComparison.Ordinal);
+        foreach (var task in Directory.GetDirectories("/proc/self/task"))
+        {
+            var own = MemoryCgroupOf(File.ReadAllText(Path.Combine(task, "cgroup")));
+            Assert.DoesNotContain(instance.Id, own, StringComparison.Ordinal);
+        }
+    }
+
+    private static string MemoryCgroupOf(string procCgroup) =>
+        procCgroup.Split('\n').Select(l => l.Split(':', 3)).Single(p => p.Length == 3 && p[1].Split(',').Contains("memory"))[2];
+
     [Fact]
     public async Task Status_NoLimits_NoResourceCondition()
     {

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Serverless.Backends.Local.Cgroups;
 using Serverless.Backends.Local.Processes;
+using Serverless.Core.Contracts;
 using Serverless.TestSupport;
 
 namespace Serverless.Backends.Local.Tests.Processes;
@@ -101,4 +103,40 @@ public sealed class ProcessSpawnerTests
 
         return info;
     }
+
+    // The child reads its own cgroup first thing: born inside, it can only ever see the instance's. The spawner thread
+    // is back in the platform's cgroup after, so the next child (none given) is born outside.
+    [Fact]
+    public async Task StartAsync_WithCgroup_ChildBornInsideAndTheNextOneOutside()
+    {
+        using var state = new TempDirectory("spawner-cgroup");
+        var tree = CgroupTree.TrySetUp(state.Path, out var unavailable);
+        Assert.True(tree is not null && unavailable is null, "these tests run as root, where cgroups work: " + unavailable);
+        var cgroup = tree.Create("spawner-test", WorkloadResources.None, pidsLimit: 100);
+        using var spawner = new ProcessSpawner();
+        try
+        {
+            var (inside, born) = await spawner.StartAsync(CatOwnCgroup(), handshake: null, cgroup);
+            using (inside)
+            {
+                Assert.True(born, "v1 here: the spawner thread steps into the cgroup for the fork");
+                Assert.Contains("/spawner-test", MemoryLine(await inside.StandardOutput.ReadToEndAsync()), StringComparison.Ordinal);
+            }
+
+            using var outside = await spawner.StartAsync(CatOwnCgroup());
+            Assert.DoesNotContain("/spawner-test", MemoryLine(await outside.StandardOutput.ReadToEndAsync()), StringComparison.Ordinal);
+        }
+        finally
+        {
+            cgroup.KillAll();
+            cgroup.Delete();
+            tree.Remove();
+        }
+    }
+
+    private static ProcessStartInfo CatOwnCgroup() =>
+        new("cat", ["/proc/self/cgroup"]) { UseShellExecute = false, RedirectStandardOutput = true };
+
+    private static string MemoryLine(string procCgroup) =>
+        procCgroup.Split('\n').Single(l => l.Split(':', 3) is [_, var controllers, _] && controllers.Split(',').Contains("memory"));
 }

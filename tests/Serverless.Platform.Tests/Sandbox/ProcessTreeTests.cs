@@ -19,7 +19,7 @@ public sealed class ProcessTreeTests
         }
 
         var tag = "4343." + Random.Shared.Next(100_000, 999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using (var escaped = await platform.Ingress.GetAsync("/default/escaper/escape?path=" + tag))
+        using (var escaped = await Serverless.TestSupport.Ingress.GetOnceRoutedAsync(platform.Ingress, "/default/escaper/escape?path=" + tag))
         {
             Assert.Equal(HttpStatusCode.OK, escaped.StatusCode);
         }

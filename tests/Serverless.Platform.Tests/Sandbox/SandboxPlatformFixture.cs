@@ -69,7 +69,7 @@ public sealed class SandboxPlatformFixture : IAsyncLifetime
         Ingress = new HttpClient { BaseAddress = new Uri(Platform.IngressUrl), Timeout = TimeSpan.FromSeconds(60) };
         foreach (var name in new[] { "attacker", "victim" })
         {
-            using var response = await Ingress.GetAsync($"/default/{name}/");
+            using var response = await Serverless.TestSupport.Ingress.GetOnceRoutedAsync(Ingress, $"/default/{name}/");
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name}: {response.StatusCode}\n{Platform.Output}");
         }
     }
