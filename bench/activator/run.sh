@@ -98,8 +98,18 @@ done
 [[ -n $instance ]] || { echo "could not find the instance address in the instance log" >&2; exit 1; }
 instance_port=${instance##*:}
 owner=$(ss -ltnpH "sport = :$instance_port" | grep -oE 'pid=[0-9]+' | head -1 | cut -d= -f2)
-if [[ -z $owner || $(ps -o ppid= -p "$owner" | tr -d ' ') != "$platform_pid" ]]; then
-  echo "port $instance_port is not held by a child of the platform (pid $platform_pid)" >&2
+# The runtime is a descendant of the platform: inside its sandbox, bubblewrap and its init stand in between.
+descends_from_platform() {
+  local pid=$1
+  for _ in 1 2 3 4 5 6; do
+    pid=$(ps -o ppid= -p "$pid" | tr -d ' ')
+    [[ -z $pid || $pid == 0 ]] && return 1
+    [[ $pid == "$platform_pid" ]] && return 0
+  done
+  return 1
+}
+if [[ -z $owner ]] || ! descends_from_platform "$owner"; then
+  echo "port $instance_port is not held by a descendant of the platform (pid $platform_pid)" >&2
   exit 1
 fi
 instance_count=$(ls "$SERVERLESS_HOME/instances" | wc -l)

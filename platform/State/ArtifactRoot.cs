@@ -89,13 +89,16 @@ internal static partial class ArtifactRoot
 
     /// <summary>
     /// Changes the group of the tree, links included but never followed, and sets the setgid bit on its directories
-    /// so that what is created in them later inherits the group; returns how many entries it changed.
+    /// so that what is created in them later inherits the group; returns how many entries it changed. An artifact
+    /// sealed owner-only before (0400, 0500) becomes group-readable (0440, 0550), the mode
+    /// <c>func deploy</c> seals with under a setgid root: never group-writable, and readable by the sandbox at once
+    /// rather than after the next deploy.
     /// </summary>
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static int Regroup(string root, int group)
     {
         ChangeGroup(root, group);
-        File.SetUnixFileMode(root, File.GetUnixFileMode(root) | UnixFileMode.SetGroup);
+        File.SetUnixFileMode(root, WithGroupReading(File.GetUnixFileMode(root)) | UnixFileMode.SetGroup);
         var count = 1;
         foreach (var item in new DirectoryInfo(root).EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false }))
         {
@@ -106,12 +109,23 @@ internal static partial class ArtifactRoot
             else
             {
                 ChangeGroup(item.FullName, group);
+                if (item.LinkTarget is null)
+                {
+                    File.SetUnixFileMode(item.FullName, WithGroupReading(File.GetUnixFileMode(item.FullName)));
+                }
+
                 count++;
             }
         }
 
         return count;
     }
+
+    /// <summary>The group may read what the owner may read, and enter or run what the owner may; never write.</summary>
+    private static UnixFileMode WithGroupReading(UnixFileMode mode) =>
+        mode
+        | ((mode & UnixFileMode.UserRead) != 0 ? UnixFileMode.GroupRead : 0)
+        | ((mode & UnixFileMode.UserExecute) != 0 ? UnixFileMode.GroupExecute : 0);
 
     private static void ChangeGroup(string path, int group)
     {

@@ -38,6 +38,12 @@ public sealed class QuickStartTests : IDisposable
         var instances = ProcessTree.Children(firstPid);
         Assert.NotEmpty(instances);
 
+        // The README's default runs every instance in its sandbox: func status says so, and the instance is bubblewrap.
+        var status = await func.RunAsync("status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Matches(@"Sandbox:\s+on\b", status.StdOut);
+        Assert.Contains(instances, pid => File.ReadAllText($"/proc/{pid}/comm").Trim() == "bwrap");
+
         // SIGKILL: no shutdown code runs, so only the kernel's parent-death signal can stop the instances.
         Signals.Send(firstPid, Signals.SigKill);
         var leftBehind = await ProcessTree.WaitForExitAsync([firstPid, .. instances], TimeSpan.FromSeconds(15));

@@ -51,6 +51,11 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
     // must not delete it again. Bounded by the ReplicaSets that exist (a name goes when no ReplicaSet names it).
     private readonly Dictionary<FunctionKey, HashSet<string>> _collected = [];
 
+    // Functions whose artifacts need a look: each once after start, then again only when one of their ReplicaSets is
+    // scaled to zero or deleted (what frees an artifact), or a deletion failed. Every other reconcile skips the scan
+    // of all ReplicaSets, which at 1000 Functions was most of a reconcile's own work.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<FunctionKey, byte> _artifactsSettled = new();
+
     /// <param name="client">The controller's API client (Deployments and Services: create, update, delete; ConfigMaps: delete).</param>
     /// <param name="deployments">The managed Deployments (<see cref="KubeInformers.ManagedDeployments"/>); the caller runs it.</param>
     /// <param name="services">The managed Services (<see cref="KubeInformers.ManagedServices"/>); the caller runs it.</param>
@@ -92,8 +97,18 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         _services.Changed += change => StatusChanged?.Invoke(OwnerKey(change.Object.Metadata));
         if (_replicaSets is not null)
         {
-            // A ReplicaSet scaled to zero may free an artifact: reconcile its Function.
-            _replicaSets.Changed += change => StatusChanged?.Invoke(OwnerKey(change.Object.Metadata));
+            // A ReplicaSet scaled to zero, or gone, may free an artifact: reconcile its Function then, and only then. A
+            // new ReplicaSet or one still serving frees nothing, and its status changes (every pod that becomes ready)
+            // would otherwise cost a reconcile each.
+            _replicaSets.Changed += change =>
+            {
+                if (change.Type == WatchEventType.Deleted || (change.Object.Spec?.Replicas ?? 0) == 0)
+                {
+                    var owner = OwnerKey(change.Object.Metadata);
+                    _artifactsSettled.TryRemove(owner, out _);
+                    StatusChanged?.Invoke(owner);
+                }
+            };
         }
     }
 
@@ -133,11 +148,15 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
             _api.ReplaceServiceAsync,
             cancellationToken).ConfigureAwait(false);
 
-        await CollectArtifactsAsync(function, cancellationToken).ConfigureAwait(false);
+        if (_artifactsSettled.TryAdd(spec.Key, 0) && !await CollectArtifactsAsync(function, cancellationToken).ConfigureAwait(false))
+        {
+            _artifactsSettled.TryRemove(spec.Key, out _);
+        }
     }
 
     public async Task DeleteAsync(FunctionKey key, CancellationToken cancellationToken = default)
     {
+        _artifactsSettled.TryRemove(key, out _);
         // Only what the caches know of, and of that only what a Function of this name controls: the ownerReferences
         // let the garbage collector remove anything created a moment ago that the caches have not seen yet, a
         // repeated delete costs no call, and an object that merely carries our labels is not ours to delete.
@@ -223,11 +242,12 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         throw new WorkloadNotOwnedException(kind, ns, name, message);
     }
 
-    private async Task CollectArtifactsAsync(FunctionResource function, CancellationToken cancellationToken)
+    /// <summary>Deletes the Function's superseded artifact ConfigMaps; false when a deletion failed (to be tried again).</summary>
+    private async Task<bool> CollectArtifactsAsync(FunctionResource function, CancellationToken cancellationToken)
     {
         if (_replicaSets is null)
         {
-            return;
+            return true;
         }
 
         var ns = function.Metadata.NamespaceProperty;
@@ -243,10 +263,11 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
             if (collected.Count == 0 && superseded.Count == 0)
             {
                 _collected.Remove(key);
-                return;
+                return true;
             }
         }
 
+        var done = true;
         foreach (var name in superseded)
         {
             lock (_collected)
@@ -273,8 +294,11 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
             {
                 // Garbage collection is never a reason to fail the Function: the next reconcile tries again.
                 LogArtifactDeleteFailed(_logger, ns + "/" + name, e.Message);
+                done = false;
             }
         }
+
+        return done;
     }
 
     private static FunctionKey OwnerKey(V1ObjectMeta metadata) =>

@@ -50,6 +50,35 @@ public sealed class ArtifactRootTests : IDisposable
         Assert.Equal("65532", await GroupOfAsync(later));
     }
 
+    // An artifact sealed owner-only before the platform ran as root with a sandbox group: readable by that group at
+    // once, in the mode func deploy would seal it with, and still writable by nobody.
+    [Fact]
+    public void Prepare_SandboxGroup_OwnerOnlySealedArtifactBecomesGroupReadable()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            return; // as above: the platform regroups only as root
+        }
+
+        var installed = Path.Combine(Root, "default", "hello", "fedcba9876543210");
+        Directory.CreateDirectory(installed);
+        var file = Path.Combine(installed, "main.py");
+        var script = Path.Combine(installed, "run.sh");
+        File.WriteAllText(file, "x");
+        File.WriteAllText(script, "x");
+        File.SetUnixFileMode(file, UnixFileMode.UserRead);
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(installed, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+        ArtifactRoot.Prepare(_home.Path, 65532, NullLogger.Instance);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead, File.GetUnixFileMode(file));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute, File.GetUnixFileMode(script));
+        Assert.Equal(
+            UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute,
+            File.GetUnixFileMode(installed) & ~UnixFileMode.SetGroup);
+    }
+
     private static async Task<string> GroupOfAsync(string path) =>
         (await ProcessRunner.RunAsync("stat", ["-c", "%g", path])).StdOut.Trim();
 }
