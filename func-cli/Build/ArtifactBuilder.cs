@@ -12,11 +12,11 @@ namespace Serverless.Cli.Build;
 /// </summary>
 internal sealed class ArtifactBuilder
 {
-    private readonly Func<string, string?> environment;
+    private readonly Func<string, string?> _environment;
 
     public ArtifactBuilder(Func<string, string?> environment)
     {
-        this.environment = environment;
+        _environment = environment;
     }
 
     /// <exception cref="CliException">The build failed; the details hold its output.</exception>
@@ -42,7 +42,7 @@ internal sealed class ArtifactBuilder
 
     private async Task PublishAsync(string directory, string output, CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo(DotnetHost.Resolve(environment))
+        var info = new ProcessStartInfo(DotnetHost.Resolve(_environment))
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,

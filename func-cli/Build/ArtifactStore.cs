@@ -15,22 +15,22 @@ internal sealed class ArtifactStore
     /// <summary>64 bits of SHA-256: collisions among one function's artifacts are not a practical concern.</summary>
     public const int DigestPrefixLength = 16;
 
-    private readonly string root;
+    private readonly string _root;
 
     public ArtifactStore(string home)
     {
-        root = Path.Combine(home, "artifacts");
+        _root = Path.Combine(home, "artifacts");
     }
 
     /// <remarks><paramref name="namespace"/> and <paramref name="name"/> must be validated DNS labels: they become path segments.</remarks>
     public string PathFor(string @namespace, string name, string digest) =>
-        Path.Combine(root, @namespace, name, digest[..DigestPrefixLength]);
+        Path.Combine(_root, @namespace, name, digest[..DigestPrefixLength]);
 
     /// <summary>Reuses a verified copy of that digest, or copies the entries into the store.</summary>
     /// <exception cref="CliException">A failed copy cannot be removed, or the sources changed while they were copied.</exception>
     public ArtifactInstall Install(string @namespace, string name, string digest, IReadOnlyList<ArtifactEntry> entries)
     {
-        var permissions = ArtifactPermissions.For(root);
+        var permissions = ArtifactPermissions.For(_root);
         var target = PathFor(@namespace, name, digest);
         var parent = Path.GetDirectoryName(target)!;
         string? replaced = null;

@@ -3,14 +3,14 @@ namespace Serverless.Cli.Build;
 /// <summary>An artifact ready to install: its files and digest, plus a build directory to remove afterwards.</summary>
 internal sealed class PreparedArtifact : IDisposable
 {
-    private readonly string? temporaryDirectory;
+    private readonly string? _temporaryDirectory;
 
     public PreparedArtifact(string root, IReadOnlyList<ArtifactEntry> entries, string? temporaryDirectory)
     {
         Root = root;
         Entries = entries;
         Digest = ContentDigest.Compute(entries);
-        this.temporaryDirectory = temporaryDirectory;
+        _temporaryDirectory = temporaryDirectory;
     }
 
     public string Root { get; }
@@ -21,9 +21,9 @@ internal sealed class PreparedArtifact : IDisposable
 
     public void Dispose()
     {
-        if (temporaryDirectory is not null && Directory.Exists(temporaryDirectory))
+        if (_temporaryDirectory is not null && Directory.Exists(_temporaryDirectory))
         {
-            Directory.Delete(temporaryDirectory, recursive: true);
+            Directory.Delete(_temporaryDirectory, recursive: true);
         }
     }
 }

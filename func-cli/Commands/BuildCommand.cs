@@ -11,11 +11,11 @@ namespace Serverless.Cli.Commands;
 /// </summary>
 internal sealed class BuildCommand
 {
-    private readonly CliContext context;
+    private readonly CliContext _context;
 
     private BuildCommand(CliContext context)
     {
-        this.context = context;
+        _context = context;
     }
 
     public static Command Create(CliContext context)
@@ -33,9 +33,9 @@ internal sealed class BuildCommand
     private async Task<int> RunAsync(string directory, string? output, CancellationToken cancellationToken)
     {
         var project = ProjectLoader.Load(directory, []);
-        using var artifact = await context.Console.WithStatusAsync(
+        using var artifact = await _context.Console.WithStatusAsync(
             $"building {project.Name} ({project.Runtime})…",
-            _ => new ArtifactBuilder(context.Environment).PrepareAsync(project, directory, cancellationToken)).ConfigureAwait(false);
+            _ => new ArtifactBuilder(_context.Environment).PrepareAsync(project, directory, cancellationToken)).ConfigureAwait(false);
         if (output is not null)
         {
             var target = Path.GetFullPath(output);
@@ -45,10 +45,10 @@ internal sealed class BuildCommand
             }
 
             ArtifactStore.CopyEntries(artifact.Entries, target);
-            context.Console.Note($"artifact copied to {target}");
+            _context.Console.Note($"artifact copied to {target}");
         }
 
-        context.Console.Success($"built {project.Name}: {artifact.Entries.Count} files, digest {artifact.Digest[..ArtifactStore.DigestPrefixLength]}");
+        _context.Console.Success($"built {project.Name}: {artifact.Entries.Count} files, digest {artifact.Digest[..ArtifactStore.DigestPrefixLength]}");
         return ExitCodes.Ok;
     }
 }

@@ -11,11 +11,11 @@ namespace Serverless.Cli.Commands;
 /// </summary>
 internal sealed class ConfigCommand
 {
-    private readonly CliContext context;
+    private readonly CliContext _context;
 
     private ConfigCommand(CliContext context)
     {
-        this.context = context;
+        _context = context;
     }
 
     public static Command Create(CliContext context)
@@ -194,7 +194,7 @@ internal sealed class ConfigCommand
         var temporary = file + ".tmp";
         await File.WriteAllTextAsync(temporary, edited).ConfigureAwait(false);
         File.Move(temporary, file, overwrite: true);
-        context.Console.Success($"{file}: {summary}");
+        _context.Console.Success($"{file}: {summary}");
         return ExitCodes.Ok;
     }
 }

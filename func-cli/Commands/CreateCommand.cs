@@ -15,11 +15,11 @@ internal sealed class CreateCommand
 {
     private const string NamePlaceholder = "{{name}}";
 
-    private readonly CliContext context;
+    private readonly CliContext _context;
 
     private CreateCommand(CliContext context)
     {
-        this.context = context;
+        _context = context;
     }
 
     public static Command Create(CliContext context)
@@ -70,8 +70,8 @@ internal sealed class CreateCommand
 
         // The written func.yaml must be one the reader accepts: a template that is not is a bug to catch here.
         var project = FuncYamlReader.ReadDirectory(directory);
-        context.Console.Success($"created {language} {kind} function {project.Name} in {directory}");
-        context.Console.Note($"next: `func deploy {directory}` (or `func run {directory}` to try it without the platform)");
+        _context.Console.Success($"created {language} {kind} function {project.Name} in {directory}");
+        _context.Console.Note($"next: `func deploy {directory}` (or `func run {directory}` to try it without the platform)");
         return ExitCodes.Ok;
     }
 }

@@ -7,11 +7,11 @@ namespace Serverless.Cli.Commands;
 /// <summary><c>func delete</c>: removes a Function; the platform drains and stops its instances.</summary>
 internal sealed class DeleteCommand
 {
-    private readonly CliContext context;
+    private readonly CliContext _context;
 
     private DeleteCommand(CliContext context)
     {
-        this.context = context;
+        _context = context;
     }
 
     public static Command Create(CliContext context, GlobalOptions global, FunctionTargets targets)
@@ -37,7 +37,7 @@ internal sealed class DeleteCommand
             throw new FunctionNotFoundException(ns, name);
         }
 
-        context.Console.Success($"function {ns}/{name} deleted");
+        _context.Console.Success($"function {ns}/{name} deleted");
         return ExitCodes.Ok;
     }
 }

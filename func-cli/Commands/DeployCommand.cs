@@ -16,11 +16,11 @@ internal sealed class DeployCommand
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly CliContext context;
+    private readonly CliContext _context;
 
     private DeployCommand(CliContext context)
     {
-        this.context = context;
+        _context = context;
     }
 
     public static Command Create(CliContext context, GlobalOptions global, FunctionTargets targets)
@@ -54,17 +54,17 @@ internal sealed class DeployCommand
     {
         var project = ProjectLoader.Load(options.Directory, options.Env);
         var ns = GlobalOptions.ResolveNamespace(selection, project.Namespace, target.DefaultNamespace);
-        using var artifact = await context.Console.WithStatusAsync(
+        using var artifact = await _context.Console.WithStatusAsync(
             $"building {project.Name} ({project.Runtime})…",
-            _ => new ArtifactBuilder(context.Environment).PrepareAsync(project, options.Directory, cancellationToken)).ConfigureAwait(false);
+            _ => new ArtifactBuilder(_context.Environment).PrepareAsync(project, options.Directory, cancellationToken)).ConfigureAwait(false);
         var applied = await target.ApplyAsync(FunctionManifest.Build(project, ns, artifactPath: ""), artifact, cancellationToken).ConfigureAwait(false);
         var digest = artifact.Digest[..ArtifactStore.DigestPrefixLength];
         if (applied.ArtifactReplaced is { } replaced)
         {
-            context.Console.Note($"artifact {digest}: the stored copy was not reused: {replaced}");
+            _context.Console.Note($"artifact {digest}: the stored copy was not reused: {replaced}");
         }
 
-        context.Console.Note(applied.ArtifactUploaded
+        _context.Console.Note(applied.ArtifactUploaded
             ? $"artifact {digest}: {artifact.Entries.Count} files installed in {applied.ArtifactLocation}"
             : $"artifact {digest} unchanged");
 
@@ -72,26 +72,26 @@ internal sealed class DeployCommand
         {
             var trigger = await target.ApplyTriggerAsync(
                 SubscribeCommand.Build(ns, project.Name, declared.Broker, declared.Filter, declared.Name), cancellationToken).ConfigureAwait(false);
-            context.Console.Note($"trigger {ns}/{trigger.Metadata.Name} applied (broker {declared.Broker})");
+            _context.Console.Note($"trigger {ns}/{trigger.Metadata.Name} applied (broker {declared.Broker})");
         }
 
         var stored = applied.Function;
         if (options.NoWait)
         {
-            context.Console.Success($"function {ns}/{project.Name} submitted (generation {stored.Metadata.Generation})");
+            _context.Console.Success($"function {ns}/{project.Name} submitted (generation {stored.Metadata.Generation})");
             return ExitCodes.Ok;
         }
 
         var ready = await WaitReadyAsync(target, stored, options.Timeout, cancellationToken).ConfigureAwait(false);
-        context.Console.Success($"function {ns}/{project.Name} is ready");
+        _context.Console.Success($"function {ns}/{project.Name} is ready");
         if (ready.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.ResourcesEnforced) is { Status: ConditionStatus.False } unenforced)
         {
-            context.Console.Note($"warning: {ConditionTypes.ResourcesEnforced}=False ({unenforced.Reason}): {unenforced.Message}");
+            _context.Console.Note($"warning: {ConditionTypes.ResourcesEnforced}=False ({unenforced.Reason}): {unenforced.Message}");
         }
 
         if (ready.Status?.Url is { Length: > 0 } url)
         {
-            context.Console.Line(url);
+            _context.Console.Line(url);
         }
 
         return ExitCodes.Ok;
@@ -105,13 +105,13 @@ internal sealed class DeployCommand
             throw new CliException($"{options.Directory} is not a directory", "pass the function's directory, e.g. `func deploy --watch examples/hello-node`");
         }
 
-        using var watcher = new ChangeWatcher(options.Directory, context.Time);
+        using var watcher = new ChangeWatcher(options.Directory, _context.Time);
         await DeployReportingAsync(target, selection, options, cancellationToken).ConfigureAwait(false);
-        context.Console.Note($"watching {options.Directory} for changes (Ctrl+C to stop)");
+        _context.Console.Note($"watching {options.Directory} for changes (Ctrl+C to stop)");
         await watcher.RunAsync(
             async token =>
             {
-                context.Console.Note("change detected: redeploying");
+                _context.Console.Note("change detected: redeploying");
                 await DeployReportingAsync(target, selection, options, token).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
@@ -127,7 +127,7 @@ internal sealed class DeployCommand
         catch (CliException ex) when (ex is not Platform.PlatformNotRunningException)
         {
             // A typo in the code must not end the watch: say what failed and wait for the fix.
-            context.Console.Fail(ex.Message, ex.Details, "fix it and save: the watch redeploys on the next change");
+            _context.Console.Fail(ex.Message, ex.Details, "fix it and save: the watch redeploys on the next change");
         }
     }
 
@@ -136,12 +136,12 @@ internal sealed class DeployCommand
         var generation = stored.Metadata.Generation ?? 1;
         var ns = stored.Metadata.NamespaceProperty;
         var name = stored.Metadata.Name;
-        using var deadline = new CancellationTokenSource(timeout, context.Time);
+        using var deadline = new CancellationTokenSource(timeout, _context.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var last = FunctionReadiness.Evaluate(stored, generation);
         try
         {
-            return await context.Console.WithStatusAsync($"waiting for {ns}/{name} to become ready…", async update =>
+            return await _context.Console.WithStatusAsync($"waiting for {ns}/{name} to become ready…", async update =>
             {
                 while (true)
                 {
@@ -159,7 +159,7 @@ internal sealed class DeployCommand
                     }
 
                     update($"waiting for {ns}/{name} to become ready: {last.Reason} {last.Message}");
-                    await Task.Delay(PollInterval, context.Time, linked.Token).ConfigureAwait(false);
+                    await Task.Delay(PollInterval, _context.Time, linked.Token).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);
         }

@@ -10,11 +10,11 @@ namespace Serverless.Cli.Commands;
 /// <summary><c>func describe</c>: a function's spec in short and its conditions, the place to look when a deploy fails.</summary>
 internal sealed class DescribeCommand
 {
-    private readonly CliContext context;
+    private readonly CliContext _context;
 
     private DescribeCommand(CliContext context)
     {
-        this.context = context;
+        _context = context;
     }
 
     public static Command Create(CliContext context, GlobalOptions global, FunctionTargets targets)
@@ -40,19 +40,19 @@ internal sealed class DescribeCommand
         var function = await target.GetAsync(ns, name, cancellationToken).ConfigureAwait(false) ?? throw new FunctionNotFoundException(ns, name);
         if (format != OutputFormat.Table)
         {
-            StructuredOutput.Write(context.Console.Out, function, format);
+            StructuredOutput.Write(_context.Console.Out, function, format);
             return ExitCodes.Ok;
         }
 
-        var now = context.Time.GetUtcNow().UtcDateTime;
-        context.Console.Fields(Summary(function, now));
+        var now = _context.Time.GetUtcNow().UtcDateTime;
+        _context.Console.Fields(Summary(function, now));
 
-        context.Console.Line();
-        context.Console.Line("Conditions:");
+        _context.Console.Line();
+        _context.Console.Line("Conditions:");
         var conditions = function.Status?.Conditions ?? [];
         if (conditions.Count == 0)
         {
-            context.Console.Line("  none reported yet");
+            _context.Console.Line("  none reported yet");
             return ExitCodes.Ok;
         }
 
@@ -68,7 +68,7 @@ internal sealed class DescribeCommand
                 condition.Message ?? "");
         }
 
-        context.Console.Table(table);
+        _context.Console.Table(table);
         return ExitCodes.Ok;
     }
 

@@ -12,11 +12,11 @@ internal sealed class DownCommand
     private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
-    private readonly CliContext context;
+    private readonly CliContext _context;
 
     private DownCommand(CliContext context)
     {
-        this.context = context;
+        _context = context;
     }
 
     public static Command Create(CliContext context)
@@ -28,21 +28,21 @@ internal sealed class DownCommand
 
     private async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var found = await new PlatformProbe(context).InspectAsync(cancellationToken).ConfigureAwait(false);
-        var argv = found.Liveness == PlatformLiveness.Unresponsive ? context.Processes.CommandLine(found.State!.Pid) : null;
-        switch (DownDecision.Decide(found.Liveness, DownDecision.LooksLikePlatform(argv, context.Home)))
+        var found = await new PlatformProbe(_context).InspectAsync(cancellationToken).ConfigureAwait(false);
+        var argv = found.Liveness == PlatformLiveness.Unresponsive ? _context.Processes.CommandLine(found.State!.Pid) : null;
+        switch (DownDecision.Decide(found.Liveness, DownDecision.LooksLikePlatform(argv, _context.Home)))
         {
             case DownAction.NothingToStop:
-                context.Console.Line("the local platform is not running");
+                _context.Console.Line("the local platform is not running");
                 return ExitCodes.Ok;
             case DownAction.RemoveStaleState:
-                PlatformStateFile.Delete(context.Home);
-                context.Console.Line($"the local platform is not running (removed a stale {PlatformStateFile.FileName}: {found.Problem})");
+                PlatformStateFile.Delete(_context.Home);
+                _context.Console.Line($"the local platform is not running (removed a stale {PlatformStateFile.FileName}: {found.Problem})");
                 return ExitCodes.Ok;
         }
 
         var pid = found.State!.Pid;
-        var stopped = await context.Console.WithStatusAsync(
+        var stopped = await _context.Console.WithStatusAsync(
             $"stopping the local platform (pid {pid}), draining functions…",
             _ => StopAsync(pid, cancellationToken)).ConfigureAwait(false);
         if (!stopped)
@@ -51,37 +51,37 @@ internal sealed class DownCommand
         }
 
         // A clean shutdown removes the file itself; after a SIGKILL it is ours to remove.
-        if (PlatformStateFile.Read(context.Home).State?.Pid == pid)
+        if (PlatformStateFile.Read(_context.Home).State?.Pid == pid)
         {
-            PlatformStateFile.Delete(context.Home);
+            PlatformStateFile.Delete(_context.Home);
         }
 
-        context.Console.Success($"stopped the local platform (pid {pid})");
+        _context.Console.Success($"stopped the local platform (pid {pid})");
         return ExitCodes.Ok;
     }
 
     private async Task<bool> StopAsync(int pid, CancellationToken cancellationToken)
     {
-        if (!context.Processes.Signal(pid, NativeMethods.SigTerm) || await WaitForExitAsync(pid, DrainTimeout, cancellationToken).ConfigureAwait(false))
+        if (!_context.Processes.Signal(pid, NativeMethods.SigTerm) || await WaitForExitAsync(pid, DrainTimeout, cancellationToken).ConfigureAwait(false))
         {
             return true;
         }
 
-        context.Console.Note($"pid {pid} did not exit within {DrainTimeout.TotalSeconds:0} s of SIGTERM; sending SIGKILL");
-        return !context.Processes.Signal(pid, NativeMethods.SigKill) || await WaitForExitAsync(pid, KillTimeout, cancellationToken).ConfigureAwait(false);
+        _context.Console.Note($"pid {pid} did not exit within {DrainTimeout.TotalSeconds:0} s of SIGTERM; sending SIGKILL");
+        return !_context.Processes.Signal(pid, NativeMethods.SigKill) || await WaitForExitAsync(pid, KillTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<bool> WaitForExitAsync(int pid, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var started = context.Time.GetTimestamp();
-        while (context.Processes.IsAlive(pid))
+        var started = _context.Time.GetTimestamp();
+        while (_context.Processes.IsAlive(pid))
         {
-            if (context.Time.GetElapsedTime(started) >= timeout)
+            if (_context.Time.GetElapsedTime(started) >= timeout)
             {
                 return false;
             }
 
-            await Task.Delay(PollInterval, context.Time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(PollInterval, _context.Time, cancellationToken).ConfigureAwait(false);
         }
 
         return true;

@@ -18,11 +18,11 @@ internal sealed class InvokeCommand
     private const string DefaultType = "dev.serverless.invoke";
     private const string DefaultSource = "/func/invoke";
 
-    private readonly CliContext context;
+    private readonly CliContext _context;
 
     private InvokeCommand(CliContext context)
     {
-        this.context = context;
+        _context = context;
     }
 
     public static Command Create(CliContext context, GlobalOptions global, FunctionTargets targets)
@@ -118,7 +118,7 @@ internal sealed class InvokeCommand
 
     private async Task<int> SendAsync(InvokeRequest request, Uri url, string what, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var http = context.CreateHttpClient(new Uri(url.GetLeftPart(UriPartial.Authority)), timeout);
+        using var http = _context.CreateHttpClient(new Uri(url.GetLeftPart(UriPartial.Authority)), timeout);
         using var message = new HttpRequestMessage(request.Method, url);
         if (request.Body is not null)
         {
@@ -161,19 +161,19 @@ internal sealed class InvokeCommand
         using (response)
         {
             await using var content = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await content.CopyToAsync(context.Console.RawOut, cancellationToken).ConfigureAwait(false);
-            await context.Console.RawOut.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await content.CopyToAsync(_context.Console.RawOut, cancellationToken).ConfigureAwait(false);
+            await _context.Console.RawOut.FlushAsync(cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 if (response.StatusCode == System.Net.HttpStatusCode.Accepted && request.Headers.Count > 0)
                 {
-                    context.Console.Note("HTTP 202 Accepted: the event was stored and will be delivered");
+                    _context.Console.Note("HTTP 202 Accepted: the event was stored and will be delivered");
                 }
 
                 return ExitCodes.Ok;
             }
 
-            context.Console.Note($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+            _context.Console.Note($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
             return ExitCodes.Failure;
         }
     }

@@ -9,11 +9,11 @@ namespace Serverless.Cli.Commands;
 /// <summary><c>func list</c>: the functions of a namespace (or all) as a table, JSON or YAML.</summary>
 internal sealed class ListCommand
 {
-    private readonly CliContext context;
+    private readonly CliContext _context;
 
     private ListCommand(CliContext context)
     {
-        this.context = context;
+        _context = context;
     }
 
     public static Command Create(CliContext context, GlobalOptions global, FunctionTargets targets)
@@ -50,17 +50,17 @@ internal sealed class ListCommand
             .ToList();
         if (format != OutputFormat.Table)
         {
-            StructuredOutput.Write(context.Console.Out, new FunctionList { ApiVersion = "v1", Kind = "List", Items = functions }, format);
+            StructuredOutput.Write(_context.Console.Out, new FunctionList { ApiVersion = "v1", Kind = "List", Items = functions }, format);
             return ExitCodes.Ok;
         }
 
         if (functions.Count == 0)
         {
-            context.Console.Note(ns is null ? "no functions found" : $"no functions found in namespace {ns}");
+            _context.Console.Note(ns is null ? "no functions found" : $"no functions found in namespace {ns}");
             return ExitCodes.Ok;
         }
 
-        context.Console.Table(Table(functions, context.Time.GetUtcNow().UtcDateTime));
+        _context.Console.Table(Table(functions, _context.Time.GetUtcNow().UtcDateTime));
         return ExitCodes.Ok;
     }
 

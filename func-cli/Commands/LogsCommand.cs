@@ -10,11 +10,11 @@ namespace Serverless.Cli.Commands;
 /// </summary>
 internal sealed class LogsCommand
 {
-    private readonly CliContext context;
+    private readonly CliContext _context;
 
     private LogsCommand(CliContext context)
     {
-        this.context = context;
+        _context = context;
     }
 
     public static Command Create(CliContext context, GlobalOptions global, FunctionTargets targets)
@@ -59,13 +59,13 @@ internal sealed class LogsCommand
         await foreach (var line in target.LogsAsync(ns, name, request, cancellationToken).ConfigureAwait(false))
         {
             any = true;
-            await context.Console.Out.WriteLineAsync(Format(line)).ConfigureAwait(false);
-            await context.Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await _context.Console.Out.WriteLineAsync(Format(line)).ConfigureAwait(false);
+            await _context.Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (!any && !request.Follow)
         {
-            context.Console.Note($"no log lines yet for {ns}/{name}: it has not run (invoke it, or follow with -f)");
+            _context.Console.Note($"no log lines yet for {ns}/{name}: it has not run (invoke it, or follow with -f)");
         }
 
         return ExitCodes.Ok;

@@ -19,11 +19,11 @@ internal sealed class RunCommand
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ReadyPoll = TimeSpan.FromMilliseconds(100);
 
-    private readonly CliContext context;
+    private readonly CliContext _context;
 
     private RunCommand(CliContext context)
     {
-        this.context = context;
+        _context = context;
     }
 
     public static Command Create(CliContext context, GlobalOptions global)
@@ -50,22 +50,22 @@ internal sealed class RunCommand
 
     private async Task<int> RunAsync(string directory, bool watch, int port, IReadOnlyList<string> env, CancellationToken cancellationToken)
     {
-        var runtimes = context.Environment("SERVERLESS_RUNTIMES") is { Length: > 0 } configured
+        var runtimes = _context.Environment("SERVERLESS_RUNTIMES") is { Length: > 0 } configured
             ? configured
             : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "runtimes"));
         var chosenPort = port > 0 ? port : FreePort();
-        var session = new RunSession(context, directory, env, runtimes, chosenPort);
-        using var watcher = watch && Directory.Exists(directory) ? new ChangeWatcher(directory, context.Time) : null;
+        var session = new RunSession(_context, directory, env, runtimes, chosenPort);
+        using var watcher = watch && Directory.Exists(directory) ? new ChangeWatcher(directory, _context.Time) : null;
         try
         {
             await session.StartAsync(cancellationToken).ConfigureAwait(false);
             if (watcher is not null)
             {
-                context.Console.Note($"watching {directory} for changes (Ctrl+C to stop)");
+                _context.Console.Note($"watching {directory} for changes (Ctrl+C to stop)");
                 await watcher.RunAsync(
                     async token =>
                     {
-                        context.Console.Note("change detected: rebuilding and restarting");
+                        _context.Console.Note("change detected: rebuilding and restarting");
                         await session.RestartAsync(token).ConfigureAwait(false);
                     },
                     cancellationToken).ConfigureAwait(false);
@@ -97,8 +97,8 @@ internal sealed class RunCommand
     /// <summary>The running build: its artifact and process, replaced whole on restart.</summary>
     private sealed class RunSession(CliContext context, string directory, IReadOnlyList<string> env, string runtimes, int port) : IAsyncDisposable
     {
-        private PreparedArtifact? artifact;
-        private RuntimeProcess? process;
+        private PreparedArtifact? _artifact;
+        private RuntimeProcess? _process;
 
         /// <summary>The runtime exited on its own with a failure (not stopped by us).</summary>
         public bool Failed { get; private set; }
@@ -112,8 +112,8 @@ internal sealed class RunCommand
             try
             {
                 var plan = LocalRunPlan.Build(project, runtimes, built.Root, port, File.Exists);
-                process = RuntimeProcess.Start(plan, directory, context.Console, context.Processes);
-                artifact = built;
+                _process = RuntimeProcess.Start(plan, directory, context.Console, context.Processes);
+                _artifact = built;
             }
             catch
             {
@@ -143,23 +143,23 @@ internal sealed class RunCommand
         /// <summary>Until the runtime exits on its own (a crash) or the user stops it.</summary>
         public async Task WaitAsync(CancellationToken cancellationToken)
         {
-            await process!.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _process!.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
             Failed = true;
-            context.Console.Fail($"the runtime exited with code {process.ExitCode}", [], "see its output above; fix the function and run `func run` again");
+            context.Console.Fail($"the runtime exited with code {_process.ExitCode}", [], "see its output above; fix the function and run `func run` again");
         }
 
         public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
         private async Task StopAsync()
         {
-            if (process is not null)
+            if (_process is not null)
             {
-                await process.DisposeAsync().ConfigureAwait(false);
-                process = null;
+                await _process.DisposeAsync().ConfigureAwait(false);
+                _process = null;
             }
 
-            artifact?.Dispose();
-            artifact = null;
+            _artifact?.Dispose();
+            _artifact = null;
         }
 
         private async Task WaitReadyAsync(string name, CancellationToken cancellationToken)
@@ -171,9 +171,9 @@ internal sealed class RunCommand
             {
                 while (true)
                 {
-                    if (process!.HasExited)
+                    if (_process!.HasExited)
                     {
-                        throw new CliException($"{name}'s runtime exited with code {process.ExitCode} before it was ready", "see its output above");
+                        throw new CliException($"{name}'s runtime exited with code {_process.ExitCode} before it was ready", "see its output above");
                     }
 
                     try

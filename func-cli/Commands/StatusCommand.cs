@@ -11,11 +11,11 @@ namespace Serverless.Cli.Commands;
 /// <summary><c>func status</c>: whether the local platform runs, where, and how many functions it holds. Exit 1 when it does not run.</summary>
 internal sealed class StatusCommand
 {
-    private readonly CliContext context;
+    private readonly CliContext _context;
 
     private StatusCommand(CliContext context)
     {
-        this.context = context;
+        _context = context;
     }
 
     public static Command Create(CliContext context)
@@ -29,33 +29,33 @@ internal sealed class StatusCommand
 
     private async Task<int> RunAsync(OutputFormat format, CancellationToken cancellationToken)
     {
-        var found = await new PlatformProbe(context).InspectAsync(cancellationToken).ConfigureAwait(false);
+        var found = await new PlatformProbe(_context).InspectAsync(cancellationToken).ConfigureAwait(false);
         switch (found.Liveness)
         {
             case PlatformLiveness.NotRunning:
             case PlatformLiveness.Stale:
-            case PlatformLiveness.Unresponsive when !DownDecision.LooksLikePlatform(context.Processes.CommandLine(found.State!.Pid), context.Home):
+            case PlatformLiveness.Unresponsive when !DownDecision.LooksLikePlatform(_context.Processes.CommandLine(found.State!.Pid), _context.Home):
                 throw new PlatformNotRunningException(found.Problem);
             case PlatformLiveness.Unresponsive:
                 throw new CliException(
                     found.Problem!,
-                    $"see {HomeDirectory.PlatformLog(context.Home)}; if it is hung, restart it with `func down` and `func up`");
+                    $"see {HomeDirectory.PlatformLog(_context.Home)}; if it is hung, restart it with `func down` and `func up`");
         }
 
         var state = found.State!;
-        await using var target = LocalTarget.Open(context);
+        await using var target = LocalTarget.Open(_context);
         var functions = await CountFunctionsAsync(target.Client, cancellationToken).ConfigureAwait(false);
         if (format != OutputFormat.Table)
         {
             StructuredOutput.Write(
-                context.Console.Out,
-                new PlatformStatus("running", state.Pid, state.StartedAt, state.IngressUrl, state.AdminUrl, context.AdminTokenSource, context.Home, functions, state.Sandbox),
+                _context.Console.Out,
+                new PlatformStatus("running", state.Pid, state.StartedAt, state.IngressUrl, state.AdminUrl, _context.AdminTokenSource, _context.Home, functions, state.Sandbox),
                 format);
             return ExitCodes.Ok;
         }
 
         var started = state.StartedAt is { } at
-            ? at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) + " (" + AgeFormatter.Format(context.Time.GetUtcNow() - at) + " ago)"
+            ? at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) + " (" + AgeFormatter.Format(_context.Time.GetUtcNow() - at) + " ago)"
             : "unknown";
         List<KeyValuePair<string, string>> fields =
         [
@@ -64,8 +64,8 @@ internal sealed class StatusCommand
             new("Started", started),
             new("Ingress", state.IngressUrl),
             new("Admin API", state.AdminUrl),
-            new("Token", context.AdminTokenSource),
-            new("Home", context.Home),
+            new("Token", _context.AdminTokenSource),
+            new("Home", _context.Home),
             new("Functions", functions),
         ];
         if (state.Sandbox is { } sandbox)
@@ -73,10 +73,10 @@ internal sealed class StatusCommand
             fields.Add(new("Sandbox", sandbox ? "on" : "OFF (func up --no-sandbox or config.json local.sandbox: false)"));
         }
 
-        context.Console.Fields(fields);
+        _context.Console.Fields(fields);
         if (state.Sandbox == false)
         {
-            context.Console.Note("warning: the function sandbox is off: functions run as the platform's user and can read its state, "
+            _context.Console.Note("warning: the function sandbox is off: functions run as the platform's user and can read its state, "
                 + "its admin token and each other's files; restart with `func down` and `func up` to turn it on");
         }
 

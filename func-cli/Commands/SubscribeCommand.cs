@@ -14,11 +14,11 @@ namespace Serverless.Cli.Commands;
 /// </summary>
 internal sealed class SubscribeCommand
 {
-    private readonly CliContext context;
+    private readonly CliContext _context;
 
     private SubscribeCommand(CliContext context)
     {
-        this.context = context;
+        _context = context;
     }
 
     public static Command Create(CliContext context, GlobalOptions global, FunctionTargets targets)
@@ -87,7 +87,7 @@ internal sealed class SubscribeCommand
         var filter = stored.Spec.Filter?.Attributes is { Count: > 0 } attributes
             ? string.Join(", ", attributes.Select(a => a.Key + "=" + a.Value))
             : "every event";
-        context.Console.Success($"trigger {ns}/{stored.Metadata.Name}: {filter} on broker {stored.Spec.Broker} -> function {function}");
+        _context.Console.Success($"trigger {ns}/{stored.Metadata.Name}: {filter} on broker {stored.Spec.Broker} -> function {function}");
         return ExitCodes.Ok;
     }
 }

@@ -15,11 +15,11 @@ internal sealed class TopCommand
 {
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
-    private readonly CliContext context;
+    private readonly CliContext _context;
 
     private TopCommand(CliContext context)
     {
-        this.context = context;
+        _context = context;
     }
 
     public static Command Create(CliContext context, GlobalOptions global, FunctionTargets targets)
@@ -75,7 +75,7 @@ internal sealed class TopCommand
             var stats = await SnapshotAsync(target, ns, cancellationToken).ConfigureAwait(false);
             if (format != OutputFormat.Table)
             {
-                StructuredOutput.Write(context.Console.Out, new StatsResponse { Functions = [.. stats] }, format);
+                StructuredOutput.Write(_context.Console.Out, new StatsResponse { Functions = [.. stats] }, format);
             }
             else
             {
@@ -87,21 +87,21 @@ internal sealed class TopCommand
 
         try
         {
-            if (plain || context.Console.IsPlain)
+            if (plain || _context.Console.IsPlain)
             {
                 while (true)
                 {
                     WritePlain(await SnapshotAsync(target, ns, cancellationToken).ConfigureAwait(false));
-                    context.Console.Line();
-                    await context.Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    await Task.Delay(RefreshInterval, context.Time, cancellationToken).ConfigureAwait(false);
+                    _context.Console.Line();
+                    await _context.Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(RefreshInterval, _context.Time, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            await context.Console.LiveAsync(
+            await _context.Console.LiveAsync(
                 async token => Table(await SnapshotAsync(target, ns, token).ConfigureAwait(false)),
                 RefreshInterval,
-                context.Time,
+                _context.Time,
                 cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -116,11 +116,11 @@ internal sealed class TopCommand
     {
         if (stats.Count == 0)
         {
-            context.Console.Note("no functions");
+            _context.Console.Note("no functions");
             return;
         }
 
-        Table(stats).WritePlain(context.Console.Out);
+        Table(stats).WritePlain(_context.Console.Out);
     }
 
     private static async Task<IReadOnlyList<FunctionStats>> SnapshotAsync(IFunctionTarget target, string? ns, CancellationToken cancellationToken)

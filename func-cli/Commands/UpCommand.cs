@@ -18,11 +18,11 @@ internal sealed class UpCommand
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private const int LogLinesOnFailure = 20;
 
-    private readonly CliContext context;
+    private readonly CliContext _context;
 
     private UpCommand(CliContext context)
     {
-        this.context = context;
+        _context = context;
     }
 
     public static Command Create(CliContext context)
@@ -65,27 +65,27 @@ internal sealed class UpCommand
 
     private async Task<int> RunAsync(bool detach, ListenAddress ingress, ListenAddress admin, bool sandbox, CancellationToken cancellationToken)
     {
-        var probe = new PlatformProbe(context);
+        var probe = new PlatformProbe(_context);
         var found = await probe.InspectAsync(cancellationToken).ConfigureAwait(false);
         switch (found.Liveness)
         {
             case PlatformLiveness.Running:
-                context.Console.Line($"the local platform is already running (pid {found.State!.Pid})");
-                context.Console.Line("  ingress: " + found.State.IngressUrl);
-                context.Console.Line("  admin:   " + found.State.AdminUrl);
+                _context.Console.Line($"the local platform is already running (pid {found.State!.Pid})");
+                _context.Console.Line("  ingress: " + found.State.IngressUrl);
+                _context.Console.Line("  admin:   " + found.State.AdminUrl);
                 return ExitCodes.Ok;
-            case PlatformLiveness.Unresponsive when DownDecision.LooksLikePlatform(context.Processes.CommandLine(found.State!.Pid), context.Home):
+            case PlatformLiveness.Unresponsive when DownDecision.LooksLikePlatform(_context.Processes.CommandLine(found.State!.Pid), _context.Home):
                 throw new CliException(
-                    $"a platform (pid {found.State.Pid}) is running for {context.Home} but its admin API at {found.State.AdminUrl} does not answer",
-                    $"if it is still starting, wait; otherwise stop it with `func down` (its log: {HomeDirectory.PlatformLog(context.Home)})");
+                    $"a platform (pid {found.State.Pid}) is running for {_context.Home} but its admin API at {found.State.AdminUrl} does not answer",
+                    $"if it is still starting, wait; otherwise stop it with `func down` (its log: {HomeDirectory.PlatformLog(_context.Home)})");
             case PlatformLiveness.Unresponsive or PlatformLiveness.Stale:
                 // Left behind by a killed platform; the new one writes its own once ready.
-                PlatformStateFile.Delete(context.Home);
-                context.Console.Note($"removed a stale {PlatformStateFile.FileName}: {found.Problem}");
+                PlatformStateFile.Delete(_context.Home);
+                _context.Console.Note($"removed a stale {PlatformStateFile.FileName}: {found.Problem}");
                 break;
         }
 
-        var platformDll = PlatformLauncher.ResolvePlatformDll(context.Environment);
+        var platformDll = PlatformLauncher.ResolvePlatformDll(_context.Environment);
         if (!File.Exists(platformDll))
         {
             throw new CliException(
@@ -93,9 +93,9 @@ internal sealed class UpCommand
                 $"build it with scripts/build (./func does), or set {PlatformLauncher.PlatformDllVariable} to Serverless.Platform.dll");
         }
 
-        HomeDirectory.Create(context.Home);
-        var arguments = PlatformLauncher.Arguments(platformDll, context.Home, ingress, admin, sandbox);
-        var dotnet = DotnetHost.Resolve(context.Environment);
+        HomeDirectory.Create(_context.Home);
+        var arguments = PlatformLauncher.Arguments(platformDll, _context.Home, ingress, admin, sandbox);
+        var dotnet = DotnetHost.Resolve(_context.Environment);
         return detach
             ? await StartDetachedAsync(dotnet, arguments, probe, cancellationToken).ConfigureAwait(false)
             : await RunAttachedAsync(dotnet, arguments).ConfigureAwait(false);
@@ -113,7 +113,7 @@ internal sealed class UpCommand
             signal.Cancel = true;
             if (!process.HasExited)
             {
-                context.Processes.Signal(process.Id, number);
+                _context.Processes.Signal(process.Id, number);
             }
         }
 
@@ -127,14 +127,14 @@ internal sealed class UpCommand
 
     private async Task<int> StartDetachedAsync(string dotnet, IReadOnlyList<string> arguments, PlatformProbe probe, CancellationToken cancellationToken)
     {
-        var log = HomeDirectory.PlatformLog(context.Home);
+        var log = HomeDirectory.PlatformLog(_context.Home);
         await HomeDirectory.AppendToPlatformLogAsync(
-            context.Home,
-            $"--- func up --detach at {context.Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)}{Environment.NewLine}",
+            _context.Home,
+            $"--- func up --detach at {_context.Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)}{Environment.NewLine}",
             cancellationToken).ConfigureAwait(false);
 
         using var process = PlatformLauncher.StartDetached(dotnet, arguments, log);
-        var state = await context.Console.WithStatusAsync(
+        var state = await _context.Console.WithStatusAsync(
             "starting the local platform…",
             _ => WaitUntilReadyAsync(process, probe, cancellationToken)).ConfigureAwait(false);
         if (state is null)
@@ -144,7 +144,7 @@ internal sealed class UpCommand
                 : $"the platform did not become ready within {StartTimeout.TotalSeconds:0} s; it was stopped";
             if (!process.HasExited)
             {
-                context.Processes.Signal(process.Id, NativeMethods.SigTerm);
+                _context.Processes.Signal(process.Id, NativeMethods.SigTerm);
             }
 
             var tail = LogTail.ReadLastLines(log, LogLinesOnFailure);
@@ -154,33 +154,33 @@ internal sealed class UpCommand
                 tail.Count == 0 ? ["(the log is empty)"] : tail);
         }
 
-        context.Console.Success($"the local platform is running (pid {state.Pid})");
-        context.Console.Line("  ingress: " + state.IngressUrl);
-        context.Console.Line("  admin:   " + state.AdminUrl);
-        context.Console.Line("  log:     " + log);
+        _context.Console.Success($"the local platform is running (pid {state.Pid})");
+        _context.Console.Line("  ingress: " + state.IngressUrl);
+        _context.Console.Line("  admin:   " + state.AdminUrl);
+        _context.Console.Line("  log:     " + log);
         return ExitCodes.Ok;
     }
 
     /// <summary>The platform's state once platform.json names a live pid whose /readyz answers; null if it exits or times out.</summary>
     private async Task<PlatformState?> WaitUntilReadyAsync(Process process, PlatformProbe probe, CancellationToken cancellationToken)
     {
-        var started = context.Time.GetTimestamp();
-        while (context.Time.GetElapsedTime(started) < StartTimeout)
+        var started = _context.Time.GetTimestamp();
+        while (_context.Time.GetElapsedTime(started) < StartTimeout)
         {
             if (process.HasExited)
             {
                 return null;
             }
 
-            var read = PlatformStateFile.Read(context.Home);
+            var read = PlatformStateFile.Read(_context.Home);
             if (read.State is { } state
-                && context.Processes.IsAlive(state.Pid)
+                && _context.Processes.IsAlive(state.Pid)
                 && await probe.IsReadyAsync(state.AdminUri, cancellationToken).ConfigureAwait(false))
             {
                 return state;
             }
 
-            await Task.Delay(PollInterval, context.Time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(PollInterval, _context.Time, cancellationToken).ConfigureAwait(false);
         }
 
         return null;

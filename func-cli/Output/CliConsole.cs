@@ -9,14 +9,14 @@ namespace Serverless.Cli.Output;
 /// </summary>
 internal sealed class CliConsole
 {
-    private readonly IAnsiConsole? rich;
+    private readonly IAnsiConsole? _rich;
 
     public CliConsole(TextWriter output, TextWriter error, Stream rawOutput, IAnsiConsole? rich)
     {
         Out = output;
         Error = error;
         RawOut = rawOutput;
-        this.rich = rich;
+        _rich = rich;
     }
 
     public TextWriter Out { get; }
@@ -26,7 +26,7 @@ internal sealed class CliConsole
     /// <summary>Stdout as bytes, for bodies that must reach a pipe unchanged (<c>func invoke</c>).</summary>
     public Stream RawOut { get; }
 
-    public bool IsPlain => rich is null;
+    public bool IsPlain => _rich is null;
 
     /// <summary>The console of this process: rich when stdout is a terminal and neither NO_COLOR nor TERM=dumb is set.</summary>
     public static CliConsole ForProcess(Func<string, string?> environment)
@@ -55,14 +55,14 @@ internal sealed class CliConsole
     /// <summary>A result line that deserves attention: green on a terminal.</summary>
     public void Success(string text)
     {
-        if (rich is null)
+        if (_rich is null)
         {
             Out.WriteLine(text);
             return;
         }
 
-        rich.Write(new Text("✓ ", new Style(Color.Green)));
-        rich.Write(new Text(text + Environment.NewLine));
+        _rich.Write(new Text("✓ ", new Style(Color.Green)));
+        _rich.Write(new Text(text + Environment.NewLine));
     }
 
     /// <summary>Progress and notes: stderr, so stdout stays the command's result.</summary>
@@ -85,13 +85,13 @@ internal sealed class CliConsole
 
     public void Table(TableView table)
     {
-        if (rich is null)
+        if (_rich is null)
         {
             table.WritePlain(Out);
             return;
         }
 
-        rich.Write(table.ToSpectre());
+        _rich.Write(table.ToSpectre());
     }
 
     /// <summary>Labelled key/value lines (describe), aligned on the longest key.</summary>
@@ -101,14 +101,14 @@ internal sealed class CliConsole
         foreach (var (key, value) in fields)
         {
             var label = (key + ":").PadRight(width + 1);
-            if (rich is null)
+            if (_rich is null)
             {
                 Out.WriteLine(label + value);
             }
             else
             {
-                rich.Write(new Text(label, new Style(decoration: Decoration.Bold)));
-                rich.Write(new Text(value + Environment.NewLine));
+                _rich.Write(new Text(label, new Style(decoration: Decoration.Bold)));
+                _rich.Write(new Text(value + Environment.NewLine));
             }
         }
     }
@@ -119,13 +119,13 @@ internal sealed class CliConsole
     /// </summary>
     public async Task<T> WithStatusAsync<T>(string status, Func<Action<string>, Task<T>> work)
     {
-        if (rich is null)
+        if (_rich is null)
         {
             Error.WriteLine(status);
             return await work(_ => { }).ConfigureAwait(false);
         }
 
-        return await rich.Status()
+        return await _rich.Status()
             .Spinner(Spinner.Known.Dots)
             .StartAsync(Markup.Escape(status), context => work(s => context.Status = Markup.Escape(s)))
             .ConfigureAwait(false);
@@ -137,13 +137,13 @@ internal sealed class CliConsole
     /// </summary>
     public async Task LiveAsync(Func<CancellationToken, Task<TableView>> next, TimeSpan interval, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (rich is null)
+        if (_rich is null)
         {
             throw new InvalidOperationException("a live view needs a terminal; print snapshots in plain mode");
         }
 
         var first = await next(cancellationToken).ConfigureAwait(false);
-        await rich.Live(first.ToSpectre()).AutoClear(false).StartAsync(async live =>
+        await _rich.Live(first.ToSpectre()).AutoClear(false).StartAsync(async live =>
         {
             while (true)
             {

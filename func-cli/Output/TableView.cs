@@ -9,8 +9,8 @@ namespace Serverless.Cli.Output;
 internal sealed class TableView
 {
     private const string ColumnGap = "   ";
-    private readonly List<string[]> rows = [];
-    private readonly Dictionary<int, Func<string, Color?>> colourers = [];
+    private readonly List<string[]> _rows = [];
+    private readonly Dictionary<int, Func<string, Color?>> _colourers = [];
 
     public TableView(params string[] headers)
     {
@@ -19,7 +19,7 @@ internal sealed class TableView
 
     public IReadOnlyList<string> Headers { get; }
 
-    public int RowCount => rows.Count;
+    public int RowCount => _rows.Count;
 
     public void AddRow(params string[] cells)
     {
@@ -28,16 +28,16 @@ internal sealed class TableView
             throw new ArgumentException($"a row has {cells.Length} cells, the table {Headers.Count} columns", nameof(cells));
         }
 
-        rows.Add(cells);
+        _rows.Add(cells);
     }
 
     /// <summary>Colours a column's cells on a terminal (e.g. READY: green True, red False).</summary>
-    public void Colour(int column, Func<string, Color?> colourOf) => colourers[column] = colourOf;
+    public void Colour(int column, Func<string, Color?> colourOf) => _colourers[column] = colourOf;
 
     public void WritePlain(TextWriter writer)
     {
         var widths = new int[Headers.Count];
-        foreach (var row in rows.Prepend([.. Headers]))
+        foreach (var row in _rows.Prepend([.. Headers]))
         {
             for (var i = 0; i < row.Length; i++)
             {
@@ -45,7 +45,7 @@ internal sealed class TableView
             }
         }
 
-        foreach (var row in rows.Prepend([.. Headers]))
+        foreach (var row in _rows.Prepend([.. Headers]))
         {
             var cells = row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]));
             writer.WriteLine(string.Join(ColumnGap, cells).TrimEnd());
@@ -60,10 +60,10 @@ internal sealed class TableView
             table.AddColumn(new TableColumn(new Text(header, new Style(decoration: Decoration.Bold))));
         }
 
-        foreach (var row in rows)
+        foreach (var row in _rows)
         {
             table.AddRow(row.Select((cell, i) =>
-                new Text(cell, colourers.TryGetValue(i, out var colourOf) && colourOf(cell) is { } colour ? new Style(colour) : Style.Plain)).ToArray());
+                new Text(cell, _colourers.TryGetValue(i, out var colourOf) && colourOf(cell) is { } colour ? new Style(colour) : Style.Plain)).ToArray());
         }
 
         return table;

@@ -8,28 +8,28 @@ internal sealed class PlatformProbe
     /// <summary>A ready platform answers /readyz in milliseconds; longer means it is busy starting or hung.</summary>
     private static readonly TimeSpan ReadyzTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly CliContext context;
+    private readonly CliContext _context;
 
     public PlatformProbe(CliContext context)
     {
-        this.context = context;
+        _context = context;
     }
 
     public async Task<PlatformInspection> InspectAsync(CancellationToken cancellationToken)
     {
-        var read = PlatformStateFile.Read(context.Home);
+        var read = PlatformStateFile.Read(_context.Home);
         if (read.Problem is not null)
         {
             return new PlatformInspection(PlatformLiveness.Stale, null, read.Problem);
         }
 
         var state = read.State;
-        var alive = state is not null && context.Processes.IsAlive(state.Pid);
+        var alive = state is not null && _context.Processes.IsAlive(state.Pid);
         var ready = alive && await IsReadyAsync(state!.AdminUri, cancellationToken).ConfigureAwait(false);
         var liveness = PlatformLivenessDecision.Decide(state is not null, alive, ready);
         var problem = liveness switch
         {
-            PlatformLiveness.Stale => $"{PlatformStateFile.PathIn(context.Home)} names pid {state!.Pid}, which is not running (the platform was killed or crashed)",
+            PlatformLiveness.Stale => $"{PlatformStateFile.PathIn(_context.Home)} names pid {state!.Pid}, which is not running (the platform was killed or crashed)",
             PlatformLiveness.Unresponsive => $"pid {state!.Pid} is alive but its admin API at {state.AdminUrl} does not answer /readyz",
             _ => null,
         };
@@ -43,7 +43,7 @@ internal sealed class PlatformProbe
     /// <exception cref="PlatformNotRunningException">No state file, an unreadable one, or its pid is gone.</exception>
     public PlatformState RequireRunning()
     {
-        var read = PlatformStateFile.Read(context.Home);
+        var read = PlatformStateFile.Read(_context.Home);
         if (read.Problem is not null)
         {
             throw new PlatformNotRunningException(read.Problem);
@@ -51,12 +51,12 @@ internal sealed class PlatformProbe
 
         if (read.State is not { } state)
         {
-            throw new PlatformNotRunningException($"no {PlatformStateFile.PathIn(context.Home)}");
+            throw new PlatformNotRunningException($"no {PlatformStateFile.PathIn(_context.Home)}");
         }
 
-        if (!context.Processes.IsAlive(state.Pid))
+        if (!_context.Processes.IsAlive(state.Pid))
         {
-            throw new PlatformNotRunningException($"{PlatformStateFile.PathIn(context.Home)} names pid {state.Pid}, which is not running");
+            throw new PlatformNotRunningException($"{PlatformStateFile.PathIn(_context.Home)} names pid {state.Pid}, which is not running");
         }
 
         return state;
@@ -64,8 +64,8 @@ internal sealed class PlatformProbe
 
     public async Task<bool> IsReadyAsync(Uri adminUrl, CancellationToken cancellationToken)
     {
-        using var client = context.CreateAdminHttpClient(adminUrl, Timeout.InfiniteTimeSpan);
-        using var timeout = new CancellationTokenSource(ReadyzTimeout, context.Time);
+        using var client = _context.CreateAdminHttpClient(adminUrl, Timeout.InfiniteTimeSpan);
+        using var timeout = new CancellationTokenSource(ReadyzTimeout, _context.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {

@@ -19,12 +19,12 @@ internal sealed class FuncYamlReader
     private static readonly string[] EnvKeys = ["name", "value"];
     private static readonly string[] TriggerKeys = ["name", "broker", "filter"];
 
-    private readonly string path;
-    private readonly List<string> errors = [];
+    private readonly string _path;
+    private readonly List<string> _errors = [];
 
     private FuncYamlReader(string path)
     {
-        this.path = path;
+        _path = path;
     }
 
     /// <exception cref="FuncYamlException">No func.yaml in the directory, or it is invalid.</exception>
@@ -52,12 +52,12 @@ internal sealed class FuncYamlReader
         }
         catch (YamlException ex)
         {
-            throw new FuncYamlException($"{path} is not valid YAML", [$"{path}:{ex.Start.Line}: {ex.Message}"]);
+            throw new FuncYamlException($"{_path} is not valid YAML", [$"{_path}:{ex.Start.Line}: {ex.Message}"]);
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
-            throw new FuncYamlException($"{path} is empty", [], "it needs at least `name:` and `runtime:`");
+            throw new FuncYamlException($"{_path} is empty", [], "it needs at least `name:` and `runtime:`");
         }
 
         if (stream.Documents.Count > 1)
@@ -67,7 +67,7 @@ internal sealed class FuncYamlReader
 
         if (stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            throw new FuncYamlException($"{path} is invalid", [At(stream.Documents[0].RootNode, "must be a mapping of keys such as `name:` and `runtime:`")]);
+            throw new FuncYamlException($"{_path} is invalid", [At(stream.Documents[0].RootNode, "must be a mapping of keys such as `name:` and `runtime:`")]);
         }
 
         string? name = null, ns = null, runtime = null, handler = null, image = null;
@@ -93,7 +93,7 @@ internal sealed class FuncYamlReader
 
         if (name is null)
         {
-            errors.Add($"{path}: name is required");
+            _errors.Add($"{_path}: name is required");
         }
         else if (!Names.IsDns1123Label(name))
         {
@@ -107,16 +107,16 @@ internal sealed class FuncYamlReader
 
         if (runtime is null)
         {
-            errors.Add($"{path}: runtime is required (one of {string.Join(", ", RuntimeNames.All)})");
+            _errors.Add($"{_path}: runtime is required (one of {string.Join(", ", RuntimeNames.All)})");
         }
         else if (!RuntimeNames.All.Contains(runtime))
         {
             Error(Find(root, "runtime"), $"runtime must be one of {string.Join(", ", RuntimeNames.All)} (got \"{Names.Printable(runtime)}\")");
         }
 
-        if (errors.Count > 0)
+        if (_errors.Count > 0)
         {
-            throw new FuncYamlException($"{path} is invalid", errors);
+            throw new FuncYamlException($"{_path} is invalid", _errors);
         }
 
         return new FunctionProject
@@ -405,7 +405,7 @@ internal sealed class FuncYamlReader
     private static YamlNode Find(YamlMappingNode mapping, string key) =>
         mapping.Children.First(e => e.Key is YamlScalarNode { Value: var k } && k == key).Value;
 
-    private void Error(YamlNode node, string message) => errors.Add(At(node, message));
+    private void Error(YamlNode node, string message) => _errors.Add(At(node, message));
 
-    private string At(YamlNode node, string message) => $"{path}:{node.Start.Line}: {message}";
+    private string At(YamlNode node, string message) => $"{_path}:{node.Start.Line}: {message}";
 }

@@ -13,20 +13,20 @@ internal sealed class RuntimeProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly Process process;
-    private readonly ProcessTable processes;
+    private readonly Process _process;
+    private readonly ProcessTable _processes;
 
     private RuntimeProcess(Process process, ProcessTable processes)
     {
-        this.process = process;
-        this.processes = processes;
+        _process = process;
+        _processes = processes;
     }
 
-    public bool HasExited => process.HasExited;
+    public bool HasExited => _process.HasExited;
 
-    public int ExitCode => process.ExitCode;
+    public int ExitCode => _process.ExitCode;
 
-    public Task Exited => process.WaitForExitAsync();
+    public Task Exited => _process.WaitForExitAsync();
 
     public static RuntimeProcess Start(LocalRunPlan plan, string workingDirectory, CliConsole console, ProcessTable processes)
     {
@@ -83,27 +83,27 @@ internal sealed class RuntimeProcess : IAsyncDisposable
 
     public async Task StopAsync()
     {
-        if (process.HasExited)
+        if (_process.HasExited)
         {
             return;
         }
 
-        processes.Signal(process.Id, NativeMethods.SigTerm);
+        _processes.Signal(_process.Id, NativeMethods.SigTerm);
         using var timeout = new CancellationTokenSource(StopTimeout);
         try
         {
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync().ConfigureAwait(false);
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().ConfigureAwait(false);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
-        process.Dispose();
+        _process.Dispose();
     }
 }

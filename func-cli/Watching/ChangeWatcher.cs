@@ -9,37 +9,37 @@ namespace Serverless.Cli.Watching;
 /// </summary>
 internal sealed class ChangeWatcher : IDisposable
 {
-    private readonly string directory;
-    private readonly TimeProvider time;
-    private readonly Debouncer debouncer;
-    private readonly Channel<string> changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly FileSystemWatcher watcher;
+    private readonly string _directory;
+    private readonly TimeProvider _time;
+    private readonly Debouncer _debouncer;
+    private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly FileSystemWatcher _watcher;
 
     public ChangeWatcher(string directory, TimeProvider time, Debouncer? debouncer = null)
     {
-        this.directory = directory;
-        this.time = time;
-        this.debouncer = debouncer ?? new Debouncer();
-        watcher = new FileSystemWatcher(directory)
+        _directory = directory;
+        _time = time;
+        _debouncer = debouncer ?? new Debouncer();
+        _watcher = new FileSystemWatcher(directory)
         {
             IncludeSubdirectories = true,
             NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
         };
         FileSystemEventHandler onChange = (_, e) => Offer(e.FullPath);
-        watcher.Changed += onChange;
-        watcher.Created += onChange;
-        watcher.Deleted += onChange;
-        watcher.Renamed += (_, e) =>
+        _watcher.Changed += onChange;
+        _watcher.Created += onChange;
+        _watcher.Deleted += onChange;
+        _watcher.Renamed += (_, e) =>
         {
             Offer(e.OldFullPath);
             Offer(e.FullPath);
         };
 
         // An overflow lost events: treat it as a change, since something did change.
-        watcher.Error += (_, _) => changes.Writer.TryWrite("(overflow)");
+        _watcher.Error += (_, _) => _changes.Writer.TryWrite("(overflow)");
 
         // Watching starts now, not in RunAsync: a save made while the first build runs must not be lost.
-        watcher.EnableRaisingEvents = true;
+        _watcher.EnableRaisingEvents = true;
     }
 
     /// <summary>Calls <paramref name="onSettled"/> after each burst until cancelled; returns quietly on cancellation.</summary>
@@ -49,13 +49,13 @@ internal sealed class ChangeWatcher : IDisposable
         {
             while (true)
             {
-                if (!debouncer.Pending)
+                if (!_debouncer.Pending)
                 {
-                    await changes.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+                    await _changes.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
                 }
 
                 Drain();
-                if (debouncer.Due(time.GetUtcNow()) is not { } wait)
+                if (_debouncer.Due(_time.GetUtcNow()) is not { } wait)
                 {
                     continue;
                 }
@@ -64,15 +64,15 @@ internal sealed class ChangeWatcher : IDisposable
                 {
                     // Wake at the deadline, or earlier when another change arrives and moves it.
                     using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    var delay = Task.Delay(wait, time, timer.Token);
-                    var next = changes.Reader.WaitToReadAsync(timer.Token).AsTask();
+                    var delay = Task.Delay(wait, _time, timer.Token);
+                    var next = _changes.Reader.WaitToReadAsync(timer.Token).AsTask();
                     await Task.WhenAny(delay, next).ConfigureAwait(false);
                     await timer.CancelAsync().ConfigureAwait(false);
                     cancellationToken.ThrowIfCancellationRequested();
                     continue;
                 }
 
-                debouncer.Reset();
+                _debouncer.Reset();
                 await onSettled(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -82,21 +82,21 @@ internal sealed class ChangeWatcher : IDisposable
         }
     }
 
-    public void Dispose() => watcher.Dispose();
+    public void Dispose() => _watcher.Dispose();
 
     private void Offer(string fullPath)
     {
-        if (WatchPaths.IsRelevant(Path.GetRelativePath(directory, fullPath)))
+        if (WatchPaths.IsRelevant(Path.GetRelativePath(_directory, fullPath)))
         {
-            changes.Writer.TryWrite(fullPath);
+            _changes.Writer.TryWrite(fullPath);
         }
     }
 
     private void Drain()
     {
-        while (changes.Reader.TryRead(out _))
+        while (_changes.Reader.TryRead(out _))
         {
-            debouncer.Changed(time.GetUtcNow());
+            _debouncer.Changed(_time.GetUtcNow());
         }
     }
 }

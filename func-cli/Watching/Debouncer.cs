@@ -14,8 +14,8 @@ internal sealed class Debouncer
     public static readonly TimeSpan DefaultQuiet = TimeSpan.FromMilliseconds(300);
     public static readonly TimeSpan DefaultMaxDelay = TimeSpan.FromSeconds(2);
 
-    private DateTimeOffset? first;
-    private DateTimeOffset last;
+    private DateTimeOffset? _first;
+    private DateTimeOffset _last;
 
     public Debouncer(TimeSpan? quiet = null, TimeSpan? maxDelay = null)
     {
@@ -27,12 +27,12 @@ internal sealed class Debouncer
 
     public TimeSpan MaxDelay { get; }
 
-    public bool Pending => first is not null;
+    public bool Pending => _first is not null;
 
     public void Changed(DateTimeOffset now)
     {
-        first ??= now;
-        last = now;
+        _first ??= now;
+        _last = now;
     }
 
     /// <summary>
@@ -41,16 +41,16 @@ internal sealed class Debouncer
     /// </summary>
     public TimeSpan? Due(DateTimeOffset now)
     {
-        if (first is not { } start)
+        if (_first is not { } start)
         {
             return null;
         }
 
-        var wait = Min(last + Quiet, start + MaxDelay) - now;
+        var wait = Min(_last + Quiet, start + MaxDelay) - now;
         return wait <= TimeSpan.Zero ? TimeSpan.Zero : wait;
     }
 
-    public void Reset() => first = null;
+    public void Reset() => _first = null;
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a <= b ? a : b;
 }

@@ -11,14 +11,14 @@ internal sealed class LogFollower
 {
     private const int MaxReadBytes = 1 << 20;
 
-    private readonly Dictionary<string, (long Offset, byte[] Partial)> files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Offset, byte[] Partial)> _files = new(StringComparer.Ordinal);
 
     /// <summary>Marks the current end of each file: only lines written after this are returned by <see cref="ReadNew"/>.</summary>
     public void Start(IEnumerable<(string InstanceId, string Path, long Length)> current)
     {
         foreach (var (_, path, length) in current)
         {
-            files[path] = (length, []);
+            _files[path] = (length, []);
         }
     }
 
@@ -32,7 +32,7 @@ internal sealed class LogFollower
         var lines = new List<(string Sort, string Line)>();
         foreach (var (instance, path, length) in current)
         {
-            var (offset, partial) = files.TryGetValue(path, out var state) ? state : (0L, []);
+            var (offset, partial) = _files.TryGetValue(path, out var state) ? state : (0L, []);
             if (length < offset)
             {
                 (offset, partial) = (0, []);
@@ -40,7 +40,7 @@ internal sealed class LogFollower
 
             if (length == offset)
             {
-                files[path] = (offset, partial);
+                _files[path] = (offset, partial);
                 continue;
             }
 
@@ -52,7 +52,7 @@ internal sealed class LogFollower
                 lines.Add((line, instance + " " + line));
             }
 
-            files[path] = (offset + bytes.Length, text[(end + 1)..]);
+            _files[path] = (offset + bytes.Length, text[(end + 1)..]);
         }
 
         return lines.OrderBy(l => l.Sort, StringComparer.Ordinal).Select(l => l.Line).ToList();

@@ -21,15 +21,15 @@ internal sealed class LogsApi
     public const int MaxTailLines = 100_000;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly IResourceStore<Function> store;
-    private readonly LocalProcessBackend backend;
-    private readonly TimeProvider time;
+    private readonly IResourceStore<Function> _store;
+    private readonly LocalProcessBackend _backend;
+    private readonly TimeProvider _time;
 
     public LogsApi(IResourceStore<Function> store, LocalProcessBackend backend, TimeProvider time)
     {
-        this.store = store;
-        this.backend = backend;
-        this.time = time;
+        _store = store;
+        _backend = backend;
+        _time = time;
     }
 
     public void Map(IEndpointRouteBuilder routes) =>
@@ -51,7 +51,7 @@ internal sealed class LogsApi
             return;
         }
 
-        if (await store.GetAsync(ns, name, context.RequestAborted).ConfigureAwait(false) is null)
+        if (await _store.GetAsync(ns, name, context.RequestAborted).ConfigureAwait(false) is null)
         {
             await StatusResponses.WriteAsync(
                 context, StatusCodes.Status404NotFound, "NotFound", $"{Function.Plural} \"{name}\" not found", StatusResponses.Details(Function.Plural, name)).ConfigureAwait(false);
@@ -62,7 +62,7 @@ internal sealed class LogsApi
         context.Response.ContentType = "text/plain; charset=utf-8";
         var follower = new LogFollower();
         follower.Start(Files(key));
-        await WriteLinesAsync(context, backend.TailLog(key, tail)).ConfigureAwait(false);
+        await WriteLinesAsync(context, _backend.TailLog(key, tail)).ConfigureAwait(false);
         if (!follow)
         {
             return;
@@ -73,7 +73,7 @@ internal sealed class LogsApi
         {
             while (!context.RequestAborted.IsCancellationRequested)
             {
-                await Task.Delay(PollInterval, time, context.RequestAborted).ConfigureAwait(false);
+                await Task.Delay(PollInterval, _time, context.RequestAborted).ConfigureAwait(false);
                 var lines = follower.ReadNew(Files(key));
                 if (lines.Count > 0)
                 {
@@ -111,7 +111,7 @@ internal sealed class LogsApi
     }
 
     private IEnumerable<(string, string, long)> Files(FunctionKey key) =>
-        backend.ListLogFiles(key).Select(f => (f.InstanceId, f.Path, f.Length));
+        _backend.ListLogFiles(key).Select(f => (f.InstanceId, f.Path, f.Length));
 
     private static async Task WriteLinesAsync(HttpContext context, IReadOnlyList<string> lines)
     {

@@ -21,19 +21,19 @@ internal sealed class StatsApi
     /// <summary>Samples come every second; an older one means the function had no traffic since, so its load is 0.</summary>
     private static readonly TimeSpan SampleFreshness = TimeSpan.FromSeconds(3);
 
-    private readonly ResourceInformer<Function> functions;
-    private readonly IWorkloadManager backend;
-    private readonly LatestSamples samples;
-    private readonly ColdStartCounter coldStarts;
-    private readonly TimeProvider time;
+    private readonly ResourceInformer<Function> _functions;
+    private readonly IWorkloadManager _backend;
+    private readonly LatestSamples _samples;
+    private readonly ColdStartCounter _coldStarts;
+    private readonly TimeProvider _time;
 
     public StatsApi(ResourceInformer<Function> functions, IWorkloadManager backend, LatestSamples samples, ColdStartCounter coldStarts, TimeProvider time)
     {
-        this.functions = functions;
-        this.backend = backend;
-        this.samples = samples;
-        this.coldStarts = coldStarts;
-        this.time = time;
+        _functions = functions;
+        _backend = backend;
+        _samples = samples;
+        _coldStarts = coldStarts;
+        _time = time;
     }
 
     public void Map(IEndpointRouteBuilder routes) =>
@@ -46,19 +46,19 @@ internal sealed class StatsApi
     /// <summary>The body: <c>{"functions":[{namespace, name, desiredInstances, readyInstances, inFlight, requestsPerSecond, queueDepth, coldStartsLastMinute}]}</c>.</summary>
     public string Snapshot()
     {
-        var notBefore = time.GetUtcNow() - SampleFreshness;
+        var notBefore = _time.GetUtcNow() - SampleFreshness;
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
             json.WriteStartArray("functions");
-            foreach (var function in functions.List()
+            foreach (var function in _functions.List()
                 .OrderBy(f => f.Metadata.NamespaceProperty, StringComparer.Ordinal)
                 .ThenBy(f => f.Metadata.Name, StringComparer.Ordinal))
             {
                 var key = ResourceInformer<Function>.KeyOf(function);
-                var status = backend.GetStatus(key);
-                var sample = samples.Latest(key, notBefore);
+                var status = _backend.GetStatus(key);
+                var sample = _samples.Latest(key, notBefore);
                 json.WriteStartObject();
                 json.WriteString("namespace", key.Namespace);
                 json.WriteString("name", key.Name);
@@ -69,7 +69,7 @@ internal sealed class StatsApi
                 json.WriteNumber("inFlight", sample is { } s ? Math.Max(0, (int)Math.Round(s.AverageConcurrency) - s.QueueDepth) : 0);
                 json.WriteNumber("requestsPerSecond", Math.Round(sample?.RequestsPerSecond ?? 0, 2));
                 json.WriteNumber("queueDepth", sample?.QueueDepth ?? 0);
-                json.WriteNumber("coldStartsLastMinute", coldStarts.LastMinute(key));
+                json.WriteNumber("coldStartsLastMinute", _coldStarts.LastMinute(key));
                 json.WriteEndObject();
             }
 

@@ -11,56 +11,56 @@ namespace Serverless.Platform.Stats;
 /// <remarks>Thread-safe: requests call in concurrently, the backend raises status changes on its own threads.</remarks>
 internal sealed class ColdStartCounter : IScaleRequester, IDisposable
 {
-    private readonly IScaleRequester inner;
-    private readonly IWorkloadManager backend;
-    private readonly TimeProvider time;
-    private readonly Dictionary<FunctionKey, ColdStartWindow> windows = [];
-    private readonly Lock gate = new();
+    private readonly IScaleRequester _inner;
+    private readonly IWorkloadManager _backend;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<FunctionKey, ColdStartWindow> _windows = [];
+    private readonly Lock _gate = new();
 
     public ColdStartCounter(IScaleRequester inner, IWorkloadManager backend, TimeProvider time)
     {
-        this.inner = inner;
-        this.backend = backend;
-        this.time = time;
+        _inner = inner;
+        _backend = backend;
+        _time = time;
         backend.StatusChanged += OnStatusChanged;
     }
 
     public void RequestScaleFromZero(FunctionKey key)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!windows.TryGetValue(key, out var window))
+            if (!_windows.TryGetValue(key, out var window))
             {
-                windows[key] = window = new ColdStartWindow();
+                _windows[key] = window = new ColdStartWindow();
             }
 
-            window.TryStart(time.GetUtcNow());
+            window.TryStart(_time.GetUtcNow());
         }
 
-        inner.RequestScaleFromZero(key);
+        _inner.RequestScaleFromZero(key);
     }
 
     /// <summary>Cold starts of the function in the last minute.</summary>
     public int LastMinute(FunctionKey key)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return windows.TryGetValue(key, out var window) ? window.Count(time.GetUtcNow()) : 0;
+            return _windows.TryGetValue(key, out var window) ? window.Count(_time.GetUtcNow()) : 0;
         }
     }
 
-    public void Dispose() => backend.StatusChanged -= OnStatusChanged;
+    public void Dispose() => _backend.StatusChanged -= OnStatusChanged;
 
     private void OnStatusChanged(FunctionKey key)
     {
-        if (backend.GetStatus(key) is not { ReadyReplicas: > 0 })
+        if (_backend.GetStatus(key) is not { ReadyReplicas: > 0 })
         {
             return;
         }
 
-        lock (gate)
+        lock (_gate)
         {
-            if (windows.TryGetValue(key, out var window))
+            if (_windows.TryGetValue(key, out var window))
             {
                 window.Warm();
             }

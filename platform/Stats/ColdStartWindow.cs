@@ -8,7 +8,7 @@ internal sealed class ColdStartWindow
 {
     public static readonly TimeSpan Length = TimeSpan.FromMinutes(1);
 
-    private readonly Queue<DateTimeOffset> starts = new();
+    private readonly Queue<DateTimeOffset> _starts = new();
 
     /// <summary>A request found the function at zero while no start was pending: it counts once until instances are ready again.</summary>
     public bool Pending { get; private set; }
@@ -22,7 +22,7 @@ internal sealed class ColdStartWindow
         }
 
         Pending = true;
-        starts.Enqueue(now);
+        _starts.Enqueue(now);
         Trim(now);
         return true;
     }
@@ -33,14 +33,14 @@ internal sealed class ColdStartWindow
     public int Count(DateTimeOffset now)
     {
         Trim(now);
-        return starts.Count;
+        return _starts.Count;
     }
 
     private void Trim(DateTimeOffset now)
     {
-        while (starts.Count > 0 && now - starts.Peek() >= Length)
+        while (_starts.Count > 0 && now - _starts.Peek() >= Length)
         {
-            starts.Dequeue();
+            _starts.Dequeue();
         }
     }
 }

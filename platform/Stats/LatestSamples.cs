@@ -11,24 +11,24 @@ namespace Serverless.Platform.Stats;
 /// <remarks>Thread-safe; <see cref="Report"/> never blocks (a dictionary write, then the inner sink).</remarks>
 internal sealed class LatestSamples : IConcurrencySink
 {
-    private readonly IConcurrencySink inner;
-    private readonly ConcurrentDictionary<FunctionKey, ConcurrencySample> latest = new();
+    private readonly IConcurrencySink _inner;
+    private readonly ConcurrentDictionary<FunctionKey, ConcurrencySample> _latest = new();
 
     public LatestSamples(IConcurrencySink inner)
     {
-        this.inner = inner;
+        _inner = inner;
     }
 
     public void Report(ConcurrencySample sample)
     {
-        latest[sample.Key] = sample;
-        inner.Report(sample);
+        _latest[sample.Key] = sample;
+        _inner.Report(sample);
     }
 
     /// <summary>Passed on: an HTTP sink sends what it holds at the end of each reporting pass.</summary>
-    public void Flush() => inner.Flush();
+    public void Flush() => _inner.Flush();
 
     /// <summary>The latest sample, or null when none is newer than <paramref name="notBefore"/> (a function that went quiet reports nothing).</summary>
     public ConcurrencySample? Latest(FunctionKey key, DateTimeOffset notBefore) =>
-        latest.TryGetValue(key, out var sample) && sample.Time >= notBefore ? sample : null;
+        _latest.TryGetValue(key, out var sample) && sample.Time >= notBefore ? sample : null;
 }

@@ -22,32 +22,32 @@ internal sealed class FunctionWorkload
     /// <summary>How soon a workload held back by max-instances tries again.</summary>
     private static readonly TimeSpan InstanceCapRetry = TimeSpan.FromSeconds(1);
 
-    private readonly LocalBackendContext context;
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private readonly List<LocalInstance> instances = [];
-    private readonly List<LocalInstance> pendingDrains = [];
-    private readonly ITimer restartTimer;
-    private WorkloadSpec? spec;
-    private int desired;
-    private RestartBackoff backoff;
-    private WorkloadFailure? failure;
-    private bool stopped;
+    private readonly LocalBackendContext _context;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<LocalInstance> _instances = [];
+    private readonly List<LocalInstance> _pendingDrains = [];
+    private readonly ITimer _restartTimer;
+    private WorkloadSpec? _spec;
+    private int _desired;
+    private RestartBackoff _backoff;
+    private WorkloadFailure? _failure;
+    private bool _stopped;
 
     /// <summary>
     /// Set by <see cref="StopAsync"/> before it waits for the lock: a scale-up holding the lock checks it before each
     /// start, so a delete waits for one start at most, not for all of them.
     /// </summary>
-    private volatile bool stopRequested;
-    private volatile IReadOnlyList<InstanceEndpoint> endpoints = ImmutableArray<InstanceEndpoint>.Empty;
-    private volatile IReadOnlyList<LocalInstanceInfo> instanceInfos = ImmutableArray<LocalInstanceInfo>.Empty;
-    private volatile WorkloadStatus? status;
+    private volatile bool _stopRequested;
+    private volatile IReadOnlyList<InstanceEndpoint> _endpoints = ImmutableArray<InstanceEndpoint>.Empty;
+    private volatile IReadOnlyList<LocalInstanceInfo> _instanceInfos = ImmutableArray<LocalInstanceInfo>.Empty;
+    private volatile WorkloadStatus? _status;
 
     public FunctionWorkload(FunctionKey key, LocalBackendContext context)
     {
         Key = key;
-        this.context = context;
-        backoff = NewBackoff();
-        restartTimer = context.Time.CreateTimer(
+        _context = context;
+        _backoff = NewBackoff();
+        _restartTimer = context.Time.CreateTimer(
             _ => context.RunBackground(key, () => MutateAsync(() => true, CancellationToken.None)),
             null,
             Timeout.InfiniteTimeSpan,
@@ -56,36 +56,36 @@ internal sealed class FunctionWorkload
 
     public FunctionKey Key { get; }
 
-    public IReadOnlyList<InstanceEndpoint> Endpoints => endpoints;
+    public IReadOnlyList<InstanceEndpoint> Endpoints => _endpoints;
 
-    public IReadOnlyList<LocalInstanceInfo> Instances => instanceInfos;
+    public IReadOnlyList<LocalInstanceInfo> Instances => _instanceInfos;
 
     /// <summary>Null until the first <see cref="EnsureAsync"/> completed.</summary>
-    public WorkloadStatus? Status => status;
+    public WorkloadStatus? Status => _status;
 
     /// <summary>False when the workload was stopped (deleted) meanwhile: the caller makes a new one.</summary>
     public Task<bool> EnsureAsync(WorkloadSpec newSpec, int replicasIfCreated, CancellationToken cancellationToken) =>
         MutateAsync(
             () =>
             {
-                if (stopped)
+                if (_stopped)
                 {
                     return false;
                 }
 
-                if (spec is null)
+                if (_spec is null)
                 {
-                    desired = replicasIfCreated;
+                    _desired = replicasIfCreated;
                 }
 
-                if (spec is null || spec.Revision != newSpec.Revision)
+                if (_spec is null || _spec.Revision != newSpec.Revision)
                 {
                     // A new revision is a new program: its failures start from zero.
-                    backoff = NewBackoff();
-                    failure = null;
+                    _backoff = NewBackoff();
+                    _failure = null;
                 }
 
-                spec = newSpec;
+                _spec = newSpec;
                 return true;
             },
             cancellationToken);
@@ -95,12 +95,12 @@ internal sealed class FunctionWorkload
         MutateAsync(
             () =>
             {
-                if (stopped)
+                if (_stopped)
                 {
                     return false;
                 }
 
-                desired = replicas;
+                _desired = replicas;
                 return true;
             },
             cancellationToken);
@@ -108,26 +108,26 @@ internal sealed class FunctionWorkload
     /// <summary>Drains every instance and starts none again. Returns once the drains are under way.</summary>
     public Task StopAsync()
     {
-        stopRequested = true;
+        _stopRequested = true;
         return MutateAsync(
             () =>
             {
-                stopped = true;
-                restartTimer.Dispose();
+                _stopped = true;
+                _restartTimer.Dispose();
                 return true;
             },
             CancellationToken.None);
     }
 
     private RestartBackoff NewBackoff() => new(
-        context.Options.RestartBackoffBase,
-        context.Options.RestartBackoffMax,
-        context.Options.RestartBackoffResetAfter,
-        context.Time);
+        _context.Options.RestartBackoffBase,
+        _context.Options.RestartBackoffMax,
+        _context.Options.RestartBackoffResetAfter,
+        _context.Time);
 
     private async Task<T> MutateAsync<T>(Func<T> mutate, CancellationToken cancellationToken)
     {
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         T result = default!;
         ExceptionDispatchInfo? error = null;
         bool endpointsChanged;
@@ -147,27 +147,27 @@ internal sealed class FunctionWorkload
             }
 
             (endpointsChanged, statusChanged) = PublishLocked();
-            drains = [.. pendingDrains];
-            pendingDrains.Clear();
+            drains = [.. _pendingDrains];
+            _pendingDrains.Clear();
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
 
         if (endpointsChanged)
         {
-            context.RaiseEndpointsChanged(Key);
+            _context.RaiseEndpointsChanged(Key);
         }
 
         if (statusChanged)
         {
-            context.RaiseStatusChanged(Key);
+            _context.RaiseStatusChanged(Key);
         }
 
         foreach (var instance in drains)
         {
-            context.RunBackground(Key, () => DrainAsync(instance));
+            _context.RunBackground(Key, () => DrainAsync(instance));
         }
 
         error?.Throw();
@@ -176,47 +176,47 @@ internal sealed class FunctionWorkload
 
     private async Task ReconcileLockedAsync()
     {
-        if (spec is null)
+        if (_spec is null)
         {
             return;
         }
 
-        var load = context.Options.InstanceLoad;
-        var views = instances.Select(i => new InstanceView(i.Id, i.Revision, i.State, i.Sequence, load?.Invoke(Key, i.Id) ?? 0)).ToList();
-        var plan = WorkloadPlanner.Plan(stopped ? 0 : desired, spec.Revision, views);
+        var load = _context.Options.InstanceLoad;
+        var views = _instances.Select(i => new InstanceView(i.Id, i.Revision, i.State, i.Sequence, load?.Invoke(Key, i.Id) ?? 0)).ToList();
+        var plan = WorkloadPlanner.Plan(_stopped ? 0 : _desired, _spec.Revision, views);
         foreach (var id in plan.ToDrain)
         {
-            BeginDrainLocked(instances.First(i => i.Id == id));
+            BeginDrainLocked(_instances.First(i => i.Id == id));
         }
 
-        if (plan.ToStart == 0 || stopped)
+        if (plan.ToStart == 0 || _stopped)
         {
             return;
         }
 
-        var wait = backoff.RemainingDelay();
+        var wait = _backoff.RemainingDelay();
         if (wait > TimeSpan.Zero)
         {
-            restartTimer.Change(wait, Timeout.InfiniteTimeSpan);
+            _restartTimer.Change(wait, Timeout.InfiniteTimeSpan);
             return;
         }
 
         for (var i = 0; i < plan.ToStart; i++)
         {
-            if (stopRequested)
+            if (_stopRequested)
             {
                 return;
             }
 
-            if (context.LiveInstances.Count >= context.Options.MaxInstances)
+            if (_context.LiveInstances.Count >= _context.Options.MaxInstances)
             {
                 // Another function's instances may stop any time: look again shortly rather than wait for an event.
-                LocalBackendLog.InstanceCapReached(context.Logger, Key, context.LiveInstances.Count);
-                restartTimer.Change(InstanceCapRetry, Timeout.InfiniteTimeSpan);
+                LocalBackendLog.InstanceCapReached(_context.Logger, Key, _context.LiveInstances.Count);
+                _restartTimer.Change(InstanceCapRetry, Timeout.InfiniteTimeSpan);
                 return;
             }
 
-            if (!await StartOneLockedAsync(spec).ConfigureAwait(false))
+            if (!await StartOneLockedAsync(_spec).ConfigureAwait(false))
             {
                 return;
             }
@@ -225,27 +225,27 @@ internal sealed class FunctionWorkload
 
     private async Task<bool> StartOneLockedAsync(WorkloadSpec current)
     {
-        var (instance, problem) = await InstanceStarter.StartAsync(context, Key, current).ConfigureAwait(false);
+        var (instance, problem) = await InstanceStarter.StartAsync(_context, Key, current).ConfigureAwait(false);
         if (instance is null)
         {
             return RuntimeUnavailableLocked(problem!);
         }
 
-        instances.Add(instance);
-        context.LiveInstances[instance.Id] = instance;
-        LocalBackendLog.InstanceStarted(context.Logger, Key, instance.Id, current.Revision, instance.Pid, instance.Port);
-        context.RunBackground(Key, () => SuperviseAsync(instance));
+        _instances.Add(instance);
+        _context.LiveInstances[instance.Id] = instance;
+        LocalBackendLog.InstanceStarted(_context.Logger, Key, instance.Id, current.Revision, instance.Pid, instance.Port);
+        _context.RunBackground(Key, () => SuperviseAsync(instance));
         return true;
     }
 
     private bool RuntimeUnavailableLocked(string message)
     {
-        failure = new WorkloadFailure(WorkloadFailureReason.RuntimeUnavailable, message);
-        LocalBackendLog.RuntimeUnavailable(context.Logger, Key, message);
+        _failure = new WorkloadFailure(WorkloadFailureReason.RuntimeUnavailable, message);
+        LocalBackendLog.RuntimeUnavailable(_context.Logger, Key, message);
 
         // Retried with backoff: the runtime may be installed or the source built meanwhile.
-        var delay = backoff.RecordFailure(context.Time.GetUtcNow());
-        restartTimer.Change(delay, Timeout.InfiniteTimeSpan);
+        var delay = _backoff.RecordFailure(_context.Time.GetUtcNow());
+        _restartTimer.Change(delay, Timeout.InfiniteTimeSpan);
         return false;
     }
 
@@ -268,32 +268,32 @@ internal sealed class FunctionWorkload
     private async Task ProbeLoopAsync(LocalInstance instance)
     {
         var token = instance.Lifetime;
-        var started = context.Time.GetTimestamp();
+        var started = _context.Time.GetTimestamp();
         try
         {
             while (!token.IsCancellationRequested)
             {
-                var ready = await context.Prober.ProbeAsync(LocalInstance.Host, instance.Port, token).ConfigureAwait(false);
+                var ready = await _context.Prober.ProbeAsync(LocalInstance.Host, instance.Port, token).ConfigureAwait(false);
                 var state = instance.State;
                 if (ready && state is LocalInstanceState.Starting or LocalInstanceState.NotReady)
                 {
-                    var elapsed = context.Time.GetElapsedTime(started);
+                    var elapsed = _context.Time.GetElapsedTime(started);
                     await MutateAsync(() => MarkReadyLocked(instance, elapsed), CancellationToken.None).ConfigureAwait(false);
                 }
                 else if (!ready && state == LocalInstanceState.Ready)
                 {
                     await MutateAsync(() => MarkNotReadyLocked(instance), CancellationToken.None).ConfigureAwait(false);
                 }
-                else if (!ready && state == LocalInstanceState.Starting && context.Time.GetElapsedTime(started) >= context.Options.StartupTimeout)
+                else if (!ready && state == LocalInstanceState.Starting && _context.Time.GetElapsedTime(started) >= _context.Options.StartupTimeout)
                 {
                     await MutateAsync(() => KillForStartupTimeoutLocked(instance), CancellationToken.None).ConfigureAwait(false);
                     return;
                 }
 
                 var interval = instance.State == LocalInstanceState.Starting
-                    ? context.Options.StartupProbeInterval
-                    : context.Options.ReadyProbeInterval;
-                await Task.Delay(interval, context.Time, token).ConfigureAwait(false);
+                    ? _context.Options.StartupProbeInterval
+                    : _context.Options.ReadyProbeInterval;
+                await Task.Delay(interval, _context.Time, token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -304,14 +304,14 @@ internal sealed class FunctionWorkload
 
     private bool MarkReadyLocked(LocalInstance instance, TimeSpan elapsed)
     {
-        if (!instances.Contains(instance) || instance.State is not (LocalInstanceState.Starting or LocalInstanceState.NotReady))
+        if (!_instances.Contains(instance) || instance.State is not (LocalInstanceState.Starting or LocalInstanceState.NotReady))
         {
             return false;
         }
 
         instance.State = LocalInstanceState.Ready;
         instance.EverReady = true;
-        LocalBackendLog.InstanceReady(context.Logger, Key, instance.Id, instance.Pid, instance.Port, (long)elapsed.TotalMilliseconds);
+        LocalBackendLog.InstanceReady(_context.Logger, Key, instance.Id, instance.Pid, instance.Port, (long)elapsed.TotalMilliseconds);
         return true;
     }
 
@@ -323,7 +323,7 @@ internal sealed class FunctionWorkload
         }
 
         instance.State = LocalInstanceState.NotReady;
-        LocalBackendLog.InstanceNotReady(context.Logger, Key, instance.Id, instance.Pid, instance.Port);
+        LocalBackendLog.InstanceNotReady(_context.Logger, Key, instance.Id, instance.Pid, instance.Port);
         return true;
     }
 
@@ -335,38 +335,38 @@ internal sealed class FunctionWorkload
         }
 
         var reason = string.Create(
-            CultureInfo.InvariantCulture, $"not ready within the startup timeout of {context.Options.StartupTimeout.TotalSeconds:0.###} s");
+            CultureInfo.InvariantCulture, $"not ready within the startup timeout of {_context.Options.StartupTimeout.TotalSeconds:0.###} s");
         instance.KillReason = reason;
         instance.Kill();
-        LocalBackendLog.InstanceKilled(context.Logger, Key, instance.Id, instance.Pid, reason);
+        LocalBackendLog.InstanceKilled(_context.Logger, Key, instance.Id, instance.Pid, reason);
         return true;
     }
 
     private bool OnExitedLocked(LocalInstance instance, int exitCode)
     {
-        instances.Remove(instance);
-        context.LiveInstances.TryRemove(instance.Id, out _);
+        _instances.Remove(instance);
+        _context.LiveInstances.TryRemove(instance.Id, out _);
         if (instance.StopRequested)
         {
-            LocalBackendLog.InstanceStopped(context.Logger, Key, instance.Id, instance.Pid, exitCode);
+            LocalBackendLog.InstanceStopped(_context.Logger, Key, instance.Id, instance.Pid, exitCode);
         }
         else
         {
-            LocalBackendLog.InstanceCrashed(context.Logger, Key, instance.Id, instance.Pid, exitCode);
-            if (!stopped && spec is not null && instance.Revision == spec.Revision)
+            LocalBackendLog.InstanceCrashed(_context.Logger, Key, instance.Id, instance.Pid, exitCode);
+            if (!_stopped && _spec is not null && instance.Revision == _spec.Revision)
             {
                 RecordCrashLocked(instance, exitCode);
             }
         }
 
         LogRetention.Prune(
-            context.Layout.LogDirectory(Key), context.LiveInstances.ContainsKey, context.Options.RetainedExitedInstanceLogs, context.Logger);
+            _context.Layout.LogDirectory(Key), _context.LiveInstances.ContainsKey, _context.Options.RetainedExitedInstanceLogs, _context.Logger);
         return true;
     }
 
     private void RecordCrashLocked(LocalInstance instance, int exitCode)
     {
-        var delay = backoff.RecordFailure(instance.StartedAt);
+        var delay = _backoff.RecordFailure(instance.StartedAt);
         if (instance.OomKilled)
         {
             // The kernel's word, as Kubernetes reports it: a limit the function must raise, or memory it must save.
@@ -380,13 +380,13 @@ internal sealed class FunctionWorkload
             instance.EverReady,
             exitCode,
             delay,
-            backoff.ConsecutiveFailures,
+            _backoff.ConsecutiveFailures,
             LogTail.ReadLastLines(instance.Log.Path, CrashReport.LogLines));
         var reason = instance.OomKilled ? WorkloadFailureReason.OOMKilled
             : instance.EverReady ? WorkloadFailureReason.CrashLoop
             : WorkloadFailureReason.StartFailed;
-        failure = new WorkloadFailure(reason, message);
-        LocalBackendLog.Restarting(context.Logger, Key, (long)delay.TotalMilliseconds, backoff.ConsecutiveFailures);
+        _failure = new WorkloadFailure(reason, message);
+        LocalBackendLog.Restarting(_context.Logger, Key, (long)delay.TotalMilliseconds, _backoff.ConsecutiveFailures);
     }
 
     private void BeginDrainLocked(LocalInstance instance)
@@ -394,20 +394,20 @@ internal sealed class FunctionWorkload
         instance.State = LocalInstanceState.Draining;
         instance.StopRequested = true;
         instance.StopProbing();
-        pendingDrains.Add(instance);
+        _pendingDrains.Add(instance);
     }
 
     private async Task DrainAsync(LocalInstance instance)
     {
-        var grace = TimeSpan.FromSeconds(instance.Spec.TimeoutSeconds) + context.Options.DrainGraceExtra;
-        LocalBackendLog.InstanceDraining(context.Logger, Key, instance.Id, instance.Pid, (long)grace.TotalMilliseconds);
+        var grace = TimeSpan.FromSeconds(instance.Spec.TimeoutSeconds) + _context.Options.DrainGraceExtra;
+        LocalBackendLog.InstanceDraining(_context.Logger, Key, instance.Id, instance.Pid, (long)grace.TotalMilliseconds);
         instance.Signal(PosixSignals.SigTerm);
         using var cancelDelay = new CancellationTokenSource();
         var exited = instance.Exited;
-        if (await Task.WhenAny(exited, Task.Delay(grace, context.Time, cancelDelay.Token)).ConfigureAwait(false) != exited)
+        if (await Task.WhenAny(exited, Task.Delay(grace, _context.Time, cancelDelay.Token)).ConfigureAwait(false) != exited)
         {
             instance.Kill();
-            LocalBackendLog.InstanceKilled(context.Logger, Key, instance.Id, instance.Pid, "still running after the drain grace period");
+            LocalBackendLog.InstanceKilled(_context.Logger, Key, instance.Id, instance.Pid, "still running after the drain grace period");
         }
 
         await cancelDelay.CancelAsync().ConfigureAwait(false);
@@ -415,45 +415,45 @@ internal sealed class FunctionWorkload
 
     private (bool EndpointsChanged, bool StatusChanged) PublishLocked()
     {
-        var ready = instances
+        var ready = _instances
             .Where(i => i.State == LocalInstanceState.Ready)
             .OrderBy(i => i.Sequence)
             .Select(i => i.Endpoint)
             .ToImmutableArray();
-        var endpointsChanged = !ready.SequenceEqual(endpoints);
+        var endpointsChanged = !ready.SequenceEqual(_endpoints);
         if (endpointsChanged)
         {
-            endpoints = ready;
+            _endpoints = ready;
         }
 
-        instanceInfos = instances
+        _instanceInfos = _instances
             .OrderBy(i => i.Sequence)
             .Select(i => new LocalInstanceInfo(i.Id, i.Revision, i.Pid, i.Port, i.State, i.StartedAt, i.Log.Path))
             .ToImmutableArray();
 
-        if (spec is null)
+        if (_spec is null)
         {
             return (endpointsChanged, false);
         }
 
-        var currentReady = instances.Count(i => i.State == LocalInstanceState.Ready && i.Revision == spec.Revision);
-        var wanted = stopped ? 0 : desired;
-        if (failure is not null && currentReady >= wanted)
+        var currentReady = _instances.Count(i => i.State == LocalInstanceState.Ready && i.Revision == _spec.Revision);
+        var wanted = _stopped ? 0 : _desired;
+        if (_failure is not null && currentReady >= wanted)
         {
-            failure = null;
+            _failure = null;
         }
 
         var next = new WorkloadStatus
         {
-            Revision = spec.Revision,
+            Revision = _spec.Revision,
             DesiredReplicas = wanted,
-            Replicas = instances.Count,
+            Replicas = _instances.Count,
             ReadyReplicas = currentReady,
-            Failure = failure,
-            Resources = context.ResourceEnforcement(spec),
+            Failure = _failure,
+            Resources = _context.ResourceEnforcement(_spec),
         };
-        var statusChanged = next != status;
-        status = next;
+        var statusChanged = next != _status;
+        _status = next;
         return (endpointsChanged, statusChanged);
     }
 }

@@ -18,20 +18,20 @@ internal sealed class InstanceLogWriter : IDisposable
     /// <summary>Characters of a formatted timestamp: <c>2025-01-02T03:04:05.123456Z</c>.</summary>
     public const int TimestampLength = 27;
 
-    private readonly object gate = new();
-    private readonly long maxBytes;
-    private readonly TimeProvider time;
-    private FileStream? file;
-    private long length;
+    private readonly object _gate = new();
+    private readonly long _maxBytes;
+    private readonly TimeProvider _time;
+    private FileStream? _file;
+    private long _length;
 
     public InstanceLogWriter(string path, long maxBytes, TimeProvider time)
     {
         Path = path;
-        this.maxBytes = maxBytes;
-        this.time = time;
+        _maxBytes = maxBytes;
+        _time = time;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        file = Open(path);
-        length = file.Length;
+        _file = Open(path);
+        _length = _file.Length;
     }
 
     public string Path { get; }
@@ -40,7 +40,7 @@ internal sealed class InstanceLogWriter : IDisposable
 
     public void WriteLine(string stream, ReadOnlySpan<byte> text)
     {
-        var prefix = time.GetUtcNow().UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture) + " " + stream + " ";
+        var prefix = _time.GetUtcNow().UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture) + " " + stream + " ";
         var size = prefix.Length + text.Length + 1;
         var buffer = ArrayPool<byte>.Shared.Rent(size);
         try
@@ -48,21 +48,21 @@ internal sealed class InstanceLogWriter : IDisposable
             var written = Encoding.ASCII.GetBytes(prefix, buffer);
             text.CopyTo(buffer.AsSpan(written));
             buffer[size - 1] = (byte)'\n';
-            lock (gate)
+            lock (_gate)
             {
-                if (file is null)
+                if (_file is null)
                 {
                     // The instance is gone and its log closed; a grandchild still holding the pipe may write on.
                     return;
                 }
 
-                if (length > 0 && length + size > maxBytes)
+                if (_length > 0 && _length + size > _maxBytes)
                 {
                     Rotate();
                 }
 
-                file.Write(buffer, 0, size);
-                length += size;
+                _file.Write(buffer, 0, size);
+                _length += size;
             }
         }
         finally
@@ -73,19 +73,19 @@ internal sealed class InstanceLogWriter : IDisposable
 
     public void Dispose()
     {
-        lock (gate)
+        lock (_gate)
         {
-            file?.Dispose();
-            file = null;
+            _file?.Dispose();
+            _file = null;
         }
     }
 
     private void Rotate()
     {
-        file!.Dispose();
+        _file!.Dispose();
         File.Move(Path, RotatedPath, overwrite: true);
-        file = Open(Path);
-        length = 0;
+        _file = Open(Path);
+        _length = 0;
     }
 
     // Unbuffered: every line reaches the file at once, so a tail read right after an exit sees the last words.

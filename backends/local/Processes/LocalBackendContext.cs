@@ -10,10 +10,10 @@ namespace Serverless.Backends.Local.Processes;
 /// <summary>What every <see cref="FunctionWorkload"/> of one backend shares.</summary>
 internal sealed class LocalBackendContext
 {
-    private readonly ConcurrentDictionary<Task, byte> background = new();
-    private readonly Action<FunctionKey> endpointsChanged;
-    private readonly Action<FunctionKey> statusChanged;
-    private long sequence;
+    private readonly ConcurrentDictionary<Task, byte> _background = new();
+    private readonly Action<FunctionKey> _endpointsChanged;
+    private readonly Action<FunctionKey> _statusChanged;
+    private long _sequence;
 
     public LocalBackendContext(
         LocalBackendOptions options,
@@ -41,8 +41,8 @@ internal sealed class LocalBackendContext
         Prober = new ReadinessProber(options.ProbeTimeout, time);
         Spawner = new ProcessSpawner();
         Runtimes = new RuntimeInstallations(sandbox?.SystemMounts ?? SystemMounts.Discover(), Spawner);
-        this.endpointsChanged = endpointsChanged;
-        this.statusChanged = statusChanged;
+        _endpointsChanged = endpointsChanged;
+        _statusChanged = statusChanged;
     }
 
     public LocalBackendOptions Options { get; }
@@ -78,11 +78,11 @@ internal sealed class LocalBackendContext
     /// <summary>Every instance not yet exited, of every workload (deleted ones still draining included).</summary>
     public ConcurrentDictionary<string, LocalInstance> LiveInstances { get; } = new(StringComparer.Ordinal);
 
-    public long NextSequence() => Interlocked.Increment(ref sequence);
+    public long NextSequence() => Interlocked.Increment(ref _sequence);
 
-    public void RaiseEndpointsChanged(FunctionKey key) => endpointsChanged(key);
+    public void RaiseEndpointsChanged(FunctionKey key) => _endpointsChanged(key);
 
-    public void RaiseStatusChanged(FunctionKey key) => statusChanged(key);
+    public void RaiseStatusChanged(FunctionKey key) => _statusChanged(key);
 
     /// <summary>What the <c>ResourcesEnforced</c> condition says for a spec here; null when it sets no limit.</summary>
     public ResourceEnforcement? ResourceEnforcement(WorkloadSpec spec) =>
@@ -115,11 +115,11 @@ internal sealed class LocalBackendContext
                 LocalBackendLog.SupervisionFailed(Logger, key, e);
             }
         });
-        background[task] = 0;
-        _ = task.ContinueWith(t => background.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _background[task] = 0;
+        _ = task.ContinueWith(t => _background.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Completes when the background work running now has finished, or after <paramref name="timeout"/>.</summary>
     public Task WaitForBackgroundAsync(TimeSpan timeout) =>
-        Task.WhenAny(Task.WhenAll(background.Keys), Task.Delay(timeout, Time));
+        Task.WhenAny(Task.WhenAll(_background.Keys), Task.Delay(timeout, Time));
 }

@@ -33,18 +33,18 @@ internal sealed class LocalInstance
     /// <summary>How long to look for the runtime under the sandbox's init once it was released.</summary>
     private static readonly TimeSpan PayloadLookupTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly CancellationTokenSource lifetime = new();
-    private readonly object processGate = new();
-    private volatile LocalInstanceState state = LocalInstanceState.Starting;
-    private Process? process;
-    private bool exited;
-    private bool sandboxed;
-    private bool ownProcessGroup;
-    private int initPid;
-    private int payloadPid;
-    private InstanceCgroup? cgroup;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly object _processGate = new();
+    private volatile LocalInstanceState _state = LocalInstanceState.Starting;
+    private Process? _process;
+    private bool _exited;
+    private bool _sandboxed;
+    private bool _ownProcessGroup;
+    private int _initPid;
+    private int _payloadPid;
+    private InstanceCgroup? _cgroup;
 
     public LocalInstance(
         string id,
@@ -62,8 +62,8 @@ internal sealed class LocalInstance
         Spec = spec;
         Port = port;
         PidFilePath = pidFilePath;
-        this.time = time;
-        this.logger = logger;
+        _time = time;
+        _logger = logger;
         Log = new InstanceLogWriter(logPath, logMaxBytes, time);
     }
 
@@ -82,7 +82,7 @@ internal sealed class LocalInstance
     public InstanceLogWriter Log { get; }
 
     /// <summary>The runtime's pid (sandboxed: inside the sandbox, as the host numbers it), else the process started.</summary>
-    public int Pid => payloadPid > 0 ? payloadPid : LaunchedPid;
+    public int Pid => _payloadPid > 0 ? _payloadPid : LaunchedPid;
 
     /// <summary>The process the backend started and waits for: bubblewrap, or the runtime when unsandboxed.</summary>
     public int LaunchedPid { get; private set; }
@@ -94,8 +94,8 @@ internal sealed class LocalInstance
 
     public LocalInstanceState State
     {
-        get => state;
-        set => state = value;
+        get => _state;
+        set => _state = value;
     }
 
     public bool EverReady { get; set; }
@@ -107,7 +107,7 @@ internal sealed class LocalInstance
     public string? KillReason { get; set; }
 
     /// <summary>Cancelled once the instance drains or exits; stops its readiness probes.</summary>
-    public CancellationToken Lifetime => lifetime.Token;
+    public CancellationToken Lifetime => _lifetime.Token;
 
     /// <summary>The exit code, once the process exited and its output is in the log.</summary>
     public Task<int> Exited { get; private set; } = Task.FromResult(-1);
@@ -141,17 +141,17 @@ internal sealed class LocalInstance
             startInfo.Environment[name] = value;
         }
 
-        sandboxed = launch.Sandboxed;
-        ownProcessGroup = launch.OwnProcessGroup;
-        cgroup = instanceCgroup;
+        _sandboxed = launch.Sandboxed;
+        _ownProcessGroup = launch.OwnProcessGroup;
+        _cgroup = instanceCgroup;
         var (started, bornInCgroup) = await spawner.StartAsync(startInfo, handshake, instanceCgroup).ConfigureAwait(false);
-        lock (processGate)
+        lock (_processGate)
         {
-            process = started;
+            _process = started;
             LaunchedPid = started.Id;
         }
 
-        StartedAt = time.GetUtcNow();
+        StartedAt = _time.GetUtcNow();
 
         // Closed stdin: a runtime must not read the platform's terminal.
         started.StandardInput.Close();
@@ -174,19 +174,19 @@ internal sealed class LocalInstance
     /// <summary>Signals the runtime unless the instance already exited (its pid may then belong to someone else).</summary>
     public bool Signal(int signal)
     {
-        lock (processGate)
+        lock (_processGate)
         {
-            if (process is null || exited || process.HasExited)
+            if (_process is null || _exited || _process.HasExited)
             {
                 return false;
             }
 
-            if (sandboxed && payloadPid <= 0 && initPid > 0)
+            if (_sandboxed && _payloadPid <= 0 && _initPid > 0)
             {
-                payloadPid = FirstChild(initPid) ?? 0;
+                _payloadPid = FirstChild(_initPid) ?? 0;
             }
 
-            return PosixSignals.Send(sandboxed ? (payloadPid > 0 ? payloadPid : LaunchedPid) : LaunchedPid, signal);
+            return PosixSignals.Send(_sandboxed ? (_payloadPid > 0 ? _payloadPid : LaunchedPid) : LaunchedPid, signal);
         }
     }
 
@@ -196,24 +196,24 @@ internal sealed class LocalInstance
     /// </summary>
     public void Kill()
     {
-        lock (processGate)
+        lock (_processGate)
         {
-            if (process is null || exited || process.HasExited)
+            if (_process is null || _exited || _process.HasExited)
             {
                 return;
             }
 
             PosixSignals.Send(LaunchedPid, PosixSignals.SigKill);
-            if (ownProcessGroup)
+            if (_ownProcessGroup)
             {
                 PosixSignals.SendToGroup(LaunchedPid, PosixSignals.SigKill);
             }
         }
 
-        cgroup?.KillAll();
+        _cgroup?.KillAll();
     }
 
-    public void StopProbing() => lifetime.Cancel();
+    public void StopProbing() => _lifetime.Cancel();
 
     /// <summary>The first child of a process (bubblewrap's init has one: the runtime; orphans it adopts come later).</summary>
     private static int? FirstChild(int pid)
@@ -253,9 +253,9 @@ internal sealed class LocalInstance
                 return;
             }
 
-            lock (processGate)
+            lock (_processGate)
             {
-                initPid = init;
+                _initPid = init;
             }
 
             if (!bornInCgroup)
@@ -275,27 +275,27 @@ internal sealed class LocalInstance
             handshake.Dispose();
         }
 
-        var deadline = time.GetTimestamp();
-        while (time.GetElapsedTime(deadline) < PayloadLookupTimeout && !Exited.IsCompleted)
+        var deadline = _time.GetTimestamp();
+        while (_time.GetElapsedTime(deadline) < PayloadLookupTimeout && !Exited.IsCompleted)
         {
-            if (FirstChild(initPid) is { } child)
+            if (FirstChild(_initPid) is { } child)
             {
-                lock (processGate)
+                lock (_processGate)
                 {
-                    payloadPid = child;
+                    _payloadPid = child;
                 }
 
                 return;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(1), time).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(1), _time).ConfigureAwait(false);
         }
     }
 
     /// <summary>False when the cgroup refused a process (it is then not the instance's to run).</summary>
     private bool AttachToCgroup(params int[] pids)
     {
-        if (cgroup is null)
+        if (_cgroup is null)
         {
             return true;
         }
@@ -304,14 +304,14 @@ internal sealed class LocalInstance
         {
             foreach (var pid in pids)
             {
-                cgroup.Attach(pid);
+                _cgroup.Attach(pid);
             }
 
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            LocalBackendLog.CgroupAttachFailed(logger, Id, e);
+            LocalBackendLog.CgroupAttachFailed(_logger, Id, e);
             return false;
         }
     }
@@ -332,7 +332,7 @@ internal sealed class LocalInstance
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The instance runs fine without it; only the reaping after a platform crash is lost.
-            LocalBackendLog.PidFileFailed(logger, PidFilePath, e);
+            LocalBackendLog.PidFileFailed(_logger, PidFilePath, e);
         }
     }
 
@@ -340,9 +340,9 @@ internal sealed class LocalInstance
     {
         await started.WaitForExitAsync().ConfigureAwait(false);
         int exitCode;
-        lock (processGate)
+        lock (_processGate)
         {
-            exited = true;
+            _exited = true;
             exitCode = started.ExitCode;
         }
 
@@ -354,11 +354,11 @@ internal sealed class LocalInstance
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            LocalBackendLog.PidFileFailed(logger, PidFilePath, e);
+            LocalBackendLog.PidFileFailed(_logger, PidFilePath, e);
         }
 
         var pumps = Task.WhenAll(stdout, stderr);
-        var finished = await Task.WhenAny(pumps, Task.Delay(PumpDrainTimeout, time)).ConfigureAwait(false) == pumps;
+        var finished = await Task.WhenAny(pumps, Task.Delay(PumpDrainTimeout, _time)).ConfigureAwait(false) == pumps;
         Log.Dispose();
         if (finished)
         {
@@ -380,17 +380,17 @@ internal sealed class LocalInstance
     /// </summary>
     private void EndTree()
     {
-        if (cgroup is not null)
+        if (_cgroup is not null)
         {
-            OomKilled = cgroup.OomKills() > 0;
-            cgroup.KillAll();
-            if (!cgroup.Delete())
+            OomKilled = _cgroup.OomKills() > 0;
+            _cgroup.KillAll();
+            if (!_cgroup.Delete())
             {
-                LocalBackendLog.CgroupRemoveFailed(logger, Id);
+                LocalBackendLog.CgroupRemoveFailed(_logger, Id);
             }
         }
 
-        if (ownProcessGroup)
+        if (_ownProcessGroup)
         {
             // The leader is reaped, but its group id stays reserved while any member lives: no other process is hit.
             PosixSignals.SendToGroup(LaunchedPid, PosixSignals.SigKill);
@@ -405,7 +405,7 @@ internal sealed class LocalInstance
         }
         catch (IOException e)
         {
-            LocalBackendLog.OutputPumpFailed(logger, Id, streamName, e);
+            LocalBackendLog.OutputPumpFailed(_logger, Id, streamName, e);
         }
     }
 }

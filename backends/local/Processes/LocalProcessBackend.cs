@@ -30,11 +30,11 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
     /// <summary>How long disposal waits for killed processes and in-flight supervision work to finish.</summary>
     private static readonly TimeSpan KillWaitTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly LocalBackendContext context;
-    private readonly ConcurrentDictionary<FunctionKey, FunctionWorkload> workloads = new();
-    private readonly object createLock = new();
-    private readonly CgroupTree? cgroups;
-    private int disposed;
+    private readonly LocalBackendContext _context;
+    private readonly ConcurrentDictionary<FunctionKey, FunctionWorkload> _workloads = new();
+    private readonly object _createLock = new();
+    private readonly CgroupTree? _cgroups;
+    private int _disposed;
 
     /// <summary>
     /// Validates the options, checks that the sandbox works (unless it is off), sets up the instances' cgroups,
@@ -79,23 +79,23 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
         var instancesDirectory = new StateLayout(options.StateDirectory).InstancesDirectory;
         Directory.CreateDirectory(instancesDirectory);
         OrphanReaper.Reap(instancesDirectory, logger);
-        cgroups = CgroupTree.TrySetUp(options.StateDirectory, out var cgroupsUnavailable);
+        _cgroups = CgroupTree.TrySetUp(options.StateDirectory, out var cgroupsUnavailable);
         if (cgroupsUnavailable is not null)
         {
             LocalBackendLog.CgroupsUnavailable(logger, cgroupsUnavailable);
         }
-        else if (cgroups is not null)
+        else if (_cgroups is not null)
         {
-            LocalBackendLog.CgroupsOn(logger, cgroups.Version.ToString(), string.Join(", ", cgroups.Controllers.Order(StringComparer.Ordinal)));
+            LocalBackendLog.CgroupsOn(logger, _cgroups.Version.ToString(), string.Join(", ", _cgroups.Controllers.Order(StringComparer.Ordinal)));
         }
 
-        context = new LocalBackendContext(
+        _context = new LocalBackendContext(
             options,
             options.ResolveRuntimeCommands(),
             setpriv,
             sandbox is null ? setsid : null,
             sandbox,
-            cgroupsUnavailable is null ? cgroups : null,
+            cgroupsUnavailable is null ? _cgroups : null,
             cgroupsUnavailable,
             timeProvider,
             logger,
@@ -104,10 +104,10 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
     }
 
     /// <summary>Whether instances run in the sandbox (false only when it was turned off).</summary>
-    public bool Sandboxed => context.Sandbox is not null;
+    public bool Sandboxed => _context.Sandbox is not null;
 
     /// <summary>Why resource limits are not enforced here; null when instance cgroups work.</summary>
-    public string? ResourceLimitsUnavailable => context.CgroupsUnavailable;
+    public string? ResourceLimitsUnavailable => _context.CgroupsUnavailable;
 
     public event Action<FunctionKey>? EndpointsChanged;
 
@@ -123,14 +123,14 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
         // suffice unless deletes keep racing in, which is the caller's bug.
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             var workload = GetOrCreate(spec.Key);
             if (await workload.EnsureAsync(spec, replicasIfCreated, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
 
-            workloads.TryRemove(new KeyValuePair<FunctionKey, FunctionWorkload>(spec.Key, workload));
+            _workloads.TryRemove(new KeyValuePair<FunctionKey, FunctionWorkload>(spec.Key, workload));
         }
 
         throw new InvalidOperationException($"workload {spec.Key} was deleted repeatedly while being ensured");
@@ -140,19 +140,19 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
     public async Task ScaleAsync(FunctionKey key, int replicas, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(replicas);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        if (!workloads.TryGetValue(key, out var workload)
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!_workloads.TryGetValue(key, out var workload)
             || !await workload.ScaleAsync(replicas, cancellationToken).ConfigureAwait(false))
         {
-            LocalBackendLog.ScaleOfMissingWorkload(context.Logger, key, replicas);
+            LocalBackendLog.ScaleOfMissingWorkload(_context.Logger, key, replicas);
         }
     }
 
     /// <summary>Returns once every instance has left the endpoints and received SIGTERM; the drains finish in the background.</summary>
     public async Task DeleteAsync(FunctionKey key, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        if (workloads.TryRemove(key, out var workload))
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_workloads.TryRemove(key, out var workload))
         {
             await workload.StopAsync().ConfigureAwait(false);
             OnStatusChanged(key);
@@ -160,20 +160,20 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
     }
 
     public WorkloadStatus? GetStatus(FunctionKey key) =>
-        workloads.TryGetValue(key, out var workload) ? workload.Status : null;
+        _workloads.TryGetValue(key, out var workload) ? workload.Status : null;
 
     public IReadOnlyList<InstanceEndpoint> GetReadyEndpoints(FunctionKey key) =>
-        workloads.TryGetValue(key, out var workload) ? workload.Endpoints : ImmutableArray<InstanceEndpoint>.Empty;
+        _workloads.TryGetValue(key, out var workload) ? workload.Endpoints : ImmutableArray<InstanceEndpoint>.Empty;
 
     /// <summary>The running instances of a function (draining ones included), oldest first.</summary>
     public IReadOnlyList<LocalInstanceInfo> GetInstances(FunctionKey key) =>
-        workloads.TryGetValue(key, out var workload) ? workload.Instances : ImmutableArray<LocalInstanceInfo>.Empty;
+        _workloads.TryGetValue(key, out var workload) ? workload.Instances : ImmutableArray<LocalInstanceInfo>.Empty;
 
     /// <summary>The log files of a function's instances, running and recently exited, oldest first.</summary>
     public IReadOnlyList<LocalLogFile> ListLogFiles(FunctionKey key)
     {
         ValidateKey(key, nameof(key));
-        var directory = new DirectoryInfo(context.Layout.LogDirectory(key));
+        var directory = new DirectoryInfo(_context.Layout.LogDirectory(key));
         if (!directory.Exists)
         {
             return [];
@@ -199,7 +199,7 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
             throw new ArgumentException($"\"{instanceId}\" is not an instance id", nameof(instanceId));
         }
 
-        return LogTail.ReadLastLines(context.Layout.LogPath(key, instanceId), lines);
+        return LogTail.ReadLastLines(_context.Layout.LogPath(key, instanceId), lines);
     }
 
     /// <summary>
@@ -225,40 +225,40 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
         // Removed one by one: an EnsureAsync that passed its disposed check just before may still add one.
-        while (!workloads.IsEmpty)
+        while (!_workloads.IsEmpty)
         {
-            foreach (var key in workloads.Keys)
+            foreach (var key in _workloads.Keys)
             {
-                if (workloads.TryRemove(key, out var workload))
+                if (_workloads.TryRemove(key, out var workload))
                 {
                     await workload.StopAsync().ConfigureAwait(false);
                 }
             }
         }
 
-        var live = context.LiveInstances.Values.ToList();
+        var live = _context.LiveInstances.Values.ToList();
         var allExited = Task.WhenAll(live.Select(i => i.Exited));
-        if (await Task.WhenAny(allExited, Task.Delay(context.Options.ShutdownTimeout, context.Time)).ConfigureAwait(false) != allExited)
+        if (await Task.WhenAny(allExited, Task.Delay(_context.Options.ShutdownTimeout, _context.Time)).ConfigureAwait(false) != allExited)
         {
             foreach (var instance in live.Where(i => !i.Exited.IsCompleted))
             {
                 instance.Kill();
-                LocalBackendLog.InstanceKilled(context.Logger, instance.Spec.Key, instance.Id, instance.Pid, "still running at shutdown");
+                LocalBackendLog.InstanceKilled(_context.Logger, instance.Spec.Key, instance.Id, instance.Pid, "still running at shutdown");
             }
 
-            await Task.WhenAny(allExited, Task.Delay(KillWaitTimeout, context.Time)).ConfigureAwait(false);
+            await Task.WhenAny(allExited, Task.Delay(KillWaitTimeout, _context.Time)).ConfigureAwait(false);
         }
 
-        await context.WaitForBackgroundAsync(KillWaitTimeout).ConfigureAwait(false);
-        context.Spawner.Dispose();
-        context.Prober.Dispose();
-        cgroups?.Remove();
+        await _context.WaitForBackgroundAsync(KillWaitTimeout).ConfigureAwait(false);
+        _context.Spawner.Dispose();
+        _context.Prober.Dispose();
+        _cgroups?.Remove();
     }
 
     private static void Validate(WorkloadSpec spec)
@@ -290,15 +290,15 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
 
     private FunctionWorkload GetOrCreate(FunctionKey key)
     {
-        if (workloads.TryGetValue(key, out var existing))
+        if (_workloads.TryGetValue(key, out var existing))
         {
             return existing;
         }
 
         // Under a lock so a losing racer never builds a workload (and its timer) that is thrown away.
-        lock (createLock)
+        lock (_createLock)
         {
-            return workloads.GetOrAdd(key, k => new FunctionWorkload(k, context));
+            return _workloads.GetOrAdd(key, k => new FunctionWorkload(k, _context));
         }
     }
 

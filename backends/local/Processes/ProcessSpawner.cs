@@ -18,17 +18,17 @@ namespace Serverless.Backends.Local.Processes;
 /// </remarks>
 internal sealed class ProcessSpawner : IDisposable
 {
-    private readonly BlockingCollection<Request> queue = new();
-    private readonly Thread thread;
+    private readonly BlockingCollection<Request> _queue = new();
+    private readonly Thread _thread;
 
     public ProcessSpawner()
     {
-        thread = new Thread(Run) { IsBackground = true, Name = "serverless-process-spawner" };
-        thread.Start();
+        _thread = new Thread(Run) { IsBackground = true, Name = "serverless-process-spawner" };
+        _thread.Start();
     }
 
     /// <summary>The managed id of the spawning thread (tests check it is one thread for all starts).</summary>
-    public int ThreadId => thread.ManagedThreadId;
+    public int ThreadId => _thread.ManagedThreadId;
 
     /// <summary>
     /// Starts the process on the spawner thread; completes (off that thread) once it started. A
@@ -47,7 +47,7 @@ internal sealed class ProcessSpawner : IDisposable
         var request = new Request(startInfo, handshake, cgroup, new TaskCompletionSource<SpawnedProcess>(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
-            queue.Add(request);
+            _queue.Add(request);
         }
         catch (InvalidOperationException e)
         {
@@ -60,18 +60,18 @@ internal sealed class ProcessSpawner : IDisposable
     /// <summary>Stops the thread; children still alive then receive their parent-death signal.</summary>
     public void Dispose()
     {
-        if (!queue.IsAddingCompleted)
+        if (!_queue.IsAddingCompleted)
         {
-            queue.CompleteAdding();
+            _queue.CompleteAdding();
         }
 
-        thread.Join();
-        queue.Dispose();
+        _thread.Join();
+        _queue.Dispose();
     }
 
     private void Run()
     {
-        foreach (var request in queue.GetConsumingEnumerable())
+        foreach (var request in _queue.GetConsumingEnumerable())
         {
             var process = new Process { StartInfo = request.StartInfo };
             try

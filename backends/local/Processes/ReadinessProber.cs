@@ -5,17 +5,17 @@ namespace Serverless.Backends.Local.Processes;
 /// <summary>Asks an instance <c>GET http://127.0.0.1:{port}/readyz</c>; only a 200 within the timeout is ready.</summary>
 internal sealed class ReadinessProber : IDisposable
 {
-    private readonly HttpClient client;
-    private readonly TimeSpan timeout;
-    private readonly TimeProvider time;
+    private readonly HttpClient _client;
+    private readonly TimeSpan _timeout;
+    private readonly TimeProvider _time;
 
     public ReadinessProber(TimeSpan timeout, TimeProvider time)
     {
-        this.timeout = timeout;
-        this.time = time;
+        _timeout = timeout;
+        _time = time;
 
         // No proxy: an http_proxy in the platform's environment must not intercept loopback probes.
-        client = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = timeout })
+        _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = timeout })
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
@@ -23,11 +23,11 @@ internal sealed class ReadinessProber : IDisposable
 
     public async Task<bool> ProbeAsync(string host, int port, CancellationToken cancellationToken)
     {
-        using var deadline = new CancellationTokenSource(timeout, time);
+        using var deadline = new CancellationTokenSource(_timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
         {
-            using var response = await client.GetAsync(
+            using var response = await _client.GetAsync(
                 new Uri($"http://{host}:{port}/readyz"), HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             return response.StatusCode == HttpStatusCode.OK;
         }
@@ -42,5 +42,5 @@ internal sealed class ReadinessProber : IDisposable
         }
     }
 
-    public void Dispose() => client.Dispose();
+    public void Dispose() => _client.Dispose();
 }

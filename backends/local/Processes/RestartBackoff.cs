@@ -11,18 +11,18 @@ internal sealed class RestartBackoff
     // 2^30 × any sane base exceeds every sane max; the cap keeps the shift from overflowing.
     private const int MaxExponent = 30;
 
-    private readonly TimeSpan initial;
-    private readonly TimeSpan max;
-    private readonly TimeSpan resetAfter;
-    private readonly TimeProvider time;
-    private DateTimeOffset notBefore = DateTimeOffset.MinValue;
+    private readonly TimeSpan _initial;
+    private readonly TimeSpan _max;
+    private readonly TimeSpan _resetAfter;
+    private readonly TimeProvider _time;
+    private DateTimeOffset _notBefore = DateTimeOffset.MinValue;
 
     public RestartBackoff(TimeSpan initial, TimeSpan max, TimeSpan resetAfter, TimeProvider time)
     {
-        this.initial = initial;
-        this.max = max;
-        this.resetAfter = resetAfter;
-        this.time = time;
+        _initial = initial;
+        _max = max;
+        _resetAfter = resetAfter;
+        _time = time;
     }
 
     public int ConsecutiveFailures { get; private set; }
@@ -43,22 +43,22 @@ internal sealed class RestartBackoff
     /// <summary>Records that an instance started at <paramref name="startedAt"/> failed now; returns the delay before the next start.</summary>
     public TimeSpan RecordFailure(DateTimeOffset startedAt)
     {
-        var now = time.GetUtcNow();
-        if (now - startedAt >= resetAfter)
+        var now = _time.GetUtcNow();
+        if (now - startedAt >= _resetAfter)
         {
             ConsecutiveFailures = 0;
         }
 
         ConsecutiveFailures++;
-        var delay = DelayFor(ConsecutiveFailures, initial, max);
-        notBefore = now + delay;
+        var delay = DelayFor(ConsecutiveFailures, _initial, _max);
+        _notBefore = now + delay;
         return delay;
     }
 
     /// <summary>How long until a start is allowed; zero when it is allowed now.</summary>
     public TimeSpan RemainingDelay()
     {
-        var remaining = notBefore - time.GetUtcNow();
+        var remaining = _notBefore - _time.GetUtcNow();
         return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
     }
 }

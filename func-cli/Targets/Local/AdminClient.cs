@@ -20,15 +20,15 @@ internal sealed class AdminClient
     private const string ResourceBase = "apis/" + ApiGroup.Group + "/" + ApiGroup.Version + "/";
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
-    private readonly HttpClient http;
-    private readonly string platformLog;
+    private readonly HttpClient _http;
+    private readonly string _platformLog;
 
     /// <param name="http">Its BaseAddress is the admin URL; it carries the bearer token when one is configured.</param>
     /// <param name="platformLog">Named in the hint of server-side failures.</param>
     public AdminClient(HttpClient http, string platformLog = "the platform's log")
     {
-        this.http = http;
-        this.platformLog = platformLog;
+        _http = http;
+        _platformLog = platformLog;
     }
 
     /// <summary>Functions of one namespace, or of all when <paramref name="namespace"/> is null.</summary>
@@ -112,21 +112,21 @@ internal sealed class AdminClient
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+            response = await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError)
         {
-            throw new PlatformNotRunningException($"the admin API at {http.BaseAddress} refused the connection", ex);
+            throw new PlatformNotRunningException($"the admin API at {_http.BaseAddress} refused the connection", ex);
         }
         catch (HttpRequestException ex)
         {
-            throw new CliException($"{method} {http.BaseAddress}{path} failed: {ex.Message}", $"check {platformLog}, or restart the platform with `func down` and `func up`", inner: ex);
+            throw new CliException($"{method} {_http.BaseAddress}{path} failed: {ex.Message}", $"check {_platformLog}, or restart the platform with `func down` and `func up`", inner: ex);
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new CliException(
-                $"the admin API at {http.BaseAddress} did not answer {method} {path} within {http.Timeout.TotalSeconds:0} s",
-                $"check {platformLog}, or restart the platform with `func down` and `func up`",
+                $"the admin API at {_http.BaseAddress} did not answer {method} {path} within {_http.Timeout.TotalSeconds:0} s",
+                $"check {_platformLog}, or restart the platform with `func down` and `func up`",
                 inner: ex);
         }
 
@@ -152,7 +152,7 @@ internal sealed class AdminClient
                 $"the CLI sends ${AdminTokenFile.Variable} when it is set, else the {AdminTokenFile.FileName} file the platform wrote in its home: unset the variable, or set it to the token the platform was started with",
             HttpStatusCode.UnprocessableEntity => "fix the fields listed above and try again",
             HttpStatusCode.Conflict => "it was changed concurrently: try again",
-            >= HttpStatusCode.InternalServerError => $"the platform failed to handle the request: see {platformLog}",
+            >= HttpStatusCode.InternalServerError => $"the platform failed to handle the request: see {_platformLog}",
             _ => null,
         };
         if (status is null)

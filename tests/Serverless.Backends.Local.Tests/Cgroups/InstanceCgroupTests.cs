@@ -9,20 +9,20 @@ namespace Serverless.Backends.Local.Tests.Cgroups;
 /// <summary>Limits from <c>spec.resources</c> on real instances (this test runs as root, where cgroups work).</summary>
 public sealed class InstanceCgroupTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly BackendHarness harness = new(output);
+    private readonly BackendHarness _harness = new(output);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public Task DisposeAsync() => harness.DisposeAsync().AsTask();
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task Instance_OverItsMemoryLimit_KilledAndReportedOomKilled(bool sandboxed)
     {
-        var backend = harness.Start(o => o.Sandbox.Enabled = sandboxed);
+        var backend = _harness.Start(o => o.Sandbox.Enabled = sandboxed);
         Assert.Null(backend.ResourceLimitsUnavailable);
-        var spec = harness.Spec(env: ("FAKE_ALLOCATE_MB", "200")) with { Resources = new WorkloadResources { MemoryLimitBytes = 64 << 20 } };
+        var spec = _harness.Spec(env: ("FAKE_ALLOCATE_MB", "200")) with { Resources = new WorkloadResources { MemoryLimitBytes = 64 << 20 } };
 
         await backend.EnsureAsync(spec, 1);
         await Poll.UntilAsync(() => backend.GetStatus(Key)?.Failure is not null, "a failure");
@@ -37,8 +37,8 @@ public sealed class InstanceCgroupTests(ITestOutputHelper output) : IAsyncLifeti
     [Fact]
     public async Task Instance_UnderItsMemoryLimit_RunsWithLimitsEnforced()
     {
-        var backend = harness.Start();
-        var spec = harness.Spec(env: ("FAKE_ALLOCATE_MB", "8")) with { Resources = new WorkloadResources { MemoryLimitBytes = 128 << 20, CpuLimitMillicores = 500 } };
+        var backend = _harness.Start();
+        var spec = _harness.Spec(env: ("FAKE_ALLOCATE_MB", "8")) with { Resources = new WorkloadResources { MemoryLimitBytes = 128 << 20, CpuLimitMillicores = 500 } };
 
         await backend.EnsureAsync(spec, 1);
         await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 1, "ready");
@@ -57,8 +57,8 @@ public sealed class InstanceCgroupTests(ITestOutputHelper output) : IAsyncLifeti
     [InlineData(false)]
     public async Task Instance_Started_BornInItsCgroupsAndThePlatformStaysOut(bool sandboxed)
     {
-        var backend = harness.Start(o => o.Sandbox.Enabled = sandboxed);
-        var spec = harness.Spec() with { Resources = new WorkloadResources { MemoryLimitBytes = 128 << 20 } };
+        var backend = _harness.Start(o => o.Sandbox.Enabled = sandboxed);
+        var spec = _harness.Spec() with { Resources = new WorkloadResources { MemoryLimitBytes = 128 << 20 } };
 
         await backend.EnsureAsync(spec, 1);
         await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 1, "ready");
@@ -79,9 +79,9 @@ public sealed class InstanceCgroupTests(ITestOutputHelper output) : IAsyncLifeti
     [Fact]
     public async Task Status_NoLimits_NoResourceCondition()
     {
-        var backend = harness.Start();
+        var backend = _harness.Start();
 
-        await backend.EnsureAsync(harness.Spec(), 1);
+        await backend.EnsureAsync(_harness.Spec(), 1);
         await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 1, "ready");
 
         Assert.Null(backend.GetStatus(Key)!.Resources);

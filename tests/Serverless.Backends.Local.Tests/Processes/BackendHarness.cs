@@ -18,27 +18,27 @@ internal sealed class BackendHarness(ITestOutputHelper output) : IAsyncDisposabl
 
     public static readonly string FakeRuntime = FakeRuntimeAsset.ScriptPath;
 
-    private readonly TempDirectory temp = new("procs-backend");
-    private LocalProcessBackend? backend;
+    private readonly TempDirectory _temp = new("procs-backend");
+    private LocalProcessBackend? _backend;
 
     public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
 
-    public string TempPath => temp.Path;
+    public string TempPath => _temp.Path;
 
-    public string SourcePath => Directory.CreateDirectory(Path.Combine(temp.Path, "src")).FullName;
+    public string SourcePath => Directory.CreateDirectory(Path.Combine(_temp.Path, "src")).FullName;
 
     public LocalProcessBackend Start(Action<LocalBackendOptions>? configure = null)
     {
         var options = new LocalBackendOptions
         {
-            StateDirectory = Path.Combine(temp.Path, "state"),
+            StateDirectory = Path.Combine(_temp.Path, "state"),
             DrainGraceExtra = TimeSpan.FromSeconds(1),
             ShutdownTimeout = TimeSpan.FromSeconds(3),
         };
         options.Runtimes["python"] = new RuntimeCommand("python3", [FakeRuntime]);
         configure?.Invoke(options);
-        backend = new LocalProcessBackend(options, new TestOutputLogger<LocalProcessBackend>(output), TimeProvider.System);
-        return backend;
+        _backend = new LocalProcessBackend(options, new TestOutputLogger<LocalProcessBackend>(output), TimeProvider.System);
+        return _backend;
     }
 
     public WorkloadSpec Spec(string revision = RevisionA, int timeoutSeconds = 2, params (string Name, string Value)[] env) => new()
@@ -69,12 +69,12 @@ internal sealed class BackendHarness(ITestOutputHelper output) : IAsyncDisposabl
 
     public async ValueTask DisposeAsync()
     {
-        if (backend is not null)
+        if (_backend is not null)
         {
-            await backend.DisposeAsync();
+            await _backend.DisposeAsync();
         }
 
         Http.Dispose();
-        temp.Dispose();
+        _temp.Dispose();
     }
 }

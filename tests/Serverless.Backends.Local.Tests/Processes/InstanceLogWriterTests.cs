@@ -6,15 +6,15 @@ namespace Serverless.Backends.Local.Tests.Processes;
 
 public sealed class InstanceLogWriterTests : IDisposable
 {
-    private readonly TempDirectory temp = new("procs-log");
+    private readonly TempDirectory _temp = new("procs-log");
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void WriteLine_Line_TimestampStreamAndText()
     {
         var time = new ManualTimeProvider(new DateTimeOffset(2025, 3, 4, 5, 6, 7, 890, TimeSpan.Zero));
-        var path = Path.Combine(temp.Path, "logs", "i-1.log");
+        var path = Path.Combine(_temp.Path, "logs", "i-1.log");
         using (var writer = new InstanceLogWriter(path, 4096, time))
         {
             writer.WriteLine("stdout", "hello world"u8);
@@ -31,7 +31,7 @@ public sealed class InstanceLogWriterTests : IDisposable
     [Fact]
     public void WriteLine_PastBound_RotatesKeepingOneOldFile()
     {
-        var path = Path.Combine(temp.Path, "i-1.log");
+        var path = Path.Combine(_temp.Path, "i-1.log");
         const int max = 1024;
         using (var writer = new InstanceLogWriter(path, max, new ManualTimeProvider()))
         {
@@ -58,7 +58,7 @@ public sealed class InstanceLogWriterTests : IDisposable
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void WriteLine_NewAndRotatedFiles_PrivateToTheUser()
     {
-        var path = Path.Combine(temp.Path, "i-1.log");
+        var path = Path.Combine(_temp.Path, "i-1.log");
         using (var writer = new InstanceLogWriter(path, 256, new ManualTimeProvider()))
         {
             for (var i = 0; i < 10; i++)
@@ -74,7 +74,7 @@ public sealed class InstanceLogWriterTests : IDisposable
     [Fact]
     public void WriteLine_AfterDispose_Dropped()
     {
-        var path = Path.Combine(temp.Path, "i-1.log");
+        var path = Path.Combine(_temp.Path, "i-1.log");
         var writer = new InstanceLogWriter(path, 4096, new ManualTimeProvider());
         writer.WriteLine("stdout", "kept"u8);
         writer.Dispose();

@@ -12,22 +12,22 @@ namespace Serverless.Backends.Local.Tests.Processes;
 /// <summary>The supervisor against real processes (the fake runtime on loopback ports): starting, readiness, crashes and restarts, and what reaches the child.</summary>
 public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly BackendHarness harness = new(output);
+    private readonly BackendHarness _harness = new(output);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public Task DisposeAsync() => harness.DisposeAsync().AsTask();
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task EnsureAsync_TwoReplicas_TwoReadyEndpointsOnDistinctPortsAnsweringHttp(bool sandboxed)
     {
-        var backend = harness.Start(o => o.Sandbox.Enabled = sandboxed);
+        var backend = _harness.Start(o => o.Sandbox.Enabled = sandboxed);
         var endpointEvents = 0;
         backend.EndpointsChanged += key => Interlocked.Increment(ref endpointEvents);
 
-        await backend.EnsureAsync(harness.Spec(), 2);
+        await backend.EnsureAsync(_harness.Spec(), 2);
         await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 2, "2 ready endpoints");
 
         var endpoints = backend.GetReadyEndpoints(Key);
@@ -37,7 +37,7 @@ public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) 
         var pids = backend.GetInstances(Key).ToDictionary(i => i.Id, i => i.Pid);
         foreach (var endpoint in endpoints)
         {
-            var reply = await harness.Http.GetFromJsonAsync<FakeReply>($"http://{endpoint.Authority}/hello/world");
+            var reply = await _harness.Http.GetFromJsonAsync<FakeReply>($"http://{endpoint.Authority}/hello/world");
             Assert.NotNull(reply);
             Assert.Equal(endpoint.Id, reply.Instance);
             Assert.Equal("/hello/world", reply.Path);
@@ -53,7 +53,7 @@ public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) 
     [Fact]
     public async Task EnsureAsync_ReadyDelay_NotReadyBeforeReadyzAnswers200()
     {
-        var backend = harness.Start();
+        var backend = _harness.Start();
         var firstReadyAt = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
         backend.EndpointsChanged += key =>
         {
@@ -63,27 +63,27 @@ public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) 
             }
         };
 
-        await backend.EnsureAsync(harness.Spec(env: ("FAKE_READY_DELAY_MS", "1500")), 1);
+        await backend.EnsureAsync(_harness.Spec(env: ("FAKE_READY_DELAY_MS", "1500")), 1);
         var instance = Assert.Single(backend.GetInstances(Key));
 
         // Listening but answering 503: the supervisor must not count it yet.
-        await Poll.UntilAsync(async () => await harness.ReadyzAsync(instance.Port) == 503, "/readyz answering 503");
+        await Poll.UntilAsync(async () => await _harness.ReadyzAsync(instance.Port) == 503, "/readyz answering 503");
         Assert.Empty(backend.GetReadyEndpoints(Key));
         Assert.Equal(0, backend.GetStatus(Key)!.ReadyReplicas);
         Assert.Equal(LocalInstanceState.Starting, Assert.Single(backend.GetInstances(Key)).State);
 
         var readyAt = await firstReadyAt.Task.WaitAsync(Poll.DefaultTimeout);
         Assert.True(readyAt - instance.StartedAt >= TimeSpan.FromMilliseconds(1500), $"ready after {readyAt - instance.StartedAt}");
-        Assert.Equal(200, await harness.ReadyzAsync(instance.Port));
+        Assert.Equal(200, await _harness.ReadyzAsync(instance.Port));
         Assert.Equal(1, backend.GetStatus(Key)!.ReadyReplicas);
     }
 
     [Fact]
     public async Task EnsureAsync_CrashOnStart_StartFailedWithStderrLineAndRestartsSpacedByBackoff()
     {
-        var backend = harness.Start();
+        var backend = _harness.Start();
 
-        await backend.EnsureAsync(harness.Spec(env: ("FAKE_CRASH_ON_START", "1")), 1);
+        await backend.EnsureAsync(_harness.Spec(env: ("FAKE_CRASH_ON_START", "1")), 1);
         await Poll.UntilAsync(() => backend.ListLogFiles(Key).Count(f => f.Length > 0) >= 4, "4 start attempts");
 
         var failure = backend.GetStatus(Key)!.Failure;
@@ -113,7 +113,7 @@ public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) 
     [Fact]
     public async Task Instance_KilledExternally_RestartedAndReadyAgain()
     {
-        var backend = harness.Start();
+        var backend = _harness.Start();
         var failures = new ConcurrentQueue<WorkloadFailure>();
         backend.StatusChanged += key =>
         {
@@ -122,7 +122,7 @@ public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) 
                 failures.Enqueue(failure);
             }
         };
-        await backend.EnsureAsync(harness.Spec(), 1);
+        await backend.EnsureAsync(_harness.Spec(), 1);
         await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 1, "ready");
         var victim = Assert.Single(backend.GetInstances(Key));
 
@@ -138,14 +138,14 @@ public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) 
         Assert.Contains("exit code 137", crash.Message);
         Assert.Null(backend.GetStatus(Key)!.Failure);
         var replacement = Assert.Single(backend.GetInstances(Key));
-        Assert.Equal(200, await harness.ReadyzAsync(replacement.Port));
+        Assert.Equal(200, await _harness.ReadyzAsync(replacement.Port));
     }
 
     [Fact]
     public async Task Instance_ReadyzTurns503_LeavesEndpointsWhileRunning()
     {
-        var backend = harness.Start(o => o.ReadyProbeInterval = TimeSpan.FromMilliseconds(100));
-        await backend.EnsureAsync(harness.Spec(env: ("FAKE_DRAIN_MS", "3000")), 1);
+        var backend = _harness.Start(o => o.ReadyProbeInterval = TimeSpan.FromMilliseconds(100));
+        await backend.EnsureAsync(_harness.Spec(env: ("FAKE_DRAIN_MS", "3000")), 1);
         await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 1, "ready");
         var instance = Assert.Single(backend.GetInstances(Key));
 
@@ -161,8 +161,8 @@ public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) 
     [Fact]
     public async Task EnsureAsync_NeverReady_KilledAtStartupTimeoutAsStartFailed()
     {
-        var backend = harness.Start(o => o.StartupTimeout = TimeSpan.FromMilliseconds(700));
-        await backend.EnsureAsync(harness.Spec(env: ("FAKE_READY_DELAY_MS", "60000")), 1);
+        var backend = _harness.Start(o => o.StartupTimeout = TimeSpan.FromMilliseconds(700));
+        await backend.EnsureAsync(_harness.Spec(env: ("FAKE_READY_DELAY_MS", "60000")), 1);
         var instance = Assert.Single(backend.GetInstances(Key));
 
         await Poll.UntilAsync(() => backend.GetStatus(Key)!.Failure is not null, "a failure");
@@ -177,12 +177,12 @@ public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) 
     public async Task EnsureAsync_AdminTokenInPlatformEnvironment_NotPassedToChild()
     {
         const string token = "SERVERLESS_ADMIN_TOKEN";
-        var backend = harness.Start();
+        var backend = _harness.Start();
         var previous = Environment.GetEnvironmentVariable(token);
         Environment.SetEnvironmentVariable(token, "do-not-leak");
         try
         {
-            await backend.EnsureAsync(harness.Spec(env: ("GREETING", "hi")), 1);
+            await backend.EnsureAsync(_harness.Spec(env: ("GREETING", "hi")), 1);
         }
         finally
         {
@@ -197,7 +197,7 @@ public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) 
         Assert.DoesNotContain(environment, v => v.StartsWith(token + "=", StringComparison.Ordinal));
         Assert.Contains("GREETING=hi", environment);
         Assert.Contains($"PORT={instance.Port}", environment);
-        Assert.Contains($"FUNCTION_PATH={harness.SourcePath}", environment);
+        Assert.Contains($"FUNCTION_PATH={_harness.SourcePath}", environment);
         Assert.Contains("HANDLER=main:handle", environment);
         Assert.Contains("CONTAINER_CONCURRENCY=4", environment);
         Assert.Contains("FUNCTION_TIMEOUT=2", environment);
@@ -210,7 +210,7 @@ public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) 
     [InlineData("unknown runtime", "no command is configured for runtime \"cobol\"")]
     public async Task EnsureAsync_RuntimeCannotStart_RuntimeUnavailable(string label, string expected)
     {
-        var backend = harness.Start(o =>
+        var backend = _harness.Start(o =>
         {
             if (label == "missing executable")
             {
@@ -219,9 +219,9 @@ public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) 
         });
         var spec = label switch
         {
-            "missing source" => harness.Spec() with { SourcePath = Path.Combine(harness.TempPath, "no-such-dir") },
-            "unknown runtime" => harness.Spec() with { Runtime = "cobol" },
-            _ => harness.Spec(),
+            "missing source" => _harness.Spec() with { SourcePath = Path.Combine(_harness.TempPath, "no-such-dir") },
+            "unknown runtime" => _harness.Spec() with { Runtime = "cobol" },
+            _ => _harness.Spec(),
         };
 
         await backend.EnsureAsync(spec, 1);

@@ -8,18 +8,18 @@ namespace Serverless.Backends.Local.Tests.Processes;
 /// <summary>The supervisor against real processes (the fake runtime on loopback ports): instance logs: format, both streams, rotation, tails.</summary>
 public sealed partial class LocalProcessBackendLogTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly BackendHarness harness = new(output);
+    private readonly BackendHarness _harness = new(output);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public Task DisposeAsync() => harness.DisposeAsync().AsTask();
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Logs_StdoutAndStderr_TimestampedLinesInInstanceLog()
     {
-        var backend = harness.Start();
+        var backend = _harness.Start();
 
-        await backend.EnsureAsync(harness.Spec(env: ("FAKE_LOG_LINES", "3")), 1);
+        await backend.EnsureAsync(_harness.Spec(env: ("FAKE_LOG_LINES", "3")), 1);
         var id = Assert.Single(backend.GetInstances(Key)).Id;
         await Poll.UntilAsync(
             () => backend.TailInstanceLog(Key, id, 50) is var log
@@ -30,7 +30,7 @@ public sealed partial class LocalProcessBackendLogTests(ITestOutputHelper output
 
         var file = Assert.Single(backend.ListLogFiles(Key));
         Assert.Equal(id, file.InstanceId);
-        Assert.Equal(Path.Combine(harness.TempPath, "state", "logs", "default", "hello", id + ".log"), file.Path);
+        Assert.Equal(Path.Combine(_harness.TempPath, "state", "logs", "default", "hello", id + ".log"), file.Path);
         var lines = File.ReadAllLines(file.Path);
         Assert.All(lines, l => Assert.Matches(LogLine(), l));
         Assert.Contains(lines, l => l.Contains(" stdout fake-runtime[", StringComparison.Ordinal) && l.Contains("starting on 127.0.0.1:", StringComparison.Ordinal));
@@ -47,10 +47,10 @@ public sealed partial class LocalProcessBackendLogTests(ITestOutputHelper output
     public async Task Logs_PastSizeBound_RotatedKeepingOneOldFile()
     {
         const int max = 4096;
-        var backend = harness.Start(o => o.LogFileMaxBytes = max);
+        var backend = _harness.Start(o => o.LogFileMaxBytes = max);
 
         // One stream only: lines of two pipes interleave unpredictably, and this test checks which survive.
-        await backend.EnsureAsync(harness.Spec(env: [("FAKE_LOG_LINES", "100"), ("FAKE_LOG_LINE_BYTES", "100"), ("FAKE_LOG_STREAMS", "stdout")]), 1);
+        await backend.EnsureAsync(_harness.Spec(env: [("FAKE_LOG_LINES", "100"), ("FAKE_LOG_LINE_BYTES", "100"), ("FAKE_LOG_STREAMS", "stdout")]), 1);
         var id = Assert.Single(backend.GetInstances(Key)).Id;
         await Poll.UntilAsync(
             () => backend.TailInstanceLog(Key, id, 1) is [var last] && last.EndsWith(" listening", StringComparison.Ordinal),

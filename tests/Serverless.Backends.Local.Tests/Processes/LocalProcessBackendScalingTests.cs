@@ -11,17 +11,17 @@ namespace Serverless.Backends.Local.Tests.Processes;
 /// <summary>The supervisor against real processes (the fake runtime on loopback ports): scale-down drains, revision rolls, delete and dispose.</summary>
 public sealed class LocalProcessBackendScalingTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly BackendHarness harness = new(output);
+    private readonly BackendHarness _harness = new(output);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public Task DisposeAsync() => harness.DisposeAsync().AsTask();
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
 
     [Fact]
     public async Task ScaleAsync_ThreeToOne_NewestTwoLeaveEndpointsThenDrainOnSigterm()
     {
-        var backend = harness.Start();
-        await backend.EnsureAsync(harness.Spec(env: ("FAKE_DRAIN_MS", "300")), 3);
+        var backend = _harness.Start();
+        await backend.EnsureAsync(_harness.Spec(env: ("FAKE_DRAIN_MS", "300")), 3);
         await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 3, "3 ready");
         var before = backend.GetInstances(Key);
 
@@ -47,8 +47,8 @@ public sealed class LocalProcessBackendScalingTests(ITestOutputHelper output) : 
     [Fact]
     public async Task ScaleAsync_InstanceIgnoringSigterm_KilledAfterTimeoutPlusGrace()
     {
-        var backend = harness.Start(o => o.DrainGraceExtra = TimeSpan.FromMilliseconds(300));
-        await backend.EnsureAsync(harness.Spec(timeoutSeconds: 1, env: ("FAKE_IGNORE_SIGTERM", "1")), 1);
+        var backend = _harness.Start(o => o.DrainGraceExtra = TimeSpan.FromMilliseconds(300));
+        await backend.EnsureAsync(_harness.Spec(timeoutSeconds: 1, env: ("FAKE_IGNORE_SIGTERM", "1")), 1);
         await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 1, "ready");
         var instance = Assert.Single(backend.GetInstances(Key));
         var clock = Stopwatch.StartNew();
@@ -66,8 +66,8 @@ public sealed class LocalProcessBackendScalingTests(ITestOutputHelper output) : 
     [Fact]
     public async Task EnsureAsync_NewRevision_RollsWithoutAMomentOfZeroReadyEndpoints()
     {
-        var backend = harness.Start();
-        await backend.EnsureAsync(harness.Spec(), 2);
+        var backend = _harness.Start();
+        await backend.EnsureAsync(_harness.Spec(), 2);
         await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 2, "revision A ready");
         var old = backend.GetInstances(Key);
         var minimumAtEvents = int.MaxValue;
@@ -87,7 +87,7 @@ public sealed class LocalProcessBackendScalingTests(ITestOutputHelper output) : 
             return minimum;
         });
 
-        await backend.EnsureAsync(harness.Spec(RevisionB, env: ("FAKE_READY_DELAY_MS", "300")), 5);
+        await backend.EnsureAsync(_harness.Spec(RevisionB, env: ("FAKE_READY_DELAY_MS", "300")), 5);
         await Poll.UntilAsync(
             () => backend.GetInstances(Key) is { Count: 2 } all && all.All(i => i.Revision == RevisionB && i.State == LocalInstanceState.Ready),
             "revision B alone and ready");
@@ -103,12 +103,12 @@ public sealed class LocalProcessBackendScalingTests(ITestOutputHelper output) : 
     [Fact]
     public async Task EnsureAsync_FailingNewRevision_OldRevisionKeepsServing()
     {
-        var backend = harness.Start();
-        await backend.EnsureAsync(harness.Spec(), 1);
+        var backend = _harness.Start();
+        await backend.EnsureAsync(_harness.Spec(), 1);
         await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 1, "revision A ready");
         var old = Assert.Single(backend.GetInstances(Key));
 
-        await backend.EnsureAsync(harness.Spec(RevisionB, env: ("FAKE_CRASH_ON_START", "1")), 1);
+        await backend.EnsureAsync(_harness.Spec(RevisionB, env: ("FAKE_CRASH_ON_START", "1")), 1);
         await Poll.UntilAsync(
             () => backend.ListLogFiles(Key).Count(f => f.InstanceId.StartsWith("hello-bbbbbbbb-", StringComparison.Ordinal)) >= 2
                 && backend.GetStatus(Key)!.Failure is not null,
@@ -116,7 +116,7 @@ public sealed class LocalProcessBackendScalingTests(ITestOutputHelper output) : 
 
         var endpoint = Assert.Single(backend.GetReadyEndpoints(Key));
         Assert.Equal(old.Id, endpoint.Id);
-        var reply = await harness.Http.GetFromJsonAsync<FakeReply>($"http://{endpoint.Authority}/still-here");
+        var reply = await _harness.Http.GetFromJsonAsync<FakeReply>($"http://{endpoint.Authority}/still-here");
         Assert.Equal(old.Id, reply!.Instance);
         var status = backend.GetStatus(Key)!;
         Assert.Equal(RevisionB, status.Revision);
@@ -127,8 +127,8 @@ public sealed class LocalProcessBackendScalingTests(ITestOutputHelper output) : 
     [Fact]
     public async Task DeleteAsync_RunningInstances_DrainedAndStatusGone()
     {
-        var backend = harness.Start();
-        await backend.EnsureAsync(harness.Spec(), 2);
+        var backend = _harness.Start();
+        await backend.EnsureAsync(_harness.Spec(), 2);
         await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 2, "2 ready");
         var pids = backend.GetInstances(Key).Select(i => i.Pid).ToList();
 
@@ -143,10 +143,10 @@ public sealed class LocalProcessBackendScalingTests(ITestOutputHelper output) : 
     [Fact]
     public async Task DisposeAsync_RunningAndStubbornInstances_NoChildLeftAlive()
     {
-        var backend = harness.Start(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(500));
+        var backend = _harness.Start(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(500));
         var stubborn = new FunctionKey("default", "stubborn");
-        await backend.EnsureAsync(harness.Spec(), 2);
-        await backend.EnsureAsync(harness.Spec(env: ("FAKE_IGNORE_SIGTERM", "1")) with { Key = stubborn, TimeoutSeconds = 300 }, 1);
+        await backend.EnsureAsync(_harness.Spec(), 2);
+        await backend.EnsureAsync(_harness.Spec(env: ("FAKE_IGNORE_SIGTERM", "1")) with { Key = stubborn, TimeoutSeconds = 300 }, 1);
         await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 2 && backend.GetReadyEndpoints(stubborn).Count == 1, "3 ready");
         var pids = backend.GetInstances(Key).Concat(backend.GetInstances(stubborn)).Select(i => i.Pid).ToList();
         var clock = Stopwatch.StartNew();
@@ -155,7 +155,7 @@ public sealed class LocalProcessBackendScalingTests(ITestOutputHelper output) : 
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"dispose took {clock.Elapsed}");
         Assert.DoesNotContain(pids, ProcessTree.IsAlive);
-        Assert.Empty(Directory.GetFiles(Path.Combine(harness.TempPath, "state", "instances")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_harness.TempPath, "state", "instances")));
     }
 
     [Theory]
@@ -163,8 +163,8 @@ public sealed class LocalProcessBackendScalingTests(ITestOutputHelper output) : 
     [InlineData("dispose")]
     public async Task StopDuringLargeScaleUp_ReturnsWithinASecondAndLeavesNoProcess(string how)
     {
-        var backend = harness.Start(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        var ensure = backend.EnsureAsync(harness.Spec(), 60);
+        var backend = _harness.Start(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        var ensure = backend.EnsureAsync(_harness.Spec(), 60);
 
         // The scale-up runs under the workload's lock; each start makes its log file first.
         await Poll.UntilAsync(() => backend.ListLogFiles(Key).Count >= 3, "the scale-up under way");
@@ -184,17 +184,17 @@ public sealed class LocalProcessBackendScalingTests(ITestOutputHelper output) : 
         output.WriteLine($"{how} returned after {stopped.TotalMilliseconds} ms; {started} of 60 instances had started");
         Assert.True(stopped < TimeSpan.FromSeconds(1) || how == "dispose", $"{how} took {stopped}");
         Assert.True(started < 60, "the scale-up was not interrupted");
-        await Poll.UntilAsync(() => ProcessTree.WithEnvironment("FUNCTION_PATH", harness.SourcePath).Count == 0, "no instance process left");
+        await Poll.UntilAsync(() => ProcessTree.WithEnvironment("FUNCTION_PATH", _harness.SourcePath).Count == 0, "no instance process left");
     }
 
     [Fact]
     public async Task EnsureAsync_OverMaxInstances_StartsOnlyUpToTheCap()
     {
-        var backend = harness.Start(o => o.MaxInstances = 3);
+        var backend = _harness.Start(o => o.MaxInstances = 3);
         var other = new FunctionKey("default", "other");
-        await backend.EnsureAsync(harness.Spec() with { Key = other }, 1);
+        await backend.EnsureAsync(_harness.Spec() with { Key = other }, 1);
 
-        await backend.EnsureAsync(harness.Spec(), 5);
+        await backend.EnsureAsync(_harness.Spec(), 5);
         await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 2, "2 ready");
         await Task.Delay(1500); // past the cap's retry
 

@@ -8,12 +8,12 @@ namespace Serverless.Backends.Local.Tests.Processes;
 
 public sealed class OrphanReaperTests : IDisposable
 {
-    private readonly TempDirectory temp = new("procs-reaper");
-    private readonly List<Process> processes = [];
+    private readonly TempDirectory _temp = new("procs-reaper");
+    private readonly List<Process> _processes = [];
 
     public void Dispose()
     {
-        foreach (var process in processes)
+        foreach (var process in _processes)
         {
             if (!process.HasExited)
             {
@@ -24,13 +24,13 @@ public sealed class OrphanReaperTests : IDisposable
             process.Dispose();
         }
 
-        temp.Dispose();
+        _temp.Dispose();
     }
 
     [Fact]
     public async Task Reap_StalePidFiles_KillsMatchingIgnoresReusedPidAndDeletesAll()
     {
-        var instances = Path.Combine(temp.Path, "instances");
+        var instances = Path.Combine(_temp.Path, "instances");
         var orphan = StartSleep();
         var bystander = StartSleep();
         PidFile.Write(Path.Combine(instances, "orphan.pid"), orphan.Id, ProcStat.TryReadStartTime(orphan.Id)!.Value);
@@ -52,27 +52,27 @@ public sealed class OrphanReaperTests : IDisposable
     [Fact]
     public void Reap_NoDirectory_NothingToDo()
     {
-        Assert.Equal(0, OrphanReaper.Reap(Path.Combine(temp.Path, "missing"), NullLogger.Instance));
+        Assert.Equal(0, OrphanReaper.Reap(Path.Combine(_temp.Path, "missing"), NullLogger.Instance));
     }
 
     [Fact]
     public async Task Constructor_StalePidFileInStateDirectory_KillsOrphan()
     {
         var orphan = StartSleep();
-        PidFile.Write(Path.Combine(temp.Path, "instances", "hello-abc-1.pid"), orphan.Id, ProcStat.TryReadStartTime(orphan.Id)!.Value);
+        PidFile.Write(Path.Combine(_temp.Path, "instances", "hello-abc-1.pid"), orphan.Id, ProcStat.TryReadStartTime(orphan.Id)!.Value);
 
-        await using (new LocalProcessBackend(new LocalBackendOptions { StateDirectory = temp.Path }, NullLogger<LocalProcessBackend>.Instance, TimeProvider.System))
+        await using (new LocalProcessBackend(new LocalBackendOptions { StateDirectory = _temp.Path }, NullLogger<LocalProcessBackend>.Instance, TimeProvider.System))
         {
             Assert.True(orphan.WaitForExit(10_000));
         }
 
-        Assert.Empty(Directory.GetFiles(Path.Combine(temp.Path, "instances")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_temp.Path, "instances")));
     }
 
     private Process StartSleep()
     {
         var process = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
-        processes.Add(process);
+        _processes.Add(process);
         return process;
     }
 }

@@ -6,9 +6,9 @@ namespace Serverless.Backends.Local.Tests.Processes;
 
 public sealed class OutputPumpTests : IDisposable
 {
-    private readonly TempDirectory temp = new("procs-pump");
+    private readonly TempDirectory _temp = new("procs-pump");
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 
     public static TheoryData<string, string, int[]> Cases => new()
     {
@@ -26,7 +26,7 @@ public sealed class OutputPumpTests : IDisposable
     [MemberData(nameof(Cases))]
     public async Task RunAsync_Input_SplitIntoBoundedLines(string label, string input, int[] expectedLengths)
     {
-        var path = Path.Combine(temp.Path, "i.log");
+        var path = Path.Combine(_temp.Path, "i.log");
         using (var log = new InstanceLogWriter(path, 1 << 20, TimeProvider.System))
         {
             // Dribbled in small reads, as a pipe delivers it.

@@ -17,7 +17,7 @@ public sealed class ArtifactBuilderTests
         </Project>
         """;
 
-    private readonly ArtifactBuilder builder = new(Environment.GetEnvironmentVariable);
+    private readonly ArtifactBuilder _builder = new(Environment.GetEnvironmentVariable);
 
     [Fact]
     public async Task PrepareAsync_DotnetProject_PublishesOutputWithStableDigest()
@@ -28,7 +28,7 @@ public sealed class ArtifactBuilderTests
 
         string firstDigest;
         string publishDirectory;
-        using (var first = await builder.PrepareAsync(project, source.Path, CancellationToken.None))
+        using (var first = await _builder.PrepareAsync(project, source.Path, CancellationToken.None))
         {
             Assert.Contains("Fn.dll", first.Entries.Select(e => e.RelativePath));
             Assert.DoesNotContain(first.Entries, e => e.RelativePath.StartsWith("obj/", StringComparison.Ordinal));
@@ -36,7 +36,7 @@ public sealed class ArtifactBuilderTests
             publishDirectory = first.Root;
         }
 
-        using var second = await builder.PrepareAsync(project, source.Path, CancellationToken.None);
+        using var second = await _builder.PrepareAsync(project, source.Path, CancellationToken.None);
 
         Assert.False(Directory.Exists(publishDirectory), "the publish directory is removed on dispose");
         Assert.Equal(firstDigest, second.Digest);
@@ -48,7 +48,7 @@ public sealed class ArtifactBuilderTests
         using var source = new TempDirectory("func-cli-dotnet");
         ArtifactFiles.Write(source.Path, ("Fn.csproj", ProjectFile), ("Handler.cs", "namespace Fn; public static class Handler { oops }"));
 
-        var ex = await Assert.ThrowsAsync<CliException>(() => builder.PrepareAsync(Project("fn", RuntimeNames.Dotnet), source.Path, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<CliException>(() => _builder.PrepareAsync(Project("fn", RuntimeNames.Dotnet), source.Path, CancellationToken.None));
 
         Assert.StartsWith($"dotnet publish {source.Path} failed (exit code 1)", ex.Message, StringComparison.Ordinal);
         Assert.Contains(ex.Details, line => line.Contains("error CS", StringComparison.Ordinal));
@@ -63,7 +63,7 @@ public sealed class ArtifactBuilderTests
         using var source = new TempDirectory();
         ArtifactFiles.Write(source.Path, ("main.py", "def handle(): pass"), ("__pycache__/main.pyc", "x"), (".git/HEAD", "x"));
 
-        using var artifact = await builder.PrepareAsync(Project("fn", runtime), source.Path, CancellationToken.None);
+        using var artifact = await _builder.PrepareAsync(Project("fn", runtime), source.Path, CancellationToken.None);
 
         Assert.Equal(source.Path, artifact.Root);
         Assert.Equal(["main.py"], artifact.Entries.Select(e => e.RelativePath));
@@ -77,7 +77,7 @@ public sealed class ArtifactBuilderTests
         using var source = new TempDirectory();
         ArtifactFiles.Write(source.Path, ("main.py", "def handle(): pass"), ("func.yaml", "name: fn\nscale:\n  maxScale: 2\n"), ("README.md", "# fn"), ("docs/README.md", "kept"));
         string digest;
-        using (var first = await builder.PrepareAsync(Project("fn", runtime), source.Path, CancellationToken.None))
+        using (var first = await _builder.PrepareAsync(Project("fn", runtime), source.Path, CancellationToken.None))
         {
             Assert.Equal(["docs/README.md", "main.py"], first.Entries.Select(e => e.RelativePath));
             digest = first.Digest;
@@ -85,13 +85,13 @@ public sealed class ArtifactBuilderTests
 
         // A scale-only change and a README edit: nothing an instance runs, so no new artifact (no new ConfigMap).
         ArtifactFiles.Write(source.Path, ("func.yaml", "name: fn\nscale:\n  maxScale: 5\n"), ("README.md", "# fn, scaled"));
-        using (var scaled = await builder.PrepareAsync(Project("fn", runtime), source.Path, CancellationToken.None))
+        using (var scaled = await _builder.PrepareAsync(Project("fn", runtime), source.Path, CancellationToken.None))
         {
             Assert.Equal(digest, scaled.Digest);
         }
 
         ArtifactFiles.Write(source.Path, ("main.py", "def handle(): return 1"));
-        using var changed = await builder.PrepareAsync(Project("fn", runtime), source.Path, CancellationToken.None);
+        using var changed = await _builder.PrepareAsync(Project("fn", runtime), source.Path, CancellationToken.None);
         Assert.NotEqual(digest, changed.Digest);
     }
 

@@ -7,16 +7,16 @@ namespace Serverless.Cli.Tests.Commands;
 
 public sealed class DeployCommandTests : CommandTestBase, IDisposable
 {
-    private readonly TempDirectory source = new("func-cli-src");
+    private readonly TempDirectory _source = new("func-cli-src");
 
-    public void Dispose() => source.Dispose();
+    public void Dispose() => _source.Dispose();
 
     [Fact]
     public async Task Deploy_NodeFunction_CreatesFunctionWithInstalledArtifactAndWaitsForReady()
     {
         WriteNodeFunction("name: hello-node\nruntime: node\nhandler: index.js:handler\nenv:\n  - name: GREETING\n    value: hi\nscale:\n  maxScale: 3\n");
 
-        var result = await Cli.RunAsync("deploy", source.Path);
+        var result = await Cli.RunAsync("deploy", _source.Path);
 
         Assert.True(result.ExitCode == 0, result.Error);
         var post = Assert.Single(Api.Requests, r => r.Method == "POST");
@@ -41,12 +41,12 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
     public async Task Deploy_ExistingFunction_ReplacesWithItsResourceVersion()
     {
         WriteNodeFunction("name: hello-node\nruntime: node\n");
-        Assert.Equal(0, (await Cli.RunAsync("deploy", source.Path)).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync("deploy", _source.Path)).ExitCode);
         var firstArtifact = Api.Stored("default", "hello-node")!.Spec.Source!.Path;
         var versionBefore = Api.Stored("default", "hello-node")!.Metadata.ResourceVersion;
-        File.WriteAllText(Path.Combine(source.Path, "index.js"), "exports.handler = () => 'v2';");
+        File.WriteAllText(Path.Combine(_source.Path, "index.js"), "exports.handler = () => 'v2';");
 
-        var result = await Cli.RunAsync("deploy", source.Path);
+        var result = await Cli.RunAsync("deploy", _source.Path);
 
         Assert.True(result.ExitCode == 0, result.Error);
         var put = Assert.Single(Api.Requests, r => r.Method == "PUT");
@@ -62,11 +62,11 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
     public async Task Deploy_ConcurrentWriter_RereadsAndRetriesThePut()
     {
         WriteNodeFunction("name: hello-node\nruntime: node\n");
-        Assert.Equal(0, (await Cli.RunAsync("deploy", source.Path, "--no-wait")).ExitCode);
-        File.WriteAllText(Path.Combine(source.Path, "index.js"), "exports.handler = () => 'v2';");
+        Assert.Equal(0, (await Cli.RunAsync("deploy", _source.Path, "--no-wait")).ExitCode);
+        File.WriteAllText(Path.Combine(_source.Path, "index.js"), "exports.handler = () => 'v2';");
         Api.ConflictingPuts = 2;
 
-        var result = await Cli.RunAsync("deploy", source.Path, "--no-wait");
+        var result = await Cli.RunAsync("deploy", _source.Path, "--no-wait");
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Equal(3, Api.Requests.Count(r => r.Method == "PUT"));
@@ -78,11 +78,11 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
     public async Task Deploy_ConflictEveryTime_GivesUpAfterFiveAttempts()
     {
         WriteNodeFunction("name: hello-node\nruntime: node\n");
-        Assert.Equal(0, (await Cli.RunAsync("deploy", source.Path, "--no-wait")).ExitCode);
-        File.WriteAllText(Path.Combine(source.Path, "index.js"), "exports.handler = () => 'v2';");
+        Assert.Equal(0, (await Cli.RunAsync("deploy", _source.Path, "--no-wait")).ExitCode);
+        File.WriteAllText(Path.Combine(_source.Path, "index.js"), "exports.handler = () => 'v2';");
         Api.ConflictingPuts = 100;
 
-        var result = await Cli.RunAsync("deploy", source.Path, "--no-wait");
+        var result = await Cli.RunAsync("deploy", _source.Path, "--no-wait");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(5, Api.Requests.Count(r => r.Method == "PUT"));
@@ -95,7 +95,7 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
     {
         WriteNodeFunction("name: hello-node\nnamespace: from-yaml\nruntime: node\n");
 
-        var result = await Cli.RunAsync("deploy", source.Path, "--no-wait");
+        var result = await Cli.RunAsync("deploy", _source.Path, "--no-wait");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Single(Api.Requests, r => r.Method == "POST" && r.Path.Contains("/namespaces/from-yaml/", StringComparison.Ordinal));
@@ -107,7 +107,7 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
     {
         WriteNodeFunction("name: hello-node\nnamespace: from-yaml\nruntime: node\n");
 
-        var result = await Cli.RunAsync("deploy", source.Path, "--namespace", "from-flag", "--no-wait");
+        var result = await Cli.RunAsync("deploy", _source.Path, "--namespace", "from-flag", "--no-wait");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Single(Api.Requests, r => r.Method == "POST" && r.Path.Contains("/namespaces/from-flag/", StringComparison.Ordinal));
@@ -122,7 +122,7 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
             422, "Invalid", "Function.serverless.dev \"hello-node\" is invalid", "hello-node",
             ("spec.scale.maxScale", "must be >= 0 (got -1)"), ("spec.scale.target", "must be > 0 (got 0)"));
 
-        var result = await Cli.RunAsync("deploy", source.Path);
+        var result = await Cli.RunAsync("deploy", _source.Path);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("spec.scale.maxScale: must be >= 0 (got -1)", result.Error, StringComparison.Ordinal);
@@ -142,7 +142,7 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
             Message = "limits not enforced here: memory; the function runs without them (no cgroup)",
         });
 
-        var result = await Cli.RunAsync("deploy", source.Path);
+        var result = await Cli.RunAsync("deploy", _source.Path);
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains(
@@ -157,7 +157,7 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
         WriteNodeFunction("name: hello-node\nruntime: node\n");
         Api.FailWith = ("CrashLoop", "instance exited with code 1: TypeError: handler is not a function");
 
-        var result = await Cli.RunAsync("deploy", source.Path);
+        var result = await Cli.RunAsync("deploy", _source.Path);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("CrashLoop: instance exited with code 1: TypeError: handler is not a function", result.Error, StringComparison.Ordinal);
@@ -170,7 +170,7 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
         WriteNodeFunction("name: hello-node\nruntime: node\n");
         Api.GetsUntilStatus = int.MaxValue;
 
-        var result = await Cli.RunAsync("deploy", source.Path, "--timeout", "1");
+        var result = await Cli.RunAsync("deploy", _source.Path, "--timeout", "1");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("function default/hello-node is not ready after 1 s: NotObserved", result.Error, StringComparison.Ordinal);
@@ -179,10 +179,10 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
     [Fact]
     public async Task Deploy_NoFuncYaml_ExplainsAndExits1()
     {
-        var result = await Cli.RunAsync("deploy", source.Path);
+        var result = await Cli.RunAsync("deploy", _source.Path);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"no func.yaml in {source.Path}: run `func create` or pass the function's directory", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"no func.yaml in {_source.Path}: run `func create` or pass the function's directory", result.Error, StringComparison.Ordinal);
         Assert.Empty(Api.Requests);
     }
 
@@ -191,10 +191,10 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
     {
         WriteNodeFunction("name: hello-node\nruntime: node\nminScale: 1\n");
 
-        var result = await Cli.RunAsync("deploy", source.Path);
+        var result = await Cli.RunAsync("deploy", _source.Path);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains(Path.Combine(source.Path, "func.yaml") + ":3: unknown key \"minScale\"", result.Error, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(_source.Path, "func.yaml") + ":3: unknown key \"minScale\"", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -203,7 +203,7 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
         WriteNodeFunction("name: hello-node\nruntime: node\n");
         Cli.Environment["SERVERLESS_ADMIN_TOKEN"] = "s3cret";
 
-        await Cli.RunAsync("deploy", source.Path, "--no-wait");
+        await Cli.RunAsync("deploy", _source.Path, "--no-wait");
 
         Assert.All(Api.Requests, r => Assert.Equal("Bearer s3cret", r.Authorization));
     }
@@ -214,7 +214,7 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
         WriteNodeFunction("name: hello-node\nruntime: node\n");
         File.WriteAllText(Path.Combine(Cli.Home, "admin-token"), "generated\n");
 
-        await Cli.RunAsync("deploy", source.Path, "--no-wait");
+        await Cli.RunAsync("deploy", _source.Path, "--no-wait");
 
         Assert.NotEmpty(Api.Requests);
         Assert.All(Api.Requests, r => Assert.Equal("Bearer generated", r.Authorization));
@@ -227,7 +227,7 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
         File.WriteAllText(Path.Combine(Cli.Home, "admin-token"), "generated\n");
         Cli.Environment["SERVERLESS_ADMIN_TOKEN"] = "s3cret";
 
-        await Cli.RunAsync("deploy", source.Path, "--no-wait");
+        await Cli.RunAsync("deploy", _source.Path, "--no-wait");
 
         Assert.NotEmpty(Api.Requests);
         Assert.All(Api.Requests, r => Assert.Equal("Bearer s3cret", r.Authorization));
@@ -236,7 +236,7 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
     private void WriteNodeFunction(string funcYaml)
     {
         ArtifactFiles.Write(
-            source.Path,
+            _source.Path,
             ("func.yaml", funcYaml),
             ("index.js", "exports.handler = () => 'hi';"),
             ("node_modules/dep/index.js", "module.exports = 1;"),

@@ -10,10 +10,10 @@ namespace Serverless.Cli.Tests.Fakes;
 /// <summary>Runs <c>func</c> in-process through its parser against a temp home, capturing stdout, stderr and raw body bytes.</summary>
 internal sealed class CliHarness : IDisposable
 {
-    private readonly TempDirectory home = new("func-cli-home");
-    private readonly SocketsHttpHandler handler = new();
+    private readonly TempDirectory _home = new("func-cli-home");
+    private readonly SocketsHttpHandler _handler = new();
 
-    public string Home => home.Path;
+    public string Home => _home.Path;
 
     public Dictionary<string, string> Environment { get; } = [];
 
@@ -47,7 +47,7 @@ internal sealed class CliHarness : IDisposable
         {
             Home = Home,
             Console = CliConsole.Plain(output, error, raw),
-            HttpHandler = handler,
+            HttpHandler = _handler,
             Environment = name => Environment.GetValueOrDefault(name),
             Time = Time,
         };
@@ -58,7 +58,7 @@ internal sealed class CliHarness : IDisposable
 
     public void Dispose()
     {
-        handler.Dispose();
-        home.Dispose();
+        _handler.Dispose();
+        _home.Dispose();
     }
 }

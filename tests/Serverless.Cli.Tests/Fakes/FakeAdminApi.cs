@@ -17,16 +17,16 @@ namespace Serverless.Cli.Tests.Fakes;
 internal sealed class FakeAdminApi : IAsyncDisposable
 {
     private const string Base = "/apis/serverless.dev/v1alpha1";
-    private readonly WebApplication app;
-    private readonly Lock gate = new();
-    private readonly Dictionary<(string Ns, string Name), Function> functions = [];
-    private readonly Dictionary<(string Ns, string Name), int> reads = [];
-    private readonly List<RecordedRequest> requests = [];
-    private long resourceVersion = 100;
+    private readonly WebApplication _app;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Ns, string Name), Function> _functions = [];
+    private readonly Dictionary<(string Ns, string Name), int> _reads = [];
+    private readonly List<RecordedRequest> _requests = [];
+    private long _resourceVersion = 100;
 
     private FakeAdminApi(WebApplication app)
     {
-        this.app = app;
+        _app = app;
     }
 
     public Uri Url { get; private set; } = null!;
@@ -59,9 +59,9 @@ internal sealed class FakeAdminApi : IAsyncDisposable
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return [.. requests];
+                return [.. _requests];
             }
         }
     }
@@ -81,38 +81,38 @@ internal sealed class FakeAdminApi : IAsyncDisposable
 
     public void Seed(Function function)
     {
-        lock (gate)
+        lock (_gate)
         {
-            function.Metadata.ResourceVersion = (++resourceVersion).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            function.Metadata.ResourceVersion = (++_resourceVersion).ToString(System.Globalization.CultureInfo.InvariantCulture);
             function.Metadata.Generation ??= 1;
-            functions[(function.Metadata.NamespaceProperty, function.Metadata.Name)] = function;
+            _functions[(function.Metadata.NamespaceProperty, function.Metadata.Name)] = function;
         }
     }
 
     public Function? Stored(string ns, string name)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return functions.TryGetValue((ns, name), out var f) ? ResourceJson.Clone(f) : null;
+            return _functions.TryGetValue((ns, name), out var f) ? ResourceJson.Clone(f) : null;
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 
     private void Map()
     {
-        app.Use(async (context, next) =>
+        _app.Use(async (context, next) =>
         {
             context.Request.EnableBuffering();
             var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
             context.Request.Body.Position = 0;
-            lock (gate)
+            lock (_gate)
             {
-                requests.Add(new RecordedRequest(
+                _requests.Add(new RecordedRequest(
                     context.Request.Method,
                     context.Request.Path + context.Request.QueryString,
                     body,
@@ -130,15 +130,15 @@ internal sealed class FakeAdminApi : IAsyncDisposable
             await next(context);
         });
 
-        app.MapGet("/readyz", () => Results.Text("ok"));
-        app.MapGet("/stats/functions", () => Results.Text(StatsJson, "application/json"));
-        app.MapGet(Base + "/functions", () => Json(200, List(null)));
-        app.MapGet(Base + "/namespaces/{ns}/functions", (string ns) => Json(200, List(ns)));
-        app.MapPost(Base + "/namespaces/{ns}/functions", CreateAsync);
-        app.MapGet(Base + "/namespaces/{ns}/functions/{name}", Get);
-        app.MapPut(Base + "/namespaces/{ns}/functions/{name}", ReplaceAsync);
-        app.MapDelete(Base + "/namespaces/{ns}/functions/{name}", Delete);
-        app.Map("/{ns}/{name}/{**rest}", async context =>
+        _app.MapGet("/readyz", () => Results.Text("ok"));
+        _app.MapGet("/stats/functions", () => Results.Text(StatsJson, "application/json"));
+        _app.MapGet(Base + "/functions", () => Json(200, List(null)));
+        _app.MapGet(Base + "/namespaces/{ns}/functions", (string ns) => Json(200, List(ns)));
+        _app.MapPost(Base + "/namespaces/{ns}/functions", CreateAsync);
+        _app.MapGet(Base + "/namespaces/{ns}/functions/{name}", Get);
+        _app.MapPut(Base + "/namespaces/{ns}/functions/{name}", ReplaceAsync);
+        _app.MapDelete(Base + "/namespaces/{ns}/functions/{name}", Delete);
+        _app.Map("/{ns}/{name}/{**rest}", async context =>
         {
             if (Ingress is null)
             {
@@ -152,14 +152,14 @@ internal sealed class FakeAdminApi : IAsyncDisposable
 
     private object List(string? ns)
     {
-        lock (gate)
+        lock (_gate)
         {
             return new
             {
                 apiVersion = ApiGroup.ApiVersion,
                 kind = "FunctionList",
-                metadata = new { resourceVersion = resourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                items = functions.Values.Where(f => ns is null || f.Metadata.NamespaceProperty == ns).OrderBy(f => f.Metadata.Name).ToArray(),
+                metadata = new { resourceVersion = _resourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                items = _functions.Values.Where(f => ns is null || f.Metadata.NamespaceProperty == ns).OrderBy(f => f.Metadata.Name).ToArray(),
             };
         }
     }
@@ -176,10 +176,10 @@ internal sealed class FakeAdminApi : IAsyncDisposable
             return Json(422, invalid);
         }
 
-        lock (gate)
+        lock (_gate)
         {
             var key = (ns, function.Metadata.Name);
-            if (functions.ContainsKey(key))
+            if (_functions.ContainsKey(key))
             {
                 return Json(409, Status(409, "AlreadyExists", $"functions.serverless.dev \"{function.Metadata.Name}\" already exists", function.Metadata.Name));
             }
@@ -188,28 +188,28 @@ internal sealed class FakeAdminApi : IAsyncDisposable
             function.Metadata.Uid = Guid.NewGuid().ToString();
             function.Metadata.CreationTimestamp = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
             function.Metadata.Generation = 1;
-            function.Metadata.ResourceVersion = (++resourceVersion).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            function.Metadata.ResourceVersion = (++_resourceVersion).ToString(System.Globalization.CultureInfo.InvariantCulture);
             function.Status = null;
-            functions[key] = function;
-            reads[key] = 0;
+            _functions[key] = function;
+            _reads[key] = 0;
             return Json(201, function);
         }
     }
 
     private IResult Get(string ns, string name)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!functions.TryGetValue((ns, name), out var function))
+            if (!_functions.TryGetValue((ns, name), out var function))
             {
                 return NotFound(name);
             }
 
-            reads[(ns, name)] = reads.GetValueOrDefault((ns, name)) + 1;
-            if (reads[(ns, name)] >= GetsUntilStatus && function.Status?.ObservedGeneration != function.Metadata.Generation)
+            _reads[(ns, name)] = _reads.GetValueOrDefault((ns, name)) + 1;
+            if (_reads[(ns, name)] >= GetsUntilStatus && function.Status?.ObservedGeneration != function.Metadata.Generation)
             {
                 function.Status = StatusFor(function);
-                function.Metadata.ResourceVersion = (++resourceVersion).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                function.Metadata.ResourceVersion = (++_resourceVersion).ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             return Json(200, function);
@@ -228,9 +228,9 @@ internal sealed class FakeAdminApi : IAsyncDisposable
             return Json(422, invalid);
         }
 
-        lock (gate)
+        lock (_gate)
         {
-            if (!functions.TryGetValue((ns, name), out var stored))
+            if (!_functions.TryGetValue((ns, name), out var stored))
             {
                 return NotFound(name);
             }
@@ -238,7 +238,7 @@ internal sealed class FakeAdminApi : IAsyncDisposable
             if (ConflictingPuts > 0)
             {
                 ConflictingPuts--;
-                stored.Metadata.ResourceVersion = (++resourceVersion).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                stored.Metadata.ResourceVersion = (++_resourceVersion).ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             if (function.Metadata.ResourceVersion is { } version && version != stored.Metadata.ResourceVersion)
@@ -253,19 +253,19 @@ internal sealed class FakeAdminApi : IAsyncDisposable
             if (specChanged)
             {
                 stored.Metadata.Generation++;
-                reads[(ns, name)] = 0;
+                _reads[(ns, name)] = 0;
             }
 
-            stored.Metadata.ResourceVersion = (++resourceVersion).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            stored.Metadata.ResourceVersion = (++_resourceVersion).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Json(200, stored);
         }
     }
 
     private IResult Delete(string ns, string name)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return functions.Remove((ns, name))
+            return _functions.Remove((ns, name))
                 ? Json(200, new V1Status { Kind = "Status", ApiVersion = "v1", Status = "Success", Code = 200 })
                 : NotFound(name);
         }

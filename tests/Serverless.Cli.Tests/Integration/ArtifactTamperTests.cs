@@ -14,29 +14,29 @@ public sealed class ArtifactTamperTests : IDisposable
 {
     private const string Original = "exports.handle = async () => 'original';\n";
     private const string Injected = "\nexports.handle = async () => 'tampered';\n";
-    private readonly LocalPlatformFixture platform;
-    private readonly TempDirectory work = new("func-cli-tamper");
+    private readonly LocalPlatformFixture _platform;
+    private readonly TempDirectory _work = new("func-cli-tamper");
 
     public ArtifactTamperTests(LocalPlatformFixture platform)
     {
-        this.platform = platform;
+        _platform = platform;
     }
 
-    public void Dispose() => work.Dispose();
+    public void Dispose() => _work.Dispose();
 
     [Fact]
     public async Task Deploy_AfterArtifactTampered_ReplacesItAndServesTheOriginalCode()
     {
-        var dir = Path.Combine(work.Path, "tamper");
-        Assert.Equal(0, (await platform.Func.RunAsync("create", "-l", "node", dir)).ExitCode);
+        var dir = Path.Combine(_work.Path, "tamper");
+        Assert.Equal(0, (await _platform.Func.RunAsync("create", "-l", "node", dir)).ExitCode);
         File.WriteAllText(Path.Combine(dir, "index.js"), Original);
-        var first = await platform.Func.RunAsync("deploy", dir);
+        var first = await _platform.Func.RunAsync("deploy", dir);
         Assert.True(first.ExitCode == 0, first.ToString());
         var installed = await SourcePathAsync();
-        Assert.Equal("original", (await platform.Func.RunAsync("invoke", "tamper")).StdOut.Trim());
+        Assert.Equal("original", (await _platform.Func.RunAsync("invoke", "tamper")).StdOut.Trim());
 
         Tamper(Path.Combine(installed, "index.js"));
-        var again = await platform.Func.RunAsync("deploy", dir);
+        var again = await _platform.Func.RunAsync("deploy", dir);
 
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains($"{installed} was removed: its content does not match digest", again.StdErr, StringComparison.Ordinal);
@@ -44,22 +44,22 @@ public sealed class ArtifactTamperTests : IDisposable
         var replacement = await SourcePathAsync();
         Assert.NotEqual(installed, replacement); // a new path, so instances that may have loaded the tampered file roll over
         Assert.False(Directory.Exists(installed));
-        Assert.Equal("original", (await platform.Func.RunAsync("invoke", "tamper")).StdOut.Trim());
+        Assert.Equal("original", (await _platform.Func.RunAsync("invoke", "tamper")).StdOut.Trim());
 
         // The artifact outlives the Function: a delete and a fresh deploy must not pick up a tampered copy either.
         Tamper(Path.Combine(replacement, "index.js"));
-        Assert.Equal(0, (await platform.Func.RunAsync("delete", "tamper")).ExitCode);
-        var fresh = await platform.Func.RunAsync("deploy", dir);
+        Assert.Equal(0, (await _platform.Func.RunAsync("delete", "tamper")).ExitCode);
+        var fresh = await _platform.Func.RunAsync("deploy", dir);
 
         Assert.True(fresh.ExitCode == 0, fresh.ToString());
         Assert.Contains($"{replacement} was removed: its content does not match digest", fresh.StdErr, StringComparison.Ordinal);
-        Assert.Equal("original", (await platform.Func.RunAsync("invoke", "tamper")).StdOut.Trim());
+        Assert.Equal("original", (await _platform.Func.RunAsync("invoke", "tamper")).StdOut.Trim());
         Assert.Equal(Original, File.ReadAllText(Path.Combine(await SourcePathAsync(), "index.js")));
     }
 
     private async Task<string> SourcePathAsync()
     {
-        var describe = await platform.Func.RunAsync("describe", "tamper", "-o", "json");
+        var describe = await _platform.Func.RunAsync("describe", "tamper", "-o", "json");
         using var function = JsonDocument.Parse(describe.StdOut);
         return function.RootElement.GetProperty("spec").GetProperty("source").GetProperty("path").GetString()!;
     }

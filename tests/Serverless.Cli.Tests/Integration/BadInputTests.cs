@@ -6,15 +6,15 @@ namespace Serverless.Cli.Tests.Integration;
 [Collection(LocalPlatformCollection.Name)]
 public sealed class BadInputTests : IDisposable
 {
-    private readonly LocalPlatformFixture platform;
-    private readonly TempDirectory work = new("func-cli-bad");
+    private readonly LocalPlatformFixture _platform;
+    private readonly TempDirectory _work = new("func-cli-bad");
 
     public BadInputTests(LocalPlatformFixture platform)
     {
-        this.platform = platform;
+        _platform = platform;
     }
 
-    public void Dispose() => work.Dispose();
+    public void Dispose() => _work.Dispose();
 
     public static TheoryData<string, string[], string, string> FunctionNotFound => new()
     {
@@ -28,7 +28,7 @@ public sealed class BadInputTests : IDisposable
     [MemberData(nameof(FunctionNotFound))]
     public async Task Command_FunctionNotFound_Exit1WithNextStep(string label, string[] args, string message, string hint)
     {
-        var result = await platform.Func.RunAsync(args);
+        var result = await _platform.Func.RunAsync(args);
 
         Assert.True(result.ExitCode == 1, $"{label}: {result}");
         Assert.Contains("error: " + message, result.StdErr, StringComparison.Ordinal);
@@ -38,18 +38,18 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public async Task Deploy_NoFuncYaml_Exit1PointsToCreate()
     {
-        var result = await platform.Func.RunAsync("deploy", work.Path);
+        var result = await _platform.Func.RunAsync("deploy", _work.Path);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"no func.yaml in {work.Path}: run `func create`", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains($"no func.yaml in {_work.Path}: run `func create`", result.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Deploy_BadRuntimeAndUnknownKey_Exit1NamingBoth()
     {
-        File.WriteAllText(Path.Combine(work.Path, "func.yaml"), "name: bad\nruntime: cobol\nmaxscale: 3\n");
+        File.WriteAllText(Path.Combine(_work.Path, "func.yaml"), "name: bad\nruntime: cobol\nmaxscale: 3\n");
 
-        var result = await platform.Func.RunAsync("deploy", work.Path);
+        var result = await _platform.Func.RunAsync("deploy", _work.Path);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("runtime must be one of dotnet, node, python (got \"cobol\")", result.StdErr, StringComparison.Ordinal);
@@ -59,7 +59,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public async Task ConfigScale_NoFuncYaml_Exit1()
     {
-        var result = await platform.Func.RunAsync("config", "scale", "--max", "2", "-p", work.Path);
+        var result = await _platform.Func.RunAsync("config", "scale", "--max", "2", "-p", _work.Path);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("no func.yaml", result.StdErr, StringComparison.Ordinal);
@@ -68,8 +68,8 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public async Task Kube_NoKubeconfig_Exit1WithAlternative()
     {
-        var missing = Path.Combine(work.Path, "no-kubeconfig");
-        var func = new FuncCli(platform.Home, new Dictionary<string, string?> { ["KUBECONFIG"] = missing });
+        var missing = Path.Combine(_work.Path, "no-kubeconfig");
+        var func = new FuncCli(_platform.Home, new Dictionary<string, string?> { ["KUBECONFIG"] = missing });
 
         var result = await func.RunAsync("list", "--kube");
 

@@ -11,15 +11,15 @@ namespace Serverless.Cli.Tests.Integration;
 public sealed class CreateDeployTests : IDisposable
 {
     private static readonly TimeSpan Slow = TimeSpan.FromMinutes(4); // a C# deploy runs dotnet publish
-    private readonly LocalPlatformFixture platform;
-    private readonly TempDirectory work = new("func-cli-projects");
+    private readonly LocalPlatformFixture _platform;
+    private readonly TempDirectory _work = new("func-cli-projects");
 
     public CreateDeployTests(LocalPlatformFixture platform)
     {
-        this.platform = platform;
+        _platform = platform;
     }
 
-    public void Dispose() => work.Dispose();
+    public void Dispose() => _work.Dispose();
 
     [Theory]
     [InlineData("node")]
@@ -28,18 +28,18 @@ public sealed class CreateDeployTests : IDisposable
     public async Task CreateHttp_DeployAsIs_AnswersHello(string language)
     {
         var name = "http-" + language;
-        var dir = Path.Combine(work.Path, name);
+        var dir = Path.Combine(_work.Path, name);
 
-        var create = await platform.Func.RunAsync("create", "-l", language, dir);
+        var create = await _platform.Func.RunAsync("create", "-l", language, dir);
         Assert.True(create.ExitCode == 0, create.ToString());
         Assert.True(File.Exists(Path.Combine(dir, "func.yaml")), create.ToString());
 
-        var deploy = await platform.Func.RunAsync(Slow, "deploy", dir);
+        var deploy = await _platform.Func.RunAsync(Slow, "deploy", dir);
         Assert.True(deploy.ExitCode == 0, deploy.ToString());
         Assert.Contains($"function default/{name} is ready", deploy.StdOut, StringComparison.Ordinal);
-        Assert.Contains($"{platform.Platform.IngressUrl}/default/{name}/", deploy.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"{_platform.Platform.IngressUrl}/default/{name}/", deploy.StdOut, StringComparison.Ordinal);
 
-        var invoke = await platform.Func.RunAsync("invoke", name, "--path", "/?name=cli");
+        var invoke = await _platform.Func.RunAsync("invoke", name, "--path", "/?name=cli");
         Assert.True(invoke.ExitCode == 0, invoke.ToString());
         Assert.Contains("Hello, cli!", invoke.StdOut, StringComparison.Ordinal);
     }
@@ -51,12 +51,12 @@ public sealed class CreateDeployTests : IDisposable
     public async Task CreateCloudEvents_DeployAsIs_RepliesToAnEvent(string language)
     {
         var name = "ce-" + language;
-        var dir = Path.Combine(work.Path, name);
-        Assert.Equal(0, (await platform.Func.RunAsync("create", "-l", language, "-t", "cloudevents", dir)).ExitCode);
-        var deploy = await platform.Func.RunAsync(Slow, "deploy", dir);
+        var dir = Path.Combine(_work.Path, name);
+        Assert.Equal(0, (await _platform.Func.RunAsync("create", "-l", language, "-t", "cloudevents", dir)).ExitCode);
+        var deploy = await _platform.Func.RunAsync(Slow, "deploy", dir);
         Assert.True(deploy.ExitCode == 0, deploy.ToString());
 
-        var invoke = await platform.Func.RunAsync("invoke", name, "--format", "cloudevent", "--type", "com.example.ping", "--source", "/tests", "-d", "{\"n\":42}");
+        var invoke = await _platform.Func.RunAsync("invoke", name, "--format", "cloudevent", "--type", "com.example.ping", "--source", "/tests", "-d", "{\"n\":42}");
 
         Assert.True(invoke.ExitCode == 0, invoke.ToString());
         using var reply = JsonDocument.Parse(invoke.StdOut);
@@ -67,11 +67,11 @@ public sealed class CreateDeployTests : IDisposable
     [Fact]
     public async Task Create_NonEmptyDirectory_RefusesAndKeepsFiles()
     {
-        var dir = Path.Combine(work.Path, "taken");
+        var dir = Path.Combine(_work.Path, "taken");
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "mine.txt"), "keep me");
 
-        var result = await platform.Func.RunAsync("create", "-l", "node", dir);
+        var result = await _platform.Func.RunAsync("create", "-l", "node", dir);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("is not an empty directory", result.StdErr, StringComparison.Ordinal);
@@ -81,18 +81,18 @@ public sealed class CreateDeployTests : IDisposable
     [Fact]
     public async Task ConfigEnvAndScale_ThenDeploy_FunctionSeesThem()
     {
-        var dir = Path.Combine(work.Path, "configured");
-        Assert.Equal(0, (await platform.Func.RunAsync("create", "-l", "node", dir)).ExitCode);
+        var dir = Path.Combine(_work.Path, "configured");
+        Assert.Equal(0, (await _platform.Func.RunAsync("create", "-l", "node", dir)).ExitCode);
         File.WriteAllText(Path.Combine(dir, "index.js"), "exports.handle = async () => `greeting=${process.env.GREETING}`;\n");
 
-        var set = await platform.Func.RunAsync("config", "env", "set", "GREETING=hola", "UNUSED=1", "--path", dir);
-        var unset = await platform.Func.RunAsync("config", "env", "unset", "UNUSED", "-p", dir);
-        var scale = await platform.Func.RunAsync("config", "scale", "--min", "1", "--max", "3", "--target", "10", "-p", dir);
+        var set = await _platform.Func.RunAsync("config", "env", "set", "GREETING=hola", "UNUSED=1", "--path", dir);
+        var unset = await _platform.Func.RunAsync("config", "env", "unset", "UNUSED", "-p", dir);
+        var scale = await _platform.Func.RunAsync("config", "scale", "--min", "1", "--max", "3", "--target", "10", "-p", dir);
         Assert.True(set.ExitCode + unset.ExitCode + scale.ExitCode == 0, set + "\n" + unset + "\n" + scale);
 
-        Assert.Equal(0, (await platform.Func.RunAsync("deploy", dir)).ExitCode);
-        var invoke = await platform.Func.RunAsync("invoke", "configured");
-        var describe = await platform.Func.RunAsync("describe", "configured", "-o", "json");
+        Assert.Equal(0, (await _platform.Func.RunAsync("deploy", dir)).ExitCode);
+        var invoke = await _platform.Func.RunAsync("invoke", "configured");
+        var describe = await _platform.Func.RunAsync("describe", "configured", "-o", "json");
 
         Assert.Equal("greeting=hola", invoke.StdOut.Trim());
         using var function = JsonDocument.Parse(describe.StdOut);
@@ -104,15 +104,15 @@ public sealed class CreateDeployTests : IDisposable
     [Fact]
     public async Task DeployEnvFlag_OverridesFuncYaml()
     {
-        var dir = Path.Combine(work.Path, "flagged");
-        Assert.Equal(0, (await platform.Func.RunAsync("create", "-l", "node", dir)).ExitCode);
+        var dir = Path.Combine(_work.Path, "flagged");
+        Assert.Equal(0, (await _platform.Func.RunAsync("create", "-l", "node", dir)).ExitCode);
         File.WriteAllText(Path.Combine(dir, "index.js"), "exports.handle = async () => `mode=${process.env.MODE}`;\n");
-        Assert.Equal(0, (await platform.Func.RunAsync("config", "env", "set", "MODE=yaml", "-p", dir)).ExitCode);
+        Assert.Equal(0, (await _platform.Func.RunAsync("config", "env", "set", "MODE=yaml", "-p", dir)).ExitCode);
 
-        var deploy = await platform.Func.RunAsync("deploy", dir, "--env", "MODE=flag", "--no-wait");
+        var deploy = await _platform.Func.RunAsync("deploy", dir, "--env", "MODE=flag", "--no-wait");
         Assert.True(deploy.ExitCode == 0, deploy.ToString());
         Assert.Contains("submitted", deploy.StdOut, StringComparison.Ordinal);
-        var invoke = await platform.Func.RunAsync("invoke", "flagged");
+        var invoke = await _platform.Func.RunAsync("invoke", "flagged");
 
         Assert.Equal("mode=flag", invoke.StdOut.Trim());
     }
@@ -120,11 +120,11 @@ public sealed class CreateDeployTests : IDisposable
     [Fact]
     public async Task Build_NodeProject_PrintsDigestAndCopiesArtifact()
     {
-        var dir = Path.Combine(work.Path, "built");
-        var output = Path.Combine(work.Path, "built-artifact");
-        Assert.Equal(0, (await platform.Func.RunAsync("create", "-l", "node", dir)).ExitCode);
+        var dir = Path.Combine(_work.Path, "built");
+        var output = Path.Combine(_work.Path, "built-artifact");
+        Assert.Equal(0, (await _platform.Func.RunAsync("create", "-l", "node", dir)).ExitCode);
 
-        var build = await platform.Func.RunAsync("build", dir, "--out", output);
+        var build = await _platform.Func.RunAsync("build", dir, "--out", output);
 
         Assert.True(build.ExitCode == 0, build.ToString());
         // index.js only: func.yaml describes the function to func and is not part of what runs (issue #20).

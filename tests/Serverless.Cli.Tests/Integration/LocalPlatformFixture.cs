@@ -5,25 +5,25 @@ namespace Serverless.Cli.Tests.Integration;
 /// <summary>One real platform (install layout, ephemeral ports, own home) shared by the integration tests of a collection.</summary>
 public sealed class LocalPlatformFixture : IAsyncLifetime
 {
-    private readonly TempDirectory home = new("func-cli-it");
-    private PlatformProcess? platform;
+    private readonly TempDirectory _home = new("func-cli-it");
+    private PlatformProcess? _platform;
 
-    public string Home => home.Path;
+    public string Home => _home.Path;
 
-    public PlatformProcess Platform => platform ?? throw new InvalidOperationException("not started");
+    public PlatformProcess Platform => _platform ?? throw new InvalidOperationException("not started");
 
     public FuncCli Func => new(Home);
 
-    public async Task InitializeAsync() => platform = await PlatformProcess.StartAsync(Home);
+    public async Task InitializeAsync() => _platform = await PlatformProcess.StartAsync(Home);
 
     public async Task DisposeAsync()
     {
-        if (platform is not null)
+        if (_platform is not null)
         {
-            await platform.DisposeAsync();
+            await _platform.DisposeAsync();
         }
 
-        home.Dispose();
+        _home.Dispose();
     }
 }
 

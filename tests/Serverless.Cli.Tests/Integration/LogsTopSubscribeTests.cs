@@ -9,36 +9,36 @@ namespace Serverless.Cli.Tests.Integration;
 [Collection(LocalPlatformCollection.Name)]
 public sealed class LogsTopSubscribeTests : IDisposable
 {
-    private readonly LocalPlatformFixture platform;
-    private readonly TempDirectory work = new("func-cli-logs");
+    private readonly LocalPlatformFixture _platform;
+    private readonly TempDirectory _work = new("func-cli-logs");
 
     public LogsTopSubscribeTests(LocalPlatformFixture platform)
     {
-        this.platform = platform;
+        _platform = platform;
     }
 
-    public void Dispose() => work.Dispose();
+    public void Dispose() => _work.Dispose();
 
     [Fact]
     public async Task Logs_SnapshotThenFollow_LinesPrefixedWithTheirInstance()
     {
         await DeployLoggerAsync("chatty");
-        Assert.Equal(0, (await platform.Func.RunAsync("invoke", "chatty", "--path", "/first")).ExitCode);
+        Assert.Equal(0, (await _platform.Func.RunAsync("invoke", "chatty", "--path", "/first")).ExitCode);
 
-        var snapshot = await platform.Func.RunAsync("logs", "chatty");
+        var snapshot = await _platform.Func.RunAsync("logs", "chatty");
         Assert.True(snapshot.ExitCode == 0, snapshot.ToString());
         Assert.Matches(@"(?m)^\[chatty-[0-9a-z-]+\] \d{4}-\d\d-\d\dT[^ ]+Z stdout handled /first$", snapshot.StdOut);
 
-        var tail = await platform.Func.RunAsync("logs", "chatty", "--tail", "1");
+        var tail = await _platform.Func.RunAsync("logs", "chatty", "--tail", "1");
         Assert.Single(tail.StdOut.TrimEnd('\n').Split('\n'));
 
-        await using var follow = LongRunningCli.Start(platform.Home, work.Path, "logs", "chatty", "-f", "--tail", "0");
+        await using var follow = LongRunningCli.Start(_platform.Home, _work.Path, "logs", "chatty", "-f", "--tail", "0");
         // The stream is open once the snapshot (empty with --tail 0) is written; a request then shows up live.
         var sent = Stopwatch.StartNew();
         var line = string.Empty;
         for (var attempt = 0; attempt < 20 && line.Length == 0; attempt++)
         {
-            Assert.Equal(0, (await platform.Func.RunAsync("invoke", "chatty", "--path", "/live" + attempt)).ExitCode);
+            Assert.Equal(0, (await _platform.Func.RunAsync("invoke", "chatty", "--path", "/live" + attempt)).ExitCode);
             try
             {
                 line = await follow.WaitForLineAsync(l => l.Contains("stdout handled /live", StringComparison.Ordinal), TimeSpan.FromSeconds(3));
@@ -59,7 +59,7 @@ public sealed class LogsTopSubscribeTests : IDisposable
     {
         await DeployLoggerAsync("watched");
 
-        var top = await platform.Func.RunAsync("top", "--once", "-o", "json");
+        var top = await _platform.Func.RunAsync("top", "--once", "-o", "json");
 
         Assert.True(top.ExitCode == 0, top.ToString());
         using var json = JsonDocument.Parse(top.StdOut);
@@ -73,7 +73,7 @@ public sealed class LogsTopSubscribeTests : IDisposable
     {
         await DeployLoggerAsync("topped");
 
-        await using var top = LongRunningCli.Start(platform.Home, work.Path, "top", "--plain");
+        await using var top = LongRunningCli.Start(_platform.Home, _work.Path, "top", "--plain");
         await top.WaitForLineAsync(l => l.StartsWith("NAMESPACE", StringComparison.Ordinal), TimeSpan.FromSeconds(15), count: 3);
         var exit = await top.StopAsync();
 
@@ -86,12 +86,12 @@ public sealed class LogsTopSubscribeTests : IDisposable
     {
         await DeployLoggerAsync("subscriber");
 
-        var first = await platform.Func.RunAsync("subscribe", "subscriber", "--broker", "default", "--filter", "type=com.example.created", "--filter", "source=/orders");
-        var again = await platform.Func.RunAsync("subscribe", "subscriber", "--filter", "source=/orders", "--filter", "type=com.example.created");
-        var named = await platform.Func.RunAsync("subscribe", "subscriber", "--name", "all-events");
+        var first = await _platform.Func.RunAsync("subscribe", "subscriber", "--broker", "default", "--filter", "type=com.example.created", "--filter", "source=/orders");
+        var again = await _platform.Func.RunAsync("subscribe", "subscriber", "--filter", "source=/orders", "--filter", "type=com.example.created");
+        var named = await _platform.Func.RunAsync("subscribe", "subscriber", "--name", "all-events");
 
         Assert.True(first.ExitCode + again.ExitCode + named.ExitCode == 0, first + "\n" + again + "\n" + named);
-        using var http = platform.Platform.CreateAdminClient();
+        using var http = _platform.Platform.CreateAdminClient();
         var list = await http.GetFromJsonAsync<JsonElement>("apis/serverless.dev/v1alpha1/namespaces/default/triggers");
         var triggers = list.GetProperty("items").EnumerateArray()
             .Where(t => t.GetProperty("spec").GetProperty("subscriber").GetProperty("ref").GetProperty("name").GetString() == "subscriber")
@@ -108,10 +108,10 @@ public sealed class LogsTopSubscribeTests : IDisposable
     public async Task InvokeBroker_SubscribedFunction_ReceivesTheEvent()
     {
         await DeployLoggerAsync("listener");
-        var subscribe = await platform.Func.RunAsync("subscribe", "listener", "--broker", "default", "--filter", "type=com.example.cli-sent");
+        var subscribe = await _platform.Func.RunAsync("subscribe", "listener", "--broker", "default", "--filter", "type=com.example.cli-sent");
         Assert.True(subscribe.ExitCode == 0, subscribe.ToString());
 
-        var sent = await platform.Func.RunAsync(
+        var sent = await _platform.Func.RunAsync(
             "invoke", "--format", "cloudevent", "--broker", "default", "--type", "com.example.cli-sent", "--source", "/cli-test", "--data", "{\"n\":1}");
         Assert.True(sent.ExitCode == 0, sent.ToString());
 
@@ -121,7 +121,7 @@ public sealed class LogsTopSubscribeTests : IDisposable
         while (deadline.Elapsed < TimeSpan.FromSeconds(30) && !logs.Contains("event com.example.cli-sent", StringComparison.Ordinal))
         {
             await Task.Delay(200);
-            logs = (await platform.Func.RunAsync("logs", "listener")).StdOut;
+            logs = (await _platform.Func.RunAsync("logs", "listener")).StdOut;
         }
 
         Assert.Contains("event com.example.cli-sent from /cli-test", logs, StringComparison.Ordinal);
@@ -129,13 +129,13 @@ public sealed class LogsTopSubscribeTests : IDisposable
 
     private async Task DeployLoggerAsync(string name)
     {
-        var dir = Path.Combine(work.Path, name);
+        var dir = Path.Combine(_work.Path, name);
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "func.yaml"), $"name: {name}\nruntime: node\nscale:\n  minScale: 1\n");
         File.WriteAllText(Path.Combine(dir, "index.js"), "exports.handle = async (request) => {\n" +
             "  console.log(request.event ? `event ${request.event.type} from ${request.event.source}` : `handled ${request.path}`);\n" +
             "  return request.event ? undefined : 'ok';\n};\n");
-        var deploy = await platform.Func.RunAsync("deploy", dir);
+        var deploy = await _platform.Func.RunAsync("deploy", dir);
         Assert.True(deploy.ExitCode == 0, deploy.ToString());
     }
 }

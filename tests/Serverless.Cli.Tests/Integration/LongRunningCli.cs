@@ -10,23 +10,23 @@ namespace Serverless.Cli.Tests.Integration;
 /// </summary>
 internal sealed class LongRunningCli : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly List<string> stdout = [];
-    private readonly StringBuilder stderr = new();
-    private readonly SemaphoreSlim lineArrived = new(0);
+    private readonly Process _process;
+    private readonly List<string> _stdout = [];
+    private readonly StringBuilder _stderr = new();
+    private readonly SemaphoreSlim _lineArrived = new(0);
 
     private LongRunningCli(Process process)
     {
-        this.process = process;
+        _process = process;
     }
 
     public string Output
     {
         get
         {
-            lock (stdout)
+            lock (_stdout)
             {
-                return string.Join("\n", stdout) + "\n--- stderr\n" + Error;
+                return string.Join("\n", _stdout) + "\n--- stderr\n" + Error;
             }
         }
     }
@@ -35,14 +35,14 @@ internal sealed class LongRunningCli : IAsyncDisposable
     {
         get
         {
-            lock (stderr)
+            lock (_stderr)
             {
-                return stderr.ToString();
+                return _stderr.ToString();
             }
         }
     }
 
-    public int ExitCode => process.ExitCode;
+    public int ExitCode => _process.ExitCode;
 
     public static LongRunningCli Start(string home, string workingDirectory, params string[] arguments)
     {
@@ -69,24 +69,24 @@ internal sealed class LongRunningCli : IAsyncDisposable
         {
             if (e.Data is not null)
             {
-                lock (cli.stdout)
+                lock (cli._stdout)
                 {
-                    cli.stdout.Add(e.Data);
+                    cli._stdout.Add(e.Data);
                 }
 
-                cli.lineArrived.Release();
+                cli._lineArrived.Release();
             }
         };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
             {
-                lock (cli.stderr)
+                lock (cli._stderr)
                 {
-                    cli.stderr.AppendLine(e.Data);
+                    cli._stderr.AppendLine(e.Data);
                 }
 
-                cli.lineArrived.Release();
+                cli._lineArrived.Release();
             }
         };
         process.BeginOutputReadLine();
@@ -108,7 +108,7 @@ internal sealed class LongRunningCli : IAsyncDisposable
             }
 
             var left = timeout - deadline.Elapsed;
-            if (left <= TimeSpan.Zero || process.HasExited)
+            if (left <= TimeSpan.Zero || _process.HasExited)
             {
                 // One last look: the line may have come with the exit.
                 lines = inStderr ? Error.Split('\n') : Snapshot();
@@ -117,30 +117,30 @@ internal sealed class LongRunningCli : IAsyncDisposable
                     return lines.Where(predicate).ElementAt(count - 1);
                 }
 
-                throw new TimeoutException($"no such line after {deadline.Elapsed} (exited: {process.HasExited}):\n{Output}");
+                throw new TimeoutException($"no such line after {deadline.Elapsed} (exited: {_process.HasExited}):\n{Output}");
             }
 
-            await lineArrived.WaitAsync(left < TimeSpan.FromMilliseconds(500) ? left : TimeSpan.FromMilliseconds(500));
+            await _lineArrived.WaitAsync(left < TimeSpan.FromMilliseconds(500) ? left : TimeSpan.FromMilliseconds(500));
         }
     }
 
     /// <summary>SIGTERM, as Ctrl+C; returns the exit code.</summary>
     public async Task<int> StopAsync()
     {
-        if (!process.HasExited)
+        if (!_process.HasExited)
         {
-            Signals.Terminate(process.Id);
+            Signals.Terminate(_process.Id);
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        process.WaitForExit();
-        return process.ExitCode;
+        await _process.WaitForExitAsync(timeout.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
+        if (!_process.HasExited)
         {
             try
             {
@@ -148,19 +148,19 @@ internal sealed class LongRunningCli : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                process.Kill(entireProcessTree: true);
+                _process.Kill(entireProcessTree: true);
             }
         }
 
-        process.Dispose();
-        lineArrived.Dispose();
+        _process.Dispose();
+        _lineArrived.Dispose();
     }
 
     private string[] Snapshot()
     {
-        lock (stdout)
+        lock (_stdout)
         {
-            return [.. stdout];
+            return [.. _stdout];
         }
     }
 }

@@ -8,14 +8,14 @@ namespace Serverless.Cli.Tests.Integration;
 public sealed class PlatformApiTests : IDisposable
 {
     private const string Functions = "apis/serverless.dev/v1alpha1/namespaces/default/functions/";
-    private readonly HttpClient http;
+    private readonly HttpClient _http;
 
     public PlatformApiTests(LocalPlatformFixture platform)
     {
-        http = platform.Platform.CreateAdminClient(TimeSpan.FromSeconds(30));
+        _http = platform.Platform.CreateAdminClient(TimeSpan.FromSeconds(30));
     }
 
-    public void Dispose() => http.Dispose();
+    public void Dispose() => _http.Dispose();
 
     [Theory]
     [InlineData("nope/log", HttpStatusCode.NotFound, "NotFound")]
@@ -24,7 +24,7 @@ public sealed class PlatformApiTests : IDisposable
     [InlineData("nope/log?follow=maybe", HttpStatusCode.BadRequest, "follow must be true or false")]
     public async Task Log_BadRequest_StatusWithReason(string path, HttpStatusCode expected, string text)
     {
-        using var response = await http.GetAsync(Functions + path);
+        using var response = await _http.GetAsync(Functions + path);
 
         Assert.Equal(expected, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
@@ -36,7 +36,7 @@ public sealed class PlatformApiTests : IDisposable
     [Fact]
     public async Task Stats_Snapshot_IsAFunctionsArray()
     {
-        using var response = await http.GetAsync("stats/functions");
+        using var response = await _http.GetAsync("stats/functions");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);

@@ -5,9 +5,9 @@ namespace Serverless.Hosting.Tests.Processes;
 
 public sealed class LogTailTests : IDisposable
 {
-    private readonly TempDirectory temp = new("procs-tail");
+    private readonly TempDirectory _temp = new("procs-tail");
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 
     [Theory]
     [InlineData(0, 0, 2, new int[0])] // no log at all
@@ -20,7 +20,7 @@ public sealed class LogTailTests : IDisposable
     [InlineData(3000, 0, 0, new int[0])]
     public void ReadLastLines_Files_NewestLinesOldestFirst(int currentLines, int rotatedLines, int count, int[] expected)
     {
-        var path = Path.Combine(temp.Path, "i.log");
+        var path = Path.Combine(_temp.Path, "i.log");
         if (currentLines > 0)
         {
             File.WriteAllLines(path, Enumerable.Range(0, currentLines).Select(i => $"{i} some text"));
@@ -39,7 +39,7 @@ public sealed class LogTailTests : IDisposable
     [Fact]
     public void ReadLastLines_LastLineWithoutNewline_Included()
     {
-        var path = Path.Combine(temp.Path, "i.log");
+        var path = Path.Combine(_temp.Path, "i.log");
         File.WriteAllText(path, "a\nb\nc");
 
         Assert.Equal(["b", "c"], LogTail.ReadLastLines(path, 2));

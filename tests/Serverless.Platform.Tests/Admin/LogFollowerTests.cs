@@ -5,9 +5,9 @@ namespace Serverless.Platform.Tests.Admin;
 
 public sealed class LogFollowerTests : IDisposable
 {
-    private readonly TempDirectory dir = new("log-follower");
+    private readonly TempDirectory _dir = new("log-follower");
 
-    public void Dispose() => dir.Dispose();
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void ReadNew_AppendsAcrossInstances_NewCompleteLinesInTimeOrder()
@@ -44,7 +44,7 @@ public sealed class LogFollowerTests : IDisposable
 
     private string Write(string instance, string text)
     {
-        var path = Path.Combine(dir.Path, instance + ".log");
+        var path = Path.Combine(_dir.Path, instance + ".log");
         File.WriteAllText(path, text);
         return path;
     }

@@ -39,17 +39,17 @@ public sealed class ColdStartCounterTests
 
     private sealed class StubBackend : IWorkloadManager
     {
-        private readonly Dictionary<FunctionKey, WorkloadStatus> statuses = [];
+        private readonly Dictionary<FunctionKey, WorkloadStatus> _statuses = [];
 
         public event Action<FunctionKey>? StatusChanged;
 
         public void SetReady(FunctionKey key, int ready)
         {
-            statuses[key] = new WorkloadStatus { Revision = "r1", DesiredReplicas = ready, Replicas = ready, ReadyReplicas = ready };
+            _statuses[key] = new WorkloadStatus { Revision = "r1", DesiredReplicas = ready, Replicas = ready, ReadyReplicas = ready };
             StatusChanged?.Invoke(key);
         }
 
-        public WorkloadStatus? GetStatus(FunctionKey key) => statuses.GetValueOrDefault(key);
+        public WorkloadStatus? GetStatus(FunctionKey key) => _statuses.GetValueOrDefault(key);
 
         public Task EnsureAsync(WorkloadSpec spec, int replicasIfCreated, CancellationToken cancellationToken = default) => Task.CompletedTask;
 

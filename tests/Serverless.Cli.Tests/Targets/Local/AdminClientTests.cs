@@ -10,21 +10,21 @@ namespace Serverless.Cli.Tests.Targets.Local;
 
 public sealed class AdminClientTests : IAsyncLifetime
 {
-    private readonly SocketsHttpHandler handler = new();
-    private FakeAdminApi api = null!;
+    private readonly SocketsHttpHandler _handler = new();
+    private FakeAdminApi _api = null!;
 
-    public async Task InitializeAsync() => api = await FakeAdminApi.StartAsync();
+    public async Task InitializeAsync() => _api = await FakeAdminApi.StartAsync();
 
     public async Task DisposeAsync()
     {
-        await api.DisposeAsync();
-        handler.Dispose();
+        await _api.DisposeAsync();
+        _handler.Dispose();
     }
 
     [Fact]
     public async Task CreateAsync_Invalid_ThrowsWithReasonAndEveryFieldError()
     {
-        api.Validate = f => FakeAdminApi.Status(422, "Invalid", "Function.serverless.dev \"f\" is invalid", "f", ("spec.scale.maxScale", "must be >= 0"), ("spec.runtime", "unsupported"));
+        _api.Validate = f => FakeAdminApi.Status(422, "Invalid", "Function.serverless.dev \"f\" is invalid", "f", ("spec.scale.maxScale", "must be >= 0"), ("spec.runtime", "unsupported"));
 
         var ex = await Assert.ThrowsAsync<AdminApiException>(() => Client().CreateAsync(Function("f"), default));
 
@@ -37,7 +37,7 @@ public sealed class AdminClientTests : IAsyncLifetime
     [Fact]
     public async Task GetAsync_ServerErrorWithoutStatusBody_ReportsCodeBodyAndWhereToLook()
     {
-        api.FailAdminWith = 502;
+        _api.FailAdminWith = 502;
 
         var ex = await Assert.ThrowsAsync<AdminApiException>(() => Client().GetAsync("default", "f", default));
 
@@ -49,7 +49,7 @@ public sealed class AdminClientTests : IAsyncLifetime
     [Fact]
     public async Task CreateAsync_Exists_AlreadyExistsKind()
     {
-        api.Seed(Function("f"));
+        _api.Seed(Function("f"));
 
         var ex = await Assert.ThrowsAsync<AdminApiException>(() => Client().CreateAsync(Function("f"), default));
 
@@ -68,22 +68,22 @@ public sealed class AdminClientTests : IAsyncLifetime
     [Fact]
     public async Task ListAsync_NamespaceOrAll_UsesKubernetesPaths()
     {
-        api.Seed(Function("a"));
-        api.Seed(Function("b", InNamespace("other")));
+        _api.Seed(Function("a"));
+        _api.Seed(Function("b", InNamespace("other")));
 
         var one = await Client().ListAsync("default", default);
         var all = await Client().ListAsync(null, default);
 
         Assert.Equal(["a"], one.Select(f => f.Metadata.Name));
         Assert.Equal(["a", "b"], all.Select(f => f.Metadata.Name));
-        Assert.Contains(api.Requests, r => r.Path == "/apis/serverless.dev/v1alpha1/namespaces/default/functions");
-        Assert.Contains(api.Requests, r => r.Path == "/apis/serverless.dev/v1alpha1/functions");
+        Assert.Contains(_api.Requests, r => r.Path == "/apis/serverless.dev/v1alpha1/namespaces/default/functions");
+        Assert.Contains(_api.Requests, r => r.Path == "/apis/serverless.dev/v1alpha1/functions");
     }
 
     [Fact]
     public async Task ListAsync_ConnectionRefused_PlatformNotRunning()
     {
-        using var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri($"http://127.0.0.1:{ClosedPort()}/") };
+        using var client = new HttpClient(_handler, disposeHandler: false) { BaseAddress = new Uri($"http://127.0.0.1:{ClosedPort()}/") };
 
         var ex = await Assert.ThrowsAsync<PlatformNotRunningException>(() => new AdminClient(client).ListAsync("default", default));
 
@@ -92,7 +92,7 @@ public sealed class AdminClientTests : IAsyncLifetime
     }
 
     private AdminClient Client() =>
-        new(new HttpClient(handler, disposeHandler: false) { BaseAddress = api.Url }, "/h/logs/platform.log");
+        new(new HttpClient(_handler, disposeHandler: false) { BaseAddress = _api.Url }, "/h/logs/platform.log");
 
     /// <summary>A loopback port nothing listens on: bound, read, released.</summary>
     internal static int ClosedPort()
