@@ -119,7 +119,7 @@ echo "instance $instance (pid $owner, platform pid $platform_pid, $instance_coun
 nginx_port=$(free_port)
 mkdir -p "$work/nginx/logs"
 cat >"$work/nginx/nginx.conf" <<EOF
-worker_processes 1;
+worker_processes auto;
 daemon off;
 error_log $work/nginx/logs/error.log warn;
 pid $work/nginx/nginx.pid;
