@@ -166,6 +166,25 @@ public sealed class AdminApiTests : IClassFixture<PlatformFixture>
         Assert.Contains(("ADDED", "watched-a"), seen);
     }
 
+    // Issue #14 item 16: admitted, then failed at every start with `no command is configured for runtime ""`.
+    [Fact]
+    public async Task Create_ImageOnlyFunction_Returns422SayingImagesNeedKubernetesMode()
+    {
+        var function = new Function
+        {
+            Metadata = new V1ObjectMeta { Name = "image-only" },
+            Spec = new FunctionSpec { Image = "ghcr.io/example/app:1" },
+        };
+
+        using var response = await Admin.PostAsync(Functions, Json(function));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var status = ResourceJson.Deserialize<V1Status>(await response.Content.ReadAsStringAsync());
+        Assert.Contains(status.Details.Causes, c => c.Field == "spec.image" && c.Message.Contains("only in Kubernetes mode", StringComparison.Ordinal));
+        using var get = await Admin.GetAsync(Functions + "/image-only");
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+    }
+
     // Issue #14 item 11: before, each of these ended the watch with a 500 and an empty body.
     [Theory]
     [InlineData("abc")]
