@@ -185,6 +185,18 @@ public sealed class AdminApiTests : IClassFixture<PlatformFixture>
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
     }
 
+    // Issue #14 item 10: a Function in namespace brokers became Ready, and its URL was answered by the broker ingress.
+    [Fact]
+    public async Task Create_FunctionInNamespaceBrokers_Returns422()
+    {
+        using var response = await Admin.PostAsync(
+            "/apis/serverless.dev/v1alpha1/namespaces/brokers/functions", Json(NodeFunction("default")));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var status = ResourceJson.Deserialize<V1Status>(await response.Content.ReadAsStringAsync());
+        Assert.Contains(status.Details.Causes, c => c.Field == "metadata.namespace" && c.Message.Contains("broker ingress", StringComparison.Ordinal));
+    }
+
     // Issue #14 item 11: before, each of these ended the watch with a 500 and an empty body.
     [Theory]
     [InlineData("abc")]
