@@ -102,8 +102,9 @@ internal sealed class ResourceApi<T> where T : class, IResource
     }
 
     /// <summary>
-    /// A whole-object apply (<c>application/apply-patch+json</c>): create when missing, otherwise
-    /// replace metadata and spec unconditionally. Field ownership as in server-side apply is not tracked.
+    /// A whole-object apply (<c>application/apply-patch+json</c>): create when missing, otherwise replace metadata and
+    /// spec — unconditionally, or only at the <c>resourceVersion</c> the body names (409 when it is stale). Field
+    /// ownership as in server-side apply is not tracked.
     /// </summary>
     private async Task ApplyAsync(HttpContext context, string ns, string name)
     {
@@ -124,8 +125,19 @@ internal sealed class ResourceApi<T> where T : class, IResource
             return;
         }
 
-        resource.Metadata.ResourceVersion = null;
+        // A resourceVersion in the body is a precondition, as on the real server: the store's optimistic concurrency
+        // turns a stale one into 409; none means apply over whatever is there.
         var exists = await _store.GetAsync(ns, name, context.RequestAborted).ConfigureAwait(false) is not null;
+        if (!exists && resource.Metadata.ResourceVersion is { Length: > 0 } expected)
+        {
+            await StatusResponses.WriteAsync(
+                context,
+                StatusCodes.Status409Conflict,
+                "Conflict",
+                $"Operation cannot be fulfilled on {_plural} \"{name}\": the object does not exist, so resourceVersion \"{Names.Printable(expected)}\" cannot match").ConfigureAwait(false);
+            return;
+        }
+
         await StoreAsync(
             context,
             exists ? StatusCodes.Status200OK : StatusCodes.Status201Created,

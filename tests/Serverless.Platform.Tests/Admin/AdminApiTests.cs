@@ -185,6 +185,44 @@ public sealed class AdminApiTests : IClassFixture<PlatformFixture>
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
     }
 
+    // Issue #14 item 14: apply ignored a resourceVersion in its body, so a stale one overwrote a newer object.
+    [Fact]
+    public async Task Apply_StaleResourceVersionInBody_Returns409AndKeepsTheNewer()
+    {
+        var function = NodeFunction("applied-stale");
+        using (var created = await Admin.PostAsync(Functions, Json(function)))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            function = ResourceJson.Deserialize<Function>(await created.Content.ReadAsStringAsync());
+        }
+
+        // The creation's version is stale once anything writes the object (this unconditional apply; the controller's
+        // status writes too).
+        var stale = function.Metadata.ResourceVersion;
+        function.Metadata.ResourceVersion = null;
+        function.Spec.TimeoutSeconds = 11;
+        using (var first = await Admin.PatchAsync(Functions + "/applied-stale", Json(function, "application/apply-patch+json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        function.Metadata.ResourceVersion = stale;
+        function.Spec.TimeoutSeconds = 22;
+        using var second = await Admin.PatchAsync(Functions + "/applied-stale", Json(function, "application/apply-patch+json"));
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal(11, (await GetFunctionAsync("applied-stale")).Spec.TimeoutSeconds);
+        function.Metadata.ResourceVersion = null;
+        using var unconditional = await Admin.PatchAsync(Functions + "/applied-stale", Json(function, "application/apply-patch+json"));
+        Assert.Equal(HttpStatusCode.OK, unconditional.StatusCode);
+    }
+
+    private async Task<Function> GetFunctionAsync(string name)
+    {
+        using var response = await Admin.GetAsync(Functions + "/" + name);
+        return ResourceJson.Deserialize<Function>(await response.Content.ReadAsStringAsync());
+    }
+
     // Issue #14 item 10: a Function in namespace brokers became Ready, and its URL was answered by the broker ingress.
     [Fact]
     public async Task Create_FunctionInNamespaceBrokers_Returns422()
