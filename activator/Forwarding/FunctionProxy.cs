@@ -220,12 +220,16 @@ public sealed partial class FunctionProxy : IDisposable
     {
         ForwarderError.None => context.Response.StatusCode >= 500 ? LeaseOutcome.Failure : LeaseOutcome.Success,
         ForwarderError.Request when failure is InstanceRejectedException => LeaseOutcome.Neutral,
+        ForwarderError.Request when IsRefused(failure) => LeaseOutcome.Refused,
         ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient
             or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient
             or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeResponseCanceled
             or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseClient => LeaseOutcome.Neutral,
         _ => LeaseOutcome.Failure,
     };
+
+    private static bool IsRefused(Exception? failure) =>
+        failure is HttpRequestException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } };
 
     private static string NotFoundDetail(RouteMatch route) =>
         route.Key.Name is null

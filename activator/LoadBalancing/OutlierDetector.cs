@@ -40,8 +40,11 @@ internal sealed class OutlierDetector
         }
     }
 
-    /// <summary>Counts a failure; returns the ejection's end when this failure ejected the instance.</summary>
-    public DateTimeOffset? RecordFailure(OutlierState state, DateTimeOffset now, bool mayEject)
+    /// <summary>
+    /// Counts a failure; returns the ejection's end when this failure ejected the instance. A <paramref name="refused"/>
+    /// connection ejects at once: nothing listens there, and every request sent meanwhile would fail the same way.
+    /// </summary>
+    public DateTimeOffset? RecordFailure(OutlierState state, DateTimeOffset now, bool mayEject, bool refused = false)
     {
         if (state.IsEjected(now))
         {
@@ -49,7 +52,7 @@ internal sealed class OutlierDetector
         }
 
         state.ConsecutiveFailures++;
-        if (state.ConsecutiveFailures < _consecutiveFailures || !mayEject)
+        if ((state.ConsecutiveFailures < _consecutiveFailures && !refused) || !mayEject)
         {
             return null;
         }

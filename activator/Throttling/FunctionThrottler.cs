@@ -251,9 +251,9 @@ internal sealed class FunctionThrottler : IDisposable
             {
                 _outliers.RecordSuccess(slot.Outlier, now);
             }
-            else if (outcome == LeaseOutcome.Failure)
+            else if (outcome is LeaseOutcome.Failure or LeaseOutcome.Refused)
             {
-                RecordFailure(slot, now);
+                RecordFailure(slot, now, refused: outcome == LeaseOutcome.Refused);
             }
 
             RecordConcurrency(now);
@@ -261,7 +261,7 @@ internal sealed class FunctionThrottler : IDisposable
         }
     }
 
-    private void RecordFailure(InstanceSlot slot, DateTimeOffset now)
+    private void RecordFailure(InstanceSlot slot, DateTimeOffset now, bool refused)
     {
         // Never eject the last usable instance: only with another current, non-ejected instance left.
         var current = false;
@@ -278,7 +278,7 @@ internal sealed class FunctionThrottler : IDisposable
             }
         }
 
-        if (_outliers.RecordFailure(slot.Outlier, now, current && othersHealthy) is { } until)
+        if (_outliers.RecordFailure(slot.Outlier, now, current && othersHealthy, refused) is { } until)
         {
             slot.EjectionTimer?.Dispose();
             slot.EjectionTimer = _time.CreateTimer(

@@ -9,6 +9,9 @@ internal enum LeaseOutcome
     /// <summary>Connect error, timeout or 5xx: counts towards ejection.</summary>
     Failure,
 
+    /// <summary>The connection was refused: nothing listens on the instance's port, so it is ejected at once.</summary>
+    Refused,
+
     /// <summary>Says nothing about the instance: the client went away, or the instance refused with 429 (at its limit, healthy).</summary>
     Neutral,
 }

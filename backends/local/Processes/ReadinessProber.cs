@@ -2,7 +2,11 @@ using System.Net;
 
 namespace Serverless.Backends.Local.Processes;
 
-/// <summary>Asks an instance <c>GET http://127.0.0.1:{port}/readyz</c>; only a 200 within the timeout is ready.</summary>
+/// <summary>
+/// Asks an instance <c>GET http://127.0.0.1:{port}/readyz</c> on a fresh connection, as kubelet does; only a 200
+/// within the timeout is ready. A pooled connection would keep answering after the instance closed its listening
+/// socket, while every new connection, the activator's included, is refused.
+/// </summary>
 internal sealed class ReadinessProber : IDisposable
 {
     private readonly HttpClient _client;
@@ -15,7 +19,7 @@ internal sealed class ReadinessProber : IDisposable
         _time = time;
 
         // No proxy: an http_proxy in the platform's environment must not intercept loopback probes.
-        _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = timeout })
+        _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = timeout, PooledConnectionLifetime = TimeSpan.Zero })
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };

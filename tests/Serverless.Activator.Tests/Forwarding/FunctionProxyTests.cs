@@ -251,6 +251,25 @@ public sealed class FunctionProxyTests
         Assert.Empty(harness.Scaler.Requests);
     }
 
+    // Issue #14 item 3: an instance whose port refuses connections was ejected only after 5 failures in a row.
+    [Fact]
+    public async Task InvokeAsync_InstanceRefusesConnections_EjectedAfterTheFirstRefusal()
+    {
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions { MaxForwardAttempts = 1 }, TimeProvider.System, ProxyHarness.TestFunction("hello"));
+        await using var live = await InstanceServer.StartAsync("live");
+        harness.Endpoints.Set(Hello, new InstanceEndpoint("dead", "127.0.0.1", Serverless.TestSupport.FreePort.Next(), 0), live.Endpoint());
+
+        var failed = 0;
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative));
+            failed += response.StatusCode == HttpStatusCode.OK ? 0 : 1;
+        }
+
+        Assert.True(failed <= 1, $"{failed} of 20 requests went to the instance that refuses connections");
+        Assert.True(live.Requests >= 19, $"the live instance served {live.Requests}");
+    }
+
     [Fact]
     public async Task InvokeAsync_429AfterBodyWasSent_NotRetried()
     {

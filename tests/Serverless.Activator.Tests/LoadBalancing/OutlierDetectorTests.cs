@@ -8,7 +8,7 @@ public sealed class OutlierDetectorTests
     private static readonly DateTimeOffset Start = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>
-    /// Results as a string, one per second: F failure, S success. Expected: the second at which an ejection
+    /// Results as a string, one per second: F failure, R refused connection, S success. Expected: the second at which an ejection
     /// happened and its length, "t+len" joined by commas. Threshold 3, base 10 s, max 35 s.
     /// </summary>
     [Theory]
@@ -21,6 +21,9 @@ public sealed class OutlierDetectorTests
     [InlineData("doubling capped", "FFF__________FFF______________________FFF", true, "2+10,15+20,40+35")]
     [InlineData("short healthy stretch keeps doubling", "FFF__________SFFF", true, "2+10,16+20")]
     [InlineData("long healthy stretch forgets ejections", "FFF___________________SFFF", true, "2+10,25+10")]
+    [InlineData("a refused connection ejects at once (issue #14)", "R", true, "0+10")]
+    [InlineData("refused after failures ejects at once", "FR", true, "1+10")]
+    [InlineData("refused, but the last instance: never ejected", "RRR", false, "")]
     public void Record_Sequence_EjectsAsExpected(string label, string results, bool mayEject, string expected)
     {
         var detector = new OutlierDetector(3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(35));
@@ -35,6 +38,13 @@ public sealed class OutlierDetectorTests
                     if (detector.RecordFailure(state, now, mayEject) is { } until)
                     {
                         ejections.Add(FormattableString.Invariant($"{second}+{(until - now).TotalSeconds}"));
+                    }
+
+                    break;
+                case 'R':
+                    if (detector.RecordFailure(state, now, mayEject, refused: true) is { } ejected)
+                    {
+                        ejections.Add(FormattableString.Invariant($"{second}+{(ejected - now).TotalSeconds}"));
                     }
 
                     break;
