@@ -146,10 +146,26 @@ public sealed class ConformanceTests(SharedRuntimes shared) : IClassFixture<Shar
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.EndsWith(": boom", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("\n", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // The error's text stays in the log unless the function opts in (FUNCTION_DEBUG); the caller gets its id.
+        Assert.Equal("The function failed. Its log has the error under this problem's instance.", problem.GetProperty("detail").GetString());
+        Assert.Matches("^urn:uuid:[0-9a-f-]{36}$", problem.GetProperty("instance").GetString());
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         Assert.False(runtime.HasExited);
+    }
+
+    [Theory]
+    [MemberData(nameof(Runtimes))]
+    public async Task Invoke_FunctionThrowsWithFunctionDebug_500CarriesTypeAndMessage(string language)
+    {
+        await using var runtime = await ConformanceRuntime.StartReadyAsync(language, ("FUNCTION_DEBUG", "true"));
+
+        using var response = await runtime.Client.GetAsync("throw");
+        var problem = await ReadJsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.EndsWith(": boom", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("urn:uuid:", problem.GetProperty("instance").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]

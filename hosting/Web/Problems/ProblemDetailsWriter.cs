@@ -28,10 +28,11 @@ public static class ProblemDetailsWriter
     /// Cancels the write of the body; <see cref="CancellationToken.None"/> when the answer must go out even after the
     /// request's own token fired (a timeout).
     /// </param>
-    public static Task WriteAsync(HttpResponse response, int status, string title, string detail, TimeSpan? retryAfter, CancellationToken cancellationToken)
+    /// <param name="instance">RFC 7807's <c>instance</c>: an id of this occurrence, as the logs name it; none when null.</param>
+    public static Task WriteAsync(HttpResponse response, int status, string title, string detail, TimeSpan? retryAfter, CancellationToken cancellationToken, string? instance = null)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var body = JsonSerializer.SerializeToUtf8Bytes(new ProblemBody(title, status, detail), ProblemJsonContext.Default.ProblemBody);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ProblemBody(title, status, detail, instance), ProblemJsonContext.Default.ProblemBody);
         response.StatusCode = status;
         response.ContentType = ContentType;
         if (retryAfter is { } delay)

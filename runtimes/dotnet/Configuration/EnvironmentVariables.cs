@@ -26,4 +26,10 @@ internal static class EnvironmentVariables
 
     /// <summary><c>trace</c>, <c>debug</c>, <c>information</c>, <c>warning</c>, <c>error</c>, <c>critical</c> or <c>none</c>. Default <c>warning</c>.</summary>
     public const string LogLevel = "LOG_LEVEL";
+
+    /// <summary>
+    /// <c>true</c> or <c>1</c>: a handler's exception text (<c>Type: message</c>) goes back in the 500's detail. Off by
+    /// default: the caller gets the problem's <c>instance</c> id, the log has the error under it.
+    /// </summary>
+    public const string FunctionDebug = "FUNCTION_DEBUG";
 }

@@ -21,4 +21,7 @@ internal sealed record RuntimeSettings(
     public const int DefaultTimeoutSeconds = 300;
     public const long DefaultMaxRequestBodyBytes = 32L * 1024 * 1024;
     public const LogLevel DefaultLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning;
+
+    /// <summary>FUNCTION_DEBUG: a handler's exception text goes back to the caller (off by default).</summary>
+    public bool Debug { get; init; }
 }

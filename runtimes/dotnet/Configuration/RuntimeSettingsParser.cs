@@ -41,7 +41,10 @@ internal static class RuntimeSettingsParser
             concurrency,
             TimeSpan.FromSeconds(timeout),
             maxBody,
-            logLevel);
+            logLevel)
+        {
+            Debug = environment(EnvironmentVariables.FunctionDebug)?.Trim().ToLowerInvariant() is "true" or "1",
+        };
         return true;
     }
 

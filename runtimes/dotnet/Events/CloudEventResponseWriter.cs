@@ -11,7 +11,7 @@ namespace Serverless.Runtime.Dotnet.Events;
 /// <c>ce-</c> header, the data as the body. The same rules as the node and python runtimes: a missing id is
 /// generated; bytes go as they are (default <c>application/octet-stream</c>), a string as UTF-8 (default
 /// <c>text/plain; charset=utf-8</c>), anything else as JSON with the web defaults, camelCase (default <c>application/json</c>). An invalid
-/// event is the function's bug: <see cref="InvalidOperationException"/>, which the pipeline answers 500.
+/// event is the function's bug: <see cref="ReturnedEventException"/>, which the pipeline answers 500 naming the problem.
 /// </summary>
 internal static class CloudEventResponseWriter
 {
@@ -19,17 +19,17 @@ internal static class CloudEventResponseWriter
     {
         if (cloudEvent.SpecVersion != CloudEventsSpecVersion.V1_0)
         {
-            throw new InvalidOperationException($"the returned CloudEvent has specversion \"{cloudEvent.SpecVersion.VersionId}\"; it must be \"{CloudEventRequestReader.SpecVersion}\"");
+            throw new ReturnedEventException($"the returned CloudEvent has specversion \"{cloudEvent.SpecVersion.VersionId}\"; it must be \"{CloudEventRequestReader.SpecVersion}\"");
         }
 
         if (cloudEvent.Source is null || cloudEvent.Source.OriginalString.Length == 0)
         {
-            throw new InvalidOperationException("the returned CloudEvent is missing the required attribute \"source\"");
+            throw new ReturnedEventException("the returned CloudEvent is missing the required attribute \"source\"");
         }
 
         if (string.IsNullOrEmpty(cloudEvent.Type))
         {
-            throw new InvalidOperationException("the returned CloudEvent is missing the required attribute \"type\"");
+            throw new ReturnedEventException("the returned CloudEvent is missing the required attribute \"type\"");
         }
 
         var (body, defaultContentType) = EncodeData(cloudEvent.Data);

@@ -150,7 +150,7 @@ internal static class RuntimeHost
 
     private static RequestDispatcher Compose(IServiceProvider services, LoadedHandler handler, RuntimeSettings settings, TimeProvider time)
     {
-        var options = new InvocationOptions(settings.FunctionTimeout, settings.MaxRequestBodyBytes, InvocationOptions.DefaultUnwindGrace);
+        var options = new InvocationOptions(settings.FunctionTimeout, settings.MaxRequestBodyBytes, InvocationOptions.DefaultUnwindGrace) { Debug = settings.Debug };
         var invocation = new InvocationPipeline(
             handler,
             services.GetRequiredService<ConcurrencyLimiter>(),

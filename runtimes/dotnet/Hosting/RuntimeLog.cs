@@ -6,8 +6,8 @@ namespace Serverless.Runtime.Dotnet.Hosting;
 /// <summary>Every log event of the runtime, with its id: one table, so ids stay unique and greppable.</summary>
 internal static partial class RuntimeLog
 {
-    [LoggerMessage(1, LogLevel.Error, "Handler {Handler} failed")]
-    public static partial void HandlerFailed(ILogger logger, HandlerName handler, Exception exception);
+    [LoggerMessage(1, LogLevel.Error, "Handler {Handler} failed ({Instance})")]
+    public static partial void HandlerFailed(ILogger logger, HandlerName handler, string instance, Exception exception);
 
     [LoggerMessage(2, LogLevel.Warning, "Handler {Handler} exceeded the timeout of {TimeoutSeconds} s; answered 504")]
     public static partial void HandlerTimedOut(ILogger logger, HandlerName handler, double timeoutSeconds);

@@ -15,4 +15,7 @@ internal sealed record InvocationOptions(TimeSpan Timeout, long MaxRequestBodyBy
     /// gets the answer: 64 MiB, as the Node and Python runtimes. Kestrel's own body limit is set this much higher.
     /// </summary>
     public const long DrainBytes = 64L * 1024 * 1024;
+
+    /// <summary>FUNCTION_DEBUG: the 500 of a handler that threw carries its exception text, not only the instance id.</summary>
+    public bool Debug { get; init; }
 }

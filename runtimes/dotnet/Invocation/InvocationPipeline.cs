@@ -117,10 +117,21 @@ internal sealed class InvocationPipeline(
             RuntimeLog.BadRequest(logger, ex.StatusCode, ex.Message);
             return await FailAsync(context, ex.StatusCode, ex.Message, closeConnection: true);
         }
+        catch (ReturnedEventException ex)
+        {
+            // The runtime's own words about the returned value: nothing of the function's to hide.
+            var instance = ProblemResponse.NewInstance();
+            RuntimeLog.HandlerFailed(logger, handler.Name, instance, ex);
+            return await FailAsync(context, StatusCodes.Status500InternalServerError, $"{typeof(InvalidOperationException).FullName}: {ex.Message}", closeConnection: false, instance);
+        }
         catch (Exception ex)
         {
-            RuntimeLog.HandlerFailed(logger, handler.Name, ex);
-            return await FailAsync(context, StatusCodes.Status500InternalServerError, $"{ex.GetType().FullName}: {ex.Message}", closeConnection: false);
+            // The error's text stays in the log unless the function opts in (FUNCTION_DEBUG): a message can carry what
+            // the caller must not see (paths, queries, secrets). The caller gets the id to find it by.
+            var instance = ProblemResponse.NewInstance();
+            RuntimeLog.HandlerFailed(logger, handler.Name, instance, ex);
+            var detail = options.Debug ? $"{ex.GetType().FullName}: {ex.Message}" : ProblemResponse.HandlerFailedDetail;
+            return await FailAsync(context, StatusCodes.Status500InternalServerError, detail, closeConnection: false, instance);
         }
     }
 
@@ -217,7 +228,7 @@ internal sealed class InvocationPipeline(
     /// The connection must not carry another request: the handler may still be running against it, or the
     /// request body was left unread.
     /// </param>
-    private static async Task<int> FailAsync(HttpContext context, int statusCode, string detail, bool closeConnection)
+    private static async Task<int> FailAsync(HttpContext context, int statusCode, string detail, bool closeConnection, string? instance = null)
     {
         if (context.Response.HasStarted)
         {
@@ -232,7 +243,7 @@ internal sealed class InvocationPipeline(
             context.Response.Headers.Connection = "close";
         }
 
-        await ProblemResponse.WriteAsync(context.Response, statusCode, detail);
+        await ProblemResponse.WriteAsync(context.Response, statusCode, detail, instance);
         return statusCode;
     }
 }

@@ -55,6 +55,8 @@ function parseConfig(env) {
       timeoutSeconds,
       maxRequestBodyBytes,
       logLevel,
+      // FUNCTION_DEBUG (true/1): a handler's exception text goes back in the 500; otherwise only in the log.
+      debug: ['true', '1'].includes(String(env.FUNCTION_DEBUG ?? '').trim().toLowerCase()),
     }),
     errors,
   };

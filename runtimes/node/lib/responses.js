@@ -72,8 +72,11 @@ function normalizeHeaders(headers) {
 }
 
 /** An RFC 7807 problem response for failures the runtime itself reports; never includes a stack trace. */
-function problem(status, detail, headers = {}) {
-  const body = Buffer.from(JSON.stringify({ title: http.STATUS_CODES[status] ?? 'Error', status, detail }), 'utf8');
+/** instance, when given, names this occurrence as the log does (RFC 7807's "instance"). */
+function problem(status, detail, headers = {}, instance = undefined) {
+  const members = { title: http.STATUS_CODES[status] ?? 'Error', status, detail };
+  if (instance !== undefined) members.instance = instance;
+  const body = Buffer.from(JSON.stringify(members), 'utf8');
   return { status, headers: { ...headers, 'content-type': PROBLEM_CONTENT_TYPE }, body };
 }
 

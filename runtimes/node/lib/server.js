@@ -15,6 +15,8 @@ const { toResponse, problem, describeError, allowsBody } = require('./responses'
 // instance, and passes a function's own 429 to the client untouched.
 const REJECTED_HEADER = 'x-serverless-rejected';
 
+const HANDLER_FAILED_DETAIL = "The function failed. Its log has the error under this problem's instance.";
+
 /**
  * Idle keep-alive connections are kept this long: longer than the 60 s after which .NET's pooled
  * connections (the activator's proxy) are retired, so the client, not the runtime, closes an idle
@@ -159,8 +161,11 @@ function toHttpResponse({ config, handler, log }, outcome) {
   }
   if (outcome.kind === 'error') {
     if (outcome.error instanceof RequestError) return problem(outcome.error.status, outcome.error.message);
-    log.error(`handler ${handler.name} failed: ${outcome.error && outcome.error.stack ? outcome.error.stack : outcome.error}`);
-    return problem(500, describeError(outcome.error));
+    // The error's text stays in the log unless the function opts in (FUNCTION_DEBUG): a message can carry what the
+    // caller must not see. The caller gets the id to find it by.
+    const instance = `urn:uuid:${randomUUID()}`;
+    log.error(`handler ${handler.name} failed (${instance}): ${outcome.error && outcome.error.stack ? outcome.error.stack : outcome.error}`);
+    return problem(500, config.debug ? describeError(outcome.error) : HANDLER_FAILED_DETAIL, {}, instance);
   }
   try {
     return isEvent(outcome.value) ? toBinaryResponse(outcome.value, randomUUID) : toResponse(outcome.value);

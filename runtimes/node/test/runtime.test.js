@@ -26,6 +26,18 @@ function assertProblem(res, status, detailPattern) {
   return problem;
 }
 
+describe('FUNCTION_DEBUG', () => {
+  it('returns the exception text in the 500 when the function opts in', async () => {
+    const runtime = await startRuntime({ env: { FUNCTION_DEBUG: 'true' } });
+    try {
+      const problem = assertProblem(await runtime.request({ path: '/throw' }), 500, /^TypeError: boom$/);
+      assert.match(problem.instance, /^urn:uuid:/);
+    } finally {
+      await runtime.stop();
+    }
+  });
+});
+
 describe('a runtime serving the echo function', () => {
   let runtime;
   before(async () => {
@@ -132,12 +144,15 @@ describe('a runtime serving the echo function', () => {
     assert.doesNotMatch(reply, /100 Continue/);
   });
 
-  it('answers 500 with a problem and no stack trace when the function throws, then keeps serving', async () => {
+  it('answers 500 with a problem, without the error text or stack, when the function throws, then keeps serving', async () => {
+    // Issue #14 item 19: the exception's text stays in the log, under the problem's instance id.
     const res = await runtime.request({ path: '/throw' });
-    const problem = assertProblem(res, 500, /^TypeError: boom$/);
+    const problem = assertProblem(res, 500, /^The function failed\./);
     assert.equal(problem.title, 'Internal Server Error');
+    assert.match(problem.instance, /^urn:uuid:[0-9a-f-]{36}$/);
+    assert.doesNotMatch(res.body.toString(), /boom/);
     assert.doesNotMatch(res.body.toString(), /\bat \S+ \(/);
-    await eventually(() => runtime.stderr.includes('TypeError: boom'), { what: 'the error logged to stderr' });
+    await eventually(() => runtime.stderr.includes(`(${problem.instance}): TypeError: boom`), { what: 'the error logged to stderr under the instance id' });
     const next = await runtime.request({ path: '/after-throw' });
     assert.equal(next.status, 200);
   });

@@ -19,9 +19,15 @@ describe('parseConfig', () => {
     assert.deepEqual(errors, []);
     assert.deepEqual({ ...config }, {
       port: 8080, host: '127.0.0.1', functionPath: '/fn', handler: 'index.js:handle', containerConcurrency: 0,
-      timeoutSeconds: 300, maxRequestBodyBytes: 33554432, logLevel: 3,
+      timeoutSeconds: 300, maxRequestBodyBytes: 33554432, logLevel: 3, debug: false,
     });
   });
+
+  for (const [value, debug] of [['true', true], ['1', true], [' TRUE ', true], ['false', false], ['yes', false], ['', false]]) {
+    it(`reads FUNCTION_DEBUG=${JSON.stringify(value)} as ${debug}`, () => {
+      assert.equal(parseConfig({ PORT: '1', FUNCTION_PATH: '/f', FUNCTION_DEBUG: value }).config.debug, debug);
+    });
+  }
 
   for (const [label, env, error] of [
     ['missing PORT', { FUNCTION_PATH: '/fn' }, 'PORT is required (an integer in 1..65535)'],

@@ -40,8 +40,12 @@ class RuntimeApp:
         except RequestError as e:
             return problem(e.status, str(e))
         except BaseException as e:  # noqa: BLE001 - whatever the function raises (SystemExit included) is a 500, never a crash
-            self.log.error(f"handler {name} failed: {''.join(traceback.format_exception(e)).rstrip()}")
-            return problem(500, f"{type_name(e)}: {e}")
+            # The error's text stays in the log unless the function opts in (FUNCTION_DEBUG): a message can carry what
+            # the caller must not see. The caller gets the id to find it by.
+            instance = _new_instance()
+            self.log.error(f"handler {name} failed ({instance}): {''.join(traceback.format_exception(e)).rstrip()}")
+            detail = f"{type_name(e)}: {e}" if self.config.debug else HANDLER_FAILED_DETAIL
+            return problem(500, detail, instance=instance)
         try:
             if is_event(result):
                 status, headers, body = to_binary_response(result, _new_event_id)
@@ -53,6 +57,15 @@ class RuntimeApp:
 
     def _late_failure(self, error: BaseException) -> None:
         self.log.warning(f"handler {self.handler.name} failed after its timeout: {type_name(error)}: {error}")
+
+
+HANDLER_FAILED_DETAIL = "The function failed. Its log has the error under this problem's instance."
+
+
+def _new_instance() -> str:
+    import uuid  # noqa: PLC0415 - ~10 ms of cold start, needed only once a handler failed
+
+    return f"urn:uuid:{uuid.uuid4()}"
 
 
 def _new_event_id() -> str:

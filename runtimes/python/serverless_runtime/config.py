@@ -37,6 +37,8 @@ class Config(NamedTuple):
     timeout_seconds: int
     max_request_body_bytes: int
     log_level: int
+    debug: bool = False
+    """FUNCTION_DEBUG (true/1): a handler's exception text goes back in the 500; otherwise only in the log."""
 
 
 def parse_config(env: Mapping[str, str]) -> tuple[Config | None, list[str]]:
@@ -63,6 +65,7 @@ def parse_config(env: Mapping[str, str]) -> tuple[Config | None, list[str]]:
         timeout_seconds=timeout,
         max_request_body_bytes=max_body,
         log_level=log_level,
+        debug=env.get("FUNCTION_DEBUG", "").strip().lower() in ("true", "1"),
     ), errors
 
 

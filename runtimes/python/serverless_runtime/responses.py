@@ -96,10 +96,16 @@ def _normalize_headers(headers: Any) -> list[tuple[str, str]]:
     return pairs
 
 
-def problem(status: int, detail: str, headers: list[tuple[str, str]] | None = None) -> Response:
-    """An RFC 7807 problem response for failures the runtime itself reports; never includes a stack trace."""
+def problem(status: int, detail: str, headers: list[tuple[str, str]] | None = None, instance: str | None = None) -> Response:
+    """An RFC 7807 problem response for failures the runtime itself reports; never includes a stack trace.
+
+    ``instance`` names this occurrence as the log does, so that a caller can hand it to whoever reads the logs.
+    """
     title = _TITLES.get(status) or HTTPStatus(status).phrase
-    body = json.dumps({"title": title, "status": status, "detail": detail}, ensure_ascii=False).encode("utf-8")
+    members: dict[str, object] = {"title": title, "status": status, "detail": detail}
+    if instance is not None:
+        members["instance"] = instance
+    body = json.dumps(members, ensure_ascii=False).encode("utf-8")
     return Response(status, [*(headers or []), ("Content-Type", PROBLEM_CONTENT_TYPE)], body)
 
 

@@ -124,16 +124,20 @@ class EchoRuntimeTest(ProblemAssertions):
                                                 b"Expect: 100-continue\r\nConnection: close\r\n\r\nabc")
         self.assertRegex(reply, rb"^HTTP/1\.1 100 Continue\r\n\r\nHTTP/1\.1 200 ")
 
-    def test_exception_is_500_problem_without_stack_trace_then_the_next_request_works(self) -> None:
+    def test_exception_is_500_problem_without_its_text_then_the_next_request_works(self) -> None:
+        # Issue #14 item 19: the exception's text stays in the log, under the problem's instance id.
         reply = self.runtime.request(path="/throw")
-        problem = self.assert_problem(reply, 500, r"^ValueError: boom$")
+        problem = self.assert_problem(reply, 500, r"^The function failed\.")
         self.assertEqual(problem["title"], "Internal Server Error")
+        self.assertRegex(problem["instance"], r"^urn:uuid:[0-9a-f-]{36}$")
+        self.assertNotIn(b"boom", reply.body)
         self.assertNotIn(b"Traceback", reply.body)
-        eventually(lambda: "ValueError: boom" in self.runtime.stderr, what="the error logged to stderr")
+        eventually(lambda: f"({problem['instance']}): Traceback" in self.runtime.stderr and "ValueError: boom" in self.runtime.stderr,
+                   what="the error logged to stderr under the instance id")
         self.assertEqual(self.runtime.request(path="/after-throw").status, 200)
 
     def test_system_exit_in_the_function_is_500_and_the_process_stays_up(self) -> None:
-        self.assert_problem(self.runtime.request(path="/exit"), 500, r"^SystemExit: 7$")
+        self.assert_problem(self.runtime.request(path="/exit"), 500, r"^The function failed\.")
         self.assertIsNone(self.runtime.process.poll())
         self.assertEqual(self.runtime.request(path="/after-exit").status, 200)
 
@@ -228,6 +232,16 @@ class EchoRuntimeTest(ProblemAssertions):
                                                 b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
         self.assertRegex(reply, rb"^HTTP/1\.1 400 ")
         self.assertIn(b"Connection: close", reply)
+
+
+class DebugTest(ProblemAssertions):
+    def test_function_debug_on_returns_the_exception_text(self) -> None:
+        runtime = start_runtime(env={"FUNCTION_DEBUG": "1"})
+        try:
+            problem = self.assert_problem(runtime.request(path="/throw"), 500, r"^ValueError: boom$")
+            self.assertRegex(problem["instance"], r"^urn:uuid:")
+        finally:
+            runtime.stop()
 
 
 class MetricsTest(unittest.TestCase):
@@ -397,7 +411,7 @@ class AsyncHandlerTest(ProblemAssertions):
         self.assertEqual(self.runtime.request().status, 200)
 
     def test_async_handler_exception_is_500(self) -> None:
-        self.assert_problem(self.runtime.request(path="/throw"), 500, r"^KeyError: 'missing'$")
+        self.assert_problem(self.runtime.request(path="/throw"), 500, r"^The function failed\.")
 
 
 if __name__ == "__main__":

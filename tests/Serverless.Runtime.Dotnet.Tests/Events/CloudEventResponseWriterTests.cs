@@ -80,7 +80,7 @@ public sealed class CloudEventResponseWriterTests
         var sent = new CloudEvent { Id = "1", Source = new Uri("/s", UriKind.Relative) };
         var context = new DefaultHttpContext();
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => CloudEventResponseWriter.WriteBinaryAsync(context.Response, sent, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<ReturnedEventException>(() => CloudEventResponseWriter.WriteBinaryAsync(context.Response, sent, CancellationToken.None));
 
         Assert.Equal("the returned CloudEvent is missing the required attribute \"type\"", ex.Message);
     }

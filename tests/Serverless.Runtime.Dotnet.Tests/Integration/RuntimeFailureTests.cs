@@ -25,13 +25,28 @@ public sealed class RuntimeFailureTests
             Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
             Assert.Equal("Internal Server Error", problem.GetProperty("title").GetString());
             Assert.Equal(500, problem.GetProperty("status").GetInt32());
-            Assert.Equal("System.InvalidOperationException: boom from the test function", problem.GetProperty("detail").GetString());
+            // Issue #14 item 19: the exception's text stays in the log, under the problem's instance id.
+            Assert.StartsWith("The function failed.", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("boom", problem.GetRawText(), StringComparison.Ordinal);
+            Assert.Matches("^urn:uuid:[0-9a-f-]{36}$", problem.GetProperty("instance").GetString());
         }
 
         using var health = await runtime.Client.GetAsync("healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.False(runtime.HasExited);
         Assert.Contains("boom from the test function", runtime.StandardOutput + runtime.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_HandlerThrowsWithFunctionDebug_500CarriesTheExceptionText()
+    {
+        await using var runtime = await RuntimeProcess.StartTestHandlerReadyAsync("Throw", ("FUNCTION_DEBUG", "true"));
+
+        using var response = await runtime.Client.GetAsync("");
+        var problem = await ReadProblemAsync(response);
+
+        Assert.Equal("System.InvalidOperationException: boom from the test function", problem.GetProperty("detail").GetString());
+        Assert.StartsWith("urn:uuid:", problem.GetProperty("instance").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

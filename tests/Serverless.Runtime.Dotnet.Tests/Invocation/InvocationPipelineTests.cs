@@ -47,10 +47,12 @@ public sealed class InvocationPipelineTests
         var problem = TestPipeline.ResponseJson(context);
         Assert.Equal("Internal Server Error", problem.GetProperty("title").GetString());
         Assert.Equal(500, problem.GetProperty("status").GetInt32());
-        Assert.Equal("System.InvalidOperationException: boom", problem.GetProperty("detail").GetString());
+        Assert.Equal(ProblemResponse.HandlerFailedDetail, problem.GetProperty("detail").GetString());
+        Assert.DoesNotContain("boom", TestPipeline.ResponseText(context), StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", TestPipeline.ResponseText(context), StringComparison.Ordinal);
         var logged = Assert.Single(test.Logger.Entries, e => e.Level == LogLevel.Error);
         Assert.IsType<InvalidOperationException>(logged.Exception);
+        Assert.Contains(problem.GetProperty("instance").GetString()!, logged.Message, StringComparison.Ordinal);
         Assert.Equal(0, test.Limiter.InFlight);
         Assert.Equal(1, (await test.ScrapeAsync()).Value("serverless_runtime_requests_total", ("code", "500")));
     }
@@ -64,7 +66,7 @@ public sealed class InvocationPipelineTests
         await test.Pipeline.InvokeAsync(context);
 
         Assert.Equal(500, context.Response.StatusCode);
-        Assert.Equal("System.ArgumentException: sync", TestPipeline.ResponseJson(context).GetProperty("detail").GetString());
+        Assert.Equal(ProblemResponse.HandlerFailedDetail, TestPipeline.ResponseJson(context).GetProperty("detail").GetString());
     }
 
     [Fact]
