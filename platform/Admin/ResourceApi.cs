@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Serverless.Backends.Local.Storage;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
 using Serverless.Core.Naming;
@@ -277,6 +278,21 @@ internal sealed class ResourceApi<T> where T : class, IResource
                 code,
                 reason,
                 $"{_plural} \"{name}\": {e.Message}",
+                StatusResponses.Details(_plural, name)).ConfigureAwait(false);
+            return;
+        }
+        catch (LocalStoreException e)
+        {
+            // Below the resource semantics (a full disk, an I/O error): nothing was written, and the caller is told
+            // why in a Status like every other error, not a bare 500. A full disk is 507: retry once space is freed.
+            var (code, reason) = e.IsDiskFull
+                ? (StatusCodes.Status507InsufficientStorage, "InsufficientStorage")
+                : (StatusCodes.Status500InternalServerError, "InternalError");
+            await StatusResponses.WriteAsync(
+                context,
+                code,
+                reason,
+                $"{_plural} \"{name}\" was not stored: {e.Message}",
                 StatusResponses.Details(_plural, name)).ConfigureAwait(false);
             return;
         }

@@ -13,4 +13,15 @@ public sealed class LocalStoreException : Exception
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>The disk (or the file system's quota) is full: SQLite's SQLITE_FULL, or ENOSPC from the file system.</summary>
+    public bool IsDiskFull => InnerException switch
+    {
+        Microsoft.Data.Sqlite.SqliteException e => e.SqliteErrorCode == SqliteFull,
+        IOException e => (e.HResult & 0xFFFF) == Enospc,
+        _ => false,
+    };
+
+    private const int SqliteFull = 13;
+    private const int Enospc = 28;
 }
