@@ -89,6 +89,11 @@ internal static partial class PlatformHost
         localOptions.StateDirectory = options.Home;
         localOptions.RuntimesDirectory = options.RuntimesDirectory;
         localOptions.InstanceLoad = activity.InFlight;
+        var droppedLines = Metrics.WithCustomRegistry(registry).CreateCounter(
+            "serverless_instance_output_lines_dropped_total",
+            "Lines of function instances' output lost because their log could not be written (a full disk)",
+            "function");
+        localOptions.OutputLineDropped = key => droppedLines.WithLabels(key.ToString()).Inc();
         localOptions.Sandbox.Enabled &= options.Sandbox;
         LocalProcessBackend constructed;
         try

@@ -39,4 +39,5 @@ internal static class LocalEventIds
     public const int CgroupRemoveFailed = 3122;
     public const int InstanceCapReached = 3123;
     public const int SetsidMissing = 3124;
+    public const int OutputLinesDropped = 3125;
 }

@@ -9,7 +9,11 @@ namespace Serverless.Backends.Local.Processes;
 /// <c>{id}.log.1</c> (one kept) before the file would pass the size bound, so disk use per instance stays under
 /// about twice the bound and nothing is buffered in memory beyond one line.
 /// </summary>
-/// <remarks>Thread-safe: stdout and stderr pumps write concurrently; each line is written whole.</remarks>
+/// <remarks>
+/// Thread-safe: stdout and stderr pumps write concurrently; each line is written whole. A line that cannot be written
+/// (a full disk) is dropped and counted, never thrown: the pumps must keep draining the instance's pipes, or it
+/// blocks on its next 64 KiB of output. The first line written again is preceded by one saying how many were lost.
+/// </remarks>
 internal sealed class InstanceLogWriter : IDisposable
 {
     /// <summary>Fixed width, so lines of several files sort by time with an ordinal string comparison.</summary>
@@ -23,6 +27,8 @@ internal sealed class InstanceLogWriter : IDisposable
     private readonly TimeProvider _time;
     private FileStream? _file;
     private long _length;
+    private long _dropped;
+    private bool _reopen;
 
     public InstanceLogWriter(string path, long maxBytes, TimeProvider time)
     {
@@ -38,6 +44,12 @@ internal sealed class InstanceLogWriter : IDisposable
 
     public string RotatedPath => Path + ".1";
 
+    /// <summary>A line could not be written and is lost (raised outside the writer's lock).</summary>
+    public event Action? LineDropped;
+
+    /// <summary>Lines are written again after this many were dropped (raised outside the writer's lock).</summary>
+    public event Action<long>? Recovered;
+
     public void WriteLine(string stream, ReadOnlySpan<byte> text)
     {
         var prefix = _time.GetUtcNow().UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture) + " " + stream + " ";
@@ -48,6 +60,8 @@ internal sealed class InstanceLogWriter : IDisposable
             var written = Encoding.ASCII.GetBytes(prefix, buffer);
             text.CopyTo(buffer.AsSpan(written));
             buffer[size - 1] = (byte)'\n';
+            long recovered = 0;
+            var dropped = false;
             lock (_gate)
             {
                 if (_file is null)
@@ -56,13 +70,47 @@ internal sealed class InstanceLogWriter : IDisposable
                     return;
                 }
 
-                if (_length > 0 && _length + size > _maxBytes)
+                try
                 {
-                    Rotate();
-                }
+                    if (_reopen)
+                    {
+                        _file = Open(Path);
+                        _length = _file.Length;
+                        _reopen = false;
+                    }
 
-                _file.Write(buffer, 0, size);
-                _length += size;
+                    if (_length > 0 && _length + size > _maxBytes)
+                    {
+                        Rotate();
+                    }
+
+                    if (_dropped > 0)
+                    {
+                        var notice = Encoding.ASCII.GetBytes(string.Create(
+                            CultureInfo.InvariantCulture, $"{prefix[..TimestampLength]} serverless {_dropped} line(s) of output were lost: the log could not be written\n"));
+                        _file.Write(notice);
+                        _length += notice.Length;
+                        recovered = _dropped;
+                        _dropped = 0;
+                    }
+
+                    _file.Write(buffer, 0, size);
+                    _length += size;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+                {
+                    _dropped++;
+                    dropped = true;
+                }
+            }
+
+            if (dropped)
+            {
+                LineDropped?.Invoke();
+            }
+            else if (recovered > 0)
+            {
+                Recovered?.Invoke(recovered);
             }
         }
         finally
@@ -83,9 +131,11 @@ internal sealed class InstanceLogWriter : IDisposable
     private void Rotate()
     {
         _file!.Dispose();
+        _reopen = true; // until the new file is open: a failure below leaves the next line to try again
         File.Move(Path, RotatedPath, overwrite: true);
         _file = Open(Path);
         _length = 0;
+        _reopen = false;
     }
 
     // Unbuffered: every line reaches the file at once, so a tail read right after an exit sees the last words.

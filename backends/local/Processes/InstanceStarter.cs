@@ -62,7 +62,8 @@ internal static class InstanceStarter
                 context.Layout.PidFilePath(id),
                 context.Options.LogFileMaxBytes,
                 context.Time,
-                context.Logger);
+                context.Logger,
+                context.Options.OutputLineDropped);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or SocketException)
         {

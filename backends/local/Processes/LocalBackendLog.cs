@@ -42,6 +42,9 @@ internal static partial class LocalBackendLog
     [LoggerMessage(LocalEventIds.PidFileMalformed, LogLevel.Warning, "Ignoring malformed pid file {PidFile}")]
     public static partial void PidFileMalformed(ILogger logger, string pidFile);
 
+    [LoggerMessage(LocalEventIds.OutputLinesDropped, LogLevel.Warning, "Instance {InstanceId}: {Count} line(s) of its output were lost while its log could not be written (a full disk?); writing again")]
+    public static partial void OutputLinesDropped(ILogger logger, string instanceId, long count);
+
     [LoggerMessage(LocalEventIds.OutputPumpFailed, LogLevel.Error, "Reading the output of instance {InstanceId} ({Stream}) failed")]
     public static partial void OutputPumpFailed(ILogger logger, string instanceId, string stream, Exception exception);
 

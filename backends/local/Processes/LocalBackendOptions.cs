@@ -100,15 +100,21 @@ public sealed class LocalBackendOptions
     public int RetainedExitedInstanceLogs { get; set; } = 20;
 
     /// <summary>
-    /// A draining instance gets the function timeout plus this to finish in-flight requests after SIGTERM,
-    /// then it is killed. Default 5 s.
-    /// </summary>
-    /// <summary>
     /// Requests in flight to an instance (from the activator), so scale-down drains the idlest first.
     /// Null: no load information; the newest instances drain first.
     /// </summary>
     public Func<FunctionKey, string, int>? InstanceLoad { get; set; }
 
+    /// <summary>
+    /// Called for every line of an instance's output that could not be written to its log (a full disk); the
+    /// platform counts them (<c>serverless_instance_output_lines_dropped_total</c>). Null: not counted.
+    /// </summary>
+    public Action<FunctionKey>? OutputLineDropped { get; set; }
+
+    /// <summary>
+    /// A draining instance gets the function timeout plus this to finish in-flight requests after SIGTERM,
+    /// then it is killed. Default 5 s.
+    /// </summary>
     public TimeSpan DrainGraceExtra { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>

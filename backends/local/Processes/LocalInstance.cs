@@ -55,7 +55,8 @@ internal sealed class LocalInstance
         string pidFilePath,
         long logMaxBytes,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        Action<FunctionKey>? outputLineDropped = null)
     {
         Id = id;
         Sequence = sequence;
@@ -65,6 +66,12 @@ internal sealed class LocalInstance
         _time = time;
         _logger = logger;
         Log = new InstanceLogWriter(logPath, logMaxBytes, time);
+        if (outputLineDropped is not null)
+        {
+            Log.LineDropped += () => outputLineDropped(spec.Key);
+        }
+
+        Log.Recovered += count => LocalBackendLog.OutputLinesDropped(logger, id, count);
     }
 
     public string Id { get; }
