@@ -15,6 +15,8 @@ internal static class EventingEventIds
     public const int DeadLettered = 13;
     public const int Undeliverable = 14;
     public const int ReplyLoop = 15;
+    public const int OutcomeNotStored = 16;
+    public const int OutcomeStored = 17;
 
     public const int StatusWriteFailed = 30;
     public const int StatusWriteSkipped = 31;

@@ -37,6 +37,11 @@ internal sealed partial class DeliveryDispatcher
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Dictionary<string, HashSet<long>> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, Task> _running = new();
+
+    // Outcomes the store could not record (a full disk): the delivery is held, never sent again, until its write
+    // succeeds; every round retries the writes. Without this a failed write left the delivery due at once, and
+    // 3 events were sent 40,136 times in 15 s. Lost on a restart, which only makes the delivery due again (at least once).
+    private readonly ConcurrentDictionary<long, UnstoredOutcome> _unstored = new();
     private int _inFlightTotal;
     private long _lastCount;
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
@@ -106,9 +111,13 @@ internal sealed partial class DeliveryDispatcher
     /// <summary>Completes when no attempt is in flight (for shutdown and tests).</summary>
     public Task WhenIdleAsync() => Task.WhenAll(_running.Values);
 
+    /// <summary>Deliveries whose outcome waits to be written to the store.</summary>
+    internal int Unstored => _unstored.Count;
+
     /// <summary>One round: starts every due delivery there is room for; returns how many started.</summary>
     internal async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
     {
+        await StoreHeldOutcomesAsync().ConfigureAwait(false);
         var now = _time.GetUtcNow();
         await RefreshPendingGaugeAsync(now, cancellationToken).ConfigureAwait(false);
         var started = 0;
@@ -133,7 +142,7 @@ internal sealed partial class DeliveryDispatcher
             {
                 var running = InFlightOf(key);
                 free = Math.Min(_options.TriggerConcurrency - running.Count, _options.MaxInFlight - _inFlightTotal);
-                exclude = running.ToArray();
+                exclude = [.. running, .. _unstored.Where(u => u.Value.TriggerKey == key).Select(u => u.Key)];
             }
 
             if (free <= 0)
@@ -206,15 +215,10 @@ internal sealed partial class DeliveryDispatcher
         catch (Exception e)
         {
             LogAttemptFailed(_logger, route.Key, delivery.Id, e);
-            try
-            {
-                // Not due at once again, or a broken event would spin the loop.
-                await _store.RescheduleAsync(delivery.Id, delivery.Phase, delivery.Attempts, _time.GetUtcNow() + _options.PollInterval, delivery.LastCode, delivery.LastError ?? e.Message, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception again)
-            {
-                LogAttemptFailed(_logger, route.Key, delivery.Id, again);
-            }
+
+            // Not due at once again, or a broken event would spin the loop.
+            var next = _time.GetUtcNow() + _options.PollInterval;
+            await StoreOutcomeAsync(delivery.Id, route.Key, token => _store.RescheduleAsync(delivery.Id, delivery.Phase, delivery.Attempts, next, delivery.LastCode, delivery.LastError ?? e.Message, token)).ConfigureAwait(false);
         }
         finally
         {
@@ -284,7 +288,7 @@ internal sealed partial class DeliveryDispatcher
         switch (decision.Kind)
         {
             case DecisionKind.Done:
-                await _store.CompleteAsync(delivery.Id, CancellationToken.None).ConfigureAwait(false);
+                await StoreOutcomeAsync(delivery.Id, route.Key, token => _store.CompleteAsync(delivery.Id, token)).ConfigureAwait(false);
                 if (deadLetter)
                 {
                     _metrics.DeadLettered.Inc();
@@ -298,18 +302,54 @@ internal sealed partial class DeliveryDispatcher
                 break;
             case DecisionKind.Retry:
             case DecisionKind.DeadLetter:
-                await _store.RescheduleAsync(delivery.Id, decision.Phase, decision.Attempts, decision.NextAttempt, code, error ?? "", CancellationToken.None).ConfigureAwait(false);
+                await StoreOutcomeAsync(delivery.Id, route.Key, token => _store.RescheduleAsync(delivery.Id, decision.Phase, decision.Attempts, decision.NextAttempt, code, error ?? "", token)).ConfigureAwait(false);
                 break;
             case DecisionKind.Fail:
                 var reason = deadLetter
                     ? $"dead-letter sink failed: {result.Error}; subscriber: {delivery.LastError}"
                     : result.Error ?? "";
-                await _store.RescheduleAsync(delivery.Id, DeliveryPhase.Failed, decision.Attempts, now, code, reason, CancellationToken.None).ConfigureAwait(false);
+                await StoreOutcomeAsync(delivery.Id, route.Key, token => _store.RescheduleAsync(delivery.Id, DeliveryPhase.Failed, decision.Attempts, now, code, reason, token)).ConfigureAwait(false);
                 _metrics.Undeliverable.Inc();
                 LogUndeliverable(_logger, route.Key, cloudEvent.Id, cloudEvent.Source?.OriginalString, reason);
                 break;
         }
     }
+
+    /// <summary>Records an attempt's outcome; when the store cannot, holds the delivery (see <c>_unstored</c>).</summary>
+    private async Task StoreOutcomeAsync(long deliveryId, string triggerKey, Func<CancellationToken, Task> write)
+    {
+        try
+        {
+            await write(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (_unstored.TryAdd(deliveryId, new UnstoredOutcome(triggerKey, write)))
+            {
+                LogOutcomeNotStored(_logger, triggerKey, deliveryId, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Writes the held outcomes again; a delivery is released once its outcome is stored.</summary>
+    private async Task StoreHeldOutcomesAsync()
+    {
+        foreach (var (id, held) in _unstored)
+        {
+            try
+            {
+                await held.Write(CancellationToken.None).ConfigureAwait(false);
+                _unstored.TryRemove(id, out _);
+                LogOutcomeStored(_logger, held.TriggerKey, id);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Still failing (the disk is still full): held for the next round.
+            }
+        }
+    }
+
+    private sealed record UnstoredOutcome(string TriggerKey, Func<CancellationToken, Task> Write);
 
     private static string ResultLabel(bool deadLetter, AttemptOutcome outcome) => (deadLetter, outcome) switch
     {
@@ -365,6 +405,12 @@ internal sealed partial class DeliveryDispatcher
         var counts = await _store.CountAsync(cancellationToken).ConfigureAwait(false);
         _metrics.Pending.Set(counts.Pending);
     }
+
+    [LoggerMessage(EventId = EventingEventIds.OutcomeNotStored, Level = LogLevel.Error, Message = "The outcome of delivery {Delivery} of Trigger {Trigger} could not be stored ({Error}); it is held, not sent again, until it is")]
+    private static partial void LogOutcomeNotStored(ILogger logger, string trigger, long delivery, string error);
+
+    [LoggerMessage(EventId = EventingEventIds.OutcomeStored, Level = LogLevel.Information, Message = "The held outcome of delivery {Delivery} of Trigger {Trigger} is stored now")]
+    private static partial void LogOutcomeStored(ILogger logger, string trigger, long delivery);
 
     [LoggerMessage(EventId = EventingEventIds.RoundFailed, Level = LogLevel.Warning, Message = "A dispatch round failed; trying again")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);

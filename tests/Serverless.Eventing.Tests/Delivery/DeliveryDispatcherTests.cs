@@ -33,6 +33,50 @@ public sealed class DeliveryDispatcherTests
         Assert.Equal(1, h.Metrics.Deliveries.WithLabels("ok").Value);
     }
 
+    // Issue #14 item 1: with the disk full the failed write left the delivery due at once: 3 events were sent 40,136
+    // times in 15 s. The outcome is held in memory, the delivery is not sent again, and the write is retried.
+    [Fact]
+    public async Task Dispatch_OutcomeCannotBeStored_NotSentAgainUntilStoredThenBackoffHolds()
+    {
+        using var h = new DispatcherHarness();
+        h.Routes.Add("t", new TriggerSpec(), Subscriber, FakeRoutes.Delivery(retry: 3, policy: "linear", delaySeconds: 1));
+        h.Sender.Script(Subscriber, FakeSender.Status(500), FakeSender.Status(200));
+        await h.PublishAsync(TestEvents.Event("e1"));
+        h.Writes.FailWrites = true;
+
+        Assert.Equal(1, await h.RunDueAsync());     // sent, 500, its reschedule cannot be written
+        Assert.Equal(0, await h.AtAsync(S(0.5)));
+        Assert.Equal(0, await h.AtAsync(S(30)));    // long past its backoff: still held, the write still failing
+        Assert.Single(h.Sender.Sent);
+        Assert.Equal(1, h.Dispatcher.Unstored);
+        Assert.True(h.Writes.FailedWrites >= 3, $"the write was retried {h.Writes.FailedWrites} times");
+
+        h.Writes.FailWrites = false;
+        Assert.Equal(1, await h.AtAsync(S(31)));    // the held reschedule (due at 1 s) is stored, so it is due now
+
+        Assert.Equal([S(0), S(31)], h.Sender.Sent.Select(s => s.At - h.Start));
+        Assert.Equal(0, h.Dispatcher.Unstored);
+        Assert.Equal(new DeliveryCounts(0, 0, 0, 0), await h.Store.CountAsync());
+    }
+
+    [Fact]
+    public async Task Dispatch_CompletionCannotBeStored_DeliveredOnceNotAgain()
+    {
+        using var h = new DispatcherHarness();
+        h.Routes.Add("t", new TriggerSpec(), Subscriber, FakeRoutes.Delivery(retry: 3, delaySeconds: 1));
+        h.Sender.Script(Subscriber, FakeSender.Status(200), FakeSender.Status(200));
+        await h.PublishAsync(TestEvents.Event("e1"));
+        h.Writes.FailWrites = true;
+
+        Assert.Equal(1, await h.RunDueAsync());
+        Assert.Equal(0, await h.AtAsync(S(10)));
+        h.Writes.FailWrites = false;
+        Assert.Equal(0, await h.AtAsync(S(11)));    // the completion is stored: nothing is due
+
+        Assert.Single(h.Sender.Sent);
+        Assert.Equal(new DeliveryCounts(0, 0, 0, 0), await h.Store.CountAsync());
+    }
+
     [Fact]
     public async Task Dispatch_ExponentialBackoff_WaitsDelayTimesTwoToTheN()
     {

@@ -18,11 +18,15 @@ internal sealed class DispatcherHarness : IDisposable
     {
         Options = options ?? new BrokerOptions();
         Store = SqliteEventStore.Open(Path.Combine(_dir.Path, "events.db"));
+        Writes = new FailingWritesStore(Store);
         Sender = new FakeSender(Time);
         Metrics = new BrokerMetrics(Prometheus.Metrics.NewCustomRegistry());
         Ingestor = new BrokerIngestor(Store, Routes, Metrics, Time);
-        Dispatcher = new DeliveryDispatcher(Store, Routes, Sender, Ingestor, Options, Metrics, Time, NullLogger<DeliveryDispatcher>.Instance);
+        Dispatcher = new DeliveryDispatcher(Writes, Routes, Sender, Ingestor, Options, Metrics, Time, NullLogger<DeliveryDispatcher>.Instance);
     }
+
+    /// <summary>The store as the dispatcher sees it: its outcome writes fail while <see cref="FailingWritesStore.FailWrites"/>.</summary>
+    public FailingWritesStore Writes { get; }
 
     public ManualTimeProvider Time { get; } = new();
 
