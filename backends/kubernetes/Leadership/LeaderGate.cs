@@ -281,7 +281,11 @@ public sealed partial class LeaderGate
         };
     }
 
-    /// <summary>Hands the Lease over at once (client-go's release on cancel): no holder, a one-second duration.</summary>
+    /// <summary>
+    /// Hands the Lease over at once (client-go's release on cancel): no holder, a one-second duration. A renewal cut
+    /// short by the same cancellation may have reached the server unseen, leaving the version we hold stale: on a
+    /// conflict the Lease is read again and, still ours, released at its current version.
+    /// </summary>
     private async Task ReleaseAsync()
     {
         if (_lease?.Spec?.HolderIdentity != _options.Identity)
@@ -289,25 +293,46 @@ public sealed partial class LeaderGate
             return;
         }
 
-        var now = _time.GetUtcNow().UtcDateTime;
-        var released = new V1Lease
-        {
-            ApiVersion = "coordination.k8s.io/v1",
-            Kind = "Lease",
-            Metadata = _lease.Metadata,
-            Spec = new V1LeaseSpec { LeaseDurationSeconds = 1, AcquireTime = now, RenewTime = now, LeaseTransitions = _lease.Spec.LeaseTransitions },
-        };
+        // Not the caller's token: at shutdown it is cancelled already, and this is the last thing a leader does.
+        using var timeout = new CancellationTokenSource(ReleaseTimeout, _time);
         try
         {
-            // Not the caller's token: at shutdown it is cancelled already, and this is the last thing a leader does.
-            using var timeout = new CancellationTokenSource(ReleaseTimeout, _time);
-            Observe(await _api.ReplaceAsync(released, timeout.Token).ConfigureAwait(false), _time.GetUtcNow());
-            LogReleased(_options.LeaseName, _options.Identity);
+            var current = _lease;
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    Observe(await _api.ReplaceAsync(Released(current), timeout.Token).ConfigureAwait(false), _time.GetUtcNow());
+                    LogReleased(_options.LeaseName, _options.Identity);
+                    return;
+                }
+                catch (StoreException e) when (e.Kind == StoreErrorKind.Conflict && attempt < 2)
+                {
+                    if (await _api.GetAsync(timeout.Token).ConfigureAwait(false) is not { } fresh || fresh.Spec?.HolderIdentity != _options.Identity)
+                    {
+                        return; // someone else holds it already
+                    }
+
+                    current = fresh;
+                }
+            }
         }
         catch (Exception e)
         {
             LogReleaseFailed(_options.LeaseName, e);
         }
+    }
+
+    private V1Lease Released(V1Lease lease)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        return new V1Lease
+        {
+            ApiVersion = "coordination.k8s.io/v1",
+            Kind = "Lease",
+            Metadata = lease.Metadata,
+            Spec = new V1LeaseSpec { LeaseDurationSeconds = 1, AcquireTime = now, RenewTime = now, LeaseTransitions = lease.Spec?.LeaseTransitions },
+        };
     }
 
     private void Observe(V1Lease lease, DateTimeOffset now)

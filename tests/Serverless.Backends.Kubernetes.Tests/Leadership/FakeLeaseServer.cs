@@ -38,6 +38,15 @@ internal sealed class FakeLeaseServer
 
     public Client For(string identity) => new(this, identity);
 
+    /// <summary>Writes the Lease again as it is (a new resourceVersion), as a renewal the holder never saw answered.</summary>
+    public void Touch()
+    {
+        lock (_gate)
+        {
+            Store(_lease!);
+        }
+    }
+
     internal sealed class Client(FakeLeaseServer server, string identity) : ILeaseApi
     {
         /// <summary>This client's calls refused, as a replica cut off by a network partition.</summary>

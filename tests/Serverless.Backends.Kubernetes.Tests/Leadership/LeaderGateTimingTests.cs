@@ -107,6 +107,21 @@ public sealed class LeaderGateTimingTests : IAsyncDisposable
         Assert.Equal("controller-b", _server.Holder);
     }
 
+    // A renewal cut short by the stop can reach the server unseen: the release then conflicts on a stale version. It
+    // reads the Lease again and, still the holder, releases it (raced under load in LeaderGateTests).
+    [Fact]
+    public async Task RunAsync_StoppedAfterAnUnseenRenewal_StillReleases()
+    {
+        var a = Start("controller-a");
+        await RunUntilAsync(() => a.Gate.IsLeader, TimeSpan.FromSeconds(5));
+
+        _server.Touch();
+        await a.StopAsync();
+
+        Assert.Null(_server.Holder);
+        Assert.Contains("controller-a get", _server.Calls.TakeLast(3));
+    }
+
     [Fact]
     public async Task RunAsync_ApiServerDownForEveryone_LeaderStopsThenExactlyOneLeadsWhenItReturns()
     {
