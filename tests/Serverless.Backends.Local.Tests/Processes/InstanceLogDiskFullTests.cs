@@ -11,58 +11,29 @@ public sealed class InstanceLogDiskFullTests
     [Fact]
     public async Task Pump_DiskFull_KeepsDrainingCountsTheDropsAndSaysSoOnceRecovered()
     {
-        Assert.True(Environment.IsPrivilegedProcess, "this test mounts a tmpfs: it runs as root, as CI does");
-        using var mount = new TempDirectory("serverless-logfull");
-        var mounted = await ProcessRunner.RunAsync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mount.Path]);
-        Assert.True(mounted.ExitCode == 0, mounted.ToString());
-        try
-        {
-            var path = Path.Combine(mount.Path, "logs", "fn-1.log");
-            using var log = new InstanceLogWriter(path, 10 * 1024 * 1024, TimeProvider.System);
-            var dropped = 0;
-            var recovered = new List<long>();
-            log.LineDropped += () => Interlocked.Increment(ref dropped);
-            log.Recovered += recovered.Add;
-            var filler = Path.Combine(mount.Path, "filler");
-            Fill(filler);
+        await using var disk = await SmallFileSystem.MountAsync("1m");
+        var path = Path.Combine(disk.Path, "logs", "fn-1.log");
+        using var log = new InstanceLogWriter(path, 10 * 1024 * 1024, TimeProvider.System);
+        var dropped = 0;
+        var recovered = new List<long>();
+        log.LineDropped += () => Interlocked.Increment(ref dropped);
+        log.Recovered += recovered.Add;
+        var filler = disk.Fill();
 
-            // 2 MiB of output into a full disk: every line is read and dropped, none blocks or ends the pump.
-            var output = new MemoryStream(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(new string('x', 1023) + "\n", 2048))));
-            await OutputPump.RunAsync(output, "stdout", log).WaitAsync(TimeSpan.FromSeconds(30));
+        // 2 MiB of output into a full disk: every line is read and dropped, none blocks or ends the pump.
+        var output = new MemoryStream(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(new string('x', 1023) + "\n", 2048))));
+        await OutputPump.RunAsync(output, "stdout", log).WaitAsync(TimeSpan.FromSeconds(30));
 
-            Assert.Equal(output.Length, output.Position);
-            Assert.Equal(2048, dropped);
-            Assert.Empty(recovered);
+        Assert.Equal(output.Length, output.Position);
+        Assert.Equal(2048, dropped);
+        Assert.Empty(recovered);
 
-            File.Delete(filler);
-            log.WriteLine("stdout", "back"u8);
+        File.Delete(filler);
+        log.WriteLine("stdout", "back"u8);
 
-            Assert.Equal([2048L], recovered);
-            var text = await File.ReadAllTextAsync(path);
-            Assert.Contains(" serverless 2048 line(s) of output were lost: the log could not be written\n", text, StringComparison.Ordinal);
-            Assert.EndsWith(" stdout back\n", text, StringComparison.Ordinal);
-        }
-        finally
-        {
-            await ProcessRunner.RunAsync("umount", ["-l", mount.Path]);
-        }
-    }
-
-    private static void Fill(string path)
-    {
-        var chunk = new byte[64 * 1024];
-        using var stream = File.Create(path);
-        try
-        {
-            for (var i = 0; i < 64; i++)
-            {
-                stream.Write(chunk);
-                stream.Flush(flushToDisk: true);
-            }
-        }
-        catch (IOException)
-        {
-            // full
-        }
+        Assert.Equal([2048L], recovered);
+        var text = await File.ReadAllTextAsync(path);
+        Assert.Contains(" serverless 2048 line(s) of output were lost: the log could not be written\n", text, StringComparison.Ordinal);
+        Assert.EndsWith(" stdout back\n", text, StringComparison.Ordinal);
     }
 }

@@ -17,58 +17,28 @@ public sealed class DiskFullTests
     [Fact]
     public async Task Create_DiskFull_507StatusThenStoredOnceSpaceIsBack()
     {
-        Assert.True(Environment.IsPrivilegedProcess, "this test mounts a tmpfs: it runs as root, as CI does");
-        using var mount = new TempDirectory("serverless-full");
-        var mounted = await ProcessRunner.RunAsync("mount", ["-t", "tmpfs", "-o", "size=24m", "tmpfs", mount.Path]);
-        Assert.True(mounted.ExitCode == 0, mounted.ToString());
-        try
-        {
-            var home = Path.Combine(mount.Path, "home");
-            await using var platform = await PlatformProcess.StartAsync(home);
-            using var admin = platform.CreateAdminClient();
-            var filler = Path.Combine(mount.Path, "filler");
-            Fill(filler);
+        await using var disk = await SmallFileSystem.MountAsync("24m");
+        var home = Path.Combine(disk.Path, "home");
+        await using var platform = await PlatformProcess.StartAsync(home);
+        using var admin = platform.CreateAdminClient();
+        var filler = disk.Fill();
 
-            using (var refused = await admin.PostAsync(Functions, Body(Large("full"))))
-            {
-                var text = await refused.Content.ReadAsStringAsync();
-                Assert.True(refused.StatusCode == HttpStatusCode.InsufficientStorage, $"{(int)refused.StatusCode}: {text}\n{platform.Output}");
-                var status = ResourceJson.Deserialize<V1Status>(text);
-                Assert.Equal("InsufficientStorage", status.Reason);
-                Assert.Contains("was not stored", status.Message, StringComparison.Ordinal);
-            }
-
-            File.Delete(filler);
-            using (var stored = await admin.PostAsync(Functions, Body(Large("full"))))
-            {
-                Assert.True(stored.StatusCode == HttpStatusCode.Created, $"{(int)stored.StatusCode}: {await stored.Content.ReadAsStringAsync()}\n{platform.Output}");
-            }
-
-            Assert.False(platform.HasExited);
-        }
-        finally
+        using (var refused = await admin.PostAsync(Functions, Body(Large("full"))))
         {
-            await ProcessRunner.RunAsync("umount", ["-l", mount.Path]);
+            var text = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.InsufficientStorage, $"{(int)refused.StatusCode}: {text}\n{platform.Output}");
+            var status = ResourceJson.Deserialize<V1Status>(text);
+            Assert.Equal("InsufficientStorage", status.Reason);
+            Assert.Contains("was not stored", status.Message, StringComparison.Ordinal);
         }
-    }
 
-    /// <summary>Writes until the file system refuses (bounded by the tmpfs size: 24 MiB).</summary>
-    private static void Fill(string path)
-    {
-        var chunk = new byte[256 * 1024];
-        using var stream = File.Create(path);
-        try
+        File.Delete(filler);
+        using (var stored = await admin.PostAsync(Functions, Body(Large("full"))))
         {
-            for (var i = 0; i < 200; i++)
-            {
-                stream.Write(chunk);
-                stream.Flush(flushToDisk: true);
-            }
+            Assert.True(stored.StatusCode == HttpStatusCode.Created, $"{(int)stored.StatusCode}: {await stored.Content.ReadAsStringAsync()}\n{platform.Output}");
         }
-        catch (IOException)
-        {
-            // full
-        }
+
+        Assert.False(platform.HasExited);
     }
 
     /// <summary>A Function of about 1.2 MB (40 env values of 30 000 characters): it cannot fit in pages SQLite already has.</summary>
