@@ -163,7 +163,12 @@ public sealed partial class FunctionProxy : IDisposable
                         continue;
                     }
 
-                    LogForwardFailed(_logger, label, lease.Endpoint.Id, error.ToString(), failure);
+                    _metrics.ForwardFailures.WithLabels(label, error.ToString()).Inc();
+                    if (state.ForwardFailureLog.TryAcquire(state.Time.GetUtcNow(), out var suppressed))
+                    {
+                        // One line, no stack: the same failure repeats for every request while it lasts.
+                        LogForwardFailed(_logger, label, lease.Endpoint.Id, error.ToString(), failure?.GetBaseException().Message ?? "", suppressed);
+                    }
                     if (refused && !context.Response.HasStarted)
                     {
                         await ProblemDetailsWriter.WriteAsync(
@@ -236,8 +241,11 @@ public sealed partial class FunctionProxy : IDisposable
             ? "use /{namespace}/{function}/… or the host {function}.{namespace}.{domain}"
             : $"no function {route.Key} is deployed";
 
-    [LoggerMessage(EventId = ActivatorEventIds.ForwardFailed, Level = LogLevel.Warning, Message = "Forwarding to {Function} instance {Instance} failed: {Error}")]
-    private static partial void LogForwardFailed(ILogger logger, string function, string instance, string error, Exception? exception);
+    [LoggerMessage(
+        EventId = ActivatorEventIds.ForwardFailed,
+        Level = LogLevel.Warning,
+        Message = "Forwarding to {Function} instance {Instance} failed: {Error}: {Reason} ({Suppressed} more such failures of this function were not logged in the last interval)")]
+    private static partial void LogForwardFailed(ILogger logger, string function, string instance, string error, string reason, long suppressed);
 
     [LoggerMessage(EventId = ActivatorEventIds.Retrying, Level = LogLevel.Debug, Message = "Retrying {Function} after instance {Instance} failed attempt {Attempt}: {Error}")]
     private static partial void LogRetrying(ILogger logger, string function, string instance, int attempt, string error, Exception? exception);

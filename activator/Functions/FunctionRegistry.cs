@@ -93,7 +93,7 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
 
         var throttler = new FunctionThrottler(key, _options, _time);
         throttler.UpdateEndpoints(() => _endpoints.GetReadyEndpoints(key));
-        var created = new FunctionRoute(key, throttler, _metrics.RequestsTotal);
+        var created = new FunctionRoute(key, throttler, _metrics.RequestsTotal, _time);
         var route = _routes.GetOrAdd(key, created);
         if (!ReferenceEquals(route, created))
         {

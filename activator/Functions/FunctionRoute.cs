@@ -21,8 +21,9 @@ internal sealed class FunctionRoute
     private ForwarderRequestConfig _http11;
     private ForwarderRequestConfig _http2;
 
-    public FunctionRoute(FunctionKey key, FunctionThrottler throttler, Counter requests)
+    public FunctionRoute(FunctionKey key, FunctionThrottler throttler, Counter requests, TimeProvider time)
     {
+        Time = time;
         Key = key;
         Throttler = throttler;
         Label = key.ToString();
@@ -35,6 +36,11 @@ internal sealed class FunctionRoute
     public FunctionKey Key { get; }
 
     public FunctionThrottler Throttler { get; }
+
+    public TimeProvider Time { get; }
+
+    /// <summary>Forward failures of this function are logged at most once per 10 s (they are all counted in metrics).</summary>
+    public LogRateLimit ForwardFailureLog { get; } = new(TimeSpan.FromSeconds(10));
 
     /// <summary>The <c>function</c> label of the metrics and logs, <c>namespace/name</c>.</summary>
     public string Label { get; }

@@ -28,6 +28,10 @@ public sealed class ActivatorMetrics
             "serverless_activator_cold_start_seconds",
             "Scale from zero as a request sees it: from the first request queued for a function with no instance to the moment it is forwarded.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 12) });
+        ForwardFailures = factory.CreateCounter(
+            "serverless_activator_forward_failures_total",
+            "Attempts to forward a request to an instance that failed (connection refused or reset, timeout, an instance's own refusal), by function and YARP error.",
+            new CounterConfiguration { LabelNames = ["function", "error"] });
         AutoscalerPosts = factory.CreateCounter(
             "serverless_activator_autoscaler_posts_total",
             "POSTs to a remote autoscaler (Kubernetes mode), by path (stats, scale-from-zero) and result (ok, error).",
@@ -41,6 +45,8 @@ public sealed class ActivatorMetrics
     }
 
     internal Counter RequestsTotal { get; }
+
+    internal Counter ForwardFailures { get; }
 
     internal Counter AutoscalerPosts { get; }
 

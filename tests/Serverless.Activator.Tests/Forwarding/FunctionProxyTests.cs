@@ -270,6 +270,22 @@ public sealed class FunctionProxyTests
         Assert.True(live.Requests >= 19, $"the live instance served {live.Requests}");
     }
 
+    // Issue #14 item 4: every failed forward logged a stack trace (3–11 KB); they are counted, and logged as one line.
+    [Fact]
+    public async Task InvokeAsync_ForwardsFail_CountedByFunctionAndError()
+    {
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions { MaxForwardAttempts = 1 }, TimeProvider.System, ProxyHarness.TestFunction("hello"));
+        harness.Endpoints.Set(Hello, new InstanceEndpoint("dead", "127.0.0.1", Serverless.TestSupport.FreePort.Next(), 0));
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        }
+
+        Assert.Equal(5, harness.Metrics.ForwardFailures.WithLabels("default/hello", "Request").Value);
+    }
+
     [Fact]
     public async Task InvokeAsync_429AfterBodyWasSent_NotRetried()
     {
