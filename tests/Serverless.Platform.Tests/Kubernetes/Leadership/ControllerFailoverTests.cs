@@ -47,10 +47,11 @@ public sealed class ControllerFailoverTests(ITestOutputHelper output)
         output.WriteLine($"crash (SIGKILL): controller-b led {failover.TotalSeconds:0.0} s after the kill");
 
         // The standby may take a Lease only once it has not changed for the lease duration since the standby last saw
-        // it change (a renewal up to one retry period before the kill, seen up to one retry period later): not before
-        // lease − retry after the kill (safety), and no later than lease + retry (the bound of issue #20).
+        // it change (client-go's rule): the last renewal was up to one retry period before the kill (safety: never
+        // before lease − retry), the standby saw it up to one retry period later, and tries again up to one retry
+        // period after the lease ran out: at most lease + 2 × retry (16.1 s was measured under a loaded machine).
         Assert.True(failover >= Defaults.LeaseDuration - Defaults.RetryPeriod, $"controller-b led {failover.TotalSeconds:0.0} s after the kill, inside controller-a's lease");
-        Assert.True(failover <= Defaults.LeaseDuration + Defaults.RetryPeriod, $"controller-b led only {failover.TotalSeconds:0.0} s after the kill");
+        Assert.True(failover <= Defaults.LeaseDuration + (2 * Defaults.RetryPeriod), $"controller-b led only {failover.TotalSeconds:0.0} s after the kill");
         await replicas.CreateFunctionAsync("after");
         await replicas.UntilAsync(() => replicas.IsReady("after"), TimeSpan.FromSeconds(10), "the new leader reconciles");
     }
