@@ -109,7 +109,7 @@ internal sealed class ResourceApi<T> where T : class, IResource
     /// </summary>
     private async Task ApplyAsync(HttpContext context, string ns, string name)
     {
-        var mediaType = context.Request.ContentType?.Split(';')[0].Trim();
+        var mediaType = MediaType(context.Request.ContentType);
         if (mediaType is not ("application/apply-patch+json" or "application/apply-patch+yaml"))
         {
             await StatusResponses.WriteAsync(
@@ -228,7 +228,10 @@ internal sealed class ResourceApi<T> where T : class, IResource
     }
 
     private static bool IsJson(string? contentType) =>
-        contentType?.Split(';')[0].Trim() is { } mediaType && mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+        string.Equals(MediaType(contentType), "application/json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The media type of a Content-Type, without its parameters (<c>; charset=utf-8</c>).</summary>
+    private static string? MediaType(string? contentType) => contentType?.Split(';')[0].Trim();
 
     private static async Task<T> JsonSerializerReadAsync(HttpContext context)
     {

@@ -117,20 +117,19 @@ internal sealed class InvocationPipeline(
             RuntimeLog.BadRequest(logger, ex.StatusCode, ex.Message);
             return await FailAsync(context, ex.StatusCode, ex.Message, closeConnection: true);
         }
-        catch (ReturnedEventException ex)
-        {
-            // The runtime's own words about the returned value: nothing of the function's to hide.
-            var instance = ProblemResponse.NewInstance();
-            RuntimeLog.HandlerFailed(logger, handler.Name, instance, ex);
-            return await FailAsync(context, StatusCodes.Status500InternalServerError, $"{typeof(InvalidOperationException).FullName}: {ex.Message}", closeConnection: false, instance);
-        }
         catch (Exception ex)
         {
             // The error's text stays in the log unless the function opts in (FUNCTION_DEBUG): a message can carry what
-            // the caller must not see (paths, queries, secrets). The caller gets the id to find it by.
+            // the caller must not see (paths, queries, secrets). The caller gets the id to find it by. A returned event
+            // the runtime cannot send is described in the runtime's own words: nothing of the function's to hide.
             var instance = ProblemResponse.NewInstance();
             RuntimeLog.HandlerFailed(logger, handler.Name, instance, ex);
-            var detail = options.Debug ? $"{ex.GetType().FullName}: {ex.Message}" : ProblemResponse.HandlerFailedDetail;
+            var detail = ex switch
+            {
+                ReturnedEventException => $"{typeof(InvalidOperationException).FullName}: {ex.Message}",
+                _ when options.Debug => $"{ex.GetType().FullName}: {ex.Message}",
+                _ => ProblemResponse.HandlerFailedDetail,
+            };
             return await FailAsync(context, StatusCodes.Status500InternalServerError, detail, closeConnection: false, instance);
         }
     }
