@@ -273,7 +273,7 @@ internal sealed class FunctionWorkload
         {
             while (!token.IsCancellationRequested)
             {
-                var ready = await _context.Prober.ProbeAsync(LocalInstance.Host, instance.Port, token).ConfigureAwait(false);
+                var ready = await _context.Prober.ProbeAsync(LocalInstance.Host, instance.PlatformPort, token).ConfigureAwait(false);
                 var state = instance.State;
                 if (ready && state is LocalInstanceState.Starting or LocalInstanceState.NotReady)
                 {
@@ -428,7 +428,7 @@ internal sealed class FunctionWorkload
 
         _instanceInfos = _instances
             .OrderBy(i => i.Sequence)
-            .Select(i => new LocalInstanceInfo(i.Id, i.Revision, i.Pid, i.Port, i.State, i.StartedAt, i.Log.Path))
+            .Select(i => new LocalInstanceInfo(i.Id, i.Revision, i.Pid, i.Port, i.State, i.StartedAt, i.Log.Path) { PlatformPort = i.PlatformPort, Function = Key })
             .ToImmutableArray();
 
         if (_spec is null)

@@ -51,6 +51,7 @@ internal sealed class LocalInstance
         long sequence,
         WorkloadSpec spec,
         int port,
+        int platformPort,
         string logPath,
         string pidFilePath,
         long logMaxBytes,
@@ -62,6 +63,7 @@ internal sealed class LocalInstance
         Sequence = sequence;
         Spec = spec;
         Port = port;
+        PlatformPort = platformPort;
         PidFilePath = pidFilePath;
         _time = time;
         _logger = logger;
@@ -83,6 +85,9 @@ internal sealed class LocalInstance
     public string Revision => Spec.Revision;
 
     public int Port { get; }
+
+    /// <summary>PLATFORM_PORT: the readiness probe and the metrics; never handed to the activator.</summary>
+    public int PlatformPort { get; }
 
     public string PidFilePath { get; }
 
