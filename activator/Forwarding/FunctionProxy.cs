@@ -119,8 +119,8 @@ public sealed partial class FunctionProxy : IDisposable
                 request.Body = body;
             }
 
-            // YARP's default transformer copies every header and sets X-Forwarded-For/Proto/Host, and X-Forwarded-Prefix
-            // from PathBase: the prefix the instance was reached under, so it can build its public URLs.
+            // The transformer (YARP's default underneath) sets X-Forwarded-Prefix from PathBase: the prefix the instance
+            // was reached under, so it can build its public URLs; Host stays the client's, and Forwarded is ours.
             request.PathBase = route.Prefix;
             request.Path = route.InstancePath;
             var config = state.Config(timeout, HttpProtocol.IsHttp2(request.Protocol));
@@ -142,7 +142,7 @@ public sealed partial class FunctionProxy : IDisposable
                         _metrics.ColdStart.Observe(coldStart.TotalSeconds);
                     }
 
-                    var error = await _forwarder.SendAsync(context, lease.Destination, _client, config, HttpTransformer.Default).ConfigureAwait(false);
+                    var error = await _forwarder.SendAsync(context, lease.Destination, _client, config, FunctionRequestTransformer.Instance).ConfigureAwait(false);
                     var failure = error == ForwarderError.None ? null : context.GetForwarderErrorFeature()?.Exception;
                     outcome = Classify(context, error, failure);
                     if (error == ForwarderError.None)
