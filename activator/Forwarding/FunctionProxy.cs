@@ -139,7 +139,8 @@ public sealed partial class FunctionProxy : IDisposable
                 {
                     if (lease.ColdStart is { } coldStart)
                     {
-                        _metrics.ColdStart.Observe(coldStart.TotalSeconds);
+                        // Rare (once per scale from zero), so the labelled child is looked up here rather than cached.
+                        _metrics.ColdStart.WithLabels(route.Key.Namespace, route.Key.Name).Observe(coldStart.TotalSeconds);
                     }
 
                     var error = await _forwarder.SendAsync(context, lease.Destination, _client, config, FunctionRequestTransformer.Instance).ConfigureAwait(false);

@@ -26,8 +26,8 @@ public sealed class ActivatorMetrics
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 18) });
         ColdStart = factory.CreateHistogram(
             "serverless_activator_cold_start_seconds",
-            "Scale from zero as a request sees it: from the first request queued for a function with no instance to the moment it is forwarded.",
-            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 12) });
+            "Scale from zero as a request sees it: from the first request queued for a function with no instance to the moment it is forwarded, by namespace and function.",
+            new HistogramConfiguration { LabelNames = ["namespace", "function"], Buckets = Histogram.ExponentialBuckets(0.05, 2, 12) });
         ForwardFailures = factory.CreateCounter(
             "serverless_activator_forward_failures_total",
             "Attempts to forward a request to an instance that failed (connection refused or reset, timeout, an instance's own refusal), by function and YARP error.",

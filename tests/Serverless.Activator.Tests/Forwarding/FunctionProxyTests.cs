@@ -25,7 +25,8 @@ public sealed class FunctionProxyTests
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(100, instance.Requests);
-        Assert.Equal(1, harness.Metrics.ColdStart.Count);
+        // Issue #16: cold starts broken down by namespace and function.
+        Assert.Equal(1, harness.Metrics.ColdStart.WithLabels("default", "hello").Count);
         await harness.WaitForActiveAsync(Hello, 0);
     }
 
