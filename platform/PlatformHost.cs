@@ -239,6 +239,7 @@ internal static partial class PlatformHost
         new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate).Map(app);
         new LogsApi(stores.Functions, backend, time).Map(app);
         new StatsApi(functions, backend, samples, coldStarts, time).Map(app);
+        new PrometheusDiscoveryApi(backend).Map(app);
         return app;
     }
 
