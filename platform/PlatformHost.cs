@@ -116,12 +116,14 @@ internal static partial class PlatformHost
         // `func top`'s figures: decorators note samples and cold starts on their way to the autoscaler.
         var samples = new LatestSamples(scaler);
         using var coldStarts = new ColdStartCounter(scaler, backend, time);
+        var controllerMetrics = new ControllerMetrics(registry);
+        controllerMetrics.MarkLeading(true); // one process: it always leads
         var controller = new FunctionController(
             functions,
             stores.Functions,
             backend,
             new ControllerOptions { FunctionUrl = key => $"{ingressUrl}/{key.Namespace}/{key.Name}/" },
-            new ControllerMetrics(registry),
+            controllerMetrics,
             time,
             loggerFactory);
         using var eventing = OpenEventing(options.Home, settings.Broker, stores, functions, ingressUrl, registry, time, loggerFactory);

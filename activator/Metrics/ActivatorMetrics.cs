@@ -20,6 +20,10 @@ public sealed class ActivatorMetrics
             "serverless_activator_queue_depth",
             "Requests waiting for a ready instance, by function.",
             new GaugeConfiguration { LabelNames = ["function"] });
+        ReadyInstances = factory.CreateGauge(
+            "serverless_activator_ready_instances",
+            "Ready instances the activator can forward to, by function, as its endpoint source last said.",
+            new GaugeConfiguration { LabelNames = ["function"] });
         RequestDuration = factory.CreateHistogram(
             "serverless_activator_request_duration_seconds",
             "Time from request arrival to the end of the response.",
@@ -57,6 +61,8 @@ public sealed class ActivatorMetrics
     internal Gauge InFlight { get; }
 
     internal Gauge QueueDepth { get; }
+
+    internal Gauge ReadyInstances { get; }
 
     internal Histogram RequestDuration { get; }
 

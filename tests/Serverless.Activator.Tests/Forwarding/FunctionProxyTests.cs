@@ -47,6 +47,22 @@ public sealed class FunctionProxyTests
         Assert.Equal(40, a.Requests + b.Requests);
     }
 
+    /// <summary>Issue #16: desired vs ready instances on the dashboard; ready is the activator's view, for any function.</summary>
+    [Fact]
+    public async Task EndpointsChanged_AnyFunction_SetsReadyInstancesGauge()
+    {
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), TimeProvider.System, ProxyHarness.TestFunction("hello"));
+        await using var a = await InstanceServer.StartAsync("a");
+        await using var b = await InstanceServer.StartAsync("b");
+
+        harness.Endpoints.Set(Hello, a.Endpoint(), b.Endpoint());
+        Assert.Equal(2, harness.Metrics.ReadyInstances.WithLabels("default/hello").Value);
+        harness.Endpoints.Set(Hello, b.Endpoint());
+        Assert.Equal(1, harness.Metrics.ReadyInstances.WithLabels("default/hello").Value);
+        harness.Endpoints.Set(Hello);
+        Assert.Equal(0, harness.Metrics.ReadyInstances.WithLabels("default/hello").Value);
+    }
+
     [Fact]
     public async Task InvokeAsync_InstanceKilledUnderLoad_NoRequestLost()
     {
