@@ -20,6 +20,8 @@ public sealed class DeploymentBuilderTests
         Assert.Equal(("serverless.dev/v1alpha1", "Function", "hello", "uid-hello", true, true), (owner.ApiVersion, owner.Kind, owner.Name, owner.Uid, owner.Controller, owner.BlockOwnerDeletion));
         Assert.Equal(2, deployment.Spec.Replicas);
         Assert.Equal(Spec(function).Revision, deployment.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]);
+        // What deploy/monitoring/podmonitor.yaml selects and relabels from (tests/Serverless.Deploy.Tests checks that side).
+        Assert.Equal(("serverless", "hello"), (deployment.Spec.Template.Metadata.Labels["app.kubernetes.io/managed-by"], deployment.Spec.Template.Metadata.Labels["serverless.dev/function"]));
 
         var pod = deployment.Spec.Template.Spec;
         // The 20 s timeout, 5 s for the answer to go out, and the 5 s preStop wait before SIGTERM.
