@@ -7,6 +7,7 @@ using Serverless.Activator.Functions;
 using Serverless.Activator.Metrics;
 using Serverless.Activator.Routing;
 using Serverless.Activator.Throttling;
+using Serverless.Activator.Tracing;
 using Serverless.Core.Contracts;
 using Serverless.Hosting.Web.Problems;
 using Yarp.ReverseProxy.Forwarder;
@@ -93,6 +94,7 @@ public sealed partial class FunctionProxy : IDisposable
 
     private async Task ForwardAsync(HttpContext context, FunctionRoute state, RouteMatch route, TimeSpan timeout, long started)
     {
+        using var span = ActivatorTracing.StartRequest(context, state.Label);
         try
         {
             var throttler = state.Throttler;
@@ -127,7 +129,13 @@ public sealed partial class FunctionProxy : IDisposable
             string? avoid = null;
             for (var attempt = 1; ; attempt++)
             {
-                var acquired = await throttler.AcquireAsync(bodyBytes, timeout, avoid, newRequest: attempt == 1, context.RequestAborted).ConfigureAwait(false);
+                AcquireResult acquired;
+                using (var queue = throttler.ReadyInstances == 0 ? ActivatorTracing.StartQueue(label) : null)
+                {
+                    acquired = await throttler.AcquireAsync(bodyBytes, timeout, avoid, newRequest: attempt == 1, context.RequestAborted).ConfigureAwait(false);
+                    queue?.SetTag("serverless.outcome", acquired.Status.ToString());
+                }
+
                 if (acquired.Lease is not { } lease)
                 {
                     await AnswerUnacquiredAsync(context, route.Key, acquired).ConfigureAwait(false);
@@ -135,6 +143,8 @@ public sealed partial class FunctionProxy : IDisposable
                 }
 
                 var outcome = LeaseOutcome.Neutral;
+                // Current while YARP sends, so the transformer hands its context to the instance as traceparent.
+                using var forward = ActivatorTracing.StartForward(label, lease.Endpoint.Id, attempt);
                 try
                 {
                     if (lease.ColdStart is { } coldStart)
@@ -145,6 +155,11 @@ public sealed partial class FunctionProxy : IDisposable
 
                     var error = await _forwarder.SendAsync(context, lease.Destination, _client, config, FunctionRequestTransformer.Instance).ConfigureAwait(false);
                     var failure = error == ForwarderError.None ? null : context.GetForwarderErrorFeature()?.Exception;
+                    if (error != ForwarderError.None)
+                    {
+                        forward?.SetStatus(ActivityStatusCode.Error, error.ToString());
+                    }
+
                     outcome = Classify(context, error, failure);
                     if (error == ForwarderError.None)
                     {
@@ -190,6 +205,7 @@ public sealed partial class FunctionProxy : IDisposable
         }
         finally
         {
+            span?.SetTag("http.response.status_code", context.Response.StatusCode);
             state.Requests(context.Response.StatusCode).Inc();
             _metrics.RequestDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }

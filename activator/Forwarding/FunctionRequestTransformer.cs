@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using Serverless.Activator.Tracing;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Serverless.Activator.Forwarding;
@@ -33,6 +36,19 @@ internal sealed class FunctionRequestTransformer : HttpTransformer
         proxyRequest.Headers.TryAddWithoutValidation(
             ForwardedHeader.Name,
             ForwardedHeader.Format(connection.RemoteIpAddress, connection.LocalIpAddress, connection.LocalPort, request.Scheme, host));
+
+        // Tracing on: the instance's parent is this attempt's span (same trace as the client's). Off: the client's
+        // traceparent and tracestate pass through as they came.
+        if (Activity.Current is { Source.Name: ActivatorTracing.SourceName, IdFormat: ActivityIdFormat.W3C } forward)
+        {
+            proxyRequest.Headers.Remove(HeaderNames.TraceParent);
+            proxyRequest.Headers.Remove(HeaderNames.TraceState);
+            proxyRequest.Headers.TryAddWithoutValidation(HeaderNames.TraceParent, forward.Id);
+            if (forward.TraceStateString is { Length: > 0 } state)
+            {
+                proxyRequest.Headers.TryAddWithoutValidation(HeaderNames.TraceState, state);
+            }
+        }
     }
 
     public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken) =>
