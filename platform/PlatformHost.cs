@@ -65,6 +65,7 @@ internal static partial class PlatformHost
         }
 
         var settings = PlatformConfiguration.Load(options.Home, localMode: true);
+        using var tracing = PlatformTracing.Start("serverless-platform", Environment.GetEnvironmentVariable);
 
         // Listeners first: their addresses are every function's URL, the broker's delivery address and platform.json.
         using var ingressListener = BoundListener.Bind(options.Ingress, "--ingress");
