@@ -26,6 +26,7 @@ using Serverless.Hosting.Loops;
 using Serverless.Hosting.Web.Servers;
 using Serverless.Platform.Admin;
 using Serverless.Platform.Composition;
+using Serverless.Platform.Logging;
 using Serverless.Platform.State;
 using Serverless.Platform.Stats;
 using Yarp.ReverseProxy.Forwarder;
@@ -73,6 +74,9 @@ internal static partial class PlatformHost
         var adminUrl = adminListener.AdvertisedUrl;
 
         var time = TimeProvider.System;
+
+        // Before the logger exists: the console logger keeps the writer it finds.
+        var platformLog = options.LogFile is { } logFile ? PlatformLogFile.Attach(logFile, settings.Local.LogFileMaxBytes, time) : null;
         using var loggerFactory = PlatformLogging.CreateLoggerFactory();
         var logger = loggerFactory.CreateLogger("Serverless.Platform");
 
@@ -83,6 +87,10 @@ internal static partial class PlatformHost
         var credential = AdminCredential.LoadOrCreate(options.Home, options.AdminToken, logger);
         var registry = Metrics.NewCustomRegistry();
         await using var loops = new LoopHost(loggerFactory.CreateLogger<LoopHost>());
+        if (platformLog is not null)
+        {
+            loops.Add("platform-log", cancellationToken => platformLog.RunAsync(logger, cancellationToken));
+        }
 
         using var stores = LocalStores.Open(options.DatabasePath, time, loggerFactory);
         var activity = new ActivityRelay();

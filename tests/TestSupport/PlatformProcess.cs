@@ -54,8 +54,13 @@ public sealed class PlatformProcess : IAsyncDisposable
     }
 
     /// <param name="admin">The admin API's <c>--admin</c> address; an ephemeral loopback port by default.</param>
+    /// <param name="arguments">More of the platform's arguments, such as <c>--log-file PATH</c>.</param>
     public static async Task<PlatformProcess> StartAsync(
-        string home, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null, string admin = "127.0.0.1:0")
+        string home,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        TimeSpan? timeout = null,
+        string admin = "127.0.0.1:0",
+        IReadOnlyList<string>? arguments = null)
     {
         var stateFile = Path.Combine(home, "platform.json");
         var homeExists = Directory.Exists(home); // a missing one is the platform's to create
@@ -71,7 +76,7 @@ public sealed class PlatformProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = homeExists ? home : Path.GetTempPath(),
         };
-        foreach (var argument in new[] { RepoPaths.Built("platform", "Serverless.Platform.dll"), "--home", home, "--ingress", "127.0.0.1:0", "--admin", admin })
+        foreach (var argument in new[] { RepoPaths.Built("platform", "Serverless.Platform.dll"), "--home", home, "--ingress", "127.0.0.1:0", "--admin", admin }.Concat(arguments ?? []))
         {
             info.ArgumentList.Add(argument);
         }

@@ -18,6 +18,7 @@ public sealed class LocalBackendOptions
     public const string SandboxGidKey = "sandbox-gid";
     public const string MaxInstancesKey = "max-instances";
     public const string InstancePidsLimitKey = "instance-pids-limit";
+    public const string LogMaxBytesKey = "log-max-bytes";
 
     /// <summary>
     /// Default of <see cref="MaxInstances"/>: idle runtimes take 20–60 MB each, so 100 is what a laptop or a small
@@ -93,7 +94,10 @@ public sealed class LocalBackendOptions
     /// <summary>An instance that ran at least this long before it exited restarts the backoff from the base. Default 30 s.</summary>
     public TimeSpan RestartBackoffResetAfter { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>An instance's log file is rotated to <c>.log.1</c> (one kept) when it would grow past this. Default 4 MiB.</summary>
+    /// <summary>
+    /// An instance's log file is rotated to <c>.log.1</c> (one kept) when it would grow past this, and so is the detached
+    /// platform's <c>platform.log</c>. Default 4 MiB; config.json <c>local.log-max-bytes</c>.
+    /// </summary>
     public long LogFileMaxBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Log files of exited instances kept per function; older ones are deleted. Default 20.</summary>
@@ -162,7 +166,6 @@ public sealed class LocalBackendOptions
             $"must be at least {nameof(RestartBackoffBase)} ({Text(RestartBackoffBase)})");
         Positive(checks, nameof(RestartBackoffResetAfter), RestartBackoffResetAfter);
         checks
-            .Require(LogFileMaxBytes >= 1024, nameof(LogFileMaxBytes), LogFileMaxBytes, "must be at least 1024")
             .Require(RetainedExitedInstanceLogs >= 0, nameof(RetainedExitedInstanceLogs), RetainedExitedInstanceLogs, "must be 0 or more")
             .Require(DrainGraceExtra >= TimeSpan.Zero, nameof(DrainGraceExtra), Text(DrainGraceExtra), "must not be negative")
             .Require(ShutdownTimeout >= TimeSpan.Zero, nameof(ShutdownTimeout), Text(ShutdownTimeout), "must not be negative");
@@ -180,7 +183,7 @@ public sealed class LocalBackendOptions
 
     /// <summary>
     /// Reads the <c>local</c> section of config.json over the defaults: <c>sandbox</c>, <c>sandbox-uid</c>,
-    /// <c>sandbox-gid</c>, <c>max-instances</c>, <c>instance-pids-limit</c>. The caller sets the paths. Throws
+    /// <c>sandbox-gid</c>, <c>max-instances</c>, <c>instance-pids-limit</c>, <c>log-max-bytes</c>. The caller sets the paths. Throws
     /// <see cref="InvalidOperationException"/> listing every unreadable or out-of-range value, one per line.
     /// </summary>
     public static LocalBackendOptions Bind(IConfiguration section)
@@ -193,6 +196,7 @@ public sealed class LocalBackendOptions
         values.Integer(SandboxGidKey, v => options.Sandbox.Gid = v);
         values.Integer(MaxInstancesKey, v => options.MaxInstances = v);
         values.Integer(InstancePidsLimitKey, v => options.InstancePidsLimit = v);
+        values.Bytes(LogMaxBytesKey, v => options.LogFileMaxBytes = v);
         var errors = values.Problems.ToList();
         if (errors.Count == 0)
         {
@@ -211,7 +215,8 @@ public sealed class LocalBackendOptions
     {
         checks
             .Require(MaxInstances >= 1, MaxInstancesKey, MaxInstances, "must be at least 1")
-            .Require(InstancePidsLimit >= 0, InstancePidsLimitKey, InstancePidsLimit, "must be 0 (no limit) or more");
+            .Require(InstancePidsLimit >= 0, InstancePidsLimitKey, InstancePidsLimit, "must be 0 (no limit) or more")
+            .Require(LogFileMaxBytes >= 1024, LogMaxBytesKey, LogFileMaxBytes, "must be at least 1024");
         Sandbox.Validate(checks);
     }
 
