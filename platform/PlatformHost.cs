@@ -103,6 +103,7 @@ internal static partial class PlatformHost
             "function");
         localOptions.OutputLineDropped = key => droppedLines.WithLabels(key.ToString()).Inc();
         localOptions.Sandbox.Enabled &= options.Sandbox;
+        var sources = localOptions.SourcePolicy = new SourcePathPolicy(options.Home, localOptions.SourceRoots);
         LocalProcessBackend constructed;
         try
         {
@@ -150,7 +151,8 @@ internal static partial class PlatformHost
         }
 
         await using var ingress = BuildIngress(ingressListener, settings.Activator, functionRegistry, coldStarts, eventing, activatorMetrics, loggerFactory);
-        await using var admin = BuildAdmin(adminListener, options, credential, stores, functions, backend, samples, coldStarts, registry, scaleLimits, time, loggerFactory);
+        await using var admin = BuildAdmin(
+            adminListener, options, credential, stores, functions, backend, samples, coldStarts, registry, fn => LocalAdmission.ValidateFunction(fn, scaleLimits, sources), time, loggerFactory);
 
         var pid = Environment.ProcessId;
         return await ProcessHost.RunAsync(
@@ -229,7 +231,7 @@ internal static partial class PlatformHost
         LatestSamples samples,
         ColdStartCounter coldStarts,
         CollectorRegistry registry,
-        ScaleLimits scaleLimits,
+        Func<Function, IReadOnlyList<ValidationError>> admitFunction,
         TimeProvider time,
         ILoggerFactory loggerFactory)
     {
@@ -242,7 +244,7 @@ internal static partial class PlatformHost
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () => functions.HasSynced ? Results.Text("ok") : Results.Text("syncing", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapMetrics("/metrics", registry);
-        new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, fn => LocalAdmission.ValidateFunction(fn, scaleLimits)).Map(app);
+        new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, admitFunction).Map(app);
         new ResourceApi<Broker>(stores.Brokers, Broker.KindName, Broker.Plural, BrokerDefaults.Apply, BrokerValidator.Validate).Map(app);
         new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate).Map(app);
         new LogsApi(stores.Functions, backend, time).Map(app);

@@ -19,6 +19,7 @@ public sealed class LocalBackendOptions
     public const string MaxInstancesKey = "max-instances";
     public const string InstancePidsLimitKey = "instance-pids-limit";
     public const string LogMaxBytesKey = "log-max-bytes";
+    public const string SourceRootsKey = "source-roots";
 
     /// <summary>
     /// Default of <see cref="MaxInstances"/>: idle runtimes take 20–60 MB each, so 100 is what a laptop or a small
@@ -116,6 +117,15 @@ public sealed class LocalBackendOptions
     public Action<FunctionKey>? OutputLineDropped { get; set; }
 
     /// <summary>
+    /// Directories, besides the artifact store, that a Function's <c>spec.source.path</c> may point below
+    /// (config.json <c>local.source-roots</c>, absolute paths). Default none: only what <c>func deploy</c> installed runs.
+    /// </summary>
+    public IReadOnlyList<string> SourceRoots { get; set; } = [];
+
+    /// <summary>Checked again at each instance start (the platform builds it from <see cref="SourceRoots"/>); null: not checked.</summary>
+    public SourcePathPolicy? SourcePolicy { get; set; }
+
+    /// <summary>
     /// A draining instance gets the function timeout plus this to finish in-flight requests after SIGTERM,
     /// then it is killed. Default 5 s.
     /// </summary>
@@ -183,7 +193,7 @@ public sealed class LocalBackendOptions
 
     /// <summary>
     /// Reads the <c>local</c> section of config.json over the defaults: <c>sandbox</c>, <c>sandbox-uid</c>,
-    /// <c>sandbox-gid</c>, <c>max-instances</c>, <c>instance-pids-limit</c>, <c>log-max-bytes</c>. The caller sets the paths. Throws
+    /// <c>sandbox-gid</c>, <c>max-instances</c>, <c>instance-pids-limit</c>, <c>log-max-bytes</c>, <c>source-roots</c>. The caller sets the paths. Throws
     /// <see cref="InvalidOperationException"/> listing every unreadable or out-of-range value, one per line.
     /// </summary>
     public static LocalBackendOptions Bind(IConfiguration section)
@@ -198,6 +208,16 @@ public sealed class LocalBackendOptions
         values.Integer(InstancePidsLimitKey, v => options.InstancePidsLimit = v);
         values.Bytes(LogMaxBytesKey, v => options.LogFileMaxBytes = v);
         var errors = values.Problems.ToList();
+        var roots = section.GetSection(SourceRootsKey);
+        if (!string.IsNullOrEmpty(roots.Value))
+        {
+            errors.Add($"{SourceRootsKey} = {roots.Value}, must be a list of absolute directories, e.g. [\"/home/me/functions\"]");
+        }
+        else
+        {
+            options.SourceRoots = [.. roots.GetChildren().Select(child => child.Value ?? "")];
+        }
+
         if (errors.Count == 0)
         {
             var checks = new OptionChecks();
@@ -217,6 +237,11 @@ public sealed class LocalBackendOptions
             .Require(MaxInstances >= 1, MaxInstancesKey, MaxInstances, "must be at least 1")
             .Require(InstancePidsLimit >= 0, InstancePidsLimitKey, InstancePidsLimit, "must be 0 (no limit) or more")
             .Require(LogFileMaxBytes >= 1024, LogMaxBytesKey, LogFileMaxBytes, "must be at least 1024");
+        foreach (var root in SourceRoots)
+        {
+            checks.Require(Path.IsPathFullyQualified(root) && root != "/", SourceRootsKey, root, "must be an absolute directory other than /");
+        }
+
         Sandbox.Validate(checks);
     }
 

@@ -65,7 +65,7 @@ public sealed class LocalBackendOptionsTests
         var options = LocalBackendOptions.Bind(configuration.GetSection("local"));
 
         Assert.Equivalent(new LocalBackendOptions(), options, strict: true);
-        Assert.Equal(6, configuration.GetSection("local").GetChildren().Count()); // every key is in the sample
+        Assert.Equal(7, configuration.GetSection("local").GetChildren().Count()); // every key is in the sample
     }
 
     [Fact]
@@ -79,6 +79,25 @@ public sealed class LocalBackendOptionsTests
         Assert.Equal(8, options.MaxInstances);
         Assert.Equal(0, options.InstancePidsLimit);
         Assert.Equal(64 * 1024, options.LogFileMaxBytes);
+    }
+
+    [Fact]
+    public void Bind_SourceRoots_AList()
+    {
+        var options = LocalBackendOptions.Bind(Section(("source-roots:0", "/srv/functions"), ("source-roots:1", "/home/me/code")));
+
+        Assert.Equal(["/srv/functions", "/home/me/code"], options.SourceRoots);
+    }
+
+    [Theory]
+    [InlineData("one string", "source-roots", "/srv/functions", "source-roots = /srv/functions, must be a list of absolute directories")]
+    [InlineData("relative", "source-roots:0", "functions", "source-roots = functions, must be an absolute directory other than /")]
+    [InlineData("everything", "source-roots:0", "/", "source-roots = /, must be an absolute directory other than /")]
+    public void Bind_InvalidSourceRoots_ThrowsNamingTheKey(string label, string key, string value, string expected)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => LocalBackendOptions.Bind(Section((key, value))));
+
+        Assert.True(e.Message.Contains(expected, StringComparison.Ordinal), $"{label}: {e.Message}");
     }
 
     [Theory]
