@@ -4,7 +4,9 @@ namespace Serverless.Eventing.Events;
 
 /// <summary>
 /// The binding's header-value decoding (CloudEvents HTTP binding 3.1.3.2) without leniency: a <c>%</c> not followed
-/// by two hex digits, or escapes that are not UTF-8, make the value invalid rather than pass through as sent.
+/// by two hex digits, or escapes that are not UTF-8, make the value invalid rather than pass through as sent. A value
+/// sent as an RFC 7230 quoted-string (as versions before 1.0.1 of the binding allowed) is unquoted first, as the
+/// binding requires of receivers.
 /// </summary>
 internal static class StrictPercentDecoding
 {
@@ -13,6 +15,11 @@ internal static class StrictPercentDecoding
     /// <summary>The decoded value; null when it is not a valid encoding.</summary>
     public static string? Decode(string value)
     {
+        if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
+        {
+            value = Unquote(value[1..^1]);
+        }
+
         if (!value.Contains('%', StringComparison.Ordinal))
         {
             return value;
@@ -53,5 +60,17 @@ internal static class StrictPercentDecoding
         {
             return null;
         }
+    }
+
+    /// <summary>The content of a quoted-string: a backslash escapes the character after it.</summary>
+    private static string Unquote(string quoted)
+    {
+        var builder = new StringBuilder(quoted.Length);
+        for (var i = 0; i < quoted.Length; i++)
+        {
+            builder.Append(quoted[i] == '\\' && i + 1 < quoted.Length ? quoted[++i] : quoted[i]);
+        }
+
+        return builder.ToString();
     }
 }

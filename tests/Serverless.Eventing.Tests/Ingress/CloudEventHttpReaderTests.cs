@@ -146,6 +146,17 @@ public sealed class CloudEventHttpReaderTests
         Assert.Equal("café \"x\"", parsed.Events[0]["subject"]);
     }
 
+    [Fact]
+    public void Parse_BinaryQuotedStringHeader_Unquoted()
+    {
+        // RFC 7230 quoted-strings, which receivers must still read (binding 3.1.3.2, for senders of older versions).
+        var headers = new HeaderDictionary { ["ce-specversion"] = "1.0", ["ce-id"] = "1", ["ce-source"] = "/s", ["ce-type"] = "t", ["ce-subject"] = "\"a \\\"b\\\" 100%25\"" };
+
+        var parsed = CloudEventHttpReader.Parse(headers, ReadOnlyMemory<byte>.Empty);
+
+        Assert.Equal("a \"b\" 100%", parsed.Events[0]["subject"]);
+    }
+
     // Issue #15: "ce-x: %zz" was accepted.
     [Theory]
     [InlineData("%zz")]
