@@ -93,6 +93,97 @@ public sealed class BrokerEventFidelityTests
         Assert.Equal(body.Contains("\"0.3\"", StringComparison.Ordinal) ? "0.3" : "1.0", delivered.Headers["ce-specversion"]);
     }
 
+    /// <summary>
+    /// The cases of the CloudEvents conformance suite (cloudevents/conformance, yaml/v1.0, yaml/v0.3, v1.yaml, v3.yaml),
+    /// each sent in binary mode by a conformant sender and in structured mode, and compared with what is delivered.
+    /// </summary>
+    public static TheoryData<string, string, string, string?, string, string[]> Conformance => new()
+    {
+        // label, specversion, id, datacontenttype, data, extra attributes (name=value, unencoded)
+        { "v1.0 minimum us-ascii", "1.0", "conformance-0001", "text/plain; charset=us-ascii", "Hello, World!\n", [] },
+        { "v1.0 minimum utf-8 text", "1.0", "conformance-0002", "text/plain; charset=utf-8", "Hello, 🌎!\n", [] },
+        { "v1.0 minimum JSON string", "1.0", "conformance-0003", "application/json; charset=utf-8", "\"Hello, 🌎!\"\n", [] },
+        { "v1.0 minimum JSON object", "1.0", "conformance-0004", "application/json; charset=utf-8", "{\"msg\":\"Hello, 🌎!\"}\n", [] },
+        { "v1.0 minimum JSON array", "1.0", "conformance-0005", "application/json; charset=utf-8", "[\"Hello\",\"🌎!\"]\n", [] },
+        { "v1.0 minimum XML", "1.0", "conformance-0006", "application/xml; charset=utf-8", "<msg>Hello, 🌎!</msg>\n", [] },
+        { "v0.3 minimum us-ascii", "0.3", "conformance-0001", "text/plain; charset=us-ascii", "Hello, World!\n", [] },
+        { "v0.3 minimum utf-8 text", "0.3", "conformance-0002", "text/plain; charset=utf-8", "Hello, 🌎!\n", [] },
+        { "v1 with extensions", "1.0", "4321-4321-4321", null, "{\"world\":\"hello\"}\n", ["time=2018-04-05T03:56:24Z", "comexampleextension1=value", "comexampleextension2={\"othervalue\": 5}\n"] },
+        { "v3 with extensions", "0.3", "4321-4321-4321", null, "{\"world\":\"hello\"}\n", ["time=2018-04-05T03:56:24Z", "comexampleextension1=value", "comexampleextension2={\"othervalue\": 5}\n"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Conformance))]
+    public async Task ConformanceCase_BinaryMode_DeliveredAsSent(string label, string version, string id, string? contentType, string data, string[] extra)
+    {
+        var attributes = Attributes(version, id, extra);
+        var headers = new HeaderDictionary();
+        foreach (var (name, value) in attributes)
+        {
+            headers["ce-" + name] = HeaderPercentEncoding.Encode(value);
+        }
+
+        if (contentType is not null)
+        {
+            headers["Content-Type"] = contentType;
+        }
+
+        var parsed = CloudEventHttpReader.Parse(headers, Encoding.UTF8.GetBytes(data));
+        Assert.True(parsed.IsValid, $"{label}: {parsed.Error}");
+        var delivered = await DeliverAsync(Assert.Single(parsed.Events));
+
+        Assert.Equal(Encoding.UTF8.GetBytes(data), delivered.Body);
+        Assert.Equal(contentType, delivered.ContentType);
+        Assert.Equal(attributes, delivered.Headers.ToDictionary(h => h.Key[3..], h => StrictPercentDecoding.Decode(h.Value)!));
+    }
+
+    [Theory]
+    [MemberData(nameof(Conformance))]
+    public async Task ConformanceCase_StructuredMode_DeliveredWithTheSameAttributesAndData(string label, string version, string id, string? contentType, string data, string[] extra)
+    {
+        var attributes = Attributes(version, id, extra);
+        var json = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (name, value) in attributes)
+        {
+            json[name] = value;
+        }
+
+        if (contentType is not null)
+        {
+            json["datacontenttype"] = contentType;
+        }
+
+        // JSON data (declared, or no content type) is a JSON value in the envelope; anything else a string.
+        var isJson = contentType is null || contentType.StartsWith("application/json", StringComparison.Ordinal);
+        json["data"] = isJson ? System.Text.Json.Nodes.JsonNode.Parse(data) : data;
+        var parsed = CloudEventHttpReader.Parse(new HeaderDictionary { ["Content-Type"] = BindingMediaTypes.Structured }, Encoding.UTF8.GetBytes(json.ToJsonString()));
+        Assert.True(parsed.IsValid, $"{label}: {parsed.Error}");
+
+        var delivered = await DeliverAsync(Assert.Single(parsed.Events));
+
+        Assert.Equal(isJson ? json["data"]!.ToJsonString() : data, Encoding.UTF8.GetString(delivered.Body));
+        Assert.Equal(contentType, delivered.ContentType);
+        Assert.Equal(attributes, delivered.Headers.ToDictionary(h => h.Key[3..], h => StrictPercentDecoding.Decode(h.Value)!));
+    }
+
+    private static Dictionary<string, string> Attributes(string version, string id, string[] extra)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["specversion"] = version,
+            ["id"] = id,
+            ["source"] = extra.Length == 0 ? "//github.com/cloudevents/conformance/yaml" : "/mycontext/subcontext",
+            ["type"] = extra.Length == 0 ? "io.cloudevents.minimum" : "com.example.someevent",
+        };
+        foreach (var pair in extra)
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            attributes[pair[..equals]] = pair[(equals + 1)..];
+        }
+
+        return attributes;
+    }
+
     [Fact]
     public void Codec_EventStoredByAnEarlierVersion_StillDecodes()
     {
