@@ -26,6 +26,7 @@ using Serverless.Hosting.Loops;
 using Serverless.Hosting.Web.Servers;
 using Serverless.Platform.Admin;
 using Serverless.Platform.Composition;
+using Serverless.Platform.Logging;
 using Serverless.Platform.State;
 using Serverless.Platform.Stats;
 using Yarp.ReverseProxy.Forwarder;
@@ -74,6 +75,9 @@ internal static partial class PlatformHost
         var adminUrl = adminListener.AdvertisedUrl;
 
         var time = TimeProvider.System;
+
+        // Before the logger exists: the console logger keeps the writer it finds.
+        var platformLog = options.LogFile is { } logFile ? PlatformLogFile.Attach(logFile, settings.Local.LogFileMaxBytes, time) : null;
         using var loggerFactory = PlatformLogging.CreateLoggerFactory();
         var logger = loggerFactory.CreateLogger("Serverless.Platform");
 
@@ -84,6 +88,10 @@ internal static partial class PlatformHost
         var credential = AdminCredential.LoadOrCreate(options.Home, options.AdminToken, logger);
         var registry = Metrics.NewCustomRegistry();
         await using var loops = new LoopHost(loggerFactory.CreateLogger<LoopHost>());
+        if (platformLog is not null)
+        {
+            loops.Add("platform-log", cancellationToken => platformLog.RunAsync(logger, cancellationToken));
+        }
 
         using var stores = LocalStores.Open(options.DatabasePath, time, loggerFactory);
         var activity = new ActivityRelay();
@@ -96,6 +104,7 @@ internal static partial class PlatformHost
             "function");
         localOptions.OutputLineDropped = key => droppedLines.WithLabels(key.ToString()).Inc();
         localOptions.Sandbox.Enabled &= options.Sandbox;
+        var sources = localOptions.SourcePolicy = new SourcePathPolicy(options.Home, localOptions.SourceRoots);
         LocalProcessBackend constructed;
         try
         {
@@ -145,7 +154,8 @@ internal static partial class PlatformHost
         }
 
         await using var ingress = BuildIngress(ingressListener, settings.Activator, functionRegistry, coldStarts, eventing, activatorMetrics, loggerFactory);
-        await using var admin = BuildAdmin(adminListener, options, credential, stores, functions, backend, samples, coldStarts, registry, scaleLimits, time, loggerFactory);
+        await using var admin = BuildAdmin(
+            adminListener, options, credential, stores, functions, backend, samples, coldStarts, registry, fn => LocalAdmission.ValidateFunction(fn, scaleLimits, sources), time, loggerFactory);
 
         var pid = Environment.ProcessId;
         return await ProcessHost.RunAsync(
@@ -224,7 +234,7 @@ internal static partial class PlatformHost
         LatestSamples samples,
         ColdStartCounter coldStarts,
         CollectorRegistry registry,
-        ScaleLimits scaleLimits,
+        Func<Function, IReadOnlyList<ValidationError>> admitFunction,
         TimeProvider time,
         ILoggerFactory loggerFactory)
     {
@@ -237,7 +247,7 @@ internal static partial class PlatformHost
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () => functions.HasSynced ? Results.Text("ok") : Results.Text("syncing", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapMetrics("/metrics", registry);
-        new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, fn => LocalAdmission.ValidateFunction(fn, scaleLimits)).Map(app);
+        new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, admitFunction).Map(app);
         new ResourceApi<Broker>(stores.Brokers, Broker.KindName, Broker.Plural, BrokerDefaults.Apply, BrokerValidator.Validate).Map(app);
         new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate).Map(app);
         new LogsApi(stores.Functions, backend, time).Map(app);

@@ -27,6 +27,13 @@ public sealed class PlatformOptions
     /// </summary>
     public bool Sandbox { get; init; } = true;
 
+    /// <summary>
+    /// <c>--log-file PATH</c>: the platform's stdout and stderr go to this file, rotated at config.json's
+    /// <c>local.log-max-bytes</c> (<see cref="Logging.PlatformLogFile"/>). <c>func up --detach</c> passes
+    /// <c>{home}/logs/platform.log</c>; null (attached) leaves them on the terminal.
+    /// </summary>
+    public string? LogFile { get; init; }
+
     /// <summary>Where the runtimes are: <c>{platform}/../runtimes</c> in the install layout.</summary>
     public required string RuntimesDirectory { get; init; }
 
@@ -34,13 +41,14 @@ public sealed class PlatformOptions
 
     public string StateFilePath => Path.Combine(Home, "platform.json");
 
-    /// <summary>Parses <c>--home DIR --ingress HOST:PORT --admin HOST:PORT [--no-sandbox]</c>; returns the problems instead of throwing.</summary>
+    /// <summary>Parses <c>--home DIR --ingress HOST:PORT --admin HOST:PORT [--no-sandbox] [--log-file PATH]</c>; returns the problems instead of throwing.</summary>
     public static PlatformOptions Parse(string[] args, Func<string, string?> environment, out IReadOnlyList<string> errors)
     {
         var problems = new List<string>();
         string? home = environment("SERVERLESS_HOME");
         IPEndPoint ingress = new(IPAddress.Loopback, 8080), admin = new(IPAddress.Loopback, 8081);
         var sandbox = true;
+        string? logFile = null;
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -61,8 +69,12 @@ public sealed class PlatformOptions
                 case "--no-sandbox":
                     sandbox = false;
                     break;
+                case "--log-file" when value is not null:
+                    logFile = Path.GetFullPath(value);
+                    i++;
+                    break;
                 default:
-                    problems.Add($"unknown or incomplete argument \"{args[i]}\" (expected --home DIR, --ingress HOST:PORT, --admin HOST:PORT, --no-sandbox)");
+                    problems.Add($"unknown or incomplete argument \"{args[i]}\" (expected --home DIR, --ingress HOST:PORT, --admin HOST:PORT, --no-sandbox, --log-file PATH)");
                     break;
             }
         }
@@ -77,6 +89,7 @@ public sealed class PlatformOptions
             Admin = admin,
             AdminToken = string.IsNullOrEmpty(token) ? null : token,
             Sandbox = sandbox,
+            LogFile = logFile,
             RuntimesDirectory = environment("SERVERLESS_RUNTIMES") ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "runtimes")),
         };
     }

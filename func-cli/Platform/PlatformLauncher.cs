@@ -19,10 +19,23 @@ internal static class PlatformLauncher
 
     /// <summary>The platform's argv after <c>dotnet</c>, as the platform host contract defines it.</summary>
     /// <param name="sandbox">False adds <c>--no-sandbox</c>: instances run unsandboxed.</param>
-    public static IReadOnlyList<string> Arguments(string platformDll, string home, ListenAddress ingress, ListenAddress admin, bool sandbox = true) =>
-        sandbox
-            ? [platformDll, "--home", home, "--ingress", ingress.ToString(), "--admin", admin.ToString()]
-            : [platformDll, "--home", home, "--ingress", ingress.ToString(), "--admin", admin.ToString(), "--no-sandbox"];
+    /// <param name="logFile">The detached platform's log (<c>--log-file</c>), which it keeps under its size bound.</param>
+    public static IReadOnlyList<string> Arguments(
+        string platformDll, string home, ListenAddress ingress, ListenAddress admin, bool sandbox = true, string? logFile = null)
+    {
+        List<string> argv = [platformDll, "--home", home, "--ingress", ingress.ToString(), "--admin", admin.ToString()];
+        if (!sandbox)
+        {
+            argv.Add("--no-sandbox");
+        }
+
+        if (logFile is not null)
+        {
+            argv.AddRange(["--log-file", logFile]);
+        }
+
+        return argv;
+    }
 
     /// <summary>A child sharing this process's stdin, stdout and stderr.</summary>
     public static Process StartAttached(string dotnet, IReadOnlyList<string> arguments)
@@ -38,7 +51,9 @@ internal static class PlatformLauncher
 
     /// <summary>
     /// A child in a new session (setsid), so a closed terminal's SIGHUP does not reach it, with stdout
-    /// and stderr appended to <paramref name="logPath"/> and stdin from /dev/null. .NET cannot hand a
+    /// and stderr appended to <paramref name="logPath"/> and stdin from /dev/null. The redirection catches what the
+    /// .NET host prints before the platform's <c>Main</c>; from there the platform keeps the file bounded (its
+    /// <c>--log-file</c>, which <see cref="Arguments"/> adds). .NET cannot hand a
     /// file to a child's stdout, so <c>sh</c> does the redirection; paths and arguments travel as
     /// positional parameters, never inside the script text, so no quoting can go wrong. Both setsid (not
     /// a group leader here, so it does not fork) and sh exec, so the returned pid is the platform's.
