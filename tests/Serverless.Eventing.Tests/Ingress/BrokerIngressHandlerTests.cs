@@ -131,7 +131,7 @@ public sealed class BrokerIngressHandlerTests : IDisposable
     [Fact]
     public async Task Post_UnknownBroker_CountedWithoutTheClientsNames()
     {
-        var (status, _) = await PostAsync("/brokers/default/made-up-1", Binary(TestEvents.Event("e1")));
+        var (status, _) = await PostAsync("/brokers/default/made-up-1", Binary(TestEvents.SdkEvent("e1")));
 
         Assert.Equal(404, status);
         Assert.Equal(1, _h.Metrics.EventsRejected.WithLabels("", "", "unknown_broker").Value);
