@@ -273,7 +273,7 @@ internal sealed class FunctionWorkload
         {
             while (!token.IsCancellationRequested)
             {
-                var ready = await _context.Prober.ProbeAsync(LocalInstance.Host, instance.PlatformPort, token).ConfigureAwait(false);
+                var ready = await _context.Prober.ProbeAsync(LocalInstance.Host, instance.Port, instance.PlatformPort, token).ConfigureAwait(false);
                 var state = instance.State;
                 if (ready && state is LocalInstanceState.Starting or LocalInstanceState.NotReady)
                 {
