@@ -2,6 +2,7 @@ using OpenTelemetry;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Serverless.Activator.Tracing;
+using Serverless.Eventing.Tracing;
 
 namespace Serverless.Platform;
 
@@ -24,7 +25,7 @@ internal static class PlatformTracing
 
         return Sdk.CreateTracerProviderBuilder()
             .ConfigureResource(resource => resource.AddService(serviceName))
-            .AddSource(ActivatorTracing.SourceName)
+            .AddSource(ActivatorTracing.SourceName, BrokerTracing.SourceName)
             .AddOtlpExporter()
             .Build();
     }

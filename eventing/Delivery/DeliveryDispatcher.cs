@@ -5,6 +5,7 @@ using Serverless.Eventing.Events;
 using Serverless.Eventing.Ingress;
 using Serverless.Eventing.Metrics;
 using Serverless.Eventing.Routing;
+using Serverless.Eventing.Tracing;
 using Serverless.Eventing.Storage;
 
 namespace Serverless.Eventing.Delivery;
@@ -247,7 +248,15 @@ internal sealed partial class DeliveryDispatcher
                 outgoing = DeadLetterEvent.Annotate(outgoing, route.Subscriber, delivery.LastCode, delivery.LastError);
             }
 
+            using var span = BrokerTracing.StartDelivery(stored, TriggerName(route), delivery.Attempts + 1, deadLetter);
             result = await _sender.SendAsync(target, outgoing, route.Delivery.Timeout, cancellationToken).ConfigureAwait(false);
+            span?.SetTag("http.response.status_code", result.StatusCode);
+            if (result.Reply is { } returned)
+            {
+                // The reply continues this attempt's trace, unless the subscriber gave it a context of its own.
+                result = result with { Reply = BrokerTracing.WithContext(returned) };
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
         }
 

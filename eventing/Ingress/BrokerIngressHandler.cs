@@ -6,6 +6,8 @@ using Serverless.Eventing.Metrics;
 using Serverless.Eventing.Routing;
 using Serverless.Hosting.Web.Problems;
 
+using Serverless.Eventing.Tracing;
+
 namespace Serverless.Eventing.Ingress;
 
 /// <summary>
@@ -83,9 +85,14 @@ internal sealed partial class BrokerIngressHandler
             return;
         }
 
+        using var span = BrokerTracing.StartIngress(context, ns, broker);
         try
         {
-            await _ingestor.IngestAsync(ns, broker, parsed.Events, context.RequestAborted).ConfigureAwait(false);
+            IReadOnlyList<Events.BrokerEvent> events = span is null ? parsed.Events : parsed.Events.Select(BrokerTracing.WithContext).ToList();
+            using (BrokerTracing.StartStore(events.Count))
+            {
+                await _ingestor.IngestAsync(ns, broker, events, context.RequestAborted).ConfigureAwait(false);
+            }
         }
         catch (IOException e)
         {

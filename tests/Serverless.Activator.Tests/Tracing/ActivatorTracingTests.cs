@@ -10,6 +10,7 @@ using Serverless.Core.Contracts;
 namespace Serverless.Activator.Tests.Tracing;
 
 /// <summary>Issue #16 item 2, the activator's part: the span tree of a cold request, and the context the instance gets.</summary>
+[Collection(TracingCollection.Name)]
 public sealed class ActivatorTracingTests : IDisposable
 {
     private static readonly FunctionKey Hello = new("default", "hello");

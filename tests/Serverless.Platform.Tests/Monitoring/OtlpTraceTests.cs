@@ -95,6 +95,51 @@ public sealed class OtlpTraceTests : IAsyncLifetime
         Assert.Equal($"00-{trace}-{forward.SpanId}-01", instanceParent);
     }
 
+    /// <summary>
+    /// An event's trace joins the broker and the activator: ingress (continuing the publisher's traceparent), the durable
+    /// write, the delivery attempt (a child of the ingress through the event's Distributed Tracing extension) and the
+    /// activator's request to the subscribing function.
+    /// </summary>
+    [Fact]
+    public async Task Event_ThroughTheBrokerToAFunction_OneTraceFromIngressToTheInstance()
+    {
+        using var admin = _platform.CreateAdminClient(Bound);
+        var function = Events.EventsApi.Trigger("to-traced", "com.example.traced", new Destination { Ref = new DestinationRef { Name = "traced-events" } });
+        var subscriber = Admin.AdminApiTests.DotnetFunction("traced-events", "DotnetTest::DotnetTest.Handlers::Echo");
+        subscriber.Spec.Scale = new ScaleSpec { InitialScale = 0 };
+        await Events.EventsApi.CreateAsync(admin, "functions", subscriber);
+        await Events.EventsApi.CreateAsync(admin, "triggers", function);
+        await Events.EventsApi.WaitReadyAsync(admin, "to-traced", _platform);
+
+        var trace = ActivityTraceId.CreateRandom().ToHexString();
+        var client = ActivitySpanId.CreateRandom().ToHexString();
+        using var ingress = new HttpClient { BaseAddress = new Uri(_platform.IngressUrl), Timeout = Bound };
+        using var publish = new HttpRequestMessage(HttpMethod.Post, "/brokers/default/default") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        publish.Headers.TryAddWithoutValidation("traceparent", $"00-{trace}-{client}-01");
+        foreach (var (name, value) in new[] { ("ce-specversion", "1.0"), ("ce-id", "traced-1"), ("ce-source", "urn:test"), ("ce-type", "com.example.traced") })
+        {
+            publish.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using (var accepted = await ingress.SendAsync(publish))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+
+        var spans = await SpansOfAsync(trace, expected: 5, s => s.Any(x => x.Name == "activator.forward"));
+
+        var received = Assert.Single(spans, s => s.Name == "broker.ingress");
+        var store = Assert.Single(spans, s => s.Name == "broker.store");
+        var deliver = Assert.Single(spans, s => s.Name == "broker.deliver");
+        var request = Assert.Single(spans, s => s.Name == "activator.request");
+        var forward = Assert.Single(spans, s => s.Name == "activator.forward");
+        Assert.Equal(client, received.ParentSpanId);
+        Assert.Equal(received.SpanId, store.ParentSpanId);
+        Assert.Equal((received.SpanId, 3), (deliver.ParentSpanId, deliver.Kind));
+        Assert.Equal(deliver.SpanId, request.ParentSpanId);
+        Assert.Equal(request.SpanId, forward.ParentSpanId);
+    }
+
     public async Task DisposeAsync()
     {
         await _platform.DisposeAsync();
@@ -106,13 +151,13 @@ public sealed class OtlpTraceTests : IAsyncLifetime
         _home.Dispose();
     }
 
-    private async Task<List<OtlpSpan>> SpansOfAsync(string trace, int expected)
+    private async Task<List<OtlpSpan>> SpansOfAsync(string trace, int expected, Func<List<OtlpSpan>, bool>? complete = null)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
             var spans = _received.Where(s => s.TraceId == trace).ToList();
-            if (spans.Count >= expected || deadline.Elapsed > Bound)
+            if ((spans.Count >= expected && (complete is null || complete(spans))) || deadline.Elapsed > Bound)
             {
                 return spans;
             }
