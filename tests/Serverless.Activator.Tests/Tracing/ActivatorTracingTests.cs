@@ -78,6 +78,37 @@ public sealed class ActivatorTracingTests : IDisposable
         Assert.Equal(default, Assert.Single(spans, a => a.OperationName == "activator.request").ParentSpanId);
     }
 
+    [Fact]
+    public async Task InvokeAsync_RefusedThenRetried_TwoForwardSpansTheFirstAnError()
+    {
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), TimeProvider.System, ProxyHarness.TestFunction("hello"));
+        await using var full = await InstanceServer.StartAsync("full", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers["X-Serverless-Rejected"] = "concurrency";
+            return Task.CompletedTask;
+        });
+        await using var free = await InstanceServer.StartAsync("free");
+        harness.Endpoints.Set(Hello, full.Endpoint(), free.Endpoint());
+
+        // The balancer picks either first: send until one request was refused by "full" and retried.
+        List<Activity> forwards = [];
+        for (var i = 0; i < 20 && forwards.Count < 2; i++)
+        {
+            var trace = ActivityTraceId.CreateRandom();
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/default/hello/");
+            request.Headers.TryAddWithoutValidation("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
+            using var response = await harness.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            forwards = [.. _stopped.Where(a => a.TraceId == trace && a.OperationName == "activator.forward").OrderBy(a => (int)a.GetTagItem("serverless.attempt")!)];
+        }
+
+        Assert.Equal(2, forwards.Count);
+        Assert.Equal(("full", 1, ActivityStatusCode.Error), ((string?)forwards[0].GetTagItem("serverless.instance"), (int?)forwards[0].GetTagItem("serverless.attempt"), forwards[0].Status));
+        Assert.Equal(("free", 2, ActivityStatusCode.Unset), ((string?)forwards[1].GetTagItem("serverless.instance"), (int?)forwards[1].GetTagItem("serverless.attempt"), forwards[1].Status));
+        Assert.Equal(forwards[0].ParentSpanId, forwards[1].ParentSpanId);
+    }
+
     public void Dispose() => _listener.Dispose();
 
     private static Task EchoTraceHeaders(HttpContext context) =>
