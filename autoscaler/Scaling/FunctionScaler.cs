@@ -25,6 +25,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<FunctionKey, FunctionScaleState> _states = new();
     private readonly ConcurrentDictionary<FunctionKey, byte> _activating = new();
+    private readonly ConcurrentDictionary<FunctionKey, byte> _poking = new();
 
     public FunctionScaler(
         ResourceInformer<FunctionResource> functions,
@@ -73,6 +74,8 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         {
             state.Window.Record(sample.Time, value);
         }
+
+        PokeOnBurst(sample.Key, function);
     }
 
     /// <summary>
@@ -93,6 +96,8 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         {
             state.Window.Set(combined.Time, value);
         }
+
+        PokeOnBurst(combined.Key, function);
     }
 
     /// <summary>The function's window averages as of <paramref name="now"/> (what the next tick would see).</summary>
@@ -111,6 +116,37 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         if (_activating.TryAdd(key, 0))
         {
             _ = ActivateAsync(key);
+        }
+    }
+
+    /// <summary>
+    /// Knative's activator "poke": when a report shows more requests active than the ready instances take, the function is
+    /// decided now rather than at the next tick, so a spike is met within one report interval. One poke at a time per
+    /// function; the decision itself runs under the function's gate like every tick.
+    /// </summary>
+    private void PokeOnBurst(FunctionKey key, FunctionResource function)
+    {
+        var status = _workloads.GetStatus(key);
+        if (status is not { DesiredReplicas: > 0 }
+            || !KpaScaler.OverCapacity(_activity.ActiveRequests(key), status.ReadyReplicas, Resolve(function))
+            || !_poking.TryAdd(key, 0))
+        {
+            return; // at zero the activation path scales; otherwise the next tick is soon enough
+        }
+
+        _ = PokeAsync(key, function);
+    }
+
+    private async Task PokeAsync(FunctionKey key, FunctionResource function)
+    {
+        try
+        {
+            await Task.Yield(); // off the reporter's thread
+            await TickAsync(key, function, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _poking.TryRemove(key, out _);
         }
     }
 
@@ -154,6 +190,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
             status = _workloads.GetStatus(key) ?? status;
             var now = _time.GetUtcNow();
             var scale = Resolve(function);
+            var active = _activity.ActiveRequests(key);
             WindowAverages observed;
             KpaState kpa;
             lock (state)
@@ -172,7 +209,8 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
                 ReadyCount = status.ReadyReplicas,
                 CurrentDesired = status.DesiredReplicas,
                 State = kpa,
-                CanScaleToZero = _activity.ActiveRequests(key) == 0,
+                CanScaleToZero = active == 0,
+                InstantLoad = active,
             });
             lock (state)
             {

@@ -29,6 +29,15 @@ public sealed record EffectiveScale
     /// <summary><see cref="ScaleMetricNames.Concurrency"/> or <see cref="ScaleMetricNames.Rps"/>.</summary>
     public required string Metric { get; init; }
 
+    /// <summary>How long every decision must have wanted a lower count before it is taken (Knative's <c>scale-down-delay</c>); zero: at once.</summary>
+    public TimeSpan ScaleDownDelay { get; init; }
+
+    /// <summary>The fewest instances a function with any load gets, the first scale from zero included (Knative's <c>activation-scale</c>).</summary>
+    public int ActivationScale { get; init; } = 1;
+
+    /// <summary>Requests queued beyond the ready capacity tolerated before an immediate panic; -1 any (Knative's <c>target-burst-capacity</c>).</summary>
+    public double TargetBurstCapacity { get; init; } = 200;
+
     /// <summary>
     /// Knative's rules: with the concurrency metric and a containerConcurrency limit, an unset target is the limit
     /// itself and a set one never exceeds it (containerConcurrency 10, no target: target 10, scaled at 10 × 0.7 = 7
@@ -74,6 +83,9 @@ public sealed record EffectiveScale
                 ? TimeSpan.FromSeconds(seconds)
                 : defaults.ScaleToZeroGracePeriod,
             Metric = metric,
+            ScaleDownDelay = spec?.ScaleDownDelaySeconds is { } delay ? TimeSpan.FromSeconds(delay) : defaults.ScaleDownDelay,
+            ActivationScale = spec?.ActivationScale ?? 1,
+            TargetBurstCapacity = spec?.TargetBurstCapacity ?? defaults.TargetBurstCapacity,
         };
     }
 

@@ -10,6 +10,7 @@ internal static class ScaleValidator
     public const int MaxTarget = 100_000;
     public const int MaxContainerConcurrency = 1000;
     public const int MaxScaleToZeroGracePeriodSeconds = 3600;
+    public const int MaxScaleDownDelaySeconds = 3600;
 
     public static void Validate(ScaleSpec? scale, FieldPath path, ErrorList errors)
     {
@@ -52,6 +53,25 @@ internal static class ScaleValidator
         if (scale.ScaleToZeroGracePeriodSeconds is { } grace)
         {
             InRange(grace, 0, MaxScaleToZeroGracePeriodSeconds, path.Child("scaleToZeroGracePeriodSeconds"), errors);
+        }
+
+        if (scale.ScaleDownDelaySeconds is { } delay)
+        {
+            InRange(delay, 0, MaxScaleDownDelaySeconds, path.Child("scaleDownDelaySeconds"), errors);
+        }
+
+        if (AtLeast(scale.ActivationScale, 1, path.Child("activationScale"), errors)
+            && scale is { MaxScale: > 0 and var cap, ActivationScale: { } activation } && activation > cap)
+        {
+            errors.Add(path.Child("activationScale"), $"must be <= maxScale ({cap}) (got {activation})");
+        }
+
+        if (scale.TargetBurstCapacity is { } burst && !(burst >= 0 || burst == -1))
+        {
+            // The negated form also refuses NaN.
+            errors.Add(
+                path.Child("targetBurstCapacity"),
+                $"must be -1 (unlimited) or at least 0 (got {burst.ToString(CultureInfo.InvariantCulture)})");
         }
 
         var metricValid = scale.Metric is null || ScaleMetricNames.All.Contains(scale.Metric, StringComparer.Ordinal);

@@ -26,6 +26,7 @@ internal static class Simulator
             var load = trace.Load(t);
             var ready = readyAt.Count(r => r <= t);
             overCapacity += Math.Max(0, load - ready * capacity);
+            if (Environment.GetEnvironmentVariable("SIMDEBUG") == trace.Name && load - ready * capacity > 0) Console.Error.WriteLine($"{controller.Name} t={t} load={load:0} ready={ready} total={readyAt.Count} over={load - ready * capacity:0}");
             ideal += Math.Ceiling(load / perInstance);
 
             controller.Observe(t, load);
@@ -35,7 +36,7 @@ internal static class Simulator
                 desired = ScaleBounds.ForActivation(scale);
             }
 
-            if (t % tickSeconds == 0)
+            if (t % tickSeconds == 0 || controller.Poked(load, ready, desired))
             {
                 desired = controller.Decide(t, load, ready, desired);
             }
