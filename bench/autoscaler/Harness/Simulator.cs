@@ -19,14 +19,14 @@ internal static class Simulator
             readyAt.Add(0);
         }
 
-        double instanceSeconds = 0, ideal = 0, overCapacity = 0;
+        double instanceSeconds = 0, ideal = 0, overCapacity = 0, coldWait = 0;
         var coldStarts = 0;
         for (var t = 0; t < trace.Seconds; t++)
         {
             var load = trace.Load(t);
             var ready = readyAt.Count(r => r <= t);
             overCapacity += Math.Max(0, load - ready * capacity);
-            if (Environment.GetEnvironmentVariable("SIMDEBUG") == trace.Name && load - ready * capacity > 0) Console.Error.WriteLine($"{controller.Name} t={t} load={load:0} ready={ready} total={readyAt.Count} over={load - ready * capacity:0}");
+            coldWait += ready == 0 ? load : 0;
             ideal += Math.Ceiling(load / perInstance);
 
             controller.Observe(t, load);
@@ -59,7 +59,7 @@ internal static class Simulator
             instanceSeconds += readyAt.Count;
         }
 
-        return new SimulationResult(trace.Name, controller.Name, instanceSeconds, ideal, coldStarts, overCapacity,
-            controller is KpaController kpa ? kpa.PanicTicks : 0);
+        return new SimulationResult(trace.Name, controller.Name, instanceSeconds, ideal, coldStarts, overCapacity, coldWait,
+            controller is KpaController kpa ? kpa.PanicTicks : 0, controller is KpaController poked ? poked.PokedDecisions : 0);
     }
 }

@@ -39,7 +39,6 @@ public sealed class ScaleValidationTests
         { "activation scale above max", [WithMaxScale(2), WithActivationScale(3)], "spec.scale.activationScale", "must be <= maxScale (2) (got 3)" },
         { "burst capacity -2", [WithTargetBurstCapacity(-2)], "spec.scale.targetBurstCapacity", "must be -1 (unlimited) or at least 0 (got -2)" },
         { "burst capacity -0.5", [WithTargetBurstCapacity(-0.5)], "spec.scale.targetBurstCapacity", "must be -1 (unlimited) or at least 0 (got -0.5)" },
-        { "burst capacity NaN", [WithTargetBurstCapacity(double.NaN)], "spec.scale.targetBurstCapacity", "must be -1 (unlimited) or at least 0 (got NaN)" },
         { "negative min", [WithMinScale(-1)], "spec.scale.minScale", "must be >= 0 (got -1)" },
         { "negative max", [WithMaxScale(-2)], "spec.scale.maxScale", "must be >= 0 (got -2)" },
         { "max below min", [WithMinScale(3), WithMaxScale(2)], "spec.scale.maxScale", "must be >= minScale (3)" },
