@@ -9,6 +9,13 @@ namespace Serverless.Core.Api;
 /// </summary>
 public sealed class ScaleSpec
 {
+    /// <summary>
+    /// Knative's <c>autoscaling.knative.dev/class</c>: <c>kpa.autoscaling.knative.dev</c> (the default, on request
+    /// counts, scales to zero) or <c>hpa.autoscaling.knative.dev</c> (on CPU or memory per instance, minScale at least 1).
+    /// </summary>
+    [JsonPropertyName("class")]
+    public string? Class { get; set; }
+
     /// <summary>Fewest instances, default 0 (scale to zero allowed).</summary>
     [JsonPropertyName("minScale")]
     public int? MinScale { get; set; }
@@ -57,7 +64,7 @@ public sealed class ScaleSpec
     [JsonPropertyName("targetBurstCapacity")]
     public double? TargetBurstCapacity { get; set; }
 
-    /// <summary><c>concurrency</c> (default) or <c>rps</c>.</summary>
+    /// <summary><c>concurrency</c> (default) or <c>rps</c>; with the HPA class <c>cpu</c> (target: percent of the CPU request) or <c>memory</c> (target: MiB).</summary>
     [JsonPropertyName("metric")]
     public string? Metric { get; set; }
 }

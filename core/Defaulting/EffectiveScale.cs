@@ -8,6 +8,11 @@ namespace Serverless.Core.Defaulting;
 /// </summary>
 public sealed record EffectiveScale
 {
+    /// <summary><see cref="ScaleClassNames.Kpa"/> or <see cref="ScaleClassNames.Hpa"/>.</summary>
+    public string Class { get; init; } = ScaleClassNames.Kpa;
+
+    public bool IsHpa => Class == ScaleClassNames.Hpa;
+
     public required int MinScale { get; init; }
 
     /// <summary>0 means unbounded.</summary>
@@ -59,7 +64,8 @@ public sealed record EffectiveScale
 
         var concurrency = spec?.ContainerConcurrency ?? FunctionDefaults.ContainerConcurrency;
 
-        var target = spec?.Target ?? defaults.Target;
+        var scaleClass = spec?.Class ?? ScaleClassNames.Kpa;
+        var target = spec?.Target ?? (metric == ScaleMetricNames.Cpu ? ScaleMetricNames.HpaCpuTargetDefault : defaults.Target);
         if (metric == ScaleMetricNames.Concurrency && concurrency > 0)
         {
             target = spec?.Target is { } requested ? Math.Min(requested, concurrency) : concurrency;
@@ -73,6 +79,7 @@ public sealed record EffectiveScale
 
         return new EffectiveScale
         {
+            Class = scaleClass,
             MinScale = minScale,
             MaxScale = maxScale,
             InitialScale = initialScale,

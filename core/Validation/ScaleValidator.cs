@@ -74,10 +74,36 @@ internal static class ScaleValidator
                 $"must be -1 (unlimited) or at least 0 (got {burst.ToString(CultureInfo.InvariantCulture)})");
         }
 
-        var metricValid = scale.Metric is null || ScaleMetricNames.All.Contains(scale.Metric, StringComparer.Ordinal);
-        if (!metricValid)
+        var classValid = scale.Class is null || ScaleClassNames.All.Contains(scale.Class, StringComparer.Ordinal);
+        if (!classValid)
         {
-            errors.Unsupported(path.Child("metric"), scale.Metric, ScaleMetricNames.All);
+            errors.Unsupported(path.Child("class"), scale.Class, ScaleClassNames.All);
+        }
+
+        var metrics = ScaleMetricNames.For(scale.Class);
+        var metricValid = classValid && (scale.Metric is null ? !ScaleClassNames.IsHpa(scale.Class) : metrics.Contains(scale.Metric, StringComparer.Ordinal));
+        if (classValid && scale.Metric is null && !metricValid)
+        {
+            // No default: the one the KPA class stores (concurrency, also the CRD's default) is not an HPA metric.
+            errors.Add(path.Child("metric"), $"is required for class {ScaleClassNames.Hpa}: supported values: \"cpu\", \"memory\"");
+        }
+        else if (classValid && !metricValid)
+        {
+            errors.Unsupported(path.Child("metric"), scale.Metric, metrics);
+        }
+
+        if (ScaleClassNames.IsHpa(scale.Class))
+        {
+            if (scale.MinScale is not > 0)
+            {
+                // As Knative: an HPA never scales to zero, so a Function that asks to must choose the KPA.
+                errors.Add(path.Child("minScale"), $"must be >= 1 for class {ScaleClassNames.Hpa}: a HorizontalPodAutoscaler cannot scale to zero (got {scale.MinScale ?? 0})");
+            }
+
+            if (scale.Metric == ScaleMetricNames.Memory && scale.Target is null)
+            {
+                errors.Add(path.Child("target"), "is required for metric memory: the MiB per instance to aim at");
+            }
         }
 
         // Knative silently clamps the target to containerConcurrency; a target no instance may ever reach is a

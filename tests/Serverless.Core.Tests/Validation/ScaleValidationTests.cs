@@ -33,6 +33,30 @@ public sealed class ScaleValidationTests
         { "burst capacity unlimited", [WithTargetBurstCapacity(-1)], null, null },
         { "burst capacity 0", [WithTargetBurstCapacity(0)], null, null },
         { "burst capacity 350.5", [WithTargetBurstCapacity(350.5)], null, null },
+        { "class kpa explicit", [WithScaleClass("kpa.autoscaling.knative.dev"), WithMetric("rps")], null, null },
+        { "class hpa on cpu with minScale 1", [WithScaleClass("hpa.autoscaling.knative.dev"), WithMetric("cpu"), WithMinScale(1)], null, null },
+        { "class hpa on cpu 70%", [WithScaleClass("hpa.autoscaling.knative.dev"), WithMetric("cpu"), WithMinScale(2), WithTarget(70)], null, null },
+        { "class hpa on memory 256 MiB", [WithScaleClass("hpa.autoscaling.knative.dev"), WithMetric("memory"), WithMinScale(1), WithTarget(256)], null, null },
+        { "unknown class", [WithScaleClass("kpa")], "spec.scale.class", "unsupported value \"kpa\": supported values: \"kpa.autoscaling.knative.dev\", \"hpa.autoscaling.knative.dev\"" },
+        {
+            "class hpa with minScale 0",
+            [WithScaleClass("hpa.autoscaling.knative.dev"), WithMetric("cpu"), WithMinScale(0)],
+            "spec.scale.minScale",
+            "must be >= 1 for class hpa.autoscaling.knative.dev: a HorizontalPodAutoscaler cannot scale to zero (got 0)"
+        },
+        {
+            "class hpa with a KPA metric",
+            [WithScaleClass("hpa.autoscaling.knative.dev"), WithMetric("concurrency"), WithMinScale(1)],
+            "spec.scale.metric",
+            "unsupported value \"concurrency\": supported values: \"cpu\", \"memory\""
+        },
+        { "class kpa with metric memory", [WithMetric("memory")], "spec.scale.metric", "unsupported value \"memory\": supported values: \"concurrency\", \"rps\"" },
+        {
+            "class hpa on memory without a target",
+            [WithScaleClass("hpa.autoscaling.knative.dev"), WithMetric("memory"), WithMinScale(1)],
+            "spec.scale.target",
+            "is required for metric memory: the MiB per instance to aim at"
+        },
         { "negative scale-down delay", [WithScaleDownDelaySeconds(-1)], "spec.scale.scaleDownDelaySeconds", "must be between 0 and 3600 (got -1)" },
         { "scale-down delay too long", [WithScaleDownDelaySeconds(3601)], "spec.scale.scaleDownDelaySeconds", "must be between 0 and 3600 (got 3601)" },
         { "activation scale 0", [WithActivationScale(0)], "spec.scale.activationScale", "must be >= 1 (got 0)" },
