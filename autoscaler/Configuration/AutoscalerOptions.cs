@@ -24,6 +24,8 @@ public sealed class AutoscalerOptions
     public const string MaxScaleLimitKey = "max-scale-limit";
     public const string ScaleDownDelayKey = "scale-down-delay";
     public const string TargetBurstCapacityKey = "target-burst-capacity";
+    public const string HpaSyncPeriodKey = "horizontal-pod-autoscaler-sync-period";
+    public const string HpaDownscaleStabilizationKey = "horizontal-pod-autoscaler-downscale-stabilization";
 
     /// <summary>How often each function's scale is decided (<c>tick-interval</c>). Default 2 s, Knative's fixed tick.</summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(2);
@@ -90,6 +92,20 @@ public sealed class AutoscalerOptions
     /// A Function's <c>targetBurstCapacity</c> overrides it.
     /// </summary>
     public double TargetBurstCapacity { get; set; } = 200;
+
+    /// <summary>
+    /// How often the HPA class is decided in local mode (<c>horizontal-pod-autoscaler-sync-period</c>, the
+    /// kube-controller-manager flag): CPU is averaged over this period. Default 15 s, Kubernetes'; at least 1 s.
+    /// On Kubernetes the cluster's own HPA controller runs with the cluster's setting.
+    /// </summary>
+    public TimeSpan HpaSyncPeriod { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The HPA class's scale-down stabilization window in local mode
+    /// (<c>horizontal-pod-autoscaler-downscale-stabilization</c>, the kube-controller-manager flag): a lower count is
+    /// taken only once every recommendation of this window allows it. Default 5 min, Kubernetes'; at least 0.
+    /// </summary>
+    public TimeSpan HpaDownscaleStabilization { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The stable window × panic-window-percentage: 60 s × 10% = 6 s.</summary>
     public TimeSpan PanicWindow => StableWindow * (PanicWindowPercentage / 100);

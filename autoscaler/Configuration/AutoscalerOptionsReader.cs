@@ -25,6 +25,8 @@ internal static class AutoscalerOptionsReader
         values.Integer(AutoscalerOptions.MaxScaleLimitKey, v => options.MaxScaleLimit = v);
         values.Duration(AutoscalerOptions.ScaleDownDelayKey, v => options.ScaleDownDelay = v);
         values.Number(AutoscalerOptions.TargetBurstCapacityKey, v => options.TargetBurstCapacity = v);
+        values.Duration(AutoscalerOptions.HpaSyncPeriodKey, v => options.HpaSyncPeriod = v);
+        values.Duration(AutoscalerOptions.HpaDownscaleStabilizationKey, v => options.HpaDownscaleStabilization = v);
 
         errors = values.Problems;
         return options;

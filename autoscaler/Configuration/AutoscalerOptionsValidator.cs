@@ -70,7 +70,13 @@ internal sealed class AutoscalerOptionsValidator : IValidateOptions<AutoscalerOp
                 options.TargetBurstCapacity >= 0 || options.TargetBurstCapacity == -1,
                 AutoscalerOptions.TargetBurstCapacityKey,
                 options.TargetBurstCapacity,
-                "must be -1 or at least 0");
+                "must be -1 or at least 0")
+            .Require(options.HpaSyncPeriod >= MinTickInterval, AutoscalerOptions.HpaSyncPeriodKey, options.HpaSyncPeriod, $"must be at least {D(MinTickInterval)}")
+            .Require(
+                options.HpaDownscaleStabilization >= TimeSpan.Zero,
+                AutoscalerOptions.HpaDownscaleStabilizationKey,
+                options.HpaDownscaleStabilization,
+                "must be at least 0s");
         return checks.Problems;
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Serverless.Autoscaler.Configuration;
 using Serverless.Autoscaler.Metrics;
+using Serverless.Autoscaler.Scaling.Hpa;
 using Serverless.Core.Contracts;
 using Serverless.Core.Defaulting;
 using Serverless.Hosting.Informers;
@@ -126,6 +127,11 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
     /// </summary>
     private void PokeOnBurst(FunctionKey key, FunctionResource function)
     {
+        if (ScaleClassNames.IsHpa(function.Spec.Scale?.Class))
+        {
+            return; // decided on CPU or memory, not on requests
+        }
+
         var status = _workloads.GetStatus(key);
         if (status is not { DesiredReplicas: > 0 }
             || !KpaScaler.OverCapacity(_activity.ActiveRequests(key), status.ReadyReplicas, Resolve(function))
@@ -190,6 +196,18 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
             status = _workloads.GetStatus(key) ?? status;
             var now = _time.GetUtcNow();
             var scale = Resolve(function);
+            if (scale.IsHpa)
+            {
+                // Not the KPA's: on Kubernetes the cluster's HorizontalPodAutoscaler scales it (no usage source here);
+                // locally the same algorithm runs on the instances' cgroups.
+                if (_workloads is IInstanceUsageSource usage)
+                {
+                    await HpaTickAsync(key, scale, status, state, usage.Usage(key), now, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
             var active = _activity.ActiveRequests(key);
             WindowAverages observed;
             KpaState kpa;
@@ -252,6 +270,72 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         {
             state.Gate.Release();
         }
+    }
+
+    /// <summary>
+    /// The HPA class in local mode, once per <see cref="AutoscalerOptions.HpaSyncPeriod"/>: each instance's CPU over
+    /// the period (from its cumulative CPU seconds) or its memory now, through <see cref="HpaScaler"/>. Runs under
+    /// the function's gate.
+    /// </summary>
+    private async Task HpaTickAsync(
+        FunctionKey key, EffectiveScale scale, WorkloadStatus status, FunctionScaleState state, IReadOnlyList<InstanceUsage> usage, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (state.HpaDecidedAt is { } last && now - last < _options.HpaSyncPeriod)
+        {
+            return;
+        }
+
+        var elapsed = state.HpaDecidedAt is { } previous ? (now - previous).TotalSeconds : 0;
+        var cpu = scale.Metric == ScaleMetricNames.Cpu;
+        var instances = new List<HpaInstanceUsage>(usage.Count);
+        foreach (var instance in usage)
+        {
+            double? value = null;
+            if (cpu && instance.CpuSeconds is { } seconds)
+            {
+                // A rate needs two readings a period apart: a new instance has none yet (unmeasured, as in Kubernetes).
+                if (elapsed > 0 && state.CpuSeconds.TryGetValue(instance.InstanceId, out var before) && seconds >= before)
+                {
+                    value = (seconds - before) / elapsed * 1000;
+                }
+
+                state.CpuSeconds[instance.InstanceId] = seconds;
+            }
+            else if (!cpu && instance.MemoryBytes is { } bytes)
+            {
+                value = bytes / (1024.0 * 1024.0);
+            }
+
+            instances.Add(new HpaInstanceUsage(instance.Ready, value, instance.CpuRequestMillicores));
+        }
+
+        foreach (var gone in state.CpuSeconds.Keys.Where(id => !usage.Any(u => u.InstanceId == id)).ToList())
+        {
+            state.CpuSeconds.Remove(gone);
+        }
+
+        var decision = HpaScaler.Decide(new HpaInputs
+        {
+            Now = now,
+            CurrentReplicas = status.DesiredReplicas,
+            Instances = instances,
+            Target = scale.Target,
+            Utilization = cpu,
+            MinReplicas = scale.MinScale,
+            MaxReplicas = scale.MaxScale,
+            Behavior = HpaBehavior.WithScaleDownStabilization(_options.HpaDownscaleStabilization),
+            State = state.Hpa,
+        });
+        state.Hpa = decision.State;
+        state.HpaDecidedAt = now;
+        _metrics.DesiredReplicas.WithLabels(key.ToString()).Set(decision.DesiredReplicas);
+        if (decision.DesiredReplicas == status.DesiredReplicas)
+        {
+            return;
+        }
+
+        LogHpaDecision(_logger, key.ToString(), status.DesiredReplicas, decision.DesiredReplicas, scale.Metric, decision.UsageRatio, decision.Recommendation);
+        await _workloads.ScaleAsync(key, decision.DesiredReplicas, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ActivateAsync(FunctionKey key)
@@ -327,6 +411,12 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
 
     private FunctionScaleState State(FunctionKey key) =>
         _states.GetOrAdd(key, _ => new FunctionScaleState(new MetricWindow(_options.StableWindow, _options.PanicWindow), _time.GetUtcNow()));
+
+    [LoggerMessage(
+        EventId = AutoscalerEventIds.HpaDecision,
+        Level = LogLevel.Information,
+        Message = "Scaling {Function} from {From} to {To} (HPA class, metric {Metric}): usage ÷ target {Ratio:0.##}, recommendation {Recommendation}")]
+    private static partial void LogHpaDecision(ILogger logger, string function, int from, int to, string metric, double ratio, int recommendation);
 
     [LoggerMessage(EventId = AutoscalerEventIds.Activating, Level = LogLevel.Information, Message = "Scaling {Function} from zero to {Replicas}")]
     private static partial void LogActivating(ILogger logger, string function, int replicas);

@@ -40,7 +40,7 @@ public sealed class AutoscalerOptionsTests
         var options = AutoscalerOptions.Bind(configuration.GetSection("autoscaler"));
 
         Assert.Equivalent(new AutoscalerOptions(), options, strict: true);
-        Assert.Equal(13, configuration.GetSection("autoscaler").GetChildren().Count()); // every key is in the sample
+        Assert.Equal(15, configuration.GetSection("autoscaler").GetChildren().Count()); // every key is in the sample
     }
 
     [Fact]
@@ -72,6 +72,8 @@ public sealed class AutoscalerOptionsTests
     [InlineData("scale-down delay", "scale-down-delay", "15m", nameof(AutoscalerOptions.ScaleDownDelay), "00:15:00")]
     [InlineData("target burst capacity", "target-burst-capacity", "50", nameof(AutoscalerOptions.TargetBurstCapacity), "50")]
     [InlineData("target burst capacity unlimited", "target-burst-capacity", "-1", nameof(AutoscalerOptions.TargetBurstCapacity), "-1")]
+    [InlineData("hpa sync period", "horizontal-pod-autoscaler-sync-period", "30s", nameof(AutoscalerOptions.HpaSyncPeriod), "00:00:30")]
+    [InlineData("hpa downscale stabilization", "horizontal-pod-autoscaler-downscale-stabilization", "1m", nameof(AutoscalerOptions.HpaDownscaleStabilization), "00:01:00")]
     public void Bind_Key_SetsProperty(string label, string key, string value, string property, string expected)
     {
         var options = AutoscalerOptions.Bind(Section((key, value)));
@@ -102,6 +104,8 @@ public sealed class AutoscalerOptionsTests
     [InlineData("scale-down delay below a second", "scale-down-delay", "1500ms", "scale-down-delay = 1.5s, must be specified with at most second precision")]
     [InlineData("target burst capacity below -1", "target-burst-capacity", "-2", "target-burst-capacity = -2, must be -1 or at least 0")]
     [InlineData("target burst capacity between -1 and 0", "target-burst-capacity", "-0.5", "target-burst-capacity = -0.5, must be -1 or at least 0")]
+    [InlineData("hpa sync period under a second", "horizontal-pod-autoscaler-sync-period", "500ms", "horizontal-pod-autoscaler-sync-period = 500ms, must be at least 1s")]
+    [InlineData("negative hpa stabilization", "horizontal-pod-autoscaler-downscale-stabilization", "-1s", "horizontal-pod-autoscaler-downscale-stabilization = -1s, must be at least 0s")]
     public void Bind_InvalidValue_ThrowsNamingKeyValueAndRange(string label, string key, string value, string expected)
     {
         var e = Assert.Throws<InvalidOperationException>(() => AutoscalerOptions.Bind(Section((key, value))));
