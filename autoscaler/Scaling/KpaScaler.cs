@@ -138,18 +138,13 @@ internal static class KpaScaler
             reason = ScaleReason.Stable;
         }
 
-        if (scale.Metric == ScaleMetricNames.Concurrency && inputs.InstantLoad > 0)
+        var fit = Math.Min(maxScaleUp, LiveFit(inputs.InstantLoad, scale));
+        need = Math.Max(need, fit);
+        if (fit > desired)
         {
-            // Never fewer instances than the requests active right now fill at the full target: queued requests are
-            // served after one start-up, not once a window average has caught up with them, and a count raised by a
-            // poke is not taken back by the next tick while that load lasts.
-            var fit = Math.Min(maxScaleUp, PodsFor(inputs.InstantLoad, scale.Target));
-            need = Math.Max(need, fit);
-            if (fit > desired)
-            {
-                desired = fit;
-                reason = ScaleReason.LiveLoad;
-            }
+            // Never fewer than the live load fills: a count raised by a poke is not taken back while that load lasts.
+            desired = fit;
+            reason = ScaleReason.LiveLoad;
         }
 
         var delay = state.Delay;
@@ -204,21 +199,27 @@ internal static class KpaScaler
     }
 
     /// <summary>
-    /// Whether more requests are active at the activators (<see cref="KpaInputs.InstantLoad"/>, in flight and queued)
-    /// than the ready instances take at their full target: with target 100 and 2 ready, 201 or more. Such load is
-    /// queueing or about to, so it is decided on at once (the activator's "poke") and the count raised to fit it,
-    /// whatever the window averages say yet. The concurrency metric only: an rps target is in other units.
+    /// The instances the requests active at the activators (<see cref="KpaInputs.InstantLoad"/>, in flight and queued)
+    /// fill at 90% of the full target, the same margin a scale-down keeps (<see cref="ScaleDownMargin"/>): with target
+    /// 100, 181 active fill 3. A decision never goes below it, so requests that queue are served after one start-up
+    /// rather than once a window average has caught up with them. 0 for the rps metric (other units) or no load.
     /// </summary>
-    public static bool OverCapacity(double instantLoad, int readyCount, EffectiveScale scale)
+    public static int LiveFit(double instantLoad, EffectiveScale scale)
     {
         ArgumentNullException.ThrowIfNull(scale);
-        return scale.Metric == ScaleMetricNames.Concurrency
-            && instantLoad > 0
-            && instantLoad > Math.Max(0, readyCount) * (double)scale.Target;
+        return scale.Metric == ScaleMetricNames.Concurrency && instantLoad > 0 ? PodsFor(instantLoad, scale.Target * (1 - ScaleDownMargin)) : 0;
     }
 
     /// <summary>
-    /// Whether the load beyond the ready instances' full target (see <see cref="OverCapacity"/>) is more than
+    /// Whether the live load needs more instances than are ready (<see cref="LiveFit"/>): with target 100 and 2 ready,
+    /// 181 or more active. Such load is queueing or about to, so it is decided on at once (the activator's "poke"),
+    /// whatever the window averages say yet.
+    /// </summary>
+    public static bool OverCapacity(double instantLoad, int readyCount, EffectiveScale scale) =>
+        LiveFit(instantLoad, scale) > Math.Max(0, readyCount);
+
+    /// <summary>
+    /// Whether the load beyond the ready instances' full target is more than
     /// <see cref="EffectiveScale.TargetBurstCapacity"/>: the queueing tolerated before panic. With target 100, 2 ready
     /// and the default 200, 401 or more active requests panic at once. -1 never does; 0 panics on any excess.
     /// </summary>
@@ -226,7 +227,8 @@ internal static class KpaScaler
     {
         ArgumentNullException.ThrowIfNull(scale);
         return scale.TargetBurstCapacity >= 0
-            && OverCapacity(instantLoad, readyCount, scale)
+            && scale.Metric == ScaleMetricNames.Concurrency
+            && instantLoad > 0
             && instantLoad - (Math.Max(0, readyCount) * (double)scale.Target) > scale.TargetBurstCapacity;
     }
 

@@ -21,7 +21,7 @@ internal enum ScaleReason
     /// <summary>Idle for the whole grace period with no active request.</summary>
     ScaledToZero,
 
-    /// <summary>The activators' live count of active requests exceeded the ready instances' full target: raised to fit it.</summary>
+    /// <summary>The activators' live count of active requests needs more instances (at 90% of target): raised to fit it.</summary>
     LiveLoad,
 
     /// <summary>A higher count decided within the scale-down delay is kept.</summary>

@@ -81,13 +81,15 @@ public sealed class KpaKnobTests
         Assert.True(expected == ScaleBounds.ForActivation(scale), label);
     }
 
-    // Target 100, so 2 ready take 200 at full target; the default burst capacity tolerates 200 more.
+    // Target 100: 2 ready take 180 at 90% of target (over capacity past it) and 200 at full target, and the
+    // default burst capacity tolerates 200 requests beyond that before panic.
     [Theory]
-    [InlineData("within capacity", 200, 2, 200, false, false)]
-    [InlineData("one over capacity: queueing, within the burst capacity", 201, 2, 200, true, false)]
-    [InlineData("burst capacity used up: 400 over", 400, 2, 200, true, false)]
+    [InlineData("within capacity", 180, 2, 200, false, false)]
+    [InlineData("past 90% of target: needs a third, within the burst capacity", 181, 2, 200, true, false)]
+    [InlineData("burst capacity used up: 400 active, 200 beyond full target", 400, 2, 200, true, false)]
     [InlineData("past the burst capacity", 401, 2, 200, true, true)]
-    [InlineData("burst capacity 0: any excess panics", 201, 2, 0, true, true)]
+    [InlineData("burst capacity 0: any excess over full target panics", 201, 2, 0, true, true)]
+    [InlineData("burst capacity 0: over 90% but not over full target does not", 200, 2, 0, true, false)]
     [InlineData("burst capacity -1: never", 100_000, 2, -1, true, false)]
     [InlineData("nothing ready: all of it is excess", 201, 0, 200, true, true)]
     [InlineData("nothing active", 0, 0, 0, false, false)]
@@ -110,8 +112,8 @@ public sealed class KpaKnobTests
     // The spike the window averages have not seen yet: 2 ready at a steady 100, then 2000 active at once.
     [Theory]
     [InlineData("default burst capacity: panic now, sized to the live count", 200, true, 29)]
-    [InlineData("burst capacity -1: no panic, but never fewer than the live count fills at full target", -1, false, 20)]
-    [InlineData("burst capacity 2000 tolerates this queue: no panic, live count fitted", 2000, false, 20)]
+    [InlineData("burst capacity -1: no panic, but never fewer than the live count fills (2000 ÷ 90)", -1, false, 23)]
+    [InlineData("burst capacity 2000 tolerates this queue: no panic, live count fitted", 2000, false, 23)]
     public void LiveLoad_SpikeBeforeTheWindowsMove_ScalesAtOnce(string label, double burstCapacity, bool expectedPanic, int expected)
     {
         var scale = With(new ScaleSpec { TargetBurstCapacity = burstCapacity });
@@ -126,7 +128,7 @@ public sealed class KpaKnobTests
     [Fact]
     public void LiveLoad_Lasting_IsNotTakenBackByTheNextTick()
     {
-        // Raised to 3 for 250 active while the averages still say 2 (stable 120 → 2): 250 fills 3 at full target.
+        // Raised to 3 for 250 active while the averages still say 2 (stable 120 → 2): 250 fills 3 at 90 per instance.
         var scale = With(new ScaleSpec { TargetBurstCapacity = -1 });
         var first = KpaScaler.Decide(Inputs(120, 120, ready: 2, current: 2, scale: scale) with { InstantLoad = 250 });
         var next = KpaScaler.Decide(Inputs(125, 125, ready: 3, current: 3, seconds: 2, scale: scale, state: first.State) with { InstantLoad = 250 });
@@ -171,9 +173,9 @@ public sealed class KpaKnobTests
         await using var harness = await ScalerHarness.StartAsync(ScalerHarness.ShortWindows(), activity, time, ScalerHarness.TestFunction("spiky", target: 10));
         harness.Backend.Set(key, 1);
 
-        // Within capacity (10 at full target): no decision until a tick.
-        activity.Active = 10;
-        harness.Scaler.Report(new ConcurrencySample(key, time.GetUtcNow(), 10, 10, 10, 0, InFlight: 10));
+        // Within capacity (9 at 90% of the target of 10): no decision until a tick.
+        activity.Active = 9;
+        harness.Scaler.Report(new ConcurrencySample(key, time.GetUtcNow(), 9, 9, 9, 0, InFlight: 9));
         await Task.Delay(100);
         Assert.Empty(harness.Backend.ScaleCalls);
 
@@ -182,8 +184,26 @@ public sealed class KpaKnobTests
         harness.Scaler.Report(new ConcurrencySample(key, time.GetUtcNow(), 12, 45, 10, 35, InFlight: 10));
         await harness.WaitForScaleCallsAsync(1);
 
-        // The windows say 11 (2 instances of 7); 45 active fill 5 at the full target of 10. Not past the burst
+        // The windows say 11 (2 instances of 7); 45 active fill 5 at 90% of the target of 10. Not past the burst
         // capacity (35 over, 200 tolerated), so no panic from the live count.
         Assert.Equal([(key, 5)], harness.Backend.ScaleCalls);
+    }
+
+    // bench/autoscaler's spike: 100 in flight, then 2000 from t = 101 (between two ticks) for 30 s. With the live count
+    // the spike is decided in its own second (poked) and fitted at once; through the window averages alone the count
+    // creeps up over the panic window.
+    [Theory]
+    [InlineData("live count: poked at t = 101, 2000 ÷ 70 → 29 at once", true, 101, 29)]
+    [InlineData("windows only: nothing decided at t = 101; at t = 102 the 6 s average (733) asks 11", false, 102, 11)]
+    public void Spike_LiveCount_MetWithinOneReportInterval(string label, bool liveLoad, int atSecond, int expected)
+    {
+        var sim = new KpaSimulation(initialDesired: 2, liveLoad: liveLoad);
+
+        var trace = KpaSimulation.Run(sim, seconds: 140, load: t => t is >= 101 and < 131 ? 2000 : 100);
+
+        Assert.Equal(liveLoad, trace.ContainsKey(101));
+        Assert.True(expected == trace[atSecond].DesiredScale, $"{label}: desired {trace[atSecond].DesiredScale} at {atSecond} s");
+        var overCapacitySeconds = Enumerable.Range(101, 30).Count(t => trace.Where(p => p.Key <= t).MaxBy(p => p.Key).Value.DesiredScale * 100 < 2000);
+        Assert.True(liveLoad ? overCapacitySeconds == 0 : overCapacitySeconds >= 3, $"{label}: {overCapacitySeconds} s short of capacity after the spike's decision");
     }
 }
