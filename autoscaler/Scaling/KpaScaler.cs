@@ -21,8 +21,14 @@ namespace Serverless.Autoscaler.Scaling;
 /// boundary does not flap.</item>
 /// <item>No sample at all is read as "not yet known" (the count is held) only for one panic window after the scaler
 /// began watching the function; after that it is idle, so a function deployed and never invoked scales to zero too.</item>
+/// <item>activation-scale N: any load at all gets at least N.</item>
+/// <item>The activators' live count (<see cref="KpaInputs.InstantLoad"/>): never fewer instances than it fills at 90% of
+/// the target (<see cref="LiveFit"/>); past the burst capacity beyond the full target it starts panic at once
+/// (<see cref="BurstExceeded"/>).</item>
+/// <item>scale-down-delay: never below the highest count needed within the delay (<see cref="ScaleDownDelayWindow"/>).</item>
 /// <item>The last instance goes only after the stable average has been 0 for the whole grace period and the activator
 /// confirms nothing is active; then minScale and maxScale have the last word.</item>
+/// <item>Unreachable (<see cref="KpaInputs.Reachable"/> false): no scale-down rate limit, margin or delay, and zero at once.</item>
 /// </list>
 /// </remarks>
 internal static class KpaScaler

@@ -153,8 +153,8 @@ internal sealed class InstanceCgroup
     {
         if (_version == CgroupVersion.V2)
         {
-            return ReadText(_directories[CgroupLayout.Unified], "cpu.stat") is { } stat && CgroupCounters.Read(stat, "usage_usec") is var usec && stat.Contains("usage_usec", StringComparison.Ordinal)
-                ? usec / 1e6
+            return ReadText(_directories[CgroupLayout.Unified], "cpu.stat") is { } stat && stat.Contains("usage_usec", StringComparison.Ordinal)
+                ? CgroupCounters.Read(stat, "usage_usec") / 1e6
                 : null;
         }
 
