@@ -76,7 +76,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
             state.Window.Record(sample.Time, value);
         }
 
-        PokeOnBurst(sample.Key, function);
+        PokeOnOverCapacity(sample.Key, function);
     }
 
     /// <summary>
@@ -98,7 +98,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
             state.Window.Set(combined.Time, value);
         }
 
-        PokeOnBurst(combined.Key, function);
+        PokeOnOverCapacity(combined.Key, function);
     }
 
     /// <summary>The function's window averages as of <paramref name="now"/> (what the next tick would see).</summary>
@@ -125,7 +125,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
     /// decided now rather than at the next tick, so a spike is met within one report interval. One poke at a time per
     /// function; the decision itself runs under the function's gate like every tick.
     /// </summary>
-    private void PokeOnBurst(FunctionKey key, FunctionResource function)
+    private void PokeOnOverCapacity(FunctionKey key, FunctionResource function)
     {
         if (ScaleClassNames.IsHpa(function.Spec.Scale?.Class))
         {
