@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Serverless.Core.Defaulting;
+using Serverless.Core.Validation;
 
 namespace Serverless.Autoscaler.Configuration;
 
@@ -24,6 +25,8 @@ public sealed class AutoscalerOptions
     public const string MaxScaleLimitKey = "max-scale-limit";
     public const string ScaleDownDelayKey = "scale-down-delay";
     public const string TargetBurstCapacityKey = "target-burst-capacity";
+    public const string InitialScaleKey = "initial-scale";
+    public const string AllowZeroInitialScaleKey = ScaleLimits.AllowZeroInitialScaleKey;
     public const string HpaSyncPeriodKey = "horizontal-pod-autoscaler-sync-period";
     public const string HpaDownscaleStabilizationKey = "horizontal-pod-autoscaler-downscale-stabilization";
 
@@ -107,6 +110,20 @@ public sealed class AutoscalerOptions
     /// </summary>
     public TimeSpan HpaDownscaleStabilization { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Knative's <c>initial-scale</c>: instances a new revision starts with when its Function sets no
+    /// <c>initialScale</c>. Default 1, Knative's; 0 only with <see cref="AllowZeroInitialScale"/>.
+    /// </summary>
+    public int InitialScale { get; set; } = 1;
+
+    /// <summary>
+    /// Knative's <c>allow-zero-initial-scale</c>: whether <c>initial-scale</c> and a Function's <c>initialScale</c> may
+    /// be 0. Default true, unlike Knative's false: a function deployed at zero costs nothing until it is called, which
+    /// one machine with many functions wants, and Functions with <c>initialScale: 0</c> exist. False refuses them
+    /// (422 on <c>spec.scale.initialScale</c>), as Knative does.
+    /// </summary>
+    public bool AllowZeroInitialScale { get; set; } = true;
+
     /// <summary>The stable window × panic-window-percentage: 60 s × 10% = 6 s.</summary>
     public TimeSpan PanicWindow => StableWindow * (PanicWindowPercentage / 100);
 
@@ -126,6 +143,7 @@ public sealed class AutoscalerOptions
         MaxScaleLimit = MaxScaleLimit,
         ScaleDownDelay = ScaleDownDelay,
         TargetBurstCapacity = TargetBurstCapacity,
+        InitialScale = InitialScale,
     };
 
     /// <summary>

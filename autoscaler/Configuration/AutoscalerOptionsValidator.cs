@@ -76,7 +76,12 @@ internal sealed class AutoscalerOptionsValidator : IValidateOptions<AutoscalerOp
                 options.HpaDownscaleStabilization >= TimeSpan.Zero,
                 AutoscalerOptions.HpaDownscaleStabilizationKey,
                 options.HpaDownscaleStabilization,
-                "must be at least 0s");
+                "must be at least 0s")
+            .Require(
+                options.InitialScale >= 1 || (options.InitialScale == 0 && options.AllowZeroInitialScale),
+                AutoscalerOptions.InitialScaleKey,
+                options.InitialScale,
+                $"must be at least 1 (0 only with {AutoscalerOptions.AllowZeroInitialScaleKey}: true)");
         return checks.Problems;
     }
 

@@ -71,7 +71,7 @@ public sealed record EffectiveScale
             target = spec?.Target is { } requested ? Math.Min(requested, concurrency) : concurrency;
         }
 
-        var initialScale = Math.Max(spec?.InitialScale ?? FunctionDefaults.InitialScale, minScale);
+        var initialScale = Math.Max(spec?.InitialScale ?? defaults.InitialScale, minScale);
         if (maxScale > 0)
         {
             initialScale = Math.Min(initialScale, maxScale);

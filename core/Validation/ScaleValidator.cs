@@ -126,6 +126,11 @@ internal static class ScaleValidator
     /// </summary>
     public static void ValidateLimits(ScaleSpec? scale, ScaleLimits limits, FieldPath path, ErrorList errors)
     {
+        if (!limits.AllowZeroInitialScale && scale?.InitialScale == 0)
+        {
+            errors.Add(path.Child("initialScale"), $"must be >= 1: the platform's {ScaleLimits.AllowZeroInitialScaleKey} is false");
+        }
+
         // One error per field, naming the tighter bound (on a tie, max-scale-limit, the per-function one).
         (int Value, string Name)? bound = null;
         if (limits.MaxScaleLimit > 0)

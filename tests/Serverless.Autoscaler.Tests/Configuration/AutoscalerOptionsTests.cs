@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Serverless.Autoscaler.Configuration;
+using Serverless.Core.Api;
 using Serverless.Core.Defaulting;
 using Serverless.TestSupport;
 
@@ -40,7 +41,7 @@ public sealed class AutoscalerOptionsTests
         var options = AutoscalerOptions.Bind(configuration.GetSection("autoscaler"));
 
         Assert.Equivalent(new AutoscalerOptions(), options, strict: true);
-        Assert.Equal(15, configuration.GetSection("autoscaler").GetChildren().Count()); // every key is in the sample
+        Assert.Equal(17, configuration.GetSection("autoscaler").GetChildren().Count()); // every key is in the sample
     }
 
     [Fact]
@@ -74,6 +75,8 @@ public sealed class AutoscalerOptionsTests
     [InlineData("target burst capacity unlimited", "target-burst-capacity", "-1", nameof(AutoscalerOptions.TargetBurstCapacity), "-1")]
     [InlineData("hpa sync period", "horizontal-pod-autoscaler-sync-period", "30s", nameof(AutoscalerOptions.HpaSyncPeriod), "00:00:30")]
     [InlineData("hpa downscale stabilization", "horizontal-pod-autoscaler-downscale-stabilization", "1m", nameof(AutoscalerOptions.HpaDownscaleStabilization), "00:01:00")]
+    [InlineData("initial scale", "initial-scale", "3", nameof(AutoscalerOptions.InitialScale), "3")]
+    [InlineData("zero initial scale refused", "allow-zero-initial-scale", "false", nameof(AutoscalerOptions.AllowZeroInitialScale), "False")]
     public void Bind_Key_SetsProperty(string label, string key, string value, string property, string expected)
     {
         var options = AutoscalerOptions.Bind(Section((key, value)));
@@ -106,11 +109,31 @@ public sealed class AutoscalerOptionsTests
     [InlineData("target burst capacity between -1 and 0", "target-burst-capacity", "-0.5", "target-burst-capacity = -0.5, must be -1 or at least 0")]
     [InlineData("hpa sync period under a second", "horizontal-pod-autoscaler-sync-period", "500ms", "horizontal-pod-autoscaler-sync-period = 500ms, must be at least 1s")]
     [InlineData("negative hpa stabilization", "horizontal-pod-autoscaler-downscale-stabilization", "-1s", "horizontal-pod-autoscaler-downscale-stabilization = -1s, must be at least 0s")]
+    [InlineData("negative initial scale", "initial-scale", "-1", "initial-scale = -1, must be at least 1 (0 only with allow-zero-initial-scale: true)")]
     public void Bind_InvalidValue_ThrowsNamingKeyValueAndRange(string label, string key, string value, string expected)
     {
         var e = Assert.Throws<InvalidOperationException>(() => AutoscalerOptions.Bind(Section((key, value))));
 
         Assert.True(e.Message.Contains(expected, StringComparison.Ordinal), $"{label}: {e.Message}");
+    }
+
+    [Fact]
+    public void Bind_ZeroInitialScaleWhileZeroIsNotAllowed_Refused()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => AutoscalerOptions.Bind(Section(("initial-scale", "0"), ("allow-zero-initial-scale", "false"))));
+
+        Assert.Contains("initial-scale = 0, must be at least 1 (0 only with allow-zero-initial-scale: true)", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, AutoscalerOptions.Bind(Section(("initial-scale", "0"))).InitialScale);
+    }
+
+    [Fact]
+    public void ToScaleDefaults_InitialScale_IsWhatAFunctionWithoutOneStartsWith()
+    {
+        var defaults = AutoscalerOptions.Bind(Section(("initial-scale", "3"))).ToScaleDefaults(ScaleMetricNames.Concurrency);
+
+        Assert.Equal(3, EffectiveScale.Resolve(new ScaleSpec(), defaults).InitialScale);
+        Assert.Equal(0, EffectiveScale.Resolve(new ScaleSpec { InitialScale = 0 }, defaults).InitialScale);
+        Assert.Equal(5, EffectiveScale.Resolve(new ScaleSpec { MinScale = 5 }, defaults).InitialScale);
     }
 
     [Fact]
