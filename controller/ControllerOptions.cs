@@ -1,4 +1,6 @@
 using Serverless.Core.Contracts;
+using Serverless.Core.Defaulting;
+using Serverless.Core.Validation;
 
 namespace Serverless.Controller;
 
@@ -10,6 +12,12 @@ public sealed class ControllerOptions
 
     /// <summary>Every object is reconciled again this often even without a change. Default 30 s.</summary>
     public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The autoscaler's defaults the controller needs: the initial scale of a new revision (<c>initial-scale</c>).</summary>
+    public ScaleDefaults ScaleDefaults { get; set; } = new();
+
+    /// <summary>The platform's bounds a Function is checked against (<c>allow-zero-initial-scale</c> among them); none by default.</summary>
+    public ScaleLimits ScaleLimits { get; set; } = ScaleLimits.None;
 
     /// <summary>The public URL of a function, or null while the ingress address is unknown.</summary>
     public Func<FunctionKey, string?> FunctionUrl { get; set; } = _ => null;

@@ -118,7 +118,10 @@ internal static partial class PlatformHost
         }
 
         await using var backend = constructed;
-        var scaleLimits = new ScaleLimits(settings.Autoscaler.MaxScaleLimit, localOptions.MaxInstances);
+        var scaleLimits = new ScaleLimits(settings.Autoscaler.MaxScaleLimit, localOptions.MaxInstances)
+        {
+            AllowZeroInitialScale = settings.Autoscaler.AllowZeroInitialScale,
+        };
         var functions = new ResourceInformer<Function>(stores.Functions, null, time, loggerFactory.CreateLogger<ResourceInformer<Function>>());
         var scaler = new FunctionScaler(
             functions, backend, activity, settings.Autoscaler, new AutoscalerMetrics(registry), time, loggerFactory.CreateLogger<FunctionScaler>());
@@ -132,7 +135,11 @@ internal static partial class PlatformHost
             functions,
             stores.Functions,
             backend,
-            new ControllerOptions { FunctionUrl = key => $"{ingressUrl}/{key.Namespace}/{key.Name}/" },
+            new ControllerOptions
+            {
+                FunctionUrl = key => $"{ingressUrl}/{key.Namespace}/{key.Name}/",
+                ScaleDefaults = settings.Autoscaler.ToScaleDefaults(ScaleMetricNames.Concurrency),
+            },
             controllerMetrics,
             time,
             loggerFactory);

@@ -6,7 +6,7 @@ namespace Serverless.Core.Defaulting;
 
 /// <summary>
 /// Fills what a user may leave out of a Function. Runs before validation; idempotent; never overwrites a value the
-/// user set. Target, utilization and grace period stay null on purpose: see <see cref="ScaleDefaults"/>.
+/// user set. Target, utilization, grace period and initial scale stay null on purpose: see <see cref="ScaleDefaults"/>.
 /// </summary>
 public static class FunctionDefaults
 {
@@ -17,8 +17,6 @@ public static class FunctionDefaults
 
     /// <summary>0 means unbounded.</summary>
     public const int MaxScale = 0;
-
-    public const int InitialScale = 1;
 
     /// <summary>0 means unlimited.</summary>
     public const int ContainerConcurrency = 0;
@@ -51,8 +49,10 @@ public static class FunctionDefaults
         var scale = spec.Scale ??= new ScaleSpec();
         scale.MinScale ??= MinScale;
         scale.MaxScale ??= MaxScale;
-        scale.InitialScale ??= InitialScale;
         scale.ContainerConcurrency ??= ContainerConcurrency;
-        scale.Metric ??= ScaleMetricNames.Concurrency;
+        if (!ScaleClassNames.IsHpa(scale.Class))
+        {
+            scale.Metric ??= ScaleMetricNames.Concurrency; // the HPA class has no default metric: see ScaleValidator
+        }
     }
 }

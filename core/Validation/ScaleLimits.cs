@@ -16,6 +16,10 @@ public sealed record ScaleLimits(int MaxScaleLimit, int MaxInstances)
 {
     public const string MaxScaleLimitKey = "max-scale-limit";
     public const string MaxInstancesKey = "max-instances";
+    public const string AllowZeroInitialScaleKey = "allow-zero-initial-scale";
+
+    /// <summary>Knative's <c>allow-zero-initial-scale</c> (autoscaler section): false refuses <c>initialScale: 0</c>. Default true (see the README).</summary>
+    public bool AllowZeroInitialScale { get; init; } = true;
 
     /// <summary>No bounds: what the Kubernetes mode and the pure spec checks use.</summary>
     public static readonly ScaleLimits None = new(0, 0);

@@ -1,10 +1,13 @@
 using k8s;
 using Microsoft.Extensions.Logging;
+using Serverless.Autoscaler.Configuration;
 using Serverless.Backends.Kubernetes.Events;
 using Serverless.Backends.Kubernetes.Leadership;
 using Serverless.Controller;
 using Serverless.Controller.Metrics;
 using Serverless.Controller.Reconcilers.Eventing;
+using Serverless.Core.Defaulting;
+using Serverless.Core.Validation;
 using Serverless.Hosting.Kubernetes;
 
 namespace Serverless.Platform.Kubernetes;
@@ -25,9 +28,18 @@ internal static partial class KubernetesControllerHost
     /// <summary>The reporting component of the controller's Events (<c>kubectl get events</c> SOURCE).</summary>
     public const string EventSource = "serverless-controller";
 
+    /// <param name="autoscaler">The autoscaler section: the initial scale of new revisions and whether it may be 0.</param>
     /// <param name="gate">The election this replica runs its term under; null runs it at once (leader-elect false: a single replica).</param>
-    public static async Task<int> RunAsync(KubernetesOptions options, IKubernetes client, LeaderGate? gate, ILoggerFactory loggerFactory)
+    public static async Task<int> RunAsync(KubernetesOptions options, AutoscalerOptions autoscaler, IKubernetes client, LeaderGate? gate, ILoggerFactory loggerFactory)
     {
+        var controllerOptions = new ControllerOptions
+        {
+            Workers = 4,
+            ScaleDefaults = autoscaler.ToScaleDefaults(ScaleMetricNames.Concurrency),
+
+            // No admission webhook on Kubernetes: the controller refuses what allow-zero-initial-scale forbids (Ready=False).
+            ScaleLimits = ScaleLimits.None with { AllowZeroInitialScale = autoscaler.AllowZeroInitialScale },
+        };
         await using var role = RoleHost.Create(options, servesTraffic: false, loggerFactory);
         var metrics = new ControllerMetrics(role.Registry);
         var logger = loggerFactory.CreateLogger("Serverless.Platform.Kubernetes.Controller");
@@ -39,7 +51,7 @@ internal static partial class KubernetesControllerHost
             LogLeading(logger, options.PodName);
             metrics.MarkLeading(true);
             var functions = new KubernetesFunctionController(
-                client, stores.Functions, options.Workloads, new ControllerOptions { Workers = 4 }, metrics, role.Time, loggerFactory, events);
+                client, stores.Functions, options.Workloads, controllerOptions, metrics, role.Time, loggerFactory, events);
             var eventing = new EventingNotSupportedController(stores.Brokers, stores.Triggers, role.Time, loggerFactory);
             Volatile.Write(ref current, new Term(functions, eventing));
             try

@@ -80,7 +80,7 @@ internal sealed partial class FunctionReconciler
         // The cache is shared with other readers: work on a copy.
         var function = ResourceJson.Clone(cached);
         var now = _time.GetUtcNow().UtcDateTime;
-        var errors = FunctionValidator.Validate(function);
+        var errors = FunctionValidator.Validate(function, _options.ScaleLimits);
         if (errors.Count > 0)
         {
             // Admission validates too; this catches data written by an older version or straight into the store.
@@ -98,7 +98,7 @@ internal sealed partial class FunctionReconciler
         }
 
         var workload = WorkloadSpecBuilder.Build(function);
-        var scale = EffectiveScale.Resolve(function.Spec.Scale, new ScaleDefaults());
+        var scale = EffectiveScale.Resolve(function.Spec.Scale, _options.ScaleDefaults);
 
         // A revision this Function already ran (recorded in its durable status) is a platform
         // restart: come back at minScale. A new revision rolls out at initialScale.

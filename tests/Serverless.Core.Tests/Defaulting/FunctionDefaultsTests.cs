@@ -22,7 +22,7 @@ public sealed class FunctionDefaultsTests
         var scale = Assert.IsType<ScaleSpec>(fn.Spec.Scale);
         Assert.Equal(0, scale.MinScale);
         Assert.Equal(0, scale.MaxScale);
-        Assert.Equal(1, scale.InitialScale);
+        Assert.Null(scale.InitialScale); // the autoscaler's initial-scale applies, as to target and grace period
         Assert.Equal(0, scale.ContainerConcurrency);
         Assert.Equal("concurrency", scale.Metric);
         Assert.Null(scale.Target);
@@ -88,7 +88,7 @@ public sealed class FunctionDefaultsTests
         Assert.Equal(0, fn.Spec.Scale!.MinScale);
         Assert.Equal(5, fn.Spec.Scale.MaxScale);
         Assert.Equal(50, fn.Spec.Scale.Target);
-        Assert.Equal(1, fn.Spec.Scale.InitialScale);
+        Assert.Null(fn.Spec.Scale.InitialScale);
     }
 
     [Fact]

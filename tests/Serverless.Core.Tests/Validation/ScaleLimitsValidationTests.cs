@@ -22,6 +22,20 @@ public sealed class ScaleLimitsValidationTests
     };
 
     [Theory]
+    [InlineData(true, 0, null)]
+    [InlineData(false, 0, "spec.scale.initialScale: must be >= 1: the platform's allow-zero-initial-scale is false")]
+    [InlineData(false, 1, null)]
+    [InlineData(false, null, null)]
+    public void Validate_AllowZeroInitialScale_RefusesZeroOnlyWhenOff(bool allowZero, int? initialScale, string? expected)
+    {
+        var options = initialScale is { } value ? new[] { WithInitialScale(value) } : [];
+
+        var errors = FunctionValidator.Validate(TestFunctions.Function("default", "hello", options), Local with { AllowZeroInitialScale = allowZero });
+
+        Assert.Equal(expected is null ? [] : [expected], errors.Select(e => e.ToString()));
+    }
+
+    [Theory]
     [MemberData(nameof(Cases))]
     public void Validate_WithLimits_RefusesCountsOverThemNamingTheKey(string label, Action<Function>[] options, string? field, string? expected)
     {
