@@ -66,6 +66,7 @@ internal static partial class PlatformHost
         }
 
         var settings = PlatformConfiguration.Load(options.Home, localMode: true);
+        using var tracing = PlatformTracing.Start("serverless-platform", Environment.GetEnvironmentVariable);
 
         // Listeners first: their addresses are every function's URL, the broker's delivery address and platform.json.
         using var ingressListener = BoundListener.Bind(options.Ingress, "--ingress");
@@ -128,6 +129,8 @@ internal static partial class PlatformHost
         // `func top`'s figures: decorators note samples and cold starts on their way to the autoscaler.
         var samples = new LatestSamples(scaler);
         using var coldStarts = new ColdStartCounter(scaler, backend, time);
+        var controllerMetrics = new ControllerMetrics(registry);
+        controllerMetrics.MarkLeading(true); // one process: it always leads
         var controller = new FunctionController(
             functions,
             stores.Functions,
@@ -137,7 +140,7 @@ internal static partial class PlatformHost
                 FunctionUrl = key => $"{ingressUrl}/{key.Namespace}/{key.Name}/",
                 ScaleDefaults = settings.Autoscaler.ToScaleDefaults(ScaleMetricNames.Concurrency),
             },
-            new ControllerMetrics(registry),
+            controllerMetrics,
             time,
             loggerFactory);
         using var eventing = OpenEventing(options.Home, settings.Broker, stores, functions, ingressUrl, registry, time, loggerFactory);
@@ -256,6 +259,7 @@ internal static partial class PlatformHost
         new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate).Map(app);
         new LogsApi(stores.Functions, backend, time).Map(app);
         new StatsApi(functions, backend, samples, coldStarts, time).Map(app);
+        new PrometheusDiscoveryApi(backend).Map(app);
         return app;
     }
 

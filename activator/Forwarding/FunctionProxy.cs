@@ -7,6 +7,7 @@ using Serverless.Activator.Functions;
 using Serverless.Activator.Metrics;
 using Serverless.Activator.Routing;
 using Serverless.Activator.Throttling;
+using Serverless.Activator.Tracing;
 using Serverless.Core.Contracts;
 using Serverless.Hosting.Web.Problems;
 using Yarp.ReverseProxy.Forwarder;
@@ -93,6 +94,7 @@ public sealed partial class FunctionProxy : IDisposable
 
     private async Task ForwardAsync(HttpContext context, FunctionRoute state, RouteMatch route, TimeSpan timeout, long started)
     {
+        using var span = ActivatorTracing.StartRequest(context, state.Label);
         try
         {
             var throttler = state.Throttler;
@@ -119,15 +121,21 @@ public sealed partial class FunctionProxy : IDisposable
                 request.Body = body;
             }
 
-            // YARP's default transformer copies every header and sets X-Forwarded-For/Proto/Host, and X-Forwarded-Prefix
-            // from PathBase: the prefix the instance was reached under, so it can build its public URLs.
+            // The transformer (YARP's default underneath) sets X-Forwarded-Prefix from PathBase: the prefix the instance
+            // was reached under, so it can build its public URLs; Host stays the client's, and Forwarded is ours.
             request.PathBase = route.Prefix;
             request.Path = route.InstancePath;
             var config = state.Config(timeout, HttpProtocol.IsHttp2(request.Protocol));
             string? avoid = null;
             for (var attempt = 1; ; attempt++)
             {
-                var acquired = await throttler.AcquireAsync(bodyBytes, timeout, avoid, newRequest: attempt == 1, context.RequestAborted).ConfigureAwait(false);
+                AcquireResult acquired;
+                using (var queue = throttler.ReadyInstances == 0 ? ActivatorTracing.StartQueue(label) : null)
+                {
+                    acquired = await throttler.AcquireAsync(bodyBytes, timeout, avoid, newRequest: attempt == 1, context.RequestAborted).ConfigureAwait(false);
+                    queue?.SetTag("serverless.outcome", acquired.Status.ToString());
+                }
+
                 if (acquired.Lease is not { } lease)
                 {
                     await AnswerUnacquiredAsync(context, route.Key, acquired).ConfigureAwait(false);
@@ -135,15 +143,23 @@ public sealed partial class FunctionProxy : IDisposable
                 }
 
                 var outcome = LeaseOutcome.Neutral;
+                // Current while YARP sends, so the transformer hands its context to the instance as traceparent.
+                using var forward = ActivatorTracing.StartForward(label, lease.Endpoint.Id, attempt);
                 try
                 {
                     if (lease.ColdStart is { } coldStart)
                     {
-                        _metrics.ColdStart.Observe(coldStart.TotalSeconds);
+                        // Rare (once per scale from zero), so the labelled child is looked up here rather than cached.
+                        _metrics.ColdStart.WithLabels(route.Key.Namespace, route.Key.Name).Observe(coldStart.TotalSeconds);
                     }
 
-                    var error = await _forwarder.SendAsync(context, lease.Destination, _client, config, HttpTransformer.Default).ConfigureAwait(false);
+                    var error = await _forwarder.SendAsync(context, lease.Destination, _client, config, FunctionRequestTransformer.Instance).ConfigureAwait(false);
                     var failure = error == ForwarderError.None ? null : context.GetForwarderErrorFeature()?.Exception;
+                    if (error != ForwarderError.None)
+                    {
+                        forward?.SetStatus(ActivityStatusCode.Error, error.ToString());
+                    }
+
                     outcome = Classify(context, error, failure);
                     if (error == ForwarderError.None)
                     {
@@ -189,6 +205,7 @@ public sealed partial class FunctionProxy : IDisposable
         }
         finally
         {
+            span?.SetTag("http.response.status_code", context.Response.StatusCode);
             state.Requests(context.Response.StatusCode).Inc();
             _metrics.RequestDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }

@@ -108,6 +108,8 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
 
     private void OnEndpointsChanged(FunctionKey key)
     {
+        // For every function, not only those that had a request: a dashboard compares it with the desired count.
+        _metrics.ReadyInstances.WithLabels(key.ToString()).Set(_endpoints.GetReadyEndpoints(key).Count);
         if (_routes.TryGetValue(key, out var route))
         {
             route.Throttler.UpdateEndpoints(() => _endpoints.GetReadyEndpoints(key));

@@ -20,14 +20,18 @@ public sealed class ActivatorMetrics
             "serverless_activator_queue_depth",
             "Requests waiting for a ready instance, by function.",
             new GaugeConfiguration { LabelNames = ["function"] });
+        ReadyInstances = factory.CreateGauge(
+            "serverless_activator_ready_instances",
+            "Ready instances the activator can forward to, by function, as its endpoint source last said.",
+            new GaugeConfiguration { LabelNames = ["function"] });
         RequestDuration = factory.CreateHistogram(
             "serverless_activator_request_duration_seconds",
             "Time from request arrival to the end of the response.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 18) });
         ColdStart = factory.CreateHistogram(
             "serverless_activator_cold_start_seconds",
-            "Scale from zero as a request sees it: from the first request queued for a function with no instance to the moment it is forwarded.",
-            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 12) });
+            "Scale from zero as a request sees it: from the first request queued for a function with no instance to the moment it is forwarded, by namespace and function.",
+            new HistogramConfiguration { LabelNames = ["namespace", "function"], Buckets = Histogram.ExponentialBuckets(0.05, 2, 12) });
         ForwardFailures = factory.CreateCounter(
             "serverless_activator_forward_failures_total",
             "Attempts to forward a request to an instance that failed (connection refused or reset, timeout, an instance's own refusal), by function and YARP error.",
@@ -57,6 +61,8 @@ public sealed class ActivatorMetrics
     internal Gauge InFlight { get; }
 
     internal Gauge QueueDepth { get; }
+
+    internal Gauge ReadyInstances { get; }
 
     internal Histogram RequestDuration { get; }
 

@@ -8,7 +8,7 @@ namespace Serverless.Core.Validation;
 public static class ReservedEnvironment
 {
     public static readonly IReadOnlyList<string> Names =
-        ["PORT", "HOST", "FUNCTION_PATH", "HANDLER", "CONTAINER_CONCURRENCY", "FUNCTION_TIMEOUT", "INSTANCE_ID", "K_SERVICE", "K_CONFIGURATION", "K_REVISION"];
+        ["PORT", "HOST", "FUNCTION_PATH", "HANDLER", "CONTAINER_CONCURRENCY", "FUNCTION_TIMEOUT", "INSTANCE_ID", "K_SERVICE", "K_CONFIGURATION", "K_REVISION", "PLATFORM_PORT", "FUNCTION_NAMESPACE"];
 
     /// <summary>Every name with this prefix is the platform's own.</summary>
     public const string Prefix = "SERVERLESS_";

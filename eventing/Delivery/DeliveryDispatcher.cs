@@ -5,6 +5,7 @@ using Serverless.Eventing.Events;
 using Serverless.Eventing.Ingress;
 using Serverless.Eventing.Metrics;
 using Serverless.Eventing.Routing;
+using Serverless.Eventing.Tracing;
 using Serverless.Eventing.Storage;
 
 namespace Serverless.Eventing.Delivery;
@@ -247,7 +248,15 @@ internal sealed partial class DeliveryDispatcher
                 outgoing = DeadLetterEvent.Annotate(outgoing, route.Subscriber, delivery.LastCode, delivery.LastError);
             }
 
+            using var span = BrokerTracing.StartDelivery(stored, TriggerName(route), delivery.Attempts + 1, deadLetter);
             result = await _sender.SendAsync(target, outgoing, route.Delivery.Timeout, cancellationToken).ConfigureAwait(false);
+            span?.SetTag("http.response.status_code", result.StatusCode);
+            if (result.Reply is { } returned)
+            {
+                // The reply continues this attempt's trace, unless the subscriber gave it a context of its own.
+                result = result with { Reply = BrokerTracing.WithContext(returned) };
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
         }
 
@@ -256,7 +265,7 @@ internal sealed partial class DeliveryDispatcher
         if (outcome == AttemptOutcome.Accepted && !deadLetter && result.Reply is { } loop && replyTtl <= 0)
         {
             // The chain of replies reached Knative's hop limit: the delivery succeeded, its reply is refused (counted and logged).
-            _metrics.RepliesDropped.Inc();
+            _metrics.RepliesDropped.WithLabels(route.Namespace, route.Broker, TriggerName(route)).Inc();
             LogReplyLoop(_logger, route.Key, loop.Id, loop.Source, BrokerTtl.Initial);
         }
         else if (outcome == AttemptOutcome.Accepted && !deadLetter && result.Reply is { } reply)
@@ -265,7 +274,7 @@ internal sealed partial class DeliveryDispatcher
             {
                 // Stored before the delivery is marked done, so a crash in between repeats the delivery rather than losing the reply.
                 await _ingestor.IngestAsync(route.Namespace, route.Broker, [BrokerTtl.With(reply, replyTtl)], cancellationToken).ConfigureAwait(false);
-                _metrics.Replies.Inc();
+                _metrics.Replies.WithLabels(route.Namespace, route.Broker, TriggerName(route)).Inc();
             }
             catch (IOException e)
             {
@@ -276,7 +285,7 @@ internal sealed partial class DeliveryDispatcher
 
         var now = _time.GetUtcNow();
         var decision = RetryPlanner.Decide(delivery.Phase, delivery.Attempts, outcome, route.Delivery, result.RetryAfter, _options.RetryAfterMax, now);
-        _metrics.Deliveries.WithLabels(ResultLabel(deadLetter, outcome)).Inc();
+        _metrics.Deliveries.WithLabels(route.Namespace, route.Broker, TriggerName(route), ResultLabel(deadLetter, outcome)).Inc();
 
         // In the dead-letter phase the row keeps the subscriber's code and error: they are what the sink must be told.
         var (code, error) = deadLetter ? (delivery.LastCode, delivery.LastError) : (result.StatusCode, result.Error ?? "");
@@ -286,12 +295,12 @@ internal sealed partial class DeliveryDispatcher
                 await StoreOutcomeAsync(delivery.Id, route.Key, token => _store.CompleteAsync(delivery.Id, token)).ConfigureAwait(false);
                 if (deadLetter)
                 {
-                    _metrics.DeadLettered.Inc();
+                    _metrics.DeadLettered.WithLabels(route.Namespace, route.Broker, TriggerName(route)).Inc();
                     LogDeadLettered(_logger, route.Key, stored.Id, stored.Source, delivery.LastCode, delivery.LastError);
                 }
                 else
                 {
-                    _metrics.EndToEnd.Observe(Math.Max(0, (now - delivery.ReceivedAt).TotalSeconds));
+                    _metrics.EndToEnd.WithLabels(route.Namespace, route.Broker).Observe(Math.Max(0, (now - delivery.ReceivedAt).TotalSeconds));
                 }
 
                 break;
@@ -304,11 +313,14 @@ internal sealed partial class DeliveryDispatcher
                     ? $"dead-letter sink failed: {result.Error}; subscriber: {delivery.LastError}"
                     : result.Error ?? "";
                 await StoreOutcomeAsync(delivery.Id, route.Key, token => _store.RescheduleAsync(delivery.Id, DeliveryPhase.Failed, decision.Attempts, now, code, reason, token)).ConfigureAwait(false);
-                _metrics.Undeliverable.Inc();
+                _metrics.Undeliverable.WithLabels(route.Namespace, route.Broker, TriggerName(route)).Inc();
                 LogUndeliverable(_logger, route.Key, stored.Id, stored.Source, reason);
                 break;
         }
     }
+
+    /// <summary>The <c>trigger</c> label: the Trigger's name (its namespace is a label of its own).</summary>
+    private static string TriggerName(TriggerRoute route) => TriggerKeys.Split(route.Key).Name;
 
     /// <summary>Records an attempt's outcome; when the store cannot, holds the delivery (see <c>_unstored</c>).</summary>
     private async Task StoreOutcomeAsync(long deliveryId, string triggerKey, Func<CancellationToken, Task> write)

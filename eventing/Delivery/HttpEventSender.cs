@@ -25,6 +25,8 @@ internal sealed class HttpEventSender : IEventSender, IDisposable
             UseCookies = false,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             ConnectTimeout = TimeSpan.FromSeconds(10),
+            // The delivery span's context is set by BrokerTracing.Inject, and only that one.
+            ActivityHeadersPropagator = null,
         }), time)
     {
     }
@@ -42,6 +44,7 @@ internal sealed class HttpEventSender : IEventSender, IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Post, target);
         BrokerEventContent.WriteBinary(request, brokerEvent);
         request.Headers.TryAddWithoutValidation("Prefer", "reply");
+        Tracing.BrokerTracing.Inject(request);
         try
         {
             using var response = await _client.SendAsync(request, linked.Token).ConfigureAwait(false);

@@ -6,6 +6,8 @@ using Serverless.Eventing.Metrics;
 using Serverless.Eventing.Routing;
 using Serverless.Hosting.Web.Problems;
 
+using Serverless.Eventing.Tracing;
+
 namespace Serverless.Eventing.Ingress;
 
 /// <summary>
@@ -54,7 +56,7 @@ internal sealed partial class BrokerIngressHandler
 
         if (!Names.IsDns1123Label(ns) || !Names.IsDns1123Label(broker))
         {
-            await Reject(context, StatusCodes.Status404NotFound, "unknown_broker", $"no broker \"{Names.Printable(broker)}\" in namespace \"{Names.Printable(ns)}\"").ConfigureAwait(false);
+            await Reject(context, "", "", StatusCodes.Status404NotFound, "unknown_broker", $"no broker \"{Names.Printable(broker)}\" in namespace \"{Names.Printable(ns)}\"").ConfigureAwait(false);
             return;
         }
 
@@ -65,41 +67,47 @@ internal sealed partial class BrokerIngressHandler
 
         if (!_routes.BrokerExists(ns, broker))
         {
-            await Reject(context, StatusCodes.Status404NotFound, "unknown_broker", $"no broker \"{broker}\" in namespace \"{ns}\" (only \"default\" exists without a Broker resource)").ConfigureAwait(false);
+            await Reject(context, "", "", StatusCodes.Status404NotFound, "unknown_broker", $"no broker \"{broker}\" in namespace \"{ns}\" (only \"default\" exists without a Broker resource)").ConfigureAwait(false);
             return;
         }
 
         var body = await ReadBodyAsync(context.Request, _options.MaxEventSize, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
-            await Reject(context, StatusCodes.Status413PayloadTooLarge, "too_large", $"the request body exceeds max-event-size ({_options.MaxEventSize} bytes)").ConfigureAwait(false);
+            await Reject(context, ns, broker, StatusCodes.Status413PayloadTooLarge, "too_large", $"the request body exceeds max-event-size ({_options.MaxEventSize} bytes)").ConfigureAwait(false);
             return;
         }
 
         var parsed = CloudEventHttpReader.Parse(context.Request.Headers, body);
         if (!parsed.IsValid)
         {
-            await Reject(context, StatusCodes.Status400BadRequest, "invalid", parsed.Error!).ConfigureAwait(false);
+            await Reject(context, ns, broker, StatusCodes.Status400BadRequest, "invalid", parsed.Error!).ConfigureAwait(false);
             return;
         }
 
+        using var span = BrokerTracing.StartIngress(context, ns, broker);
         try
         {
-            await _ingestor.IngestAsync(ns, broker, parsed.Events, context.RequestAborted).ConfigureAwait(false);
+            IReadOnlyList<Events.BrokerEvent> events = span is null ? parsed.Events : parsed.Events.Select(BrokerTracing.WithContext).ToList();
+            using (BrokerTracing.StartStore(events.Count))
+            {
+                await _ingestor.IngestAsync(ns, broker, events, context.RequestAborted).ConfigureAwait(false);
+            }
         }
         catch (IOException e)
         {
             LogStoreFailed(_logger, ns, broker, e);
-            await Reject(context, StatusCodes.Status503ServiceUnavailable, "store_error", "the event could not be stored; send it again", TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            await Reject(context, ns, broker, StatusCodes.Status503ServiceUnavailable, "store_error", "the event could not be stored; send it again", TimeSpan.FromSeconds(1)).ConfigureAwait(false);
             return;
         }
 
         context.Response.StatusCode = StatusCodes.Status202Accepted;
     }
 
-    private Task Reject(HttpContext context, int status, string reason, string detail, TimeSpan? retryAfter = null)
+    /// <param name="ns">Empty for a broker that does not exist: its name came from the client, and must not mint series.</param>
+    private Task Reject(HttpContext context, string ns, string broker, int status, string reason, string detail, TimeSpan? retryAfter = null)
     {
-        _metrics.EventsRejected.WithLabels(reason).Inc();
+        _metrics.EventsRejected.WithLabels(ns, broker, reason).Inc();
         var title = status switch
         {
             400 => "Bad Request",

@@ -99,6 +99,7 @@ internal sealed class RunCommand
     {
         private PreparedArtifact? _artifact;
         private RuntimeProcess? _process;
+        private int _platformPort;
 
         /// <summary>The runtime exited on its own with a failure (not stopped by us).</summary>
         public bool Failed { get; private set; }
@@ -111,7 +112,14 @@ internal sealed class RunCommand
                 _ => new ArtifactBuilder(context.Environment).PrepareAsync(project, directory, cancellationToken)).ConfigureAwait(false);
             try
             {
-                var plan = LocalRunPlan.Build(project, runtimes, built.Root, port, File.Exists);
+                // The runtime's probe port, apart from the function's: /readyz on PORT would be the function's own path.
+                do
+                {
+                    _platformPort = FreePort();
+                }
+                while (_platformPort == port);
+
+                var plan = LocalRunPlan.Build(project, runtimes, built.Root, port, _platformPort, File.Exists);
                 _process = RuntimeProcess.Start(plan, directory, context.Console, context.Processes);
                 _artifact = built;
             }
@@ -164,7 +172,7 @@ internal sealed class RunCommand
 
         private async Task WaitReadyAsync(string name, CancellationToken cancellationToken)
         {
-            using var http = context.CreateHttpClient(new Uri($"http://127.0.0.1:{port}/"), TimeSpan.FromSeconds(2));
+            using var http = context.CreateHttpClient(new Uri($"http://127.0.0.1:{_platformPort}/"), TimeSpan.FromSeconds(2));
             using var deadline = new CancellationTokenSource(ReadyTimeout, context.Time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             try
@@ -198,7 +206,7 @@ internal sealed class RunCommand
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                throw new CliException($"{name} did not answer /readyz on port {port} within {ReadyTimeout.TotalSeconds:0} s", "see its output above");
+                throw new CliException($"{name} did not answer /readyz on port {_platformPort} within {ReadyTimeout.TotalSeconds:0} s", "see its output above");
             }
         }
     }

@@ -15,7 +15,8 @@ internal sealed record LocalRunPlan(string Executable, IReadOnlyList<string> Arg
     /// <param name="runtimesDirectory">The install layout's <c>runtimes/</c>.</param>
     /// <param name="artifactDirectory">What the runtime loads: the publish output (C#) or the source directory.</param>
     /// <exception cref="CliException">The runtime is not installed, or a C# function has no handler.</exception>
-    public static LocalRunPlan Build(FunctionProject project, string runtimesDirectory, string artifactDirectory, int port, Func<string, bool> fileExists)
+    /// <param name="platformPort">PLATFORM_PORT: the runtime's /readyz, which <c>func run</c> waits on, and /metrics.</param>
+    public static LocalRunPlan Build(FunctionProject project, string runtimesDirectory, string artifactDirectory, int port, int platformPort, Func<string, bool> fileExists)
     {
         var (executable, entry) = project.Runtime switch
         {
@@ -40,11 +41,15 @@ internal sealed record LocalRunPlan(string Executable, IReadOnlyList<string> Arg
 
         // The contract variables last: func.yaml cannot override them, as on the platform.
         environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        environment["PLATFORM_PORT"] = platformPort.ToString(CultureInfo.InvariantCulture);
         environment["FUNCTION_PATH"] = artifactDirectory;
         environment["HANDLER"] = handler;
         environment["CONTAINER_CONCURRENCY"] = (project.Scale?.ContainerConcurrency ?? FunctionDefaults.ContainerConcurrency).ToString(CultureInfo.InvariantCulture);
         environment["FUNCTION_TIMEOUT"] = (project.TimeoutSeconds ?? FunctionDefaults.TimeoutSeconds).ToString(CultureInfo.InvariantCulture);
         environment["INSTANCE_ID"] = project.Name + "-local";
+        environment["K_SERVICE"] = project.Name;
+        environment["K_CONFIGURATION"] = project.Name;
+        environment["K_REVISION"] = "local"; // no deployed revision: the build on disk
         return new LocalRunPlan(executable, [entry], environment);
     }
 }

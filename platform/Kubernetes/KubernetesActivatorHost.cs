@@ -25,6 +25,7 @@ internal static class KubernetesActivatorHost
         KubernetesOptions options, ActivatorOptions activatorOptions, IKubernetes client, IResourceStore<Function> functionStore, ILoggerFactory loggerFactory)
     {
         await using var role = RoleHost.Create(options, servesTraffic: true, loggerFactory);
+        using var tracing = PlatformTracing.Start("serverless-activator", Environment.GetEnvironmentVariable);
         var time = role.Time;
         var metrics = new ActivatorMetrics(role.Registry);
         var functions = new ResourceInformer<Function>(functionStore, null, time, loggerFactory.CreateLogger<ResourceInformer<Function>>());

@@ -49,6 +49,7 @@ internal static partial class KubernetesControllerHost
         var term = new Func<CancellationToken, Task>(async cancellationToken =>
         {
             LogLeading(logger, options.PodName);
+            metrics.MarkLeading(true);
             var functions = new KubernetesFunctionController(
                 client, stores.Functions, options.Workloads, controllerOptions, metrics, role.Time, loggerFactory, events);
             var eventing = new EventingNotSupportedController(stores.Brokers, stores.Triggers, role.Time, loggerFactory);
@@ -60,6 +61,7 @@ internal static partial class KubernetesControllerHost
             finally
             {
                 Volatile.Write(ref current, null);
+                metrics.MarkLeading(false);
                 LogStoppedLeading(logger, options.PodName);
             }
         });

@@ -11,7 +11,7 @@ const { loadHandler, HandlerLoadError } = require('./lib/loader');
 const { ConcurrencyLimiter } = require('./lib/limiter');
 const { RuntimeMetrics } = require('./lib/metrics');
 const { Readiness } = require('./lib/readiness');
-const { createRuntimeServer } = require('./lib/server');
+const { createRuntimeServer, createPlatformServer } = require('./lib/server');
 
 /** Process exit codes the supervisor tells apart; the same in every runtime. */
 const EXIT = Object.freeze({ success: 0, invalidConfiguration: 2, handlerLoadFailed: 3, listenFailed: 4 });
@@ -43,7 +43,7 @@ async function main() {
   process.on('unhandledRejection', (reason) => log.error(`unhandled promise rejection in the function: ${reason && reason.stack ? reason.stack : reason}`));
 
   const limiter = new ConcurrencyLimiter(config.containerConcurrency);
-  const metrics = new RuntimeMetrics(limiter);
+  const metrics = new RuntimeMetrics(limiter, config.metricLabels);
   const readiness = new Readiness();
   const server = createRuntimeServer({ config, handler, limiter, metrics, readiness, log });
   const address = formatAddress(config.host, config.port);
@@ -52,6 +52,8 @@ async function main() {
     process.stderr.write(`${PREFIX}cannot listen on ${address}: ${err.code ?? err.message}\n`);
     process.exit(EXIT.listenFailed);
   });
+  // The platform port first: the prober only sees "ready" once both listen (readiness turns ready after PORT).
+  if (config.platformPort !== null) await listenPlatform(createPlatformServer({ readiness, metrics }), config.host, config.platformPort);
   server.listen(config.port, config.host, () => {
     readiness.markReady();
     process.stdout.write(`${PREFIX}${handler.name} loaded in ${loadMs.toFixed(0)} ms, listening on ${address} ` +
@@ -77,6 +79,16 @@ async function main() {
   };
   process.on('SIGTERM', () => drain('SIGTERM'));
   process.on('SIGINT', () => drain('SIGINT'));
+}
+
+function listenPlatform(platform, host, port) {
+  return new Promise((resolve) => {
+    platform.once('error', (err) => {
+      process.stderr.write(`${PREFIX}cannot listen on ${formatAddress(host, port)}: ${err.code ?? err.message}\n`);
+      process.exit(EXIT.listenFailed);
+    });
+    platform.listen(port, host, resolve);
+  });
 }
 
 function formatAddress(host, port) {

@@ -6,7 +6,7 @@ namespace Serverless.TestSupport;
 public static class ChildEnvironment
 {
     private static readonly string[] RuntimeKeys =
-        ["PORT", "HOST", "FUNCTION_PATH", "HANDLER", "CONTAINER_CONCURRENCY", "FUNCTION_TIMEOUT", "MAX_REQUEST_BODY_BYTES", "LOG_LEVEL"];
+        ["PORT", "PLATFORM_PORT", "HOST", "FUNCTION_PATH", "HANDLER", "CONTAINER_CONCURRENCY", "FUNCTION_TIMEOUT", "MAX_REQUEST_BODY_BYTES", "LOG_LEVEL", "K_SERVICE", "K_CONFIGURATION", "K_REVISION", "FUNCTION_NAMESPACE"];
 
     /// <summary>
     /// Drops what the test host leaks into children and would change their behaviour: the runtime's own

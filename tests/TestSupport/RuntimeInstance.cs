@@ -6,8 +6,9 @@ using System.Text;
 namespace Serverless.TestSupport;
 
 /// <summary>
-/// One function runtime process as the platform starts it: <c>{command} {entry}</c> with PORT, HOST,
-/// FUNCTION_PATH and HANDLER in a scrubbed environment, on a free loopback port, its output captured.
+/// One function runtime process as the platform starts it: <c>{command} {entry}</c> with PORT, PLATFORM_PORT, HOST,
+/// FUNCTION_PATH and HANDLER in a scrubbed environment, on free loopback ports, its output captured. Readiness and
+/// metrics are read on the platform port (<see cref="Platform"/>), invocations go to <see cref="Client"/>.
 /// Killed (with its children) on dispose if still running. The runtime suites and the conformance
 /// suite start every runtime through this one class.
 /// </summary>
@@ -28,16 +29,24 @@ public sealed class RuntimeInstance : IAsyncDisposable
     private readonly StringBuilder _stderr = new();
     private readonly Stopwatch _sinceSpawn;
 
-    private RuntimeInstance(Process process, int port, Stopwatch sinceSpawn)
+    private RuntimeInstance(Process process, int port, int platformPort, Stopwatch sinceSpawn)
     {
         _process = process;
         _sinceSpawn = sinceSpawn;
         Port = port;
+        PlatformPort = platformPort;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = RequestBound };
+        Platform = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{platformPort}/"), Timeout = RequestBound };
     }
 
     public int Port { get; }
+
+    /// <summary>PLATFORM_PORT: /healthz, /readyz and /metrics.</summary>
+    public int PlatformPort { get; }
+
+    /// <summary>A client for the platform port, disposed with the instance.</summary>
+    public HttpClient Platform { get; }
 
     public Uri BaseAddress { get; }
 
@@ -57,6 +66,12 @@ public sealed class RuntimeInstance : IAsyncDisposable
         string command, string entry, string functionPath, string handler, IEnumerable<(string Key, string Value)> environment)
     {
         var port = FreePort.Next();
+        var platformPort = FreePort.Next();
+        while (platformPort == port)
+        {
+            platformPort = FreePort.Next();
+        }
+
         var startInfo = new ProcessStartInfo(command)
         {
             RedirectStandardOutput = true,
@@ -67,6 +82,7 @@ public sealed class RuntimeInstance : IAsyncDisposable
         startInfo.ArgumentList.Add(entry);
         ChildEnvironment.Clean(startInfo);
         startInfo.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        startInfo.Environment["PLATFORM_PORT"] = platformPort.ToString(CultureInfo.InvariantCulture);
         startInfo.Environment["HOST"] = "127.0.0.1";
         startInfo.Environment["FUNCTION_PATH"] = functionPath;
         startInfo.Environment["HANDLER"] = handler;
@@ -77,7 +93,7 @@ public sealed class RuntimeInstance : IAsyncDisposable
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         var sinceSpawn = Stopwatch.StartNew();
-        var instance = new RuntimeInstance(process, port, sinceSpawn);
+        var instance = new RuntimeInstance(process, port, platformPort, sinceSpawn);
         process.OutputDataReceived += (_, e) => Append(instance._stdout, e.Data);
         process.ErrorDataReceived += (_, e) => Append(instance._stderr, e.Data);
         process.Start();
@@ -117,7 +133,7 @@ public sealed class RuntimeInstance : IAsyncDisposable
 
             try
             {
-                using var response = await Client.GetAsync("readyz", deadline.Token);
+                using var response = await Platform.GetAsync("readyz", deadline.Token);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return _sinceSpawn.Elapsed;
@@ -136,13 +152,13 @@ public sealed class RuntimeInstance : IAsyncDisposable
         }
     }
 
-    /// <summary>Polls <paramref name="path"/> until it answers <paramref name="status"/> (bounded).</summary>
+    /// <summary>Polls <paramref name="path"/> of the platform port until it answers <paramref name="status"/> (bounded).</summary>
     public async Task WaitForStatusAsync(string path, HttpStatusCode status)
     {
         using var deadline = new CancellationTokenSource(RequestBound);
         while (true)
         {
-            using var response = await Client.GetAsync(path, deadline.Token);
+            using var response = await Platform.GetAsync(path, deadline.Token);
             if (response.StatusCode == status)
             {
                 return;
@@ -153,7 +169,7 @@ public sealed class RuntimeInstance : IAsyncDisposable
     }
 
     public async Task<IReadOnlyList<PrometheusSample>> ScrapeAsync(CancellationToken cancellationToken = default) =>
-        PrometheusText.Parse(await Client.GetStringAsync("metrics", cancellationToken));
+        PrometheusText.Parse(await Platform.GetStringAsync("metrics", cancellationToken));
 
     /// <summary>Polls /metrics until <paramref name="condition"/> holds on the parsed samples (bounded).</summary>
     public async Task<IReadOnlyList<PrometheusSample>> WaitForMetricsAsync(Func<IReadOnlyList<PrometheusSample>, bool> condition)
@@ -194,6 +210,7 @@ public sealed class RuntimeInstance : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Platform.Dispose();
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

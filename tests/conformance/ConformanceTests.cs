@@ -219,12 +219,12 @@ public sealed class ConformanceTests(SharedRuntimes shared) : IClassFixture<Shar
             Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
         }
 
-        using (var health = await runtime.Client.GetAsync("healthz"))
+        using (var health = await runtime.Platform.GetAsync("healthz"))
         {
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         }
 
-        using var metrics = await runtime.Client.GetAsync("metrics");
+        using var metrics = await runtime.Platform.GetAsync("metrics");
         var samples = PrometheusText.Parse(await metrics.Content.ReadAsStringAsync());
 
         Assert.Equal("text/plain", metrics.Content.Headers.ContentType?.MediaType);
@@ -239,6 +239,83 @@ public sealed class ConformanceTests(SharedRuntimes shared) : IClassFixture<Shar
             buckets.Select(b => b.Labels["le"]));
         Assert.Equal(4, buckets[^1].Value);
         Assert.True(buckets.Zip(buckets.Skip(1)).All(pair => pair.First.Value <= pair.Second.Value), "buckets are cumulative");
+    }
+
+    /// <summary>Issue #16: Knative's probes and metrics never take a path from the function; ours live on PLATFORM_PORT.</summary>
+    [Theory]
+    [MemberData(nameof(Runtimes))]
+    public async Task Invoke_PlatformPathsOnPort_ReachTheFunction(string language)
+    {
+        var runtime = await shared.GetAsync(language);
+
+        foreach (var path in new[] { "/healthz", "/readyz", "/metrics" })
+        {
+            using var response = await runtime.Client.GetAsync(path.TrimStart('/'));
+            var echo = await ReadJsonAsync(response);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(path, echo.GetProperty("path").GetString());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Runtimes))]
+    public async Task PlatformPort_ServesProbesAndMetricsOnly(string language)
+    {
+        var runtime = await shared.GetAsync(language);
+
+        using var health = await runtime.Platform.GetAsync("healthz");
+        using var ready = await runtime.Platform.GetAsync("readyz");
+        using var metrics = await runtime.Platform.GetAsync("metrics");
+        using var other = await runtime.Platform.GetAsync("echo");
+
+        Assert.Equal((HttpStatusCode.OK, "ok"), (health.StatusCode, await health.Content.ReadAsStringAsync()));
+        Assert.Equal((HttpStatusCode.OK, "ready"), (ready.StatusCode, await ready.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Contains("serverless_runtime_in_flight", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+    }
+
+    /// <summary>Issue #16: Knative's Host (MUST) and Forwarded (MUST) reach the function as the proxy sent them.</summary>
+    [Theory]
+    [MemberData(nameof(Runtimes))]
+    public async Task Invoke_HostAndForwarded_ReachTheFunctionUnchanged(string language)
+    {
+        var runtime = await shared.GetAsync(language);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "echo");
+        request.Headers.Host = "hello.default.example.com";
+        request.Headers.TryAddWithoutValidation("Forwarded", "for=192.0.2.60;by=\"127.0.0.1:8080\";proto=http;host=hello.default.example.com");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", "hello.default.example.com");
+
+        using var response = await runtime.Client.SendAsync(request);
+        var headers = (await ReadJsonAsync(response)).GetProperty("headers");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("hello.default.example.com", headers.GetProperty("host").GetString());
+        Assert.Equal("for=192.0.2.60;by=\"127.0.0.1:8080\";proto=http;host=hello.default.example.com", headers.GetProperty("forwarded").GetString());
+        Assert.Equal("hello.default.example.com", headers.GetProperty("x-forwarded-host").GetString());
+    }
+
+    /// <summary>Issue #16: Knative's K_SERVICE, K_CONFIGURATION, K_REVISION (SHOULD) reach the function, and label the metrics.</summary>
+    [Theory]
+    [MemberData(nameof(Runtimes))]
+    public async Task Identity_FromThePlatform_VisibleToTheFunctionAndOnEverySeries(string language)
+    {
+        await using var runtime = await ConformanceRuntime.StartReadyAsync(
+            language, ("K_SERVICE", "hello"), ("K_CONFIGURATION", "hello"), ("K_REVISION", "5f0c1e2d3a4b5c6d"), ("FUNCTION_NAMESPACE", "team-a"));
+
+        using var response = await runtime.Client.GetAsync("identity");
+        var identity = await ReadJsonAsync(response);
+        var samples = await runtime.WaitForMetricsAsync(s => s.Any(x => x.Name == "serverless_runtime_requests_total"));
+
+        Assert.Equal("hello", identity.GetProperty("K_SERVICE").GetString());
+        Assert.Equal("hello", identity.GetProperty("K_CONFIGURATION").GetString());
+        Assert.Equal("5f0c1e2d3a4b5c6d", identity.GetProperty("K_REVISION").GetString());
+        Assert.Equal("team-a", identity.GetProperty("FUNCTION_NAMESPACE").GetString());
+        Assert.All(samples, s => Assert.Equal(
+            ("team-a", "hello", "5f0c1e2d3a4b5c6d"),
+            (s.Labels.GetValueOrDefault("namespace"), s.Labels.GetValueOrDefault("function"), s.Labels.GetValueOrDefault("revision"))));
+        Assert.Equal(1, samples.Value("serverless_runtime_requests_total", ("code", "200")));
     }
 
     [Theory]

@@ -14,6 +14,16 @@ internal static class DeploymentBuilder
     public const string ContainerName = "function";
     public const string UnpackContainerName = "unpack";
     public const int ContainerPort = 8080;
+
+    /// <summary>
+    /// PLATFORM_PORT: the runtime's <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>, which the kubelet probes and the
+    /// PodMonitor scrapes; the Service never targets it, so the activator cannot reach it and every path on
+    /// <see cref="ContainerPort"/> is the function's. 9091 is the port of Knative's queue-proxy for the same metrics.
+    /// </summary>
+    public const int PlatformPort = 9091;
+
+    /// <summary>The name of <see cref="PlatformPort"/> in the pod spec, which deploy/monitoring's PodMonitor selects.</summary>
+    public const string PlatformPortName = "platform";
     public const int RunAsId = 65532;
     public const string FunctionMountPath = "/function";
     public const string ArtifactMountPath = "/artifact";
@@ -139,7 +149,11 @@ internal static class DeploymentBuilder
         {
             Name = ContainerName,
             Image = image,
-            Ports = [new V1ContainerPort { Name = "http", ContainerPort = ContainerPort, Protocol = "TCP" }],
+            Ports =
+            [
+                new V1ContainerPort { Name = "http", ContainerPort = ContainerPort, Protocol = "TCP" },
+                new V1ContainerPort { Name = PlatformPortName, ContainerPort = PlatformPort, Protocol = "TCP" },
+            ],
             Env = Environment(spec, fromArtifact),
             Resources = function.Spec.Resources,
             ReadinessProbe = Probe("/readyz", periodSeconds: 1, failureThreshold: 3),
@@ -192,6 +206,7 @@ internal static class DeploymentBuilder
         var timeout = spec.TimeoutSeconds.ToString(CultureInfo.InvariantCulture);
         var env = spec.Environment.Select(e => new V1EnvVar { Name = e.Key, Value = e.Value }).ToList();
         env.Add(new V1EnvVar { Name = "PORT", Value = ContainerPort.ToString(CultureInfo.InvariantCulture) });
+        env.Add(new V1EnvVar { Name = "PLATFORM_PORT", Value = PlatformPort.ToString(CultureInfo.InvariantCulture) });
         if (!spec.Environment.Any(e => e.Key == "HOST"))
         {
             env.Add(new V1EnvVar { Name = "HOST", Value = ListenAddress });
@@ -214,12 +229,18 @@ internal static class DeploymentBuilder
             Name = "INSTANCE_ID",
             ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } },
         });
+
+        // Knative's identity variables (its runtime contract's SHOULD), and the namespace, which the runtimes label their metrics with.
+        env.Add(new V1EnvVar { Name = "K_SERVICE", Value = spec.Key.Name });
+        env.Add(new V1EnvVar { Name = "K_CONFIGURATION", Value = spec.Key.Name });
+        env.Add(new V1EnvVar { Name = "K_REVISION", Value = spec.Revision });
+        env.Add(new V1EnvVar { Name = "FUNCTION_NAMESPACE", Value = spec.Key.Namespace });
         return env;
     }
 
     private static V1Probe Probe(string path, int periodSeconds, int failureThreshold) => new()
     {
-        HttpGet = new V1HTTPGetAction { Path = path, Port = ContainerPort },
+        HttpGet = new V1HTTPGetAction { Path = path, Port = PlatformPort },
         PeriodSeconds = periodSeconds,
         FailureThreshold = failureThreshold,
     };

@@ -278,7 +278,7 @@ internal sealed class FunctionWorkload
         {
             while (!token.IsCancellationRequested)
             {
-                var ready = await _context.Prober.ProbeAsync(LocalInstance.Host, instance.Port, token).ConfigureAwait(false);
+                var ready = await _context.Prober.ProbeAsync(LocalInstance.Host, instance.Port, instance.PlatformPort, token).ConfigureAwait(false);
                 var state = instance.State;
                 if (ready && state is LocalInstanceState.Starting or LocalInstanceState.NotReady)
                 {
@@ -433,7 +433,7 @@ internal sealed class FunctionWorkload
 
         _instanceInfos = _instances
             .OrderBy(i => i.Sequence)
-            .Select(i => new LocalInstanceInfo(i.Id, i.Revision, i.Pid, i.Port, i.State, i.StartedAt, i.Log.Path))
+            .Select(i => new LocalInstanceInfo(i.Id, i.Revision, i.Pid, i.Port, i.State, i.StartedAt, i.Log.Path) { PlatformPort = i.PlatformPort, Function = Key })
             .ToImmutableArray();
         _live = _instances.OrderBy(i => i.Sequence).ToImmutableArray();
 

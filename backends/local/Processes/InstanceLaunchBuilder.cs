@@ -17,6 +17,19 @@ internal static class InstanceLaunchBuilder
     public const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
     public const string Port = "PORT";
+
+    /// <summary>The runtime's own endpoints (probes, metrics), off the function's path space (runtimes/README.md).</summary>
+    public const string PlatformPort = "PLATFORM_PORT";
+
+    /// <summary>Knative's names: the service and configuration are the function, the revision is its content hash.</summary>
+    public const string Service = "K_SERVICE";
+
+    public const string Configuration = "K_CONFIGURATION";
+
+    public const string Revision = "K_REVISION";
+
+    /// <summary>The function's namespace, which Knative does not pass; the runtimes label their metrics with it.</summary>
+    public const string Namespace = "FUNCTION_NAMESPACE";
     public const string FunctionPath = "FUNCTION_PATH";
     public const string Handler = "HANDLER";
     public const string ContainerConcurrency = "CONTAINER_CONCURRENCY";
@@ -48,7 +61,7 @@ internal static class InstanceLaunchBuilder
         string sourcePath,
         string executablePath,
         RuntimeCommand command,
-        int port,
+        InstancePorts ports,
         string instanceId,
         IEnumerable<KeyValuePair<string, string>> platformEnvironment,
         string? setprivPath,
@@ -56,7 +69,7 @@ internal static class InstanceLaunchBuilder
     {
         var platform = platformEnvironment.ToList();
         var home = platform.FirstOrDefault(v => v.Key == Home).Value;
-        var environment = BuildEnvironment(spec, sourcePath, port, instanceId, platform, home);
+        var environment = BuildEnvironment(spec, sourcePath, ports, instanceId, platform, home);
         var chain = new List<string>();
         if (setsidPath is not null)
         {
@@ -79,11 +92,11 @@ internal static class InstanceLaunchBuilder
         SandboxLayout layout,
         string executablePath,
         RuntimeCommand command,
-        int port,
+        InstancePorts ports,
         string instanceId,
         IEnumerable<KeyValuePair<string, string>> platformEnvironment)
     {
-        var environment = BuildEnvironment(spec, layout.ArtifactPath, port, instanceId, platformEnvironment, SandboxPaths.Home);
+        var environment = BuildEnvironment(spec, layout.ArtifactPath, ports, instanceId, platformEnvironment, SandboxPaths.Home);
         var argv = SandboxCommandBuilder.Build(layout, executablePath, command.Arguments);
 
         // bubblewrap changes into the artifact inside; outside, the platform's own working directory is as good as any.
@@ -97,7 +110,7 @@ internal static class InstanceLaunchBuilder
     public static IReadOnlyDictionary<string, string> BuildEnvironment(
         WorkloadSpec spec,
         string sourcePath,
-        int port,
+        InstancePorts ports,
         string instanceId,
         IEnumerable<KeyValuePair<string, string>> platformEnvironment,
         string? home)
@@ -121,12 +134,17 @@ internal static class InstanceLaunchBuilder
             environment[name] = value;
         }
 
-        environment[Port] = port.ToString(CultureInfo.InvariantCulture);
+        environment[Port] = ports.Port.ToString(CultureInfo.InvariantCulture);
+        environment[PlatformPort] = ports.PlatformPort.ToString(CultureInfo.InvariantCulture);
         environment[FunctionPath] = sourcePath;
         environment[Handler] = spec.Handler;
         environment[ContainerConcurrency] = spec.ContainerConcurrency.ToString(CultureInfo.InvariantCulture);
         environment[FunctionTimeout] = spec.TimeoutSeconds.ToString(CultureInfo.InvariantCulture);
         environment[InstanceId] = instanceId;
+        environment[Service] = spec.Key.Name;
+        environment[Configuration] = spec.Key.Name;
+        environment[Revision] = spec.Revision;
+        environment[Namespace] = spec.Key.Namespace;
         return environment;
     }
 

@@ -53,17 +53,22 @@ internal static class InstanceStarter
         var revision = spec.Revision.Length > RevisionPrefixLength ? spec.Revision[..RevisionPrefixLength] : spec.Revision;
         var id = string.Create(CultureInfo.InvariantCulture, $"{key.Name}-{revision}-{sequence}");
         int port;
+        int platformPort;
         LocalInstance instance;
         InstanceCgroup? cgroup = null;
         try
         {
-            port = PortAllocator.Allocate(context.LiveInstances.Values.Select(i => i.Port).ToHashSet());
+            var taken = context.LiveInstances.Values.SelectMany(i => new[] { i.Port, i.PlatformPort }).ToHashSet();
+            port = PortAllocator.Allocate(taken);
+            taken.Add(port);
+            platformPort = PortAllocator.Allocate(taken);
             cgroup = context.Cgroups?.Create(id, spec.Resources, context.Options.InstancePidsLimit);
             instance = new LocalInstance(
                 id,
                 sequence,
                 spec,
                 port,
+                platformPort,
                 context.Layout.LogPath(key, id),
                 context.Layout.PidFilePath(id),
                 context.Options.LogFileMaxBytes,
@@ -89,12 +94,12 @@ internal static class InstanceStarter
                 handshake = SandboxHandshake.Create(block: cgroup is not null);
                 var layout = sandbox.Layout(
                     runtime, Path.GetFullPath(sourcePath), spec.Resources.EphemeralStorageLimitBytes, handshake.ChildInfoFd, handshake.ChildBlockFd);
-                launch = InstanceLaunchBuilder.BuildSandboxed(spec, layout, runtime.Executable, command, port, id, context.PlatformEnvironment());
+                launch = InstanceLaunchBuilder.BuildSandboxed(spec, layout, runtime.Executable, command, new InstancePorts(port, platformPort), id, context.PlatformEnvironment());
             }
             else
             {
                 launch = InstanceLaunchBuilder.Build(
-                    spec, sourcePath, runtime.Executable, command, port, id, context.PlatformEnvironment(), context.SetprivPath, context.SetsidPath);
+                    spec, sourcePath, runtime.Executable, command, new InstancePorts(port, platformPort), id, context.PlatformEnvironment(), context.SetprivPath, context.SetsidPath);
             }
 
             await instance.StartAsync(context.Spawner, launch, cgroup, handshake).ConfigureAwait(false);

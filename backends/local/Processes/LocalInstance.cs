@@ -52,6 +52,7 @@ internal sealed class LocalInstance
         long sequence,
         WorkloadSpec spec,
         int port,
+        int platformPort,
         string logPath,
         string pidFilePath,
         long logMaxBytes,
@@ -63,6 +64,7 @@ internal sealed class LocalInstance
         Sequence = sequence;
         Spec = spec;
         Port = port;
+        PlatformPort = platformPort;
         PidFilePath = pidFilePath;
         _time = time;
         _logger = logger;
@@ -84,6 +86,9 @@ internal sealed class LocalInstance
     public string Revision => Spec.Revision;
 
     public int Port { get; }
+
+    /// <summary>PLATFORM_PORT: the readiness probe and the metrics; never handed to the activator.</summary>
+    public int PlatformPort { get; }
 
     public string PidFilePath { get; }
 

@@ -8,4 +8,11 @@ public sealed record LocalInstanceInfo(
     int Port,
     LocalInstanceState State,
     DateTimeOffset StartedAt,
-    string LogPath);
+    string LogPath)
+{
+    /// <summary>Where the instance serves <c>/metrics</c> (and its probes): PLATFORM_PORT on loopback.</summary>
+    public int PlatformPort { get; init; }
+
+    /// <summary>The function the instance serves.</summary>
+    public Core.Contracts.FunctionKey Function { get; init; }
+}

@@ -172,6 +172,10 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
     public IReadOnlyList<LocalInstanceInfo> GetInstances(FunctionKey key) =>
         _workloads.TryGetValue(key, out var workload) ? workload.Instances : ImmutableArray<LocalInstanceInfo>.Empty;
 
+    /// <summary>The running instances of every function (draining ones included), for the admin API's Prometheus discovery.</summary>
+    public IReadOnlyList<LocalInstanceInfo> GetAllInstances() =>
+        _workloads.Values.SelectMany(workload => workload.Instances).ToList();
+
     /// <summary>The log files of a function's instances, running and recently exited, oldest first.</summary>
     public IReadOnlyList<LocalLogFile> ListLogFiles(FunctionKey key)
     {

@@ -1,11 +1,14 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace Serverless.Backends.Local.Processes;
 
 /// <summary>
-/// Asks an instance <c>GET http://127.0.0.1:{port}/readyz</c> on a fresh connection, as kubelet does; only a 200
-/// within the timeout is ready. A pooled connection would keep answering after the instance closed its listening
-/// socket, while every new connection, the activator's included, is refused.
+/// Asks an instance <c>GET http://127.0.0.1:{platformPort}/readyz</c> on a fresh connection, as kubelet does, and then
+/// opens a fresh TCP connection to its function port, as Knative's queue-proxy checks the user container's port: only
+/// both within the timeout is ready. A pooled connection would keep answering after the instance closed its listening
+/// socket, while every new connection, the activator's included, is refused; and since issue #16 the runtime's
+/// <c>/readyz</c> is on a port of its own, which stays up when the function's listener dies.
 /// </summary>
 internal sealed class ReadinessProber : IDisposable
 {
@@ -25,15 +28,30 @@ internal sealed class ReadinessProber : IDisposable
         };
     }
 
-    public async Task<bool> ProbeAsync(string host, int port, CancellationToken cancellationToken)
+    /// <param name="port">The function's port (PORT), which must accept a connection.</param>
+    /// <param name="platformPort">The runtime's own port (PLATFORM_PORT), whose <c>/readyz</c> must answer 200.</param>
+    public async Task<bool> ProbeAsync(string host, int port, int platformPort, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(_timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
         {
-            using var response = await _client.GetAsync(
-                new Uri($"http://{host}:{port}/readyz"), HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            return response.StatusCode == HttpStatusCode.OK;
+            using (var response = await _client.GetAsync(
+                new Uri($"http://{host}:{platformPort}/readyz"), HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false))
+            {
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    return false;
+                }
+            }
+
+            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(host, port, linked.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
         catch (HttpRequestException)
         {

@@ -6,6 +6,22 @@ internal static class EnvironmentVariables
     /// <summary>Port to listen on, 1..65535. Required.</summary>
     public const string Port = "PORT";
 
+    /// <summary>
+    /// Port of the platform's own endpoints (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>), 1..65535 and not
+    /// <see cref="Port"/>. Optional: unset, the runtime serves no such endpoint. The ingress never routes to it, so
+    /// every path on <see cref="Port"/> reaches the function (Knative keeps these on the queue-proxy's ports).
+    /// </summary>
+    public const string PlatformPort = "PLATFORM_PORT";
+
+    /// <summary>Knative's name of the service: the function's name. Labels the metrics (<c>function</c>).</summary>
+    public const string Service = "K_SERVICE";
+
+    /// <summary>Knative's name of the revision. Labels the metrics (<c>revision</c>).</summary>
+    public const string Revision = "K_REVISION";
+
+    /// <summary>The function's namespace (no Knative equivalent). Labels the metrics (<c>namespace</c>).</summary>
+    public const string Namespace = "FUNCTION_NAMESPACE";
+
     /// <summary>Address to listen on: an IP address or <c>localhost</c>. Default <c>127.0.0.1</c>; Kubernetes passes <c>0.0.0.0</c>.</summary>
     public const string Host = "HOST";
 

@@ -24,4 +24,10 @@ internal sealed record RuntimeSettings(
 
     /// <summary>FUNCTION_DEBUG: a handler's exception text goes back to the caller (off by default).</summary>
     public bool Debug { get; init; }
+
+    /// <summary>PLATFORM_PORT: where probes and metrics are served; null serves none.</summary>
+    public int? PlatformPort { get; init; }
+
+    /// <summary>The labels every metric carries (namespace, function, revision), from the platform's variables that are set.</summary>
+    public IReadOnlyDictionary<string, string> MetricLabels { get; init; } = new Dictionary<string, string>();
 }

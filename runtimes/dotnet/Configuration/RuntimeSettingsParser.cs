@@ -18,6 +18,12 @@ internal static class RuntimeSettingsParser
         var problems = new List<string>();
 
         var port = ParseInt(environment, EnvironmentVariables.Port, required: true, defaultValue: 0, min: 1, max: 65535, problems);
+        var platformPort = ParseInt(environment, EnvironmentVariables.PlatformPort, required: false, defaultValue: 0, min: 1, max: 65535, problems);
+        if (platformPort != 0 && platformPort == port)
+        {
+            problems.Add($"{EnvironmentVariables.PlatformPort} = {DisplayText.Quote(environment(EnvironmentVariables.PlatformPort) ?? "")}, must differ from {EnvironmentVariables.Port}");
+        }
+
         var address = ParseAddress(environment, problems);
         var functionPath = Required(environment, EnvironmentVariables.FunctionPath, "the directory holding the function's build output", problems);
         var handler = Required(environment, EnvironmentVariables.Handler, "Assembly::Namespace.Type::Method", problems);
@@ -44,8 +50,25 @@ internal static class RuntimeSettingsParser
             logLevel)
         {
             Debug = environment(EnvironmentVariables.FunctionDebug)?.Trim().ToLowerInvariant() is "true" or "1",
+            PlatformPort = platformPort == 0 ? null : platformPort,
+            MetricLabels = MetricLabels(environment),
         };
         return true;
+    }
+
+    /// <summary>The identity labels whose variable is set and not blank; the others are left out rather than empty.</summary>
+    private static Dictionary<string, string> MetricLabels(Func<string, string?> environment)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (label, key) in new[] { ("namespace", EnvironmentVariables.Namespace), ("function", EnvironmentVariables.Service), ("revision", EnvironmentVariables.Revision) })
+        {
+            if (environment(key) is { } value && !string.IsNullOrWhiteSpace(value))
+            {
+                labels[label] = value;
+            }
+        }
+
+        return labels;
     }
 
     private static string? Required(Func<string, string?> environment, string key, string meaning, List<string> problems)

@@ -6,14 +6,19 @@ using Serverless.Runtime.Dotnet.Invocation;
 namespace Serverless.Runtime.Dotnet.Hosting;
 
 /// <summary>
-/// The whole request pipeline: the reserved paths, else the function. A plain switch rather than routing:
-/// nothing to build at startup and nothing to match per request.
+/// The whole request pipeline: on the platform port the reserved paths (anything else there is 404), on the public
+/// port the function for every path. A plain switch rather than routing: nothing to build at startup and nothing to
+/// match per request.
 /// </summary>
-internal sealed class RequestDispatcher(InvocationPipeline invocation, ReadinessState readiness, CollectorRegistry registry)
+/// <param name="platformPort">PLATFORM_PORT, or null when the runtime serves no platform endpoint.</param>
+internal sealed class RequestDispatcher(InvocationPipeline invocation, ReadinessState readiness, CollectorRegistry registry, int? platformPort)
 {
     private const string PrometheusTextContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    public Task DispatchAsync(HttpContext context) => context.Request.Path.Value switch
+    public Task DispatchAsync(HttpContext context) =>
+        platformPort is { } port && context.Connection.LocalPort == port ? DispatchPlatformAsync(context) : invocation.InvokeAsync(context);
+
+    private Task DispatchPlatformAsync(HttpContext context) => context.Request.Path.Value switch
     {
         ReservedPaths.Health => WriteTextAsync(context.Response, StatusCodes.Status200OK, "ok"),
         ReservedPaths.Ready => readiness.Phase switch
@@ -23,7 +28,7 @@ internal sealed class RequestDispatcher(InvocationPipeline invocation, Readiness
             _ => WriteTextAsync(context.Response, StatusCodes.Status503ServiceUnavailable, "loading"),
         },
         ReservedPaths.Metrics => WriteMetricsAsync(context),
-        _ => invocation.InvokeAsync(context),
+        _ => WriteTextAsync(context.Response, StatusCodes.Status404NotFound, "not found: the platform port serves /healthz, /readyz and /metrics"),
     };
 
     private async Task WriteMetricsAsync(HttpContext context)

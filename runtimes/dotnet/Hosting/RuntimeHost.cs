@@ -133,13 +133,20 @@ internal static class RuntimeHost
             // reading); Kestrel's limit leaves room to drain a refused body so that its caller gets the answer.
             kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes + InvocationOptions.DrainBytes;
             kestrel.Listen(settings.ListenAddress, settings.Port);
+            if (settings.PlatformPort is { } platformPort)
+            {
+                // On the same address: on Kubernetes the kubelet probes it from outside the pod; locally it is
+                // loopback, and the activator only ever forwards to PORT.
+                kestrel.Listen(settings.ListenAddress, platformPort);
+            }
         });
 
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.FunctionTimeout + ShutdownMargin);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(new ConcurrencyLimiter(settings.ContainerConcurrency));
         builder.Services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
-        builder.Services.AddSingleton<RuntimeMetrics>();
+        builder.Services.AddSingleton(services => new RuntimeMetrics(
+            services.GetRequiredService<CollectorRegistry>(), services.GetRequiredService<ConcurrencyLimiter>(), settings.MetricLabels));
         builder.Services.AddSingleton<ReadinessState>();
         builder.Services.AddHostedService<DrainService>();
 
@@ -158,7 +165,7 @@ internal static class RuntimeHost
             options,
             time,
             services.GetRequiredService<ILogger<InvocationPipeline>>());
-        return new RequestDispatcher(invocation, services.GetRequiredService<ReadinessState>(), services.GetRequiredService<CollectorRegistry>());
+        return new RequestDispatcher(invocation, services.GetRequiredService<ReadinessState>(), services.GetRequiredService<CollectorRegistry>(), settings.PlatformPort);
     }
 
     private static string FormatAddress(RuntimeSettings settings) =>

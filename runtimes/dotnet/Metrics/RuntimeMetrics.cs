@@ -20,9 +20,11 @@ internal sealed class RuntimeMetrics
     private readonly Counter _requests;
     private readonly Histogram _duration;
 
-    public RuntimeMetrics(CollectorRegistry registry, ConcurrencyLimiter limiter)
+    /// <param name="identity">Labels every series carries: the instance's namespace, function and revision (RuntimeSettings.MetricLabels).</param>
+    public RuntimeMetrics(CollectorRegistry registry, ConcurrencyLimiter limiter, IReadOnlyDictionary<string, string> identity)
     {
-        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        ArgumentNullException.ThrowIfNull(identity);
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry).WithLabels(identity.ToDictionary(StringComparer.Ordinal));
         _requests = factory.CreateCounter(RequestsTotal, "Function invocations, by HTTP status code.", new CounterConfiguration { LabelNames = ["code"] });
         var inFlight = factory.CreateGauge(InFlight, "Function invocations being processed.");
         _duration = factory.CreateHistogram(RequestDuration, "Time from receiving an invocation to its response, in seconds.", new HistogramConfiguration { Buckets = DurationBuckets });

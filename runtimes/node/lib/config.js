@@ -30,6 +30,10 @@ const LOG_LEVELS = Object.freeze({
 function parseConfig(env) {
   const errors = [];
   const port = parseInteger(env, 'PORT', { required: true, fallback: 0, min: 1, max: 65535 }, errors);
+  const platformPort = parseInteger(env, 'PLATFORM_PORT', { fallback: null, min: 1, max: 65535 }, errors);
+  if (platformPort !== null && platformPort === port) {
+    errors.push(`PLATFORM_PORT = ${quote(env.PLATFORM_PORT)}, must differ from PORT`);
+  }
   const host = parseHost(env, errors);
   const functionPath = env.FUNCTION_PATH;
   if (!functionPath || !functionPath.trim()) {
@@ -48,6 +52,8 @@ function parseConfig(env) {
   return {
     config: Object.freeze({
       port,
+      // /healthz, /readyz and /metrics are served here only; null serves none. Every path on PORT is the function's.
+      platformPort,
       host,
       functionPath: path.resolve(functionPath),
       handler,
@@ -57,9 +63,23 @@ function parseConfig(env) {
       logLevel,
       // FUNCTION_DEBUG (true/1): a handler's exception text goes back in the 500; otherwise only in the log.
       debug: ['true', '1'].includes(String(env.FUNCTION_DEBUG ?? '').trim().toLowerCase()),
+      metricLabels: metricLabels(env),
     }),
     errors,
   };
+}
+
+/**
+ * The labels every metric carries: the instance's namespace, function (K_SERVICE) and revision (K_REVISION), from
+ * the platform's variables; one that is unset or blank is left out rather than empty.
+ */
+function metricLabels(env) {
+  const labels = {};
+  for (const [label, key] of [['namespace', 'FUNCTION_NAMESPACE'], ['function', 'K_SERVICE'], ['revision', 'K_REVISION']]) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') labels[label] = value;
+  }
+  return Object.freeze(labels);
 }
 
 function parseInteger(env, key, { required = false, fallback, min, max }, errors) {

@@ -19,8 +19,10 @@ class RuntimeMetrics {
   #count = 0;
   #sum = 0;
 
-  constructor(limiter) {
+  /** labels: { name: value } every series carries (config.metricLabels). */
+  constructor(limiter, labels = {}) {
     this.limiter = limiter;
+    this.labels = Object.entries(labels).map(([name, value]) => `${name}="${escapeLabel(value)}"`).join(',');
   }
 
   record(statusCode, seconds) {
@@ -37,24 +39,33 @@ class RuntimeMetrics {
       `# HELP ${REQUESTS_TOTAL} Function invocations, by HTTP status code.`,
       `# TYPE ${REQUESTS_TOTAL} counter`,
     ];
+    const own = this.labels;
+    // The identity labels, alone or before a series' own.
+    const bare = own === '' ? '' : `{${own}}`;
+    const withLabel = (label) => (own === '' ? `{${label}}` : `{${own},${label}}`);
     for (const code of [...this.#requests.keys()].sort((a, b) => a - b)) {
-      lines.push(`${REQUESTS_TOTAL}{code="${code}"} ${this.#requests.get(code)}`);
+      lines.push(`${REQUESTS_TOTAL}${withLabel(`code="${code}"`)} ${this.#requests.get(code)}`);
     }
     lines.push(
       `# HELP ${IN_FLIGHT} Function invocations being processed.`,
       `# TYPE ${IN_FLIGHT} gauge`,
-      `${IN_FLIGHT} ${this.limiter.inFlight}`,
+      `${IN_FLIGHT}${bare} ${this.limiter.inFlight}`,
       `# HELP ${REQUEST_DURATION} Time from receiving an invocation to its response, in seconds.`,
       `# TYPE ${REQUEST_DURATION} histogram`,
     );
-    DURATION_BUCKETS.forEach((le, i) => lines.push(`${REQUEST_DURATION}_bucket{le="${le}"} ${this.#bucketCounts[i]}`));
+    DURATION_BUCKETS.forEach((le, i) => lines.push(`${REQUEST_DURATION}_bucket${withLabel(`le="${le}"`)} ${this.#bucketCounts[i]}`));
     lines.push(
-      `${REQUEST_DURATION}_bucket{le="+Inf"} ${this.#count}`,
-      `${REQUEST_DURATION}_sum ${this.#sum}`,
-      `${REQUEST_DURATION}_count ${this.#count}`,
+      `${REQUEST_DURATION}_bucket${withLabel('le="+Inf"')} ${this.#count}`,
+      `${REQUEST_DURATION}_sum${bare} ${this.#sum}`,
+      `${REQUEST_DURATION}_count${bare} ${this.#count}`,
     );
     return lines.join('\n') + '\n';
   }
+}
+
+/** A label value in the text format: backslash, double quote and line feed escaped. */
+function escapeLabel(value) {
+  return String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
 module.exports = { RuntimeMetrics, DURATION_BUCKETS, REQUESTS_TOTAL, IN_FLIGHT, REQUEST_DURATION };

@@ -1,6 +1,7 @@
 'use strict';
 
-// The HTTP shell around the pure modules: reserved endpoints, then one invocation per request:
+// The HTTP shell around the pure modules: the platform's endpoints on their own port (createPlatformServer), and on
+// the public port one invocation per request, whatever the path:
 // 413 on a declared body past the limit, 429 past the concurrency limit, the body read (413 while
 // reading a chunked one), the CloudEvent parsed (400), the function under FUNCTION_TIMEOUT (504),
 // its result or failure turned into a response (500), and the metrics recorded.
@@ -40,7 +41,7 @@ class BodyTooLargeError extends Error {}
 class CallerGoneError extends Error {}
 
 /**
- * The runtime's http.Server, not yet listening.
+ * The runtime's http.Server on PORT, not yet listening: every path and method invokes the function.
  * deps: { config, handler: { name, fn }, limiter, metrics, readiness, log }
  */
 function createRuntimeServer(deps) {
@@ -50,35 +51,44 @@ function createRuntimeServer(deps) {
 
   // Expect: 100-continue lets a body that is too large be refused before it is sent: no 100 Continue then.
   server.on('checkContinue', (req, res) => {
-    if (isReserved(splitTarget(req.url).path) || declaredLength(req) <= config.maxRequestBodyBytes) res.writeContinue();
+    if (declaredLength(req) <= config.maxRequestBodyBytes) res.writeContinue();
     dispatch(deps, req, res);
   });
   return server;
 }
 
-function isReserved(path) {
-  return path === '/healthz' || path === '/readyz' || path === '/metrics';
+/**
+ * The server on PLATFORM_PORT, not yet listening: /healthz, /readyz and /metrics for the platform's prober and
+ * Prometheus, 404 for anything else. The ingress never routes here, so none of these paths is taken from the function.
+ * deps: { readiness, metrics }
+ */
+function createPlatformServer({ readiness, metrics }) {
+  const server = http.createServer((req, res) => {
+    switch (splitTarget(req.url).path) {
+      case '/healthz':
+        return writeText(res, 200, 'ok');
+      case '/readyz':
+        return readiness.phase === 'ready' ? writeText(res, 200, 'ready') : writeText(res, 503, readiness.phase);
+      case '/metrics':
+        return writeText(res, 200, metrics.render(), PROMETHEUS_CONTENT_TYPE);
+      default:
+        return writeText(res, 404, 'not found: the platform port serves /healthz, /readyz and /metrics');
+    }
+  });
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  return server;
 }
 
 function dispatch(deps, req, res) {
-  const { readiness, metrics, log } = deps;
+  const { readiness, log } = deps;
   // While draining, every answer closes its connection so that pooled connections move to other instances.
   if (readiness.phase === 'draining') res.setHeader('connection', 'close');
-  switch (splitTarget(req.url).path) {
-    case '/healthz':
-      return writeText(res, 200, 'ok');
-    case '/readyz':
-      return readiness.phase === 'ready' ? writeText(res, 200, 'ready') : writeText(res, 503, readiness.phase);
-    case '/metrics':
-      return writeText(res, 200, metrics.render(), PROMETHEUS_CONTENT_TYPE);
-    default:
-      return invoke(deps, req, res).catch((err) => {
-        // A bug in the runtime itself, not the function: never leave the caller hanging.
-        log.error(`internal error while answering ${req.method} ${req.url}: ${err && err.stack}`);
-        if (res.headersSent) return res.destroy();
-        return send(res, problem(500, 'The runtime failed to answer the request.'), Promise.resolve()).catch(() => res.destroy());
-      });
-  }
+  return invoke(deps, req, res).catch((err) => {
+    // A bug in the runtime itself, not the function: never leave the caller hanging.
+    log.error(`internal error while answering ${req.method} ${req.url}: ${err && err.stack}`);
+    if (res.headersSent) return res.destroy();
+    return send(res, problem(500, 'The runtime failed to answer the request.'), Promise.resolve()).catch(() => res.destroy());
+  });
 }
 
 async function invoke(deps, req, res) {
@@ -260,4 +270,4 @@ function declaredLength(req) {
   return value === undefined ? 0 : Number(value);
 }
 
-module.exports = { createRuntimeServer, runWithTimeout, KEEP_ALIVE_TIMEOUT_MS, CLIENT_CLOSED_REQUEST };
+module.exports = { createRuntimeServer, createPlatformServer, runWithTimeout, KEEP_ALIVE_TIMEOUT_MS, CLIENT_CLOSED_REQUEST };

@@ -45,12 +45,21 @@ describe('a runtime serving the echo function', () => {
   });
   after(() => runtime.stop());
 
-  it('answers /healthz and /readyz with 200', async () => {
-    const health = await runtime.request({ path: '/healthz' });
-    const ready = await runtime.request({ path: '/readyz' });
+  it('answers /healthz and /readyz with 200 on the platform port, and 404 for any other path there', async () => {
+    const health = await runtime.platform({ path: '/healthz' });
+    const ready = await runtime.platform({ path: '/readyz' });
     assert.equal(health.status, 200);
     assert.equal(ready.status, 200);
     assert.equal(ready.body.toString(), 'ready');
+    assert.equal((await runtime.platform({ path: '/echo' })).status, 404);
+  });
+
+  it('hands /healthz, /readyz and /metrics on PORT to the function (issue #16)', async () => {
+    for (const path of ['/healthz', '/readyz', '/metrics']) {
+      const res = await runtime.request({ path });
+      assert.equal(res.status, 200);
+      assert.equal(JSON.parse(res.body.toString()).path, path);
+    }
   });
 
   it('prints one startup line with the load time', () => {
@@ -273,11 +282,11 @@ describe('metrics', () => {
   it('counts invocations by status and times them, without the reserved endpoints', async () => {
     for (let i = 0; i < 3; i++) assert.equal((await runtime.request({ path: '/ok' })).status, 200);
     assert.equal((await runtime.request({ path: '/throw' })).status, 500);
-    await runtime.request({ path: '/healthz' });
-    await runtime.request({ path: '/readyz' });
-    await runtime.request({ path: '/metrics' });
+    await runtime.platform({ path: '/healthz' });
+    await runtime.platform({ path: '/readyz' });
+    await runtime.platform({ path: '/metrics' });
 
-    const res = await runtime.request({ path: '/metrics' });
+    const res = await runtime.platform({ path: '/metrics' });
     assert.equal(res.status, 200);
     assert.match(res.headers['content-type'], /^text\/plain; version=0\.0\.4/);
     const { samples, help, type } = parseMetrics(res.body.toString());
@@ -294,6 +303,21 @@ describe('metrics', () => {
     assert.equal(type.get('serverless_runtime_request_duration_seconds'), 'histogram');
     for (const name of type.keys()) assert.ok(help.has(name), `HELP for ${name}`);
   });
+
+  it('labels every series with the namespace, function and revision from the platform\'s variables', async () => {
+    const labelled = await startRuntime({ env: { FUNCTION_NAMESPACE: 'team-a', K_SERVICE: 'hello', K_CONFIGURATION: 'hello', K_REVISION: 'abc"1' } });
+    try {
+      assert.equal((await labelled.request({ path: '/ok' })).status, 200);
+      const { samples } = parseMetrics((await labelled.platform({ path: '/metrics' })).body.toString());
+      const own = 'namespace="team-a",function="hello",revision="abc\\"1"';
+      assert.equal(samples.get(`serverless_runtime_requests_total{${own},code="200"}`), 1);
+      assert.equal(samples.get(`serverless_runtime_in_flight{${own}}`), 0);
+      assert.equal(samples.get(`serverless_runtime_request_duration_seconds_bucket{${own},le="+Inf"}`), 1);
+      assert.equal(samples.get(`serverless_runtime_request_duration_seconds_count{${own}}`), 1);
+    } finally {
+      await labelled.stop();
+    }
+  });
 });
 
 describe('CONTAINER_CONCURRENCY=1', () => {
@@ -305,7 +329,7 @@ describe('CONTAINER_CONCURRENCY=1', () => {
 
   it('answers 429 with Retry-After: 1 past the limit, at once', async () => {
     const slow = runtime.request({ path: '/slow?ms=1500', agent: false });
-    await eventually(async () => parseMetrics((await runtime.request({ path: '/metrics' })).body.toString()).samples.get('serverless_runtime_in_flight') === 1,
+    await eventually(async () => parseMetrics((await runtime.platform({ path: '/metrics' })).body.toString()).samples.get('serverless_runtime_in_flight') === 1,
       { what: 'one request in flight' });
     const started = performance.now();
     const refused = await runtime.request({ path: '/echo', agent: false });
@@ -323,13 +347,15 @@ describe('SIGTERM', () => {
     const runtime = await startRuntime();
     try {
       const slow = runtime.request({ path: '/slow?ms=1500', agent: false });
-      await eventually(async () => parseMetrics((await runtime.request({ path: '/metrics', agent: false })).body.toString()).samples.get('serverless_runtime_in_flight') === 1,
+      await eventually(async () => parseMetrics((await runtime.platform({ path: '/metrics', agent: false })).body.toString()).samples.get('serverless_runtime_in_flight') === 1,
         { what: 'one request in flight' });
       runtime.child.kill('SIGTERM');
       let draining;
-      await eventually(async () => (draining = await runtime.request({ path: '/readyz', agent: false })).status === 503, { what: 'readiness 503' });
+      await eventually(async () => (draining = await runtime.platform({ path: '/readyz', agent: false })).status === 503, { what: 'readiness 503' });
       assert.equal(draining.body.toString(), 'draining');
-      assert.equal(draining.headers.connection, 'close');
+      const during = await runtime.request({ path: '/echo', agent: false });
+      assert.equal(during.status, 200);
+      assert.equal(during.headers.connection, 'close');
       const res = await slow;
       assert.equal(res.status, 200);
       assert.equal(res.body.toString(), 'slow done');

@@ -19,8 +19,14 @@ describe('parseConfig', () => {
     assert.deepEqual(errors, []);
     assert.deepEqual({ ...config }, {
       port: 8080, host: '127.0.0.1', functionPath: '/fn', handler: 'index.js:handle', containerConcurrency: 0,
-      timeoutSeconds: 300, maxRequestBodyBytes: 33554432, logLevel: 3, debug: false,
+      timeoutSeconds: 300, maxRequestBodyBytes: 33554432, logLevel: 3, debug: false, platformPort: null, metricLabels: {},
     });
+  });
+
+  it('reads PLATFORM_PORT and the identity labels, leaving blank ones out', () => {
+    const { config } = parseConfig({ PORT: '1', FUNCTION_PATH: '/f', PLATFORM_PORT: '9091', K_SERVICE: 'hello', K_REVISION: 'abc', FUNCTION_NAMESPACE: ' ' });
+    assert.equal(config.platformPort, 9091);
+    assert.deepEqual({ ...config.metricLabels }, { function: 'hello', revision: 'abc' });
   });
 
   for (const [value, debug] of [['true', true], ['1', true], [' TRUE ', true], ['false', false], ['yes', false], ['', false]]) {
@@ -38,6 +44,8 @@ describe('parseConfig', () => {
     ['a fractional body limit', { PORT: '1', FUNCTION_PATH: '/f', MAX_REQUEST_BODY_BYTES: '1.5' }, 'MAX_REQUEST_BODY_BYTES = "1.5", must be an integer in 1..9007199254740991'],
     ['an unknown LOG_LEVEL', { PORT: '1', FUNCTION_PATH: '/f', LOG_LEVEL: 'loud' }, 'LOG_LEVEL = "loud", must be one of trace, debug, information, warning, error, critical, none'],
     ['a control character', { PORT: '1\n2', FUNCTION_PATH: '/f' }, 'PORT = "1\\u000a2", must be an integer in 1..65535'],
+    ['PLATFORM_PORT out of range', { PORT: '1', FUNCTION_PATH: '/f', PLATFORM_PORT: '0' }, 'PLATFORM_PORT = "0", must be an integer in 1..65535'],
+    ['PLATFORM_PORT equal to PORT', { PORT: '1', FUNCTION_PATH: '/f', PLATFORM_PORT: '1' }, 'PLATFORM_PORT = "1", must differ from PORT'],
   ]) {
     it(`rejects ${label}`, () => {
       const { config, errors } = parseConfig(env);

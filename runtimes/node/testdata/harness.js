@@ -29,7 +29,9 @@ function freePort() {
  */
 async function startRuntime({ fn = 'echo', handler = 'index.js:handle', env = {}, waitReady = true, readyTimeoutMs = 10_000 } = {}) {
   const port = await freePort();
-  const childEnv = { ...process.env, PORT: String(port), FUNCTION_PATH: path.resolve(FUNCTIONS, fn), HANDLER: handler, ...env };
+  let platformPort = await freePort();
+  while (platformPort === port) platformPort = await freePort();
+  const childEnv = { ...process.env, PORT: String(port), PLATFORM_PORT: String(platformPort), FUNCTION_PATH: path.resolve(FUNCTIONS, fn), HANDLER: handler, ...env };
   for (const [key, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[key];
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, [RUNTIME], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -39,12 +41,15 @@ async function startRuntime({ fn = 'echo', handler = 'index.js:handle', env = {}
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const runtime = {
     port,
+    platformPort,
     child,
     exited,
     spawnedAt,
     get stdout() { return output.stdout; },
     get stderr() { return output.stderr; },
     request: (options) => request(port, options),
+    /** A request to PLATFORM_PORT: /healthz, /readyz, /metrics. */
+    platform: (options) => request(platformPort, options),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
@@ -56,7 +61,7 @@ async function startRuntime({ fn = 'echo', handler = 'index.js:handle', env = {}
   return runtime;
 }
 
-/** Polls /readyz until 200; resolves to the milliseconds from spawn to that answer. */
+/** Polls /readyz on the platform port until 200; resolves to the milliseconds from spawn to that answer. */
 async function waitForReady(runtime, timeoutMs) {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
@@ -64,7 +69,7 @@ async function waitForReady(runtime, timeoutMs) {
       throw new Error(`runtime exited with ${runtime.child.exitCode} before it was ready: ${runtime.stderr}`);
     }
     try {
-      const res = await request(runtime.port, { path: '/readyz', timeoutMs: 1000, agent: false });
+      const res = await request(runtime.platformPort, { path: '/readyz', timeoutMs: 1000, agent: false });
       if (res.status === 200) return performance.now() - runtime.spawnedAt;
     } catch (err) {
       if (!['ECONNREFUSED', 'ECONNRESET'].includes(err.code)) throw err;

@@ -24,7 +24,7 @@ class RuntimeApp:
         self.handler = handler
         self.log = log
         self.limiter = ConcurrencyLimiter(config.container_concurrency)
-        self.metrics = RuntimeMetrics(self.limiter)
+        self.metrics = RuntimeMetrics(self.limiter, config.metric_labels)
         self.readiness = Readiness()
         self.invoker = Invoker(handler, config.timeout_seconds, self._late_failure)
 

@@ -39,12 +39,19 @@ class Config(NamedTuple):
     log_level: int
     debug: bool = False
     """FUNCTION_DEBUG (true/1): a handler's exception text goes back in the 500; otherwise only in the log."""
+    platform_port: int | None = None
+    """PLATFORM_PORT: /healthz, /readyz and /metrics are served there only; None serves none. Every path on PORT is the function's."""
+    metric_labels: tuple[tuple[str, str], ...] = ()
+    """(name, value) every metric carries: namespace, function, revision, from the platform's variables that are set."""
 
 
 def parse_config(env: Mapping[str, str]) -> tuple[Config | None, list[str]]:
     """Returns (config, []) or (None, errors); each error names the key, the value and the allowed range."""
     errors: list[str] = []
     port = _integer(env, "PORT", 0, 1, 65535, errors, required=True)
+    platform_port = _integer(env, "PLATFORM_PORT", 0, 1, 65535, errors) or None
+    if platform_port is not None and platform_port == port:
+        errors.append(f"PLATFORM_PORT = {quote(env['PLATFORM_PORT'])}, must differ from PORT")
     host = _host(env, errors)
     function_path = env.get("FUNCTION_PATH", "")
     if not function_path.strip():
@@ -66,7 +73,13 @@ def parse_config(env: Mapping[str, str]) -> tuple[Config | None, list[str]]:
         max_request_body_bytes=max_body,
         log_level=log_level,
         debug=env.get("FUNCTION_DEBUG", "").strip().lower() in ("true", "1"),
+        platform_port=platform_port,
+        metric_labels=tuple((label, env[key]) for label, key in _IDENTITY if env.get(key, "").strip()),
     ), errors
+
+
+# Metric label <- the platform's variable naming the instance; one unset or blank is left out rather than empty.
+_IDENTITY = (("namespace", "FUNCTION_NAMESPACE"), ("function", "K_SERVICE"), ("revision", "K_REVISION"))
 
 
 def _integer(env: Mapping[str, str], key: str, default: int, low: int, high: int,

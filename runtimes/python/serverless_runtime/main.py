@@ -17,7 +17,7 @@ from .app import RuntimeApp
 from .config import parse_config
 from .loader import HandlerLoadError, load_handler
 from .log import PREFIX, Logger
-from .server import RuntimeServer
+from .server import PlatformServer, RuntimeServer
 
 # Process exit codes the supervisor tells apart; the same in every runtime.
 EXIT_SUCCESS = 0
@@ -58,6 +58,14 @@ def main(started: float) -> None:
     except OSError as e:
         sys.stderr.write(f"{PREFIX}cannot listen on {address}: {e.strerror or e}\n")
         _exit(EXIT_LISTEN_FAILED)
+    if config.platform_port is not None:
+        try:
+            platform = PlatformServer(config.host, config.platform_port, app)
+        except OSError as e:
+            host = f"[{config.host}]" if ":" in config.host else config.host
+            sys.stderr.write(f"{PREFIX}cannot listen on http://{host}:{config.platform_port}: {e.strerror or e}\n")
+            _exit(EXIT_LISTEN_FAILED)
+        threading.Thread(target=platform.serve_forever, name="platform-http", daemon=True).start()
     app.readiness.mark_ready()
     threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
     sys.stdout.write(f"{PREFIX}{handler.name} loaded in {load_ms:.0f} ms, listening on {address} "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Iterable
 
 from .limiter import ConcurrencyLimiter
 
@@ -21,8 +22,9 @@ class RuntimeMetrics:
     The in-flight gauge is read from the limiter at scrape time, so there is a single source of truth for it.
     """
 
-    def __init__(self, limiter: ConcurrencyLimiter) -> None:
+    def __init__(self, limiter: ConcurrencyLimiter, labels: Iterable[tuple[str, str]] = ()) -> None:
         self._limiter = limiter
+        self._labels = ",".join(f'{name}="{_escape(value)}"' for name, value in labels)
         self._lock = threading.Lock()
         self._requests: dict[int, int] = {}
         self._buckets = [0] * len(DURATION_BUCKETS)
@@ -43,19 +45,31 @@ class RuntimeMetrics:
             requests = sorted(self._requests.items())
             buckets = list(self._buckets)
             count, total = self._count, self._sum
+        own = self._labels
+        bare = f"{{{own}}}" if own else ""
+
+        def with_label(name: str, value: object) -> str:
+            label = f'{name}="{value}"'
+            return f"{{{own},{label}}}" if own else f"{{{label}}}"
+
         lines = [
             f"# HELP {REQUESTS_TOTAL} Function invocations, by HTTP status code.",
             f"# TYPE {REQUESTS_TOTAL} counter",
-            *(f'{REQUESTS_TOTAL}{{code="{code}"}} {n}' for code, n in requests),
+            *(f"{REQUESTS_TOTAL}{with_label('code', code)} {n}" for code, n in requests),
             f"# HELP {IN_FLIGHT} Function invocations being processed.",
             f"# TYPE {IN_FLIGHT} gauge",
-            f"{IN_FLIGHT} {self._limiter.in_flight}",
+            f"{IN_FLIGHT}{bare} {self._limiter.in_flight}",
             f"# HELP {REQUEST_DURATION} Time from receiving an invocation to its response, in seconds.",
             f"# TYPE {REQUEST_DURATION} histogram",
             # format "g": le="1" and le="0.005", as the other runtimes write them.
-            *(f'{REQUEST_DURATION}_bucket{{le="{le:g}"}} {n}' for le, n in zip(DURATION_BUCKETS, buckets)),
-            f'{REQUEST_DURATION}_bucket{{le="+Inf"}} {count}',
-            f"{REQUEST_DURATION}_sum {total!r}",
-            f"{REQUEST_DURATION}_count {count}",
+            *(f"{REQUEST_DURATION}_bucket{with_label('le', format(le, 'g'))} {n}" for le, n in zip(DURATION_BUCKETS, buckets)),
+            f"{REQUEST_DURATION}_bucket{with_label('le', '+Inf')} {count}",
+            f"{REQUEST_DURATION}_sum{bare} {total!r}",
+            f"{REQUEST_DURATION}_count{bare} {count}",
         ]
         return "\n".join(lines) + "\n"
+
+
+def _escape(value: str) -> str:
+    """A label value in the text format: backslash, double quote and line feed escaped."""
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")

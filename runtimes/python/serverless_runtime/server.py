@@ -1,4 +1,4 @@
-"""The HTTP shell: reserved endpoints, then one invocation per request.
+"""The HTTP shell: one invocation per request on PORT, whatever the path; the platform's endpoints on PLATFORM_PORT.
 
 413 on a declared body past the limit, 429 past the concurrency limit, the body read (413 while reading
 a chunked one), the CloudEvent parsed (400), then the function (app.RuntimeApp.call_function), and the
@@ -39,7 +39,6 @@ DISCARD_LIMIT_BYTES = 64 * 1024 * 1024
 CLIENT_CLOSED_REQUEST = 499
 
 PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-_RESERVED = frozenset(("/healthz", "/readyz", "/metrics"))
 
 
 class _Connection(BaseHTTPRequestHandler):
@@ -71,7 +70,6 @@ class _Connection(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         app = self.server.app
-        path, _ = split_target(self.path)
         try:
             self._reader = BodyReader(
                 self.rfile,
@@ -83,20 +81,12 @@ class _Connection(BaseHTTPRequestHandler):
         except RequestError as e:
             self._send(problem(e.status, str(e)), close=True)
             return
-        if path == "/healthz":
-            self._send(_text(200, "ok"))
-        elif path == "/readyz":
-            phase = app.readiness.phase
-            self._send(_text(200 if phase == READY else 503, phase))
-        elif path == "/metrics":
-            self._send(_text(200, app.metrics.render(), PROMETHEUS_CONTENT_TYPE))
-        else:
-            started = time.perf_counter()
-            status = 500
-            try:
-                status = self._invoke()
-            finally:
-                app.metrics.record(status, time.perf_counter() - started)
+        started = time.perf_counter()
+        status = 500
+        try:
+            status = self._invoke()
+        finally:
+            app.metrics.record(status, time.perf_counter() - started)
 
     def _invoke(self) -> int:
         """Returns the status code recorded in the metrics."""
@@ -198,3 +188,51 @@ class RuntimeServer(ThreadingHTTPServer):
             self.app.log.debug(f"connection from {client_address[0]} ended: {error!r}")
         else:
             self.app.log.error(f"internal error on a connection from {client_address[0]}: {error!r}")
+
+
+class _PlatformConnection(BaseHTTPRequestHandler):
+    """A connection to PLATFORM_PORT: /healthz, /readyz and /metrics for the platform's prober and Prometheus, 404
+    for anything else. The ingress never routes here, so none of these paths is taken from the function."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "serverless-runtime"
+    sys_version = ""
+    timeout = KEEP_ALIVE_TIMEOUT_SECONDS
+    server: "PlatformServer"
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server looks up
+        app = self.server.app
+        path, _ = split_target(self.path)
+        if path == "/healthz":
+            response = _text(200, "ok")
+        elif path == "/readyz":
+            phase = app.readiness.phase
+            response = _text(200 if phase == READY else 503, phase)
+        elif path == "/metrics":
+            response = _text(200, app.metrics.render(), PROMETHEUS_CONTENT_TYPE)
+        else:
+            response = _text(404, "not found: the platform port serves /healthz, /readyz and /metrics")
+        self.send_response(response.status)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    do_HEAD = do_GET
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the signature of http.server
+        self.server.app.log.debug(f"platform port: {self.address_string()} {format % args}")
+
+
+class PlatformServer(RuntimeServer):
+    """The server on PLATFORM_PORT, beside the function's on PORT."""
+
+    def __init__(self, host: str, port: int, app: RuntimeApp) -> None:
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.app = app
+        ThreadingHTTPServer.__init__(self, (host, port), _PlatformConnection)

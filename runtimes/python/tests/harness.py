@@ -35,6 +35,7 @@ class Reply:
 class Runtime:
     process: subprocess.Popen
     port: int
+    platform_port: int
     spawned_at: float
     _stdout: list[str] = field(default_factory=list)
     _stderr: list[str] = field(default_factory=list)
@@ -53,6 +54,14 @@ class Runtime:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             return exchange(conn, method, path, body, headers)
+        finally:
+            conn.close()
+
+    def platform(self, path: str, timeout: float = 10) -> Reply:
+        """GET on PLATFORM_PORT: /healthz, /readyz, /metrics."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.platform_port, timeout=timeout)
+        try:
+            return exchange(conn, "GET", path)
         finally:
             conn.close()
 
@@ -80,11 +89,14 @@ def exchange(conn: http.client.HTTPConnection, method: str, path: str, body=None
 def start_runtime(handler: str = "main:handle", function: str = "echo", env: dict[str, str] | None = None,
                   wait_ready: bool = True, ready_timeout: float = 10) -> Runtime:
     port = free_port()
-    child_env = {**os.environ, "PORT": str(port), "FUNCTION_PATH": os.path.join(FUNCTIONS, function), "HANDLER": handler, **(env or {})}
+    platform_port = free_port()
+    while platform_port == port:
+        platform_port = free_port()
+    child_env = {**os.environ, "PORT": str(port), "PLATFORM_PORT": str(platform_port), "FUNCTION_PATH": os.path.join(FUNCTIONS, function), "HANDLER": handler, **(env or {})}
     spawned_at = time.perf_counter()
     process = subprocess.Popen([sys.executable, RUNTIME], env=child_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                stdin=subprocess.DEVNULL, text=True, encoding="utf-8")
-    runtime = Runtime(process, port, spawned_at)
+    runtime = Runtime(process, port, platform_port, spawned_at)
     for stream, sink in ((process.stdout, runtime._stdout), (process.stderr, runtime._stderr)):
         threading.Thread(target=_pump, args=(stream, sink), daemon=True).start()
     if wait_ready:
@@ -108,7 +120,7 @@ def wait_ready_200(runtime: Runtime, timeout: float) -> float:
         if runtime.process.poll() is not None:
             raise AssertionError(f"runtime exited with {runtime.process.returncode} before it was ready: {runtime.stderr}")
         try:
-            if runtime.request(path="/readyz", timeout=1).status == 200:
+            if runtime.platform("/readyz", timeout=1).status == 200:
                 return (time.perf_counter() - runtime.spawned_at) * 1000
         except (ConnectionRefusedError, ConnectionResetError):
             pass  # not listening yet
@@ -166,5 +178,5 @@ def parse_metrics(text: str) -> tuple[dict[str, float], set[str], dict[str, str]
 
 
 def in_flight(runtime: Runtime) -> float:
-    samples, _, _ = parse_metrics(runtime.request(path="/metrics").body.decode())
+    samples, _, _ = parse_metrics(runtime.platform("/metrics").body.decode())
     return samples["serverless_runtime_in_flight"]

@@ -41,11 +41,20 @@ class EchoRuntimeTest(ProblemAssertions):
     def tearDownClass(cls) -> None:
         cls.runtime.stop()
 
-    def test_healthz_and_readyz_answer_200(self) -> None:
-        self.assertEqual(self.runtime.request(path="/healthz").status, 200)
-        ready = self.runtime.request(path="/readyz")
+    def test_healthz_and_readyz_answer_200_on_the_platform_port_and_404_for_other_paths(self) -> None:
+        self.assertEqual(self.runtime.platform("/healthz").status, 200)
+        ready = self.runtime.platform("/readyz")
         self.assertEqual(ready.status, 200)
         self.assertEqual(ready.body, b"ready")
+        self.assertEqual(self.runtime.platform("/echo").status, 404)
+
+    def test_platform_paths_on_port_reach_the_function(self) -> None:
+        # Issue #16: as in Knative, the platform takes none of the function's paths.
+        for path in ("/healthz", "/readyz", "/metrics"):
+            with self.subTest(path):
+                reply = self.runtime.request(path=path)
+                self.assertEqual(reply.status, 200)
+                self.assertEqual(json.loads(reply.body)["path"], path)
 
     def test_startup_prints_one_line_with_the_load_time(self) -> None:
         eventually(lambda: self.runtime.stdout, what="the startup line")
@@ -252,8 +261,8 @@ class MetricsTest(unittest.TestCase):
                 self.assertEqual(runtime.request(path="/ok").status, 200)
             self.assertEqual(runtime.request(path="/throw").status, 500)
             for path in ("/healthz", "/readyz", "/metrics"):
-                runtime.request(path=path)
-            reply = runtime.request(path="/metrics")
+                runtime.platform(path)
+            reply = runtime.platform("/metrics")
         finally:
             runtime.stop()
         self.assertEqual(reply.status, 200)
@@ -270,6 +279,23 @@ class MetricsTest(unittest.TestCase):
         self.assertEqual(types, {"serverless_runtime_requests_total": "counter", "serverless_runtime_in_flight": "gauge",
                                  "serverless_runtime_request_duration_seconds": "histogram"})
         self.assertEqual(helps, set(types))
+
+    def test_every_series_is_labelled_with_namespace_function_and_revision(self) -> None:
+        runtime = start_runtime(env={"FUNCTION_NAMESPACE": "team-a", "K_SERVICE": "hello", "K_CONFIGURATION": "hello", "K_REVISION": "abc"})
+        try:
+            self.assertEqual(runtime.request(path="/ok").status, 200)
+            own = 'namespace="team-a",function="hello",revision="abc"'
+            scraped: list[dict[str, float]] = []
+            # Recorded once the answer is flushed, so possibly just after the client has it.
+            eventually(lambda: scraped.append(parse_metrics(runtime.platform("/metrics").body.decode())[0])
+                       or f"serverless_runtime_request_duration_seconds_count{{{own}}}" in scraped[-1], what="the invocation recorded")
+            samples = scraped[-1]
+        finally:
+            runtime.stop()
+        self.assertEqual(samples[f'serverless_runtime_requests_total{{{own},code="200"}}'], 1)
+        self.assertEqual(samples[f"serverless_runtime_in_flight{{{own}}}"], 0)
+        self.assertEqual(samples[f'serverless_runtime_request_duration_seconds_bucket{{{own},le="+Inf"}}'], 1)
+        self.assertEqual(samples[f"serverless_runtime_request_duration_seconds_count{{{own}}}"], 1)
 
 
 class ConcurrencyTest(ProblemAssertions):
@@ -303,8 +329,10 @@ class SigtermTest(unittest.TestCase):
             eventually(lambda: in_flight(runtime) == 1, what="one request in flight")
             runtime.process.send_signal(signal.SIGTERM)
             draining: list[Reply] = []
-            eventually(lambda: draining.append(runtime.request(path="/readyz")) or draining[-1].status == 503, what="readiness 503")
-            self.assertEqual((draining[-1].body, draining[-1].headers["connection"]), (b"draining", "close"))
+            eventually(lambda: draining.append(runtime.platform("/readyz")) or draining[-1].status == 503, what="readiness 503")
+            self.assertEqual(draining[-1].body, b"draining")
+            during = runtime.request(path="/echo")
+            self.assertEqual((during.status, during.headers["connection"]), (200, "close"))
             worker.join(10)
             self.assertEqual((slow[0].status, slow[0].body), (200, b"slow done"))
             self.assertEqual(runtime.wait_exit(5), 0)

@@ -42,12 +42,21 @@ class ParseConfigTest(unittest.TestCase):
             ("unknown LOG_LEVEL", {"PORT": "1", "FUNCTION_PATH": "/f", "LOG_LEVEL": "loud"},
              'LOG_LEVEL = "loud", must be one of trace, debug, information, warning, error, critical, none'),
             ("control character", {"PORT": "1\n2", "FUNCTION_PATH": "/f"}, 'PORT = "1\\u000a2", must be an integer in 1..65535'),
+            ("PLATFORM_PORT out of range", {"PORT": "1", "FUNCTION_PATH": "/f", "PLATFORM_PORT": "0"}, 'PLATFORM_PORT = "0", must be an integer in 1..65535'),
+            ("PLATFORM_PORT equal to PORT", {"PORT": "1", "FUNCTION_PATH": "/f", "PLATFORM_PORT": "1"}, 'PLATFORM_PORT = "1", must differ from PORT'),
         ]
         for label, env, error in cases:
             with self.subTest(label):
                 config, errors = parse_config(env)
                 self.assertIsNone(config)
                 self.assertEqual(errors, [error])
+
+    def test_platform_port_and_identity_labels_leave_blank_ones_out(self) -> None:
+        config, errors = parse_config({"PORT": "1", "FUNCTION_PATH": "/f", "PLATFORM_PORT": "9091",
+                                       "K_SERVICE": "hello", "K_REVISION": "abc", "FUNCTION_NAMESPACE": " "})
+        self.assertEqual(errors, [])
+        self.assertEqual(config.platform_port, 9091)
+        self.assertEqual(config.metric_labels, (("function", "hello"), ("revision", "abc")))
 
     def test_localhost_ipv6_and_handler(self) -> None:
         self.assertEqual(parse_config({"PORT": "1", "FUNCTION_PATH": "/f", "HOST": "localhost"})[0].host, "127.0.0.1")

@@ -25,7 +25,8 @@ public sealed class FunctionProxyTests
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(100, instance.Requests);
-        Assert.Equal(1, harness.Metrics.ColdStart.Count);
+        // Issue #16: cold starts broken down by namespace and function.
+        Assert.Equal(1, harness.Metrics.ColdStart.WithLabels("default", "hello").Count);
         await harness.WaitForActiveAsync(Hello, 0);
     }
 
@@ -44,6 +45,22 @@ public sealed class FunctionProxyTests
         Assert.Equal(1, a.MaxInFlight);
         Assert.Equal(1, b.MaxInFlight);
         Assert.Equal(40, a.Requests + b.Requests);
+    }
+
+    /// <summary>Issue #16: desired vs ready instances on the dashboard; ready is the activator's view, for any function.</summary>
+    [Fact]
+    public async Task EndpointsChanged_AnyFunction_SetsReadyInstancesGauge()
+    {
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), TimeProvider.System, ProxyHarness.TestFunction("hello"));
+        await using var a = await InstanceServer.StartAsync("a");
+        await using var b = await InstanceServer.StartAsync("b");
+
+        harness.Endpoints.Set(Hello, a.Endpoint(), b.Endpoint());
+        Assert.Equal(2, harness.Metrics.ReadyInstances.WithLabels("default/hello").Value);
+        harness.Endpoints.Set(Hello, b.Endpoint());
+        Assert.Equal(1, harness.Metrics.ReadyInstances.WithLabels("default/hello").Value);
+        harness.Endpoints.Set(Hello);
+        Assert.Equal(0, harness.Metrics.ReadyInstances.WithLabels("default/hello").Value);
     }
 
     [Fact]

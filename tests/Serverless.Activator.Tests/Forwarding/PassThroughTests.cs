@@ -85,8 +85,40 @@ public sealed class PassThroughTests
         var seen = (await response.Content.ReadAsStringAsync()).Split('\n');
 
         Assert.True(HttpStatusCode.OK == response.StatusCode, label);
-        Assert.Equal(["/x/y?q=1", "42", "127.0.0.1", "http", host ?? harness.Client.BaseAddress!.Authority, prefix ?? "(none)"], seen);
+        var ingress = harness.Client.BaseAddress!.Authority;
+        var sentHost = host ?? ingress;
+        var forwardedHost = sentHost.Contains(':', StringComparison.Ordinal) ? $"\"{sentHost}\"" : sentHost;
+        Assert.Equal(
+            [
+                "/x/y?q=1", "42", "127.0.0.1", "http", sentHost, prefix ?? "(none)",
+                sentHost, // issue #16: the client's Host reaches the function unchanged (Knative's MUST)
+                $"for=127.0.0.1;by=\"{ingress}\";proto=http;host={forwardedHost}", // RFC 7239
+            ],
+            seen);
         Assert.Equal(1, harness.Metrics.RequestsTotal.WithLabels("default/hello", "200").Value);
+    }
+
+    /// <summary>Issue #16: what a client claims about the hops before us is never passed on as if we had said it.</summary>
+    [Fact]
+    public async Task InvokeAsync_ClientSentForwardingHeaders_ReplacedByOurs()
+    {
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), TimeProvider.System, ProxyHarness.TestFunction("hello"));
+        await using var instance = await InstanceServer.StartAsync("h", EchoRequestLine);
+        harness.Endpoints.Set(Hello, instance.Endpoint());
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/x");
+        request.Headers.Host = "hello.default.localhost";
+        request.Headers.TryAddWithoutValidation("Forwarded", "for=203.0.113.9;proto=https;host=evil.example");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", "203.0.113.9");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "https");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", "evil.example");
+
+        using var response = await harness.Client.SendAsync(request);
+        var seen = (await response.Content.ReadAsStringAsync()).Split('\n');
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["127.0.0.1", "http", "hello.default.localhost"], seen[2..5]);
+        Assert.Equal("hello.default.localhost", seen[6]);
+        Assert.Equal($"for=127.0.0.1;by=\"{harness.Client.BaseAddress!.Authority}\";proto=http;host=hello.default.localhost", seen[7]);
     }
 
     private static Task EchoRequestLine(HttpContext context)
@@ -100,7 +132,9 @@ public sealed class PassThroughTests
             Of("X-Forwarded-For"),
             Of("X-Forwarded-Proto"),
             Of("X-Forwarded-Host"),
-            Of("X-Forwarded-Prefix")));
+            Of("X-Forwarded-Prefix"),
+            Of("Host"),
+            Of("Forwarded")));
     }
 
     private static async Task EchoWebSocket(HttpContext context)

@@ -20,6 +20,8 @@ public sealed class DeploymentBuilderTests
         Assert.Equal(("serverless.dev/v1alpha1", "Function", "hello", "uid-hello", true, true), (owner.ApiVersion, owner.Kind, owner.Name, owner.Uid, owner.Controller, owner.BlockOwnerDeletion));
         Assert.Equal(2, deployment.Spec.Replicas);
         Assert.Equal(Spec(function).Revision, deployment.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]);
+        // What deploy/monitoring/podmonitor.yaml selects and relabels from (tests/Serverless.Deploy.Tests checks that side).
+        Assert.Equal(("serverless", "hello"), (deployment.Spec.Template.Metadata.Labels["app.kubernetes.io/managed-by"], deployment.Spec.Template.Metadata.Labels["serverless.dev/function"]));
 
         var pod = deployment.Spec.Template.Spec;
         // The 20 s timeout, 5 s for the answer to go out, and the 5 s preStop wait before SIGTERM.
@@ -27,13 +29,19 @@ public sealed class DeploymentBuilderTests
         var main = Assert.Single(pod.Containers);
         Assert.Equal("function", main.Name);
         Assert.Equal("ghcr.io/serverless-dev/runtime-node:0.1.0", main.Image);
-        Assert.Equal(8080, Assert.Single(main.Ports).ContainerPort);
+        Assert.Equal([("http", 8080), ("platform", 9091)], main.Ports.Select(p => (p.Name, p.ContainerPort)).ToArray());
         Assert.Equal(
-            [("GREETING", "hi"), ("PORT", "8080"), ("HOST", "0.0.0.0"), ("HANDLER", "index.js:handle"), ("FUNCTION_PATH", "/function"), ("CONTAINER_CONCURRENCY", "4"), ("FUNCTION_TIMEOUT", "20"), ("INSTANCE_ID", null)],
+            [
+                ("GREETING", "hi"), ("PORT", "8080"), ("PLATFORM_PORT", "9091"), ("HOST", "0.0.0.0"), ("HANDLER", "index.js:handle"), ("FUNCTION_PATH", "/function"),
+                ("CONTAINER_CONCURRENCY", "4"), ("FUNCTION_TIMEOUT", "20"), ("INSTANCE_ID", null),
+                ("K_SERVICE", "hello"), ("K_CONFIGURATION", "hello"), ("K_REVISION", Spec(function).Revision), ("FUNCTION_NAMESPACE", "team-a"),
+            ],
             main.Env.Select(e => (e.Name, (string?)e.Value)).ToArray());
         Assert.Equal("metadata.name", main.Env.Single(e => e.Name == "INSTANCE_ID").ValueFrom.FieldRef.FieldPath);
-        Assert.Equal("/readyz", main.ReadinessProbe.HttpGet.Path);
-        Assert.Equal("/healthz", main.LivenessProbe.HttpGet.Path);
+
+        // Issue #16: the probes go to the platform port, off the function's path space (the Service targets only 8080).
+        Assert.Equal(("/readyz", "9091"), (main.ReadinessProbe.HttpGet.Path, main.ReadinessProbe.HttpGet.Port.Value));
+        Assert.Equal(("/healthz", "9091"), (main.LivenessProbe.HttpGet.Path, main.LivenessProbe.HttpGet.Port.Value));
         Assert.Equal(["sleep", "5"], main.Lifecycle.PreStop.Exec.Command);
         Assert.Contains(main.VolumeMounts, m => m is { Name: "function", MountPath: "/function", ReadOnlyProperty: true });
 

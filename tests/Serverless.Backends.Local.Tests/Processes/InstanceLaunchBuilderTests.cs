@@ -19,6 +19,8 @@ public sealed class InstanceLaunchBuilderTests
         ContainerConcurrency = 8,
     };
 
+    private static readonly InstancePorts Ports = new(4711, 4712);
+
     private static readonly Dictionary<string, string> Platform = new()
     {
         ["PATH"] = "/usr/bin",
@@ -51,9 +53,14 @@ public sealed class InstanceLaunchBuilderTests
     [InlineData("CONTAINER_CONCURRENCY", "8")]
     [InlineData("FUNCTION_TIMEOUT", "30")]
     [InlineData("INSTANCE_ID", "hello-abc123-1")]
+    [InlineData("PLATFORM_PORT", "4712")] // issue #16: probes and metrics off the function's port
+    [InlineData("K_SERVICE", "hello")] // issue #16: Knative's identity variables
+    [InlineData("K_CONFIGURATION", "hello")]
+    [InlineData("K_REVISION", "abc123")]
+    [InlineData("FUNCTION_NAMESPACE", "default")]
     public void Build_Environment_Layered(string name, string? expected)
     {
-        var launch = InstanceLaunchBuilder.Build(Spec, "/src/hello", "/usr/bin/python3", Command, 4711, "hello-abc123-1", Platform, setprivPath: null);
+        var launch = InstanceLaunchBuilder.Build(Spec, "/src/hello", "/usr/bin/python3", Command, Ports, "hello-abc123-1", Platform, setprivPath: null);
 
         Assert.Equal(expected, launch.Environment.GetValueOrDefault(name));
     }
@@ -61,7 +68,7 @@ public sealed class InstanceLaunchBuilderTests
     [Fact]
     public void Build_WithSetpriv_WrapsCommandWithParentDeathSignal()
     {
-        var launch = InstanceLaunchBuilder.Build(Spec, "/src/hello", "/usr/bin/python3", Command, 4711, "id", Platform, "/usr/bin/setpriv");
+        var launch = InstanceLaunchBuilder.Build(Spec, "/src/hello", "/usr/bin/python3", Command, Ports, "id", Platform, "/usr/bin/setpriv");
 
         Assert.Equal("/usr/bin/setpriv", launch.FileName);
         Assert.Equal(["--pdeathsig", "KILL", "--", "/usr/bin/python3", "/rt/runtime.py", "--flag"], launch.Arguments);
@@ -71,7 +78,7 @@ public sealed class InstanceLaunchBuilderTests
     [Fact]
     public void Build_WithoutSetpriv_RunsCommandDirectly()
     {
-        var launch = InstanceLaunchBuilder.Build(Spec, "/src/hello", "/usr/bin/python3", Command, 4711, "id", Platform, setprivPath: null);
+        var launch = InstanceLaunchBuilder.Build(Spec, "/src/hello", "/usr/bin/python3", Command, Ports, "id", Platform, setprivPath: null);
 
         Assert.Equal("/usr/bin/python3", launch.FileName);
         Assert.Equal(["/rt/runtime.py", "--flag"], launch.Arguments);

@@ -67,14 +67,14 @@ public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) 
         var instance = Assert.Single(backend.GetInstances(Key));
 
         // Listening but answering 503: the supervisor must not count it yet.
-        await Poll.UntilAsync(async () => await _harness.ReadyzAsync(instance.Port) == 503, "/readyz answering 503");
+        await Poll.UntilAsync(async () => await _harness.ReadyzAsync(instance.PlatformPort) == 503, "/readyz answering 503");
         Assert.Empty(backend.GetReadyEndpoints(Key));
         Assert.Equal(0, backend.GetStatus(Key)!.ReadyReplicas);
         Assert.Equal(LocalInstanceState.Starting, Assert.Single(backend.GetInstances(Key)).State);
 
         var readyAt = await firstReadyAt.Task.WaitAsync(Poll.DefaultTimeout);
         Assert.True(readyAt - instance.StartedAt >= TimeSpan.FromMilliseconds(1500), $"ready after {readyAt - instance.StartedAt}");
-        Assert.Equal(200, await _harness.ReadyzAsync(instance.Port));
+        Assert.Equal(200, await _harness.ReadyzAsync(instance.PlatformPort));
         Assert.Equal(1, backend.GetStatus(Key)!.ReadyReplicas);
     }
 
@@ -138,7 +138,31 @@ public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) 
         Assert.Contains("exit code 137", crash.Message);
         Assert.Null(backend.GetStatus(Key)!.Failure);
         var replacement = Assert.Single(backend.GetInstances(Key));
-        Assert.Equal(200, await _harness.ReadyzAsync(replacement.Port));
+        Assert.Equal(200, await _harness.ReadyzAsync(replacement.PlatformPort));
+    }
+
+    /// <summary>Issue #16: Knative's identity variables, and the probe on a port of its own, so /readyz on PORT is the function's.</summary>
+    [Fact]
+    public async Task Instance_Started_GetsIdentityAndAPlatformPortApartFromItsOwn()
+    {
+        var backend = _harness.Start();
+        var spec = _harness.Spec();
+
+        await backend.EnsureAsync(spec, 1);
+        await Poll.UntilAsync(() => backend.GetReadyEndpoints(Key).Count == 1, "an instance ready");
+        var instance = Assert.Single(backend.GetInstances(Key));
+        var endpoint = Assert.Single(backend.GetReadyEndpoints(Key));
+
+        Assert.NotEqual(instance.Port, instance.PlatformPort);
+        Assert.Equal(instance.Port, endpoint.Port);
+        Assert.Equal(Key, instance.Function);
+        using var reply = System.Text.Json.JsonDocument.Parse(await _harness.Http.GetStringAsync($"http://127.0.0.1:{instance.Port}/readyz"));
+        Assert.Equal("/readyz", reply.RootElement.GetProperty("path").GetString());
+        var identity = reply.RootElement.GetProperty("identity");
+        Assert.Equal(Key.Name, identity.GetProperty("K_SERVICE").GetString());
+        Assert.Equal(Key.Name, identity.GetProperty("K_CONFIGURATION").GetString());
+        Assert.Equal(spec.Revision, identity.GetProperty("K_REVISION").GetString());
+        Assert.Equal(Key.Namespace, identity.GetProperty("FUNCTION_NAMESPACE").GetString());
     }
 
     [Fact]

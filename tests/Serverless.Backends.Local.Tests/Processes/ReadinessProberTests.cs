@@ -21,16 +21,53 @@ public sealed class ReadinessProberTests
         var serving = ServeAsync(listener, connections, stop.Token);
         try
         {
-            Assert.True(await prober.ProbeAsync("127.0.0.1", port, stop.Token));
+            Assert.True(await prober.ProbeAsync("127.0.0.1", port, port, stop.Token));
 
             listener.Stop(); // no new connection is accepted; the ones accepted stay open and keep answering
 
-            Assert.False(await prober.ProbeAsync("127.0.0.1", port, stop.Token));
+            Assert.False(await prober.ProbeAsync("127.0.0.1", port, port, stop.Token));
         }
         finally
         {
             await stop.CancelAsync();
             listener.Stop();
+            await serving;
+            foreach (var connection in connections)
+            {
+                connection.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Issue #16: /readyz moved to the platform port, which stays up when the function's listener dies; the probe also
+    /// opens a connection to the function's port, as Knative's queue-proxy does, so such an instance is not ready.
+    /// </summary>
+    [Fact]
+    public async Task ProbeAsync_PlatformPortReadyButFunctionPortClosed_NotReady()
+    {
+        using var prober = new ReadinessProber(TimeSpan.FromSeconds(2), TimeProvider.System);
+        var platform = new TcpListener(IPAddress.Loopback, 0);
+        platform.Start();
+        var function = new TcpListener(IPAddress.Loopback, 0);
+        function.Start();
+        var (platformPort, functionPort) = (((IPEndPoint)platform.LocalEndpoint).Port, ((IPEndPoint)function.LocalEndpoint).Port);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var connections = new List<TcpClient>();
+        var serving = ServeAsync(platform, connections, stop.Token);
+        try
+        {
+            Assert.True(await prober.ProbeAsync("127.0.0.1", functionPort, platformPort, stop.Token));
+
+            function.Stop(); // the function's listener is gone; the runtime's /readyz still answers 200
+
+            Assert.False(await prober.ProbeAsync("127.0.0.1", functionPort, platformPort, stop.Token));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            platform.Stop();
+            function.Stop();
             await serving;
             foreach (var connection in connections)
             {
@@ -52,9 +89,9 @@ public sealed class ReadinessProberTests
                 handlers.Add(AnswerAsync(client, cancellationToken));
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
-            // the listener stopped
+            // the listener stopped (InvalidOperationException: stopped before this accept began)
         }
 
         await Task.WhenAll(handlers);

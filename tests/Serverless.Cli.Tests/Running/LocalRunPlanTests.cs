@@ -15,10 +15,12 @@ public sealed class LocalRunPlanTests
     {
         var project = new FunctionProject { Name = "hello", Runtime = runtime, Handler = handler, Env = [new EnvVar { Name = "GREETING", Value = "hi" }] };
 
-        var plan = LocalRunPlan.Build(project, "/rt", "/src/hello", 8123, _ => true);
+        var plan = LocalRunPlan.Build(project, "/rt", "/src/hello", 8123, 8124, _ => true);
 
         Assert.Equal((executable, entry), (plan.Executable, Assert.Single(plan.Arguments)));
         Assert.Equal("8123", plan.Environment["PORT"]);
+        Assert.Equal("8124", plan.Environment["PLATFORM_PORT"]); // issue #16: func run waits on the runtime's own port
+        Assert.Equal(("hello", "hello"), (plan.Environment["K_SERVICE"], plan.Environment["K_CONFIGURATION"]));
         Assert.Equal("/src/hello", plan.Environment["FUNCTION_PATH"]);
         Assert.Equal(expectedHandler, plan.Environment["HANDLER"]);
         Assert.Equal("hi", plan.Environment["GREETING"]);
@@ -30,7 +32,7 @@ public sealed class LocalRunPlanTests
     {
         var project = new FunctionProject { Name = "hello", Runtime = RuntimeNames.Node };
 
-        var error = Assert.Throws<CliException>(() => LocalRunPlan.Build(project, "/rt", "/src", 1, _ => false));
+        var error = Assert.Throws<CliException>(() => LocalRunPlan.Build(project, "/rt", "/src", 1, 2, _ => false));
 
         Assert.Contains("the node runtime is not installed", error.Message, StringComparison.Ordinal);
         Assert.Contains("scripts/build", error.Hint, StringComparison.Ordinal);
@@ -41,7 +43,7 @@ public sealed class LocalRunPlanTests
     {
         var project = new FunctionProject { Name = "hello", Runtime = RuntimeNames.Dotnet };
 
-        var error = Assert.Throws<CliException>(() => LocalRunPlan.Build(project, "/rt", "/src", 1, _ => true));
+        var error = Assert.Throws<CliException>(() => LocalRunPlan.Build(project, "/rt", "/src", 1, 2, _ => true));
 
         Assert.Contains("handler:", error.Hint, StringComparison.Ordinal);
     }

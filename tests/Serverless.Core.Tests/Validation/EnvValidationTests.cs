@@ -36,6 +36,8 @@ public sealed class EnvValidationTests
         { "reserved HOST (the runtime's listen address)", "HOST", "0.0.0.0", "spec.env[0].name", "is reserved by the platform" },
         { "reserved K_SERVICE, as in Knative", "K_SERVICE", "x", "spec.env[0].name", "is reserved by the platform" },
         { "reserved K_REVISION, as in Knative", "K_REVISION", "x", "spec.env[0].name", "is reserved by the platform" },
+        { "reserved PLATFORM_PORT (issue #16: the probes' port)", "PLATFORM_PORT", "1", "spec.env[0].name", "is reserved by the platform" },
+        { "reserved FUNCTION_NAMESPACE (issue #16: a metric label)", "FUNCTION_NAMESPACE", "x", "spec.env[0].name", "is reserved by the platform" },
         { "reserved prefix", "SERVERLESS_HOME", "/tmp", "spec.env[0].name", "is reserved by the platform" },
         { "reserved check is case-sensitive", "port", "1", null, null },
     };

@@ -33,7 +33,7 @@ public sealed class InstallYamlTests
     [Fact]
     public void Kustomization_Resources_AreEveryPartButMonitoringWithTheNamespaceAndCrdsFirst()
     {
-        Assert.Equal(DeployFiles.Parts.Where(p => p != TypedManifests.MonitoringPart).Order(StringComparer.Ordinal), KustomizationResources.Order(StringComparer.Ordinal));
+        Assert.Equal(DeployFiles.Parts.Where(p => !TypedManifests.IsMonitoring(p)).Order(StringComparer.Ordinal), KustomizationResources.Order(StringComparer.Ordinal));
 
         // kubectl apply -f creates in file order: the namespace before anything in it, CRDs before anything using them.
         Assert.Equal("namespace.yaml", KustomizationResources[0]);

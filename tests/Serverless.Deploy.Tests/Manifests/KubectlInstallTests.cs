@@ -32,11 +32,23 @@ public sealed partial class KubectlInstallTests
     }
 
     [Fact]
-    public async Task Kustomize_Monitoring_RendersTheServiceMonitorAlone()
+    public async Task Kustomize_Monitoring_RendersMonitorsRulesAndTheDashboard()
     {
         var rendered = await KustomizeAsync("deploy/monitoring");
 
-        Assert.Equal(["monitoring.coreos.com/v1/ServiceMonitor/serverless-system/serverless"], rendered.Keys);
+        Assert.Equal(
+            [
+                "monitoring.coreos.com/v1/PodMonitor/serverless-system/serverless-functions",
+                "monitoring.coreos.com/v1/PrometheusRule/serverless-system/serverless",
+                "monitoring.coreos.com/v1/ServiceMonitor/serverless-system/serverless",
+                "v1/ConfigMap/serverless-system/serverless-grafana-dashboard",
+            ],
+            rendered.Keys.Order(StringComparer.Ordinal));
+        var dashboard = rendered["v1/ConfigMap/serverless-system/serverless-grafana-dashboard"]!;
+        Assert.Equal("1", (string?)dashboard["metadata"]!["labels"]!["grafana_dashboard"]);
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(RepoPaths.Root, "deploy", "monitoring", "grafana-dashboard.json")),
+            (string?)dashboard["data"]!["grafana-dashboard.json"]);
     }
 
     [Fact]

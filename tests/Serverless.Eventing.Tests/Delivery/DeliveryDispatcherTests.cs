@@ -31,8 +31,8 @@ public sealed class DeliveryDispatcherTests
 
         Assert.Equal([S(0), S(1), S(3)], h.Sender.Sent.Select(s => s.At - h.Start));
         Assert.Equal(new DeliveryCounts(0, 0, 0, 0), await h.Store.CountAsync());
-        Assert.Equal(2, h.Metrics.Deliveries.WithLabels("retry").Value);
-        Assert.Equal(1, h.Metrics.Deliveries.WithLabels("ok").Value);
+        Assert.Equal(2, h.Metrics.Deliveries.WithLabels("default", "default", "t", "retry").Value);
+        Assert.Equal(1, h.Metrics.Deliveries.WithLabels("default", "default", "t", "ok").Value);
     }
 
     // Issue #14 item 1: with the disk full the failed write left the delivery due at once: 3 events were sent 40,136
@@ -126,7 +126,7 @@ public sealed class DeliveryDispatcherTests
         Assert.Equal(Subscriber.ToString(), dead["knativeerrordest"]);
         Assert.Equal("500", dead["knativeerrorcode"]);
         Assert.Equal("database down", Encoding.UTF8.GetString(Convert.FromBase64String((string)dead["knativeerrordata"]!)));
-        Assert.Equal(1, h.Metrics.DeadLettered.Value);
+        Assert.Equal(1, h.Metrics.DeadLettered.WithLabels("default", "default", "t").Value);
         Assert.Equal(new DeliveryCounts(0, 0, 0, 0), await h.Store.CountAsync());
     }
 
@@ -158,7 +158,7 @@ public sealed class DeliveryDispatcherTests
 
         Assert.Equal([Subscriber, Sink, Sink], h.Sender.Sent.Select(s => s.Target));
         Assert.Equal(new DeliveryCounts(0, 0, 1, 1), await h.Store.CountAsync());
-        Assert.Equal(1, h.Metrics.Undeliverable.Value);
+        Assert.Equal(1, h.Metrics.Undeliverable.WithLabels("default", "default", "t").Value);
         Assert.Equal(0, await h.AtAsync(TimeSpan.FromDays(1)));
     }
 
@@ -189,7 +189,7 @@ public sealed class DeliveryDispatcherTests
 
         Assert.Equal([Subscriber, replies], h.Sender.Sent.Select(s => s.Target));
         Assert.Equal("r1", h.Sender.Sent[1].Event.Id);
-        Assert.Equal(1, h.Metrics.Replies.Value);
+        Assert.Equal(1, h.Metrics.Replies.WithLabels("default", "default", "orders").Value);
     }
 
     [Theory]
@@ -234,9 +234,9 @@ public sealed class DeliveryDispatcherTests
         await h.RunDueAsync();
 
         Assert.Single(h.Sender.Sent);
-        Assert.Equal(1, h.Metrics.RepliesDropped.Value);
-        Assert.Equal(0, h.Metrics.Replies.Value);
-        Assert.Equal(1, h.Metrics.Deliveries.WithLabels("ok").Value);
+        Assert.Equal(1, h.Metrics.RepliesDropped.WithLabels("default", "default", "loop").Value);
+        Assert.Equal(0, h.Metrics.Replies.WithLabels("default", "default", "loop").Value);
+        Assert.Equal(1, h.Metrics.Deliveries.WithLabels("default", "default", "loop", "ok").Value);
         Assert.Equal(new DeliveryCounts(0, 0, 0, 0), await h.Store.CountAsync());
     }
 

@@ -124,7 +124,18 @@ public sealed class BrokerIngressHandlerTests : IDisposable
 
         Assert.Equal(413, status);
         Assert.Contains("max-event-size (2048 bytes)", detail, StringComparison.Ordinal);
-        Assert.Equal(1, _h.Metrics.EventsRejected.WithLabels("too_large").Value);
+        Assert.Equal(1, _h.Metrics.EventsRejected.WithLabels("default", "default", "too_large").Value);
+    }
+
+    /// <summary>Issue #16: a rejection names its broker, as the received counter does, unless the client made the name up.</summary>
+    [Fact]
+    public async Task Post_UnknownBroker_CountedWithoutTheClientsNames()
+    {
+        var (status, _) = await PostAsync("/brokers/default/made-up-1", Binary(TestEvents.SdkEvent("e1")));
+
+        Assert.Equal(404, status);
+        Assert.Equal(1, _h.Metrics.EventsRejected.WithLabels("", "", "unknown_broker").Value);
+        Assert.Equal(0, _h.Metrics.EventsRejected.WithLabels("default", "made-up-1", "unknown_broker").Value);
     }
 
     [Theory]

@@ -26,6 +26,25 @@ public sealed class RuntimeSettingsParserTests
         Assert.Equal(TimeSpan.FromSeconds(300), settings.FunctionTimeout);
         Assert.Equal(32L * 1024 * 1024, settings.MaxRequestBodyBytes);
         Assert.Equal(LogLevel.Warning, settings.LogLevel);
+        Assert.Null(settings.PlatformPort);
+        Assert.Empty(settings.MetricLabels);
+    }
+
+    [Fact]
+    public void TryParse_PlatformPortAndIdentity_ReadsThemAndLeavesBlankLabelsOut()
+    {
+        var environment = new Dictionary<string, string>(Minimal)
+        {
+            ["PLATFORM_PORT"] = "9091",
+            ["K_SERVICE"] = "hello",
+            ["K_REVISION"] = "abc",
+            ["FUNCTION_NAMESPACE"] = " ",
+        };
+
+        Assert.True(RuntimeSettingsParser.TryParse(Lookup(environment), out var settings, out var errors), string.Join("; ", errors));
+
+        Assert.Equal(9091, settings.PlatformPort);
+        Assert.Equal(new Dictionary<string, string> { ["function"] = "hello", ["revision"] = "abc" }, settings.MetricLabels);
     }
 
     [Fact]
@@ -63,6 +82,8 @@ public sealed class RuntimeSettingsParserTests
     }
 
     [Theory]
+    [InlineData("PLATFORM_PORT", "0", "PLATFORM_PORT = \"0\", must be an integer in 1..65535")]
+    [InlineData("PLATFORM_PORT", "8080", "PLATFORM_PORT = \"8080\", must differ from PORT")]
     [InlineData("PORT", null, "PORT is required")]
     [InlineData("PORT", "0", "PORT = \"0\", must be an integer in 1..65535")]
     [InlineData("PORT", "65536", "PORT = \"65536\", must be an integer in 1..65535")]

@@ -7,22 +7,30 @@ namespace Serverless.Runtime.Dotnet.Tests.Hosting;
 
 public sealed class RequestDispatcherTests
 {
+    private const int PublicPort = 8080;
+    private const int PlatformPort = 9091;
+
     [Theory]
-    [InlineData("Loading", "/readyz", 503, "loading")]
-    [InlineData("Ready", "/readyz", 200, "ready")]
-    [InlineData("Draining", "/readyz", 503, "draining")]
-    [InlineData("Loading", "/healthz", 200, "ok")]
-    [InlineData("Ready", "/healthz", 200, "ok")]
-    [InlineData("Draining", "/healthz", 200, "ok")]
-    [InlineData("Ready", "/anything", 200, "handler")]
-    [InlineData("Ready", "/readyz/", 200, "handler")]
-    [InlineData("Ready", "/READYZ", 200, "handler")]
-    [InlineData("Draining", "/", 200, "handler")]
-    public async Task DispatchAsync_PathInPhase_AnswersAsExpected(string phase, string path, int expectedStatus, string expectedBody)
+    [InlineData("Loading", PlatformPort, "/readyz", 503, "loading")]
+    [InlineData("Ready", PlatformPort, "/readyz", 200, "ready")]
+    [InlineData("Draining", PlatformPort, "/readyz", 503, "draining")]
+    [InlineData("Loading", PlatformPort, "/healthz", 200, "ok")]
+    [InlineData("Ready", PlatformPort, "/healthz", 200, "ok")]
+    [InlineData("Draining", PlatformPort, "/healthz", 200, "ok")]
+    [InlineData("Ready", PlatformPort, "/anything", 404, "not found: the platform port serves /healthz, /readyz and /metrics")]
+    [InlineData("Ready", PlatformPort, "/readyz/", 404, "not found: the platform port serves /healthz, /readyz and /metrics")]
+    [InlineData("Ready", PublicPort, "/anything", 200, "handler")]
+    [InlineData("Ready", PublicPort, "/readyz", 200, "handler")]
+    [InlineData("Ready", PublicPort, "/healthz", 200, "handler")]
+    [InlineData("Draining", PublicPort, "/healthz", 200, "handler")]
+    [InlineData("Ready", PublicPort, "/metrics", 200, "handler")]
+    [InlineData("Draining", PublicPort, "/", 200, "handler")]
+    public async Task DispatchAsync_PathOnPortInPhase_AnswersAsExpected(string phase, int port, string path, int expectedStatus, string expectedBody)
     {
         var (dispatcher, readiness, test) = Create();
         Move(readiness, Enum.Parse<ReadinessPhase>(phase));
         var context = TestPipeline.NewContext(path: path);
+        context.Connection.LocalPort = port;
 
         await dispatcher.DispatchAsync(context);
 
@@ -39,6 +47,7 @@ public sealed class RequestDispatcherTests
         readiness.MarkReady();
         await dispatcher.DispatchAsync(TestPipeline.NewContext(path: "/x"));
         var context = TestPipeline.NewContext(path: "/metrics");
+        context.Connection.LocalPort = PlatformPort;
 
         await dispatcher.DispatchAsync(context);
 
@@ -46,6 +55,18 @@ public sealed class RequestDispatcherTests
         var samples = PrometheusText.Parse(TestPipeline.ResponseText(context));
         Assert.Equal(1, samples.Value("serverless_runtime_requests_total", ("code", "200")));
         Assert.Equal(0, samples.Value("serverless_runtime_in_flight"));
+    }
+
+    [Fact]
+    public async Task DispatchAsync_NoPlatformPort_EveryPathInvokesTheFunction()
+    {
+        var test = new TestPipeline(context => context.Response.WriteAsync("handler"));
+        var dispatcher = new RequestDispatcher(test.Pipeline, new ReadinessState(), test.Registry, platformPort: null);
+        var context = TestPipeline.NewContext(path: "/readyz");
+
+        await dispatcher.DispatchAsync(context);
+
+        Assert.Equal("handler", TestPipeline.ResponseText(context));
     }
 
     [Fact]
@@ -63,7 +84,7 @@ public sealed class RequestDispatcherTests
     {
         var test = new TestPipeline(context => context.Response.WriteAsync("handler"));
         var readiness = new ReadinessState();
-        return (new RequestDispatcher(test.Pipeline, readiness, test.Registry), readiness, test);
+        return (new RequestDispatcher(test.Pipeline, readiness, test.Registry, PlatformPort), readiness, test);
     }
 
     private static void Move(ReadinessState readiness, ReadinessPhase phase)

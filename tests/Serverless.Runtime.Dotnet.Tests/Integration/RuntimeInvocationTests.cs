@@ -13,12 +13,34 @@ public sealed class RuntimeInvocationTests(EchoRuntimeFixture fixture) : IClassF
     [Theory]
     [InlineData("healthz", "ok")]
     [InlineData("readyz", "ready")]
-    public async Task Probe_HandlerLoaded_Returns200(string path, string expectedBody)
+    public async Task Probe_OnPlatformPort_Returns200(string path, string expectedBody)
     {
-        using var response = await Runtime.Client.GetAsync(path);
+        using var response = await Runtime.Platform.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(expectedBody, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Issue #16: the platform's paths belong to the function on its own port, as in Knative.</summary>
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/readyz")]
+    [InlineData("/metrics")]
+    public async Task Invoke_PlatformPathOnPublicPort_ReachesTheFunction(string path)
+    {
+        using var response = await Runtime.Client.GetAsync(path.TrimStart('/'));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echo = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal(path, echo.GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public async Task PlatformPort_OtherPath_Is404AndNotAnInvocation()
+    {
+        using var response = await Runtime.Platform.GetAsync("orders");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]

@@ -114,7 +114,7 @@ public sealed class RuntimeLifecycleTests
         using var deadline = new CancellationTokenSource(Bounds.Request);
         while (true)
         {
-            using var response = await runtime.Client.GetAsync("readyz", deadline.Token);
+            using var response = await runtime.Platform.GetAsync("readyz", deadline.Token);
             if (response.StatusCode == wanted)
             {
                 return response.StatusCode;

@@ -7,7 +7,7 @@ namespace Serverless.Runtime.Dotnet.Tests.Integration;
 public sealed class RuntimeMetricsTests
 {
     [Fact]
-    public async Task Metrics_AfterMixedRequests_CountsInvocationsByCodeAndNotTheReservedPaths()
+    public async Task Metrics_AfterMixedRequests_CountsInvocationsByCodeAndNotThePlatformPaths()
     {
         await using var runtime = await RuntimeProcess.StartTestHandlerReadyAsync("Status");
         (int Code, int Times)[] plan = [(200, 3), (404, 2), (503, 1)];
@@ -22,11 +22,11 @@ public sealed class RuntimeMetricsTests
 
         foreach (var reserved in new[] { "healthz", "readyz", "metrics" })
         {
-            using var response = await runtime.Client.GetAsync(reserved);
+            using var response = await runtime.Platform.GetAsync(reserved);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        using var metrics = await runtime.Client.GetAsync("metrics");
+        using var metrics = await runtime.Platform.GetAsync("metrics");
         var samples = PrometheusText.Parse(await metrics.Content.ReadAsStringAsync());
 
         Assert.Equal("text/plain", metrics.Content.Headers.ContentType?.MediaType);
@@ -37,5 +37,28 @@ public sealed class RuntimeMetricsTests
         Assert.Equal(6, samples.Value("serverless_runtime_request_duration_seconds_count"));
         Assert.Equal(6, samples.Value("serverless_runtime_request_duration_seconds_bucket", ("le", "+Inf")));
         Assert.True(samples.Value("serverless_runtime_request_duration_seconds_sum") > 0);
+    }
+
+    /// <summary>Issue #16: every series names the instance's namespace, function and revision, from the platform's variables.</summary>
+    [Fact]
+    public async Task Metrics_WithIdentityVariables_LabelEverySeries()
+    {
+        await using var runtime = await RuntimeProcess.StartTestHandlerReadyAsync(
+            "Status", ("FUNCTION_NAMESPACE", "team-a"), ("K_SERVICE", "hello"), ("K_CONFIGURATION", "hello"), ("K_REVISION", "0123abcd"));
+        using (var response = await runtime.Client.GetAsync("?code=201"))
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        var samples = await runtime.ScrapeAsync();
+
+        Assert.NotEmpty(samples);
+        Assert.All(samples, s =>
+        {
+            Assert.Equal("team-a", s.Labels["namespace"]);
+            Assert.Equal("hello", s.Labels["function"]);
+            Assert.Equal("0123abcd", s.Labels["revision"]);
+        });
+        Assert.Equal(1, samples.Value("serverless_runtime_requests_total", ("code", "201"), ("function", "hello")));
     }
 }

@@ -24,7 +24,7 @@ internal sealed class TestPipeline
         Pipeline = new InvocationPipeline(
             new LoadedHandler(new HandlerName("Test", "Test.Handler", "Run"), typeof(TestPipeline).GetMethod(nameof(Placeholder))!, handler, instance: null),
             Limiter,
-            new RuntimeMetrics(Registry, Limiter),
+            new RuntimeMetrics(Registry, Limiter, new Dictionary<string, string>()),
             new InvocationOptions(Timeout, MaxBody, UnwindGrace),
             Time,
             Logger);

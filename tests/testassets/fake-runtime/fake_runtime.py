@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """A stand-in function runtime for the local process backend's tests (standard library only).
 
-Serves on 127.0.0.1:$PORT: /readyz (200, or 503 before FAKE_READY_DELAY_MS or while draining), /healthz (200),
-anything else 200 with JSON {instance, pid, path}. Behaviours, chosen by environment variables:
+Serves, as the runtime contract says, the platform's endpoints on 127.0.0.1:$PLATFORM_PORT: /readyz (200, or 503
+before FAKE_READY_DELAY_MS or while draining), /healthz (200), anything else 404; and on 127.0.0.1:$PORT every path
+200 with JSON {instance, pid, path, identity: the K_* and FUNCTION_NAMESPACE variables}. Behaviours, chosen by
+environment variables:
   FAKE_CRASH_ON_START=1   print a recognizable line to stderr and exit 3 before listening
   FAKE_READY_DELAY_MS=n   /readyz answers 503 for the first n ms
   FAKE_EXIT_AFTER_MS=n    exit with code 5 after n ms
@@ -50,23 +52,10 @@ def exit_now(code, message):
     os._exit(code)
 
 
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        if self.path == "/readyz":
-            ready = not DRAINING.is_set() and time.monotonic() - STARTED >= READY_DELAY
-            self.reply(200 if ready else 503, b"ok" if ready else b"not ready", "text/plain")
-        elif self.path == "/healthz":
-            self.reply(200, b"ok", "text/plain")
-        elif self.path.startswith("/probe?"):
-            target = parse_qs(urlsplit(self.path).query)["path"][0]
-            self.reply(200, json.dumps(probe(target)).encode(), "application/json")
-        else:
-            body = json.dumps({"instance": INSTANCE, "pid": PID, "path": self.path, "uid": os.getuid(), "gid": os.getgid(),
-                               "home": os.environ.get("HOME"), "cwd": os.getcwd()}).encode()
-            self.reply(200, body, "application/json")
+IDENTITY = {name: os.environ.get(name) for name in ("K_SERVICE", "K_CONFIGURATION", "K_REVISION", "FUNCTION_NAMESPACE")}
 
-    do_POST = do_GET
 
+class Reply(BaseHTTPRequestHandler):
     def reply(self, status, body, content_type):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -77,6 +66,30 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):
         # Readiness probes arrive every 50 ms; logging each would drown the lines the tests look for.
         pass
+
+
+class PlatformHandler(Reply):
+    def do_GET(self):
+        if self.path == "/readyz":
+            ready = not DRAINING.is_set() and time.monotonic() - STARTED >= READY_DELAY
+            self.reply(200 if ready else 503, b"ok" if ready else b"not ready", "text/plain")
+        elif self.path == "/healthz":
+            self.reply(200, b"ok", "text/plain")
+        else:
+            self.reply(404, b"not found", "text/plain")
+
+
+class Handler(Reply):
+    def do_GET(self):
+        if self.path.startswith("/probe?"):
+            target = parse_qs(urlsplit(self.path).query)["path"][0]
+            self.reply(200, json.dumps(probe(target)).encode(), "application/json")
+        else:
+            body = json.dumps({"instance": INSTANCE, "pid": PID, "path": self.path, "uid": os.getuid(), "gid": os.getgid(),
+                               "home": os.environ.get("HOME"), "cwd": os.getcwd(), "identity": IDENTITY}).encode()
+            self.reply(200, body, "application/json")
+
+    do_POST = do_GET
 
 
 def probe(path):
@@ -154,6 +167,8 @@ def main():
         threading.Timer(exit_after / 1000.0, exit_now, (5, "FAKE_EXIT_AFTER_MS reached, exiting")).start()
 
     signal.signal(signal.SIGTERM, on_sigterm)
+    platform = ThreadingHTTPServer(("127.0.0.1", int(os.environ["PLATFORM_PORT"])), PlatformHandler)
+    threading.Thread(target=platform.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     log("listening")
     server.serve_forever(poll_interval=0.1)

@@ -20,6 +20,8 @@ public sealed class ControllerFailoverTests(ITestOutputHelper output)
     public async Task Failover_LeaderGetsSigterm_ReleasesAndTheStandbyLeadsWithin2s()
     {
         await using var replicas = await LeaderAndStandbyAsync();
+        // Issue #16: the "leader absent" alert sums this gauge over the replicas.
+        Assert.Equal((1, 0), (await replicas.LeaderGaugeAsync("controller-a"), await replicas.LeaderGaugeAsync("controller-b")));
 
         var stop = Stopwatch.StartNew();
         replicas.Stopping("controller-a");
@@ -32,6 +34,7 @@ public sealed class ControllerFailoverTests(ITestOutputHelper output)
         Assert.True(failover <= TimeSpan.FromSeconds(2), $"controller-b led {failover.TotalSeconds:0.0} s after controller-a's SIGTERM");
         await replicas.CreateFunctionAsync("after");
         await replicas.UntilAsync(() => replicas.IsReady("after"), TimeSpan.FromSeconds(10), "the new leader reconciles");
+        Assert.Equal(1, await replicas.LeaderGaugeAsync("controller-b"));
     }
 
     [Fact]

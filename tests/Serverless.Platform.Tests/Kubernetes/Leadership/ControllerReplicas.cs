@@ -66,6 +66,11 @@ internal sealed class ControllerReplicas : IAsyncDisposable
         }
     }
 
+    /// <summary>The replica's <c>serverless_controller_leader</c> gauge, from its /metrics.</summary>
+    public async Task<double> LeaderGaugeAsync(string pod) =>
+        Serverless.TestSupport.PrometheusText.Parse(await _http.GetStringAsync($"http://127.0.0.1:{_replicas[pod].MetricsPort}/metrics"))
+            .Value("serverless_controller_leader");
+
     /// <summary>Creates a Function as a user would (the API server must be up).</summary>
     public Task CreateFunctionAsync(string name)
     {

@@ -23,6 +23,9 @@ exports.handle = async function handle(request) {
     return { status: code, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `status ${code}` };
   }
   if (path === '/throw') throw new Error('boom');
+  if (path === '/identity') {
+    return Object.fromEntries(['K_SERVICE', 'K_CONFIGURATION', 'K_REVISION', 'FUNCTION_NAMESPACE'].map((name) => [name, process.env[name] ?? null]));
+  }
   if (path === '/slow') {
     await new Promise((resolve) => setTimeout(resolve, Number(request.query.ms ?? 1000)));
     return 'slept';

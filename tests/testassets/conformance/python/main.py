@@ -1,6 +1,7 @@
 """The conformance test function (see ../README.md); its C# and node twins behave identically."""
 
 import hashlib
+import os
 import time
 
 MAX_ECHOED_BODY = 4096
@@ -23,6 +24,8 @@ def handle(request):
         return code, {"Content-Type": "text/plain; charset=utf-8"}, f"status {code}"
     if path == "/throw":
         raise RuntimeError("boom")
+    if path == "/identity":
+        return {name: os.environ.get(name) for name in ("K_SERVICE", "K_CONFIGURATION", "K_REVISION", "FUNCTION_NAMESPACE")}
     if path == "/slow":
         time.sleep(int(request.query.get("ms", ["1000"])[0]) / 1000)
         return "slept"

@@ -50,6 +50,12 @@ public static class Conformance
             throw new InvalidOperationException("boom");
         }
 
+        if (path == "/identity")
+        {
+            return new[] { "K_SERVICE", "K_CONFIGURATION", "K_REVISION", "FUNCTION_NAMESPACE" }
+                .ToDictionary(name => name, Environment.GetEnvironmentVariable);
+        }
+
         if (path == "/slow")
         {
             var ms = int.Parse(request.Query["ms"].FirstOrDefault() ?? "1000", CultureInfo.InvariantCulture);
