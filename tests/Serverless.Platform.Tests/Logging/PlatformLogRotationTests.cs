@@ -45,7 +45,7 @@ public sealed class PlatformLogRotationTests
         await RefuseAsync(60); // about 9 KB of log lines: past the bound
         var first = await WaitForAsync(() => File.Exists(rotated) && File.ReadAllText(log).Contains("was rotated", StringComparison.Ordinal));
         Assert.True(first, $"no rotation: {Describe(log)}");
-        Assert.Contains("not forwarded", File.ReadAllText(rotated), StringComparison.Ordinal);
+        Assert.True(await WaitForAsync(() => File.ReadAllText(rotated).Contains("not forwarded", StringComparison.Ordinal)), Describe(log));
 
         // The pipe the platform was started with gets nothing more: its output is the file.
         Assert.DoesNotContain("not forwarded", platform.Output, StringComparison.Ordinal);
@@ -76,12 +76,26 @@ public sealed class PlatformLogRotationTests
         Assert.Contains("Stopping: draining function instances", File.ReadAllText(log), StringComparison.Ordinal);
     }
 
+    /// <summary>Polls <paramref name="condition"/> for up to 15 s; a read that meets the rename of a rotation counts as "not yet".</summary>
     private static async Task<bool> WaitForAsync(Func<bool> condition)
     {
+        bool Holds()
+        {
+            try
+            {
+                return condition();
+            }
+            catch (FileNotFoundException)
+            {
+                // Between the rename to .1 and the fresh file's creation the path is briefly absent, as with any rotation.
+                return false;
+            }
+        }
+
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (DateTime.UtcNow < deadline)
         {
-            if (condition())
+            if (Holds())
             {
                 return true;
             }
@@ -89,7 +103,7 @@ public sealed class PlatformLogRotationTests
             await Task.Delay(100);
         }
 
-        return condition();
+        return Holds();
     }
 
     private static string Describe(string log) =>

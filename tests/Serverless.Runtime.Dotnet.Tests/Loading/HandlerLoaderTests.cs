@@ -51,7 +51,7 @@ public sealed class HandlerLoaderTests : IDisposable
     [InlineData("type in wrong case", "DotnetTest::DotnetTest.handlers::Echo", "type \"DotnetTest.handlers\" not found", "did you mean \"DotnetTest.Handlers\"?")]
     [InlineData("missing assembly", "Nope::Nope.Handler::Run", "assembly Nope.dll not found in ", "DotnetTest.dll")]
     [InlineData("missing method", "DotnetTest::DotnetTest.Handlers::Nope", "method \"Nope\" not found on type \"DotnetTest.Handlers\"", "Echo")]
-    [InlineData("object method", "DotnetTest::DotnetTest.Handlers::ToString", "method \"ToString\" not found", "Throw")]
+    [InlineData("object method", "DotnetTest::DotnetTest.Handlers::ToString", "method \"ToString\" not found", "Echo")]
     [InlineData("overloaded method", "DotnetTest::DotnetTest.Handlers::Overloaded", "has 2 public overloads", "must be unique")]
     [InlineData("constructor throws", "DotnetTest::DotnetTest.Unconstructible::Handle", "creating \"DotnetTest.Unconstructible\" failed", "InvalidOperationException: constructor refused")]
     [InlineData("unbindable parameters", "DotnetTest::DotnetTest.Broken::TwoBodies", "method \"TwoBodies\" cannot be bound to a request", "Failure to infer one or more parameters")]
