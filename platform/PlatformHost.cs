@@ -20,6 +20,7 @@ using Serverless.Core.Api;
 using Serverless.Core.Contracts;
 using Serverless.Core.Defaulting;
 using Serverless.Core.Validation;
+using Serverless.Core.Wire;
 using Serverless.Eventing;
 using Serverless.Hosting.Informers;
 using Serverless.Hosting.Loops;
@@ -70,7 +71,7 @@ internal static partial class PlatformHost
         using var ingressListener = BoundListener.Bind(options.Ingress, "--ingress");
         using var adminListener = BoundListener.Bind(options.Admin, "--admin");
         var ingressUrl = ingressListener.AdvertisedUrl;
-        var adminUrl = adminListener.AdvertisedUrl;
+        var adminUrl = options.AdminPlainHttp ? adminListener.AdvertisedUrl : "https" + adminListener.AdvertisedUrl["http".Length..];
 
         var time = TimeProvider.System;
         using var loggerFactory = PlatformLogging.CreateLoggerFactory();
@@ -81,6 +82,11 @@ internal static partial class PlatformHost
         var localOptions = settings.Local;
         ArtifactRoot.Prepare(options.Home, Environment.IsPrivilegedProcess ? localOptions.Sandbox.Gid : null, logger);
         var credential = AdminCredential.LoadOrCreate(options.Home, options.AdminToken, logger);
+        using var adminCertificate = options.AdminPlainHttp ? null : AdminCertificates.LoadOrCreate(options.Home, options.Admin.Address, time, logger);
+        if (adminCertificate is null)
+        {
+            LogPlainHttp(logger, adminUrl);
+        }
         var registry = Metrics.NewCustomRegistry();
         await using var loops = new LoopHost(loggerFactory.CreateLogger<LoopHost>());
 
@@ -142,7 +148,7 @@ internal static partial class PlatformHost
         }
 
         await using var ingress = BuildIngress(ingressListener, settings.Activator, functionRegistry, coldStarts, eventing, activatorMetrics, loggerFactory);
-        await using var admin = BuildAdmin(adminListener, options, credential, stores, functions, backend, samples, coldStarts, registry, scaleLimits, time, loggerFactory);
+        await using var admin = BuildAdmin(adminListener, adminCertificate, options, credential, stores, functions, backend, samples, coldStarts, registry, scaleLimits, time, loggerFactory);
 
         var pid = Environment.ProcessId;
         return await ProcessHost.RunAsync(
@@ -153,6 +159,11 @@ internal static partial class PlatformHost
             ready: () =>
             {
                 PlatformStateFile.Write(options.StateFilePath, pid, adminUrl, ingressUrl, options.Home, time.GetUtcNow(), backend.Sandboxed);
+                if (options.KubeconfigPath is { } kubeconfig)
+                {
+                    KubeconfigFile.Write(kubeconfig, Kubeconfig.Render(adminUrl, AdminTls.ReadCaPem(options.Home), credential.Token));
+                }
+
                 LogReady(logger, ingressUrl, adminUrl, options.Home);
             },
             stopping: () =>
@@ -213,6 +224,7 @@ internal static partial class PlatformHost
 
     private static WebApplication BuildAdmin(
         BoundListener listener,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate,
         PlatformOptions options,
         AdminCredential credential,
         LocalStores stores,
@@ -225,7 +237,7 @@ internal static partial class PlatformHost
         TimeProvider time,
         ILoggerFactory loggerFactory)
     {
-        var builder = LeanServer.CreateBuilder(listener, maxRequestBodySize: 3 * 1024 * 1024, loggerFactory); // 3 MiB as the kube-apiserver
+        var builder = LeanServer.CreateBuilder(listener, maxRequestBodySize: 3 * 1024 * 1024, loggerFactory, certificate); // 3 MiB as the kube-apiserver
         builder.Services.AddRouting();
         var app = builder.Build();
         app.UseMiddleware<BearerTokenMiddleware>(credential);
@@ -244,6 +256,9 @@ internal static partial class PlatformHost
 
     [LoggerMessage(EventId = PlatformEventIds.Ready, Level = LogLevel.Information, Message = "Serverless is ready: functions at {IngressUrl}/{{namespace}}/{{function}}/, admin API at {AdminUrl}, state in {Home}")]
     private static partial void LogReady(ILogger logger, string ingressUrl, string adminUrl, string home);
+
+    [LoggerMessage(EventId = PlatformEventIds.AdminPlainHttp, Level = LogLevel.Warning, Message = "The admin API serves plain HTTP at {AdminUrl} (--admin-plain-http): its token crosses the network in clear, and kubectl will not send it")]
+    private static partial void LogPlainHttp(ILogger logger, string adminUrl);
 
     [LoggerMessage(EventId = PlatformEventIds.Stopping, Level = LogLevel.Information, Message = "Stopping: draining function instances")]
     private static partial void LogStopping(ILogger logger);

@@ -27,6 +27,18 @@ public sealed class PlatformOptions
     /// </summary>
     public bool Sandbox { get; init; } = true;
 
+    /// <summary>
+    /// True with <c>--admin-plain-http</c>: the admin API serves plain HTTP instead of HTTPS. Off by default, since
+    /// kubectl and other client-go tools send no bearer token over plain HTTP; for a proxy that terminates TLS itself.
+    /// </summary>
+    public bool AdminPlainHttp { get; init; }
+
+    /// <summary>
+    /// <c>--kubeconfig PATH</c>: once ready, the platform writes a kubeconfig for its admin API there (0600), as
+    /// <c>func kubeconfig</c> prints it. Null: none is written.
+    /// </summary>
+    public string? KubeconfigPath { get; init; }
+
     /// <summary>Where the runtimes are: <c>{platform}/../runtimes</c> in the install layout.</summary>
     public required string RuntimesDirectory { get; init; }
 
@@ -34,13 +46,15 @@ public sealed class PlatformOptions
 
     public string StateFilePath => Path.Combine(Home, "platform.json");
 
-    /// <summary>Parses <c>--home DIR --ingress HOST:PORT --admin HOST:PORT [--no-sandbox]</c>; returns the problems instead of throwing.</summary>
+    /// <summary>Parses <c>--home DIR --ingress HOST:PORT --admin HOST:PORT [--no-sandbox] [--admin-plain-http] [--kubeconfig PATH]</c>; returns the problems instead of throwing.</summary>
     public static PlatformOptions Parse(string[] args, Func<string, string?> environment, out IReadOnlyList<string> errors)
     {
         var problems = new List<string>();
         string? home = environment("SERVERLESS_HOME");
         IPEndPoint ingress = new(IPAddress.Loopback, 8080), admin = new(IPAddress.Loopback, 8081);
         var sandbox = true;
+        var plainHttp = false;
+        string? kubeconfig = null;
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -61,8 +75,15 @@ public sealed class PlatformOptions
                 case "--no-sandbox":
                     sandbox = false;
                     break;
+                case "--kubeconfig" when value is not null:
+                    kubeconfig = value;
+                    i++;
+                    break;
+                case "--admin-plain-http":
+                    plainHttp = true;
+                    break;
                 default:
-                    problems.Add($"unknown or incomplete argument \"{args[i]}\" (expected --home DIR, --ingress HOST:PORT, --admin HOST:PORT, --no-sandbox)");
+                    problems.Add($"unknown or incomplete argument \"{args[i]}\" (expected --home DIR, --ingress HOST:PORT, --admin HOST:PORT, --no-sandbox, --admin-plain-http, --kubeconfig PATH)");
                     break;
             }
         }
@@ -77,6 +98,8 @@ public sealed class PlatformOptions
             Admin = admin,
             AdminToken = string.IsNullOrEmpty(token) ? null : token,
             Sandbox = sandbox,
+            AdminPlainHttp = plainHttp,
+            KubeconfigPath = kubeconfig is null ? null : Path.GetFullPath(kubeconfig),
             RuntimesDirectory = environment("SERVERLESS_RUNTIMES") ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "runtimes")),
         };
     }

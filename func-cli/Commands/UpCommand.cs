@@ -37,11 +37,16 @@ internal sealed class UpCommand
         {
             Description = "Run function instances without the sandbox, as your user with your file access (func status warns)",
         };
-        var command = new Command("up", "Start the local platform") { detach, ingress, admin, noSandbox };
+        var kubeconfig = new Option<string?>("--kubeconfig")
+        {
+            Description = "Once the platform is ready, write a kubeconfig for its admin API to this path (0600; as `func kubeconfig` prints it)",
+            HelpName = "path",
+        };
+        var command = new Command("up", "Start the local platform") { detach, ingress, admin, noSandbox, kubeconfig };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
             context,
             () => new UpCommand(context).RunAsync(
-                parse.GetValue(detach), parse.GetRequiredValue(ingress), parse.GetRequiredValue(admin), !parse.GetValue(noSandbox), cancellationToken),
+                parse.GetValue(detach), parse.GetRequiredValue(ingress), parse.GetRequiredValue(admin), !parse.GetValue(noSandbox), parse.GetValue(kubeconfig), cancellationToken),
             cancellationToken));
         return command;
     }
@@ -63,7 +68,7 @@ internal sealed class UpCommand
         },
     };
 
-    private async Task<int> RunAsync(bool detach, ListenAddress ingress, ListenAddress admin, bool sandbox, CancellationToken cancellationToken)
+    private async Task<int> RunAsync(bool detach, ListenAddress ingress, ListenAddress admin, bool sandbox, string? kubeconfig, CancellationToken cancellationToken)
     {
         var probe = new PlatformProbe(_context);
         var found = await probe.InspectAsync(cancellationToken).ConfigureAwait(false);
@@ -94,7 +99,7 @@ internal sealed class UpCommand
         }
 
         HomeDirectory.Create(_context.Home);
-        var arguments = PlatformLauncher.Arguments(platformDll, _context.Home, ingress, admin, sandbox);
+        var arguments = PlatformLauncher.Arguments(platformDll, _context.Home, ingress, admin, sandbox, kubeconfig);
         var dotnet = DotnetHost.Resolve(_context.Environment);
         return detach
             ? await StartDetachedAsync(dotnet, arguments, probe, cancellationToken).ConfigureAwait(false)

@@ -19,10 +19,22 @@ internal static class PlatformLauncher
 
     /// <summary>The platform's argv after <c>dotnet</c>, as the platform host contract defines it.</summary>
     /// <param name="sandbox">False adds <c>--no-sandbox</c>: instances run unsandboxed.</param>
-    public static IReadOnlyList<string> Arguments(string platformDll, string home, ListenAddress ingress, ListenAddress admin, bool sandbox = true) =>
-        sandbox
-            ? [platformDll, "--home", home, "--ingress", ingress.ToString(), "--admin", admin.ToString()]
-            : [platformDll, "--home", home, "--ingress", ingress.ToString(), "--admin", admin.ToString(), "--no-sandbox"];
+    /// <param name="kubeconfig">Adds <c>--kubeconfig PATH</c>: the platform writes a kubeconfig there once ready.</param>
+    public static IReadOnlyList<string> Arguments(string platformDll, string home, ListenAddress ingress, ListenAddress admin, bool sandbox = true, string? kubeconfig = null)
+    {
+        List<string> arguments = [platformDll, "--home", home, "--ingress", ingress.ToString(), "--admin", admin.ToString()];
+        if (!sandbox)
+        {
+            arguments.Add("--no-sandbox");
+        }
+
+        if (kubeconfig is not null)
+        {
+            arguments.AddRange(["--kubeconfig", Path.GetFullPath(kubeconfig)]);
+        }
+
+        return arguments;
+    }
 
     /// <summary>A child sharing this process's stdin, stdout and stderr.</summary>
     public static Process StartAttached(string dotnet, IReadOnlyList<string> arguments)
