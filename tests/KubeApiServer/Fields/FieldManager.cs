@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Serverless.KubeApiServer.Http;
-using Serverless.KubeApiServer.Schema;
+using Serverless.Hosting.KubeApi.Schema;
 
 namespace Serverless.KubeApiServer.Fields;
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Serverless.KubeApiServer.Fields;
 using Serverless.KubeApiServer.Http;
-using Serverless.KubeApiServer.Resources;
-using Serverless.KubeApiServer.Schema;
+using Serverless.Hosting.KubeApi.Resources;
+using Serverless.Hosting.KubeApi.Schema;
 using Serverless.KubeApiServer.Validation;
 using static Serverless.KubeApiServer.Storage.ObjectJson;
 
