@@ -246,9 +246,10 @@ internal static partial class PlatformHost
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () => functions.HasSynced ? Results.Text("ok") : Results.Text("syncing", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapMetrics("/metrics", registry);
-        new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, fn => LocalAdmission.ValidateFunction(fn, scaleLimits)).Map(app);
-        new ResourceApi<Broker>(stores.Brokers, Broker.KindName, Broker.Plural, BrokerDefaults.Apply, BrokerValidator.Validate).Map(app);
-        new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate).Map(app);
+        new DiscoveryApi(DiscoveryApi.ServedTypes).Map(app);
+        new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, fn => LocalAdmission.ValidateFunction(fn, scaleLimits), time).Map(app);
+        new ResourceApi<Broker>(stores.Brokers, Broker.KindName, Broker.Plural, BrokerDefaults.Apply, BrokerValidator.Validate, time).Map(app);
+        new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate, time).Map(app);
         new LogsApi(stores.Functions, backend, time).Map(app);
         new StatsApi(functions, backend, samples, coldStarts, time).Map(app);
         return app;

@@ -1,5 +1,6 @@
-using System.Text;
+using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -9,6 +10,14 @@ using Serverless.Core.Contracts;
 using Serverless.Core.Naming;
 using Serverless.Core.Serialization;
 using Serverless.Core.Validation;
+using Serverless.Hosting.KubeApi.Errors;
+using Serverless.Hosting.KubeApi.Formats;
+using Serverless.Hosting.KubeApi.Json;
+using Serverless.Hosting.KubeApi.Patching;
+using Serverless.Hosting.KubeApi.Resources;
+using Serverless.Hosting.KubeApi.Lists;
+using Serverless.Hosting.KubeApi.Schema;
+using Serverless.Hosting.KubeApi.Tables;
 
 namespace Serverless.Platform.Admin;
 
@@ -24,14 +33,18 @@ internal sealed class ResourceApi<T> where T : class, IResource
     private readonly string _plural;
     private readonly Action<T> _applyDefaults;
     private readonly Func<T, IReadOnlyList<ValidationError>> _validate;
+    private readonly TimeProvider _time;
+    private readonly CustomResourceDefinition _crd;
 
-    public ResourceApi(IResourceStore<T> store, string kind, string plural, Action<T> applyDefaults, Func<T, IReadOnlyList<ValidationError>> validate)
+    public ResourceApi(IResourceStore<T> store, string kind, string plural, Action<T> applyDefaults, Func<T, IReadOnlyList<ValidationError>> validate, TimeProvider time)
     {
         _store = store;
         _kind = kind;
         _plural = plural;
         _applyDefaults = applyDefaults;
         _validate = validate;
+        _time = time;
+        _crd = CustomResourceDefinitions.All.Single(d => d.Type.Group == ApiGroup.Group && d.Type.Plural == plural);
     }
 
     public void Map(IEndpointRouteBuilder routes)
@@ -43,33 +56,122 @@ internal sealed class ResourceApi<T> where T : class, IResource
         routes.MapPost(collection, context => WithNamespace(context, ns => CreateAsync(context, ns)));
         routes.MapGet(collection + "/{name}", context => WithName(context, (ns, name) => GetAsync(context, ns, name)));
         routes.MapPut(collection + "/{name}", context => WithName(context, (ns, name) => ReplaceAsync(context, ns, name)));
-        routes.MapMethods(collection + "/{name}", ["PATCH"], context => WithName(context, (ns, name) => ApplyAsync(context, ns, name)));
+        routes.MapMethods(collection + "/{name}", ["PATCH"], context => WithName(context, (ns, name) => PatchAsync(context, ns, name, scale: false)));
         routes.MapDelete(collection + "/{name}", context => WithName(context, (ns, name) => DeleteAsync(context, ns, name)));
         routes.MapGet(collection + "/{name}/status", context => WithName(context, (ns, name) => GetAsync(context, ns, name)));
         routes.MapPut(collection + "/{name}/status", context => WithName(context, (ns, name) => ReplaceStatusAsync(context, ns, name)));
+        if (_crd.Type.Scale is not null)
+        {
+            routes.MapGet(collection + "/{name}/scale", context => WithName(context, (ns, name) => GetScaleAsync(context, ns, name)));
+            routes.MapPut(collection + "/{name}/scale", context => WithName(context, (ns, name) => ReplaceScaleAsync(context, ns, name)));
+            routes.MapMethods(collection + "/{name}/scale", ["PATCH"], context => WithName(context, (ns, name) => PatchAsync(context, ns, name, scale: true)));
+        }
     }
 
     private async Task ListAsync(HttpContext context, string? ns)
     {
+        ListRequest request;
+        ResponseFormat format;
+        try
+        {
+            request = ListRequest.Parse(context.Request.Query);
+            format = Negotiate(context, list: true);
+        }
+        catch (ApiException e)
+        {
+            await StatusResponses.FailAsync(context, e).ConfigureAwait(false);
+            return;
+        }
+
         if (IsWatch(context.Request))
         {
-            await WatchStream.RunAsync(context, _store, ns, context.Request.Query["resourceVersion"]).ConfigureAwait(false);
+            await WatchStream.RunAsync(context, _store, ns, context.Request.Query["resourceVersion"], request, format.Kind == ResponseFormatKind.Table ? Tables : null, _time).ConfigureAwait(false);
             return;
         }
 
         var list = await _store.ListAsync(ns, context.RequestAborted).ConfigureAwait(false);
-        var json = new StringBuilder()
-            .Append("{\"apiVersion\":\"").Append(ApiGroup.ApiVersion)
-            .Append("\",\"kind\":\"").Append(_kind).Append("List\",\"metadata\":{\"resourceVersion\":")
-            .Append(JsonSerializer.Serialize(list.ResourceVersion))
-            .Append("},\"items\":[")
-            .AppendJoin(',', list.Items.Select(ResourceJson.Serialize))
-            .Append("]}");
-        await StatusResponses.WriteJsonAsync(context, StatusCodes.Status200OK, json.ToString()).ConfigureAwait(false);
+        var current = long.TryParse(list.ResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
+        (IReadOnlyList<JsonObject> Items, string? NextAfter, long Remaining) page;
+        try
+        {
+            request.RequireServable(current);
+            page = request.Page(list.Items.Select(ToJsonObject));
+        }
+        catch (ApiException e)
+        {
+            await StatusResponses.FailAsync(context, e).ConfigureAwait(false);
+            return;
+        }
+
+        var next = page.NextAfter is { } after ? new ContinueToken(current, after).Encode() : null;
+        JsonObject body;
+        switch (format.Kind)
+        {
+            case ResponseFormatKind.Table:
+                body = Tables.Table(page.Items, list.ResourceVersion, next, format.MetaVersion, context.Request.Query["includeObject"]);
+                break;
+            case ResponseFormatKind.PartialObjectMetadata:
+                body = new JsonObject
+                {
+                    ["kind"] = "PartialObjectMetadataList",
+                    ["apiVersion"] = $"meta.k8s.io/{format.MetaVersion}",
+                    ["metadata"] = ListMeta(list.ResourceVersion, next, null),
+                    ["items"] = new JsonArray(page.Items.Select(o => (JsonNode?)TableConverter.PartialObjectMetadata(o, format.MetaVersion)).ToArray()),
+                };
+                break;
+            default:
+                body = new JsonObject
+                {
+                    ["apiVersion"] = ApiGroup.ApiVersion,
+                    ["items"] = new JsonArray(page.Items.Select(o => (JsonNode?)o).ToArray()),
+                    ["kind"] = _kind + "List",
+                    ["metadata"] = ListMeta(list.ResourceVersion, next, page.Remaining),
+                };
+                break;
+        }
+
+        await StatusResponses.WriteJsonAsync(context, StatusCodes.Status200OK, body.ToJsonString()).ConfigureAwait(false);
+    }
+
+    private TableConverter Tables => new(_crd, _time);
+
+    /// <summary>A custom resource list always says <c>continue</c>, empty on the last page, as the real server's.</summary>
+    private static JsonObject ListMeta(string resourceVersion, string? next, long? remaining)
+    {
+        var meta = new JsonObject { ["continue"] = next ?? "" };
+        if (next is not null && remaining is > 0)
+        {
+            meta["remainingItemCount"] = remaining;
+        }
+
+        meta["resourceVersion"] = resourceVersion;
+        return meta;
+    }
+
+    private static JsonObject ToJsonObject(T resource) => JsonNode.Parse(ResourceJson.Serialize(resource))!.AsObject();
+
+    /// <summary>JSON, a Table or PartialObjectMetadata by Accept; 406 when none is acceptable (YAML and protobuf are not written).</summary>
+    private static ResponseFormat Negotiate(HttpContext context, bool list)
+    {
+        var format = ResponseFormat.Negotiate(context.Request.Headers.Accept.ToString(), list);
+        return format is null || format.Kind == ResponseFormatKind.Yaml
+            ? throw new ApiException(System.Net.HttpStatusCode.NotAcceptable, "NotAcceptable", "only the following media types are accepted: application/json")
+            : format;
     }
 
     private async Task GetAsync(HttpContext context, string ns, string name)
     {
+        ResponseFormat format;
+        try
+        {
+            format = Negotiate(context, list: false);
+        }
+        catch (ApiException e)
+        {
+            await StatusResponses.FailAsync(context, e).ConfigureAwait(false);
+            return;
+        }
+
         var resource = await _store.GetAsync(ns, name, context.RequestAborted).ConfigureAwait(false);
         if (resource is null)
         {
@@ -77,7 +179,13 @@ internal sealed class ResourceApi<T> where T : class, IResource
             return;
         }
 
-        await StatusResponses.WriteJsonAsync(context, StatusCodes.Status200OK, ResourceJson.Serialize(resource)).ConfigureAwait(false);
+        var json = format.Kind switch
+        {
+            ResponseFormatKind.Table => Tables.Table([ToJsonObject(resource)], resource.Metadata.ResourceVersion ?? "", null, format.MetaVersion, context.Request.Query["includeObject"]).ToJsonString(),
+            ResponseFormatKind.PartialObjectMetadata => TableConverter.PartialObjectMetadata(ToJsonObject(resource), format.MetaVersion).ToJsonString(),
+            _ => ResourceJson.Serialize(resource),
+        };
+        await StatusResponses.WriteJsonAsync(context, StatusCodes.Status200OK, json).ConfigureAwait(false);
     }
 
     private async Task CreateAsync(HttpContext context, string ns)
@@ -103,23 +211,189 @@ internal sealed class ResourceApi<T> where T : class, IResource
     }
 
     /// <summary>
+    /// PATCH by its media type: merge patch (RFC 7386) and JSON patch (RFC 6902) over the stored object, or its
+    /// <c>autoscaling/v1 Scale</c> view for the scale subresource; apply patch (<see cref="ApplyAsync"/>); strategic
+    /// merge is refused with 415, as the real server refuses it for custom resources.
+    /// </summary>
+    private async Task PatchAsync(HttpContext context, string ns, string name, bool scale)
+    {
+        var mediaType = MediaType(context.Request.ContentType);
+        if (!scale && mediaType is "application/apply-patch+json" or "application/apply-patch+yaml")
+        {
+            await ApplyAsync(context, ns, name).ConfigureAwait(false);
+            return;
+        }
+
+        if (mediaType is not (MergePatchType or JsonPatchType))
+        {
+            await StatusResponses.WriteAsync(
+                context,
+                StatusCodes.Status415UnsupportedMediaType,
+                "UnsupportedMediaType",
+                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml").ConfigureAwait(false);
+            return;
+        }
+
+        JsonNode? patch;
+        try
+        {
+            patch = JsonNode.Parse(await ReadTextAsync(context).ConfigureAwait(false), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await StatusResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "RequestEntityTooLarge", "the request body is too large").ConfigureAwait(false);
+            return;
+        }
+        catch (JsonException e)
+        {
+            await StatusResponses.WriteAsync(context, StatusCodes.Status400BadRequest, "BadRequest", "error decoding patch: " + e.Message).ConfigureAwait(false);
+            return;
+        }
+
+        if (mediaType == JsonPatchType && patch is not JsonArray)
+        {
+            await StatusResponses.WriteAsync(context, StatusCodes.Status400BadRequest, "BadRequest", "error decoding patch: a JSON patch is an array of operations").ConfigureAwait(false);
+            return;
+        }
+
+        Func<JsonObject, JsonObject> apply = mediaType == JsonPatchType
+            ? current => JsonPatch.Apply(current, (JsonArray)patch!) as JsonObject ?? throw ApiException.BadRequest("json patch: the result is not an object")
+            : current => MergePatch.Apply(current, patch) as JsonObject ?? throw ApiException.BadRequest("merge patch: the result is not an object");
+        await ModifyAsync(context, ns, name, scale ? current => SetScale(current, apply(ScaleSubresource.View(_crd.Type, current))) : apply, scale).ConfigureAwait(false);
+    }
+
+    private async Task GetScaleAsync(HttpContext context, string ns, string name)
+    {
+        var resource = await _store.GetAsync(ns, name, context.RequestAborted).ConfigureAwait(false);
+        if (resource is null)
+        {
+            await NotFoundAsync(context, name).ConfigureAwait(false);
+            return;
+        }
+
+        await StatusResponses.WriteJsonAsync(context, StatusCodes.Status200OK, ScaleSubresource.View(_crd.Type, ToJsonObject(resource)).ToJsonString()).ConfigureAwait(false);
+    }
+
+    private async Task ReplaceScaleAsync(HttpContext context, string ns, string name)
+    {
+        if (!IsJson(context.Request.ContentType))
+        {
+            await UnsupportedBodyAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        JsonObject scale;
+        try
+        {
+            scale = JsonNode.Parse(await ReadTextAsync(context).ConfigureAwait(false)) as JsonObject ?? throw new JsonException("a Scale is an object");
+        }
+        catch (JsonException e)
+        {
+            await StatusResponses.WriteAsync(context, StatusCodes.Status400BadRequest, "BadRequest", "the body is not a valid Scale: " + e.Message).ConfigureAwait(false);
+            return;
+        }
+
+        await ModifyAsync(context, ns, name, current => SetScale(current, scale), scale: true).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes a Scale's <c>spec.replicas</c> where the CRD's scale subresource says (<c>.spec.scale.minScale</c> for a
+    /// Function, as on Kubernetes); a resourceVersion in the Scale is a precondition on the object.
+    /// </summary>
+    private JsonObject SetScale(JsonObject current, JsonObject scale)
+    {
+        var replicas = JsonNumber.Long(scale["spec"]?["replicas"]) ?? 0;
+        JsonPath.Set(current, _crd.Type.Scale!.SpecReplicasPath, replicas);
+        if (scale["metadata"]?["resourceVersion"]?.GetValue<string>() is { Length: > 0 } precondition)
+        {
+            current["metadata"]!["resourceVersion"] = precondition;
+        }
+
+        return current;
+    }
+
+    /// <summary>
+    /// Changes the stored object through <paramref name="change"/>, admits the result and replaces it. A change that
+    /// leaves resourceVersion alone is unconditional, so a conflict with another writer is retried on the new state
+    /// (as the real server retries a patch); one that names a version is a precondition (409 when stale).
+    /// </summary>
+    private async Task ModifyAsync(HttpContext context, string ns, string name, Func<JsonObject, JsonObject> change, bool scale)
+    {
+        const int Attempts = 5;
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await _store.GetAsync(ns, name, context.RequestAborted).ConfigureAwait(false);
+            if (current is null)
+            {
+                await NotFoundAsync(context, name).ConfigureAwait(false);
+                return;
+            }
+
+            T changed;
+            try
+            {
+                var json = change(ToJsonObject(current));
+                changed = ResourceJson.Deserialize<T>(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString())));
+            }
+            catch (ApiException e)
+            {
+                await StatusResponses.FailAsync(context, e).ConfigureAwait(false);
+                return;
+            }
+            catch (JsonException e)
+            {
+                await StatusResponses.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, "Invalid", $"{_plural} \"{name}\" is invalid: the patched object is not a valid {_kind}: {e.Message}").ConfigureAwait(false);
+                return;
+            }
+
+            if (changed.Metadata?.Name != name || changed.ApiVersion != ApiGroup.ApiVersion || changed.Kind != _kind)
+            {
+                await StatusResponses.WriteAsync(context, StatusCodes.Status400BadRequest, "BadRequest", "a patch may not change the object's name, apiVersion or kind").ConfigureAwait(false);
+                return;
+            }
+
+            changed.Metadata.NamespaceProperty = ns;
+            var unconditional = changed.Metadata.ResourceVersion == current.Metadata.ResourceVersion;
+            if (!await AdmitAsync(context, changed).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            try
+            {
+                var stored = await _store.ReplaceAsync(changed, context.RequestAborted).ConfigureAwait(false);
+                var body = scale ? ScaleSubresource.View(_crd.Type, ToJsonObject(stored)).ToJsonString() : ResourceJson.Serialize(stored);
+                await StatusResponses.WriteJsonAsync(context, StatusCodes.Status200OK, body).ConfigureAwait(false);
+                return;
+            }
+            catch (StoreException e) when (e.Kind == StoreErrorKind.Conflict && unconditional && attempt < Attempts)
+            {
+                // Another writer came between the read and the write: apply the change again to what it wrote.
+            }
+            catch (Exception e) when (e is StoreException or LocalStoreException)
+            {
+                await StoreAsync(context, StatusCodes.Status200OK, name, () => Task.FromException<T>(e)).ConfigureAwait(false);
+                return;
+            }
+        }
+    }
+
+    private static async Task<string> ReadTextAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body, System.Text.Encoding.UTF8);
+        return await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private const string MergePatchType = "application/merge-patch+json";
+    private const string JsonPatchType = "application/json-patch+json";
+
+    /// <summary>
     /// A whole-object apply (<c>application/apply-patch+json</c>): create when missing, otherwise replace metadata and
     /// spec — unconditionally, or only at the <c>resourceVersion</c> the body names (409 when it is stale). Field
     /// ownership as in server-side apply is not tracked.
     /// </summary>
     private async Task ApplyAsync(HttpContext context, string ns, string name)
     {
-        var mediaType = MediaType(context.Request.ContentType);
-        if (mediaType is not ("application/apply-patch+json" or "application/apply-patch+yaml"))
-        {
-            await StatusResponses.WriteAsync(
-                context,
-                StatusCodes.Status415UnsupportedMediaType,
-                "UnsupportedMediaType",
-                $"PATCH supports only application/apply-patch+json (JSON content), got \"{Names.Printable(mediaType)}\"").ConfigureAwait(false);
-            return;
-        }
-
         var resource = await ReadAsync(context, ns, name, apply: true).ConfigureAwait(false);
         if (resource is null || !await AdmitAsync(context, resource).ConfigureAwait(false))
         {
@@ -178,12 +452,7 @@ internal sealed class ResourceApi<T> where T : class, IResource
     {
         if (!apply && !IsJson(context.Request.ContentType))
         {
-            // As the real server words it; a body with no type is refused too rather than guessed at.
-            await StatusResponses.WriteAsync(
-                context,
-                StatusCodes.Status415UnsupportedMediaType,
-                "UnsupportedMediaType",
-                $"the body of the request was in an unknown format (\"{Names.Printable(context.Request.ContentType)}\") - accepted media types include: application/json").ConfigureAwait(false);
+            await UnsupportedBodyAsync(context).ConfigureAwait(false);
             return null;
         }
 
@@ -227,6 +496,14 @@ internal sealed class ResourceApi<T> where T : class, IResource
         return resource;
     }
 
+    /// <summary>As the real server words it; a body with no type is refused too rather than guessed at.</summary>
+    private static Task UnsupportedBodyAsync(HttpContext context) =>
+        StatusResponses.WriteAsync(
+            context,
+            StatusCodes.Status415UnsupportedMediaType,
+            "UnsupportedMediaType",
+            $"the body of the request was in an unknown format (\"{Names.Printable(context.Request.ContentType)}\") - accepted media types include: application/json");
+
     private static bool IsJson(string? contentType) =>
         string.Equals(MediaType(contentType), "application/json", StringComparison.OrdinalIgnoreCase);
 
@@ -241,6 +518,22 @@ internal sealed class ResourceApi<T> where T : class, IResource
         if (buffer.Length == 0)
         {
             throw new JsonException("the body is empty");
+        }
+
+        if (string.Equals(MediaType(context.Request.ContentType), "application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase))
+        {
+            // kubectl apply --server-side sends YAML (of which JSON is a subset).
+            JsonNode? converted;
+            try
+            {
+                converted = YamlToJson.Convert(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            }
+            catch (ApiException e)
+            {
+                throw new JsonException(e.Message);
+            }
+
+            return ResourceJson.Deserialize<T>(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(converted?.ToJsonString() ?? "null")));
         }
 
         return ResourceJson.Deserialize<T>(buffer);

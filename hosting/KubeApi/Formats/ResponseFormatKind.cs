@@ -1,4 +1,4 @@
-namespace Serverless.KubeApiServer.Http;
+namespace Serverless.Hosting.KubeApi.Formats;
 
 internal enum ResponseFormatKind
 {

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Serverless.Hosting.KubeApi.Resources;
 
-namespace Serverless.KubeApiServer.Http;
+namespace Serverless.Hosting.KubeApi.Resources;
 
 /// <summary>The <c>autoscaling/v1 Scale</c> view of an object, through its kind's <see cref="ScaleMapping"/>.</summary>
 internal static class ScaleSubresource

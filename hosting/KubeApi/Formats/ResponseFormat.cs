@@ -1,4 +1,4 @@
-namespace Serverless.KubeApiServer.Http;
+namespace Serverless.Hosting.KubeApi.Formats;
 
 /// <summary>
 /// What a read answers with, from its Accept header: the object itself as JSON or YAML, a <c>meta.k8s.io</c> Table

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Serverless.KubeApiServer.Http;
+namespace Serverless.Hosting.KubeApi.Json;
 
 /// <summary>Reads and writes a dotted path such as <c>.spec.replicas</c>, the form CRD scale mappings use.</summary>
 internal static class JsonPath
