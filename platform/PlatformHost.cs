@@ -247,6 +247,18 @@ internal static partial class PlatformHost
         app.MapGet("/readyz", () => functions.HasSynced ? Results.Text("ok") : Results.Text("syncing", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapMetrics("/metrics", registry);
         new DiscoveryApi(DiscoveryApi.ServedTypes).Map(app);
+        new NamespaceApi(
+            async cancellationToken =>
+            {
+                var functionList = await stores.Functions.ListAsync(null, cancellationToken).ConfigureAwait(false);
+                var brokerList = await stores.Brokers.ListAsync(null, cancellationToken).ConfigureAwait(false);
+                var triggerList = await stores.Triggers.ListAsync(null, cancellationToken).ConfigureAwait(false);
+                return functionList.Items.Select(f => f.Metadata.NamespaceProperty)
+                    .Concat(brokerList.Items.Select(b => b.Metadata.NamespaceProperty))
+                    .Concat(triggerList.Items.Select(t => t.Metadata.NamespaceProperty))
+                    .OfType<string>();
+            },
+            time).Map(app);
         new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, fn => LocalAdmission.ValidateFunction(fn, scaleLimits), time).Map(app);
         new ResourceApi<Broker>(stores.Brokers, Broker.KindName, Broker.Plural, BrokerDefaults.Apply, BrokerValidator.Validate, time).Map(app);
         new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate, time).Map(app);
