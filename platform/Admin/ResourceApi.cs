@@ -18,6 +18,7 @@ using Serverless.Hosting.KubeApi.Resources;
 using Serverless.Hosting.KubeApi.Lists;
 using Serverless.Hosting.KubeApi.Schema;
 using Serverless.Hosting.KubeApi.Tables;
+using Serverless.Hosting.KubeApi.Validation;
 
 namespace Serverless.Platform.Admin;
 
@@ -54,6 +55,7 @@ internal sealed class ResourceApi<T> where T : class, IResource
         routes.MapGet($"{group}/{_plural}", context => ListAsync(context, null));
         routes.MapGet(collection, context => WithNamespace(context, ns => ListAsync(context, ns)));
         routes.MapPost(collection, context => WithNamespace(context, ns => CreateAsync(context, ns)));
+        routes.MapDelete(collection, context => WithNamespace(context, ns => DeleteCollectionAsync(context, ns)));
         routes.MapGet(collection + "/{name}", context => WithName(context, (ns, name) => GetAsync(context, ns, name)));
         routes.MapPut(collection + "/{name}", context => WithName(context, (ns, name) => ReplaceAsync(context, ns, name)));
         routes.MapMethods(collection + "/{name}", ["PATCH"], context => WithName(context, (ns, name) => PatchAsync(context, ns, name, scale: false)));
@@ -433,6 +435,11 @@ internal sealed class ResourceApi<T> where T : class, IResource
 
     private async Task DeleteAsync(HttpContext context, string ns, string name)
     {
+        if (!await AcceptDeleteOptionsAsync(context).ConfigureAwait(false))
+        {
+            return;
+        }
+
         if (!await _store.DeleteAsync(ns, name, context.RequestAborted).ConfigureAwait(false))
         {
             await NotFoundAsync(context, name).ConfigureAwait(false);
@@ -445,6 +452,84 @@ internal sealed class ResourceApi<T> where T : class, IResource
             "",
             $"{_plural} \"{name}\" deleted",
             StatusResponses.Details(_plural, name)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>deletecollection</c>: every object the label and field selectors match, answered as the list of what was
+    /// deleted, as the real server does for custom resources.
+    /// </summary>
+    private async Task DeleteCollectionAsync(HttpContext context, string ns)
+    {
+        ListRequest request;
+        try
+        {
+            request = ListRequest.Parse(context.Request.Query);
+        }
+        catch (ApiException e)
+        {
+            await StatusResponses.FailAsync(context, e).ConfigureAwait(false);
+            return;
+        }
+
+        if (!await AcceptDeleteOptionsAsync(context).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var list = await _store.ListAsync(ns, context.RequestAborted).ConfigureAwait(false);
+        var deleted = new JsonArray();
+        foreach (var item in request.Page(list.Items.Select(ToJsonObject)).Items)
+        {
+            var name = item["metadata"]!["name"]!.GetValue<string>();
+            if (await _store.DeleteAsync(ns, name, context.RequestAborted).ConfigureAwait(false))
+            {
+                deleted.Add(item);
+            }
+        }
+
+        var body = new JsonObject
+        {
+            ["apiVersion"] = ApiGroup.ApiVersion,
+            ["items"] = deleted,
+            ["kind"] = _kind + "List",
+            ["metadata"] = new JsonObject { ["continue"] = "", ["resourceVersion"] = list.ResourceVersion },
+        };
+        await StatusResponses.WriteJsonAsync(context, StatusCodes.Status200OK, body.ToJsonString()).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads <c>propagationPolicy</c> from the query or a <c>DeleteOptions</c> body and refuses an unknown one as the
+    /// real server does (422). Every valid policy deletes at once here: local resources own no dependents to wait for.
+    /// </summary>
+    private static async Task<bool> AcceptDeleteOptionsAsync(HttpContext context)
+    {
+        string? policy = context.Request.Query["propagationPolicy"].ToString() is { Length: > 0 } fromQuery ? fromQuery : null;
+        if (policy is null && context.Request.ContentLength is not 0 && IsJson(context.Request.ContentType))
+        {
+            try
+            {
+                var body = await ReadTextAsync(context).ConfigureAwait(false);
+                if (body.Length > 0 && JsonNode.Parse(body) is JsonObject options)
+                {
+                    policy = options["propagationPolicy"]?.GetValue<string>();
+                }
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                await StatusResponses.WriteAsync(context, StatusCodes.Status400BadRequest, "BadRequest", "the body is not valid DeleteOptions: " + e.Message).ConfigureAwait(false);
+                return false;
+            }
+        }
+
+        if (policy is null or "Foreground" or "Background" or "Orphan")
+        {
+            return true;
+        }
+
+        await StatusResponses.FailAsync(
+            context,
+            ApiException.InvalidOptions("DeleteOptions", FieldError.NotSupported("propagationPolicy", JsonValue.Create(policy), ["Foreground", "Background", "Orphan", "nil"]))).ConfigureAwait(false);
+        return false;
     }
 
     /// <summary>Reads and checks the body; answers 400/413 itself and returns null on a bad one.</summary>
