@@ -11,13 +11,8 @@ namespace Serverless.KubeApiServer.Http;
 internal static class RequestOptions
 {
     /// <summary><c>fieldValidation</c>: Warn when absent, as the real server defaults it.</summary>
-    public static FieldValidation FieldValidation(IQueryCollection query, string optionsKind) => query["fieldValidation"].ToString() switch
-    {
-        "" or "Warn" => Storage.FieldValidation.Warn,
-        "Ignore" => Storage.FieldValidation.Ignore,
-        "Strict" => Storage.FieldValidation.Strict,
-        var other => throw ApiException.InvalidOptions(optionsKind, FieldError.NotSupported("fieldValidation", JsonValue.Create(other), ["", "Ignore", "Strict", "Warn"])),
-    };
+    public static FieldValidation FieldValidation(IQueryCollection query, string optionsKind) =>
+        FieldValidationReport.Parse(query["fieldValidation"].ToString(), optionsKind);
 
     public static bool DryRun(IQueryCollection query, string optionsKind)
     {
@@ -88,6 +83,4 @@ internal static class RequestOptions
     public static bool IsTrue(string? value) => value is "1" or "true" or "True";
 
     /// <summary>Go's <c>%q</c>-style Warning header value: <c>299 - "unknown field \"spec.x\""</c>.</summary>
-    public static string WarningHeader(string text) =>
-        $"299 - \"{text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
-}
+    public static string WarningHeader(string text) => FieldValidationReport.WarningHeader(text);}

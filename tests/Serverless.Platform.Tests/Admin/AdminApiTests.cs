@@ -134,8 +134,11 @@ public sealed class AdminApiTests : IClassFixture<PlatformFixture>
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(12, ResourceJson.Deserialize<Function>(await second.Content.ReadAsStringAsync()).Spec.TimeoutSeconds);
 
+        // Merge patch is served (issue #19); strategic merge is refused for custom resources, as on Kubernetes.
         using var merge = await Admin.PatchAsync(Functions + "/applied", Json(function, "application/merge-patch+json"));
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, merge.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, merge.StatusCode);
+        using var strategic = await Admin.PatchAsync(Functions + "/applied", Json(function, "application/strategic-merge-patch+json"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, strategic.StatusCode);
     }
 
     [Fact]

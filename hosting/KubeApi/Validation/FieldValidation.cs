@@ -1,4 +1,4 @@
-namespace Serverless.KubeApiServer.Storage;
+namespace Serverless.Hosting.KubeApi.Validation;
 
 /// <summary>The <c>fieldValidation</c> query parameter: what unknown and duplicate fields in a request body do.</summary>
 internal enum FieldValidation

@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Serverless.KubeApiServer.Validation;
 
-namespace Serverless.KubeApiServer.Http;
+namespace Serverless.Hosting.KubeApi.Json;
 
 /// <summary>
 /// Reads request bodies as the API server's decoder does: JSON (a repeated key keeps its last value, and is listed,

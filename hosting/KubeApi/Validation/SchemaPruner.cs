@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Serverless.Hosting.KubeApi.Schema;
 
-namespace Serverless.KubeApiServer.Validation;
+namespace Serverless.Hosting.KubeApi.Validation;
 
 /// <summary>
 /// Structural pruning: drops every field the schema does not declare (unless <c>x-kubernetes-preserve-unknown-fields</c>)

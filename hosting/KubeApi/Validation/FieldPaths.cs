@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Serverless.KubeApiServer.Validation;
+namespace Serverless.Hosting.KubeApi.Validation;
 
 /// <summary>Builds field paths as k8s.io/apimachinery's <c>field.Path</c> prints them: <c>spec.env[0].name</c>.</summary>
 internal static class FieldPaths
