@@ -237,9 +237,19 @@ internal sealed class ResourceApi<T> where T : class, IResource
         }
 
         JsonNode? patch;
+        string patchText;
+        var duplicates = new List<string>();
+        FieldValidation mode;
         try
         {
-            patch = JsonNode.Parse(await ReadTextAsync(context).ConfigureAwait(false), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+            mode = FieldValidationReport.Parse(context.Request.Query["fieldValidation"].ToString(), "PatchOptions");
+            patchText = await ReadTextAsync(context).ConfigureAwait(false);
+            patch = RequestBodies.ParseJson(patchText, duplicates);
+        }
+        catch (ApiException e)
+        {
+            await StatusResponses.FailAsync(context, e).ConfigureAwait(false);
+            return;
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -261,7 +271,8 @@ internal sealed class ResourceApi<T> where T : class, IResource
         Func<JsonObject, JsonObject> apply = mediaType == JsonPatchType
             ? current => JsonPatch.Apply(current, (JsonArray)patch!) as JsonObject ?? throw ApiException.BadRequest("json patch: the result is not an object")
             : current => MergePatch.Apply(current, patch) as JsonObject ?? throw ApiException.BadRequest("merge patch: the result is not an object");
-        await ModifyAsync(context, ns, name, scale ? current => SetScale(current, apply(ScaleSubresource.View(_crd.Type, current))) : apply, scale).ConfigureAwait(false);
+        await ModifyAsync(
+            context, ns, name, scale ? current => SetScale(current, apply(ScaleSubresource.View(_crd.Type, current))) : apply, scale, mode, patchText, duplicates).ConfigureAwait(false);
     }
 
     private async Task GetScaleAsync(HttpContext context, string ns, string name)
@@ -295,7 +306,7 @@ internal sealed class ResourceApi<T> where T : class, IResource
             return;
         }
 
-        await ModifyAsync(context, ns, name, current => SetScale(current, scale), scale: true).ConfigureAwait(false);
+        await ModifyAsync(context, ns, name, current => SetScale(current, scale), scale: true, FieldValidation.Ignore, null, []).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -319,7 +330,8 @@ internal sealed class ResourceApi<T> where T : class, IResource
     /// leaves resourceVersion alone is unconditional, so a conflict with another writer is retried on the new state
     /// (as the real server retries a patch); one that names a version is a precondition (409 when stale).
     /// </summary>
-    private async Task ModifyAsync(HttpContext context, string ns, string name, Func<JsonObject, JsonObject> change, bool scale)
+    private async Task ModifyAsync(
+        HttpContext context, string ns, string name, Func<JsonObject, JsonObject> change, bool scale, FieldValidation mode, string? patchText, IReadOnlyList<string> patchDuplicates)
     {
         const int Attempts = 5;
         for (var attempt = 1; ; attempt++)
@@ -335,7 +347,20 @@ internal sealed class ResourceApi<T> where T : class, IResource
             try
             {
                 var json = change(ToJsonObject(current));
-                changed = ResourceJson.Deserialize<T>(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString())));
+                var unknown = new List<string>();
+                SchemaPruner.Prune((JsonObject)json.DeepClone(), _crd.Schema, unknown);
+                var problems = FieldValidationReport.Problems(patchDuplicates, unknown);
+                if (FieldValidationReport.Refusal(mode, problems, _kind, ApiGroup.Version, isPatch: true, patchText) is { } refusal)
+                {
+                    throw refusal;
+                }
+
+                if (attempt == 1)
+                {
+                    Warn(context, mode, problems);
+                }
+
+                changed = Deserialize(json);
             }
             catch (ApiException e)
             {
@@ -544,7 +569,12 @@ internal sealed class ResourceApi<T> where T : class, IResource
         T resource;
         try
         {
-            resource = await JsonSerializerReadAsync(context).ConfigureAwait(false);
+            resource = await DecodeAsync(context, apply ? "PatchOptions" : HttpMethods.IsPost(context.Request.Method) ? "CreateOptions" : "UpdateOptions").ConfigureAwait(false);
+        }
+        catch (ApiException e)
+        {
+            await StatusResponses.FailAsync(context, e).ConfigureAwait(false);
+            return null;
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -595,34 +625,45 @@ internal sealed class ResourceApi<T> where T : class, IResource
     /// <summary>The media type of a Content-Type, without its parameters (<c>; charset=utf-8</c>).</summary>
     private static string? MediaType(string? contentType) => contentType?.Split(';')[0].Trim();
 
-    private static async Task<T> JsonSerializerReadAsync(HttpContext context)
+    /// <summary>
+    /// The body as the real server's decoder reads it (JSON, or YAML for an apply patch), its duplicate keys and the
+    /// fields the CRD's schema does not know judged by <c>fieldValidation</c>: Strict refuses them (400 naming them),
+    /// Warn (the default) answers a <c>Warning</c> header for each, Ignore drops them silently.
+    /// </summary>
+    /// <exception cref="ApiException">400 for a body that is not an object, or Strict with unknown or duplicate fields.</exception>
+    private async Task<T> DecodeAsync(HttpContext context, string optionsKind)
     {
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        buffer.Position = 0;
-        if (buffer.Length == 0)
+        var mode = FieldValidationReport.Parse(context.Request.Query["fieldValidation"].ToString(), optionsKind);
+        var text = await ReadTextAsync(context).ConfigureAwait(false);
+        var duplicates = new List<string>();
+        var body = RequestBodies.ParseObject(text, context.Request.ContentType, _kind, duplicates);
+        var unknown = new List<string>();
+        SchemaPruner.Prune((JsonObject)body.DeepClone(), _crd.Schema, unknown);
+        var problems = FieldValidationReport.Problems(duplicates, unknown);
+        if (FieldValidationReport.Refusal(mode, problems, _kind, ApiGroup.Version, isPatch: false, patched: null) is { } refusal)
         {
-            throw new JsonException("the body is empty");
+            throw refusal;
         }
 
-        if (string.Equals(MediaType(context.Request.ContentType), "application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase))
-        {
-            // kubectl apply --server-side sends YAML (of which JSON is a subset).
-            JsonNode? converted;
-            try
-            {
-                converted = YamlToJson.Convert(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-            }
-            catch (ApiException e)
-            {
-                throw new JsonException(e.Message);
-            }
-
-            return ResourceJson.Deserialize<T>(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(converted?.ToJsonString() ?? "null")));
-        }
-
-        return ResourceJson.Deserialize<T>(buffer);
+        Warn(context, mode, problems);
+        return Deserialize(body);
     }
+
+    private static void Warn(HttpContext context, FieldValidation mode, IReadOnlyList<string> problems)
+    {
+        if (mode != FieldValidation.Warn)
+        {
+            return;
+        }
+
+        foreach (var problem in problems)
+        {
+            context.Response.Headers.Append("Warning", FieldValidationReport.WarningHeader(problem));
+        }
+    }
+
+    private static T Deserialize(JsonObject json) =>
+        ResourceJson.Deserialize<T>(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString())));
 
     private async Task<bool> AdmitAsync(HttpContext context, T resource)
     {
