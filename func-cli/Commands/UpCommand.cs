@@ -42,11 +42,15 @@ internal sealed class UpCommand
             Description = "Once the platform is ready, write a kubeconfig for its admin API to this path (0600; as `func kubeconfig` prints it)",
             HelpName = "path",
         };
-        var command = new Command("up", "Start the local platform") { detach, ingress, admin, noSandbox, kubeconfig };
+        var plainHttp = new Option<bool>("--admin-plain-http")
+        {
+            Description = "Serve the admin API over plain HTTP instead of HTTPS (for a proxy that terminates TLS; kubectl sends no token over plain HTTP)",
+        };
+        var command = new Command("up", "Start the local platform") { detach, ingress, admin, noSandbox, kubeconfig, plainHttp };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
             context,
             () => new UpCommand(context).RunAsync(
-                parse.GetValue(detach), parse.GetRequiredValue(ingress), parse.GetRequiredValue(admin), !parse.GetValue(noSandbox), parse.GetValue(kubeconfig), cancellationToken),
+                parse.GetValue(detach), parse.GetRequiredValue(ingress), parse.GetRequiredValue(admin), !parse.GetValue(noSandbox), parse.GetValue(kubeconfig), parse.GetValue(plainHttp), cancellationToken),
             cancellationToken));
         return command;
     }
@@ -68,7 +72,7 @@ internal sealed class UpCommand
         },
     };
 
-    private async Task<int> RunAsync(bool detach, ListenAddress ingress, ListenAddress admin, bool sandbox, string? kubeconfig, CancellationToken cancellationToken)
+    private async Task<int> RunAsync(bool detach, ListenAddress ingress, ListenAddress admin, bool sandbox, string? kubeconfig, bool plainHttp, CancellationToken cancellationToken)
     {
         var probe = new PlatformProbe(_context);
         var found = await probe.InspectAsync(cancellationToken).ConfigureAwait(false);
@@ -99,7 +103,7 @@ internal sealed class UpCommand
         }
 
         HomeDirectory.Create(_context.Home);
-        var arguments = PlatformLauncher.Arguments(platformDll, _context.Home, ingress, admin, sandbox, kubeconfig);
+        var arguments = PlatformLauncher.Arguments(platformDll, _context.Home, ingress, admin, sandbox, kubeconfig, plainHttp);
         var dotnet = DotnetHost.Resolve(_context.Environment);
         return detach
             ? await StartDetachedAsync(dotnet, arguments, probe, cancellationToken).ConfigureAwait(false)

@@ -20,7 +20,9 @@ internal static class PlatformLauncher
     /// <summary>The platform's argv after <c>dotnet</c>, as the platform host contract defines it.</summary>
     /// <param name="sandbox">False adds <c>--no-sandbox</c>: instances run unsandboxed.</param>
     /// <param name="kubeconfig">Adds <c>--kubeconfig PATH</c>: the platform writes a kubeconfig there once ready.</param>
-    public static IReadOnlyList<string> Arguments(string platformDll, string home, ListenAddress ingress, ListenAddress admin, bool sandbox = true, string? kubeconfig = null)
+    /// <param name="adminPlainHttp">Adds <c>--admin-plain-http</c>: the admin API serves plain HTTP, not HTTPS.</param>
+    public static IReadOnlyList<string> Arguments(
+        string platformDll, string home, ListenAddress ingress, ListenAddress admin, bool sandbox = true, string? kubeconfig = null, bool adminPlainHttp = false)
     {
         List<string> arguments = [platformDll, "--home", home, "--ingress", ingress.ToString(), "--admin", admin.ToString()];
         if (!sandbox)
@@ -31,6 +33,11 @@ internal static class PlatformLauncher
         if (kubeconfig is not null)
         {
             arguments.AddRange(["--kubeconfig", Path.GetFullPath(kubeconfig)]);
+        }
+
+        if (adminPlainHttp)
+        {
+            arguments.Add("--admin-plain-http");
         }
 
         return arguments;
