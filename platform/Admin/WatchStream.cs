@@ -48,19 +48,47 @@ internal static class WatchStream
         var cancellationToken = linked.Token;
         var bookmarks = query["allowWatchBookmarks"] is { Count: > 0 } allow && allow[0] is "true" or "1";
         var first = true;
+        // Which objects the client has been told are in its selection: one that leaves it (a label changed) is DELETED
+        // for this watcher, and, once the watch began with the whole selection (no resourceVersion), one that enters
+        // it is ADDED, as the real server decides from the old and new object. A watch resumed from a resourceVersion
+        // does not know what was selected before it began: there, a change keeps its own type, and one that takes an
+        // object out of the selection is reported only for objects this watch has shown.
+        var selected = new HashSet<string>(StringComparer.Ordinal);
+        var complete = string.IsNullOrEmpty(resourceVersion) || resourceVersion == "0";
+        var everything = request.Labels.IsEverything && request.Fields.IsEverything;
         async Task EmitAsync(string type, T resource)
         {
             var json = JsonNode.Parse(ResourceJson.Serialize(resource))!.AsObject();
-            if (!request.Labels.Matches(json) || !request.Fields.Matches(json))
+            var key = ListRequest.Key(json);
+            var matches = request.Labels.Matches(json) && request.Fields.Matches(json);
+            var known = selected.Contains(key);
+            var sent = everything ? type : (type, matches, known) switch
+            {
+                ("DELETED", _, _) => known || !complete ? (matches || known ? "DELETED" : null) : null,
+                (_, true, true) => "MODIFIED",
+                (_, true, false) => complete ? "ADDED" : type,
+                (_, false, true) => "DELETED",
+                (_, false, false) => null,
+            };
+            if (sent is null)
             {
                 return;
+            }
+
+            if (sent == "DELETED")
+            {
+                selected.Remove(key);
+            }
+            else
+            {
+                selected.Add(key);
             }
 
             var body = tables is null
                 ? json
                 : tables.Table([json], resource.Metadata.ResourceVersion ?? "", null, "v1", query["includeObject"], withColumns: first);
             first = false;
-            await WriteEventAsync(response, type, body.ToJsonString(), cancellationToken).ConfigureAwait(false);
+            await WriteEventAsync(response, sent, body.ToJsonString(), cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -95,18 +123,7 @@ internal static class WatchStream
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
-            // timeoutSeconds passed: the watch ends, as on a real server, after a bookmark when the client takes them.
-            if (bookmarks)
-            {
-                var bookmark = new JsonObject
-                {
-                    ["kind"] = typeof(T).Name,
-                    ["apiVersion"] = ApiGroup.ApiVersion,
-                    ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion },
-                };
-                await WriteEventAsync(response, "BOOKMARK", bookmark.ToJsonString(), aborted).ConfigureAwait(false);
-                await response.Body.FlushAsync(aborted).ConfigureAwait(false);
-            }
+            // timeoutSeconds passed: the watch ends, as on a real server (below, after a bookmark if the client takes them).
         }
         catch (StoreException e) when (e.Kind == StoreErrorKind.Expired)
         {
@@ -116,6 +133,19 @@ internal static class WatchStream
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The client went away or the platform is stopping: the stream just ends.
+        }
+
+        // A store watch may end quietly rather than throw when its token is cancelled: the timeout decides either way.
+        if (bookmarks && timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            var bookmark = new JsonObject
+            {
+                ["kind"] = typeof(T).Name,
+                ["apiVersion"] = ApiGroup.ApiVersion,
+                ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion },
+            };
+            await WriteEventAsync(response, "BOOKMARK", bookmark.ToJsonString(), aborted).ConfigureAwait(false);
+            await response.Body.FlushAsync(aborted).ConfigureAwait(false);
         }
     }
 

@@ -108,11 +108,22 @@ public sealed class KubectlTests : IClassFixture<KubectlFixture>
     public async Task ReplaceAndEdit_Function_StoredWithTheChange()
     {
         await RunOkAsync("create", "-f", await ManifestAsync("k-edit", "app: k-edit", timeoutSeconds: 30));
-        var yaml = await RunOkAsync("get", "fn", "k-edit", "-o", "yaml");
         var path = Path.Combine(_fixture.WorkDirectory, "k-edit-replace.yaml");
-        await File.WriteAllTextAsync(path, yaml.Replace("timeoutSeconds: 30", "timeoutSeconds: 33", StringComparison.Ordinal));
 
-        var replaced = await RunOkAsync("replace", "-f", path);
+        // The controller writes status meanwhile: a replace from a read it overtook is a 409, and the user reads again.
+        ProcessRunner.Result replace;
+        var attempts = 0;
+        do
+        {
+            var yaml = await RunOkAsync("get", "fn", "k-edit", "-o", "yaml");
+            await File.WriteAllTextAsync(path, yaml.Replace("timeoutSeconds: 30", "timeoutSeconds: 33", StringComparison.Ordinal));
+            replace = await Kubectl.RunAsync("replace", "-f", path);
+            attempts++;
+        }
+        while (replace.ExitCode != 0 && replace.StdErr.Contains("(Conflict)", StringComparison.Ordinal) && attempts < 5);
+
+        Assert.True(replace.ExitCode == 0, replace.ToString());
+        var replaced = replace.StdOut;
         var afterReplace = await StoredAsync("k-edit");
         var edited = await Kubectl.RunAsync(
             new Dictionary<string, string?> { ["KUBE_EDITOR"] = "sed -i s/timeoutSeconds:.33/timeoutSeconds:\\ 34/" }, "edit", "fn", "k-edit");
