@@ -471,6 +471,13 @@ internal sealed class ResourceApi<T> where T : class, IResource
             return;
         }
 
+        // Held by finalizers, it is only marked for deletion: the real server then answers with the object.
+        if (await _store.GetAsync(ns, name, context.RequestAborted).ConfigureAwait(false) is { Metadata.DeletionTimestamp: not null } marked)
+        {
+            await StatusResponses.WriteJsonAsync(context, StatusCodes.Status200OK, ResourceJson.Serialize(marked)).ConfigureAwait(false);
+            return;
+        }
+
         await StatusResponses.WriteAsync(
             context,
             StatusCodes.Status200OK,

@@ -190,6 +190,26 @@ public sealed class KubectlTests : IClassFixture<KubectlFixture>
     }
 
     [Fact]
+    public async Task Delete_WithAFinalizer_MarkedUntilTheFinalizerIsRemoved()
+    {
+        var path = await ManifestAsync("k-final", "app: k-final");
+        await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace("  labels:", "  finalizers: [\"example.com/hold\"]\n  labels:", StringComparison.Ordinal));
+        await RunOkAsync("create", "-f", path);
+
+        var deleted = await RunOkAsync("delete", "fn", "k-final", "--wait=false");
+        var marked = await StoredAsync("k-final");
+        var released = await RunOkAsync("patch", "fn", "k-final", "--type", "merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
+        var waited = await RunOkAsync("delete", "fn", "k-final", "--ignore-not-found", "--wait");
+
+        Assert.Equal("function.serverless.dev \"k-final\" deleted", deleted.Trim());
+        Assert.NotNull(marked["metadata"]!["deletionTimestamp"]);
+        Assert.Equal("example.com/hold", marked["metadata"]!["finalizers"]![0]!.GetValue<string>());
+        Assert.Equal("function.serverless.dev/k-final patched", released.Trim());
+        Assert.Equal("", waited.Trim());
+        Assert.Equal(HttpStatusCode.NotFound, await StatusOfAsync("k-final"));
+    }
+
+    [Fact]
     public async Task Namespaces_GetAndCreate_TheCreatedOneIsListed()
     {
         var created = await RunOkAsync("create", "ns", "k-team");
