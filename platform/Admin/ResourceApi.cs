@@ -11,6 +11,7 @@ using Serverless.Core.Naming;
 using Serverless.Core.Serialization;
 using Serverless.Core.Validation;
 using Serverless.Hosting.KubeApi.Errors;
+using Serverless.Hosting.KubeApi.Fields;
 using Serverless.Hosting.KubeApi.Formats;
 using Serverless.Hosting.KubeApi.Json;
 using Serverless.Hosting.KubeApi.Patching;
@@ -198,7 +199,10 @@ internal sealed class ResourceApi<T> where T : class, IResource
             return;
         }
 
-        await StoreAsync(context, StatusCodes.Status201Created, resource.Metadata.Name, () => _store.CreateAsync(resource, context.RequestAborted)).ConfigureAwait(false);
+        var json = ToJsonObject(resource);
+        TrackUpdate(context, new JsonObject(), json, "CreateOptions");
+        var tracked = Deserialize(json);
+        await StoreAsync(context, StatusCodes.Status201Created, resource.Metadata.Name, () => _store.CreateAsync(tracked, context.RequestAborted)).ConfigureAwait(false);
     }
 
     private async Task ReplaceAsync(HttpContext context, string ns, string name)
@@ -209,7 +213,15 @@ internal sealed class ResourceApi<T> where T : class, IResource
             return;
         }
 
-        await StoreAsync(context, StatusCodes.Status200OK, name, () => _store.ReplaceAsync(resource, context.RequestAborted)).ConfigureAwait(false);
+        if (await _store.GetAsync(ns, name, context.RequestAborted).ConfigureAwait(false) is { } current)
+        {
+            var json = ToJsonObject(resource);
+            TrackUpdate(context, ToJsonObject(current), json, "UpdateOptions");
+            resource = Deserialize(json);
+        }
+
+        var replacement = resource;
+        await StoreAsync(context, StatusCodes.Status200OK, name, () => _store.ReplaceAsync(replacement, context.RequestAborted)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -330,8 +342,17 @@ internal sealed class ResourceApi<T> where T : class, IResource
     /// leaves resourceVersion alone is unconditional, so a conflict with another writer is retried on the new state
     /// (as the real server retries a patch); one that names a version is a precondition (409 when stale).
     /// </summary>
+    /// <param name="tracked">The change sets managedFields itself (an apply); otherwise the write is tracked as an update.</param>
     private async Task ModifyAsync(
-        HttpContext context, string ns, string name, Func<JsonObject, JsonObject> change, bool scale, FieldValidation mode, string? patchText, IReadOnlyList<string> patchDuplicates)
+        HttpContext context,
+        string ns,
+        string name,
+        Func<JsonObject, JsonObject> change,
+        bool scale,
+        FieldValidation mode,
+        string? patchText,
+        IReadOnlyList<string> patchDuplicates,
+        bool tracked = false)
     {
         const int Attempts = 5;
         for (var attempt = 1; ; attempt++)
@@ -346,7 +367,13 @@ internal sealed class ResourceApi<T> where T : class, IResource
             T changed;
             try
             {
-                var json = change(ToJsonObject(current));
+                var live = ToJsonObject(current);
+                var json = change((JsonObject)live.DeepClone());
+                if (!tracked)
+                {
+                    TrackUpdate(context, live, json, "PatchOptions", scale ? "scale" : "");
+                }
+
                 var unknown = new List<string>();
                 SchemaPruner.Prune((JsonObject)json.DeepClone(), _crd.Schema, unknown);
                 var problems = FieldValidationReport.Problems(patchDuplicates, unknown);
@@ -421,30 +448,114 @@ internal sealed class ResourceApi<T> where T : class, IResource
     /// </summary>
     private async Task ApplyAsync(HttpContext context, string ns, string name)
     {
-        var resource = await ReadAsync(context, ns, name, apply: true).ConfigureAwait(false);
-        if (resource is null || !await AdmitAsync(context, resource).ConfigureAwait(false))
+        JsonObject config;
+        FieldOwner owner;
+        try
         {
+            var manager = context.Request.Query["fieldManager"].ToString();
+            if (manager.Length == 0)
+            {
+                throw ApiException.InvalidOptions("PatchOptions", FieldError.Required("fieldManager", "is required for apply patch"));
+            }
+
+            owner = new FieldOwner(FieldManagerName.From(manager, null, "PatchOptions"), FieldOwner.ApplyOperation, "", context.Request.Query["force"] is { Count: > 0 } force && force[0] is "true" or "1");
+            config = await DecodeJsonAsync(context, "PatchOptions", isPatch: true).ConfigureAwait(false);
+        }
+        catch (ApiException e)
+        {
+            await StatusResponses.FailAsync(context, e).ConfigureAwait(false);
             return;
         }
 
-        // A resourceVersion in the body is a precondition, as on the real server: the store's optimistic concurrency
-        // turns a stale one into 409; none means apply over whatever is there.
-        var exists = await _store.GetAsync(ns, name, context.RequestAborted).ConfigureAwait(false) is not null;
-        if (!exists && resource.Metadata.ResourceVersion is { Length: > 0 } expected)
+        string? problem = null;
+        var configMeta = config["metadata"] as JsonObject;
+        if (config["apiVersion"]?.GetValue<string>() != ApiGroup.ApiVersion || config["kind"]?.GetValue<string>() != _kind)
         {
-            await StatusResponses.WriteAsync(
-                context,
-                StatusCodes.Status409Conflict,
-                "Conflict",
-                $"Operation cannot be fulfilled on {_plural} \"{name}\": the object does not exist, so resourceVersion \"{Names.Printable(expected)}\" cannot match").ConfigureAwait(false);
+            problem = $"expected apiVersion \"{ApiGroup.ApiVersion}\" and kind \"{_kind}\"";
+        }
+        else if (configMeta?["name"]?.GetValue<string>() is { } configName && configName != name)
+        {
+            problem = $"the name of the object ({Names.Printable(configName)}) does not match the name on the URL ({name})";
+        }
+        else if (configMeta?["namespace"]?.GetValue<string>() is { Length: > 0 } configNamespace && configNamespace != ns)
+        {
+            problem = $"the namespace of the object ({Names.Printable(configNamespace)}) does not match the namespace on the URL ({ns})";
+        }
+
+        if (problem is not null)
+        {
+            await StatusResponses.WriteAsync(context, StatusCodes.Status400BadRequest, "BadRequest", problem).ConfigureAwait(false);
             return;
         }
 
-        await StoreAsync(
+        var current = await _store.GetAsync(ns, name, context.RequestAborted).ConfigureAwait(false);
+        if (current is null)
+        {
+            if (configMeta?["resourceVersion"]?.GetValue<string>() is { Length: > 0 } expected)
+            {
+                await StatusResponses.WriteAsync(
+                    context,
+                    StatusCodes.Status409Conflict,
+                    "Conflict",
+                    $"Operation cannot be fulfilled on {_plural} \"{name}\": the object does not exist, so resourceVersion \"{Names.Printable(expected)}\" cannot match").ConfigureAwait(false);
+                return;
+            }
+
+            var body = (JsonObject)config.DeepClone();
+            var meta = body["metadata"] as JsonObject ?? [];
+            meta["name"] = name;
+            meta["namespace"] = ns;
+            body["metadata"] = meta;
+            var created = Deserialize(body);
+            if (!await AdmitAsync(context, created).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            // The manager owns exactly what it applied (and what defaulting filled in, as on the real server).
+            var admitted = ToJsonObject(created);
+            admitted["metadata"]!["managedFields"] = Fields.Apply(new JsonObject(), admitted, config, owner, Now());
+            await StoreAsync(context, StatusCodes.Status201Created, name, () => _store.CreateAsync(Deserialize(admitted), context.RequestAborted)).ConfigureAwait(false);
+            return;
+        }
+
+        await ModifyAsync(
             context,
-            exists ? StatusCodes.Status200OK : StatusCodes.Status201Created,
+            ns,
             name,
-            () => exists ? _store.ReplaceAsync(resource, context.RequestAborted) : _store.CreateAsync(resource, context.RequestAborted)).ConfigureAwait(false);
+            live =>
+            {
+                var next = StructuredMerge.Merge((JsonObject)live.DeepClone(), config, _crd.Schema);
+                next["metadata"]!["managedFields"] = Fields.Apply(live, next, config, owner, Now());
+                return next;
+            },
+            scale: false,
+            FieldValidation.Ignore,
+            null,
+            [],
+            tracked: true).ConfigureAwait(false);
+    }
+
+    private FieldManager Fields => new(_crd.Schema, _crd.Type.HasStatus, _crd.Type.ApiVersion);
+
+    private string Now() => _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Sets the managedFields of <paramref name="next"/> for an update (create, replace, patch) by the request's
+    /// manager (<c>fieldManager</c>, else the User-Agent's name): it takes what it changed, as on the real server.
+    /// </summary>
+    private void TrackUpdate(HttpContext context, JsonObject live, JsonObject next, string optionsKind, string subresource = "")
+    {
+        var owner = new FieldOwner(
+            FieldManagerName.From(context.Request.Query["fieldManager"].ToString(), context.Request.Headers.UserAgent.ToString(), optionsKind),
+            FieldOwner.UpdateOperation,
+            subresource);
+        var requested = next["metadata"]?["managedFields"] as JsonArray;
+        var entries = Fields.Update(live, next, (JsonArray?)requested?.DeepClone(), owner, Now());
+        if (next["metadata"] is JsonObject meta)
+        {
+            meta["managedFields"] = entries.Count > 0 ? entries : null;
+        }
     }
 
     private async Task ReplaceStatusAsync(HttpContext context, string ns, string name)
@@ -638,22 +749,26 @@ internal sealed class ResourceApi<T> where T : class, IResource
     /// Warn (the default) answers a <c>Warning</c> header for each, Ignore drops them silently.
     /// </summary>
     /// <exception cref="ApiException">400 for a body that is not an object, or Strict with unknown or duplicate fields.</exception>
-    private async Task<T> DecodeAsync(HttpContext context, string optionsKind)
+    private async Task<T> DecodeAsync(HttpContext context, string optionsKind) =>
+        Deserialize(await DecodeJsonAsync(context, optionsKind, isPatch: false).ConfigureAwait(false));
+
+    private async Task<JsonObject> DecodeJsonAsync(HttpContext context, string optionsKind, bool isPatch)
     {
         var mode = FieldValidationReport.Parse(context.Request.Query["fieldValidation"].ToString(), optionsKind);
         var text = await ReadTextAsync(context).ConfigureAwait(false);
         var duplicates = new List<string>();
         var body = RequestBodies.ParseObject(text, context.Request.ContentType, _kind, duplicates);
         var unknown = new List<string>();
-        SchemaPruner.Prune((JsonObject)body.DeepClone(), _crd.Schema, unknown);
+        var pruned = (JsonObject)body.DeepClone();
+        SchemaPruner.Prune(pruned, _crd.Schema, unknown);
         var problems = FieldValidationReport.Problems(duplicates, unknown);
-        if (FieldValidationReport.Refusal(mode, problems, _kind, ApiGroup.Version, isPatch: false, patched: null) is { } refusal)
+        if (FieldValidationReport.Refusal(mode, problems, _kind, ApiGroup.Version, isPatch, text) is { } refusal)
         {
             throw refusal;
         }
 
         Warn(context, mode, problems);
-        return Deserialize(body);
+        return isPatch ? pruned : body;
     }
 
     private static void Warn(HttpContext context, FieldValidation mode, IReadOnlyList<string> problems)

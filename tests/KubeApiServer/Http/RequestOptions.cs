@@ -26,22 +26,8 @@ internal static class RequestOptions
     }
 
     /// <summary>The fieldManager parameter, else the client's User-Agent up to its first '/', else "unknown".</summary>
-    public static string FieldManager(HttpRequest request, string optionsKind)
-    {
-        var manager = request.Query["fieldManager"].ToString();
-        if (manager.Length == 0)
-        {
-            var agent = request.Headers.UserAgent.ToString();
-            manager = agent.Length == 0 ? "unknown" : agent.Split('/')[0].Trim();
-        }
-
-        if (manager.Length > 128)
-        {
-            throw ApiException.InvalidOptions(optionsKind, FieldError.TooLong("fieldManager", 128));
-        }
-
-        return manager;
-    }
+    public static string FieldManager(HttpRequest request, string optionsKind) =>
+        FieldManagerName.From(request.Query["fieldManager"].ToString(), request.Headers.UserAgent.ToString(), optionsKind);
 
     /// <summary>A resourceVersion parameter; the real server answers 500 (no reason) for one that is not a number.</summary>
     public static long? ResourceVersion(IQueryCollection query)

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Serverless.KubeApiServer.Fields;
+using Serverless.Hosting.KubeApi.Fields;
 using Serverless.Hosting.KubeApi.Patching;
 using Serverless.Hosting.KubeApi.Resources;
 using Serverless.KubeApiServer.Storage;

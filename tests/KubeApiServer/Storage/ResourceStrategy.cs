@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Serverless.KubeApiServer.Fields;
+using Serverless.Hosting.KubeApi.Fields;
 using Serverless.KubeApiServer.Http;
 using Serverless.Hosting.KubeApi.Resources;
 using Serverless.Hosting.KubeApi.Schema;

@@ -94,14 +94,24 @@ public sealed class KubectlTests : IClassFixture<KubectlFixture>
         var updated = await RunOkAsync("apply", "-f", path);
         var afterClientSide = await StoredAsync("k-apply");
         await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace("timeoutSeconds: 31", "timeoutSeconds: 32", StringComparison.Ordinal));
-        var serverSide = await RunOkAsync("apply", "--server-side", "-f", path);
+        var conflicting = await Kubectl.RunAsync("apply", "--server-side", "-f", path);
+        var serverSide = await RunOkAsync("apply", "--server-side", "--force-conflicts", "-f", path);
+        var stored = await StoredAsync("k-apply");
 
         Assert.Equal("function.serverless.dev/k-apply created", created.Trim());
         Assert.Equal("function.serverless.dev/k-apply configured", updated.Trim());
         Assert.Equal(31, afterClientSide["spec"]!["timeoutSeconds"]!.GetValue<int>());
         Assert.NotNull(afterClientSide["metadata"]!["annotations"]!["kubectl.kubernetes.io/last-applied-configuration"]);
+        // As on a real server: the field client-side apply set belongs to its manager until the apply is forced.
+        Assert.NotEqual(0, conflicting.ExitCode);
+        Assert.Contains("Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\"", conflicting.StdErr, StringComparison.Ordinal);
+        Assert.Contains(".spec.timeoutSeconds", conflicting.StdErr, StringComparison.Ordinal);
         Assert.Equal("function.serverless.dev/k-apply serverside-applied", serverSide.Trim());
-        Assert.Equal(32, (await StoredAsync("k-apply"))["spec"]!["timeoutSeconds"]!.GetValue<int>());
+        Assert.Equal(32, stored["spec"]!["timeoutSeconds"]!.GetValue<int>());
+        Assert.Contains(
+            stored["metadata"]!["managedFields"]!.AsArray(),
+            e => e!["manager"]!.GetValue<string>() == "kubectl" && e["operation"]!.GetValue<string>() == "Apply"
+                && e["fieldsV1"]!["f:spec"]!["f:timeoutSeconds"] is not null);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Serverless.KubeApiServer.Fields;
+namespace Serverless.Hosting.KubeApi.Fields;
 
 /// <summary>
 /// A set of field paths, as structured-merge-diff keeps them per manager and FieldsV1 encodes them: a tree whose

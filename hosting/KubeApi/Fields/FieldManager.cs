@@ -1,9 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Serverless.KubeApiServer.Http;
 using Serverless.Hosting.KubeApi.Schema;
 
-namespace Serverless.KubeApiServer.Fields;
+namespace Serverless.Hosting.KubeApi.Fields;
 
 /// <summary>
 /// Keeps <c>metadata.managedFields</c> as the API server's field manager does (structured-merge-diff):

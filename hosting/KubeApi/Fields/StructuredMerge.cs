@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Serverless.Hosting.KubeApi.Schema;
 
-namespace Serverless.KubeApiServer.Fields;
+namespace Serverless.Hosting.KubeApi.Fields;
 
 /// <summary>
 /// Merges an applied configuration into the stored object as server-side apply does: maps field by field, lists by

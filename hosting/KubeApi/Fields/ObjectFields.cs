@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Serverless.Hosting.KubeApi.Schema;
 
-namespace Serverless.KubeApiServer.Fields;
+namespace Serverless.Hosting.KubeApi.Fields;
 
 /// <summary>
 /// The field paths of an object as structured-merge-diff sees them: properties as <c>f:</c>, items of

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Serverless.KubeApiServer.Fields;
+namespace Serverless.Hosting.KubeApi.Fields;
 
 /// <summary>Removes the value at a managed-fields path (<c>f:</c>, <c>k:</c>, <c>v:</c> elements) from an object.</summary>
 internal static class FieldRemoval

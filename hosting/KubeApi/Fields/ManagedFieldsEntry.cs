@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Serverless.KubeApiServer.Fields;
+namespace Serverless.Hosting.KubeApi.Fields;
 
 /// <summary>One <c>metadata.managedFields</c> entry: a manager's fields for one operation and subresource.</summary>
 internal sealed record ManagedFieldsEntry(string Manager, string Operation, string Subresource, string ApiVersion, string? Time, FieldSet Fields)

@@ -1,4 +1,4 @@
-namespace Serverless.KubeApiServer.Fields;
+namespace Serverless.Hosting.KubeApi.Fields;
 
 /// <summary>Who writes, and how: one <c>metadata.managedFields</c> entry is kept per (manager, operation, subresource).</summary>
 /// <param name="Operation"><c>Update</c> (create, update, patch) or <c>Apply</c> (server-side apply).</param>
