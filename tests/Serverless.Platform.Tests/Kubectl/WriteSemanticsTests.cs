@@ -88,6 +88,37 @@ public sealed class WriteSemanticsTests : IClassFixture<KubectlFixture>
     }
 
     [Fact]
+    public async Task ServerSideApply_TwoManagers_ConflictNamesTheFieldUntilForced()
+    {
+        var path = Functions + "/w-ssa";
+        using var first = await ApplyAsync(path + "?fieldManager=alice", 30);
+        using var conflict = await ApplyAsync(path + "?fieldManager=bob", 40);
+        using var noManager = await ApplyAsync(path, 40);
+        using var forced = await ApplyAsync(path + "?fieldManager=bob&force=true", 40);
+        using var same = await ApplyAsync(path + "?fieldManager=bob", 40);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        var status = JsonNode.Parse(await conflict.Content.ReadAsStringAsync())!;
+        Assert.Equal("Apply failed with 1 conflict: conflict with \"alice\": .spec.timeoutSeconds", status["message"]!.GetValue<string>());
+        Assert.Equal(("FieldManagerConflict", ".spec.timeoutSeconds"), (status["details"]!["causes"]![0]!["reason"]!.GetValue<string>(), status["details"]!["causes"]![0]!["field"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, noManager.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, forced.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+        var stored = JsonNode.Parse(await forced.Content.ReadAsStringAsync())!;
+        Assert.Equal(40, stored["spec"]!["timeoutSeconds"]!.GetValue<int>());
+        var owners = stored["metadata"]!["managedFields"]!.AsArray().Where(e => e!["fieldsV1"]?["f:spec"]?["f:timeoutSeconds"] is not null).Select(e => e!["manager"]!.GetValue<string>());
+        Assert.Equal(["bob"], owners);
+    }
+
+    private Task<HttpResponseMessage> ApplyAsync(string path, int timeoutSeconds) =>
+        Admin.PatchAsync(path, new StringContent(
+            "apiVersion: serverless.dev/v1alpha1\nkind: Function\nmetadata:\n  name: w-ssa\nspec:\n  runtime: dotnet\n  handler: \"DotnetTest::DotnetTest.Handlers::Echo\"\n"
+                + $"  timeoutSeconds: {timeoutSeconds}\n  source:\n    path: {TestSupport.RepoPaths.Built("testassets", "functions", "dotnet-test")}\n",
+            Encoding.UTF8,
+            "application/apply-patch+yaml"));
+
+    [Fact]
     public async Task ScaleSubresource_GetAndPut_ReadsAndWritesMinScale()
     {
         await CreateAsync("w-scale", "w-scale");
