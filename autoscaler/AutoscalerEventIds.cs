@@ -11,4 +11,5 @@ internal static class AutoscalerEventIds
     public const int Rescaled = 401;
     public const int ScaleFailed = 402;
     public const int Decision = 403;
+    public const int HpaDecision = 404;
 }

@@ -10,6 +10,8 @@ internal static class PlatformEventIds
     public const int Ready = 1;
     public const int Stopping = 2;
     public const int StoppingAfterLoopFailure = 3;
+    public const int PlatformLogRotated = 4;
+    public const int PlatformLogRotationFailed = 5;
 
     public const int Listening = 20;
     public const int Leading = 30;

@@ -27,6 +27,7 @@ using Serverless.Hosting.Loops;
 using Serverless.Hosting.Web.Servers;
 using Serverless.Platform.Admin;
 using Serverless.Platform.Composition;
+using Serverless.Platform.Logging;
 using Serverless.Platform.State;
 using Serverless.Platform.Stats;
 using Yarp.ReverseProxy.Forwarder;
@@ -74,6 +75,9 @@ internal static partial class PlatformHost
         var adminUrl = options.AdminPlainHttp ? adminListener.AdvertisedUrl : "https" + adminListener.AdvertisedUrl["http".Length..];
 
         var time = TimeProvider.System;
+
+        // Before the logger exists: the console logger keeps the writer it finds.
+        var platformLog = options.LogFile is { } logFile ? PlatformLogFile.Attach(logFile, settings.Local.LogFileMaxBytes, time) : null;
         using var loggerFactory = PlatformLogging.CreateLoggerFactory();
         var logger = loggerFactory.CreateLogger("Serverless.Platform");
 
@@ -89,6 +93,10 @@ internal static partial class PlatformHost
         }
         var registry = Metrics.NewCustomRegistry();
         await using var loops = new LoopHost(loggerFactory.CreateLogger<LoopHost>());
+        if (platformLog is not null)
+        {
+            loops.Add("platform-log", cancellationToken => platformLog.RunAsync(logger, cancellationToken));
+        }
 
         using var stores = LocalStores.Open(options.DatabasePath, time, loggerFactory);
         var activity = new ActivityRelay();
@@ -101,6 +109,7 @@ internal static partial class PlatformHost
             "function");
         localOptions.OutputLineDropped = key => droppedLines.WithLabels(key.ToString()).Inc();
         localOptions.Sandbox.Enabled &= options.Sandbox;
+        var sources = localOptions.SourcePolicy = new SourcePathPolicy(options.Home, localOptions.SourceRoots);
         LocalProcessBackend constructed;
         try
         {
@@ -148,7 +157,8 @@ internal static partial class PlatformHost
         }
 
         await using var ingress = BuildIngress(ingressListener, settings.Activator, functionRegistry, coldStarts, eventing, activatorMetrics, loggerFactory);
-        await using var admin = BuildAdmin(adminListener, adminCertificate, options, credential, stores, functions, backend, samples, coldStarts, registry, scaleLimits, time, loggerFactory);
+        await using var admin = BuildAdmin(
+            adminListener, adminCertificate, options, credential, stores, functions, backend, samples, coldStarts, registry, fn => LocalAdmission.ValidateFunction(fn, scaleLimits, sources), time, loggerFactory);
 
         var pid = Environment.ProcessId;
         return await ProcessHost.RunAsync(
@@ -233,7 +243,7 @@ internal static partial class PlatformHost
         LatestSamples samples,
         ColdStartCounter coldStarts,
         CollectorRegistry registry,
-        ScaleLimits scaleLimits,
+        Func<Function, IReadOnlyList<ValidationError>> admitFunction,
         TimeProvider time,
         ILoggerFactory loggerFactory)
     {
@@ -259,7 +269,7 @@ internal static partial class PlatformHost
                     .OfType<string>();
             },
             time).Map(app);
-        new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, fn => LocalAdmission.ValidateFunction(fn, scaleLimits), time).Map(app);
+        new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, admitFunction, time).Map(app);
         new ResourceApi<Broker>(stores.Brokers, Broker.KindName, Broker.Plural, BrokerDefaults.Apply, BrokerValidator.Validate, time).Map(app);
         new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate, time).Map(app);
         new LogsApi(stores.Functions, backend, time).Map(app);

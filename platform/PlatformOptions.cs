@@ -39,6 +39,13 @@ public sealed class PlatformOptions
     /// </summary>
     public string? KubeconfigPath { get; init; }
 
+    /// <summary>
+    /// <c>--log-file PATH</c>: the platform's stdout and stderr go to this file, rotated at config.json's
+    /// <c>local.log-max-bytes</c> (<see cref="Logging.PlatformLogFile"/>). <c>func up --detach</c> passes
+    /// <c>{home}/logs/platform.log</c>; null (attached) leaves them on the terminal.
+    /// </summary>
+    public string? LogFile { get; init; }
+
     /// <summary>Where the runtimes are: <c>{platform}/../runtimes</c> in the install layout.</summary>
     public required string RuntimesDirectory { get; init; }
 
@@ -46,7 +53,7 @@ public sealed class PlatformOptions
 
     public string StateFilePath => Path.Combine(Home, "platform.json");
 
-    /// <summary>Parses <c>--home DIR --ingress HOST:PORT --admin HOST:PORT [--no-sandbox] [--admin-plain-http] [--kubeconfig PATH]</c>; returns the problems instead of throwing.</summary>
+    /// <summary>Parses <c>--home DIR --ingress HOST:PORT --admin HOST:PORT [--no-sandbox] [--log-file PATH] [--admin-plain-http] [--kubeconfig PATH]</c>; returns the problems instead of throwing.</summary>
     public static PlatformOptions Parse(string[] args, Func<string, string?> environment, out IReadOnlyList<string> errors)
     {
         var problems = new List<string>();
@@ -55,6 +62,7 @@ public sealed class PlatformOptions
         var sandbox = true;
         var plainHttp = false;
         string? kubeconfig = null;
+        string? logFile = null;
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -75,6 +83,10 @@ public sealed class PlatformOptions
                 case "--no-sandbox":
                     sandbox = false;
                     break;
+                case "--log-file" when value is not null:
+                    logFile = Path.GetFullPath(value);
+                    i++;
+                    break;
                 case "--kubeconfig" when value is not null:
                     kubeconfig = value;
                     i++;
@@ -83,7 +95,7 @@ public sealed class PlatformOptions
                     plainHttp = true;
                     break;
                 default:
-                    problems.Add($"unknown or incomplete argument \"{args[i]}\" (expected --home DIR, --ingress HOST:PORT, --admin HOST:PORT, --no-sandbox, --admin-plain-http, --kubeconfig PATH)");
+                    problems.Add($"unknown or incomplete argument \"{args[i]}\" (expected --home DIR, --ingress HOST:PORT, --admin HOST:PORT, --no-sandbox, --log-file PATH, --admin-plain-http, --kubeconfig PATH)");
                     break;
             }
         }
@@ -98,6 +110,7 @@ public sealed class PlatformOptions
             Admin = admin,
             AdminToken = string.IsNullOrEmpty(token) ? null : token,
             Sandbox = sandbox,
+            LogFile = logFile,
             AdminPlainHttp = plainHttp,
             KubeconfigPath = kubeconfig is null ? null : Path.GetFullPath(kubeconfig),
             RuntimesDirectory = environment("SERVERLESS_RUNTIMES") ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "runtimes")),

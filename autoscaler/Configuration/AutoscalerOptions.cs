@@ -22,6 +22,10 @@ public sealed class AutoscalerOptions
     public const string RequestsPerSecondTargetDefaultKey = "requests-per-second-target-default";
     public const string ScaleToZeroGracePeriodKey = "scale-to-zero-grace-period";
     public const string MaxScaleLimitKey = "max-scale-limit";
+    public const string ScaleDownDelayKey = "scale-down-delay";
+    public const string TargetBurstCapacityKey = "target-burst-capacity";
+    public const string HpaSyncPeriodKey = "horizontal-pod-autoscaler-sync-period";
+    public const string HpaDownscaleStabilizationKey = "horizontal-pod-autoscaler-downscale-stabilization";
 
     /// <summary>How often each function's scale is decided (<c>tick-interval</c>). Default 2 s, Knative's fixed tick.</summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(2);
@@ -72,6 +76,37 @@ public sealed class AutoscalerOptions
     /// </summary>
     public int MaxScaleLimit { get; set; }
 
+    /// <summary>
+    /// How long every decision must have wanted a lower count before it is taken (<c>scale-down-delay</c>), so a
+    /// function whose load comes and goes keeps its instances warm in between. Default 0; allowed [0s, 1h], whole seconds.
+    /// A Function's <c>scaleDownDelaySeconds</c> overrides it.
+    /// </summary>
+    public TimeSpan ScaleDownDelay { get; set; }
+
+    /// <summary>
+    /// Requests the activator may hold queued beyond what the ready instances take (their count × the target) before
+    /// the autoscaler panics at once, at the activator's next report, instead of waiting for the panic-window average
+    /// (<c>target-burst-capacity</c>). Knative uses it to decide whether its activator stays in the request path; ours
+    /// always is, so here it is the queueing tolerated before panic scaling. -1: any queue is tolerated (panic only
+    /// from the window averages); 0: the first queued request panics. Default 200, Knative's; -1 or at least 0.
+    /// A Function's <c>targetBurstCapacity</c> overrides it.
+    /// </summary>
+    public double TargetBurstCapacity { get; set; } = 200;
+
+    /// <summary>
+    /// How often the HPA class is decided in local mode (<c>horizontal-pod-autoscaler-sync-period</c>, the
+    /// kube-controller-manager flag): CPU is averaged over this period. Default 15 s, Kubernetes'; at least 1 s.
+    /// On Kubernetes the cluster's own HPA controller runs with the cluster's setting.
+    /// </summary>
+    public TimeSpan HpaSyncPeriod { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The HPA class's scale-down stabilization window in local mode
+    /// (<c>horizontal-pod-autoscaler-downscale-stabilization</c>, the kube-controller-manager flag): a lower count is
+    /// taken only once every recommendation of this window allows it. Default 5 min, Kubernetes'; at least 0.
+    /// </summary>
+    public TimeSpan HpaDownscaleStabilization { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The stable window × panic-window-percentage: 60 s × 10% = 6 s.</summary>
     public TimeSpan PanicWindow => StableWindow * (PanicWindowPercentage / 100);
 
@@ -89,6 +124,8 @@ public sealed class AutoscalerOptions
         TargetUtilization = TargetUtilizationPercentage / 100,
         ScaleToZeroGracePeriod = ScaleToZeroGracePeriod,
         MaxScaleLimit = MaxScaleLimit,
+        ScaleDownDelay = ScaleDownDelay,
+        TargetBurstCapacity = TargetBurstCapacity,
     };
 
     /// <summary>

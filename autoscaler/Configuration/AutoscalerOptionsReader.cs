@@ -23,6 +23,10 @@ internal static class AutoscalerOptionsReader
         values.Integer(AutoscalerOptions.RequestsPerSecondTargetDefaultKey, v => options.RequestsPerSecondTargetDefault = v);
         values.Duration(AutoscalerOptions.ScaleToZeroGracePeriodKey, v => options.ScaleToZeroGracePeriod = v);
         values.Integer(AutoscalerOptions.MaxScaleLimitKey, v => options.MaxScaleLimit = v);
+        values.Duration(AutoscalerOptions.ScaleDownDelayKey, v => options.ScaleDownDelay = v);
+        values.Number(AutoscalerOptions.TargetBurstCapacityKey, v => options.TargetBurstCapacity = v);
+        values.Duration(AutoscalerOptions.HpaSyncPeriodKey, v => options.HpaSyncPeriod = v);
+        values.Duration(AutoscalerOptions.HpaDownscaleStabilizationKey, v => options.HpaDownscaleStabilization = v);
 
         errors = values.Problems;
         return options;

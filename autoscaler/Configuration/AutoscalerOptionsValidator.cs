@@ -14,6 +14,7 @@ internal sealed class AutoscalerOptionsValidator : IValidateOptions<AutoscalerOp
     private static readonly TimeSpan MinPanicWindow = TimeSpan.FromSeconds(1); // one metric bucket
     private static readonly TimeSpan MinTickInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MinScaleToZeroGracePeriod = TimeSpan.FromSeconds(6);
+    private static readonly TimeSpan MaxScaleDownDelay = TimeSpan.FromHours(1);
 
     public ValidateOptionsResult Validate(string? name, AutoscalerOptions options)
     {
@@ -54,7 +55,28 @@ internal sealed class AutoscalerOptionsValidator : IValidateOptions<AutoscalerOp
             .Require(options.TargetUtilizationPercentage is >= 1 and <= 100, AutoscalerOptions.TargetUtilizationPercentageKey, options.TargetUtilizationPercentage, "must be in [1, 100] interval")
             .Require(options.RequestsPerSecondTargetDefault >= 1, AutoscalerOptions.RequestsPerSecondTargetDefaultKey, options.RequestsPerSecondTargetDefault, "must be at least 1")
             .Require(options.ScaleToZeroGracePeriod >= MinScaleToZeroGracePeriod, AutoscalerOptions.ScaleToZeroGracePeriodKey, options.ScaleToZeroGracePeriod, $"must be at least {D(MinScaleToZeroGracePeriod)}")
-            .Require(options.MaxScaleLimit >= 0, AutoscalerOptions.MaxScaleLimitKey, options.MaxScaleLimit, "must be at least 0");
+            .Require(options.MaxScaleLimit >= 0, AutoscalerOptions.MaxScaleLimitKey, options.MaxScaleLimit, "must be at least 0")
+            .Require(
+                options.ScaleDownDelay >= TimeSpan.Zero && options.ScaleDownDelay <= MaxScaleDownDelay,
+                AutoscalerOptions.ScaleDownDelayKey,
+                options.ScaleDownDelay,
+                $"must be in [0s; {D(MaxScaleDownDelay)}] range")
+            .Require(
+                options.ScaleDownDelay.Ticks % TimeSpan.TicksPerSecond == 0,
+                AutoscalerOptions.ScaleDownDelayKey,
+                options.ScaleDownDelay,
+                "must be specified with at most second precision")
+            .Require(
+                options.TargetBurstCapacity >= 0 || options.TargetBurstCapacity == -1,
+                AutoscalerOptions.TargetBurstCapacityKey,
+                options.TargetBurstCapacity,
+                "must be -1 or at least 0")
+            .Require(options.HpaSyncPeriod >= MinTickInterval, AutoscalerOptions.HpaSyncPeriodKey, options.HpaSyncPeriod, $"must be at least {D(MinTickInterval)}")
+            .Require(
+                options.HpaDownscaleStabilization >= TimeSpan.Zero,
+                AutoscalerOptions.HpaDownscaleStabilizationKey,
+                options.HpaDownscaleStabilization,
+                "must be at least 0s");
         return checks.Problems;
     }
 

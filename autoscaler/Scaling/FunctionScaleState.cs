@@ -21,5 +21,14 @@ internal sealed class FunctionScaleState
 
     public KpaState? Kpa { get; set; }
 
+    /// <summary>The HPA class's decision state (local mode); guarded by <see cref="Gate"/>.</summary>
+    public Hpa.HpaState Hpa { get; set; } = Scaling.Hpa.HpaState.Initial;
+
+    /// <summary>When the HPA class was last decided; null before the first decision.</summary>
+    public DateTimeOffset? HpaDecidedAt { get; set; }
+
+    /// <summary>Each instance's CPU seconds at the last HPA decision, to turn into a rate; guarded by <see cref="Gate"/>.</summary>
+    public Dictionary<string, double> CpuSeconds { get; } = new(StringComparer.Ordinal);
+
     public SemaphoreSlim Gate { get; } = new(1, 1);
 }

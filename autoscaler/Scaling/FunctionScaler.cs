@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Serverless.Autoscaler.Configuration;
 using Serverless.Autoscaler.Metrics;
+using Serverless.Autoscaler.Scaling.Hpa;
 using Serverless.Core.Contracts;
 using Serverless.Core.Defaulting;
 using Serverless.Hosting.Informers;
@@ -25,6 +26,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<FunctionKey, FunctionScaleState> _states = new();
     private readonly ConcurrentDictionary<FunctionKey, byte> _activating = new();
+    private readonly ConcurrentDictionary<FunctionKey, byte> _poking = new();
 
     public FunctionScaler(
         ResourceInformer<FunctionResource> functions,
@@ -73,6 +75,8 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         {
             state.Window.Record(sample.Time, value);
         }
+
+        PokeOnOverCapacity(sample.Key, function);
     }
 
     /// <summary>
@@ -93,6 +97,8 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         {
             state.Window.Set(combined.Time, value);
         }
+
+        PokeOnOverCapacity(combined.Key, function);
     }
 
     /// <summary>The function's window averages as of <paramref name="now"/> (what the next tick would see).</summary>
@@ -111,6 +117,42 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         if (_activating.TryAdd(key, 0))
         {
             _ = ActivateAsync(key);
+        }
+    }
+
+    /// <summary>
+    /// Knative's activator "poke": when a report shows more requests active than the ready instances take, the function is
+    /// decided now rather than at the next tick, so a spike is met within one report interval. One poke at a time per
+    /// function; the decision itself runs under the function's gate like every tick.
+    /// </summary>
+    private void PokeOnOverCapacity(FunctionKey key, FunctionResource function)
+    {
+        if (ScaleClassNames.IsHpa(function.Spec.Scale?.Class))
+        {
+            return; // decided on CPU or memory, not on requests
+        }
+
+        var status = _workloads.GetStatus(key);
+        if (status is not { DesiredReplicas: > 0 }
+            || !KpaScaler.OverCapacity(_activity.ActiveRequests(key), status.ReadyReplicas, Resolve(function))
+            || !_poking.TryAdd(key, 0))
+        {
+            return; // at zero the activation path scales; otherwise the next tick is soon enough
+        }
+
+        _ = PokeAsync(key, function);
+    }
+
+    private async Task PokeAsync(FunctionKey key, FunctionResource function)
+    {
+        try
+        {
+            await Task.Yield(); // off the reporter's thread
+            await TickAsync(key, function, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _poking.TryRemove(key, out _);
         }
     }
 
@@ -154,6 +196,19 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
             status = _workloads.GetStatus(key) ?? status;
             var now = _time.GetUtcNow();
             var scale = Resolve(function);
+            if (scale.IsHpa)
+            {
+                // Not the KPA's: on Kubernetes the cluster's HorizontalPodAutoscaler scales it (no usage source here);
+                // locally the same algorithm runs on the instances' cgroups.
+                if (_workloads is IInstanceUsageSource usage)
+                {
+                    await HpaTickAsync(key, scale, status, state, usage.Usage(key), now, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            var active = _activity.ActiveRequests(key);
             WindowAverages observed;
             KpaState kpa;
             lock (state)
@@ -172,7 +227,8 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
                 ReadyCount = status.ReadyReplicas,
                 CurrentDesired = status.DesiredReplicas,
                 State = kpa,
-                CanScaleToZero = _activity.ActiveRequests(key) == 0,
+                CanScaleToZero = active == 0,
+                InstantLoad = active,
             });
             lock (state)
             {
@@ -214,6 +270,72 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         {
             state.Gate.Release();
         }
+    }
+
+    /// <summary>
+    /// The HPA class in local mode, once per <see cref="AutoscalerOptions.HpaSyncPeriod"/>: each instance's CPU over
+    /// the period (from its cumulative CPU seconds) or its memory now, through <see cref="HpaScaler"/>. Runs under
+    /// the function's gate.
+    /// </summary>
+    private async Task HpaTickAsync(
+        FunctionKey key, EffectiveScale scale, WorkloadStatus status, FunctionScaleState state, IReadOnlyList<InstanceUsage> usage, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (state.HpaDecidedAt is { } last && now - last < _options.HpaSyncPeriod)
+        {
+            return;
+        }
+
+        var elapsed = state.HpaDecidedAt is { } previous ? (now - previous).TotalSeconds : 0;
+        var cpu = scale.Metric == ScaleMetricNames.Cpu;
+        var instances = new List<HpaInstanceUsage>(usage.Count);
+        foreach (var instance in usage)
+        {
+            double? value = null;
+            if (cpu && instance.CpuSeconds is { } seconds)
+            {
+                // A rate needs two readings a period apart: a new instance has none yet (unmeasured, as in Kubernetes).
+                if (elapsed > 0 && state.CpuSeconds.TryGetValue(instance.InstanceId, out var before) && seconds >= before)
+                {
+                    value = (seconds - before) / elapsed * 1000;
+                }
+
+                state.CpuSeconds[instance.InstanceId] = seconds;
+            }
+            else if (!cpu && instance.MemoryBytes is { } bytes)
+            {
+                value = bytes / (1024.0 * 1024.0);
+            }
+
+            instances.Add(new HpaInstanceUsage(instance.Ready, value, instance.CpuRequestMillicores));
+        }
+
+        foreach (var gone in state.CpuSeconds.Keys.Where(id => !usage.Any(u => u.InstanceId == id)).ToList())
+        {
+            state.CpuSeconds.Remove(gone);
+        }
+
+        var decision = HpaScaler.Decide(new HpaInputs
+        {
+            Now = now,
+            CurrentReplicas = status.DesiredReplicas,
+            Instances = instances,
+            Target = scale.Target,
+            Utilization = cpu,
+            MinReplicas = scale.MinScale,
+            MaxReplicas = scale.MaxScale,
+            Behavior = HpaBehavior.WithScaleDownStabilization(_options.HpaDownscaleStabilization),
+            State = state.Hpa,
+        });
+        state.Hpa = decision.State;
+        state.HpaDecidedAt = now;
+        _metrics.DesiredReplicas.WithLabels(key.ToString()).Set(decision.DesiredReplicas);
+        if (decision.DesiredReplicas == status.DesiredReplicas)
+        {
+            return;
+        }
+
+        LogHpaDecision(_logger, key.ToString(), status.DesiredReplicas, decision.DesiredReplicas, scale.Metric, decision.UsageRatio, decision.Recommendation);
+        await _workloads.ScaleAsync(key, decision.DesiredReplicas, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ActivateAsync(FunctionKey key)
@@ -289,6 +411,12 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
 
     private FunctionScaleState State(FunctionKey key) =>
         _states.GetOrAdd(key, _ => new FunctionScaleState(new MetricWindow(_options.StableWindow, _options.PanicWindow), _time.GetUtcNow()));
+
+    [LoggerMessage(
+        EventId = AutoscalerEventIds.HpaDecision,
+        Level = LogLevel.Information,
+        Message = "Scaling {Function} from {From} to {To} (HPA class, metric {Metric}): usage ÷ target {Ratio:0.##}, recommendation {Recommendation}")]
+    private static partial void LogHpaDecision(ILogger logger, string function, int from, int to, string metric, double ratio, int recommendation);
 
     [LoggerMessage(EventId = AutoscalerEventIds.Activating, Level = LogLevel.Information, Message = "Scaling {Function} from zero to {Replicas}")]
     private static partial void LogActivating(ILogger logger, string function, int replicas);

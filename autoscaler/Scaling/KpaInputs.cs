@@ -6,6 +6,10 @@ namespace Serverless.Autoscaler.Scaling;
 /// <summary>Everything one <see cref="KpaScaler.Decide"/> call looks at; nothing else is read.</summary>
 internal readonly record struct KpaInputs
 {
+    public KpaInputs()
+    {
+    }
+
     public required DateTimeOffset Now { get; init; }
 
     /// <summary>The function's metric averaged at <see cref="Now"/>: concurrency, or requests/s for <c>metric: rps</c> (see <see cref="KpaScaler.ObservedValue"/>).</summary>
@@ -36,4 +40,18 @@ internal readonly record struct KpaInputs
     /// false the count never goes below 1, whatever the windows say: they lag by up to a second.
     /// </summary>
     public required bool CanScaleToZero { get; init; }
+
+    /// <summary>
+    /// Knative's <c>Reachable</c>: whether any traffic can reach the function. False for a revision no route sends
+    /// to: it drops to what its load needs with no scale-down rate limit and no scale-down delay, and to zero at once
+    /// without waiting out the grace period. Default true.
+    /// </summary>
+    public bool Reachable { get; init; } = true;
+
+    /// <summary>
+    /// Requests in flight plus queued at the activators at their latest report (at most one report interval old):
+    /// what the activator knows the moment requests queue, before any window average moves. Read for the
+    /// concurrency metric only; see <see cref="KpaScaler.BurstExceeded"/>. Default 0.
+    /// </summary>
+    public double InstantLoad { get; init; }
 }

@@ -21,8 +21,14 @@ namespace Serverless.Autoscaler.Scaling;
 /// boundary does not flap.</item>
 /// <item>No sample at all is read as "not yet known" (the count is held) only for one panic window after the scaler
 /// began watching the function; after that it is idle, so a function deployed and never invoked scales to zero too.</item>
+/// <item>activation-scale N: any load at all gets at least N.</item>
+/// <item>The activators' live count (<see cref="KpaInputs.InstantLoad"/>): never fewer instances than it fills at 90% of
+/// the target (<see cref="LiveFit"/>); past the burst capacity beyond the full target it starts panic at once
+/// (<see cref="BurstExceeded"/>).</item>
+/// <item>scale-down-delay: never below the highest count needed within the delay (<see cref="ScaleDownDelayWindow"/>).</item>
 /// <item>The last instance goes only after the stable average has been 0 for the whole grace period and the activator
 /// confirms nothing is active; then minScale and maxScale have the last word.</item>
+/// <item>Unreachable (<see cref="KpaInputs.Reachable"/> false): no scale-down rate limit, margin or delay, and zero at once.</item>
 /// </list>
 /// </remarks>
 internal static class KpaScaler
@@ -72,17 +78,35 @@ internal static class KpaScaler
 
         double ready = Math.Max(1, inputs.ReadyCount);
         var maxScaleUp = (int)Math.Ceiling(options.MaxScaleUpRate * ready);
-        var maxScaleDown = (int)Math.Floor(ready / options.MaxScaleDownRate);
+
+        // An unreachable function has no traffic to protect: nothing holds its count up (Knative's Reachable).
+        var maxScaleDown = inputs.Reachable ? (int)Math.Floor(ready / options.MaxScaleDownRate) : 0;
+
+        // The activator's live count, when its queue is past the burst capacity, stands in for the panic-window average:
+        // the spike is acted on at the next report instead of once it has moved a 6 s average.
+        var burst = BurstExceeded(inputs.InstantLoad, inputs.ReadyCount, scale);
+        var panicObserved = burst ? Math.Max(observed.Panic, inputs.InstantLoad) : observed.Panic;
 
         var stablePods = PodsFor(observed.Stable, perInstance);
-        var panicPods = PodsFor(observed.Panic, perInstance);
-        var desiredStable = Math.Clamp(WithHysteresis(stablePods, observed.Stable, perInstance, inputs.CurrentDesired), maxScaleDown, maxScaleUp);
+        var panicPods = PodsFor(panicObserved, perInstance);
+        // What the stable average needs before the scale-down rate limit: the scale-down delay remembers this, so that
+        // once the delay is over the count steps down at the rate limit instead of waiting a further delay per step.
+        var stableNeed = Math.Min(
+            inputs.Reachable ? WithHysteresis(stablePods, observed.Stable, perInstance, inputs.CurrentDesired) : stablePods, maxScaleUp);
         var desiredPanic = Math.Clamp(panicPods, maxScaleDown, maxScaleUp);
+        if (scale.ActivationScale > 1)
+        {
+            // Knative's activation-scale: any load at all gets at least this many.
+            stableNeed = stablePods > 0 ? Math.Max(stableNeed, scale.ActivationScale) : stableNeed;
+            desiredPanic = panicPods > 0 ? Math.Max(desiredPanic, scale.ActivationScale) : desiredPanic;
+        }
+
+        var desiredStable = Math.Max(stableNeed, maxScaleDown);
 
         var panicStartedAt = state.PanicStartedAt;
         var panicLastTriggeredAt = state.PanicLastTriggeredAt;
         var exitedPanic = false;
-        if (panicPods / ready >= options.PanicThreshold)
+        if (burst || panicPods / ready >= options.PanicThreshold)
         {
             panicStartedAt ??= now;
             panicLastTriggeredAt = now;
@@ -96,25 +120,52 @@ internal static class KpaScaler
         }
 
         int desired;
+        int need;
         var maxPanicPods = 0;
         ScaleReason reason;
         if (panicStartedAt is not null)
         {
             // The stable average can exceed the panic one (the burst has just ended); provision for the larger.
             maxPanicPods = Math.Max(state.MaxPanicPods, Math.Max(desiredStable, desiredPanic));
-            desired = maxPanicPods;
+            desired = need = maxPanicPods;
             reason = ScaleReason.Panic;
         }
-        else if (exitedPanic)
+        else if (exitedPanic && inputs.Reachable)
         {
             var stepFloor = (int)Math.Floor(state.MaxPanicPods / options.MaxScaleDownRate);
             desired = Math.Max(desiredStable, stepFloor);
+            need = stableNeed;
             reason = desired > desiredStable ? ScaleReason.PanicExit : ScaleReason.Stable;
         }
         else
         {
             desired = desiredStable;
+            need = stableNeed;
             reason = ScaleReason.Stable;
+        }
+
+        var fit = Math.Min(maxScaleUp, LiveFit(inputs.InstantLoad, scale));
+        need = Math.Max(need, fit);
+        if (fit > desired)
+        {
+            // Never fewer than the live load fills: a count raised by a poke is not taken back while that load lasts.
+            desired = fit;
+            reason = ScaleReason.LiveLoad;
+        }
+
+        var delay = state.Delay;
+        if (scale.ScaleDownDelay > TimeSpan.Zero && inputs.Reachable)
+        {
+            delay = (delay ?? ScaleDownDelayWindow.Empty).Record(now, need, scale.ScaleDownDelay, options.TickInterval);
+            if (delay.Current > desired)
+            {
+                desired = delay.Current;
+                reason = ScaleReason.ScaleDownDelay;
+            }
+        }
+        else
+        {
+            delay = null;
         }
 
         DateTimeOffset? zeroSince = observed.Stable > 0 ? null : state.ZeroSince ?? now;
@@ -125,7 +176,7 @@ internal static class KpaScaler
                 desired = 1;
                 reason = ScaleReason.HoldingLastInstance;
             }
-            else if (inputs.CurrentDesired == 0 || now - zeroSince >= scale.ScaleToZeroGracePeriod)
+            else if (inputs.CurrentDesired == 0 || !inputs.Reachable || now - zeroSince >= scale.ScaleToZeroGracePeriod)
             {
                 reason = ScaleReason.ScaledToZero;
             }
@@ -149,8 +200,42 @@ internal static class KpaScaler
             observed.Panic,
             stablePods,
             panicPods,
-            new KpaState(panicStartedAt, panicLastTriggeredAt, maxPanicPods, zeroSince),
+            new KpaState(panicStartedAt, panicLastTriggeredAt, maxPanicPods, zeroSince, delay),
             reason);
+    }
+
+    /// <summary>
+    /// The instances the requests active at the activators (<see cref="KpaInputs.InstantLoad"/>, in flight and queued)
+    /// fill at 90% of the full target, the same margin a scale-down keeps (<see cref="ScaleDownMargin"/>): with target
+    /// 100, 181 active fill 3. A decision never goes below it, so requests that queue are served after one start-up
+    /// rather than once a window average has caught up with them. 0 for the rps metric (other units) or no load.
+    /// </summary>
+    public static int LiveFit(double instantLoad, EffectiveScale scale)
+    {
+        ArgumentNullException.ThrowIfNull(scale);
+        return scale.Metric == ScaleMetricNames.Concurrency && instantLoad > 0 ? PodsFor(instantLoad, scale.Target * (1 - ScaleDownMargin)) : 0;
+    }
+
+    /// <summary>
+    /// Whether the live load needs more instances than are ready (<see cref="LiveFit"/>): with target 100 and 2 ready,
+    /// 181 or more active. Such load is queueing or about to, so it is decided on at once (the activator's "poke"),
+    /// whatever the window averages say yet.
+    /// </summary>
+    public static bool OverCapacity(double instantLoad, int readyCount, EffectiveScale scale) =>
+        LiveFit(instantLoad, scale) > Math.Max(0, readyCount);
+
+    /// <summary>
+    /// Whether the load beyond the ready instances' full target is more than
+    /// <see cref="EffectiveScale.TargetBurstCapacity"/>: the queueing tolerated before panic. With target 100, 2 ready
+    /// and the default 200, 401 or more active requests panic at once. -1 never does; 0 panics on any excess.
+    /// </summary>
+    public static bool BurstExceeded(double instantLoad, int readyCount, EffectiveScale scale)
+    {
+        ArgumentNullException.ThrowIfNull(scale);
+        return scale.TargetBurstCapacity >= 0
+            && scale.Metric == ScaleMetricNames.Concurrency
+            && instantLoad > 0
+            && instantLoad - (Math.Max(0, readyCount) * (double)scale.Target) > scale.TargetBurstCapacity;
     }
 
     private static int PodsFor(double observed, double perInstance) =>

@@ -8,11 +8,13 @@ namespace Serverless.Autoscaler.Scaling;
 /// <param name="PanicLastTriggeredAt">The last tick the panic condition held; panic ends a full stable window after it.</param>
 /// <param name="MaxPanicPods">The highest count asked for during this panic: the floor while it lasts.</param>
 /// <param name="ZeroSince">When the stable average was first seen at 0 in the current idle stretch; null while there is load.</param>
+/// <param name="Delay">The counts of the last scale-down-delay (null: none recorded, or no delay).</param>
 internal readonly record struct KpaState(
     DateTimeOffset? PanicStartedAt,
     DateTimeOffset? PanicLastTriggeredAt,
     int MaxPanicPods,
-    DateTimeOffset? ZeroSince)
+    DateTimeOffset? ZeroSince,
+    ScaleDownDelayWindow? Delay = null)
 {
     public static KpaState Initial => default;
 

@@ -21,6 +21,12 @@ internal enum ScaleReason
     /// <summary>Idle for the whole grace period with no active request.</summary>
     ScaledToZero,
 
+    /// <summary>The activators' live count of active requests needs more instances (at 90% of target): raised to fit it.</summary>
+    LiveLoad,
+
+    /// <summary>A higher count decided within the scale-down delay is kept.</summary>
+    ScaleDownDelay,
+
     /// <summary>minScale or maxScale overrode the computed count.</summary>
     Bounds,
 }

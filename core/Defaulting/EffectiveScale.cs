@@ -8,6 +8,11 @@ namespace Serverless.Core.Defaulting;
 /// </summary>
 public sealed record EffectiveScale
 {
+    /// <summary><see cref="ScaleClassNames.Kpa"/> or <see cref="ScaleClassNames.Hpa"/>.</summary>
+    public string Class { get; init; } = ScaleClassNames.Kpa;
+
+    public bool IsHpa => Class == ScaleClassNames.Hpa;
+
     public required int MinScale { get; init; }
 
     /// <summary>0 means unbounded.</summary>
@@ -28,6 +33,15 @@ public sealed record EffectiveScale
 
     /// <summary><see cref="ScaleMetricNames.Concurrency"/> or <see cref="ScaleMetricNames.Rps"/>.</summary>
     public required string Metric { get; init; }
+
+    /// <summary>How long every decision must have wanted a lower count before it is taken (Knative's <c>scale-down-delay</c>); zero: at once.</summary>
+    public TimeSpan ScaleDownDelay { get; init; }
+
+    /// <summary>The fewest instances a function with any load gets, the first scale from zero included (Knative's <c>activation-scale</c>).</summary>
+    public int ActivationScale { get; init; } = 1;
+
+    /// <summary>Requests queued beyond the ready capacity tolerated before an immediate panic; -1 any (Knative's <c>target-burst-capacity</c>).</summary>
+    public double TargetBurstCapacity { get; init; } = 200;
 
     /// <summary>
     /// Knative's rules: with the concurrency metric and a containerConcurrency limit, an unset target is the limit
@@ -50,7 +64,8 @@ public sealed record EffectiveScale
 
         var concurrency = spec?.ContainerConcurrency ?? FunctionDefaults.ContainerConcurrency;
 
-        var target = spec?.Target ?? defaults.Target;
+        var scaleClass = spec?.Class ?? ScaleClassNames.Kpa;
+        var target = spec?.Target ?? (metric == ScaleMetricNames.Cpu ? ScaleMetricNames.HpaCpuTargetDefault : defaults.Target);
         if (metric == ScaleMetricNames.Concurrency && concurrency > 0)
         {
             target = spec?.Target is { } requested ? Math.Min(requested, concurrency) : concurrency;
@@ -64,6 +79,7 @@ public sealed record EffectiveScale
 
         return new EffectiveScale
         {
+            Class = scaleClass,
             MinScale = minScale,
             MaxScale = maxScale,
             InitialScale = initialScale,
@@ -74,6 +90,9 @@ public sealed record EffectiveScale
                 ? TimeSpan.FromSeconds(seconds)
                 : defaults.ScaleToZeroGracePeriod,
             Metric = metric,
+            ScaleDownDelay = spec?.ScaleDownDelaySeconds is { } delay ? TimeSpan.FromSeconds(delay) : defaults.ScaleDownDelay,
+            ActivationScale = spec?.ActivationScale ?? 1,
+            TargetBurstCapacity = spec?.TargetBurstCapacity ?? defaults.TargetBurstCapacity,
         };
     }
 

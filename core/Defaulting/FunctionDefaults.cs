@@ -53,6 +53,9 @@ public static class FunctionDefaults
         scale.MaxScale ??= MaxScale;
         scale.InitialScale ??= InitialScale;
         scale.ContainerConcurrency ??= ContainerConcurrency;
-        scale.Metric ??= ScaleMetricNames.Concurrency;
+        if (!ScaleClassNames.IsHpa(scale.Class))
+        {
+            scale.Metric ??= ScaleMetricNames.Concurrency; // the HPA class has no default metric: see ScaleValidator
+        }
     }
 }

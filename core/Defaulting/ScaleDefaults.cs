@@ -21,4 +21,10 @@ public sealed record ScaleDefaults
     /// Default 0, no limit (the local platform configures one: see its README).
     /// </summary>
     public int MaxScaleLimit { get; init; }
+
+    /// <summary>Knative's <c>scale-down-delay</c>: how long every decision must have wanted a lower count before it is taken. Default 0.</summary>
+    public TimeSpan ScaleDownDelay { get; init; }
+
+    /// <summary>Knative's <c>target-burst-capacity</c> (see <see cref="Api.ScaleSpec.TargetBurstCapacity"/>). Default 200; -1 unlimited.</summary>
+    public double TargetBurstCapacity { get; init; } = 200;
 }

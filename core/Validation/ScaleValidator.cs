@@ -10,6 +10,7 @@ internal static class ScaleValidator
     public const int MaxTarget = 100_000;
     public const int MaxContainerConcurrency = 1000;
     public const int MaxScaleToZeroGracePeriodSeconds = 3600;
+    public const int MaxScaleDownDelaySeconds = 3600;
 
     public static void Validate(ScaleSpec? scale, FieldPath path, ErrorList errors)
     {
@@ -54,10 +55,55 @@ internal static class ScaleValidator
             InRange(grace, 0, MaxScaleToZeroGracePeriodSeconds, path.Child("scaleToZeroGracePeriodSeconds"), errors);
         }
 
-        var metricValid = scale.Metric is null || ScaleMetricNames.All.Contains(scale.Metric, StringComparer.Ordinal);
-        if (!metricValid)
+        if (scale.ScaleDownDelaySeconds is { } delay)
         {
-            errors.Unsupported(path.Child("metric"), scale.Metric, ScaleMetricNames.All);
+            InRange(delay, 0, MaxScaleDownDelaySeconds, path.Child("scaleDownDelaySeconds"), errors);
+        }
+
+        if (AtLeast(scale.ActivationScale, 1, path.Child("activationScale"), errors)
+            && scale is { MaxScale: > 0 and var cap, ActivationScale: { } activation } && activation > cap)
+        {
+            errors.Add(path.Child("activationScale"), $"must be <= maxScale ({cap}) (got {activation})");
+        }
+
+        if (scale.TargetBurstCapacity is { } burst && !(burst >= 0 || burst == -1))
+        {
+            // The negated form also refuses NaN.
+            errors.Add(
+                path.Child("targetBurstCapacity"),
+                $"must be -1 (unlimited) or at least 0 (got {burst.ToString(CultureInfo.InvariantCulture)})");
+        }
+
+        var classValid = scale.Class is null || ScaleClassNames.All.Contains(scale.Class, StringComparer.Ordinal);
+        if (!classValid)
+        {
+            errors.Unsupported(path.Child("class"), scale.Class, ScaleClassNames.All);
+        }
+
+        var metrics = ScaleMetricNames.For(scale.Class);
+        var metricValid = classValid && (scale.Metric is null ? !ScaleClassNames.IsHpa(scale.Class) : metrics.Contains(scale.Metric, StringComparer.Ordinal));
+        if (classValid && scale.Metric is null && !metricValid)
+        {
+            // No default: the one the KPA class stores (concurrency, also the CRD's default) is not an HPA metric.
+            errors.Add(path.Child("metric"), $"is required for class {ScaleClassNames.Hpa}: supported values: \"cpu\", \"memory\"");
+        }
+        else if (classValid && !metricValid)
+        {
+            errors.Unsupported(path.Child("metric"), scale.Metric, metrics);
+        }
+
+        if (ScaleClassNames.IsHpa(scale.Class))
+        {
+            if (scale.MinScale is not > 0)
+            {
+                // As Knative: an HPA never scales to zero, so a Function that asks to must choose the KPA.
+                errors.Add(path.Child("minScale"), $"must be >= 1 for class {ScaleClassNames.Hpa}: a HorizontalPodAutoscaler cannot scale to zero (got {scale.MinScale ?? 0})");
+            }
+
+            if (scale.Metric == ScaleMetricNames.Memory && scale.Target is null)
+            {
+                errors.Add(path.Child("target"), "is required for metric memory: the MiB per instance to aim at");
+            }
         }
 
         // Knative silently clamps the target to containerConcurrency; a target no instance may ever reach is a

@@ -1,5 +1,5 @@
 using System.Globalization;
-using CloudNative.CloudEvents;
+using Serverless.Eventing.Events;
 
 namespace Serverless.Eventing.Delivery;
 
@@ -7,7 +7,8 @@ namespace Serverless.Eventing.Delivery;
 /// Knative's reply hop limit, the <c>knativebrokerttl</c> extension: an event from outside starts at
 /// <see cref="Initial"/>; each reply a subscriber returns is stored with one less than the event it answered;
 /// a reply that would reach 0 is not stored. Without it, a function that replies to the events it is
-/// subscribed to would loop forever.
+/// subscribed to would loop forever. It is the broker's own bookkeeping: stripped before delivery, as Knative does,
+/// and set again on the reply from the stored event.
 /// </summary>
 internal static class BrokerTtl
 {
@@ -16,23 +17,16 @@ internal static class BrokerTtl
     /// <summary>Knative's default.</summary>
     public const int Initial = 255;
 
-    private static readonly CloudEventAttribute Attribute = CloudEventAttribute.CreateExtension(Name, CloudEventAttributeType.Integer);
-
     /// <summary>The event's TTL; <see cref="Initial"/> when it has none or an unreadable one.</summary>
-    public static int Of(CloudEvent cloudEvent) => cloudEvent[Name] switch
-    {
-        int value => value,
-        string text when int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) => value,
-        _ => Initial,
-    };
+    public static int Of(BrokerEvent brokerEvent) =>
+        brokerEvent[Name] is { } text && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : Initial;
 
     /// <summary>The TTL of a reply to <paramref name="answered"/>: 0 or less means it must not be stored.</summary>
-    public static int ForReplyTo(CloudEvent answered) => Math.Min(Of(answered), Initial) - 1;
+    public static int ForReplyTo(BrokerEvent answered) => Math.Min(Of(answered), Initial) - 1;
 
-    public static void Set(CloudEvent cloudEvent, int ttl)
-    {
-        // A reply may carry the extension already, possibly typed as a string: replace it whatever its type.
-        cloudEvent[Name] = null;
-        cloudEvent[Attribute] = ttl;
-    }
+    /// <summary>The event with its TTL set, whatever the reply carried.</summary>
+    public static BrokerEvent With(BrokerEvent brokerEvent, int ttl) => brokerEvent.With(Name, ttl.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The event as a subscriber receives it: without the broker's TTL.</summary>
+    public static BrokerEvent Stripped(BrokerEvent brokerEvent) => brokerEvent[Name] is null ? brokerEvent : brokerEvent.With(Name, null);
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using CloudNative.CloudEvents;
+using Serverless.Eventing.Events;
 
 namespace Serverless.Eventing.Delivery;
 
@@ -15,19 +15,21 @@ internal static class DeadLetterEvent
     public const string CodeAttribute = "knativeerrorcode";
     public const string DataAttribute = "knativeerrordata";
 
-    public static void Annotate(CloudEvent cloudEvent, Uri subscriber, int? code, string? error)
+    public static BrokerEvent Annotate(BrokerEvent brokerEvent, Uri subscriber, int? code, string? error)
     {
-        ArgumentNullException.ThrowIfNull(cloudEvent);
-        cloudEvent.SetAttributeFromString(DestinationAttribute, subscriber.ToString());
+        ArgumentNullException.ThrowIfNull(brokerEvent);
+        var annotated = brokerEvent.With(DestinationAttribute, subscriber.ToString());
         if (code is { } status)
         {
-            cloudEvent.SetAttributeFromString(CodeAttribute, status.ToString(CultureInfo.InvariantCulture));
+            annotated = annotated.With(CodeAttribute, status.ToString(CultureInfo.InvariantCulture));
         }
 
         if (!string.IsNullOrEmpty(error))
         {
             var bytes = Encoding.UTF8.GetBytes(error);
-            cloudEvent.SetAttributeFromString(DataAttribute, Convert.ToBase64String(bytes, 0, Math.Min(bytes.Length, HttpEventSender.MaxErrorBytes)));
+            annotated = annotated.With(DataAttribute, Convert.ToBase64String(bytes, 0, Math.Min(bytes.Length, HttpEventSender.MaxErrorBytes)));
         }
+
+        return annotated;
     }
 }

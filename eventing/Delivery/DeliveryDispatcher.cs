@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net.Mime;
 using System.Threading.Channels;
-using CloudNative.CloudEvents;
-using CloudNative.CloudEvents.SystemTextJson;
 using Microsoft.Extensions.Logging;
-using Serverless.Eventing.Binding;
+using Serverless.Eventing.Events;
 using Serverless.Eventing.Ingress;
 using Serverless.Eventing.Metrics;
 using Serverless.Eventing.Routing;
@@ -23,8 +20,6 @@ namespace Serverless.Eventing.Delivery;
 /// </remarks>
 internal sealed partial class DeliveryDispatcher
 {
-    private static readonly JsonEventFormatter Formatter = new();
-    private static readonly ContentType StructuredType = new(BindingMediaTypes.Structured);
 
     private readonly IEventStore _store;
     private readonly ITriggerRoutes _routes;
@@ -235,7 +230,8 @@ internal sealed partial class DeliveryDispatcher
 
     private async Task AttemptAsync(PendingDelivery delivery, TriggerRoute route, CancellationToken cancellationToken)
     {
-        var cloudEvent = Formatter.DecodeStructuredModeMessage(delivery.Payload, StructuredType, extensionAttributes: null);
+        var stored = BrokerEventCodec.Decode(delivery.Payload);
+        var outgoing = BrokerTtl.Stripped(stored);
         var deadLetter = delivery.Phase == DeliveryPhase.DeadLetter;
         var target = deadLetter ? route.DeadLetterSink : route.Subscriber;
         SendResult result;
@@ -248,28 +244,27 @@ internal sealed partial class DeliveryDispatcher
         {
             if (deadLetter)
             {
-                DeadLetterEvent.Annotate(cloudEvent, route.Subscriber, delivery.LastCode, delivery.LastError);
+                outgoing = DeadLetterEvent.Annotate(outgoing, route.Subscriber, delivery.LastCode, delivery.LastError);
             }
 
-            result = await _sender.SendAsync(target, cloudEvent, route.Delivery.Timeout, cancellationToken).ConfigureAwait(false);
+            result = await _sender.SendAsync(target, outgoing, route.Delivery.Timeout, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
         }
 
         var outcome = target is null ? AttemptOutcome.Rejected : ResponseClassifier.Classify(result.StatusCode);
-        var replyTtl = BrokerTtl.ForReplyTo(cloudEvent);
+        var replyTtl = BrokerTtl.ForReplyTo(stored);
         if (outcome == AttemptOutcome.Accepted && !deadLetter && result.Reply is { } loop && replyTtl <= 0)
         {
             // The chain of replies reached Knative's hop limit: the delivery succeeded, its reply is refused (counted and logged).
             _metrics.RepliesDropped.Inc();
-            LogReplyLoop(_logger, route.Key, loop.Id, loop.Source?.OriginalString, BrokerTtl.Initial);
+            LogReplyLoop(_logger, route.Key, loop.Id, loop.Source, BrokerTtl.Initial);
         }
         else if (outcome == AttemptOutcome.Accepted && !deadLetter && result.Reply is { } reply)
         {
-            BrokerTtl.Set(reply, replyTtl);
             try
             {
                 // Stored before the delivery is marked done, so a crash in between repeats the delivery rather than losing the reply.
-                await _ingestor.IngestAsync(route.Namespace, route.Broker, [reply], cancellationToken).ConfigureAwait(false);
+                await _ingestor.IngestAsync(route.Namespace, route.Broker, [BrokerTtl.With(reply, replyTtl)], cancellationToken).ConfigureAwait(false);
                 _metrics.Replies.Inc();
             }
             catch (IOException e)
@@ -292,7 +287,7 @@ internal sealed partial class DeliveryDispatcher
                 if (deadLetter)
                 {
                     _metrics.DeadLettered.Inc();
-                    LogDeadLettered(_logger, route.Key, cloudEvent.Id, cloudEvent.Source?.OriginalString, delivery.LastCode, delivery.LastError);
+                    LogDeadLettered(_logger, route.Key, stored.Id, stored.Source, delivery.LastCode, delivery.LastError);
                 }
                 else
                 {
@@ -310,7 +305,7 @@ internal sealed partial class DeliveryDispatcher
                     : result.Error ?? "";
                 await StoreOutcomeAsync(delivery.Id, route.Key, token => _store.RescheduleAsync(delivery.Id, DeliveryPhase.Failed, decision.Attempts, now, code, reason, token)).ConfigureAwait(false);
                 _metrics.Undeliverable.Inc();
-                LogUndeliverable(_logger, route.Key, cloudEvent.Id, cloudEvent.Source?.OriginalString, reason);
+                LogUndeliverable(_logger, route.Key, stored.Id, stored.Source, reason);
                 break;
         }
     }

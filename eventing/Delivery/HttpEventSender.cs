@@ -1,8 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
-using CloudNative.CloudEvents;
-using CloudNative.CloudEvents.Http;
-using CloudNative.CloudEvents.SystemTextJson;
+using Serverless.Eventing.Binding;
+using Serverless.Eventing.Events;
 
 namespace Serverless.Eventing.Delivery;
 
@@ -15,7 +14,6 @@ internal sealed class HttpEventSender : IEventSender, IDisposable
     /// <summary>How much of a failure response body is kept as the reason (Knative truncates knativeerrordata likewise).</summary>
     public const int MaxErrorBytes = 1024;
 
-    private static readonly JsonEventFormatter Formatter = new();
     private readonly HttpMessageInvoker _client;
     private readonly TimeProvider _time;
 
@@ -37,14 +35,12 @@ internal sealed class HttpEventSender : IEventSender, IDisposable
         _time = time;
     }
 
-    public async Task<SendResult> SendAsync(Uri target, CloudEvent cloudEvent, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<SendResult> SendAsync(Uri target, BrokerEvent brokerEvent, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var timer = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Post, target)
-        {
-            Content = cloudEvent.ToHttpContent(ContentMode.Binary, Formatter),
-        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, target);
+        BrokerEventContent.WriteBinary(request, brokerEvent);
         request.Headers.TryAddWithoutValidation("Prefer", "reply");
         try
         {
@@ -53,21 +49,12 @@ internal sealed class HttpEventSender : IEventSender, IDisposable
             var retryAfter = RetryAfter(response.Headers.RetryAfter);
             if (response.IsSuccessStatusCode)
             {
-                if (!response.IsCloudEvent())
-                {
-                    return new SendResult(status, retryAfter, null, null);
-                }
+                var (reply, invalid) = await BrokerEventReader.ReadResponseAsync(response, linked.Token).ConfigureAwait(false);
 
-                try
-                {
-                    var reply = await response.ToCloudEventAsync(Formatter).ConfigureAwait(false);
-                    return new SendResult(status, retryAfter, reply, null);
-                }
-                catch (Exception e) when (e is ArgumentException or FormatException or System.Text.Json.JsonException)
-                {
-                    // Knative treats a malformed reply as a failed delivery, so it is retried and can reach the dead-letter sink.
-                    return new SendResult(null, retryAfter, null, $"the reply from {target} is not a valid CloudEvent: {e.Message}");
-                }
+                // Knative treats a malformed reply as a failed delivery, so it is retried and can reach the dead-letter sink.
+                return invalid is null
+                    ? new SendResult(status, retryAfter, reply, null)
+                    : new SendResult(null, retryAfter, null, $"the reply from {target} is not a valid CloudEvent: {Describe(invalid)}");
             }
 
             var body = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
@@ -85,6 +72,9 @@ internal sealed class HttpEventSender : IEventSender, IDisposable
             return new SendResult(null, null, null, $"{target}: {e.Message}");
         }
     }
+
+    private static string Describe(BindingError error) =>
+        string.Join(" ", new[] { error.Kind.ToString(), error.Attribute, error.Detail }.Where(part => !string.IsNullOrEmpty(part)));
 
     private TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
     {

@@ -1,4 +1,4 @@
-using CloudNative.CloudEvents;
+using Serverless.Eventing.Events;
 
 namespace Serverless.Eventing.Delivery;
 
@@ -6,4 +6,4 @@ namespace Serverless.Eventing.Delivery;
 /// What one HTTP attempt produced: the status (null when there was no response: timeout, refused connection), the
 /// subscriber's Retry-After, a reply event, and for a failure its reason (the response body, or what went wrong).
 /// </summary>
-internal sealed record SendResult(int? StatusCode, TimeSpan? RetryAfter, CloudEvent? Reply, string? Error);
+internal sealed record SendResult(int? StatusCode, TimeSpan? RetryAfter, BrokerEvent? Reply, string? Error);

@@ -1,5 +1,4 @@
-using CloudNative.CloudEvents;
-using CloudNative.CloudEvents.SystemTextJson;
+using Serverless.Eventing.Events;
 using Serverless.Eventing.Filtering;
 using Serverless.Eventing.Metrics;
 using Serverless.Eventing.Routing;
@@ -18,7 +17,6 @@ namespace Serverless.Eventing.Ingress;
 /// </remarks>
 internal sealed class BrokerIngestor
 {
-    private static readonly JsonEventFormatter Formatter = new();
     private readonly IEventStore _store;
     private readonly ITriggerRoutes _routes;
     private readonly BrokerMetrics _metrics;
@@ -36,7 +34,7 @@ internal sealed class BrokerIngestor
     public event Action? Stored;
 
     /// <summary>Stores the events all or nothing; throws <see cref="IOException"/> when the store fails.</summary>
-    public async Task IngestAsync(string @namespace, string broker, IReadOnlyList<CloudEvent> events, CancellationToken cancellationToken)
+    public async Task IngestAsync(string @namespace, string broker, IReadOnlyList<BrokerEvent> events, CancellationToken cancellationToken)
     {
         if (!_routes.HasSynced)
         {
@@ -46,14 +44,12 @@ internal sealed class BrokerIngestor
 
         var triggers = _routes.ForBroker(@namespace, broker);
         var stored = new List<NewEvent>(events.Count);
-        foreach (var cloudEvent in events)
+        foreach (var brokerEvent in events)
         {
-            var attributes = EventAttributes.Of(cloudEvent);
-            var matching = triggers.Where(t => EventFilter.Matches(t.Spec, attributes)).Select(t => t.Key).ToArray();
+            var matching = triggers.Where(t => EventFilter.Matches(t.Spec, brokerEvent.Attributes)).Select(t => t.Key).ToArray();
             if (matching.Length > 0)
             {
-                var payload = Formatter.EncodeStructuredModeMessage(cloudEvent, out _);
-                stored.Add(new NewEvent(@namespace, broker, cloudEvent.Id!, cloudEvent.Source!.OriginalString, payload, matching));
+                stored.Add(new NewEvent(@namespace, broker, brokerEvent.Id, brokerEvent.Source, BrokerEventCodec.Encode(brokerEvent), matching));
             }
         }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Serverless.Cli.App;
 using Serverless.Cli.Output;
 using Serverless.Cli.Project;
+using Serverless.Core.Defaulting;
 
 namespace Serverless.Cli.Commands;
 
@@ -118,6 +119,8 @@ internal sealed class ConfigCommand
             ("--target", "target", "Requests in flight per instance the autoscaler aims for"),
             ("--concurrency", "containerConcurrency", "Hard limit of requests per instance (0 = unlimited)"),
             ("--grace", "scaleToZeroGracePeriodSeconds", "Seconds without traffic before scaling to zero"),
+            ("--scale-down-delay", "scaleDownDelaySeconds", "Seconds every decision must want a lower count before it is taken"),
+            ("--activation-scale", "activationScale", "Fewest instances any load gets, the first scale from zero included"),
         };
         var intOptions = ints.Select(i => (i.Key, Option: new Option<int?>(i.Flag) { Description = i.Description, HelpName = "n" })).ToList();
         foreach (var (_, option) in intOptions)
@@ -139,10 +142,20 @@ internal sealed class ConfigCommand
                 result.AddError("--utilization must be above 0 and at most 1");
             }
         });
-        var metric = new Option<string?>("--metric") { Description = "What the autoscaler measures: concurrency or rps" };
-        metric.AcceptOnlyFromAmong("concurrency", "rps");
+        var metric = new Option<string?>("--metric") { Description = "What the autoscaler measures: concurrency or rps; cpu or memory with the HPA class" };
+        metric.AcceptOnlyFromAmong("concurrency", "rps", "cpu", "memory");
+        var scaleClass = new Option<string?>("--class") { Description = "The autoscaler: kpa.autoscaling.knative.dev (default) or hpa.autoscaling.knative.dev" };
+        scaleClass.AcceptOnlyFromAmong([.. ScaleClassNames.All]);
+        var burst = new Option<double?>("--burst-capacity") { Description = "Requests queued beyond capacity tolerated before panic; -1 any", HelpName = "n" };
+        burst.Validators.Add(result =>
+        {
+            if (OptionValues.TryGet<double?>(result, out var value) && value is { } n && !(n >= 0 || n == -1))
+            {
+                result.AddError("--burst-capacity must be -1 or 0 or more");
+            }
+        });
 
-        var command = new Command("scale", "Set func.yaml's scaling settings, e.g. `func config scale --min 0 --max 5 --target 10`") { path, utilization, metric };
+        var command = new Command("scale", "Set func.yaml's scaling settings, e.g. `func config scale --min 0 --max 5 --target 10`") { path, utilization, metric, scaleClass, burst };
         foreach (var (_, option) in intOptions)
         {
             command.Options.Add(option);
@@ -169,10 +182,20 @@ internal sealed class ConfigCommand
                 values.Add(new("metric", name));
             }
 
+            if (parse.GetValue(scaleClass) is { } chosen)
+            {
+                values.Add(new("class", chosen));
+            }
+
+            if (parse.GetValue(burst) is { } capacity)
+            {
+                values.Add(new("targetBurstCapacity", FuncYamlEditor.Format(capacity)));
+            }
+
             return CommandRunner.RunAsync(
                 context,
                 () => values.Count == 0
-                    ? throw new CliException("nothing to set", "give at least one of --min, --max, --initial, --target, --concurrency, --grace, --utilization, --metric")
+                    ? throw new CliException("nothing to set", "give at least one of --min, --max, --initial, --target, --concurrency, --grace, --scale-down-delay, --activation-scale, --utilization, --metric, --class, --burst-capacity")
                     : new ConfigCommand(context).EditAsync(
                         parse.GetRequiredValue(path),
                         text => FuncYamlEditor.SetScale(text, values),

@@ -103,7 +103,8 @@ internal sealed class UpCommand
         }
 
         HomeDirectory.Create(_context.Home);
-        var arguments = PlatformLauncher.Arguments(platformDll, _context.Home, ingress, admin, sandbox, kubeconfig, plainHttp);
+        var arguments = PlatformLauncher.Arguments(
+            platformDll, _context.Home, ingress, admin, sandbox, detach ? HomeDirectory.PlatformLog(_context.Home) : null, kubeconfig, plainHttp);
         var dotnet = DotnetHost.Resolve(_context.Environment);
         return detach
             ? await StartDetachedAsync(dotnet, arguments, probe, cancellationToken).ConfigureAwait(false)

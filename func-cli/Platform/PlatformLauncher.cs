@@ -19,28 +19,41 @@ internal static class PlatformLauncher
 
     /// <summary>The platform's argv after <c>dotnet</c>, as the platform host contract defines it.</summary>
     /// <param name="sandbox">False adds <c>--no-sandbox</c>: instances run unsandboxed.</param>
+    /// <param name="logFile">The detached platform's log (<c>--log-file</c>), which it keeps under its size bound.</param>
     /// <param name="kubeconfig">Adds <c>--kubeconfig PATH</c>: the platform writes a kubeconfig there once ready.</param>
     /// <param name="adminPlainHttp">Adds <c>--admin-plain-http</c>: the admin API serves plain HTTP, not HTTPS.</param>
     public static IReadOnlyList<string> Arguments(
-        string platformDll, string home, ListenAddress ingress, ListenAddress admin, bool sandbox = true, string? kubeconfig = null, bool adminPlainHttp = false)
+        string platformDll,
+        string home,
+        ListenAddress ingress,
+        ListenAddress admin,
+        bool sandbox = true,
+        string? logFile = null,
+        string? kubeconfig = null,
+        bool adminPlainHttp = false)
     {
-        List<string> arguments = [platformDll, "--home", home, "--ingress", ingress.ToString(), "--admin", admin.ToString()];
+        List<string> argv = [platformDll, "--home", home, "--ingress", ingress.ToString(), "--admin", admin.ToString()];
         if (!sandbox)
         {
-            arguments.Add("--no-sandbox");
+            argv.Add("--no-sandbox");
+        }
+
+        if (logFile is not null)
+        {
+            argv.AddRange(["--log-file", logFile]);
         }
 
         if (kubeconfig is not null)
         {
-            arguments.AddRange(["--kubeconfig", Path.GetFullPath(kubeconfig)]);
+            argv.AddRange(["--kubeconfig", Path.GetFullPath(kubeconfig)]);
         }
 
         if (adminPlainHttp)
         {
-            arguments.Add("--admin-plain-http");
+            argv.Add("--admin-plain-http");
         }
 
-        return arguments;
+        return argv;
     }
 
     /// <summary>A child sharing this process's stdin, stdout and stderr.</summary>
@@ -57,7 +70,9 @@ internal static class PlatformLauncher
 
     /// <summary>
     /// A child in a new session (setsid), so a closed terminal's SIGHUP does not reach it, with stdout
-    /// and stderr appended to <paramref name="logPath"/> and stdin from /dev/null. .NET cannot hand a
+    /// and stderr appended to <paramref name="logPath"/> and stdin from /dev/null. The redirection catches what the
+    /// .NET host prints before the platform's <c>Main</c>; from there the platform keeps the file bounded (its
+    /// <c>--log-file</c>, which <see cref="Arguments"/> adds). .NET cannot hand a
     /// file to a child's stdout, so <c>sh</c> does the redirection; paths and arguments travel as
     /// positional parameters, never inside the script text, so no quoting can go wrong. Both setsid (not
     /// a group leader here, so it does not fork) and sh exec, so the returned pid is the platform's.

@@ -15,7 +15,8 @@ internal sealed class FuncYamlReader
 {
     private static readonly string[] TopLevelKeys = ["name", "namespace", "runtime", "handler", "image", "env", "scale", "timeoutSeconds", "triggers"];
     private static readonly string[] ScaleKeys =
-        ["minScale", "maxScale", "initialScale", "target", "targetUtilization", "containerConcurrency", "scaleToZeroGracePeriodSeconds", "metric"];
+        ["class", "minScale", "maxScale", "initialScale", "target", "targetUtilization", "containerConcurrency", "scaleToZeroGracePeriodSeconds", "metric",
+            "scaleDownDelaySeconds", "activationScale", "targetBurstCapacity"];
     private static readonly string[] EnvKeys = ["name", "value"];
     private static readonly string[] TriggerKeys = ["name", "broker", "filter"];
 
@@ -311,6 +312,10 @@ internal sealed class FuncYamlReader
                 case "containerConcurrency": scale.ContainerConcurrency = Int(value, field); break;
                 case "scaleToZeroGracePeriodSeconds": scale.ScaleToZeroGracePeriodSeconds = Int(value, field); break;
                 case "metric": scale.Metric = String(value, field); break;
+                case "class": scale.Class = String(value, field); break;
+                case "scaleDownDelaySeconds": scale.ScaleDownDelaySeconds = Int(value, field); break;
+                case "activationScale": scale.ActivationScale = Int(value, field); break;
+                case "targetBurstCapacity": scale.TargetBurstCapacity = Double(value, field); break;
             }
         }
 

@@ -30,5 +30,9 @@ internal static class FunctionManifest
         ContainerConcurrency = scale.ContainerConcurrency,
         ScaleToZeroGracePeriodSeconds = scale.ScaleToZeroGracePeriodSeconds,
         Metric = scale.Metric,
+        Class = scale.Class,
+        ScaleDownDelaySeconds = scale.ScaleDownDelaySeconds,
+        ActivationScale = scale.ActivationScale,
+        TargetBurstCapacity = scale.TargetBurstCapacity,
     };
 }

@@ -37,6 +37,32 @@ public static class ProcStat
             : null;
     }
 
+    /// <summary>
+    /// The CPU time a live process has used, user plus system (fields 14 and 15), in seconds at
+    /// <paramref name="ticksPerSecond"/> (Linux's USER_HZ is 100), or null when no process has that pid.
+    /// </summary>
+    public static double? TryReadCpuSeconds(int pid, int ticksPerSecond = 100) =>
+        TryRead(pid) is { } stat && ParseCpuTicks(stat) is { } ticks ? ticks / (double)ticksPerSecond : null;
+
+    /// <summary>Fields 14 (utime) and 15 (stime) of a stat line summed, in clock ticks; null when the line is not one.</summary>
+    public static long? ParseCpuTicks(string stat)
+    {
+        var close = stat.LastIndexOf(')');
+        if (close < 0)
+        {
+            return null;
+        }
+
+        var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        const int utime = 14 - 3;
+        const int stime = 15 - 3;
+        return fields.Length > stime
+            && long.TryParse(fields[utime], NumberStyles.None, CultureInfo.InvariantCulture, out var user)
+            && long.TryParse(fields[stime], NumberStyles.None, CultureInfo.InvariantCulture, out var system)
+                ? user + system
+                : null;
+    }
+
     /// <summary>False for a zombie (Z) or dead (X/x) state in field 3, and for a line that is not a stat line.</summary>
     public static bool IsRunningState(string stat)
     {

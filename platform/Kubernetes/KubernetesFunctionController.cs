@@ -15,8 +15,8 @@ namespace Serverless.Platform.Kubernetes;
 
 /// <summary>
 /// Kubernetes mode's Function controller: the same <see cref="FunctionController"/> and reconciler as local mode,
-/// over the Function CRD and a <see cref="KubernetesWorkloadManager"/>. Four informers feed it: Functions (all
-/// namespaces), and the Deployments, Services and ReplicaSets labelled <c>app.kubernetes.io/managed-by=serverless</c>,
+/// over the Function CRD and a <see cref="KubernetesWorkloadManager"/>. Five informers feed it: Functions (all
+/// namespaces), and the Deployments, Services, ReplicaSets and HorizontalPodAutoscalers labelled <c>app.kubernetes.io/managed-by=serverless</c>,
 /// whose every change enqueues the owner Function, so a deleted Deployment comes back, an edited one is restored and
 /// an artifact no ReplicaSet mounts any more is deleted.
 /// </summary>
@@ -39,6 +39,7 @@ public sealed class KubernetesFunctionController
         Deployments = KubeInformers.ManagedDeployments(client, time, loggerFactory);
         Services = KubeInformers.ManagedServices(client, time, loggerFactory);
         ReplicaSets = KubeInformers.ManagedReplicaSets(client, time, loggerFactory);
+        Autoscalers = KubeInformers.ManagedHorizontalPodAutoscalers(client, time, loggerFactory);
         Workloads = new KubernetesWorkloadManager(
             client,
             Deployments,
@@ -47,7 +48,8 @@ public sealed class KubernetesFunctionController
             workloadOptions,
             loggerFactory.CreateLogger<KubernetesWorkloadManager>(),
             ReplicaSets,
-            events);
+            events,
+            Autoscalers);
         controllerOptions.FunctionUrl = workloadOptions.FunctionUrl;
         _controller = new FunctionController(Functions, functionStore, Workloads, controllerOptions, metrics, time, loggerFactory, events);
     }
@@ -60,13 +62,16 @@ public sealed class KubernetesFunctionController
 
     public ResourceInformer<V1ReplicaSet> ReplicaSets { get; }
 
+    /// <summary>The HorizontalPodAutoscalers of HPA-class Functions.</summary>
+    public ResourceInformer<V2HorizontalPodAutoscaler> Autoscalers { get; }
+
     public KubernetesWorkloadManager Workloads { get; }
 
     /// <summary>All the caches are filled: reconciling now decides from what exists, not from an empty cache.</summary>
-    public bool HasSynced => Functions.HasSynced && Deployments.HasSynced && Services.HasSynced && ReplicaSets.HasSynced;
+    public bool HasSynced => Functions.HasSynced && Deployments.HasSynced && Services.HasSynced && ReplicaSets.HasSynced && Autoscalers.HasSynced;
 
     /// <summary>Every cache follows the API server now (<see cref="ResourceInformer{T}.IsHealthy"/>).</summary>
-    public bool IsHealthy => Functions.IsHealthy && Deployments.IsHealthy && Services.IsHealthy && ReplicaSets.IsHealthy;
+    public bool IsHealthy => Functions.IsHealthy && Deployments.IsHealthy && Services.IsHealthy && ReplicaSets.IsHealthy && Autoscalers.IsHealthy;
 
     /// <summary>Runs the informers and, once they have synced, the workers; until cancelled (leadership lost or shutdown).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -74,13 +79,17 @@ public sealed class KubernetesFunctionController
         var informers = new[]
         {
             Functions.RunAsync(cancellationToken), Deployments.RunAsync(cancellationToken), Services.RunAsync(cancellationToken), ReplicaSets.RunAsync(cancellationToken),
+            Autoscalers.RunAsync(cancellationToken),
         };
         var controller = Task.CompletedTask;
         try
         {
             // The workload caches first: a reconcile against an empty cache would try to create what exists.
             await Task.WhenAll(
-                Deployments.WaitForSyncAsync(cancellationToken), Services.WaitForSyncAsync(cancellationToken), ReplicaSets.WaitForSyncAsync(cancellationToken)).ConfigureAwait(false);
+                Deployments.WaitForSyncAsync(cancellationToken),
+                Services.WaitForSyncAsync(cancellationToken),
+                ReplicaSets.WaitForSyncAsync(cancellationToken),
+                Autoscalers.WaitForSyncAsync(cancellationToken)).ConfigureAwait(false);
             controller = _controller.RunAsync(cancellationToken);
             await Task.WhenAll([.. informers, controller]).ConfigureAwait(false);
         }

@@ -68,9 +68,18 @@ public sealed class PlatformProcess : IAsyncDisposable
     }
 
     /// <param name="admin">The admin API's <c>--admin</c> address; an ephemeral loopback port by default.</param>
-    /// <param name="arguments">More platform arguments (<c>--admin-plain-http</c>, <c>--kubeconfig PATH</c>).</param>
+    /// <param name="arguments">More of the platform's arguments, such as <c>--log-file PATH</c>.</param>
+    /// <param name="sourceRoots">
+    /// config.json's <c>local.source-roots</c> unless the home's config.json sets it: the repository by default, so tests
+    /// may run functions from tests/testassets; empty to allow the artifact store only, as a user's platform does.
+    /// </param>
     public static async Task<PlatformProcess> StartAsync(
-        string home, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null, string admin = "127.0.0.1:0", IReadOnlyList<string>? arguments = null)
+        string home,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        TimeSpan? timeout = null,
+        string admin = "127.0.0.1:0",
+        IReadOnlyList<string>? arguments = null,
+        IReadOnlyList<string>? sourceRoots = null)
     {
         var stateFile = Path.Combine(home, "platform.json");
         var homeExists = Directory.Exists(home); // a missing one is the platform's to create
@@ -78,6 +87,8 @@ public sealed class PlatformProcess : IAsyncDisposable
         {
             File.Delete(stateFile);
         }
+
+        AllowSourceRoots(home, sourceRoots ?? [RepoPaths.Root]);
 
         var info = new ProcessStartInfo("dotnet")
         {
@@ -137,6 +148,54 @@ public sealed class PlatformProcess : IAsyncDisposable
     }
 
     public void Kill() => _process.Kill(); // SIGKILL: no cleanup runs
+
+    /// <summary>Adds <c>local.source-roots</c> to the home's config.json, leaving a file that is not a JSON object (a test's bad config) alone.</summary>
+    private static void AllowSourceRoots(string home, IReadOnlyList<string> roots)
+    {
+        if (roots.Count == 0)
+        {
+            return;
+        }
+
+        var path = Path.Combine(home, "config.json");
+        System.Text.Json.Nodes.JsonObject config;
+        try
+        {
+            config = File.Exists(path)
+                ? System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path)) as System.Text.Json.Nodes.JsonObject ?? throw new JsonException()
+                : [];
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        if (config["local"] is not System.Text.Json.Nodes.JsonObject local)
+        {
+            if (config["local"] is not null)
+            {
+                return;
+            }
+
+            config["local"] = local = [];
+        }
+
+        if (local["source-roots"] is null)
+        {
+            local["source-roots"] = new System.Text.Json.Nodes.JsonArray([.. roots.Select(r => (System.Text.Json.Nodes.JsonNode?)r)]);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(home);
+                File.WriteAllText(path, config.ToJsonString());
+                return;
+            }
+
+            // Private, as the platform makes its home and what it writes there.
+            Directory.CreateDirectory(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.WriteAllText(path, config.ToJsonString(), new System.Text.UTF8Encoding(false));
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
 
     /// <summary>SIGTERM and wait for a clean exit; returns the exit code.</summary>
     public async Task<int> StopAsync(TimeSpan? timeout = null)

@@ -30,6 +30,15 @@ internal interface IWorkloadApi
     /// <summary>Deletes the Service with that uid; false when there was nothing to delete (or another object has the name now).</summary>
     Task<bool> DeleteServiceAsync(string @namespace, string name, string? uid, CancellationToken cancellationToken);
 
+    Task<V2HorizontalPodAutoscaler?> GetHorizontalPodAutoscalerAsync(string @namespace, string name, CancellationToken cancellationToken);
+
+    Task<V2HorizontalPodAutoscaler> CreateHorizontalPodAutoscalerAsync(V2HorizontalPodAutoscaler autoscaler, CancellationToken cancellationToken);
+
+    Task<V2HorizontalPodAutoscaler> ReplaceHorizontalPodAutoscalerAsync(V2HorizontalPodAutoscaler autoscaler, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the HorizontalPodAutoscaler with that uid; false when there was nothing to delete (or another object has the name now).</summary>
+    Task<bool> DeleteHorizontalPodAutoscalerAsync(string @namespace, string name, string? uid, CancellationToken cancellationToken);
+
     /// <summary>Deletes a superseded artifact ConfigMap; false when it was gone already.</summary>
     Task<bool> DeleteConfigMapAsync(string @namespace, string name, CancellationToken cancellationToken);
 

@@ -17,6 +17,10 @@ public static class KubeInformers
     public static ResourceInformer<V1Service> ManagedServices(IKubernetes client, TimeProvider time, ILoggerFactory loggerFactory) =>
         new(KubeSources.Services(client, WorkloadLabels.ManagedSelector), null, time, loggerFactory.CreateLogger<ResourceInformer<V1Service>>());
 
+    /// <summary>HorizontalPodAutoscalers labelled <c>app.kubernetes.io/managed-by=serverless</c>: those of HPA-class Functions.</summary>
+    public static ResourceInformer<V2HorizontalPodAutoscaler> ManagedHorizontalPodAutoscalers(IKubernetes client, TimeProvider time, ILoggerFactory loggerFactory) =>
+        new(KubeSources.HorizontalPodAutoscalers(client, WorkloadLabels.ManagedSelector), null, time, loggerFactory.CreateLogger<ResourceInformer<V2HorizontalPodAutoscaler>>());
+
     /// <summary>
     /// ReplicaSets labelled <c>app.kubernetes.io/managed-by=serverless</c>: the Deployment controller copies the pod
     /// template's labels onto them. Which artifact ConfigMaps are still mounted is read off them.

@@ -55,6 +55,22 @@ internal static class KubeSources
                 ns, allowWatchBookmarks: true, labelSelector: labelSelector, resourceVersion: version,
                 timeoutSeconds: KubeListWatch<V1Service>.WatchTimeoutSeconds, onError: onError, cancellationToken: ct));
 
+    public static KubeListWatch<V2HorizontalPodAutoscaler> HorizontalPodAutoscalers(IKubernetes client, string labelSelector) => new(
+        async (ns, ct) =>
+        {
+            var list = ns is null
+                ? await client.AutoscalingV2.ListHorizontalPodAutoscalerForAllNamespacesAsync(labelSelector: labelSelector, cancellationToken: ct).ConfigureAwait(false)
+                : await client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerAsync(ns, labelSelector: labelSelector, cancellationToken: ct).ConfigureAwait(false);
+            return (list.Items, list.Metadata?.ResourceVersion);
+        },
+        (ns, version, onError, ct) => ns is null
+            ? client.AutoscalingV2.WatchListHorizontalPodAutoscalerForAllNamespacesAsync(
+                allowWatchBookmarks: true, labelSelector: labelSelector, resourceVersion: version,
+                timeoutSeconds: KubeListWatch<V2HorizontalPodAutoscaler>.WatchTimeoutSeconds, onError: onError, cancellationToken: ct)
+            : client.AutoscalingV2.WatchListNamespacedHorizontalPodAutoscalerAsync(
+                ns, allowWatchBookmarks: true, labelSelector: labelSelector, resourceVersion: version,
+                timeoutSeconds: KubeListWatch<V2HorizontalPodAutoscaler>.WatchTimeoutSeconds, onError: onError, cancellationToken: ct));
+
     public static KubeListWatch<V1EndpointSlice> EndpointSlices(IKubernetes client, string labelSelector) => new(
         async (ns, ct) =>
         {

@@ -52,6 +52,24 @@ internal sealed class KubeWorkloadApi(IKubernetes client) : IWorkloadApi
     public Task<bool> DeleteServiceAsync(string @namespace, string name, string? uid, CancellationToken cancellationToken) =>
         Deleted(() => client.CoreV1.DeleteNamespacedServiceAsync(name, @namespace, body: Precondition(uid), cancellationToken: cancellationToken));
 
+    public Task<V2HorizontalPodAutoscaler?> GetHorizontalPodAutoscalerAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        OrNull(() => client.AutoscalingV2.ReadNamespacedHorizontalPodAutoscalerAsync(name, @namespace, cancellationToken: cancellationToken));
+
+    public Task<V2HorizontalPodAutoscaler> CreateHorizontalPodAutoscalerAsync(V2HorizontalPodAutoscaler autoscaler, CancellationToken cancellationToken) =>
+        KubeErrors.Map(
+            () => client.AutoscalingV2.CreateNamespacedHorizontalPodAutoscalerAsync(autoscaler, autoscaler.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: cancellationToken),
+            $"creating HorizontalPodAutoscaler {Describe(autoscaler)}",
+            creating: true);
+
+    public Task<V2HorizontalPodAutoscaler> ReplaceHorizontalPodAutoscalerAsync(V2HorizontalPodAutoscaler autoscaler, CancellationToken cancellationToken) =>
+        KubeErrors.Map(
+            () => client.AutoscalingV2.ReplaceNamespacedHorizontalPodAutoscalerAsync(
+                autoscaler, autoscaler.Metadata.Name, autoscaler.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: cancellationToken),
+            $"updating HorizontalPodAutoscaler {Describe(autoscaler)}");
+
+    public Task<bool> DeleteHorizontalPodAutoscalerAsync(string @namespace, string name, string? uid, CancellationToken cancellationToken) =>
+        Deleted(() => client.AutoscalingV2.DeleteNamespacedHorizontalPodAutoscalerAsync(name, @namespace, body: Precondition(uid), cancellationToken: cancellationToken));
+
     public Task<bool> DeleteConfigMapAsync(string @namespace, string name, CancellationToken cancellationToken) =>
         Deleted(() => client.CoreV1.DeleteNamespacedConfigMapAsync(name, @namespace, cancellationToken: cancellationToken));
 

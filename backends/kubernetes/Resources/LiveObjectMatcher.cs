@@ -24,6 +24,9 @@ internal static class LiveObjectMatcher
     public static bool ServiceMatches(V1Service live, V1Service desired) =>
         Covers(JsonNode.Parse(ResourceJson.Serialize(live)), Wanted(desired), parent: null);
 
+    public static bool HorizontalPodAutoscalerMatches(V2HorizontalPodAutoscaler live, V2HorizontalPodAutoscaler desired) =>
+        Covers(JsonNode.Parse(ResourceJson.Serialize(live)), Wanted(desired), parent: null);
+
     /// <summary>The parts of a desired object that are ours to enforce: labels, ownerReferences and spec.</summary>
     private static JsonObject Wanted<T>(T desired) where T : class
     {
@@ -62,7 +65,7 @@ internal static class LiveObjectMatcher
     /// <summary>The API server rewrites quantities in canonical form ("1000m" comes back as "1").</summary>
     private static bool SameQuantity(JsonNode? live, JsonNode wanted, string? parent)
     {
-        if (parent is not ("requests" or "limits") || live is not JsonValue liveValue
+        if (parent is not ("requests" or "limits" or "averageValue") || live is not JsonValue liveValue
             || !liveValue.TryGetValue<string>(out var liveText) || !wanted.AsValue().TryGetValue<string>(out var wantedText))
         {
             return false;

@@ -42,6 +42,7 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
     private readonly ResourceInformer<V1Deployment> _deployments;
     private readonly ResourceInformer<V1Service> _services;
     private readonly ResourceInformer<V1ReplicaSet>? _replicaSets;
+    private readonly ResourceInformer<V2HorizontalPodAutoscaler>? _autoscalers;
     private readonly Func<FunctionKey, FunctionResource?> _functions;
     private readonly KubernetesWorkloadOptions _options;
     private readonly IEventRecorder _events;
@@ -62,6 +63,10 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
     /// <param name="functions">The Function of a key from the controller's cache: its uid makes the ownerReference.</param>
     /// <param name="replicaSets">The managed ReplicaSets (<see cref="KubeInformers.ManagedReplicaSets"/>), the caller runs it; null collects no artifacts.</param>
     /// <param name="events">Where Created/Updated Events about the Function go; null records none.</param>
+    /// <param name="autoscalers">
+    /// The managed HorizontalPodAutoscalers (<see cref="KubeInformers.ManagedHorizontalPodAutoscalers"/>), the caller runs
+    /// it; null manages none (HPA-class Functions then get no HorizontalPodAutoscaler).
+    /// </param>
     public KubernetesWorkloadManager(
         k8s.IKubernetes client,
         ResourceInformer<V1Deployment> deployments,
@@ -70,8 +75,9 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         KubernetesWorkloadOptions options,
         ILogger logger,
         ResourceInformer<V1ReplicaSet>? replicaSets = null,
-        IEventRecorder? events = null)
-        : this(new KubeWorkloadApi(client), deployments, services, functions, options, logger, replicaSets, events)
+        IEventRecorder? events = null,
+        ResourceInformer<V2HorizontalPodAutoscaler>? autoscalers = null)
+        : this(new KubeWorkloadApi(client), deployments, services, functions, options, logger, replicaSets, events, autoscalers)
     {
     }
 
@@ -83,9 +89,11 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         KubernetesWorkloadOptions options,
         ILogger logger,
         ResourceInformer<V1ReplicaSet>? replicaSets = null,
-        IEventRecorder? events = null)
+        IEventRecorder? events = null,
+        ResourceInformer<V2HorizontalPodAutoscaler>? autoscalers = null)
     {
         _api = api;
+        _autoscalers = autoscalers;
         _deployments = deployments;
         _services = services;
         _replicaSets = replicaSets;
@@ -95,6 +103,10 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         _logger = logger;
         _deployments.Changed += change => StatusChanged?.Invoke(OwnerKey(change.Object.Metadata));
         _services.Changed += change => StatusChanged?.Invoke(OwnerKey(change.Object.Metadata));
+        if (_autoscalers is not null)
+        {
+            _autoscalers.Changed += change => StatusChanged?.Invoke(OwnerKey(change.Object.Metadata));
+        }
         if (_replicaSets is not null)
         {
             // A ReplicaSet scaled to zero, or gone, may free an artifact: reconcile its Function then, and only then. A
@@ -148,6 +160,8 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
             _api.ReplaceServiceAsync,
             cancellationToken).ConfigureAwait(false);
 
+        await EnsureAutoscalerAsync(function, spec.Key, cancellationToken).ConfigureAwait(false);
+
         if (_artifactsSettled.TryAdd(spec.Key, 0) && !await CollectArtifactsAsync(function, cancellationToken).ConfigureAwait(false))
         {
             _artifactsSettled.TryRemove(spec.Key, out _);
@@ -170,6 +184,47 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
             && await _api.DeleteServiceAsync(key.Namespace, key.Name, service.Metadata.Uid, cancellationToken).ConfigureAwait(false))
         {
             LogDeleted(_logger, "Service", key.ToString());
+        }
+
+        await DeleteAutoscalerAsync(key, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An HPA-class Function gets a HorizontalPodAutoscaler on its Deployment, which then scales it instead of the KPA
+    /// (the autoscaler leaves such a Function alone); any other Function has none, so one left from a class change goes.
+    /// </summary>
+    private async Task EnsureAutoscalerAsync(FunctionResource function, FunctionKey key, CancellationToken cancellationToken)
+    {
+        if (_autoscalers is null)
+        {
+            return;
+        }
+
+        if (!Core.Defaulting.ScaleClassNames.IsHpa(function.Spec.Scale?.Class))
+        {
+            await DeleteAutoscalerAsync(key, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await EnsureObjectAsync(
+            "HorizontalPodAutoscaler",
+            HorizontalPodAutoscalerBuilder.Build(function, key),
+            _autoscalers.Cached(key),
+            function,
+            LiveObjectMatcher.HorizontalPodAutoscalerMatches,
+            HorizontalPodAutoscalerBuilder.ForUpdate,
+            _api.GetHorizontalPodAutoscalerAsync,
+            _api.CreateHorizontalPodAutoscalerAsync,
+            _api.ReplaceHorizontalPodAutoscalerAsync,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task DeleteAutoscalerAsync(FunctionKey key, CancellationToken cancellationToken)
+    {
+        if (_autoscalers?.Cached(key) is { } autoscaler && FunctionOwner.ControlledByName(key.Name, autoscaler.Metadata)
+            && await _api.DeleteHorizontalPodAutoscalerAsync(key.Namespace, key.Name, autoscaler.Metadata.Uid, cancellationToken).ConfigureAwait(false))
+        {
+            LogDeleted(_logger, "HorizontalPodAutoscaler", key.ToString());
         }
     }
 

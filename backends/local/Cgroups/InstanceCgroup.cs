@@ -145,6 +145,49 @@ internal sealed class InstanceCgroup
         return Processes().Count == 0;
     }
 
+    /// <summary>
+    /// CPU time used by every process of the instance, in seconds: v2 <c>cpu.stat</c>'s <c>usage_usec</c>, v1
+    /// <c>cpuacct.usage</c> (nanoseconds) where cpuacct is mounted with cpu; null when neither can be read.
+    /// </summary>
+    public double? CpuSeconds()
+    {
+        if (_version == CgroupVersion.V2)
+        {
+            return ReadText(_directories[CgroupLayout.Unified], "cpu.stat") is { } stat && stat.Contains("usage_usec", StringComparison.Ordinal)
+                ? CgroupCounters.Read(stat, "usage_usec") / 1e6
+                : null;
+        }
+
+        return _directories.GetValueOrDefault(CgroupLayout.Cpu) is { } cpu && ReadText(cpu, "cpuacct.usage") is { } text
+            && long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var nanoseconds)
+                ? nanoseconds / 1e9
+                : null;
+    }
+
+    /// <summary>Memory charged to the instance now: v2 <c>memory.current</c>, v1 <c>memory.usage_in_bytes</c>; null when unreadable.</summary>
+    public long? MemoryBytes()
+    {
+        var (directory, file) = _version == CgroupVersion.V2
+            ? (_directories[CgroupLayout.Unified], "memory.current")
+            : (_directories.GetValueOrDefault(CgroupLayout.Memory), "memory.usage_in_bytes");
+        return directory is not null && ReadText(directory, file) is { } text
+            && long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes)
+                ? bytes
+                : null;
+    }
+
+    private static string? ReadText(string directory, string file)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(directory, file));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // no such controller file here, or removed meanwhile
+        }
+    }
+
     /// <summary>Every pid in the cgroup, in any of its hierarchies.</summary>
     public IReadOnlyList<int> Processes()
     {

@@ -40,6 +40,7 @@ internal sealed class FunctionWorkload
     private volatile bool _stopRequested;
     private volatile IReadOnlyList<InstanceEndpoint> _endpoints = ImmutableArray<InstanceEndpoint>.Empty;
     private volatile IReadOnlyList<LocalInstanceInfo> _instanceInfos = ImmutableArray<LocalInstanceInfo>.Empty;
+    private volatile IReadOnlyList<LocalInstance> _live = ImmutableArray<LocalInstance>.Empty;
     private volatile WorkloadStatus? _status;
 
     public FunctionWorkload(FunctionKey key, LocalBackendContext context)
@@ -59,6 +60,10 @@ internal sealed class FunctionWorkload
     public IReadOnlyList<InstanceEndpoint> Endpoints => _endpoints;
 
     public IReadOnlyList<LocalInstanceInfo> Instances => _instanceInfos;
+
+    /// <summary>The CPU and memory of every instance that is not draining, read now (outside the workload's lock).</summary>
+    public IReadOnlyList<InstanceUsage> Usage() =>
+        [.. _live.Where(i => i.State is LocalInstanceState.Starting or LocalInstanceState.Ready or LocalInstanceState.NotReady).Select(i => i.ReadUsage())];
 
     /// <summary>Null until the first <see cref="EnsureAsync"/> completed.</summary>
     public WorkloadStatus? Status => _status;
@@ -430,6 +435,7 @@ internal sealed class FunctionWorkload
             .OrderBy(i => i.Sequence)
             .Select(i => new LocalInstanceInfo(i.Id, i.Revision, i.Pid, i.Port, i.State, i.StartedAt, i.Log.Path))
             .ToImmutableArray();
+        _live = _instances.OrderBy(i => i.Sequence).ToImmutableArray();
 
         if (_spec is null)
         {

@@ -42,6 +42,12 @@ internal static class InstanceStarter
             return (null, $"the function source directory \"{spec.SourcePath}\" does not exist");
         }
 
+        if (context.Options.SourcePolicy?.Check(key.Namespace, key.Name, sourcePath) is { } refused)
+        {
+            // Admission checked it too; this catches a symlink swapped in since.
+            return (null, "spec.source.path: " + refused);
+        }
+
         var runtime = await context.Runtimes.ResolveAsync(spec.Runtime, executable, command).ConfigureAwait(false);
         var sequence = context.NextSequence();
         var revision = spec.Revision.Length > RevisionPrefixLength ? spec.Revision[..RevisionPrefixLength] : spec.Revision;

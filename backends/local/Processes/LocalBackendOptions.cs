@@ -18,6 +18,8 @@ public sealed class LocalBackendOptions
     public const string SandboxGidKey = "sandbox-gid";
     public const string MaxInstancesKey = "max-instances";
     public const string InstancePidsLimitKey = "instance-pids-limit";
+    public const string LogMaxBytesKey = "log-max-bytes";
+    public const string SourceRootsKey = "source-roots";
 
     /// <summary>
     /// Default of <see cref="MaxInstances"/>: idle runtimes take 20–60 MB each, so 100 is what a laptop or a small
@@ -93,7 +95,10 @@ public sealed class LocalBackendOptions
     /// <summary>An instance that ran at least this long before it exited restarts the backoff from the base. Default 30 s.</summary>
     public TimeSpan RestartBackoffResetAfter { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>An instance's log file is rotated to <c>.log.1</c> (one kept) when it would grow past this. Default 4 MiB.</summary>
+    /// <summary>
+    /// An instance's log file is rotated to <c>.log.1</c> (one kept) when it would grow past this, and so is the detached
+    /// platform's <c>platform.log</c>. Default 4 MiB; config.json <c>local.log-max-bytes</c>.
+    /// </summary>
     public long LogFileMaxBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Log files of exited instances kept per function; older ones are deleted. Default 20.</summary>
@@ -110,6 +115,15 @@ public sealed class LocalBackendOptions
     /// platform counts them (<c>serverless_instance_output_lines_dropped_total</c>). Null: not counted.
     /// </summary>
     public Action<FunctionKey>? OutputLineDropped { get; set; }
+
+    /// <summary>
+    /// Directories, besides the artifact store, that a Function's <c>spec.source.path</c> may point below
+    /// (config.json <c>local.source-roots</c>, absolute paths). Default none: only what <c>func deploy</c> installed runs.
+    /// </summary>
+    public IReadOnlyList<string> SourceRoots { get; set; } = [];
+
+    /// <summary>Checked again at each instance start (the platform builds it from <see cref="SourceRoots"/>); null: not checked.</summary>
+    public SourcePathPolicy? SourcePolicy { get; set; }
 
     /// <summary>
     /// A draining instance gets the function timeout plus this to finish in-flight requests after SIGTERM,
@@ -162,7 +176,6 @@ public sealed class LocalBackendOptions
             $"must be at least {nameof(RestartBackoffBase)} ({Text(RestartBackoffBase)})");
         Positive(checks, nameof(RestartBackoffResetAfter), RestartBackoffResetAfter);
         checks
-            .Require(LogFileMaxBytes >= 1024, nameof(LogFileMaxBytes), LogFileMaxBytes, "must be at least 1024")
             .Require(RetainedExitedInstanceLogs >= 0, nameof(RetainedExitedInstanceLogs), RetainedExitedInstanceLogs, "must be 0 or more")
             .Require(DrainGraceExtra >= TimeSpan.Zero, nameof(DrainGraceExtra), Text(DrainGraceExtra), "must not be negative")
             .Require(ShutdownTimeout >= TimeSpan.Zero, nameof(ShutdownTimeout), Text(ShutdownTimeout), "must not be negative");
@@ -180,7 +193,7 @@ public sealed class LocalBackendOptions
 
     /// <summary>
     /// Reads the <c>local</c> section of config.json over the defaults: <c>sandbox</c>, <c>sandbox-uid</c>,
-    /// <c>sandbox-gid</c>, <c>max-instances</c>, <c>instance-pids-limit</c>. The caller sets the paths. Throws
+    /// <c>sandbox-gid</c>, <c>max-instances</c>, <c>instance-pids-limit</c>, <c>log-max-bytes</c>, <c>source-roots</c>. The caller sets the paths. Throws
     /// <see cref="InvalidOperationException"/> listing every unreadable or out-of-range value, one per line.
     /// </summary>
     public static LocalBackendOptions Bind(IConfiguration section)
@@ -193,7 +206,18 @@ public sealed class LocalBackendOptions
         values.Integer(SandboxGidKey, v => options.Sandbox.Gid = v);
         values.Integer(MaxInstancesKey, v => options.MaxInstances = v);
         values.Integer(InstancePidsLimitKey, v => options.InstancePidsLimit = v);
+        values.Bytes(LogMaxBytesKey, v => options.LogFileMaxBytes = v);
         var errors = values.Problems.ToList();
+        var roots = section.GetSection(SourceRootsKey);
+        if (!string.IsNullOrEmpty(roots.Value))
+        {
+            errors.Add($"{SourceRootsKey} = {roots.Value}, must be a list of absolute directories, e.g. [\"/home/me/functions\"]");
+        }
+        else
+        {
+            options.SourceRoots = [.. roots.GetChildren().Select(child => child.Value ?? "")];
+        }
+
         if (errors.Count == 0)
         {
             var checks = new OptionChecks();
@@ -211,7 +235,13 @@ public sealed class LocalBackendOptions
     {
         checks
             .Require(MaxInstances >= 1, MaxInstancesKey, MaxInstances, "must be at least 1")
-            .Require(InstancePidsLimit >= 0, InstancePidsLimitKey, InstancePidsLimit, "must be 0 (no limit) or more");
+            .Require(InstancePidsLimit >= 0, InstancePidsLimitKey, InstancePidsLimit, "must be 0 (no limit) or more")
+            .Require(LogFileMaxBytes >= 1024, LogMaxBytesKey, LogFileMaxBytes, "must be at least 1024");
+        foreach (var root in SourceRoots)
+        {
+            checks.Require(Path.IsPathFullyQualified(root) && root != "/", SourceRootsKey, root, "must be an absolute directory other than /");
+        }
+
         Sandbox.Validate(checks);
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Serverless.Backends.Local.Cgroups;
@@ -120,6 +121,37 @@ internal sealed class LocalInstance
     public Task<int> Exited { get; private set; } = Task.FromResult(-1);
 
     public InstanceEndpoint Endpoint => new(Id, Host, Port, Spec.ContainerConcurrency);
+
+    /// <summary>
+    /// CPU time and memory of the instance now: from its cgroup, which counts every process of it; else from its
+    /// runtime's <c>/proc</c> entry (the runtime alone, which is what a function's work runs in).
+    /// </summary>
+    public InstanceUsage ReadUsage()
+    {
+        var cgroup = _cgroup;
+        var pid = Pid;
+        var cpu = cgroup?.CpuSeconds() ?? (pid > 0 ? ProcStat.TryReadCpuSeconds(pid) : null);
+        var memory = cgroup?.MemoryBytes() ?? (pid > 0 ? ResidentBytes(pid) : null);
+        var resources = Spec.Resources;
+        var request = resources.CpuRequestMillicores ?? resources.CpuLimitMillicores ?? 1000;
+        return new InstanceUsage(Id, State == LocalInstanceState.Ready, cpu, memory, request);
+    }
+
+    private static long? ResidentBytes(int pid)
+    {
+        try
+        {
+            // statm: size resident shared ... in pages.
+            var fields = File.ReadAllText($"/proc/{pid}/statm").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return fields.Length > 1 && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var pages)
+                ? pages * Environment.SystemPageSize
+                : null;
+        }
+        catch (IOException)
+        {
+            return null; // exited meanwhile
+        }
+    }
 
     /// <summary>
     /// Starts the process, born inside <paramref name="instanceCgroup"/> where the kernel allows (v1). Otherwise, with

@@ -25,7 +25,7 @@ namespace Serverless.Backends.Local.Processes;
 /// file or cgroup by the next backend started on the same state directory. Two platforms must therefore not share
 /// a state directory.
 /// </remarks>
-public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEndpointSource, IAsyncDisposable
+public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEndpointSource, IInstanceUsageSource, IAsyncDisposable
 {
     /// <summary>How long disposal waits for killed processes and in-flight supervision work to finish.</summary>
     private static readonly TimeSpan KillWaitTimeout = TimeSpan.FromSeconds(5);
@@ -166,6 +166,9 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
         _workloads.TryGetValue(key, out var workload) ? workload.Endpoints : ImmutableArray<InstanceEndpoint>.Empty;
 
     /// <summary>The running instances of a function (draining ones included), oldest first.</summary>
+    public IReadOnlyList<InstanceUsage> Usage(FunctionKey key) =>
+        _workloads.TryGetValue(key, out var workload) ? workload.Usage() : [];
+
     public IReadOnlyList<LocalInstanceInfo> GetInstances(FunctionKey key) =>
         _workloads.TryGetValue(key, out var workload) ? workload.Instances : ImmutableArray<LocalInstanceInfo>.Empty;
 

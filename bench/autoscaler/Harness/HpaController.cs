@@ -28,6 +28,8 @@ internal sealed class HpaController : IController
     {
     }
 
+    public bool Poked(double load, int ready, int desired) => false;
+
     public int Decide(int second, double load, int ready, int desired)
     {
         var wanted = Math.Max(1, (int)Math.Ceiling(load / _perInstance));

@@ -14,4 +14,10 @@ internal interface IController
     void Observe(int second, double load);
 
     int Decide(int second, double load, int ready, int desired);
+
+    /// <summary>
+    /// Whether the load seen between ticks asks for a decision now (the KPA's activator poke when more requests are active
+    /// than the ready instances take); a tick decides anyway.
+    /// </summary>
+    bool Poked(double load, int ready, int desired);
 }

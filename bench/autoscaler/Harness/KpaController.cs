@@ -23,13 +23,23 @@ internal sealed class KpaController : IController
 
     public string Name => "kpa";
 
-    public int InitialCount => 0;
+    public int InitialCount => _scale.InitialScale; // the platform creates a Function's workload at its initialScale (1 by default)
 
     public bool ActivatesFromZero => true;
 
     public int PanicTicks { get; private set; }
 
     public void Observe(int second, double load) => _window.Record(_epoch.AddSeconds(second), load);
+
+    public int PokedDecisions { get; private set; }
+
+    // What the platform's FunctionScaler does on each report: the activators' live count beyond the ready capacity.
+    public bool Poked(double load, int ready, int desired)
+    {
+        var poked = desired > 0 && KpaScaler.OverCapacity(load, ready, _scale);
+        PokedDecisions += poked ? 1 : 0;
+        return poked;
+    }
 
     public int Decide(int second, double load, int ready, int desired)
     {
@@ -45,6 +55,7 @@ internal sealed class KpaController : IController
             CurrentDesired = desired,
             State = _state,
             CanScaleToZero = load == 0,
+            InstantLoad = load,
         });
         _state = decision.State;
         PanicTicks += decision.InPanic ? 1 : 0;

@@ -29,12 +29,12 @@ foreach (var trace in Trace.All(seconds, seed))
 var table = new StringBuilder();
 table.AppendLine(CultureInfo.InvariantCulture, $"Autoscaler simulation: {seconds} s traces, seed {seed}, start-up delay {startupDelay} s, tick {tick} s, HPA stabilization {stabilization} s, target {scale.Target} × {scale.TargetUtilization:0.##}");
 table.AppendLine();
-table.AppendLine("| trace | controller | instance-s | ideal instance-s | vs ideal | cold starts | over-capacity request-s | panic ticks |");
-table.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+table.AppendLine("| trace | controller | instance-s | ideal instance-s | vs ideal | cold starts | over-capacity request-s | of which at zero | panic ticks | poked decisions |");
+table.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var r in results)
 {
     table.AppendLine(CultureInfo.InvariantCulture,
-        $"| {r.Trace} | {r.Controller} | {r.InstanceSeconds:0} | {r.IdealInstanceSeconds:0} | {r.InstanceSecondsVsIdeal:0.000} | {r.ColdStarts} | {r.OverCapacityRequestSeconds:0} | {r.PanicTicks} |");
+        $"| {r.Trace} | {r.Controller} | {r.InstanceSeconds:0} | {r.IdealInstanceSeconds:0} | {r.InstanceSecondsVsIdeal:0.000} | {r.ColdStarts} | {r.OverCapacityRequestSeconds:0} | {r.ColdStartRequestSeconds:0} | {r.PanicTicks} | {r.PokedDecisions} |");
 }
 
 Console.Write(table.ToString());
@@ -48,7 +48,9 @@ var byTrace = results
         ["instance_seconds_vs_ideal"] = Math.Round(r.InstanceSecondsVsIdeal, 4),
         ["cold_starts"] = r.ColdStarts,
         ["over_capacity_request_seconds"] = Math.Round(r.OverCapacityRequestSeconds, 1),
+        ["cold_start_request_seconds"] = Math.Round(r.ColdStartRequestSeconds, 1),
         ["panic_ticks"] = r.PanicTicks,
+        ["poked_decisions"] = r.PokedDecisions,
     }));
 var document = new Dictionary<string, object>
 {

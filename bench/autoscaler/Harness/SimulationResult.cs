@@ -1,6 +1,8 @@
 namespace Serverless.Bench.Autoscaler;
 
 /// <summary>One controller on one trace.</summary>
+/// <param name="ColdStartRequestSeconds">The part of the over-capacity request-seconds with no instance ready at all (waiting on a scale from zero).</param>
+/// <param name="PokedDecisions">KPA decisions taken between ticks because the live count exceeded the ready capacity.</param>
 internal sealed record SimulationResult(
     string Trace,
     string Controller,
@@ -8,7 +10,9 @@ internal sealed record SimulationResult(
     double IdealInstanceSeconds,
     int ColdStarts,
     double OverCapacityRequestSeconds,
-    int PanicTicks)
+    double ColdStartRequestSeconds,
+    int PanicTicks,
+    int PokedDecisions)
 {
     public double InstanceSecondsVsIdeal => IdealInstanceSeconds == 0 ? 0 : InstanceSeconds / IdealInstanceSeconds;
 }

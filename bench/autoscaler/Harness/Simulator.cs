@@ -19,13 +19,14 @@ internal static class Simulator
             readyAt.Add(0);
         }
 
-        double instanceSeconds = 0, ideal = 0, overCapacity = 0;
+        double instanceSeconds = 0, ideal = 0, overCapacity = 0, coldWait = 0;
         var coldStarts = 0;
         for (var t = 0; t < trace.Seconds; t++)
         {
             var load = trace.Load(t);
             var ready = readyAt.Count(r => r <= t);
             overCapacity += Math.Max(0, load - ready * capacity);
+            coldWait += ready == 0 ? load : 0;
             ideal += Math.Ceiling(load / perInstance);
 
             controller.Observe(t, load);
@@ -35,7 +36,7 @@ internal static class Simulator
                 desired = ScaleBounds.ForActivation(scale);
             }
 
-            if (t % tickSeconds == 0)
+            if (t % tickSeconds == 0 || controller.Poked(load, ready, desired))
             {
                 desired = controller.Decide(t, load, ready, desired);
             }
@@ -58,7 +59,7 @@ internal static class Simulator
             instanceSeconds += readyAt.Count;
         }
 
-        return new SimulationResult(trace.Name, controller.Name, instanceSeconds, ideal, coldStarts, overCapacity,
-            controller is KpaController kpa ? kpa.PanicTicks : 0);
+        return new SimulationResult(trace.Name, controller.Name, instanceSeconds, ideal, coldStarts, overCapacity, coldWait,
+            controller is KpaController kpa ? kpa.PanicTicks : 0, controller is KpaController poked ? poked.PokedDecisions : 0);
     }
 }

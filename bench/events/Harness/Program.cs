@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -16,6 +17,9 @@ using Microsoft.Extensions.Logging;
 var args_ = Args.Parse(args);
 var layout = Environment.GetEnvironmentVariable("SERVERLESS_OUT") ?? Path.Combine(args_.Root, ".out");
 var home = Directory.CreateTempSubdirectory("bench-events-").FullName;
+
+// The function runs from the build layout, which the platform allows only when listed (local.source-roots).
+File.WriteAllText(Path.Combine(home, "config.json"), new JsonObject { ["local"] = new JsonObject { ["source-roots"] = new JsonArray(layout) } }.ToJsonString());
 var sinkArrivals = new ConcurrentDictionary<string, long>();
 
 var builder = WebApplication.CreateSlimBuilder();

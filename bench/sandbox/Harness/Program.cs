@@ -244,6 +244,11 @@ internal sealed class Platform : IAsyncDisposable
     public static async Task<Platform> StartAsync(Args options, bool sandbox)
     {
         var home = Directory.CreateTempSubdirectory("bench-sandbox-platform-");
+
+        // The targets run from the build layout and the examples, which the platform allows only when listed.
+        File.WriteAllText(
+            Path.Combine(home.FullName, "config.json"),
+            new JsonObject { ["local"] = new JsonObject { ["source-roots"] = new JsonArray(options.Artifacts, options.Root) } }.ToJsonString());
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { Path.Combine(options.Layout, "platform", "Serverless.Platform.dll"), "--home", home.FullName, "--ingress", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--admin-plain-http" }) // loopback only: plain HTTP, explicitly
         {

@@ -18,6 +18,10 @@ public static class ResourceTypes
         "apps", "v1", "replicasets", "ReplicaSet", Namespaced: true, HasStatus: true,
         Scale: new ScaleMapping(".spec.replicas", ".status.replicas", ".spec.selector"));
 
+    /// <summary>Stored and watched as the real server does; no HPA controller runs here (a test plays it by writing status or scale).</summary>
+    public static readonly ResourceType HorizontalPodAutoscalers = new(
+        "autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", Namespaced: true, HasStatus: true);
+
     public static readonly ResourceType EndpointSlices = new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", Namespaced: true);
     public static readonly ResourceType Leases = new("coordination.k8s.io", "v1", "leases", "Lease", Namespaced: true);
 
@@ -34,6 +38,6 @@ public static class ResourceTypes
 
     public static IReadOnlyList<ResourceType> Defaults { get; } =
     [
-        Namespaces, ConfigMaps, Services, Pods, Events, Deployments, ReplicaSets, EndpointSlices, Leases, Functions, Brokers, Triggers,
+        Namespaces, ConfigMaps, Services, Pods, Events, Deployments, ReplicaSets, HorizontalPodAutoscalers, EndpointSlices, Leases, Functions, Brokers, Triggers,
     ];
 }

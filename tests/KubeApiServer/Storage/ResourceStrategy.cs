@@ -55,7 +55,7 @@ internal sealed class ResourceStrategy
         }
     }
 
-    /// <summary>Schema defaults for custom resources; the built-in defaults the platform's code can see for Namespaces.</summary>
+    /// <summary>Schema defaults for custom resources; the built-in defaults the platform's code can see for Namespaces and HorizontalPodAutoscalers.</summary>
     public void Default(JsonObject obj)
     {
         if (Crd is not null)
@@ -73,6 +73,24 @@ internal sealed class ResourceStrategy
 
             Metadata(obj)["labels"] = labels;
             obj["spec"] ??= new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
+        }
+        else if (Type == ResourceTypes.HorizontalPodAutoscalers && obj["spec"] is JsonObject spec)
+        {
+            // v1.32's SetDefaults_HorizontalPodAutoscaler: minReplicas 1, and 80% CPU when no metric is given; a
+            // behavior is defaulted only when one is given (the controller applies its flags' defaults otherwise).
+            spec["minReplicas"] ??= 1;
+            if (spec["metrics"] is not JsonArray { Count: > 0 })
+            {
+                spec["metrics"] = new JsonArray(new JsonObject
+                {
+                    ["type"] = "Resource",
+                    ["resource"] = new JsonObject
+                    {
+                        ["name"] = "cpu",
+                        ["target"] = new JsonObject { ["type"] = "Utilization", ["averageUtilization"] = 80 },
+                    },
+                });
+            }
         }
     }
 

@@ -40,7 +40,7 @@ public sealed class AutoscalerOptionsTests
         var options = AutoscalerOptions.Bind(configuration.GetSection("autoscaler"));
 
         Assert.Equivalent(new AutoscalerOptions(), options, strict: true);
-        Assert.Equal(11, configuration.GetSection("autoscaler").GetChildren().Count()); // every key is in the sample
+        Assert.Equal(15, configuration.GetSection("autoscaler").GetChildren().Count()); // every key is in the sample
     }
 
     [Fact]
@@ -69,6 +69,11 @@ public sealed class AutoscalerOptionsTests
     [InlineData("utilization", "target-utilization-percentage", "85", nameof(AutoscalerOptions.TargetUtilizationPercentage), "85")]
     [InlineData("rps target", "requests-per-second-target-default", "300", nameof(AutoscalerOptions.RequestsPerSecondTargetDefault), "300")]
     [InlineData("max scale limit", "max-scale-limit", "20", nameof(AutoscalerOptions.MaxScaleLimit), "20")]
+    [InlineData("scale-down delay", "scale-down-delay", "15m", nameof(AutoscalerOptions.ScaleDownDelay), "00:15:00")]
+    [InlineData("target burst capacity", "target-burst-capacity", "50", nameof(AutoscalerOptions.TargetBurstCapacity), "50")]
+    [InlineData("target burst capacity unlimited", "target-burst-capacity", "-1", nameof(AutoscalerOptions.TargetBurstCapacity), "-1")]
+    [InlineData("hpa sync period", "horizontal-pod-autoscaler-sync-period", "30s", nameof(AutoscalerOptions.HpaSyncPeriod), "00:00:30")]
+    [InlineData("hpa downscale stabilization", "horizontal-pod-autoscaler-downscale-stabilization", "1m", nameof(AutoscalerOptions.HpaDownscaleStabilization), "00:01:00")]
     public void Bind_Key_SetsProperty(string label, string key, string value, string property, string expected)
     {
         var options = AutoscalerOptions.Bind(Section((key, value)));
@@ -95,6 +100,12 @@ public sealed class AutoscalerOptionsTests
     [InlineData("number that is not one", "max-scale-up-rate", "fast", "max-scale-up-rate = fast, must be a number")]
     [InlineData("fraction where a whole number is needed", "container-concurrency-target-default", "2.5", "container-concurrency-target-default = 2.5, must be a whole number")]
     [InlineData("negative max scale limit", "max-scale-limit", "-1", "max-scale-limit = -1, must be at least 0")]
+    [InlineData("scale-down delay over an hour", "scale-down-delay", "61m", "scale-down-delay = 1h1m, must be in [0s; 1h] range")]
+    [InlineData("scale-down delay below a second", "scale-down-delay", "1500ms", "scale-down-delay = 1.5s, must be specified with at most second precision")]
+    [InlineData("target burst capacity below -1", "target-burst-capacity", "-2", "target-burst-capacity = -2, must be -1 or at least 0")]
+    [InlineData("target burst capacity between -1 and 0", "target-burst-capacity", "-0.5", "target-burst-capacity = -0.5, must be -1 or at least 0")]
+    [InlineData("hpa sync period under a second", "horizontal-pod-autoscaler-sync-period", "500ms", "horizontal-pod-autoscaler-sync-period = 500ms, must be at least 1s")]
+    [InlineData("negative hpa stabilization", "horizontal-pod-autoscaler-downscale-stabilization", "-1s", "horizontal-pod-autoscaler-downscale-stabilization = -1s, must be at least 0s")]
     public void Bind_InvalidValue_ThrowsNamingKeyValueAndRange(string label, string key, string value, string expected)
     {
         var e = Assert.Throws<InvalidOperationException>(() => AutoscalerOptions.Bind(Section((key, value))));
@@ -131,5 +142,15 @@ public sealed class AutoscalerOptionsTests
         Assert.True(expected == defaults.Target, label);
         Assert.Equal(0.7, defaults.TargetUtilization, precision: 9);
         Assert.Equal(TimeSpan.FromSeconds(30), defaults.ScaleToZeroGracePeriod);
+    }
+
+    [Fact]
+    public void ToScaleDefaults_DelayAndBurstCapacity_PassedOn()
+    {
+        var defaults = new AutoscalerOptions { ScaleDownDelay = TimeSpan.FromMinutes(2), TargetBurstCapacity = -1 }.ToScaleDefaults(ScaleMetricNames.Concurrency);
+
+        Assert.Equal(TimeSpan.FromMinutes(2), defaults.ScaleDownDelay);
+        Assert.Equal(-1, defaults.TargetBurstCapacity);
+        Assert.Equal(200, new AutoscalerOptions().ToScaleDefaults(ScaleMetricNames.Concurrency).TargetBurstCapacity); // Knative's
     }
 }

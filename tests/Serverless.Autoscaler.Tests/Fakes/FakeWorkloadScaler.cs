@@ -6,7 +6,7 @@ namespace Serverless.Autoscaler.Tests.Fakes;
 /// A workload scaler whose instances turn ready the moment they are asked for. <see cref="BeforeScale"/> can hold
 /// a scale call (a drain that takes time) so a test can act while it is in progress.
 /// </summary>
-internal sealed class FakeWorkloadScaler : IWorkloadScaler
+internal class FakeWorkloadScaler : IWorkloadScaler
 {
     private readonly object _gate = new();
     private readonly Dictionary<FunctionKey, WorkloadStatus> _status = [];

@@ -41,13 +41,16 @@ internal sealed class ScalerHarness : IAsyncDisposable
         Spec = new FunctionSpec { Scale = new ScaleSpec { Target = target, InitialScale = 1, MinScale = 0 } },
     };
 
-    public static async Task<ScalerHarness> StartAsync(AutoscalerOptions options, IFunctionActivity activity, TimeProvider time, params Function[] functions)
+    public static Task<ScalerHarness> StartAsync(AutoscalerOptions options, IFunctionActivity activity, TimeProvider time, params Function[] functions) =>
+        StartAsync(options, activity, time, new FakeWorkloadScaler(), functions);
+
+    public static async Task<ScalerHarness> StartAsync(
+        AutoscalerOptions options, IFunctionActivity activity, TimeProvider time, FakeWorkloadScaler backend, params Function[] functions)
     {
         var informer = new ResourceInformer<Function>(new InMemoryFunctionStore(functions), null, TimeProvider.System, NullLogger.Instance);
         var stop = new CancellationTokenSource();
         var informerRun = informer.RunAsync(stop.Token);
         await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-        var backend = new FakeWorkloadScaler();
         var scaler = new FunctionScaler(
             informer, backend, activity, options, new AutoscalerMetrics(Prometheus.Metrics.NewCustomRegistry()), time, NullLogger<FunctionScaler>.Instance);
         return new ScalerHarness(scaler, backend, stop, informerRun);

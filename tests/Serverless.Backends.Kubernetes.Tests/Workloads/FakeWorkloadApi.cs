@@ -12,6 +12,8 @@ internal sealed class FakeWorkloadApi : IWorkloadApi
 
     public Dictionary<string, V1Service> Services { get; } = [];
 
+    public Dictionary<string, V2HorizontalPodAutoscaler> Autoscalers { get; } = [];
+
     /// <summary>What <see cref="ListPodsAsync"/> answers, whatever the selector.</summary>
     public List<V1Pod> Pods { get; } = [];
 
@@ -67,6 +69,26 @@ internal sealed class FakeWorkloadApi : IWorkloadApi
 
     public Task<bool> DeleteServiceAsync(string @namespace, string name, string? uid, CancellationToken cancellationToken) =>
         Task.FromResult(Record("delete service") && Services.Remove(name));
+
+    public Task<V2HorizontalPodAutoscaler?> GetHorizontalPodAutoscalerAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        Task.FromResult(Record("get hpa") ? Copy(Autoscalers.GetValueOrDefault(name)) : null);
+
+    public Task<V2HorizontalPodAutoscaler> CreateHorizontalPodAutoscalerAsync(V2HorizontalPodAutoscaler autoscaler, CancellationToken cancellationToken)
+    {
+        Record("create hpa");
+        Autoscalers[autoscaler.Metadata.Name] = Copy(autoscaler)!;
+        return Task.FromResult(autoscaler);
+    }
+
+    public Task<V2HorizontalPodAutoscaler> ReplaceHorizontalPodAutoscalerAsync(V2HorizontalPodAutoscaler autoscaler, CancellationToken cancellationToken)
+    {
+        Record("replace hpa");
+        Autoscalers[autoscaler.Metadata.Name] = Copy(autoscaler)!;
+        return Task.FromResult(autoscaler);
+    }
+
+    public Task<bool> DeleteHorizontalPodAutoscalerAsync(string @namespace, string name, string? uid, CancellationToken cancellationToken) =>
+        Task.FromResult(Record("delete hpa") && Autoscalers.Remove(name));
 
     public Task<bool> DeleteConfigMapAsync(string @namespace, string name, CancellationToken cancellationToken) =>
         Task.FromResult(Record($"delete configmap {name}"));

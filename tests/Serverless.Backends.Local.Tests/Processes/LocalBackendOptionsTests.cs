@@ -65,19 +65,39 @@ public sealed class LocalBackendOptionsTests
         var options = LocalBackendOptions.Bind(configuration.GetSection("local"));
 
         Assert.Equivalent(new LocalBackendOptions(), options, strict: true);
-        Assert.Equal(5, configuration.GetSection("local").GetChildren().Count()); // every key is in the sample
+        Assert.Equal(7, configuration.GetSection("local").GetChildren().Count()); // every key is in the sample
     }
 
     [Fact]
     public void Bind_Keys_SetTheOptions()
     {
         var options = LocalBackendOptions.Bind(Section(
-            ("sandbox", "false"), ("sandbox-uid", "1001"), ("sandbox-gid", "1002"), ("max-instances", "8"), ("instance-pids-limit", "0")));
+            ("sandbox", "false"), ("sandbox-uid", "1001"), ("sandbox-gid", "1002"), ("max-instances", "8"), ("instance-pids-limit", "0"), ("log-max-bytes", "64Ki")));
 
         Assert.False(options.Sandbox.Enabled);
         Assert.Equal((1001, 1002), (options.Sandbox.Uid, options.Sandbox.Gid));
         Assert.Equal(8, options.MaxInstances);
         Assert.Equal(0, options.InstancePidsLimit);
+        Assert.Equal(64 * 1024, options.LogFileMaxBytes);
+    }
+
+    [Fact]
+    public void Bind_SourceRoots_AList()
+    {
+        var options = LocalBackendOptions.Bind(Section(("source-roots:0", "/srv/functions"), ("source-roots:1", "/home/me/code")));
+
+        Assert.Equal(["/srv/functions", "/home/me/code"], options.SourceRoots);
+    }
+
+    [Theory]
+    [InlineData("one string", "source-roots", "/srv/functions", "source-roots = /srv/functions, must be a list of absolute directories")]
+    [InlineData("relative", "source-roots:0", "functions", "source-roots = functions, must be an absolute directory other than /")]
+    [InlineData("everything", "source-roots:0", "/", "source-roots = /, must be an absolute directory other than /")]
+    public void Bind_InvalidSourceRoots_ThrowsNamingTheKey(string label, string key, string value, string expected)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => LocalBackendOptions.Bind(Section((key, value))));
+
+        Assert.True(e.Message.Contains(expected, StringComparison.Ordinal), $"{label}: {e.Message}");
     }
 
     [Theory]
@@ -87,6 +107,7 @@ public sealed class LocalBackendOptionsTests
     [InlineData("no instance at all", "max-instances", "0", "max-instances = 0, must be at least 1")]
     [InlineData("negative pids", "instance-pids-limit", "-1", "instance-pids-limit = -1, must be 0 (no limit) or more")]
     [InlineData("not a number", "max-instances", "many", "max-instances = many, must be a whole number")]
+    [InlineData("tiny log", "log-max-bytes", "10", "log-max-bytes = 10, must be at least 1024")]
     public void Bind_InvalidValue_ThrowsNamingKeyValueAndRange(string label, string key, string value, string expected)
     {
         var e = Assert.Throws<InvalidOperationException>(() => LocalBackendOptions.Bind(Section((key, value))));
@@ -105,7 +126,7 @@ public sealed class LocalBackendOptionsTests
         { "state missing", o => o.StateDirectory = " ", "StateDirectory is required" },
         { "zero interval", o => o.StartupProbeInterval = TimeSpan.Zero, "StartupProbeInterval = 00:00:00, must be greater than zero" },
         { "max below base", o => o.RestartBackoffMax = TimeSpan.FromMilliseconds(100), "RestartBackoffMax = 00:00:00.1000000, must be at least RestartBackoffBase (00:00:00.2000000)" },
-        { "tiny log", o => o.LogFileMaxBytes = 10, "LogFileMaxBytes = 10, must be at least 1024" },
+        { "tiny log", o => o.LogFileMaxBytes = 10, "log-max-bytes = 10, must be at least 1024" },
         { "negative grace", o => o.DrainGraceExtra = TimeSpan.FromSeconds(-1), "DrainGraceExtra = -00:00:01, must not be negative" },
         { "empty executable", o => o.Runtimes["python"] = new RuntimeCommand("", []), "Runtimes[python].Executable is empty" },
     };

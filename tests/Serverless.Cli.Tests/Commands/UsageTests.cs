@@ -23,6 +23,8 @@ public sealed class UsageTests
         { "top json without once", ["top", "-o", "json"], "--output json|yaml needs --once" },
         { "bad utilization", ["config", "scale", "--utilization", "1.5"], "--utilization must be above 0 and at most 1" },
         { "negative scale", ["config", "scale", "--max", "-1"], "--max must be 0 or more" },
+        { "unknown autoscaler class", ["config", "scale", "--class", "hpa"], "hpa" },
+        { "burst capacity below -1", ["config", "scale", "--burst-capacity", "-2"], "--burst-capacity must be -1 or 0 or more" },
         { "invalid name", ["describe", "Not_A_Name"], "a lowercase RFC 1123 label" },
         { "invalid namespace", ["list", "-n", "UPPER"], "--namespace a lowercase RFC 1123 label" },
         { "both namespace flags", ["list", "-A", "-n", "team"], "give --namespace or --all-namespaces, not both" },

@@ -21,6 +21,14 @@ public sealed class PlatformLauncherTests
     }
 
     [Fact]
+    public void Arguments_LogFile_AppendedForTheDetachedPlatformToRotate()
+    {
+        var argv = PlatformLauncher.Arguments("/p.dll", "/h", new ListenAddress("127.0.0.1", 0), new ListenAddress("127.0.0.1", 0), logFile: "/h/logs/platform.log");
+
+        Assert.Equal(["--log-file", "/h/logs/platform.log"], argv.TakeLast(2));
+    }
+
+    [Fact]
     public void Arguments_KubeconfigAndPlainHttp_PassedOnWithAnAbsolutePath()
     {
         var argv = PlatformLauncher.Arguments("/p.dll", "/h", new ListenAddress("127.0.0.1", 0), new ListenAddress("127.0.0.1", 0), kubeconfig: "/k/config", adminPlainHttp: true);

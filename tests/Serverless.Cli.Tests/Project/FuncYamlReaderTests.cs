@@ -48,6 +48,28 @@ public sealed class FuncYamlReaderTests
         Assert.Equal(30, project.TimeoutSeconds);
     }
 
+    [Fact]
+    public void Parse_AutoscalingKeys_ClassDelayActivationAndBurstCapacity()
+    {
+        var project = FuncYamlReader.Parse(
+            """
+            name: burner
+            runtime: dotnet
+            scale:
+              class: hpa.autoscaling.knative.dev
+              metric: cpu
+              target: 70
+              minScale: 1
+              scaleDownDelaySeconds: 120
+              activationScale: 2
+              targetBurstCapacity: -1
+            """,
+            File);
+
+        var scale = Assert.IsType<ScaleSpec>(project.Scale);
+        Assert.Equal(("hpa.autoscaling.knative.dev", "cpu", 70, 120, 2, -1.0), (scale.Class, scale.Metric, scale.Target, scale.ScaleDownDelaySeconds, scale.ActivationScale, scale.TargetBurstCapacity));
+    }
+
     [Theory]
     [InlineData("minimal", "name: a\nruntime: node\n")]
     [InlineData("null values are absent", "name: a\nruntime: python\nhandler: ~\nenv:\nscale: null\ntimeoutSeconds:\n")]

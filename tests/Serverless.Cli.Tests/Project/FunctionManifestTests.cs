@@ -36,4 +36,19 @@ public sealed class FunctionManifestTests
         Assert.Null(function.Spec.Scale);
         Assert.Null(function.Status);
     }
+
+    [Fact]
+    public void Build_AutoscalingKeys_CarriedToTheFunction()
+    {
+        var project = new FunctionProject
+        {
+            Name = "burner",
+            Runtime = RuntimeNames.Node,
+            Scale = new ScaleSpec { Class = "hpa.autoscaling.knative.dev", Metric = "cpu", MinScale = 1, ScaleDownDelaySeconds = 60, ActivationScale = 2, TargetBurstCapacity = 0 },
+        };
+
+        var scale = FunctionManifest.Build(project, "default", "/p").Spec.Scale!;
+
+        Assert.Equal(("hpa.autoscaling.knative.dev", "cpu", 1, 60, 2, 0.0), (scale.Class, scale.Metric, scale.MinScale, scale.ScaleDownDelaySeconds, scale.ActivationScale, scale.TargetBurstCapacity));
+    }
 }

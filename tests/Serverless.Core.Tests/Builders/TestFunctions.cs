@@ -89,5 +89,13 @@ internal static class TestFunctions
 
     public static Action<Function> WithMetric(string? metric) => fn => Scale(fn).Metric = metric;
 
+    public static Action<Function> WithScaleClass(string? value) => fn => Scale(fn).Class = value;
+
+    public static Action<Function> WithScaleDownDelaySeconds(int? value) => fn => Scale(fn).ScaleDownDelaySeconds = value;
+
+    public static Action<Function> WithActivationScale(int? value) => fn => Scale(fn).ActivationScale = value;
+
+    public static Action<Function> WithTargetBurstCapacity(double? value) => fn => Scale(fn).TargetBurstCapacity = value;
+
     private static ScaleSpec Scale(Function fn) => fn.Spec.Scale ??= new ScaleSpec();
 }

@@ -121,4 +121,27 @@ public sealed class EffectiveScaleTests
 
         Assert.Equal((3, 1, (int?)null), (spec.MinScale!.Value, spec.InitialScale!.Value, spec.Target));
     }
+
+    [Theory]
+    [InlineData("defaults: no delay, activation 1, burst capacity 200", null, null, null, 0, 1, 200)]
+    [InlineData("the Function's values win", 90, 3, -1.0, 90, 3, -1)]
+    public void Resolve_DelayActivationBurst_FallBackToTheDefaults(
+        string label, int? delay, int? activation, double? burst, int expectedDelay, int expectedActivation, double expectedBurst)
+    {
+        var scale = EffectiveScale.Resolve(
+            new ScaleSpec { ScaleDownDelaySeconds = delay, ActivationScale = activation, TargetBurstCapacity = burst }, Defaults);
+
+        Assert.True(TimeSpan.FromSeconds(expectedDelay) == scale.ScaleDownDelay, label);
+        Assert.True(expectedActivation == scale.ActivationScale, label);
+        Assert.True(expectedBurst == scale.TargetBurstCapacity, label);
+    }
+
+    [Fact]
+    public void Resolve_GlobalDelayAndBurst_ApplyWhenTheFunctionSetsNone()
+    {
+        var scale = EffectiveScale.Resolve(new ScaleSpec(), Defaults with { ScaleDownDelay = TimeSpan.FromMinutes(5), TargetBurstCapacity = 0 });
+
+        Assert.Equal(TimeSpan.FromMinutes(5), scale.ScaleDownDelay);
+        Assert.Equal(0, scale.TargetBurstCapacity);
+    }
 }

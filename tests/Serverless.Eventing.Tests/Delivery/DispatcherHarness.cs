@@ -1,6 +1,6 @@
-using CloudNative.CloudEvents;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Eventing.Delivery;
+using Serverless.Eventing.Events;
 using Serverless.Eventing.Ingress;
 using Serverless.Eventing.Metrics;
 using Serverless.Eventing.Storage;
@@ -46,7 +46,7 @@ internal sealed class DispatcherHarness : IDisposable
 
     public DeliveryDispatcher Dispatcher { get; }
 
-    public Task PublishAsync(params CloudEvent[] events) => Ingestor.IngestAsync("default", "default", events, CancellationToken.None);
+    public Task PublishAsync(params BrokerEvent[] events) => Ingestor.IngestAsync("default", "default", events, CancellationToken.None);
 
     /// <summary>Dispatch rounds until none starts anything, each waiting for its attempts; bounded to 100 rounds.</summary>
     public async Task<int> RunDueAsync()

@@ -1,5 +1,5 @@
-using CloudNative.CloudEvents;
 using Serverless.Eventing.Delivery;
+using Serverless.Eventing.Events;
 
 namespace Serverless.Eventing.Tests.Fakes;
 
@@ -7,7 +7,7 @@ namespace Serverless.Eventing.Tests.Fakes;
 internal sealed class FakeSender(TimeProvider time) : IEventSender
 {
     private readonly Dictionary<Uri, Queue<SendResult>> _scripts = [];
-    private readonly List<(Uri Target, CloudEvent Event, DateTimeOffset At)> _sent = [];
+    private readonly List<(Uri Target, BrokerEvent Event, DateTimeOffset At)> _sent = [];
 
     /// <summary>When set, attempts wait on it, so a test can hold deliveries in flight.</summary>
     public TaskCompletionSource? Gate { get; set; }
@@ -19,7 +19,7 @@ internal sealed class FakeSender(TimeProvider time) : IEventSender
 
     private int _concurrent;
 
-    public IReadOnlyList<(Uri Target, CloudEvent Event, DateTimeOffset At)> Sent
+    public IReadOnlyList<(Uri Target, BrokerEvent Event, DateTimeOffset At)> Sent
     {
         get
         {
@@ -35,7 +35,7 @@ internal sealed class FakeSender(TimeProvider time) : IEventSender
     public static SendResult Status(int code, string? error = null, TimeSpan? retryAfter = null) =>
         new(code, retryAfter, null, code is >= 200 and < 300 ? null : error ?? $"status {code}");
 
-    public async Task<SendResult> SendAsync(Uri target, CloudEvent cloudEvent, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<SendResult> SendAsync(Uri target, BrokerEvent cloudEvent, TimeSpan timeout, CancellationToken cancellationToken)
     {
         SendResult answer;
         lock (_sent)

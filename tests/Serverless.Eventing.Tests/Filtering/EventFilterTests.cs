@@ -76,22 +76,4 @@ public sealed class EventFilterTests
         Assert.True(EventFilter.Matches(spec, Order) == expected, label);
     }
 
-    [Fact]
-    public void Of_CloudEvent_ListsContextAttributesAndExtensionsAsStrings()
-    {
-        var cloudEvent = TestEvents.Event("7", data: new { n = 1 });
-        cloudEvent.Time = new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero);
-        cloudEvent.SetAttributeFromString("region", "eu");
-
-        var attributes = EventAttributes.Of(cloudEvent);
-
-        Assert.Equal("1.0", attributes["specversion"]);
-        Assert.Equal("7", attributes["id"]);
-        Assert.Equal("/orders", attributes["source"]);
-        Assert.Equal("dev.example.order", attributes["type"]);
-        Assert.Equal("application/json", attributes["datacontenttype"]);
-        Assert.Equal("2024-05-06T07:08:09Z", attributes["time"]);
-        Assert.Equal("eu", attributes["region"]);
-        Assert.True(EventFilter.Matches(Filters(Exact("region", "eu")), attributes));
-    }
 }

@@ -48,7 +48,7 @@ public sealed class BrokerIngressHandlerTests : IDisposable
     [Fact]
     public async Task Post_BinaryEvent_Is202AndStored()
     {
-        var (status, _) = await PostAsync("/brokers/default/default", Binary(TestEvents.Event("e1", data: new { a = 1 })));
+        var (status, _) = await PostAsync("/brokers/default/default", Binary(TestEvents.SdkEvent("e1", data: new { a = 1 })));
 
         Assert.Equal(202, status);
         Assert.Equal(1, (await _h.Store.CountAsync()).Subscriber);
@@ -57,7 +57,7 @@ public sealed class BrokerIngressHandlerTests : IDisposable
     [Fact]
     public async Task Post_Batch_StoresEveryEvent()
     {
-        var (status, _) = await PostAsync("/brokers/default/default/", new[] { TestEvents.Event("a"), TestEvents.Event("b") }.ToHttpContent(new JsonEventFormatter()));
+        var (status, _) = await PostAsync("/brokers/default/default/", new[] { TestEvents.SdkEvent("a"), TestEvents.SdkEvent("b") }.ToHttpContent(new JsonEventFormatter()));
 
         Assert.Equal(202, status);
         Assert.Equal(2, (await _h.Store.CountAsync()).Events);
@@ -93,7 +93,7 @@ public sealed class BrokerIngressHandlerTests : IDisposable
     [InlineData("/brokers/default/Bad_Name")]
     public async Task Post_UnknownBroker_Is404(string path)
     {
-        var (status, detail) = await PostAsync(path, Binary(TestEvents.Event("e1")));
+        var (status, detail) = await PostAsync(path, Binary(TestEvents.SdkEvent("e1")));
 
         Assert.Equal(404, status);
         Assert.Contains("no broker", detail, StringComparison.Ordinal);
@@ -102,7 +102,7 @@ public sealed class BrokerIngressHandlerTests : IDisposable
     [Fact]
     public async Task Post_DefaultBrokerOfAnyNamespace_Exists()
     {
-        var (status, _) = await PostAsync("/brokers/team-a/default", Binary(TestEvents.Event("e1")));
+        var (status, _) = await PostAsync("/brokers/team-a/default", Binary(TestEvents.SdkEvent("e1")));
 
         Assert.Equal(202, status);
     }
@@ -112,7 +112,7 @@ public sealed class BrokerIngressHandlerTests : IDisposable
     {
         _h.Routes.Brokers.Add("default/orders");
 
-        var (status, _) = await PostAsync("/brokers/default/orders", Binary(TestEvents.Event("e1")));
+        var (status, _) = await PostAsync("/brokers/default/orders", Binary(TestEvents.SdkEvent("e1")));
 
         Assert.Equal(202, status);
     }
@@ -120,7 +120,7 @@ public sealed class BrokerIngressHandlerTests : IDisposable
     [Fact]
     public async Task Post_OverSizeLimit_Is413()
     {
-        var (status, detail) = await PostAsync("/brokers/default/default", Binary(TestEvents.Event("e1", data: new { pad = new string('x', 4096) })));
+        var (status, detail) = await PostAsync("/brokers/default/default", Binary(TestEvents.SdkEvent("e1", data: new { pad = new string('x', 4096) })));
 
         Assert.Equal(413, status);
         Assert.Contains("max-event-size (2048 bytes)", detail, StringComparison.Ordinal);
@@ -133,7 +133,7 @@ public sealed class BrokerIngressHandlerTests : IDisposable
     [InlineData("/brokers/default/default/extra")]
     public async Task Post_MalformedPath_Is404(string path)
     {
-        var (status, _) = await PostAsync(path, Binary(TestEvents.Event("e1")));
+        var (status, _) = await PostAsync(path, Binary(TestEvents.SdkEvent("e1")));
 
         Assert.Equal(404, status);
     }
@@ -141,7 +141,7 @@ public sealed class BrokerIngressHandlerTests : IDisposable
     [Fact]
     public async Task Get_Is405()
     {
-        var (status, _) = await PostAsync("/brokers/default/default", Binary(TestEvents.Event("e1")), "GET");
+        var (status, _) = await PostAsync("/brokers/default/default", Binary(TestEvents.SdkEvent("e1")), "GET");
 
         Assert.Equal(405, status);
     }

@@ -19,6 +19,35 @@ public sealed class ProcStatTests
     }
 
     [Theory]
+    [InlineData("42 (python3) " + Tail, 23L)] // utime 11 + stime 12 (fields 14 and 15)
+    [InlineData("42 (a) b) (c) " + Tail, 23L)]
+    [InlineData("42 (python3) S 1 2 3 4 5 6 7 8 9 10 11", null)] // truncated before stime
+    [InlineData("garbage", null)]
+    public void ParseCpuTicks_StatLine_UserPlusSystem(string stat, long? expected)
+    {
+        Assert.Equal(expected, ProcStat.ParseCpuTicks(stat));
+    }
+
+    [Fact]
+    public void TryReadCpuSeconds_ThisProcess_GrowsWithWork()
+    {
+        var before = ProcStat.TryReadCpuSeconds(Environment.ProcessId);
+        var watch = Stopwatch.StartNew();
+        var spin = 0L;
+        while (watch.ElapsedMilliseconds < 300)
+        {
+            spin++;
+        }
+
+        var after = ProcStat.TryReadCpuSeconds(Environment.ProcessId);
+
+        Assert.True(spin > 0);
+        Assert.NotNull(before);
+        Assert.True(after > before, $"cpu seconds {before} → {after}");
+        Assert.Null(ProcStat.TryReadCpuSeconds(int.MaxValue));
+    }
+
+    [Theory]
     [InlineData("running", "1234 (dotnet) S 1 1234", true)]
     [InlineData("running on a CPU", "1234 (dotnet) R 1 1234", true)]
     [InlineData("zombie awaiting its parent", "1234 (dotnet) Z 1 1234", false)]

@@ -69,4 +69,44 @@ public sealed class DefaultingTests
 
     private static JsonNode Sorted(JsonNode node) =>
         new JsonObject(node.AsObject().OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
+
+    // v1.32's SetDefaults_HorizontalPodAutoscaler, through the typed client the controller uses.
+    [Theory]
+    [InlineData("nothing given: minReplicas 1 and 80% CPU", null, false, 1, "cpu", 80)]
+    [InlineData("given values kept", 3, true, 3, "memory", null)]
+    public async Task Create_HorizontalPodAutoscaler_DefaultsMinReplicasAndMetricAsV132(
+        string label, int? minReplicas, bool memoryMetric, int expectedMin, string expectedMetric, int? expectedUtilization)
+    {
+        await using var server = await KubeApiDouble.StartAsync();
+        var client = server.CreateClient("user");
+        var hpa = new k8s.Models.V2HorizontalPodAutoscaler
+        {
+            Metadata = new k8s.Models.V1ObjectMeta { Name = "h1" },
+            Spec = new k8s.Models.V2HorizontalPodAutoscalerSpec
+            {
+                ScaleTargetRef = new k8s.Models.V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = "h1" },
+                MinReplicas = minReplicas,
+                MaxReplicas = 5,
+                Metrics = memoryMetric
+                    ? [new k8s.Models.V2MetricSpec
+                    {
+                        Type = "Resource",
+                        Resource = new k8s.Models.V2ResourceMetricSource
+                        {
+                            Name = "memory",
+                            Target = new k8s.Models.V2MetricTarget { Type = "AverageValue", AverageValue = new k8s.Models.ResourceQuantity("256Mi") },
+                        },
+                    }]
+                    : null,
+            },
+        };
+
+        var created = await k8s.AutoscalingV2OperationsExtensions.CreateNamespacedHorizontalPodAutoscalerAsync(client.AutoscalingV2, hpa, Namespace);
+
+        Assert.True(expectedMin == created.Spec.MinReplicas, $"{label}: minReplicas {created.Spec.MinReplicas}");
+        var metric = Assert.Single(created.Spec.Metrics);
+        Assert.True(expectedMetric == metric.Resource.Name, $"{label}: metric {metric.Resource.Name}");
+        Assert.True(expectedUtilization == metric.Resource.Target.AverageUtilization, $"{label}: utilization {metric.Resource.Target.AverageUtilization}");
+        Assert.Null(created.Spec.Behavior); // defaulted only when given
+    }
 }

@@ -17,7 +17,7 @@ public sealed class ValidationTests
             ["runtime"] = "ruby",
             ["timeoutSeconds"] = 0,
             ["image"] = "Bad Image",
-            ["scale"] = new JsonObject { ["minScale"] = -1, ["metric"] = "cpu" },
+            ["scale"] = new JsonObject { ["minScale"] = -1, ["metric"] = "latency" },
         };
 
         var response = await api.PostAsync(RawApi.Functions, Function("bad", spec));

@@ -10,7 +10,7 @@ namespace Serverless.KubeApiServer.Tests.Rbac;
 
 /// <summary>
 /// The three real components run against the API double, each with its ServiceAccount's name as identity,
-/// through a Function's life (create, reconcile, drift, scale down, a new artifact, a name taken by a user's Service,
+/// through a Function's life (create, reconcile, drift, scale down, an HPA-class Function's autoscaler, a new artifact, a name taken by a user's Service,
 /// delete), with a Broker and a Trigger beside it. Every call each one makes must be allowed
 /// by deploy/rbac/{component}.yaml, and every grant there must be used by some call, except the few listed
 /// in <see cref="NotCallable"/> (no request ever uses them).
@@ -123,6 +123,30 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
                 () => Reason(api.GetObject(ResourceTypes.Brokers, "team", "default")) == "NotSupported" && Reason(api.GetObject(ResourceTypes.Triggers, "team", "orders")) == "NotSupported",
                 () => "the Broker and Trigger are not marked NotSupported",
                 bound.Token);
+
+            // An HPA-class Function: the controller creates its HorizontalPodAutoscaler, restores an edit to it (the first
+            // write answered with a conflict, so it re-reads), and deletes it when the Function leaves the class.
+            await client.CustomObjects.CreateNamespacedCustomObjectAsync(
+                JsonNode.Parse("""
+                    {"apiVersion":"serverless.dev/v1alpha1","kind":"Function","metadata":{"name":"burner"},
+                     "spec":{"runtime":"node","handler":"index.js:handler","image":"ghcr.io/serverless-dev/hello-node:0.1.0",
+                             "scale":{"class":"hpa.autoscaling.knative.dev","metric":"cpu","target":70,"minScale":1,"maxScale":5}}}
+                    """)!,
+                "serverless.dev", "v1alpha1", "team", "functions", cancellationToken: bound.Token);
+            await Until(() => api.GetObject(ResourceTypes.HorizontalPodAutoscalers, "team", "burner") is not null, () => "no HorizontalPodAutoscaler", bound.Token);
+            api.Faults.FailNext(1, 409, r => r.Identity == "serverless-controller" && r.Verb == "update" && r.Resource == "horizontalpodautoscalers");
+            await client.AutoscalingV2.PatchNamespacedHorizontalPodAutoscalerAsync(
+                new V1Patch("""{"spec":{"maxReplicas":50}}""", V1Patch.PatchType.MergePatch), "burner", "team", cancellationToken: bound.Token);
+            await Until(
+                () => Succeeded(api, "update", "horizontalpodautoscalers")
+                    && api.GetObject(ResourceTypes.HorizontalPodAutoscalers, "team", "burner")?["spec"]?["maxReplicas"]?.GetValue<int>() == 5,
+                () => "the controller has not restored the edited HorizontalPodAutoscaler",
+                bound.Token);
+            await client.CustomObjects.PatchNamespacedCustomObjectAsync(
+                new V1Patch("""{"spec":{"scale":{"class":null,"metric":"concurrency","target":null}}}""", V1Patch.PatchType.MergePatch),
+                "serverless.dev", "v1alpha1", "team", "functions", "burner", cancellationToken: bound.Token);
+            await Until(() => api.GetObject(ResourceTypes.HorizontalPodAutoscalers, "team", "burner") is null, () => "the HorizontalPodAutoscaler outlived the class", bound.Token);
+            await client.CustomObjects.DeleteNamespacedCustomObjectAsync("serverless.dev", "v1alpha1", "team", "functions", "burner", cancellationToken: bound.Token);
 
             // A new artifact rolls the Deployment; once the old ReplicaSet has no pods its ConfigMap is deleted.
             foreach (var artifact in new[] { "hello-0123456789", "hello-fedcba9876" })

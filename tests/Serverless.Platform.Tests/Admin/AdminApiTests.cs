@@ -314,7 +314,7 @@ public sealed class AdminApiTests : IClassFixture<PlatformFixture>
         Spec = new FunctionSpec
         {
             Runtime = RuntimeNames.Node,
-            Source = new FunctionSource { Path = "/nonexistent/source" },
+            Source = new FunctionSource { Path = Path.Combine(RepoPaths.Root, "tests", "testassets", "functions", "never-started") },
             Scale = new ScaleSpec { InitialScale = 0 },
         },
     };

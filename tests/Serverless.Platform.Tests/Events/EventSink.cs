@@ -10,7 +10,8 @@ namespace Serverless.Platform.Tests.Events;
 /// <summary>
 /// A URI subscriber on loopback port 0 that records every binary-mode event it receives, per path:
 /// <c>/ok</c> accepts (503 while <see cref="Paused"/>), <c>/flaky</c> answers 500 to the first two attempts of each event id
-/// then 200, <c>/fail</c> always answers 500 with a body, <c>/dlq</c> accepts (a dead-letter sink).
+/// then 200, <c>/fail</c> always answers 500 with a body, <c>/dlq</c> accepts (a dead-letter sink), <c>/hold</c> accepts
+/// once <see cref="Release"/> is called, recording each event when it arrives.
 /// </summary>
 internal sealed class EventSink : IAsyncDisposable
 {
@@ -18,6 +19,7 @@ internal sealed class EventSink : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _attempts = new();
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private EventSink(WebApplication app) => _app = app;
 
@@ -28,6 +30,9 @@ internal sealed class EventSink : IAsyncDisposable
     public ConcurrentQueue<Received> All { get; } = new();
 
     public IEnumerable<Received> At(string path) => All.Where(r => r.Path == path);
+
+    /// <summary>Lets every held request, and those to come, through to their 202.</summary>
+    public void Release() => _released.TrySetResult();
 
     public sealed record Received(string Path, string Id, string Type, DateTimeOffset At, IReadOnlyDictionary<string, string> Attributes);
 
@@ -44,7 +49,7 @@ internal sealed class EventSink : IAsyncDisposable
         return sink;
     }
 
-    private Task HandleAsync(HttpContext context)
+    private async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "";
         var attributes = context.Request.Headers
@@ -54,7 +59,7 @@ internal sealed class EventSink : IAsyncDisposable
         if (path == "/ok" && Paused)
         {
             context.Response.StatusCode = 503;
-            return Task.CompletedTask;
+            return;
         }
 
         All.Enqueue(new Received(path, id, attributes.GetValueOrDefault("type", ""), DateTimeOffset.UtcNow, attributes));
@@ -62,13 +67,18 @@ internal sealed class EventSink : IAsyncDisposable
         {
             case "/flaky":
                 context.Response.StatusCode = _attempts.AddOrUpdate(id, 1, (_, n) => n + 1) <= 2 ? 500 : 200;
-                return Task.CompletedTask;
+                return;
             case "/fail":
                 context.Response.StatusCode = 500;
-                return context.Response.WriteAsync(FailureBody);
+                await context.Response.WriteAsync(FailureBody);
+                return;
+            case "/hold":
+                await _released.Task.WaitAsync(context.RequestAborted);
+                context.Response.StatusCode = 202;
+                return;
             default:
                 context.Response.StatusCode = 202;
-                return Task.CompletedTask;
+                return;
         }
     }
 

@@ -34,6 +34,8 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
             "list serverless.dev/brokers", "watch serverless.dev/brokers", "update serverless.dev/brokers/status",
             "list serverless.dev/triggers", "watch serverless.dev/triggers", "update serverless.dev/triggers/status",
             "list apps/replicasets", "watch apps/replicasets", "delete core/configmaps", "create core/events", "patch core/events",
+            "list autoscaling/horizontalpodautoscalers", "watch autoscaling/horizontalpodautoscalers", "get autoscaling/horizontalpodautoscalers",
+            "create autoscaling/horizontalpodautoscalers", "update autoscaling/horizontalpodautoscalers", "delete autoscaling/horizontalpodautoscalers",
         ],
         ["activator"] =
         [

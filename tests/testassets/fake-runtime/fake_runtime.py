@@ -13,6 +13,7 @@ anything else 200 with JSON {instance, pid, path}. Behaviours, chosen by environ
   FAKE_LOG_STREAMS=s      where those lines go: "both" (default), "stdout" or "stderr"
   FAKE_ESCAPEE=s          at start, run "sleep s" in a session of its own (a child that tries to outlive the instance)
   FAKE_ALLOCATE_MB=n      at start, allocate and touch n MiB (a memory hog)
+  FAKE_BURN_MS=n          at start, spin until it has used n ms of CPU time (a CPU burner), then log "burned"
 GET /probe?path=P answers what the instance sees of P: {"exists", "readable", "writable", "error"}; the plain reply
 also carries the instance's uid, gid, HOME and working directory.
 """
@@ -137,6 +138,16 @@ def main():
         log(f"allocating {hog} MiB")
         globals()["HOG"] = b"x" * (hog * 1024 * 1024)
         log(f"allocated {hog} MiB")
+
+    burn = env_int("FAKE_BURN_MS")
+    if burn:
+        def spin():
+            # CPU time, not wall time: on a busy machine the thread gets less than a whole core.
+            end = time.thread_time() + burn / 1000.0
+            while time.thread_time() < end:
+                pass
+            log("burned")
+        threading.Thread(target=spin, daemon=True).start()
 
     exit_after = env_int("FAKE_EXIT_AFTER_MS")
     if exit_after:

@@ -23,6 +23,19 @@ public static class Handlers
         return "slept " + ms.ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Keeps one CPU busy for <paramref name="ms"/> milliseconds of wall time (a CPU-bound request).</summary>
+    public static string Burn(int ms)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var spins = 0L;
+        while (watch.ElapsedMilliseconds < ms)
+        {
+            spins++;
+        }
+
+        return "burned " + spins.ToString(CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Ignores cancellation, so the runtime has to time the request out on its own.</summary>
     public static string Stubborn(int ms)
     {

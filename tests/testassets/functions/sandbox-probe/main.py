@@ -3,6 +3,7 @@ and reports, in its own words, what happened. Every attempt is expected to fail.
 
 import glob
 import os
+import socket
 import subprocess
 
 
@@ -40,6 +41,26 @@ def _environ_leaks(needles):
     return {"leaks": leaks, "unreadable": unreadable, "processes": len(glob.glob("/proc/[0-9]*"))}
 
 
+def _close_listener():
+    """Shuts down this instance's listening socket (the runtime's port) while the process lives on: a dead listener."""
+    port = int(os.environ["PORT"])
+    closed = []
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            sock = socket.socket(fileno=os.dup(int(name)))
+        except OSError:
+            continue
+        try:
+            if sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) and sock.getsockname()[1] == port:
+                sock.shutdown(socket.SHUT_RDWR)
+                closed.append(int(name))
+        except OSError:
+            pass
+        finally:
+            sock.close()
+    return closed
+
+
 def handle(request):
     path = request.path
     target = request.query.get("path", [""])[0]
@@ -57,6 +78,10 @@ def handle(request):
         # A child in a session of its own, as a daemonizing tool would start it: it must still end with the instance.
         child = subprocess.Popen(["sleep", target], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return {"pid": child.pid}
+    if path == "/close-listener":
+        return {"closed": _close_listener(), "instance": os.environ.get("INSTANCE_ID")}
+    if path == "/instance":
+        return {"instance": os.environ.get("INSTANCE_ID")}
     if path == "/whoami":
         return {"uid": os.getuid(), "gid": os.getgid(), "groups": os.getgroups(), "home": os.environ.get("HOME"), "cwd": os.getcwd()}
-    return {"paths": ["/read?path=", "/write?path=", "/parent-environ", "/environ-scan?needle=", "/env", "/escape?path=", "/whoami"]}
+    return {"paths": ["/read?path=", "/write?path=", "/parent-environ", "/environ-scan?needle=", "/env", "/escape?path=", "/whoami", "/close-listener", "/instance"]}
