@@ -16,8 +16,10 @@ namespace Serverless.Platform.Admin;
 /// </summary>
 /// <remarks>
 /// The local store keeps only the current state, so a list is served at its current version: a request for an older
-/// one exactly (or a continue token of one) is 410 Expired, as on a real server once that version is compacted, and
-/// one for a newer version is 504 "Too large resource version", as the real server answers after waiting for it.
+/// one exactly is 410 Expired, as on a real server once that version is compacted, and one for a newer version is 504
+/// "Too large resource version", as the real server answers after waiting for it. A continue token of an older list
+/// goes on from its key in the current state (every object once, in key order, each as it is now) rather than 410:
+/// the controller writes status all the time, and a real server's snapshot is what this store cannot keep.
 /// </remarks>
 internal sealed record ListRequest(LabelSelector Labels, FieldSelector Fields, int? Limit, ContinueToken? Continue, long? ResourceVersion, string? Match)
 {
@@ -93,10 +95,10 @@ internal sealed record ListRequest(LabelSelector Labels, FieldSelector Fields, i
     }
 
     /// <summary>Whether a list at <paramref name="current"/> answers this request; throws the real server's refusal otherwise.</summary>
-    /// <exception cref="ApiException">410 for a version (or continue token) older than the store keeps; 504 for one it has not reached.</exception>
+    /// <exception cref="ApiException">410 for an exact version older than the store keeps (or a continue token it never made); 504 for one it has not reached.</exception>
     public void RequireServable(long current)
     {
-        if (Continue is { } token && token.ResourceVersion != current)
+        if (Continue is { } token && token.ResourceVersion > current)
         {
             throw ApiException.Gone(ContinueTooOld);
         }

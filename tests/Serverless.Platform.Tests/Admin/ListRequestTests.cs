@@ -78,7 +78,8 @@ public sealed class ListRequestTests
         { "exactly an older one: compacted", "resourceVersion=3&resourceVersionMatch=Exact", HttpStatusCode.Gone },
         { "a version not reached yet", "resourceVersion=9", HttpStatusCode.GatewayTimeout },
         { "a continue token of the current list", "continue=" + new ContinueToken(5, "default/a").Encode(), null },
-        { "a continue token of an older list", "continue=" + new ContinueToken(4, "default/a").Encode(), HttpStatusCode.Gone },
+        { "a continue token of an older list goes on in the current state", "continue=" + new ContinueToken(4, "default/a").Encode(), null },
+        { "a continue token of a version never reached", "continue=" + new ContinueToken(6, "default/a").Encode(), HttpStatusCode.Gone },
     };
 
     [Theory]
