@@ -81,9 +81,16 @@ public sealed class PlatformLogRotationTests
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (DateTime.UtcNow < deadline)
         {
-            if (condition())
+            try
             {
-                return true;
+                if (condition())
+                {
+                    return true;
+                }
+            }
+            catch (FileNotFoundException)
+            {
+                // Between the rename to platform.log.1 and the open of the fresh file there is no platform.log: look again.
             }
 
             await Task.Delay(100);
