@@ -4,6 +4,7 @@ using Serverless.Cli.Commands;
 using Serverless.Cli.Output;
 using Serverless.Cli.Platform;
 using Serverless.Cli.Targets;
+using Serverless.Core.Wire;
 
 using var interrupted = new CancellationTokenSource();
 
@@ -23,11 +24,17 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
 
 // The composition root: the real console, environment, network and targets.
 Func<string, string?> environment = Environment.GetEnvironmentVariable;
+var home = HomeDirectory.Resolve(environment);
 var context = new CliContext
 {
-    Home = HomeDirectory.Resolve(environment),
+    Home = home,
     Console = CliConsole.ForProcess(environment),
-    HttpHandler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) },
+    // The local admin API serves HTTPS with a certificate of the platform's own CA, trusted next to the system's.
+    HttpHandler = new SocketsHttpHandler
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        SslOptions = { RemoteCertificateValidationCallback = AdminTls.TrustingCaIn(home) },
+    },
     Environment = environment,
 };
 return await CliApp.RunAsync(args, context, FunctionTargets.ForProcess(environment), interrupted.Token);

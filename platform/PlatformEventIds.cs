@@ -22,4 +22,7 @@ internal static class PlatformEventIds
     public const int AdminTokenFileTightened = 42;
     public const int StateDirectoryTightened = 43;
     public const int ArtifactsRegrouped = 44;
+    public const int AdminCaGenerated = 45;
+    public const int AdminServingCertificateIssued = 46;
+    public const int AdminPlainHttp = 47;
 }

@@ -20,6 +20,7 @@ using Serverless.Core.Api;
 using Serverless.Core.Contracts;
 using Serverless.Core.Defaulting;
 using Serverless.Core.Validation;
+using Serverless.Core.Wire;
 using Serverless.Eventing;
 using Serverless.Hosting.Informers;
 using Serverless.Hosting.Loops;
@@ -72,7 +73,7 @@ internal static partial class PlatformHost
         using var ingressListener = BoundListener.Bind(options.Ingress, "--ingress");
         using var adminListener = BoundListener.Bind(options.Admin, "--admin");
         var ingressUrl = ingressListener.AdvertisedUrl;
-        var adminUrl = adminListener.AdvertisedUrl;
+        var adminUrl = options.AdminPlainHttp ? adminListener.AdvertisedUrl : "https" + adminListener.AdvertisedUrl["http".Length..];
 
         var time = TimeProvider.System;
 
@@ -86,6 +87,11 @@ internal static partial class PlatformHost
         var localOptions = settings.Local;
         ArtifactRoot.Prepare(options.Home, Environment.IsPrivilegedProcess ? localOptions.Sandbox.Gid : null, logger);
         var credential = AdminCredential.LoadOrCreate(options.Home, options.AdminToken, logger);
+        using var adminCertificate = options.AdminPlainHttp ? null : AdminCertificates.LoadOrCreate(options.Home, options.Admin.Address, time, logger);
+        if (adminCertificate is null)
+        {
+            LogPlainHttp(logger, adminUrl);
+        }
         var registry = Metrics.NewCustomRegistry();
         await using var loops = new LoopHost(loggerFactory.CreateLogger<LoopHost>());
         if (platformLog is not null)
@@ -162,7 +168,7 @@ internal static partial class PlatformHost
 
         await using var ingress = BuildIngress(ingressListener, settings.Activator, functionRegistry, coldStarts, eventing, activatorMetrics, loggerFactory);
         await using var admin = BuildAdmin(
-            adminListener, options, credential, stores, functions, backend, samples, coldStarts, registry, fn => LocalAdmission.ValidateFunction(fn, scaleLimits, sources), time, loggerFactory);
+            adminListener, adminCertificate, options, credential, stores, functions, backend, samples, coldStarts, registry, fn => LocalAdmission.ValidateFunction(fn, scaleLimits, sources), time, loggerFactory);
 
         var pid = Environment.ProcessId;
         return await ProcessHost.RunAsync(
@@ -173,6 +179,11 @@ internal static partial class PlatformHost
             ready: () =>
             {
                 PlatformStateFile.Write(options.StateFilePath, pid, adminUrl, ingressUrl, options.Home, time.GetUtcNow(), backend.Sandboxed);
+                if (options.KubeconfigPath is { } kubeconfig)
+                {
+                    KubeconfigFile.Write(kubeconfig, Kubeconfig.Render(adminUrl, AdminTls.ReadCaPem(options.Home), credential.Token));
+                }
+
                 LogReady(logger, ingressUrl, adminUrl, options.Home);
             },
             stopping: () =>
@@ -233,6 +244,7 @@ internal static partial class PlatformHost
 
     private static WebApplication BuildAdmin(
         BoundListener listener,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate,
         PlatformOptions options,
         AdminCredential credential,
         LocalStores stores,
@@ -245,7 +257,7 @@ internal static partial class PlatformHost
         TimeProvider time,
         ILoggerFactory loggerFactory)
     {
-        var builder = LeanServer.CreateBuilder(listener, maxRequestBodySize: 3 * 1024 * 1024, loggerFactory); // 3 MiB as the kube-apiserver
+        var builder = LeanServer.CreateBuilder(listener, maxRequestBodySize: 3 * 1024 * 1024, loggerFactory, certificate); // 3 MiB as the kube-apiserver
         builder.Services.AddRouting();
         var app = builder.Build();
         app.UseMiddleware<BearerTokenMiddleware>(credential);
@@ -254,9 +266,22 @@ internal static partial class PlatformHost
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () => functions.HasSynced ? Results.Text("ok") : Results.Text("syncing", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapMetrics("/metrics", registry);
-        new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, admitFunction).Map(app);
-        new ResourceApi<Broker>(stores.Brokers, Broker.KindName, Broker.Plural, BrokerDefaults.Apply, BrokerValidator.Validate).Map(app);
-        new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate).Map(app);
+        new DiscoveryApi(DiscoveryApi.ServedTypes).Map(app);
+        new NamespaceApi(
+            async cancellationToken =>
+            {
+                var functionList = await stores.Functions.ListAsync(null, cancellationToken).ConfigureAwait(false);
+                var brokerList = await stores.Brokers.ListAsync(null, cancellationToken).ConfigureAwait(false);
+                var triggerList = await stores.Triggers.ListAsync(null, cancellationToken).ConfigureAwait(false);
+                return functionList.Items.Select(f => f.Metadata.NamespaceProperty)
+                    .Concat(brokerList.Items.Select(b => b.Metadata.NamespaceProperty))
+                    .Concat(triggerList.Items.Select(t => t.Metadata.NamespaceProperty))
+                    .OfType<string>();
+            },
+            time).Map(app);
+        new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, admitFunction, time).Map(app);
+        new ResourceApi<Broker>(stores.Brokers, Broker.KindName, Broker.Plural, BrokerDefaults.Apply, BrokerValidator.Validate, time).Map(app);
+        new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate, time).Map(app);
         new LogsApi(stores.Functions, backend, time).Map(app);
         new StatsApi(functions, backend, samples, coldStarts, time).Map(app);
         new PrometheusDiscoveryApi(backend).Map(app);
@@ -265,6 +290,9 @@ internal static partial class PlatformHost
 
     [LoggerMessage(EventId = PlatformEventIds.Ready, Level = LogLevel.Information, Message = "Serverless is ready: functions at {IngressUrl}/{{namespace}}/{{function}}/, admin API at {AdminUrl}, state in {Home}")]
     private static partial void LogReady(ILogger logger, string ingressUrl, string adminUrl, string home);
+
+    [LoggerMessage(EventId = PlatformEventIds.AdminPlainHttp, Level = LogLevel.Warning, Message = "The admin API serves plain HTTP at {AdminUrl} (--admin-plain-http): its token crosses the network in clear, and kubectl will not send it")]
+    private static partial void LogPlainHttp(ILogger logger, string adminUrl);
 
     [LoggerMessage(EventId = PlatformEventIds.Stopping, Level = LogLevel.Information, Message = "Stopping: draining function instances")]
     private static partial void LogStopping(ILogger logger);

@@ -28,6 +28,18 @@ public sealed class PlatformOptions
     public bool Sandbox { get; init; } = true;
 
     /// <summary>
+    /// True with <c>--admin-plain-http</c>: the admin API serves plain HTTP instead of HTTPS. Off by default, since
+    /// kubectl and other client-go tools send no bearer token over plain HTTP; for a proxy that terminates TLS itself.
+    /// </summary>
+    public bool AdminPlainHttp { get; init; }
+
+    /// <summary>
+    /// <c>--kubeconfig PATH</c>: once ready, the platform writes a kubeconfig for its admin API there (0600), as
+    /// <c>func kubeconfig</c> prints it. Null: none is written.
+    /// </summary>
+    public string? KubeconfigPath { get; init; }
+
+    /// <summary>
     /// <c>--log-file PATH</c>: the platform's stdout and stderr go to this file, rotated at config.json's
     /// <c>local.log-max-bytes</c> (<see cref="Logging.PlatformLogFile"/>). <c>func up --detach</c> passes
     /// <c>{home}/logs/platform.log</c>; null (attached) leaves them on the terminal.
@@ -41,13 +53,15 @@ public sealed class PlatformOptions
 
     public string StateFilePath => Path.Combine(Home, "platform.json");
 
-    /// <summary>Parses <c>--home DIR --ingress HOST:PORT --admin HOST:PORT [--no-sandbox] [--log-file PATH]</c>; returns the problems instead of throwing.</summary>
+    /// <summary>Parses <c>--home DIR --ingress HOST:PORT --admin HOST:PORT [--no-sandbox] [--log-file PATH] [--admin-plain-http] [--kubeconfig PATH]</c>; returns the problems instead of throwing.</summary>
     public static PlatformOptions Parse(string[] args, Func<string, string?> environment, out IReadOnlyList<string> errors)
     {
         var problems = new List<string>();
         string? home = environment("SERVERLESS_HOME");
         IPEndPoint ingress = new(IPAddress.Loopback, 8080), admin = new(IPAddress.Loopback, 8081);
         var sandbox = true;
+        var plainHttp = false;
+        string? kubeconfig = null;
         string? logFile = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -73,8 +87,15 @@ public sealed class PlatformOptions
                     logFile = Path.GetFullPath(value);
                     i++;
                     break;
+                case "--kubeconfig" when value is not null:
+                    kubeconfig = value;
+                    i++;
+                    break;
+                case "--admin-plain-http":
+                    plainHttp = true;
+                    break;
                 default:
-                    problems.Add($"unknown or incomplete argument \"{args[i]}\" (expected --home DIR, --ingress HOST:PORT, --admin HOST:PORT, --no-sandbox, --log-file PATH)");
+                    problems.Add($"unknown or incomplete argument \"{args[i]}\" (expected --home DIR, --ingress HOST:PORT, --admin HOST:PORT, --no-sandbox, --log-file PATH, --admin-plain-http, --kubeconfig PATH)");
                     break;
             }
         }
@@ -90,6 +111,8 @@ public sealed class PlatformOptions
             AdminToken = string.IsNullOrEmpty(token) ? null : token,
             Sandbox = sandbox,
             LogFile = logFile,
+            AdminPlainHttp = plainHttp,
+            KubeconfigPath = kubeconfig is null ? null : Path.GetFullPath(kubeconfig),
             RuntimesDirectory = environment("SERVERLESS_RUNTIMES") ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "runtimes")),
         };
     }

@@ -30,6 +30,7 @@ internal static partial class CliApp
             UpCommand.Create(context),
             DownCommand.Create(context),
             StatusCommand.Create(context),
+            KubeconfigCommand.Create(context),
         };
         global.AddTo(root);
         return root;

@@ -37,11 +37,20 @@ internal sealed class UpCommand
         {
             Description = "Run function instances without the sandbox, as your user with your file access (func status warns)",
         };
-        var command = new Command("up", "Start the local platform") { detach, ingress, admin, noSandbox };
+        var kubeconfig = new Option<string?>("--kubeconfig")
+        {
+            Description = "Once the platform is ready, write a kubeconfig for its admin API to this path (0600; as `func kubeconfig` prints it)",
+            HelpName = "path",
+        };
+        var plainHttp = new Option<bool>("--admin-plain-http")
+        {
+            Description = "Serve the admin API over plain HTTP instead of HTTPS (for a proxy that terminates TLS; kubectl sends no token over plain HTTP)",
+        };
+        var command = new Command("up", "Start the local platform") { detach, ingress, admin, noSandbox, kubeconfig, plainHttp };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
             context,
             () => new UpCommand(context).RunAsync(
-                parse.GetValue(detach), parse.GetRequiredValue(ingress), parse.GetRequiredValue(admin), !parse.GetValue(noSandbox), cancellationToken),
+                parse.GetValue(detach), parse.GetRequiredValue(ingress), parse.GetRequiredValue(admin), !parse.GetValue(noSandbox), parse.GetValue(kubeconfig), parse.GetValue(plainHttp), cancellationToken),
             cancellationToken));
         return command;
     }
@@ -63,7 +72,7 @@ internal sealed class UpCommand
         },
     };
 
-    private async Task<int> RunAsync(bool detach, ListenAddress ingress, ListenAddress admin, bool sandbox, CancellationToken cancellationToken)
+    private async Task<int> RunAsync(bool detach, ListenAddress ingress, ListenAddress admin, bool sandbox, string? kubeconfig, bool plainHttp, CancellationToken cancellationToken)
     {
         var probe = new PlatformProbe(_context);
         var found = await probe.InspectAsync(cancellationToken).ConfigureAwait(false);
@@ -95,7 +104,7 @@ internal sealed class UpCommand
 
         HomeDirectory.Create(_context.Home);
         var arguments = PlatformLauncher.Arguments(
-            platformDll, _context.Home, ingress, admin, sandbox, detach ? HomeDirectory.PlatformLog(_context.Home) : null);
+            platformDll, _context.Home, ingress, admin, sandbox, detach ? HomeDirectory.PlatformLog(_context.Home) : null, kubeconfig, plainHttp);
         var dotnet = DotnetHost.Resolve(_context.Environment);
         return detach
             ? await StartDetachedAsync(dotnet, arguments, probe, cancellationToken).ConfigureAwait(false)

@@ -20,8 +20,17 @@ internal static class PlatformLauncher
     /// <summary>The platform's argv after <c>dotnet</c>, as the platform host contract defines it.</summary>
     /// <param name="sandbox">False adds <c>--no-sandbox</c>: instances run unsandboxed.</param>
     /// <param name="logFile">The detached platform's log (<c>--log-file</c>), which it keeps under its size bound.</param>
+    /// <param name="kubeconfig">Adds <c>--kubeconfig PATH</c>: the platform writes a kubeconfig there once ready.</param>
+    /// <param name="adminPlainHttp">Adds <c>--admin-plain-http</c>: the admin API serves plain HTTP, not HTTPS.</param>
     public static IReadOnlyList<string> Arguments(
-        string platformDll, string home, ListenAddress ingress, ListenAddress admin, bool sandbox = true, string? logFile = null)
+        string platformDll,
+        string home,
+        ListenAddress ingress,
+        ListenAddress admin,
+        bool sandbox = true,
+        string? logFile = null,
+        string? kubeconfig = null,
+        bool adminPlainHttp = false)
     {
         List<string> argv = [platformDll, "--home", home, "--ingress", ingress.ToString(), "--admin", admin.ToString()];
         if (!sandbox)
@@ -32,6 +41,16 @@ internal static class PlatformLauncher
         if (logFile is not null)
         {
             argv.AddRange(["--log-file", logFile]);
+        }
+
+        if (kubeconfig is not null)
+        {
+            argv.AddRange(["--kubeconfig", Path.GetFullPath(kubeconfig)]);
+        }
+
+        if (adminPlainHttp)
+        {
+            argv.Add("--admin-plain-http");
         }
 
         return argv;

@@ -1,7 +1,9 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Serverless.Core.Api;
 using Serverless.Core.Validation;
+using Serverless.Hosting.KubeApi.Errors;
 
 namespace Serverless.Platform.Admin;
 
@@ -26,6 +28,32 @@ internal static class StatusResponses
             "Invalid",
             $"{kindPlural} \"{name}\" is invalid: " + string.Join(", ", errors),
             Details(kindPlural, name, errors.Select(e => new StatusCauseBody("FieldValueInvalid", e.Message, e.Field)).ToList()));
+
+    /// <summary>A failure of the shared Kubernetes semantics (a bad selector, a patch that cannot apply) as its Status.</summary>
+    public static Task FailAsync(HttpContext context, ApiException failure)
+    {
+        var code = (int)failure.Code;
+        var status = new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = failure.Message,
+        };
+        if (failure.Reason.Length > 0)
+        {
+            status["reason"] = failure.Reason;
+        }
+
+        if (failure.Details is { Count: > 0 } details)
+        {
+            status["details"] = details.DeepClone();
+        }
+
+        status["code"] = code;
+        return WriteJsonAsync(context, code, status.ToJsonString());
+    }
 
     public static Task WriteJsonAsync(HttpContext context, int code, string json)
     {

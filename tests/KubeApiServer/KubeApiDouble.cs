@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging;
 using Serverless.KubeApiServer.Audit;
 using Serverless.KubeApiServer.Faults;
 using Serverless.KubeApiServer.Http;
-using Serverless.KubeApiServer.Resources;
-using Serverless.KubeApiServer.Selectors;
+using Serverless.Hosting.KubeApi.Resources;
+using Serverless.Hosting.KubeApi.Selectors;
 using Serverless.KubeApiServer.Simulation;
 using Serverless.KubeApiServer.Storage;
 

@@ -4,7 +4,7 @@ using k8s;
 using k8s.Models;
 using Serverless.Core.Api;
 using Serverless.KubeApiServer;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 using Serverless.TestSupport;
 using Xunit.Abstractions;
 

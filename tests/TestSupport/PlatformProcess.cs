@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Serverless.Core.Wire;
 
 namespace Serverless.TestSupport;
 
@@ -30,10 +31,23 @@ public sealed class PlatformProcess : IAsyncDisposable
     /// <summary>The admin API's bearer token: the one the platform generated into its home at first start.</summary>
     public string AdminToken => File.ReadAllText(System.IO.Path.Combine(Home, "admin-token")).Trim();
 
+    /// <summary>
+    /// A handler that trusts the admin API's certificate as <c>func</c> does: issued by the CA the platform generated
+    /// into its home (<see cref="AdminTls"/>), a name mismatch refused.
+    /// </summary>
+    public HttpClientHandler CreateAdminHandler() => new()
+    {
+        ServerCertificateCustomValidationCallback = (_, certificate, _, errors) => AdminTls.Validate(certificate, errors, () => AdminTls.ReadCaPem(Home)),
+    };
+
+    /// <summary>A client for the admin API with no token: its base address as recorded, its certificate trusted.</summary>
+    public HttpClient CreateAnonymousAdminClient(TimeSpan? timeout = null) =>
+        new(CreateAdminHandler()) { BaseAddress = new Uri(AdminUrl + "/"), Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+
     /// <summary>A client for the admin API, its base address ending in '/' and its bearer token attached.</summary>
     public HttpClient CreateAdminClient(TimeSpan? timeout = null)
     {
-        var client = new HttpClient { BaseAddress = new Uri(AdminUrl + "/"), Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        var client = CreateAnonymousAdminClient(timeout);
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
         return client;
     }

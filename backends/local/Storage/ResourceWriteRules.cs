@@ -70,7 +70,7 @@ internal static class ResourceWriteRules
     public static bool SpecEquals(IResource a, IResource b) =>
         string.Equals(ResourceJson.Serialize(a.SpecObject!), ResourceJson.Serialize(b.SpecObject!), StringComparison.Ordinal);
 
-    private static DateTime WholeSeconds(DateTimeOffset time)
+    public static DateTime WholeSeconds(DateTimeOffset time)
     {
         var ticks = time.UtcTicks;
         return new DateTime(ticks - (ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);

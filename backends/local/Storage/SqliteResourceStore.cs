@@ -134,6 +134,25 @@ internal sealed class SqliteResourceStore<T> : IResourceStore<T>, IDisposable wh
                 // The deletion is a change of its own with its own version, as in Kubernetes: a
                 // watcher resuming from the last Modified still sees it.
                 var last = Deserialize(storedJson);
+                if (last.Metadata.Finalizers is { Count: > 0 })
+                {
+                    // Finalizers hold it: it is marked (deletionTimestamp, generation + 1) and goes when the last one
+                    // is removed (UpdateAsync). Deleting a marked object again changes nothing.
+                    if (last.Metadata.DeletionTimestamp is not null)
+                    {
+                        return new WriteOutcome(storedJson, null);
+                    }
+
+                    var markedVersion = write.NextVersion();
+                    last.Metadata.DeletionTimestamp = ResourceWriteRules.WholeSeconds(_time.GetUtcNow());
+                    last.Metadata.DeletionGracePeriodSeconds = 0;
+                    last.Metadata.Generation = (last.Metadata.Generation ?? 0) + 1;
+                    last.Metadata.ResourceVersion = FormatVersion(markedVersion);
+                    var markedJson = ResourceJson.Serialize(last);
+                    ResourceRows.Update(write, _kind, @namespace, name, markedVersion, last.Metadata.Generation ?? 1, markedJson);
+                    return new WriteOutcome(markedJson, new WatchRecord(markedVersion, WatchEventType.Modified, @namespace, markedJson));
+                }
+
                 var version = write.NextVersion();
                 last.Metadata.ResourceVersion = FormatVersion(version);
                 ResourceRows.Delete(write, _kind, @namespace, name);
@@ -214,6 +233,16 @@ internal sealed class SqliteResourceStore<T> : IResourceStore<T>, IDisposable wh
                 }
 
                 var updated = merge(stored, resource);
+                if (updated.Metadata.DeletionTimestamp is not null && updated.Metadata.Finalizers is not { Count: > 0 })
+                {
+                    // The last finalizer of an object being deleted is gone: the deletion completes now, as in Kubernetes.
+                    var deletedVersion = write.NextVersion();
+                    updated.Metadata.ResourceVersion = FormatVersion(deletedVersion);
+                    ResourceRows.Delete(write, _kind, ns, name);
+                    var deletedJson = ResourceJson.Serialize(updated);
+                    return new WriteOutcome(deletedJson, new WatchRecord(deletedVersion, WatchEventType.Deleted, ns, deletedJson));
+                }
+
                 if (string.Equals(ResourceJson.Serialize(updated), storedJson, StringComparison.Ordinal))
                 {
                     return new WriteOutcome(storedJson, null);

@@ -38,7 +38,7 @@ var sinkUrl = sink.Urls.First().TrimEnd('/');
 
 var platform = Process.Start(new ProcessStartInfo("dotnet")
 {
-    ArgumentList = { Path.Combine(layout, "platform", "Serverless.Platform.dll"), "--home", home, "--ingress", "127.0.0.1:0", "--admin", "127.0.0.1:0" },
+    ArgumentList = { Path.Combine(layout, "platform", "Serverless.Platform.dll"), "--home", home, "--ingress", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--admin-plain-http" }, // the harness measures, on loopback: plain HTTP, explicitly
     RedirectStandardOutput = true,
     RedirectStandardError = true,
 }) ?? throw new InvalidOperationException("cannot start the platform");

@@ -11,7 +11,7 @@ using Serverless.Controller.Metrics;
 using Serverless.Core.Api;
 using Serverless.Hosting.Kubernetes;
 using Serverless.KubeApiServer;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 using Serverless.KubeApiServer.Validation;
 using Serverless.Platform.Kubernetes;
 

@@ -250,7 +250,7 @@ internal sealed class Platform : IAsyncDisposable
             Path.Combine(home.FullName, "config.json"),
             new JsonObject { ["local"] = new JsonObject { ["source-roots"] = new JsonArray(options.Artifacts, options.Root) } }.ToJsonString());
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(options.Layout, "platform", "Serverless.Platform.dll"), "--home", home.FullName, "--ingress", "127.0.0.1:0", "--admin", "127.0.0.1:0" })
+        foreach (var argument in new[] { Path.Combine(options.Layout, "platform", "Serverless.Platform.dll"), "--home", home.FullName, "--ingress", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--admin-plain-http" }) // loopback only: plain HTTP, explicitly
         {
             info.ArgumentList.Add(argument);
         }

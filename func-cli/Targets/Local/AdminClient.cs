@@ -102,7 +102,9 @@ internal sealed class AdminClient
     private async Task<HttpResponseMessage> SendRawAsync(
         HttpMethod method, string path, object? body, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
-        using var request = new HttpRequestMessage(method, path);
+        // A write names every field it means: the admin API refuses unknown or duplicate ones (fieldValidation=Strict)
+        // rather than dropping them, so a typo in a func.yaml key is an error, as kubectl makes it.
+        using var request = new HttpRequestMessage(method, body is null ? path : path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "fieldValidation=Strict");
         if (body is not null)
         {
             request.Content = new StringContent(ResourceJson.Serialize(body), Encoding.UTF8);

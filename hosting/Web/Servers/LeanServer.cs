@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,8 @@ namespace Serverless.Hosting.Web.Servers;
 public static class LeanServer
 {
     /// <param name="maxRequestBodySize">Null: unlimited (the function ingress streams bodies to the instance, whose runtime enforces its limit).</param>
-    public static WebApplicationBuilder CreateBuilder(BoundListener listener, long? maxRequestBodySize, ILoggerFactory loggerFactory)
+    /// <param name="certificate">When set, the listener serves HTTPS (HTTP/1.1 and HTTP/2 by ALPN) with it; plain HTTP otherwise.</param>
+    public static WebApplicationBuilder CreateBuilder(BoundListener listener, long? maxRequestBodySize, ILoggerFactory loggerFactory, X509Certificate2? certificate = null)
     {
         ArgumentNullException.ThrowIfNull(listener);
         var builder = WebApplication.CreateSlimBuilder();
@@ -26,7 +28,13 @@ public static class LeanServer
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = maxRequestBodySize;
-            kestrel.ListenHandle(handle);
+            kestrel.ListenHandle(handle, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
         });
         return builder;
     }

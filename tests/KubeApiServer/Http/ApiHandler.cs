@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Serverless.KubeApiServer.Audit;
 using Serverless.KubeApiServer.Discovery;
 using Serverless.KubeApiServer.Faults;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 using Serverless.KubeApiServer.Storage;
 
 namespace Serverless.KubeApiServer.Http;

@@ -2,9 +2,10 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Schema;
+using Serverless.Hosting.KubeApi.Resources;
 using Serverless.KubeApiServer.Storage;
-using Serverless.KubeApiServer.Tables;
+using Serverless.Hosting.KubeApi.Tables;
 
 namespace Serverless.KubeApiServer.Http;
 
@@ -42,7 +43,7 @@ internal sealed class ReadHandler(ObjectStore store, TimeProvider time)
         {
             if (version is not null)
             {
-                throw ApiException.InvalidOptions("ListOptions", Validation.FieldError.Forbidden("resourceVersion", "specifying resource version is not allowed when using continue"));
+                throw ApiException.InvalidOptions("ListOptions", FieldError.Forbidden("resourceVersion", "specifying resource version is not allowed when using continue"));
             }
 
             var token = ContinueToken.Decode(continueText);
@@ -123,7 +124,7 @@ internal sealed class ReadHandler(ObjectStore store, TimeProvider time)
         return meta;
     }
 
-    public static bool IsCustom(ResourceType type) => Schema.CustomResourceDefinitions.For(type) is not null;
+    public static bool IsCustom(ResourceType type) => CustomResourceDefinitions.For(type) is not null;
 
     public async Task WatchAsync(HttpContext context, ResourceType type, string? ns, ResponseFormat format, CancellationToken aborted)
     {
@@ -133,7 +134,7 @@ internal sealed class ReadHandler(ObjectStore store, TimeProvider time)
         var bookmarks = RequestOptions.IsTrue(query["allowWatchBookmarks"]);
         if (sendInitialEvents && query["resourceVersionMatch"] != "NotOlderThan")
         {
-            throw ApiException.InvalidOptions("ListOptions", Validation.FieldError.Forbidden("resourceVersionMatch", "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
+            throw ApiException.InvalidOptions("ListOptions", FieldError.Forbidden("resourceVersionMatch", "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
         }
 
         var from = sendInitialEvents ? null : version?.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -179,5 +180,5 @@ internal sealed class ReadHandler(ObjectStore store, TimeProvider time)
         }
     }
 
-    private TableConverter Tables(ResourceType type) => new(Schema.CustomResourceDefinitions.For(type), time);
+    private TableConverter Tables(ResourceType type) => new(CustomResourceDefinitions.For(type), time);
 }

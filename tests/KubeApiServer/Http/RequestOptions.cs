@@ -11,13 +11,8 @@ namespace Serverless.KubeApiServer.Http;
 internal static class RequestOptions
 {
     /// <summary><c>fieldValidation</c>: Warn when absent, as the real server defaults it.</summary>
-    public static FieldValidation FieldValidation(IQueryCollection query, string optionsKind) => query["fieldValidation"].ToString() switch
-    {
-        "" or "Warn" => Storage.FieldValidation.Warn,
-        "Ignore" => Storage.FieldValidation.Ignore,
-        "Strict" => Storage.FieldValidation.Strict,
-        var other => throw ApiException.InvalidOptions(optionsKind, FieldError.NotSupported("fieldValidation", JsonValue.Create(other), ["", "Ignore", "Strict", "Warn"])),
-    };
+    public static FieldValidation FieldValidation(IQueryCollection query, string optionsKind) =>
+        FieldValidationReport.Parse(query["fieldValidation"].ToString(), optionsKind);
 
     public static bool DryRun(IQueryCollection query, string optionsKind)
     {
@@ -31,22 +26,8 @@ internal static class RequestOptions
     }
 
     /// <summary>The fieldManager parameter, else the client's User-Agent up to its first '/', else "unknown".</summary>
-    public static string FieldManager(HttpRequest request, string optionsKind)
-    {
-        var manager = request.Query["fieldManager"].ToString();
-        if (manager.Length == 0)
-        {
-            var agent = request.Headers.UserAgent.ToString();
-            manager = agent.Length == 0 ? "unknown" : agent.Split('/')[0].Trim();
-        }
-
-        if (manager.Length > 128)
-        {
-            throw ApiException.InvalidOptions(optionsKind, FieldError.TooLong("fieldManager", 128));
-        }
-
-        return manager;
-    }
+    public static string FieldManager(HttpRequest request, string optionsKind) =>
+        FieldManagerName.From(request.Query["fieldManager"].ToString(), request.Headers.UserAgent.ToString(), optionsKind);
 
     /// <summary>A resourceVersion parameter; the real server answers 500 (no reason) for one that is not a number.</summary>
     public static long? ResourceVersion(IQueryCollection query)
@@ -88,6 +69,4 @@ internal static class RequestOptions
     public static bool IsTrue(string? value) => value is "1" or "true" or "True";
 
     /// <summary>Go's <c>%q</c>-style Warning header value: <c>299 - "unknown field \"spec.x\""</c>.</summary>
-    public static string WarningHeader(string text) =>
-        $"299 - \"{text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
-}
+    public static string WarningHeader(string text) => FieldValidationReport.WarningHeader(text);}

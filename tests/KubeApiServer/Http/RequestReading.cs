@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Serverless.KubeApiServer.Selectors;
+using Serverless.Hosting.KubeApi.Selectors;
 
 namespace Serverless.KubeApiServer.Http;
 

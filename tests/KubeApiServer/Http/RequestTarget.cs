@@ -1,4 +1,4 @@
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 using Serverless.KubeApiServer.Storage;
 
 namespace Serverless.KubeApiServer.Http;

@@ -2,9 +2,9 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Serverless.KubeApiServer.Fields;
-using Serverless.KubeApiServer.Patching;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Fields;
+using Serverless.Hosting.KubeApi.Patching;
+using Serverless.Hosting.KubeApi.Resources;
 using Serverless.KubeApiServer.Storage;
 using Serverless.KubeApiServer.Validation;
 
@@ -87,7 +87,7 @@ internal sealed class WriteHandler(ObjectStore store, KubeApiDoubleOptions optio
             JsonPatchType => patch is JsonArray operations
                 ? current => RequestReading.AsObject(JsonPatch.Apply(current, operations))
                 : throw ApiException.BadRequest("error decoding patch: json: cannot unmarshal object into Go value of type []handlers.jsonPatchOp"),
-            _ => current => RequestReading.AsObject(Patching.MergePatch.Apply(current, patch)),
+            _ => current => RequestReading.AsObject(Serverless.Hosting.KubeApi.Patching.MergePatch.Apply(current, patch)),
         };
 
         var patchOptions = new WriteOptions

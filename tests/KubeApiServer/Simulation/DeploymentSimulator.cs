@@ -4,8 +4,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Serverless.KubeApiServer.Http;
-using Serverless.KubeApiServer.Resources;
-using Serverless.KubeApiServer.Selectors;
+using Serverless.Hosting.KubeApi.Resources;
+using Serverless.Hosting.KubeApi.Selectors;
 using Serverless.KubeApiServer.Storage;
 
 namespace Serverless.KubeApiServer.Simulation;

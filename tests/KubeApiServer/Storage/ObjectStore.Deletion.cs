@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Serverless.KubeApiServer.Http;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 using static Serverless.KubeApiServer.Storage.ObjectJson;
 
 namespace Serverless.KubeApiServer.Storage;

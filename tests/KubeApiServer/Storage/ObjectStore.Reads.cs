@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Serverless.KubeApiServer.Http;
-using Serverless.KubeApiServer.Resources;
-using Serverless.KubeApiServer.Selectors;
+using Serverless.Hosting.KubeApi.Resources;
+using Serverless.Hosting.KubeApi.Selectors;
 using static Serverless.KubeApiServer.Storage.ObjectJson;
 
 namespace Serverless.KubeApiServer.Storage;

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Serverless.KubeApiServer.Http;
-using Serverless.KubeApiServer.Resources;
-using Serverless.KubeApiServer.Selectors;
+using Serverless.Hosting.KubeApi.Resources;
+using Serverless.Hosting.KubeApi.Selectors;
 
 namespace Serverless.KubeApiServer.Storage;
 

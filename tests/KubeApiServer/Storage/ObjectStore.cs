@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Serverless.KubeApiServer.Http;
-using Serverless.KubeApiServer.Resources;
-using Serverless.KubeApiServer.Schema;
+using Serverless.Hosting.KubeApi.Resources;
+using Serverless.Hosting.KubeApi.Schema;
 using static Serverless.KubeApiServer.Storage.ObjectJson;
 
 namespace Serverless.KubeApiServer.Storage;

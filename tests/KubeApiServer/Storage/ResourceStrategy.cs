@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using Serverless.KubeApiServer.Fields;
+using Serverless.Hosting.KubeApi.Fields;
 using Serverless.KubeApiServer.Http;
-using Serverless.KubeApiServer.Resources;
-using Serverless.KubeApiServer.Schema;
+using Serverless.Hosting.KubeApi.Resources;
+using Serverless.Hosting.KubeApi.Schema;
 using Serverless.KubeApiServer.Validation;
 using static Serverless.KubeApiServer.Storage.ObjectJson;
 
@@ -152,24 +152,15 @@ internal sealed class ResourceStrategy
 
     private void Report(WriteOptions options, List<string> unknown, string? patched)
     {
-        var problems = options.DuplicateFields.Select(d => $"duplicate field \"{d}\"")
-            .Concat(unknown.Order(StringComparer.Ordinal).Select(u => $"unknown field \"{u}\""))
-            .ToList();
-        if (problems.Count == 0)
+        var problems = FieldValidationReport.Problems(options.DuplicateFields, unknown);
+        if (FieldValidationReport.Refusal(options.FieldValidation, problems, Type.Kind, Type.Version, options.IsPatch, patched) is { } refusal)
         {
-            return;
+            throw refusal;
         }
 
-        var text = "strict decoding error: " + string.Join(", ", problems);
-        switch (options.FieldValidation)
+        if (options.FieldValidation == FieldValidation.Warn)
         {
-            case FieldValidation.Strict when options.IsPatch:
-                throw ApiException.Invalid("", "", null, [FieldError.Invalid("patch", JsonValue.Create(patched ?? ""), text)]);
-            case FieldValidation.Strict:
-                throw ApiException.BadRequest($"{Type.Kind} in version \"{Type.Version}\" cannot be handled as a {Type.Kind}: {text}");
-            case FieldValidation.Warn:
-                options.Warnings.AddRange(problems);
-                break;
+            options.Warnings.AddRange(problems);
         }
     }
 

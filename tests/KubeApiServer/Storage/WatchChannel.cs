@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using Serverless.KubeApiServer.Resources;
-using Serverless.KubeApiServer.Selectors;
+using Serverless.Hosting.KubeApi.Resources;
+using Serverless.Hosting.KubeApi.Selectors;
 
 namespace Serverless.KubeApiServer.Storage;
 

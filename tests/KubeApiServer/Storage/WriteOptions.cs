@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Serverless.KubeApiServer.Fields;
+using Serverless.Hosting.KubeApi.Fields;
 
 namespace Serverless.KubeApiServer.Storage;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Serverless.KubeApiServer.Schema;
+using Serverless.Hosting.KubeApi.Schema;
 
 namespace Serverless.KubeApiServer.Validation;
 

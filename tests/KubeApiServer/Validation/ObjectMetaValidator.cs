@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 
 namespace Serverless.KubeApiServer.Validation;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Serverless.KubeApiServer.Schema;
+using Serverless.Hosting.KubeApi.Schema;
 
 namespace Serverless.KubeApiServer.Validation;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Backends.Kubernetes.Events;
 using Serverless.Core.Contracts;
 using Serverless.KubeApiServer;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 using static Serverless.Backends.Kubernetes.Tests.KubeTestObjects;
 
 namespace Serverless.Backends.Kubernetes.Tests.Events;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Backends.Kubernetes.Leadership;
 using Serverless.KubeApiServer;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 
 namespace Serverless.Backends.Kubernetes.Tests.Leadership;
 

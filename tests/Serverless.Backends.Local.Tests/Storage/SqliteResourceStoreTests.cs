@@ -39,6 +39,30 @@ public sealed class SqliteResourceStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task DeleteAsync_WithFinalizer_MarkedThenGoneWhenTheLastFinalizerIsRemoved()
+    {
+        _harness.Time.UtcNow = new DateTimeOffset(2024, 5, 1, 12, 30, 15, 750, TimeSpan.Zero);
+        var request = Function("default", "held");
+        request.Metadata.Finalizers = ["example.com/hold"];
+        await Functions.CreateAsync(request);
+
+        var deleted = await Functions.DeleteAsync("default", "held");
+        var marked = await Functions.GetAsync("default", "held");
+        var deletedAgain = await Functions.DeleteAsync("default", "held");
+        var markedAgain = await Functions.GetAsync("default", "held");
+        marked!.Metadata.Finalizers = [];
+        await Functions.ReplaceAsync(marked);
+        var gone = await Functions.GetAsync("default", "held");
+
+        Assert.True(deleted);
+        Assert.Equal(new DateTime(2024, 5, 1, 12, 30, 15, DateTimeKind.Utc), marked.Metadata.DeletionTimestamp);
+        Assert.Equal(2, marked.Metadata.Generation);
+        Assert.True(deletedAgain);
+        Assert.Equal(marked.Metadata.ResourceVersion, markedAgain!.Metadata.ResourceVersion);
+        Assert.Null(gone);
+    }
+
+    [Fact]
     public async Task CreateAsync_SameNameInOtherNamespaceOrKind_Succeeds()
     {
         await Functions.CreateAsync(Function("default", "hello"));

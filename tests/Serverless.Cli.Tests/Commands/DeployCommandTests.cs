@@ -20,7 +20,7 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
 
         Assert.True(result.ExitCode == 0, result.Error);
         var post = Assert.Single(Api.Requests, r => r.Method == "POST");
-        Assert.Equal("/apis/serverless.dev/v1alpha1/namespaces/default/functions", post.Path);
+        Assert.Equal("/apis/serverless.dev/v1alpha1/namespaces/default/functions?fieldValidation=Strict", post.Path);
         Assert.StartsWith("application/json", post.ContentType, StringComparison.Ordinal);
         var sent = ResourceJson.Deserialize<Function>(post.Body);
         Assert.Equal(("hello-node", "default"), (sent.Metadata.Name, sent.Metadata.NamespaceProperty));
@@ -50,7 +50,7 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
 
         Assert.True(result.ExitCode == 0, result.Error);
         var put = Assert.Single(Api.Requests, r => r.Method == "PUT");
-        Assert.Equal("/apis/serverless.dev/v1alpha1/namespaces/default/functions/hello-node", put.Path);
+        Assert.Equal("/apis/serverless.dev/v1alpha1/namespaces/default/functions/hello-node?fieldValidation=Strict", put.Path);
         var sent = ResourceJson.Deserialize<Function>(put.Body);
         Assert.Equal(versionBefore, sent.Metadata.ResourceVersion);
         Assert.NotEqual(firstArtifact, sent.Spec.Source!.Path);

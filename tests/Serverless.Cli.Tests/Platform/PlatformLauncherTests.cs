@@ -29,6 +29,14 @@ public sealed class PlatformLauncherTests
     }
 
     [Fact]
+    public void Arguments_KubeconfigAndPlainHttp_PassedOnWithAnAbsolutePath()
+    {
+        var argv = PlatformLauncher.Arguments("/p.dll", "/h", new ListenAddress("127.0.0.1", 0), new ListenAddress("127.0.0.1", 0), kubeconfig: "/k/config", adminPlainHttp: true);
+
+        Assert.Equal(["--kubeconfig", "/k/config", "--admin-plain-http"], argv.Skip(7));
+    }
+
+    [Fact]
     public void ResolvePlatformDll_Default_IsTheInstallLayoutSibling()
     {
         var dll = PlatformLauncher.ResolvePlatformDll(_ => null);

@@ -1,5 +1,5 @@
-using Serverless.KubeApiServer.Resources;
-using Serverless.KubeApiServer.Schema;
+using Serverless.Hosting.KubeApi.Resources;
+using Serverless.Hosting.KubeApi.Schema;
 using Serverless.TestSupport;
 
 namespace Serverless.KubeApiServer.Tests.Crds;

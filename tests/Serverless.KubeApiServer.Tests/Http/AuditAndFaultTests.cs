@@ -67,6 +67,6 @@ public sealed class AuditAndFaultTests
 
         Assert.Equal("team", config.Namespace);
         Assert.Equal("cli", server.Audit.Records.Single().Identity);
-        Assert.NotNull(server.GetObject(Resources.ResourceTypes.ConfigMaps, "team", "a"));
+        Assert.NotNull(server.GetObject(ResourceTypes.ConfigMaps, "team", "a"));
     }
 }

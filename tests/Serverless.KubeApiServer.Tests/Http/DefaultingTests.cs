@@ -61,7 +61,7 @@ public sealed class DefaultingTests
         using var api = new RawApi(server);
         await api.PostAsync(RawApi.Functions, Function("x1"));
 
-        var stored = server.GetObject(Resources.ResourceTypes.Functions, Namespace, "x1")!;
+        var stored = server.GetObject(ResourceTypes.Functions, Namespace, "x1")!;
 
         Assert.Equal(300, stored["spec"]!["timeoutSeconds"]!.GetValue<int>());
         Assert.Equal(300L, stored["spec"]!["timeoutSeconds"]!.GetValue<long>());

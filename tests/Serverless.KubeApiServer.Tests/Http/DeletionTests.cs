@@ -156,7 +156,7 @@ public sealed class DeletionTests
 
         Assert.Equal("FunctionList", response.Json!["kind"]!.GetValue<string>());
         Assert.Equal(["a", "b"], response.Json["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
-        Assert.Equal(["c"], server.ListObjects(Resources.ResourceTypes.Functions).Select(f => f["metadata"]!["name"]!.GetValue<string>()));
+        Assert.Equal(["c"], server.ListObjects(ResourceTypes.Functions).Select(f => f["metadata"]!["name"]!.GetValue<string>()));
     }
 
     private static V1OwnerReference Reference(V1ConfigMap owner, bool blockOwnerDeletion) => new()

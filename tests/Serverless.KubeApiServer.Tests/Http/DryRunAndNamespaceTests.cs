@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 using static Serverless.KubeApiServer.Tests.Http.Objects;
 
 namespace Serverless.KubeApiServer.Tests.Http;

@@ -56,7 +56,7 @@ public sealed class FieldValidationTests
 
         Assert.Equal(HttpStatusCode.Created, response.Status);
         Assert.Empty(response.Warnings);
-        Assert.Null(server.GetObject(Resources.ResourceTypes.Functions, Namespace, "u3")!["spec"]!["bogus"]);
+        Assert.Null(server.GetObject(ResourceTypes.Functions, Namespace, "u3")!["spec"]!["bogus"]);
     }
 
     [Fact]

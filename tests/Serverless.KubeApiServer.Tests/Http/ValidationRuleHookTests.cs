@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Serverless.KubeApiServer.Schema;
+using Serverless.Hosting.KubeApi.Schema;
 using Serverless.KubeApiServer.Validation;
 using static Serverless.KubeApiServer.Tests.Http.Objects;
 

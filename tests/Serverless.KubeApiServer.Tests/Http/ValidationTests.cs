@@ -37,7 +37,7 @@ public sealed class ValidationTests
             response.Causes);
         Assert.Equal("Function", response.Json!["details"]!["kind"]!.GetValue<string>());
         Assert.Equal("bad", response.Json["details"]!["name"]!.GetValue<string>());
-        Assert.Null(server.GetObject(Resources.ResourceTypes.Functions, Namespace, "bad"));
+        Assert.Null(server.GetObject(ResourceTypes.Functions, Namespace, "bad"));
     }
 
     [Theory]
@@ -91,7 +91,7 @@ public sealed class ValidationTests
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.Status);
         Assert.Equal(["FieldValueInvalid@spec.timeoutSeconds"], response.Causes);
-        Assert.Equal(300, server.GetObject(Resources.ResourceTypes.Functions, Namespace, "x1")!["spec"]!["timeoutSeconds"]!.GetValue<int>());
+        Assert.Equal(300, server.GetObject(ResourceTypes.Functions, Namespace, "x1")!["spec"]!["timeoutSeconds"]!.GetValue<int>());
     }
 
     [Fact]

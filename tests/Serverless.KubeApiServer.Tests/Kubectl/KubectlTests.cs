@@ -1,4 +1,4 @@
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 using Serverless.TestSupport;
 
 namespace Serverless.KubeApiServer.Tests.Kubectl;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Serverless.KubeApiServer.Selectors;
+using Serverless.Hosting.KubeApi.Selectors;
 
 namespace Serverless.KubeApiServer.Tests.Selectors;
 

@@ -1,4 +1,4 @@
-using Serverless.KubeApiServer.Selectors;
+using Serverless.Hosting.KubeApi.Selectors;
 
 namespace Serverless.KubeApiServer.Tests.Selectors;
 

@@ -1,6 +1,6 @@
 using k8s;
 using k8s.Models;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 using Serverless.KubeApiServer.Simulation;
 using Serverless.TestSupport;
 using static Serverless.KubeApiServer.Tests.Http.Objects;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Serverless.KubeApiServer.Schema;
+using Serverless.Hosting.KubeApi.Schema;
 using Serverless.KubeApiServer.Validation;
 
 namespace Serverless.KubeApiServer.Tests.Validation;

@@ -126,16 +126,19 @@ public sealed class AdminApiTests : IClassFixture<PlatformFixture>
     public async Task Apply_CreatesThenReplaces()
     {
         var function = NodeFunction("applied");
-        using var first = await Admin.PatchAsync(Functions + "/applied", Json(function, "application/apply-patch+json"));
+        using var first = await Admin.PatchAsync(Functions + "/applied?fieldManager=admin-test&force=true", Json(function, "application/apply-patch+json"));
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
 
         function.Spec.TimeoutSeconds = 12;
-        using var second = await Admin.PatchAsync(Functions + "/applied", Json(function, "application/apply-patch+json"));
+        using var second = await Admin.PatchAsync(Functions + "/applied?fieldManager=admin-test&force=true", Json(function, "application/apply-patch+json"));
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(12, ResourceJson.Deserialize<Function>(await second.Content.ReadAsStringAsync()).Spec.TimeoutSeconds);
 
+        // Merge patch is served (issue #19); strategic merge is refused for custom resources, as on Kubernetes.
         using var merge = await Admin.PatchAsync(Functions + "/applied", Json(function, "application/merge-patch+json"));
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, merge.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, merge.StatusCode);
+        using var strategic = await Admin.PatchAsync(Functions + "/applied", Json(function, "application/strategic-merge-patch+json"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, strategic.StatusCode);
     }
 
     [Fact]
@@ -186,6 +189,7 @@ public sealed class AdminApiTests : IClassFixture<PlatformFixture>
     }
 
     // Issue #14 item 14: apply ignored a resourceVersion in its body, so a stale one overwrote a newer object.
+    // (Server-side apply needs a fieldManager, and force takes the fields the POST's manager owns: issue #19.)
     [Fact]
     public async Task Apply_StaleResourceVersionInBody_Returns409AndKeepsTheNewer()
     {
@@ -201,19 +205,19 @@ public sealed class AdminApiTests : IClassFixture<PlatformFixture>
         var stale = function.Metadata.ResourceVersion;
         function.Metadata.ResourceVersion = null;
         function.Spec.TimeoutSeconds = 11;
-        using (var first = await Admin.PatchAsync(Functions + "/applied-stale", Json(function, "application/apply-patch+json")))
+        using (var first = await Admin.PatchAsync(Functions + "/applied-stale?fieldManager=admin-test&force=true", Json(function, "application/apply-patch+json")))
         {
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
 
         function.Metadata.ResourceVersion = stale;
         function.Spec.TimeoutSeconds = 22;
-        using var second = await Admin.PatchAsync(Functions + "/applied-stale", Json(function, "application/apply-patch+json"));
+        using var second = await Admin.PatchAsync(Functions + "/applied-stale?fieldManager=admin-test&force=true", Json(function, "application/apply-patch+json"));
 
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
         Assert.Equal(11, (await GetFunctionAsync("applied-stale")).Spec.TimeoutSeconds);
         function.Metadata.ResourceVersion = null;
-        using var unconditional = await Admin.PatchAsync(Functions + "/applied-stale", Json(function, "application/apply-patch+json"));
+        using var unconditional = await Admin.PatchAsync(Functions + "/applied-stale?fieldManager=admin-test&force=true", Json(function, "application/apply-patch+json"));
         Assert.Equal(HttpStatusCode.OK, unconditional.StatusCode);
     }
 

@@ -22,7 +22,7 @@ public sealed class AdminTokenTests : IClassFixture<PlatformFixture>
     [Fact]
     public async Task AdminApi_NoOrWrongToken_401WithStatusBody()
     {
-        using var client = new HttpClient { BaseAddress = new Uri(_fixture.Platform.AdminUrl) };
+        using var client = _fixture.Platform.CreateAnonymousAdminClient();
 
         using var anonymous = await client.GetAsync(List);
         using var wrong = await SendAsync(client, List, "nope");
@@ -51,7 +51,7 @@ public sealed class AdminTokenTests : IClassFixture<PlatformFixture>
     [InlineData("/nothing-here", HttpStatusCode.Unauthorized)]
     public async Task AdminApi_FromLoopbackWithoutToken_OnlyHealthAndTelemetryAnswer(string path, HttpStatusCode expected)
     {
-        using var client = new HttpClient { BaseAddress = new Uri(_fixture.Platform.AdminUrl) };
+        using var client = _fixture.Platform.CreateAnonymousAdminClient();
 
         using var response = await client.GetAsync(path);
 
@@ -90,7 +90,7 @@ public sealed class AdminTokenTests : IClassFixture<PlatformFixture>
     {
         using var home = new TempDirectory("serverless-token");
         await using var platform = await PlatformProcess.StartAsync(home.Path, new Dictionary<string, string?> { ["SERVERLESS_ADMIN_TOKEN"] = "s3cret" });
-        using var client = new HttpClient { BaseAddress = new Uri(platform.AdminUrl) };
+        using var client = platform.CreateAnonymousAdminClient();
 
         using var anonymous = await client.GetAsync(List);
         using var right = await SendAsync(client, List, "s3cret");
@@ -112,7 +112,7 @@ public sealed class AdminTokenTests : IClassFixture<PlatformFixture>
 
         var status = await new FuncCli(home.Path).RunAsync("status");
 
-        Assert.StartsWith("http://127.0.0.1:", platform.AdminUrl, StringComparison.Ordinal);
+        Assert.StartsWith("https://127.0.0.1:", platform.AdminUrl, StringComparison.Ordinal);
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.Contains("Admin API: " + platform.AdminUrl, status.StdOut, StringComparison.Ordinal);
         Assert.Contains("Functions: 0", status.StdOut, StringComparison.Ordinal);
@@ -121,7 +121,7 @@ public sealed class AdminTokenTests : IClassFixture<PlatformFixture>
         if (NonLoopbackAddress() is { } address)
         {
             var port = new Uri(platform.AdminUrl).Port;
-            using var client = new HttpClient { BaseAddress = new Uri($"http://{address}:{port}") };
+            using var client = new HttpClient(platform.CreateAdminHandler()) { BaseAddress = new Uri($"https://{address}:{port}") };
             using var anonymous = await client.GetAsync("/metrics");
             using var withToken = await SendAsync(client, "/metrics", platform.AdminToken);
             using var health = await client.GetAsync("/healthz");

@@ -92,7 +92,7 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
             Assert.StartsWith("hello from the instance", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
             // status.url is routable: its host, sent to the activator, reaches the function.
-            var url = new Uri(api.GetObject(KubeApiServer.Resources.ResourceTypes.Functions, Ns, "hello")!["status"]!["url"]!.GetValue<string>());
+            var url = new Uri(api.GetObject(Serverless.Hosting.KubeApi.Resources.ResourceTypes.Functions, Ns, "hello")!["status"]!["url"]!.GetValue<string>());
             Assert.Equal("hello.team-a.fn.test", url.Host);
             using var byHost = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{activatorPort}/greet");
             byHost.Headers.Host = url.Host;
@@ -156,7 +156,7 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
     };
 
     private static bool IsReady(KubeApiDouble api, string name) =>
-        api.GetObject(KubeApiServer.Resources.ResourceTypes.Functions, Ns, name)?["status"]?["conditions"] is JsonArray conditions
+        api.GetObject(Serverless.Hosting.KubeApi.Resources.ResourceTypes.Functions, Ns, name)?["status"]?["conditions"] is JsonArray conditions
         && conditions.Any(c => c?["type"]?.GetValue<string>() == ConditionTypes.Ready && c["status"]?.GetValue<string>() == ConditionStatus.True);
 
     private static async Task<HttpResponseMessage?> TryGetAsync(HttpClient http, string url)

@@ -53,7 +53,7 @@ public sealed class SandboxPlatformFixture : IAsyncLifetime
             ["SERVERLESS_ADMIN_TOKEN"] = AdminToken,
             ["AWS_SECRET_ACCESS_KEY"] = CloudSecret,
         });
-        using var admin = new HttpClient { BaseAddress = new Uri(Platform.AdminUrl), Timeout = TimeSpan.FromSeconds(30) };
+        using var admin = Platform.CreateAnonymousAdminClient(TimeSpan.FromSeconds(30));
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
         foreach (var (name, source) in new[] { ("attacker", ProbeSource), ("victim", VictimArtifact) })
         {

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Serverless.KubeApiServer.Schema;
+using Serverless.Hosting.KubeApi.Schema;
 
 namespace Serverless.KubeApiServer.Validation.Cel;
 

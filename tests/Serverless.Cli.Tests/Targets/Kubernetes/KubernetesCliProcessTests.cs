@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Serverless.KubeApiServer;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 using Serverless.TestSupport;
 
 namespace Serverless.Cli.Tests.Targets.Kubernetes;

@@ -7,7 +7,7 @@ using Serverless.Cli.Targets.Kubernetes;
 using Serverless.Core.Api;
 using Serverless.KubeApiServer;
 using Serverless.KubeApiServer.Faults;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 using Serverless.TestSupport;
 
 namespace Serverless.Cli.Tests.Targets.Kubernetes;

@@ -47,6 +47,18 @@ public sealed class AdminClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateAndReplace_Writes_AskForStrictFieldValidation()
+    {
+        var created = await Client().CreateAsync(Function("strict"), default);
+        await Client().ReplaceAsync(created, default);
+        await Client().GetAsync("default", "strict", default);
+
+        Assert.Single(_api.Requests, r => r.Method == "POST" && r.Path == "/apis/serverless.dev/v1alpha1/namespaces/default/functions?fieldValidation=Strict");
+        Assert.Single(_api.Requests, r => r.Method == "PUT" && r.Path == "/apis/serverless.dev/v1alpha1/namespaces/default/functions/strict?fieldValidation=Strict");
+        Assert.Single(_api.Requests, r => r.Method == "GET" && r.Path == "/apis/serverless.dev/v1alpha1/namespaces/default/functions/strict");
+    }
+
+    [Fact]
     public async Task CreateAsync_Exists_AlreadyExistsKind()
     {
         _api.Seed(Function("f"));

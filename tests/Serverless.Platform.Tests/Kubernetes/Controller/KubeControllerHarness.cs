@@ -9,7 +9,7 @@ using Serverless.Controller.Metrics;
 using Serverless.Core.Api;
 using Serverless.Core.Serialization;
 using Serverless.KubeApiServer;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 using Serverless.KubeApiServer.Simulation;
 using Serverless.Platform.Kubernetes;
 

@@ -3,7 +3,7 @@ using k8s;
 using k8s.Models;
 using Serverless.Backends.Kubernetes.Resources;
 using Serverless.Core.Api;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 using static Serverless.Backends.Kubernetes.Tests.KubeTestObjects;
 
 namespace Serverless.Platform.Tests.Kubernetes.Controller;

@@ -6,7 +6,7 @@ using k8s.Models;
 using Serverless.Core.Api;
 using Serverless.Core.Defaulting;
 using Serverless.Core.Serialization;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 using static Serverless.Backends.Kubernetes.Tests.KubeTestObjects;
 
 namespace Serverless.Platform.Tests.Kubernetes.Controller;

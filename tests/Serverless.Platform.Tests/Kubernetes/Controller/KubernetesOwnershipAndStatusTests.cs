@@ -4,7 +4,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Controller.Reconcilers.Eventing;
 using Serverless.Core.Api;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 using Serverless.Hosting.Kubernetes;
 using static Serverless.Backends.Kubernetes.Tests.KubeTestObjects;
 

@@ -7,7 +7,7 @@ using Serverless.Backends.Kubernetes.Resources;
 using Serverless.Backends.Kubernetes.Workloads;
 using Serverless.Core.Contracts;
 using Serverless.KubeApiServer;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 using static Serverless.Backends.Kubernetes.Tests.KubeTestObjects;
 
 namespace Serverless.Platform.Tests.Kubernetes.Controller;

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using Serverless.Core.Api;
 using Serverless.KubeApiServer;
-using Serverless.KubeApiServer.Resources;
+using Serverless.Hosting.KubeApi.Resources;
 using Serverless.TestSupport;
 using Xunit.Abstractions;
 

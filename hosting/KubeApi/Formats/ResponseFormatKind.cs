@@ -1,0 +1,9 @@
+namespace Serverless.Hosting.KubeApi.Formats;
+
+internal enum ResponseFormatKind
+{
+    Json,
+    Yaml,
+    Table,
+    PartialObjectMetadata,
+}

@@ -1,9 +1,0 @@
-namespace Serverless.KubeApiServer.Http;
-
-internal enum ResponseFormatKind
-{
-    Json,
-    Yaml,
-    Table,
-    PartialObjectMetadata,
-}
