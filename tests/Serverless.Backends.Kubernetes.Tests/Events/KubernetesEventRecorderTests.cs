@@ -42,7 +42,10 @@ public sealed class KubernetesEventRecorderTests
         Assert.Equal("serverless-controller", notOwned["source"]!["component"]!.GetValue<string>());
         Assert.Equal(["create", "create", "patch", "patch"], api.Audit.For("controller").Select(r => r.Verb).ToArray());
 
+        // The loop ends on cancellation: by throwing it while it waits for the next occurrence, or by returning when the
+        // cancellation meets a write still finishing (it raced so under load).
         await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        var ended = await Record.ExceptionAsync(() => run);
+        Assert.True(ended is null or OperationCanceledException, ended?.ToString());
     }
 }

@@ -27,8 +27,8 @@ public sealed partial class PrometheusScrapeTests(PlatformFixture fixture) : ICl
     public async Task Metrics_UsedByDashboardAndRules_AreExposedAndPromtoolFindsThemClean()
     {
         var instanceMetrics = await InvokeAndScrapeInstanceAsync("scrape-names");
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var platformMetrics = await http.GetStringAsync(fixture.Platform.AdminUrl + "/metrics"); // loopback: no token needed
+        using var http = fixture.Platform.CreateAnonymousAdminClient(TimeSpan.FromSeconds(10));
+        var platformMetrics = await http.GetStringAsync("metrics"); // loopback: no token needed
 
         var exposed = Families(platformMetrics).Concat(Families(instanceMetrics)).ToHashSet(StringComparer.Ordinal);
         var used = MetricNamesUsed();
@@ -61,7 +61,10 @@ public sealed partial class PrometheusScrapeTests(PlatformFixture fixture) : ICl
                   - url: {{admin}}sd/prometheus
                     refresh_interval: 1s
                     authorization: {type: Bearer, credentials_file: {{Path.Combine(fixture.Platform.Home, "admin-token")}}}
+                    tls_config: {ca_file: {{Path.Combine(fixture.Platform.Home, "tls", "ca.crt")}}}
               - job_name: serverless-platform
+                scheme: https
+                tls_config: {ca_file: {{Path.Combine(fixture.Platform.Home, "tls", "ca.crt")}}}
                 static_configs: [{targets: ["{{admin.Authority}}"]}]
             """);
         var port = FreePort.Next();

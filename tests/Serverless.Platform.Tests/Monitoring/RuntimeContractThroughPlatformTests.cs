@@ -21,9 +21,9 @@ public sealed class RuntimeContractThroughPlatformTests(PlatformFixture fixture)
     [Fact]
     public async Task SdPrometheus_WithoutToken_Is401()
     {
-        using var anonymous = new HttpClient { BaseAddress = new Uri(fixture.Platform.AdminUrl) };
+        using var anonymous = fixture.Platform.CreateAnonymousAdminClient(TimeSpan.FromSeconds(10));
 
-        using var response = await anonymous.GetAsync("/sd/prometheus");
+        using var response = await anonymous.GetAsync("sd/prometheus");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
