@@ -55,15 +55,24 @@ internal static class HttpBindingReader
         };
     }
 
-    private static BindingResult ReadBinary(IHeaderDictionary headers, ReadOnlyMemory<byte> body, BinaryDataDecoding data)
+    /// <summary>Binary mode's <c>ce-*</c> headers: each attribute's lower-case name and its value as sent (still encoded).</summary>
+    public static IEnumerable<(string Attribute, string Value)> AttributeHeaders(IHeaderDictionary headers)
     {
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, values) in headers)
         {
             if (name.Length > HeaderPrefix.Length && name.StartsWith(HeaderPrefix, StringComparison.OrdinalIgnoreCase))
             {
-                attributes[name[HeaderPrefix.Length..].ToLowerInvariant()] = HeaderPercentEncoding.Decode(values.ToString());
+                yield return (name[HeaderPrefix.Length..].ToLowerInvariant(), values.ToString());
             }
+        }
+    }
+
+    private static BindingResult ReadBinary(IHeaderDictionary headers, ReadOnlyMemory<byte> body, BinaryDataDecoding data)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (attribute, value) in AttributeHeaders(headers))
+        {
+            attributes[attribute] = HeaderPercentEncoding.Decode(value);
         }
 
         foreach (var name in Required)

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Serverless.Eventing.Binding;
 using Serverless.Eventing.Events;
+using Serverless.Eventing.Ingress;
 
 namespace Serverless.Eventing.Delivery;
 
@@ -57,7 +57,7 @@ internal sealed class HttpEventSender : IEventSender, IDisposable
                 // Knative treats a malformed reply as a failed delivery, so it is retried and can reach the dead-letter sink.
                 return invalid is null
                     ? new SendResult(status, retryAfter, reply, null)
-                    : new SendResult(null, retryAfter, null, $"the reply from {target} is not a valid CloudEvent: {Describe(invalid)}");
+                    : new SendResult(null, retryAfter, null, $"the reply from {target} is not a valid CloudEvent: {CloudEventHttpReader.Describe(invalid)}");
             }
 
             var body = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
@@ -75,9 +75,6 @@ internal sealed class HttpEventSender : IEventSender, IDisposable
             return new SendResult(null, null, null, $"{target}: {e.Message}");
         }
     }
-
-    private static string Describe(BindingError error) =>
-        string.Join(" ", new[] { error.Kind.ToString(), error.Attribute, error.Detail }.Where(part => !string.IsNullOrEmpty(part)));
 
     private TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
     {

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Serverless.Eventing.Binding;
 
 namespace Serverless.Eventing.Events;
@@ -14,8 +13,9 @@ internal static class BrokerEventContent
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(brokerEvent);
-        var content = new ByteArrayContent(brokerEvent.Data is { } data ? data.ToArray() : []);
-        content.Headers.ContentType = null;
+
+        // The stored bytes as they are: no copy on the delivery path.
+        var content = new ReadOnlyMemoryContent(brokerEvent.Data ?? ReadOnlyMemory<byte>.Empty);
         if (brokerEvent.DataContentType is { } type)
         {
             content.Headers.TryAddWithoutValidation("Content-Type", type);

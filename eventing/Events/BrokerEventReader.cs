@@ -13,8 +13,6 @@ namespace Serverless.Eventing.Events;
 /// </summary>
 internal static class BrokerEventReader
 {
-    private const string HeaderPrefix = "ce-";
-
     public static (IReadOnlyList<BrokerEvent> Events, BindingError? Error) Read(CloudEventMode mode, IHeaderDictionary headers, ReadOnlyMemory<byte> body)
     {
         ArgumentNullException.ThrowIfNull(headers);
@@ -57,14 +55,10 @@ internal static class BrokerEventReader
     private static BrokerEvent ReadBinary(IHeaderDictionary headers, ReadOnlyMemory<byte> body)
     {
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, values) in headers)
+        foreach (var (attribute, value) in HttpBindingReader.AttributeHeaders(headers))
         {
-            if (name.Length > HeaderPrefix.Length && name.StartsWith(HeaderPrefix, StringComparison.OrdinalIgnoreCase))
-            {
-                var attribute = name[HeaderPrefix.Length..].ToLowerInvariant();
-                attributes[attribute] = StrictPercentDecoding.Decode(values.ToString())
-                    ?? throw new InvalidEventException(new BindingError(BindingErrorKind.InvalidAttribute, attribute, $"\"{attribute}\" is not validly percent-encoded (RFC 3986 %XX of UTF-8)"));
-            }
+            attributes[attribute] = HeaderPercentEncoding.DecodeStrict(value)
+                ?? throw new InvalidEventException(new BindingError(BindingErrorKind.InvalidAttribute, attribute, $"\"{attribute}\" is not validly percent-encoded (RFC 3986 %XX of UTF-8)"));
         }
 
         // The Content-Type is the datacontenttype; none means the event has none (and is delivered with none).

@@ -26,7 +26,8 @@ internal static class CloudEventHttpReader
         return error is not null ? ParsedEvents.Invalid(Describe(error)) : ParsedEvents.Valid(events);
     }
 
-    private static string Describe(BindingError error)
+    /// <summary>What is wrong, in the broker's words: the 400 detail at ingress, and the reason a malformed reply fails its delivery.</summary>
+    public static string Describe(BindingError error)
     {
         var prefix = error.Index is { } index ? $"event [{index}]: " : "";
         return prefix + error.Kind switch

@@ -59,7 +59,7 @@ public sealed class BrokerEventFidelityTests
             Assert.True(delivered.Headers.TryGetValue(name, out var sent), $"{label}: {name} missing");
 
             // The same value; the encoding may differ only where the binding lets it (space as %20, etc.).
-            Assert.Equal(StrictPercentDecoding.Decode(value.ToString()), StrictPercentDecoding.Decode(sent));
+            Assert.Equal(HeaderPercentEncoding.DecodeStrict(value.ToString()), HeaderPercentEncoding.DecodeStrict(sent));
         }
 
         Assert.Equal(headers.Count(h => h.Key.StartsWith("ce-", StringComparison.Ordinal)), delivered.Headers.Count);
@@ -134,7 +134,7 @@ public sealed class BrokerEventFidelityTests
 
         Assert.Equal(Encoding.UTF8.GetBytes(data), delivered.Body);
         Assert.Equal(contentType, delivered.ContentType);
-        Assert.Equal(attributes, delivered.Headers.ToDictionary(h => h.Key[3..], h => StrictPercentDecoding.Decode(h.Value)!));
+        Assert.Equal(attributes, delivered.Headers.ToDictionary(h => h.Key[3..], h => HeaderPercentEncoding.DecodeStrict(h.Value)!));
     }
 
     [Theory]
@@ -163,7 +163,7 @@ public sealed class BrokerEventFidelityTests
 
         Assert.Equal(isJson ? json["data"]!.ToJsonString() : data, Encoding.UTF8.GetString(delivered.Body));
         Assert.Equal(contentType, delivered.ContentType);
-        Assert.Equal(attributes, delivered.Headers.ToDictionary(h => h.Key[3..], h => StrictPercentDecoding.Decode(h.Value)!));
+        Assert.Equal(attributes, delivered.Headers.ToDictionary(h => h.Key[3..], h => HeaderPercentEncoding.DecodeStrict(h.Value)!));
     }
 
     private static Dictionary<string, string> Attributes(string version, string id, string[] extra)
