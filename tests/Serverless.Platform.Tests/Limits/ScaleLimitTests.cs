@@ -55,10 +55,11 @@ public sealed class ScaleLimitTests
             LimitsPlatform.AssertStatus(HttpStatusCode.Created, created, await LimitsPlatform.BodyAsync(created));
         }
 
-        // Instance logs appear as instances start: a few, and the scale-up is under way.
+        // Instance logs appear as instances start: the first one, and the scale-up is under way. (Waiting for a third
+        // left too little of it on a loaded machine, where the other 47 sometimes started before the DELETE landed.)
         var logs = Path.Combine(platform.Home, "logs", "default", "crowd");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline && (!Directory.Exists(logs) || Directory.GetFiles(logs).Length < 3))
+        while (DateTime.UtcNow < deadline && (!Directory.Exists(logs) || Directory.GetFiles(logs).Length < 1))
         {
             await Task.Delay(20);
         }

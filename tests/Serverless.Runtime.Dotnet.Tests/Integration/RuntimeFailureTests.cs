@@ -63,8 +63,8 @@ public sealed class RuntimeFailureTests
         Assert.Equal("The function did not answer within its timeout of 1 s.", problem.GetProperty("detail").GetString());
         // The handler honoured its token: the answer came at the timeout, well before the 5 s it asked for.
         Assert.True(elapsed < TimeSpan.FromSeconds(4.5), $"answered after {elapsed}");
-        // Released once the 504 is flushed, which the client may see first.
-        var samples = await runtime.WaitForMetricsAsync(s => s.Value(InFlight) == 0);
+        // Released and counted once the 504 is flushed, which the client may see first: wait for both (bounded).
+        var samples = await runtime.WaitForMetricsAsync(s => s.Value(InFlight) == 0 && s.Value("serverless_runtime_requests_total", ("code", "504")) >= 1);
         Assert.Equal(1, samples.Value("serverless_runtime_requests_total", ("code", "504")));
 
         using var next = await runtime.Client.GetAsync("?ms=1");
