@@ -18,6 +18,12 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
     /// <summary>Publishing channels: confirms are per channel, so a few let concurrent requests' confirms overlap.</summary>
     private const int PublisherChannels = 4;
 
+    /// <summary>
+    /// Longest wait for RabbitMQ's answer to a publish (its confirm), a declaration or a channel: a node going down
+    /// can leave a confirm unanswered, and an ingress request must end in 503 rather than hang.
+    /// </summary>
+    public static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(10);
+
     private readonly ConnectionFactory _factory;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
@@ -112,9 +118,15 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
     {
         await ConnectAsync(cancellationToken).ConfigureAwait(false);
         var channel = _publishers[(int)((uint)Interlocked.Increment(ref _next) % (uint)_publishers.Length)];
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(OperationTimeout);
         try
         {
-            await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, cancellationToken).ConfigureAwait(false);
+            await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"RabbitMQ at {Host} did not confirm the event within {OperationTimeout.TotalSeconds} s");
         }
         catch (PublishException e)
         {
@@ -190,11 +202,17 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
     public async Task<IChannel> CreateConsumerChannelAsync(ushort prefetch, CancellationToken cancellationToken)
     {
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(OperationTimeout);
         try
         {
-            var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            await channel.BasicQosAsync(0, prefetch, false, cancellationToken).ConfigureAwait(false);
+            var channel = await connection.CreateChannelAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
+            await channel.BasicQosAsync(0, prefetch, false, timeout.Token).ConfigureAwait(false);
             return channel;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"RabbitMQ at {Host} did not open a channel within {OperationTimeout.TotalSeconds} s");
         }
         catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException)
         {
@@ -207,17 +225,31 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
     private async Task DeclareAsync(Func<IChannel, Task> declare, CancellationToken cancellationToken)
     {
         await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await _topologyLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(OperationTimeout);
+        try
+        {
+            await _topologyLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"RabbitMQ at {Host} did not answer a declaration within {OperationTimeout.TotalSeconds} s");
+        }
+
         try
         {
             var connection = _connection!;
             if (_topology is not { IsOpen: true })
             {
                 // A declaration RabbitMQ refused closes the channel: open another rather than fail every later one.
-                _topology = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                _topology = await connection.CreateChannelAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
             }
 
-            await declare(_topology).ConfigureAwait(false);
+            await declare(_topology).WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"RabbitMQ at {Host} did not answer a declaration within {OperationTimeout.TotalSeconds} s");
         }
         catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException)
         {

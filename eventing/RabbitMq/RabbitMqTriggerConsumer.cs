@@ -96,13 +96,13 @@ internal sealed partial class RabbitMqTriggerConsumer
             if (route is null)
             {
                 // The Trigger was deleted: its deliveries have no subscriber any more (as in Knative); its queue goes next.
-                await channel.BasicAckAsync(tag, false, CancellationToken.None).ConfigureAwait(false);
+                await AckAsync(channel, tag).ConfigureAwait(false);
                 return;
             }
 
             var verdict = await _attempt.RunAsync(state, route, token).ConfigureAwait(false);
             await RecordAsync(route, state, verdict, token).ConfigureAwait(false);
-            await channel.BasicAckAsync(tag, false, CancellationToken.None).ConfigureAwait(false);
+            await AckAsync(channel, tag).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -115,7 +115,8 @@ internal sealed partial class RabbitMqTriggerConsumer
             {
                 // Not at once: RabbitMQ is likely away, and an immediate redelivery would spin.
                 await Task.Delay(_options.PollInterval, _time, token).ConfigureAwait(false);
-                await channel.BasicNackAsync(tag, false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+                using var timeout = new CancellationTokenSource(RabbitMqConnection.OperationTimeout);
+                await channel.BasicNackAsync(tag, false, requeue: true, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception)
             {
@@ -127,6 +128,13 @@ internal sealed partial class RabbitMqTriggerConsumer
             _metrics.InFlight.Dec();
             _slots.Release();
         }
+    }
+
+    private static async Task AckAsync(IChannel channel, ulong tag)
+    {
+        // Bounded: on a channel in recovery the ack may never be written; the message is then delivered again.
+        using var timeout = new CancellationTokenSource(RabbitMqConnection.OperationTimeout);
+        await channel.BasicAckAsync(tag, false, timeout.Token).ConfigureAwait(false);
     }
 
     /// <summary>Sends the delivery on with its new state; the caller acks only after this returned.</summary>
@@ -168,7 +176,8 @@ internal sealed partial class RabbitMqTriggerConsumer
         {
             try
             {
-                await channel.CloseAsync().ConfigureAwait(false);
+                using var timeout = new CancellationTokenSource(RabbitMqConnection.OperationTimeout);
+                await channel.CloseAsync(timeout.Token).ConfigureAwait(false);
             }
             catch (Exception)
             {
