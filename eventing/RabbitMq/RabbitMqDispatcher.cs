@@ -84,6 +84,8 @@ internal sealed partial class RabbitMqDispatcher
     /// <summary>One pass: a consumer for every Trigger of a rabbitmq-class Broker, none for a Trigger that is gone.</summary>
     internal async Task ReconcileAsync(CancellationToken cancellationToken)
     {
+        // Connected from the start, not at the first event: a wrong URL or an unreachable RabbitMQ shows in the log at once.
+        await _connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
         var keys = _routes.Keys.ToHashSet(StringComparer.Ordinal);
         foreach (var (key, consumer) in _consumers.ToList())
         {
