@@ -130,6 +130,12 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
         }
         catch (PublishException e)
         {
+            if (e.IsReturn)
+            {
+                // A queue declared earlier is gone (deleted by hand, or a node that lost its data): declare again next time.
+                ForgetDeclarations();
+            }
+
             throw new IOException(e.IsReturn ? $"RabbitMQ returned the event: no queue is bound for it on {exchange}" : "RabbitMQ did not confirm the event", e);
         }
         catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException)
@@ -161,6 +167,9 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
         }, cancellationToken).ConfigureAwait(false);
         _declared[queue] = true;
     }
+
+    /// <summary>Makes the next use of every queue declare it again (RabbitMQ lost or deleted one).</summary>
+    public void ForgetDeclarations() => _declared.Clear();
 
     /// <summary>The delay queue of one wait: its messages expire after it and return to their Trigger's queue.</summary>
     public async Task EnsureDelayQueueAsync(long milliseconds, CancellationToken cancellationToken)

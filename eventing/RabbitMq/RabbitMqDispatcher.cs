@@ -94,6 +94,12 @@ internal sealed partial class RabbitMqDispatcher
             {
                 _consumers.Remove(key);
                 await consumer.StopAsync().ConfigureAwait(false);
+                if (!gone)
+                {
+                    // RabbitMQ closed the consumer's channel: most likely its queue was deleted; declare it again.
+                    _connection.ForgetDeclarations();
+                }
+
                 if (gone)
                 {
                     await _connection.DeleteTriggerAsync(key, cancellationToken).ConfigureAwait(false);

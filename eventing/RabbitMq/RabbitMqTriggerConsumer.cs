@@ -30,6 +30,7 @@ internal sealed partial class RabbitMqTriggerConsumer
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<ulong, Task> _running = new();
     private IChannel? _channel;
+    private AsyncEventingBasicConsumer? _consumer;
 
     public RabbitMqTriggerConsumer(
         string key,
@@ -53,14 +54,17 @@ internal sealed partial class RabbitMqTriggerConsumer
         _logger = logger;
     }
 
-    /// <summary>False once RabbitMQ closed the channel for good (its queue was deleted): the dispatcher starts another.</summary>
-    public bool IsHealthy => _channel is { IsOpen: true } || !_connection.IsOpen;
+    /// <summary>
+    /// False once RabbitMQ cancelled the consumer (its queue was deleted) or closed its channel: the dispatcher starts
+    /// another. While the connection is down the client's recovery owns both, so they count as healthy.
+    /// </summary>
+    public bool IsHealthy => (_channel is { IsOpen: true } && _consumer is { IsRunning: true }) || !_connection.IsOpen;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var prefetch = (ushort)Math.Min(_options.TriggerConcurrency, ushort.MaxValue);
         _channel = await _connection.CreateConsumerChannelAsync(prefetch, cancellationToken).ConfigureAwait(false);
-        var consumer = new AsyncEventingBasicConsumer(_channel);
+        var consumer = _consumer = new AsyncEventingBasicConsumer(_channel);
         consumer.ReceivedAsync += OnReceivedAsync;
         await _channel.BasicConsumeAsync(RabbitMqNames.TriggerQueue(_key), autoAck: false, consumer, cancellationToken).ConfigureAwait(false);
     }

@@ -140,4 +140,39 @@ public sealed class RabbitMqBrokerTests(Xunit.Abstractions.ITestOutputHelper out
         output.WriteLine($"{(kill ? "SIGKILL" : "restart")}: {expected.Count} acknowledged, {refused} requests refused while RabbitMQ was away, {h.Sender.Sent.Count - expected.Count} extra deliveries (duplicates or unacknowledged events RabbitMQ kept)");
         Assert.True(refused > 0, "no publisher was refused: the restart did not happen mid-burst");
     }
+
+    [Fact]
+    public async Task QueueDeletedBehindItsBack_DeclaredAgain_PublishAndDeliveryResume()
+    {
+        await using var server = await RabbitMqServer.StartAsync();
+        await using var h = new RabbitMqBackendHarness(server, new BrokerOptions { PollInterval = TimeSpan.FromMilliseconds(100) });
+        h.Routes.Add("redeclared", new TriggerSpec(), Subscriber, FakeRoutes.Delivery());
+        h.Start();
+        await h.PublishAsync(TestEvents.Event("before"));
+        await WaitForAsync(() => Task.FromResult(h.Sender.Sent.Count == 1), () => "first delivery");
+
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = server.Url };
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.QueueDeleteAsync(Serverless.Eventing.RabbitMq.RabbitMqNames.TriggerQueue("default/redeclared"), ifUnused: false, ifEmpty: false);
+        }
+
+        // The first publish may be returned (no queue bound): the ingress answers 503 and the client sends again.
+        await WaitForAsync(
+            async () =>
+            {
+                try
+                {
+                    await h.PublishAsync(TestEvents.Event("after"));
+                    return true;
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            },
+            () => "publishing after the queue was deleted");
+        await WaitForAsync(() => Task.FromResult(h.Sender.Sent.Any(s => s.Event.Id == "after")), () => "delivery from the declared-again queue");
+    }
 }
