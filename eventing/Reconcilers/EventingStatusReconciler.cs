@@ -93,10 +93,13 @@ internal sealed partial class EventingStatusReconciler
         {
             var ns = trigger.Metadata.NamespaceProperty ?? "";
             var broker = trigger.Spec.Broker ?? Routing.TriggerKeys.DefaultBroker;
-            var brokerExists = broker == Routing.TriggerKeys.DefaultBroker || _brokers.TryGet(new FunctionKey(ns, broker), out _);
+            var declared = _brokers.TryGet(new FunctionKey(ns, broker), out var brokerObject);
+            var brokerExists = declared || broker == Routing.TriggerKeys.DefaultBroker;
+            var classProblem = Routing.BrokerClasses.Problem(
+                Routing.BrokerClasses.Of(brokerObject?.Metadata.Annotations, _options.DefaultClass), _options.RabbitMqUrl is not null);
             var functionExists = trigger.Spec.Subscriber?.Ref is { Name: { } name } reference
                 && _functions.TryGet(new FunctionKey(reference.Namespace ?? ns, name), out _);
-            var desired = EventingStatusBuilder.ForTrigger(trigger, brokerExists, functionExists, ingress, now);
+            var desired = EventingStatusBuilder.ForTrigger(trigger, brokerExists, functionExists, ingress, now, classProblem);
             if (!EventingStatusBuilder.SameTrigger(trigger.Status, desired))
             {
                 await WriteAsync(() => _triggerStore.ReplaceStatusAsync(Copy(trigger, desired), cancellationToken)).ConfigureAwait(false);

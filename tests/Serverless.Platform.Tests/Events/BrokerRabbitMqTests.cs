@@ -176,6 +176,14 @@ public sealed class BrokerRabbitMqTests(ITestOutputHelper output)
         await EventsApi.WaitUntilAsync(
             () =>
             {
+                var json = admin.GetStringAsync("/apis/serverless.dev/v1alpha1/namespaces/default/triggers/on-kafkaish").GetAwaiter().GetResult();
+                return ResourceJson.Deserialize<Trigger>(json).Status?.Conditions?.Any(c => c.Type == ConditionTypes.Ready && c.Reason == "BrokerClassUnavailable") == true;
+            },
+            TimeSpan.FromSeconds(30),
+            () => "the Trigger on a Broker of an unknown class is not Ready=False BrokerClassUnavailable\n" + platform.Output);
+        await EventsApi.WaitUntilAsync(
+            () =>
+            {
                 using var response = ingress.PostAsync("/brokers/default/kafkaish", OneEvent("e1")).GetAwaiter().GetResult();
                 return response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is not null;
             },
