@@ -13,8 +13,11 @@ internal static class EventingStatusBuilder
 {
     public const string BrokerNotFound = "BrokerDoesNotExist";
     public const string SubscriberNotFound = "SubscriberNotFound";
+    public const string BrokerClassUnavailable = "BrokerClassUnavailable";
 
-    public static TriggerStatus ForTrigger(Trigger trigger, bool brokerExists, bool subscriberFunctionExists, string ingressUrl, DateTimeOffset now)
+    /// <param name="brokerClassProblem">Why the broker's class has no backend here (<see cref="BrokerClasses.Problem"/>): Ready is False with it.</param>
+    public static TriggerStatus ForTrigger(
+        Trigger trigger, bool brokerExists, bool subscriberFunctionExists, string ingressUrl, DateTimeOffset now, string? brokerClassProblem = null)
     {
         ArgumentNullException.ThrowIfNull(trigger);
         var ns = trigger.Metadata.NamespaceProperty ?? "";
@@ -30,9 +33,11 @@ internal static class EventingStatusBuilder
                 $"the subscriber Function \"{trigger.Spec.Subscriber?.Ref?.Name}\" does not exist in namespace \"{trigger.Spec.Subscriber?.Ref?.Namespace ?? ns}\"; events are retried and then dead-lettered");
         var ready = !brokerExists
             ? Condition(ConditionTypes.Ready, ConditionStatus.False, BrokerNotFound, $"broker \"{broker}\" does not exist in namespace \"{ns}\"")
-            : resolved
-                ? Condition(ConditionTypes.Ready, ConditionStatus.True, "Ready", $"events of broker \"{broker}\" that match are delivered")
-                : Condition(ConditionTypes.Ready, ConditionStatus.False, subscriberCondition.Reason, subscriberCondition.Message);
+            : brokerClassProblem is not null
+                ? Condition(ConditionTypes.Ready, ConditionStatus.False, BrokerClassUnavailable, $"broker \"{broker}\": {brokerClassProblem}")
+                : resolved
+                    ? Condition(ConditionTypes.Ready, ConditionStatus.True, "Ready", $"events of broker \"{broker}\" that match are delivered")
+                    : Condition(ConditionTypes.Ready, ConditionStatus.False, subscriberCondition.Reason, subscriberCondition.Message);
         return new TriggerStatus
         {
             ObservedGeneration = trigger.Metadata.Generation,
@@ -41,7 +46,8 @@ internal static class EventingStatusBuilder
         };
     }
 
-    public static BrokerStatus ForBroker(Broker broker, string ingressUrl, DateTimeOffset now)
+    /// <param name="classProblem">Why the Broker's class has no backend here (<see cref="BrokerClasses.Problem"/>): Ready is False with it.</param>
+    public static BrokerStatus ForBroker(Broker broker, string ingressUrl, DateTimeOffset now, string? classProblem = null)
     {
         ArgumentNullException.ThrowIfNull(broker);
         var address = Address(ingressUrl, broker.Metadata.NamespaceProperty ?? "", broker.Metadata.Name ?? "");
@@ -49,7 +55,15 @@ internal static class EventingStatusBuilder
         {
             ObservedGeneration = broker.Metadata.Generation,
             Address = address,
-            Conditions = [Stamp(Condition(ConditionTypes.Ready, ConditionStatus.True, "Ready", $"accepting events at {address}"), broker.Status?.Conditions ?? [], now)],
+            Conditions =
+            [
+                Stamp(
+                    classProblem is null
+                        ? Condition(ConditionTypes.Ready, ConditionStatus.True, "Ready", $"accepting events at {address}")
+                        : Condition(ConditionTypes.Ready, ConditionStatus.False, BrokerClassUnavailable, classProblem),
+                    broker.Status?.Conditions ?? [],
+                    now),
+            ],
         };
     }
 
