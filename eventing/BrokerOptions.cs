@@ -23,6 +23,8 @@ public sealed class BrokerOptions
     public const string MaxInFlightKey = "max-in-flight";
     public const string RetryAfterMaxKey = "retry-after-max";
     public const string PollIntervalKey = "poll-interval";
+    public const string DefaultClassKey = "default-class";
+    public const string RabbitMqUrlKey = "rabbitmq-url";
 
     /// <summary>Largest request body the broker ingress accepts (<c>max-event-size</c>); larger is 413. Default 1 MiB.</summary>
     public long MaxEventSize { get; set; } = 1024 * 1024;
@@ -44,6 +46,18 @@ public sealed class BrokerOptions
     /// at once; this bounds the wait when another process wrote the store.
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The class of a Broker with no <c>broker.class</c> annotation, and of each namespace's implicit <c>default</c>
+    /// broker (<c>default-class</c>): <c>sqlite</c> (the default) or <c>rabbitmq</c>.
+    /// </summary>
+    public string DefaultClass { get; set; } = Routing.BrokerClasses.Sqlite;
+
+    /// <summary>
+    /// The RabbitMQ server of <c>rabbitmq</c>-class Brokers (<c>rabbitmq-url</c>, <c>amqp://user:password@host:5672/vhost</c>
+    /// or <c>amqps://…</c>). Unset: no RabbitMQ, and such Brokers are not Ready. A secret: never logged or shown.
+    /// </summary>
+    public Uri? RabbitMqUrl { get; set; }
 
     /// <summary>Reads the keys present over the defaults; throws <see cref="InvalidOperationException"/> listing every bad value.</summary>
     public static BrokerOptions Bind(IConfiguration section)
@@ -77,6 +91,18 @@ public sealed class BrokerOptions
             .Between(MaxInFlightKey, MaxInFlight, 1, 100_000);
         Positive(checks, RetryAfterMaxKey, RetryAfterMax, TimeSpan.FromHours(1));
         Positive(checks, PollIntervalKey, PollInterval, TimeSpan.FromMinutes(1));
+        checks
+            .Require(Routing.BrokerClasses.IsKnown(DefaultClass), DefaultClassKey, DefaultClass, $"must be one of {string.Join(", ", Routing.BrokerClasses.All)}")
+            .Require(
+                RabbitMqUrl is null || (RabbitMqUrl.IsAbsoluteUri && RabbitMqUrl.Scheme is "amqp" or "amqps"),
+                RabbitMqUrlKey,
+                RabbitMqUrl is null ? "" : RabbitMqUrl.Scheme + "://…",
+                "must be an amqp:// or amqps:// URL")
+            .Require(
+                DefaultClass != Routing.BrokerClasses.RabbitMq || RabbitMqUrl is not null,
+                DefaultClassKey,
+                DefaultClass,
+                $"needs {RabbitMqUrlKey}");
         return checks.Problems;
     }
 

@@ -17,6 +17,11 @@ internal static class EventingEventIds
     public const int ReplyLoop = 15;
     public const int OutcomeNotStored = 16;
     public const int OutcomeStored = 17;
+    public const int RabbitMqConnected = 18;
+    public const int RabbitMqConnectionLost = 19;
+    public const int RabbitMqRecovered = 20;
+    public const int RabbitMqConsumerFailed = 21;
+    public const int RabbitMqRecordFailed = 22;
 
     public const int StatusWriteFailed = 30;
     public const int StatusWriteSkipped = 31;

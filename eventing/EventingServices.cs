@@ -6,6 +6,7 @@ using Serverless.Core.Contracts;
 using Serverless.Eventing.Delivery;
 using Serverless.Eventing.Ingress;
 using Serverless.Eventing.Metrics;
+using Serverless.Eventing.RabbitMq;
 using Serverless.Eventing.Reconcilers;
 using Serverless.Eventing.Routing;
 using Serverless.Eventing.Storage;
@@ -30,6 +31,8 @@ public sealed class EventingServices : IDisposable
     private readonly BrokerIngressHandler _ingress;
     private readonly DeliveryDispatcher _dispatcher;
     private readonly EventingStatusReconciler _reconciler;
+    private readonly RabbitMqConnection? _rabbitMq;
+    private readonly RabbitMqDispatcher? _rabbitMqDispatcher;
 
     private EventingServices(
         SqliteEventStore store,
@@ -38,8 +41,12 @@ public sealed class EventingServices : IDisposable
         ResourceInformer<Broker> brokers,
         BrokerIngressHandler ingress,
         DeliveryDispatcher dispatcher,
-        EventingStatusReconciler reconciler)
+        EventingStatusReconciler reconciler,
+        RabbitMqConnection? rabbitMq,
+        RabbitMqDispatcher? rabbitMqDispatcher)
     {
+        _rabbitMq = rabbitMq;
+        _rabbitMqDispatcher = rabbitMqDispatcher;
         _store = store;
         _sender = sender;
         _triggers = triggers;
@@ -94,14 +101,27 @@ public sealed class EventingServices : IDisposable
     {
         var triggers = new ResourceInformer<Trigger>(triggerStore, null, time, loggerFactory.CreateLogger<ResourceInformer<Trigger>>());
         var brokers = new ResourceInformer<Broker>(brokerStore, null, time, loggerFactory.CreateLogger<ResourceInformer<Broker>>());
-        var catalog = new TriggerCatalog(triggers, brokers, ingressUrl, options.Delivery);
-        var ingestor = new BrokerIngestor(store, catalog, metrics, time);
+        var catalog = new TriggerCatalog(triggers, brokers, ingressUrl, options.Delivery, options.DefaultClass);
+        var sqliteSink = new SqliteBrokerSink(store, time);
+        var sinks = new Dictionary<string, IBrokerSink>(StringComparer.Ordinal) { [BrokerClasses.Sqlite] = sqliteSink };
+        var rabbitMq = options.RabbitMqUrl is { } url ? new RabbitMqConnection(url, loggerFactory.CreateLogger<RabbitMqConnection>()) : null;
+        if (rabbitMq is not null)
+        {
+            sinks[BrokerClasses.RabbitMq] = new RabbitMqBrokerSink(rabbitMq, time);
+        }
+
+        var ingestor = new BrokerIngestor(sinks, catalog, metrics);
         var sender = new HttpEventSender(time);
-        var dispatcher = new DeliveryDispatcher(store, catalog, sender, ingestor, options, metrics, time, loggerFactory.CreateLogger<DeliveryDispatcher>());
+        var attempt = new DeliveryAttempt(sender, ingestor, options, metrics, time, loggerFactory.CreateLogger<DeliveryAttempt>());
+        var dispatcher = new DeliveryDispatcher(store, catalog, attempt, options, metrics, time, loggerFactory.CreateLogger<DeliveryDispatcher>());
+        sqliteSink.Stored += dispatcher.Wake;
+        var rabbitMqDispatcher = rabbitMq is null
+            ? null
+            : new RabbitMqDispatcher(rabbitMq, catalog, attempt, options, metrics, time, loggerFactory.CreateLogger<RabbitMqDispatcher>());
         var reconciler = new EventingStatusReconciler(
-            triggers, brokers, functions, triggerStore, brokerStore, ingressUrl, time, loggerFactory.CreateLogger<EventingStatusReconciler>());
+            triggers, brokers, functions, triggerStore, brokerStore, ingressUrl, options, time, loggerFactory.CreateLogger<EventingStatusReconciler>());
         var ingress = new BrokerIngressHandler(ingestor, catalog, options, metrics, loggerFactory.CreateLogger<BrokerIngressHandler>());
-        return new EventingServices(store, sender, triggers, brokers, ingress, dispatcher, reconciler);
+        return new EventingServices(store, sender, triggers, brokers, ingress, dispatcher, reconciler, rabbitMq, rabbitMqDispatcher);
     }
 
     /// <summary>The broker's part of the ingress: <c>/brokers/…</c> here, everything else to <paramref name="next"/>.</summary>
@@ -115,6 +135,7 @@ public sealed class EventingServices : IDisposable
         ("broker-informer", _brokers.RunAsync),
         ("delivery-dispatcher", _dispatcher.RunAsync),
         ("eventing-status", _reconciler.RunAsync),
+        .. _rabbitMqDispatcher is { } rabbit ? [("rabbitmq-dispatcher", (Func<CancellationToken, Task>)rabbit.RunAsync)] : Array.Empty<(string, Func<CancellationToken, Task>)>(),
     ];
 
     /// <summary>Closes the sender and the store; call once the <see cref="Loops"/> have ended.</summary>
@@ -122,5 +143,6 @@ public sealed class EventingServices : IDisposable
     {
         _sender.Dispose();
         _store.Dispose();
+        _rabbitMq?.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }

@@ -20,6 +20,8 @@ internal static class BrokerOptionsReader
         values.Integer(BrokerOptions.MaxInFlightKey, v => options.MaxInFlight = v);
         values.Duration(BrokerOptions.RetryAfterMaxKey, v => options.RetryAfterMax = v);
         values.Duration(BrokerOptions.PollIntervalKey, v => options.PollInterval = v);
+        values.Text(BrokerOptions.DefaultClassKey, v => options.DefaultClass = v);
+        values.Text(BrokerOptions.RabbitMqUrlKey, v => options.RabbitMqUrl = Uri.TryCreate(v, UriKind.Absolute, out var url) ? url : new Uri("invalid:", UriKind.Absolute));
         errors = values.Problems;
         return options;
     }

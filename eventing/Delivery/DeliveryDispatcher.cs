@@ -24,8 +24,7 @@ internal sealed partial class DeliveryDispatcher
 
     private readonly IEventStore _store;
     private readonly ITriggerRoutes _routes;
-    private readonly IEventSender _sender;
-    private readonly BrokerIngestor _ingestor;
+    private readonly DeliveryAttempt _attempt;
     private readonly BrokerOptions _options;
     private readonly BrokerMetrics _metrics;
     private readonly TimeProvider _time;
@@ -45,8 +44,7 @@ internal sealed partial class DeliveryDispatcher
     public DeliveryDispatcher(
         IEventStore store,
         ITriggerRoutes routes,
-        IEventSender sender,
-        BrokerIngestor ingestor,
+        DeliveryAttempt attempt,
         BrokerOptions options,
         BrokerMetrics metrics,
         TimeProvider time,
@@ -54,13 +52,11 @@ internal sealed partial class DeliveryDispatcher
     {
         _store = store;
         _routes = routes;
-        _sender = sender;
-        _ingestor = ingestor;
+        _attempt = attempt;
         _options = options;
         _metrics = metrics;
         _time = time;
         _logger = logger;
-        _ingestor.Stored += Wake;
     }
 
     /// <summary>Attempts in flight now.</summary>
@@ -231,96 +227,22 @@ internal sealed partial class DeliveryDispatcher
 
     private async Task AttemptAsync(PendingDelivery delivery, TriggerRoute route, CancellationToken cancellationToken)
     {
-        var stored = BrokerEventCodec.Decode(delivery.Payload);
-        var outgoing = BrokerTtl.Stripped(stored);
-        var deadLetter = delivery.Phase == DeliveryPhase.DeadLetter;
-        var target = deadLetter ? route.DeadLetterSink : route.Subscriber;
-        SendResult result;
-        if (target is null)
-        {
-            // The dead-letter sink was removed from the Trigger after the delivery moved to it.
-            result = new SendResult(null, null, null, "the Trigger no longer has a dead-letter sink");
-        }
-        else
-        {
-            if (deadLetter)
-            {
-                outgoing = DeadLetterEvent.Annotate(outgoing, route.Subscriber, delivery.LastCode, delivery.LastError);
-            }
-
-            using var span = BrokerTracing.StartDelivery(stored, TriggerName(route), delivery.Attempts + 1, deadLetter);
-            result = await _sender.SendAsync(target, outgoing, route.Delivery.Timeout, cancellationToken).ConfigureAwait(false);
-            span?.SetTag("http.response.status_code", result.StatusCode);
-            if (result.Reply is { } returned)
-            {
-                // The reply continues this attempt's trace, unless the subscriber gave it a context of its own.
-                result = result with { Reply = BrokerTracing.WithContext(returned) };
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        var outcome = target is null ? AttemptOutcome.Rejected : ResponseClassifier.Classify(result.StatusCode);
-        var replyTtl = BrokerTtl.ForReplyTo(stored);
-        if (outcome == AttemptOutcome.Accepted && !deadLetter && result.Reply is { } loop && replyTtl <= 0)
-        {
-            // The chain of replies reached Knative's hop limit: the delivery succeeded, its reply is refused (counted and logged).
-            _metrics.RepliesDropped.WithLabels(route.Namespace, route.Broker, TriggerName(route)).Inc();
-            LogReplyLoop(_logger, route.Key, loop.Id, loop.Source, BrokerTtl.Initial);
-        }
-        else if (outcome == AttemptOutcome.Accepted && !deadLetter && result.Reply is { } reply)
-        {
-            try
-            {
-                // Stored before the delivery is marked done, so a crash in between repeats the delivery rather than losing the reply.
-                await _ingestor.IngestAsync(route.Namespace, route.Broker, [BrokerTtl.With(reply, replyTtl)], cancellationToken).ConfigureAwait(false);
-                _metrics.Replies.WithLabels(route.Namespace, route.Broker, TriggerName(route)).Inc();
-            }
-            catch (IOException e)
-            {
-                outcome = AttemptOutcome.Retryable;
-                result = result with { StatusCode = null, Error = "storing the reply event failed: " + e.Message };
-            }
-        }
-
-        var now = _time.GetUtcNow();
-        var decision = RetryPlanner.Decide(delivery.Phase, delivery.Attempts, outcome, route.Delivery, result.RetryAfter, _options.RetryAfterMax, now);
-        _metrics.Deliveries.WithLabels(route.Namespace, route.Broker, TriggerName(route), ResultLabel(deadLetter, outcome)).Inc();
-
-        // In the dead-letter phase the row keeps the subscriber's code and error: they are what the sink must be told.
-        var (code, error) = deadLetter ? (delivery.LastCode, delivery.LastError) : (result.StatusCode, result.Error ?? "");
+        var verdict = await _attempt.RunAsync(delivery.State, route, cancellationToken).ConfigureAwait(false);
+        var decision = verdict.Decision;
         switch (decision.Kind)
         {
             case DecisionKind.Done:
                 await StoreOutcomeAsync(delivery.Id, route.Key, token => _store.CompleteAsync(delivery.Id, token)).ConfigureAwait(false);
-                if (deadLetter)
-                {
-                    _metrics.DeadLettered.WithLabels(route.Namespace, route.Broker, TriggerName(route)).Inc();
-                    LogDeadLettered(_logger, route.Key, stored.Id, stored.Source, delivery.LastCode, delivery.LastError);
-                }
-                else
-                {
-                    _metrics.EndToEnd.WithLabels(route.Namespace, route.Broker).Observe(Math.Max(0, (now - delivery.ReceivedAt).TotalSeconds));
-                }
-
                 break;
             case DecisionKind.Retry:
             case DecisionKind.DeadLetter:
-                await StoreOutcomeAsync(delivery.Id, route.Key, token => _store.RescheduleAsync(delivery.Id, decision.Phase, decision.Attempts, decision.NextAttempt, code, error ?? "", token)).ConfigureAwait(false);
+                await StoreOutcomeAsync(delivery.Id, route.Key, token => _store.RescheduleAsync(delivery.Id, decision.Phase, decision.Attempts, decision.NextAttempt, verdict.Code, verdict.Error, token)).ConfigureAwait(false);
                 break;
             case DecisionKind.Fail:
-                var reason = deadLetter
-                    ? $"dead-letter sink failed: {result.Error}; subscriber: {delivery.LastError}"
-                    : result.Error ?? "";
-                await StoreOutcomeAsync(delivery.Id, route.Key, token => _store.RescheduleAsync(delivery.Id, DeliveryPhase.Failed, decision.Attempts, now, code, reason, token)).ConfigureAwait(false);
-                _metrics.Undeliverable.WithLabels(route.Namespace, route.Broker, TriggerName(route)).Inc();
-                LogUndeliverable(_logger, route.Key, stored.Id, stored.Source, reason);
+                await StoreOutcomeAsync(delivery.Id, route.Key, token => _store.RescheduleAsync(delivery.Id, DeliveryPhase.Failed, decision.Attempts, decision.NextAttempt, verdict.Code, verdict.Error, token)).ConfigureAwait(false);
                 break;
         }
     }
-
-    /// <summary>The <c>trigger</c> label: the Trigger's name (its namespace is a label of its own).</summary>
-    private static string TriggerName(TriggerRoute route) => TriggerKeys.Split(route.Key).Name;
 
     /// <summary>Records an attempt's outcome; when the store cannot, holds the delivery (see <c>_unstored</c>).</summary>
     private async Task StoreOutcomeAsync(long deliveryId, string triggerKey, Func<CancellationToken, Task> write)
@@ -357,15 +279,6 @@ internal sealed partial class DeliveryDispatcher
     }
 
     private sealed record UnstoredOutcome(string TriggerKey, Func<CancellationToken, Task> Write);
-
-    private static string ResultLabel(bool deadLetter, AttemptOutcome outcome) => (deadLetter, outcome) switch
-    {
-        (true, AttemptOutcome.Accepted) => "dead_letter_ok",
-        (true, _) => "dead_letter_failed",
-        (false, AttemptOutcome.Accepted) => "ok",
-        (false, AttemptOutcome.Retryable) => "retry",
-        _ => "rejected",
-    };
 
     private async Task<TimeSpan> NextWaitAsync(CancellationToken cancellationToken)
     {
@@ -428,12 +341,6 @@ internal sealed partial class DeliveryDispatcher
     [LoggerMessage(EventId = EventingEventIds.AttemptFailed, Level = LogLevel.Warning, Message = "Delivery {Delivery} of Trigger {Trigger} failed unexpectedly")]
     private static partial void LogAttemptFailed(ILogger logger, string trigger, long delivery, Exception exception);
 
-    [LoggerMessage(EventId = EventingEventIds.DeadLettered, Level = LogLevel.Information, Message = "Event {Source}/{Id} of Trigger {Trigger} sent to the dead-letter sink (subscriber answered {Code}: {Error})")]
-    private static partial void LogDeadLettered(ILogger logger, string trigger, string? id, string? source, int? code, string? error);
 
-    [LoggerMessage(EventId = EventingEventIds.ReplyLoop, Level = LogLevel.Warning, Message = "Reply {Source}/{Id} to an event of Trigger {Trigger} not stored: the chain of replies reached the hop limit ({Limit}, knativebrokerttl)")]
-    private static partial void LogReplyLoop(ILogger logger, string trigger, string? id, string? source, int limit);
 
-    [LoggerMessage(EventId = EventingEventIds.Undeliverable, Level = LogLevel.Error, Message = "Event {Source}/{Id} of Trigger {Trigger} is undeliverable and kept as failed: {Reason}")]
-    private static partial void LogUndeliverable(ILogger logger, string trigger, string? id, string? source, string reason);
 }

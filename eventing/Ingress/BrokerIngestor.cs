@@ -17,29 +17,36 @@ namespace Serverless.Eventing.Ingress;
 /// </remarks>
 internal sealed class BrokerIngestor
 {
-    private readonly IEventStore _store;
+    private readonly IReadOnlyDictionary<string, IBrokerSink> _sinks;
     private readonly ITriggerRoutes _routes;
     private readonly BrokerMetrics _metrics;
-    private readonly TimeProvider _time;
 
-    public BrokerIngestor(IEventStore store, ITriggerRoutes routes, BrokerMetrics metrics, TimeProvider time)
+    /// <param name="sinks">The backend of each broker class configured here (<see cref="BrokerClasses"/>).</param>
+    public BrokerIngestor(IReadOnlyDictionary<string, IBrokerSink> sinks, ITriggerRoutes routes, BrokerMetrics metrics)
     {
-        _store = store;
+        _sinks = sinks;
         _routes = routes;
         _metrics = metrics;
-        _time = time;
     }
 
-    /// <summary>Raised after events with deliveries were stored (the dispatcher wakes on it).</summary>
-    public event Action? Stored;
-
-    /// <summary>Stores the events all or nothing; throws <see cref="IOException"/> when the store fails.</summary>
+    /// <summary>
+    /// Stores the events all or nothing in the backend of the broker's class; throws <see cref="IOException"/> when it
+    /// fails (<see cref="BrokerClassUnavailableException"/> when the class has no backend here).
+    /// </summary>
     public async Task IngestAsync(string @namespace, string broker, IReadOnlyList<BrokerEvent> events, CancellationToken cancellationToken)
     {
         if (!_routes.HasSynced)
         {
             // Matching before the Triggers are known would store events with no delivery: lost.
             await _routes.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var brokerClass = _routes.BrokerClassOf(@namespace, broker);
+        if (!_sinks.TryGetValue(brokerClass, out var sink))
+        {
+            throw new BrokerClassUnavailableException(BrokerClasses.IsKnown(brokerClass)
+                ? $"broker class \"{brokerClass}\" is not configured on this platform (broker.rabbitmq-url)"
+                : $"unknown broker class \"{brokerClass}\" (annotation {BrokerClasses.Annotation}); known: {string.Join(", ", BrokerClasses.All)}");
         }
 
         var triggers = _routes.ForBroker(@namespace, broker);
@@ -55,8 +62,7 @@ internal sealed class BrokerIngestor
 
         if (stored.Count > 0)
         {
-            await _store.AppendAsync(stored, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            Stored?.Invoke();
+            await sink.PublishAsync(stored, cancellationToken).ConfigureAwait(false);
         }
 
         _metrics.EventsReceived.WithLabels(@namespace, broker).Inc(events.Count);

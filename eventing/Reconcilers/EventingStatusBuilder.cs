@@ -13,6 +13,7 @@ internal static class EventingStatusBuilder
 {
     public const string BrokerNotFound = "BrokerDoesNotExist";
     public const string SubscriberNotFound = "SubscriberNotFound";
+    public const string BrokerClassUnavailable = "BrokerClassUnavailable";
 
     public static TriggerStatus ForTrigger(Trigger trigger, bool brokerExists, bool subscriberFunctionExists, string ingressUrl, DateTimeOffset now)
     {
@@ -41,7 +42,8 @@ internal static class EventingStatusBuilder
         };
     }
 
-    public static BrokerStatus ForBroker(Broker broker, string ingressUrl, DateTimeOffset now)
+    /// <param name="classProblem">Why the Broker's class has no backend here (<see cref="BrokerClasses.Problem"/>): Ready is False with it.</param>
+    public static BrokerStatus ForBroker(Broker broker, string ingressUrl, DateTimeOffset now, string? classProblem = null)
     {
         ArgumentNullException.ThrowIfNull(broker);
         var address = Address(ingressUrl, broker.Metadata.NamespaceProperty ?? "", broker.Metadata.Name ?? "");
@@ -49,7 +51,15 @@ internal static class EventingStatusBuilder
         {
             ObservedGeneration = broker.Metadata.Generation,
             Address = address,
-            Conditions = [Stamp(Condition(ConditionTypes.Ready, ConditionStatus.True, "Ready", $"accepting events at {address}"), broker.Status?.Conditions ?? [], now)],
+            Conditions =
+            [
+                Stamp(
+                    classProblem is null
+                        ? Condition(ConditionTypes.Ready, ConditionStatus.True, "Ready", $"accepting events at {address}")
+                        : Condition(ConditionTypes.Ready, ConditionStatus.False, BrokerClassUnavailable, classProblem),
+                    broker.Status?.Conditions ?? [],
+                    now),
+            ],
         };
     }
 

@@ -19,6 +19,7 @@ internal sealed partial class EventingStatusReconciler
     private readonly IResourceStore<Trigger> _triggerStore;
     private readonly IResourceStore<Broker> _brokerStore;
     private readonly string _ingressUrl;
+    private readonly BrokerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -30,9 +31,11 @@ internal sealed partial class EventingStatusReconciler
         IResourceStore<Trigger> triggerStore,
         IResourceStore<Broker> brokerStore,
         string ingressUrl,
+        BrokerOptions options,
         TimeProvider time,
         ILogger<EventingStatusReconciler> logger)
     {
+        _options = options;
         _triggers = triggers;
         _brokers = brokers;
         _functions = functions;
@@ -78,7 +81,8 @@ internal sealed partial class EventingStatusReconciler
         var now = _time.GetUtcNow();
         foreach (var broker in _brokers.List())
         {
-            var desired = EventingStatusBuilder.ForBroker(broker, ingress, now);
+            var brokerClass = Routing.BrokerClasses.Of(broker.Metadata.Annotations, _options.DefaultClass);
+            var desired = EventingStatusBuilder.ForBroker(broker, ingress, now, Routing.BrokerClasses.Problem(brokerClass, _options.RabbitMqUrl is not null));
             if (!EventingStatusBuilder.SameBroker(broker.Status, desired))
             {
                 await WriteAsync(() => _brokerStore.ReplaceStatusAsync(Copy(broker, desired), cancellationToken)).ConfigureAwait(false);

@@ -11,6 +11,9 @@ internal interface ITriggerRoutes
     /// <summary>A <c>default</c> broker exists in every namespace; other names must exist as Broker resources.</summary>
     bool BrokerExists(string @namespace, string broker);
 
+    /// <summary>The class a broker asks for (<see cref="BrokerClasses.Of"/>), unchecked: it may name no backend.</summary>
+    string BrokerClassOf(string @namespace, string broker);
+
     /// <summary>The keys (<c>{namespace}/{name}</c>) of every Trigger.</summary>
     IReadOnlyCollection<string> Keys { get; }
 

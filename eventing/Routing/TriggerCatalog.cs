@@ -15,11 +15,13 @@ internal sealed class TriggerCatalog : ITriggerRoutes
     private readonly ResourceInformer<Broker> _brokers;
     private readonly string _ingressUrl;
     private readonly DeliveryDefaults _defaults;
+    private readonly string _defaultClass;
     private volatile Snapshot? _byBroker;
     private long _version;
 
-    public TriggerCatalog(ResourceInformer<Trigger> triggers, ResourceInformer<Broker> brokers, string ingressUrl, DeliveryDefaults defaults)
+    public TriggerCatalog(ResourceInformer<Trigger> triggers, ResourceInformer<Broker> brokers, string ingressUrl, DeliveryDefaults defaults, string defaultClass = BrokerClasses.Sqlite)
     {
+        _defaultClass = defaultClass;
         _triggers = triggers;
         _brokers = brokers;
         _ingressUrl = ingressUrl;
@@ -37,6 +39,11 @@ internal sealed class TriggerCatalog : ITriggerRoutes
 
     public bool BrokerExists(string @namespace, string broker) =>
         broker == TriggerKeys.DefaultBroker || _brokers.TryGet(new FunctionKey(@namespace, broker), out _);
+
+    public string BrokerClassOf(string @namespace, string broker) =>
+        _brokers.TryGet(new FunctionKey(@namespace, broker), out var found) && found is not null
+            ? BrokerClasses.Of(found.Metadata.Annotations, _defaultClass)
+            : _defaultClass;
 
     public IReadOnlyCollection<string> Keys => Current().Keys;
 

@@ -10,4 +10,7 @@ internal sealed record PendingDelivery(
     int? LastCode,
     string? LastError,
     DateTimeOffset ReceivedAt,
-    ReadOnlyMemory<byte> Payload);
+    ReadOnlyMemory<byte> Payload)
+{
+    public Delivery.DeliveryState State => new(Phase, Attempts, LastCode, LastError, ReceivedAt, Payload);
+}

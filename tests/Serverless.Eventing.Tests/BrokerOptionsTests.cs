@@ -33,7 +33,35 @@ public sealed class BrokerOptionsTests
         { "delivery-timeout", "soon", "delivery-timeout = soon, must be a duration" },
         { "trigger-concurrency", "0", "trigger-concurrency = 0, must be between 1 and 10000" },
         { "max-in-flight", "1000000", "max-in-flight = 1000000, must be between 1 and 100000" },
+        { "default-class", "kafka", "default-class = kafka, must be one of sqlite, rabbitmq" },
+        { "default-class", "rabbitmq", "default-class = rabbitmq, needs rabbitmq-url" },
+        { "rabbitmq-url", "http://guest:secret@mq:5672/", "rabbitmq-url = http://…, must be an amqp:// or amqps:// URL" },
     };
+
+    [Fact]
+    public void Bind_BadRabbitMqUrl_NeverShowsItsCredentials()
+    {
+        var section = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["broker:rabbitmq-url"] = "http://guest:s3cret@mq:5672/" }).Build().GetSection("broker");
+
+        var error = Assert.Throws<InvalidOperationException>(() => BrokerOptions.Bind(section));
+
+        Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bind_RabbitMqClass_SelectsUrlAndDefault()
+    {
+        var section = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["broker:default-class"] = "rabbitmq",
+            ["broker:rabbitmq-url"] = "amqp://guest:guest@127.0.0.1:5672/",
+        }).Build().GetSection("broker");
+
+        var options = BrokerOptions.Bind(section);
+
+        Assert.Equal("rabbitmq", options.DefaultClass);
+        Assert.Equal(new Uri("amqp://guest:guest@127.0.0.1:5672/"), options.RabbitMqUrl);
+    }
 
     [Theory]
     [MemberData(nameof(Bad))]

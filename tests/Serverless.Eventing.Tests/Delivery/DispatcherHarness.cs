@@ -3,6 +3,7 @@ using Serverless.Eventing.Delivery;
 using Serverless.Eventing.Events;
 using Serverless.Eventing.Ingress;
 using Serverless.Eventing.Metrics;
+using Serverless.Eventing.Routing;
 using Serverless.Eventing.Storage;
 using Serverless.Eventing.Tests.Fakes;
 using Serverless.TestSupport;
@@ -21,8 +22,9 @@ internal sealed class DispatcherHarness : IDisposable
         Writes = new FailingWritesStore(Store);
         Sender = new FakeSender(Time);
         Metrics = new BrokerMetrics(Prometheus.Metrics.NewCustomRegistry());
-        Ingestor = new BrokerIngestor(Store, Routes, Metrics, Time);
-        Dispatcher = new DeliveryDispatcher(Writes, Routes, Sender, Ingestor, Options, Metrics, Time, NullLogger<DeliveryDispatcher>.Instance);
+        Ingestor = new BrokerIngestor(new Dictionary<string, IBrokerSink> { [BrokerClasses.Sqlite] = new SqliteBrokerSink(Store, Time) }, Routes, Metrics);
+        var attempt = new DeliveryAttempt(Sender, Ingestor, Options, Metrics, Time, NullLogger<DeliveryAttempt>.Instance);
+        Dispatcher = new DeliveryDispatcher(Writes, Routes, attempt, Options, Metrics, Time, NullLogger<DeliveryDispatcher>.Instance);
     }
 
     /// <summary>The store as the dispatcher sees it: its outcome writes fail while <see cref="FailingWritesStore.FailWrites"/>.</summary>

@@ -12,7 +12,14 @@ internal sealed class FakeRoutes : ITriggerRoutes
     /// <summary>Declared brokers as <c>{namespace}/{name}</c>; "default" exists in every namespace, as in <see cref="TriggerCatalog"/>.</summary>
     public HashSet<string> Brokers { get; } = [];
 
+    /// <summary>Broker classes by <c>{namespace}/{name}</c>; others are of <see cref="DefaultClass"/>.</summary>
+    public Dictionary<string, string> Classes { get; } = new(StringComparer.Ordinal);
+
+    public string DefaultClass { get; set; } = BrokerClasses.Sqlite;
+
     public bool HasSynced => true;
+
+    public string BrokerClassOf(string @namespace, string broker) => Classes.TryGetValue(@namespace + "/" + broker, out var c) ? c : DefaultClass;
 
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

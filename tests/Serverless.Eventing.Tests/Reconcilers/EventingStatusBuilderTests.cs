@@ -63,4 +63,16 @@ public sealed class EventingStatusBuilderTests
         Assert.Equal("http://127.0.0.1:8080/brokers/team/orders", status.Address);
         Assert.Equal("True", status.Conditions!.Single().Status);
     }
+
+    [Fact]
+    public void ForBroker_ClassWithoutBackend_NotReadyWithTheReason()
+    {
+        var broker = new Broker { Metadata = new V1ObjectMeta { NamespaceProperty = "team", Name = "orders" } };
+
+        var status = EventingStatusBuilder.ForBroker(broker, Ingress, Now, "unknown broker class \"kafka\"");
+
+        var ready = status.Conditions!.Single();
+        Assert.Equal(("Ready", "False", EventingStatusBuilder.BrokerClassUnavailable), (ready.Type, ready.Status, ready.Reason));
+        Assert.Contains("kafka", ready.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,33 @@
+using Serverless.Eventing.Ingress;
+using Serverless.Eventing.Storage;
+
+namespace Serverless.Eventing.RabbitMq;
+
+/// <summary>
+/// The RabbitMQ backend's ingress: each event is published once, persistent, to its Broker's exchange with a header
+/// per matching Trigger, and the request waits for every publisher confirm, so a 202 means RabbitMQ holds the event in
+/// each matching Trigger's quorum queue.
+/// </summary>
+internal sealed class RabbitMqBrokerSink(RabbitMqConnection connection, TimeProvider time) : IBrokerSink
+{
+    public async Task PublishAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var e in events)
+        {
+            foreach (var trigger in e.Triggers)
+            {
+                // Declared before the publish: an event reaching an exchange with no binding yet would be returned.
+                await connection.EnsureTriggerAsync(e.Namespace, e.Broker, trigger, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var now = time.GetUtcNow();
+
+        // All publishes first, then the confirms: they overlap instead of costing a round trip each.
+        var publishes = events
+            .Select(e => connection.PublishAsync(RabbitMqNames.Exchange(e.Namespace, e.Broker), "", RabbitMqHeaders.Initial(now, e.Triggers), e.Payload, cancellationToken))
+            .ToArray();
+        await Task.WhenAll(publishes).ConfigureAwait(false);
+    }
+}
