@@ -24,6 +24,8 @@ public sealed class BrokerOptions
     public const string RetryAfterMaxKey = "retry-after-max";
     public const string PollIntervalKey = "poll-interval";
     public const string DefaultClassKey = "default-class";
+    public const string SqliteClass = "sqlite";
+    public const string RabbitMqClass = "rabbitmq";
     public const string RabbitMqUrlKey = "rabbitmq-url";
 
     /// <summary>Largest request body the broker ingress accepts (<c>max-event-size</c>); larger is 413. Default 1 MiB.</summary>

@@ -19,6 +19,12 @@ internal static class PlatformConfiguration
     public const string FileName = "config.json";
 
     /// <summary>
+    /// A RabbitMQ URL for the broker (<c>func up --broker-url</c> sets it): <c>broker.rabbitmq-url</c> with
+    /// <c>broker.default-class</c> rabbitmq, over config.json. An environment variable, not an argument: it may hold a password.
+    /// </summary>
+    public const string BrokerUrlVariable = "SERVERLESS_BROKER_URL";
+
+    /// <summary>
     /// max-scale-limit in local mode when config.json sets none. Knative's default is 0, no limit, for a cluster that
     /// grows; one machine does not: a runaway minScale or a burst answered at Knative's scale-up rate (1000×) would
     /// start hundreds of processes. 50 instances of one function is more than one machine serves well, and leaves
@@ -52,10 +58,12 @@ internal static class PlatformConfiguration
             autoscaler.MaxScaleLimit = LocalMaxScaleLimit;
         }
 
+        var broker = Section(configuration, path, "broker", BrokerOptions.Bind, problems);
+        ApplyBrokerUrl(broker, Environment.GetEnvironmentVariable(BrokerUrlVariable), problems);
         var result = new ComponentConfiguration(
             autoscaler,
             Section(configuration, path, "activator", ActivatorOptions.Bind, problems),
-            Section(configuration, path, "broker", BrokerOptions.Bind, problems),
+            broker,
             localMode ? Section(configuration, path, "local", LocalBackendOptions.Bind, problems) : new LocalBackendOptions())
         {
             ActivatorDomainGiven = configuration.GetSection("activator")[ActivatorOptions.DomainKey] is not null,
@@ -76,5 +84,23 @@ internal static class PlatformConfiguration
             problems.Add($"{path}: {e.Message}");
             return new T();
         }
+    }
+
+    /// <summary>Applies <see cref="BrokerUrlVariable"/> when set; a bad value is a problem that shows its scheme at most.</summary>
+    internal static void ApplyBrokerUrl(BrokerOptions broker, string? url, List<string> problems)
+    {
+        if (string.IsNullOrEmpty(url))
+        {
+            return;
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("amqp" or "amqps"))
+        {
+            problems.Add($"{BrokerUrlVariable}: must be an amqp:// or amqps:// URL");
+            return;
+        }
+
+        broker.RabbitMqUrl = parsed;
+        broker.DefaultClass = BrokerOptions.RabbitMqClass;
     }
 }

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Broker benchmark: durable ingress events/s (every 202 is a committed event) and end-to-end delivery events/s to a
-# trivial warm .NET function, with p50/p99 end-to-end latency, on the real local platform from the install layout.
+# Broker benchmark, per backend (--backend sqlite, the default, or rabbitmq on a private rabbitmq-server node):
+# 1. the backend's baseline alone: a raw SQLite group-commit writer, or raw RabbitMQ.Client publish with confirms;
+# 2. ingress only: durable 202s/s (SQLite commit / RabbitMQ confirm) while the Trigger's deliveries are held, so
+#    no delivery competes with the ingress; the ratio to the baseline of the same run;
+# 3. end to end: delivery events/s to a trivial warm .NET function, with p50/p99 end-to-end latency,
+# on the real local platform from the install layout.
 # End to end = POST /brokers/default/default -> broker store -> dispatcher -> activator -> function, whose reply event
 # goes through the broker again to an in-process sink, where arrival is timed.
-# Usage: bench/events/run.sh [--quick] [--events N] [--concurrency N]
-#   --quick: 2,000 events instead of 20,000. Default concurrency 32 requests in flight.
+# Usage: bench/events/run.sh [--backend sqlite|rabbitmq] [--quick] [--events N] [--concurrency N]
+#   --quick: 2,000 events (each phase) instead of 20,000. Default concurrency 32 requests in flight.
 # Env:   BENCH_SKIP_BUILD=1 skips scripts/build; SERVERLESS_OUT moves the layout (default .out/).
-# Prints a markdown table; writes bench/results/events.json. Binds 127.0.0.1 only.
+# Prints a markdown table; writes bench/results/events.json (events-rabbitmq.json for rabbitmq). Binds 127.0.0.1 only.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -20,4 +24,4 @@ fi
 dotnet build "$project" -c Release --artifacts-path "$artifacts" --nologo -v quiet >&2
 cd "$root"
 exec dotnet "$artifacts/bin/Serverless.Bench.Events/release/Serverless.Bench.Events.dll" \
-  --root "$root" --out "$root/bench/results/events.json" "$@"
+  --root "$root" "$@"

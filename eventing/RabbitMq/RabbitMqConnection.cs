@@ -18,6 +18,12 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
     /// <summary>Publishing channels: confirms are per channel, so a few let concurrent requests' confirms overlap.</summary>
     private const int PublisherChannels = 4;
 
+    /// <summary>
+    /// Longest wait for RabbitMQ's answer to a publish (its confirm), a declaration or a channel: a node going down
+    /// can leave a confirm unanswered, and an ingress request must end in 503 rather than hang.
+    /// </summary>
+    public static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(10);
+
     private readonly ConnectionFactory _factory;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
@@ -112,12 +118,24 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
     {
         await ConnectAsync(cancellationToken).ConfigureAwait(false);
         var channel = _publishers[(int)((uint)Interlocked.Increment(ref _next) % (uint)_publishers.Length)];
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(OperationTimeout);
         try
         {
-            await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, cancellationToken).ConfigureAwait(false);
+            await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"RabbitMQ at {Host} did not confirm the event within {OperationTimeout.TotalSeconds} s");
         }
         catch (PublishException e)
         {
+            if (e.IsReturn)
+            {
+                // A queue declared earlier is gone (deleted by hand, or a node that lost its data): declare again next time.
+                ForgetDeclarations();
+            }
+
             throw new IOException(e.IsReturn ? $"RabbitMQ returned the event: no queue is bound for it on {exchange}" : "RabbitMQ did not confirm the event", e);
         }
         catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException)
@@ -149,6 +167,9 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
         }, cancellationToken).ConfigureAwait(false);
         _declared[queue] = true;
     }
+
+    /// <summary>Makes the next use of every queue declare it again (RabbitMQ lost or deleted one).</summary>
+    public void ForgetDeclarations() => _declared.Clear();
 
     /// <summary>The delay queue of one wait: its messages expire after it and return to their Trigger's queue.</summary>
     public async Task EnsureDelayQueueAsync(long milliseconds, CancellationToken cancellationToken)
@@ -190,11 +211,17 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
     public async Task<IChannel> CreateConsumerChannelAsync(ushort prefetch, CancellationToken cancellationToken)
     {
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(OperationTimeout);
         try
         {
-            var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            await channel.BasicQosAsync(0, prefetch, false, cancellationToken).ConfigureAwait(false);
+            var channel = await connection.CreateChannelAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
+            await channel.BasicQosAsync(0, prefetch, false, timeout.Token).ConfigureAwait(false);
             return channel;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"RabbitMQ at {Host} did not open a channel within {OperationTimeout.TotalSeconds} s");
         }
         catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException)
         {
@@ -207,17 +234,31 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
     private async Task DeclareAsync(Func<IChannel, Task> declare, CancellationToken cancellationToken)
     {
         await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await _topologyLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(OperationTimeout);
+        try
+        {
+            await _topologyLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"RabbitMQ at {Host} did not answer a declaration within {OperationTimeout.TotalSeconds} s");
+        }
+
         try
         {
             var connection = _connection!;
             if (_topology is not { IsOpen: true })
             {
                 // A declaration RabbitMQ refused closes the channel: open another rather than fail every later one.
-                _topology = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                _topology = await connection.CreateChannelAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
             }
 
-            await declare(_topology).ConfigureAwait(false);
+            await declare(_topology).WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"RabbitMQ at {Host} did not answer a declaration within {OperationTimeout.TotalSeconds} s");
         }
         catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException)
         {

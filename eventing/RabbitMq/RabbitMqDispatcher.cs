@@ -84,6 +84,8 @@ internal sealed partial class RabbitMqDispatcher
     /// <summary>One pass: a consumer for every Trigger of a rabbitmq-class Broker, none for a Trigger that is gone.</summary>
     internal async Task ReconcileAsync(CancellationToken cancellationToken)
     {
+        // Connected from the start, not at the first event: a wrong URL or an unreachable RabbitMQ shows in the log at once.
+        await _connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
         var keys = _routes.Keys.ToHashSet(StringComparer.Ordinal);
         foreach (var (key, consumer) in _consumers.ToList())
         {
@@ -92,6 +94,12 @@ internal sealed partial class RabbitMqDispatcher
             {
                 _consumers.Remove(key);
                 await consumer.StopAsync().ConfigureAwait(false);
+                if (!gone)
+                {
+                    // RabbitMQ closed the consumer's channel: most likely its queue was deleted; declare it again.
+                    _connection.ForgetDeclarations();
+                }
+
                 if (gone)
                 {
                     await _connection.DeleteTriggerAsync(key, cancellationToken).ConfigureAwait(false);

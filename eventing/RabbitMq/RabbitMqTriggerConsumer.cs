@@ -30,6 +30,7 @@ internal sealed partial class RabbitMqTriggerConsumer
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<ulong, Task> _running = new();
     private IChannel? _channel;
+    private AsyncEventingBasicConsumer? _consumer;
 
     public RabbitMqTriggerConsumer(
         string key,
@@ -53,14 +54,17 @@ internal sealed partial class RabbitMqTriggerConsumer
         _logger = logger;
     }
 
-    /// <summary>False once RabbitMQ closed the channel for good (its queue was deleted): the dispatcher starts another.</summary>
-    public bool IsHealthy => _channel is { IsOpen: true } || !_connection.IsOpen;
+    /// <summary>
+    /// False once RabbitMQ cancelled the consumer (its queue was deleted) or closed its channel: the dispatcher starts
+    /// another. While the connection is down the client's recovery owns both, so they count as healthy.
+    /// </summary>
+    public bool IsHealthy => (_channel is { IsOpen: true } && _consumer is { IsRunning: true }) || !_connection.IsOpen;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var prefetch = (ushort)Math.Min(_options.TriggerConcurrency, ushort.MaxValue);
         _channel = await _connection.CreateConsumerChannelAsync(prefetch, cancellationToken).ConfigureAwait(false);
-        var consumer = new AsyncEventingBasicConsumer(_channel);
+        var consumer = _consumer = new AsyncEventingBasicConsumer(_channel);
         consumer.ReceivedAsync += OnReceivedAsync;
         await _channel.BasicConsumeAsync(RabbitMqNames.TriggerQueue(_key), autoAck: false, consumer, cancellationToken).ConfigureAwait(false);
     }
@@ -96,13 +100,13 @@ internal sealed partial class RabbitMqTriggerConsumer
             if (route is null)
             {
                 // The Trigger was deleted: its deliveries have no subscriber any more (as in Knative); its queue goes next.
-                await channel.BasicAckAsync(tag, false, CancellationToken.None).ConfigureAwait(false);
+                await AckAsync(channel, tag).ConfigureAwait(false);
                 return;
             }
 
             var verdict = await _attempt.RunAsync(state, route, token).ConfigureAwait(false);
             await RecordAsync(route, state, verdict, token).ConfigureAwait(false);
-            await channel.BasicAckAsync(tag, false, CancellationToken.None).ConfigureAwait(false);
+            await AckAsync(channel, tag).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -115,7 +119,8 @@ internal sealed partial class RabbitMqTriggerConsumer
             {
                 // Not at once: RabbitMQ is likely away, and an immediate redelivery would spin.
                 await Task.Delay(_options.PollInterval, _time, token).ConfigureAwait(false);
-                await channel.BasicNackAsync(tag, false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+                using var timeout = new CancellationTokenSource(RabbitMqConnection.OperationTimeout);
+                await channel.BasicNackAsync(tag, false, requeue: true, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception)
             {
@@ -127,6 +132,13 @@ internal sealed partial class RabbitMqTriggerConsumer
             _metrics.InFlight.Dec();
             _slots.Release();
         }
+    }
+
+    private static async Task AckAsync(IChannel channel, ulong tag)
+    {
+        // Bounded: on a channel in recovery the ack may never be written; the message is then delivered again.
+        using var timeout = new CancellationTokenSource(RabbitMqConnection.OperationTimeout);
+        await channel.BasicAckAsync(tag, false, timeout.Token).ConfigureAwait(false);
     }
 
     /// <summary>Sends the delivery on with its new state; the caller acks only after this returned.</summary>
@@ -168,7 +180,8 @@ internal sealed partial class RabbitMqTriggerConsumer
         {
             try
             {
-                await channel.CloseAsync().ConfigureAwait(false);
+                using var timeout = new CancellationTokenSource(RabbitMqConnection.OperationTimeout);
+                await channel.CloseAsync(timeout.Token).ConfigureAwait(false);
             }
             catch (Exception)
             {

@@ -7,8 +7,8 @@ namespace Serverless.Eventing.Routing;
 /// </summary>
 internal static class BrokerClasses
 {
-    public const string Sqlite = "sqlite";
-    public const string RabbitMq = "rabbitmq";
+    public const string Sqlite = BrokerOptions.SqliteClass;
+    public const string RabbitMq = BrokerOptions.RabbitMqClass;
     public const string KnativeAnnotation = "eventing.knative.dev/broker.class";
     public const string Annotation = "serverless.dev/broker.class";
 

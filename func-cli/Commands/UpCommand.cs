@@ -46,11 +46,28 @@ internal sealed class UpCommand
         {
             Description = "Serve the admin API over plain HTTP instead of HTTPS (for a proxy that terminates TLS; kubectl sends no token over plain HTTP)",
         };
-        var command = new Command("up", "Start the local platform") { detach, ingress, admin, noSandbox, kubeconfig, plainHttp };
+        var brokerUrl = new Option<Uri?>("--broker-url")
+        {
+            Description = "Run Brokers on this RabbitMQ (amqp:// or amqps://) instead of SQLite, as in production; handed to the platform in its environment, never on a command line or in a log",
+            HelpName = "amqp-url",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "amqp" or "amqps" && url.Host.Length > 0)
+                {
+                    return url;
+                }
+
+                // The value may hold a password: the message shows its scheme at most.
+                result.AddError("--broker-url: must be an amqp:// or amqps:// URL with a host (e.g. amqp://user:password@localhost:5672/)");
+                return null;
+            },
+        };
+        var command = new Command("up", "Start the local platform") { detach, ingress, admin, noSandbox, kubeconfig, plainHttp, brokerUrl };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
             context,
             () => new UpCommand(context).RunAsync(
-                parse.GetValue(detach), parse.GetRequiredValue(ingress), parse.GetRequiredValue(admin), !parse.GetValue(noSandbox), parse.GetValue(kubeconfig), parse.GetValue(plainHttp), cancellationToken),
+                parse.GetValue(detach), parse.GetRequiredValue(ingress), parse.GetRequiredValue(admin), !parse.GetValue(noSandbox), parse.GetValue(kubeconfig), parse.GetValue(plainHttp), parse.GetValue(brokerUrl), cancellationToken),
             cancellationToken));
         return command;
     }
@@ -72,7 +89,7 @@ internal sealed class UpCommand
         },
     };
 
-    private async Task<int> RunAsync(bool detach, ListenAddress ingress, ListenAddress admin, bool sandbox, string? kubeconfig, bool plainHttp, CancellationToken cancellationToken)
+    private async Task<int> RunAsync(bool detach, ListenAddress ingress, ListenAddress admin, bool sandbox, string? kubeconfig, bool plainHttp, Uri? brokerUrl, CancellationToken cancellationToken)
     {
         var probe = new PlatformProbe(_context);
         var found = await probe.InspectAsync(cancellationToken).ConfigureAwait(false);
@@ -106,18 +123,21 @@ internal sealed class UpCommand
         var arguments = PlatformLauncher.Arguments(
             platformDll, _context.Home, ingress, admin, sandbox, detach ? HomeDirectory.PlatformLog(_context.Home) : null, kubeconfig, plainHttp);
         var dotnet = DotnetHost.Resolve(_context.Environment);
+        var environment = brokerUrl is null
+            ? new Dictionary<string, string>()
+            : new Dictionary<string, string> { [PlatformLauncher.BrokerUrlVariable] = brokerUrl.OriginalString };
         return detach
-            ? await StartDetachedAsync(dotnet, arguments, probe, cancellationToken).ConfigureAwait(false)
-            : await RunAttachedAsync(dotnet, arguments).ConfigureAwait(false);
+            ? await StartDetachedAsync(dotnet, arguments, environment, probe, cancellationToken).ConfigureAwait(false)
+            : await RunAttachedAsync(dotnet, arguments, environment).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Runs the platform as a child on this terminal until it exits. Ctrl+C and SIGTERM are passed on
     /// rather than acted on, so the platform drains its functions and its exit code becomes ours.
     /// </summary>
-    private async Task<int> RunAttachedAsync(string dotnet, IReadOnlyList<string> arguments)
+    private async Task<int> RunAttachedAsync(string dotnet, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment)
     {
-        using var process = PlatformLauncher.StartAttached(dotnet, arguments);
+        using var process = PlatformLauncher.StartAttached(dotnet, arguments, environment);
         void Forward(PosixSignalContext signal, int number)
         {
             signal.Cancel = true;
@@ -135,7 +155,7 @@ internal sealed class UpCommand
         return process.ExitCode;
     }
 
-    private async Task<int> StartDetachedAsync(string dotnet, IReadOnlyList<string> arguments, PlatformProbe probe, CancellationToken cancellationToken)
+    private async Task<int> StartDetachedAsync(string dotnet, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, PlatformProbe probe, CancellationToken cancellationToken)
     {
         var log = HomeDirectory.PlatformLog(_context.Home);
         await HomeDirectory.AppendToPlatformLogAsync(
@@ -143,7 +163,7 @@ internal sealed class UpCommand
             $"--- func up --detach at {_context.Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)}{Environment.NewLine}",
             cancellationToken).ConfigureAwait(false);
 
-        using var process = PlatformLauncher.StartDetached(dotnet, arguments, log);
+        using var process = PlatformLauncher.StartDetached(dotnet, arguments, log, environment);
         var state = await _context.Console.WithStatusAsync(
             "starting the local platform…",
             _ => WaitUntilReadyAsync(process, probe, cancellationToken)).ConfigureAwait(false);

@@ -57,9 +57,10 @@ internal static class PlatformLauncher
     }
 
     /// <summary>A child sharing this process's stdin, stdout and stderr.</summary>
-    public static Process StartAttached(string dotnet, IReadOnlyList<string> arguments)
+    public static Process StartAttached(string dotnet, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(dotnet) { UseShellExecute = false };
+        AddEnvironment(info, environment);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -77,9 +78,10 @@ internal static class PlatformLauncher
     /// positional parameters, never inside the script text, so no quoting can go wrong. Both setsid (not
     /// a group leader here, so it does not fork) and sh exec, so the returned pid is the platform's.
     /// </summary>
-    public static Process StartDetached(string dotnet, IReadOnlyList<string> arguments, string logPath)
+    public static Process StartDetached(string dotnet, IReadOnlyList<string> arguments, string logPath, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(SetsidPath) { UseShellExecute = false };
+        AddEnvironment(info, environment);
         info.ArgumentList.Add("/bin/sh");
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add("log=$1; shift; exec \"$@\" >>\"$log\" 2>&1 </dev/null");
@@ -92,5 +94,21 @@ internal static class PlatformLauncher
         }
 
         return Process.Start(info) ?? throw new InvalidOperationException("Process.Start returned no process for " + SetsidPath);
+    }
+
+    /// <summary>
+    /// The platform's RabbitMQ URL from <c>func up --broker-url</c> (the platform's <c>broker.rabbitmq-url</c>, with
+    /// <c>broker.default-class</c> rabbitmq). An environment variable rather than an argument: arguments are visible to
+    /// every user in <c>ps</c>, and the URL may hold a password. Function instances never inherit it (they get an
+    /// allow-listed environment only).
+    /// </summary>
+    public const string BrokerUrlVariable = "SERVERLESS_BROKER_URL";
+
+    private static void AddEnvironment(ProcessStartInfo info, IReadOnlyDictionary<string, string>? environment)
+    {
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
     }
 }

@@ -17,21 +17,47 @@ using Microsoft.Extensions.Logging;
 var args_ = Args.Parse(args);
 var layout = Environment.GetEnvironmentVariable("SERVERLESS_OUT") ?? Path.Combine(args_.Root, ".out");
 var home = Directory.CreateTempSubdirectory("bench-events-").FullName;
+var rabbitMq = args_.Backend == "rabbitmq" ? await Serverless.TestSupport.RabbitMqServer.StartAsync() : null;
+
+// The size of a bench event as the broker stores it (attributes and data), for the baselines.
+const int PayloadBytes = 128;
+
+// Each backend's baseline first, alone on the machine: the least its kind of durable write costs here.
+var baseline = rabbitMq is null
+    ? await RawSqliteWriter.RunAsync(home, args_.IngressEvents, args_.Concurrency, PayloadBytes)
+    : await RawRabbitPublisher.RunAsync(rabbitMq.Url, args_.IngressEvents, args_.Concurrency, PayloadBytes);
 
 // The function runs from the build layout, which the platform allows only when listed (local.source-roots).
-File.WriteAllText(Path.Combine(home, "config.json"), new JsonObject { ["local"] = new JsonObject { ["source-roots"] = new JsonArray(layout) } }.ToJsonString());
+var config = new JsonObject { ["local"] = new JsonObject { ["source-roots"] = new JsonArray(layout) } };
+if (rabbitMq is not null)
+{
+    config["broker"] = new JsonObject { ["default-class"] = "rabbitmq", ["rabbitmq-url"] = rabbitMq.Url.ToString() };
+}
+
+File.WriteAllText(Path.Combine(home, "config.json"), config.ToJsonString());
 var sinkArrivals = new ConcurrentDictionary<string, long>();
+var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+var heldArrivals = 0;
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
 var sink = builder.Build();
-sink.Run(context =>
+sink.Run(async context =>
 {
+    if (context.Request.Path == "/hold")
+    {
+        // The ingress-only phase's subscriber: it holds every delivery until the phase ends, so once the Trigger's
+        // in-flight limit is reached no delivery competes with the ingress for the CPU.
+        Interlocked.Increment(ref heldArrivals);
+        await held.Task;
+        context.Response.StatusCode = 202;
+        return;
+    }
+
     var id = context.Request.Headers["ce-id"].ToString();
     sinkArrivals.TryAdd(id, Stopwatch.GetTimestamp());
     context.Response.StatusCode = 202;
-    return Task.CompletedTask;
 });
 await sink.StartAsync();
 var sinkUrl = sink.Urls.First().TrimEnd('/');
@@ -74,6 +100,11 @@ try
         {"apiVersion":"serverless.dev/v1alpha1","kind":"Trigger","metadata":{"name":"bench-out"},
          "spec":{"broker":"default","filter":{"attributes":{"type":"com.example.reply"}},"subscriber":{"uri":"SINK_URL/"}}}
         """.Replace("SINK_URL", sinkUrl, StringComparison.Ordinal));
+    await Create(admin, api + "triggers", """
+        {"apiVersion":"serverless.dev/v1alpha1","kind":"Trigger","metadata":{"name":"bench-ingress"},
+         "spec":{"broker":"default","filter":{"attributes":{"type":"bench.ingress"}},"subscriber":{"uri":"SINK_URL/hold"}}}
+        """.Replace("SINK_URL", sinkUrl, StringComparison.Ordinal));
+    await WaitAsync(admin, api + "triggers/bench-ingress", "\"status\":\"True\"", TimeSpan.FromSeconds(30));
     await WaitAsync(admin, api + "functions/bench-reply", "\"readyReplicas\":1", TimeSpan.FromSeconds(60));
     await WaitAsync(admin, api + "triggers/bench-out", "\"status\":\"True\"", TimeSpan.FromSeconds(30));
     await WaitAsync(admin, api + "triggers/bench-in", "\"status\":\"True\"", TimeSpan.FromSeconds(30));
@@ -82,6 +113,16 @@ try
     // Warm-up: a few events through the whole path, so JIT and connection setup are not measured.
     await Publish(ingress, Enumerable.Range(0, 50).Select(i => "warm-" + i).ToList(), args_.Concurrency, []);
     await WaitForAsync(() => Enumerable.Range(0, 50).All(i => sinkArrivals.ContainsKey("reply-warm-" + i)), TimeSpan.FromSeconds(60));
+
+    // Ingress only: every 202 is a durable event (SQLite commit / RabbitMQ confirm); deliveries are held.
+    await Publish(ingress, Enumerable.Range(0, 200).Select(i => "warm-ingress-" + i).ToList(), args_.Concurrency, [], "bench.ingress");
+    var ingressIds = Enumerable.Range(0, args_.IngressEvents).Select(i => "i-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+    var ingressStart = Stopwatch.GetTimestamp();
+    await Publish(ingress, ingressIds, args_.Concurrency, [], "bench.ingress");
+    var ingressOnlySeconds = Stopwatch.GetElapsedTime(ingressStart).TotalSeconds;
+    held.SetResult();
+    await WaitForAsync(() => Volatile.Read(ref heldArrivals) >= ingressIds.Count + 200, TimeSpan.FromSeconds(600));
+    var ingressOnly = Math.Round(ingressIds.Count / ingressOnlySeconds);
 
     var ids = Enumerable.Range(0, args_.Events).Select(i => "e-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
     var published = new ConcurrentDictionary<string, long>();
@@ -95,6 +136,9 @@ try
 
     var metrics = await admin.GetStringAsync("/metrics");
     var commits = Sample(metrics, "serverless_broker_commit_batch_size_count");
+    var baselineName = rabbitMq is null
+        ? "raw SQLite group-commit writer (WAL, synchronous=FULL, one writer, one fsync per batch)"
+        : "raw RabbitMQ.Client 7 publish with confirms (persistent, durable quorum queue, 4 channels)";
     var writes = Sample(metrics, "serverless_broker_commit_batch_size_sum");
     var result = new Dictionary<string, object>
     {
@@ -102,6 +146,12 @@ try
         ["quick"] = args_.Quick,
         ["events"] = args_.Events,
         ["concurrency"] = args_.Concurrency,
+        ["backend"] = args_.Backend,
+        ["ingress_only_events"] = args_.IngressEvents,
+        ["ingress_only_events_per_s"] = ingressOnly,
+        ["baseline"] = baselineName,
+        ["baseline_events_per_s"] = Math.Round(baseline),
+        ["ingress_only_vs_baseline"] = Math.Round(ingressOnly / baseline, 2),
         ["path"] = "POST /brokers/default/default (binary, 1 event per request) -> trigger -> activator -> dotnet function (reply) -> trigger -> sink",
         ["ingress_events_per_s"] = Math.Round(args_.Events / ingressSeconds),
         ["delivery_events_per_s"] = Math.Round(args_.Events / deliverySeconds),
@@ -116,9 +166,9 @@ try
     Directory.CreateDirectory(Path.GetDirectoryName(args_.Out)!);
     await File.WriteAllTextAsync(args_.Out, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
     Console.WriteLine($"""
-        | events | concurrency | ingress events/s (durable 202) | delivery events/s (end to end) | p50 end-to-end ms | p99 end-to-end ms | writes per commit | load avg |
-        |---:|---:|---:|---:|---:|---:|---:|---:|
-        | {args_.Events} | {args_.Concurrency} | {result["ingress_events_per_s"]} | {result["delivery_events_per_s"]} | {result["p50_end_to_end_ms"]} | {result["p99_end_to_end_ms"]} | {result["mean_writes_per_commit"]} | {result["load_average_1m"]} |
+        | backend | ingress-only events/s (durable 202) | baseline events/s | ratio | end-to-end ingress events/s | delivery events/s (end to end) | p50 end-to-end ms | p99 end-to-end ms | load avg |
+        |---|---:|---:|---:|---:|---:|---:|---:|---:|
+        | {args_.Backend} | {ingressOnly} | {result["baseline_events_per_s"]} | {result["ingress_only_vs_baseline"]} | {result["ingress_events_per_s"]} | {result["delivery_events_per_s"]} | {result["p50_end_to_end_ms"]} | {result["p99_end_to_end_ms"]} | {result["load_average_1m"]} |
         """);
     return 0;
 }
@@ -130,7 +180,13 @@ finally
         await platform.WaitForExitAsync();
     }
 
+    held.TrySetResult();
     await sink.DisposeAsync();
+    if (rabbitMq is not null)
+    {
+        await rabbitMq.DisposeAsync();
+    }
+
     try
     {
         Directory.Delete(home, recursive: true);
@@ -151,7 +207,7 @@ static double LoadAverage() => File.Exists("/proc/loadavg")
 
 static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
-static async Task Publish(HttpClient ingress, IReadOnlyList<string> ids, int concurrency, ConcurrentDictionary<string, long> published)
+static async Task Publish(HttpClient ingress, IReadOnlyList<string> ids, int concurrency, ConcurrentDictionary<string, long> published, string type = "bench.in")
 {
     await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (id, ct) =>
     {
@@ -162,7 +218,7 @@ static async Task Publish(HttpClient ingress, IReadOnlyList<string> ids, int con
         request.Headers.Add("ce-specversion", "1.0");
         request.Headers.Add("ce-id", id);
         request.Headers.Add("ce-source", "/bench");
-        request.Headers.Add("ce-type", "bench.in");
+        request.Headers.Add("ce-type", type);
         published[id] = Stopwatch.GetTimestamp();
         using var response = await ingress.SendAsync(request, ct);
         if (response.StatusCode != HttpStatusCode.Accepted)
@@ -213,14 +269,16 @@ static async Task WaitForAsync(Func<bool> done, TimeSpan timeout)
     }
 }
 
-internal sealed record Args(string Root, string Out, int Events, int Concurrency, bool Quick)
+internal sealed record Args(string Root, string Out, int Events, int Concurrency, bool Quick, string Backend, int IngressEvents)
 {
     public static Args Parse(string[] args)
     {
-        string root = Directory.GetCurrentDirectory(), output = "bench/results/events.json";
+        string root = Directory.GetCurrentDirectory();
+        string? output = null;
         int? events = null;
         var concurrency = 32;
         var quick = false;
+        var backend = "sqlite";
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -230,10 +288,14 @@ internal sealed record Args(string Root, string Out, int Events, int Concurrency
                 case "--events": events = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--concurrency": concurrency = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--quick": quick = true; break;
-                default: throw new ArgumentException($"unknown argument {args[i]} (expected --quick, --events N, --concurrency N)");
+                case "--backend": backend = args[++i] is "sqlite" or "rabbitmq" ? args[i] : throw new ArgumentException("--backend: sqlite or rabbitmq"); break;
+                default: throw new ArgumentException($"unknown argument {args[i]} (expected --quick, --events N, --concurrency N, --backend sqlite|rabbitmq)");
             }
         }
 
-        return new Args(root, output, events ?? (quick ? 2000 : 20000), concurrency, quick);
+        var count = events ?? (quick ? 2000 : 20000);
+        output ??= Path.Combine(root, "bench", "results", backend == "rabbitmq" ? "events-rabbitmq.json" : "events.json");
+
+        return new Args(root, output, count, concurrency, quick, backend, count);
     }
 }

@@ -188,4 +188,25 @@ public abstract class BackendContractTests
 
         Assert.Equal(["e1", "e1"], h.Sender.Sent.Select(s => s.Event.Id));
     }
+
+    [Fact]
+    public async Task TriggerDeleted_ItsPendingDeliveriesAreDropped()
+    {
+        await using var h = Create();
+        var trigger = Unique("t");
+        h.Routes.Add(trigger, new TriggerSpec(), Subscriber, FakeRoutes.Delivery(retry: 50, policy: "linear", delaySeconds: 0.2));
+        h.Sender.Script(Subscriber, FakeSender.Status(503));
+        h.Start();
+        await h.PublishAsync(TestEvents.Event("e1"), TestEvents.Event("e2"));
+        await WaitForSentAsync(h, 2);
+
+        h.Routes.Remove(trigger);
+        await WaitForAsync(async () => await h.PendingAsync(trigger) == 0, "the deleted Trigger's deliveries dropped");
+        await Task.Delay(600);   // past the backoff: nothing is attempted again
+        var attempts = h.Sender.Sent.Count;
+        await Task.Delay(600);
+
+        Assert.Equal(attempts, h.Sender.Sent.Count);
+        Assert.Equal(0, await h.FailedAsync(trigger));
+    }
 }

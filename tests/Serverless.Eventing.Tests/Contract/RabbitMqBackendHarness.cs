@@ -71,8 +71,14 @@ internal sealed class RabbitMqBackendHarness : IBackendHarness
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         var queue = RabbitMqNames.TriggerQueue(TriggerKeys.Of("default", triggerName));
-        var ok = await channel.QueueDeclarePassiveAsync(queue);
-        return ok.MessageCount + Unacknowledged() ;
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount + Unacknowledged();
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return 0; // no queue (deleted with its Trigger): nothing pending
+        }
     }
 
     private long Unacknowledged() => Metrics.InFlight.Value > 0 ? (long)Metrics.InFlight.Value : 0;

@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Serverless.Core.Api;
+using Serverless.Eventing.Tests.Fakes;
+using Serverless.TestSupport;
+
+namespace Serverless.Eventing.Tests.Contract;
+
+/// <summary>
+/// What only the RabbitMQ backend has to show: prefetch bounding in-flight deliveries, 503 while RabbitMQ is away and
+/// recovery by itself, and no acknowledged event lost and none stuck over a RabbitMQ restart mid-burst. Each test runs
+/// its own node, since they stop it.
+/// </summary>
+public sealed class RabbitMqBrokerTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private static readonly Uri Subscriber = new("http://subscriber.test/");
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    private static async Task WaitForAsync(Func<Task<bool>> done, Func<string> what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await done())
+        {
+            Assert.True(clock.Elapsed < Bound, $"not within {Bound.TotalSeconds} s: {what()}");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task Prefetch_TriggerConcurrencyBoundsTheDeliveriesInFlight()
+    {
+        await using var server = await RabbitMqServer.StartAsync();
+        await using var h = new RabbitMqBackendHarness(server, new BrokerOptions { TriggerConcurrency = 5, PollInterval = TimeSpan.FromMilliseconds(100) });
+        h.Routes.Add("bounded", new TriggerSpec(), Subscriber, FakeRoutes.Delivery());
+        h.Sender.Gate = new TaskCompletionSource();
+        h.Start();
+
+        await h.PublishAsync([.. Enumerable.Range(0, 40).Select(i => TestEvents.Event($"e{i}"))]);
+        await WaitForAsync(() => Task.FromResult(h.Sender.Sent.Count == 5), () => $"{h.Sender.Sent.Count} attempts started");
+        await Task.Delay(500);
+
+        Assert.Equal(5, h.Sender.Sent.Count);   // RabbitMQ holds the other 35 back: prefetch 5
+        Assert.Equal(35, await h.PendingAsync("bounded") - 5);
+        h.Sender.Gate.SetResult();
+        await WaitForAsync(() => Task.FromResult(h.Sender.Sent.Count == 40), () => $"{h.Sender.Sent.Count} of 40 delivered");
+        Assert.Equal(5, h.Sender.MaxConcurrent);
+    }
+
+    [Fact]
+    public async Task ConnectionLoss_PublishFailsWithIOExceptionWhileAway_AndRecoversByItself()
+    {
+        await using var server = await RabbitMqServer.StartAsync();
+        await using var h = new RabbitMqBackendHarness(server, new BrokerOptions { PollInterval = TimeSpan.FromMilliseconds(100) });
+        h.Routes.Add("recovers", new TriggerSpec(), Subscriber, FakeRoutes.Delivery());
+        h.Start();
+        await h.PublishAsync(TestEvents.Event("before"));
+        await WaitForAsync(() => Task.FromResult(h.Sender.Sent.Count == 1), () => "first delivery");
+
+        await server.StopAsync();
+        var clock = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<IOException>(() => h.PublishAsync(TestEvents.Event("away")));   // the ingress's 503 + Retry-After
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"failing took {clock.Elapsed}");
+
+        await server.StartNodeAsync();
+        await WaitForAsync(
+            async () =>
+            {
+                try
+                {
+                    await h.PublishAsync(TestEvents.Event("after"));
+                    return true;
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            },
+            () => "publishing after RabbitMQ returned");
+        await WaitForAsync(() => Task.FromResult(h.Sender.Sent.Any(s => s.Event.Id == "after")), () => "delivery after recovery");
+        Assert.DoesNotContain(h.Sender.Sent, s => s.Event.Id == "away");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RestartMidBurst_NoAcknowledgedEventLost_NoneStuck(bool kill)
+    {
+        await using var server = await RabbitMqServer.StartAsync();
+        await using var h = new RabbitMqBackendHarness(server, new BrokerOptions { PollInterval = TimeSpan.FromMilliseconds(100) });
+        h.Routes.Add("burst", new TriggerSpec(), Subscriber, FakeRoutes.Delivery(retry: 20, policy: "linear", delaySeconds: 0.1));
+        h.Sender.Script(Subscriber, FakeSender.Status(200));
+        h.Start();
+        var acknowledged = new ConcurrentBag<string>();
+        var refused = 0;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+
+        // 4 publishers, 50 events a request, until 3000 are acknowledged or the time bound; RabbitMQ restarts meanwhile.
+        var next = 0;
+        var publishers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested && acknowledged.Count < 3000)
+            {
+                var first = Interlocked.Add(ref next, 50) - 50;
+                var batch = Enumerable.Range(first, 50).Select(i => TestEvents.Event($"b{i}")).ToArray();
+                try
+                {
+                    await h.PublishAsync(batch);
+                    foreach (var e in batch)
+                    {
+                        acknowledged.Add(e.Id);
+                    }
+                }
+                catch (IOException)
+                {
+                    Interlocked.Increment(ref refused);
+                    await Task.Delay(100);
+                }
+            }
+        })).ToArray();
+
+        await WaitForAsync(() => Task.FromResult(acknowledged.Count >= 500), () => $"{acknowledged.Count} acknowledged before the restart");
+        if (kill)
+        {
+            server.Kill();
+        }
+        else
+        {
+            await server.StopAsync();
+        }
+
+        await server.StartNodeAsync();
+        await Task.WhenAll(publishers);
+
+        var expected = acknowledged.ToHashSet();
+        Assert.True(expected.Count >= 1000, $"only {expected.Count} acknowledged");
+        await WaitForAsync(
+            () => Task.FromResult(expected.IsSubsetOf(h.Sender.Sent.Select(s => s.Event.Id))),
+            () => $"{expected.Count(id => h.Sender.Sent.Any(s => s.Event.Id == id))} of {expected.Count} acknowledged events delivered");
+        await WaitForAsync(async () => await h.PendingAsync("burst") == 0, () => "deliveries still queued or unacknowledged");
+        output.WriteLine($"{(kill ? "SIGKILL" : "restart")}: {expected.Count} acknowledged, {refused} requests refused while RabbitMQ was away, {h.Sender.Sent.Count - expected.Count} extra deliveries (duplicates or unacknowledged events RabbitMQ kept)");
+        Assert.True(refused > 0, "no publisher was refused: the restart did not happen mid-burst");
+    }
+
+    [Fact]
+    public async Task QueueDeletedBehindItsBack_DeclaredAgain_PublishAndDeliveryResume()
+    {
+        await using var server = await RabbitMqServer.StartAsync();
+        await using var h = new RabbitMqBackendHarness(server, new BrokerOptions { PollInterval = TimeSpan.FromMilliseconds(100) });
+        h.Routes.Add("redeclared", new TriggerSpec(), Subscriber, FakeRoutes.Delivery());
+        h.Start();
+        await h.PublishAsync(TestEvents.Event("before"));
+        await WaitForAsync(() => Task.FromResult(h.Sender.Sent.Count == 1), () => "first delivery");
+
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = server.Url };
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.QueueDeleteAsync(Serverless.Eventing.RabbitMq.RabbitMqNames.TriggerQueue("default/redeclared"), ifUnused: false, ifEmpty: false);
+        }
+
+        // The first publish may be returned (no queue bound): the ingress answers 503 and the client sends again.
+        await WaitForAsync(
+            async () =>
+            {
+                try
+                {
+                    await h.PublishAsync(TestEvents.Event("after"));
+                    return true;
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            },
+            () => "publishing after the queue was deleted");
+        await WaitForAsync(() => Task.FromResult(h.Sender.Sent.Any(s => s.Event.Id == "after")), () => "delivery from the declared-again queue");
+    }
+}
