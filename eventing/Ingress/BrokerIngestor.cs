@@ -20,11 +20,14 @@ internal sealed class BrokerIngestor
     private readonly IReadOnlyDictionary<string, IBrokerSink> _sinks;
     private readonly ITriggerRoutes _routes;
     private readonly BrokerMetrics _metrics;
+    private readonly BrokerClassAvailability _availability;
 
     /// <param name="sinks">The backend of each broker class configured here (<see cref="BrokerClasses"/>).</param>
-    public BrokerIngestor(IReadOnlyDictionary<string, IBrokerSink> sinks, ITriggerRoutes routes, BrokerMetrics metrics)
+    /// <param name="availability">How a missing backend is explained; default: the local platform's words for <paramref name="sinks"/>.</param>
+    public BrokerIngestor(IReadOnlyDictionary<string, IBrokerSink> sinks, ITriggerRoutes routes, BrokerMetrics metrics, BrokerClassAvailability? availability = null)
     {
         _sinks = sinks;
+        _availability = availability ?? BrokerClassAvailability.Local(sinks.ContainsKey(BrokerClasses.RabbitMq));
         _routes = routes;
         _metrics = metrics;
     }
@@ -44,9 +47,7 @@ internal sealed class BrokerIngestor
         var brokerClass = _routes.BrokerClassOf(@namespace, broker);
         if (!_sinks.TryGetValue(brokerClass, out var sink))
         {
-            throw new BrokerClassUnavailableException(BrokerClasses.IsKnown(brokerClass)
-                ? $"broker class \"{brokerClass}\" is not configured on this platform (broker.rabbitmq-url)"
-                : $"unknown broker class \"{brokerClass}\" (annotation {BrokerClasses.Annotation}); known: {string.Join(", ", BrokerClasses.All)}");
+            throw new BrokerClassUnavailableException(_availability.Problem(brokerClass) ?? $"broker class \"{brokerClass}\" has no backend in this process");
         }
 
         var triggers = _routes.ForBroker(@namespace, broker);

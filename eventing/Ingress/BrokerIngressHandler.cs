@@ -11,7 +11,8 @@ using Serverless.Eventing.Tracing;
 namespace Serverless.Eventing.Ingress;
 
 /// <summary>
-/// <c>POST /brokers/{namespace}/{broker}</c> on the platform's ingress server: CloudEvents in binary, structured or
+/// <c>POST /brokers/{namespace}/{broker}</c> on the platform's ingress server (<c>POST /{namespace}/{broker}</c> on
+/// Kubernetes' broker role, which serves nothing else): CloudEvents in binary, structured or
 /// batch mode; 202 once durably stored; 400 naming the missing or bad attribute; 404 for an unknown broker; 413 past
 /// <c>max-event-size</c>; 503 with Retry-After when the store fails (the client should send again).
 /// </summary>
@@ -19,14 +20,17 @@ internal sealed partial class BrokerIngressHandler
 {
     public const string PathPrefix = "/brokers";
 
+    private readonly string _pathPrefix;
     private readonly BrokerIngestor _ingestor;
     private readonly ITriggerRoutes _routes;
     private readonly BrokerOptions _options;
     private readonly BrokerMetrics _metrics;
     private readonly ILogger _logger;
 
-    public BrokerIngressHandler(BrokerIngestor ingestor, ITriggerRoutes routes, BrokerOptions options, BrokerMetrics metrics, ILogger<BrokerIngressHandler> logger)
+    /// <param name="pathPrefix"><see cref="PathPrefix"/> on a shared ingress; empty on a broker-only server (<c>POST /{namespace}/{broker}</c>).</param>
+    public BrokerIngressHandler(BrokerIngestor ingestor, ITriggerRoutes routes, BrokerOptions options, BrokerMetrics metrics, ILogger<BrokerIngressHandler> logger, string pathPrefix = PathPrefix)
     {
+        _pathPrefix = pathPrefix;
         _ingestor = ingestor;
         _routes = routes;
         _options = options;
@@ -39,14 +43,15 @@ internal sealed partial class BrokerIngressHandler
 
     public async Task HandleAsync(HttpContext context)
     {
-        var segments = (context.Request.Path.Value ?? "").Trim('/').Split('/');
-        if (segments.Length != 3)
+        var path = context.Request.Path.Value ?? "";
+        var segments = path[Math.Min(_pathPrefix.Length, path.Length)..].Trim('/').Split('/');
+        if (segments.Length != 2 || !path.StartsWith(_pathPrefix, StringComparison.Ordinal))
         {
-            await ProblemDetailsWriter.WriteAsync(context, StatusCodes.Status404NotFound, "Not Found", "broker ingress is POST /brokers/{namespace}/{broker}").ConfigureAwait(false);
+            await ProblemDetailsWriter.WriteAsync(context, StatusCodes.Status404NotFound, "Not Found", $"broker ingress is POST {_pathPrefix}/{{namespace}}/{{broker}}").ConfigureAwait(false);
             return;
         }
 
-        var (ns, broker) = (segments[1], segments[2]);
+        var (ns, broker) = (segments[0], segments[1]);
         if (!HttpMethods.IsPost(context.Request.Method))
         {
             context.Response.Headers.Allow = "POST";
@@ -93,6 +98,12 @@ internal sealed partial class BrokerIngressHandler
             {
                 await _ingestor.IngestAsync(ns, broker, events, context.RequestAborted).ConfigureAwait(false);
             }
+        }
+        catch (BrokerClassUnavailableException e)
+        {
+            // Configuration, not a passing fault: the reason goes to the client, and the log has it in the Broker's status.
+            await Reject(context, ns, broker, StatusCodes.Status503ServiceUnavailable, "class_unavailable", e.Message, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            return;
         }
         catch (IOException e)
         {

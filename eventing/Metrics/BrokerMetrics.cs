@@ -20,7 +20,7 @@ internal sealed class BrokerMetrics
             new CounterConfiguration { LabelNames = ["namespace", "broker"] });
         EventsRejected = factory.CreateCounter(
             "serverless_broker_events_rejected_total",
-            "Ingress requests refused, by namespace, broker and reason (invalid, too_large, unknown_broker, store_error); for unknown_broker namespace and broker are empty, so a client cannot mint series.",
+            "Ingress requests refused, by namespace, broker and reason (invalid, too_large, unknown_broker, store_error, class_unavailable); for unknown_broker namespace and broker are empty, so a client cannot mint series.",
             new CounterConfiguration { LabelNames = ["namespace", "broker", "reason"] });
         Deliveries = factory.CreateCounter(
             "serverless_broker_deliveries_total",

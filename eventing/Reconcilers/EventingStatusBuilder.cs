@@ -15,14 +15,15 @@ internal static class EventingStatusBuilder
     public const string SubscriberNotFound = "SubscriberNotFound";
     public const string BrokerClassUnavailable = "BrokerClassUnavailable";
 
-    /// <param name="brokerClassProblem">Why the broker's class has no backend here (<see cref="BrokerClasses.Problem"/>): Ready is False with it.</param>
+    /// <param name="functionsUrl">The function ingress, through which a Function subscriber is reached (<see cref="EventingEndpoints.FunctionsUrl"/>).</param>
+    /// <param name="brokerClassProblem">Why the broker's class has no backend here (<see cref="BrokerClassAvailability.Problem"/>): Ready is False with it.</param>
     public static TriggerStatus ForTrigger(
-        Trigger trigger, bool brokerExists, bool subscriberFunctionExists, string ingressUrl, DateTimeOffset now, string? brokerClassProblem = null)
+        Trigger trigger, bool brokerExists, bool subscriberFunctionExists, string functionsUrl, DateTimeOffset now, string? brokerClassProblem = null)
     {
         ArgumentNullException.ThrowIfNull(trigger);
         var ns = trigger.Metadata.NamespaceProperty ?? "";
         var broker = trigger.Spec.Broker ?? TriggerKeys.DefaultBroker;
-        var subscriber = DestinationResolver.Resolve(trigger.Spec.Subscriber, ns, ingressUrl);
+        var subscriber = DestinationResolver.Resolve(trigger.Spec.Subscriber, ns, functionsUrl);
         var previous = trigger.Status?.Conditions ?? [];
 
         var isRef = trigger.Spec.Subscriber?.Ref is not null;
@@ -46,11 +47,13 @@ internal static class EventingStatusBuilder
         };
     }
 
-    /// <param name="classProblem">Why the Broker's class has no backend here (<see cref="BrokerClasses.Problem"/>): Ready is False with it.</param>
-    public static BrokerStatus ForBroker(Broker broker, string ingressUrl, DateTimeOffset now, string? classProblem = null)
+    /// <param name="endpoints">Where the broker's address points.</param>
+    /// <param name="classProblem">Why the Broker's class has no backend here (<see cref="BrokerClassAvailability.Problem"/>): Ready is False with it.</param>
+    public static BrokerStatus ForBroker(Broker broker, EventingEndpoints endpoints, DateTimeOffset now, string? classProblem = null)
     {
         ArgumentNullException.ThrowIfNull(broker);
-        var address = Address(ingressUrl, broker.Metadata.NamespaceProperty ?? "", broker.Metadata.Name ?? "");
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var address = endpoints.BrokerAddress(broker.Metadata.NamespaceProperty ?? "", broker.Metadata.Name ?? "");
         return new BrokerStatus
         {
             ObservedGeneration = broker.Metadata.Generation,
@@ -66,8 +69,6 @@ internal static class EventingStatusBuilder
             ],
         };
     }
-
-    public static string Address(string ingressUrl, string @namespace, string broker) => $"{ingressUrl.TrimEnd('/')}/brokers/{@namespace}/{broker}";
 
     /// <summary>Same status apart from transition times: nothing to write.</summary>
     public static bool SameTrigger(TriggerStatus? a, TriggerStatus b) =>

@@ -18,8 +18,9 @@ internal sealed partial class EventingStatusReconciler
     private readonly ResourceInformer<Function> _functions;
     private readonly IResourceStore<Trigger> _triggerStore;
     private readonly IResourceStore<Broker> _brokerStore;
-    private readonly string _ingressUrl;
+    private readonly EventingEndpoints _endpoints;
     private readonly BrokerOptions _options;
+    private readonly Routing.BrokerClassAvailability _availability;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -30,18 +31,20 @@ internal sealed partial class EventingStatusReconciler
         ResourceInformer<Function> functions,
         IResourceStore<Trigger> triggerStore,
         IResourceStore<Broker> brokerStore,
-        string ingressUrl,
+        EventingEndpoints endpoints,
         BrokerOptions options,
+        Routing.BrokerClassAvailability availability,
         TimeProvider time,
         ILogger<EventingStatusReconciler> logger)
     {
         _options = options;
+        _availability = availability;
         _triggers = triggers;
         _brokers = brokers;
         _functions = functions;
         _triggerStore = triggerStore;
         _brokerStore = brokerStore;
-        _ingressUrl = ingressUrl;
+        _endpoints = endpoints;
         _time = time;
         _logger = logger;
         _triggers.Changed += _ => Wake();
@@ -77,12 +80,11 @@ internal sealed partial class EventingStatusReconciler
 
     internal async Task ReconcileAllAsync(CancellationToken cancellationToken)
     {
-        var ingress = _ingressUrl;
         var now = _time.GetUtcNow();
         foreach (var broker in _brokers.List())
         {
             var brokerClass = Routing.BrokerClasses.Of(broker.Metadata.Annotations, _options.DefaultClass);
-            var desired = EventingStatusBuilder.ForBroker(broker, ingress, now, Routing.BrokerClasses.Problem(brokerClass, _options.RabbitMqUrl is not null));
+            var desired = EventingStatusBuilder.ForBroker(broker, _endpoints, now, _availability.Problem(brokerClass));
             if (!EventingStatusBuilder.SameBroker(broker.Status, desired))
             {
                 await WriteAsync(() => _brokerStore.ReplaceStatusAsync(Copy(broker, desired), cancellationToken)).ConfigureAwait(false);
@@ -95,11 +97,10 @@ internal sealed partial class EventingStatusReconciler
             var broker = trigger.Spec.Broker ?? Routing.TriggerKeys.DefaultBroker;
             var declared = _brokers.TryGet(new FunctionKey(ns, broker), out var brokerObject);
             var brokerExists = declared || broker == Routing.TriggerKeys.DefaultBroker;
-            var classProblem = Routing.BrokerClasses.Problem(
-                Routing.BrokerClasses.Of(brokerObject?.Metadata.Annotations, _options.DefaultClass), _options.RabbitMqUrl is not null);
+            var classProblem = _availability.Problem(Routing.BrokerClasses.Of(brokerObject?.Metadata.Annotations, _options.DefaultClass));
             var functionExists = trigger.Spec.Subscriber?.Ref is { Name: { } name } reference
                 && _functions.TryGet(new FunctionKey(reference.Namespace ?? ns, name), out _);
-            var desired = EventingStatusBuilder.ForTrigger(trigger, brokerExists, functionExists, ingress, now, classProblem);
+            var desired = EventingStatusBuilder.ForTrigger(trigger, brokerExists, functionExists, _endpoints.FunctionsUrl, now, classProblem);
             if (!EventingStatusBuilder.SameTrigger(trigger.Status, desired))
             {
                 await WriteAsync(() => _triggerStore.ReplaceStatusAsync(Copy(trigger, desired), cancellationToken)).ConfigureAwait(false);

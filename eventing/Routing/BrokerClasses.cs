@@ -35,12 +35,6 @@ internal static class BrokerClasses
         return platformDefault;
     }
 
-    /// <summary>Why a Broker of <paramref name="brokerClass"/> cannot work here, or null when it can.</summary>
-    public static string? Problem(string brokerClass, bool rabbitMqConfigured) => brokerClass switch
-    {
-        Sqlite => null,
-        RabbitMq when rabbitMqConfigured => null,
-        RabbitMq => "broker class \"rabbitmq\" needs broker.rabbitmq-url in the platform's configuration (or func up --broker-url)",
-        _ => $"unknown broker class \"{brokerClass}\" (annotation {Annotation} or {KnativeAnnotation}); known: {string.Join(", ", All)}",
-    };
+    /// <summary>Why a Broker of <paramref name="brokerClass"/> cannot work on the local platform, or null when it can.</summary>
+    public static string? Problem(string brokerClass, bool rabbitMqConfigured) => BrokerClassAvailability.Local(rabbitMqConfigured).Problem(brokerClass);
 }

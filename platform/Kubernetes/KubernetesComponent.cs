@@ -6,4 +6,5 @@ internal enum KubernetesComponent
     Controller,
     Activator,
     Autoscaler,
+    Broker,
 }

@@ -5,7 +5,6 @@ using Serverless.Backends.Kubernetes.Events;
 using Serverless.Backends.Kubernetes.Leadership;
 using Serverless.Controller;
 using Serverless.Controller.Metrics;
-using Serverless.Controller.Reconcilers.Eventing;
 using Serverless.Core.Defaulting;
 using Serverless.Core.Validation;
 using Serverless.Hosting.Kubernetes;
@@ -13,8 +12,8 @@ using Serverless.Hosting.Kubernetes;
 namespace Serverless.Platform.Kubernetes;
 
 /// <summary>
-/// <c>kubernetes controller</c>: reconciles Functions into Deployments and Services, and marks Brokers and Triggers
-/// <c>NotSupported</c>, while this replica holds the <c>serverless-controller</c> Lease. Each leadership term gets
+/// <c>kubernetes controller</c>: reconciles Functions into Deployments and Services while this replica holds the
+/// <c>serverless-controller</c> Lease (Brokers and Triggers are the broker role's, <see cref="KubernetesBrokerHost"/>). Each leadership term gets
 /// fresh informers and a fresh queue, so a replica that lost the Lease and wins it again never acts on a cache from its
 /// previous term. Kubernetes Events about Functions go through one recorder for the life of the process.
 /// </summary>
@@ -52,11 +51,10 @@ internal static partial class KubernetesControllerHost
             metrics.MarkLeading(true);
             var functions = new KubernetesFunctionController(
                 client, stores.Functions, options.Workloads, controllerOptions, metrics, role.Time, loggerFactory, events);
-            var eventing = new EventingNotSupportedController(stores.Brokers, stores.Triggers, role.Time, loggerFactory);
-            Volatile.Write(ref current, new Term(functions, eventing));
+            Volatile.Write(ref current, new Term(functions));
             try
             {
-                await Task.WhenAll(functions.RunAsync(cancellationToken), eventing.RunAsync(cancellationToken)).ConfigureAwait(false);
+                await functions.RunAsync(cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -89,8 +87,8 @@ internal static partial class KubernetesControllerHost
     private static partial void LogStoppedLeading(ILogger logger, string pod);
 
     /// <summary>What one leadership term runs.</summary>
-    private sealed record Term(KubernetesFunctionController Functions, EventingNotSupportedController Eventing)
+    private sealed record Term(KubernetesFunctionController Functions)
     {
-        public bool IsHealthy => Functions.IsHealthy && Eventing.IsHealthy;
+        public bool IsHealthy => Functions.IsHealthy;
     }
 }

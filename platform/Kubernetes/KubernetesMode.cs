@@ -5,7 +5,7 @@ using Serverless.Backends.Kubernetes.Leadership;
 namespace Serverless.Platform.Kubernetes;
 
 /// <summary>
-/// <c>serverless-platform kubernetes {controller|activator|autoscaler} [--key value]…</c>: one component per process,
+/// <c>serverless-platform kubernetes {controller|activator|autoscaler|broker} [--key value]…</c>: one component per process,
 /// talking to the API server with the in-cluster configuration, or the kubeconfig named by <c>KUBECONFIG</c>.
 /// </summary>
 internal static class KubernetesMode
@@ -41,6 +41,7 @@ internal static class KubernetesMode
         {
             KubernetesComponent.Activator => await KubernetesActivatorHost.RunAsync(options, settings.Activator, client, functionStore, loggerFactory).ConfigureAwait(false),
             KubernetesComponent.Autoscaler => await KubernetesAutoscalerHost.RunAsync(options, settings.Autoscaler, client, functionStore, loggerFactory).ConfigureAwait(false),
+            KubernetesComponent.Broker => await KubernetesBrokerHost.RunAsync(options, settings.Broker, client, functionStore, loggerFactory).ConfigureAwait(false),
             _ => await KubernetesControllerHost.RunAsync(options, settings.Autoscaler, client, Leadership(options, client, loggerFactory), loggerFactory).ConfigureAwait(false),
         };
     }

@@ -52,13 +52,25 @@ internal sealed record KubernetesOptions
     /// <summary>Activator: the autoscaler's statistics endpoint. Key <c>autoscaler-url</c>, default <c>http://autoscaler.serverless-system.svc:8080/</c>.</summary>
     public Uri AutoscalerUrl { get; init; } = new("http://autoscaler." + PlatformNamespace + ".svc:8080/");
 
+    /// <summary>Broker: where Function subscribers are reached, so an event wakes a function at zero. Key <c>activator-url</c>, default <c>http://activator.serverless-system.svc/</c>.</summary>
+    public Uri ActivatorUrl { get; init; } = new("http://activator." + PlatformNamespace + ".svc/");
+
+    /// <summary>Broker: the base of the addresses written into Broker status (<c>{base}{namespace}/{broker}</c>). Key <c>broker-ingress-url</c>, default <c>http://broker-ingress.serverless-system.svc/</c>.</summary>
+    public Uri BrokerIngressUrl { get; init; } = new("http://broker-ingress." + PlatformNamespace + ".svc/");
+
+    /// <summary>
+    /// Broker: the RabbitMQ URL (<c>amqp://</c> or <c>amqps://</c>, with credentials), key <c>broker-url</c>, from the
+    /// Secret <c>serverless-broker-rabbitmq</c> through <c>SERVERLESS_BROKER_URL</c>; null when not configured.
+    /// </summary>
+    public Uri? BrokerUrl { get; init; }
+
     private static readonly string[] Keys =
         [
             "http", "metrics", "config-dir", "leader-elect", "lease-duration", "renew-deadline", "retry-period", "domain", "image-registry",
-            "runtime-image-dotnet", "runtime-image-node", "runtime-image-python", "autoscaler-url",
+            "runtime-image-dotnet", "runtime-image-node", "runtime-image-python", "autoscaler-url", "activator-url", "broker-ingress-url", "broker-url",
         ];
 
-    /// <summary>Parses <c>{controller|activator|autoscaler} [--key value]…</c>; returns the problems instead of throwing.</summary>
+    /// <summary>Parses <c>{controller|activator|autoscaler|broker} [--key value]…</c>; returns the problems instead of throwing.</summary>
     public static KubernetesOptions? Parse(string[] args, Func<string, string?> environment, out IReadOnlyList<string> errors)
     {
         var problems = new List<string>();
@@ -67,11 +79,12 @@ internal sealed record KubernetesOptions
             "controller" => KubernetesComponent.Controller,
             "activator" => KubernetesComponent.Activator,
             "autoscaler" => KubernetesComponent.Autoscaler,
+            "broker" => KubernetesComponent.Broker,
             _ => null,
         };
         if (parsed is not { } component)
         {
-            errors = [$"kubernetes: expected a component, one of controller, activator, autoscaler (got \"{(args.Length == 0 ? "" : Core.Naming.Names.Printable(args[0]))}\")"];
+            errors = [$"kubernetes: expected a component, one of controller, activator, autoscaler, broker (got \"{(args.Length == 0 ? "" : Core.Naming.Names.Printable(args[0]))}\")"];
             return null;
         }
 
@@ -121,6 +134,9 @@ internal sealed record KubernetesOptions
             Workloads = new KubernetesWorkloadOptions { RuntimeImages = images, Domain = Domain(values, problems) },
             DomainGiven = values.ContainsKey("domain"),
             AutoscalerUrl = Url(values, "autoscaler-url", "http://autoscaler." + PlatformNamespace + ".svc:8080/", problems),
+            ActivatorUrl = Url(values, "activator-url", "http://activator." + PlatformNamespace + ".svc/", problems),
+            BrokerIngressUrl = Url(values, "broker-ingress-url", "http://broker-ingress." + PlatformNamespace + ".svc/", problems),
+            BrokerUrl = AmqpUrl(values, problems),
         };
         foreach (var (runtime, image) in images)
         {
@@ -215,6 +231,23 @@ internal sealed record KubernetesOptions
         }
 
         return domain;
+    }
+
+    /// <summary>The RabbitMQ URL; a problem names the key but never echoes the value, which holds a password.</summary>
+    private static Uri? AmqpUrl(Dictionary<string, string> values, List<string> problems)
+    {
+        if (!values.TryGetValue("broker-url", out var text))
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "amqp" or "amqps" && url.Host.Length > 0)
+        {
+            return url;
+        }
+
+        problems.Add("broker-url (SERVERLESS_BROKER_URL): expected amqp://USER:PASSWORD@HOST:5672/VHOST or amqps://… (the value is not shown: it may hold a password)");
+        return null;
     }
 
     private static Uri Url(Dictionary<string, string> values, string key, string fallback, List<string> problems)

@@ -53,7 +53,7 @@ public sealed class InstallYamlTests
         var images = YamlToJson.LoadAll(result.StdOut)
             .Where(d => (string?)d["kind"] == "Deployment")
             .Select(d => (string?)d["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]);
-        Assert.Equal(Enumerable.Repeat("registry.example.com/team/platform:0.1.0", 3), images);
+        Assert.Equal(Enumerable.Repeat("registry.example.com/team/platform:0.1.0", 4), images);
         Assert.Contains("value: registry.example.com/team\n", result.StdOut, StringComparison.Ordinal);
         Assert.DoesNotContain("ghcr.io", result.StdOut, StringComparison.Ordinal);
     }

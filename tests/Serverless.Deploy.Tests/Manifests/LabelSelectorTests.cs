@@ -4,7 +4,7 @@ using Serverless.Deploy.Tests.Support;
 
 namespace Serverless.Deploy.Tests.Manifests;
 
-/// <summary>Deployments, Services, the PodDisruptionBudget and the ServiceMonitor select what they mean to.</summary>
+/// <summary>Deployments, Services, the PodDisruptionBudgets and the ServiceMonitor select what they mean to.</summary>
 public sealed class LabelSelectorTests
 {
     private static readonly V1Deployment[] Deployments = TypedManifests.OfType<V1Deployment>().ToArray();
@@ -37,6 +37,8 @@ public sealed class LabelSelectorTests
     [InlineData("autoscaler", "autoscaler", "stats", 8080, 8080)]
     [InlineData("autoscaler", "autoscaler", "metrics", 9090, 9090)]
     [InlineData("controller-metrics", "controller", "metrics", 9090, 9090)]
+    [InlineData("broker-ingress", "broker", "http", 80, 8080)]
+    [InlineData("broker-ingress", "broker", "metrics", 9090, 9090)]
     public void Service_Port_ReachesTheContainerPortOfTheContract(string service, string deployment, string portName, int port, int containerPort)
     {
         var svc = Assert.Single(Services, s => s.Metadata.Name == service);
@@ -52,16 +54,18 @@ public sealed class LabelSelectorTests
         Assert.Equal("serverless-system", svc.Metadata.NamespaceProperty);
     }
 
-    [Fact]
-    public void PodDisruptionBudget_Selector_CoversTheActivatorOnlyAndLeavesOneToEvict()
+    [Theory]
+    [InlineData("activator")]
+    [InlineData("broker")]
+    public void PodDisruptionBudget_Selector_CoversItsComponentOnlyAndLeavesOneToEvict(string component)
     {
-        var pdb = Assert.Single(TypedManifests.OfType<V1PodDisruptionBudget>());
+        var pdb = Assert.Single(TypedManifests.OfType<V1PodDisruptionBudget>(), p => p.Metadata.Name == component);
         var selected = Deployments.Where(d => Selects(pdb.Spec.Selector.MatchLabels, d.Spec.Template.Metadata.Labels)).ToArray();
 
-        var activator = Assert.Single(selected);
-        Assert.Equal("activator", activator.Metadata.Name);
-        Assert.True(pdb.Spec.MinAvailable.Value is { } min && int.Parse(min, System.Globalization.CultureInfo.InvariantCulture) < activator.Spec.Replicas,
-            "minAvailable must stay below the replica count, or a node drain could never evict an activator");
+        var deployment = Assert.Single(selected);
+        Assert.Equal(component, deployment.Metadata.Name);
+        Assert.True(pdb.Spec.MinAvailable.Value is { } min && int.Parse(min, System.Globalization.CultureInfo.InvariantCulture) < deployment.Spec.Replicas,
+            $"minAvailable must stay below the replica count, or a node drain could never evict a {component} pod");
     }
 
     [Fact]

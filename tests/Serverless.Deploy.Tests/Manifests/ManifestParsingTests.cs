@@ -52,12 +52,12 @@ public sealed class ManifestParsingTests
         var kinds = TypedManifests.All.GroupBy(o => o.GetType().Name).ToDictionary(g => g.Key, g => g.Count());
 
         Assert.Equal(3, kinds["V1CustomResourceDefinition"]);
-        Assert.Equal(3, kinds["V1Deployment"]);
-        Assert.Equal(3, kinds["V1Service"]);
-        Assert.Equal(3, kinds["V1ServiceAccount"]);
-        Assert.Equal(3, kinds["V1ClusterRole"]);
-        Assert.Equal(3, kinds["V1ClusterRoleBinding"]);
-        Assert.Equal(1, kinds["V1PodDisruptionBudget"]);
+        Assert.Equal(4, kinds["V1Deployment"]);
+        Assert.Equal(4, kinds["V1Service"]);
+        Assert.Equal(4, kinds["V1ServiceAccount"]);
+        Assert.Equal(4, kinds["V1ClusterRole"]);
+        Assert.Equal(4, kinds["V1ClusterRoleBinding"]);
+        Assert.Equal(2, kinds["V1PodDisruptionBudget"]);
         Assert.Equal(1, kinds["V1Namespace"]);
     }
 

@@ -8,7 +8,7 @@ namespace Serverless.Deploy.Tests.Manifests;
 /// </summary>
 public sealed class RbacTests
 {
-    private static readonly string[] Components = ["controller", "activator", "autoscaler"];
+    private static readonly string[] Components = ["controller", "activator", "autoscaler", "broker"];
 
     [Fact]
     public void Bindings_EveryComponent_BindsItsOwnServiceAccountToItsRoles()

@@ -41,7 +41,7 @@ public sealed class BrokerIngestorTests
 
     [Theory]
     [InlineData("kafka", "unknown broker class \"kafka\"")]
-    [InlineData("rabbitmq", "not configured")]
+    [InlineData("rabbitmq", "needs broker.rabbitmq-url")]
     public async Task Ingest_ClassWithoutBackend_IsAnIOExceptionNamingIt(string brokerClass, string expected)
     {
         var routes = new FakeRoutes();

@@ -58,9 +58,12 @@ public sealed class EventingStatusBuilderTests
     {
         var broker = new Broker { Metadata = new V1ObjectMeta { NamespaceProperty = "team", Name = "orders" } };
 
-        var status = EventingStatusBuilder.ForBroker(broker, Ingress + "/", Now);
+        var status = EventingStatusBuilder.ForBroker(broker, EventingEndpoints.SharedIngress(Ingress + "/"), Now);
+        var onKubernetes = EventingStatusBuilder.ForBroker(
+            broker, EventingEndpoints.BrokerOnly(new Uri("http://activator.serverless-system.svc/"), new Uri("http://broker-ingress.serverless-system.svc/")), Now);
 
         Assert.Equal("http://127.0.0.1:8080/brokers/team/orders", status.Address);
+        Assert.Equal("http://broker-ingress.serverless-system.svc/team/orders", onKubernetes.Address);
         Assert.Equal("True", status.Conditions!.Single().Status);
     }
 
@@ -69,7 +72,7 @@ public sealed class EventingStatusBuilderTests
     {
         var broker = new Broker { Metadata = new V1ObjectMeta { NamespaceProperty = "team", Name = "orders" } };
 
-        var status = EventingStatusBuilder.ForBroker(broker, Ingress, Now, "unknown broker class \"kafka\"");
+        var status = EventingStatusBuilder.ForBroker(broker, EventingEndpoints.SharedIngress(Ingress), Now, "unknown broker class \"kafka\"");
 
         var ready = status.Conditions!.Single();
         Assert.Equal(("Ready", "False", EventingStatusBuilder.BrokerClassUnavailable), (ready.Type, ready.Status, ready.Reason));

@@ -52,4 +52,21 @@ public sealed class BrokerClassesTests
             Assert.Contains(expected, problem, StringComparison.Ordinal);
         }
     }
+
+    [Theory]
+    [InlineData("local, sqlite", false, false, "sqlite", null)]
+    [InlineData("local, rabbitmq without a URL", false, false, "rabbitmq", "needs broker.rabbitmq-url")]
+    [InlineData("local, rabbitmq with a URL", false, true, "rabbitmq", null)]
+    [InlineData("cluster, rabbitmq with its Secret", true, true, "rabbitmq", null)]
+    [InlineData("cluster, rabbitmq without its Secret", true, false, "rabbitmq", "the Secret serverless-broker-rabbitmq")]
+    [InlineData("cluster, sqlite: never in a pod", true, true, "sqlite", "local mode only; here Brokers are of class rabbitmq")]
+    [InlineData("cluster, unknown", true, true, "kafka", "unknown broker class \"kafka\"")]
+    public void Availability_ByMode_NamesWhatToConfigure(string label, bool cluster, bool rabbitMqConfigured, string brokerClass, string? expected)
+    {
+        var availability = cluster ? BrokerClassAvailability.Cluster(rabbitMqConfigured) : BrokerClassAvailability.Local(rabbitMqConfigured);
+
+        var problem = availability.Problem(brokerClass);
+
+        Assert.True(expected is null ? problem is null : problem?.Contains(expected, StringComparison.Ordinal) == true, $"{label}: {problem}");
+    }
 }

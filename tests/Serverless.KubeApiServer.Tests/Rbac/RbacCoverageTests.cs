@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace Serverless.KubeApiServer.Tests.Rbac;
 
 /// <summary>
-/// The three real components run against the API double, each with its ServiceAccount's name as identity,
+/// The four real components run against the API double, each with its ServiceAccount's name as identity,
 /// through a Function's life (create, reconcile, drift, scale down, an HPA-class Function's autoscaler, a new artifact, a name taken by a user's Service,
 /// delete), with a Broker and a Trigger beside it. Every call each one makes must be allowed
 /// by deploy/rbac/{component}.yaml, and every grant there must be used by some call, except the few listed
@@ -18,7 +18,7 @@ namespace Serverless.KubeApiServer.Tests.Rbac;
 public sealed class RbacCoverageTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
-    private static readonly string[] Components = ["controller", "activator", "autoscaler"];
+    private static readonly string[] Components = ["controller", "activator", "autoscaler", "broker"];
 
     /// <summary>Grants no API call uses, each with why it is still needed.</summary>
     private static readonly Dictionary<string, string> NotCallable = new()
@@ -109,7 +109,7 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
             await reporting;
             await Until(() => statusConflict.Remaining == 0, () => "no status write met the injected conflict", bound.Token);
 
-            // Eventing is local-mode only for now: the controller marks a Broker and a Trigger NotSupported.
+            // The broker role keeps Broker and Trigger status; with no RabbitMQ configured the Broker says so.
             await client.CustomObjects.CreateNamespacedCustomObjectAsync(
                 JsonNode.Parse("""{"apiVersion":"serverless.dev/v1alpha1","kind":"Broker","metadata":{"name":"default"},"spec":{}}""")!,
                 "serverless.dev", "v1alpha1", "team", "brokers", cancellationToken: bound.Token);
@@ -120,8 +120,8 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
                     """)!,
                 "serverless.dev", "v1alpha1", "team", "triggers", cancellationToken: bound.Token);
             await Until(
-                () => Reason(api.GetObject(ResourceTypes.Brokers, "team", "default")) == "NotSupported" && Reason(api.GetObject(ResourceTypes.Triggers, "team", "orders")) == "NotSupported",
-                () => "the Broker and Trigger are not marked NotSupported",
+                () => Reason(api.GetObject(ResourceTypes.Brokers, "team", "default")) == "BrokerClassUnavailable" && Reason(api.GetObject(ResourceTypes.Triggers, "team", "orders")) is not null,
+                () => "the broker role has not written the Broker's and the Trigger's status",
                 bound.Token);
 
             // An HPA-class Function: the controller creates its HorizontalPodAutoscaler, restores an edit to it (the first
@@ -217,9 +217,7 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
             }
         }
 
-        var rbac = File.ReadAllText(Path.Combine(RepoPaths.Root, "deploy", "rbac", "controller.yaml")) + "\n---\n"
-            + File.ReadAllText(Path.Combine(RepoPaths.Root, "deploy", "rbac", "activator.yaml")) + "\n---\n"
-            + File.ReadAllText(Path.Combine(RepoPaths.Root, "deploy", "rbac", "autoscaler.yaml"));
+        var rbac = string.Join("\n---\n", Components.Select(c => File.ReadAllText(Path.Combine(RepoPaths.Root, "deploy", "rbac", c + ".yaml"))));
         var denied = new List<string>();
         var unused = new List<string>();
         foreach (var component in Components)

@@ -61,6 +61,37 @@ public sealed class KubernetesOptionsTests
     }
 
     [Fact]
+    public void Parse_Broker_DefaultsAndSecretUrl()
+    {
+        var defaults = KubernetesOptions.Parse(["broker"], Env(), out var defaultErrors)!;
+        var configured = KubernetesOptions.Parse(
+            ["broker", "--activator-url", "http://10.0.0.7:8080"],
+            Env(("SERVERLESS_BROKER_URL", "amqp://events:s3cret@rabbitmq.messaging.svc:5672/%2F")),
+            out var errors)!;
+
+        Assert.Empty(defaultErrors);
+        Assert.Empty(errors);
+        Assert.Equal(KubernetesComponent.Broker, defaults.Component);
+        Assert.Null(defaults.BrokerUrl);
+        Assert.Equal(("http://activator.serverless-system.svc/", "http://broker-ingress.serverless-system.svc/"), (defaults.ActivatorUrl.ToString(), defaults.BrokerIngressUrl.ToString()));
+        Assert.Equal(("amqp", "rabbitmq.messaging.svc", 5672), (configured.BrokerUrl!.Scheme, configured.BrokerUrl.Host, configured.BrokerUrl.Port));
+        Assert.Equal("http://10.0.0.7:8080/", configured.ActivatorUrl.ToString());
+    }
+
+    [Theory]
+    [InlineData("http://user:hunter2@rabbit:5672/")]
+    [InlineData("rabbit:5672")]
+    [InlineData("amqp:///vhost")]
+    public void Parse_BadBrokerUrl_ErrorNamesKeyButNeverThePassword(string url)
+    {
+        KubernetesOptions.Parse(["broker", "--broker-url", url], Env(), out var errors);
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("broker-url (SERVERLESS_BROKER_URL): expected amqp://", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_LeaderElection_DefaultsAndKeys()
     {
         var defaults = KubernetesOptions.Parse(["controller"], Env(("POD_NAME", "controller-0"), ("POD_NAMESPACE", "platform")), out _)!.LeaderElection;

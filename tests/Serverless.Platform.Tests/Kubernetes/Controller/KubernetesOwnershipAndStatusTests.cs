@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
-using Serverless.Controller.Reconcilers.Eventing;
 using Serverless.Core.Api;
 using Serverless.Hosting.KubeApi.Resources;
 using Serverless.Hosting.Kubernetes;
@@ -13,7 +12,7 @@ namespace Serverless.Platform.Tests.Kubernetes.Controller;
 /// <summary>
 /// The real controller against the API double, issue #20's rules: an object the Function does not own is never
 /// modified or deleted (create and delete paths) and the Function says <c>NotOwned</c> until it goes; every failure
-/// reaches the status and an Event; superseded artifacts are collected; Brokers and Triggers say <c>NotSupported</c>.
+/// reaches the status and an Event; superseded artifacts are collected.
 /// </summary>
 public sealed class KubernetesOwnershipAndStatusTests
 {
@@ -112,45 +111,6 @@ public sealed class KubernetesOwnershipAndStatusTests
         Assert.Equal(2, replicaSets.Count); // the old one is kept at zero, as the Deployment controller keeps history
         Assert.Single(harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity), r => r is { Verb: "delete", Resource: "configmaps" });
     }
-
-    [Fact]
-    public async Task Eventing_BrokerAndTrigger_ReadyFalseNotSupported()
-    {
-        await using var harness = await KubeControllerHarness.StartAsync(start: false);
-        var stores = new KubernetesStores(harness.ControllerClient);
-        var controller = new EventingNotSupportedController(stores.Brokers, stores.Triggers, TimeProvider.System, NullLoggerFactory.Instance);
-        using var stop = new CancellationTokenSource();
-        var run = controller.RunAsync(stop.Token);
-        await harness.User.CustomObjects.CreateNamespacedCustomObjectAsync(
-            JsonNode.Parse("""{"apiVersion":"serverless.dev/v1alpha1","kind":"Broker","metadata":{"name":"default"},"spec":{}}""")!,
-            ApiGroup.Group, ApiGroup.Version, Ns, Broker.Plural);
-        await harness.User.CustomObjects.CreateNamespacedCustomObjectAsync(
-            JsonNode.Parse("""{"apiVersion":"serverless.dev/v1alpha1","kind":"Trigger","metadata":{"name":"orders"},"spec":{"subscriber":{"uri":"http://example.com/"}}}""")!,
-            ApiGroup.Group, ApiGroup.Version, Ns, Trigger.Plural);
-
-        await KubeControllerHarness.UntilAsync(
-            () => Ready(harness.Api.GetObject(ResourceTypes.Brokers, Ns, "default")) is not null && Ready(harness.Api.GetObject(ResourceTypes.Triggers, Ns, "orders")) is not null,
-            "both say NotSupported");
-        foreach (var ready in new[] { Ready(harness.Api.GetObject(ResourceTypes.Brokers, Ns, "default"))!, Ready(harness.Api.GetObject(ResourceTypes.Triggers, Ns, "orders"))! })
-        {
-            Assert.Equal(("False", "NotSupported", 1L), (ready["status"]!.GetValue<string>(), ready["reason"]!.GetValue<string>(), ready["observedGeneration"]!.GetValue<long>()));
-            Assert.Contains("eventing on Kubernetes is not available yet", ready["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        }
-
-        // Settled: a relist finds nothing to write.
-        var writes = harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity).Count(r => r.Verb == "update");
-        harness.Api.CloseWatches();
-        await KubeControllerHarness.UntilAsync(() => harness.Api.OpenWatchCount >= 2, "watching again");
-        await Task.Delay(300);
-        Assert.Equal(2, writes);
-        Assert.Equal(writes, harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity).Count(r => r.Verb == "update"));
-
-        await stop.CancelAsync();
-        await run;
-    }
-
-    private static JsonNode? Ready(JsonObject? resource) =>
-        (resource?["status"]?["conditions"] as JsonArray)?.FirstOrDefault(c => c?["type"]?.GetValue<string>() == ConditionTypes.Ready && c["reason"]?.GetValue<string>() == "NotSupported");
 
     private static V1Service UsersService(string name) => new()
     {
