@@ -296,7 +296,7 @@ internal sealed class FunctionWorkload
                 }
 
                 var interval = instance.State == LocalInstanceState.Starting
-                    ? _context.Options.StartupProbeInterval
+                    ? StartupProbeSchedule.IntervalAfter(_context.Time.GetElapsedTime(started), _endpoints.Count > 0, _context.Options.StartupProbeInterval)
                     : _context.Options.ReadyProbeInterval;
                 await Task.Delay(interval, _context.Time, token).ConfigureAwait(false);
             }

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Prometheus;
 using Serverless.Runtime.Dotnet.Invocation;
+using Serverless.Runtime.Dotnet.Metrics;
 
 namespace Serverless.Runtime.Dotnet.Hosting;
 
@@ -11,10 +11,8 @@ namespace Serverless.Runtime.Dotnet.Hosting;
 /// match per request.
 /// </summary>
 /// <param name="platformPort">PLATFORM_PORT, or null when the runtime serves no platform endpoint.</param>
-internal sealed class RequestDispatcher(InvocationPipeline invocation, ReadinessState readiness, CollectorRegistry registry, int? platformPort)
+internal sealed class RequestDispatcher(InvocationPipeline invocation, ReadinessState readiness, RuntimeMetrics metrics, int? platformPort)
 {
-    private const string PrometheusTextContentType = "text/plain; version=0.0.4; charset=utf-8";
-
     public Task DispatchAsync(HttpContext context) =>
         platformPort is { } port && context.Connection.LocalPort == port ? DispatchPlatformAsync(context) : invocation.InvokeAsync(context);
 
@@ -31,10 +29,10 @@ internal sealed class RequestDispatcher(InvocationPipeline invocation, Readiness
         _ => WriteTextAsync(context.Response, StatusCodes.Status404NotFound, "not found: the platform port serves /healthz, /readyz and /metrics"),
     };
 
-    private async Task WriteMetricsAsync(HttpContext context)
+    private Task WriteMetricsAsync(HttpContext context)
     {
-        context.Response.ContentType = PrometheusTextContentType;
-        await registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+        context.Response.ContentType = RuntimeMetrics.ContentType;
+        return metrics.WriteAsync(context.Response.Body, context.RequestAborted);
     }
 
     private static Task WriteTextAsync(HttpResponse response, int statusCode, string text)

@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
-using Prometheus;
 using Serverless.Runtime.Dotnet.Concurrency;
 using Serverless.Runtime.Dotnet.Configuration;
 using Serverless.Runtime.Dotnet.Events;
@@ -144,9 +143,7 @@ internal static class RuntimeHost
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.FunctionTimeout + ShutdownMargin);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(new ConcurrencyLimiter(settings.ContainerConcurrency));
-        builder.Services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
-        builder.Services.AddSingleton(services => new RuntimeMetrics(
-            services.GetRequiredService<CollectorRegistry>(), services.GetRequiredService<ConcurrencyLimiter>(), settings.MetricLabels));
+        builder.Services.AddSingleton(services => new RuntimeMetrics(services.GetRequiredService<ConcurrencyLimiter>(), settings.MetricLabels));
         builder.Services.AddSingleton<ReadinessState>();
         builder.Services.AddHostedService<DrainService>();
 
@@ -165,7 +162,7 @@ internal static class RuntimeHost
             options,
             time,
             services.GetRequiredService<ILogger<InvocationPipeline>>());
-        return new RequestDispatcher(invocation, services.GetRequiredService<ReadinessState>(), services.GetRequiredService<CollectorRegistry>(), settings.PlatformPort);
+        return new RequestDispatcher(invocation, services.GetRequiredService<ReadinessState>(), services.GetRequiredService<RuntimeMetrics>(), settings.PlatformPort);
     }
 
     private static string FormatAddress(RuntimeSettings settings) =>

@@ -39,7 +39,7 @@ public sealed class LocalBackendOptionsTests
     {
         var options = new LocalBackendOptions();
 
-        Assert.Equal(TimeSpan.FromMilliseconds(50), options.StartupProbeInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(5), options.StartupProbeInterval);
         Assert.Equal(TimeSpan.FromSeconds(1), options.ReadyProbeInterval);
         Assert.Equal(TimeSpan.FromSeconds(60), options.StartupTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(200), options.RestartBackoffBase);

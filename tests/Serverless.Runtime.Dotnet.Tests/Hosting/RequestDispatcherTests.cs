@@ -61,7 +61,7 @@ public sealed class RequestDispatcherTests
     public async Task DispatchAsync_NoPlatformPort_EveryPathInvokesTheFunction()
     {
         var test = new TestPipeline(context => context.Response.WriteAsync("handler"));
-        var dispatcher = new RequestDispatcher(test.Pipeline, new ReadinessState(), test.Registry, platformPort: null);
+        var dispatcher = new RequestDispatcher(test.Pipeline, new ReadinessState(), test.Metrics, platformPort: null);
         var context = TestPipeline.NewContext(path: "/readyz");
 
         await dispatcher.DispatchAsync(context);
@@ -84,7 +84,7 @@ public sealed class RequestDispatcherTests
     {
         var test = new TestPipeline(context => context.Response.WriteAsync("handler"));
         var readiness = new ReadinessState();
-        return (new RequestDispatcher(test.Pipeline, readiness, test.Registry, PlatformPort), readiness, test);
+        return (new RequestDispatcher(test.Pipeline, readiness, test.Metrics, PlatformPort), readiness, test);
     }
 
     private static void Move(ReadinessState readiness, ReadinessPhase phase)

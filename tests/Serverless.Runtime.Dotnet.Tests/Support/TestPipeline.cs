@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Prometheus;
 using Serverless.Runtime.Dotnet.Concurrency;
 using Serverless.Runtime.Dotnet.Invocation;
 using Serverless.Runtime.Dotnet.Loading;
@@ -20,11 +19,11 @@ internal sealed class TestPipeline
     public TestPipeline(RequestDelegate handler, int concurrency = 0)
     {
         Limiter = new ConcurrencyLimiter(concurrency);
-        Registry = Prometheus.Metrics.NewCustomRegistry();
+        Metrics = new RuntimeMetrics(Limiter, new Dictionary<string, string>());
         Pipeline = new InvocationPipeline(
             new LoadedHandler(new HandlerName("Test", "Test.Handler", "Run"), typeof(TestPipeline).GetMethod(nameof(Placeholder))!, handler, instance: null),
             Limiter,
-            new RuntimeMetrics(Registry, Limiter, new Dictionary<string, string>()),
+            Metrics,
             new InvocationOptions(Timeout, MaxBody, UnwindGrace),
             Time,
             Logger);
@@ -34,7 +33,7 @@ internal sealed class TestPipeline
 
     public ConcurrencyLimiter Limiter { get; }
 
-    public CollectorRegistry Registry { get; }
+    public RuntimeMetrics Metrics { get; }
 
     public ManualTimeProvider Time { get; } = new();
 
@@ -60,10 +59,5 @@ internal sealed class TestPipeline
     public static JsonElement ResponseJson(HttpContext context) =>
         JsonDocument.Parse(((MemoryStream)context.Response.Body).ToArray()).RootElement;
 
-    public async Task<IReadOnlyList<PrometheusSample>> ScrapeAsync()
-    {
-        using var stream = new MemoryStream();
-        await Registry.CollectAndExportAsTextAsync(stream);
-        return PrometheusText.Parse(Encoding.UTF8.GetString(stream.ToArray()));
-    }
+    public Task<IReadOnlyList<PrometheusSample>> ScrapeAsync() => Task.FromResult(PrometheusText.Parse(Metrics.Export()));
 }
