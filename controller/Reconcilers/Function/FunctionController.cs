@@ -30,7 +30,8 @@ public sealed partial class FunctionController
         ControllerMetrics metrics,
         TimeProvider time,
         ILoggerFactory loggerFactory,
-        IEventRecorder? events = null)
+        IEventRecorder? events = null,
+        IResourceStore<Core.Api.Revision>? revisions = null)
     {
         _functions = functions;
         _workloads = workloads;
@@ -38,8 +39,9 @@ public sealed partial class FunctionController
         _time = time;
         _logger = loggerFactory.CreateLogger<FunctionController>();
         _queue = new WorkQueue<FunctionKey>(time, RetryBackoff.Default);
-        _reconciler = new FunctionReconciler(functions, store, workloads, options, metrics, time, loggerFactory.CreateLogger<FunctionReconciler>(), events);
+        _reconciler = new FunctionReconciler(functions, store, workloads, options, metrics, time, loggerFactory.CreateLogger<FunctionReconciler>(), events, revisions);
         _functions.Changed += change => _queue.Add(ResourceInformer<FunctionResource>.KeyOf(change.Object));
+        // With revisions the workload key is still the Function's (one workload per Function in local mode for now).
         _workloads.StatusChanged += _queue.Add;
     }
 
