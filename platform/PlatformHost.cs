@@ -146,6 +146,7 @@ internal static partial class PlatformHost
                 FunctionUrl = key => $"{ingressUrl}/{key.Namespace}/{key.Name}/",
                 TagUrl = (key, tag) => $"{ingressUrl}/{key.Namespace}/{key.Name}@{tag}/",
                 ScaleDefaults = settings.Autoscaler.ToScaleDefaults(ScaleMetricNames.Concurrency),
+                RevisionRetention = settings.Gc,
             },
             controllerMetrics,
             time,
