@@ -82,7 +82,15 @@ public sealed partial class FunctionProxy : IDisposable
             return ProblemDetailsWriter.WriteAsync(context, StatusCodes.Status404NotFound, "Function not found", NotFoundDetail(route));
         }
 
-        if (!remembered)
+        if (route.Tag is { } tag)
+        {
+            // Tagged URLs are not cached: the prefix cache keeps only the function, and a tag's revision moves.
+            if (_functions.TagProblem(route.Key, tag) is { } problem)
+            {
+                return ProblemDetailsWriter.WriteAsync(context, problem.Status, problem.Title, problem.Detail, problem.Status == StatusCodes.Status503ServiceUnavailable ? _options.RetryAfter : null);
+            }
+        }
+        else if (!remembered)
         {
             _routeCache.Remember(context.Request, route);
         }

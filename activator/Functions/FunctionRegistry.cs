@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Http;
 using Serverless.Activator.Configuration;
 using Serverless.Activator.Metrics;
 using Serverless.Activator.Throttling;
@@ -64,6 +65,32 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
         route = GetOrAdd(key);
         route.Throttler.SetContainerConcurrency(function.Spec.Scale?.ContainerConcurrency ?? 0);
         return true;
+    }
+
+    /// <summary>
+    /// Why a tag URL cannot be served, or null when it can: the tag must be in the Function's <c>status.traffic</c>, and
+    /// (local mode runs one revision per Function for now, issue #17) its revision must be the one serving, the
+    /// largest share of the split.
+    /// </summary>
+    internal TagProblem? TagProblem(FunctionKey key, string tag)
+    {
+        if (!_functions.TryGet(key, out var function) || function?.Status?.Traffic is not { Count: > 0 } traffic)
+        {
+            return new TagProblem(StatusCodes.Status404NotFound, "Tag not found", $"function {key} has no resolved traffic yet");
+        }
+
+        if (traffic.FirstOrDefault(t => t.Tag == tag) is not { RevisionName: { } revision })
+        {
+            return new TagProblem(StatusCodes.Status404NotFound, "Tag not found", $"function {key} has no traffic tag \"{tag}\"");
+        }
+
+        var served = Core.Traffic.TrafficResolution.Weights(traffic).OrderByDescending(w => w.Value).Select(w => w.Key).FirstOrDefault();
+        return served == revision
+            ? null
+            : new TagProblem(
+                StatusCodes.Status503ServiceUnavailable,
+                "Revision not served",
+                $"tag \"{tag}\" is revision {revision}, but local mode runs one revision per function for now and {key} runs {served}");
     }
 
     /// <summary>Closes every function's reporting window; for the <c>ConcurrencyReporter</c>.</summary>

@@ -52,10 +52,24 @@ public sealed class RevisionsTests
         Assert.Equal(100, revisions.Single(r => r.Metadata.Name == "walk-00002").Status!.TrafficPercent);
 
         // Roll back to v1 by name; the tag points at the latest revision.
-        await ChangeAsync(admin, f => f.Spec.Traffic = [new TrafficTarget { RevisionName = "walk-00001", Percent = 100 }, new TrafficTarget { LatestRevision = true, Percent = 0, Tag = "next" }]);
+        await ChangeAsync(admin, f => f.Spec.Traffic = [new TrafficTarget { RevisionName = "walk-00001", Percent = 100, Tag = "stable" }, new TrafficTarget { LatestRevision = true, Percent = 0, Tag = "next" }]);
         fn = await WaitForAsync(admin, f => Routed(f) == "walk-00001:100,walk-00002:0", platform);
         Assert.Equal($"{platform.IngressUrl}/default/walk@next/", fn.Status!.Traffic!.Single(t => t.Tag == "next").Url);
         await WaitForAnswerAsync(ingress, V1, platform);
+
+        // The tag of the serving revision reaches it; a tag of a revision local mode does not run yet says so (503).
+        Assert.Equal(V1, await CallAsync(ingress, "/default/walk@stable/?ms=0"));
+        using (var notServed = await ingress.GetAsync("/default/walk@next/"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, notServed.StatusCode);
+            var detail = System.Text.Json.Nodes.JsonNode.Parse(await notServed.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>();
+            Assert.StartsWith("tag \"next\" is revision walk-00002", detail, StringComparison.Ordinal);
+        }
+
+        using (var unknown = await ingress.GetAsync("/default/walk@nope/"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
 
         // A revision that does not exist: RouteReady False RevisionMissing, and v1 keeps serving.
         await ChangeAsync(admin, f => f.Spec.Traffic = [new TrafficTarget { RevisionName = "walk-00042", Percent = 100 }]);
@@ -114,9 +128,9 @@ public sealed class RevisionsTests
     private const string V2 = "v2";
 
     /// <summary>Which version answered: v1's handler says "slept 0", v2's echoes JSON.</summary>
-    private static async Task<string> CallAsync(HttpClient ingress)
+    private static async Task<string> CallAsync(HttpClient ingress, string path = "/default/walk/?ms=0")
     {
-        using var response = await ingress.GetAsync("/default/walk/?ms=0");
+        using var response = await ingress.GetAsync(path);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
         return body == "slept 0" ? V1 : body.Contains("\"path\"", StringComparison.Ordinal) ? V2 : body;
