@@ -89,6 +89,11 @@ public sealed partial class FunctionProxy : IDisposable
             {
                 return ProblemDetailsWriter.WriteAsync(context, problem.Status, problem.Title, problem.Detail, problem.Status == StatusCodes.Status503ServiceUnavailable ? _options.RetryAfter : null);
             }
+
+            if (_functions.TryGetTagged(route.Key, tag, out var tagged, out var taggedTimeout))
+            {
+                (state, timeout) = (tagged, taggedTimeout);
+            }
         }
         else if (!remembered)
         {

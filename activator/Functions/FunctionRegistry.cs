@@ -28,6 +28,7 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
     private readonly ActivatorMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<FunctionKey, FunctionRoute> _routes = new();
+    private readonly ConcurrentDictionary<FunctionKey, SplitEntry> _splits = new();
 
     public FunctionRegistry(
         ResourceInformer<FunctionResource> functions, IEndpointSource endpoints, ActivatorOptions options, ActivatorMetrics metrics, TimeProvider time)
@@ -62,15 +63,46 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
         }
 
         timeout = TimeSpan.FromSeconds(function.Spec.TimeoutSeconds ?? 300);
-        route = GetOrAdd(key);
+        route = GetOrAdd(Pick(key, function));
         route.Throttler.SetContainerConcurrency(function.Spec.Scale?.ContainerConcurrency ?? 0);
         return true;
     }
 
     /// <summary>
+    /// Where this request goes (issue #17): the Function's own workload, which runs the main revision of its traffic, or,
+    /// for a split, the revision the weighted choice picks, whose workload is keyed by its name. Each has its own
+    /// throttler, queue and cold start.
+    /// </summary>
+    /// <remarks>The split is rebuilt only when the Function's status.traffic object changes (an informer update).</remarks>
+    private FunctionKey Pick(FunctionKey key, FunctionResource function)
+    {
+        if (function.Status?.Traffic is not { Count: > 1 } traffic)
+        {
+            return key;
+        }
+
+        if (!_splits.TryGetValue(key, out var entry) || !ReferenceEquals(entry.Source, traffic))
+        {
+            var weights = Core.Traffic.TrafficResolution.Weights(traffic);
+            entry = new SplitEntry(traffic, weights.Count > 1 ? new Traffic.TrafficSplit(weights) : null, weights.Count > 0 ? weights.MaxBy(w => w.Value).Key : null);
+            _splits[key] = entry;
+        }
+
+        if (entry.Split is null)
+        {
+            return key;
+        }
+
+        var revision = entry.Split.Pick();
+        return revision == entry.Main ? key : new FunctionKey(key.Namespace, revision);
+    }
+
+    /// <summary>A Function's split, with the status.traffic list it was built from and its main revision.</summary>
+    private sealed record SplitEntry(IList<Core.Api.TrafficTarget> Source, Traffic.TrafficSplit? Split, string? Main);
+
+    /// <summary>
     /// Why a tag URL cannot be served, or null when it can: the tag must be in the Function's <c>status.traffic</c>, and
-    /// (local mode runs one revision per Function for now, issue #17) its revision must be the one serving, the
-    /// largest share of the split.
+    /// (local mode runs only revisions with a share for now, issue #17) its revision must have a share of the split.
     /// </summary>
     internal TagProblem? TagProblem(FunctionKey key, string tag)
     {
@@ -84,13 +116,35 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
             return new TagProblem(StatusCodes.Status404NotFound, "Tag not found", $"function {key} has no traffic tag \"{tag}\"");
         }
 
-        var served = Core.Traffic.TrafficResolution.Weights(traffic).OrderByDescending(w => w.Value).Select(w => w.Key).FirstOrDefault();
-        return served == revision
-            ? null
-            : new TagProblem(
-                StatusCodes.Status503ServiceUnavailable,
-                "Revision not served",
-                $"tag \"{tag}\" is revision {revision}, but local mode runs one revision per function for now and {key} runs {served}");
+        var weights = Core.Traffic.TrafficResolution.Weights(traffic);
+        if (weights.Any(w => w.Key == revision))
+        {
+            return null;
+        }
+
+        return new TagProblem(
+            StatusCodes.Status503ServiceUnavailable,
+            "Revision not served",
+            $"tag \"{tag}\" is revision {revision}, which has no share of {key}'s traffic: local mode runs only revisions with a share for now");
+    }
+
+    /// <summary>The route of a tag's revision (after <see cref="TagProblem"/> said it is served).</summary>
+    internal bool TryGetTagged(FunctionKey key, string tag, [NotNullWhen(true)] out FunctionRoute? route, out TimeSpan timeout)
+    {
+        if (!_functions.TryGet(key, out var function) || function?.Status?.Traffic is not { } traffic
+            || traffic.FirstOrDefault(t => t.Tag == tag)?.RevisionName is not { } revision)
+        {
+            route = null;
+            timeout = default;
+            return false;
+        }
+
+        var weights = Core.Traffic.TrafficResolution.Weights(traffic);
+        var main = weights.Count > 0 ? weights.MaxBy(w => w.Value).Key : null;
+        timeout = TimeSpan.FromSeconds(function.Spec.TimeoutSeconds ?? 300);
+        route = GetOrAdd(revision == main ? key : new FunctionKey(key.Namespace, revision));
+        route.Throttler.SetContainerConcurrency(function.Spec.Scale?.ContainerConcurrency ?? 0);
+        return true;
     }
 
     /// <summary>Closes every function's reporting window; for the <c>ConcurrencyReporter</c>.</summary>

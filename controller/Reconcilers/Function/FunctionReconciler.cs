@@ -79,6 +79,11 @@ internal sealed partial class FunctionReconciler
             await _workloads.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
             if (_revisions is not null)
             {
+                foreach (var revision in await _revisions.ListAsync(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false))
+                {
+                    await DeleteRevisionWorkloadAsync(key.Namespace, revision.Metadata.Name, cancellationToken).ConfigureAwait(false);
+                }
+
                 await _revisions.DeleteAllAsync(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false);
             }
 
@@ -121,6 +126,16 @@ internal sealed partial class FunctionReconciler
                 running.Status = RevisionStatusBuilder.Build(running, _workloads.GetStatus(key), 0, false, now);
             }
 
+            foreach (var revision in revisions)
+            {
+                // A revision running as a workload of its own (a split's other share): its readiness as that workload shows it.
+                if (!ReferenceEquals(revision, running) && _workloads.GetStatus(new FunctionKey(key.Namespace, revision.Metadata.Name)) is { } own
+                    && own.Revision == revision.Spec.ContentHash)
+                {
+                    revision.Status = RevisionStatusBuilder.Build(revision, own, 0, false, now);
+                }
+            }
+
             plan = RoutePlanner.Plan(function, revisions, latest, running, tag => _options.TagUrl(key, tag));
             if (plan.Run.Spec.ContentHash != workload.Revision)
             {
@@ -161,6 +176,7 @@ internal sealed partial class FunctionReconciler
         var observed = _workloads.GetStatus(key);
         if (_revisions is not null && revisions is not null && plan is not null)
         {
+            await EnsureSecondariesAsync(function, revisions, plan, scale.InitialScale, cancellationToken).ConfigureAwait(false);
             await WriteRevisionsAsync(revisions, plan, observed, now, cancellationToken).ConfigureAwait(false);
         }
 
@@ -175,6 +191,45 @@ internal sealed partial class FunctionReconciler
         return hash is null ? null : revisions.LastOrDefault(r => r.Spec.ContentHash == hash);
     }
 
+    /// <summary>
+    /// Runs every other revision of the split as a workload keyed by its name, and removes the workloads of revisions the
+    /// split no longer needs. A revision whose name another Function has is not run (their workloads would share a key).
+    /// </summary>
+    private async Task EnsureSecondariesAsync(Core.Api.Function function, List<Core.Api.Revision> revisions, RoutePlan plan, int initialScale, CancellationToken cancellationToken)
+    {
+        var ns = function.Metadata.NamespaceProperty;
+        var running = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var revision in plan.Secondaries)
+        {
+            var revisionKey = new FunctionKey(ns, revision.Metadata.Name);
+            if (_functions.TryGet(revisionKey, out var other) && other is not null)
+            {
+                continue;
+            }
+
+            var spec = WorkloadSpecBuilder.Build(RevisionBuilder.AsFunction(function, revision)) with { Key = revisionKey, Function = function.Metadata.Name };
+            await _workloads.EnsureAsync(spec, initialScale, cancellationToken).ConfigureAwait(false);
+            running.Add(revision.Metadata.Name);
+        }
+
+        foreach (var revision in revisions)
+        {
+            if (!running.Contains(revision.Metadata.Name) && _workloads.GetStatus(new FunctionKey(ns, revision.Metadata.Name)) is not null)
+            {
+                await DeleteRevisionWorkloadAsync(ns, revision.Metadata.Name, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task DeleteRevisionWorkloadAsync(string ns, string revision, CancellationToken cancellationToken)
+    {
+        var revisionKey = new FunctionKey(ns, revision);
+        if (!(_functions.TryGet(revisionKey, out var other) && other is not null))
+        {
+            await _workloads.DeleteAsync(revisionKey, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task WriteRevisionsAsync(List<Core.Api.Revision> revisions, RoutePlan plan, WorkloadStatus? observed, DateTime now, CancellationToken cancellationToken)
     {
         var weights = plan.Traffic is { } traffic ? Core.Traffic.TrafficResolution.Weights(traffic).ToDictionary(w => w.Key, w => w.Value, StringComparer.Ordinal) : [];
@@ -183,11 +238,12 @@ internal sealed partial class FunctionReconciler
         {
             var name = revision.Metadata.Name;
             var runs = ReferenceEquals(revision, plan.Run) && observed?.Revision == revision.Spec.ContentHash;
-            var status = RevisionStatusBuilder.Build(revision, runs ? observed : null, weights.GetValueOrDefault(name), tagged.Contains(name), now);
+            var own = plan.Secondaries.Contains(revision) ? _workloads.GetStatus(new FunctionKey(revision.Metadata.NamespaceProperty, name)) : null;
+            var status = RevisionStatusBuilder.Build(revision, runs ? observed : own, weights.GetValueOrDefault(name), tagged.Contains(name), now);
             await _revisions!.WriteStatusAsync(revision, status, cancellationToken).ConfigureAwait(false);
         }
 
-        var active = new HashSet<string>(weights.Keys.Concat(tagged), StringComparer.Ordinal) { plan.LatestCreated, plan.Run.Metadata.Name };
+        var active = new HashSet<string>(weights.Keys.Concat(tagged).Concat(plan.Secondaries.Select(r => r.Metadata.Name)), StringComparer.Ordinal) { plan.LatestCreated, plan.Run.Metadata.Name };
         if (plan.LatestReady is { } ready)
         {
             active.Add(ready);

@@ -14,4 +14,8 @@ internal sealed record RoutePlan(
     string LatestCreated,
     string? LatestReady,
     IList<TrafficTarget>? Traffic,
-    RouteState Route);
+    RouteState Route)
+{
+    /// <summary>The other revisions the split needs running, each as a workload of its own keyed by its name.</summary>
+    public IReadOnlyList<Revision> Secondaries { get; init; } = [];
+}

@@ -4,21 +4,20 @@ using Serverless.Core.Traffic;
 namespace Serverless.Controller.Reconcilers.Function.Revisions;
 
 /// <summary>
-/// Decides, purely, which revision runs and what the route says. Local mode runs one workload per Function (one
-/// revision at a time) until per-revision workloads land (#17 items 3 and 4), so:
+/// Decides, purely, which revisions run and what the route says. The Function's own workload runs its main revision
+/// (the largest share), so a Function with one revision in its traffic is what it always was; a split adds a workload
+/// per other revision:
 /// <list type="bullet">
 /// <item>traffic that follows the latest revision runs the latest created one; the workload's rollout keeps the previous
 /// instances serving until its instances are ready, and latestReady (the route) moves only then;</item>
 /// <item>traffic pinned to one revision by name runs that revision (a rollback by name);</item>
 /// <item>a failed revision never runs again: the latest ready one keeps (or goes back to) serving;</item>
-/// <item>a split over two or more revisions is not served yet: RouteReady False, reason <c>SplitNotServed</c>, and the
-/// revision with the largest share runs.</item>
+/// <item>a split over two or more revisions runs the largest share as the Function's workload and every other share as
+/// a workload keyed by its revision's name (<see cref="RoutePlan.Secondaries"/>); the activator splits per request.</item>
 /// </list>
 /// </summary>
 internal static class RoutePlanner
 {
-    public const string SplitNotServed = "SplitNotServed";
-
     /// <param name="revisions">The Function's revisions, the latest created included, readiness as stored.</param>
     /// <param name="running">The revision the workload ran until now, if any.</param>
     public static RoutePlan Plan(
@@ -46,14 +45,13 @@ internal static class RoutePlanner
             .Where(w => readiness.TryGetValue(w.Key, out var state) && state != RevisionReadiness.Failed)
             .ToList();
         Revision run;
+        IReadOnlyList<Revision> secondaries = [];
         if (wanted.Count > 1)
         {
+            // The largest share runs as the Function's own workload, every other share as a workload of its revision.
             var largest = wanted.MaxBy(w => w.Value).Key;
             run = byName[largest];
-            route = new RouteState(
-                ConditionStatus.False,
-                SplitNotServed,
-                $"local mode serves one revision at a time for now: all requests go to \"{largest}\" ({string.Join(", ", wanted.Select(w => $"{w.Key}={w.Value}%"))} asked)");
+            secondaries = wanted.Where(w => w.Key != largest).Select(w => byName[w.Key]).ToList();
         }
         else if (wanted.Count == 1)
         {
@@ -65,6 +63,6 @@ internal static class RoutePlanner
             run = (latestReady is not null ? byName[latestReady] : null) ?? running ?? latestCreated;
         }
 
-        return new RoutePlan(run, latestCreated.Metadata.Name, latestReady ?? function.Status?.LatestReadyRevision, traffic, route);
+        return new RoutePlan(run, latestCreated.Metadata.Name, latestReady ?? function.Status?.LatestReadyRevision, traffic, route) { Secondaries = secondaries };
     }
 }

@@ -108,7 +108,7 @@ public sealed class RevisionWalkthroughTests
     }
 
     [Fact]
-    public async Task Reconcile_MissingRevisionOrSplit_RouteNotReadyAndThePreviousSplitStays()
+    public async Task Reconcile_MissingRevisionThenSplit_RouteNotReadyThenOneWorkloadPerShare()
     {
         var world = new World();
         await world.PassAsync(null);
@@ -127,12 +127,20 @@ public sealed class RevisionWalkthroughTests
         Assert.Equal(["hello-00002:100:latest"], Traffic(world.Function.Status));
         Assert.Equal(v2.Spec.ContentHash, Assert.Single(pass.Ensured).Revision);
 
+        // A split: the largest share is the Function's own workload, the other runs as a workload keyed by its revision.
         world.Change(fn => fn.Spec.Traffic = [new TrafficTarget { RevisionName = "hello-00001", Percent = 90 }, new TrafficTarget { RevisionName = "hello-00002", Percent = 10 }]);
         pass = await world.PassAsync(Ready(v2.Spec.ContentHash));
         route = Condition(world.Function.Status, ConditionTypes.RouteReady);
-        Assert.Equal(("False", "SplitNotServed"), (route.Status, route.Reason));
-        Assert.Equal(v1.Spec.ContentHash, Assert.Single(pass.Ensured).Revision); // the largest share runs
+        Assert.Equal(("True", "RouteConfigured"), (route.Status, route.Reason));
+        Assert.Equal(
+            [$"default/hello {v1.Spec.ContentHash} ", $"default/hello-00002 {v2.Spec.ContentHash} hello"],
+            pass.Ensured.Select(e => $"{e.Key} {e.Revision} {e.Function}"));
         Assert.Equal(["hello-00001:90", "hello-00002:10"], Traffic(world.Function.Status));
+
+        // Back to one revision: the other's workload goes.
+        world.Change(fn => fn.Spec.Traffic = [new TrafficTarget { RevisionName = "hello-00001", Percent = 100 }]);
+        pass = await world.PassAsync(Ready(v1.Spec.ContentHash), revisionWorkloads: true);
+        Assert.Contains("delete default/hello-00002", pass.Calls);
     }
 
     [Fact]
@@ -149,7 +157,7 @@ public sealed class RevisionWalkthroughTests
         world.Deleted = true;
         var pass = await world.PassAsync(null);
 
-        Assert.Equal(["delete default/hello"], pass.Calls);
+        Assert.Equal(["delete default/hello", "delete default/hello-00001"], pass.Calls); // the Function's workload, then any of its revisions
         Assert.Equal(["other-00001"], world.RevisionNames);
     }
 
@@ -218,7 +226,8 @@ public sealed class RevisionWalkthroughTests
             Function.Metadata.Generation++;
         }
 
-        public async Task<RecordingWorkloadManager> PassAsync(WorkloadStatus? observed)
+        /// <param name="revisionWorkloads">The fake reports a workload for every key (so revision workloads look alive).</param>
+        public async Task<RecordingWorkloadManager> PassAsync(WorkloadStatus? observed, bool revisionWorkloads = false)
         {
             _time.Advance(TimeSpan.FromSeconds(1));
             var store = new RecordingFunctionStore(Deleted ? [] : [Function]);
@@ -231,7 +240,7 @@ public sealed class RevisionWalkthroughTests
                 await run;
             }
 
-            var workloads = new RecordingWorkloadManager { Observed = observed };
+            var workloads = new RecordingWorkloadManager { Observed = observed, ObservedOnlyForFunction = !revisionWorkloads };
             var options = new ControllerOptions
             {
                 FunctionUrl = _ => Url,
