@@ -4,8 +4,7 @@ namespace Serverless.E2E.Tests;
 
 /// <summary>
 /// Issue #17's walk-through as the README shows it, with the real `func` only: deploy v1, deploy v2 with a tag,
-/// list the revisions, roll back to v1 by name, go back to the latest. (A 90/10 split is not served in local mode
-/// yet; the README says so.)
+/// list the revisions, roll back to v1 by name, a 90/10 canary, promote to the latest.
 /// </summary>
 public sealed class CanaryWalkthroughTests : IDisposable
 {
@@ -13,7 +12,7 @@ public sealed class CanaryWalkthroughTests : IDisposable
     private readonly TempDirectory _work = new("serverless-e2e-canary-project");
 
     [Fact]
-    public async Task DeployV2TaggedRollbackByNameBackToLatest_EveryStepAnswersFromTheRightRevision()
+    public async Task DeployV2TaggedRollbackCanaryPromote_EveryStepAnswersFromTheRightRevision()
     {
         var func = new FuncCli(_home.Path);
         var dir = Path.Combine(_work.Path, "greeter");
@@ -37,6 +36,18 @@ public sealed class CanaryWalkthroughTests : IDisposable
             Step.Ok(await func.RunAsync("traffic", "greeter", "set", "greeter-00001=100"));
             await InvokeUntilAsync(func, "Hello, e2e!");
 
+            // The canary: 10% to v2; once v2 answers, any 50 requests in a row hold exactly 5 of its answers.
+            Step.Ok(await func.RunAsync("traffic", "greeter", "set", "greeter-00001=90", "greeter-00002=10"));
+            await InvokeUntilAsync(func, "Bonjour, e2e!");
+            var canary = 0;
+            for (var i = 0; i < 50; i++)
+            {
+                canary += Step.Ok(await func.RunAsync("invoke", "greeter", "--path", "/?name=e2e")).StdOut.Contains("Bonjour", StringComparison.Ordinal) ? 1 : 0;
+            }
+
+            Assert.InRange(canary, 4, 6);
+
+            // Promote: all to the latest.
             Step.Ok(await func.RunAsync("traffic", "greeter", "latest"));
             await InvokeUntilAsync(func, "Bonjour, e2e!");
         }
