@@ -76,8 +76,14 @@ public sealed partial class FunctionProxy : IDisposable
     public Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        if (!_routeCache.TryRoute(context.Request, out var route, out var remembered)
-            || !_functions.TryGet(route.Key, out var state, out var timeout))
+        if (_routeCache.TryRoute(context.Request, out var route, out var remembered)
+            && route.Tag is null && !route.Prefix.HasValue && _functions.TryResolveTagHost(route.Key) is { } tagHost)
+        {
+            // {tag}-{function}.{namespace}.{domain}: a traffic tag's host (issue #17), when no Function has the whole name.
+            route = route with { Key = tagHost.Function, Tag = tagHost.Tag };
+        }
+
+        if (route.Key.Name is null || !_functions.TryGet(route.Key, out var state, out var timeout))
         {
             return ProblemDetailsWriter.WriteAsync(context, StatusCodes.Status404NotFound, "Function not found", NotFoundDetail(route));
         }

@@ -128,6 +128,30 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
             $"tag \"{tag}\" is revision {revision}, which has no share of {key}'s traffic: local mode runs only revisions with a share for now");
     }
 
+    /// <summary>
+    /// For a host route whose name no Function has: the Function and tag it reads as <c>{tag}-{function}</c>, when that
+    /// Function has the tag in its <c>status.traffic</c>; else null. Every split at a '-' is tried, shortest tag first.
+    /// </summary>
+    internal (FunctionKey Function, string Tag)? TryResolveTagHost(FunctionKey key)
+    {
+        if (key.Name is null || (_functions.TryGet(key, out var exact) && exact is not null))
+        {
+            return null;
+        }
+
+        for (var dash = key.Name.IndexOf('-'); dash > 0; dash = key.Name.IndexOf('-', dash + 1))
+        {
+            var candidate = new FunctionKey(key.Namespace, key.Name[(dash + 1)..]);
+            var tag = key.Name[..dash];
+            if (_functions.TryGet(candidate, out var function) && function?.Status?.Traffic?.Any(t => t.Tag == tag) == true)
+            {
+                return (candidate, tag);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The route of a tag's revision (after <see cref="TagProblem"/> said it is served).</summary>
     internal bool TryGetTagged(FunctionKey key, string tag, [NotNullWhen(true)] out FunctionRoute? route, out TimeSpan timeout)
     {

@@ -81,6 +81,14 @@ public sealed class RevisionsTests
         await ChangeAsync(admin, f => f.Spec.Traffic = [new TrafficTarget { RevisionName = "walk-00001", Percent = 90 }, new TrafficTarget { RevisionName = "walk-00002", Percent = 10, Tag = "canary" }]);
         await WaitForAsync(admin, f => Routed(f) == "walk-00001:90,walk-00002:10" && Condition(f, ConditionTypes.RouteReady).Status == "True", platform);
         Assert.Equal(V2, await CallAsync(ingress, "/default/walk@canary/?ms=0"));
+        using (var byHost = new HttpRequestMessage(HttpMethod.Get, "/?ms=0"))
+        {
+            // The host form of the tag: {tag}-{function}.{namespace}.{domain} (the default domain is localhost).
+            byHost.Headers.Host = "canary-walk.default.localhost";
+            using var answer = await ingress.SendAsync(byHost);
+            Assert.Contains("\"path\"", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         var counts = new Dictionary<string, int> { [V1] = 0, [V2] = 0 };
         for (var i = 0; i < 1_000; i++)
         {
