@@ -10,5 +10,6 @@ internal static class ControllerEventIds
     public const int FunctionInvalid = 201;
     public const int FunctionFailed = 202;
     public const int FunctionNotOwned = 203;
+    public const int RevisionCollected = 204;
     public const int ReconcileFailed = 210;
 }

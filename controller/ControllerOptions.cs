@@ -21,4 +21,10 @@ public sealed class ControllerOptions
 
     /// <summary>The public URL of a function, or null while the ingress address is unknown.</summary>
     public Func<FunctionKey, string?> FunctionUrl { get; set; } = _ => null;
+
+    /// <summary>The URL of a traffic tag of a function (local: <c>{ingress}/{namespace}/{function}@{tag}/</c>), or null while unknown.</summary>
+    public Func<FunctionKey, string, string?> TagUrl { get; set; } = (_, _) => null;
+
+    /// <summary>How many revisions without traffic are kept (Knative's config-gc).</summary>
+    public Reconcilers.Function.Revisions.RevisionRetention RevisionRetention { get; set; } = new();
 }

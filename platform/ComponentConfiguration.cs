@@ -13,4 +13,7 @@ internal sealed record ComponentConfiguration(AutoscalerOptions Autoscaler, Acti
 {
     /// <summary>Whether the file sets <c>activator.domain</c> (else <see cref="ActivatorOptions.Domain"/> is the default).</summary>
     public bool ActivatorDomainGiven { get; init; }
+
+    /// <summary>The <c>gc</c> section: Knative's config-gc keys for old revisions.</summary>
+    public Serverless.Controller.Reconcilers.Function.Revisions.RevisionRetention Gc { get; init; } = new();
 }

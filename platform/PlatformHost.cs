@@ -144,11 +144,14 @@ internal static partial class PlatformHost
             new ControllerOptions
             {
                 FunctionUrl = key => $"{ingressUrl}/{key.Namespace}/{key.Name}/",
+                TagUrl = (key, tag) => $"{ingressUrl}/{key.Namespace}/{key.Name}@{tag}/",
                 ScaleDefaults = settings.Autoscaler.ToScaleDefaults(ScaleMetricNames.Concurrency),
+                RevisionRetention = settings.Gc,
             },
             controllerMetrics,
             time,
-            loggerFactory);
+            loggerFactory,
+            revisions: stores.Revisions);
         using var eventing = OpenEventing(options.Home, settings.Broker, stores, functions, ingressUrl, registry, time, loggerFactory);
 
         var activatorMetrics = new ActivatorMetrics(registry);
@@ -282,6 +285,7 @@ internal static partial class PlatformHost
         new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, admitFunction, time).Map(app);
         new ResourceApi<Broker>(stores.Brokers, Broker.KindName, Broker.Plural, BrokerDefaults.Apply, BrokerValidator.Validate, time).Map(app);
         new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate, time).Map(app);
+        new ResourceApi<Revision>(stores.Revisions, Revision.KindName, Revision.Plural, RevisionDefaults.Apply, RevisionValidator.Validate, time).Map(app);
         new LogsApi(stores.Functions, backend, time).Map(app);
         new StatsApi(functions, backend, samples, coldStarts, time).Map(app);
         new PrometheusDiscoveryApi(backend).Map(app);

@@ -76,13 +76,32 @@ public sealed partial class FunctionProxy : IDisposable
     public Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        if (!_routeCache.TryRoute(context.Request, out var route, out var remembered)
-            || !_functions.TryGet(route.Key, out var state, out var timeout))
+        if (_routeCache.TryRoute(context.Request, out var route, out var remembered)
+            && route.Tag is null && !route.Prefix.HasValue && _functions.TryResolveTagHost(route.Key) is { } tagHost)
+        {
+            // {tag}-{function}.{namespace}.{domain}: a traffic tag's host (issue #17), when no Function has the whole name.
+            route = route with { Key = tagHost.Function, Tag = tagHost.Tag };
+        }
+
+        if (route.Key.Name is null || !_functions.TryGet(route.Key, out var state, out var timeout))
         {
             return ProblemDetailsWriter.WriteAsync(context, StatusCodes.Status404NotFound, "Function not found", NotFoundDetail(route));
         }
 
-        if (!remembered)
+        if (route.Tag is { } tag)
+        {
+            // Tagged URLs are not cached: the prefix cache keeps only the function, and a tag's revision moves.
+            if (_functions.TagProblem(route.Key, tag) is { } problem)
+            {
+                return ProblemDetailsWriter.WriteAsync(context, problem.Status, problem.Title, problem.Detail, problem.Status == StatusCodes.Status503ServiceUnavailable ? _options.RetryAfter : null);
+            }
+
+            if (_functions.TryGetTagged(route.Key, tag, out var tagged, out var taggedTimeout))
+            {
+                (state, timeout) = (tagged, taggedTimeout);
+            }
+        }
+        else if (!remembered)
         {
             _routeCache.Remember(context.Request, route);
         }

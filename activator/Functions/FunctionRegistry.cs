@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Http;
 using Serverless.Activator.Configuration;
 using Serverless.Activator.Metrics;
 using Serverless.Activator.Throttling;
@@ -27,6 +28,7 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
     private readonly ActivatorMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<FunctionKey, FunctionRoute> _routes = new();
+    private readonly ConcurrentDictionary<FunctionKey, SplitEntry> _splits = new();
 
     public FunctionRegistry(
         ResourceInformer<FunctionResource> functions, IEndpointSource endpoints, ActivatorOptions options, ActivatorMetrics metrics, TimeProvider time)
@@ -61,7 +63,110 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
         }
 
         timeout = TimeSpan.FromSeconds(function.Spec.TimeoutSeconds ?? 300);
-        route = GetOrAdd(key);
+        route = GetOrAdd(Pick(key, function));
+        route.Throttler.SetContainerConcurrency(function.Spec.Scale?.ContainerConcurrency ?? 0);
+        return true;
+    }
+
+    /// <summary>
+    /// Where this request goes (issue #17): the Function's own workload, which runs the main revision of its traffic, or,
+    /// for a split, the revision the weighted choice picks, whose workload is keyed by its name. Each has its own
+    /// throttler, queue and cold start.
+    /// </summary>
+    /// <remarks>The split is rebuilt only when the Function's status.traffic object changes (an informer update).</remarks>
+    private FunctionKey Pick(FunctionKey key, FunctionResource function)
+    {
+        if (function.Status?.Traffic is not { Count: > 1 } traffic)
+        {
+            return key;
+        }
+
+        if (!_splits.TryGetValue(key, out var entry) || !ReferenceEquals(entry.Source, traffic))
+        {
+            var weights = Core.Traffic.TrafficResolution.Weights(traffic);
+            entry = new SplitEntry(traffic, weights.Count > 1 ? new Traffic.TrafficSplit(weights) : null, weights.Count > 0 ? weights.MaxBy(w => w.Value).Key : null);
+            _splits[key] = entry;
+        }
+
+        if (entry.Split is null)
+        {
+            return key;
+        }
+
+        var revision = entry.Split.Pick();
+        return revision == entry.Main ? key : new FunctionKey(key.Namespace, revision);
+    }
+
+    /// <summary>A Function's split, with the status.traffic list it was built from and its main revision.</summary>
+    private sealed record SplitEntry(IList<Core.Api.TrafficTarget> Source, Traffic.TrafficSplit? Split, string? Main);
+
+    /// <summary>
+    /// Why a tag URL cannot be served, or null when it can: the tag must be in the Function's <c>status.traffic</c>, and
+    /// (local mode runs only revisions with a share for now, issue #17) its revision must have a share of the split.
+    /// </summary>
+    internal TagProblem? TagProblem(FunctionKey key, string tag)
+    {
+        if (!_functions.TryGet(key, out var function) || function?.Status?.Traffic is not { Count: > 0 } traffic)
+        {
+            return new TagProblem(StatusCodes.Status404NotFound, "Tag not found", $"function {key} has no resolved traffic yet");
+        }
+
+        if (traffic.FirstOrDefault(t => t.Tag == tag) is not { RevisionName: { } revision })
+        {
+            return new TagProblem(StatusCodes.Status404NotFound, "Tag not found", $"function {key} has no traffic tag \"{tag}\"");
+        }
+
+        var weights = Core.Traffic.TrafficResolution.Weights(traffic);
+        if (weights.Any(w => w.Key == revision))
+        {
+            return null;
+        }
+
+        return new TagProblem(
+            StatusCodes.Status503ServiceUnavailable,
+            "Revision not served",
+            $"tag \"{tag}\" is revision {revision}, which has no share of {key}'s traffic: local mode runs only revisions with a share for now");
+    }
+
+    /// <summary>
+    /// For a host route whose name no Function has: the Function and tag it reads as <c>{tag}-{function}</c>, when that
+    /// Function has the tag in its <c>status.traffic</c>; else null. Every split at a '-' is tried, shortest tag first.
+    /// </summary>
+    internal (FunctionKey Function, string Tag)? TryResolveTagHost(FunctionKey key)
+    {
+        if (key.Name is null || (_functions.TryGet(key, out var exact) && exact is not null))
+        {
+            return null;
+        }
+
+        for (var dash = key.Name.IndexOf('-'); dash > 0; dash = key.Name.IndexOf('-', dash + 1))
+        {
+            var candidate = new FunctionKey(key.Namespace, key.Name[(dash + 1)..]);
+            var tag = key.Name[..dash];
+            if (_functions.TryGet(candidate, out var function) && function?.Status?.Traffic?.Any(t => t.Tag == tag) == true)
+            {
+                return (candidate, tag);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The route of a tag's revision (after <see cref="TagProblem"/> said it is served).</summary>
+    internal bool TryGetTagged(FunctionKey key, string tag, [NotNullWhen(true)] out FunctionRoute? route, out TimeSpan timeout)
+    {
+        if (!_functions.TryGet(key, out var function) || function?.Status?.Traffic is not { } traffic
+            || traffic.FirstOrDefault(t => t.Tag == tag)?.RevisionName is not { } revision)
+        {
+            route = null;
+            timeout = default;
+            return false;
+        }
+
+        var weights = Core.Traffic.TrafficResolution.Weights(traffic);
+        var main = weights.Count > 0 ? weights.MaxBy(w => w.Value).Key : null;
+        timeout = TimeSpan.FromSeconds(function.Spec.TimeoutSeconds ?? 300);
+        route = GetOrAdd(revision == main ? key : new FunctionKey(key.Namespace, revision));
         route.Throttler.SetContainerConcurrency(function.Spec.Scale?.ContainerConcurrency ?? 0);
         return true;
     }

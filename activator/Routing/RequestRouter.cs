@@ -6,7 +6,7 @@ namespace Serverless.Activator.Routing;
 
 /// <summary>
 /// Maps a request to a function: by host, <c>{function}.{namespace}.{domain}</c>, or by path,
-/// <c>/{namespace}/{function}/…</c> (for curl without DNS). Pure; names are DNS-1123 checked so a
+/// <c>/{namespace}/{function}/…</c> (for curl without DNS), <c>/{namespace}/{function}@{tag}/…</c> for a traffic tag. Pure; names are DNS-1123 checked so a
 /// path segment can never name something that is not a valid function. Host names are case-insensitive and may be
 /// written fully qualified (RFC 1034 §3.1, RFC 3986 §3.2.2): <c>ECHO.Default.localhost.</c> is <c>echo.default.localhost</c>.
 /// Paths are case-sensitive, as HTTP paths are.
@@ -65,6 +65,18 @@ internal static class RequestRouter
         var fnEnd = value.IndexOf('/', nsEnd + 1);
         var ns = value[1..nsEnd];
         var name = fnEnd < 0 ? value[(nsEnd + 1)..] : value[(nsEnd + 1)..fnEnd];
+        string? tag = null;
+        if (name.IndexOf('@') is var at and >= 0)
+        {
+            // /{namespace}/{function}@{tag}/: a traffic tag's URL (issue #17).
+            tag = name[(at + 1)..];
+            name = name[..at];
+            if (!Names.IsDns1123Label(tag))
+            {
+                return false;
+            }
+        }
+
         if (!Names.IsDns1123Label(ns) || !Names.IsDns1123Label(name))
         {
             return false;
@@ -72,7 +84,7 @@ internal static class RequestRouter
 
         var prefixEnd = fnEnd < 0 ? value.Length : fnEnd;
         var rest = fnEnd < 0 ? "/" : value[fnEnd..];
-        match = new RouteMatch(new FunctionKey(ns, name), new PathString(rest), new PathString(value[..prefixEnd]));
+        match = new RouteMatch(new FunctionKey(ns, name), new PathString(rest), new PathString(value[..prefixEnd]), tag);
         return true;
     }
 }

@@ -64,7 +64,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
     /// <summary>Records one activator sample into the function's windows. Never blocks for long.</summary>
     public void Report(ConcurrencySample sample)
     {
-        if (!_functions.TryGet(sample.Key, out var function) || function is null)
+        if (!TryGetFunction(sample.Key, out var function))
         {
             return;
         }
@@ -86,7 +86,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
     /// </summary>
     internal void ReportCombined(ConcurrencySample combined)
     {
-        if (!_functions.TryGet(combined.Key, out var function) || function is null)
+        if (!TryGetFunction(combined.Key, out var function))
         {
             return;
         }
@@ -177,8 +177,43 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
     {
         foreach (var function in _functions.List())
         {
-            await TickAsync(ResourceInformer<FunctionResource>.KeyOf(function), function, cancellationToken).ConfigureAwait(false);
+            var key = ResourceInformer<FunctionResource>.KeyOf(function);
+            await TickAsync(key, function, cancellationToken).ConfigureAwait(false);
+            foreach (var revision in SplitRevisions(function))
+            {
+                // TODO(#17): per-revision scaling units; for now a split's other revisions are scaled by their own key.
+                await TickAsync(new FunctionKey(key.Namespace, revision), function, cancellationToken).ConfigureAwait(false);
+            }
         }
+    }
+
+    /// <summary>
+    /// The revisions of a split other than the main one (the largest share), which run as workloads keyed by their
+    /// own name (issue #17); each is scaled on its own observed load with its Function's scale settings.
+    /// </summary>
+    private static IEnumerable<string> SplitRevisions(FunctionResource function)
+    {
+        var weights = Core.Traffic.TrafficResolution.Weights(function.Status?.Traffic ?? []);
+        return weights.Count < 2 ? [] : weights.OrderByDescending(w => w.Value).Skip(1).Select(w => w.Key);
+    }
+
+    /// <summary>The Function a scaling key belongs to: its own, or the one whose split runs the revision of that name.</summary>
+    private bool TryGetFunction(FunctionKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FunctionResource? function)
+    {
+        if (_functions.TryGet(key, out function) && function is not null)
+        {
+            return true;
+        }
+
+        var dash = key.Name.LastIndexOf('-');
+        if (dash > 0 && _functions.TryGet(new FunctionKey(key.Namespace, key.Name[..dash]), out function) && function is not null
+            && SplitRevisions(function).Contains(key.Name, StringComparer.Ordinal))
+        {
+            return true;
+        }
+
+        function = null;
+        return false;
     }
 
     private async Task TickAsync(FunctionKey key, FunctionResource function, CancellationToken cancellationToken)
@@ -344,7 +379,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         await state.Gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (!_functions.TryGet(key, out var function) || function is null)
+            if (!TryGetFunction(key, out var function))
             {
                 return;
             }

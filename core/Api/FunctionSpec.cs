@@ -35,4 +35,8 @@ public sealed class FunctionSpec
 
     [JsonPropertyName("scale")]
     public ScaleSpec? Scale { get; set; }
+
+    /// <summary>Knative's traffic block: how requests split between revisions, and tags. Absent: 100% to the latest ready revision.</summary>
+    [JsonPropertyName("traffic")]
+    public IList<TrafficTarget>? Traffic { get; set; }
 }

@@ -24,4 +24,16 @@ public sealed class FunctionStatus
     /// <summary>The revision of the spec the workload runs; a changed revision is a rollout.</summary>
     [JsonPropertyName("latestRevision")]
     public string? LatestRevision { get; set; }
+
+    /// <summary>The newest Revision created for this Function (<c>{function}-{generation:00000}</c>).</summary>
+    [JsonPropertyName("latestCreatedRevision")]
+    public string? LatestCreatedRevision { get; set; }
+
+    /// <summary>The newest Revision whose instances turned ready; <c>latestRevision: true</c> traffic goes to it.</summary>
+    [JsonPropertyName("latestReadyRevision")]
+    public string? LatestReadyRevision { get; set; }
+
+    /// <summary>The resolved split: every target names its revision, tagged ones carry their URL.</summary>
+    [JsonPropertyName("traffic")]
+    public IList<TrafficTarget>? Traffic { get; set; }
 }

@@ -8,6 +8,12 @@ public sealed record WorkloadSpec
 {
     public required FunctionKey Key { get; init; }
 
+    /// <summary>
+    /// The Function a revision's workload belongs to when <see cref="Key"/> names the revision (a canary beside the
+    /// Function's own workload, issue #17); null when the key is the Function's. Its artifacts are the Function's.
+    /// </summary>
+    public string? Function { get; init; }
+
     /// <summary>Content hash of everything that affects the running instances; a change is a rollout.</summary>
     public required string Revision { get; init; }
 

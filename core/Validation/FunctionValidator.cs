@@ -44,6 +44,7 @@ public static class FunctionValidator
 
         ScaleValidator.Validate(spec.Scale, path.Child("scale"), errors);
         ScaleValidator.ValidateLimits(spec.Scale, limits, path.Child("scale"), errors);
+        TrafficValidator.Validate(spec.Traffic, fn.Metadata?.Name, path.Child("traffic"), errors);
         return errors.ToList();
     }
 

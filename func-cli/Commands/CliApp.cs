@@ -21,6 +21,8 @@ internal static partial class CliApp
             RunCommand.Create(context, global),
             InvokeCommand.Create(context, global, targets),
             ListCommand.Create(context, global, targets),
+            RevisionsCommand.Create(context, global, targets),
+            TrafficCommand.Create(context, global, targets),
             DescribeCommand.Create(context, global, targets),
             DeleteCommand.Create(context, global, targets),
             LogsCommand.Create(context, global, targets),

@@ -30,7 +30,8 @@ internal sealed class DeployCommand
         var watch = new Option<bool>("--watch", "-w") { Description = "Keep running and redeploy on every saved change (Ctrl+C stops)" };
         var env = CommonOptions.EnvOverrides();
         var timeout = CommonOptions.PositiveSeconds("--timeout", 120, "Seconds to wait for the function to become ready");
-        var command = new Command("deploy", "Build a function and deploy it (func.yaml's namespace, else --namespace, else default)") { directory, noWait, watch, env, timeout };
+        var tag = new Option<string?>("--tag") { Description = "Give the deployed revision a tag: its own URL /{namespace}/{function}@{tag}/, with no share of the traffic" };
+        var command = new Command("deploy", "Build a function and deploy it (func.yaml's namespace, else --namespace, else default)") { directory, noWait, watch, env, timeout, tag };
         command.SetAction((parse, cancellationToken) =>
         {
             var selection = global.Selection(parse);
@@ -38,7 +39,10 @@ internal sealed class DeployCommand
                 Path.GetFullPath(parse.GetRequiredValue(directory)),
                 parse.GetValue(env) ?? [],
                 parse.GetValue(noWait),
-                TimeSpan.FromSeconds(parse.GetValue(timeout)));
+                TimeSpan.FromSeconds(parse.GetValue(timeout)))
+            {
+                Tag = parse.GetValue(tag),
+            };
             return targets.RunAsync(
                 context,
                 selection,
@@ -76,6 +80,18 @@ internal sealed class DeployCommand
         }
 
         var stored = applied.Function;
+        if (options.Tag is { } tagName)
+        {
+            // The revision this deploy cut is named after the generation the write produced (Knative's naming).
+            var revision = Core.Naming.RevisionNames.Name(project.Name, stored.Metadata.Generation ?? 1);
+            var traffic = (stored.Spec.Traffic ?? [new TrafficTarget { LatestRevision = true, Percent = 100 }])
+                .Where(t => t.Tag != tagName)
+                .Append(new TrafficTarget { RevisionName = revision, Percent = 0, Tag = tagName })
+                .ToList();
+            stored = await target.SetTrafficAsync(ns, project.Name, traffic, cancellationToken).ConfigureAwait(false);
+            _context.Console.Note($"revision {revision} tagged {tagName}");
+        }
+
         if (options.NoWait)
         {
             _context.Console.Success($"function {ns}/{project.Name} submitted (generation {stored.Metadata.Generation})");
@@ -171,5 +187,9 @@ internal sealed class DeployCommand
         }
     }
 
-    private sealed record DeployOptions(string Directory, IReadOnlyList<string> Env, bool NoWait, TimeSpan Timeout);
+    private sealed record DeployOptions(string Directory, IReadOnlyList<string> Env, bool NoWait, TimeSpan Timeout)
+    {
+        /// <summary><c>--tag</c>: a tag for the revision this deploy cuts.</summary>
+        public string? Tag { get; init; }
+    }
 }

@@ -46,6 +46,12 @@ internal interface IFunctionTarget : IAsyncDisposable
     /// <summary>Functions of one namespace, or of every namespace when <paramref name="namespace"/> is null. Any order.</summary>
     Task<IReadOnlyList<Function>> ListAsync(string? @namespace, CancellationToken cancellationToken);
 
+    /// <summary>Replaces the Function's <c>spec.traffic</c> (null: 100% latest), keeping the rest of its spec; throws <see cref="FunctionNotFoundException"/> when it does not exist.</summary>
+    Task<Function> SetTrafficAsync(string @namespace, string name, IList<TrafficTarget>? traffic, CancellationToken cancellationToken);
+
+    /// <summary>The Revisions of one Function (label <c>serverless.dev/function</c>), any order; empty when it has none.</summary>
+    Task<IReadOnlyList<Revision>> ListRevisionsAsync(string @namespace, string function, CancellationToken cancellationToken);
+
     /// <summary>Deletes the Function (its instances drain); false when it did not exist.</summary>
     Task<bool> DeleteAsync(string @namespace, string name, CancellationToken cancellationToken);
 

@@ -16,6 +16,9 @@ internal static class SpecApply
 
     public static Function Function(Function live, Function desired)
     {
+        // func.yaml has no traffic: a deploy keeps the split `func traffic` set (a pinned split stays pinned, as
+        // `kn service update` keeps it), while the new code becomes a new Revision.
+        desired.Spec.Traffic ??= live.Spec.Traffic;
         live.Spec = desired.Spec;
         live.Status = null;
         return live;

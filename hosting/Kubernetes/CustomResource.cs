@@ -10,4 +10,6 @@ public sealed record CustomResource(string Group, string Version, string Plural,
     public static CustomResource Brokers { get; } = new(ApiGroup.Group, ApiGroup.Version, Broker.Plural, Broker.KindName);
 
     public static CustomResource Triggers { get; } = new(ApiGroup.Group, ApiGroup.Version, Trigger.Plural, Trigger.KindName);
+
+    public static CustomResource Revisions { get; } = new(ApiGroup.Group, ApiGroup.Version, Revision.Plural, Revision.KindName);
 }

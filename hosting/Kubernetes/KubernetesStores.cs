@@ -12,4 +12,6 @@ public sealed class KubernetesStores(IKubernetes client)
     public IResourceStore<Broker> Brokers { get; } = new KubernetesResourceStore<Broker>(client, CustomResource.Brokers);
 
     public IResourceStore<Trigger> Triggers { get; } = new KubernetesResourceStore<Trigger>(client, CustomResource.Triggers);
+
+    public IResourceStore<Revision> Revisions { get; } = new KubernetesResourceStore<Revision>(client, CustomResource.Revisions);
 }

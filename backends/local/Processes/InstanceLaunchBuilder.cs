@@ -141,8 +141,8 @@ internal static class InstanceLaunchBuilder
         environment[ContainerConcurrency] = spec.ContainerConcurrency.ToString(CultureInfo.InvariantCulture);
         environment[FunctionTimeout] = spec.TimeoutSeconds.ToString(CultureInfo.InvariantCulture);
         environment[InstanceId] = instanceId;
-        environment[Service] = spec.Key.Name;
-        environment[Configuration] = spec.Key.Name;
+        environment[Service] = spec.Function ?? spec.Key.Name;
+        environment[Configuration] = spec.Function ?? spec.Key.Name;
         environment[Revision] = spec.Revision;
         environment[Namespace] = spec.Key.Namespace;
         return environment;

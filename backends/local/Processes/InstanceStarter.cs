@@ -42,7 +42,7 @@ internal static class InstanceStarter
             return (null, $"the function source directory \"{spec.SourcePath}\" does not exist");
         }
 
-        if (context.Options.SourcePolicy?.Check(key.Namespace, key.Name, sourcePath) is { } refused)
+        if (context.Options.SourcePolicy?.Check(key.Namespace, spec.Function ?? key.Name, sourcePath) is { } refused)
         {
             // Admission checked it too; this catches a symlink swapped in since.
             return (null, "spec.source.path: " + refused);

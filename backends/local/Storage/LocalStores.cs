@@ -5,7 +5,7 @@ using Serverless.Core.Contracts;
 namespace Serverless.Backends.Local.Storage;
 
 /// <summary>
-/// The durable stores of local mode: Functions, Brokers and Triggers in one SQLite file, sharing
+/// The durable stores of local mode: Functions, Revisions, Brokers and Triggers in one SQLite file, sharing
 /// one resourceVersion sequence. Dispose ends every watch and closes the file.
 /// </summary>
 public sealed class LocalStores : IDisposable
@@ -17,13 +17,16 @@ public sealed class LocalStores : IDisposable
     private readonly SqliteResourceStore<Function> _functions;
     private readonly SqliteResourceStore<Broker> _brokers;
     private readonly SqliteResourceStore<Trigger> _triggers;
+    private readonly SqliteResourceStore<Revision> _revisions;
 
     private LocalStores(
         SqliteDatabase database,
         SqliteResourceStore<Function> functions,
         SqliteResourceStore<Broker> brokers,
-        SqliteResourceStore<Trigger> triggers)
+        SqliteResourceStore<Trigger> triggers,
+        SqliteResourceStore<Revision> revisions)
     {
+        _revisions = revisions;
         _database = database;
         _functions = functions;
         _brokers = brokers;
@@ -35,6 +38,9 @@ public sealed class LocalStores : IDisposable
     public IResourceStore<Broker> Brokers => _brokers;
 
     public IResourceStore<Trigger> Triggers => _triggers;
+
+    /// <summary>The controller's Revisions (issue #17), one per change of what a Function's instances run.</summary>
+    public IResourceStore<Revision> Revisions => _revisions;
 
     /// <summary>The absolute path of the database file.</summary>
     public string DatabasePath => _database.Path;
@@ -54,7 +60,8 @@ public sealed class LocalStores : IDisposable
                 database,
                 new SqliteResourceStore<Function>(database, Function.KindName, time, loggerFactory.CreateLogger<SqliteResourceStore<Function>>(), options),
                 new SqliteResourceStore<Broker>(database, Broker.KindName, time, loggerFactory.CreateLogger<SqliteResourceStore<Broker>>(), options),
-                new SqliteResourceStore<Trigger>(database, Trigger.KindName, time, loggerFactory.CreateLogger<SqliteResourceStore<Trigger>>(), options));
+                new SqliteResourceStore<Trigger>(database, Trigger.KindName, time, loggerFactory.CreateLogger<SqliteResourceStore<Trigger>>(), options),
+                new SqliteResourceStore<Revision>(database, Revision.KindName, time, loggerFactory.CreateLogger<SqliteResourceStore<Revision>>(), options));
         }
         catch
         {
@@ -68,6 +75,7 @@ public sealed class LocalStores : IDisposable
         _functions.Dispose();
         _brokers.Dispose();
         _triggers.Dispose();
+        _revisions.Dispose();
         _database.Dispose();
     }
 }

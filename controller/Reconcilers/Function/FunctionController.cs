@@ -30,7 +30,8 @@ public sealed partial class FunctionController
         ControllerMetrics metrics,
         TimeProvider time,
         ILoggerFactory loggerFactory,
-        IEventRecorder? events = null)
+        IEventRecorder? events = null,
+        IResourceStore<Core.Api.Revision>? revisions = null)
     {
         _functions = functions;
         _workloads = workloads;
@@ -38,9 +39,24 @@ public sealed partial class FunctionController
         _time = time;
         _logger = loggerFactory.CreateLogger<FunctionController>();
         _queue = new WorkQueue<FunctionKey>(time, RetryBackoff.Default);
-        _reconciler = new FunctionReconciler(functions, store, workloads, options, metrics, time, loggerFactory.CreateLogger<FunctionReconciler>(), events);
+        _reconciler = new FunctionReconciler(functions, store, workloads, options, metrics, time, loggerFactory.CreateLogger<FunctionReconciler>(), events, revisions);
         _functions.Changed += change => _queue.Add(ResourceInformer<FunctionResource>.KeyOf(change.Object));
-        _workloads.StatusChanged += _queue.Add;
+        // A split's other revisions run as workloads keyed by their own name: a change there reconciles their Function.
+        _workloads.StatusChanged += key => _queue.Add(revisions is null ? key : OwnerOf(key));
+    }
+
+    /// <summary>The Function a workload key belongs to: itself when a Function has that name, else <c>{function}</c> of <c>{function}-{generation}</c>.</summary>
+    private FunctionKey OwnerOf(FunctionKey key)
+    {
+        if (_functions.TryGet(key, out var function) && function is not null)
+        {
+            return key;
+        }
+
+        var dash = key.Name.LastIndexOf('-');
+        return dash > 0 && key.Name.AsSpan(dash + 1) is { Length: >= 5 } digits && !digits.ContainsAnyExcept("0123456789")
+            ? new FunctionKey(key.Namespace, key.Name[..dash])
+            : key;
     }
 
     /// <summary>Waits for the Function cache, then reconciles with the configured workers until cancelled.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Serverless.Controller.Metrics;
 using Serverless.Controller.Reconcilers.Function.Resources;
+using Serverless.Controller.Reconcilers.Function.Revisions;
 using Serverless.Core.Contracts;
 using Serverless.Core.Defaulting;
 using Serverless.Core.Serialization;
@@ -31,6 +32,7 @@ internal sealed partial class FunctionReconciler
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IEventRecorder _events;
+    private readonly RevisionSync? _revisions;
 
     public FunctionReconciler(
         ResourceInformer<FunctionResource> functions,
@@ -40,8 +42,10 @@ internal sealed partial class FunctionReconciler
         ControllerMetrics metrics,
         TimeProvider time,
         ILogger logger,
-        IEventRecorder? events = null)
+        IEventRecorder? events = null,
+        IResourceStore<Core.Api.Revision>? revisions = null)
     {
+        _revisions = revisions is null ? null : new RevisionSync(revisions, options.RevisionRetention);
         _events = events ?? NoEventRecorder.Instance;
         _functions = functions;
         _store = store;
@@ -73,6 +77,16 @@ internal sealed partial class FunctionReconciler
         if (!_functions.TryGet(key, out var cached) || cached is null)
         {
             await _workloads.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            if (_revisions is not null)
+            {
+                foreach (var revision in await _revisions.ListAsync(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false))
+                {
+                    await DeleteRevisionWorkloadAsync(key.Namespace, revision.Metadata.Name, cancellationToken).ConfigureAwait(false);
+                }
+
+                await _revisions.DeleteAllAsync(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false);
+            }
+
             LogRemoved(_logger, key.ToString());
             return ReconcileResult.Success;
         }
@@ -98,6 +112,37 @@ internal sealed partial class FunctionReconciler
         }
 
         var workload = WorkloadSpecBuilder.Build(function);
+        List<Core.Api.Revision>? revisions = null;
+        RoutePlan? plan = null;
+        if (_revisions is not null)
+        {
+            // Cut a Revision when what runs changed, then let the traffic decide which revision the workload runs.
+            revisions = await _revisions.ListAsync(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false);
+            var latest = await _revisions.EnsureLatestAsync(function, workload.Revision, revisions, cancellationToken).ConfigureAwait(false);
+            var running = Running(revisions, _workloads.GetStatus(key), function.Status?.LatestRevision);
+            if (running is not null)
+            {
+                // The readiness the workload shows now, before choosing: a revision turning ready or failing moves the route.
+                running.Status = RevisionStatusBuilder.Build(running, _workloads.GetStatus(key), 0, false, now);
+            }
+
+            foreach (var revision in revisions)
+            {
+                // A revision running as a workload of its own (a split's other share): its readiness as that workload shows it.
+                if (!ReferenceEquals(revision, running) && _workloads.GetStatus(new FunctionKey(key.Namespace, revision.Metadata.Name)) is { } own
+                    && own.Revision == revision.Spec.ContentHash)
+                {
+                    revision.Status = RevisionStatusBuilder.Build(revision, own, 0, false, now);
+                }
+            }
+
+            plan = RoutePlanner.Plan(function, revisions, latest, running, tag => _options.TagUrl(key, tag));
+            if (plan.Run.Spec.ContentHash != workload.Revision)
+            {
+                workload = WorkloadSpecBuilder.Build(RevisionBuilder.AsFunction(function, plan.Run));
+            }
+        }
+
         var scale = EffectiveScale.Resolve(function.Spec.Scale, _options.ScaleDefaults);
 
         // A revision this Function already ran (recorded in its durable status) is a platform
@@ -128,8 +173,86 @@ internal sealed partial class FunctionReconciler
             return ReconcileResult.Error;
         }
 
-        var status = FunctionStatusBuilder.Build(function, workload.Revision, _workloads.GetStatus(key), _options.FunctionUrl(key), now);
+        var observed = _workloads.GetStatus(key);
+        if (_revisions is not null && revisions is not null && plan is not null)
+        {
+            await EnsureSecondariesAsync(function, revisions, plan, scale.InitialScale, cancellationToken).ConfigureAwait(false);
+            await WriteRevisionsAsync(revisions, plan, observed, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        var status = FunctionStatusBuilder.Build(function, workload.Revision, observed, _options.FunctionUrl(key), now, plan);
         return await WriteStatusAsync(function, status, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The revision the workload runs: the newest with the hash it reports (a spec put back makes a newer twin).</summary>
+    private static Core.Api.Revision? Running(List<Core.Api.Revision> revisions, WorkloadStatus? workload, string? lastRun)
+    {
+        var hash = workload?.Revision ?? lastRun;
+        return hash is null ? null : revisions.LastOrDefault(r => r.Spec.ContentHash == hash);
+    }
+
+    /// <summary>
+    /// Runs every other revision of the split as a workload keyed by its name, and removes the workloads of revisions the
+    /// split no longer needs. A revision whose name another Function has is not run (their workloads would share a key).
+    /// </summary>
+    private async Task EnsureSecondariesAsync(Core.Api.Function function, List<Core.Api.Revision> revisions, RoutePlan plan, int initialScale, CancellationToken cancellationToken)
+    {
+        var ns = function.Metadata.NamespaceProperty;
+        var running = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var revision in plan.Secondaries)
+        {
+            var revisionKey = new FunctionKey(ns, revision.Metadata.Name);
+            if (_functions.TryGet(revisionKey, out var other) && other is not null)
+            {
+                continue;
+            }
+
+            var spec = WorkloadSpecBuilder.Build(RevisionBuilder.AsFunction(function, revision)) with { Key = revisionKey, Function = function.Metadata.Name };
+            await _workloads.EnsureAsync(spec, initialScale, cancellationToken).ConfigureAwait(false);
+            running.Add(revision.Metadata.Name);
+        }
+
+        foreach (var revision in revisions)
+        {
+            if (!running.Contains(revision.Metadata.Name) && _workloads.GetStatus(new FunctionKey(ns, revision.Metadata.Name)) is not null)
+            {
+                await DeleteRevisionWorkloadAsync(ns, revision.Metadata.Name, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task DeleteRevisionWorkloadAsync(string ns, string revision, CancellationToken cancellationToken)
+    {
+        var revisionKey = new FunctionKey(ns, revision);
+        if (!(_functions.TryGet(revisionKey, out var other) && other is not null))
+        {
+            await _workloads.DeleteAsync(revisionKey, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WriteRevisionsAsync(List<Core.Api.Revision> revisions, RoutePlan plan, WorkloadStatus? observed, DateTime now, CancellationToken cancellationToken)
+    {
+        var weights = plan.Traffic is { } traffic ? Core.Traffic.TrafficResolution.Weights(traffic).ToDictionary(w => w.Key, w => w.Value, StringComparer.Ordinal) : [];
+        var tagged = (plan.Traffic ?? []).Where(t => t.Tag is not null && t.RevisionName is not null).Select(t => t.RevisionName!).ToHashSet(StringComparer.Ordinal);
+        foreach (var revision in revisions)
+        {
+            var name = revision.Metadata.Name;
+            var runs = ReferenceEquals(revision, plan.Run) && observed?.Revision == revision.Spec.ContentHash;
+            var own = plan.Secondaries.Contains(revision) ? _workloads.GetStatus(new FunctionKey(revision.Metadata.NamespaceProperty, name)) : null;
+            var status = RevisionStatusBuilder.Build(revision, runs ? observed : own, weights.GetValueOrDefault(name), tagged.Contains(name), now);
+            await _revisions!.WriteStatusAsync(revision, status, cancellationToken).ConfigureAwait(false);
+        }
+
+        var active = new HashSet<string>(weights.Keys.Concat(tagged).Concat(plan.Secondaries.Select(r => r.Metadata.Name)), StringComparer.Ordinal) { plan.LatestCreated, plan.Run.Metadata.Name };
+        if (plan.LatestReady is { } ready)
+        {
+            active.Add(ready);
+        }
+
+        foreach (var name in await _revisions!.CollectAsync(revisions, active, now, cancellationToken).ConfigureAwait(false))
+        {
+            LogRevisionCollected(_logger, name);
+        }
     }
 
     private static bool SameStatus(FunctionResource function, Core.Api.FunctionStatus status) =>
@@ -163,6 +286,9 @@ internal sealed partial class FunctionReconciler
 
     [LoggerMessage(EventId = ControllerEventIds.FunctionFailed, Level = LogLevel.Warning, Message = "Function {Function}: the workload could not be written; the status says so and the pass is retried with backoff")]
     private static partial void LogFailed(ILogger logger, string function, Exception error);
+
+    [LoggerMessage(EventId = ControllerEventIds.RevisionCollected, Level = LogLevel.Information, Message = "Revision {Revision} had no traffic and was past retention: deleted")]
+    private static partial void LogRevisionCollected(ILogger logger, string revision);
 
     [LoggerMessage(EventId = ControllerEventIds.FunctionNotOwned, Level = LogLevel.Warning, Message = "Function {Function}: {Message}")]
     private static partial void LogNotOwned(ILogger logger, string function, string message);

@@ -91,6 +91,30 @@ internal sealed class KubernetesTarget : IFunctionTarget
     public async Task<IReadOnlyList<Function>> ListAsync(string? @namespace, CancellationToken cancellationToken) =>
         (await _calls.Run(() => _functions.ListAsync(@namespace, cancellationToken), $"listing {Function.Plural}", cancellationToken).ConfigureAwait(false)).Items;
 
+    public async Task<Function> SetTrafficAsync(string @namespace, string name, IList<TrafficTarget>? traffic, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var function = await GetAsync(@namespace, name, cancellationToken).ConfigureAwait(false) ?? throw new FunctionNotFoundException(@namespace, name);
+            function.Spec.Traffic = traffic;
+            try
+            {
+                return await _calls.Run(() => _functions.ReplaceAsync(function, cancellationToken), $"updating {Function.Plural} {@namespace}/{name}", cancellationToken).ConfigureAwait(false);
+            }
+            catch (StoreException e) when (e.Kind == StoreErrorKind.Conflict && attempt < 5)
+            {
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<Revision>> ListRevisionsAsync(string @namespace, string function, CancellationToken cancellationToken)
+    {
+        // TODO(#17): the cluster's controller cuts no Revisions yet (item 6); this lists what the CRD holds.
+        var store = new KubernetesStores(_client).Revisions;
+        var list = await _calls.Run(() => store.ListAsync(@namespace, cancellationToken), $"listing {Revision.Plural}", cancellationToken).ConfigureAwait(false);
+        return list.Items.Where(r => r.Metadata.Labels?.TryGetValue(Core.Naming.RevisionNames.FunctionLabel, out var owner) == true && owner == function).ToArray();
+    }
+
     public Task<bool> DeleteAsync(string @namespace, string name, CancellationToken cancellationToken) =>
         _calls.Run(() => _functions.DeleteAsync(@namespace, name, cancellationToken), $"deleting {Function.Plural} {@namespace}/{name}", cancellationToken);
 

@@ -39,6 +39,14 @@ internal sealed class AdminClient
         return list.Items?.ToArray() ?? [];
     }
 
+    /// <summary>The Revisions of <paramref name="function"/>, selected by their function label as kubectl -l would.</summary>
+    public async Task<IReadOnlyList<Revision>> ListRevisionsAsync(string @namespace, string function, CancellationToken cancellationToken)
+    {
+        var path = Collection(@namespace, Revision.Plural) + "?labelSelector=" + Uri.EscapeDataString(Core.Naming.RevisionNames.FunctionLabel + "=" + function);
+        var list = await SendAsync<RevisionList>(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+        return list.Items?.ToArray() ?? [];
+    }
+
     public Task<Function> GetAsync(string @namespace, string name, CancellationToken cancellationToken) =>
         SendAsync<Function>(HttpMethod.Get, Item(@namespace, name), null, cancellationToken);
 

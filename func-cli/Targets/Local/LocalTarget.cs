@@ -71,6 +71,27 @@ internal sealed class LocalTarget : IFunctionTarget
     public Task<IReadOnlyList<Function>> ListAsync(string? @namespace, CancellationToken cancellationToken) =>
         _client.ListAsync(@namespace, cancellationToken);
 
+    public async Task<Function> SetTrafficAsync(string @namespace, string name, IList<TrafficTarget>? traffic, CancellationToken cancellationToken)
+    {
+        // Read, change, write with the resourceVersion read: a concurrent deploy makes it a Conflict, then a retry.
+        for (var attempt = 1; ; attempt++)
+        {
+            var function = await GetAsync(@namespace, name, cancellationToken).ConfigureAwait(false) ?? throw new FunctionNotFoundException(@namespace, name);
+            function.Spec.Traffic = traffic;
+            function.Status = null;
+            try
+            {
+                return await _client.ReplaceAsync(function, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AdminApiException e) when (e.StatusCode == HttpStatusCode.Conflict && attempt < 5)
+            {
+            }
+        }
+    }
+
+    public Task<IReadOnlyList<Revision>> ListRevisionsAsync(string @namespace, string function, CancellationToken cancellationToken) =>
+        _client.ListRevisionsAsync(@namespace, function, cancellationToken);
+
     public async Task<bool> DeleteAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
         try

@@ -34,8 +34,23 @@ public sealed class RequestRouterTests
     [InlineData("64 characters", "127.0.0.1", "/default/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/")]
     [InlineData("host with three labels and bad path", "a.b.c.localhost", "/")]
     [InlineData("host of another domain and bad path", "hello.default.example.com", "/")]
+    [InlineData("empty tag", "127.0.0.1", "/default/hello@/")]
+    [InlineData("upper-case tag", "127.0.0.1", "/default/hello@Canary/")]
+    [InlineData("two tags", "127.0.0.1", "/default/hello@a@b/")]
+    [InlineData("tag without function", "127.0.0.1", "/default/@canary/")]
     public void TryRoute_Unroutable_DoesNotMatch(string label, string host, string path)
     {
         Assert.False(RequestRouter.TryRoute(host, new PathString(path), "localhost", out _), label);
+    }
+
+    [Theory]
+    [InlineData("/default/hello@canary/api", "hello", "canary", "/api", "/default/hello@canary")]
+    [InlineData("/default/hello@canary", "hello", "canary", "/", "/default/hello@canary")]
+    [InlineData("/default/hello/a@b", "hello", null, "/a@b", "/default/hello")]
+    public void TryRoute_TaggedPath_MatchesTheFunctionWithItsTag(string path, string name, string? tag, string instancePath, string prefix)
+    {
+        Assert.True(RequestRouter.TryRoute("127.0.0.1", new PathString(path), "localhost", out var match));
+
+        Assert.Equal((name, tag, instancePath, prefix), (match.Key.Name, match.Tag, match.InstancePath.Value, match.Prefix.Value));
     }
 }

@@ -59,6 +59,36 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
     }
 
     [Fact]
+    public async Task Deploy_FunctionWithTraffic_KeepsTheSplitFuncTrafficSet()
+    {
+        WriteNodeFunction("name: hello-node\nruntime: node\n");
+        Assert.Equal(0, (await Cli.RunAsync("deploy", _source.Path, "--no-wait")).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync("traffic", "hello-node", "set", "hello-node-00001=100")).ExitCode);
+        File.WriteAllText(Path.Combine(_source.Path, "index.js"), "exports.handler = () => 'v2';");
+
+        var result = await Cli.RunAsync("deploy", _source.Path, "--no-wait");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var stored = Api.Stored("default", "hello-node")!;
+        Assert.Equal(["hello-node-00001:100"], stored.Spec.Traffic!.Select(t => $"{t.RevisionName}:{t.Percent}"));
+    }
+
+    [Fact]
+    public async Task Deploy_WithTag_TagsTheRevisionItCutAtZeroPercent()
+    {
+        WriteNodeFunction("name: hello-node\nruntime: node\n");
+        Assert.Equal(0, (await Cli.RunAsync("deploy", _source.Path, "--no-wait")).ExitCode);
+        File.WriteAllText(Path.Combine(_source.Path, "index.js"), "exports.handler = () => 'v2';");
+
+        var result = await Cli.RunAsync("deploy", _source.Path, "--no-wait", "--tag", "canary");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var stored = Api.Stored("default", "hello-node")!;
+        Assert.Equal(["@latest:100:", "hello-node-00002:0:canary"], stored.Spec.Traffic!.Select(t => $"{(t.LatestRevision == true ? "@latest" : t.RevisionName)}:{t.Percent}:{t.Tag}"));
+        Assert.Contains("revision hello-node-00002 tagged canary", result.Out + result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Deploy_ConcurrentWriter_RereadsAndRetriesThePut()
     {
         WriteNodeFunction("name: hello-node\nruntime: node\n");

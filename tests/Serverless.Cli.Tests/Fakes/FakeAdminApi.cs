@@ -89,6 +89,9 @@ internal sealed class FakeAdminApi : IAsyncDisposable
         }
     }
 
+    /// <summary>Revisions the fake lists, whatever their Function; it filters by the label selector as the admin API does.</summary>
+    public List<Revision> Revisions { get; } = [];
+
     public Function? Stored(string ns, string name)
     {
         lock (_gate)
@@ -138,6 +141,12 @@ internal sealed class FakeAdminApi : IAsyncDisposable
         _app.MapGet(Base + "/namespaces/{ns}/functions/{name}", Get);
         _app.MapPut(Base + "/namespaces/{ns}/functions/{name}", ReplaceAsync);
         _app.MapDelete(Base + "/namespaces/{ns}/functions/{name}", Delete);
+        _app.MapGet(Base + "/namespaces/{ns}/revisions", (string ns, string? labelSelector) =>
+        {
+            var (key, value) = labelSelector?.Split('=') is [var k, var v] ? (k, v) : ("", "");
+            var items = Revisions.Where(r => r.Metadata.NamespaceProperty == ns && (key.Length == 0 || (r.Metadata.Labels is { } labels && labels.TryGetValue(key, out var found) && found == value))).ToArray();
+            return Json(200, new { apiVersion = ApiGroup.ApiVersion, kind = "RevisionList", metadata = new { resourceVersion = "1" }, items });
+        });
         _app.Map("/{ns}/{name}/{**rest}", async context =>
         {
             if (Ingress is null)

@@ -42,5 +42,8 @@ internal sealed class RecordingWorkloadManager : IWorkloadManager
         return DeleteFailure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
     }
 
-    public WorkloadStatus? GetStatus(FunctionKey key) => Observed;
+    /// <summary>When set, <see cref="Observed"/> is reported for the Function's key (default/hello) only; other keys have no workload.</summary>
+    public bool ObservedOnlyForFunction { get; set; }
+
+    public WorkloadStatus? GetStatus(FunctionKey key) => !ObservedOnlyForFunction || key == new FunctionKey("default", "hello") ? Observed : null;
 }

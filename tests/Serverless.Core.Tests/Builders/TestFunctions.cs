@@ -95,6 +95,10 @@ internal static class TestFunctions
 
     public static Action<Function> WithActivationScale(int? value) => fn => Scale(fn).ActivationScale = value;
 
+    /// <summary>Appends a traffic target; <paramref name="revision"/> null means <c>latestRevision: true</c>.</summary>
+    public static Action<Function> WithTraffic(string? revision, int? percent, string? tag = null) => fn =>
+        (fn.Spec.Traffic ??= []).Add(new TrafficTarget { RevisionName = revision, LatestRevision = revision is null ? true : null, Percent = percent, Tag = tag });
+
     public static Action<Function> WithTargetBurstCapacity(double? value) => fn => Scale(fn).TargetBurstCapacity = value;
 
     private static ScaleSpec Scale(Function fn) => fn.Spec.Scale ??= new ScaleSpec();

@@ -51,7 +51,7 @@ public sealed class ManifestParsingTests
     {
         var kinds = TypedManifests.All.GroupBy(o => o.GetType().Name).ToDictionary(g => g.Key, g => g.Count());
 
-        Assert.Equal(3, kinds["V1CustomResourceDefinition"]);
+        Assert.Equal(4, kinds["V1CustomResourceDefinition"]); // functions, brokers, triggers, revisions
         Assert.Equal(4, kinds["V1Deployment"]);
         Assert.Equal(4, kinds["V1Service"]);
         Assert.Equal(4, kinds["V1ServiceAccount"]);

@@ -99,6 +99,11 @@ internal static class SpecCases
             yield return FunctionCase("Metadata name: " + row[0], fn => fn.Metadata.Name = (string?)row[1]);
         }
 
+        foreach (var row in TrafficValidationTests.Cases)
+        {
+            yield return FunctionCase("Traffic: " + row[0], (Action<Function>[])row[1]);
+        }
+
         foreach (var row in MetadataValidationTests.Labels)
         {
             yield return FunctionCase("Metadata labels: " + row[0], fn => fn.Metadata.Labels = new Dictionary<string, string> { [(string)row[1]] = (string)row[2] });

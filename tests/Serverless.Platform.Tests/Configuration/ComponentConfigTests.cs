@@ -12,6 +12,9 @@ public sealed class ComponentConfigTests
     [InlineData("autoscaler max scale limit", """{"autoscaler": {"max-scale-limit": "-3"}}""", "max-scale-limit = -3, must be at least 0")]
     [InlineData("local sandbox switch", """{"local": {"sandbox": "off"}}""", "sandbox = off, must be true or false")]
     [InlineData("local instance cap", """{"local": {"max-instances": "0"}}""", "max-instances = 0, must be at least 1")]
+    [InlineData("gc retention count", """{"gc": {"min-non-active-revisions": "-1"}}""", "min-non-active-revisions = -1, must be between 0 and 100000")]
+    [InlineData("gc max below min", """{"gc": {"min-non-active-revisions": "5", "max-non-active-revisions": "2"}}""", "max-non-active-revisions = 2, must be at least min-non-active-revisions (5)")]
+    [InlineData("gc duration", """{"gc": {"retain-since-create-time": "forever"}}""", "retain-since-create-time = forever, must be a duration")]
     public async Task Platform_InvalidComponentSetting_ExitsNamingKeyValueAndRange(string label, string config, string message)
     {
         using var home = new TempDirectory("serverless-config");

@@ -27,6 +27,17 @@ public sealed class DiscoveryTests : IClassFixture<KubectlFixture>
 
         var actual = await GetJsonAsync(path, "application/json");
 
+        // TODO(#17): the recording predates the Revision CRD; until it is re-recorded against a v1.32 server with
+        // deploy/crds/revisions.yaml applied, the kinds it holds must match exactly and revisions is left out here
+        // (AggregatedDiscovery_… checks that it is served).
+        if (actual["resources"] is JsonArray served)
+        {
+            foreach (var revision in served.Where(r => r!["kind"]!.GetValue<string>() == "Revision").ToList())
+            {
+                served.Remove(revision);
+            }
+        }
+
         Assert.True(JsonNode.DeepEquals(expected, actual), $"{path}:\n{actual}\nexpected:\n{expected}");
     }
 
@@ -42,7 +53,7 @@ public sealed class DiscoveryTests : IClassFixture<KubectlFixture>
         Assert.Equal("APIGroupDiscoveryList", document["kind"]!.GetValue<string>());
         var group = Assert.Single(document["items"]!.AsArray(), g => g!["metadata"]!["name"]!.GetValue<string>() == "serverless.dev")!;
         var resources = group["versions"]![0]!["resources"]!.AsArray().Select(r => r!["resource"]!.GetValue<string>());
-        Assert.Equal(["brokers", "functions", "triggers"], resources.Order(StringComparer.Ordinal));
+        Assert.Equal(["brokers", "functions", "revisions", "triggers"], resources.Order(StringComparer.Ordinal));
     }
 
     [Theory]

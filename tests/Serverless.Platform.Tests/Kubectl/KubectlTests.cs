@@ -39,6 +39,32 @@ public sealed class KubectlTests : IClassFixture<KubectlFixture>
     }
 
     [Fact]
+    public async Task GetRevisions_AfterDeploy_ListsTheFunctionsRevisionWithItsColumns()
+    {
+        await RunOkAsync("create", "-f", await ManifestAsync("k-rev", "app: k-rev"));
+
+        // The controller cuts k-rev-00001 and marks it ready once its instance is; bounded wait.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        string table;
+        do
+        {
+            table = await RunOkAsync("get", "revisions", "-l", "serverless.dev/function=k-rev");
+            if (Lines(table).Skip(1).Any(l => Words(l) is ["k-rev-00001", "k-rev", "True", ..]))
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+        var shortName = await RunOkAsync("get", "rev", "k-rev-00001", "-o", "jsonpath={.spec.function}");
+
+        Assert.Equal(["NAME", "FUNCTION", "READY", "REASON", "TRAFFIC", "REPLICAS", "AGE"], Words(Lines(table)[0]));
+        Assert.Equal(["k-rev-00001", "k-rev", "True", "InstancesReady", "100"], Words(Lines(table)[1])[..5]);
+        Assert.Equal("k-rev", shortName.Trim());
+    }
+
+    [Fact]
     public async Task CreateGet_Function_PrinterColumnsJsonYamlAndWide()
     {
         var created = await RunOkAsync("create", "-f", await ManifestAsync("k-get", "app: k-get"));

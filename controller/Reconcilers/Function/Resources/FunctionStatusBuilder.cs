@@ -2,6 +2,8 @@ using k8s.Models;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
 
+using Serverless.Controller.Reconcilers.Function.Revisions;
+
 namespace Serverless.Controller.Reconcilers.Function.Resources;
 
 /// <summary>
@@ -17,11 +19,14 @@ internal static class FunctionStatusBuilder
         string revision,
         WorkloadStatus? workload,
         string? url,
-        DateTime now)
+        DateTime now,
+        RoutePlan? plan = null)
     {
         var previous = function.Status?.Conditions ?? [];
         var workloadReady = WorkloadCondition(workload);
-        var routeReady = RouteCondition(url);
+        var routeReady = plan is { Route.Status: not ConditionStatus.True } && url is not null
+            ? Condition(ConditionTypes.RouteReady, plan.Route.Status, plan.Route.Reason, plan.Route.Message)
+            : RouteCondition(url);
         var ready = Aggregate(workloadReady, routeReady);
         var generation = function.Metadata.Generation;
         List<V1Condition> conditions =
@@ -46,6 +51,9 @@ internal static class FunctionStatusBuilder
             Replicas = workload?.Replicas ?? 0,
             ReadyReplicas = workload?.ReadyReplicas ?? 0,
             LatestRevision = revision,
+            LatestCreatedRevision = plan?.LatestCreated,
+            LatestReadyRevision = plan?.LatestReady,
+            Traffic = plan?.Traffic,
         };
     }
 
@@ -72,6 +80,9 @@ internal static class FunctionStatusBuilder
             Replicas = workload?.Replicas ?? function.Status?.Replicas ?? 0,
             ReadyReplicas = workload?.ReadyReplicas ?? function.Status?.ReadyReplicas ?? 0,
             LatestRevision = function.Status?.LatestRevision,
+            LatestCreatedRevision = function.Status?.LatestCreatedRevision,
+            LatestReadyRevision = function.Status?.LatestReadyRevision,
+            Traffic = function.Status?.Traffic,
         };
     }
 
@@ -93,6 +104,9 @@ internal static class FunctionStatusBuilder
             Replicas = function.Status?.Replicas ?? 0,
             ReadyReplicas = function.Status?.ReadyReplicas ?? 0,
             LatestRevision = function.Status?.LatestRevision,
+            LatestCreatedRevision = function.Status?.LatestCreatedRevision,
+            LatestReadyRevision = function.Status?.LatestReadyRevision,
+            Traffic = function.Status?.Traffic,
         };
     }
 
