@@ -285,7 +285,7 @@ internal static partial class PlatformHost
         new ResourceApi<Function>(stores.Functions, Function.KindName, Function.Plural, FunctionDefaults.Apply, admitFunction, time).Map(app);
         new ResourceApi<Broker>(stores.Brokers, Broker.KindName, Broker.Plural, BrokerDefaults.Apply, BrokerValidator.Validate, time).Map(app);
         new ResourceApi<Trigger>(stores.Triggers, Trigger.KindName, Trigger.Plural, TriggerDefaults.Apply, TriggerValidator.Validate, time).Map(app);
-        new ResourceApi<Revision>(stores.Revisions, Revision.KindName, Revision.Plural, RevisionDefaults.Apply, RevisionValidator.Validate, time).Map(app);
+        new ResourceApi<Revision>(stores.Revisions, Revision.KindName, Revision.Plural, RevisionDefaults.Apply, RevisionValidator.Validate, time, RevisionValidator.ValidateUpdate).Map(app);
         new LogsApi(stores.Functions, backend, time).Map(app);
         new StatsApi(functions, backend, samples, coldStarts, time).Map(app);
         new PrometheusDiscoveryApi(backend).Map(app);

@@ -43,4 +43,24 @@ public static class RevisionValidator
 
         return errors.ToList();
     }
+
+    /// <summary>The message of an update that changes a Revision's spec, as the CRD's <c>self == oldSelf</c> rule says it.</summary>
+    public const string ImmutableSpec = "is immutable: a Revision is a snapshot of what a Function's instances ran; a change to the Function cuts a new Revision";
+
+    /// <summary>
+    /// Checks an update against the stored Revision: its spec never changes (Knative's Revisions are immutable too);
+    /// metadata such as labels may. Defaults are applied to both before they are compared.
+    /// </summary>
+    public static IReadOnlyList<ValidationError> ValidateUpdate(Revision current, Revision updated)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(updated);
+        var errors = new ErrorList();
+        if (Serialization.ResourceJson.Serialize(current.Spec ?? new RevisionSpec()) != Serialization.ResourceJson.Serialize(updated.Spec ?? new RevisionSpec()))
+        {
+            errors.Add(new FieldPath("spec"), ImmutableSpec);
+        }
+
+        return errors.ToList();
+    }
 }

@@ -36,12 +36,18 @@ internal sealed partial class ResourceApi<T>
     private async Task ReplaceAsync(HttpContext context, string ns, string name)
     {
         var resource = await ReadAsync(context, ns, name).ConfigureAwait(false);
-        if (resource is null || !await AdmitAsync(context, resource).ConfigureAwait(false))
+        if (resource is null)
         {
             return;
         }
 
-        if (await _store.GetAsync(ns, name, context.RequestAborted).ConfigureAwait(false) is { } current)
+        var current = await _store.GetAsync(ns, name, context.RequestAborted).ConfigureAwait(false);
+        if (!await AdmitAsync(context, resource, current).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (current is not null)
         {
             var json = ToJsonObject(resource);
             TrackUpdate(context, ToJsonObject(current), json, "UpdateOptions");
@@ -186,7 +192,7 @@ internal sealed partial class ResourceApi<T>
 
             changed.Metadata.NamespaceProperty = ns;
             var unconditional = changed.Metadata.ResourceVersion == current.Metadata.ResourceVersion;
-            if (!await AdmitAsync(context, changed).ConfigureAwait(false))
+            if (!await AdmitAsync(context, changed, current).ConfigureAwait(false))
             {
                 return;
             }

@@ -30,11 +30,21 @@ internal sealed partial class ResourceApi<T> where T : class, IResource
     private readonly string _plural;
     private readonly Action<T> _applyDefaults;
     private readonly Func<T, IReadOnlyList<ValidationError>> _validate;
+    private readonly Func<T, T, IReadOnlyList<ValidationError>>? _validateUpdate;
     private readonly TimeProvider _time;
     private readonly CustomResourceDefinition _crd;
 
-    public ResourceApi(IResourceStore<T> store, string kind, string plural, Action<T> applyDefaults, Func<T, IReadOnlyList<ValidationError>> validate, TimeProvider time)
+    /// <param name="validateUpdate">Rules an update must keep against the stored object (the CRD's transition rules), if any.</param>
+    public ResourceApi(
+        IResourceStore<T> store,
+        string kind,
+        string plural,
+        Action<T> applyDefaults,
+        Func<T, IReadOnlyList<ValidationError>> validate,
+        TimeProvider time,
+        Func<T, T, IReadOnlyList<ValidationError>>? validateUpdate = null)
     {
+        _validateUpdate = validateUpdate;
         _store = store;
         _kind = kind;
         _plural = plural;
@@ -189,10 +199,16 @@ internal sealed partial class ResourceApi<T> where T : class, IResource
     private static T Deserialize(JsonObject json) =>
         ResourceJson.Deserialize<T>(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString())));
 
-    private async Task<bool> AdmitAsync(HttpContext context, T resource)
+    /// <param name="current">The stored object an update replaces, for the update rules; null for a create.</param>
+    private async Task<bool> AdmitAsync(HttpContext context, T resource, T? current = null)
     {
         _applyDefaults(resource);
         var errors = _validate(resource);
+        if (errors.Count == 0 && current is not null && _validateUpdate is not null)
+        {
+            errors = _validateUpdate(current, resource);
+        }
+
         if (errors.Count == 0)
         {
             return true;
