@@ -232,14 +232,17 @@ class _PlatformConnection(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - the name http.server looks up
         path, _ = split_target(self.path)
-        length = self.headers.get("Content-Length", "0")
+        length = self.headers.get("Content-Length", "")
         specializer = self.server.specializer
         if path != "/specialize" or specializer is None:
             body = b""
             response = _text(404, "not found: the platform port serves POST /specialize only in generic mode (FUNCTION_GENERIC)")
-        elif not length.isdigit() or int(length) > SPECIALIZE_BODY_LIMIT:
+        elif not (length.isascii() and length.isdigit()):
             self.close_connection = True
-            response = _text(413, f"a specialization request is at most {SPECIALIZE_BODY_LIMIT} bytes, with a Content-Length")
+            response = _text(411, "a specialization request needs a Content-Length")
+        elif int(length) > SPECIALIZE_BODY_LIMIT:
+            self.close_connection = True
+            response = _text(413, f"a specialization request is at most {SPECIALIZE_BODY_LIMIT} bytes")
         else:
             status, text = specializer.handle(self.headers.get("Authorization"), self.rfile.read(int(length)))
             response = _text(status, text)
