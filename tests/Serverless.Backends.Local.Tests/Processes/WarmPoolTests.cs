@@ -134,6 +134,30 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(10, keys.Select(k => Assert.Single(backend.GetInstances(k)).Pid).Distinct().Count());
     }
 
+    [Fact]
+    public async Task NodeColdStart_SpecializesANodePoolInstance()
+    {
+        var backend = _harness.Start(o =>
+        {
+            o.Sandbox.Enabled = false;
+            o.PoolSize = 1;
+            o.PooledRuntimes = new HashSet<string>(StringComparer.Ordinal) { "node" };
+            o.Runtimes["node"] = new RuntimeCommand("node", [Path.Combine(RepoPaths.Root, "runtimes", "node", "index.js")]);
+        });
+        await Poll.UntilAsync(() => backend.PoolIdle().GetValueOrDefault("node") == 1, "node pool of 1 idle");
+        var key = new FunctionKey("default", "hello-node");
+        var source = Directory.CreateDirectory(Path.Combine(_harness.TempPath, "functions", key.Name)).FullName;
+        File.WriteAllText(Path.Combine(source, "index.js"), "exports.handle = () => `hello from ${process.env.K_SERVICE} pid ${process.pid}`;\n");
+
+        await backend.EnsureAsync(Spec(key) with { Runtime = "node", Handler = "index.js:handle", SourcePath = source }, 1);
+
+        var endpoint = await ReadyEndpointAsync(backend, key);
+        Assert.StartsWith("pool-node-", endpoint.Id, StringComparison.Ordinal);
+        var pid = Assert.Single(backend.GetInstances(key)).Pid;
+        Assert.Equal($"hello from hello-node pid {pid}", await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/")));
+        await Poll.UntilAsync(() => backend.PoolIdle().GetValueOrDefault("node") == 1, "node pool refilled");
+    }
+
     private static int Idle(LocalProcessBackend backend) => backend.PoolIdle().GetValueOrDefault("python");
 
     private static int LiveProcesses(LocalProcessBackend backend, params FunctionKey[] keys) =>
@@ -150,6 +174,7 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
         o.Sandbox.Enabled = false;
         o.PoolSize = poolSize;
         o.MaxInstances = maxInstances;
+        o.PooledRuntimes = new HashSet<string>(StringComparer.Ordinal) { "python" };
         o.Runtimes["python"] = new RuntimeCommand("python3", [PythonRuntime]);
     });
 
