@@ -65,9 +65,12 @@ internal sealed class WarmPool : IDisposable
         }
     }
 
-    /// <summary>Whether a cold start of <paramref name="spec"/> may use the pool at all.</summary>
+    /// <summary>
+    /// Whether a start of <paramref name="spec"/> may use the pool at all. Not with resource limits: a pool process's
+    /// cgroup has none, and a limit must hold from the function's first instruction.
+    /// </summary>
     public bool Serves(WorkloadSpec spec) =>
-        spec.UsePool && Runtimes.Contains(spec.Runtime, StringComparer.Ordinal) && spec.SourcePath is not null;
+        spec.UsePool && !spec.Resources.HasLimits && Runtimes.Contains(spec.Runtime, StringComparer.Ordinal) && spec.SourcePath is not null;
 
     /// <summary>Takes an idle instance of the spec's runtime, or null; the pool refills in the background.</summary>
     public LocalInstance? TryTake(WorkloadSpec spec)

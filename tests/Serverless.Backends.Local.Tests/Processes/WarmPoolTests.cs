@@ -85,8 +85,10 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
         await Poll.UntilAsync(() => Idle(backend) == 1, "pool refilled after the failed specialization");
     }
 
-    [Fact]
-    public async Task PoolInstances_CountInMaxInstances_AndAnIdleOneMakesRoomForAFunction()
+    [Theory]
+    [InlineData("annotation")]
+    [InlineData("limits")]
+    public async Task PoolInstances_CountInMaxInstances_AndAnIdleOneMakesRoomForAFunctionThatSkipsThePool(string optOut)
     {
         var backend = StartPooled(poolSize: 2, maxInstances: 3);
         await Poll.UntilAsync(() => Idle(backend) == 2, "pool of 2 idle");
@@ -101,7 +103,7 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(3, LiveProcesses(backend, pooled, own));
 
         // Opted out: a process of its own, for which an idle pool instance makes room.
-        await backend.EnsureAsync(Spec(own) with { UsePool = false }, 1);
+        await backend.EnsureAsync(Spec(own) with { UsePool = optOut != "annotation", Resources = optOut == "limits" ? new WorkloadResources { MemoryLimitBytes = 256L << 20 } : WorkloadResources.None }, 1);
         var endpoint = await ReadyEndpointAsync(backend, own);
         Assert.DoesNotContain("pool-", endpoint.Id, StringComparison.Ordinal);
         await Poll.UntilAsync(() => Idle(backend) == 1, "one idle pool instance evicted");
