@@ -277,8 +277,11 @@ internal sealed class FunctionWorkload
 
         pooled.Adopt(current, _context.Layout.LogPath(Key, pooled.Id));
 
-        // Starting until this workload's own probe sees /readyz answer 200, as any instance of it.
-        pooled.State = LocalInstanceState.Starting;
+        // Ready now: the runtime answers 200 only once it serves the function, and its PORT listened before the pool
+        // kept it. Waiting for the next probe would add up to a probe interval to the cold start; the probe loop
+        // (SuperviseAsync) takes over from here, at the ready interval.
+        pooled.State = LocalInstanceState.Ready;
+        pooled.EverReady = true;
         _instances.Add(pooled);
         LocalBackendLog.Specialized(
             _context.Logger, Key, pooled.Id, current.Revision, (long)_context.Time.GetElapsedTime(started).TotalMilliseconds, pooled.Pid, pooled.Port);

@@ -29,7 +29,8 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
 
         await backend.EnsureAsync(Spec(key, env: ("GREETING", "hi")), 1);
 
-        var endpoint = await ReadyEndpointAsync(backend, key);
+        // Ready as the call returns: the specialization's 200 is the readiness, no probe is waited for.
+        var endpoint = Assert.Single(backend.GetReadyEndpoints(key));
         Assert.StartsWith("pool-python-", endpoint.Id, StringComparison.Ordinal);
         var body = await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/"));
         var instance = Assert.Single(backend.GetInstances(key));
