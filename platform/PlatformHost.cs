@@ -196,7 +196,7 @@ internal static partial class PlatformHost
             logger,
             ready: () =>
             {
-                PlatformStateFile.Write(options.StateFilePath, pid, adminUrl, ingressUrl, options.Home, time.GetUtcNow(), backend.Sandboxed);
+                PlatformStateFile.Write(options.StateFilePath, pid, adminUrl, ingressUrl, options.Home, time.GetUtcNow(), backend.Sandboxed, backend.PoolSizes());
                 if (options.KubeconfigPath is { } kubeconfig)
                 {
                     KubeconfigFile.Write(kubeconfig, Kubeconfig.Render(adminUrl, AdminTls.ReadCaPem(options.Home), credential.Token));

@@ -108,6 +108,10 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
         }
     }
 
+    /// <summary>The pool size per pooled runtime (<c>pool-size</c>); empty when there is no pool.</summary>
+    public IReadOnlyDictionary<string, int> PoolSizes() =>
+        _context.Pool is { } pool ? pool.Runtimes.ToDictionary(r => r, _ => _context.Options.PoolSize, StringComparer.Ordinal) : new Dictionary<string, int>();
+
     /// <summary>Idle pool instances per pooled runtime now; empty when there is no pool.</summary>
     public IReadOnlyDictionary<string, int> PoolIdle() =>
         _context.Pool is { } pool ? pool.Runtimes.ToDictionary(r => r, pool.Idle, StringComparer.Ordinal) : new Dictionary<string, int>();

@@ -48,6 +48,14 @@ public sealed class WarmPoolThroughPlatformTests : IAsyncLifetime
     public async Task ColdRequest_ServedBySpecializedPoolInstance_BadHandler503AndConditionWithTheLoadError_MetricsShowThePool()
     {
         await WaitForIdleAsync(1);
+
+        // What func status shows: the pool size per pooled runtime.
+        using (var state = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_home.Path, "platform.json"))))
+        {
+            var pool = state.RootElement.GetProperty("pool");
+            Assert.Equal((1, 1), (pool.GetProperty("node").GetInt32(), pool.GetProperty("python").GetInt32()));
+        }
+
         await CreateAsync("hello", "main:handle");
         using var ingress = new HttpClient { BaseAddress = new Uri(_platform.IngressUrl), Timeout = TimeSpan.FromSeconds(60) };
 
