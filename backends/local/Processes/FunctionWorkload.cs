@@ -224,7 +224,8 @@ internal sealed class FunctionWorkload
                 continue;
             }
 
-            if (_context.LiveInstances.Count >= _context.Options.MaxInstances && _context.Pool?.EvictOne() != true)
+            // Pool spawns not yet in LiveInstances have their slot reserved.
+            if (_context.LiveInstances.Count + (_context.Pool?.Reserved ?? 0) >= _context.Options.MaxInstances && _context.Pool?.EvictOne() != true)
             {
                 // Another function's instances may stop any time: look again shortly rather than wait for an event.
                 LocalBackendLog.InstanceCapReached(_context.Logger, Key, _context.LiveInstances.Count);

@@ -22,15 +22,25 @@ internal sealed class WarmPool : IDisposable
     /// <summary>The pool's instances live under this namespace in the state directory until specialized.</summary>
     public const string PoolNamespace = "serverless-pool";
 
-    /// <summary>How soon a runtime whose pool instance failed to start is tried again.</summary>
+    /// <summary>How soon a runtime whose pool instance failed to start is tried again; doubled per further failure.</summary>
     private static readonly TimeSpan RefillRetry = TimeSpan.FromSeconds(1);
+
+    /// <summary>A runtime that keeps failing (not installed, broken) is tried once a minute.</summary>
+    private static readonly TimeSpan RefillRetryMax = TimeSpan.FromMinutes(1);
 
     private static readonly TimeSpan AliveProbeInterval = TimeSpan.FromMilliseconds(5);
 
     private readonly LocalBackendContext _context;
     private readonly object _gate = new();
     private readonly Dictionary<string, List<LocalInstance>> _idle = new(StringComparer.Ordinal);
+    /// <summary>Spawns under way, per runtime, whose process is not in <c>LiveInstances</c> yet: slots reserved under the cap.</summary>
     private readonly Dictionary<string, int> _starting = new(StringComparer.Ordinal);
+
+    /// <summary>Started processes not yet answering <c>/healthz</c>, per runtime (already in <c>LiveInstances</c>).</summary>
+    private readonly Dictionary<string, int> _warming = new(StringComparer.Ordinal);
+
+    /// <summary>Consecutive failed pool starts per runtime, for the retry delay.</summary>
+    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero })
     {
         Timeout = Timeout.InfiniteTimeSpan,
@@ -53,6 +63,18 @@ internal sealed class WarmPool : IDisposable
         lock (_gate)
         {
             return _idle.TryGetValue(runtime, out var list) ? list.Count : 0;
+        }
+    }
+
+    /// <summary>Slots under max-instances taken by pool spawns not yet counted in <c>LiveInstances</c>.</summary>
+    public int Reserved
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _starting.Values.Sum();
+            }
         }
     }
 
@@ -202,7 +224,7 @@ internal sealed class WarmPool : IDisposable
         int toStart;
         lock (_gate)
         {
-            var have = (_idle.TryGetValue(runtime, out var list) ? list.Count : 0) + _starting.GetValueOrDefault(runtime);
+            var have = (_idle.TryGetValue(runtime, out var list) ? list.Count : 0) + _starting.GetValueOrDefault(runtime) + _warming.GetValueOrDefault(runtime);
             var room = _context.Options.MaxInstances - _context.LiveInstances.Count - _starting.Values.Sum();
             toStart = Math.Max(0, Math.Min(_context.Options.PoolSize - have, room));
             _starting[runtime] = _starting.GetValueOrDefault(runtime) + toStart;
@@ -229,14 +251,29 @@ internal sealed class WarmPool : IDisposable
             }
 
             instance = started;
-            _context.LiveInstances[instance.Id] = instance;
+            lock (_gate)
+            {
+                // From reserved to counted: in LiveInstances, and warming until it answers.
+                _context.LiveInstances[instance.Id] = instance;
+                _starting[runtime] = _starting.GetValueOrDefault(runtime) - 1;
+                _warming[runtime] = _warming.GetValueOrDefault(runtime) + 1;
+            }
+
             ready = await WaitAliveAsync(instance).ConfigureAwait(false);
         }
         finally
         {
             lock (_gate)
             {
-                _starting[runtime] = _starting.GetValueOrDefault(runtime) - 1;
+                if (instance is null)
+                {
+                    _starting[runtime] = _starting.GetValueOrDefault(runtime) - 1;
+                }
+                else
+                {
+                    _warming[runtime] = _warming.GetValueOrDefault(runtime) - 1;
+                }
+
                 // Disposed meanwhile: not kept, killed below.
                 ready &= !_disposed;
                 if (ready)
@@ -261,13 +298,28 @@ internal sealed class WarmPool : IDisposable
             }
 
             // A runtime that cannot start is retried slowly rather than in a loop.
-            await Task.Delay(RefillRetry, _context.Time).ConfigureAwait(false);
+            int failures;
+            lock (_gate)
+            {
+                failures = _failures[runtime] = Math.Min(_failures.GetValueOrDefault(runtime) + 1, 16);
+            }
+
+            var delay = TimeSpan.FromTicks(Math.Min(RefillRetry.Ticks << (failures - 1), RefillRetryMax.Ticks));
+            await Task.Delay(delay, _context.Time).ConfigureAwait(false);
             Refill(runtime);
             return;
         }
 
+        lock (_gate)
+        {
+            _failures.Remove(runtime);
+        }
+
         LocalBackendLog.PoolInstanceReady(_context.Logger, instance.Id, runtime, instance.Pid);
         _context.RunBackground(new FunctionKey(PoolNamespace, runtime), () => WatchAsync(instance, runtime));
+
+        // A take while this one started may have found no room for its refill; look again now that it is idle.
+        Refill(runtime);
     }
 
     /// <summary>Probes <c>/healthz</c> on the platform port (a generic runtime is alive, never "ready") until it answers.</summary>
@@ -311,6 +363,11 @@ internal sealed class WarmPool : IDisposable
         {
             // Never adopted by a function (idle, evicted, or its specialization failed): nobody else forgets it.
             _context.LiveInstances.TryRemove(instance.Id, out _);
+            LogRetention.Prune(
+                _context.Layout.LogDirectory(new FunctionKey(PoolNamespace, runtime)),
+                _context.LiveInstances.ContainsKey,
+                _context.Options.RetainedExitedInstanceLogs,
+                _context.Logger);
         }
 
         if (wasIdle)
