@@ -138,6 +138,26 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IdlePoolInstanceThatDies_IsReplaced_AndTheReplacementServes()
+    {
+        var backend = StartPooled(poolSize: 1);
+        await Poll.UntilAsync(() => Idle(backend) == 1, "pool of 1 idle");
+        var first = Assert.Single(ProcessTree.WithEnvironment("INSTANCE_ID", "pool-python-1"));
+
+        Signals.Send(first, Signals.SigKill);
+
+        Assert.Empty(await ProcessTree.WaitForExitAsync([first], Poll.DefaultTimeout));
+        await Poll.UntilAsync(() => ProcessTree.WithEnvironment("INSTANCE_ID", "pool-python-2").Count == 1 && Idle(backend) == 1, "a replacement idle");
+        var key = new FunctionKey("default", "after-crash");
+        await backend.EnsureAsync(Spec(key), 1);
+        var endpoint = await ReadyEndpointAsync(backend, key);
+        Assert.Equal("pool-python-2", endpoint.Id);
+        Assert.Equal(
+            $"hello from after-crash pid {Assert.Single(backend.GetInstances(key)).Pid}",
+            await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/")));
+    }
+
+    [Fact]
     public async Task NodeColdStart_SpecializesANodePoolInstance()
     {
         var backend = _harness.Start(o =>
