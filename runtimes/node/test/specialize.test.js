@@ -47,6 +47,14 @@ describe('generic mode', () => {
     assert.equal((await specialize(runtime.platformPort, ECHO)).status, 409);
   });
 
+  it('gives the function its env, and neither the token nor the generic flag', async () => {
+    runtime = await generic();
+    const body = { functionPath: path.resolve(FUNCTIONS, 'env-probe'), handler: 'index.js:handle', env: { GREETING: 'hi', K_SERVICE: 'hello' } };
+    assert.equal((await specialize(runtime.platformPort, body)).status, 200);
+    const reply = await request(runtime.port, { path: '/?name=GREETING&name=K_SERVICE&name=SPECIALIZE_TOKEN&name=FUNCTION_GENERIC' });
+    assert.deepEqual(JSON.parse(reply.body.toString()), { GREETING: 'hi', K_SERVICE: 'hello', SPECIALIZE_TOKEN: null, FUNCTION_GENERIC: null });
+  });
+
   it('refuses a specialization without or with a wrong token (401), and on the public port it is no specialization', async () => {
     runtime = await generic();
     assert.equal((await specialize(runtime.platformPort, ECHO, null)).status, 401);

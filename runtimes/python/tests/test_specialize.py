@@ -66,6 +66,14 @@ class GenericRuntimeTest(unittest.TestCase):
         again = _specialize(self.runtime, ECHO)
         self.assertEqual(again.status, 409)
 
+    def test_the_function_sees_its_env_and_neither_the_token_nor_the_generic_flag(self) -> None:
+        body = {"functionPath": os.path.join(FUNCTIONS, "env_probe"), "handler": "main:handle",
+                "env": {"GREETING": "hi", "K_SERVICE": "hello"}}
+        self.assertEqual(_specialize(self.runtime, body).status, 200)
+        reply = self.runtime.request("GET", "/?name=GREETING&name=K_SERVICE&name=SPECIALIZE_TOKEN&name=FUNCTION_GENERIC")
+        self.assertEqual(json.loads(reply.body),
+                         {"GREETING": "hi", "K_SERVICE": "hello", "SPECIALIZE_TOKEN": None, "FUNCTION_GENERIC": None})
+
     def test_without_or_with_a_wrong_token_is_refused_401_and_nothing_is_loaded(self) -> None:
         self.assertEqual(_specialize(self.runtime, ECHO, token=None).status, 401)
         self.assertEqual(_specialize(self.runtime, ECHO, token=TOKEN + "x").status, 401)
