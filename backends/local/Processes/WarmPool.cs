@@ -297,6 +297,11 @@ internal sealed class WarmPool : IDisposable
                 _context.LiveInstances.TryRemove(instance.Id, out _);
             }
 
+            if (_disposed)
+            {
+                return;
+            }
+
             // A runtime that cannot start is retried slowly rather than in a loop.
             int failures;
             lock (_gate)
