@@ -109,6 +109,15 @@ internal static partial class PlatformHost
             "Lines of function instances' output lost because their log could not be written (a full disk)",
             "function");
         localOptions.OutputLineDropped = key => droppedLines.WithLabels(key.ToString()).Inc();
+        var specializations = Metrics.WithCustomRegistry(registry).CreateHistogram(
+            "serverless_pool_specialization_duration_seconds",
+            "Time from POST /specialize to the runtime's answer, per runtime and outcome (ok, failed)",
+            new HistogramConfiguration
+            {
+                LabelNames = ["runtime", "outcome"],
+                Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+            });
+        localOptions.Specialized = (runtime, elapsed, ok) => specializations.WithLabels(runtime, ok ? "ok" : "failed").Observe(elapsed.TotalSeconds);
         localOptions.Sandbox.Enabled &= options.Sandbox;
         var sources = localOptions.SourcePolicy = new SourcePathPolicy(options.Home, localOptions.SourceRoots);
         LocalProcessBackend constructed;
@@ -124,6 +133,15 @@ internal static partial class PlatformHost
         }
 
         await using var backend = constructed;
+        var poolIdle = Metrics.WithCustomRegistry(registry).CreateGauge(
+            "serverless_pool_idle", "Generic runtime instances kept warm for cold starts, idle now", "runtime");
+        registry.AddBeforeCollectCallback(() =>
+        {
+            foreach (var (runtime, idle) in backend.PoolIdle())
+            {
+                poolIdle.WithLabels(runtime).Set(idle);
+            }
+        });
         var scaleLimits = new ScaleLimits(settings.Autoscaler.MaxScaleLimit, localOptions.MaxInstances)
         {
             AllowZeroInitialScale = settings.Autoscaler.AllowZeroInitialScale,
@@ -181,7 +199,7 @@ internal static partial class PlatformHost
             logger,
             ready: () =>
             {
-                PlatformStateFile.Write(options.StateFilePath, pid, adminUrl, ingressUrl, options.Home, time.GetUtcNow(), backend.Sandboxed);
+                PlatformStateFile.Write(options.StateFilePath, pid, adminUrl, ingressUrl, options.Home, time.GetUtcNow(), backend.Sandboxed, backend.PoolSizes());
                 if (options.KubeconfigPath is { } kubeconfig)
                 {
                     KubeconfigFile.Write(kubeconfig, Kubeconfig.Render(adminUrl, AdminTls.ReadCaPem(options.Home), credential.Token));

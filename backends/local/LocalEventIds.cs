@@ -40,4 +40,11 @@ internal static class LocalEventIds
     public const int InstanceCapReached = 3123;
     public const int SetsidMissing = 3124;
     public const int OutputLinesDropped = 3125;
+    public const int PoolInstanceReady = 3126;
+    public const int PoolStartFailed = 3127;
+    public const int PoolInstanceExited = 3128;
+    public const int PoolInstanceEvicted = 3129;
+
+    public const int Specialized = 3130;
+    public const int SpecializationFailed = 3131;
 }

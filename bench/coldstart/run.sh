@@ -4,7 +4,9 @@
 # in the same run (rounds alternate the two paths). p50/p90/p99 over 30 runs (5 with --quick). The activator's share
 # is estimated as activator p50 − spawn p50 (queueing, activation, scale from zero, readiness polling, forwarding).
 # Usage: bench/coldstart/run.sh [--quick] [--no-build] [--runs N] [--no-sandbox] [--runtimes dotnet,node,python]
-#        [--label NAME] [--out FILE]
+#        [--label NAME] [--out FILE] [--pool N]
+# --pool N (with --no-sandbox): the platform keeps N warm generic instances per pooled runtime (node, python) and the
+# activator path measures a cold start served from the pool; compare with a run without it.
 # Env:   SERVERLESS_OUT moves the install layout (default .out/); RUNTIME_ENV="K=V K2=V2" adds variables to every
 #        runtime process of the baseline path (to measure DOTNET_* settings).
 # Prints a markdown table; writes bench/results/coldstart.json (or --out). Binds 127.0.0.1 only.
@@ -27,7 +29,8 @@ while [[ $# -gt 0 ]]; do
     --label) extra+=(--label "$2"); shift ;;
     --skip-activator) extra+=(--skip-activator) ;;
     --out) results=$2; shift ;;
-    *) echo "usage: $0 [--quick] [--no-build] [--runs N] [--no-sandbox] [--runtimes LIST] [--label NAME] [--skip-activator] [--out FILE]" >&2; exit 2 ;;
+    --pool) extra+=(--pool "$2"); shift ;;
+    *) echo "usage: $0 [--quick] [--no-build] [--runs N] [--no-sandbox] [--runtimes LIST] [--label NAME] [--skip-activator] [--out FILE] [--pool N]" >&2; exit 2 ;;
   esac
   shift
 done

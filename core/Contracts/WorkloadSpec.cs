@@ -35,4 +35,10 @@ public sealed record WorkloadSpec
 
     /// <summary><c>spec.resources</c>: the limits a backend enforces or reports as not enforced.</summary>
     public WorkloadResources Resources { get; init; } = WorkloadResources.None;
+
+    /// <summary>
+    /// False when the function opts out of warm pools (annotation <c>serverless.dev/pool: "false"</c>): its cold
+    /// starts spawn a process of its own instead of specializing a generic one. Not part of the revision.
+    /// </summary>
+    public bool UsePool { get; init; } = true;
 }

@@ -33,4 +33,11 @@ public sealed record PlatformStateRecord
     /// <summary>Whether instances run in the sandbox; false after <c>func up --no-sandbox</c>. Null from an older platform.</summary>
     [JsonPropertyName("sandbox")]
     public bool? Sandbox { get; init; }
+
+    /// <summary>
+    /// Warm generic instances kept per pooled runtime (<c>local.pool-size</c>); empty when no pool is kept (pool-size 0,
+    /// or the sandbox on). Null from an older platform.
+    /// </summary>
+    [JsonPropertyName("pool")]
+    public IReadOnlyDictionary<string, int>? Pool { get; init; }
 }

@@ -10,6 +10,9 @@ namespace Serverless.Core.Workloads;
 /// <summary>Turns a validated, defaulted Function into what the backend runs (Knative's <c>MakeDeployment</c>).</summary>
 public static class WorkloadSpecBuilder
 {
+    /// <summary>Annotation by which a Function opts out of warm pools: <c>"false"</c>.</summary>
+    public const string PoolAnnotation = "serverless.dev/pool";
+
     public static WorkloadSpec Build(Core.Api.Function function)
     {
         var spec = function.Spec;
@@ -30,6 +33,8 @@ public static class WorkloadSpecBuilder
             TimeoutSeconds = spec.TimeoutSeconds ?? 300,
             ContainerConcurrency = scale.ContainerConcurrency,
             Resources = WorkloadResourcesBuilder.Build(spec.Resources),
+            UsePool = !(function.Metadata.Annotations?.TryGetValue(PoolAnnotation, out var pool) == true
+                && string.Equals(pool.Trim(), "false", StringComparison.OrdinalIgnoreCase)),
         };
     }
 

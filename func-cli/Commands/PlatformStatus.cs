@@ -15,4 +15,5 @@ internal sealed record PlatformStatus(
     [property: JsonPropertyName("adminToken")] string AdminToken,
     [property: JsonPropertyName("home")] string Home,
     [property: JsonPropertyName("functions")] string Functions,
-    [property: JsonPropertyName("sandbox"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Sandbox = null);
+    [property: JsonPropertyName("sandbox"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Sandbox = null,
+    [property: JsonPropertyName("pool"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, int>? Pool = null);

@@ -49,7 +49,7 @@ internal sealed class StatusCommand
         {
             StructuredOutput.Write(
                 _context.Console.Out,
-                new PlatformStatus("running", state.Pid, state.StartedAt, state.IngressUrl, state.AdminUrl, _context.AdminTokenSource, _context.Home, functions, state.Sandbox),
+                new PlatformStatus("running", state.Pid, state.StartedAt, state.IngressUrl, state.AdminUrl, _context.AdminTokenSource, _context.Home, functions, state.Sandbox, state.Pool),
                 format);
             return ExitCodes.Ok;
         }
@@ -71,6 +71,13 @@ internal sealed class StatusCommand
         if (state.Sandbox is { } sandbox)
         {
             fields.Add(new("Sandbox", sandbox ? "on" : "OFF (func up --no-sandbox or config.json local.sandbox: false)"));
+        }
+
+        if (state.Pool is { } pool)
+        {
+            fields.Add(new("Warm pool", pool.Count == 0
+                ? "off (config.json local.pool-size 0, or the sandbox on)"
+                : string.Join(", ", pool.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}")))));
         }
 
         _context.Console.Fields(fields);

@@ -22,4 +22,7 @@ internal sealed record PlatformState(PlatformStateRecord Record, Uri AdminUri, U
 
     /// <summary>False when instances run unsandboxed; null from a platform that does not say.</summary>
     public bool? Sandbox => Record.Sandbox;
+
+    /// <summary>Warm instances kept per pooled runtime; empty: no pool; null from a platform that does not say.</summary>
+    public IReadOnlyDictionary<string, int>? Pool => Record.Pool;
 }

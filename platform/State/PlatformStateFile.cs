@@ -10,9 +10,10 @@ namespace Serverless.Platform.State;
 /// </summary>
 internal static class PlatformStateFile
 {
-    public static void Write(string path, int pid, string adminUrl, string ingressUrl, string home, DateTimeOffset startedAt, bool sandbox)
+    public static void Write(
+        string path, int pid, string adminUrl, string ingressUrl, string home, DateTimeOffset startedAt, bool sandbox, IReadOnlyDictionary<string, int>? pool = null)
     {
-        var record = new PlatformStateRecord { Pid = pid, AdminUrl = adminUrl, IngressUrl = ingressUrl, Home = home, StartedAt = startedAt, Sandbox = sandbox };
+        var record = new PlatformStateRecord { Pid = pid, AdminUrl = adminUrl, IngressUrl = ingressUrl, Home = home, StartedAt = startedAt, Sandbox = sandbox, Pool = pool };
         var temp = path + ".tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(record, PlatformStateJsonContext.Default.PlatformStateRecord));
         File.Move(temp, path, overwrite: true);

@@ -12,6 +12,7 @@ const { ConcurrencyLimiter } = require('./lib/limiter');
 const { RuntimeMetrics } = require('./lib/metrics');
 const { Readiness } = require('./lib/readiness');
 const { createRuntimeServer, createPlatformServer } = require('./lib/server');
+const { Specializer, TOKEN, isGeneric } = require('./lib/specialize');
 
 /** Process exit codes the supervisor tells apart; the same in every runtime. */
 const EXIT = Object.freeze({ success: 0, invalidConfiguration: 2, handlerLoadFailed: 3, listenFailed: 4 });
@@ -20,7 +21,14 @@ const EXIT = Object.freeze({ success: 0, invalidConfiguration: 2, handlerLoadFai
 const DRAIN_MARGIN_MS = 3000;
 
 async function main() {
-  const { config, errors } = parseConfig(process.env);
+  const generic = isGeneric(process.env);
+  // Generic: no function yet; FUNCTION_PATH and HANDLER come with POST /specialize, on the private port only.
+  const env = generic && !(process.env.FUNCTION_PATH ?? '').trim() ? { ...process.env, FUNCTION_PATH: process.cwd() } : process.env;
+  let { config, errors } = parseConfig(env);
+  if (generic && config && (config.platformPort === null || !(env[TOKEN] ?? '').trim())) {
+    config = null;
+    errors = [`${TOKEN} and PLATFORM_PORT are required in generic mode (FUNCTION_GENERIC)`];
+  }
   if (!config) {
     for (const error of errors) process.stderr.write(PREFIX + error + '\n');
     return process.exit(EXIT.invalidConfiguration);
@@ -28,8 +36,8 @@ async function main() {
   const log = createLogger(config.logLevel);
 
   const loadStarted = performance.now();
-  let handler;
-  try {
+  let handler = null;
+  if (!generic) try {
     handler = await loadHandler(config.functionPath, config.handler);
   } catch (err) {
     if (!(err instanceof HandlerLoadError)) throw err;
@@ -45,7 +53,11 @@ async function main() {
   const limiter = new ConcurrencyLimiter(config.containerConcurrency);
   const metrics = new RuntimeMetrics(limiter, config.metricLabels);
   const readiness = new Readiness();
-  const server = createRuntimeServer({ config, handler, limiter, metrics, readiness, log });
+  // Shared by both servers; a specialization (generic mode) replaces config, handler, limiter and metrics in it.
+  const deps = { config, handler, limiter, metrics, readiness, log };
+  const specializer = generic ? new Specializer(deps, env[TOKEN].trim()) : null;
+  if (generic) readiness.markGeneric();
+  const server = createRuntimeServer(deps);
   const address = formatAddress(config.host, config.port);
 
   server.once('error', (err) => {
@@ -53,24 +65,24 @@ async function main() {
     process.exit(EXIT.listenFailed);
   });
   // The platform port first: the prober only sees "ready" once both listen (readiness turns ready after PORT).
-  if (config.platformPort !== null) await listenPlatform(createPlatformServer({ readiness, metrics }), config.host, config.platformPort);
+  if (config.platformPort !== null) await listenPlatform(createPlatformServer(deps, specializer), config.host, config.platformPort);
   server.listen(config.port, config.host, () => {
-    readiness.markReady();
-    process.stdout.write(`${PREFIX}${handler.name} loaded in ${loadMs.toFixed(0)} ms, listening on ${address} ` +
-      `(${performance.now().toFixed(0)} ms after start)\n`);
+    if (!generic) readiness.markReady();
+    const loaded = generic ? 'generic, waiting for POST /specialize,' : `${handler.name} loaded in ${loadMs.toFixed(0)} ms,`;
+    process.stdout.write(`${PREFIX}${loaded} listening on ${address} (${performance.now().toFixed(0)} ms after start)\n`);
   });
 
   const drain = (signal) => {
     if (readiness.phase === 'draining') return;
     readiness.markDraining();
-    log.info(`${signal}: draining, readiness is now 503, waiting for ${limiter.inFlight} request(s) in flight`);
+    log.info(`${signal}: draining, readiness is now 503, waiting for ${deps.limiter.inFlight} request(s) in flight`);
     // The listener stays open while draining: probes see 503 and requests routed here before the
     // endpoint was removed are still served (each answer then closes its connection).
     const deadline = setTimeout(() => {
-      log.warn(`drain deadline reached with ${limiter.inFlight} request(s) still in flight`);
+      log.warn(`drain deadline reached with ${deps.limiter.inFlight} request(s) still in flight`);
       process.exit(EXIT.success);
-    }, config.timeoutSeconds * 1000 + DRAIN_MARGIN_MS);
-    limiter.whenIdle().then(() => {
+    }, deps.config.timeoutSeconds * 1000 + DRAIN_MARGIN_MS);
+    deps.limiter.whenIdle().then(() => {
       clearTimeout(deadline);
       log.info('drained: no request in flight');
       server.close();

@@ -213,7 +213,19 @@ internal sealed class FunctionWorkload
                 return;
             }
 
-            if (_context.LiveInstances.Count >= _context.Options.MaxInstances)
+            if (_context.Pool?.TryTake(_spec) is { } pooled)
+            {
+                // Already counted under max-instances: specializing it adds no process.
+                if (!await SpecializeLockedAsync(pooled, _spec).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            // Pool spawns not yet in LiveInstances have their slot reserved.
+            if (_context.LiveInstances.Count + (_context.Pool?.Reserved ?? 0) >= _context.Options.MaxInstances && _context.Pool?.EvictOne() != true)
             {
                 // Another function's instances may stop any time: look again shortly rather than wait for an event.
                 LocalBackendLog.InstanceCapReached(_context.Logger, Key, _context.LiveInstances.Count);
@@ -240,6 +252,41 @@ internal sealed class FunctionWorkload
         _context.LiveInstances[instance.Id] = instance;
         LocalBackendLog.InstanceStarted(_context.Logger, Key, instance.Id, current.Revision, instance.Pid, instance.Port);
         _context.RunBackground(Key, () => SuperviseAsync(instance));
+        return true;
+    }
+
+    /// <summary>
+    /// Loads the function into a generic instance taken from the pool and makes it this workload's, or kills it and
+    /// records the failure (the runtime's load error) with the same backoff as a failed start.
+    /// </summary>
+    private async Task<bool> SpecializeLockedAsync(LocalInstance pooled, WorkloadSpec current)
+    {
+        var started = _context.Time.GetTimestamp();
+        var problem = await _context.Pool!.SpecializeAsync(pooled, current, CancellationToken.None).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            // Never back to the pool: it may have run part of the function's code.
+            pooled.StopRequested = true;
+            pooled.Kill();
+            LocalBackendLog.SpecializationFailed(_context.Logger, Key, problem);
+            _failure = new WorkloadFailure(WorkloadFailureReason.StartFailed, problem);
+            var delay = _backoff.RecordFailure(_context.Time.GetUtcNow());
+            LocalBackendLog.Restarting(_context.Logger, Key, (long)delay.TotalMilliseconds, _backoff.ConsecutiveFailures);
+            _restartTimer.Change(delay, Timeout.InfiniteTimeSpan);
+            return false;
+        }
+
+        pooled.Adopt(current, _context.Layout.LogPath(Key, pooled.Id));
+
+        // Ready now: the runtime answers 200 only once it serves the function, and its PORT listened before the pool
+        // kept it. Waiting for the next probe would add up to a probe interval to the cold start; the probe loop
+        // (SuperviseAsync) takes over from here, at the ready interval.
+        pooled.State = LocalInstanceState.Ready;
+        pooled.EverReady = true;
+        _instances.Add(pooled);
+        LocalBackendLog.Specialized(
+            _context.Logger, Key, pooled.Id, current.Revision, (long)_context.Time.GetElapsedTime(started).TotalMilliseconds, pooled.Pid, pooled.Port);
+        _context.RunBackground(Key, () => SuperviseAsync(pooled));
         return true;
     }
 

@@ -86,6 +86,80 @@ internal static class InstanceLaunchBuilder
         return new InstanceLaunch(chain[0], chain[1..], sourcePath, environment, OwnProcessGroup: setsidPath is not null);
     }
 
+    /// <summary>Generic mode: no function yet (runtimes/README.md, "Specialization").</summary>
+    public const string Generic = "FUNCTION_GENERIC";
+
+    /// <summary>The per-instance secret a <c>POST /specialize</c> must carry.</summary>
+    public const string SpecializeToken = "SPECIALIZE_TOKEN";
+
+    /// <summary>
+    /// A generic (pool) instance, unsandboxed: as <see cref="Build"/>, but the environment holds only the allow-listed
+    /// platform variables, HOME, the ports, the instance id, <c>FUNCTION_GENERIC=1</c> and the token. The function's
+    /// variables arrive with the specialization (<see cref="SpecializationEnvironment"/>).
+    /// </summary>
+    public static InstanceLaunch BuildGeneric(
+        string workingDirectory,
+        string executablePath,
+        RuntimeCommand command,
+        InstancePorts ports,
+        string instanceId,
+        string token,
+        IEnumerable<KeyValuePair<string, string>> platformEnvironment,
+        string? setprivPath,
+        string? setsidPath)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? home = null;
+        foreach (var (name, value) in platformEnvironment)
+        {
+            if (IsAllowed(name))
+            {
+                environment[name] = value;
+            }
+            else if (name == Home)
+            {
+                home = value;
+            }
+        }
+
+        if (home is not null)
+        {
+            environment[Home] = home;
+        }
+
+        environment[Port] = ports.Port.ToString(CultureInfo.InvariantCulture);
+        environment[PlatformPort] = ports.PlatformPort.ToString(CultureInfo.InvariantCulture);
+        environment[InstanceId] = instanceId;
+        environment[Generic] = "1";
+        environment[SpecializeToken] = token;
+        var chain = new List<string>();
+        if (setsidPath is not null)
+        {
+            chain.Add(setsidPath);
+        }
+
+        if (setprivPath is not null)
+        {
+            chain.AddRange([setprivPath, "--pdeathsig", "KILL", "--"]);
+        }
+
+        chain.Add(executablePath);
+        chain.AddRange(command.Arguments);
+        return new InstanceLaunch(chain[0], chain[1..], workingDirectory, environment, OwnProcessGroup: setsidPath is not null);
+    }
+
+    /// <summary>
+    /// What a specialization sets in a generic instance: the same variables <see cref="BuildEnvironment"/> gives a
+    /// process started for the function, less those the process keeps (the platform's, HOME, the ports, the instance id).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> SpecializationEnvironment(WorkloadSpec spec, string sourcePath, string instanceId)
+    {
+        var all = BuildEnvironment(spec, sourcePath, new InstancePorts(0, 0), instanceId, [], home: null);
+        return all
+            .Where(v => v.Key is not (Port or PlatformPort or InstanceId or FunctionPath or Handler))
+            .ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
+    }
+
     /// <summary>A sandboxed instance: bubblewrap, whose command line <see cref="SandboxCommandBuilder"/> makes.</summary>
     public static InstanceLaunch BuildSandboxed(
         WorkloadSpec spec,

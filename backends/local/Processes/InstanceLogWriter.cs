@@ -40,7 +40,7 @@ internal sealed class InstanceLogWriter : IDisposable
         _length = _file.Length;
     }
 
-    public string Path { get; }
+    public string Path { get; private set; }
 
     public string RotatedPath => Path + ".1";
 
@@ -116,6 +116,24 @@ internal sealed class InstanceLogWriter : IDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Renames the log, open or not, to <paramref name="path"/> and writes there from now on: a pool instance's log
+    /// becomes its function's when it is specialized, so <c>func logs</c> finds it by the function.
+    /// </summary>
+    public void MoveTo(string path)
+    {
+        lock (_gate)
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            if (File.Exists(Path))
+            {
+                File.Move(Path, path, overwrite: true);
+            }
+
+            Path = path;
         }
     }
 

@@ -114,4 +114,74 @@ internal static class InstanceStarter
 
         return (instance, null);
     }
+
+    /// <summary>
+    /// Starts a generic instance of <paramref name="runtime"/> for the pool, unsandboxed, in a cgroup with the platform's
+    /// pids limit and no other limit (what a function without resource limits gets), its log under the pool's directory.
+    /// </summary>
+    public static async Task<(LocalInstance? Instance, string? Problem)> StartGenericAsync(LocalBackendContext context, string runtime, string token)
+    {
+        if (!context.RuntimeCommands.TryGetValue(runtime, out var command))
+        {
+            return (null, $"no command is configured for runtime \"{runtime}\"");
+        }
+
+        if (ExecutableResolver.Resolve(command.Executable, Environment.GetEnvironmentVariable("PATH")) is not { } executable)
+        {
+            return (null, $"runtime \"{runtime}\": executable \"{command.Executable}\" was not found");
+        }
+
+        var installation = await context.Runtimes.ResolveAsync(runtime, executable, command).ConfigureAwait(false);
+        var sequence = context.NextSequence();
+        var id = string.Create(CultureInfo.InvariantCulture, $"pool-{runtime}-{sequence}");
+        var key = new FunctionKey(WarmPool.PoolNamespace, runtime);
+        var placeholder = new WorkloadSpec
+        {
+            Key = key,
+            Revision = "generic",
+            Runtime = runtime,
+            Handler = "",
+            TimeoutSeconds = 1,
+            ContainerConcurrency = 0,
+        };
+        LocalInstance instance;
+        InstanceCgroup? cgroup = null;
+        int port;
+        int platformPort;
+        try
+        {
+            var taken = context.LiveInstances.Values.SelectMany(i => new[] { i.Port, i.PlatformPort }).ToHashSet();
+            port = PortAllocator.Allocate(taken);
+            taken.Add(port);
+            platformPort = PortAllocator.Allocate(taken);
+            cgroup = context.Cgroups?.Create(id, WorkloadResources.None, context.Options.InstancePidsLimit);
+            instance = new LocalInstance(
+                id, sequence, placeholder, port, platformPort, context.Layout.LogPath(key, id), context.Layout.PidFilePath(id),
+                context.Options.LogFileMaxBytes, context.Time, context.Logger)
+            {
+                SpecializeToken = token,
+            };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SocketException)
+        {
+            cgroup?.Delete();
+            return (null, $"preparing pool instance {id} failed: {e.Message}");
+        }
+
+        try
+        {
+            var launch = InstanceLaunchBuilder.BuildGeneric(
+                context.Layout.Root, installation.Executable, command, new InstancePorts(port, platformPort), id, token,
+                context.PlatformEnvironment(), context.SetprivPath, context.SetsidPath);
+            await instance.StartAsync(context.Spawner, launch, cgroup).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Win32Exception or IOException)
+        {
+            cgroup?.Delete();
+            instance.Log.Dispose();
+            return (null, $"starting \"{installation.Executable}\" for the pool of runtime \"{runtime}\" failed: {e.Message}");
+        }
+
+        return (instance, null);
+    }
 }

@@ -83,4 +83,22 @@ internal static partial class LocalBackendLog
 
     [LoggerMessage(LocalEventIds.SetsidMissing, LogLevel.Warning, "{SetsidPath} not found: unsandboxed instances start without a process group of their own")]
     public static partial void SetsidMissing(ILogger logger, string? setsidPath);
+
+    [LoggerMessage(LocalEventIds.PoolInstanceReady, LogLevel.Debug, "Pool instance {InstanceId} of runtime {Runtime} is up and idle: pid {Pid}")]
+    public static partial void PoolInstanceReady(ILogger logger, string instanceId, string runtime, int pid);
+
+    [LoggerMessage(LocalEventIds.PoolStartFailed, LogLevel.Warning, "A pool instance of runtime {Runtime} could not start: {Problem}")]
+    public static partial void PoolStartFailed(ILogger logger, string runtime, string problem);
+
+    [LoggerMessage(LocalEventIds.PoolInstanceExited, LogLevel.Warning, "Idle pool instance {InstanceId} of runtime {Runtime} exited; replacing it")]
+    public static partial void PoolInstanceExited(ILogger logger, string instanceId, string runtime);
+
+    [LoggerMessage(LocalEventIds.PoolInstanceEvicted, LogLevel.Information, "Killed idle pool instance {InstanceId} of runtime {Runtime} to make room under max-instances")]
+    public static partial void PoolInstanceEvicted(ILogger logger, string instanceId, string runtime);
+
+    [LoggerMessage(LocalEventIds.Specialized, LogLevel.Information, "Specialized pool instance {InstanceId} into {Function} (revision {Revision}) in {ElapsedMs} ms: pid {Pid}, port {Port}")]
+    public static partial void Specialized(ILogger logger, FunctionKey function, string instanceId, string revision, long elapsedMs, int pid, int port);
+
+    [LoggerMessage(LocalEventIds.SpecializationFailed, LogLevel.Warning, "{Function}: {Problem}; the instance is killed")]
+    public static partial void SpecializationFailed(ILogger logger, FunctionKey function, string problem);
 }

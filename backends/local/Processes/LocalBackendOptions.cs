@@ -17,6 +17,7 @@ public sealed class LocalBackendOptions
     public const string SandboxUidKey = "sandbox-uid";
     public const string SandboxGidKey = "sandbox-gid";
     public const string MaxInstancesKey = "max-instances";
+    public const string PoolSizeKey = "pool-size";
     public const string InstancePidsLimitKey = "instance-pids-limit";
     public const string LogMaxBytesKey = "log-max-bytes";
     public const string SourceRootsKey = "source-roots";
@@ -67,6 +68,16 @@ public sealed class LocalBackendOptions
     /// Function whose minScale, maxScale or initialScale is above it. Default <see cref="DefaultMaxInstances"/>.
     /// </summary>
     public int MaxInstances { get; set; } = DefaultMaxInstances;
+
+    /// <summary>
+    /// Generic instances kept warm per runtime of <see cref="PooledRuntimes"/> (<c>pool-size</c>): a cold start
+    /// specializes one instead of spawning a process. They count in <see cref="MaxInstances"/>. Default 1; 0 turns
+    /// pools off. With the sandbox on no pool is kept (a sandbox is made for one function's directory).
+    /// </summary>
+    public int PoolSize { get; set; } = 1;
+
+    /// <summary>The runtimes that implement generic mode and <c>POST /specialize</c> (runtimes/README.md): node and python (not yet dotnet).</summary>
+    public IReadOnlySet<string> PooledRuntimes { get; set; } = new HashSet<string>(StringComparer.Ordinal) { RuntimeNames.Node, RuntimeNames.Python };
 
     /// <summary>
     /// Processes and threads one instance may have (<c>instance-pids-limit</c>, the cgroup's <c>pids.max</c>), so a
@@ -127,6 +138,12 @@ public sealed class LocalBackendOptions
     /// (config.json <c>local.source-roots</c>, absolute paths). Default none: only what <c>func deploy</c> installed runs.
     /// </summary>
     public IReadOnlyList<string> SourceRoots { get; set; } = [];
+
+    /// <summary>
+    /// Called after each specialization of a pool instance with its runtime, duration and success; the platform keeps
+    /// the histogram (<c>serverless_pool_specialization_duration_seconds</c>). Null: not measured.
+    /// </summary>
+    public Action<string, TimeSpan, bool>? Specialized { get; set; }
 
     /// <summary>Checked again at each instance start (the platform builds it from <see cref="SourceRoots"/>); null: not checked.</summary>
     public SourcePathPolicy? SourcePolicy { get; set; }
@@ -199,7 +216,7 @@ public sealed class LocalBackendOptions
 
     /// <summary>
     /// Reads the <c>local</c> section of config.json over the defaults: <c>sandbox</c>, <c>sandbox-uid</c>,
-    /// <c>sandbox-gid</c>, <c>max-instances</c>, <c>instance-pids-limit</c>, <c>log-max-bytes</c>, <c>source-roots</c>. The caller sets the paths. Throws
+    /// <c>sandbox-gid</c>, <c>max-instances</c>, <c>pool-size</c>, <c>instance-pids-limit</c>, <c>log-max-bytes</c>, <c>source-roots</c>. The caller sets the paths. Throws
     /// <see cref="InvalidOperationException"/> listing every unreadable or out-of-range value, one per line.
     /// </summary>
     public static LocalBackendOptions Bind(IConfiguration section)
@@ -211,6 +228,7 @@ public sealed class LocalBackendOptions
         values.Integer(SandboxUidKey, v => options.Sandbox.Uid = v);
         values.Integer(SandboxGidKey, v => options.Sandbox.Gid = v);
         values.Integer(MaxInstancesKey, v => options.MaxInstances = v);
+        values.Integer(PoolSizeKey, v => options.PoolSize = v);
         values.Integer(InstancePidsLimitKey, v => options.InstancePidsLimit = v);
         values.Bytes(LogMaxBytesKey, v => options.LogFileMaxBytes = v);
         var errors = values.Problems.ToList();
@@ -241,6 +259,7 @@ public sealed class LocalBackendOptions
     {
         checks
             .Require(MaxInstances >= 1, MaxInstancesKey, MaxInstances, "must be at least 1")
+            .Require(PoolSize is >= 0 and <= 100, PoolSizeKey, PoolSize, "must be 0 (no pool) to 100")
             .Require(InstancePidsLimit >= 0, InstancePidsLimitKey, InstancePidsLimit, "must be 0 (no limit) or more")
             .Require(LogFileMaxBytes >= 1024, LogMaxBytesKey, LogFileMaxBytes, "must be at least 1024");
         foreach (var root in SourceRoots)

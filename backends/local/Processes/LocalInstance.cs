@@ -81,9 +81,23 @@ internal sealed class LocalInstance
 
     public long Sequence { get; }
 
-    public WorkloadSpec Spec { get; }
+    /// <summary>The function's; a pool instance's placeholder until <see cref="Adopt"/>.</summary>
+    public WorkloadSpec Spec { get; private set; }
 
     public string Revision => Spec.Revision;
+
+    /// <summary>A generic (pool) instance's token for <c>POST /specialize</c> on its platform port; null otherwise.</summary>
+    public string? SpecializeToken { get; init; }
+
+    /// <summary>
+    /// Makes a specialized pool instance its function's: the spec (drain grace, status, usage) and the log, which moves
+    /// under the function's log directory. Called before the instance is published to the function's workload.
+    /// </summary>
+    public void Adopt(WorkloadSpec spec, string logPath)
+    {
+        Spec = spec;
+        Log.MoveTo(logPath);
+    }
 
     public int Port { get; }
 

@@ -101,7 +101,20 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
             logger,
             OnEndpointsChanged,
             OnStatusChanged);
+        if (sandbox is null && options.PoolSize > 0)
+        {
+            _context.Pool = new WarmPool(_context);
+            _context.Pool.Start();
+        }
     }
+
+    /// <summary>The pool size per pooled runtime (<c>pool-size</c>); empty when there is no pool.</summary>
+    public IReadOnlyDictionary<string, int> PoolSizes() =>
+        _context.Pool is { } pool ? pool.Runtimes.ToDictionary(r => r, _ => _context.Options.PoolSize, StringComparer.Ordinal) : new Dictionary<string, int>();
+
+    /// <summary>Idle pool instances per pooled runtime now; empty when there is no pool.</summary>
+    public IReadOnlyDictionary<string, int> PoolIdle() =>
+        _context.Pool is { } pool ? pool.Runtimes.ToDictionary(r => r, pool.Idle, StringComparer.Ordinal) : new Dictionary<string, int>();
 
     /// <summary>Whether instances run in the sandbox (false only when it was turned off).</summary>
     public bool Sandboxed => _context.Sandbox is not null;
@@ -249,6 +262,7 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
             }
         }
 
+        _context.Pool?.Dispose();
         var live = _context.LiveInstances.Values.ToList();
         var allExited = Task.WhenAll(live.Select(i => i.Exited));
         if (await Task.WhenAny(allExited, Task.Delay(_context.Options.ShutdownTimeout, _context.Time)).ConfigureAwait(false) != allExited)

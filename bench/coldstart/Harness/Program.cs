@@ -8,8 +8,11 @@
 // The profile: the activator's serverless_activator_cold_start_seconds (first request queued → forwarded) is read
 // per request from /metrics, which splits the activator path into "queue → forward" and "forward → first byte"
 // (the instance serving the first request); the activator's own share is its p50 minus the spawn path's p50.
+// With --pool N (needs --no-sandbox) the platform keeps N generic instances per pooled runtime (local.pool-size) and
+// each activator-path request waits until the pool is full again, so it measures a cold start served by
+// specializing a warm instance; without it pool-size is 0. The spawn baseline never uses a pool.
 // Usage: Serverless.Bench.ColdStart --out FILE --runs N --layout DIR --artifacts DIR [--root DIR] [--no-sandbox]
-//        [--skip-activator] [--runtimes dotnet,node,python] [--label NAME]
+//        [--skip-activator] [--runtimes dotnet,node,python] [--label NAME] [--pool N]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -58,6 +61,11 @@ try
 
             if (platform is not null)
             {
+                if (options.Pool > 0)
+                {
+                    await platform.WaitForPoolAsync(target.Runtime, options.Pool);
+                }
+
                 activator.Add(await ActivatorBench.ColdStartAsync(platform, target, name, http));
             }
 
@@ -82,6 +90,7 @@ var document = new JsonObject
     ["label"] = options.Label,
     ["runs"] = options.Runs,
     ["sandbox"] = options.Sandbox,
+    ["pool_size"] = options.Pool,
     ["machine"] = new JsonObject
     {
         ["cpus"] = Environment.ProcessorCount,
@@ -93,7 +102,7 @@ var document = new JsonObject
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
 await File.WriteAllTextAsync(options.Out, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
-Console.WriteLine($"Cold start, zero → first byte ({options.Runs} runs each, ms; sandbox {(options.Sandbox ? "on" : "off")})\n");
+Console.WriteLine($"Cold start, zero → first byte ({options.Runs} runs each, ms; sandbox {(options.Sandbox ? "on" : "off")}; pool-size {options.Pool})\n");
 Console.WriteLine("| runtime | spawn p50 | spawn p90 | spawn p99 | activator p50 | activator p90 | activator p99 | queue→forward p50 | forward→first byte p50 | activator share p50 |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var (runtime, summary) in results)
@@ -110,6 +119,7 @@ static LocalProcessBackend Backend(string stateDirectory, Args options)
 {
     var backendOptions = new LocalBackendOptions { StateDirectory = stateDirectory, RuntimesDirectory = Path.Combine(options.Layout, "runtimes") };
     backendOptions.Sandbox.Enabled = options.Sandbox;
+    backendOptions.PoolSize = 0; // the baseline is a bare spawn
     return new LocalProcessBackend(backendOptions, NullLogger<LocalProcessBackend>.Instance, TimeProvider.System);
 }
 
@@ -118,7 +128,7 @@ internal sealed record Target(string Runtime, string Handler, string Source, str
 /// <summary>One request through the activator: total to the first byte, and the activator's queue → forward for it.</summary>
 internal sealed record Sample(double TotalMs, double? QueueToForwardMs);
 
-internal sealed record Args(string Out, int Runs, string Layout, string Artifacts, string Root, bool Sandbox, bool SkipActivator, string[]? Runtimes, string? Label)
+internal sealed record Args(string Out, int Runs, string Layout, string Artifacts, string Root, bool Sandbox, bool SkipActivator, string[]? Runtimes, string? Label, int Pool)
 {
     public static Args Parse(string[] args)
     {
@@ -133,7 +143,8 @@ internal sealed record Args(string Out, int Runs, string Layout, string Artifact
             !args.Contains("--no-sandbox"),
             args.Contains("--skip-activator"),
             Value("--runtimes")?.Split(','),
-            Value("--label"));
+            Value("--label"),
+            int.Parse(Value("--pool") ?? "0", CultureInfo.InvariantCulture));
     }
 }
 
@@ -272,7 +283,7 @@ internal sealed class Platform : IAsyncDisposable
         // The targets run from the build layout and the examples, which the platform allows only when listed.
         File.WriteAllText(
             Path.Combine(home.FullName, "config.json"),
-            new JsonObject { ["local"] = new JsonObject { ["source-roots"] = new JsonArray(options.Artifacts, options.Root) } }.ToJsonString());
+            new JsonObject { ["local"] = new JsonObject { ["source-roots"] = new JsonArray(options.Artifacts, options.Root), ["pool-size"] = options.Pool } }.ToJsonString());
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { Path.Combine(options.Layout, "platform", "Serverless.Platform.dll"), "--home", home.FullName, "--ingress", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--admin-plain-http" }) // loopback only: plain HTTP, explicitly
         {
@@ -298,6 +309,26 @@ internal sealed class Platform : IAsyncDisposable
 
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(state));
         return new Platform(process, home, json.RootElement.GetProperty("adminUrl").GetString()!, json.RootElement.GetProperty("ingressUrl").GetString()!);
+    }
+
+    /// <summary>Until <c>serverless_pool_idle{runtime}</c> is at least <paramref name="idle"/> (30 s at most).</summary>
+    public async Task WaitForPoolAsync(string runtime, int idle)
+    {
+        var clock = Stopwatch.StartNew();
+        var sample = $"serverless_pool_idle{{runtime=\"{runtime}\"}} ";
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var text = await AdminClient.GetStringAsync(Admin + "/metrics");
+            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(sample, StringComparison.Ordinal));
+            if (line is not null && double.Parse(line[sample.Length..], CultureInfo.InvariantCulture) >= idle)
+            {
+                return;
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException($"the {runtime} pool did not reach {idle} idle within 30 s");
     }
 
     public async ValueTask DisposeAsync()

@@ -8,9 +8,14 @@ class Readiness {
     return this.#phase;
   }
 
-  /** Moves from loading to ready; a drain that already began is never undone. */
+  /** Moves from loading (or generic, waiting for POST /specialize) to ready; a drain that already began is never undone. */
   markReady() {
-    if (this.#phase === 'loading') this.#phase = 'ready';
+    if (this.#phase === 'loading' || this.#phase === 'generic') this.#phase = 'ready';
+  }
+
+  /** A generic runtime (FUNCTION_GENERIC) waiting for its function: alive (/healthz), not ready. */
+  markGeneric() {
+    if (this.#phase === 'loading') this.#phase = 'generic';
   }
 
   markDraining() {

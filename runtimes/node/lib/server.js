@@ -45,13 +45,12 @@ class CallerGoneError extends Error {}
  * deps: { config, handler: { name, fn }, limiter, metrics, readiness, log }
  */
 function createRuntimeServer(deps) {
-  const { config } = deps;
   const server = http.createServer((req, res) => dispatch(deps, req, res));
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 
   // Expect: 100-continue lets a body that is too large be refused before it is sent: no 100 Continue then.
   server.on('checkContinue', (req, res) => {
-    if (declaredLength(req) <= config.maxRequestBodyBytes) res.writeContinue();
+    if (declaredLength(req) <= deps.config.maxRequestBodyBytes) res.writeContinue();
     dispatch(deps, req, res);
   });
   return server;
@@ -62,21 +61,46 @@ function createRuntimeServer(deps) {
  * Prometheus, 404 for anything else. The ingress never routes here, so none of these paths is taken from the function.
  * deps: { readiness, metrics }
  */
-function createPlatformServer({ readiness, metrics }) {
+function createPlatformServer(deps, specializer = null) {
+  const { readiness } = deps;
   const server = http.createServer((req, res) => {
+    if (req.method === 'POST') return specialize(specializer, req, res);
     switch (splitTarget(req.url).path) {
       case '/healthz':
         return writeText(res, 200, 'ok');
       case '/readyz':
         return readiness.phase === 'ready' ? writeText(res, 200, 'ready') : writeText(res, 503, readiness.phase);
       case '/metrics':
-        return writeText(res, 200, metrics.render(), PROMETHEUS_CONTENT_TYPE);
+        // deps.metrics, read now: a specialization replaces it.
+        return writeText(res, 200, deps.metrics.render(), PROMETHEUS_CONTENT_TYPE);
       default:
         return writeText(res, 404, 'not found: the platform port serves /healthz, /readyz and /metrics');
     }
   });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   return server;
+}
+
+/** A specialization carries a path, a handler and the function's env: small. */
+const SPECIALIZE_BODY_LIMIT = 1024 * 1024;
+
+/** POST on the platform port: /specialize in generic mode, else 404. */
+function specialize(specializer, req, res) {
+  if (splitTarget(req.url).path !== '/specialize' || !specializer) {
+    return writeText(res, 404, 'not found: the platform port serves POST /specialize only in generic mode (FUNCTION_GENERIC)');
+  }
+  const chunks = [];
+  let size = 0;
+  req.on('data', (chunk) => {
+    size += chunk.length;
+    if (size <= SPECIALIZE_BODY_LIMIT) chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (size > SPECIALIZE_BODY_LIMIT) return writeText(res, 413, `a specialization request is at most ${SPECIALIZE_BODY_LIMIT} bytes`);
+    specializer.handle(req.headers.authorization, Buffer.concat(chunks)).then(
+      ({ status, text }) => writeText(res, status, text),
+      (err) => writeText(res, 500, `specialization failed: ${err && err.message}`));
+  });
 }
 
 function dispatch(deps, req, res) {
@@ -105,6 +129,11 @@ async function invoke(deps, req, res) {
 async function invokeCore(deps, req, res) {
   const { config, limiter, log } = deps;
   const closed = new Promise((resolve) => res.once('close', resolve));
+
+  if (!deps.handler) {
+    // A generic instance (FUNCTION_GENERIC) the platform has not specialized: the activator never routes here.
+    return send(res, problem(503, 'This instance has no function yet: it is waiting to be specialized.', { 'retry-after': '1' }), closed);
+  }
 
   const declared = declaredLength(req);
   if (declared > config.maxRequestBodyBytes) {

@@ -19,14 +19,25 @@ from .responses import Response, problem, to_response
 class RuntimeApp:
     """Everything the connection threads share: settings, the function, the limiter, metrics and readiness."""
 
-    def __init__(self, config: Config, handler: LoadedHandler, log: Logger) -> None:
+    def __init__(self, config: Config, handler: LoadedHandler | None, log: Logger) -> None:
+        """``handler`` None: generic mode (specialize.py); every invocation is answered 503 until specialize()."""
         self.config = config
         self.handler = handler
         self.log = log
         self.limiter = ConcurrencyLimiter(config.container_concurrency)
         self.metrics = RuntimeMetrics(self.limiter, config.metric_labels)
         self.readiness = Readiness()
+        self.invoker = Invoker(handler, config.timeout_seconds, self._late_failure) if handler is not None else None
+
+    def specialize(self, config: Config, handler: LoadedHandler) -> None:
+        """Serves ``handler`` from now on, under the function's settings. Called once, before any invocation was admitted."""
+        self.limiter = ConcurrencyLimiter(config.container_concurrency)
+        self.metrics = RuntimeMetrics(self.limiter, config.metric_labels)
         self.invoker = Invoker(handler, config.timeout_seconds, self._late_failure)
+        self.config = config
+        # Last: a request thread that sees the handler sees everything it needs.
+        self.handler = handler
+        self.readiness.mark_ready()
 
     def call_function(self, request: Request) -> Response:
         """Runs the function; its result as a Response, or a problem for a timeout (504) or a failure (500)."""

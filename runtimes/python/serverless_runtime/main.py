@@ -18,6 +18,8 @@ from .config import parse_config
 from .loader import HandlerLoadError, load_handler
 from .log import PREFIX, Logger
 from .server import PlatformServer, RuntimeServer
+from .readiness import GENERIC
+from .specialize import TOKEN, Specializer, is_generic
 
 # Process exit codes the supervisor tells apart; the same in every runtime.
 EXIT_SUCCESS = 0
@@ -36,7 +38,14 @@ def main(started: float) -> None:
     # The function's print() output reaches the platform's logs line by line, not when a buffer fills.
     sys.stdout.reconfigure(line_buffering=True)
 
-    config, errors = parse_config(os.environ)
+    generic = is_generic(os.environ)
+    env = dict(os.environ)
+    if generic and not env.get("FUNCTION_PATH", "").strip():
+        # No function yet: FUNCTION_PATH and HANDLER come with POST /specialize, on the private port only.
+        env["FUNCTION_PATH"] = os.getcwd()
+    config, errors = parse_config(env)
+    if generic and config is not None and (config.platform_port is None or not env.get(TOKEN, "").strip()):
+        config, errors = None, [f"{TOKEN} and PLATFORM_PORT are required in generic mode (FUNCTION_GENERIC)"]
     if config is None:
         for error in errors:
             sys.stderr.write(PREFIX + error + "\n")
@@ -44,14 +53,17 @@ def main(started: float) -> None:
     log = Logger(config.log_level)
 
     load_started = time.perf_counter()
-    try:
-        handler = load_handler(config.function_path, config.handler)
-    except HandlerLoadError as e:
-        sys.stderr.write(f"{PREFIX}{e}\n")
-        _exit(EXIT_HANDLER_LOAD_FAILED)
+    handler = None
+    if not generic:
+        try:
+            handler = load_handler(config.function_path, config.handler)
+        except HandlerLoadError as e:
+            sys.stderr.write(f"{PREFIX}{e}\n")
+            _exit(EXIT_HANDLER_LOAD_FAILED)
     load_ms = (time.perf_counter() - load_started) * 1000
 
     app = RuntimeApp(config, handler, log)
+    specializer = Specializer(app, env[TOKEN].strip()) if generic else None
     address = f"http://[{config.host}]:{config.port}" if ":" in config.host else f"http://{config.host}:{config.port}"
     try:
         server = RuntimeServer(config.host, config.port, app)
@@ -60,15 +72,19 @@ def main(started: float) -> None:
         _exit(EXIT_LISTEN_FAILED)
     if config.platform_port is not None:
         try:
-            platform = PlatformServer(config.host, config.platform_port, app)
+            platform = PlatformServer(config.host, config.platform_port, app, specializer)
         except OSError as e:
             host = f"[{config.host}]" if ":" in config.host else config.host
             sys.stderr.write(f"{PREFIX}cannot listen on http://{host}:{config.platform_port}: {e.strerror or e}\n")
             _exit(EXIT_LISTEN_FAILED)
         threading.Thread(target=platform.serve_forever, name="platform-http", daemon=True).start()
-    app.readiness.mark_ready()
+    if generic:
+        app.readiness.phase = GENERIC
+    else:
+        app.readiness.mark_ready()
     threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
-    sys.stdout.write(f"{PREFIX}{handler.name} loaded in {load_ms:.0f} ms, listening on {address} "
+    loaded = "generic, waiting for POST /specialize," if handler is None else f"{handler.name} loaded in {load_ms:.0f} ms,"
+    sys.stdout.write(f"{PREFIX}{loaded} listening on {address} "
                      f"({(time.perf_counter() - started) * 1000:.0f} ms after start)\n")
 
     received = stop.wait()

@@ -1,6 +1,8 @@
 """What /readyz answers: 200 only between the handler's load and the start of the drain."""
 
 LOADING = "loading"
+# A generic runtime (FUNCTION_GENERIC) waiting for its function: alive (/healthz), not ready.
+GENERIC = "generic"
 READY = "ready"
 DRAINING = "draining"
 
@@ -13,7 +15,7 @@ class Readiness:
 
     def mark_ready(self) -> None:
         """Moves from loading to ready; a drain that already began is never undone."""
-        if self.phase == LOADING:
+        if self.phase in (LOADING, GENERIC):
             self.phase = READY
 
     def mark_draining(self) -> None:

@@ -38,6 +38,9 @@ DISCARD_LIMIT_BYTES = 64 * 1024 * 1024
 # nginx's "client closed request": the metric label when the caller went away before the answer.
 CLIENT_CLOSED_REQUEST = 499
 
+# A specialization carries a path, a handler and the function's env: small.
+SPECIALIZE_BODY_LIMIT = 1024 * 1024
+
 PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
@@ -96,6 +99,11 @@ class _Connection(BaseHTTPRequestHandler):
         if reader.declared is not None and reader.declared > limit:
             app.log.info(f"refused a {reader.declared}-byte body (MAX_REQUEST_BODY_BYTES {limit})")
             return self._send(problem(413, f"The request body is {reader.declared} bytes; this function accepts at most {limit} bytes."))
+
+        if app.handler is None:
+            # A generic instance (FUNCTION_GENERIC) the platform has not specialized: the activator never routes here.
+            return self._send(problem(503, "This instance has no function yet: it is waiting to be specialized.",
+                                      [("Retry-After", "1")]))
 
         if not app.limiter.try_acquire():
             app.log.info(f"refused a request: {app.limiter.in_flight} in flight, CONTAINER_CONCURRENCY {app.limiter.limit}")
@@ -222,6 +230,31 @@ class _PlatformConnection(BaseHTTPRequestHandler):
 
     do_HEAD = do_GET
 
+    def do_POST(self) -> None:  # noqa: N802 - the name http.server looks up
+        path, _ = split_target(self.path)
+        length = self.headers.get("Content-Length", "")
+        specializer = self.server.specializer
+        if path != "/specialize" or specializer is None:
+            body = b""
+            response = _text(404, "not found: the platform port serves POST /specialize only in generic mode (FUNCTION_GENERIC)")
+        elif not (length.isascii() and length.isdigit()):
+            self.close_connection = True
+            response = _text(411, "a specialization request needs a Content-Length")
+        elif int(length) > SPECIALIZE_BODY_LIMIT:
+            self.close_connection = True
+            response = _text(413, f"a specialization request is at most {SPECIALIZE_BODY_LIMIT} bytes")
+        else:
+            status, text = specializer.handle(self.headers.get("Authorization"), self.rfile.read(int(length)))
+            response = _text(status, text)
+        self.send_response(response.status)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(response.body)
+
     def version_string(self) -> str:
         return self.server_version
 
@@ -232,7 +265,8 @@ class _PlatformConnection(BaseHTTPRequestHandler):
 class PlatformServer(RuntimeServer):
     """The server on PLATFORM_PORT, beside the function's on PORT."""
 
-    def __init__(self, host: str, port: int, app: RuntimeApp) -> None:
+    def __init__(self, host: str, port: int, app: RuntimeApp, specializer: Any = None) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.app = app
+        self.specializer = specializer  # specialize.Specializer in generic mode, else None
         ThreadingHTTPServer.__init__(self, (host, port), _PlatformConnection)

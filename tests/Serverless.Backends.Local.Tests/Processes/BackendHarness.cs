@@ -34,6 +34,9 @@ internal sealed class BackendHarness(ITestOutputHelper output) : IAsyncDisposabl
             StateDirectory = Path.Combine(_temp.Path, "state"),
             DrainGraceExtra = TimeSpan.FromSeconds(1),
             ShutdownTimeout = TimeSpan.FromSeconds(3),
+
+            // The fake runtime has no generic mode; the pool's tests turn it on with the real python runtime.
+            PoolSize = 0,
         };
         options.Runtimes["python"] = new RuntimeCommand("python3", [FakeRuntime]);
         configure?.Invoke(options);

@@ -83,4 +83,48 @@ public sealed class InstanceLaunchBuilderTests
         Assert.Equal("/usr/bin/python3", launch.FileName);
         Assert.Equal(["/rt/runtime.py", "--flag"], launch.Arguments);
     }
+
+    [Theory]
+    [InlineData("PATH", "/usr/bin")] // the same allow-list as a function's process
+    [InlineData("HOME", "/root")]
+    [InlineData("SERVERLESS_ADMIN_TOKEN", null)]
+    [InlineData("AWS_SECRET_ACCESS_KEY", null)]
+    [InlineData("PORT", "4711")]
+    [InlineData("PLATFORM_PORT", "4712")]
+    [InlineData("INSTANCE_ID", "pool-python-3")]
+    [InlineData("FUNCTION_GENERIC", "1")]
+    [InlineData("SPECIALIZE_TOKEN", "t0ken")]
+    [InlineData("FUNCTION_PATH", null)] // no function yet: these come with the specialization
+    [InlineData("HANDLER", null)]
+    [InlineData("K_SERVICE", null)]
+    [InlineData("GREETING", null)]
+    public void BuildGeneric_Environment_NoFunctionYet(string name, string? expected)
+    {
+        var launch = InstanceLaunchBuilder.BuildGeneric("/state", "/usr/bin/python3", Command, Ports, "pool-python-3", "t0ken", Platform, "/usr/bin/setpriv", "/usr/bin/setsid");
+
+        Assert.Equal(expected, launch.Environment.GetValueOrDefault(name));
+        Assert.Equal("/usr/bin/setsid", launch.FileName);
+        Assert.Equal(["/usr/bin/setpriv", "--pdeathsig", "KILL", "--", "/usr/bin/python3", "/rt/runtime.py", "--flag"], launch.Arguments);
+    }
+
+    [Theory]
+    [InlineData("GREETING", "hi")] // the function's env
+    [InlineData("HOME", "/function-home")] // which may set HOME, as in its own process
+    [InlineData("K_SERVICE", "hello")]
+    [InlineData("K_REVISION", "abc123")]
+    [InlineData("FUNCTION_NAMESPACE", "default")]
+    [InlineData("CONTAINER_CONCURRENCY", "8")]
+    [InlineData("FUNCTION_TIMEOUT", "30")]
+    [InlineData("PORT", null)] // the process keeps its own ports and id; path and handler travel apart
+    [InlineData("PLATFORM_PORT", null)]
+    [InlineData("INSTANCE_ID", null)]
+    [InlineData("FUNCTION_PATH", null)]
+    [InlineData("HANDLER", null)]
+    [InlineData("PATH", null)]
+    public void SpecializationEnvironment_TheFunctionsVariables(string name, string? expected)
+    {
+        var environment = InstanceLaunchBuilder.SpecializationEnvironment(Spec, "/src/hello", "pool-python-3");
+
+        Assert.Equal(expected, environment.GetValueOrDefault(name));
+    }
 }

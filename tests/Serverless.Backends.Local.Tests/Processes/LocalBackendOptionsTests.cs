@@ -54,6 +54,8 @@ public sealed class LocalBackendOptionsTests
         Assert.Equal((65532, 65532), (options.Sandbox.Uid, options.Sandbox.Gid));
         Assert.Equal(100, options.MaxInstances);
         Assert.Equal(4096, options.InstancePidsLimit);
+        Assert.Equal(1, options.PoolSize);
+        Assert.Equal(["node", "python"], options.PooledRuntimes.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -65,20 +67,21 @@ public sealed class LocalBackendOptionsTests
         var options = LocalBackendOptions.Bind(configuration.GetSection("local"));
 
         Assert.Equivalent(new LocalBackendOptions(), options, strict: true);
-        Assert.Equal(7, configuration.GetSection("local").GetChildren().Count()); // every key is in the sample
+        Assert.Equal(8, configuration.GetSection("local").GetChildren().Count()); // every key is in the sample
     }
 
     [Fact]
     public void Bind_Keys_SetTheOptions()
     {
         var options = LocalBackendOptions.Bind(Section(
-            ("sandbox", "false"), ("sandbox-uid", "1001"), ("sandbox-gid", "1002"), ("max-instances", "8"), ("instance-pids-limit", "0"), ("log-max-bytes", "64Ki")));
+            ("sandbox", "false"), ("sandbox-uid", "1001"), ("sandbox-gid", "1002"), ("max-instances", "8"), ("instance-pids-limit", "0"), ("log-max-bytes", "64Ki"), ("pool-size", "0")));
 
         Assert.False(options.Sandbox.Enabled);
         Assert.Equal((1001, 1002), (options.Sandbox.Uid, options.Sandbox.Gid));
         Assert.Equal(8, options.MaxInstances);
         Assert.Equal(0, options.InstancePidsLimit);
         Assert.Equal(64 * 1024, options.LogFileMaxBytes);
+        Assert.Equal(0, options.PoolSize);
     }
 
     [Fact]
@@ -108,6 +111,8 @@ public sealed class LocalBackendOptionsTests
     [InlineData("negative pids", "instance-pids-limit", "-1", "instance-pids-limit = -1, must be 0 (no limit) or more")]
     [InlineData("not a number", "max-instances", "many", "max-instances = many, must be a whole number")]
     [InlineData("tiny log", "log-max-bytes", "10", "log-max-bytes = 10, must be at least 1024")]
+    [InlineData("negative pool", "pool-size", "-1", "pool-size = -1, must be 0 (no pool) to 100")]
+    [InlineData("huge pool", "pool-size", "101", "pool-size = 101, must be 0 (no pool) to 100")]
     public void Bind_InvalidValue_ThrowsNamingKeyValueAndRange(string label, string key, string value, string expected)
     {
         var e = Assert.Throws<InvalidOperationException>(() => LocalBackendOptions.Bind(Section((key, value))));

@@ -46,6 +46,21 @@ public sealed class StatusCommandTests : CommandTestBase
         Assert.DoesNotContain("warning", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("node=1,python=1", "Warm pool: node 1, python 1")]
+    [InlineData("", "Warm pool: off (config.json local.pool-size 0, or the sandbox on)")]
+    public async Task Status_Pool_ShowsTheSizePerRuntime(string sizes, string expected)
+    {
+        var pool = sizes.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+        Cli.PointAt(Api.Url, sandbox: pool.Count > 0 ? false : true, pool: pool);
+
+        var table = await Cli.RunAsync("status");
+        var json = await Cli.RunAsync("status", "-o", "json");
+
+        Assert.Contains(expected, table.Out.ReplaceLineEndings("\n").Split('\n'));
+        Assert.Contains("\"pool\": {", json.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Status_Running_SaysWhereTheTokenComesFromNeverTheToken()
     {

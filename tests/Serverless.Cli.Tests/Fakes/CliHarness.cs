@@ -20,7 +20,7 @@ internal sealed class CliHarness : IDisposable
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
     /// <summary>A platform.json naming a live pid (this test process) and the fake's URLs, as a ready platform writes it.</summary>
-    public void PointAt(Uri adminUrl, Uri? ingressUrl = null, int? pid = null, bool? sandbox = null)
+    public void PointAt(Uri adminUrl, Uri? ingressUrl = null, int? pid = null, bool? sandbox = null, IReadOnlyDictionary<string, int>? pool = null)
     {
         var state = new Dictionary<string, object?>
         {
@@ -33,6 +33,11 @@ internal sealed class CliHarness : IDisposable
         if (sandbox is not null)
         {
             state["sandbox"] = sandbox;
+        }
+
+        if (pool is not null)
+        {
+            state["pool"] = pool;
         }
 
         File.WriteAllText(Path.Combine(Home, "platform.json"), JsonSerializer.Serialize(state));

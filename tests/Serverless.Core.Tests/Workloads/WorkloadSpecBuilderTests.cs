@@ -32,6 +32,7 @@ public sealed class WorkloadSpecBuilderTests
     [InlineData("max scale", false)]
     [InlineData("min scale", false)]
     [InlineData("labels", false)]
+    [InlineData("pool opt-out", false)]
     public void Revision_Change_IsARolloutOnlyWhenInstancesRunSomethingElse(string change, bool newRevision)
     {
         var before = Function(_ => { });
@@ -45,10 +46,31 @@ public sealed class WorkloadSpecBuilderTests
                 case "max scale": f.Spec.Scale = new ScaleSpec { MaxScale = 9 }; break;
                 case "min scale": f.Spec.Scale = new ScaleSpec { MinScale = 2 }; break;
                 case "labels": f.Metadata.Labels = new Dictionary<string, string> { ["team"] = "a" }; break;
+                case "pool opt-out": f.Metadata.Annotations = new Dictionary<string, string> { ["serverless.dev/pool"] = "false" }; break;
             }
         });
 
         Assert.Equal(newRevision, WorkloadSpecBuilder.Build(before).Revision != WorkloadSpecBuilder.Build(after).Revision);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", false)]
+    [InlineData("False", false)]
+    [InlineData(" false ", false)]
+    [InlineData("true", true)]
+    [InlineData("no", true)]
+    public void Build_PoolAnnotation_OnlyFalseOptsOut(string? value, bool usePool)
+    {
+        var spec = WorkloadSpecBuilder.Build(Function(f =>
+        {
+            if (value is not null)
+            {
+                f.Metadata.Annotations = new Dictionary<string, string> { [WorkloadSpecBuilder.PoolAnnotation] = value };
+            }
+        }));
+
+        Assert.Equal(usePool, spec.UsePool);
     }
 
     [Fact]

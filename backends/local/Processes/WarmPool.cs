@@ -1,0 +1,385 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Serverless.Core.Contracts;
+
+namespace Serverless.Backends.Local.Processes;
+
+/// <summary>
+/// Generic runtime processes kept warm per runtime (Fission's poolmgr): a cold start takes one and specializes it
+/// with <c>POST /specialize</c> on its private port instead of spawning a process. A taken instance never comes back:
+/// it becomes its function's, and is drained and killed like any other. Pool instances count in max-instances.
+/// </summary>
+/// <remarks>
+/// Thread-safety: the idle and starting sets are changed under <see cref="_gate"/>; starts, probes and kills run
+/// outside it. Only unsandboxed: a sandbox is built around one function's directory (see the README).
+/// </remarks>
+internal sealed class WarmPool : IDisposable
+{
+    /// <summary>The pool's instances live under this namespace in the state directory until specialized.</summary>
+    public const string PoolNamespace = "serverless-pool";
+
+    /// <summary>How soon a runtime whose pool instance failed to start is tried again; doubled per further failure.</summary>
+    private static readonly TimeSpan RefillRetry = TimeSpan.FromSeconds(1);
+
+    /// <summary>A runtime that keeps failing (not installed, broken) is tried once a minute.</summary>
+    private static readonly TimeSpan RefillRetryMax = TimeSpan.FromMinutes(1);
+
+    private static readonly TimeSpan AliveProbeInterval = TimeSpan.FromMilliseconds(5);
+
+    private readonly LocalBackendContext _context;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, List<LocalInstance>> _idle = new(StringComparer.Ordinal);
+    /// <summary>Spawns under way, per runtime, whose process is not in <c>LiveInstances</c> yet: slots reserved under the cap.</summary>
+    private readonly Dictionary<string, int> _starting = new(StringComparer.Ordinal);
+
+    /// <summary>Started processes not yet answering <c>/healthz</c>, per runtime (already in <c>LiveInstances</c>).</summary>
+    private readonly Dictionary<string, int> _warming = new(StringComparer.Ordinal);
+
+    /// <summary>Consecutive failed pool starts per runtime, for the retry delay.</summary>
+    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    private volatile bool _disposed;
+
+    public WarmPool(LocalBackendContext context)
+    {
+        _context = context;
+        Runtimes = [.. context.Options.PooledRuntimes.Where(context.RuntimeCommands.ContainsKey).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The runtimes pooled here.</summary>
+    public IReadOnlyList<string> Runtimes { get; }
+
+    /// <summary>Idle (started, generic) instances of a runtime now.</summary>
+    public int Idle(string runtime)
+    {
+        lock (_gate)
+        {
+            return _idle.TryGetValue(runtime, out var list) ? list.Count : 0;
+        }
+    }
+
+    /// <summary>Slots under max-instances taken by pool spawns not yet counted in <c>LiveInstances</c>.</summary>
+    public int Reserved
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _starting.Values.Sum();
+            }
+        }
+    }
+
+    /// <summary>Starts filling every runtime's pool in the background.</summary>
+    public void Start()
+    {
+        foreach (var runtime in Runtimes)
+        {
+            Refill(runtime);
+        }
+    }
+
+    /// <summary>
+    /// Whether a start of <paramref name="spec"/> may use the pool at all. Not with resource limits: a pool process's
+    /// cgroup has none, and a limit must hold from the function's first instruction.
+    /// </summary>
+    public bool Serves(WorkloadSpec spec) =>
+        spec.UsePool && !spec.Resources.HasLimits && Runtimes.Contains(spec.Runtime, StringComparer.Ordinal) && spec.SourcePath is not null;
+
+    /// <summary>Takes an idle instance of the spec's runtime, or null; the pool refills in the background.</summary>
+    public LocalInstance? TryTake(WorkloadSpec spec)
+    {
+        if (!Serves(spec))
+        {
+            return null;
+        }
+
+        LocalInstance? taken = null;
+        lock (_gate)
+        {
+            if (_idle.TryGetValue(spec.Runtime, out var list))
+            {
+                // The newest: an older one has waited longest and is as warm; either is fine, the newest keeps order simple.
+                while (list.Count > 0 && taken is null)
+                {
+                    var candidate = list[^1];
+                    list.RemoveAt(list.Count - 1);
+                    if (!candidate.Exited.IsCompleted)
+                    {
+                        taken = candidate;
+                    }
+                }
+            }
+        }
+
+        if (taken is not null)
+        {
+            Refill(spec.Runtime);
+        }
+
+        return taken;
+    }
+
+    /// <summary>
+    /// Kills one idle instance (of any runtime) so that a function's instance can start at max-instances; false when
+    /// none is idle. Its slot is freed at once.
+    /// </summary>
+    public bool EvictOne()
+    {
+        LocalInstance? victim = null;
+        lock (_gate)
+        {
+            foreach (var list in _idle.Values)
+            {
+                if (list.Count > 0)
+                {
+                    victim = list[0];
+                    list.RemoveAt(0);
+                    break;
+                }
+            }
+        }
+
+        if (victim is null)
+        {
+            return false;
+        }
+
+        _context.LiveInstances.TryRemove(victim.Id, out _);
+        victim.StopRequested = true;
+        victim.Kill();
+        LocalBackendLog.PoolInstanceEvicted(_context.Logger, victim.Id, victim.Spec.Runtime);
+        return true;
+    }
+
+    /// <summary>
+    /// Loads <paramref name="spec"/>'s function into the taken instance. Null when it serves; else the runtime's
+    /// answer (a bad handler: its load error) or why it could not be reached.
+    /// </summary>
+    public async Task<string?> SpecializeAsync(LocalInstance instance, WorkloadSpec spec, CancellationToken cancellationToken)
+    {
+        var sourcePath = Path.GetFullPath(spec.SourcePath!);
+        var body = new SpecializeRequest(sourcePath, spec.Handler, InstanceLaunchBuilder.SpecializationEnvironment(spec, sourcePath, instance.Id));
+        var started = Stopwatch.GetTimestamp();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"http://{LocalInstance.Host}:{instance.PlatformPort}/specialize"))
+        {
+            // Buffered: the runtime reads a body by its Content-Length (411 without one).
+            Content = new StringContent(JsonSerializer.Serialize(body, SpecializeJsonContext.Default.SpecializeRequest), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new("Bearer", instance.SpecializeToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_context.Options.StartupTimeout);
+        string? problem;
+        try
+        {
+            using var response = await _client.SendAsync(request, deadline.Token).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
+            problem = response.StatusCode == HttpStatusCode.OK
+                ? null
+                : string.Create(CultureInfo.InvariantCulture, $"specializing pool instance {instance.Id} failed ({(int)response.StatusCode}): {text.Trim()}");
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            problem = $"specializing pool instance {instance.Id} failed: {e.Message}";
+        }
+
+        _context.Options.Specialized?.Invoke(spec.Runtime, Stopwatch.GetElapsedTime(started), problem is null);
+        return problem;
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        List<LocalInstance> idle;
+        lock (_gate)
+        {
+            idle = [.. _idle.Values.SelectMany(l => l)];
+            _idle.Clear();
+        }
+
+        foreach (var instance in idle)
+        {
+            instance.StopRequested = true;
+            instance.Kill();
+        }
+
+        _client.Dispose();
+    }
+
+    private void Refill(string runtime)
+    {
+        if (_disposed || _context.Options.PoolSize <= 0)
+        {
+            return;
+        }
+
+        int toStart;
+        lock (_gate)
+        {
+            var have = (_idle.TryGetValue(runtime, out var list) ? list.Count : 0) + _starting.GetValueOrDefault(runtime) + _warming.GetValueOrDefault(runtime);
+            var room = _context.Options.MaxInstances - _context.LiveInstances.Count - _starting.Values.Sum();
+            toStart = Math.Max(0, Math.Min(_context.Options.PoolSize - have, room));
+            _starting[runtime] = _starting.GetValueOrDefault(runtime) + toStart;
+        }
+
+        var key = new FunctionKey(PoolNamespace, runtime);
+        for (var i = 0; i < toStart; i++)
+        {
+            _context.RunBackground(key, () => StartOneAsync(runtime));
+        }
+    }
+
+    private async Task StartOneAsync(string runtime)
+    {
+        LocalInstance? instance = null;
+        var ready = false;
+        try
+        {
+            var (started, problem) = await InstanceStarter.StartGenericAsync(_context, runtime, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))).ConfigureAwait(false);
+            if (started is null)
+            {
+                LocalBackendLog.PoolStartFailed(_context.Logger, runtime, problem!);
+                return;
+            }
+
+            instance = started;
+            lock (_gate)
+            {
+                // From reserved to counted: in LiveInstances, and warming until it answers.
+                _context.LiveInstances[instance.Id] = instance;
+                _starting[runtime] = _starting.GetValueOrDefault(runtime) - 1;
+                _warming[runtime] = _warming.GetValueOrDefault(runtime) + 1;
+            }
+
+            ready = await WaitAliveAsync(instance).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (instance is null)
+                {
+                    _starting[runtime] = _starting.GetValueOrDefault(runtime) - 1;
+                }
+                else
+                {
+                    _warming[runtime] = _warming.GetValueOrDefault(runtime) - 1;
+                }
+
+                // Disposed meanwhile: not kept, killed below.
+                ready &= !_disposed;
+                if (ready)
+                {
+                    instance!.State = LocalInstanceState.Ready;
+                    if (!_idle.TryGetValue(runtime, out var list))
+                    {
+                        _idle[runtime] = list = [];
+                    }
+
+                    list.Add(instance);
+                }
+            }
+        }
+
+        if (instance is null || !ready)
+        {
+            instance?.Kill();
+            if (instance is not null)
+            {
+                _context.LiveInstances.TryRemove(instance.Id, out _);
+            }
+
+            if (_disposed)
+            {
+                return;
+            }
+
+            // A runtime that cannot start is retried slowly rather than in a loop.
+            int failures;
+            lock (_gate)
+            {
+                failures = _failures[runtime] = Math.Min(_failures.GetValueOrDefault(runtime) + 1, 16);
+            }
+
+            var delay = TimeSpan.FromTicks(Math.Min(RefillRetry.Ticks << (failures - 1), RefillRetryMax.Ticks));
+            await Task.Delay(delay, _context.Time).ConfigureAwait(false);
+            Refill(runtime);
+            return;
+        }
+
+        lock (_gate)
+        {
+            _failures.Remove(runtime);
+        }
+
+        LocalBackendLog.PoolInstanceReady(_context.Logger, instance.Id, runtime, instance.Pid);
+        _context.RunBackground(new FunctionKey(PoolNamespace, runtime), () => WatchAsync(instance, runtime));
+
+        // A take while this one started may have found no room for its refill; look again now that it is idle.
+        Refill(runtime);
+    }
+
+    /// <summary>Probes <c>/healthz</c> on the platform port (a generic runtime is alive, never "ready") until it answers.</summary>
+    private async Task<bool> WaitAliveAsync(LocalInstance instance)
+    {
+        var started = _context.Time.GetTimestamp();
+        var uri = new Uri($"http://{LocalInstance.Host}:{instance.PlatformPort}/healthz");
+        while (!_disposed && !instance.Exited.IsCompleted && _context.Time.GetElapsedTime(started) < _context.Options.StartupTimeout)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(_context.Options.ProbeTimeout);
+                using var response = await _client.GetAsync(uri, timeout.Token).ConfigureAwait(false);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return true;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(AliveProbeInterval, _context.Time).ConfigureAwait(false);
+        }
+
+        return false;
+    }
+
+    /// <summary>An idle instance that exits is replaced; one that was taken is its function's business.</summary>
+    private async Task WatchAsync(LocalInstance instance, string runtime)
+    {
+        await instance.Exited.ConfigureAwait(false);
+        bool wasIdle;
+        lock (_gate)
+        {
+            wasIdle = _idle.TryGetValue(runtime, out var list) && list.Remove(instance);
+        }
+
+        if (wasIdle || instance.Spec.Key.Namespace == PoolNamespace)
+        {
+            // Never adopted by a function (idle, evicted, or its specialization failed): nobody else forgets it.
+            _context.LiveInstances.TryRemove(instance.Id, out _);
+            LogRetention.Prune(
+                _context.Layout.LogDirectory(new FunctionKey(PoolNamespace, runtime)),
+                _context.LiveInstances.ContainsKey,
+                _context.Options.RetainedExitedInstanceLogs,
+                _context.Logger);
+        }
+
+        if (wasIdle)
+        {
+            LocalBackendLog.PoolInstanceExited(_context.Logger, instance.Id, runtime);
+            await Task.Delay(RefillRetry, _context.Time).ConfigureAwait(false);
+            Refill(runtime);
+        }
+    }
+}
