@@ -41,6 +41,19 @@ public sealed class HpaClassTests
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
+        // The activator learns of the Function from its own watch, a moment after the create's 201 (bounded: 30 s).
+        var routed = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < routed)
+        {
+            using var first = await ingress.GetAsync("/default/burner/burn?ms=1");
+            if (first.StatusCode != HttpStatusCode.NotFound)
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
         // One client, 300 ms CPU-bound requests back to back, until 3 instances run or 60 s pass (at most 400 requests).
         var loadDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         var maxReplicas = 0;
