@@ -38,11 +38,11 @@ var state = Directory.CreateTempSubdirectory("bench-coldstart-");
 try
 {
     await using var backend = Backend(Path.Combine(state.FullName, "backend"), options);
-    await using var platform = options.SkipActivator ? null : await Platform.StartAsync(options);
+    await using var platform = options.SkipActivator ? null : await Platform.StartAsync(options.Layout, [options.Artifacts, options.Root], options.Sandbox, options.Pool, "coldstart");
     foreach (var target in targets)
     {
         // One warm-up per path: the first start of a runtime reads it from disk.
-        await SpawnBench.ColdStartAsync(backend, target, $"{target.Runtime}-warm", http);
+        await InstanceSpawn.ColdStartAsync(backend, target, $"{target.Runtime}-warm", http, atHeaders: true);
         if (platform is not null)
         {
             await ActivatorBench.ColdStartAsync(platform, target, $"{target.Runtime}-warm", http);
@@ -56,7 +56,7 @@ try
             var spawnFirst = round % 2 == 0 || platform is null;
             if (spawnFirst)
             {
-                spawn.Add(await SpawnBench.ColdStartAsync(backend, target, "s-" + name, http));
+                spawn.Add(await InstanceSpawn.ColdStartAsync(backend, target, "s-" + name, http, atHeaders: true));
             }
 
             if (platform is not null)
@@ -71,7 +71,7 @@ try
 
             if (!spawnFirst)
             {
-                spawn.Add(await SpawnBench.ColdStartAsync(backend, target, "s-" + name, http));
+                spawn.Add(await InstanceSpawn.ColdStartAsync(backend, target, "s-" + name, http, atHeaders: true));
             }
         }
 
@@ -122,8 +122,6 @@ static LocalProcessBackend Backend(string stateDirectory, Args options)
     backendOptions.PoolSize = 0; // the baseline is a bare spawn
     return new LocalProcessBackend(backendOptions, NullLogger<LocalProcessBackend>.Instance, TimeProvider.System);
 }
-
-internal sealed record Target(string Runtime, string Handler, string Source, string Path);
 
 /// <summary>One request through the activator: total to the first byte, and the activator's queue → forward for it.</summary>
 internal sealed record Sample(double TotalMs, double? QueueToForwardMs);
@@ -195,155 +193,6 @@ internal static class Summary
     }
 
     private static double Round(double value) => Math.Round(value, 1);
-}
-
-internal static class SpawnBench
-{
-    /// <summary>EnsureAsync → first 200 from the instance's port (polled every 2 ms, as harness.py does); then it is deleted.</summary>
-    public static async Task<double> ColdStartAsync(LocalProcessBackend backend, Target target, string name, HttpClient http)
-    {
-        var key = new FunctionKey("default", name);
-        var spec = new WorkloadSpec
-        {
-            Key = key,
-            Revision = "bench",
-            Runtime = target.Runtime,
-            Handler = target.Handler,
-            SourcePath = target.Source,
-            TimeoutSeconds = 30,
-            ContainerConcurrency = 0,
-        };
-        var clock = Stopwatch.StartNew();
-        await backend.EnsureAsync(spec, 1);
-        var port = backend.GetInstances(key).Single().Port;
-        var elapsed = await FirstOkAsync(http, new Uri($"http://127.0.0.1:{port}{target.Path}"), clock);
-        await backend.DeleteAsync(key);
-        var deadline = Stopwatch.StartNew();
-        while (backend.GetInstances(key).Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(10);
-        }
-
-        return elapsed;
-    }
-
-    private static async Task<double> FirstOkAsync(HttpClient http, Uri url, Stopwatch clock)
-    {
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            try
-            {
-                using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    var elapsed = clock.Elapsed.TotalMilliseconds;
-                    await response.Content.ReadAsByteArrayAsync();
-                    return elapsed;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(2);
-        }
-
-        throw new TimeoutException($"no 200 from {url} within 60 s");
-    }
-}
-
-/// <summary>A platform process from the install layout on ephemeral loopback ports.</summary>
-internal sealed class Platform : IAsyncDisposable
-{
-    private readonly Process _process;
-    private readonly DirectoryInfo _home;
-
-    private Platform(Process process, DirectoryInfo home, string admin, string ingress)
-    {
-        _process = process;
-        _home = home;
-        Admin = admin;
-        Ingress = ingress;
-        AdminClient = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
-        AdminClient.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
-            "Bearer", File.ReadAllText(Path.Combine(home.FullName, "admin-token")).Trim());
-    }
-
-    public string Admin { get; }
-
-    public HttpClient AdminClient { get; }
-
-    public string Ingress { get; }
-
-    public static async Task<Platform> StartAsync(Args options)
-    {
-        var home = Directory.CreateTempSubdirectory("bench-coldstart-platform-");
-
-        // The targets run from the build layout and the examples, which the platform allows only when listed.
-        File.WriteAllText(
-            Path.Combine(home.FullName, "config.json"),
-            new JsonObject { ["local"] = new JsonObject { ["source-roots"] = new JsonArray(options.Artifacts, options.Root), ["pool-size"] = options.Pool } }.ToJsonString());
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(options.Layout, "platform", "Serverless.Platform.dll"), "--home", home.FullName, "--ingress", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--admin-plain-http" }) // loopback only: plain HTTP, explicitly
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        if (!options.Sandbox)
-        {
-            info.ArgumentList.Add("--no-sandbox");
-        }
-
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var state = Path.Combine(home.FullName, "platform.json");
-        var clock = Stopwatch.StartNew();
-        while (!File.Exists(state) && clock.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
-        {
-            await Task.Delay(50);
-        }
-
-        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(state));
-        return new Platform(process, home, json.RootElement.GetProperty("adminUrl").GetString()!, json.RootElement.GetProperty("ingressUrl").GetString()!);
-    }
-
-    /// <summary>Until <c>serverless_pool_idle{runtime}</c> is at least <paramref name="idle"/> (30 s at most).</summary>
-    public async Task WaitForPoolAsync(string runtime, int idle)
-    {
-        var clock = Stopwatch.StartNew();
-        var sample = $"serverless_pool_idle{{runtime=\"{runtime}\"}} ";
-        while (clock.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            var text = await AdminClient.GetStringAsync(Admin + "/metrics");
-            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(sample, StringComparison.Ordinal));
-            if (line is not null && double.Parse(line[sample.Length..], CultureInfo.InvariantCulture) >= idle)
-            {
-                return;
-            }
-
-            await Task.Delay(10);
-        }
-
-        throw new TimeoutException($"the {runtime} pool did not reach {idle} idle within 30 s");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            // SIGTERM: the platform drains and stops its instances.
-            Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        }
-
-        _process.Dispose();
-        AdminClient.Dispose();
-        _home.Delete(recursive: true);
-    }
 }
 
 internal static partial class ActivatorBench

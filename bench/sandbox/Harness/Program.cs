@@ -37,8 +37,8 @@ results["backend"] = backendResults;
 if (!options.SkipActivator)
 {
     var activatorResults = new JsonObject();
-    await using var off = await Platform.StartAsync(options, sandbox: false);
-    await using var on = await Platform.StartAsync(options, sandbox: true);
+    await using var off = await Platform.StartAsync(options.Layout, [options.Artifacts, options.Root], sandbox: false, poolSize: 1, "sandbox");
+    await using var on = await Platform.StartAsync(options.Layout, [options.Artifacts, options.Root], sandbox: true, poolSize: 1, "sandbox");
     foreach (var target in targets)
     {
         var samples = await ActivatorBench.RunAsync(options, target, off, on, http);
@@ -73,8 +73,6 @@ foreach (var (path, node) in results)
 }
 
 return 0;
-
-internal sealed record Target(string Runtime, string Handler, string Source, string Path);
 
 internal sealed record Args(string Out, int Runs, string Layout, string Artifacts, string Root, bool SkipActivator, string[]? Runtimes)
 {
@@ -136,15 +134,15 @@ internal static class BackendBench
         {
             await using var off = Backend(Path.Combine(state.FullName, "off"), options.Layout, sandbox: false);
             await using var on = Backend(Path.Combine(state.FullName, "on"), options.Layout, sandbox: true);
-            await ColdStartAsync(off, target, "warm-off", http);
-            await ColdStartAsync(on, target, "warm-on", http);
+            await InstanceSpawn.ColdStartAsync(off, target, "warm-off", http, atHeaders: false);
+            await InstanceSpawn.ColdStartAsync(on, target, "warm-on", http, atHeaders: false);
             var (offTimes, onTimes) = (new List<double>(), new List<double>());
             for (var round = 0; round < options.Runs; round++)
             {
                 foreach (var sandboxed in round % 2 == 0 ? new[] { false, true } : [true, false])
                 {
                     var name = string.Create(CultureInfo.InvariantCulture, $"b{round}-{(sandboxed ? "on" : "off")}");
-                    (sandboxed ? onTimes : offTimes).Add(await ColdStartAsync(sandboxed ? on : off, target, name, http));
+                    (sandboxed ? onTimes : offTimes).Add(await InstanceSpawn.ColdStartAsync(sandboxed ? on : off, target, name, http, atHeaders: false));
                 }
             }
 
@@ -161,133 +159,6 @@ internal static class BackendBench
         var options = new LocalBackendOptions { StateDirectory = stateDirectory, RuntimesDirectory = Path.Combine(layout, "runtimes") };
         options.Sandbox.Enabled = sandbox;
         return new LocalProcessBackend(options, NullLogger<LocalProcessBackend>.Instance, TimeProvider.System);
-    }
-
-    /// <summary>EnsureAsync → first 200 from the instance's port (polled every 2 ms, as harness.py does); then it is deleted.</summary>
-    private static async Task<double> ColdStartAsync(LocalProcessBackend backend, Target target, string name, HttpClient http)
-    {
-        var key = new FunctionKey("default", name);
-        var spec = new WorkloadSpec
-        {
-            Key = key,
-            Revision = "bench",
-            Runtime = target.Runtime,
-            Handler = target.Handler,
-            SourcePath = target.Source,
-            TimeoutSeconds = 30,
-            ContainerConcurrency = 0,
-        };
-        var clock = Stopwatch.StartNew();
-        await backend.EnsureAsync(spec, 1);
-        var port = backend.GetInstances(key).Single().Port;
-        var elapsed = await FirstOkAsync(http, new Uri($"http://127.0.0.1:{port}{target.Path}"), clock);
-        await backend.DeleteAsync(key);
-        var deadline = Stopwatch.StartNew();
-        while (backend.GetInstances(key).Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(10);
-        }
-
-        return elapsed;
-    }
-
-    public static async Task<double> FirstOkAsync(HttpClient http, Uri url, Stopwatch clock)
-    {
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            try
-            {
-                using var response = await http.GetAsync(url);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    await response.Content.ReadAsByteArrayAsync();
-                    return clock.Elapsed.TotalMilliseconds;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(2);
-        }
-
-        throw new TimeoutException($"no 200 from {url} within 60 s");
-    }
-}
-
-/// <summary>A platform process from the install layout on ephemeral loopback ports, with the sandbox on or off.</summary>
-internal sealed class Platform : IAsyncDisposable
-{
-    private readonly Process _process;
-    private readonly DirectoryInfo _home;
-
-    private Platform(Process process, DirectoryInfo home, string admin, string ingress)
-    {
-        _process = process;
-        _home = home;
-        Admin = admin;
-        Ingress = ingress;
-
-        // The admin API always wants the token the platform generated into its home at first start.
-        AdminClient = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
-        AdminClient.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
-            "Bearer", File.ReadAllText(Path.Combine(home.FullName, "admin-token")).Trim());
-    }
-
-    public string Admin { get; }
-
-    public HttpClient AdminClient { get; }
-
-    public string Ingress { get; }
-
-    public static async Task<Platform> StartAsync(Args options, bool sandbox)
-    {
-        var home = Directory.CreateTempSubdirectory("bench-sandbox-platform-");
-
-        // The targets run from the build layout and the examples, which the platform allows only when listed.
-        File.WriteAllText(
-            Path.Combine(home.FullName, "config.json"),
-            new JsonObject { ["local"] = new JsonObject { ["source-roots"] = new JsonArray(options.Artifacts, options.Root) } }.ToJsonString());
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(options.Layout, "platform", "Serverless.Platform.dll"), "--home", home.FullName, "--ingress", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--admin-plain-http" }) // loopback only: plain HTTP, explicitly
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        if (!sandbox)
-        {
-            info.ArgumentList.Add("--no-sandbox");
-        }
-
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var state = Path.Combine(home.FullName, "platform.json");
-        var clock = Stopwatch.StartNew();
-        while (!File.Exists(state) && clock.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
-        {
-            await Task.Delay(50);
-        }
-
-        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(state));
-        return new Platform(process, home, json.RootElement.GetProperty("adminUrl").GetString()!, json.RootElement.GetProperty("ingressUrl").GetString()!);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            // SIGTERM: the platform drains and stops its instances.
-            Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        }
-
-        _process.Dispose();
-        AdminClient.Dispose();
-        _home.Delete(recursive: true);
     }
 }
 
