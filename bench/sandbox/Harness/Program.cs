@@ -37,8 +37,8 @@ results["backend"] = backendResults;
 if (!options.SkipActivator)
 {
     var activatorResults = new JsonObject();
-    await using var off = await Platform.StartAsync(options.Layout, [options.Artifacts, options.Root], sandbox: false, poolSize: 1, "sandbox");
-    await using var on = await Platform.StartAsync(options.Layout, [options.Artifacts, options.Root], sandbox: true, poolSize: 1, "sandbox");
+    await using var off = await Platform.StartAsync(options.Layout, [options.Artifacts, options.Root], sandbox: false, poolSize: 0, "sandbox"); // no warm pool: it would serve only the sandbox-off side
+    await using var on = await Platform.StartAsync(options.Layout, [options.Artifacts, options.Root], sandbox: true, poolSize: 0, "sandbox");
     foreach (var target in targets)
     {
         var samples = await ActivatorBench.RunAsync(options, target, off, on, http);
@@ -158,6 +158,7 @@ internal static class BackendBench
     {
         var options = new LocalBackendOptions { StateDirectory = stateDirectory, RuntimesDirectory = Path.Combine(layout, "runtimes") };
         options.Sandbox.Enabled = sandbox;
+        options.PoolSize = 0; // the sandbox's cost on a fresh start: no warm pool, which runs only with the sandbox off
         return new LocalProcessBackend(options, NullLogger<LocalProcessBackend>.Instance, TimeProvider.System);
     }
 }
