@@ -54,7 +54,17 @@ internal static partial class KubernetesControllerHost
             Volatile.Write(ref current, new Term(functions));
             try
             {
-                await functions.RunAsync(cancellationToken).ConfigureAwait(false);
+                var run = functions.RunAsync(cancellationToken);
+                if (options.Pools.Enabled)
+                {
+                    var pools = new Backends.Kubernetes.Pools.PoolReconciler(
+                        client, options.Pools, options.Workloads, loggerFactory.CreateLogger<Backends.Kubernetes.Pools.PoolReconciler>());
+                    await Task.WhenAll(run, pools.RunAsync(functions.Functions, cancellationToken)).ConfigureAwait(false);
+                }
+                else
+                {
+                    await run.ConfigureAwait(false);
+                }
             }
             finally
             {

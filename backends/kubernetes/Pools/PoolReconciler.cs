@@ -1,0 +1,166 @@
+using System.Net;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Serverless.Backends.Kubernetes.Resources;
+using Serverless.Hosting.Informers;
+using Serverless.Hosting.Kubernetes;
+
+namespace Serverless.Backends.Kubernetes.Pools;
+
+/// <summary>
+/// The controller's side of warm pools: one pool Deployment per runtime (with <c>pool-size-{runtime}</c> &gt; 0) in
+/// each namespace that has a Function the pool may serve, created, resized and deleted as Functions come and go.
+/// Level-based: every pass compares the wanted pools with the live ones, so a deleted or edited pool comes back.
+/// </summary>
+public sealed partial class PoolReconciler
+{
+    private readonly IKubernetes _client;
+    private readonly KubernetesPoolOptions _options;
+    private readonly KubernetesWorkloadOptions _workloads;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _changed = new(0, 1);
+
+    public PoolReconciler(IKubernetes client, KubernetesPoolOptions options, KubernetesWorkloadOptions workloads, ILogger<PoolReconciler> logger)
+    {
+        _client = client;
+        _options = options;
+        _workloads = workloads;
+        _logger = logger;
+    }
+
+    /// <summary>How often the pools are compared when nothing changed (a deleted pool Deployment comes back within it).</summary>
+    public TimeSpan Resync { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The (namespace, runtime) pairs that should have a pool. Pure.</summary>
+    internal static SortedSet<(string Namespace, string Runtime)> Desired(IEnumerable<Core.Api.Function> functions, KubernetesPoolOptions options) =>
+        new(functions
+            .Where(f => PoolEligibility.WhyNot(f, options) is null)
+            .Select(f => (f.Metadata.NamespaceProperty ?? "", f.Spec.Runtime ?? "")));
+
+    /// <summary>Runs passes until cancelled: after every Function change (coalesced) and every <see cref="Resync"/>.</summary>
+    public async Task RunAsync(ResourceInformer<Core.Api.Function> functions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(functions);
+        functions.Changed += _ => Signal();
+        await functions.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ReconcileAsync(functions.List(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogPassFailed(_logger, e.Message, e);
+            }
+
+            await _changed.WaitAsync(Resync, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One pass: create the missing pools, resize or restore the drifted ones, delete those no Function needs.</summary>
+    public async Task ReconcileAsync(IEnumerable<Core.Api.Function> functions, CancellationToken cancellationToken)
+    {
+        var desired = Desired(functions, _options);
+        var live = await _client.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: PoolLabels.AnyPoolSelector, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var byKey = new Dictionary<(string, string), V1Deployment>();
+        foreach (var deployment in live.Items ?? [])
+        {
+            var runtime = deployment.Metadata.Labels is { } labels && labels.TryGetValue(PoolLabels.Pool, out var value) ? value : "";
+            var key = (deployment.Metadata.NamespaceProperty ?? "", runtime);
+            if (deployment.Metadata.Name != PoolLabels.DeploymentName(runtime) || !desired.Contains(key))
+            {
+                await DeleteAsync(deployment, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            byKey[key] = deployment;
+        }
+
+        foreach (var (ns, runtime) in desired)
+        {
+            if (!_workloads.RuntimeImages.TryGetValue(runtime, out var image))
+            {
+                continue;
+            }
+
+            var size = _options.SizeOf(runtime);
+            if (!byKey.TryGetValue((ns, runtime), out var current))
+            {
+                var created = PoolDeploymentBuilder.Build(ns, runtime, image, size, PoolDeploymentBuilder.NewToken());
+                try
+                {
+                    await _client.AppsV1.CreateNamespacedDeploymentAsync(created, ns, fieldManager: "serverless", cancellationToken: cancellationToken).ConfigureAwait(false);
+                    LogCreated(_logger, ns, runtime, size);
+                }
+                catch (Exception e) when (KubeErrors.Is(e, HttpStatusCode.Conflict))
+                {
+                    // Created meanwhile (a previous term's pass): the next pass compares it.
+                }
+
+                continue;
+            }
+
+            var wanted = PoolDeploymentBuilder.Build(ns, runtime, image, size, PoolDeploymentBuilder.TokenOf(current) ?? PoolDeploymentBuilder.NewToken());
+            if (current.Spec?.Replicas == size && PoolDeploymentBuilder.SpecHashOf(current) == PoolDeploymentBuilder.SpecHashOf(wanted))
+            {
+                continue;
+            }
+
+            wanted.Metadata.ResourceVersion = current.Metadata.ResourceVersion;
+            try
+            {
+                await _client.AppsV1.ReplaceNamespacedDeploymentAsync(wanted, wanted.Metadata.Name, ns, fieldManager: "serverless", cancellationToken: cancellationToken).ConfigureAwait(false);
+                LogUpdated(_logger, ns, runtime, size);
+            }
+            catch (Exception e) when (KubeErrors.Is(e, HttpStatusCode.Conflict) || KubeErrors.Is(e, HttpStatusCode.NotFound))
+            {
+                // Changed or deleted meanwhile: the next pass starts from what is there then.
+                Signal();
+            }
+        }
+    }
+
+    private async Task DeleteAsync(V1Deployment deployment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.AppsV1.DeleteNamespacedDeploymentAsync(
+                deployment.Metadata.Name,
+                deployment.Metadata.NamespaceProperty,
+                new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = deployment.Metadata.Uid } },
+                propagationPolicy: "Background",
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            LogDeleted(_logger, deployment.Metadata.NamespaceProperty ?? "", deployment.Metadata.Name);
+        }
+        catch (Exception e) when (KubeErrors.Is(e, HttpStatusCode.NotFound) || KubeErrors.Is(e, HttpStatusCode.Conflict))
+        {
+            // Gone already, or the name is another object's now.
+        }
+    }
+
+    private void Signal()
+    {
+        try
+        {
+            _changed.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A pass is already due.
+        }
+    }
+
+    [LoggerMessage(EventId = KubernetesEventIds.PoolCreated, Level = LogLevel.Information, Message = "created the {Runtime} pool in {Namespace} ({Size} pods)")]
+    private static partial void LogCreated(ILogger logger, string @namespace, string runtime, int size);
+
+    [LoggerMessage(EventId = KubernetesEventIds.PoolUpdated, Level = LogLevel.Information, Message = "updated the {Runtime} pool in {Namespace} ({Size} pods)")]
+    private static partial void LogUpdated(ILogger logger, string @namespace, string runtime, int size);
+
+    [LoggerMessage(EventId = KubernetesEventIds.PoolDeleted, Level = LogLevel.Information, Message = "deleted the pool Deployment {Namespace}/{Name}: no Function there needs it")]
+    private static partial void LogDeleted(ILogger logger, string @namespace, string name);
+
+    [LoggerMessage(EventId = KubernetesEventIds.PoolPassFailed, Level = LogLevel.Warning, Message = "warm pool pass failed, retried: {Reason}")]
+    private static partial void LogPassFailed(ILogger logger, string reason, Exception exception);
+}
