@@ -60,7 +60,7 @@ internal static class KubernetesActivatorHost
             // Specializations outlive the request that started them (others wait on them too); bounded by this client's timeout.
             using var specializeClient = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
             var specializer = new Backends.Kubernetes.Pools.PoolSpecializer(
-                client, specializeClient, options.Pools, loggerFactory.CreateLogger<Backends.Kubernetes.Pools.PoolSpecializer>());
+                client, specializeClient, options.Pools, time, loggerFactory.CreateLogger<Backends.Kubernetes.Pools.PoolSpecializer>());
             var gate = new ColdStartGate(functionRegistry, sender, KubernetesPoolColdStart.Start(functions, specializer, CancellationToken.None), activatorOptions, time);
             app.Run(context => gate.InvokeAsync(context, proxy.InvokeAsync));
             return await role.RunAsync(app, ready: () => functions.IsHealthy && slices.IsHealthy).ConfigureAwait(false);

@@ -58,7 +58,7 @@ internal static partial class KubernetesControllerHost
                 if (options.Pools.Enabled)
                 {
                     var pools = new Backends.Kubernetes.Pools.PoolReconciler(
-                        client, options.Pools, options.Workloads, loggerFactory.CreateLogger<Backends.Kubernetes.Pools.PoolReconciler>());
+                        client, options.Pools, options.Workloads, role.Time, loggerFactory.CreateLogger<Backends.Kubernetes.Pools.PoolReconciler>());
                     await Task.WhenAll(run, pools.RunAsync(functions.Functions, cancellationToken)).ConfigureAwait(false);
                 }
                 else

@@ -22,6 +22,12 @@ internal static class PoolLabels
     /// <summary>On a claimed pod: the runtime of the pool it came from.</summary>
     public const string FromPool = "serverless.dev/from-pool";
 
+    /// <summary>On a claimed pod: when it was claimed (round-trip "O" format), from which its retirement counts.</summary>
+    public const string ClaimedAtAnnotation = "serverless.dev/claimed-at";
+
+    /// <summary>Selects every claimed pod (specialized or on its way).</summary>
+    public const string ClaimedSelector = ClaimedFor;
+
     /// <summary>On the pool Deployment: a hash of what the controller wants, so that drift is seen without comparing defaulted specs.</summary>
     public const string SpecHashAnnotation = "serverless.dev/pool-spec-hash";
 

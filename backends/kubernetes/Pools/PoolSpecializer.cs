@@ -31,14 +31,16 @@ public sealed partial class PoolSpecializer
     private readonly IKubernetes _client;
     private readonly HttpClient _http;
     private readonly KubernetesPoolOptions _options;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     /// <param name="http">For <c>/specialize</c> calls; its timeout bounds a specialization.</param>
-    public PoolSpecializer(IKubernetes client, HttpClient http, KubernetesPoolOptions options, ILogger<PoolSpecializer> logger)
+    public PoolSpecializer(IKubernetes client, HttpClient http, KubernetesPoolOptions options, TimeProvider time, ILogger<PoolSpecializer> logger)
     {
         _client = client;
         _http = http;
         _options = options;
+        _time = time;
         _logger = logger;
     }
 
@@ -94,7 +96,9 @@ public sealed partial class PoolSpecializer
 
     /// <summary>
     /// Takes the pod out of the pool: the selector label goes, the claim label and the Function's controller reference
-    /// come (so deleting the Function collects it, and no ReplicaSet adopts it). The resourceVersion makes it a
+    /// come (so deleting the Function collects it, and no ReplicaSet adopts it). The reference does not block the
+    /// owner's deletion: that would need update on functions/finalizers for the activator, and a foreground deletion of
+    /// a Function need not wait for its bridge pod. The resourceVersion makes it a
     /// compare-and-swap: false when someone else changed the pod first.
     /// </summary>
     private async Task<bool> ClaimAsync(V1Pod pod, Core.Api.Function function, CancellationToken cancellationToken)
@@ -105,6 +109,7 @@ public sealed partial class PoolSpecializer
             ["metadata"] = new JsonObject
             {
                 ["resourceVersion"] = pod.Metadata.ResourceVersion,
+                ["annotations"] = new JsonObject { [PoolLabels.ClaimedAtAnnotation] = _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) },
                 ["labels"] = new JsonObject
                 {
                     [PoolLabels.Pool] = null,
@@ -118,7 +123,7 @@ public sealed partial class PoolSpecializer
                     ["name"] = owner.Name,
                     ["uid"] = owner.Uid,
                     ["controller"] = true,
-                    ["blockOwnerDeletion"] = true,
+                    ["blockOwnerDeletion"] = false,
                 }),
             },
         };

@@ -107,6 +107,80 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Retire_OwnPodsReady_SpecializedPodDeletedNeverReturned()
+    {
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator();
+        var client = api.CreateClient("controller");
+        var function = await CreateFunctionAsync(api, "hello", "main:handle");
+        var pools = Reconciler(client, size: 1);
+        await pools.ReconcileAsync([function], CancellationToken.None);
+        await CreateFunctionWorkloadAsync(client, function);
+        var idle = Assert.Single(await WaitIdleAsync(client, 1));
+        using var dir = new TempDirectory("pool-fn");
+        await using var runtime = await GenericRuntimeAsync(PoolDeploymentBuilder.TokenOf(idle.Spec)!);
+        Assert.Equal(PoolOutcome.Specialized, (await Specializer(client, dir.Path, _ => runtime).SpecializeAsync(function, CancellationToken.None)).Outcome);
+
+        // At zero, freshly claimed: kept (the scale-from-zero may not have landed yet).
+        await pools.ReconcileAsync([function], CancellationToken.None);
+        Assert.Single((await client.CoreV1.ListNamespacedPodAsync(Ns, fieldSelector: "metadata.name=" + idle.Metadata.Name)).Items);
+
+        // The function's own pod is ready: the bridge goes, and does not come back to the pool.
+        await client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":1}}""", V1Patch.PatchType.MergePatch), "hello", Ns);
+        await KubeUntil(async () => (await client.AppsV1.ReadNamespacedDeploymentAsync("hello", Ns)).Status?.ReadyReplicas == 1, "the function's own pod is ready");
+        await pools.ReconcileAsync([function], CancellationToken.None);
+
+        Assert.Empty((await client.CoreV1.ListNamespacedPodAsync(Ns, fieldSelector: "metadata.name=" + idle.Metadata.Name)).Items);
+        Assert.DoesNotContain(idle.Metadata.Name, (await IdlePodsAsync(client)).Select(p => p.Metadata.Name));
+        await KubeUntil(async () => !(await EndpointPodsAsync(client, "hello")).Contains(idle.Metadata.Name), "the retired pod left the function's endpoints");
+    }
+
+    [Fact]
+    public void RetireReason_Table()
+    {
+        var now = new DateTimeOffset(2026, 12, 7, 2, 0, 0, TimeSpan.Zero);
+        var grace = TimeSpan.FromMinutes(2);
+        var function = Function("hello", Runtime);
+        var revision = WorkloadSpecBuilder.Build(function).Revision;
+        V1Pod Pod(string? podRevision, TimeSpan claimedAgo)
+        {
+            var labels = new Dictionary<string, string> { [PoolLabels.ClaimedFor] = "hello" };
+            if (podRevision is not null)
+            {
+                labels[WorkloadLabels.Revision] = podRevision;
+            }
+
+            return new V1Pod
+            {
+                Metadata = new V1ObjectMeta
+                {
+                    Name = "p",
+                    Labels = labels,
+                    Annotations = new Dictionary<string, string> { [PoolLabels.ClaimedAtAnnotation] = (now - claimedAgo).ToString("O") },
+                },
+            };
+        }
+
+        V1Deployment Deployment(int replicas, int ready) => new() { Spec = new V1DeploymentSpec { Replicas = replicas }, Status = new V1DeploymentStatus { ReadyReplicas = ready } };
+        var cases = new (string Name, V1Pod Pod, Function? Function, V1Deployment? Deployment, string? Expected)[]
+        {
+            ("function gone", Pod(revision, TimeSpan.Zero), null, null, "its Function is gone"),
+            ("claimed, not specialized yet", Pod(null, TimeSpan.FromSeconds(5)), function, Deployment(0, 0), null),
+            ("claimed long ago, never specialized", Pod(null, grace), function, Deployment(0, 0), "claimed but never specialized"),
+            ("new revision", Pod("0000000000000000", TimeSpan.Zero), function, Deployment(1, 0), "its Function has a new revision"),
+            ("at zero, just claimed", Pod(revision, TimeSpan.FromSeconds(5)), function, Deployment(0, 0), null),
+            ("at zero, claimed long ago", Pod(revision, grace), function, Deployment(0, 0), "the function is at zero"),
+            ("own pods starting", Pod(revision, TimeSpan.FromSeconds(5)), function, Deployment(2, 1), null),
+            ("own pods ready", Pod(revision, TimeSpan.FromSeconds(5)), function, Deployment(2, 2), "the function's own pods are ready"),
+            ("no Deployment, just claimed", Pod(revision, TimeSpan.FromSeconds(5)), function, null, null),
+        };
+        foreach (var (name, pod, fn, deployment, expected) in cases)
+        {
+            Assert.True(expected == PoolReconciler.RetireReason(pod, fn, deployment, now, grace), name);
+        }
+    }
+
+    [Fact]
     public async Task ColdStart_TwoFunctionsAtOnce_NeverShareAPod()
     {
         await using var api = await KubeApiDouble.StartAsync();
@@ -191,7 +265,7 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         var client = api.CreateClient("controller");
         var optedOut = Function("out", Runtime);
         optedOut.Metadata.Annotations = new Dictionary<string, string> { [WorkloadSpecBuilder.PoolAnnotation] = "false" };
-        var specializer = new PoolSpecializer(client, new HttpClient(), Options(1), NullLogger<PoolSpecializer>.Instance);
+        var specializer = new PoolSpecializer(client, new HttpClient(), Options(1), TimeProvider.System, NullLogger<PoolSpecializer>.Instance);
 
         Assert.Equal(PoolOutcome.NotEligible, (await specializer.SpecializeAsync(optedOut, CancellationToken.None)).Outcome);
         Assert.Equal(PoolOutcome.NotEligible, (await specializer.SpecializeAsync(Function("n", RuntimeNames.Node), CancellationToken.None)).Outcome);
@@ -201,7 +275,7 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
 
     private static async Task<PoolSpecialization> SpecializeWithDirAsync(IKubernetes client, Function function, Func<V1Pod, (RuntimeInstance Runtime, string Dir)> map)
     {
-        var specializer = new PoolSpecializer(client, new HttpClient(), Options(2), NullLogger<PoolSpecializer>.Instance)
+        var specializer = new PoolSpecializer(client, new HttpClient(), Options(2), TimeProvider.System, NullLogger<PoolSpecializer>.Instance)
         {
             AdminAddress = pod => new Uri($"http://127.0.0.1:{map(pod).Runtime.PlatformPort}/"),
             FunctionPathFor = pod => map(pod).Dir,
@@ -212,10 +286,10 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
     private static KubernetesPoolOptions Options(int size) => new() { Sizes = new Dictionary<string, int> { [Runtime] = size } };
 
     private static PoolReconciler Reconciler(IKubernetes client, int size) =>
-        new(client, Options(size), new KubernetesWorkloadOptions(), NullLogger<PoolReconciler>.Instance);
+        new(client, Options(size), new KubernetesWorkloadOptions(), TimeProvider.System, NullLogger<PoolReconciler>.Instance);
 
     private static PoolSpecializer Specializer(IKubernetes client, string dir, Func<V1Pod, RuntimeInstance> map) =>
-        new(client, new HttpClient(), Options(1), NullLogger<PoolSpecializer>.Instance)
+        new(client, new HttpClient(), Options(1), TimeProvider.System, NullLogger<PoolSpecializer>.Instance)
         {
             AdminAddress = pod => new Uri($"http://127.0.0.1:{map(pod).PlatformPort}/"),
             FunctionPathFor = _ => dir,
