@@ -171,6 +171,12 @@ internal sealed record KubernetesOptions
             if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size)
                 && size <= Backends.Kubernetes.Pools.KubernetesPoolOptions.MaxSize)
             {
+                if (size > 0 && !Backends.Kubernetes.Pools.KubernetesPoolOptions.SupportedRuntimes.Contains(runtime))
+                {
+                    problems.Add($"pool-size-{runtime} = {size}: warm pools on Kubernetes need a runtime that unpacks the artifact at specialization, which only {string.Join(", ", Backends.Kubernetes.Pools.KubernetesPoolOptions.SupportedRuntimes)} does so far (set 0)");
+                    continue;
+                }
+
                 sizes[runtime] = size;
             }
             else

@@ -12,6 +12,12 @@ public sealed class KubernetesPoolOptions
     /// <summary>Where the runtime unpacks the artifact at specialization: a writable emptyDir in the pool pod.</summary>
     public const string FunctionPath = "/function";
 
+    /// <summary>
+    /// The runtimes whose generic mode can take a function's artifact with the specialization (a pool pod has no other
+    /// way to get the code): python so far. Node's runtime takes only a functionPath; C# has no generic mode yet.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SupportedRuntimes = [Core.Api.RuntimeNames.Python];
+
     public IReadOnlyDictionary<string, int> Sizes { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
 
     public int SizeOf(string runtime) => Sizes.TryGetValue(runtime, out var size) ? size : 0;
