@@ -44,6 +44,12 @@ public sealed partial class PoolReconciler
     /// <summary>How often the pools are compared when nothing changed (a deleted pool Deployment comes back within it).</summary>
     public TimeSpan Resync { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// After each pass: the ready idle pool pods per runtime (the pool Deployments' readyReplicas, summed over
+    /// namespaces; a claimed pod has left its Deployment), with 0 for every runtime without a pool.
+    /// </summary>
+    public Action<IReadOnlyDictionary<string, int>>? IdleReported { get; init; }
+
     /// <summary>The (namespace, runtime) pairs that should have a pool. Pure.</summary>
     internal static SortedSet<(string Namespace, string Runtime)> Desired(IEnumerable<Core.Api.Function> functions, KubernetesPoolOptions options) =>
         new(functions
@@ -165,6 +171,7 @@ public sealed partial class PoolReconciler
         var desired = Desired(functions, _options);
         var live = await _client.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: PoolLabels.AnyPoolSelector, cancellationToken: cancellationToken).ConfigureAwait(false);
         var byKey = new Dictionary<(string, string), V1Deployment>();
+        var idle = Core.Api.RuntimeNames.All.ToDictionary(r => r, _ => 0, StringComparer.Ordinal);
         foreach (var deployment in live.Items ?? [])
         {
             var runtime = deployment.Metadata.Labels is { } labels && labels.TryGetValue(PoolLabels.Pool, out var value) ? value : "";
@@ -176,7 +183,10 @@ public sealed partial class PoolReconciler
             }
 
             byKey[key] = deployment;
+            idle[runtime] = idle.GetValueOrDefault(runtime) + (deployment.Status?.ReadyReplicas ?? 0);
         }
+
+        IdleReported?.Invoke(idle);
 
         foreach (var (ns, runtime) in desired)
         {

@@ -51,6 +51,16 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
         Assert.False(deployment.Spec.Template.Spec.AutomountServiceAccountToken);
         await KubeUntil(async () => (await IdlePodsAsync(client)).Count == 2, "two idle pool pods");
+        IReadOnlyDictionary<string, int>? idle = null;
+        await KubeUntil(
+            async () =>
+            {
+                await new PoolReconciler(client, Options(2), new KubernetesWorkloadOptions(), TimeProvider.System, NullLogger<PoolReconciler>.Instance) { IdleReported = i => idle = i }
+                    .ReconcileAsync([function], CancellationToken.None);
+                return idle?["python"] == 2;
+            },
+            "serverless_pool_idle's source reports the two ready pool pods");
+        Assert.Equal((0, 0), (idle!["node"], idle["dotnet"]));
 
         // No node pool: pool-size-node is 0.
         Assert.Empty((await client.AppsV1.ListNamespacedDeploymentAsync(Ns, labelSelector: PoolLabels.IdleSelector(RuntimeNames.Node))).Items);
@@ -222,6 +232,51 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         {
             Assert.True(expected == PoolReconciler.RetireReason(pod, fn, deployment, now, grace), name);
         }
+    }
+
+    [Fact]
+    public async Task ActivatorStart_OkAndLoadFailure_HistogramAnd500()
+    {
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator();
+        var client = api.CreateClient("activator");
+        var good = await CreateFunctionAsync(api, "hello", "main:handle");
+        var broken = await CreateFunctionAsync(api, "broken", "main:nope");
+        await Reconciler(client, size: 2).ReconcileAsync([good, broken], CancellationToken.None);
+        var idle = await WaitIdleAsync(client, 2);
+        var token = PoolDeploymentBuilder.TokenOf(idle[0].Spec)!;
+        using var dirA = new TempDirectory("pool-a");
+        using var dirB = new TempDirectory("pool-b");
+        await using var runtimeA = await GenericRuntimeAsync(token);
+        await using var runtimeB = await GenericRuntimeAsync(token);
+        var free = new ConcurrentQueue<(RuntimeInstance Runtime, string Dir)>([(runtimeA, dirA.Path), (runtimeB, dirB.Path)]);
+        var byPod = new ConcurrentDictionary<string, (RuntimeInstance Runtime, string Dir)>();
+        (RuntimeInstance Runtime, string Dir) For(V1Pod pod) => byPod.GetOrAdd(pod.Metadata.Name, _ => free.TryDequeue(out var next) ? next : throw new InvalidOperationException("a third pod was contacted"));
+        var specializer = new PoolSpecializer(client, new HttpClient(), Options(2), TimeProvider.System, NullLogger<PoolSpecializer>.Instance)
+        {
+            AdminAddress = pod => new Uri($"http://127.0.0.1:{For(pod).Runtime.PlatformPort}/"),
+            FunctionPathFor = pod => For(pod).Dir,
+        };
+        using var stop = new CancellationTokenSource();
+        var functions = new Serverless.Hosting.Informers.ResourceInformer<Function>(
+            Controller.KubeTestStores.Functions(client), null, TimeProvider.System, NullLogger.Instance);
+        var informer = functions.RunAsync(stop.Token);
+        await functions.WaitForSyncAsync(CancellationToken.None).WaitAsync(Bound);
+        var durations = Serverless.Platform.Kubernetes.KubernetesPoolColdStart.Durations(Prometheus.Metrics.NewCustomRegistry());
+        var start = Serverless.Platform.Kubernetes.KubernetesPoolColdStart.Start(functions, specializer, durations, CancellationToken.None);
+
+        var ok = await start(new Core.Contracts.FunctionKey(Ns, "hello"));
+        var failed = await start(new Core.Contracts.FunctionKey(Ns, "broken"));
+        var unknown = await start(new Core.Contracts.FunctionKey(Ns, "nobody"));
+        await stop.CancelAsync();
+        await informer;
+
+        Assert.Null(ok);
+        Assert.Null(unknown);
+        Assert.NotNull(failed);
+        Assert.Equal((500, "The function cannot be loaded"), (failed.Status, failed.Title));
+        Assert.StartsWith("Function team-a/broken: the function cannot be loaded: ", failed.Detail, StringComparison.Ordinal);
+        Assert.Equal((1, 1), (durations.WithLabels("python", "ok").Count, durations.WithLabels("python", "failed").Count));
     }
 
     [Fact]
