@@ -14,9 +14,9 @@ public sealed class KubernetesPoolOptions
 
     /// <summary>
     /// The runtimes whose generic mode can take a function's artifact with the specialization (a pool pod has no other
-    /// way to get the code): python so far. Node's runtime takes only a functionPath; C# has no generic mode yet.
+    /// way to get the code): python and node. C# has no generic mode yet.
     /// </summary>
-    public static readonly IReadOnlyList<string> SupportedRuntimes = [Core.Api.RuntimeNames.Python];
+    public static readonly IReadOnlyList<string> SupportedRuntimes = [Core.Api.RuntimeNames.Node, Core.Api.RuntimeNames.Python];
 
     public IReadOnlyDictionary<string, int> Sizes { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
 

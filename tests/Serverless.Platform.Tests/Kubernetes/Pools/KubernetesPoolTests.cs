@@ -280,6 +280,34 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ColdStart_Node_SpecializesFromTheArtifact()
+    {
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator();
+        var client = api.CreateClient("controller");
+        var function = await CreateFunctionAsync(api, "greet", "lib/index.js:handle", RuntimeNames.Node);
+        var options = new KubernetesPoolOptions { Sizes = new Dictionary<string, int> { [RuntimeNames.Node] = 1 } };
+        await new PoolReconciler(client, options, new KubernetesWorkloadOptions(), TimeProvider.System, NullLogger<PoolReconciler>.Instance).ReconcileAsync([function], CancellationToken.None);
+        V1Pod? idle = null;
+        await KubeUntil(
+            async () => (idle = (await client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: PoolLabels.IdleSelector(RuntimeNames.Node))).Items.SingleOrDefault()) is not null,
+            "an idle node pool pod");
+        using var dir = new TempDirectory("pool-fn");
+        await using var runtime = await GenericRuntimeAsync(PoolDeploymentBuilder.TokenOf(idle!.Spec)!, RuntimeNames.Node);
+        var specializer = new PoolSpecializer(client, new HttpClient(), options, TimeProvider.System, NullLogger<PoolSpecializer>.Instance)
+        {
+            AdminAddress = _ => new Uri($"http://127.0.0.1:{runtime.PlatformPort}/"),
+            FunctionPathFor = _ => dir.Path,
+        };
+
+        var result = await specializer.SpecializeAsync(function, CancellationToken.None);
+
+        Assert.Equal(PoolOutcome.Specialized, result.Outcome);
+        Assert.Equal("hello from greet: node", await runtime.Client.GetStringAsync("/?name=node"));
+        Assert.Equal("greet", (await client.CoreV1.ReadNamespacedPodAsync(idle.Metadata.Name, Ns)).Metadata.Labels[WorkloadLabels.Function]);
+    }
+
+    [Fact]
     public async Task ColdStart_TwoFunctionsAtOnce_NeverShareAPod()
     {
         await using var api = await KubeApiDouble.StartAsync();
@@ -394,11 +422,11 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
             FunctionPathFor = _ => dir,
         };
 
-    private static async Task<RuntimeInstance> GenericRuntimeAsync(string token)
+    private static async Task<RuntimeInstance> GenericRuntimeAsync(string token, string runtimeName = Runtime)
     {
-        var runtime = RuntimeInstance.Start(
-            "python3", Path.Combine(RepoPaths.Root, "runtimes", "python", "runtime.py"), "", "",
-            [("FUNCTION_GENERIC", "1"), ("SPECIALIZE_TOKEN", token)]);
+        var runtime = runtimeName == RuntimeNames.Node
+            ? RuntimeInstance.Start("node", Path.Combine(RepoPaths.Root, "runtimes", "node", "index.js"), "", "", [("FUNCTION_GENERIC", "1"), ("SPECIALIZE_TOKEN", token)])
+            : RuntimeInstance.Start("python3", Path.Combine(RepoPaths.Root, "runtimes", "python", "runtime.py"), "", "", [("FUNCTION_GENERIC", "1"), ("SPECIALIZE_TOKEN", token)]);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -425,17 +453,20 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
     };
 
     /// <summary>The Function as a user creates it, and its artifact ConfigMap (a python function in a .tar.gz, as func deploy packs it).</summary>
-    private static async Task<Function> CreateFunctionAsync(KubeApiDouble api, string name, string handler)
+    private static async Task<Function> CreateFunctionAsync(KubeApiDouble api, string name, string handler, string runtime = Runtime)
     {
         var user = api.CreateClient("user");
+        var (file, source) = runtime == RuntimeNames.Node
+            ? ("lib/index.js", $"exports.handle = (request) => 'hello from {name}: ' + request.query.name;\n")
+            : ("main.py", $"def handle(request):\n    return 'hello from {name}: ' + request.query['name'][0]\n");
         await user.CoreV1.CreateNamespacedConfigMapAsync(
             new V1ConfigMap
             {
                 Metadata = new V1ObjectMeta { Name = name + "-artifact", NamespaceProperty = Ns },
-                BinaryData = new Dictionary<string, byte[]> { [DeploymentBuilder.ArtifactKey] = Artifact($"def handle(request):\n    return 'hello from {name}: ' + request.query['name'][0]\n") },
+                BinaryData = new Dictionary<string, byte[]> { [DeploymentBuilder.ArtifactKey] = Artifact(file, source) },
             },
             Ns);
-        var function = Function(name, Runtime);
+        var function = Function(name, runtime);
         function.Metadata.Uid = null;
         function.Spec.Handler = handler;
         var created = await user.CustomObjects.CreateNamespacedCustomObjectAsync(
@@ -443,13 +474,18 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         return ResourceJson.Deserialize<Function>(ResourceJson.Serialize(created));
     }
 
-    private static byte[] Artifact(string main)
+    private static byte[] Artifact(string file, string content)
     {
         using var buffer = new MemoryStream();
         using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
         using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
         {
-            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "main.py") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(main)) });
+            if (file.Contains('/', StringComparison.Ordinal))
+            {
+                tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, file[..file.IndexOf('/', StringComparison.Ordinal)]));
+            }
+
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, file) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) });
         }
 
         return buffer.ToArray();
