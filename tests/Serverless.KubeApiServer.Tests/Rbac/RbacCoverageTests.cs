@@ -36,7 +36,7 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
         await using var api = await KubeApiDouble.StartAsync();
         api.StartDeploymentSimulator();
         File.WriteAllText(Path.Combine(work.Path, "config.json"), """
-            {"autoscaler": {"stable-window": "10s", "panic-window-percentage": "10", "scale-to-zero-grace-period": "6s", "tick-interval": "1s", "allow-zero-initial-scale": "true"}}
+            {"autoscaler": {"stable-window": "10s", "panic-window-percentage": "10", "scale-to-zero-grace-period": "6s", "tick-interval": "1s"}}
             """);
         var autoscalerPort = FreePort.Next();
         var activatorPort = FreePort.Next();
