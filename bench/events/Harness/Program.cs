@@ -23,9 +23,25 @@ var rabbitMq = args_.Backend == "rabbitmq" ? await Serverless.TestSupport.Rabbit
 const int PayloadBytes = 128;
 
 // Each backend's baseline first, alone on the machine: the least its kind of durable write costs here.
+var rabbitMarker = rabbitMq is null ? null : $"serverless-test-{Environment.ProcessId}-";
+var baselineCpu = new CpuMeter(0, rabbitMarker);
+var before = baselineCpu.Sample();
 var baseline = rabbitMq is null
     ? await RawSqliteWriter.RunAsync(home, args_.IngressEvents, args_.Concurrency, PayloadBytes)
     : await RawRabbitPublisher.RunAsync(rabbitMq.Url, args_.IngressEvents, args_.Concurrency, PayloadBytes);
+var baselinePerEvent = before.PerEvent(baselineCpu.Sample(), args_.IngressEvents);
+Console.Error.WriteLine($"baseline: {Math.Round(baseline)} events/s; CPU per event: {baselinePerEvent}");
+
+// RabbitMQ only: the same raw publish through the broker's own route (a headers exchange and header binding).
+double? topologyBaseline = null;
+CpuPerEvent? topologyPerEvent = null;
+if (rabbitMq is not null)
+{
+    before = baselineCpu.Sample();
+    topologyBaseline = await RawRabbitPublisher.RunAsync(rabbitMq.Url, args_.IngressEvents, args_.Concurrency, PayloadBytes, brokerTopology: true);
+    topologyPerEvent = before.PerEvent(baselineCpu.Sample(), args_.IngressEvents);
+    Console.Error.WriteLine($"baseline through the broker's topology: {Math.Round(topologyBaseline.Value)} events/s; CPU per event: {topologyPerEvent}");
+}
 
 // The function runs from the build layout, which the platform allows only when listed (local.source-roots).
 var config = new JsonObject { ["local"] = new JsonObject { ["source-roots"] = new JsonArray(layout) } };
@@ -72,6 +88,8 @@ platform.OutputDataReceived += (_, _) => { };
 platform.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("platform: " + e.Data); } };
 platform.BeginOutputReadLine();
 platform.BeginErrorReadLine();
+Console.Error.WriteLine($"platform pid {platform.Id}");
+var cpu = new CpuMeter(platform.Id, rabbitMarker);
 try
 {
     var state = Path.Combine(home, "platform.json");
@@ -114,12 +132,27 @@ try
     await Publish(ingress, Enumerable.Range(0, 50).Select(i => "warm-" + i).ToList(), args_.Concurrency, []);
     await WaitForAsync(() => Enumerable.Range(0, 50).All(i => sinkArrivals.ContainsKey("reply-warm-" + i)), TimeSpan.FromSeconds(60));
 
+    // HTTP only: the same requests through the same ingress, of a type no Trigger matches, so the platform parses,
+    // validates and filters each and answers 202 without storing it: the ingress's cost without the store, the
+    // second baseline (how fast the platform's HTTP ingress can answer at all on this machine).
+    await Publish(ingress, Enumerable.Range(0, 200).Select(i => "warm-none-" + i).ToList(), args_.Concurrency, [], "bench.none");
+    var noneIds = Enumerable.Range(0, args_.IngressEvents).Select(i => "n-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+    before = cpu.Sample();
+    var noneStart = Stopwatch.GetTimestamp();
+    await Publish(ingress, noneIds, args_.Concurrency, [], "bench.none");
+    var httpOnly = Math.Round(noneIds.Count / Stopwatch.GetElapsedTime(noneStart).TotalSeconds);
+    var httpOnlyPerEvent = before.PerEvent(cpu.Sample(), noneIds.Count);
+    Console.Error.WriteLine($"http only (no Trigger matches, nothing stored): {httpOnly} events/s; CPU per event: {httpOnlyPerEvent}");
+
     // Ingress only: every 202 is a durable event (SQLite commit / RabbitMQ confirm); deliveries are held.
     await Publish(ingress, Enumerable.Range(0, 200).Select(i => "warm-ingress-" + i).ToList(), args_.Concurrency, [], "bench.ingress");
     var ingressIds = Enumerable.Range(0, args_.IngressEvents).Select(i => "i-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+    before = cpu.Sample();
     var ingressStart = Stopwatch.GetTimestamp();
     await Publish(ingress, ingressIds, args_.Concurrency, [], "bench.ingress");
     var ingressOnlySeconds = Stopwatch.GetElapsedTime(ingressStart).TotalSeconds;
+    var ingressPerEvent = before.PerEvent(cpu.Sample(), ingressIds.Count);
+    Console.Error.WriteLine($"ingress only: {Math.Round(ingressIds.Count / ingressOnlySeconds)} events/s; CPU per event: {ingressPerEvent}");
     held.SetResult();
     await WaitForAsync(() => Volatile.Read(ref heldArrivals) >= ingressIds.Count + 200, TimeSpan.FromSeconds(600));
     var ingressOnly = Math.Round(ingressIds.Count / ingressOnlySeconds);
@@ -152,6 +185,11 @@ try
         ["baseline"] = baselineName,
         ["baseline_events_per_s"] = Math.Round(baseline),
         ["ingress_only_vs_baseline"] = Math.Round(ingressOnly / baseline, 2),
+        ["baseline_cpu_us_per_event"] = baselinePerEvent,
+        ["ingress_only_cpu_us_per_event"] = ingressPerEvent,
+        ["http_only_events_per_s"] = httpOnly,
+        ["http_only_cpu_us_per_event"] = httpOnlyPerEvent,
+        ["ingress_only_vs_http_only"] = Math.Round(ingressOnly / httpOnly, 2),
         ["path"] = "POST /brokers/default/default (binary, 1 event per request) -> trigger -> activator -> dotnet function (reply) -> trigger -> sink",
         ["ingress_events_per_s"] = Math.Round(args_.Events / ingressSeconds),
         ["delivery_events_per_s"] = Math.Round(args_.Events / deliverySeconds),
@@ -163,12 +201,20 @@ try
         ["cpu_count"] = Environment.ProcessorCount,
         ["load_average_1m"] = LoadAverage(),
     };
+    if (topologyBaseline is { } topology)
+    {
+        result["baseline_broker_topology"] = "the same raw publish through a durable headers exchange bound on a Trigger header, with the broker's headers";
+        result["baseline_broker_topology_events_per_s"] = Math.Round(topology);
+        result["baseline_broker_topology_cpu_us_per_event"] = topologyPerEvent!;
+        result["ingress_only_vs_baseline_broker_topology"] = Math.Round(ingressOnly / topology, 2);
+    }
+
     Directory.CreateDirectory(Path.GetDirectoryName(args_.Out)!);
     await File.WriteAllTextAsync(args_.Out, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
     Console.WriteLine($"""
-        | backend | ingress-only events/s (durable 202) | baseline events/s | ratio | end-to-end ingress events/s | delivery events/s (end to end) | p50 end-to-end ms | p99 end-to-end ms | load avg |
-        |---|---:|---:|---:|---:|---:|---:|---:|---:|
-        | {args_.Backend} | {ingressOnly} | {result["baseline_events_per_s"]} | {result["ingress_only_vs_baseline"]} | {result["ingress_events_per_s"]} | {result["delivery_events_per_s"]} | {result["p50_end_to_end_ms"]} | {result["p99_end_to_end_ms"]} | {result["load_average_1m"]} |
+        | backend | ingress-only events/s (durable 202) | baseline events/s | ratio | HTTP-only events/s (no store) | ratio to HTTP-only | end-to-end ingress events/s | delivery events/s (end to end) | p50 end-to-end ms | p99 end-to-end ms | load avg |
+        |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+        | {args_.Backend} | {ingressOnly} | {result["baseline_events_per_s"]} | {result["ingress_only_vs_baseline"]} | {httpOnly} | {result["ingress_only_vs_http_only"]} | {result["ingress_events_per_s"]} | {result["delivery_events_per_s"]} | {result["p50_end_to_end_ms"]} | {result["p99_end_to_end_ms"]} | {result["load_average_1m"]} |
         """);
     return 0;
 }
