@@ -22,10 +22,21 @@ var rabbitMq = args_.Backend == "rabbitmq" ? await Serverless.TestSupport.Rabbit
 // The size of a bench event as the broker stores it (attributes and data), for the baselines.
 const int PayloadBytes = 128;
 
+// Requests sent through each path before it is timed, the raw baselines included: enough for the JIT to finish
+// tiering the path up (with 200, a profile of the platform showed a third of its CPU in the JIT during the timed phase, and
+// DOTNET_JitStdOutFile listed 2,500 methods compiled in it), and a pause for the background tier-1 compiles to finish.
+const int WarmUp = 10_000;
+var settle = TimeSpan.FromSeconds(2);
+
 // Each backend's baseline first, alone on the machine: the least its kind of durable write costs here.
 var rabbitMarker = rabbitMq is null ? null : $"serverless-test-{Environment.ProcessId}-";
 var baselineCpu = new CpuMeter(0, rabbitMarker);
 var before = baselineCpu.Sample();
+_ = rabbitMq is null
+    ? await RawSqliteWriter.RunAsync(home, WarmUp, args_.Concurrency, PayloadBytes)
+    : await RawRabbitPublisher.RunAsync(rabbitMq.Url, WarmUp, args_.Concurrency, PayloadBytes) + await RawRabbitPublisher.RunAsync(rabbitMq.Url, WarmUp, args_.Concurrency, PayloadBytes, brokerTopology: true);
+await Task.Delay(settle);
+before = baselineCpu.Sample();
 var baseline = rabbitMq is null
     ? await RawSqliteWriter.RunAsync(home, args_.IngressEvents, args_.Concurrency, PayloadBytes)
     : await RawRabbitPublisher.RunAsync(rabbitMq.Url, args_.IngressEvents, args_.Concurrency, PayloadBytes);
@@ -78,12 +89,19 @@ sink.Run(async context =>
 await sink.StartAsync();
 var sinkUrl = sink.Urls.First().TrimEnd('/');
 
-var platform = Process.Start(new ProcessStartInfo("dotnet")
+var platformStart = new ProcessStartInfo("dotnet")
 {
     ArgumentList = { Path.Combine(layout, "platform", "Serverless.Platform.dll"), "--home", home, "--ingress", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--admin-plain-http" }, // the harness measures, on loopback: plain HTTP, explicitly
     RedirectStandardOutput = true,
     RedirectStandardError = true,
-}) ?? throw new InvalidOperationException("cannot start the platform");
+};
+foreach (var (name, value) in args_.PlatformEnvironment)
+{
+    // --platform-env: a runtime knob for the platform alone (the A/B of a setting, with the same harness on both sides).
+    platformStart.Environment[name] = value;
+}
+
+var platform = Process.Start(platformStart) ?? throw new InvalidOperationException("cannot start the platform");
 platform.OutputDataReceived += (_, _) => { };
 platform.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("platform: " + e.Data); } };
 platform.BeginOutputReadLine();
@@ -135,8 +153,10 @@ try
     // HTTP only: the same requests through the same ingress, of a type no Trigger matches, so the platform parses,
     // validates and filters each and answers 202 without storing it: the ingress's cost without the store, the
     // second baseline (how fast the platform's HTTP ingress can answer at all on this machine).
-    await Publish(ingress, Enumerable.Range(0, 200).Select(i => "warm-none-" + i).ToList(), args_.Concurrency, [], "bench.none");
+    await Publish(ingress, Enumerable.Range(0, WarmUp).Select(i => "warm-none-" + i).ToList(), args_.Concurrency, [], "bench.none");
+    await Task.Delay(settle);
     var noneIds = Enumerable.Range(0, args_.IngressEvents).Select(i => "n-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+    Console.Error.WriteLine("http only: timed phase starts");
     before = cpu.Sample();
     var noneStart = Stopwatch.GetTimestamp();
     await Publish(ingress, noneIds, args_.Concurrency, [], "bench.none");
@@ -145,8 +165,10 @@ try
     Console.Error.WriteLine($"http only (no Trigger matches, nothing stored): {httpOnly} events/s; CPU per event: {httpOnlyPerEvent}");
 
     // Ingress only: every 202 is a durable event (SQLite commit / RabbitMQ confirm); deliveries are held.
-    await Publish(ingress, Enumerable.Range(0, 200).Select(i => "warm-ingress-" + i).ToList(), args_.Concurrency, [], "bench.ingress");
+    await Publish(ingress, Enumerable.Range(0, WarmUp).Select(i => "warm-ingress-" + i).ToList(), args_.Concurrency, [], "bench.ingress");
+    await Task.Delay(settle);
     var ingressIds = Enumerable.Range(0, args_.IngressEvents).Select(i => "i-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+    Console.Error.WriteLine("ingress only: timed phase starts");
     before = cpu.Sample();
     var ingressStart = Stopwatch.GetTimestamp();
     await Publish(ingress, ingressIds, args_.Concurrency, [], "bench.ingress");
@@ -154,7 +176,7 @@ try
     var ingressPerEvent = before.PerEvent(cpu.Sample(), ingressIds.Count);
     Console.Error.WriteLine($"ingress only: {Math.Round(ingressIds.Count / ingressOnlySeconds)} events/s; CPU per event: {ingressPerEvent}");
     held.SetResult();
-    await WaitForAsync(() => Volatile.Read(ref heldArrivals) >= ingressIds.Count + 200, TimeSpan.FromSeconds(600));
+    await WaitForAsync(() => Volatile.Read(ref heldArrivals) >= ingressIds.Count + WarmUp, TimeSpan.FromSeconds(600));
     var ingressOnly = Math.Round(ingressIds.Count / ingressOnlySeconds);
 
     var ids = Enumerable.Range(0, args_.Events).Select(i => "e-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
@@ -315,7 +337,7 @@ static async Task WaitForAsync(Func<bool> done, TimeSpan timeout)
     }
 }
 
-internal sealed record Args(string Root, string Out, int Events, int Concurrency, bool Quick, string Backend, int IngressEvents)
+internal sealed record Args(string Root, string Out, int Events, int Concurrency, bool Quick, string Backend, int IngressEvents, IReadOnlyList<(string Name, string Value)> PlatformEnvironment)
 {
     public static Args Parse(string[] args)
     {
@@ -325,6 +347,7 @@ internal sealed record Args(string Root, string Out, int Events, int Concurrency
         var concurrency = 32;
         var quick = false;
         var backend = "sqlite";
+        var platformEnvironment = new List<(string, string)>();
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -334,14 +357,18 @@ internal sealed record Args(string Root, string Out, int Events, int Concurrency
                 case "--events": events = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--concurrency": concurrency = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--quick": quick = true; break;
+                case "--platform-env":
+                    var setting = args[++i].Split('=', 2);
+                    platformEnvironment.Add(setting.Length == 2 && setting[0].Length > 0 ? (setting[0], setting[1]) : throw new ArgumentException("--platform-env NAME=VALUE"));
+                    break;
                 case "--backend": backend = args[++i] is "sqlite" or "rabbitmq" ? args[i] : throw new ArgumentException("--backend: sqlite or rabbitmq"); break;
-                default: throw new ArgumentException($"unknown argument {args[i]} (expected --quick, --events N, --concurrency N, --backend sqlite|rabbitmq)");
+                default: throw new ArgumentException($"unknown argument {args[i]} (expected --quick, --events N, --concurrency N, --backend sqlite|rabbitmq, --platform-env NAME=VALUE)");
             }
         }
 
         var count = events ?? (quick ? 2000 : 20000);
         output ??= Path.Combine(root, "bench", "results", backend == "rabbitmq" ? "events-rabbitmq.json" : "events.json");
 
-        return new Args(root, output, count, concurrency, quick, backend, count);
+        return new Args(root, output, count, concurrency, quick, backend, count, platformEnvironment);
     }
 }
