@@ -60,7 +60,9 @@ internal static class BrokerEventCodec
             writer.Reset();
             if (buffer.Capacity > KeptBufferBytes)
             {
+                // The writer refers to its last output too: both go, or the big buffer stays reachable.
                 _threadBuffer = null;
+                _threadWriter = null;
             }
         }
     }
