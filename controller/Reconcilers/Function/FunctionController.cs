@@ -40,6 +40,7 @@ public sealed partial class FunctionController
         _logger = loggerFactory.CreateLogger<FunctionController>();
         _queue = new WorkQueue<FunctionKey>(time, RetryBackoff.Default);
         _reconciler = new FunctionReconciler(functions, store, workloads, options, metrics, time, loggerFactory.CreateLogger<FunctionReconciler>(), events, revisions);
+        _reconciler.RequeueAfter = (key, delay) => _queue.AddAfter(key, delay);
         _functions.Changed += change => _queue.Add(ResourceInformer<FunctionResource>.KeyOf(change.Object));
         // A split's other revisions run as workloads keyed by their own name: a change there reconciles their Function.
         _workloads.StatusChanged += key => _queue.Add(revisions is null ? key : OwnerOf(key));

@@ -56,6 +56,9 @@ internal sealed partial class FunctionReconciler
         _logger = logger;
     }
 
+    /// <summary>Set by the controller: reconcile a key again after a delay (the next step of a gradual rollout).</summary>
+    public Action<FunctionKey, TimeSpan>? RequeueAfter { get; set; }
+
     public async Task<ReconcileResult> ReconcileAsync(FunctionKey key, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -136,7 +139,19 @@ internal sealed partial class FunctionReconciler
                 }
             }
 
-            plan = RoutePlanner.Plan(function, revisions, latest, running, tag => _options.TagUrl(key, tag));
+            var mainStatus = _workloads.GetStatus(key);
+            var rollout = new RolloutInput(
+                Core.Traffic.RolloutDuration.Of(function, _options.RolloutDuration),
+                now,
+                name => revisions.FirstOrDefault(r => r.Metadata.Name == name) is { } revision
+                    && (mainStatus?.Revision == revision.Spec.ContentHash ? mainStatus : _workloads.GetStatus(new FunctionKey(key.Namespace, name))) is { Failure: null } own
+                    && own.Revision == revision.Spec.ContentHash && own.ReadyReplicas >= Math.Max(1, own.DesiredReplicas));
+            plan = RoutePlanner.Plan(function, revisions, latest, running, tag => _options.TagUrl(key, tag), rollout);
+            if (plan.RequeueAfter is { } after)
+            {
+                RequeueAfter?.Invoke(key, after);
+            }
+
             if (plan.Run.Spec.ContentHash != workload.Revision)
             {
                 workload = WorkloadSpecBuilder.Build(RevisionBuilder.AsFunction(function, plan.Run));
