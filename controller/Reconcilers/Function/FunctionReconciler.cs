@@ -117,11 +117,17 @@ internal sealed partial class FunctionReconciler
         var workload = WorkloadSpecBuilder.Build(function);
         List<Core.Api.Revision>? revisions = null;
         RoutePlan? plan = null;
+        Dictionary<string, k8s.Models.V1Condition?> activeBefore = [];
         if (_revisions is not null)
         {
             // Cut a Revision when what runs changed, then let the traffic decide which revision the workload runs.
             revisions = await _revisions.ListAsync(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false);
             var latest = await _revisions.EnsureLatestAsync(function, workload.Revision, revisions, cancellationToken).ConfigureAwait(false);
+            // Whether each revision was routed, as stored before this pass rebuilds statuses: a revision losing its share keeps its workload a while.
+            activeBefore = revisions.ToDictionary(
+                r => r.Metadata.Name,
+                r => r.Status?.Conditions?.FirstOrDefault(c => c.Type == RevisionStatusBuilder.Active),
+                StringComparer.Ordinal);
             var running = Running(revisions, _workloads.GetStatus(key), function.Status?.LatestRevision);
             if (running is not null)
             {
@@ -191,7 +197,12 @@ internal sealed partial class FunctionReconciler
         var observed = _workloads.GetStatus(key);
         if (_revisions is not null && revisions is not null && plan is not null)
         {
-            await EnsureSecondariesAsync(function, revisions, plan, scale.InitialScale, cancellationToken).ConfigureAwait(false);
+            var retiring = await EnsureSecondariesAsync(function, revisions, plan, scale.InitialScale, activeBefore, scale.ScaleToZeroGracePeriod, now, cancellationToken).ConfigureAwait(false);
+            if (retiring is { } after)
+            {
+                RequeueAfter?.Invoke(key, after);
+            }
+
             await WriteRevisionsAsync(revisions, plan, observed, now, cancellationToken).ConfigureAwait(false);
         }
 
@@ -210,7 +221,20 @@ internal sealed partial class FunctionReconciler
     /// Runs every other revision of the split as a workload keyed by its name, and removes the workloads of revisions the
     /// split no longer needs. A revision whose name another Function has is not run (their workloads would share a key).
     /// </summary>
-    private async Task EnsureSecondariesAsync(Core.Api.Function function, List<Core.Api.Revision> revisions, RoutePlan plan, int initialScale, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A revision that loses its share keeps its workload for its scale-to-zero grace period: the activator may have
+    /// picked it for requests before it saw the new split (a rollout's last step, a promotion), and those must still be
+    /// served rather than wait on a workload that is gone. Returns when the next of them is due to go, or null.
+    /// </remarks>
+    private async Task<TimeSpan?> EnsureSecondariesAsync(
+        Core.Api.Function function,
+        List<Core.Api.Revision> revisions,
+        RoutePlan plan,
+        int initialScale,
+        Dictionary<string, k8s.Models.V1Condition?> activeBefore,
+        TimeSpan grace,
+        DateTime now,
+        CancellationToken cancellationToken)
     {
         var ns = function.Metadata.NamespaceProperty;
         var running = new HashSet<string>(StringComparer.Ordinal);
@@ -227,13 +251,31 @@ internal sealed partial class FunctionReconciler
             running.Add(revision.Metadata.Name);
         }
 
+        TimeSpan? next = null;
         foreach (var revision in revisions)
         {
-            if (!running.Contains(revision.Metadata.Name) && _workloads.GetStatus(new FunctionKey(ns, revision.Metadata.Name)) is not null)
+            var name = revision.Metadata.Name;
+            if (running.Contains(name) || _workloads.GetStatus(new FunctionKey(ns, name)) is null)
             {
-                await DeleteRevisionWorkloadAsync(ns, revision.Metadata.Name, cancellationToken).ConfigureAwait(false);
+                continue;
             }
+
+            // A failed revision serves nothing: its workload goes at once.
+            var active = activeBefore.GetValueOrDefault(name);
+            var left = RevisionStatusBuilder.Readiness(revision.Status) == Core.Traffic.RevisionReadiness.Failed ? TimeSpan.Zero
+                : active?.Status == Core.Api.ConditionStatus.True ? grace
+                : active?.LastTransitionTime is { } since ? since + grace - now
+                : TimeSpan.Zero;
+            if (left > TimeSpan.Zero)
+            {
+                next = next is { } soonest && soonest < left ? soonest : left;
+                continue;
+            }
+
+            await DeleteRevisionWorkloadAsync(ns, name, cancellationToken).ConfigureAwait(false);
         }
+
+        return next;
     }
 
     private async Task DeleteRevisionWorkloadAsync(string ns, string revision, CancellationToken cancellationToken)

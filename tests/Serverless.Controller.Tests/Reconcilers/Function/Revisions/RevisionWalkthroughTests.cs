@@ -137,9 +137,14 @@ public sealed class RevisionWalkthroughTests
             pass.Ensured.Select(e => $"{e.Key} {e.Revision} {e.Function}"));
         Assert.Equal(["hello-00001:90", "hello-00002:10"], Traffic(world.Function.Status));
 
-        // Back to one revision: the other's workload goes.
+        // Back to one revision: the other's workload goes once its scale-to-zero grace (30 s) has passed, so that
+        // requests the activator sent it before it saw the new split are still served.
         world.Change(fn => fn.Spec.Traffic = [new TrafficTarget { RevisionName = "hello-00001", Percent = 100 }]);
         pass = await world.PassAsync(Ready(v1.Spec.ContentHash), revisionWorkloads: true);
+        Assert.DoesNotContain("delete default/hello-00002", pass.Calls);
+        pass = await world.PassAsync(Ready(v1.Spec.ContentHash), revisionWorkloads: true, advance: TimeSpan.FromSeconds(20));
+        Assert.DoesNotContain("delete default/hello-00002", pass.Calls);
+        pass = await world.PassAsync(Ready(v1.Spec.ContentHash), revisionWorkloads: true, advance: TimeSpan.FromSeconds(10));
         Assert.Contains("delete default/hello-00002", pass.Calls);
     }
 
@@ -227,9 +232,10 @@ public sealed class RevisionWalkthroughTests
         }
 
         /// <param name="revisionWorkloads">The fake reports a workload for every key (so revision workloads look alive).</param>
-        public async Task<RecordingWorkloadManager> PassAsync(WorkloadStatus? observed, bool revisionWorkloads = false)
+        /// <param name="advance">Virtual time before the pass besides the one second every pass takes.</param>
+        public async Task<RecordingWorkloadManager> PassAsync(WorkloadStatus? observed, bool revisionWorkloads = false, TimeSpan advance = default)
         {
-            _time.Advance(TimeSpan.FromSeconds(1));
+            _time.Advance(TimeSpan.FromSeconds(1) + advance);
             var store = new RecordingFunctionStore(Deleted ? [] : [Function]);
             var functions = new ResourceInformer<FunctionResource>(store, null, TimeProvider.System, NullLogger.Instance);
             using (var stop = new CancellationTokenSource())

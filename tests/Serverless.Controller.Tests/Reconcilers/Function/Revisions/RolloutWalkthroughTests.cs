@@ -63,6 +63,13 @@ public sealed class RolloutWalkthroughTests
         Assert.Equal(["hello-00002:100:latest"], Traffic(world.Function.Status));
         Assert.Null(world.Function.Status!.Rollout);
         Assert.Equal(("True", "RolloutComplete"), Rollout(world.Function.Status));
+        // v1's workload stays for its scale-to-zero grace (requests routed to it before the activator saw 100% still
+        // find it), then goes.
+        Assert.DoesNotContain("delete default/hello-00001", pass.Calls);
+        Assert.Equal(TimeSpan.FromSeconds(30), world.Requeued);
+        pass = await world.PassAsync(Ready(v2), new() { [V1Key] = Ready(v1) }, TimeSpan.FromSeconds(29));
+        Assert.DoesNotContain("delete default/hello-00001", pass.Calls);
+        pass = await world.PassAsync(Ready(v2), new() { [V1Key] = Ready(v1) }, TimeSpan.FromSeconds(1));
         Assert.Contains("delete default/hello-00001", pass.Calls);
         Assert.Null(world.Requeued);
     }
