@@ -251,6 +251,21 @@ internal sealed partial class FunctionReconciler
             running.Add(revision.Metadata.Name);
         }
 
+        foreach (var revision in plan.TagOnly)
+        {
+            var revisionKey = new FunctionKey(ns, revision.Metadata.Name);
+            if (_functions.TryGet(revisionKey, out var other) && other is not null)
+            {
+                continue;
+            }
+
+            // At zero once it proved ready (a request to its tag activates it); a revision not yet ready starts to prove it.
+            var replicas = RevisionStatusBuilder.Readiness(revision.Status) == Core.Traffic.RevisionReadiness.Ready ? 0 : initialScale;
+            var spec = WorkloadSpecBuilder.Build(RevisionBuilder.AsFunction(function, revision)) with { Key = revisionKey, Function = function.Metadata.Name };
+            await _workloads.EnsureAsync(spec, replicas, cancellationToken).ConfigureAwait(false);
+            running.Add(revision.Metadata.Name);
+        }
+
         TimeSpan? next = null;
         foreach (var revision in revisions)
         {
@@ -295,7 +310,7 @@ internal sealed partial class FunctionReconciler
         {
             var name = revision.Metadata.Name;
             var runs = ReferenceEquals(revision, plan.Run) && observed?.Revision == revision.Spec.ContentHash;
-            var own = plan.Secondaries.Contains(revision) ? _workloads.GetStatus(new FunctionKey(revision.Metadata.NamespaceProperty, name)) : null;
+            var own = plan.Secondaries.Contains(revision) || plan.TagOnly.Contains(revision) ? _workloads.GetStatus(new FunctionKey(revision.Metadata.NamespaceProperty, name)) : null;
             var status = RevisionStatusBuilder.Build(revision, runs ? observed : own, weights.GetValueOrDefault(name), tagged.Contains(name), now);
             await _revisions!.WriteStatusAsync(revision, status, cancellationToken).ConfigureAwait(false);
         }

@@ -19,6 +19,12 @@ internal sealed record RoutePlan(
     /// <summary>The other revisions the split needs running, each as a workload of its own keyed by its name.</summary>
     public IReadOnlyList<Revision> Secondaries { get; init; } = [];
 
+    /// <summary>
+    /// Tagged revisions without a share: each a workload of its own keyed by its name, created at zero (once it proved
+    /// ready) so that its tag's URL activates it alone.
+    /// </summary>
+    public IReadOnlyList<Revision> TagOnly { get; init; } = [];
+
     /// <summary>The gradual rollout in progress after this pass (status.rollout), else null.</summary>
     public RolloutStatus? Rollout { get; init; }
 

@@ -103,9 +103,18 @@ internal static class RoutePlanner
             secondaries.Add(latestCreated);
         }
 
+        // Tagged revisions without a share run as workloads of their own, at zero until their tag's URL is called.
+        var tagOnly = (traffic ?? [])
+            .Where(t => t.Tag is not null && t.RevisionName is { } name && byName.ContainsKey(name) && readiness[name] != RevisionReadiness.Failed)
+            .Select(t => byName[t.RevisionName!])
+            .Where(r => !ReferenceEquals(r, run) && !secondaries.Contains(r))
+            .Distinct()
+            .ToList();
+
         return new RoutePlan(run, latestCreated.Metadata.Name, latestReady ?? function.Status?.LatestReadyRevision, traffic, route)
         {
             Secondaries = secondaries,
+            TagOnly = tagOnly,
             Rollout = step.State,
             RolloutCondition = step.Condition,
             RequeueAfter = step.Wait,

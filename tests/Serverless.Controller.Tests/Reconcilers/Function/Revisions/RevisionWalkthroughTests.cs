@@ -86,7 +86,12 @@ public sealed class RevisionWalkthroughTests
         // Roll back by name, with a tag on the latest.
         world.Change(fn => fn.Spec.Traffic = [new TrafficTarget { RevisionName = "hello-00001", Percent = 100 }, new TrafficTarget { LatestRevision = true, Percent = 0, Tag = "next" }]);
         var pass = await world.PassAsync(Ready(v2.Spec.ContentHash));
-        Assert.Equal(v1.Spec.ContentHash, Assert.Single(pass.Ensured).Revision);
+        // v1 runs as the Function's workload; v2, tagged without a share, as a workload of its own at zero, which a
+        // request to its tag's URL activates.
+        Assert.Equal(
+            [$"default/hello {v1.Spec.ContentHash}", $"default/hello-00002 {v2.Spec.ContentHash}"],
+            pass.Ensured.Select(e => $"{e.Key} {e.Revision}"));
+        Assert.Contains("ensure default/hello-00002 replicas=0", pass.Calls);
         Assert.Equal(["hello-00001:100", "hello-00002:0:next=http://127.0.0.1:8080/default/hello@next/:latest"], Traffic(world.Function.Status));
         Assert.Equal(["hello-00001", "hello-00002"], world.RevisionNames); // no spec change of what runs: no new revision
         Assert.Equal("True", Condition(world.Function.Status, ConditionTypes.RouteReady).Status);
