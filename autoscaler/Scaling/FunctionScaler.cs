@@ -210,6 +210,16 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
             return true;
         }
 
+        // A long Function name's revisions are hashed (RevisionNames.Name): find the Function whose split runs it.
+        foreach (var candidate in _functions.List())
+        {
+            if (candidate.Metadata.NamespaceProperty == key.Namespace && SplitRevisions(candidate).Contains(key.Name, StringComparer.Ordinal))
+            {
+                function = candidate;
+                return true;
+            }
+        }
+
         function = null;
         return false;
     }
