@@ -321,6 +321,11 @@ internal sealed partial class FunctionReconciler
             active.Add(ready);
         }
 
+        // A revision whose own workload still runs (retiring after it lost its share) is not collected under it.
+        active.UnionWith(revisions
+            .Where(r => _workloads.GetStatus(new FunctionKey(r.Metadata.NamespaceProperty, r.Metadata.Name)) is not null)
+            .Select(r => r.Metadata.Name));
+
         foreach (var name in await _revisions!.CollectAsync(revisions, active, now, cancellationToken).ConfigureAwait(false))
         {
             LogRevisionCollected(_logger, name);

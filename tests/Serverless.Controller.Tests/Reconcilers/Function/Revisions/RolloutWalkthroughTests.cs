@@ -132,6 +132,33 @@ public sealed class RolloutWalkthroughTests
         Assert.Equal(["hello-00001:50:latest", "hello-00002:50:latest"], Traffic(world.Function.Status));
     }
 
+    [Fact]
+    public async Task Reconcile_RevisionLosesItsShareUnderEagerGc_IsCollectedOnlyOnceItsWorkloadIsGone()
+    {
+        var world = new World(null, retention: new() { MinNonActiveRevisions = 0, RetainSinceCreateTime = TimeSpan.Zero });
+        var v1 = await world.DeployV1Async();
+        world.Change(fn =>
+        {
+            Version("2")(fn);
+            fn.Spec.Traffic = [new TrafficTarget { RevisionName = "hello-00002", Percent = 50 }, new TrafficTarget { RevisionName = "hello-00001", Percent = 50 }];
+        });
+        await world.PassAsync(Ready(v1), []);
+        var v2 = world.Hash("hello-00002");
+        await world.PassAsync(Ready(v2), new() { [V1Key] = Ready(v1) });
+        Assert.Equal(["hello-00002:50", "hello-00001:50"], Traffic(world.Function.Status)); // v2 main, v1 under its name
+
+        // v1 loses its share: its workload retires over the grace, and the revision is kept while it runs.
+        world.Change(fn => fn.Spec.Traffic = [new TrafficTarget { RevisionName = "hello-00002", Percent = 100 }]);
+        var pass = await world.PassAsync(Ready(v2), new() { [V1Key] = Ready(v1) }, TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain("delete default/hello-00001", pass.Calls);
+        Assert.Contains("hello-00001", world.Revisions.Items.Select(r => r.Metadata.Name));
+
+        pass = await world.PassAsync(Ready(v2), new() { [V1Key] = Ready(v1) }, TimeSpan.FromSeconds(31));
+        Assert.Contains("delete default/hello-00001", pass.Calls);
+        await world.PassAsync(Ready(v2), [], TimeSpan.FromSeconds(1)); // the workload is gone now
+        Assert.DoesNotContain("hello-00001", world.Revisions.Items.Select(r => r.Metadata.Name));
+    }
+
     private static Action<FunctionResource> Version(string version) => fn => fn.Spec.Env = [new EnvVar { Name = "VERSION", Value = version }];
 
     private static WorkloadStatus Ready(string hash, int desired = 1, int ready = 1) => new() { Revision = hash, DesiredReplicas = desired, Replicas = desired, ReadyReplicas = ready };
@@ -146,7 +173,7 @@ public sealed class RolloutWalkthroughTests
     private static string[] Traffic(FunctionStatus? status) =>
         (status?.Traffic ?? []).Select(t => $"{t.RevisionName}:{t.Percent}" + (t.Tag is { } tag ? $":{tag}" : "") + (t.LatestRevision == true ? ":latest" : "")).ToArray();
 
-    private sealed class World((string Key, string Value)? annotation, TimeSpan platformDuration = default)
+    private sealed class World((string Key, string Value)? annotation, TimeSpan platformDuration = default, Serverless.Controller.Reconcilers.Function.Revisions.RevisionRetention? retention = null)
     {
         private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
@@ -211,6 +238,7 @@ public sealed class RolloutWalkthroughTests
                 FunctionUrl = _ => "http://127.0.0.1:8080/default/hello/",
                 TagUrl = (key, tag) => $"http://127.0.0.1:8080/{key.Namespace}/{key.Name}@{tag}/",
                 RolloutDuration = platformDuration,
+                RevisionRetention = retention ?? new(),
             };
             var reconciler = new FunctionReconciler(
                 functions, store, workloads, options, new ControllerMetrics(Prometheus.Metrics.NewCustomRegistry()), _time, NullLogger.Instance, null, Revisions);
