@@ -58,7 +58,16 @@ public sealed class KubernetesFunctionController
             Revisions);
         controllerOptions.FunctionUrl = workloadOptions.FunctionUrl;
         controllerOptions.TagUrl = workloadOptions.TagUrl;
-        _controller = new FunctionController(Functions, functionStore, Workloads, controllerOptions, metrics, time, loggerFactory, events, revisionStore);
+        _controller = new FunctionController(
+            Functions,
+            functionStore,
+            Workloads,
+            controllerOptions,
+            metrics,
+            time,
+            loggerFactory,
+            events,
+            revisionStore is null ? null : new CachedRevisionStore(revisionStore, Revisions!));
     }
 
     public ResourceInformer<FunctionResource> Functions { get; }

@@ -118,7 +118,9 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         }
         if (_revisions is not null)
         {
-            // A Revision in the cache at last (its Deployment waits for its uid), or one collected (its artifact may go now).
+            // Every change of a Revision reconciles its Function: one in the cache at last (its Deployment waits for its
+            // uid), one collected (its artifact may go now), or a status written (the pass that follows finds it as
+            // written, so it stops there; a write made over a stale copy of the cache is made again by it).
             _revisions.Changed += change =>
             {
                 if (change.Object.Spec?.Function is { Length: > 0 } function)
@@ -129,10 +131,7 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
                         _artifactsSettled.TryRemove(owner, out _);
                     }
 
-                    if (change.Type != WatchEventType.Modified)
-                    {
-                        StatusChanged?.Invoke(owner);
-                    }
+                    StatusChanged?.Invoke(owner);
                 }
             };
         }
