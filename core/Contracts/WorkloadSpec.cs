@@ -14,6 +14,12 @@ public sealed record WorkloadSpec
     /// </summary>
     public string? Function { get; init; }
 
+    /// <summary>
+    /// The Revision this workload runs (<c>{function}-00001</c>) when the controller cuts revisions; null when it does not.
+    /// The Kubernetes backend labels the pods with it and reads the revision's artifact and resources from that Revision.
+    /// </summary>
+    public string? RevisionName { get; init; }
+
     /// <summary>Content hash of everything that affects the running instances; a change is a rollout.</summary>
     public required string Revision { get; init; }
 

@@ -5,6 +5,7 @@ using Serverless.Backends.Kubernetes.Events;
 using Serverless.Backends.Kubernetes.Leadership;
 using Serverless.Controller;
 using Serverless.Controller.Metrics;
+using Serverless.Controller.Reconcilers.Function.Revisions;
 using Serverless.Core.Defaulting;
 using Serverless.Core.Validation;
 using Serverless.Hosting.Kubernetes;
@@ -29,7 +30,8 @@ internal static partial class KubernetesControllerHost
 
     /// <param name="autoscaler">The autoscaler section: the initial scale of new revisions and whether it may be 0.</param>
     /// <param name="gate">The election this replica runs its term under; null runs it at once (leader-elect false: a single replica).</param>
-    public static async Task<int> RunAsync(KubernetesOptions options, AutoscalerOptions autoscaler, IKubernetes client, LeaderGate? gate, ILoggerFactory loggerFactory)
+    /// <param name="gc">config.json's <c>gc</c> section: which Revisions that take no traffic are collected.</param>
+    public static async Task<int> RunAsync(KubernetesOptions options, AutoscalerOptions autoscaler, RevisionRetention gc, IKubernetes client, LeaderGate? gate, ILoggerFactory loggerFactory)
     {
         var controllerOptions = new ControllerOptions
         {
@@ -38,6 +40,7 @@ internal static partial class KubernetesControllerHost
 
             // No admission webhook on Kubernetes: the controller refuses what allow-zero-initial-scale forbids (Ready=False).
             ScaleLimits = ScaleLimits.None with { AllowZeroInitialScale = autoscaler.AllowZeroInitialScale },
+            RevisionRetention = gc,
         };
         await using var role = RoleHost.Create(options, servesTraffic: false, loggerFactory);
         var metrics = new ControllerMetrics(role.Registry);
@@ -52,7 +55,7 @@ internal static partial class KubernetesControllerHost
             LogLeading(logger, options.PodName);
             metrics.MarkLeading(true);
             var functions = new KubernetesFunctionController(
-                client, stores.Functions, options.Workloads, controllerOptions, metrics, role.Time, loggerFactory, events);
+                client, stores.Functions, options.Workloads, controllerOptions, metrics, role.Time, loggerFactory, events, stores.Revisions);
             Volatile.Write(ref current, new Term(functions));
             try
             {

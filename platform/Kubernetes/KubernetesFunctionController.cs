@@ -10,6 +10,7 @@ using Serverless.Hosting.Informers;
 using k8s;
 using k8s.Models;
 using FunctionResource = Serverless.Core.Api.Function;
+using RevisionResource = Serverless.Core.Api.Revision;
 
 namespace Serverless.Platform.Kubernetes;
 
@@ -18,7 +19,9 @@ namespace Serverless.Platform.Kubernetes;
 /// over the Function CRD and a <see cref="KubernetesWorkloadManager"/>. Five informers feed it: Functions (all
 /// namespaces), and the Deployments, Services, ReplicaSets and HorizontalPodAutoscalers labelled <c>app.kubernetes.io/managed-by=serverless</c>,
 /// whose every change enqueues the owner Function, so a deleted Deployment comes back, an edited one is restored and
-/// an artifact no ReplicaSet mounts any more is deleted.
+/// an artifact no ReplicaSet mounts any more is deleted. With a Revision store (issue #17) it cuts Revisions as local
+/// mode does (the same reconciler), and a sixth informer, the Revisions, gives the owner of a split's other revision's
+/// Deployment and Service and the artifacts still in use.
 /// </summary>
 public sealed class KubernetesFunctionController
 {
@@ -32,7 +35,8 @@ public sealed class KubernetesFunctionController
         ControllerMetrics metrics,
         TimeProvider time,
         ILoggerFactory loggerFactory,
-        IEventRecorder? events = null)
+        IEventRecorder? events = null,
+        IResourceStore<RevisionResource>? revisionStore = null)
     {
         ArgumentNullException.ThrowIfNull(controllerOptions);
         Functions = new ResourceInformer<FunctionResource>(functionStore, null, time, loggerFactory.CreateLogger<ResourceInformer<FunctionResource>>());
@@ -40,6 +44,7 @@ public sealed class KubernetesFunctionController
         Services = KubeInformers.ManagedServices(client, time, loggerFactory);
         ReplicaSets = KubeInformers.ManagedReplicaSets(client, time, loggerFactory);
         Autoscalers = KubeInformers.ManagedHorizontalPodAutoscalers(client, time, loggerFactory);
+        Revisions = revisionStore is null ? null : new ResourceInformer<RevisionResource>(revisionStore, null, time, loggerFactory.CreateLogger<ResourceInformer<RevisionResource>>());
         Workloads = new KubernetesWorkloadManager(
             client,
             Deployments,
@@ -49,9 +54,20 @@ public sealed class KubernetesFunctionController
             loggerFactory.CreateLogger<KubernetesWorkloadManager>(),
             ReplicaSets,
             events,
-            Autoscalers);
+            Autoscalers,
+            Revisions);
         controllerOptions.FunctionUrl = workloadOptions.FunctionUrl;
-        _controller = new FunctionController(Functions, functionStore, Workloads, controllerOptions, metrics, time, loggerFactory, events);
+        controllerOptions.TagUrl = workloadOptions.TagUrl;
+        _controller = new FunctionController(
+            Functions,
+            functionStore,
+            Workloads,
+            controllerOptions,
+            metrics,
+            time,
+            loggerFactory,
+            events,
+            revisionStore is null ? null : new CachedRevisionStore(revisionStore, Revisions!));
     }
 
     public ResourceInformer<FunctionResource> Functions { get; }
@@ -65,13 +81,18 @@ public sealed class KubernetesFunctionController
     /// <summary>The HorizontalPodAutoscalers of HPA-class Functions.</summary>
     public ResourceInformer<V2HorizontalPodAutoscaler> Autoscalers { get; }
 
+    /// <summary>The Revisions (null without a Revision store: no Revisions are cut).</summary>
+    public ResourceInformer<RevisionResource>? Revisions { get; }
+
     public KubernetesWorkloadManager Workloads { get; }
 
     /// <summary>All the caches are filled: reconciling now decides from what exists, not from an empty cache.</summary>
-    public bool HasSynced => Functions.HasSynced && Deployments.HasSynced && Services.HasSynced && ReplicaSets.HasSynced && Autoscalers.HasSynced;
+    public bool HasSynced => Functions.HasSynced && Deployments.HasSynced && Services.HasSynced && ReplicaSets.HasSynced && Autoscalers.HasSynced
+        && (Revisions?.HasSynced ?? true);
 
     /// <summary>Every cache follows the API server now (<see cref="ResourceInformer{T}.IsHealthy"/>).</summary>
-    public bool IsHealthy => Functions.IsHealthy && Deployments.IsHealthy && Services.IsHealthy && ReplicaSets.IsHealthy && Autoscalers.IsHealthy;
+    public bool IsHealthy => Functions.IsHealthy && Deployments.IsHealthy && Services.IsHealthy && ReplicaSets.IsHealthy && Autoscalers.IsHealthy
+        && (Revisions?.IsHealthy ?? true);
 
     /// <summary>Runs the informers and, once they have synced, the workers; until cancelled (leadership lost or shutdown).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -79,7 +100,7 @@ public sealed class KubernetesFunctionController
         var informers = new[]
         {
             Functions.RunAsync(cancellationToken), Deployments.RunAsync(cancellationToken), Services.RunAsync(cancellationToken), ReplicaSets.RunAsync(cancellationToken),
-            Autoscalers.RunAsync(cancellationToken),
+            Autoscalers.RunAsync(cancellationToken), Revisions?.RunAsync(cancellationToken) ?? Task.CompletedTask,
         };
         var controller = Task.CompletedTask;
         try
@@ -89,7 +110,8 @@ public sealed class KubernetesFunctionController
                 Deployments.WaitForSyncAsync(cancellationToken),
                 Services.WaitForSyncAsync(cancellationToken),
                 ReplicaSets.WaitForSyncAsync(cancellationToken),
-                Autoscalers.WaitForSyncAsync(cancellationToken)).ConfigureAwait(false);
+                Autoscalers.WaitForSyncAsync(cancellationToken),
+                Revisions?.WaitForSyncAsync(cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
             controller = _controller.RunAsync(cancellationToken);
             await Task.WhenAll([.. informers, controller]).ConfigureAwait(false);
         }

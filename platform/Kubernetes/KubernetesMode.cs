@@ -42,7 +42,7 @@ internal static class KubernetesMode
             KubernetesComponent.Activator => await KubernetesActivatorHost.RunAsync(options, settings.Activator, client, functionStore, loggerFactory).ConfigureAwait(false),
             KubernetesComponent.Autoscaler => await KubernetesAutoscalerHost.RunAsync(options, settings.Autoscaler, client, functionStore, loggerFactory).ConfigureAwait(false),
             KubernetesComponent.Broker => await KubernetesBrokerHost.RunAsync(options, settings.Broker, client, functionStore, loggerFactory).ConfigureAwait(false),
-            _ => await KubernetesControllerHost.RunAsync(options, settings.Autoscaler, client, Leadership(options, client, loggerFactory), loggerFactory).ConfigureAwait(false),
+            _ => await KubernetesControllerHost.RunAsync(options, settings.Autoscaler, settings.Gc, client, Leadership(options, client, loggerFactory), loggerFactory).ConfigureAwait(false),
         };
     }
 

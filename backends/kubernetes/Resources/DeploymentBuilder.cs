@@ -48,11 +48,38 @@ internal static class DeploymentBuilder
     public const int PreStopSeconds = 5;
 
     /// <param name="replicas">Only for a create: the autoscaler owns <c>spec.replicas</c> of an existing Deployment.</param>
-    public static V1Deployment Build(Core.Api.Function function, WorkloadSpec spec, KubernetesWorkloadOptions options, int? replicas)
+    /// <param name="revision">
+    /// The Revision the workload runs (<see cref="WorkloadSpec.RevisionName"/>), when known: its artifact and resources
+    /// are the pods', not the Function's current ones (a rollback by name runs the old code). For a split's other
+    /// revision (<see cref="WorkloadSpec.Function"/> set) it is required: it owns the Deployment.
+    /// </param>
+    public static V1Deployment Build(Core.Api.Function function, WorkloadSpec spec, KubernetesWorkloadOptions options, int? replicas, Core.Api.Revision? revision = null)
     {
         var name = spec.Key.Name;
-        var podLabels = WorkloadLabels.For(name);
-        podLabels[WorkloadLabels.Revision] = spec.Revision;
+        var runs = revision is null ? function : AsRevision(function, revision);
+        Dictionary<string, string> labels;
+        Dictionary<string, string> selector;
+        V1OwnerReference owner;
+        if (spec.Function is { } functionName)
+        {
+            ArgumentNullException.ThrowIfNull(revision);
+            labels = WorkloadLabels.ForRevision(functionName, revision.Metadata.Name);
+            selector = WorkloadLabels.RevisionSelector(functionName, revision.Metadata.Name);
+            owner = RevisionOwner.Reference(revision);
+        }
+        else
+        {
+            labels = WorkloadLabels.For(name);
+            selector = WorkloadLabels.For(name);
+            owner = FunctionOwner.Reference(function);
+        }
+
+        var podLabels = new Dictionary<string, string>(selector, StringComparer.Ordinal) { [WorkloadLabels.Revision] = spec.Revision };
+        if (spec.RevisionName is { } revisionName)
+        {
+            podLabels[WorkloadLabels.RevisionName] = revisionName;
+        }
+
         var image = spec.Image ?? RuntimeImage(spec.Runtime, options);
         var fromArtifact = spec.Image is null;
 
@@ -64,13 +91,13 @@ internal static class DeploymentBuilder
             {
                 Name = name,
                 NamespaceProperty = spec.Key.Namespace,
-                Labels = WorkloadLabels.For(name),
-                OwnerReferences = [FunctionOwner.Reference(function)],
+                Labels = labels,
+                OwnerReferences = [owner],
             },
             Spec = new V1DeploymentSpec
             {
                 Replicas = replicas,
-                Selector = new V1LabelSelector { MatchLabels = WorkloadLabels.For(name) },
+                Selector = new V1LabelSelector { MatchLabels = selector },
                 // Surge, never go below the wanted count: a rollout starts new instances first and
                 // drains old ones once the replacements are ready (the IWorkloadManager contract).
                 Strategy = new V1DeploymentStrategy
@@ -83,9 +110,9 @@ internal static class DeploymentBuilder
                     Metadata = new V1ObjectMeta { Labels = podLabels },
                     Spec = new V1PodSpec
                     {
-                        Containers = [MainContainer(function, spec, image, fromArtifact)],
-                        InitContainers = fromArtifact ? [UnpackContainer(function, image)] : null,
-                        Volumes = Volumes(function, fromArtifact),
+                        Containers = [MainContainer(runs, spec, image, fromArtifact)],
+                        InitContainers = fromArtifact ? [UnpackContainer(runs, image)] : null,
+                        Volumes = Volumes(runs, fromArtifact),
                         // The preStop wait counts against the grace period, so it comes on top.
                         TerminationGracePeriodSeconds = spec.TimeoutSeconds + TerminationGraceSeconds + PreStopSeconds,
                         // Function code never talks to the API server; no token, no Service env noise
@@ -119,6 +146,16 @@ internal static class DeploymentBuilder
         update.Metadata.Annotations = live.Metadata.Annotations;
         update.Spec.Replicas = live.Spec?.Replicas;
         return update;
+    }
+
+    /// <summary>The Function as <paramref name="revision"/> ran it: the revision's artifact and resources.</summary>
+    private static Core.Api.Function AsRevision(Core.Api.Function function, Core.Api.Revision revision)
+    {
+        var copy = Core.Serialization.ResourceJson.Clone(function);
+        var spec = Core.Serialization.ResourceJson.Clone(revision.Spec);
+        copy.Spec.Source = spec.Source;
+        copy.Spec.Resources = spec.Resources;
+        return copy;
     }
 
     internal static Dictionary<string, string> Merge(IDictionary<string, string>? live, IDictionary<string, string>? ours)
@@ -231,8 +268,9 @@ internal static class DeploymentBuilder
         });
 
         // Knative's identity variables (its runtime contract's SHOULD), and the namespace, which the runtimes label their metrics with.
-        env.Add(new V1EnvVar { Name = "K_SERVICE", Value = spec.Key.Name });
-        env.Add(new V1EnvVar { Name = "K_CONFIGURATION", Value = spec.Key.Name });
+        // A split's other revision is still the Function's service and configuration (its key is the revision's name).
+        env.Add(new V1EnvVar { Name = "K_SERVICE", Value = spec.Function ?? spec.Key.Name });
+        env.Add(new V1EnvVar { Name = "K_CONFIGURATION", Value = spec.Function ?? spec.Key.Name });
         env.Add(new V1EnvVar { Name = "K_REVISION", Value = spec.Revision });
         env.Add(new V1EnvVar { Name = "FUNCTION_NAMESPACE", Value = spec.Key.Namespace });
         return env;

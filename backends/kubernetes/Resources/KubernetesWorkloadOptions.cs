@@ -20,4 +20,7 @@ public sealed class KubernetesWorkloadOptions
     };
 
     public string FunctionUrl(Core.Contracts.FunctionKey key) => $"http://{key.Name}.{key.Namespace}.{Domain}";
+
+    /// <summary>A traffic tag's URL, <c>http://{tag}-{function}.{namespace}.{domain}</c>, the host the activator routes to that tag's revision.</summary>
+    public string TagUrl(Core.Contracts.FunctionKey key, string tag) => $"http://{tag}-{key.Name}.{key.Namespace}.{Domain}";
 }

@@ -8,7 +8,8 @@ internal static class ServiceBuilder
 {
     public const int Port = 80;
 
-    public static V1Service Build(Core.Api.Function function, FunctionKey key) => new()
+    /// <param name="revision">The owner of a split's other revision's Service (key = the revision's name); null for the Function's own.</param>
+    public static V1Service Build(Core.Api.Function function, FunctionKey key, Core.Api.Revision? revision = null) => new()
     {
         ApiVersion = "v1",
         Kind = "Service",
@@ -16,13 +17,13 @@ internal static class ServiceBuilder
         {
             Name = key.Name,
             NamespaceProperty = key.Namespace,
-            Labels = WorkloadLabels.For(key.Name),
-            OwnerReferences = [FunctionOwner.Reference(function)],
+            Labels = revision is null ? WorkloadLabels.For(key.Name) : WorkloadLabels.ForRevision(function.Metadata.Name, revision.Metadata.Name),
+            OwnerReferences = [revision is null ? FunctionOwner.Reference(function) : RevisionOwner.Reference(revision)],
         },
         Spec = new V1ServiceSpec
         {
             Type = "ClusterIP",
-            Selector = WorkloadLabels.For(key.Name),
+            Selector = revision is null ? WorkloadLabels.For(key.Name) : WorkloadLabels.RevisionSelector(function.Metadata.Name, revision.Metadata.Name),
             Ports = [new V1ServicePort { Name = "http", Port = Port, TargetPort = DeploymentBuilder.ContainerPort, Protocol = "TCP" }],
         },
     };

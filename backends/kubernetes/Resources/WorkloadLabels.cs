@@ -8,6 +8,12 @@ internal static class WorkloadLabels
     public const string Function = "serverless.dev/function";
     public const string Revision = "serverless.dev/revision";
 
+    /// <summary>
+    /// The Revision's name (<c>hello-00002</c>) on the pods that run it, as Knative's <c>serving.knative.dev/revision</c>;
+    /// <see cref="Revision"/> keeps the content hash, which the status and <c>K_REVISION</c> have always carried.
+    /// </summary>
+    public const string RevisionName = "serverless.dev/revision-name";
+
     /// <summary>The ReplicaSet controller removes pods with the lowest cost first when a Deployment scales down.</summary>
     public const string PodDeletionCost = "controller.kubernetes.io/pod-deletion-cost";
 
@@ -22,6 +28,26 @@ internal static class WorkloadLabels
     {
         [ManagedBy] = ManagedByValue,
         [Function] = function,
+    };
+
+    /// <summary>The labels of a split's other revision's Deployment and Service (the objects, not the pods).</summary>
+    public static Dictionary<string, string> ForRevision(string function, string revision) => new(StringComparer.Ordinal)
+    {
+        [ManagedBy] = ManagedByValue,
+        [Function] = function,
+        [RevisionName] = revision,
+    };
+
+    /// <summary>
+    /// The selector of a split's other revision's Deployment and Service, and its pods' labels. Without
+    /// <see cref="ManagedBy"/> on purpose: the Function's own Deployment and Service select
+    /// <c>{managed-by, function}</c> (a Deployment's selector is immutable, so it cannot learn to leave them out), and
+    /// a canary's pods that matched it would count as the main revision's endpoints and skew the split.
+    /// </summary>
+    public static Dictionary<string, string> RevisionSelector(string function, string revision) => new(StringComparer.Ordinal)
+    {
+        [Function] = function,
+        [RevisionName] = revision,
     };
 
     /// <summary>Selects a function's pods (any revision).</summary>

@@ -7,6 +7,7 @@ using Serverless.Core.Contracts;
 using Serverless.Hosting.Informers;
 using Serverless.Hosting.Stores;
 using FunctionResource = Serverless.Core.Api.Function;
+using RevisionResource = Serverless.Core.Api.Revision;
 
 namespace Serverless.Backends.Kubernetes.Workloads;
 
@@ -43,6 +44,7 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
     private readonly ResourceInformer<V1Service> _services;
     private readonly ResourceInformer<V1ReplicaSet>? _replicaSets;
     private readonly ResourceInformer<V2HorizontalPodAutoscaler>? _autoscalers;
+    private readonly ResourceInformer<RevisionResource>? _revisions;
     private readonly Func<FunctionKey, FunctionResource?> _functions;
     private readonly KubernetesWorkloadOptions _options;
     private readonly IEventRecorder _events;
@@ -67,6 +69,10 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
     /// The managed HorizontalPodAutoscalers (<see cref="KubeInformers.ManagedHorizontalPodAutoscalers"/>), the caller runs
     /// it; null manages none (HPA-class Functions then get no HorizontalPodAutoscaler).
     /// </param>
+    /// <param name="revisions">
+    /// The Functions' Revisions, the caller runs it; null runs no split's other revision (issue #17). A Revision owns the
+    /// Deployment and Service of a split's other share, and a workload running a Revision gets that Revision's artifact.
+    /// </param>
     public KubernetesWorkloadManager(
         k8s.IKubernetes client,
         ResourceInformer<V1Deployment> deployments,
@@ -76,8 +82,9 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         ILogger logger,
         ResourceInformer<V1ReplicaSet>? replicaSets = null,
         IEventRecorder? events = null,
-        ResourceInformer<V2HorizontalPodAutoscaler>? autoscalers = null)
-        : this(new KubeWorkloadApi(client), deployments, services, functions, options, logger, replicaSets, events, autoscalers)
+        ResourceInformer<V2HorizontalPodAutoscaler>? autoscalers = null,
+        ResourceInformer<RevisionResource>? revisions = null)
+        : this(new KubeWorkloadApi(client), deployments, services, functions, options, logger, replicaSets, events, autoscalers, revisions)
     {
     }
 
@@ -90,9 +97,11 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         ILogger logger,
         ResourceInformer<V1ReplicaSet>? replicaSets = null,
         IEventRecorder? events = null,
-        ResourceInformer<V2HorizontalPodAutoscaler>? autoscalers = null)
+        ResourceInformer<V2HorizontalPodAutoscaler>? autoscalers = null,
+        ResourceInformer<RevisionResource>? revisions = null)
     {
         _api = api;
+        _revisions = revisions;
         _autoscalers = autoscalers;
         _deployments = deployments;
         _services = services;
@@ -107,6 +116,26 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         {
             _autoscalers.Changed += change => StatusChanged?.Invoke(OwnerKey(change.Object.Metadata));
         }
+        if (_revisions is not null)
+        {
+            // Every change of a Revision reconciles its Function: one in the cache at last (its Deployment waits for its
+            // uid), one collected (its artifact may go now), or a status written (the pass that follows finds it as
+            // written, so it stops there; a write made over a stale copy of the cache is made again by it).
+            _revisions.Changed += change =>
+            {
+                if (change.Object.Spec?.Function is { Length: > 0 } function)
+                {
+                    var owner = new FunctionKey(change.Object.Metadata.NamespaceProperty ?? "", function);
+                    if (change.Type == WatchEventType.Deleted)
+                    {
+                        _artifactsSettled.TryRemove(owner, out _);
+                    }
+
+                    StatusChanged?.Invoke(owner);
+                }
+            };
+        }
+
         if (_replicaSets is not null)
         {
             // A ReplicaSet scaled to zero, or gone, may free an artifact: reconcile its Function then, and only then. A
@@ -129,17 +158,28 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
     /// <exception cref="WorkloadNotOwnedException">A Deployment or Service with the function's name is not the Function's.</exception>
     public async Task EnsureAsync(WorkloadSpec spec, int replicasIfCreated, CancellationToken cancellationToken = default)
     {
-        if (_functions(spec.Key) is not { } function)
+        var functionKey = spec.Function is { } functionName ? new FunctionKey(spec.Key.Namespace, functionName) : spec.Key;
+        if (_functions(functionKey) is not { } function)
         {
             return; // deleted meanwhile: the deletion reconciles next, and the garbage collector follows ownerReferences
         }
 
-        var deployment = DeploymentBuilder.Build(function, spec, _options, replicasIfCreated);
+        var revision = spec.RevisionName is { } revisionName ? _revisions?.Cached(new FunctionKey(spec.Key.Namespace, revisionName)) : null;
+        var ownerRevision = spec.Function is null ? null : revision;
+        if (spec.Function is not null && ownerRevision is null)
+        {
+            // A split's other revision: its Revision owns the Deployment, and the cache has not seen it yet (just cut).
+            // Its arrival in the cache reconciles the Function again.
+            return;
+        }
+
+        var deployment = DeploymentBuilder.Build(function, spec, _options, replicasIfCreated, revision);
         await EnsureObjectAsync(
             "Deployment",
             deployment,
             _deployments.Cached(spec.Key),
             function,
+            ownerRevision,
             LiveObjectMatcher.DeploymentMatches,
             DeploymentBuilder.ForUpdate,
             _api.GetDeploymentAsync,
@@ -147,18 +187,25 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
             _api.ReplaceDeploymentAsync,
             cancellationToken).ConfigureAwait(false);
 
-        var service = ServiceBuilder.Build(function, spec.Key);
+        var service = ServiceBuilder.Build(function, spec.Key, ownerRevision);
         await EnsureObjectAsync(
             "Service",
             service,
             _services.Cached(spec.Key),
             function,
+            ownerRevision,
             LiveObjectMatcher.ServiceMatches,
             ServiceBuilder.ForUpdate,
             _api.GetServiceAsync,
             _api.CreateServiceAsync,
             _api.ReplaceServiceAsync,
             cancellationToken).ConfigureAwait(false);
+
+        if (ownerRevision is not null)
+        {
+            // TODO(#17): an HPA-class Function's other revisions get no HorizontalPodAutoscaler; the KPA scales them.
+            return;
+        }
 
         await EnsureAutoscalerAsync(function, spec.Key, cancellationToken).ConfigureAwait(false);
 
@@ -174,13 +221,13 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         // Only what the caches know of, and of that only what a Function of this name controls: the ownerReferences
         // let the garbage collector remove anything created a moment ago that the caches have not seen yet, a
         // repeated delete costs no call, and an object that merely carries our labels is not ours to delete.
-        if (_deployments.Cached(key) is { } deployment && FunctionOwner.ControlledByName(key.Name, deployment.Metadata)
+        if (_deployments.Cached(key) is { } deployment && Ours(key, deployment.Metadata)
             && await _api.DeleteDeploymentAsync(key.Namespace, key.Name, deployment.Metadata.Uid, cancellationToken).ConfigureAwait(false))
         {
             LogDeleted(_logger, "Deployment", key.ToString());
         }
 
-        if (_services.Cached(key) is { } service && FunctionOwner.ControlledByName(key.Name, service.Metadata)
+        if (_services.Cached(key) is { } service && Ours(key, service.Metadata)
             && await _api.DeleteServiceAsync(key.Namespace, key.Name, service.Metadata.Uid, cancellationToken).ConfigureAwait(false))
         {
             LogDeleted(_logger, "Service", key.ToString());
@@ -211,6 +258,7 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
             HorizontalPodAutoscalerBuilder.Build(function, key),
             _autoscalers.Cached(key),
             function,
+            null,
             LiveObjectMatcher.HorizontalPodAutoscalerMatches,
             HorizontalPodAutoscalerBuilder.ForUpdate,
             _api.GetHorizontalPodAutoscalerAsync,
@@ -229,15 +277,23 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
     }
 
     public WorkloadStatus? GetStatus(FunctionKey key) =>
-        _deployments.Cached(key) is { } deployment && FunctionOwner.ControlledByName(key.Name, deployment.Metadata)
+        _deployments.Cached(key) is { } deployment && Ours(key, deployment.Metadata)
             ? WorkloadStatusReader.Read(deployment)
             : null;
+
+    /// <summary>
+    /// Controlled by the Function of that name, or (a split's other revision, keyed by the revision's name) by the
+    /// Revision of that name. A label alone never makes an object ours.
+    /// </summary>
+    private bool Ours(FunctionKey key, V1ObjectMeta metadata) =>
+        FunctionOwner.ControlledByName(key.Name, metadata) || (_revisions is not null && RevisionOwner.ControlledByName(key.Name, metadata));
 
     private async Task EnsureObjectAsync<T>(
         string kind,
         T desired,
         T? cached,
         FunctionResource owner,
+        RevisionResource? ownerRevision,
         Func<T, T, bool> matches,
         Func<T, T, T> forUpdate,
         Func<string, string, CancellationToken, Task<T?>> get,
@@ -263,7 +319,7 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
             cached,
             (live, wanted) =>
             {
-                EnsureOwned(kind, live, owner);
+                EnsureOwned(kind, live, owner, ownerRevision);
                 return matches(live, wanted) ? null : forUpdate(live, wanted);
             },
             cancellationToken).ConfigureAwait(false);
@@ -281,9 +337,9 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
     }
 
     /// <summary>An object with the function's name that lacks the Function's controller ownerReference is never written.</summary>
-    private void EnsureOwned(string kind, k8s.IKubernetesObject<V1ObjectMeta> live, FunctionResource owner)
+    private void EnsureOwned(string kind, k8s.IKubernetesObject<V1ObjectMeta> live, FunctionResource owner, RevisionResource? ownerRevision)
     {
-        if (FunctionOwner.Controls(owner, live.Metadata))
+        if (ownerRevision is null ? FunctionOwner.Controls(owner, live.Metadata) : RevisionOwner.Controls(ownerRevision, live.Metadata))
         {
             return;
         }
@@ -308,7 +364,9 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         var ns = function.Metadata.NamespaceProperty;
         var ours = _replicaSets.List().Where(r => r.Metadata.NamespaceProperty == ns
             && r.Metadata.Labels is { } labels && labels.TryGetValue(WorkloadLabels.Function, out var owner) && owner == function.Metadata.Name);
-        var superseded = SupersededArtifacts.Find(function.Spec.Image is { Length: > 0 } ? null : function.Spec.Source?.ConfigMap, ours);
+        var superseded = SupersededArtifacts.Find(function.Spec.Image is { Length: > 0 } ? null : function.Spec.Source?.ConfigMap, ours)
+            .Except(RevisionArtifacts(function))
+            .ToList();
         var key = new FunctionKey(ns, function.Metadata.Name);
         HashSet<string> collected;
         lock (_collected)
@@ -355,6 +413,20 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
 
         return done;
     }
+
+    /// <summary>
+    /// The artifacts the Function's Revisions name: a revision that still exists can be routed to again (a rollback by
+    /// name, a split), so its artifact stays until the Revision is collected. That covers the Deployments of a split's
+    /// other revisions too, whose ReplicaSets the managed-ReplicaSet cache does not hold (their pods are not labelled managed-by).
+    /// </summary>
+    private IEnumerable<string> RevisionArtifacts(FunctionResource function) =>
+        _revisions is null
+            ? []
+            : _revisions.List()
+                .Where(r => r.Metadata.NamespaceProperty == function.Metadata.NamespaceProperty && r.Spec?.Function == function.Metadata.Name
+                    && r.Spec.Image is not { Length: > 0 })
+                .Select(r => r.Spec.Source?.ConfigMap)
+                .OfType<string>();
 
     private static FunctionKey OwnerKey(V1ObjectMeta metadata) =>
         new(metadata.NamespaceProperty ?? "", FunctionOwner.NameOf(metadata) ?? metadata.Name ?? "");

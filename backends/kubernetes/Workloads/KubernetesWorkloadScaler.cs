@@ -53,7 +53,11 @@ public sealed class KubernetesWorkloadScaler : IWorkloadScaler
 
     private async Task MarkDeletionCostsAsync(FunctionKey key, CancellationToken cancellationToken)
     {
-        var pods = await _api.ListPodsAsync(key.Namespace, WorkloadLabels.PodSelector(key.Name), cancellationToken).ConfigureAwait(false);
+        // The Deployment's own selector: a split's other revision's pods are not selected by the Function's labels.
+        var selector = _deployments.Cached(key)?.Spec?.Selector?.MatchLabels is { Count: > 0 } match
+            ? string.Join(",", match.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value))
+            : WorkloadLabels.PodSelector(key.Name);
+        var pods = await _api.ListPodsAsync(key.Namespace, selector, cancellationToken).ConfigureAwait(false);
         var loads = pods
             .Where(p => p.Metadata?.Name is not null && p.Metadata.DeletionTimestamp is null)
             .Select(p => new PodLoad(

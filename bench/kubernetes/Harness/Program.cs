@@ -37,7 +37,8 @@ var controller = new KubernetesFunctionController(
     new ControllerOptions { Workers = workers, ResyncPeriod = TimeSpan.FromMinutes(10) },
     new ControllerMetrics(Prometheus.Metrics.NewCustomRegistry()),
     TimeProvider.System,
-    NullLoggerFactory.Instance);
+    NullLoggerFactory.Instance,
+    revisionStore: new KubernetesStores(controllerClient).Revisions); // as the controller role runs: Revisions cut (issue #17)
 using var stop = new CancellationTokenSource();
 var run = controller.RunAsync(stop.Token);
 await Until(() => controller.HasSynced, TimeSpan.FromSeconds(30), "the controller's caches sync");

@@ -162,6 +162,8 @@ internal sealed partial class FunctionReconciler
             {
                 workload = WorkloadSpecBuilder.Build(RevisionBuilder.AsFunction(function, plan.Run));
             }
+
+            workload = workload with { RevisionName = plan.Run.Metadata.Name };
         }
 
         var scale = EffectiveScale.Resolve(function.Spec.Scale, _options.ScaleDefaults);
@@ -246,7 +248,7 @@ internal sealed partial class FunctionReconciler
                 continue;
             }
 
-            var spec = WorkloadSpecBuilder.Build(RevisionBuilder.AsFunction(function, revision)) with { Key = revisionKey, Function = function.Metadata.Name };
+            var spec = WorkloadSpecBuilder.Build(RevisionBuilder.AsFunction(function, revision)) with { Key = revisionKey, Function = function.Metadata.Name, RevisionName = revision.Metadata.Name };
             await _workloads.EnsureAsync(spec, initialScale, cancellationToken).ConfigureAwait(false);
             running.Add(revision.Metadata.Name);
         }

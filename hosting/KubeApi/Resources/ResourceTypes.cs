@@ -36,8 +36,11 @@ public static class ResourceTypes
     public static readonly ResourceType Brokers = new("serverless.dev", "v1alpha1", "brokers", "Broker", Namespaced: true, HasStatus: true, AllowUnconditionalUpdate: false);
     public static readonly ResourceType Triggers = new("serverless.dev", "v1alpha1", "triggers", "Trigger", Namespaced: true, HasStatus: true, AllowUnconditionalUpdate: false);
 
+    /// <summary>deploy/crds/revisions.yaml: cut, given status and collected by the controller (issue #17).</summary>
+    public static readonly ResourceType Revisions = new("serverless.dev", "v1alpha1", "revisions", "Revision", Namespaced: true, HasStatus: true, AllowUnconditionalUpdate: false);
+
     public static IReadOnlyList<ResourceType> Defaults { get; } =
     [
-        Namespaces, ConfigMaps, Services, Pods, Events, Deployments, ReplicaSets, HorizontalPodAutoscalers, EndpointSlices, Leases, Functions, Brokers, Triggers,
+        Namespaces, ConfigMaps, Services, Pods, Events, Deployments, ReplicaSets, HorizontalPodAutoscalers, EndpointSlices, Leases, Functions, Brokers, Triggers, Revisions,
     ];
 }

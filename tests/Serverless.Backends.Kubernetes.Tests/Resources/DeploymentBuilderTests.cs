@@ -52,6 +52,56 @@ public sealed class DeploymentBuilderTests
         Assert.NotNull(pod.Volumes.Single(v => v.Name == "function").EmptyDir);
     }
 
+    public static TheoryData<string, bool> Workloads => new()
+    {
+        // label, a split's other revision (keyed by the revision's name)
+        { "the Function's own workload, running hello-00001", false },
+        { "hello-00002, a split's other share", true },
+    };
+
+    /// <summary>
+    /// Issue #17: the pods carry the revision's name; the Function's own Deployment stays the Function's, a split's other
+    /// revision's is owned by its Revision and selected without managed-by (so the Function's Service leaves its pods out),
+    /// and each runs its Revision's artifact and resources, not the Function's current ones.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Workloads))]
+    public void Build_RevisionWorkload_OwnerLabelsAndTheRevisionsArtifact(string label, bool other)
+    {
+        var function = TestFunction("team-a", "hello", f => f.Spec.Source = new Core.Api.FunctionSource { ConfigMap = "hello-bbbbbbbbbb" });
+        var revisionName = other ? "hello-00002" : "hello-00001";
+        var revision = new Core.Api.Revision
+        {
+            Metadata = new V1ObjectMeta { Name = revisionName, NamespaceProperty = "team-a", Uid = "uid-" + revisionName },
+            Spec = new Core.Api.RevisionSpec
+            {
+                Function = "hello",
+                Source = new Core.Api.FunctionSource { ConfigMap = "hello-aaaaaaaaaa" },
+                Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("64Mi") } },
+            },
+        };
+        var spec = Spec(function) with { RevisionName = revisionName };
+        if (other)
+        {
+            spec = spec with { Key = new Core.Contracts.FunctionKey("team-a", revisionName), Function = "hello" };
+        }
+
+        var deployment = DeploymentBuilder.Build(function, spec, new KubernetesWorkloadOptions(), 1, revision);
+
+        var pod = deployment.Spec.Template;
+        Assert.Equal(revisionName, pod.Metadata.Labels[WorkloadLabels.RevisionName]);
+        Assert.Equal(("hello", spec.Revision), (pod.Metadata.Labels[WorkloadLabels.Function], pod.Metadata.Labels[WorkloadLabels.Revision]));
+        Assert.Equal(!other, pod.Metadata.Labels.ContainsKey(WorkloadLabels.ManagedBy));
+        Assert.True(deployment.Spec.Selector.MatchLabels.All(l => pod.Metadata.Labels[l.Key] == l.Value), $"{label}: the selector selects the pods");
+        var owner = Assert.Single(deployment.Metadata.OwnerReferences);
+        Assert.Equal(other ? ("Revision", revisionName, "uid-" + revisionName) : ("Function", "hello", "uid-hello"), (owner.Kind, owner.Name, owner.Uid));
+        Assert.Equal((true, true), (owner.Controller, owner.BlockOwnerDeletion));
+        Assert.Equal(("serverless", "hello"), (deployment.Metadata.Labels[WorkloadLabels.ManagedBy], deployment.Metadata.Labels[WorkloadLabels.Function]));
+        Assert.Equal("hello-aaaaaaaaaa", pod.Spec.Volumes.Single(v => v.Name == "artifact").ConfigMap.Name);
+        Assert.Equal("64Mi", pod.Spec.Containers[0].Resources.Limits["memory"].ToString());
+        Assert.Contains(pod.Spec.Containers[0].Env, e => e is { Name: "K_SERVICE", Value: "hello" });
+    }
+
     [Fact]
     public void Build_PrebuiltImage_RunsItWithoutUnpacking()
     {

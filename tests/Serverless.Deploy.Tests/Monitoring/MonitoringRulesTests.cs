@@ -92,8 +92,8 @@ public sealed class MonitoringRulesTests : IDisposable
     }
 
     /// <summary>
-    /// The PodMonitor selects function pods as the Deployment builder labels them (managed-by serverless, a
-    /// serverless.dev/function label; tests/Serverless.Backends.Kubernetes.Tests checks that side) in any namespace,
+    /// The PodMonitor selects function pods as the Deployment builder labels them (serverless.dev/function and
+    /// serverless.dev/revision labels, on the Function's own pods and on a split's other revision's; tests/Serverless.Backends.Kubernetes.Tests checks that side) in any namespace,
     /// and scrapes their private port "platform", never the Service's "http".
     /// </summary>
     [Fact]
@@ -104,9 +104,11 @@ public sealed class MonitoringRulesTests : IDisposable
 
         Assert.Equal("PodMonitor", monitor.Kind);
         Assert.True((bool)spec["namespaceSelector"]!["any"]!);
-        Assert.Equal("serverless", (string?)spec["selector"]!["matchLabels"]!["app.kubernetes.io/managed-by"]);
-        var expression = Assert.Single(spec["selector"]!["matchExpressions"]!.AsArray())!;
-        Assert.Equal(("serverless.dev/function", "Exists"), ((string?)expression["key"], (string?)expression["operator"]));
+        // No managed-by: a split's other revision's pods leave it out (so the Function's Service does not select them).
+        Assert.Null(spec["selector"]!["matchLabels"]);
+        Assert.Equal(
+            ["serverless.dev/function Exists", "serverless.dev/revision Exists"],
+            spec["selector"]!["matchExpressions"]!.AsArray().Select(e => $"{e!["key"]} {e["operator"]}"));
         var endpoint = Assert.Single(spec["podMetricsEndpoints"]!.AsArray())!;
         Assert.Equal(("platform", "/metrics"), ((string?)endpoint["port"], (string?)endpoint["path"]));
         Assert.Equal(

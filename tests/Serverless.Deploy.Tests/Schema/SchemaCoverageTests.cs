@@ -35,7 +35,9 @@ public sealed class SchemaCoverageTests
             .ToArray();
 
         // A rule no row violates is untested: its translation (and the rule) could be wrong in either direction.
-        var unexercised = rules.Where(r => !messages.Contains(r.Message)).Select(r => $"{r.Crd}: {r.Rule}").ToArray();
+        // Transition rules (oldSelf) run on updates only, which no table row is: TransitionRuleTests holds each of them.
+        var unexercised = rules.Where(r => !messages.Contains(r.Message) && !TransitionRuleTests.IsTransitionRule(r.Rule))
+            .Select(r => $"{r.Crd}: {r.Rule}").ToArray();
         Assert.True(unexercised.Length == 0, "CEL rules no table row violates:\n" + string.Join("\n", unexercised));
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Serverless.Hosting.KubeApi.Resources;
 using Serverless.TestSupport;
 
@@ -46,6 +47,32 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Contains("function.serverless.dev/hello created", applied.StdOut, StringComparison.Ordinal);
         Assert.Matches(@"NAME\s+READY\s+REASON\s+REPLICAS\s+URL\s+RUNTIME\s+AGE", listed.StdOut);
         Assert.Matches(@"hello\s+node\s+\d+s", listed.StdOut);
+    }
+
+    /// <summary>Issue #17: Revisions as the controller writes them, listed with deploy/crds/revisions.yaml's columns; the spec is immutable.</summary>
+    [KubectlFact]
+    public async Task GetRevisions_AsTheControllerWritesThem_PrintsTheColumnsAndRefusesASpecEdit()
+    {
+        foreach (var (name, ready, percent) in new[] { ("hello-00001", "True", 90), ("hello-00002", "Unknown", 10) })
+        {
+            _api.CreateObject(ResourceTypes.Revisions, "team", JsonNode.Parse($$$"""
+                {"apiVersion":"serverless.dev/v1alpha1","kind":"Revision",
+                 "metadata":{"name":"{{{name}}}","labels":{"serverless.dev/function":"hello"}},
+                 "spec":{"function":"hello","contentHash":"hash-{{{name}}}","runtime":"node","handler":"index.js:handle"},
+                 "status":{"conditions":[{"type":"Ready","status":"{{{ready}}}","reason":"Reason{{{percent}}}","message":"m","lastTransitionTime":"2026-12-07T00:00:00Z"}],
+                           "replicas":1,"readyReplicas":1,"trafficPercent":{{{percent}}}}}
+                """)!.AsObject());
+        }
+
+        var listed = await _kubectl.RunAsync("get", "revisions", "-l", "serverless.dev/function=hello", "-o", "wide");
+        var edited = await _kubectl.RunAsync("patch", "rev", "hello-00001", "--type=merge", "-p", """{"spec":{"handler":"other.js:handle"}}""");
+
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.Matches(@"NAME\s+FUNCTION\s+READY\s+REASON\s+TRAFFIC\s+REPLICAS\s+HASH\s+AGE", listed.StdOut);
+        Assert.Matches(@"hello-00001\s+hello\s+True\s+Reason90\s+90\s+1\s+hash-hello-00001\s+\d+", listed.StdOut);
+        Assert.Matches(@"hello-00002\s+hello\s+Unknown\s+Reason10\s+10\s+1\s+hash-hello-00002\s+\d+", listed.StdOut);
+        Assert.NotEqual(0, edited.ExitCode);
+        Assert.Contains("a Revision's spec is immutable", edited.StdErr, StringComparison.Ordinal);
     }
 
     [KubectlFact]

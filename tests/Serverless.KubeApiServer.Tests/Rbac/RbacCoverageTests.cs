@@ -26,6 +26,7 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
         // Checked by the OwnerReferencesPermissionEnforcement admission plugin when a child sets
         // blockOwnerDeletion: true; never a request of its own.
         ["controller: update serverless.dev/functions/finalizers"] = "admission check for blockOwnerDeletion",
+        ["controller: update serverless.dev/revisions/finalizers"] = "admission check for blockOwnerDeletion (a split's other revision's Deployment and Service)",
     };
 
     [Fact]
@@ -36,7 +37,8 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
         await using var api = await KubeApiDouble.StartAsync();
         api.StartDeploymentSimulator();
         File.WriteAllText(Path.Combine(work.Path, "config.json"), """
-            {"autoscaler": {"stable-window": "10s", "panic-window-percentage": "10", "scale-to-zero-grace-period": "6s", "tick-interval": "1s"}}
+            {"autoscaler": {"stable-window": "10s", "panic-window-percentage": "10", "scale-to-zero-grace-period": "6s", "tick-interval": "1s"},
+             "gc": {"retain-since-create-time": "0s", "min-non-active-revisions": 0}}
             """);
         var autoscalerPort = FreePort.Next();
         var activatorPort = FreePort.Next();
@@ -70,6 +72,9 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
             // A Function at 2 instances with a floor of 1: the controller creates its workload and status, the
             // autoscaler brings it down to 1 after the stable window (marking pod deletion costs first).
             var client = api.CreateClient("test");
+
+            // The first Revision's create meets AlreadyExists (as when an earlier pass cut it): the controller reads it back.
+            var revisionExists = api.Faults.FailNext(1, 409, r => r.Identity == "serverless-controller" && r.Verb == "create" && r.Resource == "revisions");
             await client.CustomObjects.CreateNamespacedCustomObjectAsync(
                 JsonNode.Parse("""
                     {"apiVersion":"serverless.dev/v1alpha1","kind":"Function","metadata":{"name":"hello"},
@@ -81,6 +86,10 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
             await Until(
                 () => api.GetObject(ResourceTypes.Services, "team", "hello") is not null && api.GetObject(ResourceTypes.Functions, "team", "hello")?["status"] is not null,
                 () => "no Service or Function status yet",
+                bound.Token);
+            await Until(
+                () => revisionExists.Remaining == 0 && api.GetObject(ResourceTypes.Revisions, "team", "hello-00001")?["status"] is not null,
+                () => "no Revision hello-00001 with a status yet",
                 bound.Token);
 
             // Drift, each first write answered with a conflict as under contention: the controller re-reads and restores.
@@ -193,7 +202,8 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
             await Until(() => api.GetObject(ResourceTypes.HorizontalPodAutoscalers, "team", "burner") is null, () => "the HorizontalPodAutoscaler outlived the class", bound.Token);
             await client.CustomObjects.DeleteNamespacedCustomObjectAsync("serverless.dev", "v1alpha1", "team", "functions", "burner", cancellationToken: bound.Token);
 
-            // A new artifact rolls the Deployment; once the old ReplicaSet has no pods its ConfigMap is deleted.
+            // A new artifact rolls the Deployment and cuts a Revision; once the old ReplicaSet has no pods and the old
+            // Revision is collected (gc retention 0 here; a Revision that still exists can be routed to again), its ConfigMap is deleted.
             foreach (var artifact in new[] { "hello-0123456789", "hello-fedcba9876" })
             {
                 await client.CoreV1.CreateNamespacedConfigMapAsync(
@@ -214,6 +224,7 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
                 () => "the superseded artifact ConfigMap is still there",
                 bound.Token);
             Assert.NotNull(api.GetObject(ResourceTypes.ConfigMaps, "team", "hello-fedcba9876"));
+            Assert.Null(api.GetObject(ResourceTypes.Revisions, "team", "hello-00001"));
 
             // A user's Service has the name a Function wants: left alone, the Function says NotOwned, and every retry
             // repeats the Warning Event (a patch of its count). Deleting the Function leaves the user's Service.

@@ -28,6 +28,8 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
         ["controller"] =
         [
             "list serverless.dev/functions", "watch serverless.dev/functions", "update serverless.dev/functions/status",
+            "list serverless.dev/revisions", "watch serverless.dev/revisions", "get serverless.dev/revisions", "create serverless.dev/revisions",
+            "delete serverless.dev/revisions", "update serverless.dev/revisions/status",
             "list apps/deployments", "watch apps/deployments", "create apps/deployments", "update apps/deployments", "get apps/deployments", "delete apps/deployments",
             "list core/services", "watch core/services", "create core/services", "update core/services", "get core/services", "delete core/services",
             "get coordination.k8s.io/leases", "create coordination.k8s.io/leases", "update coordination.k8s.io/leases",

@@ -82,6 +82,57 @@ public sealed class CelSchemaTypeTests
         Assert.False(program.Evaluate(JsonValue.Create("b"), JsonValue.Create("a")).Passed);
     }
 
+    /// <summary>A spec-like object: nested object, map of int-or-string, list of objects, an int.</summary>
+    private const string SpecSchema = """
+        {"type":"object","properties":{
+          "function":{"type":"string"},
+          "source":{"type":"object","properties":{"configMap":{"type":"string"}}},
+          "resources":{"type":"object","properties":{"limits":{"type":"object","additionalProperties":{"anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true}}}},
+          "env":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string"},"value":{"type":"string"}}}},
+          "timeoutSeconds":{"type":"integer"}}}
+        """;
+
+    private const string Spec = """{"function":"hello","source":{"configMap":"a"},"resources":{"limits":{"cpu":"1"}},"env":[{"name":"A","value":"1"}],"timeoutSeconds":30}""";
+
+    public static TheoryData<string, string, bool> ObjectEquality => new()
+    {
+        // label, oldSelf, self == oldSelf
+        { "the same object", Spec, true },
+        { "the same fields in another order", """{"timeoutSeconds":30,"env":[{"value":"1","name":"A"}],"resources":{"limits":{"cpu":"1"}},"source":{"configMap":"a"},"function":"hello"}""", true },
+        { "a nested object's field differs", Spec.Replace("\"configMap\":\"a\"", "\"configMap\":\"b\"", StringComparison.Ordinal), false },
+        { "a list item's field differs", Spec.Replace("\"value\":\"1\"", "\"value\":\"2\"", StringComparison.Ordinal), false },
+        { "a map value differs (int against string)", Spec.Replace("\"cpu\":\"1\"", "\"cpu\":1", StringComparison.Ordinal), false },
+        { "a field set on one side only", Spec.Replace(",\"timeoutSeconds\":30", "", StringComparison.Ordinal), false },
+        { "a list one item longer", Spec.Replace("[{\"name\":\"A\",\"value\":\"1\"}]", "[{\"name\":\"A\",\"value\":\"1\"},{\"name\":\"B\"}]", StringComparison.Ordinal), false },
+    };
+
+    /// <summary>
+    /// CEL's <c>_==_</c> is declared for every type, objects too, and the API server accepts <c>self == oldSelf</c> on an
+    /// object (the immutability rule of the Kubernetes blog's "Enforce CRD Immutability with CEL Transition Rules", and
+    /// CRDs in use write it on a whole spec); the checker once refused it as "no such overload: Object == Object".
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ObjectEquality))]
+    public void Evaluate_ObjectTransitionRule_ComparesFieldByField(string label, string oldSelf, bool expected)
+    {
+        var schema = JsonNode.Parse(SpecSchema)!.AsObject();
+        var equal = CelEngine.Shared.Compile(schema, "self == oldSelf");
+        var differ = CelEngine.Shared.Compile(schema, "self.source != oldSelf.source || self != oldSelf");
+
+        Assert.True(equal.CompileError is null, $"{label}: {equal.CompileError}");
+        Assert.True(differ.CompileError is null, $"{label}: {differ.CompileError}");
+        Assert.Equal(expected, equal.Evaluate(JsonNode.Parse(Spec), JsonNode.Parse(oldSelf)).Passed);
+        Assert.Equal(!expected, differ.Evaluate(JsonNode.Parse(Spec), JsonNode.Parse(oldSelf)).Passed);
+    }
+
+    [Fact]
+    public void Compile_ObjectComparedWithAnotherType_IsStillNoSuchOverload()
+    {
+        var program = CelEngine.Shared.Compile(JsonNode.Parse(SpecSchema)!.AsObject(), "self == 1");
+
+        Assert.Contains("no such overload", program.CompileError, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Evaluate_AbsentFieldWithoutHas_IsNoSuchKey()
     {

@@ -6,6 +6,7 @@ using Serverless.Backends.Kubernetes.Events;
 using Serverless.Backends.Kubernetes.Resources;
 using Serverless.Controller;
 using Serverless.Controller.Metrics;
+using Serverless.Controller.Reconcilers.Function.Revisions;
 using Serverless.Core.Api;
 using Serverless.Core.Serialization;
 using Serverless.KubeApiServer;
@@ -44,7 +45,8 @@ internal sealed class KubeControllerHarness : IAsyncDisposable
     public DeploymentSimulator? Simulator { get; private set; }
 
     /// <param name="resync">The controller's resync period; default 10 minutes (a test sees no resync unless it asks).</param>
-    public static async Task<KubeControllerHarness> StartAsync(bool simulate = true, bool start = true, TimeSpan? resync = null)
+    /// <param name="gc">Which Revisions that take no traffic are collected; default config.json's defaults (48 h, 20, 1000).</param>
+    public static async Task<KubeControllerHarness> StartAsync(bool simulate = true, bool start = true, TimeSpan? resync = null, RevisionRetention? gc = null)
     {
         var api = await KubeApiDouble.StartAsync();
         var harness = new KubeControllerHarness(api, api.CreateClient("user"), api.CreateClient(ControllerIdentity));
@@ -55,24 +57,25 @@ internal sealed class KubeControllerHarness : IAsyncDisposable
 
         if (start)
         {
-            harness.StartController(resync);
+            harness.StartController(resync, gc);
         }
 
         return harness;
     }
 
-    public void StartController(TimeSpan? resync = null)
+    public void StartController(TimeSpan? resync = null, RevisionRetention? gc = null)
     {
         var events = new KubernetesEventRecorder(ControllerClient, "serverless-controller", "controller-0", TimeProvider.System, NullLogger.Instance);
         Controller = new KubernetesFunctionController(
             ControllerClient,
             KubeTestStores.Functions(ControllerClient),
             new KubernetesWorkloadOptions(),
-            new ControllerOptions { Workers = 4, ResyncPeriod = resync ?? TimeSpan.FromMinutes(10) },
+            new ControllerOptions { Workers = 4, ResyncPeriod = resync ?? TimeSpan.FromMinutes(10), RevisionRetention = gc ?? new RevisionRetention() },
             new ControllerMetrics(Prometheus.Metrics.NewCustomRegistry()),
             TimeProvider.System,
             NullLoggerFactory.Instance,
-            events);
+            events,
+            KubeTestStores.Revisions(ControllerClient));
         _run = Task.WhenAll(Controller.RunAsync(_stop.Token), RecordAsync(events, _stop.Token));
     }
 

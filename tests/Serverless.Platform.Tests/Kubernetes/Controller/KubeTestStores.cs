@@ -9,4 +9,7 @@ namespace Serverless.Platform.Tests.Kubernetes.Controller;
 internal static class KubeTestStores
 {
     public static IResourceStore<Function> Functions(IKubernetes client) => KubernetesFunctionStore.Open(client);
+
+    /// <summary>The Revision CRD store, as the controller role opens it (<see cref="KubernetesStores.Revisions"/>).</summary>
+    public static IResourceStore<Revision> Revisions(IKubernetes client) => new KubernetesStores(client).Revisions;
 }

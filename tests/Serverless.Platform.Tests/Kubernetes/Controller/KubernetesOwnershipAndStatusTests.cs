@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Controller.Reconcilers.Function.Revisions;
 using Serverless.Core.Api;
 using Serverless.Hosting.KubeApi.Resources;
 using Serverless.Hosting.Kubernetes;
@@ -91,7 +92,9 @@ public sealed class KubernetesOwnershipAndStatusTests
     [Fact]
     public async Task Artifacts_NewArtifactRolledOut_TheSupersededOneIsDeletedTheOthersKept()
     {
-        await using var harness = await KubeControllerHarness.StartAsync();
+        // Retention 0: the old Revision is collected as soon as it takes no traffic, and its artifact with it (one whose
+        // Revision still exists is kept for a rollback: KubernetesRevisionTests).
+        await using var harness = await KubeControllerHarness.StartAsync(gc: new RevisionRetention { RetainSinceCreateTime = TimeSpan.Zero, MinNonActiveRevisions = 0 });
         foreach (var name in new[] { "hello-aaaaaaaaaa", "hello-bbbbbbbbbb", "hello-cccccccccc" })
         {
             await harness.User.CoreV1.CreateNamespacedConfigMapAsync(Artifact(name), Ns);
@@ -107,6 +110,7 @@ public sealed class KubernetesOwnershipAndStatusTests
         // The current one, and one uploaded but never rolled out (an upload in progress looks the same), stay.
         Assert.NotNull(harness.Api.GetObject(ResourceTypes.ConfigMaps, Ns, "hello-bbbbbbbbbb"));
         Assert.NotNull(harness.Api.GetObject(ResourceTypes.ConfigMaps, Ns, "hello-cccccccccc"));
+        Assert.Null(harness.Api.GetObject(ResourceTypes.Revisions, Ns, "hello-00001"));
         var replicaSets = harness.Api.ListObjects(ResourceTypes.ReplicaSets, Ns);
         Assert.Equal(2, replicaSets.Count); // the old one is kept at zero, as the Deployment controller keeps history
         Assert.Single(harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity), r => r is { Verb: "delete", Resource: "configmaps" });

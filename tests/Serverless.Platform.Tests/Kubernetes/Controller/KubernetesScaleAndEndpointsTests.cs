@@ -43,6 +43,42 @@ public sealed class KubernetesScaleAndEndpointsTests
         Assert.DoesNotContain(api.Audit.For("autoscaler"), r => r.Verb is "update" or "create" or "delete");
     }
 
+    /// <summary>
+    /// Issue #17: a split's other revision runs in a Deployment named after it, whose pods the Function's labels do not
+    /// select; the deletion costs go to that Deployment's own pods, never to the Function's.
+    /// </summary>
+    [Fact]
+    public async Task ScaleAsync_DownARevisionsDeployment_ItsOwnBusiestPodKept()
+    {
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator();
+        var activity = new FakeActivity();
+        await using var scaler = await ScalerAsync(api, activity); // the Function's own Deployment "hello", one pod
+        var revisionKey = new FunctionKey(Ns, "hello-00002");
+        var function = TestFunction(Ns, "hello");
+        var revision = new Core.Api.Revision
+        {
+            Metadata = new V1ObjectMeta { Name = "hello-00002", NamespaceProperty = Ns, Uid = "uid-hello-00002" },
+            Spec = new Core.Api.RevisionSpec { Function = "hello", Source = function.Spec.Source },
+        };
+        var spec = Spec(function) with { Key = revisionKey, Function = "hello", RevisionName = "hello-00002" };
+        await api.CreateClient("user").AppsV1.CreateNamespacedDeploymentAsync(
+            DeploymentBuilder.Build(function, spec, new KubernetesWorkloadOptions(), 3, revision), Ns);
+        await KubeControllerHarness.UntilAsync(() => scaler.Workloads.GetStatus(revisionKey)?.ReadyReplicas == 3 && Pods(api).Count == 1, "three ready pods of hello-00002");
+        var functionPod = Assert.Single(Pods(api));
+        var revisionPods = RevisionPods(api);
+        activity.Set(revisionPods[1], 5);
+
+        await scaler.Workloads.ScaleAsync(revisionKey, 1);
+
+        await KubeControllerHarness.UntilAsync(() => RevisionPods(api).Count == 1, "one pod of hello-00002 left");
+        Assert.Equal([revisionPods[1]], RevisionPods(api));
+        Assert.Equal([functionPod], Pods(api));
+        var patched = api.Audit.For("autoscaler").Where(r => r is { Verb: "patch", Resource: "pods" }).Select(r => r.Name).ToList();
+        Assert.Contains(revisionPods[1], patched);
+        Assert.DoesNotContain(functionPod, patched);
+    }
+
     [Fact]
     public async Task ScaleAsync_Up_OnlyTheScaleSubresource()
     {
@@ -89,6 +125,13 @@ public sealed class KubernetesScaleAndEndpointsTests
 
     private static List<string> Pods(KubeApiDouble api) =>
         api.ListObjects(ResourceTypes.Pods, Ns, WorkloadLabels.PodSelector("hello"))
+            .Where(p => p["metadata"]?["deletionTimestamp"] is null)
+            .Select(p => p["metadata"]!["name"]!.GetValue<string>())
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    private static List<string> RevisionPods(KubeApiDouble api) =>
+        api.ListObjects(ResourceTypes.Pods, Ns, WorkloadLabels.RevisionName + "=hello-00002")
             .Where(p => p["metadata"]?["deletionTimestamp"] is null)
             .Select(p => p["metadata"]!["name"]!.GetValue<string>())
             .Order(StringComparer.Ordinal)

@@ -1,0 +1,216 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Serverless.Backends.Kubernetes.Resources;
+using Serverless.Controller.Reconcilers.Function.Revisions;
+using Serverless.Core.Api;
+using Serverless.Core.Serialization;
+using Serverless.Hosting.KubeApi.Resources;
+using static Serverless.Backends.Kubernetes.Tests.KubeTestObjects;
+
+namespace Serverless.Platform.Tests.Kubernetes.Controller;
+
+/// <summary>
+/// Issue #17 on Kubernetes, the real controller against the API double: Revisions cut as locally (owned by their
+/// Function, Ready status, immutable spec), a split's other revision in a Deployment and Service of its own owned by
+/// its Revision, removed when the split goes, Revisions collected past retention, and everything gone with the Function.
+/// </summary>
+public sealed class KubernetesRevisionTests
+{
+    private const string Ns = "team-a";
+
+    [Fact]
+    public async Task Deploy_FirstRevision_CutOwnedByTheFunctionReadyAndImmutable()
+    {
+        await using var harness = await KubeControllerHarness.StartAsync();
+        var created = await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null));
+
+        await KubeControllerHarness.UntilAsync(
+            () => harness.IsReady(Ns, "hello") && Ready(Revision(harness, "hello-00001")) == ConditionStatus.True,
+            "the Function and its first Revision turn Ready");
+
+        var revision = Revision(harness, "hello-00001")!;
+        var owner = Assert.Single(revision.Metadata.OwnerReferences);
+        Assert.Equal(("Function", "hello", created.Metadata.Uid, true, true), (owner.Kind, owner.Name, owner.Uid, owner.Controller, owner.BlockOwnerDeletion));
+        var deployment = harness.GetDeployment(Ns, "hello")!;
+        Assert.Equal(deployment.Spec.Template.Metadata.Labels[WorkloadLabels.Revision], revision.Spec.ContentHash);
+        Assert.Equal("hello-00001", deployment.Spec.Template.Metadata.Labels[WorkloadLabels.RevisionName]);
+        Assert.Equal(("hello", "hello-0123456789"), (revision.Spec.Function, revision.Spec.Source?.ConfigMap));
+        Assert.Equal((1, 1, 100), (revision.Status!.Replicas, revision.Status.ReadyReplicas, revision.Status.TrafficPercent));
+        var status = harness.GetFunction(Ns, "hello")!.Status!;
+        Assert.Equal(("hello-00001", "hello-00001"), (status.LatestCreatedRevision, status.LatestReadyRevision));
+        Assert.Equal(["hello-00001 100"], status.Traffic!.Select(t => $"{t.RevisionName} {t.Percent}"));
+
+        // The CRD's rule: the spec is written once.
+        var edit = await Assert.ThrowsAsync<HttpOperationException>(() => harness.User.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch("""{"spec":{"handler":"other.js:handle"}}""", V1Patch.PatchType.MergePatch), ApiGroup.Group, ApiGroup.Version, Ns, Core.Api.Revision.Plural, "hello-00001"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, edit.Response.StatusCode);
+        var message = JsonNode.Parse(edit.Response.Content)!["message"]!.GetValue<string>();
+        Assert.Contains("spec: Invalid value: \"object\": a Revision's spec is immutable", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Split_NinetyTen_OtherRevisionInItsOwnDeploymentOwnedByItsRevision()
+    {
+        await using var harness = await KubeControllerHarness.StartAsync();
+        await SplitAsync(harness);
+
+        var main = harness.GetDeployment(Ns, "hello")!;
+        var old = Revision(harness, "hello-00001")!;
+        var canary = Revision(harness, "hello-00002")!;
+        Assert.Equal(old.Spec.ContentHash, main.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]); // the largest share stays the Function's
+        Assert.Equal("Function", Assert.Single(main.Metadata.OwnerReferences).Kind);
+
+        var own = harness.GetDeployment(Ns, "hello-00002")!;
+        var owner = Assert.Single(own.Metadata.OwnerReferences);
+        Assert.Equal(("Revision", "hello-00002", canary.Metadata.Uid, true, true), (owner.Kind, owner.Name, owner.Uid, owner.Controller, owner.BlockOwnerDeletion));
+        Assert.Equal(canary.Spec.ContentHash, own.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]);
+        var selector = new Dictionary<string, string> { [WorkloadLabels.Function] = "hello", [WorkloadLabels.RevisionName] = "hello-00002" };
+        Assert.Equal(selector, own.Spec.Selector.MatchLabels);
+        // Not managed-by: the Function's own Service, which selects {managed-by, function}, must not count these pods.
+        Assert.False(own.Spec.Template.Metadata.Labels.ContainsKey(WorkloadLabels.ManagedBy));
+        Assert.Equal(("serverless", "hello"), (own.Metadata.Labels[WorkloadLabels.ManagedBy], own.Metadata.Labels[WorkloadLabels.Function]));
+        Assert.Contains(own.Spec.Template.Spec.Containers[0].Env, e => e is { Name: "K_SERVICE", Value: "hello" });
+        Assert.Contains(own.Spec.Template.Spec.Containers[0].Env, e => e is { Name: "GREETING", Value: "v2" });
+        var service = harness.GetService(Ns, "hello-00002")!;
+        Assert.Equal(selector, service.Spec.Selector);
+        Assert.Equal(canary.Metadata.Uid, Assert.Single(service.Metadata.OwnerReferences).Uid);
+        Assert.Contains(harness.Api.ListObjects(ResourceTypes.EndpointSlices, Ns), s => s["metadata"]?["labels"]?[WorkloadLabels.ServiceName]?.GetValue<string>() == "hello-00002");
+
+        var status = harness.GetFunction(Ns, "hello")!.Status!;
+        Assert.Equal(
+            ["hello-00001 90 - -", "hello-00002 10 canary http://canary-hello.team-a.example.com"],
+            status.Traffic!.Select(t => $"{t.RevisionName} {t.Percent} {t.Tag ?? "-"} {t.Url ?? "-"}"));
+        Assert.Equal((90, 10), (old.Status!.TrafficPercent, canary.Status!.TrafficPercent));
+        Assert.Equal((ConditionStatus.True, 1), (Ready(canary), canary.Status.ReadyReplicas));
+    }
+
+    [Fact]
+    public async Task Split_OtherRevisionLeavesTheTraffic_ItsDeploymentAndServiceGo()
+    {
+        await using var harness = await KubeControllerHarness.StartAsync();
+        await SplitAsync(harness);
+
+        await harness.PatchFunctionAsync(Ns, "hello", Traffic(new JsonObject { ["revisionName"] = "hello-00001", ["percent"] = 100 }));
+
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetDeployment(Ns, "hello-00002") is null && harness.GetService(Ns, "hello-00002") is null,
+            "the Deployment and Service of the revision without traffic are deleted");
+        var canary = Revision(harness, "hello-00002");
+        Assert.NotNull(canary); // kept: within retention
+        Assert.Equal(Revision(harness, "hello-00001")!.Spec.ContentHash, harness.GetDeployment(Ns, "hello")!.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]);
+
+        // Promote the latest: the Function's own Deployment rolls to it; no second Deployment comes back.
+        await harness.PatchFunctionAsync(Ns, "hello", Traffic(new JsonObject { ["latestRevision"] = true, ["percent"] = 100 }));
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetDeployment(Ns, "hello")?.Spec.Template.Metadata.Labels[WorkloadLabels.Revision] == canary.Spec.ContentHash
+                && harness.GetFunction(Ns, "hello")?.Status?.Traffic is [{ RevisionName: "hello-00002", Percent: 100 }],
+            "the Function's Deployment runs hello-00002 with all the traffic");
+        Assert.Null(harness.GetDeployment(Ns, "hello-00002"));
+    }
+
+    [Fact]
+    public async Task Gc_BeyondRetention_OldRevisionsDeleted()
+    {
+        await using var harness = await KubeControllerHarness.StartAsync(
+            gc: new RevisionRetention { RetainSinceCreateTime = TimeSpan.Zero, MinNonActiveRevisions = 1, MaxNonActiveRevisions = 1000 });
+        await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null));
+        await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
+
+        foreach (var (value, generation) in new[] { ("v2", 2), ("v3", 3) })
+        {
+            await harness.PatchFunctionAsync(Ns, "hello", Env(value));
+            await KubeControllerHarness.UntilAsync(
+                () => harness.IsReady(Ns, "hello") && harness.GetFunction(Ns, "hello")!.Status!.LatestReadyRevision == $"hello-0000{generation}",
+                $"hello-0000{generation} is Ready and serves");
+        }
+
+        // Non-active: hello-00002 and hello-00001; min-non-active-revisions 1 keeps the newest of them.
+        await KubeControllerHarness.UntilAsync(() => Revision(harness, "hello-00001") is null, "hello-00001 is collected");
+        Assert.NotNull(Revision(harness, "hello-00002"));
+        Assert.NotNull(Revision(harness, "hello-00003"));
+        Assert.Contains(harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity), r => r is { Verb: "delete", Resource: "revisions", Name: "hello-00001" });
+    }
+
+    [Fact]
+    public async Task Delete_FunctionWithASplit_RevisionsDeploymentsAndServicesAllGo()
+    {
+        await using var harness = await KubeControllerHarness.StartAsync();
+        await SplitAsync(harness);
+
+        await harness.DeleteFunctionAsync(Ns, "hello");
+        harness.Api.CollectGarbage();
+
+        await KubeControllerHarness.UntilAsync(
+            () =>
+            {
+                harness.Api.CollectGarbage(); // the owner chain: Function → Revision → Deployment and Service
+                return harness.Api.ListObjects(ResourceTypes.Revisions, Ns).Count == 0
+                    && harness.Api.ListObjects(ResourceTypes.Deployments, Ns).Count == 0
+                    && harness.Api.ListObjects(ResourceTypes.Services, Ns).Count == 0;
+            },
+            "no Revision, Deployment or Service outlives the Function");
+    }
+
+    [Fact]
+    public async Task Rollback_ByName_RunsTheOldRevisionsArtifactWhichIsKept()
+    {
+        await using var harness = await KubeControllerHarness.StartAsync();
+        foreach (var name in new[] { "hello-aaaaaaaaaa", "hello-bbbbbbbbbb" })
+        {
+            await harness.User.CoreV1.CreateNamespacedConfigMapAsync(
+                new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name }, BinaryData = new Dictionary<string, byte[]> { ["function.tar.gz"] = [1] } }, Ns);
+        }
+
+        await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null, f => f.Spec.Source = new FunctionSource { ConfigMap = "hello-aaaaaaaaaa" }));
+        await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
+        await harness.PatchFunctionAsync(Ns, "hello", new JsonObject { ["spec"] = new JsonObject { ["source"] = new JsonObject { ["configMap"] = "hello-bbbbbbbbbb" } } });
+        await KubeControllerHarness.UntilAsync(
+            () => harness.IsReady(Ns, "hello") && harness.GetFunction(Ns, "hello")!.Status!.LatestReadyRevision == "hello-00002"
+                && harness.Api.ListObjects(ResourceTypes.ReplicaSets, Ns).Count(r => r["spec"]?["replicas"]?.GetValue<int>() == 0) == 1,
+            "hello-00002 serves and the old ReplicaSet is at zero");
+
+        await harness.PatchFunctionAsync(Ns, "hello", Traffic(new JsonObject { ["revisionName"] = "hello-00001", ["percent"] = 100 }));
+
+        await KubeControllerHarness.UntilAsync(
+            () => ArtifactOf(harness.GetDeployment(Ns, "hello")) == "hello-aaaaaaaaaa",
+            "the Function's Deployment mounts hello-00001's artifact again");
+        await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the rolled-back revision is Ready");
+        Assert.NotNull(harness.Api.GetObject(ResourceTypes.ConfigMaps, Ns, "hello-aaaaaaaaaa"));
+        Assert.NotNull(harness.Api.GetObject(ResourceTypes.ConfigMaps, Ns, "hello-bbbbbbbbbb")); // hello-00002 still exists: a roll forward can start
+        Assert.DoesNotContain(harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity), r => r is { Verb: "delete", Resource: "configmaps" });
+    }
+
+    /// <summary>hello-00001 Ready, then a new env with 90% to hello-00001 and 10% (tag canary) to the latest; returns once both serve.</summary>
+    private static async Task SplitAsync(KubeControllerHarness harness)
+    {
+        await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null));
+        await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
+        var patch = Env("v2");
+        patch["spec"]!["traffic"] = new JsonArray(
+            new JsonObject { ["revisionName"] = "hello-00001", ["percent"] = 90 },
+            new JsonObject { ["latestRevision"] = true, ["percent"] = 10, ["tag"] = "canary" });
+        await harness.PatchFunctionAsync(Ns, "hello", patch);
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetFunction(Ns, "hello")?.Status?.Traffic is [{ RevisionName: "hello-00001", Percent: 90 }, { RevisionName: "hello-00002", Percent: 10 }]
+                && Revision(harness, "hello-00002")?.Status?.TrafficPercent == 10,
+            "status.traffic splits 90/10 between hello-00001 and hello-00002");
+    }
+
+    private static JsonObject Env(string value) =>
+        new() { ["spec"] = new JsonObject { ["env"] = new JsonArray(new JsonObject { ["name"] = "GREETING", ["value"] = value }) } };
+
+    private static JsonObject Traffic(params JsonObject[] targets) =>
+        new() { ["spec"] = new JsonObject { ["traffic"] = new JsonArray([.. targets]) } };
+
+    private static Core.Api.Revision? Revision(KubeControllerHarness harness, string name) =>
+        harness.Api.GetObject(ResourceTypes.Revisions, Ns, name) is { } node ? ResourceJson.Deserialize<Core.Api.Revision>(node.ToJsonString()) : null;
+
+    private static string? Ready(Core.Api.Revision? revision) =>
+        revision?.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready)?.Status;
+
+    private static string? ArtifactOf(V1Deployment? deployment) =>
+        deployment?.Spec.Template.Spec.Volumes?.FirstOrDefault(v => v.Name == "artifact")?.ConfigMap?.Name;
+}
