@@ -101,7 +101,7 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
             logger,
             OnEndpointsChanged,
             OnStatusChanged);
-        if (sandbox is null && options.PoolSize > 0)
+        if (options.PoolSize > 0)
         {
             _context.Pool = new WarmPool(_context);
             _context.Pool.Start();
