@@ -77,8 +77,8 @@ public sealed class LocalBackendOptions
     /// </summary>
     public int PoolSize { get; set; } = 1;
 
-    /// <summary>The runtimes that implement generic mode and <c>POST /specialize</c> (runtimes/README.md): node and python (not yet dotnet).</summary>
-    public IReadOnlySet<string> PooledRuntimes { get; set; } = new HashSet<string>(StringComparer.Ordinal) { RuntimeNames.Node, RuntimeNames.Python };
+    /// <summary>The runtimes that implement generic mode and <c>POST /specialize</c> (runtimes/README.md): dotnet, node and python.</summary>
+    public IReadOnlySet<string> PooledRuntimes { get; set; } = new HashSet<string>(StringComparer.Ordinal) { RuntimeNames.Dotnet, RuntimeNames.Node, RuntimeNames.Python };
 
     /// <summary>
     /// Processes and threads one instance may have (<c>instance-pids-limit</c>, the cgroup's <c>pids.max</c>), so a

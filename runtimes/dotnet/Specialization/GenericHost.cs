@@ -61,6 +61,7 @@ internal static class GenericHost
             app.Services.GetRequiredService<RuntimeMetrics>(),
             platformPort);
         app.Run(dispatcher.DispatchAsync);
+        var warmUp = await GenericWarmUp.RunAsync(app.Services, settings, time);
 
         var address = RuntimeHost.FormatAddress(settings);
         try
@@ -77,7 +78,7 @@ internal static class GenericHost
         _ = app.Services.GetRequiredService<ConcurrencyLimiter>();
         await stdout.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
-            $"{RuntimeHost.Prefix}generic, waiting for POST /specialize, listening on {address} ({time.GetElapsedTime(started).TotalMilliseconds:0} ms after start)"));
+            $"{RuntimeHost.Prefix}generic, waiting for POST /specialize, listening on {address} (warmed up in {warmUp.TotalMilliseconds:0} ms, {time.GetElapsedTime(started).TotalMilliseconds:0} ms after start)"));
         await stdout.FlushAsync();
 
         await app.WaitForShutdownAsync();

@@ -207,6 +207,40 @@ public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLif
         await Poll.UntilAsync(() => !Directory.Exists(Path.Combine(_harness.TempPath, "state", "pool-staging", poolId)), "the failed instance's staging directory removed");
     }
 
+    [Fact]
+    public async Task DotnetColdStart_SandboxOn_SpecializesAGenericCSharpHost_WithTheFunctionsEnv()
+    {
+        var backend = _harness.Start(o =>
+        {
+            o.PoolSize = 1;
+            o.PooledRuntimes = new HashSet<string>(StringComparer.Ordinal) { "dotnet" };
+            o.Runtimes["dotnet"] = new RuntimeCommand("dotnet", [RepoPaths.Built("runtimes", "dotnet", "Serverless.Runtime.Dotnet.dll")]);
+        });
+        await Poll.UntilAsync(() => backend.PoolIdle().GetValueOrDefault("dotnet") == 1, "dotnet pool of 1 idle");
+        var key = new FunctionKey("default", "settings");
+        var spec = Spec(key, RepoPaths.Built("testassets", "functions", "dotnet-test"), ("GREETING", "hi from the pool")) with
+        {
+            Runtime = "dotnet",
+            Handler = "DotnetTest::DotnetTest.Settings::Read",
+        };
+
+        await backend.EnsureAsync(spec, 1);
+
+        var endpoint = await ReadyEndpointAsync(backend, key);
+        Assert.StartsWith("pool-dotnet-", endpoint.Id, StringComparison.Ordinal);
+        foreach (var line in backend.TailInstanceLog(key, endpoint.Id, 20))
+        {
+            output.WriteLine(line);
+        }
+
+        Assert.Equal("hi from the pool", await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/?key=GREETING")));
+        Assert.Equal("settings", await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/?key=K_SERVICE")));
+        Assert.Equal(
+            Path.Combine(_harness.TempPath, "state", "pool-staging", endpoint.Id),
+            await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/?key=FUNCTION_PATH")));
+        await Poll.UntilAsync(() => backend.PoolIdle().GetValueOrDefault("dotnet") == 1, "dotnet pool refilled");
+    }
+
     private static int Idle(LocalProcessBackend backend) => backend.PoolIdle().GetValueOrDefault("python");
 
     private static List<string> Listing(JsonElement probes, string path) =>
