@@ -90,12 +90,6 @@ internal sealed class WarmPool : IDisposable
     /// <summary>Starts filling every runtime's pool in the background.</summary>
     public void Start()
     {
-        if (_context.Sandbox is not null)
-        {
-            // A predecessor's staging directories: their instances are gone (the orphan reaper saw to it).
-            ArtifactStaging.Remove(_context.Layout.StagingRoot);
-        }
-
         foreach (var runtime in Runtimes)
         {
             Refill(runtime);

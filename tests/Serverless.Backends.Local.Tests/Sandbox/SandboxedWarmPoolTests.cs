@@ -241,6 +241,17 @@ public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLif
         await Poll.UntilAsync(() => backend.PoolIdle().GetValueOrDefault("dotnet") == 1, "dotnet pool refilled");
     }
 
+    [Fact]
+    public void Start_StagingLeftByAKilledPlatform_IsRemovedEvenWithoutAPool()
+    {
+        var leftover = Directory.CreateDirectory(Path.Combine(_harness.TempPath, "state", "pool-staging", "pool-python-9")).FullName;
+        File.WriteAllText(Path.Combine(leftover, "main.py"), "a function's code, staged before the crash");
+
+        _harness.Start(o => o.PoolSize = 0);
+
+        Assert.False(Directory.Exists(Path.GetDirectoryName(leftover)));
+    }
+
     private static int Idle(LocalProcessBackend backend) => backend.PoolIdle().GetValueOrDefault("python");
 
     private static List<string> Listing(JsonElement probes, string path) =>
