@@ -210,12 +210,7 @@ public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task DotnetColdStart_SandboxOn_SpecializesAGenericCSharpHost_WithTheFunctionsEnv()
     {
-        var backend = _harness.Start(o =>
-        {
-            o.PoolSize = 1;
-            o.PooledRuntimes = new HashSet<string>(StringComparer.Ordinal) { "dotnet" };
-            o.Runtimes["dotnet"] = new RuntimeCommand("dotnet", [RepoPaths.Built("runtimes", "dotnet", "Serverless.Runtime.Dotnet.dll")]);
-        });
+        var backend = StartDotnetPooled();
         await Poll.UntilAsync(() => backend.PoolIdle().GetValueOrDefault("dotnet") == 1, "dotnet pool of 1 idle");
         var key = new FunctionKey("default", "settings");
         var spec = Spec(key, RepoPaths.Built("testassets", "functions", "dotnet-test"), ("GREETING", "hi from the pool")) with
@@ -238,6 +233,25 @@ public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal(
             Path.Combine(_harness.TempPath, "state", "pool-staging", endpoint.Id),
             await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/?key=FUNCTION_PATH")));
+        await Poll.UntilAsync(() => backend.PoolIdle().GetValueOrDefault("dotnet") == 1, "dotnet pool refilled");
+    }
+
+    [Fact]
+    public async Task DotnetBadHandler_SandboxOn_FailsWithTheLoadError_AndThePoolRefills()
+    {
+        var backend = StartDotnetPooled();
+        await Poll.UntilAsync(() => backend.PoolIdle().GetValueOrDefault("dotnet") == 1, "dotnet pool of 1 idle");
+        var key = new FunctionKey("default", "broken-dotnet");
+        var spec = Spec(key, RepoPaths.Built("testassets", "functions", "dotnet-test")) with { Runtime = "dotnet", Handler = "DotnetTest::DotnetTest.Handlers::Nope" };
+
+        await backend.EnsureAsync(spec, 1);
+
+        await Poll.UntilAsync(() => backend.GetStatus(key)?.Failure is not null, "a failure in the status");
+        var failure = backend.GetStatus(key)!.Failure!;
+        Assert.Equal(WorkloadFailureReason.StartFailed, failure.Reason);
+        Assert.Contains("(422)", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("method \"Nope\" not found", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(backend.GetReadyEndpoints(key));
         await Poll.UntilAsync(() => backend.PoolIdle().GetValueOrDefault("dotnet") == 1, "dotnet pool refilled");
     }
 
@@ -302,6 +316,13 @@ public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLif
         var query = string.Join("&", paths.Select(p => "path=" + Uri.EscapeDataString(p)));
         return JsonDocument.Parse(await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/?{query}")));
     }
+
+    private LocalProcessBackend StartDotnetPooled() => _harness.Start(o =>
+    {
+        o.PoolSize = 1;
+        o.PooledRuntimes = new HashSet<string>(StringComparer.Ordinal) { "dotnet" };
+        o.Runtimes["dotnet"] = new RuntimeCommand("dotnet", [RepoPaths.Built("runtimes", "dotnet", "Serverless.Runtime.Dotnet.dll")]);
+    });
 
     private LocalProcessBackend StartPooled(int poolSize) => _harness.Start(o =>
     {
