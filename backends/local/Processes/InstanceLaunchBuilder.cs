@@ -193,7 +193,7 @@ internal static class InstanceLaunchBuilder
         string instanceId,
         IEnumerable<KeyValuePair<string, string>> platformEnvironment)
     {
-        var environment = BuildEnvironment(spec, layout.ArtifactPath, ports, instanceId, platformEnvironment, SandboxPaths.Home);
+        var environment = BuildEnvironment(spec, layout.ArtifactTarget, ports, instanceId, platformEnvironment, SandboxPaths.Home);
         var argv = SandboxCommandBuilder.Build(layout, executablePath, command.Arguments);
 
         // bubblewrap changes into the artifact inside; outside, the platform's own working directory is as good as any.

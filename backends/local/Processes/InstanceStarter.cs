@@ -185,7 +185,10 @@ internal static class InstanceStarter
             if (context.Sandbox is { } sandbox)
             {
                 handshake = SandboxHandshake.Create(block: cgroup is not null);
-                var layout = sandbox.Layout(installation, staging!, tmpfsSizeBytes: null, handshake.ChildInfoFd, handshake.ChildBlockFd);
+                var layout = sandbox.Layout(installation, staging!, tmpfsSizeBytes: null, handshake.ChildInfoFd, handshake.ChildBlockFd) with
+                {
+                    ArtifactMountPath = SandboxPaths.PooledFunction,
+                };
                 launch = InstanceLaunchBuilder.BuildGenericSandboxed(
                     layout, installation.Executable, command, new InstancePorts(port, platformPort), id, token, context.PlatformEnvironment());
             }

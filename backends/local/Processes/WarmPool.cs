@@ -19,7 +19,8 @@ namespace Serverless.Backends.Local.Processes;
 /// outside it.
 /// <para>
 /// With the sandbox on, a pool instance is born in a sandbox of its own whose function directory is an empty staging
-/// directory under the state directory (<see cref="StateLayout.StagingDirectory"/>), bound read-only. Its
+/// directory under the state directory (<see cref="StateLayout.StagingDirectory"/>), bound read-only at
+/// <see cref="Sandbox.SandboxPaths.PooledFunction"/> (so that not even the state directory's path shows). Its
 /// specialization first fills that directory with the function's artifact from outside (<see cref="ArtifactStaging"/>:
 /// hard links), then moves the instance into a cgroup with the function's limits when it has some, and only then
 /// calls <c>/specialize</c> with the function's environment. Before that the instance sees no function's code and
@@ -240,7 +241,8 @@ internal sealed class WarmPool : IDisposable
                 return (null, $"staging the function's artifact for pool instance {instance.Id} failed: {e.Message}");
             }
 
-            sourcePath = staging;
+            // As the instance sees it: the staging directory is bound there, the state directory's path never shows.
+            sourcePath = Sandbox.SandboxPaths.PooledFunction;
         }
 
         if (spec.Resources.HasLimits)

@@ -131,6 +131,7 @@ public sealed class InstanceLaunchBuilderTests
             SystemMounts = [],
             RuntimePaths = ["/rt"],
             ArtifactPath = "/state/pool-staging/pool-python-3",
+            ArtifactMountPath = "/function",
             HiddenPaths = ["/state"],
         };
 
@@ -140,9 +141,10 @@ public sealed class InstanceLaunchBuilderTests
         Assert.True(launch.Sandboxed);
         Assert.Equal("/usr/bin/bwrap", launch.FileName);
 
-        // The staging directory is the sandbox's function directory, read-only, and its working directory.
-        Assert.Contains("--ro-bind /state/pool-staging/pool-python-3 /state/pool-staging/pool-python-3", string.Join(' ', launch.Arguments), StringComparison.Ordinal);
-        Assert.Contains("--chdir /state/pool-staging/pool-python-3", string.Join(' ', launch.Arguments), StringComparison.Ordinal);
+        // The staging directory is the sandbox's function directory, read-only at /function, and its working directory.
+        Assert.Contains("--ro-bind /state/pool-staging/pool-python-3 /function", string.Join(' ', launch.Arguments), StringComparison.Ordinal);
+        Assert.Contains("--chdir /function", string.Join(' ', launch.Arguments), StringComparison.Ordinal);
+        Assert.DoesNotContain("/state/pool-staging/pool-python-3 /state", string.Join(' ', launch.Arguments), StringComparison.Ordinal);
         Assert.Equal(["/usr/bin/python3", "/rt/runtime.py", "--flag"], launch.Arguments.SkipWhile(a => a != "--").Skip(1));
     }
 

@@ -102,15 +102,15 @@ public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLif
         Assert.False(probes.GetProperty(Path.Combine(victimSource, "secret.txt")).GetProperty("readable").GetBoolean(), root.ToString());
         Assert.False(probes.GetProperty(victimStaging).GetProperty("exists").GetBoolean(), root.ToString());
 
-        // The platform's state: only the empty directories leading to its own staging directory.
-        Assert.Equal(["pool-staging"], Listing(probes, state));
-        Assert.Equal([endpoint.Id], Listing(probes, stagingRoot));
+        // The platform's state: not even its path, nor the staging directories in it.
+        Assert.False(probes.GetProperty(state).GetProperty("exists").GetBoolean(), root.ToString());
+        Assert.False(probes.GetProperty(stagingRoot).GetProperty("exists").GetBoolean(), root.ToString());
 
-        // Its own artifact: in its staging directory, read-only; its source path is not there at all.
+        // Its own artifact: staged at /function, read-only; its source path is not there at all.
         Assert.False(probes.GetProperty(hostileSource).GetProperty("exists").GetBoolean(), root.ToString());
-        Assert.Equal(Path.Combine(stagingRoot, endpoint.Id), root.GetProperty("cwd").GetString());
+        Assert.Equal("/function", root.GetProperty("cwd").GetString());
         Assert.Equal(["main.py"], root.GetProperty("own").EnumerateArray().Select(e => e.GetString()).Where(n => n != "__pycache__").ToList());
-        using var ownProbe = await ProbeAsync(endpoint, Path.Combine(stagingRoot, endpoint.Id));
+        using var ownProbe = await ProbeAsync(endpoint, "/function");
         Assert.False(ownProbe.RootElement.GetProperty("probes").EnumerateObject().Single().Value.GetProperty("writable").GetBoolean());
 
         // Its environment: the function's and the contract's, none of the platform's.
@@ -141,12 +141,13 @@ public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLif
         var (id, pid) = PoolProcesses().Single();
 
         var staging = Path.Combine(_harness.TempPath, "state", "pool-staging", id);
-        var mounts = File.ReadAllLines($"/proc/{pid}/mountinfo").Select(l => l.Split(' ')[4]).ToList();
-        Assert.Contains(staging, mounts);
-        Assert.DoesNotContain(mounts, m => m.StartsWith(victimSource, StringComparison.Ordinal));
-        Assert.DoesNotContain(mounts, m => m == Path.Combine(_harness.TempPath, "state"));
-        Assert.Empty(Directory.GetFileSystemEntries($"/proc/{pid}/root{staging}"));
+        var mounts = File.ReadAllLines($"/proc/{pid}/mountinfo").Select(l => l.Split(' ')).Select(f => (Root: f[3], Point: f[4])).ToList();
+        Assert.Contains((staging, "/function"), mounts);
+        Assert.DoesNotContain(mounts, m => m.Root.StartsWith(victimSource, StringComparison.Ordinal) || m.Point.StartsWith(victimSource, StringComparison.Ordinal));
+        Assert.DoesNotContain(mounts, m => m.Point.StartsWith(Path.Combine(_harness.TempPath, "state"), StringComparison.Ordinal));
+        Assert.Empty(Directory.GetFileSystemEntries($"/proc/{pid}/root/function"));
         Assert.False(Directory.Exists($"/proc/{pid}/root{victimSource}"));
+        Assert.False(Directory.Exists($"/proc/{pid}/root{staging}"));
     }
 
     [Fact]
@@ -230,9 +231,7 @@ public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLif
 
         Assert.Equal("hi from the pool", await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/?key=GREETING")));
         Assert.Equal("settings", await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/?key=K_SERVICE")));
-        Assert.Equal(
-            Path.Combine(_harness.TempPath, "state", "pool-staging", endpoint.Id),
-            await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/?key=FUNCTION_PATH")));
+        Assert.Equal("/function", await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/?key=FUNCTION_PATH")));
         await Poll.UntilAsync(() => backend.PoolIdle().GetValueOrDefault("dotnet") == 1, "dotnet pool refilled");
     }
 
@@ -273,8 +272,8 @@ public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLif
 
     /// <summary>
     /// This test's pool runtimes (inside their sandboxes) by instance id, as the host numbers them: python processes
-    /// whose working directory is a staging directory of this test's state directory (bubblewrap's own two processes
-    /// stay where the platform started them).
+    /// with a pool instance id whose sandbox binds a staging directory of this test's state directory (bubblewrap's
+    /// own two processes are not python).
     /// </summary>
     private Dictionary<string, int> PoolProcesses()
     {
@@ -289,11 +288,16 @@ public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLif
 
             try
             {
-                var cwd = new DirectoryInfo(Path.Combine(directory, "cwd")).LinkTarget;
-                if (cwd is not null && cwd.StartsWith(stagingRoot, StringComparison.Ordinal)
-                    && File.ReadAllText(Path.Combine(directory, "comm")).StartsWith("python", StringComparison.Ordinal))
+                if (!File.ReadAllText(Path.Combine(directory, "comm")).StartsWith("python", StringComparison.Ordinal))
                 {
-                    found[cwd[stagingRoot.Length..]] = pid;
+                    continue;
+                }
+
+                var id = File.ReadAllText(Path.Combine(directory, "environ")).Split('\0')
+                    .FirstOrDefault(v => v.StartsWith("INSTANCE_ID=pool-", StringComparison.Ordinal))?["INSTANCE_ID=".Length..];
+                if (id is not null && File.ReadAllText(Path.Combine(directory, "mountinfo")).Contains(" " + stagingRoot + id + " /function ", StringComparison.Ordinal))
+                {
+                    found[id] = pid;
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
