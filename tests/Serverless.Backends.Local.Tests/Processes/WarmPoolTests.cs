@@ -10,6 +10,9 @@ namespace Serverless.Backends.Local.Tests.Processes;
 /// Warm pools against real processes: the python runtime in generic mode, specialized by the backend on cold starts.
 /// Sandbox off; with it on, see <c>SandboxedWarmPoolTests</c>.
 /// </summary>
+// One collection with the other warm-pool tests: both find pool processes by their instance id, which every
+// backend numbers from 1.
+[Collection("warm pools")]
 public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly string PythonRuntime = Path.Combine(RepoPaths.Root, "runtimes", "python", "runtime.py");

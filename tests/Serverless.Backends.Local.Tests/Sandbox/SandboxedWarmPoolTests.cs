@@ -12,6 +12,9 @@ namespace Serverless.Backends.Local.Tests.Sandbox;
 /// Warm pools with the sandbox on (real processes, bubblewrap, the real python runtime in generic mode): the pool
 /// instance waits in a sandbox of its own around an empty staging directory, filled at its specialization.
 /// </summary>
+// One collection with the other warm-pool tests: both find pool processes by their instance id, which every
+// backend numbers from 1.
+[Collection("warm pools")]
 public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly string PythonRuntime = Path.Combine(RepoPaths.Root, "runtimes", "python", "runtime.py");
@@ -184,6 +187,23 @@ public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal((8 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/?mb=8")));
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/?mb=200")));
         await Poll.UntilAsync(() => backend.GetStatus(key)?.Failure?.Reason == WorkloadFailureReason.OOMKilled, "the instance OOM-killed");
+    }
+
+    [Fact]
+    public async Task FunctionOverItsMemoryLimitWhileLoading_SpecializedFromThePool_ReportedOOMKilled()
+    {
+        var backend = StartPooled(poolSize: 1);
+        await Poll.UntilAsync(() => Idle(backend) == 1, "pool of 1 idle");
+        var key = new FunctionKey("default", "hog");
+        var source = WriteFunction(
+            key.Name, "block = bytearray(200 << 20)\nfor i in range(0, len(block), 4096):\n    block[i] = 1\n\ndef handle(request):\n    return 'never'\n");
+
+        await backend.EnsureAsync(Spec(key, source) with { Resources = new WorkloadResources { MemoryLimitBytes = 64L << 20 } }, 1);
+
+        await Poll.UntilAsync(() => backend.GetStatus(key)?.Failure is not null, "a failure in the status");
+        var failure = backend.GetStatus(key)!.Failure!;
+        Assert.Equal(WorkloadFailureReason.OOMKilled, failure.Reason);
+        Assert.Contains("out of memory (OOMKilled): the kernel killed it at its memory limit of 64Mi", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
