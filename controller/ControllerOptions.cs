@@ -25,6 +25,13 @@ public sealed class ControllerOptions
     /// <summary>The URL of a traffic tag of a function (local: <c>{ingress}/{namespace}/{function}@{tag}/</c>), or null while unknown.</summary>
     public Func<FunctionKey, string, string?> TagUrl { get; set; } = (_, _) => null;
 
+    /// <summary>
+    /// <c>rollout-duration</c> (Knative's config-network key): how long a new latest revision takes to get its whole
+    /// share, in steps; a Function's <c>serverless.dev/rollout-duration</c> or <c>serving.knative.dev/rollout-duration</c>
+    /// annotation overrides it. Default 0: the share moves at once, as Knative's.
+    /// </summary>
+    public TimeSpan RolloutDuration { get; set; }
+
     /// <summary>How many revisions without traffic are kept (Knative's config-gc).</summary>
     public Reconcilers.Function.Revisions.RevisionRetention RevisionRetention { get; set; } = new();
 }

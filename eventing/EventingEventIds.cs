@@ -22,6 +22,7 @@ internal static class EventingEventIds
     public const int RabbitMqRecovered = 20;
     public const int RabbitMqConsumerFailed = 21;
     public const int RabbitMqRecordFailed = 22;
+    public const int RabbitMqPublisherReplaced = 23;
 
     public const int StatusWriteFailed = 30;
     public const int StatusWriteSkipped = 31;

@@ -16,4 +16,7 @@ internal sealed record ComponentConfiguration(AutoscalerOptions Autoscaler, Acti
 
     /// <summary>The <c>gc</c> section: Knative's config-gc keys for old revisions.</summary>
     public Serverless.Controller.Reconcilers.Function.Revisions.RevisionRetention Gc { get; init; } = new();
+
+    /// <summary>The <c>network</c> section: Knative's config-network <c>rollout-duration</c>.</summary>
+    public Serverless.Controller.Reconcilers.Function.Revisions.RolloutSettings Network { get; init; } = new();
 }

@@ -10,7 +10,7 @@ namespace Serverless.Platform;
 /// <summary>
 /// Optional <c>{directory}/config.json</c> with component sections, Knative-style key names inside:
 /// <c>{"autoscaler": {"stable-window": "60s", …}, "activator": {"queue-depth": "1000", …}, "broker": {…},
-/// "local": {"sandbox": true, "max-instances": 100, …}, "gc": {"min-non-active-revisions": 20, …}}</c> (<c>local</c> in local mode only).
+/// "local": {"sandbox": true, "max-instances": 100, …}, "gc": {"min-non-active-revisions": 20, …}, "network": {"rollout-duration": "0s"}}</c> (<c>local</c> in local mode only).
 /// A missing file or section means every default. Every section is read, and every bad value of every section is
 /// reported at once (<see cref="ConfigurationException"/>), rather than one per start.
 /// </summary>
@@ -68,6 +68,7 @@ internal static class PlatformConfiguration
         {
             ActivatorDomainGiven = configuration.GetSection("activator")[ActivatorOptions.DomainKey] is not null,
             Gc = Section(configuration, path, "gc", Serverless.Controller.Reconcilers.Function.Revisions.RevisionRetention.Bind, problems),
+            Network = Section(configuration, path, "network", Serverless.Controller.Reconcilers.Function.Revisions.RolloutSettings.Bind, problems),
         };
         ConfigurationException.ThrowIfAny(problems);
         return result;

@@ -165,6 +165,7 @@ internal static partial class PlatformHost
                 TagUrl = (key, tag) => $"{ingressUrl}/{key.Namespace}/{key.Name}@{tag}/",
                 ScaleDefaults = settings.Autoscaler.ToScaleDefaults(ScaleMetricNames.Concurrency),
                 RevisionRetention = settings.Gc,
+                RolloutDuration = settings.Network.RolloutDuration,
             },
             controllerMetrics,
             time,

@@ -101,8 +101,8 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
     private sealed record SplitEntry(IList<Core.Api.TrafficTarget> Source, Traffic.TrafficSplit? Split, string? Main);
 
     /// <summary>
-    /// Why a tag URL cannot be served, or null when it can: the tag must be in the Function's <c>status.traffic</c>, and
-    /// (local mode runs only revisions with a share for now, issue #17) its revision must have a share of the split.
+    /// Why a tag URL cannot be served, or null when it can: the tag must be in the Function's <c>status.traffic</c>. A
+    /// tagged revision without a share runs as a workload of its own at zero, which the request activates.
     /// </summary>
     internal TagProblem? TagProblem(FunctionKey key, string tag)
     {
@@ -111,21 +111,13 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
             return new TagProblem(StatusCodes.Status404NotFound, "Tag not found", $"function {key} has no resolved traffic yet");
         }
 
-        if (traffic.FirstOrDefault(t => t.Tag == tag) is not { RevisionName: { } revision })
+        if (traffic.FirstOrDefault(t => t.Tag == tag) is not { RevisionName: not null })
         {
             return new TagProblem(StatusCodes.Status404NotFound, "Tag not found", $"function {key} has no traffic tag \"{tag}\"");
         }
 
-        var weights = Core.Traffic.TrafficResolution.Weights(traffic);
-        if (weights.Any(w => w.Key == revision))
-        {
-            return null;
-        }
-
-        return new TagProblem(
-            StatusCodes.Status503ServiceUnavailable,
-            "Revision not served",
-            $"tag \"{tag}\" is revision {revision}, which has no share of {key}'s traffic: local mode runs only revisions with a share for now");
+        // A revision with a share, or a tagged one without: its own workload, activated from zero by this request if need be.
+        return null;
     }
 
     /// <summary>

@@ -188,14 +188,12 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
     }
 
     /// <summary>
-    /// The revisions of a split other than the main one (the largest share), which run as workloads keyed by their
-    /// own name (issue #17); each is scaled on its own observed load with its Function's scale settings.
+    /// The revisions of a split other than the main one (the largest share), and tagged revisions without a share, which
+    /// run as workloads keyed by their own name (issue #17); each is scaled on its own observed load with its Function's
+    /// scale settings (a tag-only one from zero when its tag's URL is called).
     /// </summary>
-    private static IEnumerable<string> SplitRevisions(FunctionResource function)
-    {
-        var weights = Core.Traffic.TrafficResolution.Weights(function.Status?.Traffic ?? []);
-        return weights.Count < 2 ? [] : weights.OrderByDescending(w => w.Value).Skip(1).Select(w => w.Key);
-    }
+    private static IEnumerable<string> SplitRevisions(FunctionResource function) =>
+        Core.Traffic.TrafficResolution.OwnWorkloads(function.Status?.Traffic ?? []);
 
     /// <summary>The Function a scaling key belongs to: its own, or the one whose split runs the revision of that name.</summary>
     private bool TryGetFunction(FunctionKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FunctionResource? function)
@@ -210,6 +208,16 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
             && SplitRevisions(function).Contains(key.Name, StringComparer.Ordinal))
         {
             return true;
+        }
+
+        // A long Function name's revisions are hashed (RevisionNames.Name): find the Function whose split runs it.
+        foreach (var candidate in _functions.List())
+        {
+            if (candidate.Metadata.NamespaceProperty == key.Namespace && SplitRevisions(candidate).Contains(key.Name, StringComparer.Ordinal))
+            {
+                function = candidate;
+                return true;
+            }
         }
 
         function = null;

@@ -2,7 +2,7 @@ namespace Serverless.Backends.Kubernetes;
 
 /// <summary>
 /// The event ids of every log message of this assembly, one table so that none is used twice.
-/// Ranges: 500–599 workloads, 600–699 leadership, 700–799 Kubernetes Events, 800–899 artifact collection.
+/// Ranges: 500–599 workloads, 600–699 leadership, 700–799 Kubernetes Events, 800–899 artifact collection, 900–949 warm pools.
 /// </summary>
 internal static class KubernetesEventIds
 {
@@ -29,4 +29,13 @@ internal static class KubernetesEventIds
 
     public const int ArtifactDeleted = 800;
     public const int ArtifactDeleteFailed = 801;
+
+    public const int PoolCreated = 900;
+    public const int PoolUpdated = 901;
+    public const int PoolDeleted = 902;
+    public const int PoolPassFailed = 903;
+    public const int PoolSpecialized = 910;
+    public const int PoolSpecializationFailed = 911;
+    public const int PoolClaimLost = 912;
+    public const int PoolPodRetired = 913;
 }

@@ -2,7 +2,8 @@
 # Measures what the activator (the function ingress) costs on top of a bare reverse proxy: wrk against
 # (a) the function instance directly, (b) nginx, (c) a bare YARP IHttpForwarder (BareYarp/, no logic of
 # ours) and (d) the activator path /default/hello-dotnet/, all four in front of the SAME warm instance
-# (the platform's own, minScale 1), at 1 and 50 connections.
+# (the platform's own, minScale 1), at 1 and 50 connections; and (e) the activator path of hello-split, a 90/10
+# split between two revisions of the same code (one warm instance each), against (d) in the same run.
 # Usage: bench/activator/run.sh [--quick] [--rounds N]
 #   --quick: 3 s per measurement instead of 10 s. --rounds N (default 1): repeat the whole set N times,
 #   rotating the target order each round, and report per-target medians (for a noisy, shared machine).
@@ -115,6 +116,27 @@ fi
 instance_count=$(ls "$SERVERLESS_HOME/instances" | wc -l)
 echo "instance $instance (pid $owner, platform pid $platform_pid, $instance_count instance(s))" >&2
 
+# --- a two-way split: hello-split, two revisions of the same code (an env change cuts the second), 90/10 -----
+# Each revision has its own warm instance (minScale 1, maxScale 1): the main one as the Function's workload, the
+# other as a workload keyed by its revision name; the activator picks per request (issue #17 item 8).
+cp -r "$work/hello-dotnet" "$work/hello-split"
+sed -i -E 's/^name:.*/name: hello-split/' "$work/hello-split/func.yaml"
+func deploy "$work/hello-split" >&2
+func config env set SPLIT_REVISION=2 -p "$work/hello-split" >&2
+func deploy "$work/hello-split" >&2
+func traffic hello-split set hello-split-00001=90 hello-split-00002=10 >&2
+split_ready=false
+for ((i = 0; i < 300; i++)); do
+  traffic=$(func describe hello-split -o json | jq -r '[.status.traffic[]? | "\(.revisionName):\(.percent)"] | join(",")')
+  ready=$(func revisions hello-split -o json 2>/dev/null | jq -r '[.items[]? | select(.status.readyReplicas >= 1) | .metadata.name] | sort | join(",")' || true)
+  if [[ $traffic == "hello-split-00001:90,hello-split-00002:10" && $ready == "hello-split-00001,hello-split-00002" ]]; then
+    split_ready=true
+    break
+  fi
+  sleep 0.2
+done
+$split_ready || { echo "hello-split never showed 90/10 with both revisions ready (traffic '$traffic', ready '$ready')" >&2; exit 1; }
+
 # --- nginx ----------------------------------------------------------------------------------------------
 nginx_port=$(free_port)
 mkdir -p "$work/nginx/logs"
@@ -158,8 +180,9 @@ declare -A url=(
   [nginx]="http://127.0.0.1:$nginx_port/"
   [yarp]="http://127.0.0.1:$yarp_port/"
   [activator]="$ingress/default/hello-dotnet/"
+  [split]="$ingress/default/hello-split/"
 )
-targets=(direct nginx yarp activator)
+targets=(direct nginx yarp activator split)
 for t in "${targets[@]}"; do
   wait_http "${url[$t]}"
   body=$(curl -s --max-time 2 "${url[$t]}")
@@ -229,19 +252,20 @@ def ratio(a, b):
 
 print(f"\nActivator overhead, hello-dotnet, {duration}s per run after a 2s warm-up, {rounds} round(s) (medians), {nproc} cores shared by wrk, proxies and instance")
 print(f"load before: {load_before.strip()}\nload after:  {load_after.strip()}\n")
-print("| target | conns | RPS | p50 ms | p99 ms | RPS vs direct | vs nginx | vs YARP |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
+print("| target | conns | RPS | p50 ms | p99 ms | RPS vs direct | vs nginx | vs YARP | vs activator |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 raw_out = []
 for conns in (1, 50):
-    for target in ("direct", "nginx", "yarp", "activator"):
+    for target in ("direct", "nginx", "yarp", "activator", "split"):
         r = rows[(target, conns)]
         vd = ratio(r["rps"], rows[("direct", conns)]["rps"])
         vn = ratio(r["rps"], rows[("nginx", conns)]["rps"])
         vy = ratio(r["rps"], rows[("yarp", conns)]["rps"])
+        va = ratio(r["rps"], rows[("activator", conns)]["rps"])
         errs = "" if r["non_2xx"] == 0 and r["socket_errors"] == 0 else f" (non-2xx {r['non_2xx']}, socket errors {r['socket_errors']})"
-        print(f"| {target}{errs} | {conns} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {vd:.2f} | {vn:.2f} | {vy:.2f} |")
+        print(f"| {target}{errs} | {conns} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {vd:.2f} | {vn:.2f} | {vy:.2f} | {va:.2f} |")
         raw_out.append({"target": target, "connections": conns, **r,
-                        "rps_ratio_vs_direct": vd, "rps_ratio_vs_nginx": vn, "rps_ratio_vs_yarp": vy,
+                        "rps_ratio_vs_direct": vd, "rps_ratio_vs_nginx": vn, "rps_ratio_vs_yarp": vy, "rps_ratio_vs_activator": va,
                         "rounds": per_round[(target, conns)]})
 
 act50, act1 = rows[("activator", 50)], rows[("activator", 1)]
@@ -253,6 +277,9 @@ summary = {
     "p99_added_ms_1conn": round(act1["p99_ms"] - rows[("direct", 1)]["p99_ms"], 3),
     "p50_added_ms_1conn": round(act1["p50_ms"] - rows[("direct", 1)]["p50_ms"], 3),
     "p99_added_ms_1conn_vs_yarp": round(act1["p99_ms"] - rows[("yarp", 1)]["p99_ms"], 3),
+    # The 90/10 split between two revisions against the single-revision activator row of the same run (goal >= 0.95).
+    "split_rps_ratio_vs_single": ratio(rows[("split", 50)]["rps"], act50["rps"]),
+    "split_rps_ratio_vs_single_1conn": ratio(rows[("split", 1)]["rps"], act1["rps"]),
 }
 doc = {
     "benchmark": "activator",
@@ -271,6 +298,8 @@ doc = {
     "same_instance_for_all_targets": True,
     "wrk": {"1": "-t1 -c1 --latency", "50": "-t2 -c50 --latency"},
     **summary,
+    "split": "default/hello-split: hello-split-00001=90 hello-split-00002=10, one warm instance each",
+    "verdict_split_at_least_0_95_of_single": summary["split_rps_ratio_vs_single"] is not None and summary["split_rps_ratio_vs_single"] >= 0.95,
     "verdict_activator_at_least_0_9_of_yarp": summary["rps_ratio_vs_yarp"] is not None and summary["rps_ratio_vs_yarp"] >= 0.9,
     "runs": raw_out,
 }

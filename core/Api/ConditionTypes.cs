@@ -12,6 +12,13 @@ public static class ConditionTypes
     /// decide Ready, so a function runs where limits cannot be enforced, and says so.
     /// </summary>
     public const string ResourcesEnforced = "ResourcesEnforced";
+
+    /// <summary>
+    /// A gradual rollout (<c>rollout-duration</c>): Unknown <c>RolloutInProgress</c> while the share moves, True
+    /// <c>RolloutComplete</c>, False <c>RolloutAborted</c> when the new revision failed readiness and the traffic went
+    /// back to the previous one. Informational, outside Ready: the route serves throughout.
+    /// </summary>
+    public const string Rollout = "Rollout";
 }
 
 public static class ConditionStatus

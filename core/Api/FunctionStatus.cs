@@ -36,4 +36,8 @@ public sealed class FunctionStatus
     /// <summary>The resolved split: every target names its revision, tagged ones carry their URL.</summary>
     [JsonPropertyName("traffic")]
     public IList<TrafficTarget>? Traffic { get; set; }
+
+    /// <summary>The gradual rollout in progress (<c>rollout-duration</c>), else null.</summary>
+    [JsonPropertyName("rollout")]
+    public RolloutStatus? Rollout { get; set; }
 }

@@ -36,4 +36,26 @@ public sealed record TrafficResolution(IReadOnlyList<TrafficTarget>? Targets, Ro
 
         return order.Select(n => new KeyValuePair<string, int>(n, sums[n])).ToArray();
     }
+
+    /// <summary>
+    /// The revisions that run as workloads keyed by their own name: every share but the main one (the largest, the
+    /// first on ties: the Function's own workload), and every tagged revision without a share, which its tag's URL
+    /// activates from zero on its own.
+    /// </summary>
+    public static IReadOnlyList<string> OwnWorkloads(IEnumerable<TrafficTarget> targets)
+    {
+        var list = targets as IReadOnlyCollection<TrafficTarget> ?? targets.ToList();
+        var weights = Weights(list);
+        var main = weights.Count > 0 ? weights.MaxBy(w => w.Value).Key : null;
+        var own = weights.Where(w => w.Key != main).Select(w => w.Key).ToList();
+        foreach (var target in list)
+        {
+            if (target.Tag is not null && target.RevisionName is { } name && name != main && !own.Contains(name, StringComparer.Ordinal))
+            {
+                own.Add(name);
+            }
+        }
+
+        return own;
+    }
 }

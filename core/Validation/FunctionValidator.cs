@@ -21,6 +21,7 @@ public static class FunctionValidator
         var errors = new ErrorList();
         MetadataValidator.ValidateTypeMeta(fn.ApiVersion, fn.Kind, Function.KindName, errors);
         MetadataValidator.Validate(fn.Metadata, errors);
+        Traffic.RolloutDuration.Validate(fn.Metadata?.Annotations, new FieldPath("metadata").Child("annotations"), errors);
 
         var path = new FieldPath("spec");
         if (fn.Spec is not { } spec)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using CloudNative.CloudEvents;
 using Serverless.Eventing.Binding;
@@ -17,11 +18,25 @@ internal static class BrokerEventCodec
     private const string AttributesMember = "attributes";
     private const string DataMember = "data_base64";
 
+    /// <summary>Largest buffer a thread keeps between encodes; a bigger event's buffer is let go after it.</summary>
+    private const int KeptBufferBytes = 64 * 1024;
+
+    // Encode runs once per accepted event on the ingress's hot path and never awaits, so each thread reuses one buffer
+    // and one writer: only the returned array is allocated.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _threadBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _threadWriter;
+
     public static byte[] Encode(BrokerEvent brokerEvent)
     {
         ArgumentNullException.ThrowIfNull(brokerEvent);
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        var buffer = _threadBuffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var writer = _threadWriter ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        try
         {
             writer.WriteStartObject();
             writer.WriteStartObject(AttributesMember);
@@ -37,9 +52,19 @@ internal static class BrokerEventCodec
             }
 
             writer.WriteEndObject();
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
         }
-
-        return buffer.ToArray();
+        finally
+        {
+            writer.Reset();
+            if (buffer.Capacity > KeptBufferBytes)
+            {
+                // The writer refers to its last output too: both go, or the big buffer stays reachable.
+                _threadBuffer = null;
+                _threadWriter = null;
+            }
+        }
     }
 
     public static BrokerEvent Decode(ReadOnlyMemory<byte> payload)

@@ -13,6 +13,7 @@ namespace Serverless.Eventing.Events;
 /// </summary>
 internal static class BrokerEventReader
 {
+    /// <remarks>A binary-mode event keeps <paramref name="body"/> as its data without copying it: callers hand over a buffer they do not reuse.</remarks>
     public static (IReadOnlyList<BrokerEvent> Events, BindingError? Error) Read(CloudEventMode mode, IHeaderDictionary headers, ReadOnlyMemory<byte> body)
     {
         ArgumentNullException.ThrowIfNull(headers);
@@ -69,7 +70,7 @@ internal static class BrokerEventReader
         }
 
         Check(attributes, index: null);
-        return new BrokerEvent(attributes, body.IsEmpty ? null : body.ToArray());
+        return new BrokerEvent(attributes, body.IsEmpty ? null : body);
     }
 
     private static IEnumerable<BrokerEvent> ReadJson(ReadOnlyMemory<byte> body, bool batch)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Serverless.Core.Naming;
@@ -76,7 +75,7 @@ internal sealed partial class BrokerIngressHandler
             return;
         }
 
-        var body = await ReadBodyAsync(context.Request, _options.MaxEventSize, context.RequestAborted).ConfigureAwait(false);
+        var body = await RequestBody.ReadAsync(context.Request.Body, context.Request.ContentLength, _options.MaxEventSize, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
             await Reject(context, ns, broker, StatusCodes.Status413PayloadTooLarge, "too_large", $"the request body exceeds max-event-size ({_options.MaxEventSize} bytes)").ConfigureAwait(false);
@@ -127,33 +126,6 @@ internal sealed partial class BrokerIngressHandler
             _ => "Service Unavailable",
         };
         return ProblemDetailsWriter.WriteAsync(context, status, title, detail, retryAfter);
-    }
-
-    /// <summary>The body, or null when it is larger than <paramref name="limit"/> (declared or actual).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength is { } declared && declared > limit)
-        {
-            return null;
-        }
-
-        var capacity = (int)Math.Min(request.ContentLength ?? 4096, limit + 1);
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(capacity, 16));
-        while (true)
-        {
-            var memory = buffer.GetMemory(4096);
-            var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return buffer.WrittenSpan.ToArray();
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limit)
-            {
-                return null;
-            }
-        }
     }
 
     [LoggerMessage(EventId = EventingEventIds.StoreFailed, Level = LogLevel.Error, Message = "Storing events for broker {Namespace}/{Broker} failed")]

@@ -23,11 +23,23 @@ internal sealed class RabbitMqBrokerSink(RabbitMqConnection connection, TimeProv
         }
 
         var now = time.GetUtcNow();
+        if (events.Count == 1)
+        {
+            // One event per request is the common case: no task array, no WhenAll.
+            await Publish(events[0], now, cancellationToken).ConfigureAwait(false);
+            return;
+        }
 
         // All publishes first, then the confirms: they overlap instead of costing a round trip each.
-        var publishes = events
-            .Select(e => connection.PublishAsync(RabbitMqNames.Exchange(e.Namespace, e.Broker), "", RabbitMqHeaders.Initial(now, e.Triggers), e.Payload, cancellationToken))
-            .ToArray();
+        var publishes = new Task[events.Count];
+        for (var i = 0; i < publishes.Length; i++)
+        {
+            publishes[i] = Publish(events[i], now, cancellationToken);
+        }
+
         await Task.WhenAll(publishes).ConfigureAwait(false);
     }
+
+    private Task Publish(NewEvent e, DateTimeOffset now, CancellationToken cancellationToken) =>
+        connection.PublishAsync(RabbitMqNames.Exchange(e.Namespace, e.Broker), "", RabbitMqHeaders.Initial(now, e.Triggers), e.Payload, cancellationToken);
 }

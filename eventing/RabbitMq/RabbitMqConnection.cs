@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
 
 namespace Serverless.Eventing.RabbitMq;
@@ -28,6 +29,7 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private readonly SemaphoreSlim _topologyLock = new(1, 1);
+    private readonly SemaphoreSlim _publisherLock = new(1, 1);
     private readonly ConcurrentDictionary<string, bool> _declared = new(StringComparer.Ordinal);
     private IConnection? _connection;
     private IChannel[] _publishers = [];
@@ -117,7 +119,13 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
     public async Task PublishAsync(string exchange, string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var channel = _publishers[(int)((uint)Interlocked.Increment(ref _next) % (uint)_publishers.Length)];
+        var slot = (int)((uint)Interlocked.Increment(ref _next) % (uint)_publishers.Length);
+        var channel = _publishers[slot];
+        if (channel.IsClosed && IsOpen)
+        {
+            channel = await ReplacePublisherAsync(slot, cancellationToken).ConfigureAwait(false);
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(OperationTimeout);
         try
@@ -139,6 +147,73 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
             throw new IOException(e.IsReturn ? $"RabbitMQ returned the event: no queue is bound for it on {exchange}" : "RabbitMQ did not confirm the event", e);
         }
         catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException)
+        {
+            if (ClosedFor(e) is { } reason)
+            {
+                // RabbitMQ closed this channel, not the connection: most often 404, the Broker's exchange is gone
+                // (deleted by hand, or a node that lost its data). Declare again next time; the next publish on this
+                // slot opens a new channel (ReplacePublisherAsync), so one error does not take a quarter of the
+                // publishes down for good.
+                if (reason.ReplyCode == Constants.NotFound)
+                {
+                    ForgetDeclarations();
+                }
+
+                throw new IOException($"RabbitMQ closed the publishing channel: {reason.ReplyCode} {reason.ReplyText}", e);
+            }
+
+            throw new IOException($"RabbitMQ at {Host} is unreachable; reconnecting", e);
+        }
+    }
+
+    /// <summary>Why RabbitMQ closed a channel while the connection stayed up; null when the connection went (recovery's case).</summary>
+    private ShutdownEventArgs? ClosedFor(Exception e)
+    {
+        var reason = e switch
+        {
+            AlreadyClosedException closed => closed.ShutdownReason,
+            OperationInterruptedException interrupted => interrupted.ShutdownReason,
+            _ => null,
+        };
+        return reason is { Initiator: ShutdownInitiator.Peer } && IsOpen ? reason : null;
+    }
+
+    /// <summary>
+    /// A publishing channel RabbitMQ closed while the connection stayed up (a channel error; automatic recovery only
+    /// reopens channels after a lost connection): a new one in its slot. Publishes already on the old channel failed
+    /// with it (503, the client sends again); none is moved, so none is answered 202 without its own confirm.
+    /// </summary>
+    private async Task<IChannel> ReplacePublisherAsync(int slot, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(OperationTimeout);
+        try
+        {
+            await _publisherLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                var current = _publishers[slot];
+                if (!current.IsClosed)
+                {
+                    return current;   // another publish replaced it first
+                }
+
+                var replacement = await _connection!.CreateChannelAsync(new CreateChannelOptions(true, true), timeout.Token).ConfigureAwait(false);
+                _publishers[slot] = replacement;
+                LogPublisherReplaced(_logger, Host, slot, current.CloseReason?.ReplyText ?? "closed");
+                await current.DisposeAsync().ConfigureAwait(false);
+                return replacement;
+            }
+            finally
+            {
+                _publisherLock.Release();
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"RabbitMQ at {Host} did not open a channel within {OperationTimeout.TotalSeconds} s");
+        }
+        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException)
         {
             throw new IOException($"RabbitMQ at {Host} is unreachable; reconnecting", e);
         }
@@ -288,6 +363,7 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
 
         _connectLock.Dispose();
         _topologyLock.Dispose();
+        _publisherLock.Dispose();
     }
 
     [LoggerMessage(EventId = EventingEventIds.RabbitMqConnected, Level = LogLevel.Information, Message = "Connected to RabbitMQ at {Host}")]
@@ -295,6 +371,9 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
 
     [LoggerMessage(EventId = EventingEventIds.RabbitMqConnectionLost, Level = LogLevel.Warning, Message = "Lost the connection to RabbitMQ at {Host} ({Reason}); reconnecting")]
     private static partial void LogConnectionLost(ILogger logger, string host, string reason);
+
+    [LoggerMessage(EventId = EventingEventIds.RabbitMqPublisherReplaced, Level = LogLevel.Warning, Message = "RabbitMQ at {Host} closed publishing channel {Slot} ({Reason}); opened a new one")]
+    private static partial void LogPublisherReplaced(ILogger logger, string host, int slot, string reason);
 
     [LoggerMessage(EventId = EventingEventIds.RabbitMqRecovered, Level = LogLevel.Information, Message = "Reconnected to RabbitMQ at {Host}")]
     private static partial void LogConnectionRecovered(ILogger logger, string host);

@@ -49,6 +49,9 @@ internal interface IFunctionTarget : IAsyncDisposable
     /// <summary>Replaces the Function's <c>spec.traffic</c> (null: 100% latest), keeping the rest of its spec; throws <see cref="FunctionNotFoundException"/> when it does not exist.</summary>
     Task<Function> SetTrafficAsync(string @namespace, string name, IList<TrafficTarget>? traffic, CancellationToken cancellationToken);
 
+    /// <summary>Sets one annotation of the Function (null removes it), keeping the rest; throws <see cref="FunctionNotFoundException"/> when it does not exist.</summary>
+    Task<Function> SetAnnotationAsync(string @namespace, string name, string key, string? value, CancellationToken cancellationToken);
+
     /// <summary>The Revisions of one Function (label <c>serverless.dev/function</c>), any order; empty when it has none.</summary>
     Task<IReadOnlyList<Revision>> ListRevisionsAsync(string @namespace, string function, CancellationToken cancellationToken);
 

@@ -55,6 +55,17 @@ internal static class KubernetesActivatorHost
             activatorOptions,
             metrics,
             loggerFactory.CreateLogger<FunctionProxy>());
+        if (options.Pools.Enabled)
+        {
+            // Specializations outlive the request that started them (others wait on them too); bounded by this client's timeout.
+            using var specializeClient = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+            var specializer = new Backends.Kubernetes.Pools.PoolSpecializer(
+                client, specializeClient, options.Pools, time, loggerFactory.CreateLogger<Backends.Kubernetes.Pools.PoolSpecializer>());
+            var gate = new ColdStartGate(functionRegistry, sender, KubernetesPoolColdStart.Start(functions, specializer, KubernetesPoolColdStart.Durations(role.Registry), CancellationToken.None), activatorOptions, time);
+            app.Run(context => gate.InvokeAsync(context, proxy.InvokeAsync));
+            return await role.RunAsync(app, ready: () => functions.IsHealthy && slices.IsHealthy).ConfigureAwait(false);
+        }
+
         app.Run(proxy.InvokeAsync);
         // Ready while both caches follow the API server: cut off from it, the activator would route on a stale view.
         return await role.RunAsync(app, ready: () => functions.IsHealthy && slices.IsHealthy).ConfigureAwait(false);

@@ -43,6 +43,8 @@ internal static partial class KubernetesControllerHost
         var metrics = new ControllerMetrics(role.Registry);
         var logger = loggerFactory.CreateLogger("Serverless.Platform.Kubernetes.Controller");
         var stores = new KubernetesStores(client);
+        var poolIdle = Prometheus.Metrics.WithCustomRegistry(role.Registry).CreateGauge(
+            "serverless_pool_idle", "Generic runtime pods kept warm for cold starts, idle now (the leader's last pool pass)", "runtime");
         var events = new KubernetesEventRecorder(client, EventSource, options.PodName, role.Time, loggerFactory.CreateLogger<KubernetesEventRecorder>());
         Term? current = null;
         var term = new Func<CancellationToken, Task>(async cancellationToken =>
@@ -54,7 +56,26 @@ internal static partial class KubernetesControllerHost
             Volatile.Write(ref current, new Term(functions));
             try
             {
-                await functions.RunAsync(cancellationToken).ConfigureAwait(false);
+                var run = functions.RunAsync(cancellationToken);
+                if (options.Pools.Enabled)
+                {
+                    var pools = new Backends.Kubernetes.Pools.PoolReconciler(
+                        client, options.Pools, options.Workloads, role.Time, loggerFactory.CreateLogger<Backends.Kubernetes.Pools.PoolReconciler>())
+                    {
+                        IdleReported = idle =>
+                        {
+                            foreach (var (runtime, count) in idle)
+                            {
+                                poolIdle.WithLabels(runtime).Set(count);
+                            }
+                        },
+                    };
+                    await Task.WhenAll(run, pools.RunAsync(functions.Functions, cancellationToken)).ConfigureAwait(false);
+                }
+                else
+                {
+                    await run.ConfigureAwait(false);
+                }
             }
             finally
             {

@@ -64,10 +64,17 @@ internal sealed record KubernetesOptions
     /// </summary>
     public Uri? BrokerUrl { get; init; }
 
+    /// <summary>
+    /// Controller and activator: warm pools, <c>pool-size-{runtime}</c> generic pods per runtime in each namespace with
+    /// Functions of that runtime (0..100, default 0 = off). Both components must be given the same sizes.
+    /// </summary>
+    public Backends.Kubernetes.Pools.KubernetesPoolOptions Pools { get; init; } = new();
+
     private static readonly string[] Keys =
         [
             "http", "metrics", "config-dir", "leader-elect", "lease-duration", "renew-deadline", "retry-period", "domain", "image-registry",
             "runtime-image-dotnet", "runtime-image-node", "runtime-image-python", "autoscaler-url", "activator-url", "broker-ingress-url", "broker-url",
+            "pool-size-dotnet", "pool-size-node", "pool-size-python",
         ];
 
     /// <summary>Parses <c>{controller|activator|autoscaler|broker} [--key value]…</c>; returns the problems instead of throwing.</summary>
@@ -137,6 +144,7 @@ internal sealed record KubernetesOptions
             ActivatorUrl = Url(values, "activator-url", "http://activator." + PlatformNamespace + ".svc/", problems),
             BrokerIngressUrl = Url(values, "broker-ingress-url", "http://broker-ingress." + PlatformNamespace + ".svc/", problems),
             BrokerUrl = AmqpUrl(values, problems),
+            Pools = PoolSizes(values, problems),
         };
         foreach (var (runtime, image) in images)
         {
@@ -148,6 +156,36 @@ internal sealed record KubernetesOptions
 
         errors = problems;
         return options;
+    }
+
+    private static Backends.Kubernetes.Pools.KubernetesPoolOptions PoolSizes(Dictionary<string, string> values, List<string> problems)
+    {
+        var sizes = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var runtime in Core.Api.RuntimeNames.All)
+        {
+            if (!values.TryGetValue("pool-size-" + runtime, out var text))
+            {
+                continue;
+            }
+
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size)
+                && size <= Backends.Kubernetes.Pools.KubernetesPoolOptions.MaxSize)
+            {
+                if (size > 0 && !Backends.Kubernetes.Pools.KubernetesPoolOptions.SupportedRuntimes.Contains(runtime))
+                {
+                    problems.Add($"pool-size-{runtime} = {size}: warm pools on Kubernetes need a runtime that unpacks the artifact at specialization, which only {string.Join(", ", Backends.Kubernetes.Pools.KubernetesPoolOptions.SupportedRuntimes)} does so far (set 0)");
+                    continue;
+                }
+
+                sizes[runtime] = size;
+            }
+            else
+            {
+                problems.Add($"pool-size-{runtime} = \"{Core.Naming.Names.Printable(text)}\": expected an integer in 0..{Backends.Kubernetes.Pools.KubernetesPoolOptions.MaxSize} (0 turns the pool off)");
+            }
+        }
+
+        return new Backends.Kubernetes.Pools.KubernetesPoolOptions { Sizes = sizes };
     }
 
     private static IPEndPoint EndPoint(Dictionary<string, string> values, string key, IPEndPoint fallback, List<string> problems)

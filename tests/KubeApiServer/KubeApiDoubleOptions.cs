@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Serverless.KubeApiServer.Validation;
 using Serverless.KubeApiServer.Validation.Cel;
 
@@ -44,4 +45,12 @@ public sealed class KubeApiDoubleOptions
     /// <see cref="NoValidationRules.Instance"/> checks the schema only.
     /// </summary>
     public IValidationRuleEvaluator ValidationRules { get; init; } = CelValidationRules.Instance;
+
+    /// <summary>
+    /// CustomResourceDefinition manifests (as JSON) that replace deploy/crds' definition of the same group, version
+    /// and plural for storage (validation, defaulting, pruning), as a server that has another revision of a CRD
+    /// installed serves it. Default none. The recording replays use it to serve the CRD the recordings were made
+    /// with, so that a schema changed since then is not taken for a difference of the double.
+    /// </summary>
+    public IReadOnlyList<JsonObject> CustomResourceDefinitions { get; init; } = [];
 }

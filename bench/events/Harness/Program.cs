@@ -22,10 +22,37 @@ var rabbitMq = args_.Backend == "rabbitmq" ? await Serverless.TestSupport.Rabbit
 // The size of a bench event as the broker stores it (attributes and data), for the baselines.
 const int PayloadBytes = 128;
 
+// Requests sent through each path before it is timed, the raw baselines included: enough for the JIT to finish
+// tiering the path up (with 200, a profile of the platform showed a third of its CPU in the JIT during the timed phase, and
+// DOTNET_JitStdOutFile listed 2,500 methods compiled in it), and a pause for the background tier-1 compiles to finish.
+const int WarmUp = 10_000;
+var settle = TimeSpan.FromSeconds(2);
+
 // Each backend's baseline first, alone on the machine: the least its kind of durable write costs here.
+var rabbitMarker = rabbitMq is null ? null : $"serverless-test-{Environment.ProcessId}-";
+var baselineCpu = new CpuMeter(0, rabbitMarker);
+var before = baselineCpu.Sample();
+_ = rabbitMq is null
+    ? await RawSqliteWriter.RunAsync(home, WarmUp, args_.Concurrency, PayloadBytes)
+    : await RawRabbitPublisher.RunAsync(rabbitMq.Url, WarmUp, args_.Concurrency, PayloadBytes) + await RawRabbitPublisher.RunAsync(rabbitMq.Url, WarmUp, args_.Concurrency, PayloadBytes, brokerTopology: true);
+await Task.Delay(settle);
+before = baselineCpu.Sample();
 var baseline = rabbitMq is null
     ? await RawSqliteWriter.RunAsync(home, args_.IngressEvents, args_.Concurrency, PayloadBytes)
     : await RawRabbitPublisher.RunAsync(rabbitMq.Url, args_.IngressEvents, args_.Concurrency, PayloadBytes);
+var baselinePerEvent = before.PerEvent(baselineCpu.Sample(), args_.IngressEvents);
+Console.Error.WriteLine($"baseline: {Math.Round(baseline)} events/s; CPU per event: {baselinePerEvent}");
+
+// RabbitMQ only: the same raw publish through the broker's own route (a headers exchange and header binding).
+double? topologyBaseline = null;
+CpuPerEvent? topologyPerEvent = null;
+if (rabbitMq is not null)
+{
+    before = baselineCpu.Sample();
+    topologyBaseline = await RawRabbitPublisher.RunAsync(rabbitMq.Url, args_.IngressEvents, args_.Concurrency, PayloadBytes, brokerTopology: true);
+    topologyPerEvent = before.PerEvent(baselineCpu.Sample(), args_.IngressEvents);
+    Console.Error.WriteLine($"baseline through the broker's topology: {Math.Round(topologyBaseline.Value)} events/s; CPU per event: {topologyPerEvent}");
+}
 
 // The function runs from the build layout, which the platform allows only when listed (local.source-roots).
 var config = new JsonObject { ["local"] = new JsonObject { ["source-roots"] = new JsonArray(layout) } };
@@ -62,16 +89,25 @@ sink.Run(async context =>
 await sink.StartAsync();
 var sinkUrl = sink.Urls.First().TrimEnd('/');
 
-var platform = Process.Start(new ProcessStartInfo("dotnet")
+var platformStart = new ProcessStartInfo("dotnet")
 {
     ArgumentList = { Path.Combine(layout, "platform", "Serverless.Platform.dll"), "--home", home, "--ingress", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--admin-plain-http" }, // the harness measures, on loopback: plain HTTP, explicitly
     RedirectStandardOutput = true,
     RedirectStandardError = true,
-}) ?? throw new InvalidOperationException("cannot start the platform");
+};
+foreach (var (name, value) in args_.PlatformEnvironment)
+{
+    // --platform-env: a runtime knob for the platform alone (the A/B of a setting, with the same harness on both sides).
+    platformStart.Environment[name] = value;
+}
+
+var platform = Process.Start(platformStart) ?? throw new InvalidOperationException("cannot start the platform");
 platform.OutputDataReceived += (_, _) => { };
 platform.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("platform: " + e.Data); } };
 platform.BeginOutputReadLine();
 platform.BeginErrorReadLine();
+Console.Error.WriteLine($"platform pid {platform.Id}");
+var cpu = new CpuMeter(platform.Id, rabbitMarker);
 try
 {
     var state = Path.Combine(home, "platform.json");
@@ -114,14 +150,33 @@ try
     await Publish(ingress, Enumerable.Range(0, 50).Select(i => "warm-" + i).ToList(), args_.Concurrency, []);
     await WaitForAsync(() => Enumerable.Range(0, 50).All(i => sinkArrivals.ContainsKey("reply-warm-" + i)), TimeSpan.FromSeconds(60));
 
+    // HTTP only: the same requests through the same ingress, of a type no Trigger matches, so the platform parses,
+    // validates and filters each and answers 202 without storing it: the ingress's cost without the store, the
+    // second baseline (how fast the platform's HTTP ingress can answer at all on this machine).
+    await Publish(ingress, Enumerable.Range(0, WarmUp).Select(i => "warm-none-" + i).ToList(), args_.Concurrency, [], "bench.none");
+    await Task.Delay(settle);
+    var noneIds = Enumerable.Range(0, args_.IngressEvents).Select(i => "n-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+    Console.Error.WriteLine("http only: timed phase starts");
+    before = cpu.Sample();
+    var noneStart = Stopwatch.GetTimestamp();
+    await Publish(ingress, noneIds, args_.Concurrency, [], "bench.none");
+    var httpOnly = Math.Round(noneIds.Count / Stopwatch.GetElapsedTime(noneStart).TotalSeconds);
+    var httpOnlyPerEvent = before.PerEvent(cpu.Sample(), noneIds.Count);
+    Console.Error.WriteLine($"http only (no Trigger matches, nothing stored): {httpOnly} events/s; CPU per event: {httpOnlyPerEvent}");
+
     // Ingress only: every 202 is a durable event (SQLite commit / RabbitMQ confirm); deliveries are held.
-    await Publish(ingress, Enumerable.Range(0, 200).Select(i => "warm-ingress-" + i).ToList(), args_.Concurrency, [], "bench.ingress");
+    await Publish(ingress, Enumerable.Range(0, WarmUp).Select(i => "warm-ingress-" + i).ToList(), args_.Concurrency, [], "bench.ingress");
+    await Task.Delay(settle);
     var ingressIds = Enumerable.Range(0, args_.IngressEvents).Select(i => "i-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+    Console.Error.WriteLine("ingress only: timed phase starts");
+    before = cpu.Sample();
     var ingressStart = Stopwatch.GetTimestamp();
     await Publish(ingress, ingressIds, args_.Concurrency, [], "bench.ingress");
     var ingressOnlySeconds = Stopwatch.GetElapsedTime(ingressStart).TotalSeconds;
+    var ingressPerEvent = before.PerEvent(cpu.Sample(), ingressIds.Count);
+    Console.Error.WriteLine($"ingress only: {Math.Round(ingressIds.Count / ingressOnlySeconds)} events/s; CPU per event: {ingressPerEvent}");
     held.SetResult();
-    await WaitForAsync(() => Volatile.Read(ref heldArrivals) >= ingressIds.Count + 200, TimeSpan.FromSeconds(600));
+    await WaitForAsync(() => Volatile.Read(ref heldArrivals) >= ingressIds.Count + WarmUp, TimeSpan.FromSeconds(600));
     var ingressOnly = Math.Round(ingressIds.Count / ingressOnlySeconds);
 
     var ids = Enumerable.Range(0, args_.Events).Select(i => "e-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
@@ -152,6 +207,11 @@ try
         ["baseline"] = baselineName,
         ["baseline_events_per_s"] = Math.Round(baseline),
         ["ingress_only_vs_baseline"] = Math.Round(ingressOnly / baseline, 2),
+        ["baseline_cpu_us_per_event"] = baselinePerEvent,
+        ["ingress_only_cpu_us_per_event"] = ingressPerEvent,
+        ["http_only_events_per_s"] = httpOnly,
+        ["http_only_cpu_us_per_event"] = httpOnlyPerEvent,
+        ["ingress_only_vs_http_only"] = Math.Round(ingressOnly / httpOnly, 2),
         ["path"] = "POST /brokers/default/default (binary, 1 event per request) -> trigger -> activator -> dotnet function (reply) -> trigger -> sink",
         ["ingress_events_per_s"] = Math.Round(args_.Events / ingressSeconds),
         ["delivery_events_per_s"] = Math.Round(args_.Events / deliverySeconds),
@@ -163,12 +223,20 @@ try
         ["cpu_count"] = Environment.ProcessorCount,
         ["load_average_1m"] = LoadAverage(),
     };
+    if (topologyBaseline is { } topology)
+    {
+        result["baseline_broker_topology"] = "the same raw publish through a durable headers exchange bound on a Trigger header, with the broker's headers";
+        result["baseline_broker_topology_events_per_s"] = Math.Round(topology);
+        result["baseline_broker_topology_cpu_us_per_event"] = topologyPerEvent!;
+        result["ingress_only_vs_baseline_broker_topology"] = Math.Round(ingressOnly / topology, 2);
+    }
+
     Directory.CreateDirectory(Path.GetDirectoryName(args_.Out)!);
     await File.WriteAllTextAsync(args_.Out, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
     Console.WriteLine($"""
-        | backend | ingress-only events/s (durable 202) | baseline events/s | ratio | end-to-end ingress events/s | delivery events/s (end to end) | p50 end-to-end ms | p99 end-to-end ms | load avg |
-        |---|---:|---:|---:|---:|---:|---:|---:|---:|
-        | {args_.Backend} | {ingressOnly} | {result["baseline_events_per_s"]} | {result["ingress_only_vs_baseline"]} | {result["ingress_events_per_s"]} | {result["delivery_events_per_s"]} | {result["p50_end_to_end_ms"]} | {result["p99_end_to_end_ms"]} | {result["load_average_1m"]} |
+        | backend | ingress-only events/s (durable 202) | baseline events/s | ratio | HTTP-only events/s (no store) | ratio to HTTP-only | end-to-end ingress events/s | delivery events/s (end to end) | p50 end-to-end ms | p99 end-to-end ms | load avg |
+        |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+        | {args_.Backend} | {ingressOnly} | {result["baseline_events_per_s"]} | {result["ingress_only_vs_baseline"]} | {httpOnly} | {result["ingress_only_vs_http_only"]} | {result["ingress_events_per_s"]} | {result["delivery_events_per_s"]} | {result["p50_end_to_end_ms"]} | {result["p99_end_to_end_ms"]} | {result["load_average_1m"]} |
         """);
     return 0;
 }
@@ -269,7 +337,7 @@ static async Task WaitForAsync(Func<bool> done, TimeSpan timeout)
     }
 }
 
-internal sealed record Args(string Root, string Out, int Events, int Concurrency, bool Quick, string Backend, int IngressEvents)
+internal sealed record Args(string Root, string Out, int Events, int Concurrency, bool Quick, string Backend, int IngressEvents, IReadOnlyList<(string Name, string Value)> PlatformEnvironment)
 {
     public static Args Parse(string[] args)
     {
@@ -279,6 +347,7 @@ internal sealed record Args(string Root, string Out, int Events, int Concurrency
         var concurrency = 32;
         var quick = false;
         var backend = "sqlite";
+        var platformEnvironment = new List<(string, string)>();
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -288,14 +357,18 @@ internal sealed record Args(string Root, string Out, int Events, int Concurrency
                 case "--events": events = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--concurrency": concurrency = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--quick": quick = true; break;
+                case "--platform-env":
+                    var setting = args[++i].Split('=', 2);
+                    platformEnvironment.Add(setting.Length == 2 && setting[0].Length > 0 ? (setting[0], setting[1]) : throw new ArgumentException("--platform-env NAME=VALUE"));
+                    break;
                 case "--backend": backend = args[++i] is "sqlite" or "rabbitmq" ? args[i] : throw new ArgumentException("--backend: sqlite or rabbitmq"); break;
-                default: throw new ArgumentException($"unknown argument {args[i]} (expected --quick, --events N, --concurrency N, --backend sqlite|rabbitmq)");
+                default: throw new ArgumentException($"unknown argument {args[i]} (expected --quick, --events N, --concurrency N, --backend sqlite|rabbitmq, --platform-env NAME=VALUE)");
             }
         }
 
         var count = events ?? (quick ? 2000 : 20000);
         output ??= Path.Combine(root, "bench", "results", backend == "rabbitmq" ? "events-rabbitmq.json" : "events.json");
 
-        return new Args(root, output, count, concurrency, quick, backend, count);
+        return new Args(root, output, count, concurrency, quick, backend, count, platformEnvironment);
     }
 }

@@ -40,12 +40,16 @@ public sealed partial class FunctionController
         _logger = loggerFactory.CreateLogger<FunctionController>();
         _queue = new WorkQueue<FunctionKey>(time, RetryBackoff.Default);
         _reconciler = new FunctionReconciler(functions, store, workloads, options, metrics, time, loggerFactory.CreateLogger<FunctionReconciler>(), events, revisions);
+        _reconciler.RequeueAfter = (key, delay) => _queue.AddAfter(key, delay);
         _functions.Changed += change => _queue.Add(ResourceInformer<FunctionResource>.KeyOf(change.Object));
         // A split's other revisions run as workloads keyed by their own name: a change there reconciles their Function.
         _workloads.StatusChanged += key => _queue.Add(revisions is null ? key : OwnerOf(key));
     }
 
-    /// <summary>The Function a workload key belongs to: itself when a Function has that name, else <c>{function}</c> of <c>{function}-{generation}</c>.</summary>
+    /// <summary>
+    /// The Function a workload key belongs to: itself when a Function has that name, else the Function of the namespace
+    /// whose revision name it is (<c>{function}-{generation}</c>, or its hashed form for a long name).
+    /// </summary>
     private FunctionKey OwnerOf(FunctionKey key)
     {
         if (_functions.TryGet(key, out var function) && function is not null)
@@ -54,9 +58,20 @@ public sealed partial class FunctionController
         }
 
         var dash = key.Name.LastIndexOf('-');
-        return dash > 0 && key.Name.AsSpan(dash + 1) is { Length: >= 5 } digits && !digits.ContainsAnyExcept("0123456789")
-            ? new FunctionKey(key.Namespace, key.Name[..dash])
-            : key;
+        if (dash > 0 && Core.Naming.RevisionNames.IsRevisionOf(key.Name[..dash], key.Name))
+        {
+            return new FunctionKey(key.Namespace, key.Name[..dash]);
+        }
+
+        foreach (var candidate in _functions.List())
+        {
+            if (candidate.Metadata.NamespaceProperty == key.Namespace && Core.Naming.RevisionNames.IsRevisionOf(candidate.Metadata.Name, key.Name))
+            {
+                return ResourceInformer<FunctionResource>.KeyOf(candidate);
+            }
+        }
+
+        return key;
     }
 
     /// <summary>Waits for the Function cache, then reconciles with the configured workers until cancelled.</summary>

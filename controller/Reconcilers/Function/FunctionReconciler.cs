@@ -56,6 +56,9 @@ internal sealed partial class FunctionReconciler
         _logger = logger;
     }
 
+    /// <summary>Set by the controller: reconcile a key again after a delay (the next step of a gradual rollout).</summary>
+    public Action<FunctionKey, TimeSpan>? RequeueAfter { get; set; }
+
     public async Task<ReconcileResult> ReconcileAsync(FunctionKey key, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -114,11 +117,17 @@ internal sealed partial class FunctionReconciler
         var workload = WorkloadSpecBuilder.Build(function);
         List<Core.Api.Revision>? revisions = null;
         RoutePlan? plan = null;
+        Dictionary<string, k8s.Models.V1Condition?> activeBefore = [];
         if (_revisions is not null)
         {
             // Cut a Revision when what runs changed, then let the traffic decide which revision the workload runs.
             revisions = await _revisions.ListAsync(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false);
             var latest = await _revisions.EnsureLatestAsync(function, workload.Revision, revisions, cancellationToken).ConfigureAwait(false);
+            // Whether each revision was routed, as stored before this pass rebuilds statuses: a revision losing its share keeps its workload a while.
+            activeBefore = revisions.ToDictionary(
+                r => r.Metadata.Name,
+                r => r.Status?.Conditions?.FirstOrDefault(c => c.Type == RevisionStatusBuilder.Active),
+                StringComparer.Ordinal);
             var running = Running(revisions, _workloads.GetStatus(key), function.Status?.LatestRevision);
             if (running is not null)
             {
@@ -136,7 +145,19 @@ internal sealed partial class FunctionReconciler
                 }
             }
 
-            plan = RoutePlanner.Plan(function, revisions, latest, running, tag => _options.TagUrl(key, tag));
+            var mainStatus = _workloads.GetStatus(key);
+            var rollout = new RolloutInput(
+                Core.Traffic.RolloutDuration.Of(function, _options.RolloutDuration),
+                now,
+                name => revisions.FirstOrDefault(r => r.Metadata.Name == name) is { } revision
+                    && (mainStatus?.Revision == revision.Spec.ContentHash ? mainStatus : _workloads.GetStatus(new FunctionKey(key.Namespace, name))) is { Failure: null } own
+                    && own.Revision == revision.Spec.ContentHash && own.ReadyReplicas >= Math.Max(1, own.DesiredReplicas));
+            plan = RoutePlanner.Plan(function, revisions, latest, running, tag => _options.TagUrl(key, tag), rollout);
+            if (plan.RequeueAfter is { } after)
+            {
+                RequeueAfter?.Invoke(key, after);
+            }
+
             if (plan.Run.Spec.ContentHash != workload.Revision)
             {
                 workload = WorkloadSpecBuilder.Build(RevisionBuilder.AsFunction(function, plan.Run));
@@ -176,7 +197,12 @@ internal sealed partial class FunctionReconciler
         var observed = _workloads.GetStatus(key);
         if (_revisions is not null && revisions is not null && plan is not null)
         {
-            await EnsureSecondariesAsync(function, revisions, plan, scale.InitialScale, cancellationToken).ConfigureAwait(false);
+            var retiring = await EnsureSecondariesAsync(function, revisions, plan, scale.InitialScale, activeBefore, scale.ScaleToZeroGracePeriod, now, cancellationToken).ConfigureAwait(false);
+            if (retiring is { } after)
+            {
+                RequeueAfter?.Invoke(key, after);
+            }
+
             await WriteRevisionsAsync(revisions, plan, observed, now, cancellationToken).ConfigureAwait(false);
         }
 
@@ -195,7 +221,20 @@ internal sealed partial class FunctionReconciler
     /// Runs every other revision of the split as a workload keyed by its name, and removes the workloads of revisions the
     /// split no longer needs. A revision whose name another Function has is not run (their workloads would share a key).
     /// </summary>
-    private async Task EnsureSecondariesAsync(Core.Api.Function function, List<Core.Api.Revision> revisions, RoutePlan plan, int initialScale, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A revision that loses its share keeps its workload for its scale-to-zero grace period: the activator may have
+    /// picked it for requests before it saw the new split (a rollout's last step, a promotion), and those must still be
+    /// served rather than wait on a workload that is gone. Returns when the next of them is due to go, or null.
+    /// </remarks>
+    private async Task<TimeSpan?> EnsureSecondariesAsync(
+        Core.Api.Function function,
+        List<Core.Api.Revision> revisions,
+        RoutePlan plan,
+        int initialScale,
+        Dictionary<string, k8s.Models.V1Condition?> activeBefore,
+        TimeSpan grace,
+        DateTime now,
+        CancellationToken cancellationToken)
     {
         var ns = function.Metadata.NamespaceProperty;
         var running = new HashSet<string>(StringComparer.Ordinal);
@@ -212,13 +251,46 @@ internal sealed partial class FunctionReconciler
             running.Add(revision.Metadata.Name);
         }
 
+        foreach (var revision in plan.TagOnly)
+        {
+            var revisionKey = new FunctionKey(ns, revision.Metadata.Name);
+            if (_functions.TryGet(revisionKey, out var other) && other is not null)
+            {
+                continue;
+            }
+
+            // At zero once it proved ready (a request to its tag activates it); a revision not yet ready starts to prove it.
+            var replicas = RevisionStatusBuilder.Readiness(revision.Status) == Core.Traffic.RevisionReadiness.Ready ? 0 : initialScale;
+            var spec = WorkloadSpecBuilder.Build(RevisionBuilder.AsFunction(function, revision)) with { Key = revisionKey, Function = function.Metadata.Name };
+            await _workloads.EnsureAsync(spec, replicas, cancellationToken).ConfigureAwait(false);
+            running.Add(revision.Metadata.Name);
+        }
+
+        TimeSpan? next = null;
         foreach (var revision in revisions)
         {
-            if (!running.Contains(revision.Metadata.Name) && _workloads.GetStatus(new FunctionKey(ns, revision.Metadata.Name)) is not null)
+            var name = revision.Metadata.Name;
+            if (running.Contains(name) || _workloads.GetStatus(new FunctionKey(ns, name)) is null)
             {
-                await DeleteRevisionWorkloadAsync(ns, revision.Metadata.Name, cancellationToken).ConfigureAwait(false);
+                continue;
             }
+
+            // A failed revision serves nothing: its workload goes at once.
+            var active = activeBefore.GetValueOrDefault(name);
+            var left = RevisionStatusBuilder.Readiness(revision.Status) == Core.Traffic.RevisionReadiness.Failed ? TimeSpan.Zero
+                : active?.Status == Core.Api.ConditionStatus.True ? grace
+                : active?.LastTransitionTime is { } since ? since + grace - now
+                : TimeSpan.Zero;
+            if (left > TimeSpan.Zero)
+            {
+                next = next is { } soonest && soonest < left ? soonest : left;
+                continue;
+            }
+
+            await DeleteRevisionWorkloadAsync(ns, name, cancellationToken).ConfigureAwait(false);
         }
+
+        return next;
     }
 
     private async Task DeleteRevisionWorkloadAsync(string ns, string revision, CancellationToken cancellationToken)
@@ -238,7 +310,7 @@ internal sealed partial class FunctionReconciler
         {
             var name = revision.Metadata.Name;
             var runs = ReferenceEquals(revision, plan.Run) && observed?.Revision == revision.Spec.ContentHash;
-            var own = plan.Secondaries.Contains(revision) ? _workloads.GetStatus(new FunctionKey(revision.Metadata.NamespaceProperty, name)) : null;
+            var own = plan.Secondaries.Contains(revision) || plan.TagOnly.Contains(revision) ? _workloads.GetStatus(new FunctionKey(revision.Metadata.NamespaceProperty, name)) : null;
             var status = RevisionStatusBuilder.Build(revision, runs ? observed : own, weights.GetValueOrDefault(name), tagged.Contains(name), now);
             await _revisions!.WriteStatusAsync(revision, status, cancellationToken).ConfigureAwait(false);
         }
@@ -248,6 +320,11 @@ internal sealed partial class FunctionReconciler
         {
             active.Add(ready);
         }
+
+        // A revision whose own workload still runs (retiring after it lost its share) is not collected under it.
+        active.UnionWith(revisions
+            .Where(r => _workloads.GetStatus(new FunctionKey(r.Metadata.NamespaceProperty, r.Metadata.Name)) is not null)
+            .Select(r => r.Metadata.Name));
 
         foreach (var name in await _revisions!.CollectAsync(revisions, active, now, cancellationToken).ConfigureAwait(false))
         {

@@ -107,6 +107,22 @@ internal sealed class KubernetesTarget : IFunctionTarget
         }
     }
 
+    public async Task<Function> SetAnnotationAsync(string @namespace, string name, string key, string? value, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var function = await GetAsync(@namespace, name, cancellationToken).ConfigureAwait(false) ?? throw new FunctionNotFoundException(@namespace, name);
+            Local.LocalTarget.SetAnnotation(function, key, value);
+            try
+            {
+                return await _calls.Run(() => _functions.ReplaceAsync(function, cancellationToken), $"updating {Function.Plural} {@namespace}/{name}", cancellationToken).ConfigureAwait(false);
+            }
+            catch (StoreException e) when (e.Kind == StoreErrorKind.Conflict && attempt < 5)
+            {
+            }
+        }
+    }
+
     public async Task<IReadOnlyList<Revision>> ListRevisionsAsync(string @namespace, string function, CancellationToken cancellationToken)
     {
         // TODO(#17): the cluster's controller cuts no Revisions yet (item 6); this lists what the CRD holds.

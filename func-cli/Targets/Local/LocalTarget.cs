@@ -89,6 +89,36 @@ internal sealed class LocalTarget : IFunctionTarget
         }
     }
 
+    public async Task<Function> SetAnnotationAsync(string @namespace, string name, string key, string? value, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var function = await GetAsync(@namespace, name, cancellationToken).ConfigureAwait(false) ?? throw new FunctionNotFoundException(@namespace, name);
+            SetAnnotation(function, key, value);
+            function.Status = null;
+            try
+            {
+                return await _client.ReplaceAsync(function, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AdminApiException e) when (e.StatusCode == HttpStatusCode.Conflict && attempt < 5)
+            {
+            }
+        }
+    }
+
+    internal static void SetAnnotation(Function function, string key, string? value)
+    {
+        var annotations = function.Metadata.Annotations ??= new Dictionary<string, string>();
+        if (value is null)
+        {
+            annotations.Remove(key);
+        }
+        else
+        {
+            annotations[key] = value;
+        }
+    }
+
     public Task<IReadOnlyList<Revision>> ListRevisionsAsync(string @namespace, string function, CancellationToken cancellationToken) =>
         _client.ListRevisionsAsync(@namespace, function, cancellationToken);
 

@@ -81,8 +81,8 @@ function createPlatformServer(deps, specializer = null) {
   return server;
 }
 
-/** A specialization carries a path, a handler and the function's env: small. */
-const SPECIALIZE_BODY_LIMIT = 1024 * 1024;
+// A specialization carries a path, a handler and the function's env, and on Kubernetes an artifact: a ConfigMap's binaryData (at most 1 MiB) base64-encoded, so 4/3 of that, plus the rest.
+const SPECIALIZE_BODY_LIMIT = 2 * 1024 * 1024;
 
 /** POST on the platform port: /specialize in generic mode, else 404. */
 function specialize(specializer, req, res) {

@@ -11,6 +11,7 @@ const { parseConfig } = require('./config');
 const { loadHandler, HandlerLoadError } = require('./loader');
 const { ConcurrencyLimiter } = require('./limiter');
 const { RuntimeMetrics } = require('./metrics');
+const { ArtifactError, parseArtifact, unpack } = require('./artifact');
 
 const GENERIC = 'FUNCTION_GENERIC';
 const TOKEN = 'SPECIALIZE_TOKEN';
@@ -48,7 +49,9 @@ function parseRequest(body) {
   const applied = Object.fromEntries(Object.entries(env).filter(([k]) => !PINNED.has(k)));
   applied.FUNCTION_PATH = functionPath;
   if (handler.trim()) applied.HANDLER = handler;
-  return { env: applied };
+  const { artifact, error } = parseArtifact(document);
+  if (error) return { error };
+  return artifact ? { env: applied, artifact } : { env: applied };
 }
 
 /**
@@ -70,13 +73,21 @@ class Specializer {
     if (!authorized(authorization, this.#token)) {
       return { status: 401, text: 'a specialization needs the instance\'s token: Authorization: Bearer <SPECIALIZE_TOKEN>' };
     }
-    const { env, error } = parseRequest(body);
+    const { env, artifact, error } = parseRequest(body);
     if (!env) return { status: 400, text: error };
     const deps = this.#deps;
     if (deps.handler) return { status: 409, text: `already specialized as ${deps.handler.name}` };
     if (this.#busy) return { status: 409, text: 'a specialization is under way' };
     this.#busy = true;
     try {
+      if (artifact) {
+        try {
+          unpack(artifact, env.FUNCTION_PATH);
+        } catch (err) {
+          if (!(err instanceof ArtifactError)) throw err;
+          return { status: 422, text: err.message };
+        }
+      }
       const merged = { ...process.env, ...env };
       delete merged[GENERIC];
       delete merged[TOKEN];

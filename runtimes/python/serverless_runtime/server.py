@@ -38,8 +38,9 @@ DISCARD_LIMIT_BYTES = 64 * 1024 * 1024
 # nginx's "client closed request": the metric label when the caller went away before the answer.
 CLIENT_CLOSED_REQUEST = 499
 
-# A specialization carries a path, a handler and the function's env: small.
-SPECIALIZE_BODY_LIMIT = 1024 * 1024
+# A specialization carries a path, a handler and the function's env, and on Kubernetes the artifact: a ConfigMap's
+# binaryData (at most 1 MiB) base64-encoded, so 4/3 of that, plus the rest.
+SPECIALIZE_BODY_LIMIT = 2 * 1024 * 1024
 
 PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 

@@ -10,9 +10,13 @@ already specialized. A specialized process never goes back to generic (the platf
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
+import io
 import json
 import os
+import tarfile
 import threading
 from typing import Mapping
 
@@ -59,6 +63,39 @@ def parse_request(body: bytes) -> tuple[dict[str, str] | None, str | None]:
     return applied, None
 
 
+def parse_artifact(body: bytes) -> tuple[bytes | None, str | None]:
+    """The optional ``artifact`` (base64 of a .tar.gz, as Kubernetes artifact ConfigMaps hold it): (bytes or None, error). Pure."""
+    try:
+        value = json.loads(body or b"null").get("artifact")
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return None, None  # parse_request reports the body itself
+    if value is None:
+        return None, None
+    if not isinstance(value, str):
+        return None, "artifact must be a base64 string (a .tar.gz)"
+    try:
+        return base64.b64decode(value, validate=True), None
+    except (binascii.Error, ValueError) as e:
+        return None, f"artifact is not base64: {e}"
+
+
+def unpack(artifact: bytes, directory: str) -> str | None:
+    """Unpacks a .tar.gz into an existing, empty directory (a Kubernetes pool pod's emptyDir); the error or None.
+
+    The ``data`` filter refuses absolute paths, ``..``, links out of the directory and device files, as an
+    untrusted archive needs."""
+    if not os.path.isdir(directory):
+        return f"functionPath {directory} is not a directory to unpack the artifact into"
+    if os.listdir(directory):
+        return f"functionPath {directory} is not empty: an artifact is unpacked into an empty directory only"
+    try:
+        with tarfile.open(fileobj=io.BytesIO(artifact), mode="r:gz") as archive:
+            archive.extractall(directory, filter="data")
+    except (tarfile.TarError, OSError, EOFError) as e:
+        return f"the artifact cannot be unpacked: {e}"
+    return None
+
+
 class Specializer:
     """Turns the generic app into the function's, once. Thread-safe: one specialization at a time."""
 
@@ -74,11 +111,16 @@ class Specializer:
         applied, error = parse_request(body)
         if applied is None:
             return 400, error or "invalid request"
+        artifact, error = parse_artifact(body)
+        if error:
+            return 400, error
         with self._lock:
             if self._app.handler is not None:
                 return 409, f"already specialized as {self._app.handler.name}"
             merged = {k: v for k, v in os.environ.items() if k not in (GENERIC, TOKEN)}
             merged.update(applied)
+            if artifact is not None and (error := unpack(artifact, applied["FUNCTION_PATH"])):
+                return 422, error
             config, errors = parse_config(merged)
             if config is None:
                 return 422, "; ".join(errors)

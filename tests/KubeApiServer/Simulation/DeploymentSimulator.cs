@@ -17,7 +17,10 @@ namespace Serverless.KubeApiServer.Simulation;
 /// Deployment's status counts them, and EndpointSlices labelled <c>kubernetes.io/service-name={deployment}</c>
 /// list one ready endpoint per pod. One ReplicaSet per pod template, <c>{deployment}-{pod-template-hash}</c> with the
 /// template's labels, as the Deployment controller keeps them: the current one at the Deployment's replicas, the
-/// older ones scaled to zero and kept (rollout history).
+/// older ones scaled to zero and kept (rollout history). As the ReplicaSet controller, a pod relabelled out of its
+/// Deployment's selector is released (its controller reference removed) and replaced; as the EndpointSlice controller,
+/// a Deployment's slice also lists the pods of no Deployment that its Service (same name; else the Deployment's
+/// selector) selects, such as a warm-pool pod relabelled into a function.
 /// </summary>
 /// <remarks>
 /// Level-based: each change of a Deployment or one of its pods queues the Deployment's key and one loop
@@ -39,6 +42,10 @@ public sealed class DeploymentSimulator : IAsyncDisposable
     // Pods and slices per owning Deployment uid, kept from the store's changes: listing and filtering every pod
     // per pass made a 1,000-Deployment run spend seconds in label matching.
     private readonly Dictionary<string, HashSet<(ResourceType Type, string Namespace, string Name)>> _owned = new(StringComparer.Ordinal);
+
+    // Each Deployment's spec.selector.matchLabels, kept from the store's changes: a pod that another owner (or none)
+    // holds and that a Deployment's selector matches is scheduled with that Deployment (its slice lists it).
+    private readonly Dictionary<(string Namespace, string Name), JsonObject?> _selectors = [];
     private Task _loop = Task.CompletedTask;
     private long _reconciles;
 
@@ -106,6 +113,11 @@ public sealed class DeploymentSimulator : IAsyncDisposable
         }
         else if (change.Type == ResourceTypes.Deployments)
         {
+            lock (_selectors)
+            {
+                _selectors[KeyOf(change.Object)] = change.Object["spec"]?["selector"]?["matchLabels"]?.DeepClone() as JsonObject;
+            }
+
             Schedule(KeyOf(change.Object));
         }
         else if (change.Type == ResourceTypes.Pods && change.Change == ChangeType.Deleted
@@ -113,7 +125,54 @@ public sealed class DeploymentSimulator : IAsyncDisposable
         {
             Schedule((change.Object["metadata"]?["namespace"]?.GetValue<string>() ?? "", owner));
         }
+
+        if (change.Type == ResourceTypes.Pods)
+        {
+            SchedulePodChange(change);
+        }
+
+        if (change.Type == ResourceTypes.Deployments && change.Change == ChangeType.Deleted)
+        {
+            lock (_selectors)
+            {
+                _selectors.Remove(KeyOf(change.Object));
+            }
+        }
     }
+
+    /// <summary>
+    /// A pod's labels or owner changed: its (previous) owning Deployment may have to release and replace it, and the
+    /// Deployments whose selector matches it before or after may have to list it in their slice, or stop to.
+    /// </summary>
+    private void SchedulePodChange(StoredChange change)
+    {
+        var ns = change.Object["metadata"]?["namespace"]?.GetValue<string>() ?? "";
+        if (change.Change == ChangeType.Modified && change.Previous is { } previous && OwnerName(previous) is { } previousOwner)
+        {
+            Schedule((ns, previousOwner));
+        }
+
+        List<(string, string)> matching;
+        lock (_selectors)
+        {
+            matching = _selectors
+                .Where(s => s.Key.Namespace == ns && s.Value is { Count: > 0 } selector
+                    && (Selects(selector, change.Object) || (change.Previous is { } before && Selects(selector, before))))
+                .Select(s => s.Key)
+                .ToList();
+        }
+
+        foreach (var key in matching)
+        {
+            if (OwnerName(change.Object) != key.Item2)
+            {
+                Schedule(key);
+            }
+        }
+    }
+
+    private static bool Selects(JsonObject matchLabels, JsonObject pod) =>
+        matchLabels.All(l => pod["metadata"]?["labels"]?[l.Key]?.GetValue<string>() == l.Value?.GetValue<string>());
 
     private void Schedule((string, string) key)
     {
@@ -168,6 +227,16 @@ public sealed class DeploymentSimulator : IAsyncDisposable
         var hash = TemplateHash(deployment);
         var pods = Owned(uid, ResourceTypes.Pods);
 
+        // The ReplicaSet controller releases a pod relabelled out of the selector: it stops counting, and is replaced.
+        if (deployment["spec"]?["selector"]?["matchLabels"] is JsonObject matchLabels)
+        {
+            foreach (var released in pods.Where(p => !Selects(matchLabels, p)).ToList())
+            {
+                Release(ns, released, uid);
+                pods.Remove(released);
+            }
+        }
+
         // A template change is a rollout: replace every pod of the old template.
         foreach (var stale in pods.Where(p => p["metadata"]?["labels"]?["pod-template-hash"]?.GetValue<string>() != hash).ToList())
         {
@@ -195,7 +264,7 @@ public sealed class DeploymentSimulator : IAsyncDisposable
             }
         }
 
-        SyncEndpointSlices(deployment, pods);
+        SyncEndpointSlices(deployment, [.. pods, .. Selected(deployment, ns, name)]);
         SyncReplicaSets(deployment, hash, desired, pods.Count);
         var generation = JsonNumber.Long(deployment["metadata"]?["generation"]) ?? 1;
         _store.Write(ResourceTypes.Deployments, ns, name, WritePart.Status, current =>
@@ -216,6 +285,43 @@ public sealed class DeploymentSimulator : IAsyncDisposable
             };
             return current;
         });
+    }
+
+    private void Release(string ns, JsonObject pod, string ownerUid)
+    {
+        try
+        {
+            _store.Write(ResourceTypes.Pods, ns, pod["metadata"]!["name"]!.GetValue<string>(), WritePart.Main, current =>
+            {
+                if (current["metadata"]?["ownerReferences"] is JsonArray owners)
+                {
+                    var kept = owners.Where(o => o?["uid"]?.GetValue<string>() != ownerUid).Select(o => o!.DeepClone()).ToArray();
+                    current["metadata"]!["ownerReferences"] = kept.Length == 0 ? null : new JsonArray(kept);
+                }
+
+                return current;
+            });
+        }
+        catch (ApiException)
+        {
+            // Gone or changed meanwhile: that change queued another pass.
+        }
+    }
+
+    /// <summary>Pods no Deployment owns (a released pool pod, a Function's) that the Service of this Deployment's name selects.</summary>
+    private List<JsonObject> Selected(JsonObject deployment, string ns, string name)
+    {
+        var selector = _store.TryGet(ResourceTypes.Services, ns, name)?["spec"]?["selector"] as JsonObject
+            ?? deployment["spec"]?["selector"]?["matchLabels"] as JsonObject;
+        if (selector is not { Count: > 0 })
+        {
+            return [];
+        }
+
+        return _store.List(ResourceTypes.Pods, ns, LabelSelector.Everything, FieldSelector.Everything).Items
+            .Where(p => p["metadata"]?["deletionTimestamp"] is null && Selects(selector, p)
+                && (p["metadata"]?["ownerReferences"] as JsonArray)?.Any(o => o?["kind"]?.GetValue<string>() == "Deployment") != true)
+            .ToList();
     }
 
     private void DeletePod(string ns, JsonObject pod)

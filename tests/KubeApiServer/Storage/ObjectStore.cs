@@ -88,9 +88,15 @@ internal sealed partial class ObjectStore : IDisposable
         lock (_gate)
         {
             _types[$"{type.Group}/{type.Version}/{type.Plural}"] = type;
-            _strategies[type.Key] = new ResourceStrategy(type, CustomResourceDefinitions.For(type), _options.ValidationRules);
+            _strategies[type.Key] = new ResourceStrategy(type, Definition(type), _options.ValidationRules);
         }
     }
+
+    /// <summary>The definition storage uses for <paramref name="type"/>: an installed replacement, else deploy/crds'.</summary>
+    private CustomResourceDefinition? Definition(ResourceType type) =>
+        _options.CustomResourceDefinitions.Select(CustomResourceDefinitions.Parse)
+            .FirstOrDefault(d => d.Type.Group == type.Group && d.Type.Version == type.Version && d.Type.Plural == type.Plural)
+        ?? CustomResourceDefinitions.For(type);
 
     public ResourceType? Resolve(string group, string version, string plural)
     {

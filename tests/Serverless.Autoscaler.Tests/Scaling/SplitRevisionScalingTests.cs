@@ -56,6 +56,29 @@ public sealed class SplitRevisionScalingTests
         Assert.DoesNotContain(harness.Backend.ScaleCalls, c => c.Key.Name == "hello" && c.Replicas > 1);
     }
 
+    [Theory]
+    [InlineData("a tagged revision without a share (its tag URL activates it)", "hello", "hello-00003")]
+    [InlineData("a split revision of a Function over 57 characters (a hashed name)", "checkout-service-canary-with-a-long-name-for-the-eu-west-region", "checkout-service-canary-w5e939b9ba1cc5dfc06297e58f9458bf8-00012")]
+    public async Task RequestScaleFromZero_OwnWorkloadRevision_ScalesThatRevisionsWorkload(string label, string function, string revision)
+    {
+        var time = new ManualTimeProvider();
+        var fn = ScalerHarness.TestFunction(function);
+        fn.Status = new FunctionStatus
+        {
+            Traffic = revision.StartsWith("hello", StringComparison.Ordinal)
+                ? [new TrafficTarget { RevisionName = "hello-00001", Percent = 100 }, new TrafficTarget { RevisionName = revision, Percent = 0, Tag = "next" }]
+                : [new TrafficTarget { RevisionName = Core.Naming.RevisionNames.Name(function, 11), Percent = 90 }, new TrafficTarget { RevisionName = revision, Percent = 10 }],
+        };
+        await using var harness = await ScalerHarness.StartAsync(ScalerHarness.ShortWindows(), new FakeActivity(), time, fn);
+        var key = new FunctionKey("default", revision);
+        harness.Backend.Set(key, 0);
+
+        harness.Scaler.RequestScaleFromZero(key);
+        await harness.WaitForScaleCallsAsync(1);
+
+        Assert.True(harness.Backend.ScaleCalls.SequenceEqual([(key, 1)]), label);
+    }
+
     [Fact]
     public async Task RequestScaleFromZero_RevisionNotInTheSplit_Ignored()
     {

@@ -74,6 +74,22 @@ public sealed class DeployCommandTests : CommandTestBase, IDisposable
     }
 
     [Fact]
+    public async Task Deploy_AfterTrafficRollout_KeepsTheRolloutDuration()
+    {
+        WriteNodeFunction("name: hello-node\nruntime: node\n");
+        Assert.Equal(0, (await Cli.RunAsync("deploy", _source.Path, "--no-wait")).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync("traffic", "hello-node", "rollout", "--duration", "5m")).ExitCode);
+        File.WriteAllText(Path.Combine(_source.Path, "index.js"), "exports.handler = () => 'v2';");
+
+        var result = await Cli.RunAsync("deploy", _source.Path, "--no-wait");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var stored = Api.Stored("default", "hello-node")!;
+        Assert.Equal(2, stored.Metadata.Generation); // the new code went out ...
+        Assert.Equal("5m", stored.Metadata.Annotations![Serverless.Core.Traffic.RolloutDuration.Annotation]); // ... to roll in over 5m
+    }
+
+    [Fact]
     public async Task Deploy_WithTag_TagsTheRevisionItCutAtZeroPercent()
     {
         WriteNodeFunction("name: hello-node\nruntime: node\n");

@@ -63,6 +63,39 @@ public sealed class TrafficCommandTests : CommandTestBase
         Assert.Null(Api.Stored("default", "hello")!.Spec.Traffic);
     }
 
+    [Theory]
+    [InlineData("5m", "5m", "a new revision takes its share in steps over 5m")]
+    [InlineData("90s", "1m30s", "in steps over 1m30s")]
+    [InlineData("0s", "0s", "a new revision takes its share at once")]
+    public async Task TrafficRollout_Duration_WritesTheAnnotationKeepingTheSpec(string duration, string stored, string said)
+    {
+        Api.Seed(Function("hello"));
+
+        var result = await Cli.RunAsync("traffic", "hello", "rollout", "--duration", duration);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var function = Api.Stored("default", "hello")!;
+        Assert.Equal(stored, function.Metadata.Annotations![Serverless.Core.Traffic.RolloutDuration.Annotation]);
+        Assert.Equal("node", function.Spec.Runtime);
+        Assert.Equal(1, function.Metadata.Generation); // metadata only: no new revision
+        Assert.Contains(said, result.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("soon")]
+    [InlineData("25h")]
+    [InlineData("-1s")]
+    public async Task TrafficRollout_BadDuration_Exits1WithoutWriting(string duration)
+    {
+        Api.Seed(Function("hello"));
+
+        var result = await Cli.RunAsync("traffic", "hello", "rollout", "--duration", duration);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("give a duration from 0s to 24h", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(Api.Requests, r => r.Method == "PUT");
+    }
+
     [Fact]
     public async Task TrafficSet_BadWord_Exits1WithoutWriting()
     {

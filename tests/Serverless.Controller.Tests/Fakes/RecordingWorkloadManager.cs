@@ -45,5 +45,8 @@ internal sealed class RecordingWorkloadManager : IWorkloadManager
     /// <summary>When set, <see cref="Observed"/> is reported for the Function's key (default/hello) only; other keys have no workload.</summary>
     public bool ObservedOnlyForFunction { get; set; }
 
-    public WorkloadStatus? GetStatus(FunctionKey key) => !ObservedOnlyForFunction || key == new FunctionKey("default", "hello") ? Observed : null;
+    /// <summary>Per-key statuses, answered before <see cref="Observed"/> (a split's revision workloads).</summary>
+    public Dictionary<FunctionKey, WorkloadStatus> ByKey { get; } = [];
+
+    public WorkloadStatus? GetStatus(FunctionKey key) => ByKey.TryGetValue(key, out var own) ? own : !ObservedOnlyForFunction || key == new FunctionKey("default", "hello") ? Observed : null;
 }

@@ -102,10 +102,9 @@ public sealed class FunctionSchemaTests
         Assert.Equal(fromCore.Spec.Scale!.MinScale, (long?)schemaSpec["scale"]!["minScale"]);
         Assert.Equal(fromCore.Spec.Scale.MaxScale, (long?)schemaSpec["scale"]!["maxScale"]);
 
-        // The one difference, on purpose: locally initialScale stays unset so the autoscaler's initial-scale applies; the
-        // CRD keeps its schema default of 1, which the replayed v1.32 recordings were made with (README, autoscaler).
+        // Unset in both, so that the autoscaler's initial-scale applies on either backend (issue #18).
         Assert.Null(fromCore.Spec.Scale.InitialScale);
-        Assert.Equal(1L, (long?)schemaSpec["scale"]!["initialScale"]);
+        Assert.Null(schemaSpec["scale"]!["initialScale"]);
         Assert.Equal(fromCore.Spec.Scale.ContainerConcurrency, (long?)schemaSpec["scale"]!["containerConcurrency"]);
         Assert.Equal(fromCore.Spec.Scale.Metric, (string?)schemaSpec["scale"]!["metric"]);
         // Left to the autoscaler's global configuration in both: see ScaleDefaults.

@@ -175,4 +175,110 @@ public sealed class RabbitMqBrokerTests(Xunit.Abstractions.ITestOutputHelper out
             () => "publishing after the queue was deleted");
         await WaitForAsync(() => Task.FromResult(h.Sender.Sent.Any(s => s.Event.Id == "after")), () => "delivery from the declared-again queue");
     }
+
+    [Fact]
+    public async Task ExchangeDeletedUnderConcurrentPublishes_ChannelsReplaced_EveryAcceptedEventDelivered()
+    {
+        const int MaxPublishes = 20_000;
+        await using var server = await RabbitMqServer.StartAsync();
+        await using var h = new RabbitMqBackendHarness(server, new BrokerOptions { PollInterval = TimeSpan.FromMilliseconds(100) });
+        h.Routes.Add("replaced", new TriggerSpec(), Subscriber, FakeRoutes.Delivery());
+        h.Start();
+        var accepted = new ConcurrentBag<string>();
+        var refused = 0;
+        var acceptedAfterDelete = 0;
+        var deleted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var bound = new CancellationTokenSource(Bound);
+
+        // 8 concurrent publishers on the connection's channels, one event a request as the ingress does; the Broker's
+        // exchange is deleted behind their back mid-burst, which makes RabbitMQ close each channel that publishes to it.
+        var next = 0;
+        var publishers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            while (!bound.IsCancellationRequested && !(deleted.Task.IsCompleted && Volatile.Read(ref acceptedAfterDelete) >= 400) && Volatile.Read(ref next) < MaxPublishes)
+            {
+                var id = "e" + Interlocked.Increment(ref next);
+                var afterDelete = deleted.Task.IsCompleted;
+                try
+                {
+                    await h.PublishAsync(TestEvents.Event(id));
+                    accepted.Add(id);   // the ingress's 202: only after RabbitMQ confirmed
+                    if (afterDelete)
+                    {
+                        Interlocked.Increment(ref acceptedAfterDelete);
+                    }
+                }
+                catch (IOException)
+                {
+                    Interlocked.Increment(ref refused);   // the ingress's 503: the client sends again
+                }
+            }
+        })).ToArray();
+
+        await WaitForAsync(() => Task.FromResult(accepted.Count >= 200), () => $"{accepted.Count} accepted before the delete");
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = server.Url };
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.ExchangeDeleteAsync(Serverless.Eventing.RabbitMq.RabbitMqNames.Exchange("default", "default"));
+        }
+
+        deleted.SetResult();
+        await Task.WhenAll(publishers);
+        Assert.False(bound.IsCancellationRequested || next >= MaxPublishes, $"publishing did not resume: {Volatile.Read(ref acceptedAfterDelete)} accepted after the delete, {refused} refused");
+        Assert.True(refused > 0, "no publish was refused: the exchange was not deleted under the publishers");
+
+        // Every channel works again: a run of publishes spread over all of them succeeds.
+        for (var i = 0; i < 40; i++)
+        {
+            var id = "after-" + i;
+            await h.PublishAsync(TestEvents.Event(id));
+            accepted.Add(id);
+        }
+
+        await WaitForAsync(
+            () => Task.FromResult(accepted.Except(h.Sender.Sent.Select(s => s.Event.Id)).Any() is false),
+            () => $"{accepted.Except(h.Sender.Sent.Select(s => s.Event.Id)).Count()} of {accepted.Count} accepted events not delivered");
+        output.WriteLine($"{accepted.Count} accepted, {refused} refused while the exchange was gone");
+    }
+
+    [Fact]
+    public async Task ConfirmNack_ConcurrentPublishesAreRefused_ThenPublishingResumes()
+    {
+        await using var server = await RabbitMqServer.StartAsync();
+        await using var h = new RabbitMqBackendHarness(server, new BrokerOptions { PollInterval = TimeSpan.FromMilliseconds(100) });
+        h.Routes.Add("nacked", new TriggerSpec(), Subscriber, FakeRoutes.Delivery());
+        h.Start();
+        await h.PublishAsync(TestEvents.Event("before"));
+
+        // A queue that takes nothing (max length 0, reject-publish) bound like the Trigger's: RabbitMQ answers every
+        // publish to the exchange with a basic.nack, which must never become a 202.
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = server.Url };
+        var exchange = Serverless.Eventing.RabbitMq.RabbitMqNames.Exchange("default", "default");
+        var binding = new Dictionary<string, object?> { ["x-match"] = "any", [Serverless.Eventing.RabbitMq.RabbitMqNames.TriggerHeader("default/nacked")] = "1" };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var full = await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true, new Dictionary<string, object?> { ["x-max-length"] = 0, ["x-overflow"] = "reject-publish" });
+        await channel.QueueBindAsync(full.QueueName, exchange, "", binding);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await h.PublishAsync(TestEvents.Event("nacked-" + i));
+                return "accepted";
+            }
+            catch (IOException e)
+            {
+                return e.Message;
+            }
+        })));
+        Assert.All(outcomes, o => Assert.Equal("RabbitMQ did not confirm the event", o));
+
+        await channel.QueueUnbindAsync(full.QueueName, exchange, "", binding);
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(i => h.PublishAsync(TestEvents.Event("after-" + i))));
+        await WaitForAsync(
+            () => Task.FromResult(Enumerable.Range(0, 16).All(i => h.Sender.Sent.Any(s => s.Event.Id == "after-" + i))),
+            () => "deliveries after the nacks");
+    }
 }

@@ -54,4 +54,34 @@ public sealed class BrokerIngestorTests
         Assert.IsAssignableFrom<IOException>(error);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Ingest_Batch_StoresEachMatchedEventWithItsTriggersAndSkipsTheUnmatched()
+    {
+        var routes = new FakeRoutes();
+        routes.Add("orders", new TriggerSpec { Filter = new TriggerFilter { Attributes = new Dictionary<string, string> { ["type"] = "order" } } }, Subscriber, FakeRoutes.Delivery());
+        routes.Add("all", new TriggerSpec(), Subscriber, FakeRoutes.Delivery());
+        routes.Add("refunds", new TriggerSpec { Filter = new TriggerFilter { Attributes = new Dictionary<string, string> { ["type"] = "refund" } } }, Subscriber, FakeRoutes.Delivery());
+        var sink = new RecordingSink();
+        var ingestor = new BrokerIngestor(new Dictionary<string, IBrokerSink> { ["sqlite"] = sink }, routes, new BrokerMetrics(Prometheus.Metrics.NewCustomRegistry()));
+
+        await ingestor.IngestAsync("default", "default", [TestEvents.Event("o1", type: "order"), TestEvents.Event("p1", type: "payment"), TestEvents.Event("r1", type: "refund")], CancellationToken.None);
+
+        Assert.Equal(
+            [("o1", "default/orders,default/all"), ("p1", "default/all"), ("r1", "default/all,default/refunds")],
+            sink.Published.Select(e => (e.Id, string.Join(',', e.Triggers))));
+    }
+
+    [Fact]
+    public async Task Ingest_NoTriggerMatches_PublishesNothing()
+    {
+        var routes = new FakeRoutes();
+        routes.Add("orders", new TriggerSpec { Filter = new TriggerFilter { Attributes = new Dictionary<string, string> { ["type"] = "order" } } }, Subscriber, FakeRoutes.Delivery());
+        var sink = new RecordingSink();
+        var ingestor = new BrokerIngestor(new Dictionary<string, IBrokerSink> { ["sqlite"] = sink }, routes, new BrokerMetrics(Prometheus.Metrics.NewCustomRegistry()));
+
+        await ingestor.IngestAsync("default", "default", [TestEvents.Event("p1", type: "payment")], CancellationToken.None);
+
+        Assert.Empty(sink.Published);
+    }
 }

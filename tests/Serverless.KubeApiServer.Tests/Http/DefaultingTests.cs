@@ -16,7 +16,7 @@ public sealed class DefaultingTests
 
         Assert.Equal(300, created["spec"]!["timeoutSeconds"]!.GetValue<int>());
         Assert.Equal(
-            """{"containerConcurrency":0,"initialScale":1,"maxScale":0,"metric":"concurrency","minScale":0}""",
+            """{"containerConcurrency":0,"maxScale":0,"metric":"concurrency","minScale":0}""",
             Sorted(created["spec"]!["scale"]!).ToJsonString());
     }
 
@@ -31,7 +31,7 @@ public sealed class DefaultingTests
         var scale = created["spec"]!["scale"]!;
         Assert.Equal(2, scale["minScale"]!.GetValue<int>());
         Assert.Equal(10, scale["target"]!.GetValue<int>());
-        Assert.Equal(1, scale["initialScale"]!.GetValue<int>());
+        Assert.Null(scale["initialScale"]); // the platform's initial-scale decides, as its target default does
         Assert.Null(scale["scaleToZeroGracePeriodSeconds"]);
     }
 

@@ -11,7 +11,7 @@ namespace Serverless.KubeApiServer.Tests.Rbac;
 /// <summary>
 /// The four real components run against the API double, each with its ServiceAccount's name as identity,
 /// through a Function's life (create, reconcile, drift, scale down, an HPA-class Function's autoscaler, a new artifact, a name taken by a user's Service,
-/// delete), with a Broker and a Trigger beside it. Every call each one makes must be allowed
+/// delete), with a Broker and a Trigger beside it, and a python warm pool (pool-size-python 1): a cold request specializes a pool pod. Every call each one makes must be allowed
 /// by deploy/rbac/{component}.yaml, and every grant there must be used by some call, except the few listed
 /// in <see cref="NotCallable"/> (no request ever uses them).
 /// </summary>
@@ -39,6 +39,7 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
             {"autoscaler": {"stable-window": "10s", "panic-window-percentage": "10", "scale-to-zero-grace-period": "6s", "tick-interval": "1s"}}
             """);
         var autoscalerPort = FreePort.Next();
+        var activatorPort = FreePort.Next();
         var processes = new List<KubernetesComponent>();
         var readyz = new List<Uri>();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -47,7 +48,7 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
             foreach (var component in Components)
             {
                 var kubeconfig = api.WriteKubeconfig(Path.Combine(work.Path, component + ".kubeconfig"), "serverless-" + component);
-                var httpPort = component == "autoscaler" ? autoscalerPort : FreePort.Next();
+                var httpPort = component switch { "autoscaler" => autoscalerPort, "activator" => activatorPort, _ => FreePort.Next() };
                 var metricsPort = FreePort.Next();
                 readyz.Add(new Uri($"http://127.0.0.1:{metricsPort}/readyz"));
                 processes.Add(KubernetesComponent.Start(
@@ -57,7 +58,8 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
                     "--http", $"127.0.0.1:{httpPort}",
                     "--metrics", $"127.0.0.1:{metricsPort}",
                     "--config-dir", work.Path,
-                    "--autoscaler-url", $"http://127.0.0.1:{autoscalerPort}/"));
+                    "--autoscaler-url", $"http://127.0.0.1:{autoscalerPort}/",
+                    "--pool-size-python", component is "controller" or "activator" ? "1" : "0"));
             }
 
             foreach (var (process, ready) in processes.Zip(readyz))
@@ -123,6 +125,49 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
                 () => Reason(api.GetObject(ResourceTypes.Brokers, "team", "default")) == "BrokerClassUnavailable" && Reason(api.GetObject(ResourceTypes.Triggers, "team", "orders")) is not null,
                 () => "the broker role has not written the Broker's and the Trigger's status",
                 bound.Token);
+
+            // A python Function at zero with a warm pool: the controller creates the pool Deployment in its namespace. A
+            // claim whose Function does not exist is retired by the controller. A cold request makes the activator
+            // claim a pool pod, read the artifact and specialize it; no runtime listens at the double's pod address, so
+            // the specialization fails and the activator deletes the pod.
+            await client.CoreV1.CreateNamespacedConfigMapAsync(
+                new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "warm-artifact" }, BinaryData = new Dictionary<string, byte[]> { ["function.tar.gz"] = [1, 2, 3] } },
+                "team",
+                cancellationToken: bound.Token);
+            await client.CustomObjects.CreateNamespacedCustomObjectAsync(
+                JsonNode.Parse("""
+                    {"apiVersion":"serverless.dev/v1alpha1","kind":"Function","metadata":{"name":"warm"},
+                     "spec":{"runtime":"python","handler":"main:handle","source":{"configMap":"warm-artifact"},"scale":{"initialScale":0}}}
+                    """)!,
+                "serverless.dev", "v1alpha1", "team", "functions", cancellationToken: bound.Token);
+            await Until(() => PoolPods(api).Count == 1, () => "no idle python pool pod", bound.Token);
+            await client.CoreV1.PatchNamespacedPodAsync(
+                new V1Patch("""{"metadata":{"labels":{"serverless.dev/pool":null,"serverless.dev/claimed-for":"nobody"}}}""", V1Patch.PatchType.MergePatch),
+                PoolPods(api)[0], "team", cancellationToken: bound.Token);
+            await client.CustomObjects.PatchNamespacedCustomObjectAsync(
+                new V1Patch("""{"metadata":{"annotations":{"touched":"1"}}}""", V1Patch.PatchType.MergePatch),
+                "serverless.dev", "v1alpha1", "team", "functions", "warm", cancellationToken: bound.Token);
+            await Until(() => Succeeded(api, "delete", "pods"), () => "the controller has not retired the orphaned claim", bound.Token);
+            await Until(() => PoolPods(api).Count == 1, () => "the pool has not refilled", bound.Token);
+            using (var cold = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{activatorPort}/"))
+            {
+                cold.Headers.Host = "warm.team.example.com";
+                try
+                {
+                    using var answer = await http.SendAsync(cold, bound.Token);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !bound.IsCancellationRequested)
+                {
+                    // The request itself fails (nothing runs the function here): the calls are what this test is after.
+                }
+            }
+
+            await Until(
+                () => api.Audit.For("serverless-activator").Any(r => r.Verb == "delete" && r.Resource == "pods" && r.StatusCode == 200),
+                () => "the activator has not deleted the pool pod whose specialization failed",
+                bound.Token);
+            await client.CustomObjects.DeleteNamespacedCustomObjectAsync("serverless.dev", "v1alpha1", "team", "functions", "warm", cancellationToken: bound.Token);
+            await Until(() => api.GetObject(ResourceTypes.Deployments, "team", "serverless.pool-python") is null, () => "the pool outlived the namespace's last python Function", bound.Token);
 
             // An HPA-class Function: the controller creates its HorizontalPodAutoscaler, restores an edit to it (the first
             // write answered with a conflict, so it re-reads), and deletes it when the Function leaves the class.
@@ -249,6 +294,12 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
 
     private static string? Reason(JsonObject? resource) =>
         (resource?["status"]?["conditions"] as JsonArray)?.FirstOrDefault(c => c?["type"]?.GetValue<string>() == "Ready")?["reason"]?.GetValue<string>();
+
+    private static List<string> PoolPods(KubeApiDouble api) =>
+        api.ListObjects(ResourceTypes.Pods, "team")
+            .Where(p => p["metadata"]?["labels"]?["serverless.dev/pool"]?.GetValue<string>() == "python" && p["metadata"]?["deletionTimestamp"] is null)
+            .Select(p => p["metadata"]!["name"]!.GetValue<string>())
+            .ToList();
 
     private static int? Replicas(KubeApiDouble api) =>
         api.GetObject(ResourceTypes.Deployments, "team", "hello")?["spec"]?["replicas"]?.GetValue<int>();

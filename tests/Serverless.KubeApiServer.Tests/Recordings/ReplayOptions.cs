@@ -8,5 +8,6 @@ internal static class ReplayOptions
         TimeProvider = time,
         BookmarkInterval = bookmarkInterval,
         AutoCreateNamespaces = false,
+        CustomResourceDefinitions = RecordedDefinitions.All,
     };
 }

@@ -67,6 +67,48 @@ public sealed class DeploymentSimulatorTests
     }
 
     [Fact]
+    public async Task PodRelabelledOutOfSelector_ReleasedAndReplaced_AnotherServiceSelectsIt()
+    {
+        // As the ReplicaSet controller: a pod whose labels no longer match is released (its controller reference
+        // removed) and a replacement starts. As the EndpointSlice controller: the Service "g" selects by labels,
+        // so the released pod relabelled app=g is in g's slice beside g's own pods.
+        await using var server = await KubeApiDouble.StartAsync();
+        server.StartDeploymentSimulator();
+        var client = server.CreateClient();
+        using var cts = new CancellationTokenSource(Bound);
+        await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("pool", replicas: 1), Namespace);
+        await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("g", replicas: 1), Namespace);
+        await client.CoreV1.CreateNamespacedServiceAsync(
+            new V1Service { Metadata = new V1ObjectMeta { Name = "g" }, Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "g" }, Ports = [new V1ServicePort { Port = 80 }] } },
+            Namespace);
+        await Poll.Until(() => ReadyReplicas(server, "pool") == 1 && ReadyReplicas(server, "g") == 1, cts.Token);
+        var taken = (await client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: "app=pool")).Items.Single().Metadata.Name;
+
+        await client.CoreV1.PatchNamespacedPodAsync(new V1Patch("""{"metadata":{"labels":{"app":"g"}}}""", V1Patch.PatchType.MergePatch), taken, Namespace);
+
+        await Poll.Until(
+            () => server.ListObjects(ResourceTypes.Pods, Namespace).Count(p => p["metadata"]?["labels"]?["app"]?.GetValue<string>() == "pool") == 1
+                && server.GetObject(ResourceTypes.Pods, Namespace, taken)?["metadata"]?["ownerReferences"] is null
+                && SliceEndpoints(server, "g") == 2,
+            cts.Token);
+        var replacement = (await client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: "app=pool")).Items.Single();
+        Assert.NotEqual(taken, replacement.Metadata.Name);
+        var gSlice = (await client.DiscoveryV1.ListNamespacedEndpointSliceAsync(Namespace, labelSelector: "kubernetes.io/service-name=g")).Items.SelectMany(x => x.Endpoints).Select(e => e.TargetRef.Name).ToList();
+        Assert.Contains(taken, gSlice);
+        Assert.DoesNotContain(taken, (await client.DiscoveryV1.ListNamespacedEndpointSliceAsync(Namespace, labelSelector: "kubernetes.io/service-name=pool")).Items.SelectMany(x => x.Endpoints).Select(e => e.TargetRef.Name));
+        Assert.Equal(1, ReadyReplicas(server, "g"));
+
+        // Deleted, it leaves g's slice.
+        await client.CoreV1.DeleteNamespacedPodAsync(taken, Namespace);
+        await Poll.Until(() => SliceEndpoints(server, "g") == 1, cts.Token);
+    }
+
+    private static int SliceEndpoints(KubeApiDouble server, string service) =>
+        server.ListObjects(ResourceTypes.EndpointSlices, Namespace)
+            .Where(s => s["metadata"]?["labels"]?["kubernetes.io/service-name"]?.GetValue<string>() == service)
+            .Sum(s => (s["endpoints"] as System.Text.Json.Nodes.JsonArray)?.Count ?? 0);
+
+    [Fact]
     public async Task ReadyDelay_VirtualTime_StatusFollowsOnlyAfterDelay()
     {
         var time = new ManualTimeProvider();

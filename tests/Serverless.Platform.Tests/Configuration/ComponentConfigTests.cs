@@ -14,6 +14,8 @@ public sealed class ComponentConfigTests
     [InlineData("local instance cap", """{"local": {"max-instances": "0"}}""", "max-instances = 0, must be at least 1")]
     [InlineData("gc retention count", """{"gc": {"min-non-active-revisions": "-1"}}""", "min-non-active-revisions = -1, must be between 0 and 100000")]
     [InlineData("gc max below min", """{"gc": {"min-non-active-revisions": "5", "max-non-active-revisions": "2"}}""", "max-non-active-revisions = 2, must be at least min-non-active-revisions (5)")]
+    [InlineData("network rollout duration", """{"network": {"rollout-duration": "25h"}}""", "rollout-duration = 25h, must be between 0s and 24h")]
+    [InlineData("network rollout duration unreadable", """{"network": {"rollout-duration": "slowly"}}""", "rollout-duration = slowly, must be a duration")]
     [InlineData("gc duration", """{"gc": {"retain-since-create-time": "forever"}}""", "retain-since-create-time = forever, must be a duration")]
     public async Task Platform_InvalidComponentSetting_ExitsNamingKeyValueAndRange(string label, string config, string message)
     {

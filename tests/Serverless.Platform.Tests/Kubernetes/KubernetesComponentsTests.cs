@@ -55,8 +55,9 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
         await using var api = await KubeApiDouble.StartAsync();
         api.StartDeploymentSimulator(new DeploymentSimulatorOptions { PortFor = (_, _, _) => instance.Port });
         using var directory = new TempDirectory("kube-components");
-        // The components' config.json (SERVERLESS_CONFIG_DIR is the kubeconfigs' folder): the domain set in one place.
-        File.WriteAllText(Path.Combine(directory.Path, "config.json"), """{"activator": {"domain": "fn.test"}}""");
+        // The components' config.json (SERVERLESS_CONFIG_DIR is the kubeconfigs' folder): the domain set in one place,
+        // and the initial scale of Functions that set none.
+        File.WriteAllText(Path.Combine(directory.Path, "config.json"), """{"activator": {"domain": "fn.test"}, "autoscaler": {"initial-scale": 2}}""");
         int autoscalerPort = FreePort.Next(), activatorPort = FreePort.Next();
         var metricsPorts = new Dictionary<string, int> { ["controller"] = FreePort.Next(), ["activator"] = FreePort.Next(), ["autoscaler"] = FreePort.Next() };
         string Kubeconfig(string identity) => api.WriteKubeconfig(Path.Combine(directory.Path, identity + ".kubeconfig"), identity);
@@ -97,6 +98,13 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
             using var routed = await http.SendAsync(byHost);
             Assert.Equal(HttpStatusCode.OK, routed.StatusCode);
             Assert.Equal("hello from the instance /greet", await routed.Content.ReadAsStringAsync());
+            // A Function that sets no initialScale starts with the platform's initial-scale (issue #18): the CRD has no
+            // schema default that would pin it to 1.
+            await user.CustomObjects.CreateNamespacedCustomObjectAsync(FunctionBody("plain", initialScale: null), ApiGroup.Group, ApiGroup.Version, Ns, Function.Plural);
+            await UntilAsync(() => Task.FromResult(DeploymentOf(api, "plain") is not null), "the controller creates plain's Deployment", all);
+            Assert.Null(api.GetObject(Serverless.Hosting.KubeApi.Resources.ResourceTypes.Functions, Ns, "plain")!["spec"]!["scale"]?["initialScale"]);
+            Assert.Equal(2, DeploymentOf(api, "plain")!["spec"]!["replicas"]!.GetValue<int>());
+
             // Scale from zero across all three: the activator queues and pokes the autoscaler, which patches
             // deployments/scale; the simulator's pod shows up in an EndpointSlice and the request goes through.
             await user.CustomObjects.CreateNamespacedCustomObjectAsync(FunctionBody("cold", initialScale: 0), ApiGroup.Group, ApiGroup.Version, Ns, Function.Plural);
@@ -139,19 +147,31 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
         }
     }
 
-    private static JsonObject FunctionBody(string name, int initialScale = 1) => new()
+    private static JsonNode? DeploymentOf(KubeApiDouble api, string name) =>
+        api.GetObject(Serverless.Hosting.KubeApi.Resources.ResourceTypes.Deployments, Ns, name);
+
+    /// <param name="initialScale">Both minScale and initialScale; null sets no scale at all.</param>
+    private static JsonObject FunctionBody(string name, int? initialScale = 1)
     {
-        ["apiVersion"] = ApiGroup.ApiVersion,
-        ["kind"] = Function.KindName,
-        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = Ns },
-        ["spec"] = new JsonObject
+        var spec = new JsonObject
         {
             ["runtime"] = RuntimeNames.Node,
             ["handler"] = "index.js:handle",
             ["source"] = new JsonObject { ["configMap"] = name + "-0123456789" },
-            ["scale"] = new JsonObject { ["minScale"] = initialScale, ["initialScale"] = initialScale },
-        },
-    };
+        };
+        if (initialScale is { } scale)
+        {
+            spec["scale"] = new JsonObject { ["minScale"] = scale, ["initialScale"] = scale };
+        }
+
+        return new JsonObject
+        {
+            ["apiVersion"] = ApiGroup.ApiVersion,
+            ["kind"] = Function.KindName,
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = Ns },
+            ["spec"] = spec,
+        };
+    }
 
     private static bool IsReady(KubeApiDouble api, string name) =>
         api.GetObject(Serverless.Hosting.KubeApi.Resources.ResourceTypes.Functions, Ns, name)?["status"]?["conditions"] is JsonArray conditions

@@ -22,6 +22,18 @@ public sealed class KubernetesOptionsTests
         Assert.Equal("ghcr.io/serverless-dev/runtime-python:0.1.0", options.Workloads.RuntimeImages["python"]);
         Assert.Equal("example.com", options.Workloads.Domain);
         Assert.Equal("http://autoscaler.serverless-system.svc:8080/", options.AutoscalerUrl.ToString());
+        Assert.False(options.Pools.Enabled);
+    }
+
+    [Fact]
+    public void Parse_PoolSizes_PerRuntimeFromArgumentsAndEnvironment()
+    {
+        var options = KubernetesOptions.Parse(
+            ["activator", "--pool-size-python", "3"], Env(("SERVERLESS_POOL_SIZE_NODE", "2"), ("SERVERLESS_POOL_SIZE_PYTHON", "1")), out var errors);
+
+        Assert.Empty(errors);
+        Assert.True(options!.Pools.Enabled);
+        Assert.Equal((3, 2, 0), (options.Pools.SizeOf("python"), options.Pools.SizeOf("node"), options.Pools.SizeOf("dotnet")));
     }
 
     [Fact]
@@ -52,6 +64,9 @@ public sealed class KubernetesOptionsTests
     [InlineData("bad url", new[] { "activator", "--autoscaler-url", "ftp://x" }, "autoscaler-url = \"ftp://x\": expected an absolute http(s) URL")]
     [InlineData("bad image", new[] { "controller", "--runtime-image-node", "a b" }, "runtime-image-node = \"a b\"")]
     [InlineData("bad lease duration", new[] { "controller", "--lease-duration", "forever" }, "lease-duration = \"forever\": expected a positive duration such as 15s")]
+    [InlineData("bad pool size", new[] { "controller", "--pool-size-python", "-1" }, "pool-size-python = \"-1\": expected an integer in 0..100 (0 turns the pool off)")]
+    [InlineData("pool size too big", new[] { "activator", "--pool-size-python", "101" }, "pool-size-python = \"101\": expected an integer in 0..100")]
+    [InlineData("pool of a runtime without artifact specialization", new[] { "controller", "--pool-size-dotnet", "1" }, "pool-size-dotnet = 1: warm pools on Kubernetes need a runtime that unpacks the artifact at specialization, which only node, python does so far (set 0)")]
     [InlineData("lease not above renew", new[] { "controller", "--lease-duration", "10s" }, "lease-duration = 10s, must be greater than renew-deadline (10s)")]
     public void Parse_BadInput_ErrorNamesKeyAndValue(string label, string[] args, string expected)
     {

@@ -10,7 +10,8 @@ namespace Serverless.Platform.Tests.Revisions;
 
 /// <summary>
 /// Issue #17 on the real platform, local mode: v1, then v2 (a new Revision takes the traffic once ready), a rollback by
-/// name, back to latest, and a broken v3 that never takes traffic; the Revisions are served by the admin API.
+/// name (the tag of the revision without a share activates it alone), back to latest, and a broken v3 that never takes
+/// traffic; the Revisions are served by the admin API.
 /// </summary>
 public sealed class RevisionsTests
 {
@@ -63,13 +64,16 @@ public sealed class RevisionsTests
         Assert.Equal($"{platform.IngressUrl}/default/walk@next/", fn.Status!.Traffic!.Single(t => t.Tag == "next").Url);
         await WaitForAnswerAsync(ingress, V1, platform);
 
-        // The tag of the serving revision reaches it; a tag of a revision local mode does not run yet says so (503).
+        // The tag of the serving revision reaches it. The tag of v2, which has no share, reaches v2 too: it runs as a
+        // workload of its own at zero, and the request activates it alone (issue #17 item 2; it answered 503 before).
         Assert.Equal(V1, await CallAsync(ingress, "/default/walk@stable/?ms=0"));
-        using (var notServed = await ingress.GetAsync("/default/walk@next/"))
+        await WaitForRevisionAsync(admin, "walk-00002", r => r.Status?.TrafficPercent == 0 && r.Status.Replicas == 0, platform);
+        Assert.Equal(V2, await CallAsync(ingress, "/default/walk@next/?ms=0"));
+        var activated = await WaitForRevisionAsync(admin, "walk-00002", r => r.Status?.ReadyReplicas >= 1, platform);
+        Assert.Equal(0, activated.Status!.TrafficPercent);
+        for (var i = 0; i < 20; i++)
         {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, notServed.StatusCode);
-            var detail = System.Text.Json.Nodes.JsonNode.Parse(await notServed.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>();
-            Assert.StartsWith("tag \"next\" is revision walk-00002", detail, StringComparison.Ordinal);
+            Assert.Equal(V1, await CallAsync(ingress)); // the split is untouched: v1 has all of it
         }
 
         using (var unknown = await ingress.GetAsync("/default/walk@nope/"))
@@ -223,6 +227,24 @@ public sealed class RevisionsTests
         using var response = await admin.GetAsync(RevisionsPath + "?labelSelector=serverless.dev%2Ffunction%3Dwalk");
         response.EnsureSuccessStatusCode();
         return ResourceJson.Deserialize<RevisionListBody>(await response.Content.ReadAsStringAsync()).Items ?? [];
+    }
+
+    private static async Task<Revision> WaitForRevisionAsync(HttpClient admin, string name, Func<Revision, bool> predicate, PlatformProcess platform)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        Revision? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = (await ListRevisionsAsync(admin)).SingleOrDefault(r => r.Metadata.Name == name);
+            if (last is not null && predicate(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"revision {name} never matched; last status {ResourceJson.Serialize(last?.Status ?? new RevisionStatus())}\n{platform.Output}");
     }
 
     private static async Task<Function> WaitForAsync(HttpClient admin, Func<Function, bool> predicate, PlatformProcess platform)

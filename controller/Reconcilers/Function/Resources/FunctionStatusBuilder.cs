@@ -36,6 +36,16 @@ internal static class FunctionStatusBuilder
             Stamp(routeReady, previous, now, generation),
         ];
 
+        // Informational, outside Ready: a gradual rollout's progress, kept as it was while no rollout moves.
+        if (plan?.RolloutCondition is { } rollout)
+        {
+            conditions.Add(Stamp(Condition(ConditionTypes.Rollout, rollout.Status, rollout.Reason, rollout.Message), previous, now, generation));
+        }
+        else if (previous.FirstOrDefault(c => c.Type == ConditionTypes.Rollout) is { } kept)
+        {
+            conditions.Add(kept);
+        }
+
         // Informational, outside Ready: a function whose limits cannot be enforced here still runs, and says so.
         if (workload?.Resources is { } resources)
         {
@@ -54,6 +64,7 @@ internal static class FunctionStatusBuilder
             LatestCreatedRevision = plan?.LatestCreated,
             LatestReadyRevision = plan?.LatestReady,
             Traffic = plan?.Traffic,
+            Rollout = plan?.Rollout,
         };
     }
 
@@ -83,6 +94,7 @@ internal static class FunctionStatusBuilder
             LatestCreatedRevision = function.Status?.LatestCreatedRevision,
             LatestReadyRevision = function.Status?.LatestReadyRevision,
             Traffic = function.Status?.Traffic,
+            Rollout = function.Status?.Rollout,
         };
     }
 
@@ -107,6 +119,7 @@ internal static class FunctionStatusBuilder
             LatestCreatedRevision = function.Status?.LatestCreatedRevision,
             LatestReadyRevision = function.Status?.LatestReadyRevision,
             Traffic = function.Status?.Traffic,
+            Rollout = function.Status?.Rollout,
         };
     }
 

@@ -18,4 +18,19 @@ internal sealed record RoutePlan(
 {
     /// <summary>The other revisions the split needs running, each as a workload of its own keyed by its name.</summary>
     public IReadOnlyList<Revision> Secondaries { get; init; } = [];
+
+    /// <summary>
+    /// Tagged revisions without a share: each a workload of its own keyed by its name, created at zero (once it proved
+    /// ready) so that its tag's URL activates it alone.
+    /// </summary>
+    public IReadOnlyList<Revision> TagOnly { get; init; } = [];
+
+    /// <summary>The gradual rollout in progress after this pass (status.rollout), else null.</summary>
+    public RolloutStatus? Rollout { get; init; }
+
+    /// <summary>The <c>Rollout</c> condition this pass sets (started, stepped, done, aborted); null leaves it as it was.</summary>
+    public RouteState? RolloutCondition { get; init; }
+
+    /// <summary>When the Function must be reconciled again without any change: the next rollout step.</summary>
+    public TimeSpan? RequeueAfter { get; init; }
 }

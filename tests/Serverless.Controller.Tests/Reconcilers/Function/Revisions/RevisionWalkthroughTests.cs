@@ -86,7 +86,12 @@ public sealed class RevisionWalkthroughTests
         // Roll back by name, with a tag on the latest.
         world.Change(fn => fn.Spec.Traffic = [new TrafficTarget { RevisionName = "hello-00001", Percent = 100 }, new TrafficTarget { LatestRevision = true, Percent = 0, Tag = "next" }]);
         var pass = await world.PassAsync(Ready(v2.Spec.ContentHash));
-        Assert.Equal(v1.Spec.ContentHash, Assert.Single(pass.Ensured).Revision);
+        // v1 runs as the Function's workload; v2, tagged without a share, as a workload of its own at zero, which a
+        // request to its tag's URL activates.
+        Assert.Equal(
+            [$"default/hello {v1.Spec.ContentHash}", $"default/hello-00002 {v2.Spec.ContentHash}"],
+            pass.Ensured.Select(e => $"{e.Key} {e.Revision}"));
+        Assert.Contains("ensure default/hello-00002 replicas=0", pass.Calls);
         Assert.Equal(["hello-00001:100", "hello-00002:0:next=http://127.0.0.1:8080/default/hello@next/:latest"], Traffic(world.Function.Status));
         Assert.Equal(["hello-00001", "hello-00002"], world.RevisionNames); // no spec change of what runs: no new revision
         Assert.Equal("True", Condition(world.Function.Status, ConditionTypes.RouteReady).Status);
@@ -137,9 +142,14 @@ public sealed class RevisionWalkthroughTests
             pass.Ensured.Select(e => $"{e.Key} {e.Revision} {e.Function}"));
         Assert.Equal(["hello-00001:90", "hello-00002:10"], Traffic(world.Function.Status));
 
-        // Back to one revision: the other's workload goes.
+        // Back to one revision: the other's workload goes once its scale-to-zero grace (30 s) has passed, so that
+        // requests the activator sent it before it saw the new split are still served.
         world.Change(fn => fn.Spec.Traffic = [new TrafficTarget { RevisionName = "hello-00001", Percent = 100 }]);
         pass = await world.PassAsync(Ready(v1.Spec.ContentHash), revisionWorkloads: true);
+        Assert.DoesNotContain("delete default/hello-00002", pass.Calls);
+        pass = await world.PassAsync(Ready(v1.Spec.ContentHash), revisionWorkloads: true, advance: TimeSpan.FromSeconds(20));
+        Assert.DoesNotContain("delete default/hello-00002", pass.Calls);
+        pass = await world.PassAsync(Ready(v1.Spec.ContentHash), revisionWorkloads: true, advance: TimeSpan.FromSeconds(10));
         Assert.Contains("delete default/hello-00002", pass.Calls);
     }
 
@@ -227,9 +237,10 @@ public sealed class RevisionWalkthroughTests
         }
 
         /// <param name="revisionWorkloads">The fake reports a workload for every key (so revision workloads look alive).</param>
-        public async Task<RecordingWorkloadManager> PassAsync(WorkloadStatus? observed, bool revisionWorkloads = false)
+        /// <param name="advance">Virtual time before the pass besides the one second every pass takes.</param>
+        public async Task<RecordingWorkloadManager> PassAsync(WorkloadStatus? observed, bool revisionWorkloads = false, TimeSpan advance = default)
         {
-            _time.Advance(TimeSpan.FromSeconds(1));
+            _time.Advance(TimeSpan.FromSeconds(1) + advance);
             var store = new RecordingFunctionStore(Deleted ? [] : [Function]);
             var functions = new ResourceInformer<FunctionResource>(store, null, TimeProvider.System, NullLogger.Instance);
             using (var stop = new CancellationTokenSource())

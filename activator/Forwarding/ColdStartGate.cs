@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+using Serverless.Activator.Configuration;
+using Serverless.Activator.Functions;
+using Serverless.Activator.Routing;
+using Serverless.Core.Contracts;
+using Serverless.Hosting.Web.Problems;
+
+namespace Serverless.Activator.Forwarding;
+
+/// <summary>
+/// In front of <see cref="FunctionProxy"/>: a request to a function with no ready instance first asks for the usual
+/// scale-from-zero and then waits for one cold start of another kind (a warm pool's specialization on Kubernetes),
+/// shared by every request of that function meanwhile. When it succeeds or gives up, the request goes on to the proxy,
+/// which waits for the instance to appear in the function's endpoints; when it fails for good (the function cannot be
+/// loaded) the request is answered with that failure instead of waiting for a start that would fail as well.
+/// </summary>
+/// <remarks>
+/// A finished cold start is remembered for <see cref="SettleWindow"/>: the instance it made reaches the endpoints
+/// through a watch, and the requests in between must not start another one (nor fail one pod after the other).
+/// </remarks>
+public sealed class ColdStartGate
+{
+    private readonly FunctionRegistry _functions;
+    private readonly IScaleRequester _scaler;
+    private readonly Func<FunctionKey, Task<ColdStartFailure?>> _start;
+    private readonly string _domain;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<FunctionKey, Attempt> _attempts = new();
+
+    /// <param name="start">Starts one instance of the function; null when the request should go on to the proxy.</param>
+    public ColdStartGate(FunctionRegistry functions, IScaleRequester scaler, Func<FunctionKey, Task<ColdStartFailure?>> start, ActivatorOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _functions = functions;
+        _scaler = scaler;
+        _start = start;
+        _domain = options.Domain;
+        _time = time;
+    }
+
+    /// <summary>How long a finished cold start stands for the function (its instance is on its way to the endpoints).</summary>
+    public TimeSpan SettleWindow { get; init; } = TimeSpan.FromSeconds(5);
+
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        var request = context.Request;
+        if (!RequestRouter.TryRoute(request.Host.Host, request.Path, _domain, out var match)
+            || match.Key.Name is null
+            || !_functions.TryGet(match.Key, out var route, out _)
+            || route.Throttler.ReadyInstances > 0)
+        {
+            return next(context);
+        }
+
+        return ColdAsync(context, next, match.Key);
+    }
+
+    private async Task ColdAsync(HttpContext context, RequestDelegate next, FunctionKey key)
+    {
+        // The usual start goes at once, in parallel: should the other kind give up, no time was lost.
+        _scaler.RequestScaleFromZero(key);
+        var failure = await Current(key).Task.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            await ProblemDetailsWriter.WriteAsync(context, failure.Status, failure.Title, failure.Detail).ConfigureAwait(false);
+            return;
+        }
+
+        await next(context).ConfigureAwait(false);
+    }
+
+    private Attempt Current(FunctionKey key)
+    {
+        while (true)
+        {
+            var now = _time.GetUtcNow();
+            var fresh = new Attempt();
+            var attempt = _attempts.GetOrAdd(key, fresh);
+            if (ReferenceEquals(attempt, fresh))
+            {
+                // Only the request that added the entry starts it: two racing first requests share one start.
+                _ = RunAsync(key, fresh);
+            }
+
+            if (attempt.FinishedAt is not { } finished || now - finished < SettleWindow)
+            {
+                return attempt;
+            }
+
+            _attempts.TryRemove(new KeyValuePair<FunctionKey, Attempt>(key, attempt));
+        }
+    }
+
+    private async Task RunAsync(FunctionKey key, Attempt attempt)
+    {
+        ColdStartFailure? failure = null;
+        try
+        {
+            failure = await _start(key).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A broken side path never fails the request: the usual scale-from-zero is under way.
+            _ = e;
+        }
+        finally
+        {
+            attempt.FinishedAt = _time.GetUtcNow();
+            attempt.Completion.TrySetResult(failure);
+        }
+    }
+
+    private sealed class Attempt
+    {
+        public TaskCompletionSource<ColdStartFailure?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<ColdStartFailure?> Task => Completion.Task;
+
+        public DateTimeOffset? FinishedAt { get; set; }
+    }
+}

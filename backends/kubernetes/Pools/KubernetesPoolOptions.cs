@@ -1,0 +1,26 @@
+namespace Serverless.Backends.Kubernetes.Pools;
+
+/// <summary>
+/// Warm pools on Kubernetes: <c>pool-size-{runtime}</c> generic pods per runtime in each namespace that has Functions
+/// of that runtime; 0 (the default) turns that runtime's pool off.
+/// </summary>
+public sealed class KubernetesPoolOptions
+{
+    /// <summary>The largest pool-size accepted: a pool is a few warm pods, not a capacity reservation.</summary>
+    public const int MaxSize = 100;
+
+    /// <summary>Where the runtime unpacks the artifact at specialization: a writable emptyDir in the pool pod.</summary>
+    public const string FunctionPath = "/function";
+
+    /// <summary>
+    /// The runtimes whose generic mode can take a function's artifact with the specialization (a pool pod has no other
+    /// way to get the code): python and node. C# has no generic mode yet.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SupportedRuntimes = [Core.Api.RuntimeNames.Node, Core.Api.RuntimeNames.Python];
+
+    public IReadOnlyDictionary<string, int> Sizes { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    public int SizeOf(string runtime) => Sizes.TryGetValue(runtime, out var size) ? size : 0;
+
+    public bool Enabled => Sizes.Values.Any(size => size > 0);
+}
