@@ -5,7 +5,7 @@
 # is estimated as activator p50 − spawn p50 (queueing, activation, scale from zero, readiness polling, forwarding).
 # Usage: bench/coldstart/run.sh [--quick] [--no-build] [--runs N] [--no-sandbox] [--runtimes dotnet,node,python]
 #        [--label NAME] [--out FILE] [--pool N]
-# --pool N (with --no-sandbox): the platform keeps N warm generic instances per pooled runtime (node, python) and the
+# --pool N (sandbox on or off): the platform keeps N warm generic instances per pooled runtime (node, python) and the
 # activator path measures a cold start served from the pool; compare with a run without it.
 # Env:   SERVERLESS_OUT moves the install layout (default .out/); RUNTIME_ENV="K=V K2=V2" adds variables to every
 #        runtime process of the baseline path (to measure DOTNET_* settings).

@@ -76,7 +76,7 @@ internal sealed class StatusCommand
         if (state.Pool is { } pool)
         {
             fields.Add(new("Warm pool", pool.Count == 0
-                ? "off (config.json local.pool-size 0, or the sandbox on)"
+                ? "off (config.json local.pool-size 0)"
                 : string.Join(", ", pool.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}")))));
         }
 

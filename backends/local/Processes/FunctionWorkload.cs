@@ -22,6 +22,9 @@ internal sealed class FunctionWorkload
     /// <summary>How soon a workload held back by max-instances tries again.</summary>
     private static readonly TimeSpan InstanceCapRetry = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a failed specialization waits for the killed instance's exit, to tell an OOM kill apart.</summary>
+    private static readonly TimeSpan SpecializationExitWait = TimeSpan.FromSeconds(3);
+
     private readonly LocalBackendContext _context;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<LocalInstance> _instances = [];
@@ -269,7 +272,21 @@ internal sealed class FunctionWorkload
             pooled.StopRequested = true;
             pooled.Kill();
             LocalBackendLog.SpecializationFailed(_context.Logger, Key, problem);
-            _failure = new WorkloadFailure(WorkloadFailureReason.StartFailed, problem);
+
+            // A function that allocates past its limit while loading dies under its specialization: say so, as for a
+            // process started for it, once its exit (bounded) tells.
+            await Task.WhenAny(pooled.Exited, Task.Delay(SpecializationExitWait, _context.Time)).ConfigureAwait(false);
+            if (pooled.OomKilled)
+            {
+                var limit = current.Resources.MemoryLimitBytes is { } bytes ? ResourceEnforcementPolicy.Bytes(bytes) : "its limit";
+                _failure = new WorkloadFailure(
+                    WorkloadFailureReason.OOMKilled, $"out of memory (OOMKilled): the kernel killed it at its memory limit of {limit} while it loaded the function ({problem})");
+            }
+            else
+            {
+                _failure = new WorkloadFailure(WorkloadFailureReason.StartFailed, problem);
+            }
+
             var delay = _backoff.RecordFailure(_context.Time.GetUtcNow());
             LocalBackendLog.Restarting(_context.Logger, Key, (long)delay.TotalMilliseconds, _backoff.ConsecutiveFailures);
             _restartTimer.Change(delay, Timeout.InfiniteTimeSpan);

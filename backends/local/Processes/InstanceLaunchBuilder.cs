@@ -108,30 +108,8 @@ internal static class InstanceLaunchBuilder
         string? setprivPath,
         string? setsidPath)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? home = null;
-        foreach (var (name, value) in platformEnvironment)
-        {
-            if (IsAllowed(name))
-            {
-                environment[name] = value;
-            }
-            else if (name == Home)
-            {
-                home = value;
-            }
-        }
-
-        if (home is not null)
-        {
-            environment[Home] = home;
-        }
-
-        environment[Port] = ports.Port.ToString(CultureInfo.InvariantCulture);
-        environment[PlatformPort] = ports.PlatformPort.ToString(CultureInfo.InvariantCulture);
-        environment[InstanceId] = instanceId;
-        environment[Generic] = "1";
-        environment[SpecializeToken] = token;
+        var platform = platformEnvironment.ToList();
+        var environment = GenericEnvironment(ports, instanceId, token, platform, platform.FirstOrDefault(v => v.Key == Home).Value);
         var chain = new List<string>();
         if (setsidPath is not null)
         {
@@ -146,6 +124,51 @@ internal static class InstanceLaunchBuilder
         chain.Add(executablePath);
         chain.AddRange(command.Arguments);
         return new InstanceLaunch(chain[0], chain[1..], workingDirectory, environment, OwnProcessGroup: setsidPath is not null);
+    }
+
+    /// <summary>
+    /// A generic (pool) instance in its sandbox: bubblewrap around <paramref name="layout"/>, whose artifact is the
+    /// instance's staging directory, empty until the specialization fills it. The environment is
+    /// <see cref="BuildGeneric"/>'s, with the sandbox's home: nothing of any function, nothing of the platform's.
+    /// </summary>
+    public static InstanceLaunch BuildGenericSandboxed(
+        SandboxLayout layout,
+        string executablePath,
+        RuntimeCommand command,
+        InstancePorts ports,
+        string instanceId,
+        string token,
+        IEnumerable<KeyValuePair<string, string>> platformEnvironment)
+    {
+        var environment = GenericEnvironment(ports, instanceId, token, platformEnvironment, SandboxPaths.Home);
+        var argv = SandboxCommandBuilder.Build(layout, executablePath, command.Arguments);
+        return new InstanceLaunch(argv[0], argv.Skip(1).ToList(), layout.ArtifactPath, environment, Sandboxed: true);
+    }
+
+    /// <summary>The allow-listed platform variables, <c>HOME</c>, the ports, the instance id, generic mode and its token.</summary>
+    private static Dictionary<string, string> GenericEnvironment(
+        InstancePorts ports, string instanceId, string token, IEnumerable<KeyValuePair<string, string>> platformEnvironment, string? home)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in platformEnvironment)
+        {
+            if (IsAllowed(name))
+            {
+                environment[name] = value;
+            }
+        }
+
+        if (home is not null)
+        {
+            environment[Home] = home;
+        }
+
+        environment[Port] = ports.Port.ToString(CultureInfo.InvariantCulture);
+        environment[PlatformPort] = ports.PlatformPort.ToString(CultureInfo.InvariantCulture);
+        environment[InstanceId] = instanceId;
+        environment[Generic] = "1";
+        environment[SpecializeToken] = token;
+        return environment;
     }
 
     /// <summary>
@@ -170,7 +193,7 @@ internal static class InstanceLaunchBuilder
         string instanceId,
         IEnumerable<KeyValuePair<string, string>> platformEnvironment)
     {
-        var environment = BuildEnvironment(spec, layout.ArtifactPath, ports, instanceId, platformEnvironment, SandboxPaths.Home);
+        var environment = BuildEnvironment(spec, layout.ArtifactTarget, ports, instanceId, platformEnvironment, SandboxPaths.Home);
         var argv = SandboxCommandBuilder.Build(layout, executablePath, command.Arguments);
 
         // bubblewrap changes into the artifact inside; outside, the platform's own working directory is as good as any.

@@ -116,8 +116,10 @@ internal static class InstanceStarter
     }
 
     /// <summary>
-    /// Starts a generic instance of <paramref name="runtime"/> for the pool, unsandboxed, in a cgroup with the platform's
-    /// pids limit and no other limit (what a function without resource limits gets), its log under the pool's directory.
+    /// Starts a generic instance of <paramref name="runtime"/> for the pool, in a cgroup with the platform's pids limit
+    /// and no other limit (what a function without resource limits gets), its log under the pool's directory. With the
+    /// sandbox on, inside a sandbox whose function directory is the instance's own staging directory, empty until its
+    /// specialization fills it.
     /// </summary>
     public static async Task<(LocalInstance? Instance, string? Problem)> StartGenericAsync(LocalBackendContext context, string runtime, string token)
     {
@@ -144,6 +146,7 @@ internal static class InstanceStarter
             TimeoutSeconds = 1,
             ContainerConcurrency = 0,
         };
+        var staging = context.Sandbox is null ? null : context.Layout.StagingDirectory(id);
         LocalInstance instance;
         InstanceCgroup? cgroup = null;
         int port;
@@ -154,34 +157,76 @@ internal static class InstanceStarter
             port = PortAllocator.Allocate(taken);
             taken.Add(port);
             platformPort = PortAllocator.Allocate(taken);
+            if (staging is not null)
+            {
+                ArtifactStaging.Create(staging);
+            }
+
             cgroup = context.Cgroups?.Create(id, WorkloadResources.None, context.Options.InstancePidsLimit);
             instance = new LocalInstance(
                 id, sequence, placeholder, port, platformPort, context.Layout.LogPath(key, id), context.Layout.PidFilePath(id),
                 context.Options.LogFileMaxBytes, context.Time, context.Logger)
             {
                 SpecializeToken = token,
+                StagingDirectory = staging,
             };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or SocketException)
         {
             cgroup?.Delete();
+            RemoveStaging(context, staging);
             return (null, $"preparing pool instance {id} failed: {e.Message}");
         }
 
+        SandboxHandshake? handshake = null;
         try
         {
-            var launch = InstanceLaunchBuilder.BuildGeneric(
-                context.Layout.Root, installation.Executable, command, new InstancePorts(port, platformPort), id, token,
-                context.PlatformEnvironment(), context.SetprivPath, context.SetsidPath);
-            await instance.StartAsync(context.Spawner, launch, cgroup).ConfigureAwait(false);
+            InstanceLaunch launch;
+            if (context.Sandbox is { } sandbox)
+            {
+                handshake = SandboxHandshake.Create(block: cgroup is not null);
+                var layout = sandbox.Layout(installation, staging!, tmpfsSizeBytes: null, handshake.ChildInfoFd, handshake.ChildBlockFd) with
+                {
+                    ArtifactMountPath = SandboxPaths.PooledFunction,
+                };
+                launch = InstanceLaunchBuilder.BuildGenericSandboxed(
+                    layout, installation.Executable, command, new InstancePorts(port, platformPort), id, token, context.PlatformEnvironment());
+            }
+            else
+            {
+                launch = InstanceLaunchBuilder.BuildGeneric(
+                    context.Layout.Root, installation.Executable, command, new InstancePorts(port, platformPort), id, token,
+                    context.PlatformEnvironment(), context.SetprivPath, context.SetsidPath);
+            }
+
+            await instance.StartAsync(context.Spawner, launch, cgroup, handshake).ConfigureAwait(false);
         }
         catch (Exception e) when (e is Win32Exception or IOException)
         {
+            handshake?.Dispose();
             cgroup?.Delete();
+            RemoveStaging(context, staging);
             instance.Log.Dispose();
             return (null, $"starting \"{installation.Executable}\" for the pool of runtime \"{runtime}\" failed: {e.Message}");
         }
 
         return (instance, null);
+    }
+
+    private static void RemoveStaging(LocalBackendContext context, string? staging)
+    {
+        if (staging is null)
+        {
+            return;
+        }
+
+        try
+        {
+            ArtifactStaging.Remove(staging);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LocalBackendLog.StagingRemoveFailed(context.Logger, staging, e);
+        }
     }
 }

@@ -75,7 +75,7 @@ internal sealed class LocalBackendContext
 
     public ProcessSpawner Spawner { get; }
 
-    /// <summary>Null when there is no pool (pool-size 0, or the sandbox is on).</summary>
+    /// <summary>Null when there is no pool (pool-size 0).</summary>
     public WarmPool? Pool { get; set; }
 
     /// <summary>Every instance not yet exited, of every workload (deleted ones still draining included).</summary>

@@ -101,4 +101,7 @@ internal static partial class LocalBackendLog
 
     [LoggerMessage(LocalEventIds.SpecializationFailed, LogLevel.Warning, "{Function}: {Problem}; the instance is killed")]
     public static partial void SpecializationFailed(ILogger logger, FunctionKey function, string problem);
+
+    [LoggerMessage(LocalEventIds.StagingRemoveFailed, LogLevel.Warning, "Could not remove the pool staging directory {Path}")]
+    public static partial void StagingRemoveFailed(ILogger logger, string path, Exception exception);
 }

@@ -72,12 +72,13 @@ public sealed class LocalBackendOptions
     /// <summary>
     /// Generic instances kept warm per runtime of <see cref="PooledRuntimes"/> (<c>pool-size</c>): a cold start
     /// specializes one instead of spawning a process. They count in <see cref="MaxInstances"/>. Default 1; 0 turns
-    /// pools off. With the sandbox on no pool is kept (a sandbox is made for one function's directory).
+    /// pools off. With the sandbox on each pool instance waits in a sandbox of its own, whose function directory is
+    /// filled at its specialization (<see cref="WarmPool"/>).
     /// </summary>
     public int PoolSize { get; set; } = 1;
 
-    /// <summary>The runtimes that implement generic mode and <c>POST /specialize</c> (runtimes/README.md): node and python (not yet dotnet).</summary>
-    public IReadOnlySet<string> PooledRuntimes { get; set; } = new HashSet<string>(StringComparer.Ordinal) { RuntimeNames.Node, RuntimeNames.Python };
+    /// <summary>The runtimes that implement generic mode and <c>POST /specialize</c> (runtimes/README.md): dotnet, node and python.</summary>
+    public IReadOnlySet<string> PooledRuntimes { get; set; } = new HashSet<string>(StringComparer.Ordinal) { RuntimeNames.Dotnet, RuntimeNames.Node, RuntimeNames.Python };
 
     /// <summary>
     /// Processes and threads one instance may have (<c>instance-pids-limit</c>, the cgroup's <c>pids.max</c>), so a

@@ -25,6 +25,9 @@ internal sealed class LocalInstance
     /// <summary>Instances listen on loopback only: the activator in the same host is their one client.</summary>
     public const string Host = "127.0.0.1";
 
+    /// <summary>Bounds <see cref="MoveToCgroup"/> against a process that keeps forking.</summary>
+    private const int MoveRounds = 20;
+
     /// <summary>How long an exit waits for the output pumps to reach EOF (a grandchild may keep the pipes open).</summary>
     private static readonly TimeSpan PumpDrainTimeout = TimeSpan.FromSeconds(2);
 
@@ -88,6 +91,12 @@ internal sealed class LocalInstance
 
     /// <summary>A generic (pool) instance's token for <c>POST /specialize</c> on its platform port; null otherwise.</summary>
     public string? SpecializeToken { get; init; }
+
+    /// <summary>
+    /// A sandboxed pool instance's function directory, bound read-only into its sandbox, filled at its specialization
+    /// (<see cref="ArtifactStaging"/>); removed once the instance exited. Null otherwise.
+    /// </summary>
+    public string? StagingDirectory { get; init; }
 
     /// <summary>
     /// Makes a specialized pool instance its function's: the spec (drain grace, status, usage) and the log, which moves
@@ -273,6 +282,62 @@ internal sealed class LocalInstance
 
     public void StopProbing() => _lifetime.Cancel();
 
+    /// <summary>
+    /// Moves every process of the instance from its cgroup into <paramref name="target"/>, which becomes its cgroup;
+    /// the old one is removed. For a pool instance specialized into a function with limits: its limits hold from the
+    /// function's first instruction, since the function is loaded only after this returns true. Memory charged before
+    /// the move (the runtime's start) stays with the old cgroup, as both cgroup versions leave charges where they are.
+    /// </summary>
+    /// <remarks>
+    /// Bounded rounds: a process may fork while the loop runs, and its child is born in the old cgroup. False (and
+    /// the instance still in its old cgroup, <paramref name="target"/> left to the caller) when the kernel refused a
+    /// process or one kept escaping the loop.
+    /// </remarks>
+    public bool MoveToCgroup(InstanceCgroup target)
+    {
+        var old = _cgroup;
+        if (old is null)
+        {
+            return false;
+        }
+
+        for (var round = 0; round < MoveRounds; round++)
+        {
+            var pids = old.Processes();
+            if (pids.Count == 0)
+            {
+                _cgroup = target;
+                if (!old.Delete())
+                {
+                    LocalBackendLog.CgroupRemoveFailed(_logger, Id);
+                }
+
+                return true;
+            }
+
+            foreach (var pid in pids)
+            {
+                try
+                {
+                    target.Attach(pid);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    if (ProcStat.TryReadStartTime(pid) is not null)
+                    {
+                        // Alive and refused: the instance cannot be this function's.
+                        LocalBackendLog.CgroupAttachFailed(_logger, Id, e);
+                        return false;
+                    }
+
+                    // Exited between the listing and the move.
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The first child of a process (bubblewrap's init has one: the runtime; orphans it adopts come later).</summary>
     private static int? FirstChild(int pid)
     {
@@ -406,6 +471,18 @@ internal sealed class LocalInstance
 
         StopProbing();
         await Task.Run(EndTree).ConfigureAwait(false);
+        if (StagingDirectory is not null)
+        {
+            try
+            {
+                ArtifactStaging.Remove(StagingDirectory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                LocalBackendLog.StagingRemoveFailed(_logger, StagingDirectory, e);
+            }
+        }
+
         try
         {
             PidFile.Delete(PidFilePath);

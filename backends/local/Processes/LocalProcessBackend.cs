@@ -101,7 +101,17 @@ public sealed class LocalProcessBackend : IWorkloadManager, IWorkloadScaler, IEn
             logger,
             OnEndpointsChanged,
             OnStatusChanged);
-        if (sandbox is null && options.PoolSize > 0)
+        // A predecessor's staging directories (pool-size may be 0 now): their instances are gone, the orphan reaper saw to it.
+        try
+        {
+            ArtifactStaging.Remove(_context.Layout.StagingRoot);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LocalBackendLog.StagingRemoveFailed(logger, _context.Layout.StagingRoot, e);
+        }
+
+        if (options.PoolSize > 0)
         {
             _context.Pool = new WarmPool(_context);
             _context.Pool.Start();

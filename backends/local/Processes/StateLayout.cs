@@ -19,4 +19,10 @@ internal sealed class StateLayout
     public string LogPath(FunctionKey key, string instanceId) => Path.Combine(LogDirectory(key), instanceId + ".log");
 
     public string PidFilePath(string instanceId) => Path.Combine(InstancesDirectory, instanceId + ".pid");
+
+    /// <summary>Where sandboxed pool instances' function directories are staged: inside the state directory, which no instance sees.</summary>
+    public string StagingRoot => Path.Combine(Root, "pool-staging");
+
+    /// <summary>A sandboxed pool instance's function directory, empty until its specialization fills it.</summary>
+    public string StagingDirectory(string instanceId) => Path.Combine(StagingRoot, instanceId);
 }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Serverless.Backends.Local.Cgroups;
 using Serverless.Core.Contracts;
 
 namespace Serverless.Backends.Local.Processes;
@@ -15,7 +16,16 @@ namespace Serverless.Backends.Local.Processes;
 /// </summary>
 /// <remarks>
 /// Thread-safety: the idle and starting sets are changed under <see cref="_gate"/>; starts, probes and kills run
-/// outside it. Only unsandboxed: a sandbox is built around one function's directory (see the README).
+/// outside it.
+/// <para>
+/// With the sandbox on, a pool instance is born in a sandbox of its own whose function directory is an empty staging
+/// directory under the state directory (<see cref="StateLayout.StagingDirectory"/>), bound read-only at
+/// <see cref="Sandbox.SandboxPaths.PooledFunction"/> (so that not even the state directory's path shows). Its
+/// specialization first fills that directory with the function's artifact from outside (<see cref="ArtifactStaging"/>:
+/// hard links), then moves the instance into a cgroup with the function's limits when it has some, and only then
+/// calls <c>/specialize</c> with the function's environment. Before that the instance sees no function's code and
+/// never the state directory; after it, its own function's files only.
+/// </para>
 /// </remarks>
 internal sealed class WarmPool : IDisposable
 {
@@ -88,11 +98,16 @@ internal sealed class WarmPool : IDisposable
     }
 
     /// <summary>
-    /// Whether a start of <paramref name="spec"/> may use the pool at all. Not with resource limits: a pool process's
-    /// cgroup has none, and a limit must hold from the function's first instruction.
+    /// Whether a start of <paramref name="spec"/> may use the pool at all. Memory and CPU limits need instance cgroups:
+    /// the instance moves into a cgroup with them before the function is loaded. Not an ephemeral-storage limit, which
+    /// sizes the sandbox's tmpfs when the sandbox is made, before anyone knows the function.
     /// </summary>
     public bool Serves(WorkloadSpec spec) =>
-        spec.UsePool && !spec.Resources.HasLimits && Runtimes.Contains(spec.Runtime, StringComparer.Ordinal) && spec.SourcePath is not null;
+        spec.UsePool
+        && Runtimes.Contains(spec.Runtime, StringComparer.Ordinal)
+        && spec.SourcePath is not null
+        && spec.Resources.EphemeralStorageLimitBytes is null
+        && (!spec.Resources.HasLimits || _context.Cgroups is not null);
 
     /// <summary>Takes an idle instance of the spec's runtime, or null; the pool refills in the background.</summary>
     public LocalInstance? TryTake(WorkloadSpec spec)
@@ -166,9 +181,15 @@ internal sealed class WarmPool : IDisposable
     /// </summary>
     public async Task<string?> SpecializeAsync(LocalInstance instance, WorkloadSpec spec, CancellationToken cancellationToken)
     {
-        var sourcePath = Path.GetFullPath(spec.SourcePath!);
-        var body = new SpecializeRequest(sourcePath, spec.Handler, InstanceLaunchBuilder.SpecializationEnvironment(spec, sourcePath, instance.Id));
         var started = Stopwatch.GetTimestamp();
+        var (sourcePath, prepareProblem) = Prepare(instance, spec);
+        if (prepareProblem is not null)
+        {
+            _context.Options.Specialized?.Invoke(spec.Runtime, Stopwatch.GetElapsedTime(started), false);
+            return prepareProblem;
+        }
+
+        var body = new SpecializeRequest(sourcePath!, spec.Handler, InstanceLaunchBuilder.SpecializationEnvironment(spec, sourcePath!, instance.Id));
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"http://{LocalInstance.Host}:{instance.PlatformPort}/specialize"))
         {
             // Buffered: the runtime reads a body by its Content-Length (411 without one).
@@ -193,6 +214,58 @@ internal sealed class WarmPool : IDisposable
 
         _context.Options.Specialized?.Invoke(spec.Runtime, Stopwatch.GetElapsedTime(started), problem is null);
         return problem;
+    }
+
+    /// <summary>
+    /// What must be in place before the function's code may run: sandboxed, its artifact in the instance's staging
+    /// directory; with limits, the instance in a cgroup that has them. Returns the function directory as the instance
+    /// sees it, or why the instance cannot be this function's.
+    /// </summary>
+    private (string? SourcePath, string? Problem) Prepare(LocalInstance instance, WorkloadSpec spec)
+    {
+        var sourcePath = Path.GetFullPath(spec.SourcePath!);
+        if (instance.StagingDirectory is { } staging)
+        {
+            if (_context.Options.SourcePolicy?.Check(spec.Key.Namespace, spec.Function ?? spec.Key.Name, sourcePath) is { } refused)
+            {
+                // Admission checked it too; this catches a symlink swapped in since.
+                return (null, "spec.source.path: " + refused);
+            }
+
+            try
+            {
+                ArtifactStaging.Fill(sourcePath, staging);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return (null, $"staging the function's artifact for pool instance {instance.Id} failed: {e.Message}");
+            }
+
+            // As the instance sees it: the staging directory is bound there, the state directory's path never shows.
+            sourcePath = Sandbox.SandboxPaths.PooledFunction;
+        }
+
+        if (spec.Resources.HasLimits)
+        {
+            InstanceCgroup? target = null;
+            try
+            {
+                target = _context.Cgroups!.Create(instance.Id + "-" + spec.Key.Name, spec.Resources, _context.Options.InstancePidsLimit);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return (null, $"creating the cgroup of pool instance {instance.Id} failed: {e.Message}");
+            }
+
+            if (!instance.MoveToCgroup(target))
+            {
+                target.KillAll();
+                target.Delete();
+                return (null, $"pool instance {instance.Id} could not be moved into its function's cgroup");
+            }
+        }
+
+        return (sourcePath, null);
     }
 
     public void Dispose()

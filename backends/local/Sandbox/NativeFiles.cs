@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Serverless.Backends.Local.Sandbox;
 
-/// <summary>The few libc calls .NET has no API for: realpath, pipes a child inherits, the effective uid.</summary>
+/// <summary>The few libc calls .NET has no API for: realpath, pipes a child inherits, the effective uid, hard links.</summary>
 internal static class NativeFiles
 {
     private const int OCloexec = 0x80000;
@@ -55,6 +55,22 @@ internal static class NativeFiles
 
     public static void Close(int fd) => _ = CloseNative(fd);
 
+    /// <summary>
+    /// A hard link at <paramref name="newPath"/> to <paramref name="existingPath"/> (not following a symlink there);
+    /// false with the errno when the kernel refuses (another file system, a protected link), so the caller copies.
+    /// </summary>
+    public static bool TryLink(string existingPath, string newPath, out int errno)
+    {
+        if (LinkNative(existingPath, newPath) == 0)
+        {
+            errno = 0;
+            return true;
+        }
+
+        errno = Marshal.GetLastPInvokeError();
+        return false;
+    }
+
     [DllImport("libc", EntryPoint = "geteuid")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern uint GetEuid();
@@ -74,6 +90,10 @@ internal static class NativeFiles
     [DllImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Fcntl(int fd, int command, int argument);
+
+    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int LinkNative([MarshalAs(UnmanagedType.LPUTF8Str)] string existingPath, [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath);
 
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -110,7 +110,7 @@ internal static class SandboxCommandBuilder
             }
             else
             {
-                argv.AddRange(["--ro-bind", path, path]);
+                argv.AddRange(["--ro-bind", kind == PathKind.Artifact ? layout.ArtifactPath : path, path]);
             }
 
             mounts.Add((path, kind != PathKind.Mask));
@@ -121,7 +121,7 @@ internal static class SandboxCommandBuilder
             argv.AddRange(["--remount-ro", mask]);
         }
 
-        argv.AddRange(["--chdir", layout.ArtifactPath]);
+        argv.AddRange(["--chdir", layout.ArtifactTarget]);
         if (layout.InfoFd is { } info)
         {
             argv.AddRange(["--info-fd", info.ToString(CultureInfo.InvariantCulture)]);
@@ -163,7 +163,7 @@ internal static class SandboxCommandBuilder
             .Concat(layout.HiddenPaths
                 .Where(hidden => visible.Any(bound => SandboxPaths.Contains(bound, hidden)))
                 .Select(p => (Path: p, Kind: PathKind.Mask)))
-            .Append((Path: layout.ArtifactPath, Kind: PathKind.Artifact))
+            .Append((Path: layout.ArtifactTarget, Kind: PathKind.Artifact))
             .ToList();
 
         // Stable: at one path a runtime bind comes first, its mask next, the artifact last.

@@ -23,6 +23,16 @@ internal sealed record SandboxLayout
     /// <summary>The function's own artifact, read-only, also the working directory.</summary>
     public required string ArtifactPath { get; init; }
 
+    /// <summary>
+    /// Where <see cref="ArtifactPath"/> appears inside the sandbox; null: at its own path. A pool instance's staging
+    /// directory lives in the state directory, whose path the instance must not even see: it appears at
+    /// <see cref="SandboxPaths.PooledFunction"/>.
+    /// </summary>
+    public string? ArtifactMountPath { get; init; }
+
+    /// <summary>The artifact's path inside the sandbox: the function's <c>FUNCTION_PATH</c> and working directory.</summary>
+    public string ArtifactTarget => ArtifactMountPath ?? ArtifactPath;
+
     /// <summary>Paths no instance may see (the state directory): hidden under an empty tmpfs if a bind would show them.</summary>
     public required IReadOnlyList<string> HiddenPaths { get; init; }
 

@@ -8,6 +8,9 @@ internal static class SandboxPaths
 
     public const string Tmp = "/tmp";
 
+    /// <summary>A sandboxed pool instance's function directory (its staging directory, filled at specialization).</summary>
+    public const string PooledFunction = "/function";
+
     public const string SharedMemory = "/dev/shm";
 
     /// <summary>True when <paramref name="ancestor"/> is <paramref name="path"/> or one of its parent directories.</summary>

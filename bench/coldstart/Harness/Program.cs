@@ -8,7 +8,7 @@
 // The profile: the activator's serverless_activator_cold_start_seconds (first request queued → forwarded) is read
 // per request from /metrics, which splits the activator path into "queue → forward" and "forward → first byte"
 // (the instance serving the first request); the activator's own share is its p50 minus the spawn path's p50.
-// With --pool N (needs --no-sandbox) the platform keeps N generic instances per pooled runtime (local.pool-size) and
+// With --pool N (sandbox on or off) the platform keeps N generic instances per pooled runtime (local.pool-size) and
 // each activator-path request waits until the pool is full again, so it measures a cold start served by
 // specializing a warm instance; without it pool-size is 0. The spawn baseline never uses a pool.
 // Usage: Serverless.Bench.ColdStart --out FILE --runs N --layout DIR --artifacts DIR [--root DIR] [--no-sandbox]

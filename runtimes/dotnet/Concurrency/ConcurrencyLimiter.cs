@@ -25,7 +25,17 @@ internal sealed class ConcurrencyLimiter
     }
 
     /// <summary>Most requests admitted at once; 0 means unlimited.</summary>
-    public int Limit { get; }
+    public int Limit { get; private set; }
+
+    /// <summary>
+    /// Sets the limit of a generic runtime at its specialization, before any request is admitted (until then every
+    /// invocation is answered 503 without reaching the limiter).
+    /// </summary>
+    public void Specialize(int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        Limit = limit;
+    }
 
     public int InFlight => Volatile.Read(ref _inFlight);
 

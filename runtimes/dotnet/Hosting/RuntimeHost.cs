@@ -13,6 +13,7 @@ using Serverless.Runtime.Dotnet.Events;
 using Serverless.Runtime.Dotnet.Invocation;
 using Serverless.Runtime.Dotnet.Loading;
 using Serverless.Runtime.Dotnet.Metrics;
+using Serverless.Runtime.Dotnet.Specialization;
 
 namespace Serverless.Runtime.Dotnet.Hosting;
 
@@ -36,6 +37,10 @@ internal static class RuntimeHost
     {
         var time = TimeProvider.System;
         var started = time.GetTimestamp();
+        if (GenericHost.IsGeneric(environment))
+        {
+            return await GenericHost.RunAsync(environment, stdout, stderr, time, started);
+        }
 
         if (!RuntimeSettingsParser.TryParse(environment, out var settings, out var errors))
         {
@@ -96,7 +101,7 @@ internal static class RuntimeHost
         return ExitCodes.Success;
     }
 
-    private static WebApplication Build(RuntimeSettings settings, TimeProvider time)
+    internal static WebApplication Build(RuntimeSettings settings, TimeProvider time)
     {
         // Empty rather than slim: no appsettings.json from wherever the runtime was started and no
         // ASPNETCORE_* host settings, as the runtime's own come from RuntimeSettings; it also builds ~20 ms sooner.
@@ -152,19 +157,19 @@ internal static class RuntimeHost
         return builder.Build();
     }
 
-    private static RequestDispatcher Compose(IServiceProvider services, LoadedHandler handler, RuntimeSettings settings, TimeProvider time)
+    internal static RequestDispatcher Compose(IServiceProvider services, LoadedHandler handler, RuntimeSettings settings, TimeProvider time, RuntimeMetrics? metrics = null)
     {
         var options = new InvocationOptions(settings.FunctionTimeout, settings.MaxRequestBodyBytes, InvocationOptions.DefaultUnwindGrace) { Debug = settings.Debug };
         var invocation = new InvocationPipeline(
             handler,
             services.GetRequiredService<ConcurrencyLimiter>(),
-            services.GetRequiredService<RuntimeMetrics>(),
+            metrics ?? services.GetRequiredService<RuntimeMetrics>(),
             options,
             time,
             services.GetRequiredService<ILogger<InvocationPipeline>>());
-        return new RequestDispatcher(invocation, services.GetRequiredService<ReadinessState>(), services.GetRequiredService<RuntimeMetrics>(), settings.PlatformPort);
+        return new RequestDispatcher(invocation, services.GetRequiredService<ReadinessState>(), metrics ?? services.GetRequiredService<RuntimeMetrics>(), settings.PlatformPort);
     }
 
-    private static string FormatAddress(RuntimeSettings settings) =>
+    internal static string FormatAddress(RuntimeSettings settings) =>
         "http://" + new IPEndPoint(settings.ListenAddress, settings.Port).ToString();
 }

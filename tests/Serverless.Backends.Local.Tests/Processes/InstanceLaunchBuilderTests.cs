@@ -108,6 +108,47 @@ public sealed class InstanceLaunchBuilderTests
     }
 
     [Theory]
+    [InlineData("PATH", "/usr/bin")] // the same allow-list as unsandboxed
+    [InlineData("HOME", "/home/function")] // the sandbox's home, not the platform's
+    [InlineData("SERVERLESS_ADMIN_TOKEN", null)]
+    [InlineData("serverless_home", null)]
+    [InlineData("AWS_SECRET_ACCESS_KEY", null)]
+    [InlineData("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", null)]
+    [InlineData("PORT", "4711")]
+    [InlineData("PLATFORM_PORT", "4712")]
+    [InlineData("INSTANCE_ID", "pool-python-3")]
+    [InlineData("FUNCTION_GENERIC", "1")]
+    [InlineData("SPECIALIZE_TOKEN", "t0ken")]
+    [InlineData("FUNCTION_PATH", null)] // no function yet: these come with the specialization
+    [InlineData("HANDLER", null)]
+    [InlineData("K_SERVICE", null)]
+    [InlineData("GREETING", null)]
+    public void BuildGenericSandboxed_Environment_NoFunctionAndNoPlatformSecret(string name, string? expected)
+    {
+        var layout = new Serverless.Backends.Local.Sandbox.SandboxLayout
+        {
+            BwrapPath = "/usr/bin/bwrap",
+            SystemMounts = [],
+            RuntimePaths = ["/rt"],
+            ArtifactPath = "/state/pool-staging/pool-python-3",
+            ArtifactMountPath = "/function",
+            HiddenPaths = ["/state"],
+        };
+
+        var launch = InstanceLaunchBuilder.BuildGenericSandboxed(layout, "/usr/bin/python3", Command, Ports, "pool-python-3", "t0ken", Platform);
+
+        Assert.Equal(expected, launch.Environment.GetValueOrDefault(name));
+        Assert.True(launch.Sandboxed);
+        Assert.Equal("/usr/bin/bwrap", launch.FileName);
+
+        // The staging directory is the sandbox's function directory, read-only at /function, and its working directory.
+        Assert.Contains("--ro-bind /state/pool-staging/pool-python-3 /function", string.Join(' ', launch.Arguments), StringComparison.Ordinal);
+        Assert.Contains("--chdir /function", string.Join(' ', launch.Arguments), StringComparison.Ordinal);
+        Assert.DoesNotContain("/state/pool-staging/pool-python-3 /state", string.Join(' ', launch.Arguments), StringComparison.Ordinal);
+        Assert.Equal(["/usr/bin/python3", "/rt/runtime.py", "--flag"], launch.Arguments.SkipWhile(a => a != "--").Skip(1));
+    }
+
+    [Theory]
     [InlineData("GREETING", "hi")] // the function's env
     [InlineData("HOME", "/function-home")] // which may set HOME, as in its own process
     [InlineData("K_SERVICE", "hello")]

@@ -55,7 +55,7 @@ public sealed class LocalBackendOptionsTests
         Assert.Equal(100, options.MaxInstances);
         Assert.Equal(4096, options.InstancePidsLimit);
         Assert.Equal(1, options.PoolSize);
-        Assert.Equal(["node", "python"], options.PooledRuntimes.Order(StringComparer.Ordinal));
+        Assert.Equal(["dotnet", "node", "python"], options.PooledRuntimes.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -8,8 +8,11 @@ namespace Serverless.Backends.Local.Tests.Processes;
 
 /// <summary>
 /// Warm pools against real processes: the python runtime in generic mode, specialized by the backend on cold starts.
-/// Sandbox off (a sandboxed backend keeps no pool).
+/// Sandbox off; with it on, see <c>SandboxedWarmPoolTests</c>.
 /// </summary>
+// One collection with the other warm-pool tests: both find pool processes by their instance id, which every
+// backend numbers from 1.
+[Collection("warm pools")]
 public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly string PythonRuntime = Path.Combine(RepoPaths.Root, "runtimes", "python", "runtime.py");
@@ -88,7 +91,7 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
 
     [Theory]
     [InlineData("annotation")]
-    [InlineData("limits")]
+    [InlineData("ephemeral-storage")]
     public async Task PoolInstances_CountInMaxInstances_AndAnIdleOneMakesRoomForAFunctionThatSkipsThePool(string optOut)
     {
         var backend = StartPooled(poolSize: 2, maxInstances: 3);
@@ -103,8 +106,9 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
         await Poll.UntilAsync(() => Idle(backend) == 2, "pool refilled up to the cap");
         Assert.Equal(3, LiveProcesses(backend, pooled, own));
 
-        // Opted out: a process of its own, for which an idle pool instance makes room.
-        await backend.EnsureAsync(Spec(own) with { UsePool = optOut != "annotation", Resources = optOut == "limits" ? new WorkloadResources { MemoryLimitBytes = 256L << 20 } : WorkloadResources.None }, 1);
+        // Opted out (or with an ephemeral-storage limit, which sizes a sandbox made for the function): a process of
+        // its own, for which an idle pool instance makes room. Memory and CPU limits use the pool (SandboxedWarmPoolTests).
+        await backend.EnsureAsync(Spec(own) with { UsePool = optOut != "annotation", Resources = optOut == "ephemeral-storage" ? new WorkloadResources { EphemeralStorageLimitBytes = 64L << 20 } : WorkloadResources.None }, 1);
         var endpoint = await ReadyEndpointAsync(backend, own);
         Assert.DoesNotContain("pool-", endpoint.Id, StringComparison.Ordinal);
         await Poll.UntilAsync(() => Idle(backend) == 1, "one idle pool instance evicted");

@@ -47,12 +47,12 @@ public sealed class StatusCommandTests : CommandTestBase
     }
 
     [Theory]
-    [InlineData("node=1,python=1", "Warm pool: node 1, python 1")]
-    [InlineData("", "Warm pool: off (config.json local.pool-size 0, or the sandbox on)")]
+    [InlineData("dotnet=1,node=1,python=1", "Warm pool: dotnet 1, node 1, python 1")]
+    [InlineData("", "Warm pool: off (config.json local.pool-size 0)")]
     public async Task Status_Pool_ShowsTheSizePerRuntime(string sizes, string expected)
     {
         var pool = sizes.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
-        Cli.PointAt(Api.Url, sandbox: pool.Count > 0 ? false : true, pool: pool);
+        Cli.PointAt(Api.Url, sandbox: true, pool: pool);
 
         var table = await Cli.RunAsync("status");
         var json = await Cli.RunAsync("status", "-o", "json");

@@ -48,6 +48,9 @@ public sealed class SandboxPlatformFixture : IAsyncLifetime
             File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
+        // Sandboxes made for each function (their artifact at its own path): a pool would make the attacker's start
+        // depend on whether a pool instance was idle. The pooled sandbox has its own attacks (SandboxedWarmPoolTests).
+        await File.WriteAllTextAsync(Path.Combine(Home, "config.json"), """{"local": {"pool-size": 0}}""");
         Platform = await PlatformProcess.StartAsync(Home, new Dictionary<string, string?>
         {
             ["SERVERLESS_ADMIN_TOKEN"] = AdminToken,
