@@ -29,12 +29,9 @@ public sealed class RevisionsTests
         using var ingress = new HttpClient { BaseAddress = new Uri(platform.IngressUrl), Timeout = TimeSpan.FromSeconds(60) };
 
         // v1.
-        // Out of the warm pool: when the traffic names a missing revision the Function's workload moves to the latest
-        // revision (v2) while the activator keeps routing to it; a v2 start from the pool is ready in milliseconds and
-        // answers the next call, a fresh C# process is not yet. The assertion below ("v1 keeps serving") holds only
-        // for the latter: a race to fix in the controller (reported with the sandboxed-pool work, issue #21).
+        // From the warm pool (C# is pooled): a v2 start is then ready in milliseconds, so "v1 keeps serving" below
+        // holds only because the workloads keep running the kept split when the traffic names a missing revision.
         var walk = AdminApiTests.DotnetFunction("walk", V1Handler);
-        (walk.Metadata.Annotations ??= new Dictionary<string, string>())["serverless.dev/pool"] = "false";
         using (var created = await admin.PostAsync(Functions, Json(walk)))
         {
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);

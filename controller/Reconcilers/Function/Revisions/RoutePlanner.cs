@@ -76,6 +76,14 @@ internal static class RoutePlanner
             wantedTargets = RolloutStepper.Split(wantedTargets, rolling);
         }
 
+        // A spec naming a revision that does not exist or failed leaves the previous split in force (status.traffic,
+        // as Knative's route keeps its last good traffic): the workloads keep running exactly that split, or the
+        // activator would send its shares to instances of other revisions.
+        if (resolution.Targets is null && route.Status == ConditionStatus.False && function.Status?.Traffic is { Count: > 0 } kept)
+        {
+            wantedTargets = kept;
+        }
+
         var wanted = TrafficResolution.Weights(wantedTargets)
             .Where(w => readiness.TryGetValue(w.Key, out var state) && state != RevisionReadiness.Failed)
             .ToList();

@@ -154,6 +154,42 @@ public sealed class RevisionWalkthroughTests
     }
 
     [Fact]
+    public async Task Reconcile_MissingRevisionWhilePinned_TheKeptSplitKeepsRunning()
+    {
+        // v1 pinned by name while v2 (ready, newer) waits at 0%: a spec naming a revision that does not exist keeps
+        // the previous split in status.traffic, so the workloads must keep running that split, not the newest ready
+        // revision (the activator would send v1's share to v2's instances).
+        var world = new World();
+        await world.PassAsync(null);
+        var v1 = world.Revision("hello-00001");
+        await world.PassAsync(Ready(v1.Spec.ContentHash));
+        world.Change(Version("2"));
+        await world.PassAsync(Ready(v1.Spec.ContentHash));
+        var v2 = world.Revision("hello-00002");
+        await world.PassAsync(Ready(v2.Spec.ContentHash));
+        world.Change(fn => fn.Spec.Traffic = [new TrafficTarget { RevisionName = "hello-00001", Percent = 90 }, new TrafficTarget { RevisionName = "hello-00002", Percent = 10 }]);
+        await world.PassAsync(Ready(v1.Spec.ContentHash));
+        Assert.Equal(["hello-00001:90", "hello-00002:10"], Traffic(world.Function.Status));
+
+        // Wholly missing, then partly missing: either way the route is False and the 90/10 split goes on running.
+        TrafficTarget[][] specs =
+        [
+            [new TrafficTarget { RevisionName = "hello-00009", Percent = 100 }],
+            [new TrafficTarget { RevisionName = "hello-00001", Percent = 50 }, new TrafficTarget { RevisionName = "hello-00009", Percent = 50 }],
+        ];
+        foreach (var spec in specs)
+        {
+            world.Change(fn => fn.Spec.Traffic = [.. spec]);
+            var pass = await world.PassAsync(Ready(v1.Spec.ContentHash));
+            Assert.Equal(("False", "RevisionMissing"), (Condition(world.Function.Status, ConditionTypes.RouteReady).Status, Condition(world.Function.Status, ConditionTypes.RouteReady).Reason));
+            Assert.Equal(["hello-00001:90", "hello-00002:10"], Traffic(world.Function.Status));
+            Assert.Equal(
+                [$"default/hello {v1.Spec.ContentHash} ", $"default/hello-00002 {v2.Spec.ContentHash} hello"],
+                pass.Ensured.Select(e => $"{e.Key} {e.Revision} {e.Function}"));
+        }
+    }
+
+    [Fact]
     public async Task Reconcile_FunctionDeleted_DeletesItsRevisionsOnly()
     {
         var world = new World();
