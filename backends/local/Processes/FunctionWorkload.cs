@@ -293,7 +293,12 @@ internal sealed class FunctionWorkload
             return false;
         }
 
-        pooled.Adopt(current, _context.Layout.LogPath(Key, pooled.Id));
+        // Counted under its new id before the pool's goes, so that max-instances never sees one process too few.
+        var poolId = pooled.Id;
+        var id = InstanceStarter.InstanceId(Key, current.Revision, pooled.Sequence);
+        _context.LiveInstances[id] = pooled;
+        pooled.Adopt(current, id, _context.Layout.LogPath(Key, id));
+        _context.LiveInstances.TryRemove(poolId, out _);
 
         // Ready now: the runtime answers 200 only once it serves the function, and its PORT listened before the pool
         // kept it. Waiting for the next probe would add up to a probe interval to the cold start; the probe loop
@@ -497,7 +502,7 @@ internal sealed class FunctionWorkload
 
         _instanceInfos = _instances
             .OrderBy(i => i.Sequence)
-            .Select(i => new LocalInstanceInfo(i.Id, i.Revision, i.Pid, i.Port, i.State, i.StartedAt, i.Log.Path) { PlatformPort = i.PlatformPort, Function = Key })
+            .Select(i => new LocalInstanceInfo(i.Id, i.Revision, i.Pid, i.Port, i.State, i.StartedAt, i.Log.Path) { PlatformPort = i.PlatformPort, Function = Key, PoolId = i.PoolId })
             .ToImmutableArray();
         _live = _instances.OrderBy(i => i.Sequence).ToImmutableArray();
 

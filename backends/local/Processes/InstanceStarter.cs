@@ -50,8 +50,7 @@ internal static class InstanceStarter
 
         var runtime = await context.Runtimes.ResolveAsync(spec.Runtime, executable, command).ConfigureAwait(false);
         var sequence = context.NextSequence();
-        var revision = spec.Revision.Length > RevisionPrefixLength ? spec.Revision[..RevisionPrefixLength] : spec.Revision;
-        var id = string.Create(CultureInfo.InvariantCulture, $"{key.Name}-{revision}-{sequence}");
+        var id = InstanceId(key, spec.Revision, sequence);
         int port;
         int platformPort;
         LocalInstance instance;
@@ -113,6 +112,16 @@ internal static class InstanceStarter
         }
 
         return (instance, null);
+    }
+
+    /// <summary>
+    /// A function's instance id, <c>{function}-{revision prefix}-{sequence}</c>: what <c>func logs</c>, <c>func top</c>
+    /// and the platform's log show. A pool instance takes one when its function adopts it.
+    /// </summary>
+    public static string InstanceId(FunctionKey key, string revision, long sequence)
+    {
+        var prefix = revision.Length > RevisionPrefixLength ? revision[..RevisionPrefixLength] : revision;
+        return string.Create(CultureInfo.InvariantCulture, $"{key.Name}-{prefix}-{sequence}");
     }
 
     /// <summary>

@@ -80,9 +80,13 @@ internal sealed class LocalInstance
         Log.Recovered += count => LocalBackendLog.OutputLinesDropped(logger, id, count);
     }
 
-    public string Id { get; }
+    /// <summary>The instance's name; a pool instance's <c>pool-{runtime}-{n}</c> until <see cref="Adopt"/> gives it its function's.</summary>
+    public string Id { get; private set; }
 
     public long Sequence { get; }
+
+    /// <summary>The pool instance this one was before <see cref="Adopt"/> made it its function's; null if started for it.</summary>
+    public string? PoolId { get; private set; }
 
     /// <summary>The function's; a pool instance's placeholder until <see cref="Adopt"/>.</summary>
     public WorkloadSpec Spec { get; private set; }
@@ -99,11 +103,16 @@ internal sealed class LocalInstance
     public string? StagingDirectory { get; init; }
 
     /// <summary>
-    /// Makes a specialized pool instance its function's: the spec (drain grace, status, usage) and the log, which moves
-    /// under the function's log directory. Called before the instance is published to the function's workload.
+    /// Makes a specialized pool instance its function's: its id (<paramref name="id"/>, named as the function's own
+    /// instances are, so that logs, <c>func top</c> and status show it as one of them), the spec (drain grace, status,
+    /// usage) and the log, which moves under the function's log directory. Called before the instance is published to
+    /// the function's workload. Its pid file, cgroup and staging directory keep the pool's name: only the platform
+    /// sees those.
     /// </summary>
-    public void Adopt(WorkloadSpec spec, string logPath)
+    public void Adopt(WorkloadSpec spec, string id, string logPath)
     {
+        PoolId = Id;
+        Id = id;
         Spec = spec;
         Log.MoveTo(logPath);
     }

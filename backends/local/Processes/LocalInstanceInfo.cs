@@ -15,4 +15,7 @@ public sealed record LocalInstanceInfo(
 
     /// <summary>The function the instance serves.</summary>
     public Core.Contracts.FunctionKey Function { get; init; }
+
+    /// <summary>The warm-pool instance it was specialized from (<c>pool-{runtime}-{n}</c>); null when started for its function.</summary>
+    public string? PoolId { get; init; }
 }

@@ -189,7 +189,7 @@ internal sealed class WarmPool : IDisposable
             return prepareProblem;
         }
 
-        var body = new SpecializeRequest(sourcePath!, spec.Handler, InstanceLaunchBuilder.SpecializationEnvironment(spec, sourcePath!, instance.Id));
+        var body = new SpecializeRequest(sourcePath!, spec.Handler, InstanceLaunchBuilder.SpecializationEnvironment(spec, sourcePath!, InstanceStarter.InstanceId(spec.Key, spec.Revision, instance.Sequence)));
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"http://{LocalInstance.Host}:{instance.PlatformPort}/specialize"))
         {
             // Buffered: the runtime reads a body by its Content-Length (411 without one).

@@ -34,7 +34,8 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
 
         // Ready as the call returns: the specialization's 200 is the readiness, no probe is waited for.
         var endpoint = Assert.Single(backend.GetReadyEndpoints(key));
-        Assert.StartsWith("pool-python-", endpoint.Id, StringComparison.Ordinal);
+        Assert.StartsWith("pool-python-", PoolIdOf(backend, key, endpoint), StringComparison.Ordinal);
+        Assert.StartsWith("hello-", endpoint.Id, StringComparison.Ordinal); // named as the function's own instances
         var body = await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/"));
         var instance = Assert.Single(backend.GetInstances(key));
         Assert.Equal($"hi from hello pid {instance.Pid}", body);
@@ -56,8 +57,8 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
 
         var a = await ReadyEndpointAsync(backend, first);
         var b = await ReadyEndpointAsync(backend, second);
-        Assert.StartsWith("pool-python-", a.Id, StringComparison.Ordinal);
-        Assert.StartsWith("pool-python-", b.Id, StringComparison.Ordinal);
+        Assert.StartsWith("pool-python-", PoolIdOf(backend, first, a), StringComparison.Ordinal);
+        Assert.StartsWith("pool-python-", PoolIdOf(backend, second, b), StringComparison.Ordinal);
         var pidA = Assert.Single(backend.GetInstances(first)).Pid;
         var pidB = Assert.Single(backend.GetInstances(second)).Pid;
         Assert.NotEqual(pidA, pidB);
@@ -110,7 +111,7 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
         // its own, for which an idle pool instance makes room. Memory and CPU limits use the pool (SandboxedWarmPoolTests).
         await backend.EnsureAsync(Spec(own) with { UsePool = optOut != "annotation", Resources = optOut == "ephemeral-storage" ? new WorkloadResources { EphemeralStorageLimitBytes = 64L << 20 } : WorkloadResources.None }, 1);
         var endpoint = await ReadyEndpointAsync(backend, own);
-        Assert.DoesNotContain("pool-", endpoint.Id, StringComparison.Ordinal);
+        Assert.Null(PoolIdOf(backend, own, endpoint));
         await Poll.UntilAsync(() => Idle(backend) == 1, "one idle pool instance evicted");
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         Assert.Equal(1, Idle(backend));
@@ -127,6 +128,7 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
 
         await Task.WhenAll(keys.Select(k => backend.EnsureAsync(Spec(k), 1)));
         var endpoints = await Task.WhenAll(keys.Select(k => ReadyEndpointAsync(backend, k)));
+        int FromPool() => keys.Count(k => backend.GetInstances(k).Any(i => i.PoolId is not null));
         var answers = await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
         {
             var (key, endpoint) = (keys[i % 10], endpoints[i % 10]);
@@ -134,10 +136,10 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
             return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(), key.Name);
         }));
 
-        output.WriteLine($"10 cold starts and 100 requests in {clock.ElapsedMilliseconds} ms; from the pool: {endpoints.Count(e => e.Id.StartsWith("pool-", StringComparison.Ordinal))}");
+        output.WriteLine($"10 cold starts and 100 requests in {clock.ElapsedMilliseconds} ms; from the pool: {FromPool()}");
         Assert.All(answers, a => Assert.Equal(200, a.Item1));
         Assert.All(answers, a => Assert.StartsWith($"hello from {a.Item3} pid ", a.Item2, StringComparison.Ordinal));
-        Assert.True(endpoints.Count(e => e.Id.StartsWith("pool-", StringComparison.Ordinal)) >= 2, "at least the two idle instances were used");
+        Assert.True(FromPool() >= 2, "at least the two idle instances were used");
         Assert.Equal(10, keys.Select(k => Assert.Single(backend.GetInstances(k)).Pid).Distinct().Count());
     }
 
@@ -155,7 +157,7 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
         var key = new FunctionKey("default", "after-crash");
         await backend.EnsureAsync(Spec(key), 1);
         var endpoint = await ReadyEndpointAsync(backend, key);
-        Assert.Equal("pool-python-2", endpoint.Id);
+        Assert.Equal("pool-python-2", PoolIdOf(backend, key, endpoint));
         Assert.Equal(
             $"hello from after-crash pid {Assert.Single(backend.GetInstances(key)).Pid}",
             await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/")));
@@ -179,11 +181,15 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
         await backend.EnsureAsync(Spec(key) with { Runtime = "node", Handler = "index.js:handle", SourcePath = source }, 1);
 
         var endpoint = await ReadyEndpointAsync(backend, key);
-        Assert.StartsWith("pool-node-", endpoint.Id, StringComparison.Ordinal);
+        Assert.StartsWith("pool-node-", PoolIdOf(backend, key, endpoint), StringComparison.Ordinal);
         var pid = Assert.Single(backend.GetInstances(key)).Pid;
         Assert.Equal($"hello from hello-node pid {pid}", await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/")));
         await Poll.UntilAsync(() => backend.PoolIdle().GetValueOrDefault("node") == 1, "node pool refilled");
     }
+
+    /// <summary>The pool instance the endpoint's instance was specialized from; null when it was started for its function.</summary>
+    internal static string? PoolIdOf(LocalProcessBackend backend, FunctionKey key, InstanceEndpoint endpoint) =>
+        backend.GetInstances(key).Single(i => i.Id == endpoint.Id).PoolId;
 
     private static int Idle(LocalProcessBackend backend) => backend.PoolIdle().GetValueOrDefault("python");
 

@@ -86,15 +86,16 @@ public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLif
         var endpoint = await ReadyEndpointAsync(backend, hostile);
 
         // Both served by processes that were in the pool before either function existed.
-        Assert.StartsWith("pool-python-", victimEndpoint.Id, StringComparison.Ordinal);
-        Assert.StartsWith("pool-python-", endpoint.Id, StringComparison.Ordinal);
+        var victimPoolId = Assert.Single(backend.GetInstances(victim)).PoolId;
+        Assert.StartsWith("pool-python-", victimPoolId, StringComparison.Ordinal);
         var instance = Assert.Single(backend.GetInstances(hostile));
+        Assert.StartsWith("pool-python-", instance.PoolId, StringComparison.Ordinal);
         Assert.Contains(instance.Pid, pooledPids.Values);
-        Assert.Equal(endpoint.Id, pooledPids.Single(p => p.Value == instance.Pid).Key);
+        Assert.Equal(instance.PoolId, pooledPids.Single(p => p.Value == instance.Pid).Key);
         Assert.NotEqual(instance.Pid, Assert.Single(backend.GetInstances(victim)).Pid);
 
         var state = Path.Combine(_harness.TempPath, "state");
-        var victimStaging = Path.Combine(state, "pool-staging", victimEndpoint.Id);
+        var victimStaging = Path.Combine(state, "pool-staging", victimPoolId!);
         var stagingRoot = Path.Combine(state, "pool-staging");
         using var report = await ProbeAsync(endpoint, victimSource, Path.Combine(victimSource, "secret.txt"), victimStaging, state, stagingRoot, hostileSource);
         var root = report.RootElement;
@@ -168,7 +169,7 @@ public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLif
         await backend.EnsureAsync(Spec(key, source) with { Resources = new WorkloadResources { MemoryLimitBytes = 96L << 20 } }, 1);
         var endpoint = await ReadyEndpointAsync(backend, key);
 
-        Assert.Equal(poolId, endpoint.Id);
+        Assert.Equal(poolId, Assert.Single(backend.GetInstances(key)).PoolId);
         var instance = Assert.Single(backend.GetInstances(key));
         Assert.Equal(poolPid, instance.Pid);
 
@@ -243,7 +244,7 @@ public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLif
         await backend.EnsureAsync(spec, 1);
 
         var endpoint = await ReadyEndpointAsync(backend, key);
-        Assert.StartsWith("pool-dotnet-", endpoint.Id, StringComparison.Ordinal);
+        Assert.StartsWith("pool-dotnet-", Assert.Single(backend.GetInstances(key)).PoolId, StringComparison.Ordinal);
         foreach (var line in backend.TailInstanceLog(key, endpoint.Id, 20))
         {
             output.WriteLine(line);
