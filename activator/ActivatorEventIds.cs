@@ -10,6 +10,7 @@ internal static class ActivatorEventIds
     public const int ForwardFailed = 300;
     public const int Retrying = 301;
     public const int NotForwarded = 302;
+    public const int ColdStartFailed = 303;
 
     public const int ReportFailed = 310;
 

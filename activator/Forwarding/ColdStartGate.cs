@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Serverless.Activator.Configuration;
 using Serverless.Activator.Functions;
 using Serverless.Activator.Routing;
@@ -19,17 +20,18 @@ namespace Serverless.Activator.Forwarding;
 /// A finished cold start is remembered for <see cref="SettleWindow"/>: the instance it made reaches the endpoints
 /// through a watch, and the requests in between must not start another one (nor fail one pod after the other).
 /// </remarks>
-public sealed class ColdStartGate
+public sealed partial class ColdStartGate
 {
     private readonly FunctionRegistry _functions;
     private readonly IScaleRequester _scaler;
     private readonly Func<FunctionKey, Task<ColdStartFailure?>> _start;
     private readonly string _domain;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<FunctionKey, Attempt> _attempts = new();
 
     /// <param name="start">Starts one instance of the function; null when the request should go on to the proxy.</param>
-    public ColdStartGate(FunctionRegistry functions, IScaleRequester scaler, Func<FunctionKey, Task<ColdStartFailure?>> start, ActivatorOptions options, TimeProvider time)
+    public ColdStartGate(FunctionRegistry functions, IScaleRequester scaler, Func<FunctionKey, Task<ColdStartFailure?>> start, ActivatorOptions options, TimeProvider time, ILogger<ColdStartGate> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _functions = functions;
@@ -37,6 +39,7 @@ public sealed class ColdStartGate
         _start = start;
         _domain = options.Domain;
         _time = time;
+        _logger = logger;
     }
 
     /// <summary>How long a finished cold start stands for the function (its instance is on its way to the endpoints).</summary>
@@ -104,7 +107,7 @@ public sealed class ColdStartGate
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A broken side path never fails the request: the usual scale-from-zero is under way.
-            _ = e;
+            LogColdStartFailed(_logger, key.ToString(), e);
         }
         finally
         {
@@ -121,4 +124,7 @@ public sealed class ColdStartGate
 
         public DateTimeOffset? FinishedAt { get; set; }
     }
+
+    [LoggerMessage(EventId = ActivatorEventIds.ColdStartFailed, Level = LogLevel.Warning, Message = "Cold start of {Function} from the warm pool failed; its requests wait for the usual scale from zero")]
+    private static partial void LogColdStartFailed(ILogger logger, string function, Exception exception);
 }

@@ -61,7 +61,7 @@ internal static class KubernetesActivatorHost
             using var specializeClient = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
             var specializer = new Backends.Kubernetes.Pools.PoolSpecializer(
                 client, specializeClient, options.Pools, time, loggerFactory.CreateLogger<Backends.Kubernetes.Pools.PoolSpecializer>());
-            var gate = new ColdStartGate(functionRegistry, sender, KubernetesPoolColdStart.Start(functions, specializer, KubernetesPoolColdStart.Durations(role.Registry), CancellationToken.None), activatorOptions, time);
+            var gate = new ColdStartGate(functionRegistry, sender, KubernetesPoolColdStart.Start(functions, specializer, KubernetesPoolColdStart.Durations(role.Registry), CancellationToken.None), activatorOptions, time, loggerFactory.CreateLogger<ColdStartGate>());
             app.Run(context => gate.InvokeAsync(context, proxy.InvokeAsync));
             return await role.RunAsync(app, ready: () => functions.IsHealthy && slices.IsHealthy).ConfigureAwait(false);
         }

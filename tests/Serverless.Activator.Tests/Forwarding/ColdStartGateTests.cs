@@ -136,7 +136,7 @@ public sealed class ColdStartGateTests
                 app =>
                 {
                     proxy = new FunctionProxy(registry, scaler, app.Services.GetRequiredService<IHttpForwarder>(), options, metrics, NullLogger<FunctionProxy>.Instance);
-                    var gate = new ColdStartGate(registry, scaler, start, options, TimeProvider.System);
+                    var gate = new ColdStartGate(registry, scaler, start, options, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ColdStartGate>.Instance);
                     app.Run(context => gate.InvokeAsync(context, proxy.InvokeAsync));
                 },
                 services => services.AddHttpForwarder());
