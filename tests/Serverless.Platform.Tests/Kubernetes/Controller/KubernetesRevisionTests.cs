@@ -93,11 +93,15 @@ public sealed class KubernetesRevisionTests
         await using var harness = await KubeControllerHarness.StartAsync();
         await SplitAsync(harness);
 
+        // A revision that loses its share keeps its workload for its scale-to-zero grace (requests the activators sent
+        // it before they saw the new split are still served), then the controller requeued for it deletes it. A scale
+        // change cuts no Revision.
+        await harness.PatchFunctionAsync(Ns, "hello", new JsonObject { ["spec"] = new JsonObject { ["scale"] = new JsonObject { ["scaleToZeroGracePeriodSeconds"] = 2 } } });
         await harness.PatchFunctionAsync(Ns, "hello", Traffic(new JsonObject { ["revisionName"] = "hello-00001", ["percent"] = 100 }));
 
         await KubeControllerHarness.UntilAsync(
             () => harness.GetDeployment(Ns, "hello-00002") is null && harness.GetService(Ns, "hello-00002") is null,
-            "the Deployment and Service of the revision without traffic are deleted");
+            "the Deployment and Service of the revision without traffic are deleted after its 2 s grace");
         var canary = Revision(harness, "hello-00002");
         Assert.NotNull(canary); // kept: within retention
         Assert.Equal(Revision(harness, "hello-00001")!.Spec.ContentHash, harness.GetDeployment(Ns, "hello")!.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]);
