@@ -34,6 +34,27 @@ public sealed class KubernetesComponent : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Polls <paramref name="condition"/> (bounded: 60 s, the processes start cold) and fails early with the output of
+    /// any of <paramref name="components"/> that died meanwhile.
+    /// </summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, KubernetesComponent[] components)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(components);
+        var deadline = Environment.TickCount64 + 60_000;
+        while (!await condition())
+        {
+            if (components.FirstOrDefault(c => c.HasExited) is { } exited)
+            {
+                Xunit.Assert.Fail($"a component exited while waiting for {what}:\n{exited.Output}");
+            }
+
+            Xunit.Assert.True(Environment.TickCount64 < deadline, $"not within 60 s: {what}");
+            await Task.Delay(50);
+        }
+    }
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>

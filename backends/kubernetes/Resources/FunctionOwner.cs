@@ -9,26 +9,16 @@ namespace Serverless.Backends.Kubernetes.Resources;
 /// </summary>
 internal static class FunctionOwner
 {
-    public static V1OwnerReference Reference(Function function) => new()
-    {
-        ApiVersion = ApiGroup.ApiVersion,
-        Kind = Function.KindName,
-        Name = function.Metadata.Name,
-        Uid = function.Metadata.Uid,
-        Controller = true,
-        BlockOwnerDeletion = true,
-    };
+    public static V1OwnerReference Reference(Function function) => ControllerOwner.Reference(function, Function.KindName);
 
     /// <summary>Whether <paramref name="metadata"/> carries the controller ownerReference to exactly this Function (its uid).</summary>
-    public static bool Controls(Function function, V1ObjectMeta? metadata) =>
-        metadata?.OwnerReferences?.Any(o => o.Controller == true && o.Uid == function.Metadata.Uid && o.Kind == Function.KindName) == true;
+    public static bool Controls(Function function, V1ObjectMeta? metadata) => ControllerOwner.Controls(function, Function.KindName, metadata);
 
     /// <summary>
     /// Whether a Function named <paramref name="name"/> controls <paramref name="metadata"/> (any uid): what may be deleted
     /// when the Function is gone. A label alone never makes an object ours.
     /// </summary>
-    public static bool ControlledByName(string name, V1ObjectMeta? metadata) =>
-        metadata?.OwnerReferences?.Any(o => o.Controller == true && o.Kind == Function.KindName && o.ApiVersion == ApiGroup.ApiVersion && o.Name == name) == true;
+    public static bool ControlledByName(string name, V1ObjectMeta? metadata) => ControllerOwner.ControlledByName(Function.KindName, name, metadata);
 
     /// <summary>The controller ownerReference of <paramref name="metadata"/>, if any.</summary>
     public static V1OwnerReference? Controller(V1ObjectMeta? metadata) => metadata?.OwnerReferences?.FirstOrDefault(o => o.Controller == true);

@@ -9,21 +9,11 @@ namespace Serverless.Backends.Kubernetes.Resources;
 /// </summary>
 internal static class RevisionOwner
 {
-    public static V1OwnerReference Reference(Revision revision) => new()
-    {
-        ApiVersion = ApiGroup.ApiVersion,
-        Kind = Revision.KindName,
-        Name = revision.Metadata.Name,
-        Uid = revision.Metadata.Uid,
-        Controller = true,
-        BlockOwnerDeletion = true,
-    };
+    public static V1OwnerReference Reference(Revision revision) => ControllerOwner.Reference(revision, Revision.KindName);
 
     /// <summary>Whether <paramref name="metadata"/> carries the controller ownerReference to exactly this Revision (its uid).</summary>
-    public static bool Controls(Revision revision, V1ObjectMeta? metadata) =>
-        metadata?.OwnerReferences?.Any(o => o.Controller == true && o.Uid == revision.Metadata.Uid && o.Kind == Revision.KindName) == true;
+    public static bool Controls(Revision revision, V1ObjectMeta? metadata) => ControllerOwner.Controls(revision, Revision.KindName, metadata);
 
     /// <summary>Whether a Revision named <paramref name="name"/> controls <paramref name="metadata"/> (any uid).</summary>
-    public static bool ControlledByName(string name, V1ObjectMeta? metadata) =>
-        metadata?.OwnerReferences?.Any(o => o.Controller == true && o.Kind == Revision.KindName && o.ApiVersion == ApiGroup.ApiVersion && o.Name == name) == true;
+    public static bool ControlledByName(string name, V1ObjectMeta? metadata) => ControllerOwner.ControlledByName(Revision.KindName, name, metadata);
 }

@@ -76,15 +76,15 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
         {
             foreach (var port in metricsPorts.Values)
             {
-                await UntilAsync(async () => (await TryGetAsync(http, $"http://127.0.0.1:{port}/readyz"))?.StatusCode == HttpStatusCode.OK, $"/readyz on {port}", all);
+                await KubernetesComponent.UntilAsync(async () => (await TryGetAsync(http, $"http://127.0.0.1:{port}/readyz"))?.StatusCode == HttpStatusCode.OK, $"/readyz on {port}", all);
             }
 
             var user = api.CreateClient("user");
             await user.CustomObjects.CreateNamespacedCustomObjectAsync(FunctionBody("hello"), ApiGroup.Group, ApiGroup.Version, Ns, Function.Plural);
-            await UntilAsync(() => Task.FromResult(IsReady(api, "hello")), "the Function turns Ready", all);
+            await KubernetesComponent.UntilAsync(() => Task.FromResult(IsReady(api, "hello")), "the Function turns Ready", all);
 
             // The activator learns of the Function from its own watch, a moment after the controller marked it Ready.
-            await UntilAsync(
+            await KubernetesComponent.UntilAsync(
                 async () => (await TryGetAsync(http, $"http://127.0.0.1:{activatorPort}/{Ns}/hello/"))?.StatusCode != HttpStatusCode.NotFound,
                 "the activator routes the Function",
                 all);
@@ -103,15 +103,15 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
             // A Function that sets no initialScale starts with the platform's initial-scale (issue #18): the CRD has no
             // schema default that would pin it to 1.
             await user.CustomObjects.CreateNamespacedCustomObjectAsync(FunctionBody("plain", initialScale: null), ApiGroup.Group, ApiGroup.Version, Ns, Function.Plural);
-            await UntilAsync(() => Task.FromResult(DeploymentOf(api, "plain") is not null), "the controller creates plain's Deployment", all);
+            await KubernetesComponent.UntilAsync(() => Task.FromResult(DeploymentOf(api, "plain") is not null), "the controller creates plain's Deployment", all);
             Assert.Null(api.GetObject(Serverless.Hosting.KubeApi.Resources.ResourceTypes.Functions, Ns, "plain")!["spec"]!["scale"]?["initialScale"]);
             Assert.Equal(2, DeploymentOf(api, "plain")!["spec"]!["replicas"]!.GetValue<int>());
 
             // Scale from zero across all three: the activator queues and pokes the autoscaler, which patches
             // deployments/scale; the simulator's pod shows up in an EndpointSlice and the request goes through.
             await user.CustomObjects.CreateNamespacedCustomObjectAsync(FunctionBody("cold", initialScale: 0), ApiGroup.Group, ApiGroup.Version, Ns, Function.Plural);
-            await UntilAsync(() => Task.FromResult(IsReady(api, "cold")), "the scaled-to-zero Function turns Ready", all);
-            await UntilAsync(
+            await KubernetesComponent.UntilAsync(() => Task.FromResult(IsReady(api, "cold")), "the scaled-to-zero Function turns Ready", all);
+            await KubernetesComponent.UntilAsync(
                 async () => (await TryGetAsync(http, $"http://127.0.0.1:{activatorPort}/{Ns}/cold/"))?.StatusCode != HttpStatusCode.NotFound,
                 "the activator routes the scaled-to-zero Function",
                 all);
@@ -188,22 +188,6 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             return null; // not listening yet, or not answered within the client's timeout: ask again
-        }
-    }
-
-    /// <summary>Polls (bounded: 60 s, the processes start cold) and fails early with the output when a component died.</summary>
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what, KubernetesComponent[] components)
-    {
-        var deadline = Environment.TickCount64 + 60_000;
-        while (!await condition())
-        {
-            if (components.FirstOrDefault(c => c.HasExited) is { } exited)
-            {
-                Assert.Fail($"a component exited while waiting for {what}:\n{exited.Output}");
-            }
-
-            Assert.True(Environment.TickCount64 < deadline, $"not within 60 s: {what}");
-            await Task.Delay(50);
         }
     }
 

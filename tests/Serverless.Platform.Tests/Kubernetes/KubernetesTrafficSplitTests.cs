@@ -48,7 +48,7 @@ public sealed class KubernetesTrafficSplitTests(ITestOutputHelper output)
         try
         {
             await user.CustomObjects.CreateNamespacedCustomObjectAsync(FunctionBody(), ApiGroup.Group, ApiGroup.Version, Ns, Function.Plural);
-            await UntilAsync(async () => await BodyAsync(http, path) == "v1", "the activator routes hello to hello-00001", all);
+            await KubernetesComponent.UntilAsync(async () => await BodyAsync(http, path) == "v1", "the activator routes hello to hello-00001", all);
 
             // v2 at 10% with a tag, v1 keeps 90% by name.
             var patch = new JsonObject
@@ -63,8 +63,8 @@ public sealed class KubernetesTrafficSplitTests(ITestOutputHelper output)
             };
             await user.CustomObjects.PatchNamespacedCustomObjectAsync(
                 new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), ApiGroup.Group, ApiGroup.Version, Ns, Function.Plural, "hello");
-            await UntilAsync(() => Task.FromResult(Traffic(api) == "hello-00001=90,hello-00002=10"), "status.traffic splits 90/10", all);
-            await UntilAsync(async () => await BodyAsync(http, path) == "v2", "a request reaches hello-00002's pods", all);
+            await KubernetesComponent.UntilAsync(() => Task.FromResult(Traffic(api) == "hello-00001=90,hello-00002=10"), "status.traffic splits 90/10", all);
+            await KubernetesComponent.UntilAsync(async () => await BodyAsync(http, path) == "v2", "a request reaches hello-00002's pods", all);
 
             // The tag's host reaches its revision, every time.
             for (var i = 0; i < 5; i++)
@@ -79,7 +79,7 @@ public sealed class KubernetesTrafficSplitTests(ITestOutputHelper output)
             // the autoscaler scales its Deployment, and only its Deployment, from zero.
             await user.AppsV1.PatchNamespacedDeploymentScaleAsync(
                 new V1Patch("""{"spec":{"replicas":0}}""", V1Patch.PatchType.MergePatch), "hello-00002", Ns);
-            await UntilAsync(() => Task.FromResult(ReadyReplicas(api, "hello-00002") == 0), "hello-00002 is at zero", all);
+            await KubernetesComponent.UntilAsync(() => Task.FromResult(ReadyReplicas(api, "hello-00002") == 0), "hello-00002 is at zero", all);
             var mainReplicas = Replicas(api, "hello");
             var woken = 0;
             for (var i = 0; i < 30 && woken == 0; i++)
@@ -152,22 +152,6 @@ public sealed class KubernetesTrafficSplitTests(ITestOutputHelper output)
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             return null; // not listening or not routed yet: ask again
-        }
-    }
-
-    /// <summary>Polls (bounded: 60 s, the processes start cold) and fails early with the output when a component died.</summary>
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what, KubernetesComponent[] components)
-    {
-        var deadline = Environment.TickCount64 + 60_000;
-        while (!await condition())
-        {
-            if (components.FirstOrDefault(c => c.HasExited) is { } exited)
-            {
-                Assert.Fail($"a component exited while waiting for {what}:\n{exited.Output}");
-            }
-
-            Assert.True(Environment.TickCount64 < deadline, $"not within 60 s: {what}");
-            await Task.Delay(50);
         }
     }
 
