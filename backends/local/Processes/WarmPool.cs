@@ -40,6 +40,9 @@ internal sealed class WarmPool : IDisposable
 
     private static readonly TimeSpan AliveProbeInterval = TimeSpan.FromMilliseconds(5);
 
+    // How long a start that is given up waits for its process to be gone (pid file and staging removed with it).
+    private static readonly TimeSpan KilledExitWait = TimeSpan.FromSeconds(5);
+
     private readonly LocalBackendContext _context;
     private readonly object _gate = new();
     private readonly Dictionary<string, List<LocalInstance>> _idle = new(StringComparer.Ordinal);
@@ -368,6 +371,10 @@ internal sealed class WarmPool : IDisposable
             if (instance is not null)
             {
                 _context.LiveInstances.TryRemove(instance.Id, out _);
+
+                // Until it has exited: a start given up at shutdown (the backend waits for this task) must not leave
+                // its pid file or staging directory behind, nor a process the backend no longer watches.
+                await Task.WhenAny(instance.Exited, Task.Delay(KilledExitWait, _context.Time)).ConfigureAwait(false);
             }
 
             if (_disposed)
