@@ -39,7 +39,11 @@ internal sealed class ReplaySession : IAsyncDisposable
     /// <summary>A double configured as the recorded server was: namespaces must exist, bookmarks come on their own.</summary>
     public static async Task<ReplaySession> StartAsync(IEnumerable<string> namespaces)
     {
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        // From a whole second: managedFields times have a second's resolution and order entries, and each recorded
+        // scenario's writes fell within one second (92 steps at StepGap stay within it); a start late in a second
+        // would put a later step's entry into the next one and reorder the list (a flake seen once in a full run).
+        var now = DateTimeOffset.UtcNow;
+        var time = new ManualTimeProvider(new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero));
         var server = await KubeApiDouble.StartAsync(ReplayOptions.For(time, BookmarkInterval));
         var session = new ReplaySession(server, time);
         foreach (var ns in namespaces)
