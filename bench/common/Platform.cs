@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -59,6 +60,51 @@ internal sealed class Platform : IAsyncDisposable
 
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(state));
         return new Platform(process, home, json.RootElement.GetProperty("adminUrl").GetString()!, json.RootElement.GetProperty("ingressUrl").GetString()!);
+    }
+
+    private const string Functions = "/apis/serverless.dev/v1alpha1/namespaces/default/functions";
+
+    /// <summary>
+    /// Creates a Function of <paramref name="target"/> at zero (initialScale 0) and waits (30 s at most) until the
+    /// controller observed it, so the activator knows it when the timed request comes.
+    /// </summary>
+    public async Task CreateAtZeroAsync(Target target, string name)
+    {
+        var function = new JsonObject
+        {
+            ["apiVersion"] = "serverless.dev/v1alpha1",
+            ["kind"] = "Function",
+            ["metadata"] = new JsonObject { ["name"] = name },
+            ["spec"] = new JsonObject
+            {
+                ["runtime"] = target.Runtime,
+                ["handler"] = target.Handler,
+                ["source"] = new JsonObject { ["path"] = target.Source },
+                ["scale"] = new JsonObject { ["initialScale"] = 0, ["minScale"] = 0 },
+            },
+        };
+        using (var created = await AdminClient.PostAsync(Admin + Functions, new StringContent(function.ToJsonString(), Encoding.UTF8, "application/json")))
+        {
+            created.EnsureSuccessStatusCode();
+        }
+
+        var observed = Stopwatch.StartNew();
+        while (observed.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var current = JsonNode.Parse(await AdminClient.GetStringAsync(Admin + Functions + "/" + name));
+            if (current?["status"]?["conditions"] is JsonArray { Count: > 0 })
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public async Task DeleteFunctionAsync(string name)
+    {
+        using var deleted = await AdminClient.DeleteAsync(Admin + Functions + "/" + name);
+        deleted.EnsureSuccessStatusCode();
     }
 
     /// <summary>Until <c>serverless_pool_idle{runtime}</c> is at least <paramref name="idle"/> (30 s at most).</summary>

@@ -197,8 +197,6 @@ internal static class Summary
 
 internal static partial class ActivatorBench
 {
-    private const string Functions = "/apis/serverless.dev/v1alpha1/namespaces/default/functions";
-
     /// <summary>
     /// Creates a Function at zero (initialScale 0), waits until the controller observed it (the activator knows it
     /// then), and times one request through the ingress to its response headers; then reads the activator's
@@ -206,35 +204,7 @@ internal static partial class ActivatorBench
     /// </summary>
     public static async Task<Sample> ColdStartAsync(Platform platform, Target target, string name, HttpClient http)
     {
-        var function = new JsonObject
-        {
-            ["apiVersion"] = "serverless.dev/v1alpha1",
-            ["kind"] = "Function",
-            ["metadata"] = new JsonObject { ["name"] = name },
-            ["spec"] = new JsonObject
-            {
-                ["runtime"] = target.Runtime,
-                ["handler"] = target.Handler,
-                ["source"] = new JsonObject { ["path"] = target.Source },
-                ["scale"] = new JsonObject { ["initialScale"] = 0, ["minScale"] = 0 },
-            },
-        };
-        using (var created = await platform.AdminClient.PostAsync(platform.Admin + Functions, new StringContent(function.ToJsonString(), Encoding.UTF8, "application/json")))
-        {
-            created.EnsureSuccessStatusCode();
-        }
-
-        var observed = Stopwatch.StartNew();
-        while (observed.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            var current = JsonNode.Parse(await platform.AdminClient.GetStringAsync(platform.Admin + Functions + "/" + name));
-            if (current?["status"]?["conditions"] is JsonArray { Count: > 0 })
-            {
-                break;
-            }
-
-            await Task.Delay(20);
-        }
+        await platform.CreateAtZeroAsync(target, name);
 
         var clock = Stopwatch.StartNew();
         double elapsed;
@@ -250,10 +220,7 @@ internal static partial class ActivatorBench
         }
 
         var queued = await QueueToForwardMsAsync(platform, name);
-        using (var deleted = await platform.AdminClient.DeleteAsync(platform.Admin + Functions + "/" + name))
-        {
-            deleted.EnsureSuccessStatusCode();
-        }
+        await platform.DeleteFunctionAsync(name);
 
         return new Sample(elapsed, queued);
     }

@@ -165,8 +165,6 @@ internal static class BackendBench
 
 internal static class ActivatorBench
 {
-    private const string Functions = "/apis/serverless.dev/v1alpha1/namespaces/default/functions";
-
     public static async Task<(List<double> Off, List<double> On)> RunAsync(Args options, Target target, Platform off, Platform on, HttpClient http)
     {
         await ColdStartAsync(off, target, $"{target.Runtime}-warm", http);
@@ -190,35 +188,7 @@ internal static class ActivatorBench
     /// </summary>
     private static async Task<double> ColdStartAsync(Platform platform, Target target, string name, HttpClient http)
     {
-        var function = new JsonObject
-        {
-            ["apiVersion"] = "serverless.dev/v1alpha1",
-            ["kind"] = "Function",
-            ["metadata"] = new JsonObject { ["name"] = name },
-            ["spec"] = new JsonObject
-            {
-                ["runtime"] = target.Runtime,
-                ["handler"] = target.Handler,
-                ["source"] = new JsonObject { ["path"] = target.Source },
-                ["scale"] = new JsonObject { ["initialScale"] = 0, ["minScale"] = 0 },
-            },
-        };
-        using (var created = await platform.AdminClient.PostAsync(platform.Admin + Functions, new StringContent(function.ToJsonString(), Encoding.UTF8, "application/json")))
-        {
-            created.EnsureSuccessStatusCode();
-        }
-
-        var observed = Stopwatch.StartNew();
-        while (observed.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            var current = JsonNode.Parse(await platform.AdminClient.GetStringAsync(platform.Admin + Functions + "/" + name));
-            if (current?["status"]?["conditions"] is JsonArray { Count: > 0 })
-            {
-                break;
-            }
-
-            await Task.Delay(20);
-        }
+        await platform.CreateAtZeroAsync(target, name);
 
         var clock = Stopwatch.StartNew();
         using (var response = await http.GetAsync($"{platform.Ingress}/default/{name}{target.Path}"))
@@ -232,10 +202,7 @@ internal static class ActivatorBench
         }
 
         var elapsed = clock.Elapsed.TotalMilliseconds;
-        using (var deleted = await platform.AdminClient.DeleteAsync(platform.Admin + Functions + "/" + name))
-        {
-            deleted.EnsureSuccessStatusCode();
-        }
+        await platform.DeleteFunctionAsync(name);
 
         return elapsed;
     }
