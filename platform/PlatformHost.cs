@@ -166,6 +166,7 @@ internal static partial class PlatformHost
                 ScaleDefaults = settings.Autoscaler.ToScaleDefaults(ScaleMetricNames.Concurrency),
                 RevisionRetention = settings.Gc,
                 RolloutDuration = settings.Network.RolloutDuration,
+                RevisionWorkloads = true,
             },
             controllerMetrics,
             time,

@@ -51,18 +51,22 @@ internal sealed class LogsApi
             return;
         }
 
-        if (await _store.GetAsync(ns, name, context.RequestAborted).ConfigureAwait(false) is null)
+        if (await _store.GetAsync(ns, name, context.RequestAborted).ConfigureAwait(false) is not { } function)
         {
             await StatusResponses.WriteAsync(
                 context, StatusCodes.Status404NotFound, "NotFound", $"{Function.Plural} \"{name}\" not found", StatusResponses.Details(Function.Plural, name)).ConfigureAwait(false);
             return;
         }
 
-        var key = new FunctionKey(ns, name);
+        // Every revision's workload of the Function (each its own, issue #17).
+        var keys = Core.Traffic.TrafficResolution.WorkloadKeys(new FunctionKey(ns, name), function.Status);
         context.Response.ContentType = "text/plain; charset=utf-8";
         var follower = new LogFollower();
-        follower.Start(Files(key));
-        await WriteLinesAsync(context, _backend.TailLog(key, tail)).ConfigureAwait(false);
+        follower.Start(Files(keys));
+        foreach (var key in keys)
+        {
+            await WriteLinesAsync(context, _backend.TailLog(key, tail)).ConfigureAwait(false);
+        }
         if (!follow)
         {
             return;
@@ -74,7 +78,7 @@ internal sealed class LogsApi
             while (!context.RequestAborted.IsCancellationRequested)
             {
                 await Task.Delay(PollInterval, _time, context.RequestAborted).ConfigureAwait(false);
-                var lines = follower.ReadNew(Files(key));
+                var lines = follower.ReadNew(Files(keys));
                 if (lines.Count > 0)
                 {
                     await WriteLinesAsync(context, lines).ConfigureAwait(false);
@@ -110,8 +114,8 @@ internal sealed class LogsApi
         return true;
     }
 
-    private IEnumerable<(string, string, long)> Files(FunctionKey key) =>
-        _backend.ListLogFiles(key).Select(f => (f.InstanceId, f.Path, f.Length));
+    private IEnumerable<(string, string, long)> Files(IReadOnlyList<FunctionKey> keys) =>
+        keys.SelectMany(key => _backend.ListLogFiles(key)).Select(f => (f.InstanceId, f.Path, f.Length));
 
     private static async Task WriteLinesAsync(HttpContext context, IReadOnlyList<string> lines)
     {

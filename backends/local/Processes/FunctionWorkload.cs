@@ -500,9 +500,11 @@ internal sealed class FunctionWorkload
             _endpoints = ready;
         }
 
+        // A revision's workload (issue #17) serves its Function: the instances say so (metrics labels, discovery).
+        var function = _spec?.Function is { } owner ? new FunctionKey(Key.Namespace, owner) : Key;
         _instanceInfos = _instances
             .OrderBy(i => i.Sequence)
-            .Select(i => new LocalInstanceInfo(i.Id, i.Revision, i.Pid, i.Port, i.State, i.StartedAt, i.Log.Path) { PlatformPort = i.PlatformPort, Function = Key, PoolId = i.PoolId })
+            .Select(i => new LocalInstanceInfo(i.Id, i.Revision, i.Pid, i.Port, i.State, i.StartedAt, i.Log.Path) { PlatformPort = i.PlatformPort, Function = function, PoolId = i.PoolId })
             .ToImmutableArray();
         _live = _instances.OrderBy(i => i.Sequence).ToImmutableArray();
 
