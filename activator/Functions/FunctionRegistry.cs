@@ -43,6 +43,13 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
         _endpoints.EndpointsChanged += OnEndpointsChanged;
     }
 
+    /// <summary>
+    /// Whether every revision runs as a workload keyed by its name (the controller's <c>RevisionWorkloads</c>; the local
+    /// platform): then a Function the controller has not written a status for yet routes to the revision it is about
+    /// to cut rather than to the Function's own key. False: Kubernetes today, where the main revision is the Function's.
+    /// </summary>
+    public bool RevisionWorkloads { get; init; }
+
     /// <summary>Requests in flight to the function's instances plus those queued for one, now.</summary>
     public int ActiveRequests(FunctionKey key) => _routes.TryGetValue(key, out var route) ? route.Throttler.ActiveRequests : 0;
 
@@ -71,7 +78,8 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
     /// <summary>
     /// Where this request goes (issue #17): the revision the weighted choice of the Function's split picks (its only one
     /// without a split), whose workload is keyed by its name; each revision has its own throttler, queue and cold start.
-    /// Before any traffic is resolved (a first deploy not ready yet) the latest created revision, which is starting.
+    /// Before any traffic is resolved (a first deploy not ready yet, or not reconciled at all) the revision that is
+    /// starting (<see cref="Core.Traffic.TrafficResolution.StartingRevision"/>).
     /// The revision the status runs under the Function's own key (<c>functionKeyRevision</c>: an older layout's
     /// workload while it is replaced) maps to the Function's key.
     /// </summary>
@@ -82,16 +90,11 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
     private FunctionKey Pick(FunctionKey key, FunctionResource function)
     {
         var status = function.Status;
-        if (status is null)
+        if (!_splits.TryGetValue(key, out var entry) || !ReferenceEquals(entry.Source, status?.Traffic)
+            || !string.Equals(entry.FunctionKeyRevision, status?.FunctionKeyRevision, StringComparison.Ordinal)
+            || !string.Equals(entry.Starting, Core.Traffic.TrafficResolution.StartingRevision(function, RevisionWorkloads), StringComparison.Ordinal))
         {
-            return key;
-        }
-
-        if (!_splits.TryGetValue(key, out var entry) || !ReferenceEquals(entry.Source, status.Traffic)
-            || !string.Equals(entry.FunctionKeyRevision, status.FunctionKeyRevision, StringComparison.Ordinal)
-            || !string.Equals(entry.LatestCreated, status.LatestCreatedRevision, StringComparison.Ordinal))
-        {
-            entry = SplitEntry.Build(key, status);
+            entry = SplitEntry.Build(key, function, RevisionWorkloads);
             _splits[key] = entry;
         }
 
@@ -102,19 +105,21 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
     private sealed record SplitEntry(
         IList<Core.Api.TrafficTarget>? Source,
         string? FunctionKeyRevision,
-        string? LatestCreated,
+        string? Starting,
         Traffic.TrafficSplit? Split,
         FunctionKey Single,
         Dictionary<string, FunctionKey> Keys)
     {
-        public static SplitEntry Build(FunctionKey key, Core.Api.FunctionStatus status)
+        public static SplitEntry Build(FunctionKey key, FunctionResource function, bool revisionWorkloads)
         {
-            var weights = Core.Traffic.TrafficResolution.Weights(status.Traffic ?? []);
+            var status = function.Status;
+            var weights = Core.Traffic.TrafficResolution.Weights(status?.Traffic ?? []);
             var keys = weights.ToDictionary(w => w.Key, w => Core.Traffic.TrafficResolution.WorkloadKey(key, status, w.Key), StringComparer.Ordinal);
+            var starting = Core.Traffic.TrafficResolution.StartingRevision(function, revisionWorkloads);
             var single = weights.Count > 0 ? keys[weights[0].Key]
-                : status.LatestCreatedRevision is { } created ? Core.Traffic.TrafficResolution.WorkloadKey(key, status, created)
+                : starting is not null ? Core.Traffic.TrafficResolution.WorkloadKey(key, status, starting)
                 : key;
-            return new SplitEntry(status.Traffic, status.FunctionKeyRevision, status.LatestCreatedRevision, weights.Count > 1 ? new Traffic.TrafficSplit(weights) : null, single, keys);
+            return new SplitEntry(status?.Traffic, status?.FunctionKeyRevision, starting, weights.Count > 1 ? new Traffic.TrafficSplit(weights) : null, single, keys);
         }
     }
 

@@ -70,6 +70,12 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         };
     }
 
+    /// <summary>
+    /// Whether every revision runs as a workload keyed by its name (the controller's <c>RevisionWorkloads</c>; the local
+    /// platform): a Function without a status yet then has the revision it is about to cut, which a first request wakes.
+    /// </summary>
+    public bool RevisionWorkloads { get; init; }
+
     /// <summary>Records one activator sample into the function's windows. Never blocks for long.</summary>
     public void Report(ConcurrencySample sample)
     {
@@ -229,8 +235,21 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
     /// revision without a share (activated from zero by its tag's URL), except the one its status runs under the
     /// Function's key (an older layout's workload while it is replaced, which the Function's own tick scales).
     /// </summary>
-    private static IReadOnlyList<string> RoutedRevisions(FunctionResource function) =>
-        Core.Traffic.TrafficResolution.OwnWorkloads(function.Status?.Traffic ?? [], function.Status?.FunctionKeyRevision);
+    /// <remarks>
+    /// A Function that routes to no revision yet (a first deploy, at zero or not ready) has the revision it is starting,
+    /// so that a request arriving first can wake it.
+    /// </remarks>
+    private IReadOnlyList<string> RoutedRevisions(FunctionResource function)
+    {
+        var routed = Core.Traffic.TrafficResolution.OwnWorkloads(function.Status?.Traffic ?? [], function.Status?.FunctionKeyRevision);
+        if (routed.Count > 0 || (function.Status?.Traffic?.Any(t => t.Percent > 0) ?? false))
+        {
+            return routed;
+        }
+
+        var starting = Core.Traffic.TrafficResolution.StartingRevision(function, RevisionWorkloads);
+        return starting is null || starting == function.Status?.FunctionKeyRevision ? routed : [starting];
+    }
 
     /// <summary>
     /// Whether the revision <paramref name="name"/> of <paramref name="function"/> runs as a workload of its own: routed,

@@ -59,6 +59,17 @@ public sealed record TrafficResolution(IReadOnlyList<TrafficTarget>? Targets, Ro
     }
 
     /// <summary>
+    /// The revision a Function with no routed revision yet (a first deploy not ready, or not reconciled at all) is
+    /// starting: its latest created one, or, before the controller has written any status, the one it is about to cut
+    /// (<c>{function}-{generation:00001}</c>, as <see cref="Naming.RevisionNames.Name"/> names it), so that a request
+    /// that arrives first waits on, and wakes, the workload that will serve it. Null before any status where the main
+    /// revision runs under the Function's key (<paramref name="revisionWorkloads"/> false: Kubernetes today).
+    /// </summary>
+    public static string? StartingRevision(Function function, bool revisionWorkloads) =>
+        function.Status?.LatestCreatedRevision
+        ?? (revisionWorkloads ? Naming.RevisionNames.Name(function.Metadata.Name, function.Metadata.Generation ?? 1) : null);
+
+    /// <summary>
     /// Every workload key a Function's instances may run under: its own (an older layout's, or the revision its status
     /// names) first, then each routed revision's, for views of the whole Function (<c>func logs</c>, <c>func top</c>).
     /// </summary>

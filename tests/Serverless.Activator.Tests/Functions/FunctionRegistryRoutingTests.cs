@@ -18,7 +18,7 @@ namespace Serverless.Activator.Tests.Functions;
 public sealed class FunctionRegistryRoutingTests
 {
     [Theory]
-    [InlineData("no status yet: the Function's key", null, null, null, "hello×10")]
+    [InlineData("no status yet: the revision about to be cut", null, null, null, "hello-00001×10")]
     [InlineData("a first deploy not routed yet: the starting revision", null, "hello-00001", null, "hello-00001×10")]
     [InlineData("one revision: its own workload, not the Function's", "hello-00001:100", "hello-00001", null, "hello-00001×10")]
     [InlineData("a split: each share its revision's workload", "hello-00001:90 hello-00002:10", "hello-00002", null, "hello-00001×9 hello-00002×1")]
@@ -49,6 +49,14 @@ public sealed class FunctionRegistryRoutingTests
 
         var counted = string.Join(' ', picks.GroupBy(p => p).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}×{g.Count()}"));
         Assert.True(expected == counted, $"{label}: {counted}");
+    }
+
+    [Fact]
+    public async Task TryGet_NoStatusWhereTheMainRevisionIsTheFunctions_RoutesToTheFunctionsKey()
+    {
+        await using var world = await World.StartAsync(ProxyHarness.TestFunction("hello"), revisionWorkloads: false);
+        Assert.True(world.Registry.TryGet(new FunctionKey("default", "hello"), out var route, out _));
+        Assert.Equal(new FunctionKey("default", "hello"), route.Key);
     }
 
     [Theory]
@@ -88,13 +96,16 @@ public sealed class FunctionRegistryRoutingTests
 
         public FunctionRegistry Registry { get; }
 
-        public static async Task<World> StartAsync(Function function)
+        public static async Task<World> StartAsync(Function function, bool revisionWorkloads = true)
         {
             var informer = new ResourceInformer<Function>(new InMemoryFunctionStore(function), null, TimeProvider.System, NullLogger.Instance);
             var stop = new CancellationTokenSource();
             var run = informer.RunAsync(stop.Token);
             await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-            var registry = new FunctionRegistry(informer, new FakeEndpointSource(), new ActivatorOptions(), new ActivatorMetrics(Prometheus.Metrics.NewCustomRegistry()), TimeProvider.System);
+            var registry = new FunctionRegistry(informer, new FakeEndpointSource(), new ActivatorOptions(), new ActivatorMetrics(Prometheus.Metrics.NewCustomRegistry()), TimeProvider.System)
+            {
+                RevisionWorkloads = revisionWorkloads,
+            };
             return new World(registry, stop, run);
         }
 

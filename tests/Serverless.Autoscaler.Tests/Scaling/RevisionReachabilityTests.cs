@@ -90,4 +90,21 @@ public sealed class RevisionReachabilityTests
 
         Assert.Equal([(V1, 1)], harness.Backend.ScaleCalls);
     }
+
+    [Theory]
+    [InlineData("every revision its own workload: the revision about to be cut", true, "hello-00001")]
+    [InlineData("the main revision under the Function's key (Kubernetes): the Function", false, "hello")]
+    public async Task RequestScaleFromZero_FunctionWithoutStatusYet_WakesTheWorkloadThatWillServeIt(string label, bool revisionWorkloads, string expected)
+    {
+        var time = new ManualTimeProvider();
+        await using var harness = await ScalerHarness.StartAsync(
+            ScalerHarness.ShortWindows(), new FakeActivity(), time, new FakeWorkloadScaler(), revisionWorkloads, ScalerHarness.TestFunction("hello"));
+        var key = new FunctionKey("default", expected);
+        harness.Backend.Set(key, 0);
+
+        harness.Scaler.RequestScaleFromZero(key);
+        await harness.WaitForScaleCallsAsync(1);
+
+        Assert.True(harness.Backend.ScaleCalls.SequenceEqual([(key, 1)]), label);
+    }
 }
