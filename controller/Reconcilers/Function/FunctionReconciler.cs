@@ -104,6 +104,15 @@ internal sealed partial class FunctionReconciler
             var message = string.Join("; ", errors);
             LogInvalid(_logger, key.ToString(), message);
             await _workloads.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            if (_revisions is not null && _options.RevisionWorkloads)
+            {
+                // The main revision runs keyed by its name too: an invalid Function serves nothing, as before.
+                foreach (var revision in await _revisions.ListAsync(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false))
+                {
+                    await DeleteRevisionWorkloadAsync(key.Namespace, revision.Metadata.Name, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             var invalid = FunctionStatusBuilder.Invalid(function, message, now);
             if (!SameStatus(function, invalid))
             {

@@ -119,6 +119,21 @@ public sealed class RevisionWorkloadsTests
         Assert.Equal(["hello-00001:100"], Traffic(world.Function.Status));
     }
 
+    [Fact]
+    public async Task Reconcile_SpecTurnsInvalid_TheRevisionWorkloadsStopAsTheFunctionsDid()
+    {
+        var world = new World();
+        await world.PassAsync();
+        world.Workloads.MarkReady(V1);
+        await world.PassAsync();
+
+        world.Change(fn => fn.Spec.Runtime = "cobol"); // written straight into the store, past admission
+        var pass = await world.PassAsync();
+
+        Assert.Contains("delete default/hello-00001", pass);
+        Assert.Empty(world.Workloads.Keys);
+    }
+
     private static FunctionResource TestFunctions(string name) => Serverless.Core.Tests.Builders.TestFunctions.Function("default", name);
 
     private static string[] Traffic(FunctionStatus? status) =>
