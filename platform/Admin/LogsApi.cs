@@ -51,22 +51,19 @@ internal sealed class LogsApi
             return;
         }
 
-        if (await _store.GetAsync(ns, name, context.RequestAborted).ConfigureAwait(false) is not { } function)
+        if (await _store.GetAsync(ns, name, context.RequestAborted).ConfigureAwait(false) is null)
         {
             await StatusResponses.WriteAsync(
                 context, StatusCodes.Status404NotFound, "NotFound", $"{Function.Plural} \"{name}\" not found", StatusResponses.Details(Function.Plural, name)).ConfigureAwait(false);
             return;
         }
 
-        // Every revision's workload of the Function (each its own, issue #17).
-        var keys = Core.Traffic.TrafficResolution.WorkloadKeys(new FunctionKey(ns, name), function.Status);
+        // Every revision's instances write under their Function's log directory (issue #17: each revision its own workload).
+        var key = new FunctionKey(ns, name);
         context.Response.ContentType = "text/plain; charset=utf-8";
         var follower = new LogFollower();
-        follower.Start(Files(keys));
-        foreach (var key in keys)
-        {
-            await WriteLinesAsync(context, _backend.TailLog(key, tail)).ConfigureAwait(false);
-        }
+        follower.Start(Files(key));
+        await WriteLinesAsync(context, _backend.TailLog(key, tail)).ConfigureAwait(false);
         if (!follow)
         {
             return;
@@ -78,7 +75,7 @@ internal sealed class LogsApi
             while (!context.RequestAborted.IsCancellationRequested)
             {
                 await Task.Delay(PollInterval, _time, context.RequestAborted).ConfigureAwait(false);
-                var lines = follower.ReadNew(Files(keys));
+                var lines = follower.ReadNew(Files(key));
                 if (lines.Count > 0)
                 {
                     await WriteLinesAsync(context, lines).ConfigureAwait(false);
@@ -114,8 +111,8 @@ internal sealed class LogsApi
         return true;
     }
 
-    private IEnumerable<(string, string, long)> Files(IReadOnlyList<FunctionKey> keys) =>
-        keys.SelectMany(key => _backend.ListLogFiles(key)).Select(f => (f.InstanceId, f.Path, f.Length));
+    private IEnumerable<(string, string, long)> Files(FunctionKey key) =>
+        _backend.ListLogFiles(key).Select(f => (f.InstanceId, f.Path, f.Length));
 
     private static async Task WriteLinesAsync(HttpContext context, IReadOnlyList<string> lines)
     {
