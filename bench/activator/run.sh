@@ -5,6 +5,8 @@
 # (the platform's own, minScale 1), at 1 and 50 connections; and (e) the activator path of hello-split, a 90/10
 # split between two revisions of the same code (one warm instance each), against (d) in the same run.
 # Usage: bench/activator/run.sh [--quick] [--rounds N]
+#   Every target (and the split's 10 % revision's instance directly) is warmed once before the rounds (5 s at 1 and at
+#   50 connections; 2 s with --quick), then each measurement has its own 2 s warm-up.
 #   --quick: 3 s per measurement instead of 10 s. --rounds N (default 1): repeat the whole set N times,
 #   rotating the target order each round, and report per-target medians (for a noisy, shared machine).
 # Env:   BENCH_SKIP_BUILD=1 skips scripts/build (uses the layout as it is); SERVERLESS_OUT moves the layout
@@ -27,6 +29,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "--rounds must be a positive integer" >&2; exit 2; }
 warmup=2
+prewarm=$((duration / 2 > 2 ? duration / 2 : 2))   # per target and connection count, once before the rounds
 results="$root/bench/results/activator.json"
 
 if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
@@ -136,6 +139,16 @@ for ((i = 0; i < 300; i++)); do
   sleep 0.2
 done
 $split_ready || { echo "hello-split never showed 90/10 with both revisions ready (traffic '$traffic', ready '$ready')" >&2; exit 1; }
+# The 10 % revision's own instance (its workload is keyed by the revision's name): warmed directly below, so that it
+# is as JIT-warm as the 90 % one and as the single row's, which every other target also drives.
+split_b=""
+for ((i = 0; i < 100; i++)); do
+  split_b=$(grep -rhoE 'listening on http://127\.0\.0\.1:[0-9]+' "$SERVERLESS_HOME/logs/default/hello-split-00002" 2>/dev/null \
+    | tail -1 | sed 's/listening on //') || true
+  [[ -n $split_b ]] && break
+  sleep 0.1
+done
+[[ -n $split_b ]] || { echo "could not find hello-split-00002's instance address in its log" >&2; exit 1; }
 
 # --- nginx ----------------------------------------------------------------------------------------------
 nginx_port=$(free_port)
@@ -189,6 +202,19 @@ for t in "${targets[@]}"; do
   [[ $body == "Hello, world!" ]] || { echo "$t answered '$body'" >&2; exit 1; }
 done
 
+# --- warm every path before anything is timed -------------------------------------------------------------
+# Without it the first round timed the split's instances while they were still tiering up their JIT (they serve no
+# other target, and the 10 % revision's got a tenth of the split's 2 s warm-up), and the split's median carried it.
+# Every target and the 10 % revision's instance (directly) get the same warm-up at both connection counts, then a
+# pause for the background tier-1 compiles.
+for t in "${targets[@]}" split_b; do
+  [[ $t == split_b ]] && target_url="$split_b/" || target_url="${url[$t]}"
+  echo "warm-up: $t (${prewarm}s at 1 and at 50 connections)" >&2
+  wrk -t1 -c1 -d"${prewarm}s" "$target_url" >/dev/null
+  wrk -t2 -c50 -d"${prewarm}s" "$target_url" >/dev/null
+done
+sleep 2
+
 # --- measure --------------------------------------------------------------------------------------------
 load_before=$(uptime)
 raw="$work/raw.tsv"
@@ -214,9 +240,9 @@ instance_count=$(ls "$SERVERLESS_HOME/instances" | wc -l)
 # --- report ---------------------------------------------------------------------------------------------
 mkdir -p "$(dirname "$results")"
 python3 - "$raw" "$results" "$duration" "$quick" "$load_before" "$load_after" "$(nproc)" \
-  "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$instance_count" <<'PY'
+  "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$instance_count" "$prewarm" <<'PY'
 import json, re, statistics, sys, datetime
-raw, out, duration, quick, load_before, load_after, nproc, commit, instances = sys.argv[1:]
+raw, out, duration, quick, load_before, load_after, nproc, commit, instances, prewarm = sys.argv[1:]
 
 def ms(value):
     m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
@@ -298,7 +324,8 @@ doc = {
     "same_instance_for_all_targets": True,
     "wrk": {"1": "-t1 -c1 --latency", "50": "-t2 -c50 --latency"},
     **summary,
-    "split": "default/hello-split: hello-split-00001=90 hello-split-00002=10, one warm instance each",
+    "split": "default/hello-split: hello-split-00001=90 hello-split-00002=10, one instance per revision (two processes, against the single row's one), each warmed as much as the single row's before the rounds",
+    "prewarm_s_per_target_and_connections": int(prewarm),
     "verdict_split_at_least_0_95_of_single": summary["split_rps_ratio_vs_single"] is not None and summary["split_rps_ratio_vs_single"] >= 0.95,
     "verdict_activator_at_least_0_9_of_yarp": summary["rps_ratio_vs_yarp"] is not None and summary["rps_ratio_vs_yarp"] >= 0.9,
     "runs": raw_out,
