@@ -144,7 +144,7 @@ internal sealed record KubernetesOptions
             ActivatorUrl = Url(values, "activator-url", "http://activator." + PlatformNamespace + ".svc/", problems),
             BrokerIngressUrl = Url(values, "broker-ingress-url", "http://broker-ingress." + PlatformNamespace + ".svc/", problems),
             BrokerUrl = AmqpUrl(values, problems),
-            Pools = PoolSizes(values, problems),
+            Pools = PoolSizes(values, podNamespace, problems),
         };
         foreach (var (runtime, image) in images)
         {
@@ -158,7 +158,7 @@ internal sealed record KubernetesOptions
         return options;
     }
 
-    private static Backends.Kubernetes.Pools.KubernetesPoolOptions PoolSizes(Dictionary<string, string> values, List<string> problems)
+    private static Backends.Kubernetes.Pools.KubernetesPoolOptions PoolSizes(Dictionary<string, string> values, string platformNamespace, List<string> problems)
     {
         var sizes = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var runtime in Core.Api.RuntimeNames.All)
@@ -185,7 +185,7 @@ internal sealed record KubernetesOptions
             }
         }
 
-        return new Backends.Kubernetes.Pools.KubernetesPoolOptions { Sizes = sizes };
+        return new Backends.Kubernetes.Pools.KubernetesPoolOptions { Sizes = sizes, PlatformNamespace = platformNamespace };
     }
 
     private static IPEndPoint EndPoint(Dictionary<string, string> values, string key, IPEndPoint fallback, List<string> problems)

@@ -18,6 +18,12 @@ public sealed class KubernetesPoolOptions
     /// </summary>
     public static readonly IReadOnlyList<string> SupportedRuntimes = [Core.Api.RuntimeNames.Node, Core.Api.RuntimeNames.Python];
 
+    /// <summary>
+    /// The platform's namespace (<c>POD_NAMESPACE</c>, default <c>serverless-system</c>): where the pool signing key's
+    /// Secret is, and where the activators that may reach a pool pod's platform port run.
+    /// </summary>
+    public string PlatformNamespace { get; init; } = "serverless-system";
+
     public IReadOnlyDictionary<string, int> Sizes { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
 
     public int SizeOf(string runtime) => Sizes.TryGetValue(runtime, out var size) ? size : 0;

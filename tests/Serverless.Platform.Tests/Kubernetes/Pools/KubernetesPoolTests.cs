@@ -45,7 +45,24 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         Assert.Equal(2, deployment.Spec.Replicas);
         var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
         Assert.Contains(container.Env, e => e.Name == "FUNCTION_GENERIC" && e.Value == "1");
-        Assert.Equal(64, PoolDeploymentBuilder.TokenOf(deployment)!.Length);
+        var secret = await client.CoreV1.ReadNamespacedSecretAsync(PoolKeyStore.SecretName, "serverless-system");
+        using (var key = PoolSigningKey.FromPem(Encoding.UTF8.GetString(secret.Data[PoolKeyStore.DataKey])))
+        {
+            Assert.Equal(key.PublicJwk, PoolDeploymentBuilder.KeyOf(deployment.Spec.Template.Spec));
+        }
+
+        Assert.Contains(container.Env, e => e.Name == PoolDeploymentBuilder.PodUidVariable && e.ValueFrom.FieldRef.FieldPath == "metadata.uid");
+        Assert.DoesNotContain(container.Env, e => e.Name == "SPECIALIZE_TOKEN");
+        Assert.Null(deployment.Spec.Template.Spec.Volumes.FirstOrDefault(v => v.Secret is not null || v.Projected is not null));
+        Assert.Equal(Runtime, deployment.Spec.Template.Metadata.Labels[PoolLabels.FromPool]);
+        var policy = await client.NetworkingV1.ReadNamespacedNetworkPolicyAsync(PoolNetworkPolicyBuilder.Name, Ns);
+        Assert.Equal(["Ingress"], policy.Spec.PolicyTypes);
+        Assert.Equal((PoolLabels.FromPool, "Exists"), (policy.Spec.PodSelector.MatchExpressions.Single().Key, policy.Spec.PodSelector.MatchExpressions.Single().OperatorProperty));
+        var platformRule = policy.Spec.Ingress.Single(r => r.Ports.Single().Port.Value == "9091");
+        var peer = Assert.Single(platformRule.FromProperty);
+        Assert.Equal("serverless-system", peer.NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"]);
+        Assert.Equal("activator", peer.PodSelector.MatchLabels["app.kubernetes.io/component"]);
+        Assert.Null(policy.Spec.Ingress.Single(r => r.Ports.Single().Port.Value == "8080").FromProperty);
         Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
         Assert.False(container.SecurityContext.AllowPrivilegeEscalation);
         Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
@@ -65,15 +82,22 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         // No node pool: pool-size-node is 0.
         Assert.Empty((await client.AppsV1.ListNamespacedDeploymentAsync(Ns, labelSelector: PoolLabels.IdleSelector(RuntimeNames.Node))).Items);
 
-        // A resize is applied, the token kept.
-        var token = PoolDeploymentBuilder.TokenOf(deployment);
+        // A resize (by another term's reconciler, which reads the same key) is applied, the key kept.
+        var publicKey = PoolDeploymentBuilder.KeyOf(deployment.Spec.Template.Spec);
         await Reconciler(client, size: 3).ReconcileAsync([function], CancellationToken.None);
         deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(PoolLabels.DeploymentName(Runtime), Ns);
         Assert.Equal(3, deployment.Spec.Replicas);
-        Assert.Equal(token, PoolDeploymentBuilder.TokenOf(deployment));
+        Assert.Equal(publicKey, PoolDeploymentBuilder.KeyOf(deployment.Spec.Template.Spec));
+
+        // A policy edited by hand is put back.
+        policy.Spec.Ingress = [new V1NetworkPolicyIngressRule()];
+        await client.NetworkingV1.ReplaceNamespacedNetworkPolicyAsync(policy, policy.Metadata.Name, Ns);
+        await pools.ReconcileAsync([function], CancellationToken.None);
+        Assert.Equal(2, (await client.NetworkingV1.ReadNamespacedNetworkPolicyAsync(PoolNetworkPolicyBuilder.Name, Ns)).Spec.Ingress.Count);
 
         await pools.ReconcileAsync([], CancellationToken.None);
         Assert.Empty((await client.AppsV1.ListNamespacedDeploymentAsync(Ns, labelSelector: PoolLabels.AnyPoolSelector)).Items);
+        Assert.Empty((await client.NetworkingV1.ListNamespacedNetworkPolicyAsync(Ns)).Items);
     }
 
     [Fact]
@@ -87,7 +111,7 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         await CreateFunctionWorkloadAsync(client, function);
         var idle = Assert.Single(await WaitIdleAsync(client, 1));
         using var dir = new TempDirectory("pool-fn");
-        await using var runtime = await GenericRuntimeAsync(PoolDeploymentBuilder.TokenOf(idle.Spec)!);
+        await using var runtime = await GenericRuntimeAsync(idle);
         var specializer = Specializer(client, dir.Path, _ => runtime);
 
         var clock = Stopwatch.StartNew();
@@ -128,7 +152,7 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         await CreateFunctionWorkloadAsync(client, function);
         var idle = Assert.Single(await WaitIdleAsync(client, 1));
         using var dir = new TempDirectory("pool-fn");
-        await using var runtime = await GenericRuntimeAsync(PoolDeploymentBuilder.TokenOf(idle.Spec)!);
+        await using var runtime = await GenericRuntimeAsync(idle);
         Assert.Equal(PoolOutcome.Specialized, (await Specializer(client, dir.Path, _ => runtime).SpecializeAsync(function, CancellationToken.None)).Outcome);
 
         // At zero, freshly claimed: kept (the scale-from-zero may not have landed yet).
@@ -165,7 +189,7 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         {
             var idle = Assert.Single(await WaitIdleAsync(client, 1));
             using var dir = new TempDirectory("pool-fn");
-            await using var runtime = await GenericRuntimeAsync(PoolDeploymentBuilder.TokenOf(idle.Spec)!);
+            await using var runtime = await GenericRuntimeAsync(idle);
             var specializer = Specializer(client, dir.Path, _ => runtime);
 
             var clock = Stopwatch.StartNew();
@@ -244,14 +268,12 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         var broken = await CreateFunctionAsync(api, "broken", "main:nope");
         await Reconciler(client, size: 2).ReconcileAsync([good, broken], CancellationToken.None);
         var idle = await WaitIdleAsync(client, 2);
-        var token = PoolDeploymentBuilder.TokenOf(idle[0].Spec)!;
         using var dirA = new TempDirectory("pool-a");
         using var dirB = new TempDirectory("pool-b");
-        await using var runtimeA = await GenericRuntimeAsync(token);
-        await using var runtimeB = await GenericRuntimeAsync(token);
-        var free = new ConcurrentQueue<(RuntimeInstance Runtime, string Dir)>([(runtimeA, dirA.Path), (runtimeB, dirB.Path)]);
-        var byPod = new ConcurrentDictionary<string, (RuntimeInstance Runtime, string Dir)>();
-        (RuntimeInstance Runtime, string Dir) For(V1Pod pod) => byPod.GetOrAdd(pod.Metadata.Name, _ => free.TryDequeue(out var next) ? next : throw new InvalidOperationException("a third pod was contacted"));
+        await using var runtimeA = await GenericRuntimeAsync(idle[0]);
+        await using var runtimeB = await GenericRuntimeAsync(idle[1]);
+        var byPod = new Dictionary<string, (RuntimeInstance Runtime, string Dir)> { [idle[0].Metadata.Name] = (runtimeA, dirA.Path), [idle[1].Metadata.Name] = (runtimeB, dirB.Path) };
+        (RuntimeInstance Runtime, string Dir) For(V1Pod pod) => byPod.TryGetValue(pod.Metadata.Name, out var process) ? process : throw new InvalidOperationException("a third pod was contacted");
         var specializer = new PoolSpecializer(client, new HttpClient(), Options(2), TimeProvider.System, NullLogger<PoolSpecializer>.Instance)
         {
             AdminAddress = pod => new Uri($"http://127.0.0.1:{For(pod).Runtime.PlatformPort}/"),
@@ -293,7 +315,7 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
             async () => (idle = (await client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: PoolLabels.IdleSelector(RuntimeNames.Node))).Items.SingleOrDefault()) is not null,
             "an idle node pool pod");
         using var dir = new TempDirectory("pool-fn");
-        await using var runtime = await GenericRuntimeAsync(PoolDeploymentBuilder.TokenOf(idle!.Spec)!, RuntimeNames.Node);
+        await using var runtime = await GenericRuntimeAsync(idle!, RuntimeNames.Node);
         var specializer = new PoolSpecializer(client, new HttpClient(), options, TimeProvider.System, NullLogger<PoolSpecializer>.Instance)
         {
             AdminAddress = _ => new Uri($"http://127.0.0.1:{runtime.PlatformPort}/"),
@@ -304,7 +326,7 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
 
         Assert.Equal(PoolOutcome.Specialized, result.Outcome);
         Assert.Equal("hello from greet: node", await runtime.Client.GetStringAsync("/?name=node"));
-        Assert.Equal("greet", (await client.CoreV1.ReadNamespacedPodAsync(idle.Metadata.Name, Ns)).Metadata.Labels[WorkloadLabels.Function]);
+        Assert.Equal("greet", (await client.CoreV1.ReadNamespacedPodAsync(idle!.Metadata.Name, Ns)).Metadata.Labels[WorkloadLabels.Function]);
     }
 
     [Fact]
@@ -317,16 +339,14 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         var b = await CreateFunctionAsync(api, "beta", "main:handle");
         await Reconciler(client, size: 2).ReconcileAsync([a, b], CancellationToken.None);
         var idle = await WaitIdleAsync(client, 2);
-        var token = PoolDeploymentBuilder.TokenOf(idle[0].Spec)!;
         using var dirA = new TempDirectory("pool-a");
         using var dirB = new TempDirectory("pool-b");
-        await using var runtimeA = await GenericRuntimeAsync(token);
-        await using var runtimeB = await GenericRuntimeAsync(token);
+        await using var runtimeA = await GenericRuntimeAsync(idle[0]);
+        await using var runtimeB = await GenericRuntimeAsync(idle[1]);
 
-        // Each pod gets a process of its own on first contact, as each pod has its own container.
-        var free = new ConcurrentQueue<(RuntimeInstance Runtime, string Dir)>([(runtimeA, dirA.Path), (runtimeB, dirB.Path)]);
-        var byPod = new ConcurrentDictionary<string, (RuntimeInstance Runtime, string Dir)>();
-        (RuntimeInstance Runtime, string Dir) For(V1Pod pod) => byPod.GetOrAdd(pod.Metadata.Name, _ => free.TryDequeue(out var next) ? next : throw new InvalidOperationException("a third pod was contacted"));
+        // Each pod has a process of its own, started with that pod's uid, as each pod has its own container.
+        var byPod = new Dictionary<string, (RuntimeInstance Runtime, string Dir)> { [idle[0].Metadata.Name] = (runtimeA, dirA.Path), [idle[1].Metadata.Name] = (runtimeB, dirB.Path) };
+        (RuntimeInstance Runtime, string Dir) For(V1Pod pod) => byPod.TryGetValue(pod.Metadata.Name, out var process) ? process : throw new InvalidOperationException("a third pod was contacted");
 
         // Two activators' specializations at once (one specializer each); each process unpacks into its own /function.
         var results = await Task.WhenAll(
@@ -353,7 +373,7 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         await Reconciler(client, size: 1).ReconcileAsync([function], CancellationToken.None);
         var idle = Assert.Single(await WaitIdleAsync(client, 1));
         using var dir = new TempDirectory("pool-fn");
-        await using var runtime = await GenericRuntimeAsync(PoolDeploymentBuilder.TokenOf(idle.Spec)!);
+        await using var runtime = await GenericRuntimeAsync(idle);
 
         var result = await Specializer(client, dir.Path, _ => runtime).SpecializeAsync(function, CancellationToken.None);
 
@@ -367,7 +387,7 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task ColdStart_WrongToken_PodFailedAndDeleted()
+    public async Task ColdStart_PodWithAnotherKey_401PodFailedAndDeleted()
     {
         await using var api = await KubeApiDouble.StartAsync();
         api.StartDeploymentSimulator();
@@ -376,7 +396,8 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         await Reconciler(client, size: 1).ReconcileAsync([function], CancellationToken.None);
         var idle = Assert.Single(await WaitIdleAsync(client, 1));
         using var dir = new TempDirectory("pool-fn");
-        await using var runtime = await GenericRuntimeAsync("another-pools-token");
+        using var otherKey = PoolSigningKey.Create();
+        await using var runtime = await GenericRuntimeAsync(idle, key: otherKey.PublicJwk);
 
         var result = await Specializer(client, dir.Path, _ => runtime).SpecializeAsync(function, CancellationToken.None);
 
@@ -398,6 +419,104 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         Assert.Equal(PoolOutcome.NotEligible, (await specializer.SpecializeAsync(Function("n", RuntimeNames.Node), CancellationToken.None)).Outcome);
         var noPool = await CreateFunctionAsync(api, "hello", "main:handle");
         Assert.Equal(PoolOutcome.NoIdlePod, (await specializer.SpecializeAsync(noPool, CancellationToken.None)).Outcome);
+    }
+
+    /// <summary>
+    /// Issue #21 item 1's per-pod secret: a hostile function, specialized into one pool pod, collects everything its
+    /// view holds (its environment, the process's initial environment in /proc/self/environ, the files of its
+    /// directory) and tries each as a token and as a signature on a sibling idle pool pod's <c>/specialize</c>, with a
+    /// body that would load its own code there; so does a replay of the platform's signature for its own pod. Every try
+    /// is refused 401: the sibling stays generic, stays in the pool (its labels untouched), and the platform then
+    /// specializes it as usual. Before, one token per pool sat in every pool pod's environment: a specialized function
+    /// could specialize a sibling with its own code, which, in the same process as the runtime, could then answer the
+    /// platform's later specialization 200 itself and receive the next function's env and traffic.
+    /// </summary>
+    [Fact]
+    public async Task Specialized_HostileFunctionTriesItsWholeView_SiblingRefuses401AndStaysInThePool()
+    {
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator();
+        var client = api.CreateClient("controller");
+        const string Spy = """
+            import base64, json, os
+
+            def handle(request):
+                seen = set(os.environ.values())
+                with open('/proc/self/environ', 'rb') as f:
+                    for entry in f.read().split(b'\0'):
+                        if b'=' in entry:
+                            seen.add(entry.split(b'=', 1)[1].decode('utf-8', 'replace'))
+                for root, _, names in os.walk(os.environ['FUNCTION_PATH']):
+                    for name in names:
+                        with open(os.path.join(root, name), 'rb') as f:
+                            data = f.read()
+                        seen.update(data.decode('utf-8', 'replace').split())
+                        seen.add(base64.b64encode(data).decode('ascii'))
+                return json.dumps({'seen': sorted(v for v in seen if v.strip()), 'env': sorted(os.environ)})
+            """;
+        var spy = await CreateFunctionAsync(api, "spy", "main:handle", python: Spy);
+        var hello = await CreateFunctionAsync(api, "hello", "main:handle");
+        await Reconciler(client, size: 2).ReconcileAsync([spy, hello], CancellationToken.None);
+        var idle = (await WaitIdleAsync(client, 2)).OrderBy(p => p.Metadata.CreationTimestamp).ToList();
+        using var dirA = new TempDirectory("pool-a");
+        using var dirB = new TempDirectory("pool-b");
+        await using var runtimeA = await GenericRuntimeAsync(idle[0]);
+        await using var runtimeB = await GenericRuntimeAsync(idle[1]);
+        var byPod = new Dictionary<string, (RuntimeInstance Runtime, string Dir)> { [idle[0].Metadata.Name] = (runtimeA, dirA.Path), [idle[1].Metadata.Name] = (runtimeB, dirB.Path) };
+        var specialized = await SpecializeWithDirAsync(client, spy, p => byPod[p.Metadata.Name]);
+        Assert.Equal(PoolOutcome.Specialized, specialized.Outcome);
+        var (spyRuntime, siblingPod) = specialized.Pod == idle[0].Metadata.Name ? (runtimeA, idle[1]) : (runtimeB, idle[0]);
+        var sibling = byPod[siblingPod.Metadata.Name];
+
+        var view = JsonNode.Parse(await spyRuntime.Client.GetStringAsync("/"))!;
+        var seen = view["seen"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
+        var env = view["env"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
+        Assert.DoesNotContain(env, name => name.StartsWith("SPECIALIZE_", StringComparison.Ordinal) || name == "FUNCTION_GENERIC");
+        // What the spy does see (so the tries below are not empty): the public key and its own pod's uid.
+        Assert.Contains(PoolDeploymentBuilder.KeyOf(siblingPod.Spec)!, seen);
+        Assert.Contains(byPod.Keys.Select(n => idle.Single(p => p.Metadata.Name == n).Metadata.Uid).First(uid => uid != siblingPod.Metadata.Uid), seen);
+
+        // A body that would load the spy's own code into the sibling.
+        var (artifactFile, artifactSource) = ("main.py", "def handle(request):\n    return 'hijacked'\n");
+        var body = Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["functionPath"] = sibling.Dir,
+            ["handler"] = "main:handle",
+            ["env"] = new JsonObject { ["K_SERVICE"] = "spy" },
+            ["artifact"] = Convert.ToBase64String(Artifact(artifactFile, artifactSource)),
+        }.ToJsonString());
+        var secret = await client.CoreV1.ReadNamespacedSecretAsync(PoolKeyStore.SecretName, "serverless-system");
+        using var platformKey = PoolSigningKey.FromPem(Encoding.UTF8.GetString(secret.Data[PoolKeyStore.DataKey]));
+        using var attackerKey = PoolSigningKey.Create();
+        var spyPodUid = idle.Single(p => p.Metadata.Name == specialized.Pod).Metadata.Uid;
+        var tries = seen.SelectMany(v => new[] { "Bearer " + v, "Signature " + v })
+            .Append("Signature " + platformKey.Authorization(spyPodUid, body))
+            .Append("Signature " + attackerKey.Authorization(siblingPod.Metadata.Uid, body))
+            .ToList();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{sibling.Runtime.PlatformPort}/"), Timeout = Bound };
+        foreach (var authorization in tries.Take(2000))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "specialize") { Content = new ByteArrayContent(body) };
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            using var response = await http.SendAsync(request);
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.Unauthorized, $"{authorization[..Math.Min(40, authorization.Length)]}… answered {(int)response.StatusCode}");
+        }
+
+        output.WriteLine($"{tries.Count} tries from {seen.Count} values in the spy's view: all 401");
+        using (var readyz = await sibling.Runtime.Platform.GetAsync("/readyz"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, readyz.StatusCode);
+        }
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(sibling.Dir));
+        var stillIdle = await client.CoreV1.ReadNamespacedPodAsync(siblingPod.Metadata.Name, Ns);
+        Assert.Equal(Runtime, stillIdle.Metadata.Labels[PoolLabels.Pool]);
+        Assert.False(stillIdle.Metadata.Labels.ContainsKey(PoolLabels.ClaimedFor));
+
+        // The platform's own specialization of the sibling still works.
+        var second = await SpecializeWithDirAsync(client, hello, p => byPod[p.Metadata.Name]);
+        Assert.Equal((PoolOutcome.Specialized, siblingPod.Metadata.Name), (second.Outcome, second.Pod));
+        Assert.Equal("hello from hello: x", await sibling.Runtime.Client.GetStringAsync("/?name=x"));
     }
 
     private static async Task<PoolSpecialization> SpecializeWithDirAsync(IKubernetes client, Function function, Func<V1Pod, (RuntimeInstance Runtime, string Dir)> map)
@@ -422,11 +541,18 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
             FunctionPathFor = _ => dir,
         };
 
-    private static async Task<RuntimeInstance> GenericRuntimeAsync(string token, string runtimeName = Runtime)
+    /// <summary>The process of <paramref name="pod"/>: what its container would get (its template's key, its own uid), unless a test says otherwise.</summary>
+    private static async Task<RuntimeInstance> GenericRuntimeAsync(V1Pod pod, string runtimeName = Runtime, string? key = null)
     {
+        (string, string)[] env =
+        [
+            ("FUNCTION_GENERIC", "1"),
+            (PoolDeploymentBuilder.KeyVariable, key ?? PoolDeploymentBuilder.KeyOf(pod.Spec)!),
+            (PoolDeploymentBuilder.PodUidVariable, pod.Metadata.Uid),
+        ];
         var runtime = runtimeName == RuntimeNames.Node
-            ? RuntimeInstance.Start("node", Path.Combine(RepoPaths.Root, "runtimes", "node", "index.js"), "", "", [("FUNCTION_GENERIC", "1"), ("SPECIALIZE_TOKEN", token)])
-            : RuntimeInstance.Start("python3", Path.Combine(RepoPaths.Root, "runtimes", "python", "runtime.py"), "", "", [("FUNCTION_GENERIC", "1"), ("SPECIALIZE_TOKEN", token)]);
+            ? RuntimeInstance.Start("node", Path.Combine(RepoPaths.Root, "runtimes", "node", "index.js"), "", "", env)
+            : RuntimeInstance.Start("python3", Path.Combine(RepoPaths.Root, "runtimes", "python", "runtime.py"), "", "", env);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -453,12 +579,12 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
     };
 
     /// <summary>The Function as a user creates it, and its artifact ConfigMap (a python function in a .tar.gz, as func deploy packs it).</summary>
-    private static async Task<Function> CreateFunctionAsync(KubeApiDouble api, string name, string handler, string runtime = Runtime)
+    private static async Task<Function> CreateFunctionAsync(KubeApiDouble api, string name, string handler, string runtime = Runtime, string? python = null)
     {
         var user = api.CreateClient("user");
         var (file, source) = runtime == RuntimeNames.Node
             ? ("lib/index.js", $"exports.handle = (request) => 'hello from {name}: ' + request.query.name;\n")
-            : ("main.py", $"def handle(request):\n    return 'hello from {name}: ' + request.query['name'][0]\n");
+            : ("main.py", python ?? $"def handle(request):\n    return 'hello from {name}: ' + request.query['name'][0]\n");
         await user.CoreV1.CreateNamespacedConfigMapAsync(
             new V1ConfigMap
             {
