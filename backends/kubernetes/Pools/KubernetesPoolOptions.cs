@@ -24,6 +24,19 @@ public sealed class KubernetesPoolOptions
     /// </summary>
     public string PlatformNamespace { get; init; } = "serverless-system";
 
+    /// <summary>The default of <see cref="MaxPods"/>.</summary>
+    public const int DefaultMaxPods = 100;
+
+    /// <summary>The largest <see cref="MaxPods"/> accepted.</summary>
+    public const int MaxMaxPods = 10_000;
+
+    /// <summary>
+    /// <c>pool-max-pods</c>: idle pool pods of all namespaces and runtimes together, 1..10000, default 100. The controller
+    /// sizes the pools under it (<see cref="PoolSizing"/>); a claimed pod has left its pool and counts as its
+    /// function's instance from then on.
+    /// </summary>
+    public int MaxPods { get; init; } = DefaultMaxPods;
+
     public IReadOnlyDictionary<string, int> Sizes { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
 
     public int SizeOf(string runtime) => Sizes.TryGetValue(runtime, out var size) ? size : 0;

@@ -229,6 +229,7 @@ public sealed partial class PoolReconciler
     private async Task SyncPoolsAsync(SortedSet<(string Namespace, string Runtime)> desired, CancellationToken cancellationToken)
     {
         var signing = desired.Count > 0 ? await _keys.EnsureAsync(cancellationToken).ConfigureAwait(false) : null;
+        var sizes = PoolSizing.Allocate(desired, _options.SizeOf, _options.MaxPods);
         var live = await _client.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: PoolLabels.AnyPoolSelector, cancellationToken: cancellationToken).ConfigureAwait(false);
         var byKey = new Dictionary<(string, string), V1Deployment>();
         var idle = Core.Api.RuntimeNames.All.ToDictionary(r => r, _ => 0, StringComparer.Ordinal);
@@ -255,7 +256,7 @@ public sealed partial class PoolReconciler
                 continue;
             }
 
-            var size = _options.SizeOf(runtime);
+            var size = sizes[(ns, runtime)];
             if (!byKey.TryGetValue((ns, runtime), out var current))
             {
                 var created = PoolDeploymentBuilder.Build(ns, runtime, image, size, signing!.PublicJwk);

@@ -214,6 +214,64 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Allocate_Table()
+    {
+        var sizes = new Dictionary<string, int> { [RuntimeNames.Python] = 2, [RuntimeNames.Node] = 1 };
+        (string, string) P(string ns, string runtime = RuntimeNames.Python) => (ns, runtime);
+        var cases = new (string Name, (string, string)[] Pools, int Max, int[] Expected)[]
+        {
+            ("room for all", [P("a"), P("b")], 100, [2, 2]),
+            ("round-robin: every pool its first pod before any its second", [P("c"), P("a"), P("b")], 4, [2, 1, 1]),
+            ("more pools than pods: the last in order get none", [P("a"), P("b"), P("c")], 2, [1, 1, 0]),
+            ("each up to its runtime's size", [P("a", RuntimeNames.Node), P("a")], 5, [1, 2]),
+            ("exactly the sum", [P("a", RuntimeNames.Node), P("a"), P("b")], 5, [1, 2, 2]),
+            ("one pod", [P("b"), P("a")], 1, [1, 0]),
+        };
+        foreach (var (name, pools, max, expected) in cases)
+        {
+            var allocated = PoolSizing.Allocate(pools, r => sizes.GetValueOrDefault(r), max);
+            var ordered = pools.Order().ToList();
+            Assert.True(expected.SequenceEqual(ordered.Select(p => allocated[p])), $"{name}: {string.Join(", ", ordered.Select(p => $"{p}={allocated[p]}"))}");
+            Assert.True(allocated.Values.Sum() <= max, name);
+        }
+    }
+
+    /// <summary>
+    /// Issue #21 item 1's cap on Kubernetes: idle pool pods of all namespaces together stay within pool-max-pods; the
+    /// pools are sized round-robin under it, and a namespace whose last Function goes gives its share to the others.
+    /// </summary>
+    [Fact]
+    public async Task Reconcile_PoolMaxPods_IdlePodsOfAllNamespacesWithinTheCap()
+    {
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator();
+        var client = api.CreateClient("controller");
+        var options = new KubernetesPoolOptions { Sizes = new Dictionary<string, int> { [Runtime] = 2 }, MaxPods = 4 };
+        var pools = new PoolReconciler(client, options, new KubernetesWorkloadOptions(), TimeProvider.System, NullLogger<PoolReconciler>.Instance);
+        Function In(string ns)
+        {
+            var function = Function("hello", Runtime);
+            function.Metadata.NamespaceProperty = ns;
+            return function;
+        }
+
+        async Task<Dictionary<string, int>> IdleByNamespaceAsync() =>
+            (await client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: PoolLabels.AnyPoolSelector)).Items
+                .Where(p => p.Metadata.DeletionTimestamp is null)
+                .GroupBy(p => p.Metadata.NamespaceProperty).ToDictionary(g => g.Key, g => g.Count());
+
+        await pools.ReconcileAsync([In("ns-c"), In("ns-a"), In("ns-b")], CancellationToken.None);
+
+        await KubeUntil(async () => (await IdleByNamespaceAsync()) is { Count: 3 } idle && idle["ns-a"] == 2 && idle["ns-b"] == 1 && idle["ns-c"] == 1, "pools of 2, 1 and 1 idle pods (4 in all)");
+        var replicas = (await client.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: PoolLabels.AnyPoolSelector)).Items.Sum(d => d.Spec.Replicas ?? 0);
+        Assert.Equal(4, replicas);
+
+        // ns-a's Function goes: its pool with it, and its share to the others.
+        await pools.ReconcileAsync([In("ns-c"), In("ns-b")], CancellationToken.None);
+        await KubeUntil(async () => (await IdleByNamespaceAsync()) is { Count: 2 } idle && idle["ns-b"] == 2 && idle["ns-c"] == 2, "pools of 2 and 2 once ns-a's is gone");
+    }
+
+    [Fact]
     public void RetireReason_Table()
     {
         var now = new DateTimeOffset(2026, 12, 7, 2, 0, 0, TimeSpan.Zero);
@@ -455,8 +513,7 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
                 return json.dumps({'seen': sorted(v for v in seen if v.strip()), 'env': sorted(os.environ)})
             """;
         var spy = await CreateFunctionAsync(api, "spy", "main:handle", python: Spy);
-        var hello = await CreateFunctionAsync(api, "hello", "main:handle");
-        await Reconciler(client, size: 2).ReconcileAsync([spy, hello], CancellationToken.None);
+        await Reconciler(client, size: 2).ReconcileAsync([spy], CancellationToken.None);
         var idle = (await WaitIdleAsync(client, 2)).OrderBy(p => p.Metadata.CreationTimestamp).ToList();
         using var dirA = new TempDirectory("pool-a");
         using var dirB = new TempDirectory("pool-b");
@@ -477,7 +534,7 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         Assert.Contains(byPod.Keys.Select(n => idle.Single(p => p.Metadata.Name == n).Metadata.Uid).First(uid => uid != siblingPod.Metadata.Uid), seen);
 
         // A body that would load the spy's own code into the sibling.
-        var (artifactFile, artifactSource) = ("main.py", "def handle(request):\n    return 'hijacked'\n");
+        var (artifactFile, artifactSource) = ("main.py", "def handle(request):\n    return 'code of the body'\n");
         var body = Encoding.UTF8.GetBytes(new JsonObject
         {
             ["functionPath"] = sibling.Dir,
@@ -513,10 +570,15 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         Assert.Equal(Runtime, stillIdle.Metadata.Labels[PoolLabels.Pool]);
         Assert.False(stillIdle.Metadata.Labels.ContainsKey(PoolLabels.ClaimedFor));
 
-        // The platform's own specialization of the sibling still works.
-        var second = await SpecializeWithDirAsync(client, hello, p => byPod[p.Metadata.Name]);
-        Assert.Equal((PoolOutcome.Specialized, siblingPod.Metadata.Name), (second.Outcome, second.Pod));
-        Assert.Equal("hello from hello: x", await sibling.Runtime.Client.GetStringAsync("/?name=x"));
+        // The platform's own signature for the sibling still specializes it (with the bytes it signed).
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "specialize") { Content = new ByteArrayContent(body) })
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", "Signature " + platformKey.Authorization(siblingPod.Metadata.Uid, body));
+            using var response = await http.SendAsync(request);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal("code of the body", await sibling.Runtime.Client.GetStringAsync("/"));
     }
 
     private static async Task<PoolSpecialization> SpecializeWithDirAsync(IKubernetes client, Function function, Func<V1Pod, (RuntimeInstance Runtime, string Dir)> map)
