@@ -14,9 +14,9 @@ public sealed class KubernetesPoolOptions
 
     /// <summary>
     /// The runtimes whose generic mode can take a function's artifact with the specialization (a pool pod has no other
-    /// way to get the code): python and node. C# has no generic mode yet.
+    /// way to get the code) and checks the platform's signature: all three.
     /// </summary>
-    public static readonly IReadOnlyList<string> SupportedRuntimes = [Core.Api.RuntimeNames.Node, Core.Api.RuntimeNames.Python];
+    public static readonly IReadOnlyList<string> SupportedRuntimes = [Core.Api.RuntimeNames.Dotnet, Core.Api.RuntimeNames.Node, Core.Api.RuntimeNames.Python];
 
     /// <summary>
     /// The platform's namespace (<c>POD_NAMESPACE</c>, default <c>serverless-system</c>): where the pool signing key's

@@ -28,6 +28,9 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
 {
     private const string Ns = "team-a";
     private const string Runtime = RuntimeNames.Python;
+
+    /// <summary>A handler of the C# test function: answers its configuration's value of <c>?key=</c>.</summary>
+    private const string DotnetHandler = "DotnetTest::DotnetTest.Settings::Read";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
     [Fact]
@@ -176,9 +179,10 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
     /// relabelled pod; pod-network round trips) is not in it: the double answers on loopback.
     /// </summary>
     [Theory]
-    [InlineData(RuntimeNames.Python, "main:handle")]
-    [InlineData(RuntimeNames.Node, "lib/index.js:handle")]
-    public async Task Measure_SpecializationPath_TenColdStarts(string runtimeName, string handler)
+    [InlineData(RuntimeNames.Python, "main:handle", "/?name=m", "hello from hello: m")]
+    [InlineData(RuntimeNames.Node, "lib/index.js:handle", "/?name=m", "hello from hello: m")]
+    [InlineData(RuntimeNames.Dotnet, DotnetHandler, "/?key=K_SERVICE", "hello")]
+    public async Task Measure_SpecializationPath_TenColdStarts(string runtimeName, string handler, string path, string expected)
     {
         await using var api = await KubeApiDouble.StartAsync();
         api.StartDeploymentSimulator();
@@ -210,11 +214,11 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
             var clock = Stopwatch.StartNew();
             var result = await specializer.SpecializeAsync(function, CancellationToken.None);
             specialize.Add(clock.Elapsed.TotalMilliseconds);
-            using var response = await runtime.Client.GetAsync("/?name=m");
+            using var response = await runtime.Client.GetAsync(path);
             firstByte.Add(clock.Elapsed.TotalMilliseconds);
 
             Assert.Equal(PoolOutcome.Specialized, result.Outcome);
-            Assert.Equal("hello from hello: m", await response.Content.ReadAsStringAsync());
+            Assert.Equal(expected, await response.Content.ReadAsStringAsync());
             await client.CoreV1.DeleteNamespacedPodAsync(idle!.Metadata.Name, Ns);
         }
 
@@ -413,6 +417,37 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         Assert.Equal(PoolOutcome.Specialized, result.Outcome);
         Assert.Equal("hello from greet: node", await runtime.Client.GetStringAsync("/?name=node"));
         Assert.Equal("greet", (await client.CoreV1.ReadNamespacedPodAsync(idle!.Metadata.Name, Ns)).Metadata.Labels[WorkloadLabels.Function]);
+    }
+
+    /// <summary>Issue #21 item 1: C# pools on Kubernetes, a real C# runtime in generic mode standing in for the pod.</summary>
+    [Fact]
+    public async Task ColdStart_Dotnet_SpecializesFromTheArtifact()
+    {
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator();
+        var client = api.CreateClient("controller");
+        var function = await CreateFunctionAsync(api, "sharp", DotnetHandler, RuntimeNames.Dotnet);
+        var options = new KubernetesPoolOptions { Sizes = new Dictionary<string, int> { [RuntimeNames.Dotnet] = 1 } };
+        await new PoolReconciler(client, options, new KubernetesWorkloadOptions(), TimeProvider.System, NullLogger<PoolReconciler>.Instance).ReconcileAsync([function], CancellationToken.None);
+        V1Pod? idle = null;
+        await KubeUntil(
+            async () => (idle = (await client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: PoolLabels.IdleSelector(RuntimeNames.Dotnet))).Items.SingleOrDefault()) is not null,
+            "an idle dotnet pool pod");
+        using var dir = new TempDirectory("pool-fn");
+        await using var runtime = await GenericRuntimeAsync(idle!, RuntimeNames.Dotnet);
+        var specializer = new PoolSpecializer(client, new HttpClient(), options, TimeProvider.System, NullLogger<PoolSpecializer>.Instance)
+        {
+            AdminAddress = _ => new Uri($"http://127.0.0.1:{runtime.PlatformPort}/"),
+            FunctionPathFor = _ => dir.Path,
+        };
+
+        var result = await specializer.SpecializeAsync(function, CancellationToken.None);
+
+        Assert.Equal(PoolOutcome.Specialized, result.Outcome);
+        Assert.Equal("sharp", await runtime.Client.GetStringAsync("/?key=K_SERVICE"));
+        Assert.Equal("(unset)", await runtime.Client.GetStringAsync("/?key=SPECIALIZE_KEY"));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "DotnetTest.dll")));
+        Assert.Equal("sharp", (await client.CoreV1.ReadNamespacedPodAsync(idle!.Metadata.Name, Ns)).Metadata.Labels[WorkloadLabels.Function]);
     }
 
     [Fact]
@@ -640,9 +675,12 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
             (PoolDeploymentBuilder.KeyVariable, key ?? PoolDeploymentBuilder.KeyOf(pod.Spec)!),
             (PoolDeploymentBuilder.PodUidVariable, pod.Metadata.Uid),
         ];
-        var runtime = runtimeName == RuntimeNames.Node
-            ? RuntimeInstance.Start("node", Path.Combine(RepoPaths.Root, "runtimes", "node", "index.js"), "", "", env)
-            : RuntimeInstance.Start("python3", Path.Combine(RepoPaths.Root, "runtimes", "python", "runtime.py"), "", "", env);
+        var runtime = runtimeName switch
+        {
+            RuntimeNames.Node => RuntimeInstance.Start("node", Path.Combine(RepoPaths.Root, "runtimes", "node", "index.js"), "", "", env),
+            RuntimeNames.Dotnet => RuntimeInstance.Start(ChildEnvironment.DotnetHost, RepoPaths.Built("runtimes", "dotnet", "Serverless.Runtime.Dotnet.dll"), "", "", env),
+            _ => RuntimeInstance.Start("python3", Path.Combine(RepoPaths.Root, "runtimes", "python", "runtime.py"), "", "", env),
+        };
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -679,7 +717,7 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
             new V1ConfigMap
             {
                 Metadata = new V1ObjectMeta { Name = name + "-artifact", NamespaceProperty = Ns },
-                BinaryData = new Dictionary<string, byte[]> { [DeploymentBuilder.ArtifactKey] = Artifact(file, source) },
+                BinaryData = new Dictionary<string, byte[]> { [DeploymentBuilder.ArtifactKey] = runtime == RuntimeNames.Dotnet ? DotnetArtifact() : Artifact(file, source) },
             },
             Ns);
         var function = Function(name, runtime);
@@ -688,6 +726,18 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         var created = await user.CustomObjects.CreateNamespacedCustomObjectAsync(
             JsonNode.Parse(ResourceJson.Serialize(function)), ApiGroup.Group, ApiGroup.Version, Ns, Core.Api.Function.Plural);
         return ResourceJson.Deserialize<Function>(ResourceJson.Serialize(created));
+    }
+
+    /// <summary>A built C# function as func deploy packs it: the build output (tests/testassets/functions/dotnet-test) in a .tar.gz.</summary>
+    private static byte[] DotnetArtifact()
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            TarFile.CreateFromDirectory(RepoPaths.Built("testassets", "functions", "dotnet-test"), gzip, includeBaseDirectory: false);
+        }
+
+        return buffer.ToArray();
     }
 
     private static byte[] Artifact(string file, string content)
