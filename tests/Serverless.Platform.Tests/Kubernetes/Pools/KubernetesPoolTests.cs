@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
@@ -357,13 +356,9 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         var good = await CreateFunctionAsync(api, "hello", "main:handle");
         var broken = await CreateFunctionAsync(api, "broken", "main:nope");
         await Reconciler(client, size: 2).ReconcileAsync([good, broken], CancellationToken.None);
-        var idle = await WaitIdleAsync(client, 2);
-        using var dirA = new TempDirectory("pool-a");
-        using var dirB = new TempDirectory("pool-b");
-        await using var runtimeA = await GenericRuntimeAsync(idle[0]);
-        await using var runtimeB = await GenericRuntimeAsync(idle[1]);
-        var byPod = new Dictionary<string, (RuntimeInstance Runtime, string Dir)> { [idle[0].Metadata.Name] = (runtimeA, dirA.Path), [idle[1].Metadata.Name] = (runtimeB, dirB.Path) };
-        (RuntimeInstance Runtime, string Dir) For(V1Pod pod) => byPod.TryGetValue(pod.Metadata.Name, out var process) ? process : throw new InvalidOperationException("a third pod was contacted");
+        await WaitIdleAsync(client, 2);
+        await using var byPod = new PoolPodProcesses(pod => GenericRuntimeAsync(pod));
+        (RuntimeInstance Runtime, string Dir) For(V1Pod pod) => byPod.For(pod);
         var specializer = new PoolSpecializer(client, new HttpClient(), Options(2), TimeProvider.System, NullLogger<PoolSpecializer>.Instance)
         {
             AdminAddress = pod => new Uri($"http://127.0.0.1:{For(pod).Runtime.PlatformPort}/"),
@@ -459,15 +454,10 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         var a = await CreateFunctionAsync(api, "alpha", "main:handle");
         var b = await CreateFunctionAsync(api, "beta", "main:handle");
         await Reconciler(client, size: 2).ReconcileAsync([a, b], CancellationToken.None);
-        var idle = await WaitIdleAsync(client, 2);
-        using var dirA = new TempDirectory("pool-a");
-        using var dirB = new TempDirectory("pool-b");
-        await using var runtimeA = await GenericRuntimeAsync(idle[0]);
-        await using var runtimeB = await GenericRuntimeAsync(idle[1]);
-
+        await WaitIdleAsync(client, 2);
         // Each pod has a process of its own, started with that pod's uid, as each pod has its own container.
-        var byPod = new Dictionary<string, (RuntimeInstance Runtime, string Dir)> { [idle[0].Metadata.Name] = (runtimeA, dirA.Path), [idle[1].Metadata.Name] = (runtimeB, dirB.Path) };
-        (RuntimeInstance Runtime, string Dir) For(V1Pod pod) => byPod.TryGetValue(pod.Metadata.Name, out var process) ? process : throw new InvalidOperationException("a third pod was contacted");
+        await using var byPod = new PoolPodProcesses(pod => GenericRuntimeAsync(pod));
+        (RuntimeInstance Runtime, string Dir) For(V1Pod pod) => byPod.For(pod);
 
         // Two activators' specializations at once (one specializer each); each process unpacks into its own /function.
         var results = await Task.WhenAll(
