@@ -59,7 +59,12 @@ internal static class PlatformConfiguration
         }
 
         var broker = Section(configuration, path, "broker", BrokerOptions.Bind, problems);
-        ApplyBrokerUrl(broker, Environment.GetEnvironmentVariable(BrokerUrlVariable), problems);
+        if (localMode)
+        {
+            // On Kubernetes the broker role's options read the Secret's variable (KubernetesOptions.BrokerUrl), once.
+            ApplyBrokerUrl(broker, Environment.GetEnvironmentVariable(BrokerUrlVariable), problems);
+        }
+
         var result = new ComponentConfiguration(
             autoscaler,
             Section(configuration, path, "activator", ActivatorOptions.Bind, problems),

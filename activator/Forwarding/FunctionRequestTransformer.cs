@@ -32,10 +32,7 @@ internal sealed class FunctionRequestTransformer : HttpTransformer
         proxyRequest.Headers.Host = host;
 
         proxyRequest.Headers.Remove(ForwardedHeader.Name);
-        var connection = httpContext.Connection;
-        proxyRequest.Headers.TryAddWithoutValidation(
-            ForwardedHeader.Name,
-            ForwardedHeader.Format(connection.RemoteIpAddress, connection.LocalIpAddress, connection.LocalPort, request.Scheme, host));
+        proxyRequest.Headers.TryAddWithoutValidation(ForwardedHeader.Name, ConnectionForwardedValue.For(httpContext, host));
 
         // Tracing on: the instance's parent is this attempt's span (same trace as the client's). Off: the client's
         // traceparent and tracestate pass through as they came.

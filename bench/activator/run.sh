@@ -5,6 +5,8 @@
 # (the platform's own, minScale 1), at 1 and 50 connections; and (e) the activator path of hello-split, a 90/10
 # split between two revisions of the same code (one warm instance each), against (d) in the same run.
 # Usage: bench/activator/run.sh [--quick] [--rounds N]
+#   Every target (and the split's 10 % revision's instance directly) is warmed once before the rounds (5 s at 1 and at
+#   50 connections; 2 s with --quick), then each measurement has its own 2 s warm-up.
 #   --quick: 3 s per measurement instead of 10 s. --rounds N (default 1): repeat the whole set N times,
 #   rotating the target order each round, and report per-target medians (for a noisy, shared machine).
 # Env:   BENCH_SKIP_BUILD=1 skips scripts/build (uses the layout as it is); SERVERLESS_OUT moves the layout
@@ -27,6 +29,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "--rounds must be a positive integer" >&2; exit 2; }
 warmup=2
+prewarm=$((duration / 2 > 2 ? duration / 2 : 2))   # per target and connection count, once before the rounds
 results="$root/bench/results/activator.json"
 
 if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
@@ -136,6 +139,18 @@ for ((i = 0; i < 300; i++)); do
   sleep 0.2
 done
 $split_ready || { echo "hello-split never showed 90/10 with both revisions ready (traffic '$traffic', ready '$ready')" >&2; exit 1; }
+# The 10 % revision's own instance (its workload is keyed by the revision's name): warmed directly below, so that it
+# is as JIT-warm as the 90 % one and as the single row's, which every other target also drives.
+split_b=""
+for ((i = 0; i < 100; i++)); do
+  # The newest log file: an earlier instance of the workload (replaced while the revisions settled) has its own.
+  newest_log=$(ls -t "$SERVERLESS_HOME/logs/default/hello-split-00002"/* 2>/dev/null | head -1) || true
+  [[ -n $newest_log ]] && split_b=$(grep -hoE 'listening on http://127\.0\.0\.1:[0-9]+' "$newest_log" | tail -1 | sed 's/listening on //') || true
+  [[ -n $split_b && $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$split_b/") == 200 ]] || split_b=""
+  [[ -n $split_b ]] && break
+  sleep 0.1
+done
+[[ -n $split_b ]] || { echo "could not find hello-split-00002's instance address in its log" >&2; exit 1; }
 
 # --- nginx ----------------------------------------------------------------------------------------------
 nginx_port=$(free_port)
@@ -189,6 +204,46 @@ for t in "${targets[@]}"; do
   [[ $body == "Hello, world!" ]] || { echo "$t answered '$body'" >&2; exit 1; }
 done
 
+# CPU time (clock ticks, user + system) of the platform process and of all its descendants (the instances, their
+# sandboxes), so each measurement also says what a request cost in CPU: a figure that holds up better than a rate
+# on a shared machine, and that shows whether the split's second process costs CPU the single row does not pay.
+cpu_ticks() {
+  python3 - "$platform_pid" <<'PY'
+import os, sys
+root = int(sys.argv[1])
+stat = {}
+for d in os.listdir("/proc"):
+    if d.isdigit():
+        try:
+            f = open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()
+            stat[int(d)] = (int(f[1]), int(f[11]) + int(f[12]))   # ppid, utime + stime
+        except (OSError, IndexError):
+            pass
+children = {}
+for pid, (ppid, _) in stat.items():
+    children.setdefault(ppid, []).append(pid)
+descendants, todo = 0, list(children.get(root, []))
+while todo:
+    pid = todo.pop()
+    descendants += stat[pid][1]
+    todo += children.get(pid, [])
+print(f"{stat.get(root, (0, 0))[1]} {descendants}")
+PY
+}
+
+# --- warm every path before anything is timed -------------------------------------------------------------
+# Without it the first round timed the split's instances while they were still tiering up their JIT (they serve no
+# other target, and the 10 % revision's got a tenth of the split's 2 s warm-up), and the split's median carried it.
+# Every target and the 10 % revision's instance (directly) get the same warm-up at both connection counts, then a
+# pause for the background tier-1 compiles.
+for t in "${targets[@]}" split_b; do
+  [[ $t == split_b ]] && target_url="$split_b/" || target_url="${url[$t]}"
+  echo "warm-up: $t (${prewarm}s at 1 and at 50 connections)" >&2
+  wrk -t1 -c1 -d"${prewarm}s" "$target_url" >/dev/null
+  wrk -t2 -c50 -d"${prewarm}s" "$target_url" >/dev/null
+done
+sleep 2
+
 # --- measure --------------------------------------------------------------------------------------------
 load_before=$(uptime)
 raw="$work/raw.tsv"
@@ -203,7 +258,9 @@ for ((round = 1; round <= rounds; round++)); do
       echo "round $round/$rounds: wrk $t c=$conns (${warmup}s warm-up + ${duration}s)" >&2
       wrk_out="$work/wrk-$round-$t-$conns.txt"
       wrk -t"$threads" -c"$conns" -d"${warmup}s" "${url[$t]}" >/dev/null
+      cpu_before=$(cpu_ticks)
       wrk -t"$threads" -c"$conns" -d"${duration}s" --latency "${url[$t]}" >"$wrk_out"
+      printf 'cpu_ticks_before %s\ncpu_ticks_after %s\n' "$cpu_before" "$(cpu_ticks)" >>"$wrk_out"
       printf '%s\t%s\t%s\t%s\n' "$t" "$conns" "$round" "$wrk_out" >>"$raw"
     done
   done
@@ -214,9 +271,9 @@ instance_count=$(ls "$SERVERLESS_HOME/instances" | wc -l)
 # --- report ---------------------------------------------------------------------------------------------
 mkdir -p "$(dirname "$results")"
 python3 - "$raw" "$results" "$duration" "$quick" "$load_before" "$load_after" "$(nproc)" \
-  "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$instance_count" <<'PY'
-import json, re, statistics, sys, datetime
-raw, out, duration, quick, load_before, load_after, nproc, commit, instances = sys.argv[1:]
+  "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$instance_count" "$prewarm" <<'PY'
+import json, os, re, statistics, sys, datetime
+raw, out, duration, quick, load_before, load_after, nproc, commit, instances, prewarm = sys.argv[1:]
 
 def ms(value):
     m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
@@ -230,9 +287,15 @@ def parse(path):
     requests = int(re.search(r"(\d+) requests in", text).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    before = re.search(r"cpu_ticks_before (\d+) (\d+)", text)
+    after = re.search(r"cpu_ticks_after (\d+) (\d+)", text)
+    tick_us = 1e6 / os.sysconf("SC_CLK_TCK")
+    cpu = lambda i: round((int(after.group(i)) - int(before.group(i))) * tick_us / requests, 1)
     return {"rps": rps, "p50_ms": pct[50], "p75_ms": pct[75], "p90_ms": pct[90], "p99_ms": pct[99],
             "requests": requests, "non_2xx": int(non2xx.group(1)) if non2xx else 0,
-            "socket_errors": sum(map(int, sock.groups())) if sock else 0}
+            "socket_errors": sum(map(int, sock.groups())) if sock else 0,
+            # CPU per request of the platform (activator) and of its descendants (instances); wrk and nginx/BareYarp are not counted.
+            "platform_cpu_us_per_request": cpu(1), "instances_cpu_us_per_request": cpu(2)}
 
 per_round = {}
 for line in open(raw):
@@ -242,7 +305,7 @@ for line in open(raw):
 # Median per figure over the rounds (a single round reports itself).
 rows = {}
 for key, runs in per_round.items():
-    rows[key] = {f: statistics.median(r[f] for r in runs) for f in ("rps", "p50_ms", "p75_ms", "p90_ms", "p99_ms")}
+    rows[key] = {f: statistics.median(r[f] for r in runs) for f in ("rps", "p50_ms", "p75_ms", "p90_ms", "p99_ms", "platform_cpu_us_per_request", "instances_cpu_us_per_request")}
     rows[key]["non_2xx"] = sum(r["non_2xx"] for r in runs)
     rows[key]["socket_errors"] = sum(r["socket_errors"] for r in runs)
 rounds = max(len(v) for v in per_round.values())
@@ -252,8 +315,8 @@ def ratio(a, b):
 
 print(f"\nActivator overhead, hello-dotnet, {duration}s per run after a 2s warm-up, {rounds} round(s) (medians), {nproc} cores shared by wrk, proxies and instance")
 print(f"load before: {load_before.strip()}\nload after:  {load_after.strip()}\n")
-print("| target | conns | RPS | p50 ms | p99 ms | RPS vs direct | vs nginx | vs YARP | vs activator |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| target | conns | RPS | p50 ms | p99 ms | RPS vs direct | vs nginx | vs YARP | vs activator | CPU µs/request platform + instances |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 raw_out = []
 for conns in (1, 50):
     for target in ("direct", "nginx", "yarp", "activator", "split"):
@@ -263,7 +326,7 @@ for conns in (1, 50):
         vy = ratio(r["rps"], rows[("yarp", conns)]["rps"])
         va = ratio(r["rps"], rows[("activator", conns)]["rps"])
         errs = "" if r["non_2xx"] == 0 and r["socket_errors"] == 0 else f" (non-2xx {r['non_2xx']}, socket errors {r['socket_errors']})"
-        print(f"| {target}{errs} | {conns} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {vd:.2f} | {vn:.2f} | {vy:.2f} | {va:.2f} |")
+        print(f"| {target}{errs} | {conns} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {vd:.2f} | {vn:.2f} | {vy:.2f} | {va:.2f} | {r['platform_cpu_us_per_request']:.0f} + {r['instances_cpu_us_per_request']:.0f} |")
         raw_out.append({"target": target, "connections": conns, **r,
                         "rps_ratio_vs_direct": vd, "rps_ratio_vs_nginx": vn, "rps_ratio_vs_yarp": vy, "rps_ratio_vs_activator": va,
                         "rounds": per_round[(target, conns)]})
@@ -280,6 +343,9 @@ summary = {
     # The 90/10 split between two revisions against the single-revision activator row of the same run (goal >= 0.95).
     "split_rps_ratio_vs_single": ratio(rows[("split", 50)]["rps"], act50["rps"]),
     "split_rps_ratio_vs_single_1conn": ratio(rows[("split", 1)]["rps"], act1["rps"]),
+    # CPU per request, platform + instances, 50 connections: what the split costs the machine beside its rate.
+    "single_cpu_us_per_request": [act50["platform_cpu_us_per_request"], act50["instances_cpu_us_per_request"]],
+    "split_cpu_us_per_request": [rows[("split", 50)]["platform_cpu_us_per_request"], rows[("split", 50)]["instances_cpu_us_per_request"]],
 }
 doc = {
     "benchmark": "activator",
@@ -298,7 +364,8 @@ doc = {
     "same_instance_for_all_targets": True,
     "wrk": {"1": "-t1 -c1 --latency", "50": "-t2 -c50 --latency"},
     **summary,
-    "split": "default/hello-split: hello-split-00001=90 hello-split-00002=10, one warm instance each",
+    "split": "default/hello-split: hello-split-00001=90 hello-split-00002=10, one instance per revision (two processes, against the single row's one), each warmed as much as the single row's before the rounds",
+    "prewarm_s_per_target_and_connections": int(prewarm),
     "verdict_split_at_least_0_95_of_single": summary["split_rps_ratio_vs_single"] is not None and summary["split_rps_ratio_vs_single"] >= 0.95,
     "verdict_activator_at_least_0_9_of_yarp": summary["rps_ratio_vs_yarp"] is not None and summary["rps_ratio_vs_yarp"] >= 0.9,
     "runs": raw_out,

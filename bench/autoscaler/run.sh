@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Replays synthetic traces (ramp, spike, sine, on/off) through the KPA and an HPA-style baseline and compares
 # instance-seconds against the ideal, cold starts and request-seconds over capacity.
-# Usage: bench/autoscaler/run.sh [--quick] [--seed N] [--startup-delay S] [--pool-size N [--pool-start-ms MS]] [--stable-window S]
+# Usage: bench/autoscaler/run.sh [--quick] [--seed N] [--startup-delay S] [--pool-size N [--pool-start-ms MS]] [--stable-window S] [--min-scale N]
 # Prints a markdown table; writes bench/results/autoscaler.json.
 set -euo pipefail
 

@@ -114,6 +114,14 @@ internal sealed record KubernetesOptions
                 continue;
             }
 
+            if (key == "broker-url")
+            {
+                // A flag shows its value to anyone who lists processes; the URL holds RabbitMQ's password.
+                problems.Add("--broker-url: not accepted as an argument (it would show the password in the process list); set SERVERLESS_BROKER_URL from the Secret serverless-broker-rabbitmq");
+                i++;
+                continue;
+            }
+
             values[key] = args[++i];
         }
 

@@ -22,7 +22,12 @@ if (ArgValue("--stable-window") is { } stableWindow)
 {
     options.StableWindow = TimeSpan.FromSeconds(double.Parse(stableWindow, CultureInfo.InvariantCulture));
 }
-var scale = EffectiveScale.Resolve(null, options.ToScaleDefaults(ScaleMetricNames.Concurrency));
+// --min-scale 1 gives the KPA the baseline's floor (an HPA never reaches zero), so that the cost of zero and the
+// cost of the policy can be told apart on the on/off trace.
+var minScale = int.Parse(ArgValue("--min-scale") ?? "0", CultureInfo.InvariantCulture);
+var scale = EffectiveScale.Resolve(
+    minScale > 0 ? new Serverless.Core.Api.ScaleSpec { MinScale = minScale } : null,
+    options.ToScaleDefaults(ScaleMetricNames.Concurrency));
 var tick = (int)options.TickInterval.TotalSeconds;
 var epoch = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -34,7 +39,7 @@ foreach (var trace in Trace.All(seconds, seed))
 }
 
 var table = new StringBuilder();
-table.AppendLine(CultureInfo.InvariantCulture, $"Autoscaler simulation: {seconds} s traces, seed {seed}, {startup.Describe()}, tick {tick} s, KPA stable window {options.StableWindow.TotalSeconds:0} s, HPA stabilization {stabilization} s, target {scale.Target} × {scale.TargetUtilization:0.##}");
+table.AppendLine(CultureInfo.InvariantCulture, $"Autoscaler simulation: {seconds} s traces, seed {seed}, {startup.Describe()}, tick {tick} s, KPA stable window {options.StableWindow.TotalSeconds:0} s, KPA min-scale {scale.MinScale}, HPA stabilization {stabilization} s, target {scale.Target} × {scale.TargetUtilization:0.##}");
 table.AppendLine();
 table.AppendLine("| trace | controller | instance-s | ideal instance-s | vs ideal | cold starts | over-capacity request-s | of which at zero | panic ticks | poked decisions | pool idle instance-s |");
 table.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -71,6 +76,7 @@ var document = new Dictionary<string, object>
     ["pool_start_seconds"] = poolSize > 0 ? poolStart : null!,
     ["tick_seconds"] = tick,
     ["stable_window_seconds"] = options.StableWindow.TotalSeconds,
+    ["kpa_min_scale"] = scale.MinScale,
     ["hpa_stabilization_seconds"] = stabilization,
     ["results"] = byTrace,
 };
@@ -82,6 +88,7 @@ return 0;
 
 string? ArgValue(string name)
 {
-    var index = Array.IndexOf(args, name);
+    // The last one wins, so that run.sh's default --out gives way to one the caller passes.
+    var index = Array.LastIndexOf(args, name);
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }

@@ -43,6 +43,17 @@ var baseline = rabbitMq is null
 var baselinePerEvent = before.PerEvent(baselineCpu.Sample(), args_.IngressEvents);
 Console.Error.WriteLine($"baseline: {Math.Round(baseline)} events/s; CPU per event: {baselinePerEvent}");
 
+// The same baseline with as many writes in flight as the batch phase has events in flight (--concurrency requests of
+// --batch events): batching raises what is outstanding, and a durable store commits or confirms more at once with more
+// outstanding, so the batch phase is also compared with this.
+before = baselineCpu.Sample();
+var batchInFlight = args_.Concurrency * args_.Batch;
+var baselineAtBatch = rabbitMq is null
+    ? await RawSqliteWriter.RunAsync(home, args_.IngressEvents, batchInFlight, PayloadBytes)
+    : await RawRabbitPublisher.RunAsync(rabbitMq.Url, args_.IngressEvents, batchInFlight, PayloadBytes);
+var baselineAtBatchPerEvent = before.PerEvent(baselineCpu.Sample(), args_.IngressEvents);
+Console.Error.WriteLine($"baseline with {batchInFlight} in flight: {Math.Round(baselineAtBatch)} events/s; CPU per event: {baselineAtBatchPerEvent}");
+
 // RabbitMQ only: the same raw publish through the broker's own route (a headers exchange and header binding).
 double? topologyBaseline = null;
 CpuPerEvent? topologyPerEvent = null;
@@ -175,8 +186,22 @@ try
     var ingressOnlySeconds = Stopwatch.GetElapsedTime(ingressStart).TotalSeconds;
     var ingressPerEvent = before.PerEvent(cpu.Sample(), ingressIds.Count);
     Console.Error.WriteLine($"ingress only: {Math.Round(ingressIds.Count / ingressOnlySeconds)} events/s; CPU per event: {ingressPerEvent}");
+
+    // Ingress only, batch content mode (application/cloudevents-batch+json): the same events, --batch to a request, the
+    // same requests in flight; a 202 still means every event of the batch is durable (one commit, or every confirm).
+    await PublishBatches(ingress, Enumerable.Range(0, WarmUp).Select(i => "warm-batch-" + i).ToList(), args_.Batch, args_.Concurrency);
+    await Task.Delay(settle);
+    var batchIds = Enumerable.Range(0, args_.IngressEvents).Select(i => "b-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+    Console.Error.WriteLine($"ingress only, batches of {args_.Batch}: timed phase starts");
+    before = cpu.Sample();
+    var batchStart = Stopwatch.GetTimestamp();
+    await PublishBatches(ingress, batchIds, args_.Batch, args_.Concurrency);
+    var batchOnly = Math.Round(batchIds.Count / Stopwatch.GetElapsedTime(batchStart).TotalSeconds);
+    var batchPerEvent = before.PerEvent(cpu.Sample(), batchIds.Count);
+    Console.Error.WriteLine($"ingress only, batches of {args_.Batch}: {batchOnly} events/s; CPU per event: {batchPerEvent}");
+
     held.SetResult();
-    await WaitForAsync(() => Volatile.Read(ref heldArrivals) >= ingressIds.Count + WarmUp, TimeSpan.FromSeconds(600));
+    await WaitForAsync(() => Volatile.Read(ref heldArrivals) >= ingressIds.Count + batchIds.Count + 2 * WarmUp, TimeSpan.FromSeconds(600));
     var ingressOnly = Math.Round(ingressIds.Count / ingressOnlySeconds);
 
     var ids = Enumerable.Range(0, args_.Events).Select(i => "e-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
@@ -212,6 +237,14 @@ try
         ["http_only_events_per_s"] = httpOnly,
         ["http_only_cpu_us_per_event"] = httpOnlyPerEvent,
         ["ingress_only_vs_http_only"] = Math.Round(ingressOnly / httpOnly, 2),
+        ["batch_size"] = args_.Batch,
+        ["batch_ingress_only_events_per_s"] = batchOnly,
+        ["batch_ingress_only_vs_baseline"] = Math.Round(batchOnly / baseline, 2),
+        ["batch_ingress_only_cpu_us_per_event"] = batchPerEvent,
+        ["baseline_at_batch_in_flight_events_per_s"] = Math.Round(baselineAtBatch),
+        ["baseline_at_batch_in_flight_cpu_us_per_event"] = baselineAtBatchPerEvent,
+        ["batch_ingress_only_vs_baseline_at_batch_in_flight"] = Math.Round(batchOnly / baselineAtBatch, 2),
+        ["batch_note"] = $"application/cloudevents-batch+json, {args_.Batch} events a request, {args_.Concurrency} requests in flight ({args_.Batch * args_.Concurrency} events, against the baseline's {args_.Concurrency} publishes); a 202 once every event of the batch is durable",
         ["path"] = "POST /brokers/default/default (binary, 1 event per request) -> trigger -> activator -> dotnet function (reply) -> trigger -> sink",
         ["ingress_events_per_s"] = Math.Round(args_.Events / ingressSeconds),
         ["delivery_events_per_s"] = Math.Round(args_.Events / deliverySeconds),
@@ -234,9 +267,9 @@ try
     Directory.CreateDirectory(Path.GetDirectoryName(args_.Out)!);
     await File.WriteAllTextAsync(args_.Out, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
     Console.WriteLine($"""
-        | backend | ingress-only events/s (durable 202) | baseline events/s | ratio | HTTP-only events/s (no store) | ratio to HTTP-only | end-to-end ingress events/s | delivery events/s (end to end) | p50 end-to-end ms | p99 end-to-end ms | load avg |
-        |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
-        | {args_.Backend} | {ingressOnly} | {result["baseline_events_per_s"]} | {result["ingress_only_vs_baseline"]} | {httpOnly} | {result["ingress_only_vs_http_only"]} | {result["ingress_events_per_s"]} | {result["delivery_events_per_s"]} | {result["p50_end_to_end_ms"]} | {result["p99_end_to_end_ms"]} | {result["load_average_1m"]} |
+        | backend | ingress-only events/s (durable 202) | baseline events/s | ratio | batch ({args_.Batch}/request) ingress-only events/s | batch ratio | baseline at {batchInFlight} in flight | batch ratio to it | HTTP-only events/s (no store) | ratio to HTTP-only | end-to-end ingress events/s | delivery events/s (end to end) | p50 end-to-end ms | p99 end-to-end ms | load avg |
+        |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+        | {args_.Backend} | {ingressOnly} | {result["baseline_events_per_s"]} | {result["ingress_only_vs_baseline"]} | {batchOnly} | {result["batch_ingress_only_vs_baseline"]} | {result["baseline_at_batch_in_flight_events_per_s"]} | {result["batch_ingress_only_vs_baseline_at_batch_in_flight"]} | {httpOnly} | {result["ingress_only_vs_http_only"]} | {result["ingress_events_per_s"]} | {result["delivery_events_per_s"]} | {result["p50_end_to_end_ms"]} | {result["p99_end_to_end_ms"]} | {result["load_average_1m"]} |
         """);
     return 0;
 }
@@ -296,6 +329,31 @@ static async Task Publish(HttpClient ingress, IReadOnlyList<string> ids, int con
     });
 }
 
+static async Task PublishBatches(HttpClient ingress, IReadOnlyList<string> ids, int batch, int concurrency)
+{
+    var batches = ids.Chunk(batch).ToList();
+    await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (chunk, ct) =>
+    {
+        var body = new StringBuilder("[");
+        foreach (var id in chunk)
+        {
+            body.Append(body.Length > 1 ? "," : "")
+                .Append("{\"specversion\":\"1.0\",\"id\":\"").Append(id)
+                .Append("\",\"source\":\"/bench\",\"type\":\"bench.ingress\",\"datacontenttype\":\"application/json\",\"data\":{\"n\":1}}");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/brokers/default/default")
+        {
+            Content = new StringContent(body.Append(']').ToString(), Encoding.UTF8, "application/cloudevents-batch+json"),
+        };
+        using var response = await ingress.SendAsync(request, ct);
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"publish batch {chunk[0]}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+        }
+    });
+}
+
 static async Task Create(HttpClient admin, string path, string json)
 {
     using var response = await admin.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
@@ -337,7 +395,7 @@ static async Task WaitForAsync(Func<bool> done, TimeSpan timeout)
     }
 }
 
-internal sealed record Args(string Root, string Out, int Events, int Concurrency, bool Quick, string Backend, int IngressEvents, IReadOnlyList<(string Name, string Value)> PlatformEnvironment)
+internal sealed record Args(string Root, string Out, int Events, int Concurrency, bool Quick, string Backend, int IngressEvents, int Batch, IReadOnlyList<(string Name, string Value)> PlatformEnvironment)
 {
     public static Args Parse(string[] args)
     {
@@ -345,6 +403,7 @@ internal sealed record Args(string Root, string Out, int Events, int Concurrency
         string? output = null;
         int? events = null;
         var concurrency = 32;
+        var batch = 10;
         var quick = false;
         var backend = "sqlite";
         var platformEnvironment = new List<(string, string)>();
@@ -357,18 +416,19 @@ internal sealed record Args(string Root, string Out, int Events, int Concurrency
                 case "--events": events = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--concurrency": concurrency = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--quick": quick = true; break;
+                case "--batch": batch = int.Parse(args[++i], CultureInfo.InvariantCulture) is > 0 and var b ? b : throw new ArgumentException("--batch: a positive number of events a request"); break;
                 case "--platform-env":
                     var setting = args[++i].Split('=', 2);
                     platformEnvironment.Add(setting.Length == 2 && setting[0].Length > 0 ? (setting[0], setting[1]) : throw new ArgumentException("--platform-env NAME=VALUE"));
                     break;
                 case "--backend": backend = args[++i] is "sqlite" or "rabbitmq" ? args[i] : throw new ArgumentException("--backend: sqlite or rabbitmq"); break;
-                default: throw new ArgumentException($"unknown argument {args[i]} (expected --quick, --events N, --concurrency N, --backend sqlite|rabbitmq, --platform-env NAME=VALUE)");
+                default: throw new ArgumentException($"unknown argument {args[i]} (expected --quick, --events N, --concurrency N, --batch N, --backend sqlite|rabbitmq, --platform-env NAME=VALUE)");
             }
         }
 
         var count = events ?? (quick ? 2000 : 20000);
         output ??= Path.Combine(root, "bench", "results", backend == "rabbitmq" ? "events-rabbitmq.json" : "events.json");
 
-        return new Args(root, output, count, concurrency, quick, backend, count, platformEnvironment);
+        return new Args(root, output, count, concurrency, quick, backend, count, batch, platformEnvironment);
     }
 }

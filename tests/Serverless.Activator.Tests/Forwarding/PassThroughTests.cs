@@ -121,6 +121,46 @@ public sealed class PassThroughTests
         Assert.Equal($"for=127.0.0.1;by=\"{harness.Client.BaseAddress!.Authority}\";proto=http;host=hello.default.localhost", seen[7]);
     }
 
+    /// <summary>
+    /// The Forwarded element is kept per connection (issue #17 item 8): requests naming different hosts on one
+    /// keep-alive connection must each get their own host, in Kestrel as it is, not a stale one.
+    /// </summary>
+    [Fact]
+    public async Task InvokeAsync_HostsChangingOnOneConnection_EachForwardedNamesItsOwnHost()
+    {
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), TimeProvider.System, ProxyHarness.TestFunction("hello"));
+        await using var instance = await InstanceServer.StartAsync("h", EchoRequestLine);
+        harness.Endpoints.Set(Hello, instance.Endpoint());
+        var connections = 0;
+        using var client = new HttpClient(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            MaxConnectionsPerServer = 1,
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                Interlocked.Increment(ref connections);
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+        })
+        { BaseAddress = harness.Client.BaseAddress };
+        var by = harness.Client.BaseAddress!.Authority;
+
+        foreach (var host in new[] { "one.example", "one.example", "two.example", "one.example" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/default/hello/x");
+            request.Headers.Host = host;
+            using var response = await client.SendAsync(request);
+            var seen = (await response.Content.ReadAsStringAsync()).Split('\n');
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal($"for=127.0.0.1;by=\"{by}\";proto=http;host={host}", seen[7]);
+        }
+
+        Assert.Equal(1, connections);
+    }
+
     private static Task EchoRequestLine(HttpContext context)
     {
         var headers = context.Request.Headers;

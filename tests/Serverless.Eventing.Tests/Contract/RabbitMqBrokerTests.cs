@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Serverless.Core.Api;
+using Serverless.Eventing.Events;
 using Serverless.Eventing.Tests.Fakes;
 using Serverless.TestSupport;
 
@@ -25,6 +26,23 @@ public sealed class RabbitMqBrokerTests(Xunit.Abstractions.ITestOutputHelper out
             await Task.Delay(50);
         }
     }
+
+    /// <summary>Publishes until the backend accepts (the ingress's 503 means "send again"), within <see cref="Bound"/>.</summary>
+    private static Task PublishOnceAcceptedAsync(RabbitMqBackendHarness h, BrokerEvent cloudEvent, string what) =>
+        WaitForAsync(
+            async () =>
+            {
+                try
+                {
+                    await h.PublishAsync(cloudEvent);
+                    return true;
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            },
+            () => what);
 
     [Fact]
     public async Task Prefetch_TriggerConcurrencyBoundsTheDeliveriesInFlight()
@@ -62,20 +80,7 @@ public sealed class RabbitMqBrokerTests(Xunit.Abstractions.ITestOutputHelper out
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"failing took {clock.Elapsed}");
 
         await server.StartNodeAsync();
-        await WaitForAsync(
-            async () =>
-            {
-                try
-                {
-                    await h.PublishAsync(TestEvents.Event("after"));
-                    return true;
-                }
-                catch (IOException)
-                {
-                    return false;
-                }
-            },
-            () => "publishing after RabbitMQ returned");
+        await PublishOnceAcceptedAsync(h, TestEvents.Event("after"), "publishing after RabbitMQ returned");
         await WaitForAsync(() => Task.FromResult(h.Sender.Sent.Any(s => s.Event.Id == "after")), () => "delivery after recovery");
         Assert.DoesNotContain(h.Sender.Sent, s => s.Event.Id == "away");
     }
@@ -159,20 +164,7 @@ public sealed class RabbitMqBrokerTests(Xunit.Abstractions.ITestOutputHelper out
         }
 
         // The first publish may be returned (no queue bound): the ingress answers 503 and the client sends again.
-        await WaitForAsync(
-            async () =>
-            {
-                try
-                {
-                    await h.PublishAsync(TestEvents.Event("after"));
-                    return true;
-                }
-                catch (IOException)
-                {
-                    return false;
-                }
-            },
-            () => "publishing after the queue was deleted");
+        await PublishOnceAcceptedAsync(h, TestEvents.Event("after"), "publishing after the queue was deleted");
         await WaitForAsync(() => Task.FromResult(h.Sender.Sent.Any(s => s.Event.Id == "after")), () => "delivery from the declared-again queue");
     }
 

@@ -111,11 +111,23 @@ public sealed class KubernetesOptionsTests
     [InlineData("amqp:///vhost")]
     public void Parse_BadBrokerUrl_ErrorNamesKeyButNeverThePassword(string url)
     {
-        KubernetesOptions.Parse(["broker", "--broker-url", url], Env(), out var errors);
+        KubernetesOptions.Parse(["broker"], Env(("SERVERLESS_BROKER_URL", url)), out var errors);
 
         var error = Assert.Single(errors);
         Assert.StartsWith("broker-url (SERVERLESS_BROKER_URL): expected amqp://", error, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_BrokerUrlFlag_RefusedWithoutEchoingIt()
+    {
+        var options = KubernetesOptions.Parse(["broker", "--broker-url", "amqp://events:hunter2@rabbit:5672/"], Env(), out var errors);
+
+        var error = Assert.Single(errors);
+        Assert.StartsWith("--broker-url: not accepted as an argument", error, StringComparison.Ordinal);
+        Assert.Contains("SERVERLESS_BROKER_URL", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error, StringComparison.Ordinal);
+        Assert.Null(options?.BrokerUrl);
     }
 
     [Fact]

@@ -1,0 +1,8 @@
+using Serverless.Core.Contracts;
+
+internal sealed class NoScaler : IScaleRequester
+{
+    public void RequestScaleFromZero(FunctionKey key)
+    {
+    }
+}
