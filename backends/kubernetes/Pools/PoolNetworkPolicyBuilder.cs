@@ -72,7 +72,13 @@ internal static class PoolNetworkPolicyBuilder
         },
     };
 
-    /// <summary>Whether a live policy still says what <see cref="Build"/> says (the API server may add nothing to these fields).</summary>
+    /// <summary>
+    /// Whether a live policy still says what <see cref="Build"/> says. Compared as JSON trees, not text: the API server
+    /// returns maps (matchLabels) with their keys sorted, whatever order they were sent in, and a text comparison would
+    /// see drift, and replace the policy, on every pass.
+    /// </summary>
     public static bool Matches(V1NetworkPolicy live, V1NetworkPolicy wanted) =>
-        k8s.KubernetesJson.Serialize(live.Spec) == k8s.KubernetesJson.Serialize(wanted.Spec);
+        System.Text.Json.Nodes.JsonNode.DeepEquals(
+            System.Text.Json.Nodes.JsonNode.Parse(k8s.KubernetesJson.Serialize(live.Spec)),
+            System.Text.Json.Nodes.JsonNode.Parse(k8s.KubernetesJson.Serialize(wanted.Spec)));
 }

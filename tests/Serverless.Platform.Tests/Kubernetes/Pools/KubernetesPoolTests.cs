@@ -244,6 +244,35 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         output.WriteLine($"RSA-2048 signature of a specialization: {Summary(signing)}");
     }
 
+    /// <summary>
+    /// The pools' NetworkPolicy through the real kubectl (v1.32): applied as a manifest, read back with kubectl's own
+    /// decoding, and described. The double has no OpenAPI schemas for built-in kinds (kubectl's validation fails to
+    /// download them: --validate=false), so field validation is not what this checks; the policy is built from
+    /// KubernetesClient's generated networking.k8s.io/v1 model.
+    /// </summary>
+    [Fact]
+    public async Task NetworkPolicy_ThroughKubectl_AppliedReadBackAndDescribed()
+    {
+        await using var api = await KubeApiDouble.StartAsync();
+        using var dir = new TempDirectory("kubectl");
+        var kubectl = new Serverless.TestSupport.Kubectl(api.WriteKubeconfig(Path.Combine(dir.Path, "config"), "admin", Ns), dir.Path);
+        var policy = PoolNetworkPolicyBuilder.Build(Ns, "serverless-system");
+        var file = Path.Combine(dir.Path, "policy.json");
+        await File.WriteAllTextAsync(file, KubernetesJson.Serialize(policy));
+
+        var applied = await kubectl.RunAsync("apply", "--server-side", "--field-manager", "serverless", "--validate=false", "-f", file);
+        var read = await kubectl.RunAsync("get", "networkpolicy", PoolNetworkPolicyBuilder.Name, "-n", Ns, "-o", "json");
+        var described = await kubectl.RunAsync("describe", "networkpolicy", PoolNetworkPolicyBuilder.Name, "-n", Ns);
+
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        Assert.True(read.ExitCode == 0, read.ToString());
+        Assert.True(PoolNetworkPolicyBuilder.Matches(KubernetesJson.Deserialize<V1NetworkPolicy>(read.StdOut), policy), read.StdOut);
+        Assert.True(described.ExitCode == 0, described.ToString());
+        Assert.Contains("serverless.dev/from-pool", described.StdOut, StringComparison.Ordinal);
+        Assert.Contains("9091/TCP", described.StdOut, StringComparison.Ordinal);
+        Assert.Contains("NamespaceSelector: kubernetes.io/metadata.name=serverless-system", described.StdOut, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Allocate_Table()
     {
