@@ -47,15 +47,17 @@ internal static class GenericHost
             return ExitCodes.InvalidConfiguration;
         }
 
-        var token = environment(Token)?.Trim();
-        if (string.IsNullOrEmpty(token) || settings.PlatformPort is not { } platformPort)
+        var authorizer = SpecializeAuthorizer.TryCreate(environment, out var authorizerError);
+        if (authorizer is null || settings.PlatformPort is not { } platformPort)
         {
-            await stderr.WriteLineAsync($"{RuntimeHost.Prefix}{Token} and {EnvironmentVariables.PlatformPort} are required in generic mode ({Generic})");
+            await stderr.WriteLineAsync(authorizerError.Length > 0
+                ? RuntimeHost.Prefix + authorizerError
+                : $"{RuntimeHost.Prefix}{Token} (or {SpecializeAuthorizer.Key} and {SpecializeAuthorizer.PodUid}) and {EnvironmentVariables.PlatformPort} are required in generic mode ({Generic})");
             return ExitCodes.InvalidConfiguration;
         }
 
         await using var app = RuntimeHost.Build(settings, time);
-        var specializer = new Specializer(app.Services, environment, token, time, stdout);
+        var specializer = new Specializer(app.Services, environment, authorizer, time, stdout);
         var dispatcher = new GenericDispatcher(
             specializer,
             app.Services.GetRequiredService<RuntimeMetrics>(),

@@ -94,10 +94,10 @@ public sealed class GenericModeTests
     }
 
     [Fact]
-    public async Task Specialize_BodyOver1MiB_413()
+    public async Task Specialize_BodyOver2MiB_413()
     {
         await using var runtime = await StartGenericAsync();
-        var big = Body("DotnetTest::DotnetTest.Handlers::Echo", ("PAD", new string('x', 1024 * 1024)));
+        var big = Body("DotnetTest::DotnetTest.Handlers::Echo", ("PAD", new string('x', 2 * 1024 * 1024)));
 
         using var refused = await runtime.Platform.SendAsync(SpecializeRequest(big));
 
