@@ -80,7 +80,7 @@ internal static class GenericHost
         // The limiter is the drain's: resolved now, so that DrainService and the specialized pipeline share it.
         _ = app.Services.GetRequiredService<ConcurrencyLimiter>();
         var loopbackStarted = time.GetTimestamp();
-        var (specialize, invocation) = await LoopbackWarmUp.RunAsync(settings.ListenAddress, settings.Port, platformPort, token, LoopbackWarmUpTimeout);
+        var (specialize, invocation) = await LoopbackWarmUp.RunAsync(settings.ListenAddress, settings.Port, platformPort, environment(Token)?.Trim(), LoopbackWarmUpTimeout);
         warmUp += time.GetElapsedTime(loopbackStarted);
         dispatcher.MarkWarm();
         await stdout.WriteLineAsync(string.Create(

@@ -16,7 +16,9 @@ namespace Serverless.Runtime.Dotnet.Specialization;
 /// <remarks>
 /// The specialization sent carries the process's own token and a handler that does not parse, so it is answered 422
 /// before anything is changed (runtimes/README.md: the process stays generic); the request on <c>PORT</c> is answered
-/// 503 like any request before specialization. Neither is counted in the metrics. A failure only costs the warmth.
+/// 503 like any request before specialization. Neither is counted in the metrics. A process with no token (one that
+/// another proof of the platform's authorizes) sends none and is answered 401 before its body is read: Kestrel's side
+/// is then warmed, the body's parse is not. A failure only costs the warmth.
 /// </remarks>
 internal static class LoopbackWarmUp
 {
@@ -31,7 +33,7 @@ internal static class LoopbackWarmUp
     private const int MaxResponseBytes = 64 * 1024;
 
     /// <summary>Sends both requests; returns their status codes (null for a request that failed or timed out).</summary>
-    public static async Task<(int? Specialize, int? Invocation)> RunAsync(IPAddress listenAddress, int port, int platformPort, string token, TimeSpan timeout)
+    public static async Task<(int? Specialize, int? Invocation)> RunAsync(IPAddress listenAddress, int port, int platformPort, string? token, TimeSpan timeout)
     {
         var target = Target(listenAddress);
         using var deadline = new CancellationTokenSource(timeout);
@@ -40,9 +42,9 @@ internal static class LoopbackWarmUp
         return (specialize, invocation);
     }
 
-    internal static string SpecializeRequest(string token) => string.Create(
+    internal static string SpecializeRequest(string? token) => string.Create(
         CultureInfo.InvariantCulture,
-        $"POST {GenericDispatcher.SpecializePath} HTTP/1.1\r\nHost: warm-up\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(SpecializeBody)}\r\nConnection: close\r\n\r\n{SpecializeBody}");
+        $"POST {GenericDispatcher.SpecializePath} HTTP/1.1\r\nHost: warm-up\r\n{(string.IsNullOrEmpty(token) ? "" : $"Authorization: Bearer {token}\r\n")}Content-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(SpecializeBody)}\r\nConnection: close\r\n\r\n{SpecializeBody}");
 
     /// <summary>A wildcard listen address is reached through the loopback address of its family.</summary>
     internal static IPAddress Target(IPAddress listenAddress) =>

@@ -45,4 +45,15 @@ public sealed class LoopbackWarmUpTests
         Assert.Contains($"\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}", head, StringComparison.Ordinal);
         Assert.Equal(LoopbackWarmUp.SpecializeBody, body);
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void SpecializeRequest_WithoutAToken_SendsNoAuthorization(string? token)
+    {
+        var request = LoopbackWarmUp.SpecializeRequest(token);
+
+        Assert.DoesNotContain("Authorization", request, StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith("\r\n\r\n" + LoopbackWarmUp.SpecializeBody, request, StringComparison.Ordinal);
+    }
 }
