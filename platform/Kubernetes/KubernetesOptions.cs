@@ -66,7 +66,8 @@ internal sealed record KubernetesOptions
 
     /// <summary>
     /// Controller and activator: warm pools, <c>pool-size-{runtime}</c> generic pods per runtime in each namespace with
-    /// Functions of that runtime (0..100, default 0 = off). Both components must be given the same sizes.
+    /// Functions of that runtime (0..100, default 0 = off), and <c>pool-max-pods</c> of all pools together (the
+    /// controller's; 1..10000, default 100). Both components must be given the same sizes.
     /// </summary>
     public Backends.Kubernetes.Pools.KubernetesPoolOptions Pools { get; init; } = new();
 
@@ -74,7 +75,7 @@ internal sealed record KubernetesOptions
         [
             "http", "metrics", "config-dir", "leader-elect", "lease-duration", "renew-deadline", "retry-period", "domain", "image-registry",
             "runtime-image-dotnet", "runtime-image-node", "runtime-image-python", "autoscaler-url", "activator-url", "broker-ingress-url", "broker-url",
-            "pool-size-dotnet", "pool-size-node", "pool-size-python",
+            "pool-size-dotnet", "pool-size-node", "pool-size-python", "pool-max-pods",
         ];
 
     /// <summary>Parses <c>{controller|activator|autoscaler|broker} [--key value]…</c>; returns the problems instead of throwing.</summary>
@@ -152,7 +153,7 @@ internal sealed record KubernetesOptions
             ActivatorUrl = Url(values, "activator-url", "http://activator." + PlatformNamespace + ".svc/", problems),
             BrokerIngressUrl = Url(values, "broker-ingress-url", "http://broker-ingress." + PlatformNamespace + ".svc/", problems),
             BrokerUrl = AmqpUrl(values, problems),
-            Pools = PoolSizes(values, problems),
+            Pools = PoolSizes(values, podNamespace, problems),
         };
         foreach (var (runtime, image) in images)
         {
@@ -166,7 +167,7 @@ internal sealed record KubernetesOptions
         return options;
     }
 
-    private static Backends.Kubernetes.Pools.KubernetesPoolOptions PoolSizes(Dictionary<string, string> values, List<string> problems)
+    private static Backends.Kubernetes.Pools.KubernetesPoolOptions PoolSizes(Dictionary<string, string> values, string platformNamespace, List<string> problems)
     {
         var sizes = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var runtime in Core.Api.RuntimeNames.All)
@@ -193,7 +194,21 @@ internal sealed record KubernetesOptions
             }
         }
 
-        return new Backends.Kubernetes.Pools.KubernetesPoolOptions { Sizes = sizes };
+        var maxPods = Backends.Kubernetes.Pools.KubernetesPoolOptions.DefaultMaxPods;
+        if (values.TryGetValue("pool-max-pods", out var maxText))
+        {
+            if (int.TryParse(maxText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var max)
+                && max is >= 1 and <= Backends.Kubernetes.Pools.KubernetesPoolOptions.MaxMaxPods)
+            {
+                maxPods = max;
+            }
+            else
+            {
+                problems.Add($"pool-max-pods = \"{Core.Naming.Names.Printable(maxText)}\": expected an integer in 1..{Backends.Kubernetes.Pools.KubernetesPoolOptions.MaxMaxPods} (idle pool pods of all namespaces together)");
+            }
+        }
+
+        return new Backends.Kubernetes.Pools.KubernetesPoolOptions { Sizes = sizes, PlatformNamespace = platformNamespace, MaxPods = maxPods };
     }
 
     private static IPEndPoint EndPoint(Dictionary<string, string> values, string key, IPEndPoint fallback, List<string> problems)

@@ -12,7 +12,7 @@ const { ConcurrencyLimiter } = require('./lib/limiter');
 const { RuntimeMetrics } = require('./lib/metrics');
 const { Readiness } = require('./lib/readiness');
 const { createRuntimeServer, createPlatformServer } = require('./lib/server');
-const { Specializer, TOKEN, isGeneric } = require('./lib/specialize');
+const { Specializer, TOKEN, authorizer, isGeneric } = require('./lib/specialize');
 
 /** Process exit codes the supervisor tells apart; the same in every runtime. */
 const EXIT = Object.freeze({ success: 0, invalidConfiguration: 2, handlerLoadFailed: 3, listenFailed: 4 });
@@ -25,9 +25,10 @@ async function main() {
   // Generic: no function yet; FUNCTION_PATH and HANDLER come with POST /specialize, on the private port only.
   const env = generic && !(process.env.FUNCTION_PATH ?? '').trim() ? { ...process.env, FUNCTION_PATH: process.cwd() } : process.env;
   let { config, errors } = parseConfig(env);
-  if (generic && config && (config.platformPort === null || !(env[TOKEN] ?? '').trim())) {
+  const auth = generic && config ? authorizer(env) : {};
+  if (generic && config && (config.platformPort === null || !auth.authorize)) {
     config = null;
-    errors = [`${TOKEN} and PLATFORM_PORT are required in generic mode (FUNCTION_GENERIC)`];
+    errors = [auth.error ?? `${TOKEN} and PLATFORM_PORT are required in generic mode (FUNCTION_GENERIC)`];
   }
   if (!config) {
     for (const error of errors) process.stderr.write(PREFIX + error + '\n');
@@ -55,7 +56,7 @@ async function main() {
   const readiness = new Readiness();
   // Shared by both servers; a specialization (generic mode) replaces config, handler, limiter and metrics in it.
   const deps = { config, handler, limiter, metrics, readiness, log };
-  const specializer = generic ? new Specializer(deps, env[TOKEN].trim()) : null;
+  const specializer = generic ? new Specializer(deps, auth.authorize) : null;
   if (generic) readiness.markGeneric();
   const server = createRuntimeServer(deps);
   const address = formatAddress(config.host, config.port);

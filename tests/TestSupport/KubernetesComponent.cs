@@ -61,7 +61,11 @@ public sealed class KubernetesComponent : IAsyncDisposable
     /// Starts the component in a scrubbed environment with <c>KUBECONFIG</c>, <c>POD_NAME</c>,
     /// <c>POD_NAMESPACE=serverless-system</c> and <c>SERVERLESS_CONFIG_DIR</c> (the kubeconfig's folder) set.
     /// </summary>
-    public static KubernetesComponent Start(string kubeconfig, string podName, params string[] arguments)
+    public static KubernetesComponent Start(string kubeconfig, string podName, params string[] arguments) =>
+        Start(kubeconfig, podName, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Starts a component with extra environment variables, as a pod gets a Secret's values (never as arguments).</summary>
+    public static KubernetesComponent Start(string kubeconfig, string podName, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo(ChildEnvironment.DotnetHost)
         {
@@ -81,6 +85,11 @@ public sealed class KubernetesComponent : IAsyncDisposable
         info.Environment["POD_NAME"] = podName;
         info.Environment["POD_NAMESPACE"] = "serverless-system";
         info.Environment["SERVERLESS_CONFIG_DIR"] = Path.GetDirectoryName(kubeconfig);
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         return new KubernetesComponent(Process.Start(info) ?? throw new InvalidOperationException("could not start " + podName));
     }
 

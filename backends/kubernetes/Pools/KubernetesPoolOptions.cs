@@ -14,9 +14,28 @@ public sealed class KubernetesPoolOptions
 
     /// <summary>
     /// The runtimes whose generic mode can take a function's artifact with the specialization (a pool pod has no other
-    /// way to get the code): python and node. C# has no generic mode yet.
+    /// way to get the code) and checks the platform's signature: all three.
     /// </summary>
-    public static readonly IReadOnlyList<string> SupportedRuntimes = [Core.Api.RuntimeNames.Node, Core.Api.RuntimeNames.Python];
+    public static readonly IReadOnlyList<string> SupportedRuntimes = [Core.Api.RuntimeNames.Dotnet, Core.Api.RuntimeNames.Node, Core.Api.RuntimeNames.Python];
+
+    /// <summary>
+    /// The platform's namespace (<c>POD_NAMESPACE</c>, default <c>serverless-system</c>): where the pool signing key's
+    /// Secret is, and where the activators that may reach a pool pod's platform port run.
+    /// </summary>
+    public string PlatformNamespace { get; init; } = "serverless-system";
+
+    /// <summary>The default of <see cref="MaxPods"/>.</summary>
+    public const int DefaultMaxPods = 100;
+
+    /// <summary>The largest <see cref="MaxPods"/> accepted.</summary>
+    public const int MaxMaxPods = 10_000;
+
+    /// <summary>
+    /// <c>pool-max-pods</c>: idle pool pods of all namespaces and runtimes together, 1..10000, default 100. The controller
+    /// sizes the pools under it (<see cref="PoolSizing"/>); a claimed pod has left its pool and counts as its
+    /// function's instance from then on.
+    /// </summary>
+    public int MaxPods { get; init; } = DefaultMaxPods;
 
     public IReadOnlyDictionary<string, int> Sizes { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
 

@@ -17,7 +17,11 @@ namespace Serverless.Backends.Kubernetes.Pools;
 /// </remarks>
 internal static class PoolDeploymentBuilder
 {
-    public const string TokenVariable = "SPECIALIZE_TOKEN";
+    /// <summary>The platform's public key (<see cref="PoolSigningKey.PublicJwk"/>): the same in every pool, and no secret.</summary>
+    public const string KeyVariable = "SPECIALIZE_KEY";
+
+    /// <summary>The pod's own uid (downward API): what a specialization's signature must name.</summary>
+    public const string PodUidVariable = "SPECIALIZE_POD_UID";
 
     /// <summary>
     /// The pod's whole life may be a function's: the longest function timeout the defaults allow (300 s) plus the
@@ -25,17 +29,20 @@ internal static class PoolDeploymentBuilder
     /// </summary>
     public const int TerminationGraceSeconds = 300 + DeploymentBuilder.TerminationGraceSeconds + DeploymentBuilder.PreStopSeconds;
 
-    public static V1Deployment Build(string @namespace, string runtime, string image, int size, string token)
+    public static V1Deployment Build(string @namespace, string runtime, string image, int size, string publicKey)
     {
         var name = PoolLabels.DeploymentName(runtime);
         var selector = new Dictionary<string, string>(StringComparer.Ordinal) { [PoolLabels.Pool] = runtime };
         var labels = new Dictionary<string, string>(StringComparer.Ordinal) { [PoolLabels.Pool] = runtime, [PoolLabels.PartOf] = PoolLabels.PartOfValue };
+
+        // Kept by the claim: the pool's NetworkPolicy selects pool pods by it, idle or claimed (PoolNetworkPolicyBuilder).
+        var podLabels = new Dictionary<string, string>(labels, StringComparer.Ordinal) { [PoolLabels.FromPool] = runtime };
         var template = new V1PodTemplateSpec
         {
-            Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal) },
+            Metadata = new V1ObjectMeta { Labels = podLabels },
             Spec = new V1PodSpec
             {
-                Containers = [Container(image, token)],
+                Containers = [Container(image, publicKey)],
                 Volumes =
                 [
                     new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() },
@@ -73,16 +80,9 @@ internal static class PoolDeploymentBuilder
         };
     }
 
-    /// <summary>The token of a live pool Deployment, so that an update keeps it (its idle pods carry it).</summary>
-    public static string? TokenOf(V1Deployment deployment) =>
-        TokenOf(deployment.Spec?.Template?.Spec);
-
-    /// <summary>The specialization token of a pool pod, read from its spec (functions never see pod specs: no API token).</summary>
-    public static string? TokenOf(V1PodSpec? spec) =>
-        spec?.Containers?.FirstOrDefault(c => c.Name == DeploymentBuilder.ContainerName)?.Env?.FirstOrDefault(e => e.Name == TokenVariable)?.Value;
-
-    /// <summary>A new pool's token: 256 random bits.</summary>
-    public static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+    /// <summary>The public key a pool pod checks specializations with; null for a pod of an older template (not taken).</summary>
+    public static string? KeyOf(V1PodSpec? spec) =>
+        spec?.Containers?.FirstOrDefault(c => c.Name == DeploymentBuilder.ContainerName)?.Env?.FirstOrDefault(e => e.Name == KeyVariable)?.Value;
 
     public static string? SpecHashOf(V1Deployment deployment) =>
         deployment.Metadata?.Annotations is { } annotations && annotations.TryGetValue(PoolLabels.SpecHashAnnotation, out var hash) ? hash : null;
@@ -90,7 +90,7 @@ internal static class PoolDeploymentBuilder
     private static string Hash(V1PodTemplateSpec template) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(k8s.KubernetesJson.Serialize(template))))[..16];
 
-    private static V1Container Container(string image, string token)
+    private static V1Container Container(string image, string publicKey)
     {
         var port = DeploymentBuilder.ContainerPort.ToString(CultureInfo.InvariantCulture);
         var platformPort = DeploymentBuilder.PlatformPort.ToString(CultureInfo.InvariantCulture);
@@ -109,7 +109,12 @@ internal static class PoolDeploymentBuilder
                 new V1EnvVar { Name = "PLATFORM_PORT", Value = platformPort },
                 new V1EnvVar { Name = "HOST", Value = DeploymentBuilder.ListenAddress },
                 new V1EnvVar { Name = "FUNCTION_GENERIC", Value = "1" },
-                new V1EnvVar { Name = TokenVariable, Value = token },
+                new V1EnvVar { Name = KeyVariable, Value = publicKey },
+                new V1EnvVar
+                {
+                    Name = PodUidVariable,
+                    ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.uid" } },
+                },
                 new V1EnvVar
                 {
                     Name = "INSTANCE_ID",

@@ -24,6 +24,7 @@ public sealed partial class PoolReconciler
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _changed = new(0, 1);
+    private readonly PoolKeyStore _keys;
 
     public PoolReconciler(IKubernetes client, KubernetesPoolOptions options, KubernetesWorkloadOptions workloads, TimeProvider time, ILogger<PoolReconciler> logger)
     {
@@ -32,6 +33,7 @@ public sealed partial class PoolReconciler
         _workloads = workloads;
         _time = time;
         _logger = logger;
+        _keys = new PoolKeyStore(client, options.PlatformNamespace);
     }
 
     /// <summary>
@@ -81,7 +83,9 @@ public sealed partial class PoolReconciler
     public async Task ReconcileAsync(IEnumerable<Core.Api.Function> functions, CancellationToken cancellationToken)
     {
         var all = functions as IReadOnlyCollection<Core.Api.Function> ?? functions.ToList();
-        await SyncPoolsAsync(all, cancellationToken).ConfigureAwait(false);
+        var desired = Desired(all, _options);
+        await SyncNetworkPoliciesAsync(desired, cancellationToken).ConfigureAwait(false);
+        await SyncPoolsAsync(desired, cancellationToken).ConfigureAwait(false);
         await RetireAsync(all, cancellationToken).ConfigureAwait(false);
     }
 
@@ -166,9 +170,66 @@ public sealed partial class PoolReconciler
         }
     }
 
-    private async Task SyncPoolsAsync(IReadOnlyCollection<Core.Api.Function> functions, CancellationToken cancellationToken)
+    /// <summary>
+    /// One NetworkPolicy per namespace with a pool, made before the pool's pods (so that none is ever open), deleted
+    /// with the namespace's last pool.
+    /// </summary>
+    private async Task SyncNetworkPoliciesAsync(SortedSet<(string Namespace, string Runtime)> desired, CancellationToken cancellationToken)
     {
-        var desired = Desired(functions, _options);
+        var namespaces = desired.Select(d => d.Namespace).ToHashSet(StringComparer.Ordinal);
+        var live = await _client.NetworkingV1.ListNetworkPolicyForAllNamespacesAsync(labelSelector: PoolNetworkPolicyBuilder.PolicyLabel, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var policy in live.Items ?? [])
+        {
+            var ns = policy.Metadata.NamespaceProperty ?? "";
+            if (policy.Metadata.Name != PoolNetworkPolicyBuilder.Name || !namespaces.Contains(ns))
+            {
+                try
+                {
+                    await _client.NetworkingV1.DeleteNamespacedNetworkPolicyAsync(
+                        policy.Metadata.Name, ns, new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = policy.Metadata.Uid } }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (KubeErrors.Is(e, HttpStatusCode.NotFound) || KubeErrors.Is(e, HttpStatusCode.Conflict))
+                {
+                    // Gone already.
+                }
+
+                continue;
+            }
+
+            present.Add(ns);
+            var wanted = PoolNetworkPolicyBuilder.Build(ns, _options.PlatformNamespace);
+            if (!PoolNetworkPolicyBuilder.Matches(policy, wanted))
+            {
+                wanted.Metadata.ResourceVersion = policy.Metadata.ResourceVersion;
+                try
+                {
+                    await _client.NetworkingV1.ReplaceNamespacedNetworkPolicyAsync(wanted, wanted.Metadata.Name, ns, fieldManager: "serverless", cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (KubeErrors.Is(e, HttpStatusCode.Conflict) || KubeErrors.Is(e, HttpStatusCode.NotFound))
+                {
+                    Signal();
+                }
+            }
+        }
+
+        foreach (var ns in namespaces.Where(ns => !present.Contains(ns)))
+        {
+            try
+            {
+                await _client.NetworkingV1.CreateNamespacedNetworkPolicyAsync(PoolNetworkPolicyBuilder.Build(ns, _options.PlatformNamespace), ns, fieldManager: "serverless", cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (KubeErrors.Is(e, HttpStatusCode.Conflict))
+            {
+                // Made meanwhile: the next pass compares it.
+            }
+        }
+    }
+
+    private async Task SyncPoolsAsync(SortedSet<(string Namespace, string Runtime)> desired, CancellationToken cancellationToken)
+    {
+        var signing = desired.Count > 0 ? await _keys.EnsureAsync(cancellationToken).ConfigureAwait(false) : null;
+        var sizes = PoolSizing.Allocate(desired, _options.SizeOf, _options.MaxPods);
         var live = await _client.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: PoolLabels.AnyPoolSelector, cancellationToken: cancellationToken).ConfigureAwait(false);
         var byKey = new Dictionary<(string, string), V1Deployment>();
         var idle = Core.Api.RuntimeNames.All.ToDictionary(r => r, _ => 0, StringComparer.Ordinal);
@@ -195,10 +256,10 @@ public sealed partial class PoolReconciler
                 continue;
             }
 
-            var size = _options.SizeOf(runtime);
+            var size = sizes[(ns, runtime)];
             if (!byKey.TryGetValue((ns, runtime), out var current))
             {
-                var created = PoolDeploymentBuilder.Build(ns, runtime, image, size, PoolDeploymentBuilder.NewToken());
+                var created = PoolDeploymentBuilder.Build(ns, runtime, image, size, signing!.PublicJwk);
                 try
                 {
                     await _client.AppsV1.CreateNamespacedDeploymentAsync(created, ns, fieldManager: "serverless", cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -212,7 +273,7 @@ public sealed partial class PoolReconciler
                 continue;
             }
 
-            var wanted = PoolDeploymentBuilder.Build(ns, runtime, image, size, PoolDeploymentBuilder.TokenOf(current) ?? PoolDeploymentBuilder.NewToken());
+            var wanted = PoolDeploymentBuilder.Build(ns, runtime, image, size, signing!.PublicJwk);
             if (current.Spec?.Replicas == size && PoolDeploymentBuilder.SpecHashOf(current) == PoolDeploymentBuilder.SpecHashOf(wanted))
             {
                 continue;

@@ -24,7 +24,8 @@ namespace Serverless.Backends.Kubernetes.Pools;
 /// The activator does this rather than the controller: it is already on the request's path (no extra hop before the
 /// first byte), and it scales out with traffic while the controller is a single leader. What it needs is narrow: pods
 /// list/patch/delete and configmaps get, the last only for the artifact it forwards (the ConfigMap the Function names).
-/// The token of a pool comes from the pod's spec, which the activator reads anyway; functions have no API token.
+/// It signs each specialization for the one pod it claimed (<see cref="PoolSigningKey"/>), with the key it reads once
+/// from the platform's Secret (get of that one name).
 /// </remarks>
 public sealed partial class PoolSpecializer
 {
@@ -33,6 +34,7 @@ public sealed partial class PoolSpecializer
     private readonly KubernetesPoolOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly PoolKeyStore _keys;
 
     /// <param name="http">For <c>/specialize</c> calls; its timeout bounds a specialization.</param>
     public PoolSpecializer(IKubernetes client, HttpClient http, KubernetesPoolOptions options, TimeProvider time, ILogger<PoolSpecializer> logger)
@@ -42,6 +44,7 @@ public sealed partial class PoolSpecializer
         _options = options;
         _time = time;
         _logger = logger;
+        _keys = new PoolKeyStore(client, options.PlatformNamespace);
     }
 
     /// <summary>Where a pod's platform port is; by default its IP and 9091. Tests point it at a runtime on loopback.</summary>
@@ -65,6 +68,7 @@ public sealed partial class PoolSpecializer
         var ns = function.Metadata.NamespaceProperty;
         var runtime = function.Spec.Runtime!;
         var artifact = ReadArtifactAsync(ns, function.Spec.Source!.ConfigMap!, cancellationToken);
+        var key = _keys.ReadAsync(cancellationToken);
         try
         {
             var pods = await _client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: PoolLabels.IdleSelector(runtime), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -76,7 +80,7 @@ public sealed partial class PoolSpecializer
                     continue;
                 }
 
-                return await SpecializePodAsync(pod, function, await artifact.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                return await SpecializePodAsync(pod, function, await artifact.ConfigureAwait(false), await key.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             }
 
             return new PoolSpecialization(PoolOutcome.NoIdlePod, null, $"no idle {runtime} pool pod in {ns}");
@@ -85,6 +89,7 @@ public sealed partial class PoolSpecializer
         {
             // Observe a failed artifact read that nobody awaited.
             _ = artifact.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            _ = key.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
     }
 
@@ -92,7 +97,7 @@ public sealed partial class PoolSpecializer
         pod.Metadata.DeletionTimestamp is null
         && pod.Status?.PodIP is { Length: > 0 }
         && pod.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true
-        && PoolDeploymentBuilder.TokenOf(pod.Spec) is { Length: > 0 };
+        && PoolDeploymentBuilder.KeyOf(pod.Spec) is { Length: > 0 };
 
     /// <summary>
     /// Takes the pod out of the pool: the selector label goes, the claim label and the Function's controller reference
@@ -139,7 +144,7 @@ public sealed partial class PoolSpecializer
         }
     }
 
-    private async Task<PoolSpecialization> SpecializePodAsync(V1Pod pod, Core.Api.Function function, byte[] artifact, CancellationToken cancellationToken)
+    private async Task<PoolSpecialization> SpecializePodAsync(V1Pod pod, Core.Api.Function function, byte[] artifact, PoolSigningKey key, CancellationToken cancellationToken)
     {
         var ns = pod.Metadata.NamespaceProperty;
         var name = pod.Metadata.Name;
@@ -148,11 +153,12 @@ public sealed partial class PoolSpecializer
         string text;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(AdminAddress(pod), "specialize"))
-            {
-                Content = new StringContent(Body(spec, FunctionPathFor(pod), artifact).ToJsonString(), Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", PoolDeploymentBuilder.TokenOf(pod.Spec));
+            // Signed over this pod's uid and these bytes: the pod checks both (PoolSigningKey).
+            var body = Encoding.UTF8.GetBytes(Body(spec, FunctionPathFor(pod), artifact).ToJsonString());
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(AdminAddress(pod), "specialize")) { Content = content };
+            request.Headers.Authorization = new AuthenticationHeaderValue(PoolSigningKey.Scheme, key.Authorization(pod.Metadata.Uid, body));
             using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             status = response.StatusCode;
             text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);

@@ -8,6 +8,7 @@ public static class ResourceTypes
     public static readonly ResourceType Services = new("", "v1", "services", "Service", Namespaced: true, HasStatus: true, ReturnDeletedObject: true);
     public static readonly ResourceType Pods = new("", "v1", "pods", "Pod", Namespaced: true, HasStatus: true, ReturnDeletedObject: true);
     public static readonly ResourceType Events = new("", "v1", "events", "Event", Namespaced: true);
+    public static readonly ResourceType Secrets = new("", "v1", "secrets", "Secret", Namespaced: true);
 
     public static readonly ResourceType Deployments = new(
         "apps", "v1", "deployments", "Deployment", Namespaced: true, HasStatus: true,
@@ -24,6 +25,7 @@ public static class ResourceTypes
 
     public static readonly ResourceType EndpointSlices = new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", Namespaced: true);
     public static readonly ResourceType Leases = new("coordination.k8s.io", "v1", "leases", "Lease", Namespaced: true);
+    public static readonly ResourceType NetworkPolicies = new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", Namespaced: true);
 
     /// <summary>
     /// Function's scale subresource as deploy/crds/functions.yaml declares it (spec <c>.spec.scale.minScale</c>,
@@ -41,6 +43,6 @@ public static class ResourceTypes
 
     public static IReadOnlyList<ResourceType> Defaults { get; } =
     [
-        Namespaces, ConfigMaps, Services, Pods, Events, Deployments, ReplicaSets, HorizontalPodAutoscalers, EndpointSlices, Leases, Functions, Brokers, Triggers, Revisions,
+        Namespaces, ConfigMaps, Secrets, Services, Pods, Events, Deployments, ReplicaSets, HorizontalPodAutoscalers, EndpointSlices, Leases, NetworkPolicies, Functions, Brokers, Triggers, Revisions,
     ];
 }

@@ -11,13 +11,19 @@ namespace Serverless.Runtime.Dotnet.Specialization;
 /// <summary>
 /// A generic runtime's pipeline: until specialized, 503 on <c>PORT</c> and <c>/healthz</c>, <c>/readyz</c> (503
 /// <c>generic</c>), <c>/metrics</c> and <c>POST /specialize</c> on the platform port; from then on the function's
-/// <see cref="RequestDispatcher"/>, as in a normal start.
+/// <see cref="RequestDispatcher"/>, as in a normal start. <c>/healthz</c> answers 503 <c>warming up</c> until
+/// <see cref="MarkWarm"/>: the pool takes a process once it answers 200, and <see cref="LoopbackWarmUp"/>'s own
+/// <c>POST /specialize</c> must not meet the platform's.
 /// </summary>
 internal sealed class GenericDispatcher(Specializer specializer, RuntimeMetrics genericMetrics, int platformPort)
 {
     public const string SpecializePath = "/specialize";
 
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
+
+    private volatile bool _warm;
+
+    public void MarkWarm() => _warm = true;
 
     public Task DispatchAsync(HttpContext context)
     {
@@ -51,7 +57,8 @@ internal sealed class GenericDispatcher(Specializer specializer, RuntimeMetrics 
 
         return context.Request.Path.Value switch
         {
-            ReservedPaths.Health => WriteTextAsync(context.Response, StatusCodes.Status200OK, "ok"),
+            ReservedPaths.Health when _warm => WriteTextAsync(context.Response, StatusCodes.Status200OK, "ok"),
+            ReservedPaths.Health => WriteTextAsync(context.Response, StatusCodes.Status503ServiceUnavailable, "warming up"),
             ReservedPaths.Ready => WriteTextAsync(context.Response, StatusCodes.Status503ServiceUnavailable, "generic"),
             ReservedPaths.Metrics => WriteMetricsAsync(context),
             SpecializePath when HttpMethods.IsPost(context.Request.Method) => specializer.HandleAsync(context),

@@ -23,6 +23,9 @@ internal static class GenericHost
     /// <summary>The most a function's <c>FUNCTION_TIMEOUT</c> may be: the host's shutdown bound must fit any function's.</summary>
     private const string LongestTimeoutSeconds = "86400";
 
+    /// <summary>Far beyond the few milliseconds the loopback requests take; only bounds a stuck one.</summary>
+    private static readonly TimeSpan LoopbackWarmUpTimeout = TimeSpan.FromSeconds(5);
+
     public static bool IsGeneric(Func<string, string?> environment) =>
         environment(Generic)?.Trim().ToLowerInvariant() is "1" or "true";
 
@@ -47,15 +50,17 @@ internal static class GenericHost
             return ExitCodes.InvalidConfiguration;
         }
 
-        var token = environment(Token)?.Trim();
-        if (string.IsNullOrEmpty(token) || settings.PlatformPort is not { } platformPort)
+        var authorizer = SpecializeAuthorizer.TryCreate(environment, out var authorizerError);
+        if (authorizer is null || settings.PlatformPort is not { } platformPort)
         {
-            await stderr.WriteLineAsync($"{RuntimeHost.Prefix}{Token} and {EnvironmentVariables.PlatformPort} are required in generic mode ({Generic})");
+            await stderr.WriteLineAsync(authorizerError.Length > 0
+                ? RuntimeHost.Prefix + authorizerError
+                : $"{RuntimeHost.Prefix}{Token} (or {SpecializeAuthorizer.Key} and {SpecializeAuthorizer.PodUid}) and {EnvironmentVariables.PlatformPort} are required in generic mode ({Generic})");
             return ExitCodes.InvalidConfiguration;
         }
 
         await using var app = RuntimeHost.Build(settings, time);
-        var specializer = new Specializer(app.Services, environment, token, time, stdout);
+        var specializer = new Specializer(app.Services, environment, authorizer, time, stdout);
         var dispatcher = new GenericDispatcher(
             specializer,
             app.Services.GetRequiredService<RuntimeMetrics>(),
@@ -76,9 +81,13 @@ internal static class GenericHost
 
         // The limiter is the drain's: resolved now, so that DrainService and the specialized pipeline share it.
         _ = app.Services.GetRequiredService<ConcurrencyLimiter>();
+        var loopbackStarted = time.GetTimestamp();
+        var (specialize, invocation) = await LoopbackWarmUp.RunAsync(settings.ListenAddress, settings.Port, platformPort, environment(Token)?.Trim(), LoopbackWarmUpTimeout);
+        warmUp += time.GetElapsedTime(loopbackStarted);
+        dispatcher.MarkWarm();
         await stdout.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
-            $"{RuntimeHost.Prefix}generic, waiting for POST /specialize, listening on {address} (warmed up in {warmUp.TotalMilliseconds:0} ms, {time.GetElapsedTime(started).TotalMilliseconds:0} ms after start)"));
+            $"{RuntimeHost.Prefix}generic, waiting for POST /specialize, listening on {address} (warmed up in {warmUp.TotalMilliseconds:0} ms, loopback {Status(specialize)}/{Status(invocation)}, {time.GetElapsedTime(started).TotalMilliseconds:0} ms after start)"));
         await stdout.FlushAsync();
 
         await app.WaitForShutdownAsync();
@@ -89,4 +98,6 @@ internal static class GenericHost
 
         return ExitCodes.Success;
     }
+
+    private static string Status(int? code) => code?.ToString(CultureInfo.InvariantCulture) ?? "failed";
 }

@@ -23,17 +23,17 @@ namespace Serverless.Runtime.Dotnet.Specialization;
 /// the process generic (the platform kills it anyway). Thread-safety: one specialization at a time (<see cref="_state"/>);
 /// <see cref="Dispatcher"/> is published last, after everything it needs.
 /// </remarks>
-internal sealed class Specializer(IServiceProvider services, Func<string, string?> environment, string token, TimeProvider time, TextWriter stdout)
+internal sealed class Specializer(IServiceProvider services, Func<string, string?> environment, SpecializeAuthorizer authorizer, TimeProvider time, TextWriter stdout)
 {
-    private const long MaxBodyBytes = 1024 * 1024;
+    /// <summary>As in the python and node runtimes: a 1 MiB artifact ConfigMap fits base64-encoded.</summary>
+    private const long MaxBodyBytes = 2 * 1024 * 1024;
 
     /// <summary>The process keeps its own: a specialization cannot move its ports or its mode.</summary>
     private static readonly HashSet<string> Kept = new(StringComparer.Ordinal)
     {
         EnvironmentVariables.Port, EnvironmentVariables.PlatformPort, EnvironmentVariables.Host, GenericHost.Generic, GenericHost.Token,
+        SpecializeAuthorizer.Key, SpecializeAuthorizer.PodUid,
     };
-
-    private readonly byte[] _token = Encoding.UTF8.GetBytes(token);
 
     /// <summary>0 generic, 1 specializing, 2 specialized.</summary>
     private int _state;
@@ -50,12 +50,6 @@ internal sealed class Specializer(IServiceProvider services, Func<string, string
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!Authorized(request.Headers.Authorization.ToString()))
-        {
-            await GenericDispatcher.WriteTextAsync(context.Response, StatusCodes.Status401Unauthorized, "a specialization needs the instance's token");
-            return;
-        }
-
         if (request.ContentLength is not { } length)
         {
             await GenericDispatcher.WriteTextAsync(context.Response, StatusCodes.Status411LengthRequired, "a specialization needs a Content-Length");
@@ -64,7 +58,25 @@ internal sealed class Specializer(IServiceProvider services, Func<string, string
 
         if (length > MaxBodyBytes)
         {
-            await GenericDispatcher.WriteTextAsync(context.Response, StatusCodes.Status413PayloadTooLarge, "a specialization's body is at most 1 MiB");
+            await GenericDispatcher.WriteTextAsync(context.Response, StatusCodes.Status413PayloadTooLarge, "a specialization's body is at most 2 MiB");
+            return;
+        }
+
+        // Read before the check: a signature covers the body's bytes.
+        var body = new byte[length];
+        try
+        {
+            await request.Body.ReadExactlyAsync(body, context.RequestAborted);
+        }
+        catch (EndOfStreamException)
+        {
+            await GenericDispatcher.WriteTextAsync(context.Response, StatusCodes.Status400BadRequest, "the body is shorter than its Content-Length");
+            return;
+        }
+
+        if (!authorizer.Authorized(request.Headers.Authorization.ToString(), body))
+        {
+            await GenericDispatcher.WriteTextAsync(context.Response, StatusCodes.Status401Unauthorized, "a specialization needs the instance's token or the platform's signature for this pod");
             return;
         }
 
@@ -78,7 +90,7 @@ internal sealed class Specializer(IServiceProvider services, Func<string, string
         try
         {
             var started = time.GetTimestamp();
-            var (status, text) = await SpecializeAsync(request, context.RequestAborted);
+            var (status, text) = Specialize(body);
             done = status == StatusCodes.Status200OK;
             if (done)
             {
@@ -96,14 +108,15 @@ internal sealed class Specializer(IServiceProvider services, Func<string, string
         }
     }
 
-    private async Task<(int Status, string Text)> SpecializeAsync(HttpRequest request, CancellationToken cancellationToken)
+    private (int Status, string Text) Specialize(byte[] bytes)
     {
         string functionPath;
         string handlerText;
+        byte[]? artifact = null;
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
-            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            using var body = JsonDocument.Parse(bytes);
             var root = body.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -141,12 +154,25 @@ internal sealed class Specializer(IServiceProvider services, Func<string, string
                 }
             }
 
+            if (root.TryGetProperty("artifact", out var packed) && packed.ValueKind != JsonValueKind.Null)
+            {
+                if (packed.ValueKind != JsonValueKind.String || !packed.TryGetBytesFromBase64(out artifact))
+                {
+                    return (StatusCodes.Status400BadRequest, "artifact: the base64 of a .tar.gz is required");
+                }
+            }
+
             functionPath = path.GetString()!;
             handlerText = handler.GetString()!;
         }
         catch (JsonException e)
         {
             return (StatusCodes.Status400BadRequest, "the body is not JSON: " + e.Message);
+        }
+
+        if (artifact is not null && ArtifactUnpacker.Unpack(artifact, functionPath) is { } unpackError)
+        {
+            return (StatusCodes.Status422UnprocessableEntity, RuntimeHost.Prefix + unpackError);
         }
 
         env[EnvironmentVariables.FunctionPath] = functionPath;
@@ -168,6 +194,8 @@ internal sealed class Specializer(IServiceProvider services, Func<string, string
 
         Environment.SetEnvironmentVariable(GenericHost.Generic, null);
         Environment.SetEnvironmentVariable(GenericHost.Token, null);
+        Environment.SetEnvironmentVariable(SpecializeAuthorizer.Key, null);
+        Environment.SetEnvironmentVariable(SpecializeAuthorizer.PodUid, null);
         if (services.GetService<IConfiguration>() is IConfigurationRoot configuration)
         {
             configuration.Reload();
@@ -192,16 +220,5 @@ internal sealed class Specializer(IServiceProvider services, Func<string, string
         services.GetRequiredService<ReadinessState>().MarkReady();
         _dispatcher = dispatcher;
         return (StatusCodes.Status200OK, "specialized as " + settings.Handler);
-    }
-
-    private bool Authorized(string header)
-    {
-        const string Scheme = "Bearer ";
-        if (!header.StartsWith(Scheme, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[Scheme.Length..].Trim()), _token);
     }
 }

@@ -97,3 +97,40 @@ describe('specialize units', () => {
     }
   });
 });
+
+describe('signed specialization (Kubernetes pools)', () => {
+  const crypto = require('node:crypto');
+  const { authorizer, signedMessage } = require('../lib/specialize');
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = JSON.stringify(publicKey.export({ format: 'jwk' }));
+  const sign = (uid, body) => `Signature ${crypto.sign('sha256', signedMessage(uid, body), privateKey).toString('base64')}`;
+
+  it('accepts only the platform\'s signature for this pod and this body', () => {
+    const { authorize, error } = authorizer({ SPECIALIZE_KEY: jwk, SPECIALIZE_POD_UID: 'uid-a' });
+    assert.equal(error, undefined);
+    const body = Buffer.from('{"functionPath": "/function"}');
+    const good = sign('uid-a', body);
+    const cases = [
+      ['the platform\'s signature for this pod and body', good, body, true],
+      ['another pod\'s signature', sign('uid-b', body), body, false],
+      ['another body', good, Buffer.from('{"functionPath": "/other"}'), false],
+      ['the signature as a bearer token', `Bearer ${good.slice('Signature '.length)}`, body, false],
+      ['not base64', 'Signature !!!', body, false],
+      ['no header', undefined, body, false],
+    ];
+    for (const [name, header, requestBody, expected] of cases) assert.equal(authorize(header, requestBody), expected, name);
+  });
+
+  it('refuses settings it cannot check with', () => {
+    const cases = [
+      ['key without uid', { SPECIALIZE_KEY: jwk }, /SPECIALIZE_POD_UID is required/],
+      ['not a JWK', { SPECIALIZE_KEY: '{}', SPECIALIZE_POD_UID: 'u' }, /RSA JWK/],
+      ['nothing', {}, /SPECIALIZE_TOKEN \(or SPECIALIZE_KEY and SPECIALIZE_POD_UID\)/],
+    ];
+    for (const [name, env, expected] of cases) {
+      const { authorize, error } = authorizer(env);
+      assert.equal(authorize, undefined, name);
+      assert.match(error, expected, name);
+    }
+  });
+});

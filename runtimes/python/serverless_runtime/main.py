@@ -19,7 +19,7 @@ from .loader import HandlerLoadError, load_handler
 from .log import PREFIX, Logger
 from .server import PlatformServer, RuntimeServer
 from .readiness import GENERIC
-from .specialize import TOKEN, Specializer, is_generic
+from .specialize import TOKEN, Specializer, authorizer, is_generic
 
 # Process exit codes the supervisor tells apart; the same in every runtime.
 EXIT_SUCCESS = 0
@@ -44,8 +44,11 @@ def main(started: float) -> None:
         # No function yet: FUNCTION_PATH and HANDLER come with POST /specialize, on the private port only.
         env["FUNCTION_PATH"] = os.getcwd()
     config, errors = parse_config(env)
-    if generic and config is not None and (config.platform_port is None or not env.get(TOKEN, "").strip()):
-        config, errors = None, [f"{TOKEN} and PLATFORM_PORT are required in generic mode (FUNCTION_GENERIC)"]
+    authorize = None
+    if generic and config is not None:
+        authorize, error = authorizer(env)
+        if config.platform_port is None or authorize is None:
+            config, errors = None, [error or f"{TOKEN} and PLATFORM_PORT are required in generic mode (FUNCTION_GENERIC)"]
     if config is None:
         for error in errors:
             sys.stderr.write(PREFIX + error + "\n")
@@ -63,7 +66,7 @@ def main(started: float) -> None:
     load_ms = (time.perf_counter() - load_started) * 1000
 
     app = RuntimeApp(config, handler, log)
-    specializer = Specializer(app, env[TOKEN].strip()) if generic else None
+    specializer = Specializer(app, authorize) if generic else None
     address = f"http://[{config.host}]:{config.port}" if ":" in config.host else f"http://{config.host}:{config.port}"
     try:
         server = RuntimeServer(config.host, config.port, app)

@@ -134,3 +134,73 @@ class SpecializeUnitsTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SignedSpecializationTest(unittest.TestCase):
+    """The Kubernetes pools' authorization: RSASSA-PKCS1-v1_5/SHA-256 signatures made by openssl (a real signer)."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        import base64
+        import shutil
+        import subprocess
+        import tempfile
+        if shutil.which("openssl") is None:
+            raise unittest.SkipTest("openssl is not installed")
+        cls._dir = tempfile.mkdtemp(prefix="specialize-key-")
+        cls._key = os.path.join(cls._dir, "key.pem")
+        subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", cls._key],
+                       check=True, capture_output=True)
+        modulus = subprocess.run(["openssl", "rsa", "-in", cls._key, "-noout", "-modulus"], check=True, capture_output=True,
+                                 text=True).stdout.strip().split("=", 1)[1]
+
+        def b64url(data: bytes) -> str:
+            return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+        cls.jwk = json.dumps({"kty": "RSA", "n": b64url(bytes.fromhex(modulus)), "e": b64url((65537).to_bytes(3, "big"))})
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        import shutil
+        shutil.rmtree(cls._dir, ignore_errors=True)
+
+    def _sign(self, pod_uid: str, body: bytes) -> str:
+        import base64
+        import subprocess
+        from serverless_runtime.specialize import signed_message
+        signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", self._key], input=signed_message(pod_uid, body),
+                                   check=True, capture_output=True).stdout
+        return "Signature " + base64.b64encode(signature).decode("ascii")
+
+    def test_signed_table(self) -> None:
+        from serverless_runtime.specialize import authorizer
+        authorize, error = authorizer({"SPECIALIZE_KEY": self.jwk, "SPECIALIZE_POD_UID": "uid-a"})
+        self.assertIsNone(error)
+        body = b'{"functionPath": "/function"}'
+        good = self._sign("uid-a", body)
+        cases = [
+            ("the platform's signature for this pod and body", good, body, True),
+            ("another pod's signature", self._sign("uid-b", body), body, False),
+            ("another body", good, b'{"functionPath": "/other"}', False),
+            ("the signature as a bearer token", "Bearer " + good.split(" ", 1)[1], body, False),
+            ("a flipped byte", good[:-6] + ("A" if good[-6] != "A" else "B") + good[-5:], body, False),
+            ("not base64", "Signature !!!", body, False),
+            ("no header", None, body, False),
+        ]
+        for name, header, request_body, expected in cases:
+            with self.subTest(name):
+                self.assertEqual(expected, authorize(header, request_body))
+
+    def test_authorizer_settings_table(self) -> None:
+        from serverless_runtime.specialize import authorizer
+        cases = [
+            ("key without uid", {"SPECIALIZE_KEY": self.jwk}, "SPECIALIZE_POD_UID is required"),
+            ("not a JWK", {"SPECIALIZE_KEY": "{}", "SPECIALIZE_POD_UID": "u"}, "must be an RSA JWK"),
+            ("a short key", {"SPECIALIZE_KEY": json.dumps({"kty": "RSA", "n": "AQAB", "e": "AQAB"}), "SPECIALIZE_POD_UID": "u"},
+             "at least 2048 bits"),
+            ("nothing", {}, "SPECIALIZE_TOKEN (or SPECIALIZE_KEY and SPECIALIZE_POD_UID)"),
+        ]
+        for name, env, expected in cases:
+            with self.subTest(name):
+                authorize, error = authorizer(env)
+                self.assertIsNone(authorize)
+                self.assertIn(expected, error or "")

@@ -39,8 +39,9 @@ public sealed class RbacTests
     [Fact]
     public void Rules_NoRole_UsesWildcardsOrTouchesSecrets()
     {
+        // The pool signing key's Roles are the one exception, checked whole below.
         var rules = TypedManifests.OfType<V1ClusterRole>().SelectMany(r => r.Rules.Select(rule => (r.Metadata.Name, rule)))
-            .Concat(TypedManifests.OfType<V1Role>().SelectMany(r => r.Rules.Select(rule => (r.Metadata.Name, rule))));
+            .Concat(TypedManifests.OfType<V1Role>().Where(r => !PoolKeyRoles.Contains(r.Metadata.Name)).SelectMany(r => r.Rules.Select(rule => (r.Metadata.Name, rule))));
 
         Assert.All(rules, entry =>
         {
@@ -56,7 +57,7 @@ public sealed class RbacTests
     [Fact]
     public void LeaderElection_ControllerRole_ReachesOnlyItsOwnLeaseInServerlessSystem()
     {
-        var role = Assert.Single(TypedManifests.OfType<V1Role>());
+        var role = Assert.Single(TypedManifests.OfType<V1Role>(), r => !PoolKeyRoles.Contains(r.Metadata.Name));
         var rules = role.Rules;
         const string lease = "serverless-controller";
 
@@ -66,4 +67,33 @@ public sealed class RbacTests
         Assert.All(rules.Where(r => r.ResourceNames is null), r => Assert.Equal(["create"], r.Verbs));
         Assert.All(rules.Where(r => r.ResourceNames is not null), r => Assert.Equal([lease], r.ResourceNames));
     }
+
+    /// <summary>
+    /// Warm pools on Kubernetes: the only Secret any component reaches through the API is the pool signing key in
+    /// serverless-system. The activator may get that one name; the controller may also create it (create cannot be
+    /// limited by name). No list, no watch, no update, no other namespace.
+    /// </summary>
+    [Fact]
+    public void PoolKey_Roles_ReachOnlyTheSigningKeySecretInServerlessSystem()
+    {
+        var roles = TypedManifests.OfType<V1Role>().Where(r => PoolKeyRoles.Contains(r.Metadata.Name)).ToDictionary(r => r.Metadata.Name);
+
+        Assert.Equal(PoolKeyRoles.Order(), roles.Keys.Order());
+        Assert.All(roles.Values, r => Assert.Equal("serverless-system", r.Metadata.NamespaceProperty));
+        Assert.All(roles.Values.SelectMany(r => r.Rules), rule =>
+        {
+            Assert.Equal([""], rule.ApiGroups);
+            Assert.Equal(["secrets"], rule.Resources);
+        });
+        Assert.All(roles.Values.SelectMany(r => r.Rules).Where(rule => rule.ResourceNames is not null), rule =>
+        {
+            Assert.Equal(["serverless-pool-signing-key"], rule.ResourceNames);
+            Assert.Equal(["get"], rule.Verbs);
+        });
+        Assert.Equal(["get"], Assert.Single(roles["serverless-activator-pool-key"].Rules).Verbs);
+        Assert.Equal(["create"], Assert.Single(roles["serverless-controller-pool-key"].Rules, rule => rule.ResourceNames is null).Verbs);
+        Assert.Equal(2, roles["serverless-controller-pool-key"].Rules.Count);
+    }
+
+    private static readonly string[] PoolKeyRoles = ["serverless-activator-pool-key", "serverless-controller-pool-key"];
 }

@@ -136,7 +136,7 @@ public sealed class CrudTests
     {
         await using var server = await KubeApiDouble.StartAsync();
 
-        var error = await Assert.ThrowsAsync<HttpOperationException>(() => server.CreateClient().CoreV1.ListNamespacedSecretAsync(Namespace));
+        var error = await Assert.ThrowsAsync<HttpOperationException>(() => server.CreateClient().CoreV1.ListNamespacedPersistentVolumeClaimAsync(Namespace));
 
         Assert.Equal(HttpStatusCode.NotFound, error.Response.StatusCode);
     }

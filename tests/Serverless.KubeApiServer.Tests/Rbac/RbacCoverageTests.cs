@@ -153,11 +153,16 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
             await client.CoreV1.PatchNamespacedPodAsync(
                 new V1Patch("""{"metadata":{"labels":{"serverless.dev/pool":null,"serverless.dev/claimed-for":"nobody"}}}""", V1Patch.PatchType.MergePatch),
                 PoolPods(api)[0], "team", cancellationToken: bound.Token);
+
+            // The pool's NetworkPolicy, opened by hand, is put back by the controller's next pass.
+            await client.NetworkingV1.PatchNamespacedNetworkPolicyAsync(
+                new V1Patch("""{"spec":{"ingress":[{}]}}""", V1Patch.PatchType.MergePatch), "serverless.pool", "team", cancellationToken: bound.Token);
             await client.CustomObjects.PatchNamespacedCustomObjectAsync(
                 new V1Patch("""{"metadata":{"annotations":{"touched":"1"}}}""", V1Patch.PatchType.MergePatch),
                 "serverless.dev", "v1alpha1", "team", "functions", "warm", cancellationToken: bound.Token);
             await Until(() => Succeeded(api, "delete", "pods"), () => "the controller has not retired the orphaned claim", bound.Token);
             await Until(() => PoolPods(api).Count == 1, () => "the pool has not refilled", bound.Token);
+            await Until(() => Succeeded(api, "update", "networkpolicies"), () => "the controller has not restored the pool's NetworkPolicy", bound.Token);
             using (var cold = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{activatorPort}/"))
             {
                 cold.Headers.Host = "warm.team.example.com";
@@ -177,6 +182,7 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
                 bound.Token);
             await client.CustomObjects.DeleteNamespacedCustomObjectAsync("serverless.dev", "v1alpha1", "team", "functions", "warm", cancellationToken: bound.Token);
             await Until(() => api.GetObject(ResourceTypes.Deployments, "team", "serverless.pool-python") is null, () => "the pool outlived the namespace's last python Function", bound.Token);
+            await Until(() => api.GetObject(ResourceTypes.NetworkPolicies, "team", "serverless.pool") is null, () => "the pool's NetworkPolicy outlived the namespace's last pool", bound.Token);
 
             // An HPA-class Function: the controller creates its HorizontalPodAutoscaler, restores an edit to it (the first
             // write answered with a conflict, so it re-reads), and deletes it when the Function leaves the class.

@@ -29,11 +29,22 @@ public sealed class KubernetesOptionsTests
     public void Parse_PoolSizes_PerRuntimeFromArgumentsAndEnvironment()
     {
         var options = KubernetesOptions.Parse(
-            ["activator", "--pool-size-python", "3"], Env(("SERVERLESS_POOL_SIZE_NODE", "2"), ("SERVERLESS_POOL_SIZE_PYTHON", "1")), out var errors);
+            ["activator", "--pool-size-python", "3"], Env(("SERVERLESS_POOL_SIZE_NODE", "2"), ("SERVERLESS_POOL_SIZE_PYTHON", "1"), ("SERVERLESS_POOL_SIZE_DOTNET", "4")), out var errors);
 
         Assert.Empty(errors);
         Assert.True(options!.Pools.Enabled);
-        Assert.Equal((3, 2, 0), (options.Pools.SizeOf("python"), options.Pools.SizeOf("node"), options.Pools.SizeOf("dotnet")));
+        Assert.Equal((3, 2, 4), (options.Pools.SizeOf("python"), options.Pools.SizeOf("node"), options.Pools.SizeOf("dotnet")));
+        Assert.Equal(100, options.Pools.MaxPods);
+        Assert.Equal("serverless-system", options.Pools.PlatformNamespace);
+    }
+
+    [Fact]
+    public void Parse_PoolMaxPodsAndPodNamespace_Taken()
+    {
+        var options = KubernetesOptions.Parse(["controller", "--pool-size-python", "2", "--pool-max-pods", "7"], Env(("POD_NAMESPACE", "platform")), out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal((7, "platform"), (options!.Pools.MaxPods, options.Pools.PlatformNamespace));
     }
 
     [Fact]
@@ -66,7 +77,8 @@ public sealed class KubernetesOptionsTests
     [InlineData("bad lease duration", new[] { "controller", "--lease-duration", "forever" }, "lease-duration = \"forever\": expected a positive duration such as 15s")]
     [InlineData("bad pool size", new[] { "controller", "--pool-size-python", "-1" }, "pool-size-python = \"-1\": expected an integer in 0..100 (0 turns the pool off)")]
     [InlineData("pool size too big", new[] { "activator", "--pool-size-python", "101" }, "pool-size-python = \"101\": expected an integer in 0..100")]
-    [InlineData("pool of a runtime without artifact specialization", new[] { "controller", "--pool-size-dotnet", "1" }, "pool-size-dotnet = 1: warm pools on Kubernetes need a runtime that unpacks the artifact at specialization, which only node, python does so far (set 0)")]
+    [InlineData("pool max pods zero", new[] { "controller", "--pool-max-pods", "0" }, "pool-max-pods = \"0\": expected an integer in 1..10000 (idle pool pods of all namespaces together)")]
+    [InlineData("pool max pods not a number", new[] { "controller", "--pool-max-pods", "many" }, "pool-max-pods = \"many\": expected an integer in 1..10000")]
     [InlineData("lease not above renew", new[] { "controller", "--lease-duration", "10s" }, "lease-duration = 10s, must be greater than renew-deadline (10s)")]
     public void Parse_BadInput_ErrorNamesKeyAndValue(string label, string[] args, string expected)
     {

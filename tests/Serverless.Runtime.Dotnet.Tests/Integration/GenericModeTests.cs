@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Serverless.Runtime.Dotnet.Specialization;
 using Serverless.Runtime.Dotnet.Tests.Support;
 using Serverless.TestSupport;
 
@@ -32,6 +33,35 @@ public sealed class GenericModeTests
         // On PORT a specialization is an invocation like any other: never a way in from the ingress.
         using var onPublicPort = await runtime.Client.SendAsync(SpecializeRequest(Body("DotnetTest::DotnetTest.Handlers::Echo")));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, onPublicPort.StatusCode);
+    }
+
+    [Fact]
+    public async Task Generic_WarmsItselfUpOverLoopback_BeforeHealthy_AndStaysGeneric()
+    {
+        await using var runtime = await StartGenericAsync();
+
+        // Healthy only once warm: the line (printed right after) reports the answers its own requests got, through the
+        // real listener: the specialization refused before anything changed, the invocation as any before specialization.
+        using (var deadline = new CancellationTokenSource(RuntimeInstance.StartupBound))
+        {
+            while (!runtime.StandardOutput.Contains("listening on", StringComparison.Ordinal))
+            {
+                await Task.Delay(RuntimeInstance.PollInterval, deadline.Token);
+            }
+        }
+
+        Assert.Contains($"loopback {LoopbackWarmUp.ExpectedSpecializeStatus}/{LoopbackWarmUp.ExpectedInvocationStatus},", runtime.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("specialized", runtime.StandardOutput, StringComparison.Ordinal);
+
+        // Still generic and untouched: the real specialization succeeds and the warm-up's env never reached the process.
+        using (var specialized = await runtime.Platform.SendAsync(SpecializeRequest(Body("DotnetTest::DotnetTest.Settings::Read"))))
+        {
+            Assert.Equal(HttpStatusCode.OK, specialized.StatusCode);
+        }
+
+        Assert.Equal("(unset)", await runtime.Client.GetStringAsync("?key=K_SERVICE"));
+        var samples = await runtime.ScrapeAsync();
+        Assert.Equal(1, samples.Value("serverless_runtime_requests_total", ("code", "200")));
     }
 
     [Fact]
@@ -94,10 +124,10 @@ public sealed class GenericModeTests
     }
 
     [Fact]
-    public async Task Specialize_BodyOver1MiB_413()
+    public async Task Specialize_BodyOver2MiB_413()
     {
         await using var runtime = await StartGenericAsync();
-        var big = Body("DotnetTest::DotnetTest.Handlers::Echo", ("PAD", new string('x', 1024 * 1024)));
+        var big = Body("DotnetTest::DotnetTest.Handlers::Echo", ("PAD", new string('x', 2 * 1024 * 1024)));
 
         using var refused = await runtime.Platform.SendAsync(SpecializeRequest(big));
 

@@ -35,9 +35,11 @@ public sealed class KubernetesBrokerRoleTests(ITestOutputHelper output)
         var kubeconfig = api.WriteKubeconfig(Path.Combine(directory.Path, "broker.kubeconfig"), "serverless-broker");
 
         // The activator's place is taken by the receiver: a Function subscriber must arrive at {activator}/{ns}/{function}/.
-        await using var broker = KubernetesComponent.Start(kubeconfig, "broker-0", "broker",
-            "--http", $"127.0.0.1:{httpPort}", "--metrics", $"127.0.0.1:{metricsPort}",
-            "--activator-url", receiver.Url + "activator/", "--broker-url", rabbit.Url.ToString());
+        // The URL arrives as the Secret's variable, as in the broker's Deployment: the role refuses it as an argument.
+        await using var broker = KubernetesComponent.Start(kubeconfig, "broker-0",
+            new Dictionary<string, string> { ["SERVERLESS_BROKER_URL"] = rabbit.Url.ToString() },
+            "broker", "--http", $"127.0.0.1:{httpPort}", "--metrics", $"127.0.0.1:{metricsPort}",
+            "--activator-url", receiver.Url + "activator/");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         try
         {

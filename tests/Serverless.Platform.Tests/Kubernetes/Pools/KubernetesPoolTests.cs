@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
@@ -28,6 +27,9 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
 {
     private const string Ns = "team-a";
     private const string Runtime = RuntimeNames.Python;
+
+    /// <summary>A handler of the C# test function: answers its configuration's value of <c>?key=</c>.</summary>
+    private const string DotnetHandler = "DotnetTest::DotnetTest.Settings::Read";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
     [Fact]
@@ -45,7 +47,24 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         Assert.Equal(2, deployment.Spec.Replicas);
         var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
         Assert.Contains(container.Env, e => e.Name == "FUNCTION_GENERIC" && e.Value == "1");
-        Assert.Equal(64, PoolDeploymentBuilder.TokenOf(deployment)!.Length);
+        var secret = await client.CoreV1.ReadNamespacedSecretAsync(PoolKeyStore.SecretName, "serverless-system");
+        using (var key = PoolSigningKey.FromPem(Encoding.UTF8.GetString(secret.Data[PoolKeyStore.DataKey])))
+        {
+            Assert.Equal(key.PublicJwk, PoolDeploymentBuilder.KeyOf(deployment.Spec.Template.Spec));
+        }
+
+        Assert.Contains(container.Env, e => e.Name == PoolDeploymentBuilder.PodUidVariable && e.ValueFrom.FieldRef.FieldPath == "metadata.uid");
+        Assert.DoesNotContain(container.Env, e => e.Name == "SPECIALIZE_TOKEN");
+        Assert.Null(deployment.Spec.Template.Spec.Volumes.FirstOrDefault(v => v.Secret is not null || v.Projected is not null));
+        Assert.Equal(Runtime, deployment.Spec.Template.Metadata.Labels[PoolLabels.FromPool]);
+        var policy = await client.NetworkingV1.ReadNamespacedNetworkPolicyAsync(PoolNetworkPolicyBuilder.Name, Ns);
+        Assert.Equal(["Ingress"], policy.Spec.PolicyTypes);
+        Assert.Equal((PoolLabels.FromPool, "Exists"), (policy.Spec.PodSelector.MatchExpressions.Single().Key, policy.Spec.PodSelector.MatchExpressions.Single().OperatorProperty));
+        var platformRule = policy.Spec.Ingress.Single(r => r.Ports.Single().Port.Value == "9091");
+        var peer = Assert.Single(platformRule.FromProperty);
+        Assert.Equal("serverless-system", peer.NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"]);
+        Assert.Equal("activator", peer.PodSelector.MatchLabels["app.kubernetes.io/component"]);
+        Assert.Null(policy.Spec.Ingress.Single(r => r.Ports.Single().Port.Value == "8080").FromProperty);
         Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
         Assert.False(container.SecurityContext.AllowPrivilegeEscalation);
         Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
@@ -65,15 +84,22 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         // No node pool: pool-size-node is 0.
         Assert.Empty((await client.AppsV1.ListNamespacedDeploymentAsync(Ns, labelSelector: PoolLabels.IdleSelector(RuntimeNames.Node))).Items);
 
-        // A resize is applied, the token kept.
-        var token = PoolDeploymentBuilder.TokenOf(deployment);
+        // A resize (by another term's reconciler, which reads the same key) is applied, the key kept.
+        var publicKey = PoolDeploymentBuilder.KeyOf(deployment.Spec.Template.Spec);
         await Reconciler(client, size: 3).ReconcileAsync([function], CancellationToken.None);
         deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(PoolLabels.DeploymentName(Runtime), Ns);
         Assert.Equal(3, deployment.Spec.Replicas);
-        Assert.Equal(token, PoolDeploymentBuilder.TokenOf(deployment));
+        Assert.Equal(publicKey, PoolDeploymentBuilder.KeyOf(deployment.Spec.Template.Spec));
+
+        // A policy edited by hand is put back.
+        policy.Spec.Ingress = [new V1NetworkPolicyIngressRule()];
+        await client.NetworkingV1.ReplaceNamespacedNetworkPolicyAsync(policy, policy.Metadata.Name, Ns);
+        await pools.ReconcileAsync([function], CancellationToken.None);
+        Assert.Equal(2, (await client.NetworkingV1.ReadNamespacedNetworkPolicyAsync(PoolNetworkPolicyBuilder.Name, Ns)).Spec.Ingress.Count);
 
         await pools.ReconcileAsync([], CancellationToken.None);
         Assert.Empty((await client.AppsV1.ListNamespacedDeploymentAsync(Ns, labelSelector: PoolLabels.AnyPoolSelector)).Items);
+        Assert.Empty((await client.NetworkingV1.ListNamespacedNetworkPolicyAsync(Ns)).Items);
     }
 
     [Fact]
@@ -87,7 +113,7 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         await CreateFunctionWorkloadAsync(client, function);
         var idle = Assert.Single(await WaitIdleAsync(client, 1));
         using var dir = new TempDirectory("pool-fn");
-        await using var runtime = await GenericRuntimeAsync(PoolDeploymentBuilder.TokenOf(idle.Spec)!);
+        await using var runtime = await GenericRuntimeAsync(idle);
         var specializer = Specializer(client, dir.Path, _ => runtime);
 
         var clock = Stopwatch.StartNew();
@@ -128,7 +154,7 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         await CreateFunctionWorkloadAsync(client, function);
         var idle = Assert.Single(await WaitIdleAsync(client, 1));
         using var dir = new TempDirectory("pool-fn");
-        await using var runtime = await GenericRuntimeAsync(PoolDeploymentBuilder.TokenOf(idle.Spec)!);
+        await using var runtime = await GenericRuntimeAsync(idle);
         Assert.Equal(PoolOutcome.Specialized, (await Specializer(client, dir.Path, _ => runtime).SpecializeAsync(function, CancellationToken.None)).Outcome);
 
         // At zero, freshly claimed: kept (the scale-from-zero may not have landed yet).
@@ -151,32 +177,60 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
     /// response after it. What a cluster adds (the EndpointSlice controller and the activator's watch noticing the
     /// relabelled pod; pod-network round trips) is not in it: the double answers on loopback.
     /// </summary>
-    [Fact]
-    public async Task Measure_SpecializationPath_TenColdStarts()
+    [Theory]
+    [InlineData(RuntimeNames.Python, "main:handle", "/?name=m", "hello from hello: m")]
+    [InlineData(RuntimeNames.Node, "lib/index.js:handle", "/?name=m", "hello from hello: m")]
+    [InlineData(RuntimeNames.Dotnet, DotnetHandler, "/?key=K_SERVICE", "hello")]
+    public async Task Measure_SpecializationPath_TenColdStarts(string runtimeName, string handler, string path, string expected)
     {
         await using var api = await KubeApiDouble.StartAsync();
         api.StartDeploymentSimulator();
         var client = api.CreateClient("controller");
-        var function = await CreateFunctionAsync(api, "hello", "main:handle");
-        await Reconciler(client, size: 1).ReconcileAsync([function], CancellationToken.None);
+        var function = await CreateFunctionAsync(api, "hello", handler, runtimeName);
+        var options = new KubernetesPoolOptions { Sizes = new Dictionary<string, int> { [runtimeName] = 1 } };
+        await new PoolReconciler(client, options, new KubernetesWorkloadOptions(), TimeProvider.System, NullLogger<PoolReconciler>.Instance).ReconcileAsync([function], CancellationToken.None);
+
+        // One specializer for all runs, as in an activator: the signing key is read once, on the first cold start.
+        RuntimeInstance? current = null;
+        string? currentDir = null;
+        var specializer = new PoolSpecializer(client, new HttpClient(), options, TimeProvider.System, NullLogger<PoolSpecializer>.Instance)
+        {
+            AdminAddress = _ => new Uri($"http://127.0.0.1:{current!.PlatformPort}/"),
+            FunctionPathFor = _ => currentDir!,
+        };
         var specialize = new List<double>();
         var firstByte = new List<double>();
         for (var run = 0; run < 10; run++)
         {
-            var idle = Assert.Single(await WaitIdleAsync(client, 1));
+            V1Pod? idle = null;
+            await KubeUntil(
+                async () => (idle = (await client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: PoolLabels.IdleSelector(runtimeName))).Items.SingleOrDefault(p => p.Status?.PodIP is not null)) is not null,
+                "an idle pool pod");
             using var dir = new TempDirectory("pool-fn");
-            await using var runtime = await GenericRuntimeAsync(PoolDeploymentBuilder.TokenOf(idle.Spec)!);
-            var specializer = Specializer(client, dir.Path, _ => runtime);
+            await using var runtime = await GenericRuntimeAsync(idle!, runtimeName);
+            (current, currentDir) = (runtime, dir.Path);
 
             var clock = Stopwatch.StartNew();
             var result = await specializer.SpecializeAsync(function, CancellationToken.None);
             specialize.Add(clock.Elapsed.TotalMilliseconds);
-            using var response = await runtime.Client.GetAsync("/?name=m");
+            using var response = await runtime.Client.GetAsync(path);
             firstByte.Add(clock.Elapsed.TotalMilliseconds);
 
             Assert.Equal(PoolOutcome.Specialized, result.Outcome);
-            Assert.Equal("hello from hello: m", await response.Content.ReadAsStringAsync());
-            await client.CoreV1.DeleteNamespacedPodAsync(idle.Metadata.Name, Ns);
+            Assert.Equal(expected, await response.Content.ReadAsStringAsync());
+            await client.CoreV1.DeleteNamespacedPodAsync(idle!.Metadata.Name, Ns);
+        }
+
+        var signing = new List<double>();
+        using (var key = PoolSigningKey.Create())
+        {
+            var body = new byte[4096];
+            for (var i = 0; i < 20; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                _ = key.Authorization(Guid.NewGuid().ToString(), body);
+                signing.Add(clock.Elapsed.TotalMilliseconds);
+            }
         }
 
         static string Summary(List<double> values)
@@ -185,8 +239,96 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
             return $"p50 {sorted[sorted.Count / 2]:F1} ms, p90 {sorted[(int)(sorted.Count * 0.9) - 1]:F1} ms, max {sorted[^1]:F1} ms";
         }
 
-        output.WriteLine($"specializer (list, claim, artifact, /specialize, labels): {Summary(specialize)}");
-        output.WriteLine($"+ first response: {Summary(firstByte)}");
+        output.WriteLine($"{runtimeName}: specializer (list, claim, artifact, signature, /specialize, labels): {Summary(specialize)}");
+        output.WriteLine($"{runtimeName}: + first response: {Summary(firstByte)}");
+        output.WriteLine($"RSA-2048 signature of a specialization: {Summary(signing)}");
+    }
+
+    /// <summary>
+    /// The pools' NetworkPolicy through the real kubectl (v1.32): applied as a manifest, read back with kubectl's own
+    /// decoding, and described. The double has no OpenAPI schemas for built-in kinds (kubectl's validation fails to
+    /// download them: --validate=false), so field validation is not what this checks; the policy is built from
+    /// KubernetesClient's generated networking.k8s.io/v1 model.
+    /// </summary>
+    [Fact]
+    public async Task NetworkPolicy_ThroughKubectl_AppliedReadBackAndDescribed()
+    {
+        await using var api = await KubeApiDouble.StartAsync();
+        using var dir = new TempDirectory("kubectl");
+        var kubectl = new Serverless.TestSupport.Kubectl(api.WriteKubeconfig(Path.Combine(dir.Path, "config"), "admin", Ns), dir.Path);
+        var policy = PoolNetworkPolicyBuilder.Build(Ns, "serverless-system");
+        var file = Path.Combine(dir.Path, "policy.json");
+        await File.WriteAllTextAsync(file, KubernetesJson.Serialize(policy));
+
+        var applied = await kubectl.RunAsync("apply", "--server-side", "--field-manager", "serverless", "--validate=false", "-f", file);
+        var read = await kubectl.RunAsync("get", "networkpolicy", PoolNetworkPolicyBuilder.Name, "-n", Ns, "-o", "json");
+        var described = await kubectl.RunAsync("describe", "networkpolicy", PoolNetworkPolicyBuilder.Name, "-n", Ns);
+
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        Assert.True(read.ExitCode == 0, read.ToString());
+        Assert.True(PoolNetworkPolicyBuilder.Matches(KubernetesJson.Deserialize<V1NetworkPolicy>(read.StdOut), policy), read.StdOut);
+        Assert.True(described.ExitCode == 0, described.ToString());
+        Assert.Contains("serverless.dev/from-pool", described.StdOut, StringComparison.Ordinal);
+        Assert.Contains("9091/TCP", described.StdOut, StringComparison.Ordinal);
+        Assert.Contains("NamespaceSelector: kubernetes.io/metadata.name=serverless-system", described.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Allocate_Table()
+    {
+        var sizes = new Dictionary<string, int> { [RuntimeNames.Python] = 2, [RuntimeNames.Node] = 1 };
+        (string, string) P(string ns, string runtime = RuntimeNames.Python) => (ns, runtime);
+        var cases = new (string Name, (string, string)[] Pools, int Max, int[] Expected)[]
+        {
+            ("room for all", [P("a"), P("b")], 100, [2, 2]),
+            ("round-robin: every pool its first pod before any its second", [P("c"), P("a"), P("b")], 4, [2, 1, 1]),
+            ("more pools than pods: the last in order get none", [P("a"), P("b"), P("c")], 2, [1, 1, 0]),
+            ("each up to its runtime's size", [P("a", RuntimeNames.Node), P("a")], 5, [1, 2]),
+            ("exactly the sum", [P("a", RuntimeNames.Node), P("a"), P("b")], 5, [1, 2, 2]),
+            ("one pod", [P("b"), P("a")], 1, [1, 0]),
+        };
+        foreach (var (name, pools, max, expected) in cases)
+        {
+            var allocated = PoolSizing.Allocate(pools, r => sizes.GetValueOrDefault(r), max);
+            var ordered = pools.Order().ToList();
+            Assert.True(expected.SequenceEqual(ordered.Select(p => allocated[p])), $"{name}: {string.Join(", ", ordered.Select(p => $"{p}={allocated[p]}"))}");
+            Assert.True(allocated.Values.Sum() <= max, name);
+        }
+    }
+
+    /// <summary>
+    /// Issue #21 item 1's cap on Kubernetes: idle pool pods of all namespaces together stay within pool-max-pods; the
+    /// pools are sized round-robin under it, and a namespace whose last Function goes gives its share to the others.
+    /// </summary>
+    [Fact]
+    public async Task Reconcile_PoolMaxPods_IdlePodsOfAllNamespacesWithinTheCap()
+    {
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator();
+        var client = api.CreateClient("controller");
+        var options = new KubernetesPoolOptions { Sizes = new Dictionary<string, int> { [Runtime] = 2 }, MaxPods = 4 };
+        var pools = new PoolReconciler(client, options, new KubernetesWorkloadOptions(), TimeProvider.System, NullLogger<PoolReconciler>.Instance);
+        Function In(string ns)
+        {
+            var function = Function("hello", Runtime);
+            function.Metadata.NamespaceProperty = ns;
+            return function;
+        }
+
+        async Task<Dictionary<string, int>> IdleByNamespaceAsync() =>
+            (await client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: PoolLabels.AnyPoolSelector)).Items
+                .Where(p => p.Metadata.DeletionTimestamp is null)
+                .GroupBy(p => p.Metadata.NamespaceProperty).ToDictionary(g => g.Key, g => g.Count());
+
+        await pools.ReconcileAsync([In("ns-c"), In("ns-a"), In("ns-b")], CancellationToken.None);
+
+        await KubeUntil(async () => (await IdleByNamespaceAsync()) is { Count: 3 } idle && idle["ns-a"] == 2 && idle["ns-b"] == 1 && idle["ns-c"] == 1, "pools of 2, 1 and 1 idle pods (4 in all)");
+        var replicas = (await client.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: PoolLabels.AnyPoolSelector)).Items.Sum(d => d.Spec.Replicas ?? 0);
+        Assert.Equal(4, replicas);
+
+        // ns-a's Function goes: its pool with it, and its share to the others.
+        await pools.ReconcileAsync([In("ns-c"), In("ns-b")], CancellationToken.None);
+        await KubeUntil(async () => (await IdleByNamespaceAsync()) is { Count: 2 } idle && idle["ns-b"] == 2 && idle["ns-c"] == 2, "pools of 2 and 2 once ns-a's is gone");
     }
 
     [Fact]
@@ -243,15 +385,9 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         var good = await CreateFunctionAsync(api, "hello", "main:handle");
         var broken = await CreateFunctionAsync(api, "broken", "main:nope");
         await Reconciler(client, size: 2).ReconcileAsync([good, broken], CancellationToken.None);
-        var idle = await WaitIdleAsync(client, 2);
-        var token = PoolDeploymentBuilder.TokenOf(idle[0].Spec)!;
-        using var dirA = new TempDirectory("pool-a");
-        using var dirB = new TempDirectory("pool-b");
-        await using var runtimeA = await GenericRuntimeAsync(token);
-        await using var runtimeB = await GenericRuntimeAsync(token);
-        var free = new ConcurrentQueue<(RuntimeInstance Runtime, string Dir)>([(runtimeA, dirA.Path), (runtimeB, dirB.Path)]);
-        var byPod = new ConcurrentDictionary<string, (RuntimeInstance Runtime, string Dir)>();
-        (RuntimeInstance Runtime, string Dir) For(V1Pod pod) => byPod.GetOrAdd(pod.Metadata.Name, _ => free.TryDequeue(out var next) ? next : throw new InvalidOperationException("a third pod was contacted"));
+        await WaitIdleAsync(client, 2);
+        await using var byPod = new PoolPodProcesses(pod => GenericRuntimeAsync(pod));
+        (RuntimeInstance Runtime, string Dir) For(V1Pod pod) => byPod.For(pod);
         var specializer = new PoolSpecializer(client, new HttpClient(), Options(2), TimeProvider.System, NullLogger<PoolSpecializer>.Instance)
         {
             AdminAddress = pod => new Uri($"http://127.0.0.1:{For(pod).Runtime.PlatformPort}/"),
@@ -293,7 +429,7 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
             async () => (idle = (await client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: PoolLabels.IdleSelector(RuntimeNames.Node))).Items.SingleOrDefault()) is not null,
             "an idle node pool pod");
         using var dir = new TempDirectory("pool-fn");
-        await using var runtime = await GenericRuntimeAsync(PoolDeploymentBuilder.TokenOf(idle!.Spec)!, RuntimeNames.Node);
+        await using var runtime = await GenericRuntimeAsync(idle!, RuntimeNames.Node);
         var specializer = new PoolSpecializer(client, new HttpClient(), options, TimeProvider.System, NullLogger<PoolSpecializer>.Instance)
         {
             AdminAddress = _ => new Uri($"http://127.0.0.1:{runtime.PlatformPort}/"),
@@ -304,7 +440,38 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
 
         Assert.Equal(PoolOutcome.Specialized, result.Outcome);
         Assert.Equal("hello from greet: node", await runtime.Client.GetStringAsync("/?name=node"));
-        Assert.Equal("greet", (await client.CoreV1.ReadNamespacedPodAsync(idle.Metadata.Name, Ns)).Metadata.Labels[WorkloadLabels.Function]);
+        Assert.Equal("greet", (await client.CoreV1.ReadNamespacedPodAsync(idle!.Metadata.Name, Ns)).Metadata.Labels[WorkloadLabels.Function]);
+    }
+
+    /// <summary>Issue #21 item 1: C# pools on Kubernetes, a real C# runtime in generic mode standing in for the pod.</summary>
+    [Fact]
+    public async Task ColdStart_Dotnet_SpecializesFromTheArtifact()
+    {
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator();
+        var client = api.CreateClient("controller");
+        var function = await CreateFunctionAsync(api, "sharp", DotnetHandler, RuntimeNames.Dotnet);
+        var options = new KubernetesPoolOptions { Sizes = new Dictionary<string, int> { [RuntimeNames.Dotnet] = 1 } };
+        await new PoolReconciler(client, options, new KubernetesWorkloadOptions(), TimeProvider.System, NullLogger<PoolReconciler>.Instance).ReconcileAsync([function], CancellationToken.None);
+        V1Pod? idle = null;
+        await KubeUntil(
+            async () => (idle = (await client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: PoolLabels.IdleSelector(RuntimeNames.Dotnet))).Items.SingleOrDefault()) is not null,
+            "an idle dotnet pool pod");
+        using var dir = new TempDirectory("pool-fn");
+        await using var runtime = await GenericRuntimeAsync(idle!, RuntimeNames.Dotnet);
+        var specializer = new PoolSpecializer(client, new HttpClient(), options, TimeProvider.System, NullLogger<PoolSpecializer>.Instance)
+        {
+            AdminAddress = _ => new Uri($"http://127.0.0.1:{runtime.PlatformPort}/"),
+            FunctionPathFor = _ => dir.Path,
+        };
+
+        var result = await specializer.SpecializeAsync(function, CancellationToken.None);
+
+        Assert.Equal(PoolOutcome.Specialized, result.Outcome);
+        Assert.Equal("sharp", await runtime.Client.GetStringAsync("/?key=K_SERVICE"));
+        Assert.Equal("(unset)", await runtime.Client.GetStringAsync("/?key=SPECIALIZE_KEY"));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "DotnetTest.dll")));
+        Assert.Equal("sharp", (await client.CoreV1.ReadNamespacedPodAsync(idle!.Metadata.Name, Ns)).Metadata.Labels[WorkloadLabels.Function]);
     }
 
     [Fact]
@@ -316,17 +483,10 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         var a = await CreateFunctionAsync(api, "alpha", "main:handle");
         var b = await CreateFunctionAsync(api, "beta", "main:handle");
         await Reconciler(client, size: 2).ReconcileAsync([a, b], CancellationToken.None);
-        var idle = await WaitIdleAsync(client, 2);
-        var token = PoolDeploymentBuilder.TokenOf(idle[0].Spec)!;
-        using var dirA = new TempDirectory("pool-a");
-        using var dirB = new TempDirectory("pool-b");
-        await using var runtimeA = await GenericRuntimeAsync(token);
-        await using var runtimeB = await GenericRuntimeAsync(token);
-
-        // Each pod gets a process of its own on first contact, as each pod has its own container.
-        var free = new ConcurrentQueue<(RuntimeInstance Runtime, string Dir)>([(runtimeA, dirA.Path), (runtimeB, dirB.Path)]);
-        var byPod = new ConcurrentDictionary<string, (RuntimeInstance Runtime, string Dir)>();
-        (RuntimeInstance Runtime, string Dir) For(V1Pod pod) => byPod.GetOrAdd(pod.Metadata.Name, _ => free.TryDequeue(out var next) ? next : throw new InvalidOperationException("a third pod was contacted"));
+        await WaitIdleAsync(client, 2);
+        // Each pod has a process of its own, started with that pod's uid, as each pod has its own container.
+        await using var byPod = new PoolPodProcesses(pod => GenericRuntimeAsync(pod));
+        (RuntimeInstance Runtime, string Dir) For(V1Pod pod) => byPod.For(pod);
 
         // Two activators' specializations at once (one specializer each); each process unpacks into its own /function.
         var results = await Task.WhenAll(
@@ -353,7 +513,7 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         await Reconciler(client, size: 1).ReconcileAsync([function], CancellationToken.None);
         var idle = Assert.Single(await WaitIdleAsync(client, 1));
         using var dir = new TempDirectory("pool-fn");
-        await using var runtime = await GenericRuntimeAsync(PoolDeploymentBuilder.TokenOf(idle.Spec)!);
+        await using var runtime = await GenericRuntimeAsync(idle);
 
         var result = await Specializer(client, dir.Path, _ => runtime).SpecializeAsync(function, CancellationToken.None);
 
@@ -367,7 +527,7 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task ColdStart_WrongToken_PodFailedAndDeleted()
+    public async Task ColdStart_PodWithAnotherKey_401PodFailedAndDeleted()
     {
         await using var api = await KubeApiDouble.StartAsync();
         api.StartDeploymentSimulator();
@@ -376,7 +536,8 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         await Reconciler(client, size: 1).ReconcileAsync([function], CancellationToken.None);
         var idle = Assert.Single(await WaitIdleAsync(client, 1));
         using var dir = new TempDirectory("pool-fn");
-        await using var runtime = await GenericRuntimeAsync("another-pools-token");
+        using var otherKey = PoolSigningKey.Create();
+        await using var runtime = await GenericRuntimeAsync(idle, key: otherKey.PublicJwk);
 
         var result = await Specializer(client, dir.Path, _ => runtime).SpecializeAsync(function, CancellationToken.None);
 
@@ -398,6 +559,108 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         Assert.Equal(PoolOutcome.NotEligible, (await specializer.SpecializeAsync(Function("n", RuntimeNames.Node), CancellationToken.None)).Outcome);
         var noPool = await CreateFunctionAsync(api, "hello", "main:handle");
         Assert.Equal(PoolOutcome.NoIdlePod, (await specializer.SpecializeAsync(noPool, CancellationToken.None)).Outcome);
+    }
+
+    /// <summary>
+    /// Issue #21 item 1's per-pod secret: a hostile function, specialized into one pool pod, collects everything its
+    /// view holds (its environment, the process's initial environment in /proc/self/environ, the files of its
+    /// directory) and tries each as a token and as a signature on a sibling idle pool pod's <c>/specialize</c>, with a
+    /// body that would load its own code there; so does a replay of the platform's signature for its own pod. Every try
+    /// is refused 401: the sibling stays generic, stays in the pool (its labels untouched), and the platform then
+    /// specializes it as usual. Before, one token per pool sat in every pool pod's environment: a specialized function
+    /// could specialize a sibling with its own code, which, in the same process as the runtime, could then answer the
+    /// platform's later specialization 200 itself and receive the next function's env and traffic.
+    /// </summary>
+    [Fact]
+    public async Task Specialized_HostileFunctionTriesItsWholeView_SiblingRefuses401AndStaysInThePool()
+    {
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator();
+        var client = api.CreateClient("controller");
+        const string Spy = """
+            import base64, json, os
+
+            def handle(request):
+                seen = set(os.environ.values())
+                with open('/proc/self/environ', 'rb') as f:
+                    for entry in f.read().split(b'\0'):
+                        if b'=' in entry:
+                            seen.add(entry.split(b'=', 1)[1].decode('utf-8', 'replace'))
+                for root, _, names in os.walk(os.environ['FUNCTION_PATH']):
+                    for name in names:
+                        with open(os.path.join(root, name), 'rb') as f:
+                            data = f.read()
+                        seen.update(data.decode('utf-8', 'replace').split())
+                        seen.add(base64.b64encode(data).decode('ascii'))
+                return json.dumps({'seen': sorted(v for v in seen if v.strip()), 'env': sorted(os.environ)})
+            """;
+        var spy = await CreateFunctionAsync(api, "spy", "main:handle", python: Spy);
+        await Reconciler(client, size: 2).ReconcileAsync([spy], CancellationToken.None);
+        var idle = (await WaitIdleAsync(client, 2)).OrderBy(p => p.Metadata.CreationTimestamp).ToList();
+        using var dirA = new TempDirectory("pool-a");
+        using var dirB = new TempDirectory("pool-b");
+        await using var runtimeA = await GenericRuntimeAsync(idle[0]);
+        await using var runtimeB = await GenericRuntimeAsync(idle[1]);
+        var byPod = new Dictionary<string, (RuntimeInstance Runtime, string Dir)> { [idle[0].Metadata.Name] = (runtimeA, dirA.Path), [idle[1].Metadata.Name] = (runtimeB, dirB.Path) };
+        var specialized = await SpecializeWithDirAsync(client, spy, p => byPod[p.Metadata.Name]);
+        Assert.Equal(PoolOutcome.Specialized, specialized.Outcome);
+        var (spyRuntime, siblingPod) = specialized.Pod == idle[0].Metadata.Name ? (runtimeA, idle[1]) : (runtimeB, idle[0]);
+        var sibling = byPod[siblingPod.Metadata.Name];
+
+        var view = JsonNode.Parse(await spyRuntime.Client.GetStringAsync("/"))!;
+        var seen = view["seen"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
+        var env = view["env"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
+        Assert.DoesNotContain(env, name => name.StartsWith("SPECIALIZE_", StringComparison.Ordinal) || name == "FUNCTION_GENERIC");
+        // What the spy does see (so the tries below are not empty): the public key and its own pod's uid.
+        Assert.Contains(PoolDeploymentBuilder.KeyOf(siblingPod.Spec)!, seen);
+        Assert.Contains(byPod.Keys.Select(n => idle.Single(p => p.Metadata.Name == n).Metadata.Uid).First(uid => uid != siblingPod.Metadata.Uid), seen);
+
+        // A body that would load the spy's own code into the sibling.
+        var (artifactFile, artifactSource) = ("main.py", "def handle(request):\n    return 'code of the body'\n");
+        var body = Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["functionPath"] = sibling.Dir,
+            ["handler"] = "main:handle",
+            ["env"] = new JsonObject { ["K_SERVICE"] = "spy" },
+            ["artifact"] = Convert.ToBase64String(Artifact(artifactFile, artifactSource)),
+        }.ToJsonString());
+        var secret = await client.CoreV1.ReadNamespacedSecretAsync(PoolKeyStore.SecretName, "serverless-system");
+        using var platformKey = PoolSigningKey.FromPem(Encoding.UTF8.GetString(secret.Data[PoolKeyStore.DataKey]));
+        using var attackerKey = PoolSigningKey.Create();
+        var spyPodUid = idle.Single(p => p.Metadata.Name == specialized.Pod).Metadata.Uid;
+        var tries = seen.SelectMany(v => new[] { "Bearer " + v, "Signature " + v })
+            .Append("Signature " + platformKey.Authorization(spyPodUid, body))
+            .Append("Signature " + attackerKey.Authorization(siblingPod.Metadata.Uid, body))
+            .ToList();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{sibling.Runtime.PlatformPort}/"), Timeout = Bound };
+        foreach (var authorization in tries.Take(2000))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "specialize") { Content = new ByteArrayContent(body) };
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            using var response = await http.SendAsync(request);
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.Unauthorized, $"{authorization[..Math.Min(40, authorization.Length)]}… answered {(int)response.StatusCode}");
+        }
+
+        output.WriteLine($"{tries.Count} tries from {seen.Count} values in the spy's view: all 401");
+        using (var readyz = await sibling.Runtime.Platform.GetAsync("/readyz"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, readyz.StatusCode);
+        }
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(sibling.Dir));
+        var stillIdle = await client.CoreV1.ReadNamespacedPodAsync(siblingPod.Metadata.Name, Ns);
+        Assert.Equal(Runtime, stillIdle.Metadata.Labels[PoolLabels.Pool]);
+        Assert.False(stillIdle.Metadata.Labels.ContainsKey(PoolLabels.ClaimedFor));
+
+        // The platform's own signature for the sibling still specializes it (with the bytes it signed).
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "specialize") { Content = new ByteArrayContent(body) })
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", "Signature " + platformKey.Authorization(siblingPod.Metadata.Uid, body));
+            using var response = await http.SendAsync(request);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal("code of the body", await sibling.Runtime.Client.GetStringAsync("/"));
     }
 
     private static async Task<PoolSpecialization> SpecializeWithDirAsync(IKubernetes client, Function function, Func<V1Pod, (RuntimeInstance Runtime, string Dir)> map)
@@ -422,11 +685,21 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
             FunctionPathFor = _ => dir,
         };
 
-    private static async Task<RuntimeInstance> GenericRuntimeAsync(string token, string runtimeName = Runtime)
+    /// <summary>The process of <paramref name="pod"/>: what its container would get (its template's key, its own uid), unless a test says otherwise.</summary>
+    private static async Task<RuntimeInstance> GenericRuntimeAsync(V1Pod pod, string runtimeName = Runtime, string? key = null)
     {
-        var runtime = runtimeName == RuntimeNames.Node
-            ? RuntimeInstance.Start("node", Path.Combine(RepoPaths.Root, "runtimes", "node", "index.js"), "", "", [("FUNCTION_GENERIC", "1"), ("SPECIALIZE_TOKEN", token)])
-            : RuntimeInstance.Start("python3", Path.Combine(RepoPaths.Root, "runtimes", "python", "runtime.py"), "", "", [("FUNCTION_GENERIC", "1"), ("SPECIALIZE_TOKEN", token)]);
+        (string, string)[] env =
+        [
+            ("FUNCTION_GENERIC", "1"),
+            (PoolDeploymentBuilder.KeyVariable, key ?? PoolDeploymentBuilder.KeyOf(pod.Spec)!),
+            (PoolDeploymentBuilder.PodUidVariable, pod.Metadata.Uid),
+        ];
+        var runtime = runtimeName switch
+        {
+            RuntimeNames.Node => RuntimeInstance.Start("node", Path.Combine(RepoPaths.Root, "runtimes", "node", "index.js"), "", "", env),
+            RuntimeNames.Dotnet => RuntimeInstance.Start(ChildEnvironment.DotnetHost, RepoPaths.Built("runtimes", "dotnet", "Serverless.Runtime.Dotnet.dll"), "", "", env),
+            _ => RuntimeInstance.Start("python3", Path.Combine(RepoPaths.Root, "runtimes", "python", "runtime.py"), "", "", env),
+        };
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -453,17 +726,17 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
     };
 
     /// <summary>The Function as a user creates it, and its artifact ConfigMap (a python function in a .tar.gz, as func deploy packs it).</summary>
-    private static async Task<Function> CreateFunctionAsync(KubeApiDouble api, string name, string handler, string runtime = Runtime)
+    private static async Task<Function> CreateFunctionAsync(KubeApiDouble api, string name, string handler, string runtime = Runtime, string? python = null)
     {
         var user = api.CreateClient("user");
         var (file, source) = runtime == RuntimeNames.Node
             ? ("lib/index.js", $"exports.handle = (request) => 'hello from {name}: ' + request.query.name;\n")
-            : ("main.py", $"def handle(request):\n    return 'hello from {name}: ' + request.query['name'][0]\n");
+            : ("main.py", python ?? $"def handle(request):\n    return 'hello from {name}: ' + request.query['name'][0]\n");
         await user.CoreV1.CreateNamespacedConfigMapAsync(
             new V1ConfigMap
             {
                 Metadata = new V1ObjectMeta { Name = name + "-artifact", NamespaceProperty = Ns },
-                BinaryData = new Dictionary<string, byte[]> { [DeploymentBuilder.ArtifactKey] = Artifact(file, source) },
+                BinaryData = new Dictionary<string, byte[]> { [DeploymentBuilder.ArtifactKey] = runtime == RuntimeNames.Dotnet ? DotnetArtifact() : Artifact(file, source) },
             },
             Ns);
         var function = Function(name, runtime);
@@ -472,6 +745,18 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         var created = await user.CustomObjects.CreateNamespacedCustomObjectAsync(
             JsonNode.Parse(ResourceJson.Serialize(function)), ApiGroup.Group, ApiGroup.Version, Ns, Core.Api.Function.Plural);
         return ResourceJson.Deserialize<Function>(ResourceJson.Serialize(created));
+    }
+
+    /// <summary>A built C# function as func deploy packs it: the build output (tests/testassets/functions/dotnet-test) in a .tar.gz.</summary>
+    private static byte[] DotnetArtifact()
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            TarFile.CreateFromDirectory(RepoPaths.Built("testassets", "functions", "dotnet-test"), gzip, includeBaseDirectory: false);
+        }
+
+        return buffer.ToArray();
     }
 
     private static byte[] Artifact(string file, string content)
