@@ -11,5 +11,6 @@ internal static class ControllerEventIds
     public const int FunctionFailed = 202;
     public const int FunctionNotOwned = 203;
     public const int RevisionCollected = 204;
+    public const int FunctionKeyDrained = 205;
     public const int ReconcileFailed = 210;
 }

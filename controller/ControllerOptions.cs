@@ -32,6 +32,13 @@ public sealed class ControllerOptions
     /// </summary>
     public TimeSpan RolloutDuration { get; set; }
 
+    /// <summary>
+    /// Whether every revision, the main one (largest share) included, runs as a workload keyed by its own name (issue
+    /// #17, Knative's model: a promotion or rollback only moves weights and never restarts instances). False: the main
+    /// revision runs under the Function's own key, the layout before it. Default false; the local platform sets it.
+    /// </summary>
+    public bool RevisionWorkloads { get; set; }
+
     /// <summary>How many revisions without traffic are kept (Knative's config-gc).</summary>
     public Reconcilers.Function.Revisions.RevisionRetention RevisionRetention { get; set; } = new();
 }

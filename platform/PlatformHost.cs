@@ -148,7 +148,10 @@ internal static partial class PlatformHost
         };
         var functions = new ResourceInformer<Function>(stores.Functions, null, time, loggerFactory.CreateLogger<ResourceInformer<Function>>());
         var scaler = new FunctionScaler(
-            functions, backend, activity, settings.Autoscaler, new AutoscalerMetrics(registry), time, loggerFactory.CreateLogger<FunctionScaler>());
+            functions, backend, activity, settings.Autoscaler, new AutoscalerMetrics(registry), time, loggerFactory.CreateLogger<FunctionScaler>())
+        {
+            RevisionWorkloads = true, // as the controller below: every revision its own workload (issue #17)
+        };
 
         // `func top`'s figures: decorators note samples and cold starts on their way to the autoscaler.
         var samples = new LatestSamples(scaler);
@@ -166,6 +169,7 @@ internal static partial class PlatformHost
                 ScaleDefaults = settings.Autoscaler.ToScaleDefaults(ScaleMetricNames.Concurrency),
                 RevisionRetention = settings.Gc,
                 RolloutDuration = settings.Network.RolloutDuration,
+                RevisionWorkloads = true,
             },
             controllerMetrics,
             time,
@@ -174,7 +178,7 @@ internal static partial class PlatformHost
         using var eventing = OpenEventing(options.Home, settings.Broker, stores, functions, ingressUrl, registry, time, loggerFactory);
 
         var activatorMetrics = new ActivatorMetrics(registry);
-        using var functionRegistry = new FunctionRegistry(functions, backend, settings.Activator, activatorMetrics, time);
+        using var functionRegistry = new FunctionRegistry(functions, backend, settings.Activator, activatorMetrics, time) { RevisionWorkloads = true };
         activity.Attach(functionRegistry);
         var reporter = new ConcurrencyReporter(
             functionRegistry, samples, settings.Activator, activatorMetrics, time, loggerFactory.CreateLogger<ConcurrencyReporter>());

@@ -43,6 +43,13 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
         _endpoints.EndpointsChanged += OnEndpointsChanged;
     }
 
+    /// <summary>
+    /// Whether every revision runs as a workload keyed by its name (the controller's <c>RevisionWorkloads</c>; the local
+    /// platform): then a Function the controller has not written a status for yet routes to the revision it is about
+    /// to cut rather than to the Function's own key. False: Kubernetes today, where the main revision is the Function's.
+    /// </summary>
+    public bool RevisionWorkloads { get; init; }
+
     /// <summary>Requests in flight to the function's instances plus those queued for one, now.</summary>
     public int ActiveRequests(FunctionKey key) => _routes.TryGetValue(key, out var route) ? route.Throttler.ActiveRequests : 0;
 
@@ -69,36 +76,52 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
     }
 
     /// <summary>
-    /// Where this request goes (issue #17): the Function's own workload, which runs the main revision of its traffic, or,
-    /// for a split, the revision the weighted choice picks, whose workload is keyed by its name. Each has its own
-    /// throttler, queue and cold start.
+    /// Where this request goes (issue #17): the revision the weighted choice of the Function's split picks (its only one
+    /// without a split), whose workload is keyed by its name; each revision has its own throttler, queue and cold start.
+    /// Before any traffic is resolved (a first deploy not ready yet, or not reconciled at all) the revision that is
+    /// starting (<see cref="Core.Traffic.TrafficResolution.StartingRevision"/>).
+    /// The revision the status runs under the Function's own key (<c>functionKeyRevision</c>: an older layout's
+    /// workload while it is replaced) maps to the Function's key.
     /// </summary>
-    /// <remarks>The split is rebuilt only when the Function's status.traffic object changes (an informer update).</remarks>
+    /// <remarks>
+    /// The entry is rebuilt only when the Function's status.traffic object or its Function-key revision changes (an
+    /// informer update), so a pick allocates nothing.
+    /// </remarks>
     private FunctionKey Pick(FunctionKey key, FunctionResource function)
     {
-        if (function.Status?.Traffic is not { Count: > 1 } traffic)
+        var status = function.Status;
+        if (!_splits.TryGetValue(key, out var entry) || !ReferenceEquals(entry.Source, status?.Traffic)
+            || !string.Equals(entry.FunctionKeyRevision, status?.FunctionKeyRevision, StringComparison.Ordinal)
+            || !string.Equals(entry.Starting, Core.Traffic.TrafficResolution.StartingRevision(function, RevisionWorkloads), StringComparison.Ordinal))
         {
-            return key;
-        }
-
-        if (!_splits.TryGetValue(key, out var entry) || !ReferenceEquals(entry.Source, traffic))
-        {
-            var weights = Core.Traffic.TrafficResolution.Weights(traffic);
-            entry = new SplitEntry(traffic, weights.Count > 1 ? new Traffic.TrafficSplit(weights) : null, weights.Count > 0 ? weights.MaxBy(w => w.Value).Key : null);
+            entry = SplitEntry.Build(key, function, RevisionWorkloads);
             _splits[key] = entry;
         }
 
-        if (entry.Split is null)
-        {
-            return key;
-        }
-
-        var revision = entry.Split.Pick();
-        return revision == entry.Main ? key : new FunctionKey(key.Namespace, revision);
+        return entry.Split is { } split ? entry.Keys[split.Pick()] : entry.Single;
     }
 
-    /// <summary>A Function's split, with the status.traffic list it was built from and its main revision.</summary>
-    private sealed record SplitEntry(IList<Core.Api.TrafficTarget> Source, Traffic.TrafficSplit? Split, string? Main);
+    /// <summary>A Function's split, with what it was built from, and the workload key of each of its revisions.</summary>
+    private sealed record SplitEntry(
+        IList<Core.Api.TrafficTarget>? Source,
+        string? FunctionKeyRevision,
+        string? Starting,
+        Traffic.TrafficSplit? Split,
+        FunctionKey Single,
+        Dictionary<string, FunctionKey> Keys)
+    {
+        public static SplitEntry Build(FunctionKey key, FunctionResource function, bool revisionWorkloads)
+        {
+            var status = function.Status;
+            var weights = Core.Traffic.TrafficResolution.Weights(status?.Traffic ?? []);
+            var keys = weights.ToDictionary(w => w.Key, w => Core.Traffic.TrafficResolution.WorkloadKey(key, status, w.Key), StringComparer.Ordinal);
+            var starting = Core.Traffic.TrafficResolution.StartingRevision(function, revisionWorkloads);
+            var single = weights.Count > 0 ? keys[weights[0].Key]
+                : starting is not null ? Core.Traffic.TrafficResolution.WorkloadKey(key, status, starting)
+                : key;
+            return new SplitEntry(status?.Traffic, status?.FunctionKeyRevision, starting, weights.Count > 1 ? new Traffic.TrafficSplit(weights) : null, single, keys);
+        }
+    }
 
     /// <summary>
     /// Why a tag URL cannot be served, or null when it can: the tag must be in the Function's <c>status.traffic</c>. A
@@ -155,10 +178,8 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
             return false;
         }
 
-        var weights = Core.Traffic.TrafficResolution.Weights(traffic);
-        var main = weights.Count > 0 ? weights.MaxBy(w => w.Value).Key : null;
         timeout = TimeSpan.FromSeconds(function.Spec.TimeoutSeconds ?? 300);
-        route = GetOrAdd(revision == main ? key : new FunctionKey(key.Namespace, revision));
+        route = GetOrAdd(Core.Traffic.TrafficResolution.WorkloadKey(key, function.Status, revision));
         route.Throttler.SetContainerConcurrency(function.Spec.Scale?.ContainerConcurrency ?? 0);
         return true;
     }

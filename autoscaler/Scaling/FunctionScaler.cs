@@ -28,6 +28,9 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
     private readonly ConcurrentDictionary<FunctionKey, byte> _activating = new();
     private readonly ConcurrentDictionary<FunctionKey, byte> _poking = new();
 
+    /// <summary>Per Function, the revisions routed at its last tick (and dropped ones still running): whose route loss makes them unreachable.</summary>
+    private readonly ConcurrentDictionary<FunctionKey, string[]> _routed = new();
+
     public FunctionScaler(
         ResourceInformer<FunctionResource> functions,
         IWorkloadScaler workloads,
@@ -50,6 +53,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
             if (change.Type == WatchEventType.Deleted)
             {
                 _states.TryRemove(key, out _);
+                _routed.TryRemove(key, out _);
                 _metrics.DesiredReplicas.RemoveLabelled(key.ToString());
                 _metrics.Panic.RemoveLabelled(key.ToString());
                 _metrics.ObservedConcurrency.RemoveLabelled(key.ToString());
@@ -57,9 +61,20 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
             else
             {
                 _ = EnforceBoundsAsync(key, change.Object);
+                foreach (var revision in RoutedRevisions(change.Object))
+                {
+                    // Scale bounds are the Function's and hold for every revision's workload.
+                    _ = EnforceBoundsAsync(new FunctionKey(key.Namespace, revision), change.Object);
+                }
             }
         };
     }
+
+    /// <summary>
+    /// Whether every revision runs as a workload keyed by its name (the controller's <c>RevisionWorkloads</c>; the local
+    /// platform): a Function without a status yet then has the revision it is about to cut, which a first request wakes.
+    /// </summary>
+    public bool RevisionWorkloads { get; init; }
 
     /// <summary>Records one activator sample into the function's windows. Never blocks for long.</summary>
     public void Report(ConcurrencySample sample)
@@ -148,7 +163,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         try
         {
             await Task.Yield(); // off the reporter's thread
-            await TickAsync(key, function, CancellationToken.None).ConfigureAwait(false);
+            await TickAsync(key, function, reachable: true, CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
@@ -178,22 +193,72 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         foreach (var function in _functions.List())
         {
             var key = ResourceInformer<FunctionResource>.KeyOf(function);
-            await TickAsync(key, function, cancellationToken).ConfigureAwait(false);
-            foreach (var revision in SplitRevisions(function))
+            await TickAsync(key, function, reachable: true, cancellationToken).ConfigureAwait(false);
+            var routed = RoutedRevisions(function);
+            foreach (var revision in routed)
             {
-                // TODO(#17): per-revision scaling units; for now a split's other revisions are scaled by their own key.
-                await TickAsync(new FunctionKey(key.Namespace, revision), function, cancellationToken).ConfigureAwait(false);
+                // Every revision its own scaling unit (issue #17), on its own observed load with its Function's settings.
+                await TickAsync(new FunctionKey(key.Namespace, revision), function, reachable: true, cancellationToken).ConfigureAwait(false);
             }
+
+            await TickUnreachableAsync(key, function, routed, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// The revisions of a split other than the main one (the largest share), and tagged revisions without a share, which
-    /// run as workloads keyed by their own name (issue #17); each is scaled on its own observed load with its Function's
-    /// scale settings (a tag-only one from zero when its tag's URL is called).
+    /// Knative's <c>Reachable=false</c> (#18 item 2): a revision the route dropped (a promotion, a rollback, a rollout's
+    /// last step) whose workload the controller still keeps for its grace is scaled on, unreachable: to zero as soon as
+    /// nothing is in flight or queued to it, instead of holding its count until the controller removes it. A revision
+    /// with a 0% tag stays routed (<see cref="RoutedRevisions"/>) and reaches zero after its grace as usual.
     /// </summary>
-    private static IEnumerable<string> SplitRevisions(FunctionResource function) =>
-        Core.Traffic.TrafficResolution.OwnWorkloads(function.Status?.Traffic ?? []);
+    private async Task TickUnreachableAsync(FunctionKey function, FunctionResource resource, IReadOnlyList<string> routed, CancellationToken cancellationToken)
+    {
+        var previous = _routed.GetValueOrDefault(function, []);
+        var dropped = previous.Where(name => !routed.Contains(name, StringComparer.Ordinal)).ToList();
+        foreach (var name in dropped)
+        {
+            var key = new FunctionKey(function.Namespace, name);
+            if (_workloads.GetStatus(key) is null)
+            {
+                continue; // gone: nothing left to scale
+            }
+
+            await TickAsync(key, resource, reachable: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Remember the dropped ones whose workload is still there, so they are ticked until it goes.
+        _routed[function] = routed.Concat(dropped.Where(name => _workloads.GetStatus(new FunctionKey(function.Namespace, name)) is not null)).ToArray();
+    }
+
+    /// <summary>
+    /// The revisions the route sends to that run as workloads keyed by their own name: every share and every tagged
+    /// revision without a share (activated from zero by its tag's URL), except the one its status runs under the
+    /// Function's key (an older layout's workload while it is replaced, which the Function's own tick scales).
+    /// </summary>
+    /// <remarks>
+    /// A Function that routes to no revision yet (a first deploy, at zero or not ready) has the revision it is starting,
+    /// so that a request arriving first can wake it.
+    /// </remarks>
+    private IReadOnlyList<string> RoutedRevisions(FunctionResource function)
+    {
+        var routed = Core.Traffic.TrafficResolution.OwnWorkloads(function.Status?.Traffic ?? [], function.Status?.FunctionKeyRevision);
+        if (routed.Count > 0 || (function.Status?.Traffic?.Any(t => t.Percent > 0) ?? false))
+        {
+            return routed;
+        }
+
+        var starting = Core.Traffic.TrafficResolution.StartingRevision(function, RevisionWorkloads);
+        return starting is null || starting == function.Status?.FunctionKeyRevision ? routed : [starting];
+    }
+
+    /// <summary>
+    /// Whether the revision <paramref name="name"/> of <paramref name="function"/> runs as a workload of its own: routed,
+    /// or dropped from the route while its workload still runs (a request the activator routed just before it saw the
+    /// new split may still wake it).
+    /// </summary>
+    private bool Runs(FunctionResource function, string name) =>
+        RoutedRevisions(function).Contains(name, StringComparer.Ordinal)
+        || (_routed.TryGetValue(ResourceInformer<FunctionResource>.KeyOf(function), out var known) && known.Contains(name, StringComparer.Ordinal));
 
     /// <summary>The Function a scaling key belongs to: its own, or the one whose split runs the revision of that name.</summary>
     private bool TryGetFunction(FunctionKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FunctionResource? function)
@@ -205,7 +270,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
 
         var dash = key.Name.LastIndexOf('-');
         if (dash > 0 && _functions.TryGet(new FunctionKey(key.Namespace, key.Name[..dash]), out function) && function is not null
-            && SplitRevisions(function).Contains(key.Name, StringComparer.Ordinal))
+            && Runs(function, key.Name))
         {
             return true;
         }
@@ -213,7 +278,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         // A long Function name's revisions are hashed (RevisionNames.Name): find the Function whose split runs it.
         foreach (var candidate in _functions.List())
         {
-            if (candidate.Metadata.NamespaceProperty == key.Namespace && SplitRevisions(candidate).Contains(key.Name, StringComparer.Ordinal))
+            if (candidate.Metadata.NamespaceProperty == key.Namespace && Runs(candidate, key.Name))
             {
                 function = candidate;
                 return true;
@@ -224,7 +289,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         return false;
     }
 
-    private async Task TickAsync(FunctionKey key, FunctionResource function, CancellationToken cancellationToken)
+    private async Task TickAsync(FunctionKey key, FunctionResource function, bool reachable, CancellationToken cancellationToken)
     {
         var status = _workloads.GetStatus(key);
         if (status is null)
@@ -260,6 +325,13 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
                 kpa = state.Kpa ?? KpaState.ForStart(now, status.ReadyReplicas);
             }
 
+            if (!reachable)
+            {
+                // No route sends it new requests: its load is what is in flight or queued to it now, not the windows'
+                // past, so it reaches zero as soon as those finish.
+                observed = new WindowAverages(active, active, HasData: true);
+            }
+
             var decision = KpaScaler.Decide(new KpaInputs
             {
                 Now = now,
@@ -272,6 +344,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
                 State = kpa,
                 CanScaleToZero = active == 0,
                 InstantLoad = active,
+                Reachable = reachable,
             });
             lock (state)
             {

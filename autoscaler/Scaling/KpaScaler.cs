@@ -28,7 +28,7 @@ namespace Serverless.Autoscaler.Scaling;
 /// <item>scale-down-delay: never below the highest count needed within the delay (<see cref="ScaleDownDelayWindow"/>).</item>
 /// <item>The last instance goes only after the stable average has been 0 for the whole grace period and the activator
 /// confirms nothing is active; then minScale and maxScale have the last word.</item>
-/// <item>Unreachable (<see cref="KpaInputs.Reachable"/> false): no scale-down rate limit, margin or delay, and zero at once.</item>
+/// <item>Unreachable (<see cref="KpaInputs.Reachable"/> false): no panic, no scale-down rate limit, margin or delay, and zero at once.</item>
 /// </list>
 /// </remarks>
 internal static class KpaScaler
@@ -106,7 +106,15 @@ internal static class KpaScaler
         var panicStartedAt = state.PanicStartedAt;
         var panicLastTriggeredAt = state.PanicLastTriggeredAt;
         var exitedPanic = false;
-        if (burst || panicPods / ready >= options.PanicThreshold)
+        if (!inputs.Reachable)
+        {
+            // Panic provisions for a surge of new requests; an unreachable function gets none (where Knative keeps its
+            // max panic pods until the window passes, we let the count drop to the in-flight need at once).
+            exitedPanic = panicStartedAt is not null;
+            panicStartedAt = null;
+            panicLastTriggeredAt = null;
+        }
+        else if (burst || panicPods / ready >= options.PanicThreshold)
         {
             panicStartedAt ??= now;
             panicLastTriggeredAt = now;

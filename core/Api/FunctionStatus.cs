@@ -33,6 +33,16 @@ public sealed class FunctionStatus
     [JsonPropertyName("latestReadyRevision")]
     public string? LatestReadyRevision { get; set; }
 
+    /// <summary>
+    /// The revision that runs under the Function's own key (<c>{namespace}/{function}</c>) rather than its revision's
+    /// name; null when every revision is a workload keyed by its name (issue #17). Set while a workload of an older
+    /// layout keeps serving until its revision's own workload is ready, on a backend that still runs its main
+    /// revision under the Function's key, and for a revision whose name another Function has. The activator and the
+    /// autoscaler map that revision to the Function's key and every other one to its name.
+    /// </summary>
+    [JsonPropertyName("functionKeyRevision")]
+    public string? FunctionKeyRevision { get; set; }
+
     /// <summary>The resolved split: every target names its revision, tagged ones carry their URL.</summary>
     [JsonPropertyName("traffic")]
     public IList<TrafficTarget>? Traffic { get; set; }

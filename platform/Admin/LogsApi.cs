@@ -58,6 +58,7 @@ internal sealed class LogsApi
             return;
         }
 
+        // Every revision's instances write under their Function's log directory (issue #17: each revision its own workload).
         var key = new FunctionKey(ns, name);
         context.Response.ContentType = "text/plain; charset=utf-8";
         var follower = new LogFollower();

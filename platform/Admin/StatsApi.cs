@@ -57,19 +57,34 @@ internal sealed class StatsApi
                 .ThenBy(f => f.Metadata.Name, StringComparer.Ordinal))
             {
                 var key = ResourceInformer<Function>.KeyOf(function);
-                var status = _backend.GetStatus(key);
-                var sample = _samples.Latest(key, notBefore);
+
+                // The whole Function: every revision's workload (each its own, issue #17) added up.
+                int desired = 0, ready = 0, inFlight = 0, queue = 0, coldStarts = 0;
+                double rps = 0;
+                foreach (var workload in Core.Traffic.TrafficResolution.WorkloadKeys(key, function.Status))
+                {
+                    var status = _backend.GetStatus(workload);
+                    desired += status?.DesiredReplicas ?? 0;
+                    ready += status?.ReadyReplicas ?? 0;
+                    coldStarts += _coldStarts.LastMinute(workload);
+                    if (_samples.Latest(workload, notBefore) is { } sample)
+                    {
+                        // The sample's concurrency counts queued requests too: in flight to instances is the rest.
+                        inFlight += Math.Max(0, (int)Math.Round(sample.AverageConcurrency) - sample.QueueDepth);
+                        rps += sample.RequestsPerSecond;
+                        queue += sample.QueueDepth;
+                    }
+                }
+
                 json.WriteStartObject();
                 json.WriteString("namespace", key.Namespace);
                 json.WriteString("name", key.Name);
-                json.WriteNumber("desiredInstances", status?.DesiredReplicas ?? 0);
-                json.WriteNumber("readyInstances", status?.ReadyReplicas ?? 0);
-
-                // The sample's concurrency counts queued requests too: in flight to instances is the rest.
-                json.WriteNumber("inFlight", sample is { } s ? Math.Max(0, (int)Math.Round(s.AverageConcurrency) - s.QueueDepth) : 0);
-                json.WriteNumber("requestsPerSecond", Math.Round(sample?.RequestsPerSecond ?? 0, 2));
-                json.WriteNumber("queueDepth", sample?.QueueDepth ?? 0);
-                json.WriteNumber("coldStartsLastMinute", _coldStarts.LastMinute(key));
+                json.WriteNumber("desiredInstances", desired);
+                json.WriteNumber("readyInstances", ready);
+                json.WriteNumber("inFlight", inFlight);
+                json.WriteNumber("requestsPerSecond", Math.Round(rps, 2));
+                json.WriteNumber("queueDepth", queue);
+                json.WriteNumber("coldStartsLastMinute", coldStarts);
                 json.WriteEndObject();
             }
 

@@ -297,7 +297,7 @@ internal sealed class FunctionWorkload
         var poolId = pooled.Id;
         var id = InstanceStarter.InstanceId(Key, current.Revision, pooled.Sequence);
         _context.LiveInstances[id] = pooled;
-        pooled.Adopt(current, id, _context.Layout.LogPath(Key, id));
+        pooled.Adopt(current, id, _context.Layout.LogPath(StateLayout.LogOwner(Key, current), id));
         _context.LiveInstances.TryRemove(poolId, out _);
 
         // Ready now: the runtime answers 200 only once it serves the function, and its PORT listened before the pool
@@ -434,7 +434,7 @@ internal sealed class FunctionWorkload
         }
 
         LogRetention.Prune(
-            _context.Layout.LogDirectory(Key), _context.LiveInstances.ContainsKey, _context.Options.RetainedExitedInstanceLogs, _context.Logger);
+            _context.Layout.LogDirectory(StateLayout.LogOwner(Key, _spec)), _context.LiveInstances.ContainsKey, _context.Options.RetainedExitedInstanceLogs, _context.Logger);
         return true;
     }
 
@@ -500,9 +500,11 @@ internal sealed class FunctionWorkload
             _endpoints = ready;
         }
 
+        // A revision's workload (issue #17) serves its Function: the instances say so (metrics labels, discovery).
+        var function = _spec?.Function is { } owner ? new FunctionKey(Key.Namespace, owner) : Key;
         _instanceInfos = _instances
             .OrderBy(i => i.Sequence)
-            .Select(i => new LocalInstanceInfo(i.Id, i.Revision, i.Pid, i.Port, i.State, i.StartedAt, i.Log.Path) { PlatformPort = i.PlatformPort, Function = Key, PoolId = i.PoolId })
+            .Select(i => new LocalInstanceInfo(i.Id, i.Revision, i.Pid, i.Port, i.State, i.StartedAt, i.Log.Path) { PlatformPort = i.PlatformPort, Function = function, PoolId = i.PoolId })
             .ToImmutableArray();
         _live = _instances.OrderBy(i => i.Sequence).ToImmutableArray();
 

@@ -68,7 +68,7 @@ internal static class InstanceStarter
                 spec,
                 port,
                 platformPort,
-                context.Layout.LogPath(key, id),
+                context.Layout.LogPath(StateLayout.LogOwner(key, spec), id),
                 context.Layout.PidFilePath(id),
                 context.Options.LogFileMaxBytes,
                 context.Time,

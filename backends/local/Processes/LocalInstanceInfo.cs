@@ -13,7 +13,7 @@ public sealed record LocalInstanceInfo(
     /// <summary>Where the instance serves <c>/metrics</c> (and its probes): PLATFORM_PORT on loopback.</summary>
     public int PlatformPort { get; init; }
 
-    /// <summary>The function the instance serves.</summary>
+    /// <summary>The function the instance serves (a revision's workload's instances: the revision's Function).</summary>
     public Core.Contracts.FunctionKey Function { get; init; }
 
     /// <summary>The warm-pool instance it was specialized from (<c>pool-{runtime}-{n}</c>); null when started for its function.</summary>

@@ -18,6 +18,13 @@ internal sealed class StateLayout
 
     public string LogPath(FunctionKey key, string instanceId) => Path.Combine(LogDirectory(key), instanceId + ".log");
 
+    /// <summary>
+    /// Whose log directory a workload's instances write to: a revision's workload (issue #17) writes to its Function's,
+    /// so that <c>func logs</c> shows every revision's instances merged by time, as it showed the Function's.
+    /// </summary>
+    public static FunctionKey LogOwner(FunctionKey key, WorkloadSpec? spec) =>
+        spec?.Function is { } function ? new FunctionKey(key.Namespace, function) : key;
+
     public string PidFilePath(string instanceId) => Path.Combine(InstancesDirectory, instanceId + ".pid");
 
     /// <summary>Where sandboxed pool instances' function directories are staged: inside the state directory, which no instance sees.</summary>

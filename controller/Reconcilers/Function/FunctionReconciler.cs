@@ -104,6 +104,15 @@ internal sealed partial class FunctionReconciler
             var message = string.Join("; ", errors);
             LogInvalid(_logger, key.ToString(), message);
             await _workloads.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            if (_revisions is not null && _options.RevisionWorkloads)
+            {
+                // The main revision runs keyed by its name too: an invalid Function serves nothing, as before.
+                foreach (var revision in await _revisions.ListAsync(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false))
+                {
+                    await DeleteRevisionWorkloadAsync(key.Namespace, revision.Metadata.Name, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             var invalid = FunctionStatusBuilder.Invalid(function, message, now);
             if (!SameStatus(function, invalid))
             {
@@ -117,6 +126,7 @@ internal sealed partial class FunctionReconciler
         var workload = WorkloadSpecBuilder.Build(function);
         List<Core.Api.Revision>? revisions = null;
         RoutePlan? plan = null;
+        string? functionKeyRevision = null;
         Dictionary<string, k8s.Models.V1Condition?> activeBefore = [];
         if (_revisions is not null)
         {
@@ -128,17 +138,20 @@ internal sealed partial class FunctionReconciler
                 r => r.Metadata.Name,
                 r => r.Status?.Conditions?.FirstOrDefault(c => c.Type == RevisionStatusBuilder.Active),
                 StringComparer.Ordinal);
-            var running = Running(revisions, _workloads.GetStatus(key), function.Status?.LatestRevision);
-            if (running is not null)
+            // The Function-keyed workload: the main revision's before issue #17's layout (or with it turned off).
+            var functionKeyed = _workloads.GetStatus(key);
+            var running = Running(revisions, functionKeyed, function.Status?.LatestRevision);
+            var runningUnderFunction = running is not null && (functionKeyed is not null || !_options.RevisionWorkloads);
+            if (runningUnderFunction)
             {
                 // The readiness the workload shows now, before choosing: a revision turning ready or failing moves the route.
-                running.Status = RevisionStatusBuilder.Build(running, _workloads.GetStatus(key), 0, false, now);
+                running!.Status = RevisionStatusBuilder.Build(running, functionKeyed, 0, false, now);
             }
 
             foreach (var revision in revisions)
             {
-                // A revision running as a workload of its own (a split's other share): its readiness as that workload shows it.
-                if (!ReferenceEquals(revision, running) && _workloads.GetStatus(new FunctionKey(key.Namespace, revision.Metadata.Name)) is { } own
+                // A revision running as a workload of its own: its readiness as that workload shows it.
+                if (!(runningUnderFunction && ReferenceEquals(revision, running)) && _workloads.GetStatus(new FunctionKey(key.Namespace, revision.Metadata.Name)) is { } own
                     && own.Revision == revision.Spec.ContentHash)
                 {
                     revision.Status = RevisionStatusBuilder.Build(revision, own, 0, false, now);
@@ -164,6 +177,15 @@ internal sealed partial class FunctionReconciler
             }
 
             workload = workload with { RevisionName = plan.Run.Metadata.Name };
+            var main = plan.Run.Metadata.Name;
+            var underFunction = !_options.RevisionWorkloads || (_functions.TryGet(new FunctionKey(key.Namespace, main), out var other) && other is not null);
+            functionKeyRevision = underFunction ? main : OlderLayoutRevision(key, plan, revisions);
+            if (!underFunction)
+            {
+                // Every revision its own workload (issue #17): the main one too, keyed by its name, so that a promotion
+                // finds the canary's instances serving and only moves weights.
+                workload = workload with { Key = new FunctionKey(key.Namespace, plan.Run.Metadata.Name), Function = key.Name };
+            }
         }
 
         var scale = EffectiveScale.Resolve(function.Spec.Scale, _options.ScaleDefaults);
@@ -172,6 +194,11 @@ internal sealed partial class FunctionReconciler
         // restart: come back at minScale. A new revision rolls out at initialScale.
         var isNewRevision = function.Status?.LatestRevision != workload.Revision;
         var replicas = isNewRevision ? scale.InitialScale : scale.MinScale;
+        if (workload.Key != key && _workloads.GetStatus(key) is { } older)
+        {
+            // Replacing an older layout's workload: start as many as it runs, so the switch finds them warm.
+            replicas = Math.Max(replicas, older.DesiredReplicas);
+        }
 
         try
         {
@@ -191,15 +218,24 @@ internal sealed partial class FunctionReconciler
             }
 
             _events.Record(cached, EventTypes.Warning, reason, e.Message);
-            var failed = FunctionStatusBuilder.Failed(function, reason, e.Message, _workloads.GetStatus(key), _options.FunctionUrl(key), now);
+            var failed = FunctionStatusBuilder.Failed(function, reason, e.Message, _workloads.GetStatus(workload.Key), _options.FunctionUrl(key), now);
             await WriteStatusAsync(function, failed, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Error;
         }
 
-        var observed = _workloads.GetStatus(key);
+        // While an older layout's workload still serves the main revision, the Function shows that one.
+        var observed = _workloads.GetStatus(functionKeyRevision is not null && functionKeyRevision == workload.RevisionName ? key : workload.Key);
         if (_revisions is not null && revisions is not null && plan is not null)
         {
-            var retiring = await EnsureSecondariesAsync(function, revisions, plan, scale.InitialScale, activeBefore, scale.ScaleToZeroGracePeriod, now, cancellationToken).ConfigureAwait(false);
+            if (functionKeyRevision is null && function.Status?.FunctionKeyRevision is null && workload.Key != key && _workloads.GetStatus(key) is not null)
+            {
+                // The older layout's workload is no longer routed to: the stored status (which the activator reads) has
+                // said so since the previous pass. Its instances drain, in-flight requests finishing first.
+                await _workloads.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+                LogFunctionKeyDrained(_logger, key.ToString());
+            }
+
+            var retiring = await EnsureSecondariesAsync(function, revisions, plan, workload.Key != key ? plan.Run.Metadata.Name : null, scale.InitialScale, activeBefore, scale.ScaleToZeroGracePeriod, now, cancellationToken).ConfigureAwait(false);
             if (retiring is { } after)
             {
                 RequeueAfter?.Invoke(key, after);
@@ -209,7 +245,27 @@ internal sealed partial class FunctionReconciler
         }
 
         var status = FunctionStatusBuilder.Build(function, workload.Revision, observed, _options.FunctionUrl(key), now, plan);
+        status.FunctionKeyRevision = functionKeyRevision;
         return await WriteStatusAsync(function, status, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// While a workload of the older layout (keyed by the Function) still runs a routed revision, that revision, until
+    /// its own workload has a ready instance (or the older one is at zero): the activator keeps sending its share to
+    /// the older workload, so a platform upgraded under traffic never routes to a workload that cannot serve yet.
+    /// Null otherwise.
+    /// </summary>
+    private string? OlderLayoutRevision(FunctionKey key, RoutePlan plan, List<Core.Api.Revision> revisions)
+    {
+        if (_workloads.GetStatus(key) is not { } older || Running(revisions, older, null) is not { } legacy)
+        {
+            return null;
+        }
+
+        var routed = (plan.Traffic ?? []).Any(t => t.RevisionName == legacy.Metadata.Name && (t.Percent > 0 || t.Tag is not null));
+        var own = _workloads.GetStatus(new FunctionKey(key.Namespace, legacy.Metadata.Name));
+        var ownServes = own is { ReadyReplicas: > 0, Failure: null } && own.Revision == legacy.Spec.ContentHash;
+        return routed && !ownServes && older.DesiredReplicas > 0 ? legacy.Metadata.Name : null;
     }
 
     /// <summary>The revision the workload runs: the newest with the hash it reports (a spec put back makes a newer twin).</summary>
@@ -232,6 +288,7 @@ internal sealed partial class FunctionReconciler
         Core.Api.Function function,
         List<Core.Api.Revision> revisions,
         RoutePlan plan,
+        string? ownMain,
         int initialScale,
         Dictionary<string, k8s.Models.V1Condition?> activeBefore,
         TimeSpan grace,
@@ -240,6 +297,11 @@ internal sealed partial class FunctionReconciler
     {
         var ns = function.Metadata.NamespaceProperty;
         var running = new HashSet<string>(StringComparer.Ordinal);
+        if (ownMain is not null)
+        {
+            running.Add(ownMain); // the main revision's own workload, ensured by the pass
+        }
+
         foreach (var revision in plan.Secondaries)
         {
             var revisionKey = new FunctionKey(ns, revision.Metadata.Name);
@@ -368,6 +430,9 @@ internal sealed partial class FunctionReconciler
 
     [LoggerMessage(EventId = ControllerEventIds.RevisionCollected, Level = LogLevel.Information, Message = "Revision {Revision} had no traffic and was past retention: deleted")]
     private static partial void LogRevisionCollected(ILogger logger, string revision);
+
+    [LoggerMessage(EventId = ControllerEventIds.FunctionKeyDrained, Level = LogLevel.Information, Message = "Function {Function}: its revisions serve from workloads of their own; the Function-keyed workload of the older layout drains")]
+    private static partial void LogFunctionKeyDrained(ILogger logger, string function);
 
     [LoggerMessage(EventId = ControllerEventIds.FunctionNotOwned, Level = LogLevel.Warning, Message = "Function {Function}: {Message}")]
     private static partial void LogNotOwned(ILogger logger, string function, string message);

@@ -44,15 +44,23 @@ internal sealed class ScalerHarness : IAsyncDisposable
     public static Task<ScalerHarness> StartAsync(AutoscalerOptions options, IFunctionActivity activity, TimeProvider time, params Function[] functions) =>
         StartAsync(options, activity, time, new FakeWorkloadScaler(), functions);
 
+    public static Task<ScalerHarness> StartAsync(
+        AutoscalerOptions options, IFunctionActivity activity, TimeProvider time, FakeWorkloadScaler backend, params Function[] functions) =>
+        StartAsync(options, activity, time, backend, revisionWorkloads: false, functions);
+
+    /// <param name="revisionWorkloads">The scaler's <c>RevisionWorkloads</c>, as the local platform sets it.</param>
     public static async Task<ScalerHarness> StartAsync(
-        AutoscalerOptions options, IFunctionActivity activity, TimeProvider time, FakeWorkloadScaler backend, params Function[] functions)
+        AutoscalerOptions options, IFunctionActivity activity, TimeProvider time, FakeWorkloadScaler backend, bool revisionWorkloads, params Function[] functions)
     {
         var informer = new ResourceInformer<Function>(new InMemoryFunctionStore(functions), null, TimeProvider.System, NullLogger.Instance);
         var stop = new CancellationTokenSource();
         var informerRun = informer.RunAsync(stop.Token);
         await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         var scaler = new FunctionScaler(
-            informer, backend, activity, options, new AutoscalerMetrics(Prometheus.Metrics.NewCustomRegistry()), time, NullLogger<FunctionScaler>.Instance);
+            informer, backend, activity, options, new AutoscalerMetrics(Prometheus.Metrics.NewCustomRegistry()), time, NullLogger<FunctionScaler>.Instance)
+        {
+            RevisionWorkloads = revisionWorkloads,
+        };
         return new ScalerHarness(scaler, backend, stop, informerRun);
     }
 

@@ -154,6 +154,19 @@ public sealed class KpaKnobTests
     }
 
     [Fact]
+    public void Reachable_False_EndsPanicAtOnce()
+    {
+        // 280 in flight on 1 instance panics to 4; once unreachable with nothing left, no panic holds the 4.
+        var busy = KpaScaler.Decide(Inputs(280, 280, ready: 1, current: 1));
+        var gone = KpaScaler.Decide(Inputs(0, 0, ready: 4, current: 4, seconds: 2, state: busy.State) with { Reachable = false });
+        var reachable = KpaScaler.Decide(Inputs(0, 0, ready: 4, current: 4, seconds: 2, state: busy.State));
+
+        Assert.True(busy.InPanic);
+        Assert.Equal((0, false), (gone.DesiredScale, gone.InPanic));
+        Assert.Equal((4, true), (reachable.DesiredScale, reachable.InPanic));
+    }
+
+    [Fact]
     public void Reachable_False_IgnoresTheScaleDownDelayAndTheGracePeriod()
     {
         var scale = With(new ScaleSpec { ScaleDownDelaySeconds = 600 });

@@ -15,6 +15,24 @@ public sealed partial class LocalProcessBackendLogTests(ITestOutputHelper output
     public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
 
     [Fact]
+    public async Task Logs_RevisionsOwnWorkload_WrittenUnderItsFunctionsLogDirectory()
+    {
+        // Issue #17: every revision is a workload keyed by its name; `func logs hello` reads the Function's directory.
+        var backend = _harness.Start();
+        var revision = new Core.Contracts.FunctionKey("default", "hello-00002");
+
+        await backend.EnsureAsync(_harness.Spec() with { Key = revision, Function = "hello", RevisionName = "hello-00002" }, 1);
+        var id = Assert.Single(backend.GetInstances(revision)).Id;
+        Assert.StartsWith("hello-00002-", id, StringComparison.Ordinal);
+        await Poll.UntilAsync(() => backend.TailLog(Key, 50).Any(l => l.EndsWith(" listening", StringComparison.Ordinal)), "the revision's instance log under the Function");
+
+        var file = Assert.Single(backend.ListLogFiles(Key));
+        Assert.Equal(Path.Combine(_harness.TempPath, "state", "logs", "default", "hello", id + ".log"), file.Path);
+        Assert.Empty(backend.ListLogFiles(revision));
+        Assert.Equal(new Core.Contracts.FunctionKey("default", "hello"), Assert.Single(backend.GetInstances(revision)).Function);
+    }
+
+    [Fact]
     public async Task Logs_StdoutAndStderr_TimestampedLinesInInstanceLog()
     {
         var backend = _harness.Start();

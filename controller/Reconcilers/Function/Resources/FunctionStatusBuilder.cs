@@ -94,6 +94,7 @@ internal static class FunctionStatusBuilder
             LatestCreatedRevision = function.Status?.LatestCreatedRevision,
             LatestReadyRevision = function.Status?.LatestReadyRevision,
             Traffic = function.Status?.Traffic,
+            FunctionKeyRevision = function.Status?.FunctionKeyRevision,
             Rollout = function.Status?.Rollout,
         };
     }
@@ -119,6 +120,7 @@ internal static class FunctionStatusBuilder
             LatestCreatedRevision = function.Status?.LatestCreatedRevision,
             LatestReadyRevision = function.Status?.LatestReadyRevision,
             Traffic = function.Status?.Traffic,
+            FunctionKeyRevision = function.Status?.FunctionKeyRevision,
             Rollout = function.Status?.Rollout,
         };
     }

@@ -187,6 +187,61 @@ public sealed class KubernetesRevisionTests
         Assert.DoesNotContain(harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity), r => r is { Verb: "delete", Resource: "configmaps" });
     }
 
+    [Fact]
+    public async Task Rollout_WithAZeroPercentTag_StepsInTheLatestWhileTheTaggedRevisionRunsApartAtZero()
+    {
+        // Untested on Kubernetes before: a gradual rollout (4 s) of a new revision while hello-00001 keeps a 0% tag.
+        await using var harness = await KubeControllerHarness.StartAsync();
+        await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null));
+        await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
+        await harness.PatchFunctionAsync(Ns, "hello", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { ["serverless.dev/rollout-duration"] = "4s" } },
+            ["spec"] = new JsonObject
+            {
+                ["traffic"] = new JsonArray(
+                    new JsonObject { ["latestRevision"] = true, ["percent"] = 100 },
+                    new JsonObject { ["revisionName"] = "hello-00001", ["percent"] = 0, ["tag"] = "stable" }),
+            },
+        });
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetFunction(Ns, "hello")?.Status?.Traffic?.Any(t => t.Tag == "stable") == true,
+            "the tag is resolved");
+
+        // v2 (hello-00003: the traffic edit took generation 2) rolls in: seen part-way (both revisions with a share), then complete.
+        await harness.PatchFunctionAsync(Ns, "hello", Env("v2"));
+        var partWay = false;
+        await KubeControllerHarness.UntilAsync(
+            () =>
+            {
+                var status = harness.GetFunction(Ns, "hello")?.Status;
+                partWay |= status?.Rollout is { RevisionName: "hello-00003", Percent: > 0 and < 100 };
+                return status?.Conditions?.FirstOrDefault(c => c.Type == "Rollout") is { Reason: "RolloutComplete", Status: ConditionStatus.True }
+                    && status.Traffic?.Where(t => t.Percent > 0).Select(t => $"{t.RevisionName} {t.Percent}").SequenceEqual(["hello-00003 100"]) == true;
+            },
+            "the rollout completes with hello-00003 at 100%",
+            timeoutMs: 60_000);
+        Assert.True(partWay, "no step between 0% and 100% was seen");
+
+        var status = harness.GetFunction(Ns, "hello")!.Status!;
+        var stable = Assert.Single(status.Traffic!, t => t.Tag == "stable");
+        Assert.Equal(("hello-00001", 0, "http://stable-hello.team-a.example.com"), (stable.RevisionName, stable.Percent, stable.Url));
+        var v2 = Revision(harness, "hello-00003")!;
+        Assert.Equal(v2.Spec.ContentHash, harness.GetDeployment(Ns, "hello")!.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]);
+
+        // The tagged revision without a share runs in a Deployment and Service of its own, owned by its Revision: the
+        // one it got as the rollout's other share stays (no restart), reachable through its tag; the autoscaler (not
+        // run here) takes it to zero after its grace, as any idle revision.
+        var v1 = Revision(harness, "hello-00001")!;
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetDeployment(Ns, "hello-00001") is not null && harness.GetService(Ns, "hello-00001") is not null,
+            "hello-00001 runs apart");
+        var own = harness.GetDeployment(Ns, "hello-00001")!;
+        Assert.Equal(("Revision", v1.Metadata.Uid), (Assert.Single(own.Metadata.OwnerReferences).Kind, own.Metadata.OwnerReferences[0].Uid));
+        Assert.Equal(v1.Spec.ContentHash, own.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]);
+        Assert.Equal(0, Revision(harness, "hello-00001")!.Status!.TrafficPercent);
+    }
+
     /// <summary>hello-00001 Ready, then a new env with 90% to hello-00001 and 10% (tag canary) to the latest; returns once both serve.</summary>
     private static async Task SplitAsync(KubeControllerHarness harness)
     {
