@@ -32,6 +32,13 @@ public static class PrometheusText
         return matches[0].Value;
     }
 
+    /// <summary>
+    /// As <see cref="Value"/>, but 0 when the series is absent: a labelled counter is exposed only once its first
+    /// increment created it, so a wait on it must read "not yet", not fail.
+    /// </summary>
+    public static double ValueOrZero(this IReadOnlyList<PrometheusSample> samples, string name, params (string Key, string Value)[] labels) =>
+        samples.Any(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value)) ? samples.Value(name, labels) : 0;
+
     private static PrometheusSample ParseSample(string line)
     {
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
