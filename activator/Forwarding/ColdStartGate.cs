@@ -53,8 +53,11 @@ public sealed partial class ColdStartGate
         if (!RequestRouter.TryRoute(request.Host.Host, request.Path, _domain, out var match)
             || match.Key.Name is null
             || !_functions.TryGet(match.Key, out var route, out _)
-            || route.Throttler.ReadyInstances > 0)
+            || route.Throttler.ReadyInstances > 0
+            || route.Key != match.Key)
         {
+            // A revision other than the one the Function's own workload runs (a split's other share) is not specialized
+            // from the pool, which makes pods of the Function's workload: the proxy scales that revision from zero.
             return next(context);
         }
 

@@ -130,7 +130,9 @@ public sealed partial class FunctionProxy : IDisposable
                     return;
                 }
 
-                _scaler.RequestScaleFromZero(route.Key);
+                // The workload the request was routed to (its revision's), not the Function named in the URL: every
+                // revision is its own scaling unit, and waking the Function's key left the revision to the next tick.
+                _scaler.RequestScaleFromZero(state.Key);
             }
 
             ReadTrackingStream? body = null;

@@ -77,6 +77,41 @@ public sealed class ColdStartGateTests
     }
 
     [Fact]
+    public async Task ColdRequest_ToAnotherRevisionsWorkload_NotSpecialized_ThatRevisionScaledFromZero()
+    {
+        await using var instance = await LoopbackApp.StartAsync(app => app.Run(c => c.Response.WriteAsync("revision two")));
+        var function = ProxyHarness.TestFunction("hello");
+        function.Status = new FunctionStatus
+        {
+            FunctionKeyRevision = "hello-00001",
+            Traffic = [new TrafficTarget { RevisionName = "hello-00002", Percent = 100 }],
+        };
+        var starts = 0;
+        GateHarness? harness = null;
+        var revision = new FunctionKey("default", "hello-00002");
+        await using var gate = harness = await GateHarness.StartAsync(
+            _ =>
+            {
+                Interlocked.Increment(ref starts);
+                return Task.FromResult<ColdStartFailure?>(null);
+            },
+            function);
+
+        var request = gate.Client.GetAsync("/default/hello/");
+        for (var i = 0; i < 1000 && gate.Scaler.Requests.IsEmpty; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        gate.Endpoints.Set(revision, new InstanceEndpoint("rev-pod", "127.0.0.1", LoopbackApp.AddressOf(instance).Port, 0));
+        using var response = await request.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("revision two", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, starts); // the pool makes pods of the Function's own workload, not of another revision's
+        Assert.Equal([revision], gate.Scaler.Requests.Distinct());
+    }
+
+    [Fact]
     public async Task WarmRequest_NoStart()
     {
         await using var instance = await LoopbackApp.StartAsync(app => app.Run(c => c.Response.WriteAsync("warm")));
@@ -120,10 +155,10 @@ public sealed class ColdStartGateTests
 
         public HttpClient Client { get; }
 
-        public static async Task<GateHarness> StartAsync(Func<FunctionKey, Task<ColdStartFailure?>> start)
+        public static async Task<GateHarness> StartAsync(Func<FunctionKey, Task<ColdStartFailure?>> start, Function? function = null)
         {
             var options = new ActivatorOptions();
-            var informer = new ResourceInformer<Function>(new InMemoryFunctionStore([ProxyHarness.TestFunction("hello")]), null, TimeProvider.System, NullLogger.Instance);
+            var informer = new ResourceInformer<Function>(new InMemoryFunctionStore([function ?? ProxyHarness.TestFunction("hello")]), null, TimeProvider.System, NullLogger.Instance);
             var stop = new CancellationTokenSource();
             var run = informer.RunAsync(stop.Token);
             await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));

@@ -30,6 +30,29 @@ public sealed class FunctionProxyTests
         await harness.WaitForActiveAsync(Hello, 0);
     }
 
+    // Regression: the scale from zero named the Function of the URL, not the revision the request was routed to, so a
+    // revision's workload at zero waited for the autoscaler's next tick (cold starts of ~2 s instead of ~60 ms).
+    [Fact]
+    public async Task InvokeAsync_RevisionAtZero_ScaleFromZeroNamesTheRevisionsWorkload()
+    {
+        var function = ProxyHarness.TestFunction("hello");
+        function.Status = new Serverless.Core.Api.FunctionStatus
+        {
+            Traffic = [new Serverless.Core.Api.TrafficTarget { RevisionName = "hello-00002", LatestRevision = true, Percent = 100 }],
+        };
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), TimeProvider.System, function);
+        await using var instance = await InstanceServer.StartAsync("i1");
+        var revision = new FunctionKey("default", "hello-00002");
+
+        var request = harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative));
+        await harness.WaitForActiveAsync(revision, 1);
+        harness.Endpoints.Set(revision, instance.Endpoint());
+        using var response = await request.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([revision], harness.Scaler.Requests.Distinct());
+    }
+
     [Fact]
     public async Task InvokeAsync_ContainerConcurrencyOne_InstanceNeverSeesTwoAtOnce()
     {
