@@ -144,7 +144,9 @@ $split_ready || { echo "hello-split never showed 90/10 with both revisions ready
 split_b=""
 for ((i = 0; i < 100; i++)); do
   # The newest log file: an earlier instance of the workload (replaced while the revisions settled) has its own.
-  newest_log=$(ls -t "$SERVERLESS_HOME/logs/default/hello-split-00002"/* 2>/dev/null | head -1) || true
+  # Every revision's instances log under their Function's directory, one file each named after the instance
+  # (hello-split-00002-{hash}-{n}.log).
+  newest_log=$(ls -t "$SERVERLESS_HOME/logs/default/hello-split"/hello-split-00002-*.log 2>/dev/null | head -1) || true
   [[ -n $newest_log ]] && split_b=$(grep -hoE 'listening on http://127\.0\.0\.1:[0-9]+' "$newest_log" | tail -1 | sed 's/listening on //') || true
   [[ -n $split_b && $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$split_b/") == 200 ]] || split_b=""
   [[ -n $split_b ]] && break
