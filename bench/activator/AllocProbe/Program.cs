@@ -4,8 +4,6 @@
 // so (b) - (a) is what YARP costs and (c) - (b) what our logic costs on top.
 // Usage: AllocProbe [requests=20000]
 using System.Net;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Activator.Configuration;
@@ -21,15 +19,15 @@ using Yarp.ReverseProxy.Forwarder;
 var requests = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 20000;
 var key = new FunctionKey("default", "hello");
 
-await using var instance = await StartAsync(app => app.Run(c => c.Response.WriteAsync("Hello, world!")));
-var instanceUrl = Address(instance);
+await using var instance = await LoopbackApp.StartAsync(app => app.Run(c => c.Response.WriteAsync("Hello, world!")));
+var instanceUrl = LoopbackApp.AddressOf(instance).GetLeftPart(UriPartial.Authority);
 
 using var client = new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false, AutomaticDecompression = DecompressionMethods.None });
-await using var yarp = await StartAsync(app =>
+await using var yarp = await LoopbackApp.StartAsync(app =>
 {
     var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
     app.Run(async c => await forwarder.SendAsync(c, instanceUrl, client));
-});
+}, services => services.AddHttpForwarder());
 
 var function = new Function
 {
@@ -45,18 +43,18 @@ var activatorOptions = new ActivatorOptions();
 var metrics = new ActivatorMetrics(Prometheus.Metrics.NewCustomRegistry());
 using var functions = new FunctionRegistry(informer, endpoints, activatorOptions, metrics, TimeProvider.System);
 FunctionProxy? proxy = null;
-await using var activator = await StartAsync(app =>
+await using var activator = await LoopbackApp.StartAsync(app =>
 {
     proxy = new FunctionProxy(functions, new NoScaler(), app.Services.GetRequiredService<IHttpForwarder>(), activatorOptions, metrics, NullLogger<FunctionProxy>.Instance);
     app.Run(proxy.InvokeAsync);
-});
+}, services => services.AddHttpForwarder());
 
 using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 1 });
 var targets = new (string Name, string Url)[]
 {
     ("direct", instanceUrl + "/"),
-    ("bare YARP", Address(yarp) + "/"),
-    ("activator", Address(activator) + "/default/hello/"),
+    ("bare YARP", LoopbackApp.AddressOf(yarp).ToString()),
+    ("activator", new Uri(LoopbackApp.AddressOf(activator), "/default/hello/").ToString()),
 };
 var perRequest = new Dictionary<string, double>();
 foreach (var (name, url) in targets)
@@ -95,20 +93,6 @@ static async Task RunAsync(HttpClient http, string url, int count)
         }
     }
 }
-
-static async Task<WebApplication> StartAsync(Action<WebApplication> configure)
-{
-    var builder = WebApplication.CreateSlimBuilder();
-    builder.Logging.ClearProviders();
-    builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-    builder.Services.AddHttpForwarder();
-    var app = builder.Build();
-    configure(app);
-    await app.StartAsync();
-    return app;
-}
-
-static string Address(WebApplication app) => app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
 
 internal sealed class NoScaler : IScaleRequester
 {

@@ -12,8 +12,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Activator.Configuration;
@@ -30,10 +28,10 @@ var requests = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
 var concurrency = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32;
 
-await using var instanceA = await StartAsync(app => app.Run(c => c.Response.WriteAsync("Hello, world!")));
-await using var instanceB = await StartAsync(app => app.Run(c => c.Response.WriteAsync("Hello, world!")));
-var portA = new Uri(Address(instanceA)).Port;
-var portB = new Uri(Address(instanceB)).Port;
+await using var instanceA = await LoopbackApp.StartAsync(app => app.Run(c => c.Response.WriteAsync("Hello, world!")));
+await using var instanceB = await LoopbackApp.StartAsync(app => app.Run(c => c.Response.WriteAsync("Hello, world!")));
+var portA = LoopbackApp.AddressOf(instanceA).Port;
+var portB = LoopbackApp.AddressOf(instanceB).Port;
 
 static Function Fn(string name, params (string Revision, int Percent)[] traffic) => new()
 {
@@ -49,13 +47,14 @@ var functions = new[]
     Fn("two", ("two-00001", 90), ("two-00002", 10)),
 };
 
-// The main revision runs as the Function's own workload (its key), the other as a workload keyed by its revision name.
+// Every revision of a split runs as a workload keyed by its revision name (issue #17); a Function without traffic in
+// its status is routed to its own key.
 var endpoints = new MapEndpointSource(new Dictionary<FunctionKey, InstanceEndpoint>
 {
     [new("default", "single")] = new("a1", "127.0.0.1", portA, 0),
-    [new("default", "same")] = new("a2", "127.0.0.1", portA, 0),
+    [new("default", "same-00001")] = new("a2", "127.0.0.1", portA, 0),
     [new("default", "same-00002")] = new("a3", "127.0.0.1", portA, 0),
-    [new("default", "two")] = new("a4", "127.0.0.1", portA, 0),
+    [new("default", "two-00001")] = new("a4", "127.0.0.1", portA, 0),
     [new("default", "two-00002")] = new("b1", "127.0.0.1", portB, 0),
 });
 
@@ -67,13 +66,13 @@ var activatorOptions = new ActivatorOptions();
 var metrics = new ActivatorMetrics(Prometheus.Metrics.NewCustomRegistry());
 using var registry = new FunctionRegistry(informer, endpoints, activatorOptions, metrics, TimeProvider.System);
 FunctionProxy? proxy = null;
-await using var activator = await StartAsync(app =>
+await using var activator = await LoopbackApp.StartAsync(app =>
 {
     proxy = new FunctionProxy(registry, new NoScaler(), app.Services.GetRequiredService<IHttpForwarder>(), activatorOptions, metrics, NullLogger<FunctionProxy>.Instance);
     app.Run(proxy.InvokeAsync);
-});
+}, services => services.AddHttpForwarder());
 
-var baseUrl = Address(activator);
+var baseUrl = LoopbackApp.AddressOf(activator).GetLeftPart(UriPartial.Authority);
 var targets = new (string Name, string Url)[]
 {
     ("single", baseUrl + "/default/single/"),
@@ -192,16 +191,3 @@ static async Task RunParallelAsync(HttpClient http, string url, int count, int c
     }));
 }
 
-static async Task<WebApplication> StartAsync(Action<WebApplication> configure)
-{
-    var builder = WebApplication.CreateSlimBuilder();
-    builder.Logging.ClearProviders();
-    builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-    builder.Services.AddHttpForwarder();
-    var app = builder.Build();
-    configure(app);
-    await app.StartAsync();
-    return app;
-}
-
-static string Address(WebApplication app) => app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
