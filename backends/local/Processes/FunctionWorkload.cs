@@ -22,6 +22,9 @@ internal sealed class FunctionWorkload
     /// <summary>How soon a workload held back by max-instances tries again.</summary>
     private static readonly TimeSpan InstanceCapRetry = TimeSpan.FromSeconds(1);
 
+    /// <summary>When a scale-up whose caller gave up goes on (see <see cref="ReconcileLockedAsync"/>).</summary>
+    private static readonly TimeSpan ResumeAfterCancel = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How long a failed specialization waits for the killed instance's exit, to tell an OOM kill apart.</summary>
     private static readonly TimeSpan SpecializationExitWait = TimeSpan.FromSeconds(3);
 
@@ -146,7 +149,7 @@ internal sealed class FunctionWorkload
             try
             {
                 result = mutate();
-                await ReconcileLockedAsync().ConfigureAwait(false);
+                await ReconcileLockedAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -182,7 +185,12 @@ internal sealed class FunctionWorkload
         return result;
     }
 
-    private async Task ReconcileLockedAsync()
+    /// <param name="cancellationToken">
+    /// The caller's: once it is cancelled (the platform stopping its controller loop) no further instance is started and
+    /// the wait ends with <see cref="OperationCanceledException"/>. What was decided stays: the workload's own timer goes
+    /// on with the scale-up shortly, unless the workload is stopped meanwhile.
+    /// </param>
+    private async Task ReconcileLockedAsync(CancellationToken cancellationToken)
     {
         if (_spec is null)
         {
@@ -214,6 +222,12 @@ internal sealed class FunctionWorkload
             if (_stopRequested)
             {
                 return;
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                _restartTimer.Change(ResumeAfterCancel, Timeout.InfiniteTimeSpan);
+                cancellationToken.ThrowIfCancellationRequested();
             }
 
             if (_context.Pool?.TryTake(_spec) is { } pooled)

@@ -187,6 +187,31 @@ public sealed class LocalProcessBackendScalingTests(ITestOutputHelper output) : 
         await Poll.UntilAsync(() => ProcessTree.WithEnvironment("FUNCTION_PATH", _harness.SourcePath).Count == 0, "no instance process left");
     }
 
+    /// <summary>
+    /// The platform stops its controller loop before it disposes the backend: a scale-up under way must end at the
+    /// loop's cancellation, not run its 60 starts first (a shutdown took 15-23 s on a loaded machine). A caller that
+    /// gives up does not cancel the decision: the workload goes on by itself.
+    /// </summary>
+    [Fact]
+    public async Task EnsureAsync_CancelledDuringLargeScaleUp_ReturnsWithinASecondAndTheScaleUpGoesOnByItself()
+    {
+        var backend = _harness.Start(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        using var caller = new CancellationTokenSource();
+        var ensure = backend.EnsureAsync(_harness.Spec(), 60, caller.Token);
+        await Poll.UntilAsync(() => backend.ListLogFiles(Key).Count >= 3, "the scale-up under way");
+        var clock = Stopwatch.StartNew();
+
+        await caller.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ensure);
+
+        var returned = clock.Elapsed;
+        var startedThen = backend.ListLogFiles(Key).Count;
+        output.WriteLine($"EnsureAsync ended {returned.TotalMilliseconds} ms after the cancel; {startedThen} of 60 instances had started");
+        Assert.True(returned < TimeSpan.FromSeconds(1), $"EnsureAsync took {returned} to give up");
+        Assert.True(startedThen < 60, "the scale-up was not interrupted");
+        await Poll.UntilAsync(() => backend.ListLogFiles(Key).Count > startedThen + 2, "the scale-up going on after the caller gave up");
+    }
+
     [Fact]
     public async Task EnsureAsync_OverMaxInstances_StartsOnlyUpToTheCap()
     {

@@ -81,7 +81,7 @@ public sealed class ScaleLimitTests
             else
             {
                 Assert.Equal(0, await platform.Platform.StopAsync(TimeSpan.FromSeconds(30)));
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"shutdown took {clock.Elapsed}");
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"shutdown took {clock.Elapsed}\n{platform.Platform.Output}");
             }
 
             var left = DateTime.UtcNow + TimeSpan.FromSeconds(30);
