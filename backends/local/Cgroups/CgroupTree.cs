@@ -112,15 +112,7 @@ internal sealed class CgroupTree
         var cgroup = new InstanceCgroup(_version, directories, homes);
         try
         {
-            foreach (var write in CgroupLimits.Writes(_version, resources, pidsLimit, Controllers))
-            {
-                var directory = _version == CgroupVersion.V2 ? directories[CgroupLayout.Unified] : directories[write.Controller];
-                var path = Path.Combine(directory, write.File);
-                if (!InstanceCgroup.TryWrite(path, write.Value) && !write.Optional)
-                {
-                    throw new IOException($"cannot write {write.Value} to {path}");
-                }
-            }
+            Limit(cgroup, resources, pidsLimit);
         }
         catch
         {
@@ -129,6 +121,24 @@ internal sealed class CgroupTree
         }
 
         return cgroup;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="resources"/>' limits into an instance's cgroup: at its creation, and when a pool instance
+    /// takes its function's. Throws when the kernel refuses a limit (v1 refuses a memory limit it cannot reclaim down
+    /// to), leaving the limits written before it.
+    /// </summary>
+    public void Limit(InstanceCgroup cgroup, WorkloadResources resources, int pidsLimit)
+    {
+        foreach (var write in CgroupLimits.Writes(_version, resources, pidsLimit, Controllers))
+        {
+            var directory = _version == CgroupVersion.V2 ? cgroup.Directories[CgroupLayout.Unified] : cgroup.Directories[write.Controller];
+            var path = Path.Combine(directory, write.File);
+            if (!InstanceCgroup.TryWrite(path, write.Value) && !write.Optional)
+            {
+                throw new IOException($"cannot write {write.Value} to {path}");
+            }
+        }
     }
 
     /// <summary>Removes the subtree's own directories once the instances' are gone (best effort).</summary>

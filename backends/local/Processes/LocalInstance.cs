@@ -25,9 +25,6 @@ internal sealed class LocalInstance
     /// <summary>Instances listen on loopback only: the activator in the same host is their one client.</summary>
     public const string Host = "127.0.0.1";
 
-    /// <summary>Bounds <see cref="MoveToCgroup"/> against a process that keeps forking.</summary>
-    private const int MoveRounds = 20;
-
     /// <summary>How long an exit waits for the output pumps to reach EOF (a grandchild may keep the pipes open).</summary>
     private static readonly TimeSpan PumpDrainTimeout = TimeSpan.FromSeconds(2);
 
@@ -191,6 +188,13 @@ internal sealed class LocalInstance
     }
 
     /// <summary>
+    /// The instance's own cgroup, from its start to its end (null without instance cgroups). A pool instance keeps it
+    /// when it is specialized: its function's limits are written into it, so the memory its runtime was charged
+    /// before counts against them.
+    /// </summary>
+    public InstanceCgroup? Cgroup => _cgroup;
+
+    /// <summary>
     /// Starts the process, born inside <paramref name="instanceCgroup"/> where the kernel allows (v1). Otherwise, with
     /// a <paramref name="handshake"/>, waits for the sandbox to exist and moves it into the cgroup before the runtime
     /// starts; unsandboxed, the runtime joins its cgroup right after its start, before it could have loaded function
@@ -290,62 +294,6 @@ internal sealed class LocalInstance
     }
 
     public void StopProbing() => _lifetime.Cancel();
-
-    /// <summary>
-    /// Moves every process of the instance from its cgroup into <paramref name="target"/>, which becomes its cgroup;
-    /// the old one is removed. For a pool instance specialized into a function with limits: its limits hold from the
-    /// function's first instruction, since the function is loaded only after this returns true. Memory charged before
-    /// the move (the runtime's start) stays with the old cgroup, as both cgroup versions leave charges where they are.
-    /// </summary>
-    /// <remarks>
-    /// Bounded rounds: a process may fork while the loop runs, and its child is born in the old cgroup. False (and
-    /// the instance still in its old cgroup, <paramref name="target"/> left to the caller) when the kernel refused a
-    /// process or one kept escaping the loop.
-    /// </remarks>
-    public bool MoveToCgroup(InstanceCgroup target)
-    {
-        var old = _cgroup;
-        if (old is null)
-        {
-            return false;
-        }
-
-        for (var round = 0; round < MoveRounds; round++)
-        {
-            var pids = old.Processes();
-            if (pids.Count == 0)
-            {
-                _cgroup = target;
-                if (!old.Delete())
-                {
-                    LocalBackendLog.CgroupRemoveFailed(_logger, Id);
-                }
-
-                return true;
-            }
-
-            foreach (var pid in pids)
-            {
-                try
-                {
-                    target.Attach(pid);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    if (ProcStat.TryReadStartTime(pid) is not null)
-                    {
-                        // Alive and refused: the instance cannot be this function's.
-                        LocalBackendLog.CgroupAttachFailed(_logger, Id, e);
-                        return false;
-                    }
-
-                    // Exited between the listing and the move.
-                }
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>The first child of a process (bubblewrap's init has one: the runtime; orphans it adopts come later).</summary>
     private static int? FirstChild(int pid)

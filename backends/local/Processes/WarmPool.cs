@@ -22,7 +22,7 @@ namespace Serverless.Backends.Local.Processes;
 /// directory under the state directory (<see cref="StateLayout.StagingDirectory"/>), bound read-only at
 /// <see cref="Sandbox.SandboxPaths.PooledFunction"/> (so that not even the state directory's path shows). Its
 /// specialization first fills that directory with the function's artifact from outside (<see cref="ArtifactStaging"/>:
-/// hard links), then moves the instance into a cgroup with the function's limits when it has some, and only then
+/// hard links), then writes the function's limits, when it has some, into the instance's own cgroup, and only then
 /// calls <c>/specialize</c> with the function's environment. Before that the instance sees no function's code and
 /// never the state directory; after it, its own function's files only.
 /// </para>
@@ -250,21 +250,28 @@ internal sealed class WarmPool : IDisposable
 
         if (spec.Resources.HasLimits)
         {
-            InstanceCgroup? target = null;
+            // In place, not by moving the processes into a new cgroup: the memory the runtime was charged while it
+            // started stays charged where it is (both cgroup versions leave charges behind on a move), so only here
+            // does it count against the function's limit, as it does for an instance started for the function.
+            if (instance.Cgroup is not { } own)
+            {
+                return (null, $"pool instance {instance.Id} has no cgroup to take its function's limits");
+            }
+
+            if (spec.Resources.MemoryLimitBytes is { } limit && own.MemoryBytes() is { } used && used >= limit)
+            {
+                return (null, string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"the function's memory limit of {ResourceEnforcementPolicy.Bytes(limit)} is below what the {spec.Runtime} runtime uses before it loads the function ({ResourceEnforcementPolicy.Bytes(used)})"));
+            }
+
             try
             {
-                target = _context.Cgroups!.Create(instance.Id + "-" + spec.Key.Name, spec.Resources, _context.Options.InstancePidsLimit);
+                _context.Cgroups!.Limit(own, spec.Resources, _context.Options.InstancePidsLimit);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                return (null, $"creating the cgroup of pool instance {instance.Id} failed: {e.Message}");
-            }
-
-            if (!instance.MoveToCgroup(target))
-            {
-                target.KillAll();
-                target.Delete();
-                return (null, $"pool instance {instance.Id} could not be moved into its function's cgroup");
+                return (null, $"setting the function's limits on the cgroup of pool instance {instance.Id} failed: {e.Message}");
             }
         }
 

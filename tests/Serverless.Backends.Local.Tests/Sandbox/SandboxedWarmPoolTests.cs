@@ -166,6 +166,10 @@ public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLif
             key.Name,
             "def handle(request):\n    block = bytearray(int(request.query.get('mb', ['1'])[0]) << 20)\n    for i in range(0, len(block), 4096):\n        block[i] = 1\n    return str(len(block))\n");
 
+        // What the generic runtime was charged while it started, before any function is known.
+        var (pooledDirectory, version) = MemoryCgroup(poolPid);
+        var chargedBefore = long.Parse(File.ReadAllText(Path.Combine(pooledDirectory, version == CgroupVersion.V1 ? "memory.usage_in_bytes" : "memory.current")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
         await backend.EnsureAsync(Spec(key, source) with { Resources = new WorkloadResources { MemoryLimitBytes = 96L << 20 } }, 1);
         var endpoint = await ReadyEndpointAsync(backend, key);
 
@@ -173,21 +177,30 @@ public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLif
         var instance = Assert.Single(backend.GetInstances(key));
         Assert.Equal(poolPid, instance.Pid);
 
-        // /proc/PID/cgroup: the runtime is in the function's cgroup, whose limit is the function's.
-        var layout = CgroupLayout.Parse(File.ReadAllText($"/proc/{instance.Pid}/cgroup"), File.ReadAllText("/proc/self/mountinfo"))!;
-        var directory = layout.Version == CgroupVersion.V1 ? layout.Directories[CgroupLayout.Memory] : layout.Directories[CgroupLayout.Unified];
-        Assert.EndsWith("/" + poolId + "-" + key.Name, directory, StringComparison.Ordinal);
-        var limit = File.ReadAllText(Path.Combine(directory, layout.Version == CgroupVersion.V1 ? "memory.limit_in_bytes" : "memory.max")).Trim();
+        // /proc/PID/cgroup: the runtime is still in the cgroup it was born in, whose limit is now the function's.
+        var (directory, _) = MemoryCgroup(instance.Pid);
+        Assert.Equal(pooledDirectory, directory);
+        var limit = File.ReadAllText(Path.Combine(directory, version == CgroupVersion.V1 ? "memory.limit_in_bytes" : "memory.max")).Trim();
         Assert.Equal((96L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), limit);
-
-        // Every process of the sandbox moved with it: the pool's own cgroup is gone.
-        Assert.False(Directory.Exists(Path.Combine(Path.GetDirectoryName(directory)!, poolId)));
         Assert.Contains(instance.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllLines(Path.Combine(directory, "cgroup.procs")));
+
+        // So what the runtime was charged before counts against the function's limit. (A move into a new cgroup left
+        // those charges behind: the function's cgroup then held only what was allocated after it.)
+        var charged = long.Parse(File.ReadAllText(Path.Combine(directory, version == CgroupVersion.V1 ? "memory.usage_in_bytes" : "memory.current")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        output.WriteLine($"charged to the instance's cgroup: {chargedBefore >> 10} KiB before its specialization, {charged >> 10} KiB after");
+        Assert.True(charged >= chargedBefore * 3 / 4, $"{charged} bytes charged after the specialization, {chargedBefore} before it");
 
         // Under the limit it serves; over it the kernel kills it, as a function started for itself.
         Assert.Equal((8 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/?mb=8")));
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/?mb=200")));
         await Poll.UntilAsync(() => backend.GetStatus(key)?.Failure?.Reason == WorkloadFailureReason.OOMKilled, "the instance OOM-killed");
+    }
+
+    /// <summary>A process's memory cgroup directory (v1), or its one cgroup (v2).</summary>
+    private static (string Directory, CgroupVersion Version) MemoryCgroup(int pid)
+    {
+        var layout = CgroupLayout.Parse(File.ReadAllText($"/proc/{pid}/cgroup"), File.ReadAllText("/proc/self/mountinfo"))!;
+        return (layout.Version == CgroupVersion.V1 ? layout.Directories[CgroupLayout.Memory] : layout.Directories[CgroupLayout.Unified], layout.Version);
     }
 
     [Fact]
