@@ -196,6 +196,28 @@ public sealed class SandboxedWarmPoolTests(ITestOutputHelper output) : IAsyncLif
         await Poll.UntilAsync(() => backend.GetStatus(key)?.Failure?.Reason == WorkloadFailureReason.OOMKilled, "the instance OOM-killed");
     }
 
+    [Fact]
+    public async Task FunctionWithALimitBelowTheRuntimesOwnUse_SpecializedFromThePool_FailsNamingBothFigures_AndThePoolRefills()
+    {
+        var backend = StartPooled(poolSize: 1);
+        await Poll.UntilAsync(() => Idle(backend) == 1, "pool of 1 idle");
+        var (poolId, poolPid) = PoolProcesses().Single();
+        var key = new FunctionKey("default", "tiny");
+        var source = WriteFunction(key.Name, "def handle(request):\n    return 'never'\n");
+
+        // 1 MiB: less than any runtime is charged while it starts (a generic Python runtime: about 13 MiB here).
+        await backend.EnsureAsync(Spec(key, source) with { Resources = new WorkloadResources { MemoryLimitBytes = 1L << 20 } }, 1);
+
+        await Poll.UntilAsync(() => backend.GetStatus(key)?.Failure is not null, "a failure in the status");
+        var failure = backend.GetStatus(key)!.Failure!;
+        Assert.Equal(WorkloadFailureReason.StartFailed, failure.Reason);
+        Assert.Matches(@"^the function's memory limit of 1Mi is below what the python runtime uses before it loads the function \(\d+([KMG]i)?\)$", failure.Message);
+        Assert.Empty(backend.GetInstances(key));
+        await backend.DeleteAsync(key); // so that no retry takes the refilled instance meanwhile
+        await Poll.UntilAsync(() => !ProcessTree.IsAlive(poolPid), $"pool instance {poolId} killed, never back in the pool");
+        await Poll.UntilAsync(() => Idle(backend) == 1, "the pool refilled");
+    }
+
     /// <summary>A process's memory cgroup directory (v1), or its one cgroup (v2).</summary>
     private static (string Directory, CgroupVersion Version) MemoryCgroup(int pid)
     {
