@@ -14,6 +14,11 @@ using Microsoft.Extensions.Logging;
 // event, and an in-process sink subscribed to the replies. N events are POSTed (binary mode, one per request, C at a
 // time); ingress rate = N / time to get every 202 (each 202 means durably committed); delivery rate and latency are
 // measured where the reply arrives: publish -> broker -> activator -> function -> reply -> broker -> sink.
+if (args is [FloorServer.Flag, ..])
+{
+    return await FloorServer.RunAsync(args);
+}
+
 var args_ = Args.Parse(args);
 var layout = Environment.GetEnvironmentVariable("SERVERLESS_OUT") ?? Path.Combine(args_.Root, ".out");
 var home = Directory.CreateTempSubdirectory("bench-events-").FullName;
@@ -63,6 +68,56 @@ if (rabbitMq is not null)
     topologyBaseline = await RawRabbitPublisher.RunAsync(rabbitMq.Url, args_.IngressEvents, args_.Concurrency, PayloadBytes, brokerTopology: true);
     topologyPerEvent = before.PerEvent(baselineCpu.Sample(), args_.IngressEvents);
     Console.Error.WriteLine($"baseline through the broker's topology: {Math.Round(topologyBaseline.Value)} events/s; CPU per event: {topologyPerEvent}");
+}
+
+// RabbitMQ only: the floor under any broker on this machine, with the same HTTP client, requests and concurrency as
+// the ingress phases: a bare Kestrel server in a process of its own answering 202 at once, and the same server
+// answering 202 after a raw publish with its confirm (FloorServer). Their rates against the raw publisher bound what
+// one event a request can reach here, whatever the broker's own code does.
+(double Rate, CpuPerEvent Cpu)? floorHttp = null, floorPublish = null;
+if (rabbitMq is not null)
+{
+    floorHttp = await FloorAsync(["http"]);
+    Console.Error.WriteLine($"floor, bare Kestrel 202: {Math.Round(floorHttp.Value.Rate)} events/s; CPU per event: {floorHttp.Value.Cpu}");
+    floorPublish = await FloorAsync(["publish", rabbitMq.Url.ToString()]);
+    Console.Error.WriteLine($"floor, bare Kestrel + raw publish with confirm: {Math.Round(floorPublish.Value.Rate)} events/s; CPU per event: {floorPublish.Value.Cpu}");
+}
+
+async Task<(double Rate, CpuPerEvent Cpu)> FloorAsync(string[] mode)
+{
+    var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true };
+    start.ArgumentList.Add(typeof(FloorServer).Assembly.Location);
+    start.ArgumentList.Add(FloorServer.Flag);
+    foreach (var arg in mode)
+    {
+        start.ArgumentList.Add(arg);
+    }
+
+    using var server = Process.Start(start) ?? throw new InvalidOperationException("cannot start the floor server");
+    try
+    {
+        var url = await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) ?? throw new InvalidOperationException("the floor server did not start");
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = args_.Concurrency }) { BaseAddress = new Uri(url) };
+        await Publish(client, Enumerable.Range(0, WarmUp).Select(i => "warm-floor-" + i).ToList(), args_.Concurrency, [], "bench.floor");
+        await Task.Delay(settle);
+        var ids = Enumerable.Range(0, args_.IngressEvents).Select(i => "f-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var meter = new CpuMeter(server.Id, rabbitMarker);
+        Console.Error.WriteLine($"floor {mode[0]} (pid {server.Id}): timed phase starts");
+        var floorBefore = meter.Sample();
+        var floorStart = Stopwatch.GetTimestamp();
+        await Publish(client, ids, args_.Concurrency, [], "bench.floor");
+        var rate = ids.Count / Stopwatch.GetElapsedTime(floorStart).TotalSeconds;
+        Console.Error.WriteLine($"floor {mode[0]}: timed phase ends");
+        return (rate, floorBefore.PerEvent(meter.Sample(), ids.Count));
+    }
+    finally
+    {
+        server.StandardInput.Close();
+        if (!server.WaitForExit(TimeSpan.FromSeconds(10)))
+        {
+            server.Kill(entireProcessTree: true);
+        }
+    }
 }
 
 // The function runs from the build layout, which the platform allows only when listed (local.source-roots).
@@ -172,6 +227,7 @@ try
     var noneStart = Stopwatch.GetTimestamp();
     await Publish(ingress, noneIds, args_.Concurrency, [], "bench.none");
     var httpOnly = Math.Round(noneIds.Count / Stopwatch.GetElapsedTime(noneStart).TotalSeconds);
+    Console.Error.WriteLine("http only: timed phase ends");
     var httpOnlyPerEvent = before.PerEvent(cpu.Sample(), noneIds.Count);
     Console.Error.WriteLine($"http only (no Trigger matches, nothing stored): {httpOnly} events/s; CPU per event: {httpOnlyPerEvent}");
 
@@ -184,6 +240,7 @@ try
     var ingressStart = Stopwatch.GetTimestamp();
     await Publish(ingress, ingressIds, args_.Concurrency, [], "bench.ingress");
     var ingressOnlySeconds = Stopwatch.GetElapsedTime(ingressStart).TotalSeconds;
+    Console.Error.WriteLine("ingress only: timed phase ends");
     var ingressPerEvent = before.PerEvent(cpu.Sample(), ingressIds.Count);
     Console.Error.WriteLine($"ingress only: {Math.Round(ingressIds.Count / ingressOnlySeconds)} events/s; CPU per event: {ingressPerEvent}");
 
@@ -199,6 +256,16 @@ try
     var batchOnly = Math.Round(batchIds.Count / Stopwatch.GetElapsedTime(batchStart).TotalSeconds);
     var batchPerEvent = before.PerEvent(cpu.Sample(), batchIds.Count);
     Console.Error.WriteLine($"ingress only, batches of {args_.Batch}: {batchOnly} events/s; CPU per event: {batchPerEvent}");
+
+    if (args_.IngressOnly)
+    {
+        // --ingress-only: the A/B of an ingress change, without the end-to-end phase and the drain of the held
+        // deliveries before it (most of a run's time); nothing is written to --out.
+        var single = ingressIds.Count / ingressOnlySeconds;
+        var floorNote = floorPublish is { } f ? $"; floor (Kestrel + raw publish) {Math.Round(f.Rate)}/s = {Math.Round(f.Rate / baseline, 2)} x raw, CPU {f.Cpu}; bare Kestrel {Math.Round(floorHttp!.Value.Rate)}/s, CPU {floorHttp.Value.Cpu}" : "";
+        Console.WriteLine($"ingress-only {Math.Round(single)}/s = {Math.Round(single / baseline, 2)} x raw {Math.Round(baseline)}/s; CPU ingress {ingressPerEvent}, raw {baselinePerEvent}, http-only {httpOnly}/s {httpOnlyPerEvent}{floorNote}; load {LoadAverage()}");
+        return 0;
+    }
 
     held.SetResult();
     await WaitForAsync(() => Volatile.Read(ref heldArrivals) >= ingressIds.Count + batchIds.Count + 2 * WarmUp, TimeSpan.FromSeconds(600));
@@ -256,6 +323,17 @@ try
         ["cpu_count"] = Environment.ProcessorCount,
         ["load_average_1m"] = LoadAverage(),
     };
+    if (floorHttp is { } http && floorPublish is { } floor)
+    {
+        result["floor"] = "the same HTTP client and requests against a bare Kestrel server in its own process: 202 at once (http), or 202 after a raw publish with its confirm (publish); what no broker code can beat here";
+        result["floor_http_events_per_s"] = Math.Round(http.Rate);
+        result["floor_http_cpu_us_per_event"] = http.Cpu;
+        result["floor_publish_events_per_s"] = Math.Round(floor.Rate);
+        result["floor_publish_cpu_us_per_event"] = floor.Cpu;
+        result["floor_publish_vs_baseline"] = Math.Round(floor.Rate / baseline, 2);
+        result["ingress_only_vs_floor_publish"] = Math.Round(ingressOnly / floor.Rate, 2);
+    }
+
     if (topologyBaseline is { } topology)
     {
         result["baseline_broker_topology"] = "the same raw publish through a durable headers exchange bound on a Trigger header, with the broker's headers";
@@ -395,7 +473,7 @@ static async Task WaitForAsync(Func<bool> done, TimeSpan timeout)
     }
 }
 
-internal sealed record Args(string Root, string Out, int Events, int Concurrency, bool Quick, string Backend, int IngressEvents, int Batch, IReadOnlyList<(string Name, string Value)> PlatformEnvironment)
+internal sealed record Args(string Root, string Out, int Events, int Concurrency, bool Quick, string Backend, int IngressEvents, int Batch, IReadOnlyList<(string Name, string Value)> PlatformEnvironment, bool IngressOnly)
 {
     public static Args Parse(string[] args)
     {
@@ -405,6 +483,7 @@ internal sealed record Args(string Root, string Out, int Events, int Concurrency
         var concurrency = 32;
         var batch = 10;
         var quick = false;
+        var ingressOnly = false;
         var backend = "sqlite";
         var platformEnvironment = new List<(string, string)>();
         for (var i = 0; i < args.Length; i++)
@@ -416,19 +495,20 @@ internal sealed record Args(string Root, string Out, int Events, int Concurrency
                 case "--events": events = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--concurrency": concurrency = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--quick": quick = true; break;
+                case "--ingress-only": ingressOnly = true; break;
                 case "--batch": batch = int.Parse(args[++i], CultureInfo.InvariantCulture) is > 0 and var b ? b : throw new ArgumentException("--batch: a positive number of events a request"); break;
                 case "--platform-env":
                     var setting = args[++i].Split('=', 2);
                     platformEnvironment.Add(setting.Length == 2 && setting[0].Length > 0 ? (setting[0], setting[1]) : throw new ArgumentException("--platform-env NAME=VALUE"));
                     break;
                 case "--backend": backend = args[++i] is "sqlite" or "rabbitmq" ? args[i] : throw new ArgumentException("--backend: sqlite or rabbitmq"); break;
-                default: throw new ArgumentException($"unknown argument {args[i]} (expected --quick, --events N, --concurrency N, --batch N, --backend sqlite|rabbitmq, --platform-env NAME=VALUE)");
+                default: throw new ArgumentException($"unknown argument {args[i]} (expected --quick, --ingress-only, --events N, --concurrency N, --batch N, --backend sqlite|rabbitmq, --platform-env NAME=VALUE)");
             }
         }
 
         var count = events ?? (quick ? 2000 : 20000);
         output ??= Path.Combine(root, "bench", "results", backend == "rabbitmq" ? "events-rabbitmq.json" : "events.json");
 
-        return new Args(root, output, count, concurrency, quick, backend, count, batch, platformEnvironment);
+        return new Args(root, output, count, concurrency, quick, backend, count, batch, platformEnvironment, ingressOnly);
     }
 }
