@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Broker benchmark, per backend (--backend sqlite, the default, or rabbitmq on a private rabbitmq-server node):
 # 1. the backend's baseline alone: a raw SQLite group-commit writer, or raw RabbitMQ.Client publish with confirms;
+#    for RabbitMQ also the floor under any broker here: the same HTTP requests against a bare Kestrel server in its own
+#    process, answering 202 at once, then 202 after a raw publish with its confirm (Harness/FloorServer.cs);
 # 2. ingress only: durable 202s/s (SQLite commit / RabbitMQ confirm) while the Trigger's deliveries are held, so
 #    no delivery competes with the ingress; the ratio to the baseline of the same run; one event a request (binary
 #    mode), then the same in batch content mode (application/cloudevents-batch+json, --batch events a request);

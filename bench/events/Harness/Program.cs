@@ -354,6 +354,16 @@ try
         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
         | {args_.Backend} | {ingressOnly} | {result["baseline_events_per_s"]} | {result["ingress_only_vs_baseline"]} | {batchOnly} | {result["batch_ingress_only_vs_baseline"]} | {result["baseline_at_batch_in_flight_events_per_s"]} | {result["batch_ingress_only_vs_baseline_at_batch_in_flight"]} | {httpOnly} | {result["ingress_only_vs_http_only"]} | {result["ingress_events_per_s"]} | {result["delivery_events_per_s"]} | {result["p50_end_to_end_ms"]} | {result["p99_end_to_end_ms"]} | {result["load_average_1m"]} |
         """);
+    if (floorPublish is { } floorRow)
+    {
+        Console.WriteLine($"""
+
+            | floor: bare Kestrel + raw publish, events/s | vs raw | CPU ratio to raw | broker's CPU ratio to raw | bare Kestrel (202 at once) events/s |
+            |---:|---:|---:|---:|---:|
+            | {Math.Round(floorRow.Rate)} | {result["floor_publish_vs_baseline"]} | {result["floor_publish_cpu_ratio"]} | {result["ingress_only_cpu_ratio"]} | {Math.Round(floorHttp!.Value.Rate)} |
+            """);
+    }
+
     return 0;
 }
 finally
