@@ -14,6 +14,11 @@ using Microsoft.Extensions.Logging;
 // event, and an in-process sink subscribed to the replies. N events are POSTed (binary mode, one per request, C at a
 // time); ingress rate = N / time to get every 202 (each 202 means durably committed); delivery rate and latency are
 // measured where the reply arrives: publish -> broker -> activator -> function -> reply -> broker -> sink.
+if (args is [FloorServer.Flag, ..])
+{
+    return await FloorServer.RunAsync(args);
+}
+
 var args_ = Args.Parse(args);
 var layout = Environment.GetEnvironmentVariable("SERVERLESS_OUT") ?? Path.Combine(args_.Root, ".out");
 var home = Directory.CreateTempSubdirectory("bench-events-").FullName;
@@ -24,9 +29,9 @@ const int PayloadBytes = 128;
 
 // Requests sent through each path before it is timed, the raw baselines included: enough for the JIT to finish
 // tiering the path up (with 200, a profile of the platform showed a third of its CPU in the JIT during the timed phase, and
-// DOTNET_JitStdOutFile listed 2,500 methods compiled in it), and a pause for the background tier-1 compiles to finish.
+// DOTNET_JitStdOutFile listed 2,500 methods compiled in it), and a pause for the background tier-1 compiles to finish
+// (SettleAsync: at least 2 s, then until the measured processes are idle).
 const int WarmUp = 10_000;
-var settle = TimeSpan.FromSeconds(2);
 
 // Each backend's baseline first, alone on the machine: the least its kind of durable write costs here.
 var rabbitMarker = rabbitMq is null ? null : $"serverless-test-{Environment.ProcessId}-";
@@ -35,7 +40,7 @@ var before = baselineCpu.Sample();
 _ = rabbitMq is null
     ? await RawSqliteWriter.RunAsync(home, WarmUp, args_.Concurrency, PayloadBytes)
     : await RawRabbitPublisher.RunAsync(rabbitMq.Url, WarmUp, args_.Concurrency, PayloadBytes) + await RawRabbitPublisher.RunAsync(rabbitMq.Url, WarmUp, args_.Concurrency, PayloadBytes, brokerTopology: true);
-await Task.Delay(settle);
+await SettleAsync(baselineCpu);
 before = baselineCpu.Sample();
 var baseline = rabbitMq is null
     ? await RawSqliteWriter.RunAsync(home, args_.IngressEvents, args_.Concurrency, PayloadBytes)
@@ -63,6 +68,56 @@ if (rabbitMq is not null)
     topologyBaseline = await RawRabbitPublisher.RunAsync(rabbitMq.Url, args_.IngressEvents, args_.Concurrency, PayloadBytes, brokerTopology: true);
     topologyPerEvent = before.PerEvent(baselineCpu.Sample(), args_.IngressEvents);
     Console.Error.WriteLine($"baseline through the broker's topology: {Math.Round(topologyBaseline.Value)} events/s; CPU per event: {topologyPerEvent}");
+}
+
+// RabbitMQ only: the floor under any broker on this machine, with the same HTTP client, requests and concurrency as
+// the ingress phases: a bare Kestrel server in a process of its own answering 202 at once, and the same server
+// answering 202 after a raw publish with its confirm (FloorServer). Their rates against the raw publisher bound what
+// one event a request can reach here, whatever the broker's own code does.
+(double Rate, CpuPerEvent Cpu)? floorHttp = null, floorPublish = null;
+if (rabbitMq is not null)
+{
+    floorHttp = await FloorAsync(["http"]);
+    Console.Error.WriteLine($"floor, bare Kestrel 202: {Math.Round(floorHttp.Value.Rate)} events/s; CPU per event: {floorHttp.Value.Cpu}");
+    floorPublish = await FloorAsync(["publish", rabbitMq.Url.ToString()]);
+    Console.Error.WriteLine($"floor, bare Kestrel + raw publish with confirm: {Math.Round(floorPublish.Value.Rate)} events/s; CPU per event: {floorPublish.Value.Cpu}");
+}
+
+async Task<(double Rate, CpuPerEvent Cpu)> FloorAsync(string[] mode)
+{
+    var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true };
+    start.ArgumentList.Add(typeof(FloorServer).Assembly.Location);
+    start.ArgumentList.Add(FloorServer.Flag);
+    foreach (var arg in mode)
+    {
+        start.ArgumentList.Add(arg);
+    }
+
+    using var server = Process.Start(start) ?? throw new InvalidOperationException("cannot start the floor server");
+    try
+    {
+        var url = await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) ?? throw new InvalidOperationException("the floor server did not start");
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = args_.Concurrency }) { BaseAddress = new Uri(url) };
+        await Publish(client, Enumerable.Range(0, WarmUp).Select(i => "warm-floor-" + i).ToList(), args_.Concurrency, [], "bench.floor");
+        var meter = new CpuMeter(server.Id, rabbitMarker);
+        await SettleAsync(meter);
+        var ids = Enumerable.Range(0, args_.IngressEvents).Select(i => "f-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        Console.Error.WriteLine($"floor {mode[0]} (pid {server.Id}): timed phase starts");
+        var floorBefore = meter.Sample();
+        var floorStart = Stopwatch.GetTimestamp();
+        await Publish(client, ids, args_.Concurrency, [], "bench.floor");
+        var rate = ids.Count / Stopwatch.GetElapsedTime(floorStart).TotalSeconds;
+        Console.Error.WriteLine($"floor {mode[0]}: timed phase ends");
+        return (rate, floorBefore.PerEvent(meter.Sample(), ids.Count));
+    }
+    finally
+    {
+        server.StandardInput.Close();
+        if (!server.WaitForExit(TimeSpan.FromSeconds(10)))
+        {
+            server.Kill(entireProcessTree: true);
+        }
+    }
 }
 
 // The function runs from the build layout, which the platform allows only when listed (local.source-roots).
@@ -165,32 +220,34 @@ try
     // validates and filters each and answers 202 without storing it: the ingress's cost without the store, the
     // second baseline (how fast the platform's HTTP ingress can answer at all on this machine).
     await Publish(ingress, Enumerable.Range(0, WarmUp).Select(i => "warm-none-" + i).ToList(), args_.Concurrency, [], "bench.none");
-    await Task.Delay(settle);
+    await SettleAsync(cpu);
     var noneIds = Enumerable.Range(0, args_.IngressEvents).Select(i => "n-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
     Console.Error.WriteLine("http only: timed phase starts");
     before = cpu.Sample();
     var noneStart = Stopwatch.GetTimestamp();
     await Publish(ingress, noneIds, args_.Concurrency, [], "bench.none");
     var httpOnly = Math.Round(noneIds.Count / Stopwatch.GetElapsedTime(noneStart).TotalSeconds);
+    Console.Error.WriteLine("http only: timed phase ends");
     var httpOnlyPerEvent = before.PerEvent(cpu.Sample(), noneIds.Count);
     Console.Error.WriteLine($"http only (no Trigger matches, nothing stored): {httpOnly} events/s; CPU per event: {httpOnlyPerEvent}");
 
     // Ingress only: every 202 is a durable event (SQLite commit / RabbitMQ confirm); deliveries are held.
     await Publish(ingress, Enumerable.Range(0, WarmUp).Select(i => "warm-ingress-" + i).ToList(), args_.Concurrency, [], "bench.ingress");
-    await Task.Delay(settle);
+    await SettleAsync(cpu);
     var ingressIds = Enumerable.Range(0, args_.IngressEvents).Select(i => "i-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
     Console.Error.WriteLine("ingress only: timed phase starts");
     before = cpu.Sample();
     var ingressStart = Stopwatch.GetTimestamp();
     await Publish(ingress, ingressIds, args_.Concurrency, [], "bench.ingress");
     var ingressOnlySeconds = Stopwatch.GetElapsedTime(ingressStart).TotalSeconds;
+    Console.Error.WriteLine("ingress only: timed phase ends");
     var ingressPerEvent = before.PerEvent(cpu.Sample(), ingressIds.Count);
     Console.Error.WriteLine($"ingress only: {Math.Round(ingressIds.Count / ingressOnlySeconds)} events/s; CPU per event: {ingressPerEvent}");
 
     // Ingress only, batch content mode (application/cloudevents-batch+json): the same events, --batch to a request, the
     // same requests in flight; a 202 still means every event of the batch is durable (one commit, or every confirm).
     await PublishBatches(ingress, Enumerable.Range(0, WarmUp).Select(i => "warm-batch-" + i).ToList(), args_.Batch, args_.Concurrency);
-    await Task.Delay(settle);
+    await SettleAsync(cpu);
     var batchIds = Enumerable.Range(0, args_.IngressEvents).Select(i => "b-" + i.ToString(CultureInfo.InvariantCulture)).ToList();
     Console.Error.WriteLine($"ingress only, batches of {args_.Batch}: timed phase starts");
     before = cpu.Sample();
@@ -199,6 +256,16 @@ try
     var batchOnly = Math.Round(batchIds.Count / Stopwatch.GetElapsedTime(batchStart).TotalSeconds);
     var batchPerEvent = before.PerEvent(cpu.Sample(), batchIds.Count);
     Console.Error.WriteLine($"ingress only, batches of {args_.Batch}: {batchOnly} events/s; CPU per event: {batchPerEvent}");
+
+    if (args_.IngressOnly)
+    {
+        // --ingress-only: the A/B of an ingress change, without the end-to-end phase and the drain of the held
+        // deliveries before it (most of a run's time); nothing is written to --out.
+        var single = ingressIds.Count / ingressOnlySeconds;
+        var floorNote = floorPublish is { } f ? $"; floor (Kestrel + raw publish) {Math.Round(f.Rate)}/s = {Math.Round(f.Rate / baseline, 2)} x raw, CPU {f.Cpu} (CPU ratio {Math.Round(baselinePerEvent.Total / f.Cpu.Total, 2)}, broker's {Math.Round(baselinePerEvent.Total / ingressPerEvent.Total, 2)}); bare Kestrel {Math.Round(floorHttp!.Value.Rate)}/s, CPU {floorHttp.Value.Cpu}" : "";
+        Console.WriteLine($"ingress-only {Math.Round(single)}/s = {Math.Round(single / baseline, 2)} x raw {Math.Round(baseline)}/s; CPU ingress {ingressPerEvent}, raw {baselinePerEvent}, http-only {httpOnly}/s {httpOnlyPerEvent}{floorNote}; load {LoadAverage()}");
+        return 0;
+    }
 
     held.SetResult();
     await WaitForAsync(() => Volatile.Read(ref heldArrivals) >= ingressIds.Count + batchIds.Count + 2 * WarmUp, TimeSpan.FromSeconds(600));
@@ -256,6 +323,22 @@ try
         ["cpu_count"] = Environment.ProcessorCount,
         ["load_average_1m"] = LoadAverage(),
     };
+    if (floorHttp is { } http && floorPublish is { } floor)
+    {
+        result["floor"] = "the same HTTP client and requests against a bare Kestrel server in its own process: 202 at once (http), or 202 after a raw publish with its confirm (publish); what no broker code can beat here";
+        result["floor_http_events_per_s"] = Math.Round(http.Rate);
+        result["floor_http_cpu_us_per_event"] = http.Cpu;
+        result["floor_publish_events_per_s"] = Math.Round(floor.Rate);
+        result["floor_publish_cpu_us_per_event"] = floor.Cpu;
+        result["floor_publish_vs_baseline"] = Math.Round(floor.Rate / baseline, 2);
+        result["ingress_only_vs_floor_publish"] = Math.Round(ingressOnly / floor.Rate, 2);
+
+        // The same ratios from CPU per event (all processes): what a saturated 2-core machine would give, and steadier
+        // than rates under other load.
+        result["floor_publish_cpu_ratio"] = Math.Round(baselinePerEvent.Total / floor.Cpu.Total, 2);
+        result["ingress_only_cpu_ratio"] = Math.Round(baselinePerEvent.Total / ingressPerEvent.Total, 2);
+    }
+
     if (topologyBaseline is { } topology)
     {
         result["baseline_broker_topology"] = "the same raw publish through a durable headers exchange bound on a Trigger header, with the broker's headers";
@@ -271,6 +354,16 @@ try
         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
         | {args_.Backend} | {ingressOnly} | {result["baseline_events_per_s"]} | {result["ingress_only_vs_baseline"]} | {batchOnly} | {result["batch_ingress_only_vs_baseline"]} | {result["baseline_at_batch_in_flight_events_per_s"]} | {result["batch_ingress_only_vs_baseline_at_batch_in_flight"]} | {httpOnly} | {result["ingress_only_vs_http_only"]} | {result["ingress_events_per_s"]} | {result["delivery_events_per_s"]} | {result["p50_end_to_end_ms"]} | {result["p99_end_to_end_ms"]} | {result["load_average_1m"]} |
         """);
+    if (floorPublish is { } floorRow)
+    {
+        Console.WriteLine($"""
+
+            | floor: bare Kestrel + raw publish, events/s | vs raw | CPU ratio to raw | broker's CPU ratio to raw | bare Kestrel (202 at once) events/s |
+            |---:|---:|---:|---:|---:|
+            | {Math.Round(floorRow.Rate)} | {result["floor_publish_vs_baseline"]} | {result["floor_publish_cpu_ratio"]} | {result["ingress_only_cpu_ratio"]} | {Math.Round(floorHttp!.Value.Rate)} |
+            """);
+    }
+
     return 0;
 }
 finally
@@ -294,6 +387,33 @@ finally
     }
     catch (IOException)
     {
+    }
+}
+
+// After a warm-up, before a timed phase: the background tier-1 compiles (and the GC) of the warm-up still run for a
+// while, longer on a loaded machine (a profile under load average 30 found the JIT in a quarter of the platform's
+// samples of a timed phase after a fixed 2 s pause). Waits at least 2 s, then until the harness and the server use
+// less than a tenth of a core over half a second; at most 20 s, then says so and goes on.
+static async Task SettleAsync(CpuMeter meter)
+{
+    await Task.Delay(TimeSpan.FromSeconds(2));
+    var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 18;
+    while (true)
+    {
+        var first = meter.Sample();
+        await Task.Delay(500);
+        var second = meter.Sample();
+        var used = second.Harness - first.Harness + second.Platform - first.Platform;
+        if (used < 0.05)
+        {
+            return;
+        }
+
+        if (Stopwatch.GetTimestamp() > deadline)
+        {
+            Console.Error.WriteLine($"settle: still {Math.Round(used * 2, 2)} cores busy after 20 s; timing anyway");
+            return;
+        }
     }
 }
 
@@ -395,7 +515,7 @@ static async Task WaitForAsync(Func<bool> done, TimeSpan timeout)
     }
 }
 
-internal sealed record Args(string Root, string Out, int Events, int Concurrency, bool Quick, string Backend, int IngressEvents, int Batch, IReadOnlyList<(string Name, string Value)> PlatformEnvironment)
+internal sealed record Args(string Root, string Out, int Events, int Concurrency, bool Quick, string Backend, int IngressEvents, int Batch, IReadOnlyList<(string Name, string Value)> PlatformEnvironment, bool IngressOnly)
 {
     public static Args Parse(string[] args)
     {
@@ -405,6 +525,7 @@ internal sealed record Args(string Root, string Out, int Events, int Concurrency
         var concurrency = 32;
         var batch = 10;
         var quick = false;
+        var ingressOnly = false;
         var backend = "sqlite";
         var platformEnvironment = new List<(string, string)>();
         for (var i = 0; i < args.Length; i++)
@@ -416,19 +537,20 @@ internal sealed record Args(string Root, string Out, int Events, int Concurrency
                 case "--events": events = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--concurrency": concurrency = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--quick": quick = true; break;
+                case "--ingress-only": ingressOnly = true; break;
                 case "--batch": batch = int.Parse(args[++i], CultureInfo.InvariantCulture) is > 0 and var b ? b : throw new ArgumentException("--batch: a positive number of events a request"); break;
                 case "--platform-env":
                     var setting = args[++i].Split('=', 2);
                     platformEnvironment.Add(setting.Length == 2 && setting[0].Length > 0 ? (setting[0], setting[1]) : throw new ArgumentException("--platform-env NAME=VALUE"));
                     break;
                 case "--backend": backend = args[++i] is "sqlite" or "rabbitmq" ? args[i] : throw new ArgumentException("--backend: sqlite or rabbitmq"); break;
-                default: throw new ArgumentException($"unknown argument {args[i]} (expected --quick, --events N, --concurrency N, --batch N, --backend sqlite|rabbitmq, --platform-env NAME=VALUE)");
+                default: throw new ArgumentException($"unknown argument {args[i]} (expected --quick, --ingress-only, --events N, --concurrency N, --batch N, --backend sqlite|rabbitmq, --platform-env NAME=VALUE)");
             }
         }
 
         var count = events ?? (quick ? 2000 : 20000);
         output ??= Path.Combine(root, "bench", "results", backend == "rabbitmq" ? "events-rabbitmq.json" : "events.json");
 
-        return new Args(root, output, count, concurrency, quick, backend, count, batch, platformEnvironment);
+        return new Args(root, output, count, concurrency, quick, backend, count, batch, platformEnvironment, ingressOnly);
     }
 }
