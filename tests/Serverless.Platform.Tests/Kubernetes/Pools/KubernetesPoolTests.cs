@@ -401,9 +401,9 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         var durations = Serverless.Platform.Kubernetes.KubernetesPoolColdStart.Durations(Prometheus.Metrics.NewCustomRegistry());
         var start = Serverless.Platform.Kubernetes.KubernetesPoolColdStart.Start(functions, specializer, durations, CancellationToken.None);
 
-        var ok = await start(new Core.Contracts.FunctionKey(Ns, "hello"));
-        var failed = await start(new Core.Contracts.FunctionKey(Ns, "broken"));
-        var unknown = await start(new Core.Contracts.FunctionKey(Ns, "nobody"));
+        var ok = await start(new Core.Contracts.FunctionKey(Ns, "hello"), new Core.Contracts.FunctionKey(Ns, "hello"));
+        var failed = await start(new Core.Contracts.FunctionKey(Ns, "broken"), new Core.Contracts.FunctionKey(Ns, "broken"));
+        var unknown = await start(new Core.Contracts.FunctionKey(Ns, "nobody"), new Core.Contracts.FunctionKey(Ns, "nobody"));
         await stop.CancelAsync();
         await informer;
 
