@@ -368,7 +368,8 @@ public sealed class KubernetesRevisionTests
     private static string ObjectsNow(KubeControllerHarness harness) =>
         string.Join(" | ", harness.Api.ListObjects(ResourceTypes.Deployments, Ns).Select(d => d["metadata"]!["name"]!.ToString()))
         + " || " + string.Join(" | ", harness.Api.ListObjects(ResourceTypes.Revisions, Ns).Select(r => r["metadata"]!["name"] + " " + r["status"]?.ToJsonString()))
-        + " || " + harness.GetFunction(Ns, "hello")?.Status?.Traffic?.Count;
+        + " || " + harness.GetFunction(Ns, "hello")?.Status?.Traffic?.Count
+        + " || " + string.Join(" | ", harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity).TakeLast(12).Select(r => $"{r.Verb} {r.ResourcePath} {r.Name} {r.StatusCode}"));
 
     private static JsonObject Env(string value) =>
         new() { ["spec"] = new JsonObject { ["env"] = new JsonArray(new JsonObject { ["name"] = "GREETING", ["value"] = value }) } };
