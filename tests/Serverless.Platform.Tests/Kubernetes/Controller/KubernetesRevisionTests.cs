@@ -8,6 +8,7 @@ using Serverless.Controller.Reconcilers.Function.Revisions;
 using Serverless.Core.Api;
 using Serverless.Core.Serialization;
 using Serverless.Hosting.KubeApi.Resources;
+using Serverless.TestSupport;
 using static Serverless.Backends.Kubernetes.Tests.KubeTestObjects;
 
 namespace Serverless.Platform.Tests.Kubernetes.Controller;
@@ -90,6 +91,36 @@ public sealed class KubernetesRevisionTests
             status.Traffic!.Select(t => $"{t.RevisionName} {t.Percent} {t.Tag ?? "-"} {t.Url ?? "-"}"));
         Assert.Equal((90, 10), (old.Status!.TrafficPercent, canary.Status!.TrafficPercent));
         Assert.Equal((ConditionStatus.True, 1), (Ready(canary), canary.Status.ReadyReplicas));
+    }
+
+    [Fact]
+    public async Task Kubectl_Split_FunctionAndRevisionColumnsFromEachRevisionsDeployment()
+    {
+        // `kubectl get fn` and `kubectl get revisions` (the real kubectl, the CRDs' printer columns) over what the
+        // controller wrote from each revision's own Deployment: the Function's replicas are its main revision's, each
+        // Revision's its own Deployment's.
+        Assert.True(TestSupport.Kubectl.IsInstalled, TestSupport.Kubectl.Path + " is missing");
+        await using var harness = await KubeControllerHarness.StartAsync();
+        await SplitAsync(harness);
+        await KubeControllerHarness.UntilAsync(
+            () => Revision(harness, "hello-00002")?.Status?.ReadyReplicas == 1 && Revision(harness, "hello-00001")?.Status?.ReadyReplicas == 1
+                && harness.GetFunction(Ns, "hello")?.Status?.ReadyReplicas == 1,
+            "both revisions' statuses show their ready pod");
+        await harness.User.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":3}}""", V1Patch.PatchType.MergePatch), "hello-00001", Ns);
+        await KubeControllerHarness.UntilAsync(
+            () => Revision(harness, "hello-00001")?.Status?.ReadyReplicas == 3 && harness.GetFunction(Ns, "hello")?.Status?.ReadyReplicas == 3,
+            "hello-00001's three ready pods reach its Revision's and the Function's status");
+        using var directory = new TempDirectory("kubectl-revisions");
+        var kubectl = new TestSupport.Kubectl(harness.Api.WriteKubeconfig(Path.Combine(directory.Path, "kubeconfig"), "user"), Path.Combine(directory.Path, "cache"));
+
+        var functions = await kubectl.RunAsync("get", "fn", "-n", Ns);
+        var revisions = await kubectl.RunAsync("get", "revisions", "-n", Ns, "-l", "serverless.dev/function=hello");
+
+        Assert.True(functions.ExitCode == 0, functions.ToString());
+        Assert.Matches(@"hello\s+True\s+Ready\s+3\s+http://hello\.team-a\.example\.com", functions.StdOut);
+        Assert.True(revisions.ExitCode == 0, revisions.ToString());
+        Assert.Matches(@"hello-00001\s+hello\s+True\s+InstancesReady\s+90\s+3\s+", revisions.StdOut);
+        Assert.Matches(@"hello-00002\s+hello\s+True\s+InstancesReady\s+10\s+1\s+", revisions.StdOut);
     }
 
     [Fact]
