@@ -10,9 +10,10 @@ using Serverless.Hosting.Web.Problems;
 namespace Serverless.Activator.Forwarding;
 
 /// <summary>
-/// In front of <see cref="FunctionProxy"/>: a request to a function with no ready instance first asks for the usual
-/// scale-from-zero and then waits for one cold start of another kind (a warm pool's specialization on Kubernetes),
-/// shared by every request of that function meanwhile. When it succeeds or gives up, the request goes on to the proxy,
+/// In front of <see cref="FunctionProxy"/>: a request routed to a workload with no ready instance first asks for the
+/// usual scale-from-zero of that workload and then waits for one cold start of another kind (a warm pool's
+/// specialization on Kubernetes, into the workload of the Function's latest revision), shared by every request to that
+/// workload meanwhile. When it succeeds or gives up, the request goes on to the proxy,
 /// which waits for the instance to appear in the function's endpoints; when it fails for good (the function cannot be
 /// loaded) the request is answered with that failure instead of waiting for a start that would fail as well.
 /// </summary>

@@ -12,7 +12,8 @@ using RevisionResource = Serverless.Core.Api.Revision;
 namespace Serverless.Backends.Kubernetes.Workloads;
 
 /// <summary>
-/// <see cref="IWorkloadManager"/> over a Deployment and a Service per function. Reads come from informer
+/// <see cref="IWorkloadManager"/> over a Deployment and a Service per workload: each revision's, named after it and
+/// owned by its Revision (issue #17 item 6), or an older install's Function-owned one. Reads come from informer
 /// caches (no API call to learn the status or to find out that nothing changed); writes are
 /// create-or-replace with optimistic concurrency, retried on conflict against a fresh read. Any change to a
 /// managed Deployment, Service or ReplicaSet (a deletion, an edit, the Deployment controller's status) raises
@@ -24,8 +25,8 @@ namespace Serverless.Backends.Kubernetes.Workloads;
 /// exists: that is <see cref="KubernetesWorkloadScaler"/>'s, in the autoscaler.
 /// </para>
 /// <para>
-/// Only objects that carry the Function's controller ownerReference are ever written or deleted. An object with the
-/// function's name that lacks it (a user's Service <c>api</c>, another controller's Deployment) is left untouched and
+/// Only objects that carry the controller ownerReference of the Function or of the Revision they run are ever written
+/// or deleted. An object with the workload's name that lacks it (a user's Service <c>api</c>, another controller's Deployment) is left untouched and
 /// <see cref="EnsureAsync"/> fails with <see cref="WorkloadNotOwnedException"/>, which the Function's status reports
 /// as <c>NotOwned</c>; so the garbage collector can never follow a reference we added to someone else's object.
 /// </para>
