@@ -110,7 +110,7 @@ public sealed class KubernetesOwnershipAndStatusTests
 
         await harness.PatchFunctionAsync(Ns, "hello", new JsonObject { ["spec"] = new JsonObject { ["source"] = new JsonObject { ["configMap"] = "hello-bbbbbbbbbb" } } });
 
-        await KubeControllerHarness.UntilAsync(() => harness.Api.GetObject(ResourceTypes.ConfigMaps, Ns, "hello-aaaaaaaaaa") is null, "the superseded artifact is deleted");
+        await KubeControllerHarness.UntilAsync(() => harness.Api.GetObject(ResourceTypes.ConfigMaps, Ns, "hello-aaaaaaaaaa") is null, "the superseded artifact is deleted", timeoutMs: 60_000);
         await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the new revision is Ready");
         // The current one, and one uploaded but never rolled out (an upload in progress looks the same), stay.
         Assert.NotNull(harness.Api.GetObject(ResourceTypes.ConfigMaps, Ns, "hello-bbbbbbbbbb"));

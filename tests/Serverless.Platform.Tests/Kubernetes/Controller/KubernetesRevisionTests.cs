@@ -137,7 +137,7 @@ public sealed class KubernetesRevisionTests
 
         await KubeControllerHarness.UntilAsync(
             () => harness.GetDeployment(Ns, "hello-00002") is null && harness.GetService(Ns, "hello-00002") is null,
-            "the Deployment and Service of the revision without traffic are deleted after its 2 s grace");
+            "the Deployment and Service of the revision without traffic are deleted after its 2 s grace", timeoutMs: 60_000);
         var canary = Revision(harness, "hello-00002");
         Assert.NotNull(canary); // kept: within retention
         Assert.Equal(Revision(harness, "hello-00001")!.Spec.ContentHash, harness.GetDeployment(Ns, "hello-00001")!.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]);
@@ -150,7 +150,7 @@ public sealed class KubernetesRevisionTests
             "hello-00002's own Deployment runs with all the traffic");
         await KubeControllerHarness.UntilAsync(
             () => harness.GetDeployment(Ns, "hello-00001") is null && harness.GetService(Ns, "hello-00001") is null,
-            "hello-00001's Deployment and Service go after its grace");
+            "hello-00001's Deployment and Service go after its grace", timeoutMs: 60_000);
         Assert.Null(harness.GetDeployment(Ns, "hello"));
     }
 
@@ -172,7 +172,7 @@ public sealed class KubernetesRevisionTests
         }
 
         // Non-active: hello-00002 and hello-00001; min-non-active-revisions 1 keeps the newest of them.
-        await KubeControllerHarness.UntilAsync(() => Revision(harness, "hello-00001") is null, "hello-00001 is collected");
+        await KubeControllerHarness.UntilAsync(() => Revision(harness, "hello-00001") is null, "hello-00001 is collected", timeoutMs: 60_000);
         Assert.NotNull(Revision(harness, "hello-00002"));
         Assert.NotNull(Revision(harness, "hello-00003"));
         Assert.Contains(harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity), r => r is { Verb: "delete", Resource: "revisions", Name: "hello-00001" });
@@ -182,7 +182,7 @@ public sealed class KubernetesRevisionTests
         await KubeControllerHarness.UntilAsync(
             () => harness.GetDeployment(Ns, "hello-00001") is null && harness.GetService(Ns, "hello-00001") is null
                 && harness.GetDeployment(Ns, "hello-00002") is null && harness.GetService(Ns, "hello-00002") is null,
-            "the Deployments and Services of the revisions without traffic are gone");
+            "the Deployments and Services of the revisions without traffic are gone", timeoutMs: 60_000);
         Assert.NotNull(harness.GetDeployment(Ns, "hello-00003"));
         Assert.NotNull(harness.GetService(Ns, "hello-00003"));
     }
@@ -320,10 +320,10 @@ public sealed class KubernetesRevisionTests
         await KubeControllerHarness.UntilAsync(
             () => harness.GetFunction(Ns, "hello")?.Status?.Traffic is [{ RevisionName: "hello-00002", Percent: 100 }]
                 && Revision(harness, "hello-00001") is null,
-            "hello-00002 takes all the traffic and hello-00001 is collected: " + ObjectsNow(harness));
+            "hello-00002 takes all the traffic and hello-00001 is collected: " + ObjectsNow(harness), timeoutMs: 60_000);
         await KubeControllerHarness.UntilAsync(
             () => harness.GetDeployment(Ns, "hello-00001") is null && harness.GetService(Ns, "hello-00001") is null,
-            "hello-00001's Deployment and Service are gone");
+            "hello-00001's Deployment and Service are gone", timeoutMs: 60_000);
         var after = harness.GetDeployment(Ns, "hello-00002")!;
         Assert.Equal((deployment.Metadata.Uid, deployment.Metadata.Generation), (after.Metadata.Uid, after.Metadata.Generation));
         Assert.Equal(service.Metadata.Uid, harness.GetService(Ns, "hello-00002")!.Metadata.Uid);
@@ -368,7 +368,7 @@ public sealed class KubernetesRevisionTests
         await KubeControllerHarness.UntilAsync(
             () => harness.GetDeployment(Ns, "hello") is null && harness.GetService(Ns, "hello") is null
                 && harness.GetFunction(Ns, "hello")?.Status?.FunctionKeyRevision is null,
-            "the older Deployment and Service are deleted once the revision's own serves");
+            "the older Deployment and Service are deleted once the revision's own serves", timeoutMs: 60_000);
         Assert.True(harness.IsReady(Ns, "hello"));
         Assert.Equal(1, harness.GetFunction(Ns, "hello")!.Status!.ReadyReplicas);
         Assert.Equal(1, harness.GetDeployment(Ns, "hello-00001")!.Status.ReadyReplicas);
