@@ -10,9 +10,10 @@ using Serverless.Hosting.Web.Problems;
 namespace Serverless.Activator.Forwarding;
 
 /// <summary>
-/// In front of <see cref="FunctionProxy"/>: a request to a function with no ready instance first asks for the usual
-/// scale-from-zero and then waits for one cold start of another kind (a warm pool's specialization on Kubernetes),
-/// shared by every request of that function meanwhile. When it succeeds or gives up, the request goes on to the proxy,
+/// In front of <see cref="FunctionProxy"/>: a request routed to a workload with no ready instance first asks for the
+/// usual scale-from-zero of that workload and then waits for one cold start of another kind (a warm pool's
+/// specialization on Kubernetes, into the workload of the Function's latest revision), shared by every request to that
+/// workload meanwhile. When it succeeds or gives up, the request goes on to the proxy,
 /// which waits for the instance to appear in the function's endpoints; when it fails for good (the function cannot be
 /// loaded) the request is answered with that failure instead of waiting for a start that would fail as well.
 /// </summary>
@@ -24,14 +25,17 @@ public sealed partial class ColdStartGate
 {
     private readonly FunctionRegistry _functions;
     private readonly IScaleRequester _scaler;
-    private readonly Func<FunctionKey, Task<ColdStartFailure?>> _start;
+    private readonly Func<FunctionKey, FunctionKey, Task<ColdStartFailure?>> _start;
     private readonly string _domain;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<FunctionKey, Attempt> _attempts = new();
 
-    /// <param name="start">Starts one instance of the function; null when the request should go on to the proxy.</param>
-    public ColdStartGate(FunctionRegistry functions, IScaleRequester scaler, Func<FunctionKey, Task<ColdStartFailure?>> start, ActivatorOptions options, TimeProvider time, ILogger<ColdStartGate> logger)
+    /// <param name="start">
+    /// Starts one instance of the Function (first argument) into the workload the request was routed to (second: the
+    /// Function's own key in an older layout, else its latest revision's); null when the request should go on to the proxy.
+    /// </param>
+    public ColdStartGate(FunctionRegistry functions, IScaleRequester scaler, Func<FunctionKey, FunctionKey, Task<ColdStartFailure?>> start, ActivatorOptions options, TimeProvider time, ILogger<ColdStartGate> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _functions = functions;
@@ -54,21 +58,22 @@ public sealed partial class ColdStartGate
             || match.Key.Name is null
             || !_functions.TryGet(match.Key, out var route, out _)
             || route.Throttler.ReadyInstances > 0
-            || route.Key != match.Key)
+            || !_functions.RunsCurrentSpec(match.Key, route.Key))
         {
-            // A revision other than the one the Function's own workload runs (a split's other share) is not specialized
-            // from the pool, which makes pods of the Function's workload: the proxy scales that revision from zero.
+            // A revision other than the latest (a split's older share, a rollback by name) is not specialized from the
+            // pool, which makes pods of the Function's current spec: the proxy scales that revision from zero.
             return next(context);
         }
 
-        return ColdAsync(context, next, match.Key);
+        return ColdAsync(context, next, match.Key, route.Key);
     }
 
-    private async Task ColdAsync(HttpContext context, RequestDelegate next, FunctionKey key)
+    private async Task ColdAsync(HttpContext context, RequestDelegate next, FunctionKey function, FunctionKey workload)
     {
-        // The usual start goes at once, in parallel: should the other kind give up, no time was lost.
-        _scaler.RequestScaleFromZero(key);
-        var failure = await Current(key).Task.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        // The usual start goes at once, in parallel: should the other kind give up, no time was lost. It names the
+        // workload the request waits on (the revision's), not the Function of the URL.
+        _scaler.RequestScaleFromZero(workload);
+        var failure = await Current(function, workload).Task.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         if (failure is not null)
         {
             await ProblemDetailsWriter.WriteAsync(context, failure.Status, failure.Title, failure.Detail).ConfigureAwait(false);
@@ -78,7 +83,7 @@ public sealed partial class ColdStartGate
         await next(context).ConfigureAwait(false);
     }
 
-    private Attempt Current(FunctionKey key)
+    private Attempt Current(FunctionKey function, FunctionKey key)
     {
         while (true)
         {
@@ -88,7 +93,7 @@ public sealed partial class ColdStartGate
             if (ReferenceEquals(attempt, fresh))
             {
                 // Only the request that added the entry starts it: two racing first requests share one start.
-                _ = RunAsync(key, fresh);
+                _ = RunAsync(function, key, fresh);
             }
 
             if (attempt.FinishedAt is not { } finished || now - finished < SettleWindow)
@@ -100,12 +105,12 @@ public sealed partial class ColdStartGate
         }
     }
 
-    private async Task RunAsync(FunctionKey key, Attempt attempt)
+    private async Task RunAsync(FunctionKey function, FunctionKey key, Attempt attempt)
     {
         ColdStartFailure? failure = null;
         try
         {
-            failure = await _start(key).ConfigureAwait(false);
+            failure = await _start(function, key).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

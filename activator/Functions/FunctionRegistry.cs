@@ -76,6 +76,25 @@ public sealed class FunctionRegistry : IFunctionActivity, IDisposable
     }
 
     /// <summary>
+    /// Whether <paramref name="workload"/>, where a request to the Function <paramref name="function"/> was routed, runs
+    /// the Function's spec as it is now, so that a pod made from that spec may join it (a warm pool's cold start): the
+    /// Function's own key (an older layout's workload, as before revisions), or the workload of its latest created
+    /// revision once the status has seen the current generation (a spec just changed has no revision of its own yet).
+    /// </summary>
+    internal bool RunsCurrentSpec(FunctionKey function, FunctionKey workload)
+    {
+        if (workload == function)
+        {
+            return true;
+        }
+
+        return _functions.TryGet(function, out var resource) && resource?.Status is { } status
+            && status.ObservedGeneration == resource.Metadata.Generation
+            && string.Equals(status.LatestCreatedRevision, workload.Name, StringComparison.Ordinal)
+            && workload.Namespace == function.Namespace;
+    }
+
+    /// <summary>
     /// Where this request goes (issue #17): the revision the weighted choice of the Function's split picks (its only one
     /// without a split), whose workload is keyed by its name; each revision has its own throttler, queue and cold start.
     /// Before any traffic is resolved (a first deploy not ready yet, or not reconciled at all) the revision that is

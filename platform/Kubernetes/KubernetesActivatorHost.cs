@@ -38,7 +38,8 @@ internal static class KubernetesActivatorHost
             metrics,
             time,
             loggerFactory.CreateLogger<HttpStatsSender>());
-        using var functionRegistry = new FunctionRegistry(functions, endpoints, activatorOptions, metrics, time);
+        // As the controller: each revision's endpoints are its own Service's slices, keyed by the revision's name.
+        using var functionRegistry = new FunctionRegistry(functions, endpoints, activatorOptions, metrics, time) { RevisionWorkloads = true };
         var reporter = new ConcurrencyReporter(functionRegistry, sender, activatorOptions, metrics, time, loggerFactory.CreateLogger<ConcurrencyReporter>());
         role.Loops.Add("function-informer", functions.RunAsync);
         role.Loops.Add("endpointslice-informer", slices.RunAsync);

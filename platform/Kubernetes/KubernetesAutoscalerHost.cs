@@ -30,7 +30,10 @@ internal static class KubernetesAutoscalerHost
         var reports = new ActivatorReports(time, autoscalerOptions.StableWindow);
         var workloads = new KubernetesWorkloadScaler(client, deployments, reports);
         var scaler = new FunctionScaler(
-            functions, workloads, reports, autoscalerOptions, new AutoscalerMetrics(role.Registry), time, loggerFactory.CreateLogger<FunctionScaler>());
+            functions, workloads, reports, autoscalerOptions, new AutoscalerMetrics(role.Registry), time, loggerFactory.CreateLogger<FunctionScaler>())
+        {
+            RevisionWorkloads = true, // as the controller: each revision's Deployment is keyed by the revision's name
+        };
         role.Loops.Add("function-informer", functions.RunAsync);
         role.Loops.Add("deployment-informer", deployments.RunAsync);
         role.Loops.Add("autoscaler", scaler.RunAsync);

@@ -41,6 +41,10 @@ internal static partial class KubernetesControllerHost
             // No admission webhook on Kubernetes: the controller refuses what allow-zero-initial-scale forbids (Ready=False).
             ScaleLimits = ScaleLimits.None with { AllowZeroInitialScale = autoscaler.AllowZeroInitialScale },
             RevisionRetention = gc,
+
+            // Every revision, the main one included, in a Deployment of its own owned by its Revision (issue #17 item 6):
+            // a promotion moves weights only, and a Function-owned Deployment of an older install bridges until replaced.
+            RevisionWorkloads = true,
         };
         await using var role = RoleHost.Create(options, servesTraffic: false, loggerFactory);
         var metrics = new ControllerMetrics(role.Registry);

@@ -25,13 +25,14 @@ internal static class KubernetesPoolColdStart
         });
 
     /// <summary>
-    /// Specializes a pool pod for the function. Only a function that cannot be loaded answers the waiting requests
-    /// (500, the runtime's load error): any other failure (no idle pod, an unreachable pod) lets them wait for the
-    /// usual start, already requested.
+    /// Specializes a pool pod for the function, into the workload the request waits on: the revision's (its Service
+    /// selects it by the revision's labels), or an older layout's Function-keyed one. Only a function that cannot be
+    /// loaded answers the waiting requests (500, the runtime's load error): any other failure (no idle pod, an
+    /// unreachable pod) lets them wait for the usual start, already requested.
     /// </summary>
-    public static Func<FunctionKey, Task<ColdStartFailure?>> Start(
+    public static Func<FunctionKey, FunctionKey, Task<ColdStartFailure?>> Start(
         ResourceInformer<Core.Api.Function> functions, PoolSpecializer specializer, Histogram durations, CancellationToken stopping) =>
-        async key =>
+        async (key, workload) =>
         {
             if (!functions.TryGet(key, out var function) || function is null)
             {
@@ -39,7 +40,7 @@ internal static class KubernetesPoolColdStart
             }
 
             var started = Stopwatch.GetTimestamp();
-            var result = await specializer.SpecializeAsync(function, stopping).ConfigureAwait(false);
+            var result = await specializer.SpecializeAsync(function, workload == key ? null : workload.Name, stopping).ConfigureAwait(false);
             if (result.Outcome is PoolOutcome.Specialized or PoolOutcome.FunctionFailed or PoolOutcome.PodFailed)
             {
                 durations.WithLabels(function.Spec.Runtime ?? "", result.Outcome == PoolOutcome.Specialized ? "ok" : "failed")

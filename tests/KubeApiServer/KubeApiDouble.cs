@@ -170,6 +170,19 @@ public sealed class KubeApiDouble : IAsyncDisposable
         return _simulator;
     }
 
+    /// <summary>
+    /// Stops the simulator, as a kube-controller-manager that is down: Deployments keep the status they last had and no
+    /// new pod turns ready until <see cref="StartDeploymentSimulator"/> starts one again.
+    /// </summary>
+    public async Task StopDeploymentSimulatorAsync()
+    {
+        if (_simulator is { } simulator)
+        {
+            _simulator = null;
+            await simulator.DisposeAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _bookmarks?.Dispose();

@@ -17,9 +17,13 @@ internal static class SupersededArtifacts
 {
     /// <param name="current">The ConfigMap the Function's spec names (<c>spec.source.configMap</c>), null for an image.</param>
     /// <param name="replicaSets">The ReplicaSets of the Function's Deployment.</param>
-    public static IReadOnlyList<string> Find(string? current, IEnumerable<V1ReplicaSet> replicaSets)
+    /// <param name="released">
+    /// The artifacts of the Function's Revisions deleted since (issue #17): a revision's own Deployment goes with its
+    /// Revision, ReplicaSets and all, so no ReplicaSet is left to name its artifact. They go unless still mounted.
+    /// </param>
+    public static IReadOnlyList<string> Find(string? current, IEnumerable<V1ReplicaSet> replicaSets, IEnumerable<string>? released = null)
     {
-        var mounted = new SortedSet<string>(StringComparer.Ordinal);
+        var mounted = new SortedSet<string>(released ?? [], StringComparer.Ordinal);
         var inUse = new HashSet<string>(StringComparer.Ordinal);
         foreach (var replicaSet in replicaSets)
         {

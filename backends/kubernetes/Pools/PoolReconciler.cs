@@ -91,7 +91,7 @@ public sealed partial class PoolReconciler
 
     /// <summary>
     /// Why a specialized (or claimed) pod should go now, or null to keep it. Pure: <paramref name="deployment"/> is the
-    /// function's own Deployment (null when there is none).
+    /// Deployment of the workload it joined, its revision's or an older layout's Function-owned one (null when there is none).
     /// </summary>
     internal static string? RetireReason(V1Pod pod, Core.Api.Function? function, V1Deployment? deployment, DateTimeOffset now, TimeSpan grace)
     {
@@ -145,7 +145,9 @@ public sealed partial class PoolReconciler
             {
                 try
                 {
-                    deployment = await _client.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    // The workload it bridges: its revision's Deployment, or an older layout's Function-owned one.
+                    var workload = pod.Metadata.Labels.TryGetValue(WorkloadLabels.RevisionName, out var revision) ? revision : name;
+                    deployment = await _client.AppsV1.ReadNamespacedDeploymentAsync(workload, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (KubeErrors.Is(e, HttpStatusCode.NotFound))
                 {

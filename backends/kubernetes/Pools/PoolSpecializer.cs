@@ -57,7 +57,17 @@ public sealed partial class PoolSpecializer
     /// <summary>Claims attempts per cold start: a lost claim (another activator took the pod) moves on to the next pod.</summary>
     public int MaxClaims { get; init; } = 3;
 
-    public async Task<PoolSpecialization> SpecializeAsync(Core.Api.Function function, CancellationToken cancellationToken)
+    /// <summary>Specializes an idle pool pod into the Function's own workload (an older layout's).</summary>
+    public Task<PoolSpecialization> SpecializeAsync(Core.Api.Function function, CancellationToken cancellationToken) =>
+        SpecializeAsync(function, null, cancellationToken);
+
+    /// <param name="function">The Function whose current spec the pod runs.</param>
+    /// <param name="revision">
+    /// The revision whose workload the pod joins (its latest, which runs that spec): the pod gets the labels of that
+    /// revision's pods, so its Service selects it. Null joins the Function's own workload (an older layout's).
+    /// </param>
+    /// <param name="cancellationToken">Cancels the claim and the specialization.</param>
+    public async Task<PoolSpecialization> SpecializeAsync(Core.Api.Function function, string? revision, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(function);
         if (PoolEligibility.WhyNot(function, _options) is { } why)
@@ -80,7 +90,7 @@ public sealed partial class PoolSpecializer
                     continue;
                 }
 
-                return await SpecializePodAsync(pod, function, await artifact.ConfigureAwait(false), await key.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                return await SpecializePodAsync(pod, function, revision, await artifact.ConfigureAwait(false), await key.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             }
 
             return new PoolSpecialization(PoolOutcome.NoIdlePod, null, $"no idle {runtime} pool pod in {ns}");
@@ -144,7 +154,7 @@ public sealed partial class PoolSpecializer
         }
     }
 
-    private async Task<PoolSpecialization> SpecializePodAsync(V1Pod pod, Core.Api.Function function, byte[] artifact, PoolSigningKey key, CancellationToken cancellationToken)
+    private async Task<PoolSpecialization> SpecializePodAsync(V1Pod pod, Core.Api.Function function, string? revision, byte[] artifact, PoolSigningKey key, CancellationToken cancellationToken)
     {
         var ns = pod.Metadata.NamespaceProperty;
         var name = pod.Metadata.Name;
@@ -178,13 +188,14 @@ public sealed partial class PoolSpecializer
             return await FailAsync(pod, function, PoolOutcome.PodFailed, $"pool pod {name} answered the specialization {(int)status}: {Truncate(text)}").ConfigureAwait(false);
         }
 
-        // Into the function's Service: its EndpointSlices list the pod from now on.
-        var labels = new JsonObject
+        // Into the workload's Service: its EndpointSlices list the pod from now on. A revision's pods carry its selector
+        // (not managed-by, as the pods of its Deployment: an older layout's Function Service would count them).
+        var labels = new JsonObject { [WorkloadLabels.Revision] = spec.Revision };
+        foreach (var (label, value) in revision is null ? WorkloadLabels.For(function.Metadata.Name) : WorkloadLabels.RevisionSelector(function.Metadata.Name, revision))
         {
-            [WorkloadLabels.ManagedBy] = WorkloadLabels.ManagedByValue,
-            [WorkloadLabels.Function] = function.Metadata.Name,
-            [WorkloadLabels.Revision] = spec.Revision,
-        };
+            labels[label] = value;
+        }
+
         try
         {
             await _client.CoreV1.PatchNamespacedPodAsync(

@@ -6,13 +6,17 @@ namespace Serverless.Backends.Kubernetes.Resources;
 
 /// <summary>
 /// The <c>autoscaling/v2</c> HorizontalPodAutoscaler of an HPA-class Function, as Knative's HPA reconciler makes it:
-/// it targets the Function's Deployment with the Function's minScale and maxScale (unbounded: 2147483647), and one
+/// it targets one revision's Deployment (or an older layout's Function-owned one) with the Function's minScale and maxScale (unbounded: 2147483647), and one
 /// resource metric, <c>cpu</c> as an average utilization in percent or <c>memory</c> as an average value in MiB. No
 /// <c>behavior</c>: the cluster's defaults apply (300 s scale-down stabilization). Pure.
 /// </summary>
 internal static class HorizontalPodAutoscalerBuilder
 {
-    public static V2HorizontalPodAutoscaler Build(Core.Api.Function function, FunctionKey key)
+    /// <param name="revision">
+    /// The Revision whose Deployment (named <paramref name="key"/>) it scales, which owns it as it owns the Deployment;
+    /// null for the Function's own Deployment of an older layout.
+    /// </param>
+    public static V2HorizontalPodAutoscaler Build(Core.Api.Function function, FunctionKey key, Core.Api.Revision? revision = null)
     {
         var spec = function.Spec.Scale;
         var metric = spec?.Metric ?? ScaleMetricNames.Cpu;
@@ -26,8 +30,8 @@ internal static class HorizontalPodAutoscalerBuilder
             {
                 Name = key.Name,
                 NamespaceProperty = key.Namespace,
-                Labels = WorkloadLabels.For(key.Name),
-                OwnerReferences = [FunctionOwner.Reference(function)],
+                Labels = revision is null ? WorkloadLabels.For(key.Name) : WorkloadLabels.ForRevision(function.Metadata.Name, revision.Metadata.Name),
+                OwnerReferences = [revision is null ? FunctionOwner.Reference(function) : RevisionOwner.Reference(revision)],
             },
             Spec = new V2HorizontalPodAutoscalerSpec
             {

@@ -23,14 +23,14 @@ internal static class WorkloadLabels
     /// <summary>Selects every Deployment and Service the controller manages.</summary>
     public const string ManagedSelector = ManagedBy + "=" + ManagedByValue;
 
-    /// <summary>The labels of a function's Deployment and Service.</summary>
+    /// <summary>The labels of an older install's Function-owned Deployment and Service (and of a pool pod bridging for one).</summary>
     public static Dictionary<string, string> For(string function) => new(StringComparer.Ordinal)
     {
         [ManagedBy] = ManagedByValue,
         [Function] = function,
     };
 
-    /// <summary>The labels of a split's other revision's Deployment and Service (the objects, not the pods).</summary>
+    /// <summary>The labels of a revision's Deployment, Service and HorizontalPodAutoscaler (the objects, not the pods).</summary>
     public static Dictionary<string, string> ForRevision(string function, string revision) => new(StringComparer.Ordinal)
     {
         [ManagedBy] = ManagedByValue,
@@ -39,10 +39,10 @@ internal static class WorkloadLabels
     };
 
     /// <summary>
-    /// The selector of a split's other revision's Deployment and Service, and its pods' labels. Without
-    /// <see cref="ManagedBy"/> on purpose: the Function's own Deployment and Service select
-    /// <c>{managed-by, function}</c> (a Deployment's selector is immutable, so it cannot learn to leave them out), and
-    /// a canary's pods that matched it would count as the main revision's endpoints and skew the split.
+    /// The selector of a revision's Deployment and Service, and its pods' labels. Without <see cref="ManagedBy"/> on
+    /// purpose: an older install's Function-owned Deployment and Service select <c>{managed-by, function}</c> (a
+    /// Deployment's selector is immutable, so it cannot learn to leave them out), and while it still serves (the
+    /// upgrade's bridge) a revision's pods that matched it would count as its endpoints and skew the split.
     /// </summary>
     public static Dictionary<string, string> RevisionSelector(string function, string revision) => new(StringComparer.Ordinal)
     {

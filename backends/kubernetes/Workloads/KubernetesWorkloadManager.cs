@@ -12,7 +12,8 @@ using RevisionResource = Serverless.Core.Api.Revision;
 namespace Serverless.Backends.Kubernetes.Workloads;
 
 /// <summary>
-/// <see cref="IWorkloadManager"/> over a Deployment and a Service per function. Reads come from informer
+/// <see cref="IWorkloadManager"/> over a Deployment and a Service per workload: each revision's, named after it and
+/// owned by its Revision (issue #17 item 6), or an older install's Function-owned one. Reads come from informer
 /// caches (no API call to learn the status or to find out that nothing changed); writes are
 /// create-or-replace with optimistic concurrency, retried on conflict against a fresh read. Any change to a
 /// managed Deployment, Service or ReplicaSet (a deletion, an edit, the Deployment controller's status) raises
@@ -24,8 +25,8 @@ namespace Serverless.Backends.Kubernetes.Workloads;
 /// exists: that is <see cref="KubernetesWorkloadScaler"/>'s, in the autoscaler.
 /// </para>
 /// <para>
-/// Only objects that carry the Function's controller ownerReference are ever written or deleted. An object with the
-/// function's name that lacks it (a user's Service <c>api</c>, another controller's Deployment) is left untouched and
+/// Only objects that carry the controller ownerReference of the Function or of the Revision they run are ever written
+/// or deleted. An object with the workload's name that lacks it (a user's Service <c>api</c>, another controller's Deployment) is left untouched and
 /// <see cref="EnsureAsync"/> fails with <see cref="WorkloadNotOwnedException"/>, which the Function's status reports
 /// as <c>NotOwned</c>; so the garbage collector can never follow a reference we added to someone else's object.
 /// </para>
@@ -53,6 +54,10 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
     // Artifact ConfigMaps deleted already, per Function: an old ReplicaSet keeps naming its ConfigMap, and each reconcile
     // must not delete it again. Bounded by the ReplicaSets that exist (a name goes when no ReplicaSet names it).
     private readonly Dictionary<FunctionKey, HashSet<string>> _collected = [];
+
+    // The artifacts of the Functions' deleted Revisions, until collected (or found in use again). A revision's own
+    // Deployment and its ReplicaSets go with its Revision, so nothing else remembers them. Under _collected's lock.
+    private readonly Dictionary<FunctionKey, HashSet<string>> _released = [];
 
     // Functions whose artifacts need a look: each once after start, then again only when one of their ReplicaSets is
     // scaled to zero or deleted (what frees an artifact), or a deletion failed. Every other reconcile skips the scan
@@ -128,6 +133,17 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
                     var owner = new FunctionKey(change.Object.Metadata.NamespaceProperty ?? "", function);
                     if (change.Type == WatchEventType.Deleted)
                     {
+                        // Only while its Function lives: a Function's deletion takes its Revisions with it, and its
+                        // artifacts are not the controller's to collect then (nor would anything reconcile them).
+                        if (change.Object.Spec.Image is not { Length: > 0 } && change.Object.Spec.Source?.ConfigMap is { Length: > 0 } artifact
+                            && _functions(owner) is { Metadata.DeletionTimestamp: null })
+                        {
+                            lock (_collected)
+                            {
+                                (_released.TryGetValue(owner, out var known) ? known : _released[owner] = new HashSet<string>(StringComparer.Ordinal)).Add(artifact);
+                            }
+                        }
+
                         _artifactsSettled.TryRemove(owner, out _);
                     }
 
@@ -201,17 +217,13 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
             _api.ReplaceServiceAsync,
             cancellationToken).ConfigureAwait(false);
 
-        if (ownerRevision is not null)
-        {
-            // TODO(#17): an HPA-class Function's other revisions get no HorizontalPodAutoscaler; the KPA scales them.
-            return;
-        }
+        // Each revision's Deployment its own HorizontalPodAutoscaler, owned as the Deployment is (Knative gives each
+        // revision's PodAutoscaler its own HPA): a promotion moves no HPA, and the one of a collected Revision goes with it.
+        await EnsureAutoscalerAsync(function, spec.Key, ownerRevision, cancellationToken).ConfigureAwait(false);
 
-        await EnsureAutoscalerAsync(function, spec.Key, cancellationToken).ConfigureAwait(false);
-
-        if (_artifactsSettled.TryAdd(spec.Key, 0) && !await CollectArtifactsAsync(function, cancellationToken).ConfigureAwait(false))
+        if (_artifactsSettled.TryAdd(functionKey, 0) && !await CollectArtifactsAsync(function, cancellationToken).ConfigureAwait(false))
         {
-            _artifactsSettled.TryRemove(spec.Key, out _);
+            _artifactsSettled.TryRemove(functionKey, out _);
         }
     }
 
@@ -237,10 +249,11 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
     }
 
     /// <summary>
-    /// An HPA-class Function gets a HorizontalPodAutoscaler on its Deployment, which then scales it instead of the KPA
-    /// (the autoscaler leaves such a Function alone); any other Function has none, so one left from a class change goes.
+    /// An HPA-class Function gets a HorizontalPodAutoscaler on each of its Deployments (of the Function in an older
+    /// layout, else of each revision, owned by that Revision), which then scales it instead of the KPA (the autoscaler
+    /// leaves such a Function alone); any other Function has none, so one left from a class change goes.
     /// </summary>
-    private async Task EnsureAutoscalerAsync(FunctionResource function, FunctionKey key, CancellationToken cancellationToken)
+    private async Task EnsureAutoscalerAsync(FunctionResource function, FunctionKey key, RevisionResource? ownerRevision, CancellationToken cancellationToken)
     {
         if (_autoscalers is null)
         {
@@ -255,10 +268,10 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
 
         await EnsureObjectAsync(
             "HorizontalPodAutoscaler",
-            HorizontalPodAutoscalerBuilder.Build(function, key),
+            HorizontalPodAutoscalerBuilder.Build(function, key, ownerRevision),
             _autoscalers.Cached(key),
             function,
-            null,
+            ownerRevision,
             LiveObjectMatcher.HorizontalPodAutoscalerMatches,
             HorizontalPodAutoscalerBuilder.ForUpdate,
             _api.GetHorizontalPodAutoscalerAsync,
@@ -269,7 +282,7 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
 
     private async Task DeleteAutoscalerAsync(FunctionKey key, CancellationToken cancellationToken)
     {
-        if (_autoscalers?.Cached(key) is { } autoscaler && FunctionOwner.ControlledByName(key.Name, autoscaler.Metadata)
+        if (_autoscalers?.Cached(key) is { } autoscaler && Ours(key, autoscaler.Metadata)
             && await _api.DeleteHorizontalPodAutoscalerAsync(key.Namespace, key.Name, autoscaler.Metadata.Uid, cancellationToken).ConfigureAwait(false))
         {
             LogDeleted(_logger, "HorizontalPodAutoscaler", key.ToString());
@@ -362,12 +375,32 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         }
 
         var ns = function.Metadata.NamespaceProperty;
+        var key = new FunctionKey(ns, function.Metadata.Name);
         var ours = _replicaSets.List().Where(r => r.Metadata.NamespaceProperty == ns
             && r.Metadata.Labels is { } labels && labels.TryGetValue(WorkloadLabels.Function, out var owner) && owner == function.Metadata.Name);
-        var superseded = SupersededArtifacts.Find(function.Spec.Image is { Length: > 0 } ? null : function.Spec.Source?.ConfigMap, ours)
-            .Except(RevisionArtifacts(function))
+        var live = RevisionArtifacts(function).ToHashSet(StringComparer.Ordinal);
+        List<string> released;
+        lock (_collected)
+        {
+            if (_released.TryGetValue(key, out var known))
+            {
+                // An artifact a live Revision names again (a redeploy of the same code) is that Revision's now.
+                known.ExceptWith(live);
+                released = [.. known];
+                if (known.Count == 0)
+                {
+                    _released.Remove(key);
+                }
+            }
+            else
+            {
+                released = [];
+            }
+        }
+
+        var superseded = SupersededArtifacts.Find(function.Spec.Image is { Length: > 0 } ? null : function.Spec.Source?.ConfigMap, ours, released)
+            .Except(live)
             .ToList();
-        var key = new FunctionKey(ns, function.Metadata.Name);
         HashSet<string> collected;
         lock (_collected)
         {
@@ -401,6 +434,10 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
                 lock (_collected)
                 {
                     collected.Add(name);
+                    if (_released.TryGetValue(key, out var pending) && pending.Remove(name) && pending.Count == 0)
+                    {
+                        _released.Remove(key);
+                    }
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -34,7 +34,7 @@ var controller = new KubernetesFunctionController(
     controllerClient,
     KubernetesFunctionStore.Open(controllerClient),
     new KubernetesWorkloadOptions(),
-    new ControllerOptions { Workers = workers, ResyncPeriod = TimeSpan.FromMinutes(10) },
+    new ControllerOptions { Workers = workers, ResyncPeriod = TimeSpan.FromMinutes(10), RevisionWorkloads = true },
     new ControllerMetrics(Prometheus.Metrics.NewCustomRegistry()),
     TimeProvider.System,
     NullLoggerFactory.Instance,

@@ -192,7 +192,12 @@ internal sealed partial class FunctionReconciler
 
         // A revision this Function already ran (recorded in its durable status) is a platform
         // restart: come back at minScale. A new revision rolls out at initialScale.
-        var isNewRevision = function.Status?.LatestRevision != workload.Revision;
+        var isNewRevision = function.Status?.LatestRevision != workload.Revision
+            // A revision's own workload that does not exist yet and never proved ready is new too: the status may have
+            // recorded the revision in a pass whose workload could not be made yet (on Kubernetes, the Revision's
+            // Deployment waits for the Revision to reach the cache), and it would otherwise start at minScale (0).
+            || (plan is not null && workload.Key != key && _workloads.GetStatus(workload.Key) is null
+                && RevisionStatusBuilder.Readiness(plan.Run.Status) != Core.Traffic.RevisionReadiness.Ready);
         var replicas = isNewRevision ? scale.InitialScale : scale.MinScale;
         if (workload.Key != key && _workloads.GetStatus(key) is { } older)
         {

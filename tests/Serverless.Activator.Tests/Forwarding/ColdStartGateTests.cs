@@ -29,7 +29,7 @@ public sealed class ColdStartGateTests
     {
         var release = new TaskCompletionSource();
         var starts = 0;
-        await using var gate = await GateHarness.StartAsync(async key =>
+        await using var gate = await GateHarness.StartAsync(async (_, key) =>
         {
             Interlocked.Increment(ref starts);
             await release.Task;
@@ -62,7 +62,7 @@ public sealed class ColdStartGateTests
     {
         await using var instance = await LoopbackApp.StartAsync(app => app.Run(c => c.Response.WriteAsync("from the specialized instance")));
         GateHarness? harness = null;
-        await using var gate = harness = await GateHarness.StartAsync(key =>
+        await using var gate = harness = await GateHarness.StartAsync((_, key) =>
         {
             // As the pod relabelled into the function reaches the activator: through the endpoint source.
             harness!.Endpoints.Set(key, new InstanceEndpoint("pool-pod", "127.0.0.1", LoopbackApp.AddressOf(instance).Port, 0));
@@ -90,7 +90,7 @@ public sealed class ColdStartGateTests
         GateHarness? harness = null;
         var revision = new FunctionKey("default", "hello-00002");
         await using var gate = harness = await GateHarness.StartAsync(
-            _ =>
+            (_, _) =>
             {
                 Interlocked.Increment(ref starts);
                 return Task.FromResult<ColdStartFailure?>(null);
@@ -112,11 +112,85 @@ public sealed class ColdStartGateTests
     }
 
     [Fact]
+    public async Task ColdRequest_ToTheLatestRevisionsOwnWorkload_StartedIntoThatWorkload()
+    {
+        // Every revision its own workload (Kubernetes since issue #17 item 6): the latest revision, which runs the
+        // Function's current spec, is specialized from the pool into its own workload, which is also what is scaled.
+        await using var instance = await LoopbackApp.StartAsync(app => app.Run(c => c.Response.WriteAsync("from the latest revision's pool pod")));
+        var function = ProxyHarness.TestFunction("hello");
+        function.Metadata.Generation = 2;
+        function.Status = new FunctionStatus
+        {
+            ObservedGeneration = 2,
+            LatestCreatedRevision = "hello-00002",
+            Traffic = [new TrafficTarget { RevisionName = "hello-00002", Percent = 100 }],
+        };
+        var revision = new FunctionKey("default", "hello-00002");
+        var starts = new System.Collections.Concurrent.ConcurrentQueue<(FunctionKey, FunctionKey)>();
+        GateHarness? harness = null;
+        await using var gate = harness = await GateHarness.StartAsync(
+            (key, workload) =>
+            {
+                starts.Enqueue((key, workload));
+                harness!.Endpoints.Set(workload, new InstanceEndpoint("pool-pod", "127.0.0.1", LoopbackApp.AddressOf(instance).Port, 0));
+                return Task.FromResult<ColdStartFailure?>(null);
+            },
+            function,
+            revisionWorkloads: true);
+
+        using var response = await gate.Client.GetAsync("/default/hello/");
+
+        Assert.Equal("from the latest revision's pool pod", await response.Content.ReadAsStringAsync());
+        Assert.Equal([(Hello, revision)], starts);
+        Assert.Equal([revision], gate.Scaler.Requests);
+    }
+
+    [Theory]
+    [InlineData("status of an older generation", 1, "hello-00002")]
+    [InlineData("an older revision routed by name", 2, "hello-00003")]
+    public async Task ColdRequest_ToARevisionNotRunningTheCurrentSpec_NotStarted(string label, long observed, string latest)
+    {
+        // The pool makes pods of the Function's current spec: a revision that may not run it scales from zero instead.
+        await using var instance = await LoopbackApp.StartAsync(app => app.Run(c => c.Response.WriteAsync("revision two")));
+        var function = ProxyHarness.TestFunction("hello");
+        function.Metadata.Generation = 2;
+        function.Status = new FunctionStatus
+        {
+            ObservedGeneration = observed,
+            LatestCreatedRevision = latest,
+            Traffic = [new TrafficTarget { RevisionName = "hello-00002", Percent = 100 }],
+        };
+        var revision = new FunctionKey("default", "hello-00002");
+        var starts = 0;
+        await using var gate = await GateHarness.StartAsync(
+            (_, _) =>
+            {
+                Interlocked.Increment(ref starts);
+                return Task.FromResult<ColdStartFailure?>(null);
+            },
+            function,
+            revisionWorkloads: true);
+
+        var request = gate.Client.GetAsync("/default/hello/");
+        for (var i = 0; i < 3000 && gate.Scaler.Requests.IsEmpty; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        gate.Endpoints.Set(revision, new InstanceEndpoint("rev-pod", "127.0.0.1", LoopbackApp.AddressOf(instance).Port, 0));
+        using var response = await request.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("revision two", await response.Content.ReadAsStringAsync());
+        Assert.True(starts == 0, label);
+        Assert.Equal([revision], gate.Scaler.Requests.Distinct());
+    }
+
+    [Fact]
     public async Task WarmRequest_NoStart()
     {
         await using var instance = await LoopbackApp.StartAsync(app => app.Run(c => c.Response.WriteAsync("warm")));
         var starts = 0;
-        await using var gate = await GateHarness.StartAsync(_ =>
+        await using var gate = await GateHarness.StartAsync((_, _) =>
         {
             Interlocked.Increment(ref starts);
             return Task.FromResult<ColdStartFailure?>(null);
@@ -155,7 +229,8 @@ public sealed class ColdStartGateTests
 
         public HttpClient Client { get; }
 
-        public static async Task<GateHarness> StartAsync(Func<FunctionKey, Task<ColdStartFailure?>> start, Function? function = null)
+        /// <param name="revisionWorkloads">The registry's layout: true as on Kubernetes now (every revision its own workload).</param>
+        public static async Task<GateHarness> StartAsync(Func<FunctionKey, FunctionKey, Task<ColdStartFailure?>> start, Function? function = null, bool revisionWorkloads = false)
         {
             var options = new ActivatorOptions();
             var informer = new ResourceInformer<Function>(new InMemoryFunctionStore([function ?? ProxyHarness.TestFunction("hello")]), null, TimeProvider.System, NullLogger.Instance);
@@ -165,7 +240,7 @@ public sealed class ColdStartGateTests
             var endpoints = new FakeEndpointSource();
             var scaler = new RecordingScaleRequester();
             var metrics = new ActivatorMetrics(Prometheus.Metrics.NewCustomRegistry());
-            var registry = new FunctionRegistry(informer, endpoints, options, metrics, TimeProvider.System);
+            var registry = new FunctionRegistry(informer, endpoints, options, metrics, TimeProvider.System) { RevisionWorkloads = revisionWorkloads };
             FunctionProxy? proxy = null;
             var app = await LoopbackApp.StartAsync(
                 app =>

@@ -23,6 +23,14 @@ internal sealed class SimulatedWorkloads : IWorkloadManager
 
     public IReadOnlyCollection<FunctionKey> Keys => _running.Keys;
 
+    /// <summary>
+    /// The first ensure of each key creates nothing, as the Kubernetes manager's when the Revision that owns the
+    /// workload has not reached its cache yet (the next pass creates it).
+    /// </summary>
+    public bool DeferFirstEnsure { get; init; }
+
+    private readonly HashSet<FunctionKey> _deferred = [];
+
     /// <summary>Which incarnation (processes) runs under <paramref name="key"/>; 0 when nothing does.</summary>
     public int Incarnation(FunctionKey key) => _running.TryGetValue(key, out var w) ? w.Incarnation : 0;
 
@@ -39,6 +47,10 @@ internal sealed class SimulatedWorkloads : IWorkloadManager
     public Task EnsureAsync(WorkloadSpec spec, int replicasIfCreated, CancellationToken cancellationToken = default)
     {
         Calls.Add($"ensure {spec.Key} replicas={replicasIfCreated}");
+        if (DeferFirstEnsure && _deferred.Add(spec.Key))
+        {
+            return Task.CompletedTask;
+        }
         if (!_running.TryGetValue(spec.Key, out var w) || w.Spec.Revision != spec.Revision)
         {
             _running[spec.Key] = (spec, ++_incarnations, replicasIfCreated, 0);

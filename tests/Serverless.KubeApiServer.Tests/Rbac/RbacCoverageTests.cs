@@ -26,7 +26,7 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
         // Checked by the OwnerReferencesPermissionEnforcement admission plugin when a child sets
         // blockOwnerDeletion: true; never a request of its own.
         ["controller: update serverless.dev/functions/finalizers"] = "admission check for blockOwnerDeletion",
-        ["controller: update serverless.dev/revisions/finalizers"] = "admission check for blockOwnerDeletion (a split's other revision's Deployment and Service)",
+        ["controller: update serverless.dev/revisions/finalizers"] = "admission check for blockOwnerDeletion (each revision's Deployment, Service and HorizontalPodAutoscaler)",
     };
 
     [Fact]
@@ -69,8 +69,9 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
                 await process.WaitReadyAsync(http, ready, bound.Token);
             }
 
-            // A Function at 2 instances with a floor of 1: the controller creates its workload and status, the
-            // autoscaler brings it down to 1 after the stable window (marking pod deletion costs first).
+            // A Function at 2 instances with a floor of 1: the controller creates its first revision's workload
+            // (hello-00001: every revision its own Deployment and Service) and status, the autoscaler brings it down
+            // to 1 after the stable window (marking pod deletion costs first).
             var client = api.CreateClient("test");
 
             // The first Revision's create meets AlreadyExists (as when an earlier pass cut it): the controller reads it back.
@@ -84,7 +85,7 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
                 "serverless.dev", "v1alpha1", "team", "functions",
                 cancellationToken: bound.Token);
             await Until(
-                () => api.GetObject(ResourceTypes.Services, "team", "hello") is not null && api.GetObject(ResourceTypes.Functions, "team", "hello")?["status"] is not null,
+                () => api.GetObject(ResourceTypes.Services, "team", "hello-00001") is not null && api.GetObject(ResourceTypes.Functions, "team", "hello")?["status"] is not null,
                 () => "no Service or Function status yet",
                 bound.Token);
             await Until(
@@ -98,10 +99,10 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
             var statusConflict = api.Faults.FailNext(1, 409, r => r.Identity == "serverless-controller" && r.Verb == "update" && r.ResourcePath == "functions/status");
             await client.AppsV1.PatchNamespacedDeploymentAsync(
                 new V1Patch("""{"spec":{"template":{"spec":{"containers":[{"name":"function","image":"drifted:1"}]}}}}""", V1Patch.PatchType.MergePatch),
-                "hello", "team", cancellationToken: bound.Token);
+                "hello-00001", "team", cancellationToken: bound.Token);
             await client.CoreV1.PatchNamespacedServiceAsync(
                 new V1Patch("""{"spec":{"ports":[{"name":"http","port":81,"targetPort":9999}]}}""", V1Patch.PatchType.MergePatch),
-                "hello", "team", cancellationToken: bound.Token);
+                "hello-00001", "team", cancellationToken: bound.Token);
             await Until(
                 () => Succeeded(api, "update", "deployments") && Succeeded(api, "update", "services"),
                 () => "the controller has not restored the drifted Deployment and Service",
@@ -193,23 +194,24 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
                              "scale":{"class":"hpa.autoscaling.knative.dev","metric":"cpu","target":70,"minScale":1,"maxScale":5}}}
                     """)!,
                 "serverless.dev", "v1alpha1", "team", "functions", cancellationToken: bound.Token);
-            await Until(() => api.GetObject(ResourceTypes.HorizontalPodAutoscalers, "team", "burner") is not null, () => "no HorizontalPodAutoscaler", bound.Token);
+            await Until(() => api.GetObject(ResourceTypes.HorizontalPodAutoscalers, "team", "burner-00001") is not null, () => "no HorizontalPodAutoscaler", bound.Token);
             api.Faults.FailNext(1, 409, r => r.Identity == "serverless-controller" && r.Verb == "update" && r.Resource == "horizontalpodautoscalers");
             await client.AutoscalingV2.PatchNamespacedHorizontalPodAutoscalerAsync(
-                new V1Patch("""{"spec":{"maxReplicas":50}}""", V1Patch.PatchType.MergePatch), "burner", "team", cancellationToken: bound.Token);
+                new V1Patch("""{"spec":{"maxReplicas":50}}""", V1Patch.PatchType.MergePatch), "burner-00001", "team", cancellationToken: bound.Token);
             await Until(
                 () => Succeeded(api, "update", "horizontalpodautoscalers")
-                    && api.GetObject(ResourceTypes.HorizontalPodAutoscalers, "team", "burner")?["spec"]?["maxReplicas"]?.GetValue<int>() == 5,
+                    && api.GetObject(ResourceTypes.HorizontalPodAutoscalers, "team", "burner-00001")?["spec"]?["maxReplicas"]?.GetValue<int>() == 5,
                 () => "the controller has not restored the edited HorizontalPodAutoscaler",
                 bound.Token);
             await client.CustomObjects.PatchNamespacedCustomObjectAsync(
                 new V1Patch("""{"spec":{"scale":{"class":null,"metric":"concurrency","target":null}}}""", V1Patch.PatchType.MergePatch),
                 "serverless.dev", "v1alpha1", "team", "functions", "burner", cancellationToken: bound.Token);
-            await Until(() => api.GetObject(ResourceTypes.HorizontalPodAutoscalers, "team", "burner") is null, () => "the HorizontalPodAutoscaler outlived the class", bound.Token);
+            await Until(() => api.GetObject(ResourceTypes.HorizontalPodAutoscalers, "team", "burner-00001") is null, () => "the HorizontalPodAutoscaler outlived the class", bound.Token);
             await client.CustomObjects.DeleteNamespacedCustomObjectAsync("serverless.dev", "v1alpha1", "team", "functions", "burner", cancellationToken: bound.Token);
 
-            // A new artifact rolls the Deployment and cuts a Revision; once the old ReplicaSet has no pods and the old
-            // Revision is collected (gc retention 0 here; a Revision that still exists can be routed to again), its ConfigMap is deleted.
+            // A new artifact cuts a Revision with a Deployment of its own; once the old revision's Deployment is gone
+            // (after its scale-to-zero grace) and the old Revision collected with it (gc retention 0 here; a Revision
+            // that still exists can be routed to again), its ConfigMap is deleted.
             foreach (var artifact in new[] { "hello-0123456789", "hello-fedcba9876" })
             {
                 await client.CoreV1.CreateNamespacedConfigMapAsync(
@@ -232,10 +234,10 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
             Assert.NotNull(api.GetObject(ResourceTypes.ConfigMaps, "team", "hello-fedcba9876"));
             Assert.Null(api.GetObject(ResourceTypes.Revisions, "team", "hello-00001"));
 
-            // A user's Service has the name a Function wants: left alone, the Function says NotOwned, and every retry
-            // repeats the Warning Event (a patch of its count). Deleting the Function leaves the user's Service.
+            // A user's Service has the name a Function's first revision wants: left alone, the Function says NotOwned,
+            // and every retry repeats the Warning Event (a patch of its count). Deleting the Function leaves the user's Service.
             await client.CoreV1.CreateNamespacedServiceAsync(
-                new V1Service { Metadata = new V1ObjectMeta { Name = "taken" }, Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 80 }] } },
+                new V1Service { Metadata = new V1ObjectMeta { Name = "taken-00001" }, Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 80 }] } },
                 "team",
                 cancellationToken: bound.Token);
             await client.CustomObjects.CreateNamespacedCustomObjectAsync(
@@ -250,8 +252,8 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
                 () => $"Function taken: {Reason(api.GetObject(ResourceTypes.Functions, "team", "taken"))}; no repeated Event",
                 bound.Token);
             await client.CustomObjects.DeleteNamespacedCustomObjectAsync("serverless.dev", "v1alpha1", "team", "functions", "taken", cancellationToken: bound.Token);
-            await Until(() => api.GetObject(ResourceTypes.Deployments, "team", "taken") is null, () => "the Deployment outlived its Function", bound.Token);
-            var users = api.GetObject(ResourceTypes.Services, "team", "taken");
+            await Until(() => api.GetObject(ResourceTypes.Deployments, "team", "taken-00001") is null, () => "the Deployment outlived its Function", bound.Token);
+            var users = api.GetObject(ResourceTypes.Services, "team", "taken-00001");
             Assert.NotNull(users);
             Assert.Null(users["metadata"]?["ownerReferences"]);
 
@@ -268,7 +270,7 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
                 bound.Token);
 
             await client.CustomObjects.DeleteNamespacedCustomObjectAsync("serverless.dev", "v1alpha1", "team", "functions", "hello", cancellationToken: bound.Token);
-            await Until(() => api.GetObject(ResourceTypes.Deployments, "team", "hello") is null, () => "the Deployment outlived its Function", bound.Token);
+            await Until(() => api.ListObjects(ResourceTypes.Deployments, "team").Count(d => d["metadata"]?["name"]?.GetValue<string>()?.StartsWith("hello-", StringComparison.Ordinal) == true) == 0, () => "a Deployment outlived its Function", bound.Token);
         }
         finally
         {
@@ -319,7 +321,7 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
             .ToList();
 
     private static int? Replicas(KubeApiDouble api) =>
-        api.GetObject(ResourceTypes.Deployments, "team", "hello")?["spec"]?["replicas"]?.GetValue<int>();
+        api.GetObject(ResourceTypes.Deployments, "team", "hello-00001")?["spec"]?["replicas"]?.GetValue<int>();
 
     private static string Describe(AuditRecord call) =>
         $"{call.Verb} {(call.ApiGroup.Length == 0 ? "core" : call.ApiGroup)}/{call.ResourcePath}{(call.Namespace is null ? "" : " in " + call.Namespace)}{(call.Name is null ? "" : " " + call.Name)}";
@@ -348,7 +350,7 @@ public sealed class RbacCoverageTests(ITestOutputHelper output)
         while (!cancellationToken.IsCancellationRequested)
         {
             var body = $$$"""
-                {"activator":"test-activator","samples":[{"namespace":"team","name":"hello","time":"{{{DateTimeOffset.UtcNow:O}}}",
+                {"activator":"test-activator","samples":[{"namespace":"team","name":"hello-00001","time":"{{{DateTimeOffset.UtcNow:O}}}",
                  "averageConcurrency":0,"peakConcurrency":1,"requestsPerSecond":0,"queueDepth":0,"instances":{"{{{busyPod}}}":1}}]}
                 """;
             try

@@ -103,12 +103,13 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
             // A Function that sets no initialScale starts with the platform's initial-scale (issue #18): the CRD has no
             // schema default that would pin it to 1.
             await user.CustomObjects.CreateNamespacedCustomObjectAsync(FunctionBody("plain", initialScale: null), ApiGroup.Group, ApiGroup.Version, Ns, Function.Plural);
-            await KubernetesComponent.UntilAsync(() => Task.FromResult(DeploymentOf(api, "plain") is not null), "the controller creates plain's Deployment", all);
+            await KubernetesComponent.UntilAsync(() => Task.FromResult(DeploymentOf(api, "plain-00001") is not null), "the controller creates plain's first revision's Deployment", all);
             Assert.Null(api.GetObject(Serverless.Hosting.KubeApi.Resources.ResourceTypes.Functions, Ns, "plain")!["spec"]!["scale"]?["initialScale"]);
-            Assert.Equal(2, DeploymentOf(api, "plain")!["spec"]!["replicas"]!.GetValue<int>());
+            Assert.Equal(2, DeploymentOf(api, "plain-00001")!["spec"]!["replicas"]!.GetValue<int>());
 
             // Scale from zero across all three: the activator queues and pokes the autoscaler, which patches
-            // deployments/scale; the simulator's pod shows up in an EndpointSlice and the request goes through.
+            // deployments/scale of the revision's Deployment (every revision its own, issue #17 item 6); the
+            // simulator's pod shows up in its Service's EndpointSlice and the request goes through.
             await user.CustomObjects.CreateNamespacedCustomObjectAsync(FunctionBody("cold", initialScale: 0), ApiGroup.Group, ApiGroup.Version, Ns, Function.Plural);
             await KubernetesComponent.UntilAsync(() => Task.FromResult(IsReady(api, "cold")), "the scaled-to-zero Function turns Ready", all);
             await KubernetesComponent.UntilAsync(
@@ -117,10 +118,11 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
                 all);
             var cold = await http.GetAsync($"http://127.0.0.1:{activatorPort}/{Ns}/cold/");
             Assert.Equal(HttpStatusCode.OK, cold.StatusCode);
-            Assert.Contains(api.Audit.For("autoscaler"), r => r is { Verb: "patch", Resource: "deployments", Subresource: "scale", Name: "cold", StatusCode: 200 });
+            Assert.Contains(api.Audit.For("autoscaler"), r => r is { Verb: "patch", Resource: "deployments", Subresource: "scale", Name: "cold-00001", StatusCode: 200 });
 
             var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPorts["activator"]}/metrics");
-            Assert.Contains("serverless_activator_requests_total{function=\"team-a/hello\",code=\"200\"}", metrics, StringComparison.Ordinal);
+            // The workload the request went to: the revision's, as locally.
+            Assert.Contains("serverless_activator_requests_total{function=\"team-a/hello-00001\",code=\"200\"}", metrics, StringComparison.Ordinal);
             Assert.Contains("serverless_controller_reconcile_total", await http.GetStringAsync($"http://127.0.0.1:{metricsPorts["controller"]}/metrics"), StringComparison.Ordinal);
 
             // Senders first: the activator reports to the autoscaler until it stops.

@@ -17,8 +17,9 @@ namespace Serverless.Platform.Tests.Kubernetes;
 /// <summary>
 /// Issue #17 on Kubernetes end to end: controller, activator and autoscaler as real processes against the API double,
 /// each revision's "pods" a loopback server of its own (the simulator gives Deployment hello-00002's pods the second
-/// server's port). A 90/10 split is served per request by the activator, the tag's host reaches its revision, and a
-/// revision at zero is activated alone, through the autoscaler scaling its own Deployment.
+/// server's port). A 90/10 split is served per request by the activator, the tag's host reaches its revision, a
+/// revision at zero is activated alone, through the autoscaler scaling its own Deployment, and a promotion to 100%
+/// keeps the canary's Deployment.
 /// </summary>
 public sealed class KubernetesTrafficSplitTests(ITestOutputHelper output)
 {
@@ -80,7 +81,7 @@ public sealed class KubernetesTrafficSplitTests(ITestOutputHelper output)
             await user.AppsV1.PatchNamespacedDeploymentScaleAsync(
                 new V1Patch("""{"spec":{"replicas":0}}""", V1Patch.PatchType.MergePatch), "hello-00002", Ns);
             await KubernetesComponent.UntilAsync(() => Task.FromResult(ReadyReplicas(api, "hello-00002") == 0), "hello-00002 is at zero", all);
-            var mainReplicas = Replicas(api, "hello");
+            var mainReplicas = Replicas(api, "hello-00001");
             var woken = 0;
             for (var i = 0; i < 30 && woken == 0; i++)
             {
@@ -89,7 +90,7 @@ public sealed class KubernetesTrafficSplitTests(ITestOutputHelper output)
 
             Assert.Equal(1, woken);
             Assert.Contains(api.Audit.For("autoscaler"), r => r is { Verb: "patch", Resource: "deployments", Subresource: "scale", Name: "hello-00002", StatusCode: 200 });
-            Assert.True(Replicas(api, "hello") >= mainReplicas, "the main revision's Deployment was not scaled down by the other's wake-up");
+            Assert.True(Replicas(api, "hello-00001") >= mainReplicas, "the main revision's Deployment was not scaled down by the other's wake-up");
 
             // The split, per request: 200 requests in a row give hello-00002 its 10% (exactly 20 while the split is unchanged).
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -102,6 +103,25 @@ public sealed class KubernetesTrafficSplitTests(ITestOutputHelper output)
             output.WriteLine(string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}")));
             Assert.Equal(200, counts.GetValueOrDefault("v1") + counts.GetValueOrDefault("v2"));
             Assert.InRange(counts.GetValueOrDefault("v2"), 18, 22);
+
+            // Promote the canary (issue #17 item 6): only the weights move. Its Deployment is the same object, and once
+            // the activator has the new status every request reaches hello-00002's pods through its Service's slices.
+            var canary = api.GetObject(ResourceTypes.Deployments, Ns, "hello-00002")!["metadata"]!["uid"]!.GetValue<string>();
+            await user.CustomObjects.PatchNamespacedCustomObjectAsync(
+                new V1Patch("""{"spec":{"traffic":[{"latestRevision":true,"percent":100}]}}""", V1Patch.PatchType.MergePatch),
+                ApiGroup.Group, ApiGroup.Version, Ns, Function.Plural, "hello");
+            await KubernetesComponent.UntilAsync(() => Task.FromResult(Traffic(api) == "hello-00002=100"), "status.traffic sends all to hello-00002", all);
+            // Bounded by time, not by count: the activator's watch may lag the status on a slow machine.
+            var promoted = 0;
+            var deadline = System.Diagnostics.Stopwatch.StartNew();
+            while (promoted < 20 && deadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                promoted = await BodyAsync(http, path) == "v2" ? promoted + 1 : 0;
+            }
+
+            Assert.Equal(20, promoted); // 20 in a row once the activator follows the new split
+            Assert.Equal(canary, api.GetObject(ResourceTypes.Deployments, Ns, "hello-00002")!["metadata"]!["uid"]!.GetValue<string>());
+            Assert.Null(api.GetObject(ResourceTypes.Deployments, Ns, "hello"));
 
             foreach (var component in new[] { controller, activator, autoscaler })
             {

@@ -23,7 +23,7 @@ namespace Serverless.Platform.Tests.Kubernetes.Controller;
 internal sealed class KubeControllerHarness : IAsyncDisposable
 {
     public const string ControllerIdentity = "controller";
-    private readonly CancellationTokenSource _stop = new();
+    private CancellationTokenSource _stop = new(); // replaced after each StopControllerAsync
     private Task _run = Task.CompletedTask;
 
     private KubeControllerHarness(KubeApiDouble api, IKubernetes user, IKubernetes controllerClient)
@@ -46,7 +46,8 @@ internal sealed class KubeControllerHarness : IAsyncDisposable
 
     /// <param name="resync">The controller's resync period; default 10 minutes (a test sees no resync unless it asks).</param>
     /// <param name="gc">Which Revisions that take no traffic are collected; default config.json's defaults (48 h, 20, 1000).</param>
-    public static async Task<KubeControllerHarness> StartAsync(bool simulate = true, bool start = true, TimeSpan? resync = null, RevisionRetention? gc = null)
+    /// <param name="revisionWorkloads">See <see cref="StartController"/>.</param>
+    public static async Task<KubeControllerHarness> StartAsync(bool simulate = true, bool start = true, TimeSpan? resync = null, RevisionRetention? gc = null, bool revisionWorkloads = true)
     {
         var api = await KubeApiDouble.StartAsync();
         var harness = new KubeControllerHarness(api, api.CreateClient("user"), api.CreateClient(ControllerIdentity));
@@ -57,26 +58,40 @@ internal sealed class KubeControllerHarness : IAsyncDisposable
 
         if (start)
         {
-            harness.StartController(resync, gc);
+            harness.StartController(resync, gc, revisionWorkloads);
         }
 
         return harness;
     }
 
-    public void StartController(TimeSpan? resync = null, RevisionRetention? gc = null)
+    /// <param name="revisionWorkloads">
+    /// The controller role's layout (true): every revision in a Deployment of its own. False runs an older install's
+    /// layout (the main revision in the Function's own Deployment), to test the upgrade from it.
+    /// </param>
+    public void StartController(TimeSpan? resync = null, RevisionRetention? gc = null, bool revisionWorkloads = true)
     {
         var events = new KubernetesEventRecorder(ControllerClient, "serverless-controller", "controller-0", TimeProvider.System, NullLogger.Instance);
         Controller = new KubernetesFunctionController(
             ControllerClient,
             KubeTestStores.Functions(ControllerClient),
             new KubernetesWorkloadOptions(),
-            new ControllerOptions { Workers = 4, ResyncPeriod = resync ?? TimeSpan.FromMinutes(10), RevisionRetention = gc ?? new RevisionRetention() },
+            new ControllerOptions { Workers = 4, ResyncPeriod = resync ?? TimeSpan.FromMinutes(10), RevisionRetention = gc ?? new RevisionRetention(), RevisionWorkloads = revisionWorkloads },
             new ControllerMetrics(Prometheus.Metrics.NewCustomRegistry()),
             TimeProvider.System,
             NullLoggerFactory.Instance,
             events,
             KubeTestStores.Revisions(ControllerClient));
         _run = Task.WhenAll(Controller.RunAsync(_stop.Token), RecordAsync(events, _stop.Token));
+    }
+
+    /// <summary>Stops the controller (its informers and workers), as an upgrade stops the older controller; <see cref="StartController"/> starts a new one.</summary>
+    public async Task StopControllerAsync()
+    {
+        await _stop.CancelAsync();
+        await _run;
+        _stop.Dispose();
+        _stop = new CancellationTokenSource();
+        _run = Task.CompletedTask;
     }
 
     /// <summary>The Events recorded about <paramref name="name"/>'s Function: <c>{type} {reason} x{count}: {message}</c>.</summary>

@@ -8,10 +8,17 @@ using static Serverless.Backends.Kubernetes.Tests.KubeTestObjects;
 
 namespace Serverless.Platform.Tests.Kubernetes.Controller;
 
-/// <summary>The real controller against the API server double: create/update/delete, drift, conflicts, watch expiry, status.</summary>
+/// <summary>
+/// The real controller against the API server double: create/update/delete, drift, conflicts, watch expiry, status.
+/// Every revision runs in a Deployment and Service of its own, named after it and owned by its Revision (issue #17
+/// item 6): a Function <c>hello</c>'s first workload is <c>hello-00001</c>.
+/// </summary>
 public sealed class KubernetesControllerTests
 {
     private const string Ns = "team-a";
+
+    /// <summary>The workload of <c>hello</c>'s first revision.</summary>
+    private const string Workload = "hello-00001";
 
     [Fact]
     public async Task Reconcile_NewFunction_DeploymentServiceAndReadyStatus()
@@ -21,12 +28,16 @@ public sealed class KubernetesControllerTests
 
         await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
 
-        var deployment = harness.GetDeployment(Ns, "hello")!;
+        // The Deployment and Service are the first Revision's, which the Function owns: deleting either collects them.
+        var revision = harness.Api.GetObject(ResourceTypes.Revisions, Ns, Workload)!;
+        Assert.Equal(created.Metadata.Uid, revision["metadata"]!["ownerReferences"]![0]!["uid"]!.GetValue<string>());
+        var deployment = harness.GetDeployment(Ns, Workload)!;
         var owner = Assert.Single(deployment.Metadata.OwnerReferences);
-        Assert.Equal((created.Metadata.Uid, "Function", true), (owner.Uid, owner.Kind, owner.Controller));
+        Assert.Equal((revision["metadata"]!["uid"]!.GetValue<string>(), "Revision", true), (owner.Uid, owner.Kind, owner.Controller));
         Assert.Equal(1, deployment.Spec.Replicas); // initialScale
-        var service = harness.GetService(Ns, "hello")!;
-        Assert.Equal(created.Metadata.Uid, Assert.Single(service.Metadata.OwnerReferences).Uid);
+        var service = harness.GetService(Ns, Workload)!;
+        Assert.Equal(owner.Uid, Assert.Single(service.Metadata.OwnerReferences).Uid);
+        Assert.Null(harness.GetDeployment(Ns, "hello")); // no Function-owned Deployment in this layout
         var status = harness.GetFunction(Ns, "hello")!.Status!;
         Assert.Equal("http://hello.team-a.example.com", status.Url);
         Assert.Equal((1, 1), (status.Replicas, status.ReadyReplicas));
@@ -46,8 +57,8 @@ public sealed class KubernetesControllerTests
         });
 
         await KubeControllerHarness.UntilAsync(
-            () => harness.GetDeployment(Ns, "hello")?.Spec.Template.Spec.Containers[0].Env.Any(e => e is { Name: "GREETING", Value: "hi" }) == true,
-            "the Deployment carries the new env");
+            () => harness.GetDeployment(Ns, "hello-00002")?.Spec.Template.Spec.Containers[0].Env.Any(e => e is { Name: "GREETING", Value: "hi" }) == true,
+            "the new revision's Deployment carries the new env");
         await KubeControllerHarness.UntilAsync(
             () => harness.IsReady(Ns, "hello") && harness.GetFunction(Ns, "hello")!.Status!.ObservedGeneration == 2,
             "status observes generation 2 and is Ready");
@@ -63,7 +74,7 @@ public sealed class KubernetesControllerTests
         await harness.DeleteFunctionAsync(Ns, "hello");
 
         await KubeControllerHarness.UntilAsync(
-            () => harness.GetDeployment(Ns, "hello") is null && harness.GetService(Ns, "hello") is null,
+            () => harness.GetDeployment(Ns, Workload) is null && harness.GetService(Ns, Workload) is null,
             "the Deployment and Service are gone");
     }
 
@@ -73,12 +84,12 @@ public sealed class KubernetesControllerTests
         await using var harness = await KubeControllerHarness.StartAsync();
         await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null));
         await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
-        var before = harness.GetDeployment(Ns, "hello")!.Metadata.Uid;
+        var before = harness.GetDeployment(Ns, Workload)!.Metadata.Uid;
 
-        await harness.User.AppsV1.DeleteNamespacedDeploymentAsync("hello", Ns);
+        await harness.User.AppsV1.DeleteNamespacedDeploymentAsync(Workload, Ns);
 
         await KubeControllerHarness.UntilAsync(
-            () => harness.GetDeployment(Ns, "hello") is { } again && again.Metadata.Uid != before,
+            () => harness.GetDeployment(Ns, Workload) is { } again && again.Metadata.Uid != before,
             "a new Deployment is created");
         await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function is Ready again");
     }
@@ -92,14 +103,14 @@ public sealed class KubernetesControllerTests
         await using var harness = await KubeControllerHarness.StartAsync();
         await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null, WithEnv("A", "b")));
         await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
-        var wanted = harness.GetDeployment(Ns, "hello")!;
-        var wantedService = harness.GetService(Ns, "hello")!;
+        var wanted = harness.GetDeployment(Ns, Workload)!;
+        var wantedService = harness.GetService(Ns, Workload)!;
 
         await EditAsync(harness, edit);
 
         await KubeControllerHarness.UntilAsync(
-            () => LiveObjectMatcher.DeploymentMatches(harness.GetDeployment(Ns, "hello")!, wanted)
-                && LiveObjectMatcher.ServiceMatches(harness.GetService(Ns, "hello")!, wantedService),
+            () => LiveObjectMatcher.DeploymentMatches(harness.GetDeployment(Ns, Workload)!, wanted)
+                && LiveObjectMatcher.ServiceMatches(harness.GetService(Ns, Workload)!, wantedService),
             $"{edit}: the controller restores the wanted spec");
     }
 
@@ -114,7 +125,7 @@ public sealed class KubernetesControllerTests
         await EditAsync(harness, "image edited");
 
         await KubeControllerHarness.UntilAsync(
-            () => harness.GetDeployment(Ns, "hello")!.Spec.Template.Spec.Containers[0].Image == "ghcr.io/serverless-dev/runtime-node:0.1.0",
+            () => harness.GetDeployment(Ns, Workload)!.Spec.Template.Spec.Containers[0].Image == "ghcr.io/serverless-dev/runtime-node:0.1.0",
             "the image is restored despite two conflicts");
         var updates = harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity).Where(r => r is { Verb: "update", Resource: "deployments" }).ToList();
         // The two injected conflicts, plus any real one: the simulator writes Deployment status concurrently, so a
@@ -145,11 +156,11 @@ public sealed class KubernetesControllerTests
         // History forgotten and every watch told 410: changes made now are only seen by a re-list.
         harness.Api.CompactHistory();
         await harness.CreateFunctionAsync(TestFunction(Ns, "second", f => f.Metadata.Uid = null));
-        await harness.User.AppsV1.DeleteNamespacedDeploymentAsync("first", Ns);
+        await harness.User.AppsV1.DeleteNamespacedDeploymentAsync("first-00001", Ns);
         Assert.True(harness.Api.ExpireWatches() >= 3);
 
         await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "second"), "the function created during the expiry turns Ready");
-        await KubeControllerHarness.UntilAsync(() => harness.GetDeployment(Ns, "first") is not null && harness.IsReady(Ns, "first"), "the Deployment deleted during the expiry comes back");
+        await KubeControllerHarness.UntilAsync(() => harness.GetDeployment(Ns, "first-00001") is not null && harness.IsReady(Ns, "first"), "the Deployment deleted during the expiry comes back");
     }
 
     [Fact]
@@ -192,7 +203,7 @@ public sealed class KubernetesControllerTests
         {
             case "image edited":
             case "env var removed":
-                var deployment = await harness.User.AppsV1.ReadNamespacedDeploymentAsync("hello", Ns);
+                var deployment = await harness.User.AppsV1.ReadNamespacedDeploymentAsync(Workload, Ns);
                 if (edit == "image edited")
                 {
                     deployment.Spec.Template.Spec.Containers[0].Image = "evil:latest";
@@ -202,12 +213,12 @@ public sealed class KubernetesControllerTests
                     deployment.Spec.Template.Spec.Containers[0].Env.RemoveAt(0);
                 }
 
-                await harness.User.AppsV1.ReplaceNamespacedDeploymentAsync(deployment, "hello", Ns);
+                await harness.User.AppsV1.ReplaceNamespacedDeploymentAsync(deployment, Workload, Ns);
                 break;
             case "service port edited":
-                var service = await harness.User.CoreV1.ReadNamespacedServiceAsync("hello", Ns);
+                var service = await harness.User.CoreV1.ReadNamespacedServiceAsync(Workload, Ns);
                 service.Spec.Ports[0].Port = 81;
-                await harness.User.CoreV1.ReplaceNamespacedServiceAsync(service, "hello", Ns);
+                await harness.User.CoreV1.ReplaceNamespacedServiceAsync(service, Workload, Ns);
                 break;
         }
     }

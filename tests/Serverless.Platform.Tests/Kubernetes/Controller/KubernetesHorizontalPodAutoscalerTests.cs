@@ -12,9 +12,10 @@ using static Serverless.Backends.Kubernetes.Tests.KubeTestObjects;
 namespace Serverless.Platform.Tests.Kubernetes.Controller;
 
 /// <summary>
-/// Issue #18 item 1 on Kubernetes: an HPA-class Function gets an <c>autoscaling/v2</c> HorizontalPodAutoscaler on its
-/// Deployment, owned by the Function and kept to its spec; leaving the class, or the Function going, removes it.
-/// The real controller against the API server double.
+/// Issue #18 item 1 on Kubernetes: an HPA-class Function gets an <c>autoscaling/v2</c> HorizontalPodAutoscaler on each
+/// revision's Deployment (issue #17 item 6: as Knative gives each revision's PodAutoscaler its own HPA), named and owned
+/// as that Deployment (by its Revision), and kept to the Function's spec; leaving the class, the revision's workload
+/// going, or the Function going, removes it. The real controller against the API server double.
 /// </summary>
 public sealed class KubernetesHorizontalPodAutoscalerTests
 {
@@ -33,18 +34,61 @@ public sealed class KubernetesHorizontalPodAutoscalerTests
     public async Task Reconcile_HpaClassOnCpu_CreatesAnOwnedAutoscalerWithTheBoundsAndTarget()
     {
         await using var harness = await KubeControllerHarness.StartAsync();
-        var created = await harness.CreateFunctionAsync(TestFunction(Ns, "burner", f => f.Metadata.Uid = null, Hpa("cpu", 2, 6, 70)));
+        await harness.CreateFunctionAsync(TestFunction(Ns, "burner", f => f.Metadata.Uid = null, Hpa("cpu", 2, 6, 70)));
 
-        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner") is not null, "the HorizontalPodAutoscaler exists");
+        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner-00001") is not null, "the HorizontalPodAutoscaler exists");
 
-        var hpa = Autoscaler(harness, "burner")!;
+        var hpa = Autoscaler(harness, "burner-00001")!;
+        var revision = harness.Api.GetObject(ResourceTypes.Revisions, Ns, "burner-00001")!["metadata"]!["uid"]!.GetValue<string>();
         var owner = Assert.Single(hpa.Metadata.OwnerReferences);
-        Assert.Equal((created.Metadata.Uid, "Function", true), (owner.Uid, owner.Kind, owner.Controller));
-        Assert.Equal(("apps/v1", "Deployment", "burner"), (hpa.Spec.ScaleTargetRef.ApiVersion, hpa.Spec.ScaleTargetRef.Kind, hpa.Spec.ScaleTargetRef.Name));
+        Assert.Equal((revision, "Revision", true), (owner.Uid, owner.Kind, owner.Controller));
+        Assert.Equal(("apps/v1", "Deployment", "burner-00001"), (hpa.Spec.ScaleTargetRef.ApiVersion, hpa.Spec.ScaleTargetRef.Kind, hpa.Spec.ScaleTargetRef.Name));
+        Assert.Equal(revision, Assert.Single(harness.GetDeployment(Ns, "burner-00001")!.Metadata.OwnerReferences).Uid);
+        Assert.Null(Autoscaler(harness, "burner"));
         Assert.Equal((2, 6), (hpa.Spec.MinReplicas, hpa.Spec.MaxReplicas));
         var metric = Assert.Single(hpa.Spec.Metrics);
         Assert.Equal(("Resource", "cpu", "Utilization", 70), (metric.Type, metric.Resource.Name, metric.Resource.Target.Type, metric.Resource.Target.AverageUtilization));
         await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "burner"), "the function turns Ready");
+    }
+
+    [Fact]
+    public async Task Promote_HpaCanaryToAHundredPercent_EachRevisionItsOwnAutoscalerTheServingOneKept()
+    {
+        await using var harness = await KubeControllerHarness.StartAsync();
+        await harness.CreateFunctionAsync(TestFunction(Ns, "burner", f => f.Metadata.Uid = null, Hpa("cpu", 1, 4, 80)));
+        await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "burner"), "the function turns Ready");
+        await harness.PatchFunctionAsync(Ns, "burner", new JsonObject
+        {
+            ["spec"] = new JsonObject
+            {
+                ["env"] = new JsonArray(new JsonObject { ["name"] = "GREETING", ["value"] = "v2" }),
+                ["traffic"] = new JsonArray(
+                    new JsonObject { ["revisionName"] = "burner-00001", ["percent"] = 90 },
+                    new JsonObject { ["latestRevision"] = true, ["percent"] = 10 }),
+            },
+        });
+
+        // The canary's Deployment gets its own HorizontalPodAutoscaler, owned by its Revision.
+        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner-00002") is not null, "the canary's HorizontalPodAutoscaler exists");
+        var canary = Autoscaler(harness, "burner-00002")!;
+        Assert.Equal("burner-00002", canary.Spec.ScaleTargetRef.Name);
+        Assert.Equal(
+            harness.Api.GetObject(ResourceTypes.Revisions, Ns, "burner-00002")!["metadata"]!["uid"]!.GetValue<string>(),
+            Assert.Single(canary.Metadata.OwnerReferences).Uid);
+        Assert.Equal("burner-00001", Autoscaler(harness, "burner-00001")!.Spec.ScaleTargetRef.Name);
+
+        await harness.PatchFunctionAsync(Ns, "burner", new JsonObject
+        {
+            ["spec"] = new JsonObject { ["traffic"] = new JsonArray(new JsonObject { ["latestRevision"] = true, ["percent"] = 100 }) },
+        });
+
+        // The promotion moves no HPA: the serving Deployment keeps the one it had.
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetFunction(Ns, "burner")?.Status?.Traffic is [{ RevisionName: "burner-00002", Percent: 100 }],
+            "burner-00002 takes all the traffic");
+        var after = Autoscaler(harness, "burner-00002")!;
+        Assert.Equal((canary.Metadata.Uid, "burner-00002"), (after.Metadata.Uid, after.Spec.ScaleTargetRef.Name));
+        Assert.Null(Autoscaler(harness, "burner"));
     }
 
     [Fact]
@@ -53,9 +97,9 @@ public sealed class KubernetesHorizontalPodAutoscalerTests
         await using var harness = await KubeControllerHarness.StartAsync();
         await harness.CreateFunctionAsync(TestFunction(Ns, "hog", f => f.Metadata.Uid = null, Hpa("memory", 1, 0, 256)));
 
-        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "hog") is not null, "the HorizontalPodAutoscaler exists");
+        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "hog-00001") is not null, "the HorizontalPodAutoscaler exists");
 
-        var hpa = Autoscaler(harness, "hog")!;
+        var hpa = Autoscaler(harness, "hog-00001")!;
         Assert.Equal((1, int.MaxValue), (hpa.Spec.MinReplicas, hpa.Spec.MaxReplicas)); // Knative's "no limit"
         var target = Assert.Single(hpa.Spec.Metrics).Resource;
         Assert.Equal(("memory", "AverageValue", "256Mi"), (target.Name, target.Target.Type, target.Target.AverageValue.ToString()));
@@ -66,18 +110,18 @@ public sealed class KubernetesHorizontalPodAutoscalerTests
     {
         await using var harness = await KubeControllerHarness.StartAsync();
         await harness.CreateFunctionAsync(TestFunction(Ns, "burner", f => f.Metadata.Uid = null, Hpa("cpu", 1, 4, 80)));
-        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner") is not null, "the HorizontalPodAutoscaler exists");
+        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner-00001") is not null, "the HorizontalPodAutoscaler exists");
 
         await harness.PatchFunctionAsync(Ns, "burner", new JsonObject { ["spec"] = new JsonObject { ["scale"] = new JsonObject { ["maxScale"] = 9 } } });
-        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner")?.Spec.MaxReplicas == 9, "maxReplicas follows maxScale");
+        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner-00001")?.Spec.MaxReplicas == 9, "maxReplicas follows maxScale");
 
         // Back to the KPA: the class goes, the metric returns to concurrency and scale to zero is allowed again.
         await harness.PatchFunctionAsync(Ns, "burner", new JsonObject
         {
             ["spec"] = new JsonObject { ["scale"] = new JsonObject { ["class"] = null, ["metric"] = "concurrency", ["minScale"] = 0, ["target"] = null } },
         });
-        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner") is null, "the HorizontalPodAutoscaler is deleted");
-        Assert.NotNull(harness.GetDeployment(Ns, "burner"));
+        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner-00001") is null, "the HorizontalPodAutoscaler is deleted");
+        Assert.NotNull(harness.GetDeployment(Ns, "burner-00001"));
     }
 
     [Fact]
@@ -85,15 +129,15 @@ public sealed class KubernetesHorizontalPodAutoscalerTests
     {
         await using var harness = await KubeControllerHarness.StartAsync();
         await harness.CreateFunctionAsync(TestFunction(Ns, "burner", f => f.Metadata.Uid = null, Hpa("cpu", 1, 4, 80)));
-        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner") is not null, "the HorizontalPodAutoscaler exists");
+        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner-00001") is not null, "the HorizontalPodAutoscaler exists");
 
         await harness.User.AutoscalingV2.PatchNamespacedHorizontalPodAutoscalerAsync(
-            new V1Patch("""{"spec":{"maxReplicas":40}}""", V1Patch.PatchType.MergePatch), "burner", Ns);
-        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner")?.Spec.MaxReplicas == 4, "the edit is undone");
+            new V1Patch("""{"spec":{"maxReplicas":40}}""", V1Patch.PatchType.MergePatch), "burner-00001", Ns);
+        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner-00001")?.Spec.MaxReplicas == 4, "the edit is undone");
 
-        var before = Autoscaler(harness, "burner")!.Metadata.Uid;
-        await harness.User.AutoscalingV2.DeleteNamespacedHorizontalPodAutoscalerAsync("burner", Ns);
-        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner") is { } again && again.Metadata.Uid != before, "a new one is created");
+        var before = Autoscaler(harness, "burner-00001")!.Metadata.Uid;
+        await harness.User.AutoscalingV2.DeleteNamespacedHorizontalPodAutoscalerAsync("burner-00001", Ns);
+        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner-00001") is { } again && again.Metadata.Uid != before, "a new one is created");
     }
 
     [Fact]
@@ -101,11 +145,11 @@ public sealed class KubernetesHorizontalPodAutoscalerTests
     {
         await using var harness = await KubeControllerHarness.StartAsync();
         await harness.CreateFunctionAsync(TestFunction(Ns, "burner", f => f.Metadata.Uid = null, Hpa("cpu", 1, 4, 80)));
-        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner") is not null, "the HorizontalPodAutoscaler exists");
+        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner-00001") is not null, "the HorizontalPodAutoscaler exists");
 
         await harness.DeleteFunctionAsync(Ns, "burner");
 
-        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner") is null && harness.GetDeployment(Ns, "burner") is null, "all gone");
+        await KubeControllerHarness.UntilAsync(() => Autoscaler(harness, "burner-00001") is null && harness.GetDeployment(Ns, "burner-00001") is null, "all gone");
     }
 
     [Theory]

@@ -23,33 +23,34 @@ public sealed class KubernetesOwnershipAndStatusTests
     public async Task Ownership_UsersServiceHasTheName_LeftAloneNotOwnedThenRecovers()
     {
         await using var harness = await KubeControllerHarness.StartAsync(resync: TimeSpan.FromSeconds(1));
-        var users = await harness.User.CoreV1.CreateNamespacedServiceAsync(UsersService("api"), Ns);
+        // The name the Function's first revision's Service takes (every revision its own workload, issue #17 item 6).
+        var users = await harness.User.CoreV1.CreateNamespacedServiceAsync(UsersService("api-00001"), Ns);
 
         await harness.CreateFunctionAsync(TestFunction(Ns, "api", f => f.Metadata.Uid = null));
 
         await KubeControllerHarness.UntilAsync(() => harness.Ready(Ns, "api")?.Reason == "NotOwned", "the Function says NotOwned");
         var (status, _, message) = harness.Ready(Ns, "api")!.Value;
         Assert.Equal(ConditionStatus.False, status);
-        Assert.Contains("Service team-a/api exists and is not owned by this Function", message, StringComparison.Ordinal);
+        Assert.Contains("Service team-a/api-00001 exists and is not owned by this Function", message, StringComparison.Ordinal);
         await KubeControllerHarness.UntilAsync(() => harness.EventsAbout(Ns, "api").Any(e => e.StartsWith("Warning NotOwned", StringComparison.Ordinal)), "a NotOwned Event");
-        var after = harness.GetService(Ns, "api")!;
+        var after = harness.GetService(Ns, "api-00001")!;
         Assert.Equal(users.Metadata.ResourceVersion, after.Metadata.ResourceVersion);
         Assert.Null(after.Metadata.OwnerReferences);
         Assert.Equal("theirs", after.Spec.Selector["app"]);
         Assert.DoesNotContain(harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity), r => r is { Resource: "services", Verb: "update" or "patch" or "delete" });
 
         // The user removes their Service: the Function takes the name on its own (the next resync) and turns Ready.
-        await harness.User.CoreV1.DeleteNamespacedServiceAsync("api", Ns);
+        await harness.User.CoreV1.DeleteNamespacedServiceAsync("api-00001", Ns);
 
         await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "api"), "the Function recovers once the Service is gone");
-        Assert.Single(harness.GetService(Ns, "api")!.Metadata.OwnerReferences);
+        Assert.Single(harness.GetService(Ns, "api-00001")!.Metadata.OwnerReferences);
     }
 
     [Fact]
     public async Task Ownership_FunctionDeletedWhileNotOwned_UsersDeploymentSurvivesTheGarbageCollector()
     {
         await using var harness = await KubeControllerHarness.StartAsync(simulate: false);
-        var users = await harness.User.AppsV1.CreateNamespacedDeploymentAsync(UsersDeployment("api"), Ns);
+        var users = await harness.User.AppsV1.CreateNamespacedDeploymentAsync(UsersDeployment("api-00001"), Ns);
         await harness.CreateFunctionAsync(TestFunction(Ns, "api", f => f.Metadata.Uid = null));
         await KubeControllerHarness.UntilAsync(() => harness.Ready(Ns, "api")?.Reason == "NotOwned", "the Function says NotOwned");
 
@@ -58,7 +59,7 @@ public sealed class KubernetesOwnershipAndStatusTests
         harness.Api.CollectGarbage();
         await Task.Delay(500); // the deletion's reconcile
 
-        var after = harness.GetDeployment(Ns, "api");
+        var after = harness.GetDeployment(Ns, "api-00001");
         Assert.NotNull(after);
         Assert.Equal(users.Metadata.Uid, after.Metadata.Uid);
         Assert.Null(after.Metadata.OwnerReferences);
@@ -86,33 +87,37 @@ public sealed class KubernetesOwnershipAndStatusTests
         Assert.True(refusal.Remaining > 0);
 
         await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "Ready once the API server allows the write", timeoutMs: 40_000);
-        Assert.Contains(harness.EventsAbout(Ns, "hello"), e => e == "Normal Created x1: Created Deployment team-a/hello");
+        Assert.Contains(harness.EventsAbout(Ns, "hello"), e => e == "Normal Created x1: Created Deployment team-a/hello-00001");
     }
 
     [Fact]
     public async Task Artifacts_NewArtifactRolledOut_TheSupersededOneIsDeletedTheOthersKept()
     {
-        // Retention 0: the old Revision is collected as soon as it takes no traffic, and its artifact with it (one whose
-        // Revision still exists is kept for a rollback: KubernetesRevisionTests).
+        // Retention 0: the old Revision is collected as soon as it takes no traffic and its Deployment is gone (after a
+        // 2 s grace here), and its artifact with it (one whose Revision still exists is kept for a rollback:
+        // KubernetesRevisionTests). The Revision's Deployment and ReplicaSet went with it, so nothing but the Revision
+        // named the artifact: the controller remembers it from the Revision's deletion.
         await using var harness = await KubeControllerHarness.StartAsync(gc: new RevisionRetention { RetainSinceCreateTime = TimeSpan.Zero, MinNonActiveRevisions = 0 });
         foreach (var name in new[] { "hello-aaaaaaaaaa", "hello-bbbbbbbbbb", "hello-cccccccccc" })
         {
             await harness.User.CoreV1.CreateNamespacedConfigMapAsync(Artifact(name), Ns);
         }
 
-        await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null, f => f.Spec.Source = new FunctionSource { ConfigMap = "hello-aaaaaaaaaa" }));
+        await harness.CreateFunctionAsync(TestFunction(
+            Ns, "hello", f => f.Metadata.Uid = null, f => f.Spec.Source = new FunctionSource { ConfigMap = "hello-aaaaaaaaaa" }, f => f.Spec.Scale = new ScaleSpec { ScaleToZeroGracePeriodSeconds = 2 }));
         await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
+        Assert.Equal("hello-aaaaaaaaaa", harness.GetDeployment(Ns, "hello-00001")!.Spec.Template.Spec.Volumes.Single(v => v.Name == "artifact").ConfigMap.Name);
 
         await harness.PatchFunctionAsync(Ns, "hello", new JsonObject { ["spec"] = new JsonObject { ["source"] = new JsonObject { ["configMap"] = "hello-bbbbbbbbbb" } } });
 
-        await KubeControllerHarness.UntilAsync(() => harness.Api.GetObject(ResourceTypes.ConfigMaps, Ns, "hello-aaaaaaaaaa") is null, "the superseded artifact is deleted");
+        await KubeControllerHarness.UntilAsync(() => harness.Api.GetObject(ResourceTypes.ConfigMaps, Ns, "hello-aaaaaaaaaa") is null, "the superseded artifact is deleted", timeoutMs: 60_000);
         await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the new revision is Ready");
         // The current one, and one uploaded but never rolled out (an upload in progress looks the same), stay.
         Assert.NotNull(harness.Api.GetObject(ResourceTypes.ConfigMaps, Ns, "hello-bbbbbbbbbb"));
         Assert.NotNull(harness.Api.GetObject(ResourceTypes.ConfigMaps, Ns, "hello-cccccccccc"));
         Assert.Null(harness.Api.GetObject(ResourceTypes.Revisions, Ns, "hello-00001"));
-        var replicaSets = harness.Api.ListObjects(ResourceTypes.ReplicaSets, Ns);
-        Assert.Equal(2, replicaSets.Count); // the old one is kept at zero, as the Deployment controller keeps history
+        Assert.Null(harness.GetDeployment(Ns, "hello-00001"));
+        Assert.NotNull(harness.GetDeployment(Ns, "hello-00002"));
         Assert.Single(harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity), r => r is { Verb: "delete", Resource: "configmaps" });
     }
 

@@ -8,14 +8,16 @@ using Serverless.Controller.Reconcilers.Function.Revisions;
 using Serverless.Core.Api;
 using Serverless.Core.Serialization;
 using Serverless.Hosting.KubeApi.Resources;
+using Serverless.TestSupport;
 using static Serverless.Backends.Kubernetes.Tests.KubeTestObjects;
 
 namespace Serverless.Platform.Tests.Kubernetes.Controller;
 
 /// <summary>
 /// Issue #17 on Kubernetes, the real controller against the API double: Revisions cut as locally (owned by their
-/// Function, Ready status, immutable spec), a split's other revision in a Deployment and Service of its own owned by
-/// its Revision, removed when the split goes, Revisions collected past retention, and everything gone with the Function.
+/// Function, Ready status, immutable spec), every revision (the main one included, item 6) in a Deployment and Service
+/// of its own owned by its Revision, kept across a promotion, removed when the revision leaves the traffic, Revisions
+/// collected past retention with their workloads, and everything gone with the Function.
 /// </summary>
 public sealed class KubernetesRevisionTests
 {
@@ -34,9 +36,11 @@ public sealed class KubernetesRevisionTests
         var revision = Revision(harness, "hello-00001")!;
         var owner = Assert.Single(revision.Metadata.OwnerReferences);
         Assert.Equal(("Function", "hello", created.Metadata.Uid, true, true), (owner.Kind, owner.Name, owner.Uid, owner.Controller, owner.BlockOwnerDeletion));
-        var deployment = harness.GetDeployment(Ns, "hello")!;
+        var deployment = harness.GetDeployment(Ns, "hello-00001")!;
         Assert.Equal(deployment.Spec.Template.Metadata.Labels[WorkloadLabels.Revision], revision.Spec.ContentHash);
         Assert.Equal("hello-00001", deployment.Spec.Template.Metadata.Labels[WorkloadLabels.RevisionName]);
+        Assert.Equal(("Revision", revision.Metadata.Uid), (Assert.Single(deployment.Metadata.OwnerReferences).Kind, deployment.Metadata.OwnerReferences[0].Uid));
+        Assert.Null(harness.GetDeployment(Ns, "hello"));
         Assert.Equal(("hello", "hello-0123456789"), (revision.Spec.Function, revision.Spec.Source?.ConfigMap));
         Assert.Equal((1, 1, 100), (revision.Status!.Replicas, revision.Status.ReadyReplicas, revision.Status.TrafficPercent));
         var status = harness.GetFunction(Ns, "hello")!.Status!;
@@ -52,16 +56,18 @@ public sealed class KubernetesRevisionTests
     }
 
     [Fact]
-    public async Task Split_NinetyTen_OtherRevisionInItsOwnDeploymentOwnedByItsRevision()
+    public async Task Split_NinetyTen_EachRevisionInItsOwnDeploymentOwnedByItsRevision()
     {
         await using var harness = await KubeControllerHarness.StartAsync();
         await SplitAsync(harness);
 
-        var main = harness.GetDeployment(Ns, "hello")!;
+        var main = harness.GetDeployment(Ns, "hello-00001")!;
         var old = Revision(harness, "hello-00001")!;
         var canary = Revision(harness, "hello-00002")!;
-        Assert.Equal(old.Spec.ContentHash, main.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]); // the largest share stays the Function's
-        Assert.Equal("Function", Assert.Single(main.Metadata.OwnerReferences).Kind);
+        Assert.Equal(old.Spec.ContentHash, main.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]);
+        Assert.Equal(("Revision", old.Metadata.Uid), (Assert.Single(main.Metadata.OwnerReferences).Kind, main.Metadata.OwnerReferences[0].Uid));
+        Assert.Null(harness.GetDeployment(Ns, "hello"));
+        Assert.Null(harness.GetService(Ns, "hello"));
 
         var own = harness.GetDeployment(Ns, "hello-00002")!;
         var owner = Assert.Single(own.Metadata.OwnerReferences);
@@ -88,6 +94,36 @@ public sealed class KubernetesRevisionTests
     }
 
     [Fact]
+    public async Task Kubectl_Split_FunctionAndRevisionColumnsFromEachRevisionsDeployment()
+    {
+        // `kubectl get fn` and `kubectl get revisions` (the real kubectl, the CRDs' printer columns) over what the
+        // controller wrote from each revision's own Deployment: the Function's replicas are its main revision's, each
+        // Revision's its own Deployment's.
+        Assert.True(TestSupport.Kubectl.IsInstalled, TestSupport.Kubectl.Path + " is missing");
+        await using var harness = await KubeControllerHarness.StartAsync();
+        await SplitAsync(harness);
+        await KubeControllerHarness.UntilAsync(
+            () => Revision(harness, "hello-00002")?.Status?.ReadyReplicas == 1 && Revision(harness, "hello-00001")?.Status?.ReadyReplicas == 1
+                && harness.GetFunction(Ns, "hello")?.Status?.ReadyReplicas == 1,
+            "both revisions' statuses show their ready pod");
+        await harness.User.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":3}}""", V1Patch.PatchType.MergePatch), "hello-00001", Ns);
+        await KubeControllerHarness.UntilAsync(
+            () => Revision(harness, "hello-00001")?.Status?.ReadyReplicas == 3 && harness.GetFunction(Ns, "hello")?.Status?.ReadyReplicas == 3,
+            "hello-00001's three ready pods reach its Revision's and the Function's status");
+        using var directory = new TempDirectory("kubectl-revisions");
+        var kubectl = new TestSupport.Kubectl(harness.Api.WriteKubeconfig(Path.Combine(directory.Path, "kubeconfig"), "user"), Path.Combine(directory.Path, "cache"));
+
+        var functions = await kubectl.RunAsync("get", "fn", "-n", Ns);
+        var revisions = await kubectl.RunAsync("get", "revisions", "-n", Ns, "-l", "serverless.dev/function=hello");
+
+        Assert.True(functions.ExitCode == 0, functions.ToString());
+        Assert.Matches(@"hello\s+True\s+Ready\s+3\s+http://hello\.team-a\.example\.com", functions.StdOut);
+        Assert.True(revisions.ExitCode == 0, revisions.ToString());
+        Assert.Matches(@"hello-00001\s+hello\s+True\s+InstancesReady\s+90\s+3\s+", revisions.StdOut);
+        Assert.Matches(@"hello-00002\s+hello\s+True\s+InstancesReady\s+10\s+1\s+", revisions.StdOut);
+    }
+
+    [Fact]
     public async Task Split_OtherRevisionLeavesTheTraffic_ItsDeploymentAndServiceGo()
     {
         await using var harness = await KubeControllerHarness.StartAsync();
@@ -101,18 +137,21 @@ public sealed class KubernetesRevisionTests
 
         await KubeControllerHarness.UntilAsync(
             () => harness.GetDeployment(Ns, "hello-00002") is null && harness.GetService(Ns, "hello-00002") is null,
-            "the Deployment and Service of the revision without traffic are deleted after its 2 s grace");
+            "the Deployment and Service of the revision without traffic are deleted after its 2 s grace", timeoutMs: 60_000);
         var canary = Revision(harness, "hello-00002");
         Assert.NotNull(canary); // kept: within retention
-        Assert.Equal(Revision(harness, "hello-00001")!.Spec.ContentHash, harness.GetDeployment(Ns, "hello")!.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]);
+        Assert.Equal(Revision(harness, "hello-00001")!.Spec.ContentHash, harness.GetDeployment(Ns, "hello-00001")!.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]);
 
-        // Promote the latest: the Function's own Deployment rolls to it; no second Deployment comes back.
+        // Promote the latest: its own Deployment comes back, and hello-00001's goes after its grace in turn.
         await harness.PatchFunctionAsync(Ns, "hello", Traffic(new JsonObject { ["latestRevision"] = true, ["percent"] = 100 }));
         await KubeControllerHarness.UntilAsync(
-            () => harness.GetDeployment(Ns, "hello")?.Spec.Template.Metadata.Labels[WorkloadLabels.Revision] == canary.Spec.ContentHash
+            () => harness.GetDeployment(Ns, "hello-00002")?.Spec.Template.Metadata.Labels[WorkloadLabels.Revision] == canary.Spec.ContentHash
                 && harness.GetFunction(Ns, "hello")?.Status?.Traffic is [{ RevisionName: "hello-00002", Percent: 100 }],
-            "the Function's Deployment runs hello-00002 with all the traffic");
-        Assert.Null(harness.GetDeployment(Ns, "hello-00002"));
+            "hello-00002's own Deployment runs with all the traffic");
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetDeployment(Ns, "hello-00001") is null && harness.GetService(Ns, "hello-00001") is null,
+            "hello-00001's Deployment and Service go after its grace", timeoutMs: 60_000);
+        Assert.Null(harness.GetDeployment(Ns, "hello"));
     }
 
     [Fact]
@@ -120,7 +159,8 @@ public sealed class KubernetesRevisionTests
     {
         await using var harness = await KubeControllerHarness.StartAsync(
             gc: new RevisionRetention { RetainSinceCreateTime = TimeSpan.Zero, MinNonActiveRevisions = 1, MaxNonActiveRevisions = 1000 });
-        await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null));
+        // A revision that leaves the traffic keeps its workload for its grace (2 s here), and is collected only after.
+        await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null, f => f.Spec.Scale = new ScaleSpec { ScaleToZeroGracePeriodSeconds = 2 }));
         await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
 
         foreach (var (value, generation) in new[] { ("v2", 2), ("v3", 3) })
@@ -132,10 +172,19 @@ public sealed class KubernetesRevisionTests
         }
 
         // Non-active: hello-00002 and hello-00001; min-non-active-revisions 1 keeps the newest of them.
-        await KubeControllerHarness.UntilAsync(() => Revision(harness, "hello-00001") is null, "hello-00001 is collected");
+        await KubeControllerHarness.UntilAsync(() => Revision(harness, "hello-00001") is null, "hello-00001 is collected", timeoutMs: 60_000);
         Assert.NotNull(Revision(harness, "hello-00002"));
         Assert.NotNull(Revision(harness, "hello-00003"));
         Assert.Contains(harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity), r => r is { Verb: "delete", Resource: "revisions", Name: "hello-00001" });
+
+        // Its Deployment and Service went before it; the kept hello-00002's too (no traffic, past its grace); the
+        // serving revision's stay.
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetDeployment(Ns, "hello-00001") is null && harness.GetService(Ns, "hello-00001") is null
+                && harness.GetDeployment(Ns, "hello-00002") is null && harness.GetService(Ns, "hello-00002") is null,
+            "the Deployments and Services of the revisions without traffic are gone", timeoutMs: 60_000);
+        Assert.NotNull(harness.GetDeployment(Ns, "hello-00003"));
+        Assert.NotNull(harness.GetService(Ns, "hello-00003"));
     }
 
     [Fact]
@@ -172,15 +221,16 @@ public sealed class KubernetesRevisionTests
         await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
         await harness.PatchFunctionAsync(Ns, "hello", new JsonObject { ["spec"] = new JsonObject { ["source"] = new JsonObject { ["configMap"] = "hello-bbbbbbbbbb" } } });
         await KubeControllerHarness.UntilAsync(
-            () => harness.IsReady(Ns, "hello") && harness.GetFunction(Ns, "hello")!.Status!.LatestReadyRevision == "hello-00002"
-                && harness.Api.ListObjects(ResourceTypes.ReplicaSets, Ns).Count(r => r["spec"]?["replicas"]?.GetValue<int>() == 0) == 1,
-            "hello-00002 serves and the old ReplicaSet is at zero");
+            () => harness.IsReady(Ns, "hello") && harness.GetFunction(Ns, "hello")!.Status!.Traffic is [{ RevisionName: "hello-00002", Percent: 100 }],
+            "hello-00002 serves all the traffic");
+        Assert.Equal("hello-bbbbbbbbbb", ArtifactOf(harness.GetDeployment(Ns, "hello-00002")));
 
         await harness.PatchFunctionAsync(Ns, "hello", Traffic(new JsonObject { ["revisionName"] = "hello-00001", ["percent"] = 100 }));
 
         await KubeControllerHarness.UntilAsync(
-            () => ArtifactOf(harness.GetDeployment(Ns, "hello")) == "hello-aaaaaaaaaa",
-            "the Function's Deployment mounts hello-00001's artifact again");
+            () => ArtifactOf(harness.GetDeployment(Ns, "hello-00001")) == "hello-aaaaaaaaaa"
+                && harness.GetFunction(Ns, "hello")!.Status!.Traffic is [{ RevisionName: "hello-00001", Percent: 100 }],
+            "hello-00001's own Deployment, with its artifact, takes the traffic again");
         await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the rolled-back revision is Ready");
         Assert.NotNull(harness.Api.GetObject(ResourceTypes.ConfigMaps, Ns, "hello-aaaaaaaaaa"));
         Assert.NotNull(harness.Api.GetObject(ResourceTypes.ConfigMaps, Ns, "hello-bbbbbbbbbb")); // hello-00002 still exists: a roll forward can start
@@ -227,7 +277,7 @@ public sealed class KubernetesRevisionTests
         var stable = Assert.Single(status.Traffic!, t => t.Tag == "stable");
         Assert.Equal(("hello-00001", 0, "http://stable-hello.team-a.example.com"), (stable.RevisionName, stable.Percent, stable.Url));
         var v2 = Revision(harness, "hello-00003")!;
-        Assert.Equal(v2.Spec.ContentHash, harness.GetDeployment(Ns, "hello")!.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]);
+        Assert.Equal(v2.Spec.ContentHash, harness.GetDeployment(Ns, "hello-00003")!.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]);
 
         // The tagged revision without a share runs in a Deployment and Service of its own, owned by its Revision: the
         // one it got as the rollout's other share stays (no restart), reachable through its tag; the autoscaler (not
@@ -240,6 +290,88 @@ public sealed class KubernetesRevisionTests
         Assert.Equal(("Revision", v1.Metadata.Uid), (Assert.Single(own.Metadata.OwnerReferences).Kind, own.Metadata.OwnerReferences[0].Uid));
         Assert.Equal(v1.Spec.ContentHash, own.Spec.Template.Metadata.Labels[WorkloadLabels.Revision]);
         Assert.Equal(0, Revision(harness, "hello-00001")!.Status!.TrafficPercent);
+    }
+
+    [Fact]
+    public async Task Promote_CanaryToAHundredPercent_ItsDeploymentKeptTheOldRevisionsCollectedWithItsWorkload()
+    {
+        // Issue #17 item 6: a promotion moves weights only. The canary's Deployment, Service (and so its pods and
+        // endpoints) stay the same objects; the old revision, collected at once past its grace (retention 0), takes its
+        // Deployment and Service with it.
+        await using var harness = await KubeControllerHarness.StartAsync(
+            gc: new RevisionRetention { RetainSinceCreateTime = TimeSpan.Zero, MinNonActiveRevisions = 0, MaxNonActiveRevisions = 1000 });
+        await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null, f => f.Spec.Scale = new ScaleSpec { ScaleToZeroGracePeriodSeconds = 2 }));
+        await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
+        var patch = Env("v2");
+        patch["spec"]!["traffic"] = new JsonArray(
+            new JsonObject { ["revisionName"] = "hello-00001", ["percent"] = 90 },
+            new JsonObject { ["latestRevision"] = true, ["percent"] = 10 });
+        await harness.PatchFunctionAsync(Ns, "hello", patch);
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetFunction(Ns, "hello")?.Status?.Traffic is [{ RevisionName: "hello-00001", Percent: 90 }, { RevisionName: "hello-00002", Percent: 10 }]
+                && harness.GetDeployment(Ns, "hello-00002")?.Status?.ReadyReplicas == 1,
+            "the canary serves its 10%");
+        var deployment = harness.GetDeployment(Ns, "hello-00002")!;
+        var service = harness.GetService(Ns, "hello-00002")!;
+        var updatesBefore = WritesTo(harness, "hello-00002");
+
+        await harness.PatchFunctionAsync(Ns, "hello", Traffic(new JsonObject { ["latestRevision"] = true, ["percent"] = 100 }));
+
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetFunction(Ns, "hello")?.Status?.Traffic is [{ RevisionName: "hello-00002", Percent: 100 }]
+                && Revision(harness, "hello-00001") is null,
+            "hello-00002 takes all the traffic and hello-00001 is collected: " + ObjectsNow(harness), timeoutMs: 60_000);
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetDeployment(Ns, "hello-00001") is null && harness.GetService(Ns, "hello-00001") is null,
+            "hello-00001's Deployment and Service are gone", timeoutMs: 60_000);
+        var after = harness.GetDeployment(Ns, "hello-00002")!;
+        Assert.Equal((deployment.Metadata.Uid, deployment.Metadata.Generation), (after.Metadata.Uid, after.Metadata.Generation));
+        Assert.Equal(service.Metadata.Uid, harness.GetService(Ns, "hello-00002")!.Metadata.Uid);
+        Assert.Equal(updatesBefore, WritesTo(harness, "hello-00002")); // not rewritten, let alone replaced
+        Assert.True(harness.IsReady(Ns, "hello"));
+        Assert.Null(harness.GetDeployment(Ns, "hello"));
+    }
+
+    [Fact]
+    public async Task Upgrade_FromAFunctionOwnedDeployment_KeptUntilTheRevisionsOwnIsReadyThenDeleted()
+    {
+        // An older install ran the main revision in the Function's own Deployment. The upgraded controller keeps that
+        // one serving (status.functionKeyRevision names the revision, so the activators route to it) until the
+        // revision's own Deployment has a ready pod, and only then deletes it.
+        await using var harness = await KubeControllerHarness.StartAsync(revisionWorkloads: false);
+        await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null));
+        await KubeControllerHarness.UntilAsync(
+            () => harness.IsReady(Ns, "hello") && harness.GetFunction(Ns, "hello")!.Status!.FunctionKeyRevision == "hello-00001",
+            "the older layout: Ready, served by the Function's own Deployment");
+        var older = harness.GetDeployment(Ns, "hello")!;
+        Assert.Equal("Function", Assert.Single(older.Metadata.OwnerReferences).Kind);
+        Assert.Null(harness.GetDeployment(Ns, "hello-00001"));
+        await harness.StopControllerAsync();
+
+        // The new pods cannot turn ready yet: the simulator is stopped, so the revision's Deployment shows none.
+        await harness.Api.StopDeploymentSimulatorAsync();
+        harness.StartController();
+        await KubeControllerHarness.UntilAsync(() => harness.GetDeployment(Ns, "hello-00001") is not null, "the revision's own Deployment is created");
+        await Task.Delay(1000); // passes of the controller while the new Deployment has no ready pod
+        Assert.Equal(older.Metadata.Uid, harness.GetDeployment(Ns, "hello")?.Metadata.Uid);
+        var status = harness.GetFunction(Ns, "hello")!.Status!;
+        Assert.Equal("hello-00001", status.FunctionKeyRevision);
+        Assert.True(harness.IsReady(Ns, "hello"), "the Function stays Ready on the older Deployment meanwhile");
+        Assert.DoesNotContain(harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity), r => r is { Verb: "delete", Resource: "deployments", Name: "hello" });
+        var revision = Revision(harness, "hello-00001")!;
+        var own = harness.GetDeployment(Ns, "hello-00001")!;
+        Assert.Equal(("Revision", revision.Metadata.Uid), (Assert.Single(own.Metadata.OwnerReferences).Kind, own.Metadata.OwnerReferences[0].Uid));
+        Assert.True(own.Spec.Replicas >= older.Spec.Replicas, "the revision's Deployment starts as many pods as the older one runs");
+
+        // Its pods turn ready: the bridge ends, and the Function-owned Deployment and Service go.
+        harness.Api.StartDeploymentSimulator();
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetDeployment(Ns, "hello") is null && harness.GetService(Ns, "hello") is null
+                && harness.GetFunction(Ns, "hello")?.Status?.FunctionKeyRevision is null,
+            "the older Deployment and Service are deleted once the revision's own serves", timeoutMs: 60_000);
+        Assert.True(harness.IsReady(Ns, "hello"));
+        Assert.Equal(1, harness.GetFunction(Ns, "hello")!.Status!.ReadyReplicas);
+        Assert.Equal(1, harness.GetDeployment(Ns, "hello-00001")!.Status.ReadyReplicas);
     }
 
     /// <summary>hello-00001 Ready, then a new env with 90% to hello-00001 and 10% (tag canary) to the latest; returns once both serve.</summary>
@@ -257,6 +389,18 @@ public sealed class KubernetesRevisionTests
                 && Revision(harness, "hello-00002")?.Status?.TrafficPercent == 10,
             "status.traffic splits 90/10 between hello-00001 and hello-00002");
     }
+
+    /// <summary>The controller's writes to the Deployment and Service named <paramref name="name"/>.</summary>
+    private static int WritesTo(KubeControllerHarness harness, string name) =>
+        harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity)
+            .Count(r => r is { Verb: "create" or "update" or "patch" or "delete", Resource: "deployments" or "services" } && r.Name == name);
+
+    /// <summary>The Deployments, the Revisions with their status, and the Function's number of traffic targets: what a failed wait saw.</summary>
+    private static string ObjectsNow(KubeControllerHarness harness) =>
+        string.Join(" | ", harness.Api.ListObjects(ResourceTypes.Deployments, Ns).Select(d => d["metadata"]!["name"]!.ToString()))
+        + " || " + string.Join(" | ", harness.Api.ListObjects(ResourceTypes.Revisions, Ns).Select(r => r["metadata"]!["name"] + " " + r["status"]?.ToJsonString()))
+        + " || " + harness.GetFunction(Ns, "hello")?.Status?.Traffic?.Count
+        + " || " + string.Join(" | ", harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity).TakeLast(12).Select(r => $"{r.Verb} {r.ResourcePath} {r.Name} {r.StatusCode}"));
 
     private static JsonObject Env(string value) =>
         new() { ["spec"] = new JsonObject { ["env"] = new JsonArray(new JsonObject { ["name"] = "GREETING", ["value"] = value }) } };

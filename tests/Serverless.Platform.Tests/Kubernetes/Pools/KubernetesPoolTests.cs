@@ -171,6 +171,49 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         await KubeUntil(async () => !(await EndpointPodsAsync(client, "hello")).Contains(idle.Metadata.Name), "the retired pod left the function's endpoints");
     }
 
+    [Fact]
+    public async Task ColdStart_IntoTheLatestRevisionsWorkload_JoinsItsServiceAndRetiredOnceItsDeploymentServes()
+    {
+        // Every revision its own Deployment and Service (issue #17 item 6): a pool pod specialized for the latest
+        // revision gets that revision's pod labels, so its Service (not a Function-named one) lists it, and the pool
+        // pass retires it once the revision's own Deployment has ready pods.
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator();
+        var client = api.CreateClient("controller");
+        var function = await CreateFunctionAsync(api, "hello", "main:handle");
+        var pools = Reconciler(client, size: 1);
+        await pools.ReconcileAsync([function], CancellationToken.None);
+        var revision = await CreateRevisionWorkloadAsync(client, function, "hello-00001");
+        var idle = Assert.Single(await WaitIdleAsync(client, 1));
+        using var dir = new TempDirectory("pool-fn");
+        await using var runtime = await GenericRuntimeAsync(idle);
+
+        var result = await Specializer(client, dir.Path, _ => runtime).SpecializeAsync(function, "hello-00001", CancellationToken.None);
+
+        Assert.Equal(PoolOutcome.Specialized, result.Outcome);
+        using (var first = await runtime.Client.GetAsync("/?name=rev"))
+        {
+            Assert.Equal("hello from hello: rev", await first.Content.ReadAsStringAsync());
+        }
+
+        var pod = await client.CoreV1.ReadNamespacedPodAsync(idle.Metadata.Name, Ns);
+        Assert.Equal(
+            ("hello", "hello-00001", revision.Spec.ContentHash),
+            (pod.Metadata.Labels[WorkloadLabels.Function], pod.Metadata.Labels[WorkloadLabels.RevisionName], pod.Metadata.Labels[WorkloadLabels.Revision]));
+        Assert.False(pod.Metadata.Labels.ContainsKey(WorkloadLabels.ManagedBy));
+        await KubeUntil(async () => (await EndpointPodsAsync(client, "hello-00001")).Contains(idle.Metadata.Name), "the revision's EndpointSlice lists the specialized pod");
+
+        // At zero, freshly claimed: kept. The revision's own pod is ready: the bridge goes.
+        await pools.ReconcileAsync([function], CancellationToken.None);
+        Assert.Single((await client.CoreV1.ListNamespacedPodAsync(Ns, fieldSelector: "metadata.name=" + idle.Metadata.Name)).Items);
+        await client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":1}}""", V1Patch.PatchType.MergePatch), "hello-00001", Ns);
+        await KubeUntil(async () => (await client.AppsV1.ReadNamespacedDeploymentAsync("hello-00001", Ns)).Status?.ReadyReplicas == 1, "the revision's own pod is ready");
+        await pools.ReconcileAsync([function], CancellationToken.None);
+
+        Assert.Empty((await client.CoreV1.ListNamespacedPodAsync(Ns, fieldSelector: "metadata.name=" + idle.Metadata.Name)).Items);
+        await KubeUntil(async () => !(await EndpointPodsAsync(client, "hello-00001")).Contains(idle.Metadata.Name), "the retired pod left the revision's endpoints");
+    }
+
     /// <summary>
     /// The specialization path, 10 cold starts in a row, each on a fresh pool pod and a fresh generic runtime: the
     /// specializer's whole call (list, claim patch, artifact read, <c>POST /specialize</c>, label patch) and the first
@@ -401,9 +444,9 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         var durations = Serverless.Platform.Kubernetes.KubernetesPoolColdStart.Durations(Prometheus.Metrics.NewCustomRegistry());
         var start = Serverless.Platform.Kubernetes.KubernetesPoolColdStart.Start(functions, specializer, durations, CancellationToken.None);
 
-        var ok = await start(new Core.Contracts.FunctionKey(Ns, "hello"));
-        var failed = await start(new Core.Contracts.FunctionKey(Ns, "broken"));
-        var unknown = await start(new Core.Contracts.FunctionKey(Ns, "nobody"));
+        var ok = await start(new Core.Contracts.FunctionKey(Ns, "hello"), new Core.Contracts.FunctionKey(Ns, "hello"));
+        var failed = await start(new Core.Contracts.FunctionKey(Ns, "broken"), new Core.Contracts.FunctionKey(Ns, "broken"));
+        var unknown = await start(new Core.Contracts.FunctionKey(Ns, "nobody"), new Core.Contracts.FunctionKey(Ns, "nobody"));
         await stop.CancelAsync();
         await informer;
 
@@ -782,6 +825,35 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         var spec = WorkloadSpecBuilder.Build(function);
         await client.AppsV1.CreateNamespacedDeploymentAsync(DeploymentBuilder.Build(function, spec, new KubernetesWorkloadOptions(), replicas: 0), Ns);
         await client.CoreV1.CreateNamespacedServiceAsync(ServiceBuilder.Build(function, spec.Key), Ns);
+    }
+
+    /// <summary>
+    /// The Revision the controller would cut for <paramref name="function"/>'s spec, and its Deployment (at zero) and
+    /// Service, named after it and owned by it, as the controller makes every revision's workload.
+    /// </summary>
+    private static async Task<Core.Api.Revision> CreateRevisionWorkloadAsync(IKubernetes client, Function function, string name)
+    {
+        var spec = WorkloadSpecBuilder.Build(function) with { Key = new Core.Contracts.FunctionKey(Ns, name), Function = function.Metadata.Name, RevisionName = name };
+        var revision = new Core.Api.Revision
+        {
+            ApiVersion = ApiGroup.ApiVersion,
+            Kind = Core.Api.Revision.KindName,
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns },
+            Spec = new Core.Api.RevisionSpec
+            {
+                Function = function.Metadata.Name,
+                ContentHash = spec.Revision,
+                Runtime = function.Spec.Runtime,
+                Handler = function.Spec.Handler,
+                Source = function.Spec.Source,
+            },
+        };
+        var created = await client.CustomObjects.CreateNamespacedCustomObjectAsync(
+            JsonNode.Parse(ResourceJson.Serialize(revision)), ApiGroup.Group, ApiGroup.Version, Ns, Core.Api.Revision.Plural);
+        revision = ResourceJson.Deserialize<Core.Api.Revision>(ResourceJson.Serialize(created));
+        await client.AppsV1.CreateNamespacedDeploymentAsync(DeploymentBuilder.Build(function, spec, new KubernetesWorkloadOptions(), replicas: 0, revision), Ns);
+        await client.CoreV1.CreateNamespacedServiceAsync(ServiceBuilder.Build(function, spec.Key, revision), Ns);
+        return revision;
     }
 
     private static async Task<IList<V1Pod>> IdlePodsAsync(IKubernetes client) =>

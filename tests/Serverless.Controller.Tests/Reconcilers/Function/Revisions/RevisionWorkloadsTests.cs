@@ -134,6 +134,29 @@ public sealed class RevisionWorkloadsTests
         Assert.Empty(world.Workloads.Keys);
     }
 
+    [Fact]
+    public async Task Reconcile_WorkloadMadeAPassAfterTheStatusRecordedItsRevision_StartsAtInitialScaleNotMinScale()
+    {
+        // On Kubernetes a revision's Deployment waits for its Revision to reach the cache, so the pass that cut the
+        // revision (and wrote it to the status as the latest) makes nothing: the next one must still start it at
+        // initialScale (1), not at minScale (0) as it would for a revision the Function already ran.
+        var world = new World { Workloads = new SimulatedWorkloads { DeferFirstEnsure = true } };
+
+        await world.PassAsync();
+        Assert.Empty(world.Workloads.Keys);
+        var second = await world.PassAsync();
+
+        Assert.Contains("ensure default/hello-00001 replicas=1", second);
+        Assert.Equal(1, world.Workloads.GetStatus(V1)!.DesiredReplicas);
+
+        // A revision that proved ready and whose workload is gone (a restart) comes back at minScale, as before.
+        world.Workloads.MarkReady(V1);
+        await world.PassAsync();
+        await world.Workloads.DeleteAsync(V1);
+        var restart = await world.PassAsync();
+        Assert.Contains("ensure default/hello-00001 replicas=0", restart);
+    }
+
     private static FunctionResource TestFunctions(string name) => Serverless.Core.Tests.Builders.TestFunctions.Function("default", name);
 
     private static string[] Traffic(FunctionStatus? status) =>
@@ -144,7 +167,7 @@ public sealed class RevisionWorkloadsTests
         private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         private readonly MemoryRevisionStore _revisions = new(new ManualTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero)));
 
-        public SimulatedWorkloads Workloads { get; } = new();
+        public SimulatedWorkloads Workloads { get; init; } = new();
 
         public FunctionResource Function { get; } = Serverless.Core.Tests.Builders.TestFunctions.Function("default", "hello", fn => fn.Metadata.Generation = 1);
 
