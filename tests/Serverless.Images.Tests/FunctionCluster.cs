@@ -54,7 +54,8 @@ public sealed class FunctionCluster : IAsyncLifetime
 
     /// <summary>
     /// <c>func deploy --kube</c> of a copy of <c>examples/{example}</c>, then the Deployment the controller made
-    /// for it and the artifact ConfigMaps its pod mounts.
+    /// for its first revision (<c>{example}-00001</c>: every revision runs in a Deployment of its own) and the artifact
+    /// ConfigMaps its pod mounts.
     /// </summary>
     internal async Task<(V1Deployment Deployment, IReadOnlyDictionary<string, IReadOnlyDictionary<string, byte[]>> ConfigMaps)> DeployAsync(string example)
     {
@@ -65,10 +66,11 @@ public sealed class FunctionCluster : IAsyncLifetime
 
         var deadline = DateTime.UtcNow.AddSeconds(60);
         JsonObject? stored;
-        while ((stored = Api.GetObject(ResourceTypes.Deployments, Namespace, example)) is null)
+        var revision = example + "-00001";
+        while ((stored = Api.GetObject(ResourceTypes.Deployments, Namespace, revision)) is null)
         {
             Assert.False(Controller.HasExited, "the controller exited:\n" + Controller.Output);
-            Assert.True(DateTime.UtcNow < deadline, $"no Deployment {Namespace}/{example} within 60 s:\n{Controller.Output}");
+            Assert.True(DateTime.UtcNow < deadline, $"no Deployment {Namespace}/{revision} within 60 s:\n{Controller.Output}");
             await Task.Delay(100);
         }
 

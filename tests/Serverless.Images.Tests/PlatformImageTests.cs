@@ -45,7 +45,7 @@ public sealed class PlatformImageTests(BuiltImages images, ITestOutputHelper out
         var ready = await pod.WaitReadyAsync(Container, Timeout, new Uri($"http://127.0.0.1:{metrics}/"));
         await api.CreateClient("user").CustomObjects.CreateNamespacedCustomObjectAsync(FunctionBody("hello"), ApiGroup.Group, ApiGroup.Version, "team", Function.Plural);
         var deadline = DateTime.UtcNow + Timeout;
-        while (api.GetObject(ResourceTypes.Deployments, "team", "hello") is null)
+        while (api.GetObject(ResourceTypes.Deployments, "team", "hello-00001") is null)
         {
             Assert.True(DateTime.UtcNow < deadline, "no Deployment within 60 s:\n" + await pod.DescribeAsync());
             await Task.Delay(100);
