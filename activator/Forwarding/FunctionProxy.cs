@@ -171,7 +171,8 @@ public sealed partial class FunctionProxy : IDisposable
                     if (lease.ColdStart is { } coldStart)
                     {
                         // Rare (once per scale from zero), so the labelled child is looked up here rather than cached.
-                        _metrics.ColdStart.WithLabels(route.Key.Namespace, route.Key.Name).Observe(coldStart.TotalSeconds);
+                        var labels = state.Labels;
+                        _metrics.ColdStart.WithLabels(labels.Function.Namespace, labels.Function.Name, labels.Revision).Observe(coldStart.TotalSeconds);
                     }
 
                     var error = await _forwarder.SendAsync(context, lease.Destination, _client, config, FunctionRequestTransformer.Instance).ConfigureAwait(false);
@@ -200,7 +201,8 @@ public sealed partial class FunctionProxy : IDisposable
                         continue;
                     }
 
-                    _metrics.ForwardFailures.WithLabels(label, error.ToString()).Inc();
+                    var failed = state.Labels;
+                    _metrics.ForwardFailures.WithLabels(failed.FunctionLabel, failed.Revision, error.ToString()).Inc();
                     if (state.ForwardFailureLog.TryAcquire(state.Time.GetUtcNow(), out var suppressed))
                     {
                         // One line, no stack: the same failure repeats for every request while it lasts.
@@ -227,7 +229,7 @@ public sealed partial class FunctionProxy : IDisposable
         finally
         {
             span?.SetTag("http.response.status_code", context.Response.StatusCode);
-            state.Requests(context.Response.StatusCode).Inc();
+            state.Labels.Requests(context.Response.StatusCode).Inc();
             _metrics.RequestDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
