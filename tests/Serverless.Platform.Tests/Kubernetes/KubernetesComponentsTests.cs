@@ -120,7 +120,8 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
             Assert.Contains(api.Audit.For("autoscaler"), r => r is { Verb: "patch", Resource: "deployments", Subresource: "scale", Name: "cold", StatusCode: 200 });
 
             var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPorts["activator"]}/metrics");
-            Assert.Contains("serverless_activator_requests_total{function=\"team-a/hello\",code=\"200\"}", metrics, StringComparison.Ordinal);
+            // The Function and the revision its own Deployment runs (the main one, under the Function's key on Kubernetes).
+            Assert.Contains("serverless_activator_requests_total{function=\"team-a/hello\",revision=\"hello-00001\",code=\"200\"}", metrics, StringComparison.Ordinal);
             Assert.Contains("serverless_controller_reconcile_total", await http.GetStringAsync($"http://127.0.0.1:{metricsPorts["controller"]}/metrics"), StringComparison.Ordinal);
 
             // Senders first: the activator reports to the autoscaler until it stops.
