@@ -13,7 +13,7 @@ namespace Serverless.Platform.Tests.Monitoring;
 /// <summary>
 /// Issue #17's follow-up on the real local platform: with every revision its own workload, the activator's and the
 /// autoscaler's series still name the Function in <c>function</c> and tell the revisions apart in <c>revision</c>,
-/// and a real Prometheus sums a split's revisions into the Function's series.
+/// a real Prometheus sums a split's revisions into the Function's series, and a revision's series go with it.
 /// </summary>
 public sealed partial class PrometheusScrapeTests
 {
@@ -121,6 +121,35 @@ public sealed partial class PrometheusScrapeTests
 
             await prometheus.WaitForExitAsync();
         }
+
+        // Bounded label values: promoted to v2, v1 leaves the route, drains and goes to zero, and the activator drops
+        // its series; the Function deleted, every series naming it goes (the activator's once its instances are gone).
+        await ChangeFunctionAsync(f => f.Spec.Traffic = [new TrafficTarget { RevisionName = $"{SplitName}-00002", Percent = 100 }]);
+        var activatorFamilies = new[] { "serverless_activator_requests_total", "serverless_activator_ready_instances", "serverless_activator_in_flight", "serverless_activator_queue_depth" };
+        text = await UntilMetricsAsync(http, t => !activatorFamilies.Any(f => Series(t, f).Any(s => s.Labels.GetValueOrDefault("revision") == $"{SplitName}-00001")));
+        Assert.Contains(Series(text, "serverless_activator_requests_total"), s => s.Labels.GetValueOrDefault("revision") == $"{SplitName}-00002");
+
+        using (var deleted = await admin.DeleteAsync(Functions + "/" + SplitName))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+
+        text = await UntilMetricsAsync(http, t => !t.Contains($"function=\"{function}\"", StringComparison.Ordinal));
+        Assert.DoesNotContain($"function=\"{function}\"", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>The platform's /metrics once <paramref name="done"/> holds for it (polled, bounded by 90 s), else the last one.</summary>
+    private static async Task<string> UntilMetricsAsync(HttpClient http, Func<string, bool> done)
+    {
+        var deadline = Stopwatch.StartNew();
+        string text;
+        do
+        {
+            text = await http.GetStringAsync("metrics");
+        }
+        while (!done(text) && deadline.Elapsed < TimeSpan.FromSeconds(90) && await Delay());
+
+        return text;
     }
 
     private static async Task<bool> Delay()
