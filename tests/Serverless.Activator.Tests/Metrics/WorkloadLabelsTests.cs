@@ -40,6 +40,7 @@ public sealed class WorkloadLabelsTests
         }
 
         var requests = harness.Metrics.RequestsTotal;
+        await CountedAsync(harness, 20);
         Assert.True(
             Labels(requests).SequenceEqual(["default/hello hello-00001 200", "default/hello hello-00002 200"]),
             $"{label}: [{string.Join(", ", Labels(requests))}]");
@@ -86,6 +87,7 @@ public sealed class WorkloadLabelsTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
+        await CountedAsync(harness, 4);
         var reporter = new ConcurrencyReporter(harness.Functions, new RecordingConcurrencySink(), harness.Options, harness.Metrics, TimeProvider.System, NullLogger<ConcurrencyReporter>.Instance);
         reporter.ReportOnce();
         Assert.Equal(["default/hello hello-00001 200", "default/hello hello-00002 200"], Labels(harness.Metrics.RequestsTotal));
@@ -112,6 +114,7 @@ public sealed class WorkloadLabelsTests
             Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         }
 
+        await UntilAsync(() => harness.Metrics.RequestsTotal.WithLabels("default/hello", "hello-00002", "200").Value > counted);
         Assert.Equal(counted + 1, harness.Metrics.RequestsTotal.WithLabels("default/hello", "hello-00002", "200").Value);
     }
 
@@ -131,17 +134,38 @@ public sealed class WorkloadLabelsTests
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         }
 
+        await CountedAsync(harness, 1);
+
         function.Status = new FunctionStatus { FunctionKeyRevision = "hello-00002", Traffic = [new TrafficTarget { RevisionName = "hello-00002", Percent = 100 }] };
         using (var after = await harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         }
 
+        await UntilAsync(() => harness.Metrics.RequestsTotal.WithLabels("default/hello", "hello-00002", "200").Value >= 1);
         Assert.Equal(["default/hello hello-00002 200"], Labels(harness.Metrics.RequestsTotal));
         Assert.Equal(1, harness.Metrics.RequestsTotal.WithLabels("default/hello", "hello-00002", "200").Value);
         // The ready count moves with it at once, not at the next change of the endpoints.
         Assert.Equal(["default/hello hello-00002"], Labels(harness.Metrics.ReadyInstances));
         Assert.Equal(1, harness.Metrics.ReadyInstances.WithLabels("default/hello", "hello-00002").Value);
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="count"/> requests are counted: the activator counts a request after its response
+    /// has gone, so the client can have the answer first (polled, bounded by 30 s).
+    /// </summary>
+    private static Task CountedAsync(ProxyHarness harness, int count) =>
+        UntilAsync(() => harness.Metrics.RequestsTotal.GetAllLabelValues().Sum(v => harness.Metrics.RequestsTotal.WithLabels(v).Value) >= count);
+
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition(), "not reached within 30 s");
     }
 
     private static Function Split(string? functionKeyRevision, params (string Revision, int Percent)[] targets)
