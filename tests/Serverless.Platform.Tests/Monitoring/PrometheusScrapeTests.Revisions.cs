@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Serverless.Core.Api;
 using Serverless.Core.Serialization;
@@ -84,6 +85,18 @@ public sealed partial class PrometheusScrapeTests
 
         // Never the revision's workload key as the function (what every series said before the labels were split).
         Assert.DoesNotContain($"function=\"default/{SplitName}-0000", text, StringComparison.Ordinal);
+
+        // The instances' scrape targets name the Function too, both revisions' (their revision label is the content
+        // hash, as K_REVISION and the runtimes' own series carry it): none is named after a revision's workload.
+        using (var sd = await admin.GetAsync("/sd/prometheus"))
+        {
+            var groups = JsonDocument.Parse(await sd.Content.ReadAsStringAsync()).RootElement.EnumerateArray()
+                .Select(g => g.GetProperty("labels"))
+                .Where(l => l.GetProperty("instance_id").GetString()!.StartsWith(SplitName + "-", StringComparison.Ordinal))
+                .ToList();
+            Assert.All(groups, l => Assert.Equal(SplitName, l.GetProperty("function").GetString()));
+            Assert.Equal(2, groups.Select(l => l.GetProperty("revision").GetString()).Distinct().Count());
+        }
 
         // A real Prometheus scraping the platform sums the two revisions into the Function's one series.
         using var work = new TempDirectory("serverless-prometheus-split");
