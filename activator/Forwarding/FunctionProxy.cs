@@ -113,9 +113,9 @@ public sealed partial class FunctionProxy : IDisposable
 
     private async Task ForwardAsync(HttpContext context, FunctionRoute state, RouteMatch route, TimeSpan timeout, long started)
     {
-        // The Function and revision as the metrics name them (read once: the route's labels may be replaced meanwhile).
-        var traced = state.Labels;
-        using var span = ActivatorTracing.StartRequest(context, traced.FunctionLabel, traced.Revision);
+        // The Function and revision as the metrics name them. Read where used rather than kept in a local, which would
+        // widen the per-request state machine (it lives across the awaits below).
+        using var span = ActivatorTracing.StartRequest(context, state.Labels.FunctionLabel, state.Labels.Revision);
         try
         {
             var throttler = state.Throttler;
@@ -153,7 +153,7 @@ public sealed partial class FunctionProxy : IDisposable
             for (var attempt = 1; ; attempt++)
             {
                 AcquireResult acquired;
-                using (var queue = throttler.ReadyInstances == 0 ? ActivatorTracing.StartQueue(traced.FunctionLabel, traced.Revision) : null)
+                using (var queue = throttler.ReadyInstances == 0 ? ActivatorTracing.StartQueue(state.Labels.FunctionLabel, state.Labels.Revision) : null)
                 {
                     acquired = await throttler.AcquireAsync(bodyBytes, timeout, avoid, newRequest: attempt == 1, context.RequestAborted).ConfigureAwait(false);
                     queue?.SetTag("serverless.outcome", acquired.Status.ToString());
@@ -167,7 +167,7 @@ public sealed partial class FunctionProxy : IDisposable
 
                 var outcome = LeaseOutcome.Neutral;
                 // Current while YARP sends, so the transformer hands its context to the instance as traceparent.
-                using var forward = ActivatorTracing.StartForward(traced.FunctionLabel, traced.Revision, lease.Endpoint.Id, attempt);
+                using var forward = ActivatorTracing.StartForward(state.Labels.FunctionLabel, state.Labels.Revision, lease.Endpoint.Id, attempt);
                 try
                 {
                     if (lease.ColdStart is { } coldStart)
