@@ -120,7 +120,7 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
             Assert.Contains(api.Audit.For("autoscaler"), r => r is { Verb: "patch", Resource: "deployments", Subresource: "scale", Name: "cold", StatusCode: 200 });
 
             var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPorts["activator"]}/metrics");
-            // The Function and the revision its own Deployment runs (the main one, under the Function's key on Kubernetes).
+            // The Function and the revision that served it, whichever key its workload has (the Function's or the revision's).
             Assert.Contains("serverless_activator_requests_total{function=\"team-a/hello\",revision=\"hello-00001\",code=\"200\"}", metrics, StringComparison.Ordinal);
             Assert.Contains("serverless_controller_reconcile_total", await http.GetStringAsync($"http://127.0.0.1:{metricsPorts["controller"]}/metrics"), StringComparison.Ordinal);
 

@@ -105,7 +105,8 @@ public sealed class KubernetesTrafficSplitTests(ITestOutputHelper output)
             Assert.InRange(counts.GetValueOrDefault("v2"), 18, 22);
 
             // Both revisions' series name the Function and their own revision, whichever key their workload has (the
-            // main revision's Deployment is the Function's here): a dashboard sums them by function.
+            // Function's, for a main revision in the Function's own Deployment, or the revision's): a dashboard sums them
+            // by function.
             var metrics = await http.GetStringAsync($"http://{activatorMetrics}/metrics");
             Assert.Contains("serverless_activator_requests_total{function=\"team-a/hello\",revision=\"hello-00001\",code=\"200\"}", metrics, StringComparison.Ordinal);
             Assert.Contains("serverless_activator_requests_total{function=\"team-a/hello\",revision=\"hello-00002\",code=\"200\"}", metrics, StringComparison.Ordinal);
