@@ -106,9 +106,9 @@ internal static partial class PlatformHost
         localOptions.InstanceLoad = activity.InFlight;
         var droppedLines = Metrics.WithCustomRegistry(registry).CreateCounter(
             "serverless_instance_output_lines_dropped_total",
-            "Lines of function instances' output lost because their log could not be written (a full disk)",
-            "function");
-        localOptions.OutputLineDropped = key => droppedLines.WithLabels(key.ToString()).Inc();
+            "Lines of function instances' output lost because their log could not be written (a full disk), by function and revision",
+            "function", "revision");
+        localOptions.OutputLineDropped = (function, revision) => droppedLines.WithLabels(function.ToString(), revision).Inc();
         var specializations = Metrics.WithCustomRegistry(registry).CreateHistogram(
             "serverless_pool_specialization_duration_seconds",
             "Time from POST /specialize to the runtime's answer, per runtime and outcome (ok, failed)",

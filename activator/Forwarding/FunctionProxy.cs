@@ -113,7 +113,9 @@ public sealed partial class FunctionProxy : IDisposable
 
     private async Task ForwardAsync(HttpContext context, FunctionRoute state, RouteMatch route, TimeSpan timeout, long started)
     {
-        using var span = ActivatorTracing.StartRequest(context, state.Label);
+        // The Function and revision as the metrics name them. Read where used rather than kept in a local, which would
+        // widen the per-request state machine (it lives across the awaits below).
+        using var span = ActivatorTracing.StartRequest(context, state.Labels.FunctionLabel, state.Labels.Revision);
         try
         {
             var throttler = state.Throttler;
@@ -151,7 +153,7 @@ public sealed partial class FunctionProxy : IDisposable
             for (var attempt = 1; ; attempt++)
             {
                 AcquireResult acquired;
-                using (var queue = throttler.ReadyInstances == 0 ? ActivatorTracing.StartQueue(label) : null)
+                using (var queue = throttler.ReadyInstances == 0 ? ActivatorTracing.StartQueue(state.Labels.FunctionLabel, state.Labels.Revision) : null)
                 {
                     acquired = await throttler.AcquireAsync(bodyBytes, timeout, avoid, newRequest: attempt == 1, context.RequestAborted).ConfigureAwait(false);
                     queue?.SetTag("serverless.outcome", acquired.Status.ToString());
@@ -165,13 +167,14 @@ public sealed partial class FunctionProxy : IDisposable
 
                 var outcome = LeaseOutcome.Neutral;
                 // Current while YARP sends, so the transformer hands its context to the instance as traceparent.
-                using var forward = ActivatorTracing.StartForward(label, lease.Endpoint.Id, attempt);
+                using var forward = ActivatorTracing.StartForward(state.Labels.FunctionLabel, state.Labels.Revision, lease.Endpoint.Id, attempt);
                 try
                 {
                     if (lease.ColdStart is { } coldStart)
                     {
                         // Rare (once per scale from zero), so the labelled child is looked up here rather than cached.
-                        _metrics.ColdStart.WithLabels(route.Key.Namespace, route.Key.Name).Observe(coldStart.TotalSeconds);
+                        var labels = state.Labels;
+                        _metrics.ColdStart.WithLabels(labels.Function.Namespace, labels.Function.Name, labels.Revision).Observe(coldStart.TotalSeconds);
                     }
 
                     var error = await _forwarder.SendAsync(context, lease.Destination, _client, config, FunctionRequestTransformer.Instance).ConfigureAwait(false);
@@ -200,7 +203,8 @@ public sealed partial class FunctionProxy : IDisposable
                         continue;
                     }
 
-                    _metrics.ForwardFailures.WithLabels(label, error.ToString()).Inc();
+                    var failed = state.Labels;
+                    _metrics.ForwardFailures.WithLabels(failed.FunctionLabel, failed.Revision, error.ToString()).Inc();
                     if (state.ForwardFailureLog.TryAcquire(state.Time.GetUtcNow(), out var suppressed))
                     {
                         // One line, no stack: the same failure repeats for every request while it lasts.
@@ -227,7 +231,7 @@ public sealed partial class FunctionProxy : IDisposable
         finally
         {
             span?.SetTag("http.response.status_code", context.Response.StatusCode);
-            state.Requests(context.Response.StatusCode).Inc();
+            state.Labels.Requests(context.Response.StatusCode).Inc();
             _metrics.RequestDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
-using Prometheus;
+using Serverless.Activator.Metrics;
 using Serverless.Activator.Throttling;
 using Serverless.Core.Contracts;
 using Yarp.ReverseProxy.Forwarder;
@@ -9,26 +7,23 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Serverless.Activator.Functions;
 
 /// <summary>
-/// What the request path needs of one function and would otherwise build per request: its throttler, its metric
-/// label and labelled counters and the forwarder configuration. The <see cref="FunctionRegistry"/>'s entry for a
-/// function, created at its first request; thread-safe.
+/// What the request path needs of one workload (a revision's, or a Function's own) and would otherwise build per
+/// request: its throttler, its metric labels and labelled children (<see cref="WorkloadLabels"/>) and the forwarder
+/// configuration. The <see cref="FunctionRegistry"/>'s entry for a workload, created at its first request; thread-safe.
 /// </summary>
 internal sealed class FunctionRoute
 {
-    private readonly Counter _requests;
-    private readonly Counter.Child _ok;
-    private readonly ConcurrentDictionary<int, Counter.Child> _byCode = new();
+    private WorkloadLabels _labels;
     private ForwarderRequestConfig _http11;
     private ForwarderRequestConfig _http2;
 
-    public FunctionRoute(FunctionKey key, FunctionThrottler throttler, Counter requests, TimeProvider time)
+    public FunctionRoute(FunctionKey key, FunctionThrottler throttler, WorkloadLabels labels, TimeProvider time)
     {
         Time = time;
         Key = key;
         Throttler = throttler;
         Label = key.ToString();
-        _requests = requests;
-        _ok = requests.WithLabels(Label, "200");
+        _labels = labels;
         _http11 = Http11(Timeout.InfiniteTimeSpan);
         _http2 = Http2(Timeout.InfiniteTimeSpan);
     }
@@ -42,12 +37,18 @@ internal sealed class FunctionRoute
     /// <summary>Forward failures of this function are logged at most once per 10 s (they are all counted in metrics).</summary>
     public LogRateLimit ForwardFailureLog { get; } = new(TimeSpan.FromSeconds(10));
 
-    /// <summary>The <c>function</c> label of the metrics and logs, <c>namespace/name</c>.</summary>
+    /// <summary>The workload's key as logs and traces name it, <c>namespace/name</c>.</summary>
     public string Label { get; }
 
-    /// <summary>The requests counter labelled with this function and <paramref name="status"/>.</summary>
-    public Counter.Child Requests(int status) =>
-        status == 200 ? _ok : _byCode.GetOrAdd(status, static (code, self) => self._requests.WithLabels(self.Label, code.ToString(CultureInfo.InvariantCulture)), this);
+    /// <summary>
+    /// The Function and revision the workload's metrics carry. Replaced (by the registry, off the request's hot path:
+    /// only when the Function's status moved) when the workload starts running another revision.
+    /// </summary>
+    public WorkloadLabels Labels
+    {
+        get => Volatile.Read(ref _labels);
+        set => Volatile.Write(ref _labels, value);
+    }
 
     /// <summary>
     /// How much longer than the function's timeout the activator waits for the instance: the runtime answers 504

@@ -9,7 +9,8 @@ namespace Serverless.Activator.Reporting;
 /// <summary>
 /// Every <see cref="ActivatorOptions.ReportInterval"/> (1 s) closes each function's stats window in the
 /// <see cref="FunctionRegistry"/>, sends a <see cref="ConcurrencySample"/> to the autoscaler for every function with
-/// activity, and sets the <c>serverless_activator_queue_depth</c> and <c>serverless_activator_in_flight</c> gauges.
+/// activity, and sets the <c>serverless_activator_queue_depth</c> and <c>serverless_activator_in_flight</c> gauges
+/// (by function and revision), after removing the series of revisions that are no longer routed and have drained.
 /// </summary>
 /// <remarks>A loop (<see cref="RunAsync"/>) for the process's one loop host.</remarks>
 public sealed partial class ConcurrencyReporter
@@ -40,11 +41,16 @@ public sealed partial class ConcurrencyReporter
     {
         var now = _time.GetUtcNow();
         var sent = 0;
-        foreach (var (key, window) in _functions.TakeWindows())
+        // First: a revision no longer routed that has drained loses its series (bounded label values).
+        _functions.RetireUnrouted();
+        foreach (var (key, labels, window) in _functions.TakeWindows())
         {
-            var label = key.ToString();
-            _metrics.QueueDepth.WithLabels(label).Set(window.QueueDepth);
-            _metrics.InFlight.WithLabels(label).Set(window.InFlight);
+            if (!labels.Retired)
+            {
+                labels.QueueDepth.Set(window.QueueDepth);
+                labels.InFlight.Set(window.InFlight);
+            }
+
             if (!window.HasActivity)
             {
                 continue;

@@ -54,9 +54,8 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
             {
                 _states.TryRemove(key, out _);
                 _routed.TryRemove(key, out _);
-                _metrics.DesiredReplicas.RemoveLabelled(key.ToString());
-                _metrics.Panic.RemoveLabelled(key.ToString());
-                _metrics.ObservedConcurrency.RemoveLabelled(key.ToString());
+                // Every revision's series: the Function's label is on all of them.
+                _metrics.RemoveFunction(key.ToString());
             }
             else
             {
@@ -163,7 +162,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         try
         {
             await Task.Yield(); // off the reporter's thread
-            await TickAsync(key, function, reachable: true, CancellationToken.None).ConfigureAwait(false);
+            await TickAsync(key, function, RevisionOf(function, key), reachable: true, CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
@@ -188,22 +187,50 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
     }
 
     /// <summary>One tick over every function, at the provider's time; <see cref="RunAsync"/> calls it, tests on virtual time too.</summary>
+    /// <remarks>
+    /// Afterwards the series of every (function, revision) no workload of which was ticked are removed: a revision
+    /// dropped from the route whose workload is gone, a deleted Function's; label values stay bounded by what runs.
+    /// </remarks>
     internal async Task TickOnceAsync(CancellationToken cancellationToken)
     {
+        var live = new HashSet<(string Function, string Revision)>();
         foreach (var function in _functions.List())
         {
             var key = ResourceInformer<FunctionResource>.KeyOf(function);
-            await TickAsync(key, function, reachable: true, cancellationToken).ConfigureAwait(false);
+            var label = key.ToString();
+            var own = RevisionOf(function, key);
+            if (await TickAsync(key, function, own, reachable: true, cancellationToken).ConfigureAwait(false))
+            {
+                live.Add((label, own));
+            }
+
             var routed = RoutedRevisions(function);
             foreach (var revision in routed)
             {
                 // Every revision its own scaling unit (issue #17), on its own observed load with its Function's settings.
-                await TickAsync(new FunctionKey(key.Namespace, revision), function, reachable: true, cancellationToken).ConfigureAwait(false);
+                if (await TickAsync(new FunctionKey(key.Namespace, revision), function, revision, reachable: true, cancellationToken).ConfigureAwait(false))
+                {
+                    live.Add((label, revision));
+                }
             }
 
-            await TickUnreachableAsync(key, function, routed, cancellationToken).ConfigureAwait(false);
+            foreach (var revision in await TickUnreachableAsync(key, function, routed, cancellationToken).ConfigureAwait(false))
+            {
+                live.Add((label, revision));
+            }
         }
+
+        _metrics.RemoveAllBut(live);
     }
+
+    /// <summary>
+    /// The <c>revision</c> label of the workload <paramref name="key"/> of <paramref name="function"/>: for the Function's
+    /// own key, the revision its status says runs there (<see cref="Core.Api.FunctionStatus.FunctionKeyRevision"/>:
+    /// Kubernetes' main revision, or an older layout's workload), empty before one is known; for any other key, the
+    /// revision of that name, which is how every caller found the key (the Function's routed or dropped revisions).
+    /// </summary>
+    private static string RevisionOf(FunctionResource function, FunctionKey key) =>
+        key == ResourceInformer<FunctionResource>.KeyOf(function) ? function.Status?.FunctionKeyRevision ?? "" : key.Name;
 
     /// <summary>
     /// Knative's <c>Reachable=false</c> (#18 item 2): a revision the route dropped (a promotion, a rollback, a rollout's
@@ -211,10 +238,12 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
     /// nothing is in flight or queued to it, instead of holding its count until the controller removes it. A revision
     /// with a 0% tag stays routed (<see cref="RoutedRevisions"/>) and reaches zero after its grace as usual.
     /// </summary>
-    private async Task TickUnreachableAsync(FunctionKey function, FunctionResource resource, IReadOnlyList<string> routed, CancellationToken cancellationToken)
+    /// <returns>The dropped revisions that were ticked (their workloads still run).</returns>
+    private async Task<IReadOnlyList<string>> TickUnreachableAsync(FunctionKey function, FunctionResource resource, IReadOnlyList<string> routed, CancellationToken cancellationToken)
     {
         var previous = _routed.GetValueOrDefault(function, []);
         var dropped = previous.Where(name => !routed.Contains(name, StringComparer.Ordinal)).ToList();
+        var ticked = new List<string>();
         foreach (var name in dropped)
         {
             var key = new FunctionKey(function.Namespace, name);
@@ -223,11 +252,15 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
                 continue; // gone: nothing left to scale
             }
 
-            await TickAsync(key, resource, reachable: false, cancellationToken).ConfigureAwait(false);
+            if (await TickAsync(key, resource, name, reachable: false, cancellationToken).ConfigureAwait(false))
+            {
+                ticked.Add(name);
+            }
         }
 
         // Remember the dropped ones whose workload is still there, so they are ticked until it goes.
         _routed[function] = routed.Concat(dropped.Where(name => _workloads.GetStatus(new FunctionKey(function.Namespace, name)) is not null)).ToArray();
+        return ticked;
     }
 
     /// <summary>
@@ -289,13 +322,18 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         return false;
     }
 
-    private async Task TickAsync(FunctionKey key, FunctionResource function, bool reachable, CancellationToken cancellationToken)
+    /// <param name="revision">The <c>revision</c> label: the revision the workload runs (<see cref="RevisionOf"/>).</param>
+    /// <returns>Whether the workload exists (its series are kept).</returns>
+    private async Task<bool> TickAsync(FunctionKey key, FunctionResource function, string revision, bool reachable, CancellationToken cancellationToken)
     {
         var status = _workloads.GetStatus(key);
         if (status is null)
         {
-            return; // the controller has not created the workload yet
+            return false; // the controller has not created the workload yet
         }
+
+        // The Function, not the workload key: one Function's revisions sum into its series (issue #17's follow-up).
+        var labels = new[] { ResourceInformer<FunctionResource>.KeyOf(function).ToString(), revision };
 
         var state = State(key);
         await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -310,10 +348,10 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
                 // locally the same algorithm runs on the instances' cgroups.
                 if (_workloads is IInstanceUsageSource usage)
                 {
-                    await HpaTickAsync(key, scale, status, state, usage.Usage(key), now, cancellationToken).ConfigureAwait(false);
+                    await HpaTickAsync(key, labels, scale, status, state, usage.Usage(key), now, cancellationToken).ConfigureAwait(false);
                 }
 
-                return;
+                return true;
             }
 
             var active = _activity.ActiveRequests(key);
@@ -352,12 +390,12 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
             }
 
             var label = key.ToString();
-            _metrics.DesiredReplicas.WithLabels(label).Set(decision.DesiredScale);
-            _metrics.Panic.WithLabels(label).Set(decision.InPanic ? 1 : 0);
-            _metrics.ObservedConcurrency.WithLabels(label).Set(decision.ObservedStable);
+            _metrics.DesiredReplicas.WithLabels(labels).Set(decision.DesiredScale);
+            _metrics.Panic.WithLabels(labels).Set(decision.InPanic ? 1 : 0);
+            _metrics.ObservedConcurrency.WithLabels(labels).Set(decision.ObservedStable);
             if (decision.DesiredScale == status.DesiredReplicas)
             {
-                return;
+                return true;
             }
 
             LogDecision(
@@ -372,6 +410,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
                 status.ReadyReplicas,
                 scale.Target * scale.TargetUtilization);
             await _workloads.ScaleAsync(key, decision.DesiredScale, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -381,6 +420,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         {
             // One function's failure must not stop the others' ticks.
             LogScaleFailed(_logger, key.ToString(), e);
+            return true;
         }
         finally
         {
@@ -394,7 +434,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
     /// the function's gate.
     /// </summary>
     private async Task HpaTickAsync(
-        FunctionKey key, EffectiveScale scale, WorkloadStatus status, FunctionScaleState state, IReadOnlyList<InstanceUsage> usage, DateTimeOffset now, CancellationToken cancellationToken)
+        FunctionKey key, string[] labels, EffectiveScale scale, WorkloadStatus status, FunctionScaleState state, IReadOnlyList<InstanceUsage> usage, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (state.HpaDecidedAt is { } last && now - last < _options.HpaSyncPeriod)
         {
@@ -444,7 +484,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         });
         state.Hpa = decision.State;
         state.HpaDecidedAt = now;
-        _metrics.DesiredReplicas.WithLabels(key.ToString()).Set(decision.DesiredReplicas);
+        _metrics.DesiredReplicas.WithLabels(labels).Set(decision.DesiredReplicas);
         if (decision.DesiredReplicas == status.DesiredReplicas)
         {
             return;

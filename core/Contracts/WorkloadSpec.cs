@@ -15,6 +15,12 @@ public sealed record WorkloadSpec
     public string? Function { get; init; }
 
     /// <summary>
+    /// The Function the workload serves, <c>{namespace}/{function}</c>: what metrics and scrape targets name in their
+    /// <c>function</c> label, whichever key the workload has.
+    /// </summary>
+    public FunctionKey FunctionKey => Function is { } function ? new FunctionKey(Key.Namespace, function) : Key;
+
+    /// <summary>
     /// The Revision this workload runs (<c>{function}-00001</c>) when the controller cuts revisions; null when it does not.
     /// The Kubernetes backend labels the pods with it and reads the revision's artifact and resources from that Revision.
     /// </summary>

@@ -515,7 +515,7 @@ internal sealed class FunctionWorkload
         }
 
         // A revision's workload (issue #17) serves its Function: the instances say so (metrics labels, discovery).
-        var function = _spec?.Function is { } owner ? new FunctionKey(Key.Namespace, owner) : Key;
+        var function = _spec?.FunctionKey ?? Key;
         _instanceInfos = _instances
             .OrderBy(i => i.Sequence)
             .Select(i => new LocalInstanceInfo(i.Id, i.Revision, i.Pid, i.Port, i.State, i.StartedAt, i.Log.Path) { PlatformPort = i.PlatformPort, Function = function, PoolId = i.PoolId })

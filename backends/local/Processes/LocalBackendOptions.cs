@@ -129,10 +129,11 @@ public sealed class LocalBackendOptions
     public Func<FunctionKey, string, int>? InstanceLoad { get; set; }
 
     /// <summary>
-    /// Called for every line of an instance's output that could not be written to its log (a full disk); the
-    /// platform counts them (<c>serverless_instance_output_lines_dropped_total</c>). Null: not counted.
+    /// Called for every line of an instance's output that could not be written to its log (a full disk), with the
+    /// instance's Function and revision name (empty when none); the platform counts them
+    /// (<c>serverless_instance_output_lines_dropped_total{function,revision}</c>). Null: not counted.
     /// </summary>
-    public Action<FunctionKey>? OutputLineDropped { get; set; }
+    public Action<FunctionKey, string>? OutputLineDropped { get; set; }
 
     /// <summary>
     /// Directories, besides the artifact store, that a Function's <c>spec.source.path</c> may point below

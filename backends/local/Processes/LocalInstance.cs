@@ -58,7 +58,7 @@ internal sealed class LocalInstance
         long logMaxBytes,
         TimeProvider time,
         ILogger logger,
-        Action<FunctionKey>? outputLineDropped = null)
+        Action<FunctionKey, string>? outputLineDropped = null)
     {
         Id = id;
         Sequence = sequence;
@@ -71,7 +71,8 @@ internal sealed class LocalInstance
         Log = new InstanceLogWriter(logPath, logMaxBytes, time);
         if (outputLineDropped is not null)
         {
-            Log.LineDropped += () => outputLineDropped(spec.Key);
+            // The Function and the revision, not the workload's key (a revision's name since every revision is one).
+            Log.LineDropped += () => outputLineDropped(spec.FunctionKey, spec.RevisionName ?? "");
         }
 
         Log.Recovered += count => LocalBackendLog.OutputLinesDropped(logger, id, count);

@@ -26,7 +26,7 @@ public sealed class FunctionProxyTests
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(100, instance.Requests);
         // Issue #16: cold starts broken down by namespace and function.
-        Assert.Equal(1, harness.Metrics.ColdStart.WithLabels("default", "hello").Count);
+        Assert.Equal(1, harness.Metrics.ColdStart.WithLabels("default", "hello", "").Count);
         await harness.WaitForActiveAsync(Hello, 0);
     }
 
@@ -79,11 +79,11 @@ public sealed class FunctionProxyTests
         await using var b = await InstanceServer.StartAsync("b");
 
         harness.Endpoints.Set(Hello, a.Endpoint(), b.Endpoint());
-        Assert.Equal(2, harness.Metrics.ReadyInstances.WithLabels("default/hello").Value);
+        Assert.Equal(2, harness.Metrics.ReadyInstances.WithLabels("default/hello", "").Value);
         harness.Endpoints.Set(Hello, b.Endpoint());
-        Assert.Equal(1, harness.Metrics.ReadyInstances.WithLabels("default/hello").Value);
+        Assert.Equal(1, harness.Metrics.ReadyInstances.WithLabels("default/hello", "").Value);
         harness.Endpoints.Set(Hello);
-        Assert.Equal(0, harness.Metrics.ReadyInstances.WithLabels("default/hello").Value);
+        Assert.Equal(0, harness.Metrics.ReadyInstances.WithLabels("default/hello", "").Value);
     }
 
     [Fact]
@@ -323,7 +323,7 @@ public sealed class FunctionProxyTests
             Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         }
 
-        Assert.Equal(5, harness.Metrics.ForwardFailures.WithLabels("default/hello", "Request").Value);
+        Assert.Equal(5, harness.Metrics.ForwardFailures.WithLabels("default/hello", "", "Request").Value);
     }
 
     [Fact]

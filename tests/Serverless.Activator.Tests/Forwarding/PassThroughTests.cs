@@ -95,7 +95,7 @@ public sealed class PassThroughTests
                 $"for=127.0.0.1;by=\"{ingress}\";proto=http;host={forwardedHost}", // RFC 7239
             ],
             seen);
-        Assert.Equal(1, harness.Metrics.RequestsTotal.WithLabels("default/hello", "200").Value);
+        Assert.Equal(1, harness.Metrics.RequestsTotal.WithLabels("default/hello", "", "200").Value);
     }
 
     /// <summary>Issue #16: what a client claims about the hops before us is never passed on as if we had said it.</summary>

@@ -37,7 +37,7 @@ public sealed class ConcurrencyReporterTests
         Assert.Equal(3, sample.QueueDepth);
         Assert.Equal(3.0, sample.RequestsPerSecond, 9);
         Assert.InRange(sample.AverageConcurrency, 0.0, 3.0);
-        Assert.Equal(3, harness.Metrics.QueueDepth.WithLabels("default/hello").Value);
+        Assert.Equal(3, harness.Metrics.QueueDepth.WithLabels("default/hello", "").Value);
         Assert.Equal(3, harness.Functions.ActiveRequests(Hello));
 
         await waiting.CancelAsync();

@@ -78,6 +78,34 @@ public sealed class ActivatorTracingTests : IDisposable
         Assert.Equal(default, Assert.Single(spans, a => a.OperationName == "activator.request").ParentSpanId);
     }
 
+    // Issue #17's follow-up: a revision's workload is keyed by its name; its spans name the Function and the revision,
+    // as its metrics do, not the workload key (default/hello-00002).
+    [Fact]
+    public async Task InvokeAsync_RevisionsWorkload_SpansNameTheFunctionAndTheRevision()
+    {
+        var function = ProxyHarness.TestFunction("hello");
+        function.Status = new Serverless.Core.Api.FunctionStatus { Traffic = [new Serverless.Core.Api.TrafficTarget { RevisionName = "hello-00002", Percent = 100 }] };
+        await using var harness = await ProxyHarness.StartAsync(new ActivatorOptions(), TimeProvider.System, function);
+        await using var instance = await InstanceServer.StartAsync("i1", EchoTraceHeaders);
+        harness.Endpoints.Set(new FunctionKey("default", "hello-00002"), instance.Endpoint());
+
+        using var response = await harness.Client.GetAsync(new Uri("/default/hello/", UriKind.Relative));
+        var traceparent = (await response.Content.ReadAsStringAsync()).Split('\n')[0];
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var trace = ActivityTraceId.CreateFromString(traceparent.AsSpan(3, 32));
+        // The request's span ends just after the response has gone: wait for it (bounded).
+        List<Activity> spans = [];
+        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30); spans.Count < 2 && DateTime.UtcNow < deadline; await Task.Delay(10))
+        {
+            spans = [.. _stopped.Where(a => a.TraceId == trace && a.OperationName is "activator.request" or "activator.forward")];
+        }
+
+        Assert.Equal(2, spans.Count);
+        Assert.All(spans, span => Assert.Equal(
+            ("default/hello", "hello-00002"), ((string?)span.GetTagItem("serverless.function"), (string?)span.GetTagItem("serverless.revision"))));
+    }
+
     [Fact]
     public async Task InvokeAsync_RefusedThenRetried_TwoForwardSpansTheFirstAnError()
     {

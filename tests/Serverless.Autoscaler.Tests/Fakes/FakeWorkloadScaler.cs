@@ -34,6 +34,15 @@ internal class FakeWorkloadScaler : IWorkloadScaler
         }
     }
 
+    /// <summary>The workload goes (the controller deleted it).</summary>
+    public void Remove(FunctionKey key)
+    {
+        lock (_gate)
+        {
+            _status.Remove(key);
+        }
+    }
+
     public async Task ScaleAsync(FunctionKey key, int replicas, CancellationToken cancellationToken = default)
     {
         lock (_gate)

@@ -15,9 +15,10 @@ internal sealed class ScalerHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly Task _informerRun;
 
-    private ScalerHarness(FunctionScaler scaler, FakeWorkloadScaler backend, CancellationTokenSource stop, Task informerRun)
+    private ScalerHarness(FunctionScaler scaler, FakeWorkloadScaler backend, AutoscalerMetrics metrics, CancellationTokenSource stop, Task informerRun)
     {
         Scaler = scaler;
+        Metrics = metrics;
         Backend = backend;
         _stop = stop;
         _informerRun = informerRun;
@@ -26,6 +27,8 @@ internal sealed class ScalerHarness : IAsyncDisposable
     public FunctionScaler Scaler { get; }
 
     public FakeWorkloadScaler Backend { get; }
+
+    public AutoscalerMetrics Metrics { get; }
 
     /// <summary>Short windows, as the platform tests configure them: tick 2 s, stable 10 s, grace 6 s.</summary>
     public static AutoscalerOptions ShortWindows() => new()
@@ -56,12 +59,12 @@ internal sealed class ScalerHarness : IAsyncDisposable
         var stop = new CancellationTokenSource();
         var informerRun = informer.RunAsync(stop.Token);
         await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-        var scaler = new FunctionScaler(
-            informer, backend, activity, options, new AutoscalerMetrics(Prometheus.Metrics.NewCustomRegistry()), time, NullLogger<FunctionScaler>.Instance)
+        var metrics = new AutoscalerMetrics(Prometheus.Metrics.NewCustomRegistry());
+        var scaler = new FunctionScaler(informer, backend, activity, options, metrics, time, NullLogger<FunctionScaler>.Instance)
         {
             RevisionWorkloads = revisionWorkloads,
         };
-        return new ScalerHarness(scaler, backend, stop, informerRun);
+        return new ScalerHarness(scaler, backend, metrics, stop, informerRun);
     }
 
     /// <summary>Waits (polling, bounded to 10 s) until the backend has seen <paramref name="count"/> scale calls.</summary>

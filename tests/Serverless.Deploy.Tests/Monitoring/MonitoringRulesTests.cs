@@ -72,6 +72,99 @@ public sealed class MonitoringRulesTests : IDisposable
         Assert.Contains($"SUCCESS: {DashboardQueries().Count} rules found", result.StdOut, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Issue #17's follow-up: the activator's and autoscaler's series carry <c>function</c> and <c>revision</c>. The
+    /// dashboard's per-function queries, evaluated by promtool over a two-revision split (and two activator replicas),
+    /// give one series per Function holding the revisions' sum; the per-revision panel keeps them apart.
+    /// </summary>
+    [Fact]
+    public async Task Dashboard_TwoRevisionSplit_FunctionQueriesSumIntoOneSeriesPerFunction()
+    {
+        var queries = new (string Record, string Panel, int Target)[]
+        {
+            ("dashboard:requests", "Requests per function", 0),
+            ("dashboard:desired", "Desired vs ready instances", 0),
+            ("dashboard:ready", "Desired vs ready instances", 1),
+            ("dashboard:queued", "Queue depth and in flight", 0),
+            ("dashboard:requests_by_revision", "Requests per revision (traffic split)", 0),
+        };
+        var panels = Dashboard()["panels"]!.AsArray();
+        var rules = queries.Select(q => new JsonObject
+        {
+            ["record"] = q.Record,
+            ["expr"] = ((string)panels.Single(p => (string?)p!["title"] == q.Panel)!["targets"]![q.Target]!["expr"]!)
+                .Replace("$__rate_interval", "5m", StringComparison.Ordinal),
+        });
+        var file = new JsonObject { ["groups"] = new JsonArray(new JsonObject { ["name"] = "dashboard", ["rules"] = new JsonArray([.. rules]) }) };
+        await File.WriteAllTextAsync(Path.Combine(_work.Path, "dashboard-split.json"), file.ToJsonString());
+        // split-00001 takes 1 request/s and split-00002 3/s; each activator replica (a, b) reports every revision's
+        // ready instances (2 and 1) and its own queue (5 and 1 on a, 2 and 0 on b); the autoscaler wants 2 and 1.
+        await File.WriteAllTextAsync(Path.Combine(_work.Path, "dashboard-split-test.yaml"), """
+            rule_files: [dashboard-split.json]
+            evaluation_interval: 1m
+            tests:
+              - interval: 1m
+                input_series:
+                  - series: 'serverless_activator_requests_total{function="default/split",revision="split-00001",code="200",instance="a"}'
+                    values: '0+60x20'
+                  - series: 'serverless_activator_requests_total{function="default/split",revision="split-00002",code="200",instance="a"}'
+                    values: '0+180x20'
+                  - series: 'serverless_activator_ready_instances{function="default/split",revision="split-00001",instance="a"}'
+                    values: '2x20'
+                  - series: 'serverless_activator_ready_instances{function="default/split",revision="split-00001",instance="b"}'
+                    values: '2x20'
+                  - series: 'serverless_activator_ready_instances{function="default/split",revision="split-00002",instance="a"}'
+                    values: '1x20'
+                  - series: 'serverless_activator_ready_instances{function="default/split",revision="split-00002",instance="b"}'
+                    values: '1x20'
+                  - series: 'serverless_activator_queue_depth{function="default/split",revision="split-00001",instance="a"}'
+                    values: '5x20'
+                  - series: 'serverless_activator_queue_depth{function="default/split",revision="split-00002",instance="a"}'
+                    values: '1x20'
+                  - series: 'serverless_activator_queue_depth{function="default/split",revision="split-00001",instance="b"}'
+                    values: '2x20'
+                  - series: 'serverless_activator_queue_depth{function="default/split",revision="split-00002",instance="b"}'
+                    values: '0x20'
+                  - series: 'serverless_autoscaler_desired_replicas{function="default/split",revision="split-00001",instance="autoscaler"}'
+                    values: '2x20'
+                  - series: 'serverless_autoscaler_desired_replicas{function="default/split",revision="split-00002",instance="autoscaler"}'
+                    values: '1x20'
+                promql_expr_test:
+                  - expr: dashboard:requests
+                    eval_time: 10m
+                    exp_samples:
+                      - labels: 'dashboard:requests{function="default/split"}'
+                        value: 4
+                  - expr: dashboard:desired
+                    eval_time: 10m
+                    exp_samples:
+                      - labels: 'dashboard:desired{function="default/split"}'
+                        value: 3
+                  - expr: dashboard:ready
+                    eval_time: 10m
+                    exp_samples:
+                      - labels: 'dashboard:ready{function="default/split"}'
+                        value: 3
+                  - expr: dashboard:queued
+                    eval_time: 10m
+                    exp_samples:
+                      - labels: 'dashboard:queued{function="default/split"}'
+                        value: 8
+                  - expr: dashboard:requests_by_revision
+                    eval_time: 10m
+                    exp_samples:
+                      - labels: 'dashboard:requests_by_revision{function="default/split",revision="split-00001"}'
+                        value: 1
+                      - labels: 'dashboard:requests_by_revision{function="default/split",revision="split-00002"}'
+                        value: 3
+            """);
+
+        var result = await Promtool.RunAsync(_work.Path, "test", "rules", "dashboard-split-test.yaml");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("SUCCESS", result.StdOut, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Dashboard_Panels_CoverTheIssuesList()
     {
@@ -82,7 +175,7 @@ public sealed class MonitoringRulesTests : IDisposable
         foreach (var wanted in new[]
         {
             "Requests per function", "Errors per function", "Latency percentiles", "Cold starts", "Cold start duration", "Desired vs ready instances",
-            "Panic mode", "Queue depth", "Broker ingress", "Broker deliveries", "Broker dead letters", "Reconciles", "Reconcile errors",
+            "Panic mode", "Queue depth", "Requests per revision", "Broker ingress", "Broker deliveries", "Broker dead letters", "Reconciles", "Reconcile errors",
         })
         {
             Assert.Contains(titles, t => t.StartsWith(wanted, StringComparison.Ordinal));

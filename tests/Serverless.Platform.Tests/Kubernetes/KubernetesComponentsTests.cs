@@ -121,8 +121,8 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
             Assert.Contains(api.Audit.For("autoscaler"), r => r is { Verb: "patch", Resource: "deployments", Subresource: "scale", Name: "cold-00001", StatusCode: 200 });
 
             var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPorts["activator"]}/metrics");
-            // The workload the request went to: the revision's, as locally.
-            Assert.Contains("serverless_activator_requests_total{function=\"team-a/hello-00001\",code=\"200\"}", metrics, StringComparison.Ordinal);
+            // The Function and the revision that served it, as locally: every revision its own workload.
+            Assert.Contains("serverless_activator_requests_total{function=\"team-a/hello\",revision=\"hello-00001\",code=\"200\"}", metrics, StringComparison.Ordinal);
             Assert.Contains("serverless_controller_reconcile_total", await http.GetStringAsync($"http://127.0.0.1:{metricsPorts["controller"]}/metrics"), StringComparison.Ordinal);
 
             // Senders first: the activator reports to the autoscaler until it stops.

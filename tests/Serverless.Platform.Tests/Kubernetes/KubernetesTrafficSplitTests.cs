@@ -39,8 +39,9 @@ public sealed class KubernetesTrafficSplitTests(ITestOutputHelper output)
 
         await using var autoscaler = KubernetesComponent.Start(Kubeconfig("autoscaler"), "autoscaler-0", "autoscaler",
             "--http", $"127.0.0.1:{autoscalerPort}", "--metrics", Metrics());
+        var activatorMetrics = Metrics();
         await using var activator = KubernetesComponent.Start(Kubeconfig("activator"), "activator-0", "activator",
-            "--http", $"127.0.0.1:{activatorPort}", "--metrics", Metrics(), "--autoscaler-url", $"http://127.0.0.1:{autoscalerPort}/");
+            "--http", $"127.0.0.1:{activatorPort}", "--metrics", activatorMetrics, "--autoscaler-url", $"http://127.0.0.1:{autoscalerPort}/");
         await using var controller = KubernetesComponent.Start(Kubeconfig("controller"), "controller-0", "controller", "--metrics", Metrics(), "--leader-elect", "false");
         KubernetesComponent[] all = [autoscaler, activator, controller];
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -103,6 +104,13 @@ public sealed class KubernetesTrafficSplitTests(ITestOutputHelper output)
             output.WriteLine(string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}")));
             Assert.Equal(200, counts.GetValueOrDefault("v1") + counts.GetValueOrDefault("v2"));
             Assert.InRange(counts.GetValueOrDefault("v2"), 18, 22);
+
+            // Both revisions' series name the Function and their own revision (each runs as a workload keyed by its
+            // revision's name): a dashboard sums them by function.
+            var metrics = await http.GetStringAsync($"http://{activatorMetrics}/metrics");
+            Assert.Contains("serverless_activator_requests_total{function=\"team-a/hello\",revision=\"hello-00001\",code=\"200\"}", metrics, StringComparison.Ordinal);
+            Assert.Contains("serverless_activator_requests_total{function=\"team-a/hello\",revision=\"hello-00002\",code=\"200\"}", metrics, StringComparison.Ordinal);
+            Assert.DoesNotContain("function=\"team-a/hello-0000", metrics, StringComparison.Ordinal);
 
             // Promote the canary (issue #17 item 6): only the weights move. Its Deployment is the same object, and once
             // the activator has the new status every request reaches hello-00002's pods through its Service's slices.
