@@ -51,7 +51,7 @@ internal sealed class PrometheusDiscoveryApi(LocalProcessBackend backend)
                 json.WriteStartObject("labels");
                 json.WriteString("namespace", instance.Function.Namespace);
                 json.WriteString("function", instance.Function.Name);
-                json.WriteString("revision", instance.Revision);
+                json.WriteString("revision", instance.RevisionName ?? instance.Revision);
                 json.WriteString("instance_id", instance.Id);
                 json.WriteEndObject();
                 json.WriteEndObject();

@@ -164,7 +164,7 @@ public sealed partial class PoolSpecializer
         try
         {
             // Signed over this pod's uid and these bytes: the pod checks both (PoolSigningKey).
-            var body = Encoding.UTF8.GetBytes(Body(spec, FunctionPathFor(pod), artifact).ToJsonString());
+            var body = Encoding.UTF8.GetBytes(Body(spec, revision, FunctionPathFor(pod), artifact).ToJsonString());
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(AdminAddress(pod), "specialize")) { Content = content };
@@ -211,7 +211,7 @@ public sealed partial class PoolSpecializer
         return new PoolSpecialization(PoolOutcome.Specialized, name, $"specialized pool pod {name}");
     }
 
-    private static JsonObject Body(Core.Contracts.WorkloadSpec spec, string functionPath, byte[] artifact)
+    private static JsonObject Body(Core.Contracts.WorkloadSpec spec, string? revision, string functionPath, byte[] artifact)
     {
         var env = new JsonObject();
         foreach (var (key, value) in spec.Environment)
@@ -223,7 +223,7 @@ public sealed partial class PoolSpecializer
         env["FUNCTION_TIMEOUT"] = spec.TimeoutSeconds.ToString(CultureInfo.InvariantCulture);
         env["K_SERVICE"] = spec.Key.Name;
         env["K_CONFIGURATION"] = spec.Key.Name;
-        env["K_REVISION"] = spec.Revision;
+        env["K_REVISION"] = revision ?? spec.Revision;
         env["FUNCTION_NAMESPACE"] = spec.Key.Namespace;
         return new JsonObject
         {

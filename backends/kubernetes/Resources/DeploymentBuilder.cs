@@ -268,10 +268,11 @@ internal static class DeploymentBuilder
         });
 
         // Knative's identity variables (its runtime contract's SHOULD), and the namespace, which the runtimes label their metrics with.
-        // A split's other revision is still the Function's service and configuration (its key is the revision's name).
+        // Every revision's pods are the Function's service and configuration (a revision workload's key is the revision's
+        // name); K_REVISION is the Revision's name, as Knative's, the content hash only where no Revision was cut.
         env.Add(new V1EnvVar { Name = "K_SERVICE", Value = spec.Function ?? spec.Key.Name });
         env.Add(new V1EnvVar { Name = "K_CONFIGURATION", Value = spec.Function ?? spec.Key.Name });
-        env.Add(new V1EnvVar { Name = "K_REVISION", Value = spec.Revision });
+        env.Add(new V1EnvVar { Name = "K_REVISION", Value = spec.RevisionName ?? spec.Revision });
         env.Add(new V1EnvVar { Name = "FUNCTION_NAMESPACE", Value = spec.Key.Namespace });
         return env;
     }

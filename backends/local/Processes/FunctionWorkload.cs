@@ -518,7 +518,7 @@ internal sealed class FunctionWorkload
         var function = _spec?.FunctionKey ?? Key;
         _instanceInfos = _instances
             .OrderBy(i => i.Sequence)
-            .Select(i => new LocalInstanceInfo(i.Id, i.Revision, i.Pid, i.Port, i.State, i.StartedAt, i.Log.Path) { PlatformPort = i.PlatformPort, Function = function, PoolId = i.PoolId })
+            .Select(i => new LocalInstanceInfo(i.Id, i.Revision, i.Pid, i.Port, i.State, i.StartedAt, i.Log.Path) { PlatformPort = i.PlatformPort, Function = function, RevisionName = i.Spec.RevisionName, PoolId = i.PoolId })
             .ToImmutableArray();
         _live = _instances.OrderBy(i => i.Sequence).ToImmutableArray();
 

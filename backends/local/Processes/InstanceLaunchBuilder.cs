@@ -240,7 +240,8 @@ internal static class InstanceLaunchBuilder
         environment[InstanceId] = instanceId;
         environment[Service] = spec.Function ?? spec.Key.Name;
         environment[Configuration] = spec.Function ?? spec.Key.Name;
-        environment[Revision] = spec.Revision;
+        // Knative's runtime contract: the Revision's name (hello-00002); the content hash only where no revision was cut.
+        environment[Revision] = spec.RevisionName ?? spec.Revision;
         environment[Namespace] = spec.Key.Namespace;
         return environment;
     }

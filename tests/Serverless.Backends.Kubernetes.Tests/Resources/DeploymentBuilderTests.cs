@@ -100,6 +100,7 @@ public sealed class DeploymentBuilderTests
         Assert.Equal("hello-aaaaaaaaaa", pod.Spec.Volumes.Single(v => v.Name == "artifact").ConfigMap.Name);
         Assert.Equal("64Mi", pod.Spec.Containers[0].Resources.Limits["memory"].ToString());
         Assert.Contains(pod.Spec.Containers[0].Env, e => e is { Name: "K_SERVICE", Value: "hello" });
+        Assert.Contains(pod.Spec.Containers[0].Env, e => e.Name == "K_REVISION" && e.Value == revisionName); // Knative's: the Revision's name
     }
 
     [Fact]

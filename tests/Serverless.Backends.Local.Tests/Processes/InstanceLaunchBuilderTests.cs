@@ -65,6 +65,21 @@ public sealed class InstanceLaunchBuilderTests
         Assert.Equal(expected, launch.Environment.GetValueOrDefault(name));
     }
 
+    /// <summary>Knative's runtime contract: K_REVISION names the Revision; the content hash only where none was cut.</summary>
+    [Theory]
+    [InlineData("hello-00002", "hello-00002")]
+    [InlineData(null, "abc123")]
+    public void Build_KRevision_TheRevisionsNameElseTheContentHash(string? revisionName, string expected)
+    {
+        var spec = Spec with { Key = new FunctionKey("default", revisionName ?? "hello"), Function = "hello", RevisionName = revisionName };
+
+        var launch = InstanceLaunchBuilder.Build(spec, "/src/hello", "/usr/bin/python3", Command, Ports, "hello-00002-abc123-1", Platform, setprivPath: null);
+
+        Assert.Equal(expected, launch.Environment["K_REVISION"]);
+        Assert.Equal("hello", launch.Environment["K_SERVICE"]);
+        Assert.Equal(expected, InstanceLaunchBuilder.SpecializationEnvironment(spec, "/src/hello", "hello-00002-abc123-1")["K_REVISION"]);
+    }
+
     [Fact]
     public void Build_WithSetpriv_WrapsCommandWithParentDeathSignal()
     {

@@ -204,9 +204,15 @@ public sealed class MonitoringRulesTests : IDisposable
             spec["selector"]!["matchExpressions"]!.AsArray().Select(e => $"{e!["key"]} {e["operator"]}"));
         var endpoint = Assert.Single(spec["podMetricsEndpoints"]!.AsArray())!;
         Assert.Equal(("platform", "/metrics"), ((string?)endpoint["port"], (string?)endpoint["path"]));
+        // revision: the content hash first, then the Revision's name wherever the pod has one (a relabeling whose regex
+        // does not match, as (.+) on an absent label, leaves the target as it was), as the activator's series name it.
         Assert.Equal(
-            ["__meta_kubernetes_pod_label_serverless_dev_function->function", "__meta_kubernetes_pod_label_serverless_dev_revision->revision"],
-            endpoint["relabelings"]!.AsArray().Select(r => $"{r!["sourceLabels"]![0]}->{r["targetLabel"]}"));
+            [
+                "__meta_kubernetes_pod_label_serverless_dev_function->function (.*)",
+                "__meta_kubernetes_pod_label_serverless_dev_revision->revision (.*)",
+                "__meta_kubernetes_pod_label_serverless_dev_revision_name->revision (.+)",
+            ],
+            endpoint["relabelings"]!.AsArray().Select(r => $"{r!["sourceLabels"]![0]}->{r["targetLabel"]} {(string?)r["regex"] ?? "(.*)"}"));
     }
 
     public void Dispose() => _work.Dispose();

@@ -55,6 +55,8 @@ public sealed class RuntimeContractThroughPlatformTests(PlatformFixture fixture)
             .Single(g => g.GetProperty("labels").GetProperty("function").GetString() == "contract-echo");
         var labels = group.GetProperty("labels");
         Assert.Equal("default", labels.GetProperty("namespace").GetString());
+        // The Revision's name, as Knative's K_REVISION and the activator's series give it (not the content hash).
+        Assert.Equal("contract-echo-00001", labels.GetProperty("revision").GetString());
         var target = Assert.Single(group.GetProperty("targets").EnumerateArray()).GetString();
         using var scraper = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var samples = PrometheusText.Parse(await scraper.GetStringAsync($"http://{target}/metrics"));

@@ -196,6 +196,13 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
             Assert.Equal("hello from hello: rev", await first.Content.ReadAsStringAsync());
         }
 
+        // K_REVISION is the Revision's name, as Knative's runtime contract has it: the runtime labels its series with it.
+        using (var scraper = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+        {
+            var metrics = await scraper.GetStringAsync($"http://127.0.0.1:{runtime.PlatformPort}/metrics");
+            Assert.Contains("function=\"hello\",revision=\"hello-00001\"", metrics, StringComparison.Ordinal);
+        }
+
         var pod = await client.CoreV1.ReadNamespacedPodAsync(idle.Metadata.Name, Ns);
         Assert.Equal(
             ("hello", "hello-00001", revision.Spec.ContentHash),
