@@ -38,7 +38,7 @@ var informer = new ResourceInformer<Function>(new InMemoryFunctionStore(function
 using var stop = new CancellationTokenSource();
 var informerRun = informer.RunAsync(stop.Token);
 await informer.WaitForSyncAsync(CancellationToken.None);
-var endpoints = new OneEndpointSource(key, new InstanceEndpoint("i1", "127.0.0.1", new Uri(instanceUrl).Port, 0));
+var endpoints = new MapEndpointSource(new Dictionary<FunctionKey, InstanceEndpoint> { [key] = new InstanceEndpoint("i1", "127.0.0.1", new Uri(instanceUrl).Port, 0) });
 var activatorOptions = new ActivatorOptions();
 var metrics = new ActivatorMetrics(Prometheus.Metrics.NewCustomRegistry());
 using var functions = new FunctionRegistry(informer, endpoints, activatorOptions, metrics, TimeProvider.System);
@@ -59,10 +59,10 @@ var targets = new (string Name, string Url)[]
 var perRequest = new Dictionary<string, double>();
 foreach (var (name, url) in targets)
 {
-    await RunAsync(http, url, 2000); // warm-up: JIT, tiering, pools
+    await ProbeRequests.RunAsync(http, url, 2000); // warm-up: JIT, tiering, pools
     GC.Collect();
     var before = GC.GetTotalAllocatedBytes(precise: true);
-    await RunAsync(http, url, requests);
+    await ProbeRequests.RunAsync(http, url, requests);
     var bytes = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)requests;
     perRequest[name] = bytes;
 }
@@ -80,34 +80,3 @@ await stop.CancelAsync();
 await informerRun;
 proxy?.Dispose();
 return 0;
-
-static async Task RunAsync(HttpClient http, string url, int count)
-{
-    for (var i = 0; i < count; i++)
-    {
-        using var response = await http.GetAsync(url);
-        await response.Content.CopyToAsync(Stream.Null);
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}");
-        }
-    }
-}
-
-internal sealed class NoScaler : IScaleRequester
-{
-    public void RequestScaleFromZero(FunctionKey key)
-    {
-    }
-}
-
-internal sealed class OneEndpointSource(FunctionKey key, InstanceEndpoint endpoint) : IEndpointSource
-{
-    public event Action<FunctionKey>? EndpointsChanged
-    {
-        add { }
-        remove { }
-    }
-
-    public IReadOnlyList<InstanceEndpoint> GetReadyEndpoints(FunctionKey k) => k == key ? [endpoint] : [];
-}

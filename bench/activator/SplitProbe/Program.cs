@@ -86,10 +86,10 @@ foreach (var (_, url) in targets)
     // Warm-up: JIT tiering, connection pools, both revisions' throttlers.
     using (var warm = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 1 }))
     {
-        await RunAsync(warm, url, 5000);
+        await ProbeRequests.RunAsync(warm, url, 5000);
     }
 
-    await RunParallelAsync(parallel, url, 5000, concurrency);
+    await ProbeRequests.RunParallelAsync(parallel, url, 5000, concurrency);
 }
 
 await Task.Delay(TimeSpan.FromSeconds(2)); // background tier-1 compiles
@@ -119,13 +119,13 @@ for (var round = 0; round < rounds; round++)
         GC.Collect();
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var bytes0 = GC.GetTotalAllocatedBytes(precise: true);
-        await RunAsync(clients[name], url, requests / 4);
+        await ProbeRequests.RunAsync(clients[name], url, requests / 4);
         var bytes = (GC.GetTotalAllocatedBytes(precise: true) - bytes0) / (requests / 4.0);
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMicroseconds / (requests / 4.0);
 
         // The rate with C in flight, in short slices rotated between targets (median over the rounds).
         var t1 = Stopwatch.GetTimestamp();
-        await RunParallelAsync(parallel, url, requests / 4, concurrency);
+        await ProbeRequests.RunParallelAsync(parallel, url, requests / 4, concurrency);
         var rps = requests / 4.0 / Stopwatch.GetElapsedTime(t1).TotalSeconds;
         perTarget[name].Add((cpu, bytes, rps));
     }
@@ -160,34 +160,3 @@ await stop.CancelAsync();
 await informerRun;
 proxy?.Dispose();
 return 0;
-
-static async Task RunAsync(HttpClient http, string url, int count)
-{
-    for (var i = 0; i < count; i++)
-    {
-        using var response = await http.GetAsync(url);
-        await response.Content.CopyToAsync(Stream.Null);
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}");
-        }
-    }
-}
-
-static async Task RunParallelAsync(HttpClient http, string url, int count, int concurrency)
-{
-    var next = -1;
-    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-    {
-        while (Interlocked.Increment(ref next) < count)
-        {
-            using var response = await http.GetAsync(url);
-            await response.Content.CopyToAsync(Stream.Null);
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}");
-            }
-        }
-    }));
-}
-
