@@ -472,25 +472,16 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         api.StartDeploymentSimulator();
         var client = api.CreateClient("controller");
         var function = await CreateFunctionAsync(api, "greet", "lib/index.js:handle", RuntimeNames.Node);
-        var options = new KubernetesPoolOptions { Sizes = new Dictionary<string, int> { [RuntimeNames.Node] = 1 } };
-        await new PoolReconciler(client, options, new KubernetesWorkloadOptions(), TimeProvider.System, NullLogger<PoolReconciler>.Instance).ReconcileAsync([function], CancellationToken.None);
-        V1Pod? idle = null;
-        await KubeUntil(
-            async () => (idle = (await client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: PoolLabels.IdleSelector(RuntimeNames.Node))).Items.SingleOrDefault()) is not null,
-            "an idle node pool pod");
+        await Reconciler(client, 1, RuntimeNames.Node).ReconcileAsync([function], CancellationToken.None);
+        var idle = Assert.Single(await WaitIdleAsync(client, 1, RuntimeNames.Node));
         using var dir = new TempDirectory("pool-fn");
-        await using var runtime = await GenericRuntimeAsync(idle!, RuntimeNames.Node);
-        var specializer = new PoolSpecializer(client, new HttpClient(), options, TimeProvider.System, NullLogger<PoolSpecializer>.Instance)
-        {
-            AdminAddress = _ => new Uri($"http://127.0.0.1:{runtime.PlatformPort}/"),
-            FunctionPathFor = _ => dir.Path,
-        };
+        await using var runtime = await GenericRuntimeAsync(idle, RuntimeNames.Node);
 
-        var result = await specializer.SpecializeAsync(function, CancellationToken.None);
+        var result = await Specializer(client, dir.Path, _ => runtime, RuntimeNames.Node).SpecializeAsync(function, CancellationToken.None);
 
         Assert.Equal(PoolOutcome.Specialized, result.Outcome);
         Assert.Equal("hello from greet: node", await runtime.Client.GetStringAsync("/?name=node"));
-        Assert.Equal("greet", (await client.CoreV1.ReadNamespacedPodAsync(idle!.Metadata.Name, Ns)).Metadata.Labels[WorkloadLabels.Function]);
+        Assert.Equal("greet", (await client.CoreV1.ReadNamespacedPodAsync(idle.Metadata.Name, Ns)).Metadata.Labels[WorkloadLabels.Function]);
     }
 
     /// <summary>Issue #21 item 1: C# pools on Kubernetes, a real C# runtime in generic mode standing in for the pod.</summary>
@@ -501,27 +492,18 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         api.StartDeploymentSimulator();
         var client = api.CreateClient("controller");
         var function = await CreateFunctionAsync(api, "sharp", DotnetHandler, RuntimeNames.Dotnet);
-        var options = new KubernetesPoolOptions { Sizes = new Dictionary<string, int> { [RuntimeNames.Dotnet] = 1 } };
-        await new PoolReconciler(client, options, new KubernetesWorkloadOptions(), TimeProvider.System, NullLogger<PoolReconciler>.Instance).ReconcileAsync([function], CancellationToken.None);
-        V1Pod? idle = null;
-        await KubeUntil(
-            async () => (idle = (await client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: PoolLabels.IdleSelector(RuntimeNames.Dotnet))).Items.SingleOrDefault()) is not null,
-            "an idle dotnet pool pod");
+        await Reconciler(client, 1, RuntimeNames.Dotnet).ReconcileAsync([function], CancellationToken.None);
+        var idle = Assert.Single(await WaitIdleAsync(client, 1, RuntimeNames.Dotnet));
         using var dir = new TempDirectory("pool-fn");
-        await using var runtime = await GenericRuntimeAsync(idle!, RuntimeNames.Dotnet);
-        var specializer = new PoolSpecializer(client, new HttpClient(), options, TimeProvider.System, NullLogger<PoolSpecializer>.Instance)
-        {
-            AdminAddress = _ => new Uri($"http://127.0.0.1:{runtime.PlatformPort}/"),
-            FunctionPathFor = _ => dir.Path,
-        };
+        await using var runtime = await GenericRuntimeAsync(idle, RuntimeNames.Dotnet);
 
-        var result = await specializer.SpecializeAsync(function, CancellationToken.None);
+        var result = await Specializer(client, dir.Path, _ => runtime, RuntimeNames.Dotnet).SpecializeAsync(function, CancellationToken.None);
 
         Assert.Equal(PoolOutcome.Specialized, result.Outcome);
         Assert.Equal("sharp", await runtime.Client.GetStringAsync("/?key=K_SERVICE"));
         Assert.Equal("(unset)", await runtime.Client.GetStringAsync("/?key=SPECIALIZE_KEY"));
         Assert.True(File.Exists(Path.Combine(dir.Path, "DotnetTest.dll")));
-        Assert.Equal("sharp", (await client.CoreV1.ReadNamespacedPodAsync(idle!.Metadata.Name, Ns)).Metadata.Labels[WorkloadLabels.Function]);
+        Assert.Equal("sharp", (await client.CoreV1.ReadNamespacedPodAsync(idle.Metadata.Name, Ns)).Metadata.Labels[WorkloadLabels.Function]);
     }
 
     [Fact]
@@ -723,13 +705,13 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         return await specializer.SpecializeAsync(function, CancellationToken.None);
     }
 
-    private static KubernetesPoolOptions Options(int size) => new() { Sizes = new Dictionary<string, int> { [Runtime] = size } };
+    private static KubernetesPoolOptions Options(int size, string runtime = Runtime) => new() { Sizes = new Dictionary<string, int> { [runtime] = size } };
 
-    private static PoolReconciler Reconciler(IKubernetes client, int size) =>
-        new(client, Options(size), new KubernetesWorkloadOptions(), TimeProvider.System, NullLogger<PoolReconciler>.Instance);
+    private static PoolReconciler Reconciler(IKubernetes client, int size, string runtime = Runtime) =>
+        new(client, Options(size, runtime), new KubernetesWorkloadOptions(), TimeProvider.System, NullLogger<PoolReconciler>.Instance);
 
-    private static PoolSpecializer Specializer(IKubernetes client, string dir, Func<V1Pod, RuntimeInstance> map) =>
-        new(client, new HttpClient(), Options(1), TimeProvider.System, NullLogger<PoolSpecializer>.Instance)
+    private static PoolSpecializer Specializer(IKubernetes client, string dir, Func<V1Pod, RuntimeInstance> map, string runtime = Runtime) =>
+        new(client, new HttpClient(), Options(1, runtime), TimeProvider.System, NullLogger<PoolSpecializer>.Instance)
         {
             AdminAddress = pod => new Uri($"http://127.0.0.1:{map(pod).PlatformPort}/"),
             FunctionPathFor = _ => dir,
@@ -863,13 +845,13 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
         return revision;
     }
 
-    private static async Task<IList<V1Pod>> IdlePodsAsync(IKubernetes client) =>
-        (await client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: PoolLabels.IdleSelector(Runtime))).Items;
+    private static async Task<IList<V1Pod>> IdlePodsAsync(IKubernetes client, string runtime = Runtime) =>
+        (await client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: PoolLabels.IdleSelector(runtime))).Items;
 
-    private static async Task<IList<V1Pod>> WaitIdleAsync(IKubernetes client, int count)
+    private static async Task<IList<V1Pod>> WaitIdleAsync(IKubernetes client, int count, string runtime = Runtime)
     {
         IList<V1Pod> pods = [];
-        await KubeUntil(async () => (pods = await IdlePodsAsync(client)).Count == count, $"{count} idle pool pods");
+        await KubeUntil(async () => (pods = await IdlePodsAsync(client, runtime)).Count == count, $"{count} idle {runtime} pool pods");
         return pods;
     }
 
