@@ -357,6 +357,11 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
             {
                 // Closing a lost connection: nothing to release on the server.
             }
+            catch (OperationCanceledException)
+            {
+                // The server did not answer the close within its 2 s (a node restarting or stopped): Dispose below drops
+                // the socket; the server releases what was ours when it sees it gone. A shutdown must not fail on it.
+            }
 
             connection.Dispose();
         }
