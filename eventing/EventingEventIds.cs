@@ -23,6 +23,7 @@ internal static class EventingEventIds
     public const int RabbitMqConsumerFailed = 21;
     public const int RabbitMqRecordFailed = 22;
     public const int RabbitMqPublisherReplaced = 23;
+    public const int RabbitMqCloseAbandoned = 24;
 
     public const int StatusWriteFailed = 30;
     public const int StatusWriteSkipped = 31;

@@ -25,6 +25,9 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
     /// </summary>
     public static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>Longest wait for RabbitMQ to answer the close of the connection at shutdown.</summary>
+    public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
     private readonly ConnectionFactory _factory;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
@@ -349,26 +352,38 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
     {
         if (_connection is { } connection)
         {
+            // RabbitMQ.Client 7.2 raises a close timeout below 30 s to 30 s (rabbitmq-dotnet-client #1973, fixed after
+            // 7.2.2) and its dispose then waits out its continuation timeout (20 s), so a node that stopped answering
+            // would hold a shutdown for 50 s, past a pod's grace. The wait is bounded here; an unanswered close
+            // finishes in the background and drops the socket, and the server releases what was ours when it sees it gone.
+            var closing = CloseAsync(connection);
             try
             {
-                await connection.CloseAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                await closing.WaitAsync(CloseTimeout).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException)
+            catch (TimeoutException)
             {
-                // Closing a lost connection: nothing to release on the server.
+                LogCloseAbandoned(_logger, Host, CloseTimeout.TotalSeconds);
             }
-            catch (OperationCanceledException)
-            {
-                // The server did not answer the close within its 2 s (a node restarting or stopped): Dispose below drops
-                // the socket; the server releases what was ours when it sees it gone. A shutdown must not fail on it.
-            }
-
-            connection.Dispose();
         }
 
         _connectLock.Dispose();
         _topologyLock.Dispose();
         _publisherLock.Dispose();
+    }
+
+    private static async Task CloseAsync(IConnection connection)
+    {
+        try
+        {
+            await connection.CloseAsync(CloseTimeout).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or OperationCanceledException)
+        {
+            // A lost connection (nothing to release on the server) or an unanswered close: the dispose drops the socket.
+        }
+
+        await connection.DisposeAsync().ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = EventingEventIds.RabbitMqConnected, Level = LogLevel.Information, Message = "Connected to RabbitMQ at {Host}")]
@@ -379,6 +394,9 @@ internal sealed partial class RabbitMqConnection : IAsyncDisposable
 
     [LoggerMessage(EventId = EventingEventIds.RabbitMqPublisherReplaced, Level = LogLevel.Warning, Message = "RabbitMQ at {Host} closed publishing channel {Slot} ({Reason}); opened a new one")]
     private static partial void LogPublisherReplaced(ILogger logger, string host, int slot, string reason);
+
+    [LoggerMessage(EventId = EventingEventIds.RabbitMqCloseAbandoned, Level = LogLevel.Warning, Message = "RabbitMQ at {Host} did not answer the close of the connection within {Seconds} s; dropping it")]
+    private static partial void LogCloseAbandoned(ILogger logger, string host, double seconds);
 
     [LoggerMessage(EventId = EventingEventIds.RabbitMqRecovered, Level = LogLevel.Information, Message = "Reconnected to RabbitMQ at {Host}")]
     private static partial void LogConnectionRecovered(ILogger logger, string host);
