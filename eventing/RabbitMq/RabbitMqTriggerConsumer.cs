@@ -178,20 +178,28 @@ internal sealed partial class RabbitMqTriggerConsumer
         await Task.WhenAll(_running.Values).ConfigureAwait(false);
         if (_channel is { } channel)
         {
-            try
-            {
-                using var timeout = new CancellationTokenSource(RabbitMqConnection.OperationTimeout);
-                await channel.CloseAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // Already closed with its connection: RabbitMQ has requeued what it held.
-            }
-
-            channel.Dispose();
+            // Bounded as the connection's close is: the client's channel dispose waits out its 20 s continuation
+            // timeout when the node stopped answering. An abandoned close finishes in the background, and the
+            // connection's own close (which logs it) follows at once.
+            await CloseAsync(channel).WaitAsync(RabbitMqConnection.CloseTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         _stopping.Dispose();
+    }
+
+    private static async Task CloseAsync(IChannel channel)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(RabbitMqConnection.CloseTimeout);
+            await channel.CloseAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Already closed with its connection, or unanswered: RabbitMQ requeues what it held when the channel goes.
+        }
+
+        await channel.DisposeAsync().ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = EventingEventIds.RabbitMqRecordFailed, Level = LogLevel.Warning, Message = "A delivery of Trigger {Trigger} could not be recorded in RabbitMQ ({Error}); it is delivered again")]

@@ -15,6 +15,7 @@ namespace Serverless.Eventing.Tests.Contract;
 internal sealed class RabbitMqBackendHarness : IBackendHarness
 {
     private readonly RabbitMqServer _server;
+    private readonly Uri _url;
     private readonly BrokerOptions _options;
     private RabbitMqConnection _connection;
     private BrokerIngestor _ingestor;
@@ -22,9 +23,11 @@ internal sealed class RabbitMqBackendHarness : IBackendHarness
     private CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
 
-    public RabbitMqBackendHarness(RabbitMqServer server, BrokerOptions options)
+    /// <param name="url">Where the backend connects, when not straight to the node (a relay in front of it).</param>
+    public RabbitMqBackendHarness(RabbitMqServer server, BrokerOptions options, Uri? url = null)
     {
         _server = server;
+        _url = url ?? server.Url;
         _options = options;
         Routes.DefaultClass = BrokerClasses.RabbitMq;
         Sender = new FakeSender(TimeProvider.System);
@@ -41,7 +44,7 @@ internal sealed class RabbitMqBackendHarness : IBackendHarness
 
     private (RabbitMqConnection, BrokerIngestor, RabbitMqDispatcher) Open()
     {
-        var connection = new RabbitMqConnection(_server.Url, NullLogger.Instance);
+        var connection = new RabbitMqConnection(_url, NullLogger.Instance);
         var ingestor = new BrokerIngestor(new Dictionary<string, IBrokerSink> { [BrokerClasses.RabbitMq] = new RabbitMqBrokerSink(connection, TimeProvider.System) }, Routes, Metrics);
         var attempt = new DeliveryAttempt(Sender, ingestor, _options, Metrics, TimeProvider.System, NullLogger.Instance);
         var dispatcher = new RabbitMqDispatcher(connection, Routes, attempt, _options, Metrics, TimeProvider.System, NullLogger<RabbitMqDispatcher>.Instance);
