@@ -26,6 +26,15 @@ public sealed partial class PoolReconciler
     private readonly SemaphoreSlim _changed = new(0, 1);
     private readonly PoolKeyStore _keys;
 
+    // Per namespace: the quota bound last reported (so that a log line and an Event mark a change of the bound, not
+    // every move of status.used), and when the bound last shrank the pools (PoolQuotaBudget.Settle).
+    private readonly Dictionary<string, PoolQuotaLimit> _limits = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _shrunkAt = new(StringComparer.Ordinal);
+
+    // Pools whose ReplicaSet could not create pods (ReplicaFailure): held at the pods they have until the time given.
+    private readonly Dictionary<(string Namespace, string Runtime), (DateTimeOffset Until, int Replicas, string Message)> _rejected = [];
+    private ResourceInformer<V1ResourceQuota>? _quotas;
+
     public PoolReconciler(IKubernetes client, KubernetesPoolOptions options, KubernetesWorkloadOptions workloads, TimeProvider time, ILogger<PoolReconciler> logger)
     {
         _client = client;
@@ -52,6 +61,25 @@ public sealed partial class PoolReconciler
     /// </summary>
     public Action<IReadOnlyDictionary<string, int>>? IdleReported { get; init; }
 
+    /// <summary>
+    /// After each pass: per runtime, the pool pods withheld below <c>pool-size</c> (summed over namespaces) by reason:
+    /// <c>quota</c> (a namespace's ResourceQuota leaves no more room) and <c>rejected</c> (the API server refused the
+    /// pool's pods; held for <see cref="RejectedHold"/>). Every runtime and reason is reported, 0 included.
+    /// </summary>
+    public Action<IReadOnlyDictionary<(string Runtime, string Reason), int>>? WithheldReported { get; init; }
+
+    /// <summary>Where Events about the pool Deployments go (quota bound changed, pods refused); none when null.</summary>
+    public Core.Contracts.IEventRecorder? Events { get; init; }
+
+    /// <summary>How long a larger quota bound waits after the pools of its namespace shrank (<see cref="PoolQuotaBudget.Settle"/>).</summary>
+    public TimeSpan QuotaSettle { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a pool whose ReplicaSet could not create pods (its Deployment's ReplicaFailure condition) stays at the
+    /// pods it has before its size is asked again: the failure is reported once per hold, not retried on every pass.
+    /// </summary>
+    public TimeSpan RejectedHold { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The (namespace, runtime) pairs that should have a pool. Pure.</summary>
     internal static SortedSet<(string Namespace, string Runtime)> Desired(IEnumerable<Core.Api.Function> functions, KubernetesPoolOptions options) =>
         new(functions
@@ -63,19 +91,43 @@ public sealed partial class PoolReconciler
     {
         ArgumentNullException.ThrowIfNull(functions);
         functions.Changed += _ => Signal();
-        await functions.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
-        while (!cancellationToken.IsCancellationRequested)
+
+        // ResourceQuotas bound the pools: a change of one (its hard limits, or the functions' use in status.used) is a
+        // reason for a pass, coalesced with the others. A pass writes only when a pool's size changes.
+        var quotas = new ResourceInformer<V1ResourceQuota>(PoolQuotaSource.Create(_client), null, _time, _logger);
+        quotas.Changed += _ => Signal();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var quotaLoop = quotas.RunAsync(stop.Token);
+        try
         {
+            await functions.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+            await quotas.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+            _quotas = quotas;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await ReconcileAsync(functions.List(), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogPassFailed(_logger, e.Message, e);
+                }
+
+                await _changed.WaitAsync(Resync, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
             try
             {
-                await ReconcileAsync(functions.List(), cancellationToken).ConfigureAwait(false);
+                await quotaLoop.ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException)
             {
-                LogPassFailed(_logger, e.Message, e);
+                // Stopped with the term.
             }
-
-            await _changed.WaitAsync(Resync, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -231,7 +283,6 @@ public sealed partial class PoolReconciler
     private async Task SyncPoolsAsync(SortedSet<(string Namespace, string Runtime)> desired, CancellationToken cancellationToken)
     {
         var signing = desired.Count > 0 ? await _keys.EnsureAsync(cancellationToken).ConfigureAwait(false) : null;
-        var sizes = PoolSizing.Allocate(desired, _options.SizeOf, _options.MaxPods);
         var live = await _client.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: PoolLabels.AnyPoolSelector, cancellationToken: cancellationToken).ConfigureAwait(false);
         var byKey = new Dictionary<(string, string), V1Deployment>();
         var idle = Core.Api.RuntimeNames.All.ToDictionary(r => r, _ => 0, StringComparer.Ordinal);
@@ -251,6 +302,28 @@ public sealed partial class PoolReconciler
 
         IdleReported?.Invoke(idle);
 
+        var now = _time.GetUtcNow();
+        var caps = await QuotaCapsAsync(desired, byKey, now, cancellationToken).ConfigureAwait(false);
+        var unbounded = PoolSizing.Allocate(desired, _options.SizeOf, _options.MaxPods);
+        var sizes = PoolSizing.Allocate(desired, _options.SizeOf, _options.MaxPods, ns => caps.GetValueOrDefault(ns));
+        var withheld = Core.Api.RuntimeNames.All.SelectMany(r => (string[])[r + "/quota", r + "/rejected"]).ToDictionary(k => k, _ => 0, StringComparer.Ordinal);
+        foreach (var key in desired)
+        {
+            withheld[key.Runtime + "/quota"] += Math.Max(0, unbounded[key] - sizes[key]);
+            if (Rejected(key, byKey.GetValueOrDefault(key), now) is { } held && held < sizes[key])
+            {
+                withheld[key.Runtime + "/rejected"] += sizes[key] - held;
+                sizes[key] = held;
+            }
+        }
+
+        foreach (var key in _rejected.Keys.Where(k => !desired.Contains(k)).ToList())
+        {
+            _rejected.Remove(key);
+        }
+
+        WithheldReported?.Invoke(withheld.ToDictionary(w => (w.Key[..w.Key.IndexOf('/', StringComparison.Ordinal)], w.Key[(w.Key.IndexOf('/', StringComparison.Ordinal) + 1)..]), w => w.Value));
+
         foreach (var (ns, runtime) in desired)
         {
             if (!_workloads.RuntimeImages.TryGetValue(runtime, out var image))
@@ -261,7 +334,7 @@ public sealed partial class PoolReconciler
             var size = sizes[(ns, runtime)];
             if (!byKey.TryGetValue((ns, runtime), out var current))
             {
-                var created = PoolDeploymentBuilder.Build(ns, runtime, image, size, signing!.PublicJwk);
+                var created = PoolDeploymentBuilder.Build(ns, runtime, image, size, signing!.PublicJwk, _options.Resources);
                 try
                 {
                     await _client.AppsV1.CreateNamespacedDeploymentAsync(created, ns, fieldManager: "serverless", cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -275,7 +348,7 @@ public sealed partial class PoolReconciler
                 continue;
             }
 
-            var wanted = PoolDeploymentBuilder.Build(ns, runtime, image, size, signing!.PublicJwk);
+            var wanted = PoolDeploymentBuilder.Build(ns, runtime, image, size, signing!.PublicJwk, _options.Resources);
             if (current.Spec?.Replicas == size && PoolDeploymentBuilder.SpecHashOf(current) == PoolDeploymentBuilder.SpecHashOf(wanted))
             {
                 continue;
@@ -293,6 +366,122 @@ public sealed partial class PoolReconciler
                 Signal();
             }
         }
+    }
+
+    /// <summary>
+    /// The bound of each pool namespace's quotas (namespaces without a quota that counts pool pods are left out), after
+    /// <see cref="PoolQuotaBudget.Settle"/>; a change of a namespace's bound is logged and recorded as an Event on its
+    /// pool Deployments.
+    /// </summary>
+    private async Task<Dictionary<string, int?>> QuotaCapsAsync(
+        SortedSet<(string Namespace, string Runtime)> desired, Dictionary<(string, string), V1Deployment> live, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var namespaces = desired.Select(d => d.Namespace).ToHashSet(StringComparer.Ordinal);
+        IEnumerable<V1ResourceQuota> all = _quotas?.List()
+            ?? (IEnumerable<V1ResourceQuota>?)(await _client.CoreV1.ListResourceQuotaForAllNamespacesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Items
+            ?? [];
+        var quotas = all
+            .Where(q => namespaces.Contains(q.Metadata?.NamespaceProperty ?? ""))
+            .GroupBy(q => q.Metadata!.NamespaceProperty!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var caps = new Dictionary<string, int?>(StringComparer.Ordinal);
+        foreach (var ns in _limits.Keys.Where(ns => !quotas.ContainsKey(ns)).ToList())
+        {
+            Report(ns, PoolQuotaLimit.None, live);
+        }
+
+        if (quotas.Count == 0)
+        {
+            return caps;
+        }
+
+        var template = PoolDeploymentBuilder.Build("", "", "", 0, "", _options.Resources).Spec.Template.Spec;
+        var pods = (await _client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: PoolLabels.AnyPoolSelector, cancellationToken: cancellationToken).ConfigureAwait(false)).Items ?? [];
+        foreach (var (ns, list) in quotas)
+        {
+            var limit = PoolQuotaBudget.Decide(list, template, pods.Where(p => p.Metadata?.NamespaceProperty == ns), _options.QuotaReservePercent);
+            Report(ns, limit, live);
+            var asked = live.Where(l => l.Key.Item1 == ns).Sum(l => l.Value.Spec?.Replicas ?? 0);
+            if (limit.MaxPods is { } bound && bound < asked)
+            {
+                _shrunkAt[ns] = now;
+            }
+
+            caps[ns] = PoolQuotaBudget.Settle(limit.MaxPods, asked, _shrunkAt.TryGetValue(ns, out var at) ? at : null, now, QuotaSettle);
+        }
+
+        return caps;
+    }
+
+    private void Report(string ns, PoolQuotaLimit limit, Dictionary<(string, string), V1Deployment> live)
+    {
+        var before = _limits.GetValueOrDefault(ns) ?? PoolQuotaLimit.None;
+        if (before.Key == limit.Key)
+        {
+            return;
+        }
+
+        if (limit.MaxPods is null)
+        {
+            _limits.Remove(ns);
+            _shrunkAt.Remove(ns);
+            LogQuotaCleared(_logger, ns);
+        }
+        else
+        {
+            _limits[ns] = limit;
+            LogQuotaLimited(_logger, ns, limit.MaxPods.Value, limit.Message);
+        }
+
+        foreach (var ((deploymentNs, _), deployment) in live.Where(l => l.Key.Item1 == ns))
+        {
+            Record(
+                deployment,
+                limit.Refused ? Core.Contracts.EventTypes.Warning : Core.Contracts.EventTypes.Normal,
+                limit.MaxPods is null ? "PoolQuotaCleared" : "PoolQuotaLimited",
+                limit.MaxPods is null ? $"No ResourceQuota of {deploymentNs} bounds the warm pools any more" : $"Warm pools of {deploymentNs} bounded to {limit.MaxPods} pods: {limit.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The pods a pool is held at because its ReplicaSet could not create more (the Deployment's ReplicaFailure
+    /// condition: a quota, a LimitRange or an admission policy refused them), or null when it is not held. A new
+    /// failure starts a hold of <see cref="RejectedHold"/> at the pods the pool has, reported once.
+    /// </summary>
+    private int? Rejected((string Namespace, string Runtime) key, V1Deployment? deployment, DateTimeOffset now)
+    {
+        var failure = deployment?.Status?.Conditions?.FirstOrDefault(c => c.Type == "ReplicaFailure" && c.Status == "True");
+        if (failure is not null && (!_rejected.TryGetValue(key, out var current) || now >= current.Until))
+        {
+            var replicas = deployment!.Status?.Replicas ?? 0;
+            var message = failure.Message ?? failure.Reason ?? "ReplicaFailure";
+            _rejected[key] = (now + RejectedHold, replicas, message);
+            LogPodsRejected(_logger, key.Namespace, key.Runtime, replicas, (int)RejectedHold.TotalSeconds, message);
+            Record(
+                deployment,
+                Core.Contracts.EventTypes.Warning,
+                "PoolPodsRejected",
+                $"The {key.Runtime} pool's pods were refused ({message}): held at {replicas} pods for {(int)RejectedHold.TotalSeconds} s");
+        }
+
+        if (_rejected.TryGetValue(key, out var held))
+        {
+            if (now < held.Until)
+            {
+                return held.Replicas;
+            }
+
+            _rejected.Remove(key);
+        }
+
+        return null;
+    }
+
+    private void Record(V1Deployment deployment, string type, string reason, string message)
+    {
+        deployment.ApiVersion ??= "apps/v1";
+        deployment.Kind ??= "Deployment";
+        Events?.Record(deployment, type, reason, message);
     }
 
     private async Task DeleteAsync(V1Deployment deployment, CancellationToken cancellationToken)
@@ -336,6 +525,15 @@ public sealed partial class PoolReconciler
 
     [LoggerMessage(EventId = KubernetesEventIds.PoolPodRetired, Level = LogLevel.Information, Message = "retired pool pod {Namespace}/{Pod} of function {Function}: {Reason}")]
     private static partial void LogRetired(ILogger logger, string @namespace, string pod, string function, string reason);
+
+    [LoggerMessage(EventId = KubernetesEventIds.PoolQuotaLimited, Level = LogLevel.Information, Message = "warm pools of {Namespace} bounded to {MaxPods} pods: {Reason}")]
+    private static partial void LogQuotaLimited(ILogger logger, string @namespace, int maxPods, string reason);
+
+    [LoggerMessage(EventId = KubernetesEventIds.PoolQuotaCleared, Level = LogLevel.Information, Message = "no ResourceQuota of {Namespace} bounds its warm pools any more")]
+    private static partial void LogQuotaCleared(ILogger logger, string @namespace);
+
+    [LoggerMessage(EventId = KubernetesEventIds.PoolPodsRejected, Level = LogLevel.Warning, Message = "the {Runtime} pool of {Namespace} could not create pods, held at {Replicas} for {HoldSeconds} s: {Reason}")]
+    private static partial void LogPodsRejected(ILogger logger, string @namespace, string runtime, int replicas, int holdSeconds, string reason);
 
     [LoggerMessage(EventId = KubernetesEventIds.PoolPassFailed, Level = LogLevel.Warning, Message = "warm pool pass failed, retried: {Reason}")]
     private static partial void LogPassFailed(ILogger logger, string reason, Exception exception);
