@@ -303,7 +303,8 @@ public sealed partial class PoolReconciler
         IdleReported?.Invoke(idle);
 
         var now = _time.GetUtcNow();
-        var caps = await QuotaCapsAsync(desired, byKey, now, cancellationToken).ConfigureAwait(false);
+        var announce = new Dictionary<string, (string Type, string Reason, string Message)>(StringComparer.Ordinal);
+        var caps = await QuotaCapsAsync(desired, byKey, now, announce, cancellationToken).ConfigureAwait(false);
         var unbounded = PoolSizing.Allocate(desired, _options.SizeOf, _options.MaxPods);
         var sizes = PoolSizing.Allocate(desired, _options.SizeOf, _options.MaxPods, ns => caps.GetValueOrDefault(ns));
         var withheld = Core.Api.RuntimeNames.All.SelectMany(r => (string[])[r + "/quota", r + "/rejected"]).ToDictionary(k => k, _ => 0, StringComparer.Ordinal);
@@ -337,7 +338,7 @@ public sealed partial class PoolReconciler
                 var created = PoolDeploymentBuilder.Build(ns, runtime, image, size, signing!.PublicJwk, _options.Resources);
                 try
                 {
-                    await _client.AppsV1.CreateNamespacedDeploymentAsync(created, ns, fieldManager: "serverless", cancellationToken: cancellationToken).ConfigureAwait(false);
+                    byKey[(ns, runtime)] = await _client.AppsV1.CreateNamespacedDeploymentAsync(created, ns, fieldManager: "serverless", cancellationToken: cancellationToken).ConfigureAwait(false);
                     LogCreated(_logger, ns, runtime, size);
                 }
                 catch (Exception e) when (KubeErrors.Is(e, HttpStatusCode.Conflict))
@@ -366,15 +367,26 @@ public sealed partial class PoolReconciler
                 Signal();
             }
         }
+
+        // Events about a changed quota bound go to each pool Deployment of the namespace, those created by this pass too.
+        foreach (var ((ns, _), deployment) in byKey.Where(d => announce.ContainsKey(d.Key.Item1)))
+        {
+            var (type, reason, message) = announce[ns];
+            Record(deployment, type, reason, message);
+        }
     }
 
     /// <summary>
     /// The bound of each pool namespace's quotas (namespaces without a quota that counts pool pods are left out), after
     /// <see cref="PoolQuotaBudget.Settle"/>; a change of a namespace's bound is logged and recorded as an Event on its
-    /// pool Deployments.
+    /// pool Deployments (<paramref name="announce"/>, once the pass has them).
     /// </summary>
     private async Task<Dictionary<string, int?>> QuotaCapsAsync(
-        SortedSet<(string Namespace, string Runtime)> desired, Dictionary<(string, string), V1Deployment> live, DateTimeOffset now, CancellationToken cancellationToken)
+        SortedSet<(string Namespace, string Runtime)> desired,
+        Dictionary<(string, string), V1Deployment> live,
+        DateTimeOffset now,
+        Dictionary<string, (string Type, string Reason, string Message)> announce,
+        CancellationToken cancellationToken)
     {
         var namespaces = desired.Select(d => d.Namespace).ToHashSet(StringComparer.Ordinal);
         IEnumerable<V1ResourceQuota> all = _quotas?.List()
@@ -387,7 +399,7 @@ public sealed partial class PoolReconciler
         var caps = new Dictionary<string, int?>(StringComparer.Ordinal);
         foreach (var ns in _limits.Keys.Where(ns => !quotas.ContainsKey(ns)).ToList())
         {
-            Report(ns, PoolQuotaLimit.None, live);
+            Report(ns, PoolQuotaLimit.None, announce);
         }
 
         if (quotas.Count == 0)
@@ -400,7 +412,7 @@ public sealed partial class PoolReconciler
         foreach (var (ns, list) in quotas)
         {
             var limit = PoolQuotaBudget.Decide(list, template, pods.Where(p => p.Metadata?.NamespaceProperty == ns), _options.QuotaReservePercent);
-            Report(ns, limit, live);
+            Report(ns, limit, announce);
             var asked = live.Where(l => l.Key.Item1 == ns).Sum(l => l.Value.Spec?.Replicas ?? 0);
             if (limit.MaxPods is { } bound && bound < asked)
             {
@@ -413,7 +425,7 @@ public sealed partial class PoolReconciler
         return caps;
     }
 
-    private void Report(string ns, PoolQuotaLimit limit, Dictionary<(string, string), V1Deployment> live)
+    private void Report(string ns, PoolQuotaLimit limit, Dictionary<string, (string Type, string Reason, string Message)> announce)
     {
         var before = _limits.GetValueOrDefault(ns) ?? PoolQuotaLimit.None;
         if (before.Key == limit.Key)
@@ -433,14 +445,10 @@ public sealed partial class PoolReconciler
             LogQuotaLimited(_logger, ns, limit.MaxPods.Value, limit.Message);
         }
 
-        foreach (var ((deploymentNs, _), deployment) in live.Where(l => l.Key.Item1 == ns))
-        {
-            Record(
-                deployment,
-                limit.Refused ? Core.Contracts.EventTypes.Warning : Core.Contracts.EventTypes.Normal,
-                limit.MaxPods is null ? "PoolQuotaCleared" : "PoolQuotaLimited",
-                limit.MaxPods is null ? $"No ResourceQuota of {deploymentNs} bounds the warm pools any more" : $"Warm pools of {deploymentNs} bounded to {limit.MaxPods} pods: {limit.Message}");
-        }
+        announce[ns] = (
+            limit.Refused ? Core.Contracts.EventTypes.Warning : Core.Contracts.EventTypes.Normal,
+            limit.MaxPods is null ? "PoolQuotaCleared" : "PoolQuotaLimited",
+            limit.MaxPods is null ? $"No ResourceQuota of {ns} bounds the warm pools any more" : $"Warm pools of {ns} bounded to {limit.MaxPods} pods: {limit.Message}");
     }
 
     /// <summary>
