@@ -399,7 +399,16 @@ public sealed partial class PoolReconciler
         var caps = new Dictionary<string, int?>(StringComparer.Ordinal);
         foreach (var ns in _limits.Keys.Where(ns => !quotas.ContainsKey(ns)).ToList())
         {
-            Report(ns, PoolQuotaLimit.None, announce);
+            if (namespaces.Contains(ns))
+            {
+                Report(ns, PoolQuotaLimit.None, announce);
+            }
+            else
+            {
+                // Its last pool went with its last Function: nothing is bounded there to report.
+                _limits.Remove(ns);
+                _shrunkAt.Remove(ns);
+            }
         }
 
         if (quotas.Count == 0)

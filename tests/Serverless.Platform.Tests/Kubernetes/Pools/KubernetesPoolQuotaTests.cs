@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -7,7 +8,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Backends.Kubernetes.Pools;
 using Serverless.Backends.Kubernetes.Resources;
 using Serverless.Core.Api;
+using Serverless.Hosting.KubeApi.Resources;
 using Serverless.KubeApiServer;
+using Serverless.TestSupport;
+using Xunit.Abstractions;
 
 namespace Serverless.Platform.Tests.Kubernetes.Pools;
 
@@ -16,7 +20,7 @@ namespace Serverless.Platform.Tests.Kubernetes.Pools;
 /// enforces pod quotas at creation as the real v1.32 server does (403 "exceeded quota: …") and keeps each quota's
 /// status, and its ReplicaSet simulation, which shows a refused pod as the Deployment's ReplicaFailure condition.
 /// </summary>
-public sealed class KubernetesPoolQuotaTests
+public sealed class KubernetesPoolQuotaTests(ITestOutputHelper output)
 {
     private const string Ns = "team-a";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
@@ -196,6 +200,62 @@ public sealed class KubernetesPoolQuotaTests
 
         Assert.DoesNotContain(api.Audit.For("controller"), r => r.Verb is "create" or "update" or "patch" or "delete");
         Assert.Single(events.Events, e => e.Reason == "PoolPodsRejected");
+    }
+
+    /// <summary>
+    /// The real controller process: a quota that appears after its pools are full is seen through its watch and the
+    /// pool shrinks to fit, with a <c>PoolQuotaLimited</c> Event on the pool Deployment and
+    /// <c>serverless_pool_withheld{runtime="python",reason="quota"}</c> on its metrics.
+    /// </summary>
+    [Fact]
+    public async Task Controller_QuotaAppears_PoolShrinksWithEventAndMetric()
+    {
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator();
+        using var directory = new TempDirectory("pool-quota");
+        var metricsPort = FreePort.Next();
+        await using var controller = KubernetesComponent.Start(
+            api.WriteKubeconfig(Path.Combine(directory.Path, "controller.kubeconfig"), "controller"), "controller-0", "controller",
+            "--metrics", $"127.0.0.1:{metricsPort}", "--pool-size-python", "3", "--pool-requests-cpu", "100m");
+        KubernetesComponent[] all = [controller];
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        try
+        {
+            var user = api.CreateClient("user");
+            await user.CoreV1.CreateNamespacedConfigMapAsync(
+                new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "hello-artifact" }, BinaryData = new Dictionary<string, byte[]> { [DeploymentBuilder.ArtifactKey] = [1] } }, Ns);
+            await user.CustomObjects.CreateNamespacedCustomObjectAsync(
+                new JsonObject
+                {
+                    ["apiVersion"] = ApiGroup.ApiVersion,
+                    ["kind"] = Core.Api.Function.KindName,
+                    ["metadata"] = new JsonObject { ["name"] = "hello", ["namespace"] = Ns },
+                    ["spec"] = new JsonObject { ["runtime"] = RuntimeNames.Python, ["handler"] = "main:handle", ["source"] = new JsonObject { ["configMap"] = "hello-artifact" } },
+                },
+                ApiGroup.Group, ApiGroup.Version, Ns, Core.Api.Function.Plural);
+            var client = api.CreateClient("test");
+            await KubernetesComponent.UntilAsync(async () => await PoolPodsAsync(client) == 3, "the controller's python pool of 3", all);
+
+            // 250m of requests.cpu, 20% kept: room for 2 pool pods at 100m (the function's own pods request none).
+            await CreateQuotaAsync(user, ("requests.cpu", "250m"));
+
+            await KubernetesComponent.UntilAsync(async () => await ReplicasAsync(client) == 2, "the pool shrunk to 2 by the quota", all);
+            await KubernetesComponent.UntilAsync(
+                () => Task.FromResult(api.ListObjects(ResourceTypes.Events, Ns).Any(e =>
+                    e["reason"]?.GetValue<string>() == "PoolQuotaLimited" && e["involvedObject"]?["name"]?.GetValue<string>() == PoolLabels.DeploymentName(RuntimeNames.Python)
+                    && e["message"]?.GetValue<string>()?.Contains("room for 2 pool pods", StringComparison.Ordinal) == true)),
+                "a PoolQuotaLimited Event on the pool Deployment",
+                all);
+            await KubernetesComponent.UntilAsync(
+                async () => (await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics")).Contains("serverless_pool_withheld{runtime=\"python\",reason=\"quota\"} 1", StringComparison.Ordinal),
+                "serverless_pool_withheld{runtime=\"python\",reason=\"quota\"} 1",
+                all);
+            Assert.Equal(0, await controller.StopAsync());
+        }
+        finally
+        {
+            output.WriteLine(controller.Output);
+        }
     }
 
     private static PoolReconciler Reconciler(IKubernetes client, KubernetesPoolOptions options, RecordingEvents events, Action<IReadOnlyDictionary<(string, string), int>> withheld) =>
