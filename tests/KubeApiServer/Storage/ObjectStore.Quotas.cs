@@ -11,8 +11,9 @@ namespace Serverless.KubeApiServer.Storage;
 /// ResourceQuota for pods, as v1.32's ResourceQuota admission plugin and quota controller do it: a pod create that a
 /// quota of its namespace cannot hold answers 403 Forbidden (<c>exceeded quota: NAME, requested: …, used: …,
 /// limited: …</c>; <c>failed quota: NAME: must specify …</c> for a container without the requests or limits the quota
-/// constrains; <c>status unknown for quota: …</c> before the quota's status is computed), whoever creates it (a client,
-/// or the simulated ReplicaSet controller). Each quota's <c>status.hard</c> follows <c>spec.hard</c> and
+/// constrains), whoever creates it (a client, or the simulated ReplicaSet controller). The real server's <c>status
+/// unknown for quota</c> (a quota its controller has not computed yet) cannot happen here: the status is computed in
+/// the write that creates the quota. Each quota's <c>status.hard</c> follows <c>spec.hard</c> and
 /// <c>status.used</c> the pods that count, recomputed at once on every pod and quota change (the real controller's
 /// replenishment lags by up to a second; a test of lag writes the status itself). Only pod resources are enforced.
 /// </summary>
@@ -37,11 +38,6 @@ internal sealed partial class ObjectStore
             if (PodQuota.Missing(pod, restricted) is { } missing)
             {
                 throw Forbidden(name, $"failed quota: {quotaName}: {missing}");
-            }
-
-            if (restricted.Any(r => quota["status"]?["used"]?[r] is null))
-            {
-                throw Forbidden(name, $"status unknown for quota: {quotaName}, resources: {string.Join(",", restricted)}");
             }
         }
 
