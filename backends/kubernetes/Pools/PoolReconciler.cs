@@ -421,7 +421,10 @@ public sealed partial class PoolReconciler
         foreach (var (ns, list) in quotas)
         {
             var limit = PoolQuotaBudget.Decide(list, template, pods.Where(p => p.Metadata?.NamespaceProperty == ns), _options.QuotaReservePercent);
-            Report(ns, limit, announce);
+
+            // Reported only where it binds: a bound of 19 beside pools that want 3 is no news, and its moves are not either.
+            var wanted = desired.Where(d => d.Namespace == ns).Sum(d => _options.SizeOf(d.Runtime));
+            Report(ns, limit.MaxPods < wanted ? limit : PoolQuotaLimit.None, announce);
             var asked = live.Where(l => l.Key.Item1 == ns).Sum(l => l.Value.Spec?.Replicas ?? 0);
             if (limit.MaxPods is { } bound && bound < asked)
             {

@@ -134,11 +134,21 @@ public sealed class KubernetesPoolQuotaTests(ITestOutputHelper output)
 
         var resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m") } };
         await CreateFunctionPodAsync(user, 1, cpu: "500m");
-        await Reconciler(client, new KubernetesPoolOptions { Sizes = sizes, Resources = resources }, events, w => withheld = w).ReconcileAsync(functions, CancellationToken.None);
+        var pools = Reconciler(client, new KubernetesPoolOptions { Sizes = sizes, Resources = resources }, events, w => withheld = w);
+        await pools.ReconcileAsync(functions, CancellationToken.None);
 
         Assert.Equal(2, await ReplicasAsync(client));
         await Until(async () => await PoolPodsAsync(client) == 2 && await UsedAsync(client, "requests.cpu") == 0.7m, "2 pool pods at 100m each, quota used 700m");
         Assert.Equal(0, withheld[(RuntimeNames.Python, "quota")]);
+        Assert.Single(events.Events); // the bound (8) does not bind a pool of 2: nothing to report
+
+        // The bound moves (8 pods, now (800m - 600m) / 100m = 2) but does not bind the pool of 2: no Event, no write.
+        var seen = events.Events.Count;
+        await CreateFunctionPodAsync(user, 2, cpu: "100m");
+        api.Audit.Clear();
+        await pools.ReconcileAsync(functions, CancellationToken.None);
+        Assert.Equal(seen, events.Events.Count);
+        Assert.DoesNotContain(api.Audit.For("controller"), r => r.Verb is "create" or "update" or "patch" or "delete");
     }
 
     /// <summary>
