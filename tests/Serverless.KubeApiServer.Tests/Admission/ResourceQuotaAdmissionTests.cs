@@ -83,6 +83,49 @@ public sealed class ResourceQuotaAdmissionTests
         await Poll.Until(() => Condition(server, "ReplicaFailure") is null && ReadyReplicas(server, "f") == 3, cts.Token);
     }
 
+    /// <summary>
+    /// The real kubectl (v1.32; --validate=false: the double serves no OpenAPI for built-in kinds): a quota applied and described (its
+    /// Used/Hard table), and a pod over it refused with the server's words.
+    /// </summary>
+    [Kubectl.KubectlFact]
+    public async Task Kubectl_ApplyQuotaAndPods_DescribeShowsUsedAndTheRefusalIsForbidden()
+    {
+        await using var server = await KubeApiDouble.StartAsync();
+        using var dir = new Serverless.TestSupport.TempDirectory("kubectl-quota");
+        var kubectl = new Kubectl.KubectlCli(server.WriteKubeconfig(Path.Combine(dir.Path, "config"), "admin", "team"), dir.Path);
+        const string Pod = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {0}
+            spec:
+              containers:
+                - name: app
+                  image: app:1
+                  resources:
+                    requests: {{cpu: 300m}}
+            """;
+
+        var quota = await kubectl.ApplyAsync("""
+            apiVersion: v1
+            kind: ResourceQuota
+            metadata:
+              name: compute
+            spec:
+              hard: {pods: "5", requests.cpu: 500m}
+            """, "--validate=false");
+        var first = await kubectl.ApplyAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, Pod, "a"), "--validate=false");
+        var second = await kubectl.ApplyAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, Pod, "b"), "--validate=false");
+        var described = await kubectl.RunAsync("describe", "quota", "compute");
+
+        Assert.True(quota.ExitCode == 0 && first.ExitCode == 0, quota + "\n" + first);
+        Assert.NotEqual(0, second.ExitCode);
+        Assert.Matches("Error from server \\(Forbidden\\): error when creating \".+\": pods \"b\" is forbidden: exceeded quota: compute, requested: requests.cpu=300m, used: requests.cpu=300m, limited: requests.cpu=500m", second.StdErr);
+        Assert.True(described.ExitCode == 0, described.ToString());
+        Assert.Matches(@"pods\s+1\s+5", described.StdOut);
+        Assert.Matches(@"requests\.cpu\s+300m\s+500m", described.StdOut);
+    }
+
     private static JsonObject? Condition(KubeApiDouble server, string type) =>
         (server.GetObject(ResourceTypes.Deployments, Namespace, "f")?["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => c["type"]?.GetValue<string>() == type);
 
