@@ -35,6 +35,9 @@ public sealed partial class PoolReconciler
     private readonly Dictionary<(string Namespace, string Runtime), (DateTimeOffset Until, int Replicas, string Message)> _rejected = [];
     private ResourceInformer<V1ResourceQuota>? _quotas;
 
+    // A pass once a held growth may apply (QuotaSettle after the shrink), rather than at the next resync.
+    private ITimer? _settled;
+
     public PoolReconciler(IKubernetes client, KubernetesPoolOptions options, KubernetesWorkloadOptions workloads, TimeProvider time, ILogger<PoolReconciler> logger)
     {
         _client = client;
@@ -119,6 +122,7 @@ public sealed partial class PoolReconciler
         }
         finally
         {
+            _settled?.Dispose();
             await stop.CancelAsync().ConfigureAwait(false);
             try
             {
@@ -432,6 +436,11 @@ public sealed partial class PoolReconciler
             }
 
             caps[ns] = PoolQuotaBudget.Settle(limit.MaxPods, asked, _shrunkAt.TryGetValue(ns, out var at) ? at : null, now, QuotaSettle);
+            if (caps[ns] != limit.MaxPods)
+            {
+                _settled?.Dispose();
+                _settled = _time.CreateTimer(_ => Signal(), null, QuotaSettle - (now - at), Timeout.InfiniteTimeSpan);
+            }
         }
 
         return caps;
