@@ -246,8 +246,8 @@ public sealed class KubernetesPoolQuotaTests(ITestOutputHelper output)
             var client = api.CreateClient("test");
             await KubernetesComponent.UntilAsync(async () => await PoolPodsAsync(client) == 3, "the controller's python pool of 3", all);
 
-            // 250m of requests.cpu, 20% kept: room for 2 pool pods at 100m (the function's own pods request none).
-            await CreateQuotaAsync(user, ("requests.cpu", "250m"));
+            // 300m of requests.cpu, 20% kept: room for 2 pool pods at 100m (the function's own pods request none).
+            await CreateQuotaAsync(user, ("requests.cpu", "300m"));
 
             await KubernetesComponent.UntilAsync(async () => await ReplicasAsync(client) == 2, "the pool shrunk to 2 by the quota", all);
             await KubernetesComponent.UntilAsync(
@@ -260,6 +260,22 @@ public sealed class KubernetesPoolQuotaTests(ITestOutputHelper output)
                 async () => (await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics")).Contains("serverless_pool_withheld{runtime=\"python\",reason=\"quota\"} 1", StringComparison.Ordinal),
                 "serverless_pool_withheld{runtime=\"python\",reason=\"quota\"} 1",
                 all);
+
+            // status.used churns (function pods of 10m come and go, the bound stays 2): the watch brings passes, and
+            // they write nothing.
+            api.Audit.Clear();
+            for (var i = 0; i < 4; i++)
+            {
+                await CreateFunctionPodAsync(user, 100 + i, cpu: "10m");
+                await user.CoreV1.DeleteNamespacedPodAsync($"fn-{100 + i}", Ns);
+            }
+
+            await KubernetesComponent.UntilAsync(
+                () => Task.FromResult(api.Audit.For("controller").Any(r => r is { Verb: "list", Resource: "deployments" })),
+                "a pool pass after the churn",
+                all);
+            Assert.DoesNotContain(api.Audit.For("controller"), r => r.Resource == "deployments" && r.Verb is "create" or "update" or "patch" or "delete");
+            Assert.Equal(2, await ReplicasAsync(client));
             Assert.Equal(0, await controller.StopAsync());
         }
         finally
