@@ -38,6 +38,9 @@ public sealed partial class PoolReconciler
     // A pass once a held growth may apply (QuotaSettle after the shrink), rather than at the next resync.
     private ITimer? _settled;
 
+    // The namespaces with pools as of the last pass: a quota change elsewhere does not call for a pass (read by the informer's thread).
+    private IReadOnlySet<string> _poolNamespaces = new HashSet<string>(StringComparer.Ordinal);
+
     public PoolReconciler(IKubernetes client, KubernetesPoolOptions options, KubernetesWorkloadOptions workloads, TimeProvider time, ILogger<PoolReconciler> logger)
     {
         _client = client;
@@ -95,10 +98,17 @@ public sealed partial class PoolReconciler
         ArgumentNullException.ThrowIfNull(functions);
         functions.Changed += _ => Signal();
 
-        // ResourceQuotas bound the pools: a change of one (its hard limits, or the functions' use in status.used) is a
-        // reason for a pass, coalesced with the others. A pass writes only when a pool's size changes.
+        // ResourceQuotas bound the pools: a change of one in a namespace with pools (its hard limits, or the functions'
+        // use in status.used) is a reason for a pass, coalesced with the others; the quotas of other namespaces, whose
+        // status moves with every pod there, are not. A pass writes only when a pool's size changes.
         var quotas = new ResourceInformer<V1ResourceQuota>(PoolQuotaSource.Create(_client), null, _time, _logger);
-        quotas.Changed += _ => Signal();
+        quotas.Changed += change =>
+        {
+            if (Volatile.Read(ref _poolNamespaces).Contains(change.Object.Metadata?.NamespaceProperty ?? ""))
+            {
+                Signal();
+            }
+        };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var quotaLoop = quotas.RunAsync(stop.Token);
         try
@@ -140,6 +150,7 @@ public sealed partial class PoolReconciler
     {
         var all = functions as IReadOnlyCollection<Core.Api.Function> ?? functions.ToList();
         var desired = Desired(all, _options);
+        Volatile.Write(ref _poolNamespaces, desired.Select(d => d.Namespace).ToHashSet(StringComparer.Ordinal));
         await SyncNetworkPoliciesAsync(desired, cancellationToken).ConfigureAwait(false);
         await SyncPoolsAsync(desired, cancellationToken).ConfigureAwait(false);
         await RetireAsync(all, cancellationToken).ConfigureAwait(false);
