@@ -34,6 +34,9 @@ internal static class KubernetesEventIds
     public const int PoolUpdated = 901;
     public const int PoolDeleted = 902;
     public const int PoolPassFailed = 903;
+    public const int PoolQuotaLimited = 904;
+    public const int PoolQuotaCleared = 905;
+    public const int PoolPodsRejected = 906;
     public const int PoolSpecialized = 910;
     public const int PoolSpecializationFailed = 911;
     public const int PoolClaimLost = 912;

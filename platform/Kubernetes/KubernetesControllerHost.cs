@@ -52,6 +52,8 @@ internal static partial class KubernetesControllerHost
         var stores = new KubernetesStores(client);
         var poolIdle = Prometheus.Metrics.WithCustomRegistry(role.Registry).CreateGauge(
             "serverless_pool_idle", "Generic runtime pods kept warm for cold starts, idle now (the leader's last pool pass)", "runtime");
+        var poolWithheld = Prometheus.Metrics.WithCustomRegistry(role.Registry).CreateGauge(
+            "serverless_pool_withheld", "Pool pods below pool-size, summed over namespaces: reason quota (a ResourceQuota leaves no room) or rejected (the API server refused them)", "runtime", "reason");
         var events = new KubernetesEventRecorder(client, EventSource, options.PodName, role.Time, loggerFactory.CreateLogger<KubernetesEventRecorder>());
         Term? current = null;
         var term = new Func<CancellationToken, Task>(async cancellationToken =>
@@ -76,6 +78,14 @@ internal static partial class KubernetesControllerHost
                                 poolIdle.WithLabels(runtime).Set(count);
                             }
                         },
+                        WithheldReported = withheld =>
+                        {
+                            foreach (var ((runtime, reason), count) in withheld)
+                            {
+                                poolWithheld.WithLabels(runtime, reason).Set(count);
+                            }
+                        },
+                        Events = events,
                     };
                     await Task.WhenAll(run, pools.RunAsync(functions.Functions, cancellationToken)).ConfigureAwait(false);
                 }

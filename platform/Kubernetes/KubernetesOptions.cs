@@ -76,6 +76,7 @@ internal sealed record KubernetesOptions
             "http", "metrics", "config-dir", "leader-elect", "lease-duration", "renew-deadline", "retry-period", "domain", "image-registry",
             "runtime-image-dotnet", "runtime-image-node", "runtime-image-python", "autoscaler-url", "activator-url", "broker-ingress-url", "broker-url",
             "pool-size-dotnet", "pool-size-node", "pool-size-python", "pool-max-pods",
+            .. Backends.Kubernetes.Pools.PoolOptionsParser.Keys,
         ];
 
     /// <summary>Parses <c>{controller|activator|autoscaler|broker} [--key value]…</c>; returns the problems instead of throwing.</summary>
@@ -208,7 +209,14 @@ internal sealed record KubernetesOptions
             }
         }
 
-        return new Backends.Kubernetes.Pools.KubernetesPoolOptions { Sizes = sizes, PlatformNamespace = platformNamespace, MaxPods = maxPods };
+        return new Backends.Kubernetes.Pools.KubernetesPoolOptions
+        {
+            Sizes = sizes,
+            PlatformNamespace = platformNamespace,
+            MaxPods = maxPods,
+            Resources = Backends.Kubernetes.Pools.PoolOptionsParser.Resources(values, problems),
+            QuotaReservePercent = Backends.Kubernetes.Pools.PoolOptionsParser.QuotaReserve(values, problems),
+        };
     }
 
     private static IPEndPoint EndPoint(Dictionary<string, string> values, string key, IPEndPoint fallback, List<string> problems)

@@ -37,6 +37,25 @@ public sealed class KubernetesPoolOptions
     /// </summary>
     public int MaxPods { get; init; } = DefaultMaxPods;
 
+    /// <summary>The default of <see cref="QuotaReservePercent"/>.</summary>
+    public const int DefaultQuotaReservePercent = 20;
+
+    /// <summary>The largest <see cref="QuotaReservePercent"/> accepted.</summary>
+    public const int MaxQuotaReservePercent = 90;
+
+    /// <summary>
+    /// <c>pool-requests-{cpu,memory}</c> and <c>pool-limits-{cpu,memory}</c>: the pool pods' container resources; null
+    /// (the default) gives them none, and then a namespace whose ResourceQuota constrains cpu or memory gets no pool
+    /// (the API server would refuse its pods).
+    /// </summary>
+    public k8s.Models.V1ResourceRequirements? Resources { get; init; }
+
+    /// <summary>
+    /// <c>pool-quota-reserve</c>: the percentage of each ResourceQuota resource that pool pods never take, 0..90, default
+    /// 20 (<see cref="PoolQuotaBudget"/>).
+    /// </summary>
+    public int QuotaReservePercent { get; init; } = DefaultQuotaReservePercent;
+
     public IReadOnlyDictionary<string, int> Sizes { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
 
     public int SizeOf(string runtime) => Sizes.TryGetValue(runtime, out var size) ? size : 0;

@@ -29,7 +29,8 @@ internal static class PoolDeploymentBuilder
     /// </summary>
     public const int TerminationGraceSeconds = 300 + DeploymentBuilder.TerminationGraceSeconds + DeploymentBuilder.PreStopSeconds;
 
-    public static V1Deployment Build(string @namespace, string runtime, string image, int size, string publicKey)
+    /// <param name="resources">The pool pods' container resources (<see cref="KubernetesPoolOptions.Resources"/>), or null for none.</param>
+    public static V1Deployment Build(string @namespace, string runtime, string image, int size, string publicKey, V1ResourceRequirements? resources = null)
     {
         var name = PoolLabels.DeploymentName(runtime);
         var selector = new Dictionary<string, string>(StringComparer.Ordinal) { [PoolLabels.Pool] = runtime };
@@ -42,7 +43,7 @@ internal static class PoolDeploymentBuilder
             Metadata = new V1ObjectMeta { Labels = podLabels },
             Spec = new V1PodSpec
             {
-                Containers = [Container(image, publicKey)],
+                Containers = [Container(image, publicKey, resources)],
                 Volumes =
                 [
                     new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() },
@@ -90,7 +91,7 @@ internal static class PoolDeploymentBuilder
     private static string Hash(V1PodTemplateSpec template) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(k8s.KubernetesJson.Serialize(template))))[..16];
 
-    private static V1Container Container(string image, string publicKey)
+    private static V1Container Container(string image, string publicKey, V1ResourceRequirements? resources)
     {
         var port = DeploymentBuilder.ContainerPort.ToString(CultureInfo.InvariantCulture);
         var platformPort = DeploymentBuilder.PlatformPort.ToString(CultureInfo.InvariantCulture);
@@ -98,6 +99,7 @@ internal static class PoolDeploymentBuilder
         {
             Name = DeploymentBuilder.ContainerName,
             Image = image,
+            Resources = resources,
             Ports =
             [
                 new V1ContainerPort { Name = "http", ContainerPort = DeploymentBuilder.ContainerPort, Protocol = "TCP" },

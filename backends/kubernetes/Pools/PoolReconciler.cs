@@ -26,6 +26,21 @@ public sealed partial class PoolReconciler
     private readonly SemaphoreSlim _changed = new(0, 1);
     private readonly PoolKeyStore _keys;
 
+    // Per namespace: the quota bound last reported (so that a log line and an Event mark a change of the bound, not
+    // every move of status.used), and when the bound last shrank the pools (PoolQuotaBudget.Settle).
+    private readonly Dictionary<string, PoolQuotaLimit> _limits = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _shrunkAt = new(StringComparer.Ordinal);
+
+    // Pools whose ReplicaSet could not create pods (ReplicaFailure): held at the pods they have until the time given.
+    private readonly Dictionary<(string Namespace, string Runtime), (DateTimeOffset Until, int Replicas, string Message)> _rejected = [];
+    private ResourceInformer<V1ResourceQuota>? _quotas;
+
+    // A pass once a held growth may apply (QuotaSettle after the shrink), rather than at the next resync.
+    private ITimer? _settled;
+
+    // The namespaces with pools as of the last pass: a quota change elsewhere does not call for a pass (read by the informer's thread).
+    private IReadOnlySet<string> _poolNamespaces = new HashSet<string>(StringComparer.Ordinal);
+
     public PoolReconciler(IKubernetes client, KubernetesPoolOptions options, KubernetesWorkloadOptions workloads, TimeProvider time, ILogger<PoolReconciler> logger)
     {
         _client = client;
@@ -52,6 +67,25 @@ public sealed partial class PoolReconciler
     /// </summary>
     public Action<IReadOnlyDictionary<string, int>>? IdleReported { get; init; }
 
+    /// <summary>
+    /// After each pass: per runtime, the pool pods withheld below <c>pool-size</c> (summed over namespaces) by reason:
+    /// <c>quota</c> (a namespace's ResourceQuota leaves no more room) and <c>rejected</c> (the API server refused the
+    /// pool's pods; held for <see cref="RejectedHold"/>). Every runtime and reason is reported, 0 included.
+    /// </summary>
+    public Action<IReadOnlyDictionary<(string Runtime, string Reason), int>>? WithheldReported { get; init; }
+
+    /// <summary>Where Events about the pool Deployments go (quota bound changed, pods refused); none when null.</summary>
+    public Core.Contracts.IEventRecorder? Events { get; init; }
+
+    /// <summary>How long a larger quota bound waits after the pools of its namespace shrank (<see cref="PoolQuotaBudget.Settle"/>).</summary>
+    public TimeSpan QuotaSettle { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a pool whose ReplicaSet could not create pods (its Deployment's ReplicaFailure condition) stays at the
+    /// pods it has before its size is asked again: the failure is reported once per hold, not retried on every pass.
+    /// </summary>
+    public TimeSpan RejectedHold { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The (namespace, runtime) pairs that should have a pool. Pure.</summary>
     internal static SortedSet<(string Namespace, string Runtime)> Desired(IEnumerable<Core.Api.Function> functions, KubernetesPoolOptions options) =>
         new(functions
@@ -63,19 +97,51 @@ public sealed partial class PoolReconciler
     {
         ArgumentNullException.ThrowIfNull(functions);
         functions.Changed += _ => Signal();
-        await functions.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
-        while (!cancellationToken.IsCancellationRequested)
+
+        // ResourceQuotas bound the pools: a change of one in a namespace with pools (its hard limits, or the functions'
+        // use in status.used) is a reason for a pass, coalesced with the others; the quotas of other namespaces, whose
+        // status moves with every pod there, are not. A pass writes only when a pool's size changes.
+        var quotas = new ResourceInformer<V1ResourceQuota>(PoolQuotaSource.Create(_client), null, _time, _logger);
+        quotas.Changed += change =>
         {
+            if (Volatile.Read(ref _poolNamespaces).Contains(change.Object.Metadata?.NamespaceProperty ?? ""))
+            {
+                Signal();
+            }
+        };
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var quotaLoop = quotas.RunAsync(stop.Token);
+        try
+        {
+            await functions.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+            await quotas.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+            _quotas = quotas;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await ReconcileAsync(functions.List(), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogPassFailed(_logger, e.Message, e);
+                }
+
+                await _changed.WaitAsync(Resync, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _settled?.Dispose();
+            await stop.CancelAsync().ConfigureAwait(false);
             try
             {
-                await ReconcileAsync(functions.List(), cancellationToken).ConfigureAwait(false);
+                await quotaLoop.ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException)
             {
-                LogPassFailed(_logger, e.Message, e);
+                // Stopped with the term.
             }
-
-            await _changed.WaitAsync(Resync, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -84,6 +150,7 @@ public sealed partial class PoolReconciler
     {
         var all = functions as IReadOnlyCollection<Core.Api.Function> ?? functions.ToList();
         var desired = Desired(all, _options);
+        Volatile.Write(ref _poolNamespaces, desired.Select(d => d.Namespace).ToHashSet(StringComparer.Ordinal));
         await SyncNetworkPoliciesAsync(desired, cancellationToken).ConfigureAwait(false);
         await SyncPoolsAsync(desired, cancellationToken).ConfigureAwait(false);
         await RetireAsync(all, cancellationToken).ConfigureAwait(false);
@@ -231,7 +298,6 @@ public sealed partial class PoolReconciler
     private async Task SyncPoolsAsync(SortedSet<(string Namespace, string Runtime)> desired, CancellationToken cancellationToken)
     {
         var signing = desired.Count > 0 ? await _keys.EnsureAsync(cancellationToken).ConfigureAwait(false) : null;
-        var sizes = PoolSizing.Allocate(desired, _options.SizeOf, _options.MaxPods);
         var live = await _client.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: PoolLabels.AnyPoolSelector, cancellationToken: cancellationToken).ConfigureAwait(false);
         var byKey = new Dictionary<(string, string), V1Deployment>();
         var idle = Core.Api.RuntimeNames.All.ToDictionary(r => r, _ => 0, StringComparer.Ordinal);
@@ -251,6 +317,31 @@ public sealed partial class PoolReconciler
 
         IdleReported?.Invoke(idle);
 
+        var now = _time.GetUtcNow();
+        var announce = new Dictionary<string, (string Type, string Reason, string Message)>(StringComparer.Ordinal);
+        var caps = await QuotaCapsAsync(desired, byKey, now, announce, cancellationToken).ConfigureAwait(false);
+        var unbounded = PoolSizing.Allocate(desired, _options.SizeOf, _options.MaxPods);
+        var sizes = PoolSizing.Allocate(desired, _options.SizeOf, _options.MaxPods, ns => caps.GetValueOrDefault(ns));
+        var withheld = Core.Api.RuntimeNames.All
+            .SelectMany(r => ((string, string)[])[(r, "quota"), (r, "rejected")])
+            .ToDictionary(k => k, _ => 0);
+        foreach (var key in desired)
+        {
+            withheld[(key.Runtime, "quota")] += Math.Max(0, unbounded[key] - sizes[key]);
+            if (Rejected(key, byKey.GetValueOrDefault(key), now) is { } held && held < sizes[key])
+            {
+                withheld[(key.Runtime, "rejected")] += sizes[key] - held;
+                sizes[key] = held;
+            }
+        }
+
+        foreach (var key in _rejected.Keys.Where(k => !desired.Contains(k)).ToList())
+        {
+            _rejected.Remove(key);
+        }
+
+        WithheldReported?.Invoke(withheld);
+
         foreach (var (ns, runtime) in desired)
         {
             if (!_workloads.RuntimeImages.TryGetValue(runtime, out var image))
@@ -261,10 +352,10 @@ public sealed partial class PoolReconciler
             var size = sizes[(ns, runtime)];
             if (!byKey.TryGetValue((ns, runtime), out var current))
             {
-                var created = PoolDeploymentBuilder.Build(ns, runtime, image, size, signing!.PublicJwk);
+                var created = PoolDeploymentBuilder.Build(ns, runtime, image, size, signing!.PublicJwk, _options.Resources);
                 try
                 {
-                    await _client.AppsV1.CreateNamespacedDeploymentAsync(created, ns, fieldManager: "serverless", cancellationToken: cancellationToken).ConfigureAwait(false);
+                    byKey[(ns, runtime)] = await _client.AppsV1.CreateNamespacedDeploymentAsync(created, ns, fieldManager: "serverless", cancellationToken: cancellationToken).ConfigureAwait(false);
                     LogCreated(_logger, ns, runtime, size);
                 }
                 catch (Exception e) when (KubeErrors.Is(e, HttpStatusCode.Conflict))
@@ -275,7 +366,7 @@ public sealed partial class PoolReconciler
                 continue;
             }
 
-            var wanted = PoolDeploymentBuilder.Build(ns, runtime, image, size, signing!.PublicJwk);
+            var wanted = PoolDeploymentBuilder.Build(ns, runtime, image, size, signing!.PublicJwk, _options.Resources);
             if (current.Spec?.Replicas == size && PoolDeploymentBuilder.SpecHashOf(current) == PoolDeploymentBuilder.SpecHashOf(wanted))
             {
                 continue;
@@ -292,6 +383,13 @@ public sealed partial class PoolReconciler
                 // Changed or deleted meanwhile: the next pass starts from what is there then.
                 Signal();
             }
+        }
+
+        // Events about a changed quota bound go to each pool Deployment of the namespace, those created by this pass too.
+        foreach (var ((ns, _), deployment) in byKey.Where(d => announce.ContainsKey(d.Key.Item1)))
+        {
+            var (type, reason, message) = announce[ns];
+            Record(deployment, type, reason, message);
         }
     }
 

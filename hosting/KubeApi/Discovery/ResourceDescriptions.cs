@@ -39,6 +39,7 @@ internal static class ResourceDescriptions
             "services" => (["svc"], ["all"]),
             "pods" => (["po"], ["all"]),
             "events" => (["ev"], []),
+            "resourcequotas" => (["quota"], []),
             "deployments" => (["deploy"], ["all"]),
             "replicasets" => (["rs"], ["all"]),
             _ => ([], []),

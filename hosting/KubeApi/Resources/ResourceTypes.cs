@@ -10,6 +10,9 @@ public static class ResourceTypes
     public static readonly ResourceType Events = new("", "v1", "events", "Event", Namespaced: true);
     public static readonly ResourceType Secrets = new("", "v1", "secrets", "Secret", Namespaced: true);
 
+    /// <summary>The double enforces the pod resources of each namespace's quotas at pod creation and keeps their status (warm pools size under them).</summary>
+    public static readonly ResourceType ResourceQuotas = new("", "v1", "resourcequotas", "ResourceQuota", Namespaced: true, HasStatus: true);
+
     public static readonly ResourceType Deployments = new(
         "apps", "v1", "deployments", "Deployment", Namespaced: true, HasStatus: true,
         Scale: new ScaleMapping(".spec.replicas", ".status.replicas", ".spec.selector"));
@@ -43,6 +46,6 @@ public static class ResourceTypes
 
     public static IReadOnlyList<ResourceType> Defaults { get; } =
     [
-        Namespaces, ConfigMaps, Secrets, Services, Pods, Events, Deployments, ReplicaSets, HorizontalPodAutoscalers, EndpointSlices, Leases, NetworkPolicies, Functions, Brokers, Triggers, Revisions,
+        Namespaces, ConfigMaps, Secrets, ResourceQuotas, Services, Pods, Events, Deployments, ReplicaSets, HorizontalPodAutoscalers, EndpointSlices, Leases, NetworkPolicies, Functions, Brokers, Triggers, Revisions,
     ];
 }

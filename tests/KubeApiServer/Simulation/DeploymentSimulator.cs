@@ -188,6 +188,15 @@ public sealed class DeploymentSimulator : IAsyncDisposable
         }
     }
 
+    /// <summary>A refused pod create is tried again after <see cref="DeploymentSimulatorOptions.FailedCreateRetry"/>, on the server's clock.</summary>
+    private void RetryLater((string, string) key)
+    {
+        lock (_timers)
+        {
+            _timers.Add(_time.CreateTimer(_ => _queue.Writer.TryWrite(key), null, _options.FailedCreateRetry, Timeout.InfiniteTimeSpan));
+        }
+    }
+
     private async Task RunAsync()
     {
         try
@@ -244,9 +253,21 @@ public sealed class DeploymentSimulator : IAsyncDisposable
             pods.Remove(stale);
         }
 
-        for (var i = pods.Count; i < desired; i++)
+        // As the ReplicaSet controller: a create the API server refuses (a ResourceQuota's 403) stops this pass, shows as
+        // the ReplicaFailure condition (reason FailedCreate, the server's message) and is retried later, as its work
+        // queue's backoff does; a pass that creates what it wanted clears the condition.
+        string? failure = null;
+        for (var i = pods.Count; i < desired && failure is null; i++)
         {
-            pods.Add(_store.Create(ResourceTypes.Pods, ns, NewPod(deployment, hash), keepStatus: true));
+            try
+            {
+                pods.Add(_store.Create(ResourceTypes.Pods, ns, NewPod(deployment, hash), keepStatus: true));
+            }
+            catch (ApiException e)
+            {
+                failure = e.Message;
+                RetryLater((ns, name));
+            }
         }
 
         if (pods.Count > desired)
@@ -283,6 +304,17 @@ public sealed class DeploymentSimulator : IAsyncDisposable
                     ["reason"] = pods.Count >= desired ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
                 }),
             };
+            if (failure is not null)
+            {
+                ((JsonArray)current["status"]!["conditions"]!).Add(new JsonObject
+                {
+                    ["type"] = "ReplicaFailure",
+                    ["status"] = "True",
+                    ["reason"] = "FailedCreate",
+                    ["message"] = failure,
+                });
+            }
+
             return current;
         });
     }

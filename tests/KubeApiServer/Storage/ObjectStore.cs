@@ -250,6 +250,11 @@ internal sealed partial class ObjectStore : IDisposable
         }
 
         strategy.ValidateCreate(obj);
+        if (type == ResourceTypes.Pods)
+        {
+            AdmitPodLocked(ns ?? "", obj);
+        }
+
         var name = meta["name"]!.GetValue<string>();
         var key = Key(type, ns, name);
         if (_objects.Contains(key))
@@ -353,6 +358,11 @@ internal sealed partial class ObjectStore : IDisposable
         }
 
         Record(type, change, stored, previous);
+        if (type == ResourceTypes.Pods || (type == ResourceTypes.ResourceQuotas && change != ChangeType.Deleted))
+        {
+            RecomputeQuotasLocked(key.Item2);
+        }
+
         return stored;
     }
 

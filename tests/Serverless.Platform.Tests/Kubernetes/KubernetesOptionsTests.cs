@@ -48,6 +48,22 @@ public sealed class KubernetesOptionsTests
     }
 
     [Fact]
+    public void Parse_PoolResourcesAndQuotaReserve_Taken()
+    {
+        var defaults = KubernetesOptions.Parse(["controller"], Env(), out var defaultErrors)!;
+        var options = KubernetesOptions.Parse(
+            ["controller", "--pool-size-python", "2", "--pool-requests-cpu", "100m", "--pool-limits-memory", "256Mi", "--pool-quota-reserve", "10"],
+            Env(("SERVERLESS_POOL_REQUESTS_MEMORY", "128Mi")),
+            out var errors);
+
+        Assert.Empty(defaultErrors);
+        Assert.Equal((20, null), (defaults.Pools.QuotaReservePercent, defaults.Pools.Resources));
+        Assert.Empty(errors);
+        Assert.Equal(10, options!.Pools.QuotaReservePercent);
+        Assert.Equal(("100m", "128Mi", "256Mi"), (options.Pools.Resources!.Requests["cpu"].ToString(), options.Pools.Resources.Requests["memory"].ToString(), options.Pools.Resources.Limits["memory"].ToString()));
+    }
+
+    [Fact]
     public void Parse_EnvironmentAndArguments_ArgumentsWin()
     {
         var options = KubernetesOptions.Parse(
@@ -79,6 +95,9 @@ public sealed class KubernetesOptionsTests
     [InlineData("pool size too big", new[] { "activator", "--pool-size-python", "101" }, "pool-size-python = \"101\": expected an integer in 0..100")]
     [InlineData("pool max pods zero", new[] { "controller", "--pool-max-pods", "0" }, "pool-max-pods = \"0\": expected an integer in 1..10000 (idle pool pods of all namespaces together)")]
     [InlineData("pool max pods not a number", new[] { "controller", "--pool-max-pods", "many" }, "pool-max-pods = \"many\": expected an integer in 1..10000")]
+    [InlineData("bad pool request", new[] { "controller", "--pool-requests-cpu", "fast" }, "pool-requests-cpu = \"fast\": expected a Kubernetes quantity greater than 0, such as 100m")]
+    [InlineData("pool limit below request", new[] { "controller", "--pool-requests-memory", "1Gi", "--pool-limits-memory", "512Mi" }, "pool-limits-memory = 512Mi: must not be below pool-requests-memory = 1Gi")]
+    [InlineData("pool quota reserve too big", new[] { "controller", "--pool-quota-reserve", "91" }, "pool-quota-reserve = \"91\": expected a percentage in 0..90")]
     [InlineData("lease not above renew", new[] { "controller", "--lease-duration", "10s" }, "lease-duration = 10s, must be greater than renew-deadline (10s)")]
     public void Parse_BadInput_ErrorNamesKeyAndValue(string label, string[] args, string expected)
     {
