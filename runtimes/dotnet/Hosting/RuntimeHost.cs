@@ -18,8 +18,9 @@ using Serverless.Runtime.Dotnet.Specialization;
 namespace Serverless.Runtime.Dotnet.Hosting;
 
 /// <summary>
-/// Wiring: environment → settings → host → handler → listen. The handler is loaded before listening,
-/// so a broken function exits with <see cref="ExitCodes.HandlerLoadFailed"/> and one line on stderr
+/// Wiring: environment → settings → host (meanwhile, on another thread: the handler located, binding and invocation warmed)
+/// → handler bound → listen.
+/// The handler is loaded before listening, so a broken function exits with <see cref="ExitCodes.HandlerLoadFailed"/> and one line on stderr
 /// instead of ever answering.
 /// </summary>
 internal static class RuntimeHost
@@ -58,13 +59,21 @@ internal static class RuntimeHost
             return ExitCodes.HandlerLoadFailed;
         }
 
+        // On the machine's other core while the host builds: the function's assembly, type and method (no user code runs
+        // there), then the first compilation of the binding and of the invocation path, on the platform's own warm-up
+        // method. They ran after the build on the main thread, and the first request compiled the rest.
+        var locating = Task.Run(() => LocateAndWarmUpAsync(name, settings, time));
         await using var app = Build(settings, time);
 
-        var loadStarted = time.GetTimestamp();
         LoadedHandler handler;
+        TimeSpan loadTime;
         try
         {
-            handler = new HandlerLoader(app.Services).Load(name, settings.FunctionPath);
+            // The constructor of an instance handler runs here, with the host's services, on the main thread as before.
+            var (target, locateTime) = await locating;
+            var bindStarted = time.GetTimestamp();
+            handler = new HandlerLoader(app.Services).Bind(target);
+            loadTime = locateTime + time.GetElapsedTime(bindStarted);
         }
         catch (HandlerLoadException ex)
         {
@@ -74,7 +83,6 @@ internal static class RuntimeHost
 
         await using (handler)
         {
-            var loadTime = time.GetElapsedTime(loadStarted);
             var dispatcher = Compose(app.Services, handler, settings, time);
             app.Run(dispatcher.DispatchAsync);
             app.Services.GetRequiredService<ReadinessState>().MarkReady();
@@ -99,6 +107,16 @@ internal static class RuntimeHost
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>Returns the time the locating took, the handler's share of "loaded in" (the warm-up's is not).</summary>
+    private static async Task<(HandlerTarget Target, TimeSpan Elapsed)> LocateAndWarmUpAsync(HandlerName name, RuntimeSettings settings, TimeProvider time)
+    {
+        var started = time.GetTimestamp();
+        var target = HandlerLoader.Locate(name, settings.FunctionPath);
+        var elapsed = time.GetElapsedTime(started);
+        await GenericWarmUp.InvokeDetachedAsync(settings, time);
+        return (target, elapsed);
     }
 
     internal static WebApplication Build(RuntimeSettings settings, TimeProvider time)

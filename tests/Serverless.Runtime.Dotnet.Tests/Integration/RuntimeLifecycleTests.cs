@@ -69,6 +69,8 @@ public sealed class RuntimeLifecycleTests
     [InlineData("missing method", "DotnetTest::DotnetTest.Handlers::Nope", "method \"Nope\" not found on type \"DotnetTest.Handlers\"", "Echo")]
     [InlineData("bad format", "DotnetTest.Handlers.Echo", "expected Assembly::Namespace.Type::Method", "got 1 part(s)")]
     [InlineData("path in assembly", "../DotnetTest::DotnetTest.Handlers::Echo", "may only contain letters", "\"../DotnetTest\"")]
+    [InlineData("constructor throws", "DotnetTest::DotnetTest.Unconstructible::Handle", "creating \"DotnetTest.Unconstructible\" failed", "InvalidOperationException: constructor refused")]
+    [InlineData("unbindable parameters", "DotnetTest::DotnetTest.Broken::TwoBodies", "method \"TwoBodies\" cannot be bound to a request", "Failure to infer one or more parameters")]
     public async Task Start_BrokenHandler_Exits3WithOneStderrLineNamingIt(string label, string handler, string expected, string alsoExpected)
     {
         await using var runtime = RuntimeProcess.Start(handler, RuntimeProcess.TestFunctionPath);
