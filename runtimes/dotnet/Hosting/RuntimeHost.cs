@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Serverless.Runtime.Dotnet.Concurrency;
@@ -119,60 +117,52 @@ internal static class RuntimeHost
         return (target, elapsed);
     }
 
-    internal static WebApplication Build(RuntimeSettings settings, TimeProvider time)
+    internal static FunctionServer Build(RuntimeSettings settings, TimeProvider time)
     {
-        // Empty rather than slim: no appsettings.json from wherever the runtime was started and no
-        // ASPNETCORE_* host settings, as the runtime's own come from RuntimeSettings; it also builds ~20 ms sooner.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
-        {
-            Args = [],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.WebHost.UseKestrelCore();
+        var services = new ServiceCollection();
 
-        // The function's env (func.yaml) reaches handlers through IConfiguration, as in any ASP.NET Core app.
-        builder.Configuration.AddEnvironmentVariables();
-
-        builder.Logging.SetMinimumLevel(settings.LogLevel);
-        builder.Logging.AddSimpleConsole(console =>
+        // The function's env (func.yaml) reaches handlers through IConfiguration, as in any ASP.NET Core app. Nothing
+        // else: no appsettings.json from wherever the runtime was started, no ASPNETCORE_* host settings (the runtime's
+        // own come from RuntimeSettings), as with the empty WebApplication builder before.
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+        services.AddLogging(logging =>
         {
-            console.SingleLine = true;
-            console.UseUtcTimestamp = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            console.ColorBehavior = LoggerColorBehavior.Disabled;
-        });
-        builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Error);
-
-        // Kestrel listens on HOST:PORT only; URLS / HTTP_PORTS among the variables above would only produce
-        // "overriding address" warnings.
-        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
-        builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, "");
-        builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, "");
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            // The pipeline enforces MAX_REQUEST_BODY_BYTES itself (413 on a declared length, BodyLimitStream while
-            // reading); Kestrel's limit leaves room to drain a refused body so that its caller gets the answer.
-            kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes + InvocationOptions.DrainBytes;
-            kestrel.Listen(settings.ListenAddress, settings.Port);
-            if (settings.PlatformPort is { } platformPort)
+            logging.SetMinimumLevel(settings.LogLevel);
+            logging.AddSimpleConsole(console =>
             {
-                // On the same address: on Kubernetes the kubelet probes it from outside the pod; locally it is
-                // loopback, and the activator only ever forwards to PORT.
-                kestrel.Listen(settings.ListenAddress, platformPort);
-            }
+                console.SingleLine = true;
+                console.UseUtcTimestamp = true;
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                console.ColorBehavior = LoggerColorBehavior.Disabled;
+            });
         });
+        services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Error);
+        FunctionServer.AddHostServices(services);
 
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.FunctionTimeout + ShutdownMargin);
-        builder.Services.AddSingleton(time);
-        builder.Services.AddSingleton(new ConcurrencyLimiter(settings.ContainerConcurrency));
-        builder.Services.AddSingleton(services => new RuntimeMetrics(services.GetRequiredService<ConcurrencyLimiter>(), settings.MetricLabels));
-        builder.Services.AddSingleton<ReadinessState>();
-        builder.Services.AddHostedService<DrainService>();
+        services.AddSingleton(time);
+        services.AddSingleton(new ConcurrencyLimiter(settings.ContainerConcurrency));
+        services.AddSingleton(provider => new RuntimeMetrics(provider.GetRequiredService<ConcurrencyLimiter>(), settings.MetricLabels));
+        services.AddSingleton<ReadinessState>();
 
         // A handler's CloudEvent parameter is bound as a service, from the pipeline's per-request provider.
-        EventServiceProvider.Register(builder.Services);
-        return builder.Build();
+        EventServiceProvider.Register(services);
+        var provider = services.BuildServiceProvider();
+
+        // Kestrel listens on HOST:PORT only (URLS / HTTP_PORTS among the variables are not read).
+        var kestrel = new KestrelServerOptions { ApplicationServices = provider, AddServerHeader = false };
+
+        // The pipeline enforces MAX_REQUEST_BODY_BYTES itself (413 on a declared length, BodyLimitStream while
+        // reading); Kestrel's limit leaves room to drain a refused body so that its caller gets the answer.
+        kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes + InvocationOptions.DrainBytes;
+        kestrel.Listen(settings.ListenAddress, settings.Port);
+        if (settings.PlatformPort is { } platformPort)
+        {
+            // On the same address: on Kubernetes the kubelet probes it from outside the pod; locally it is
+            // loopback, and the activator only ever forwards to PORT.
+            kestrel.Listen(settings.ListenAddress, platformPort);
+        }
+
+        return new FunctionServer(provider, kestrel, settings.FunctionTimeout + ShutdownMargin);
     }
 
     internal static RequestDispatcher Compose(IServiceProvider services, LoadedHandler handler, RuntimeSettings settings, TimeProvider time, RuntimeMetrics? metrics = null)

@@ -7,6 +7,8 @@ namespace Serverless.Runtime.Dotnet.Tests.Integration;
 
 public sealed class RuntimeLifecycleTests
 {
+    private const int SigInt = 2;
+
     [Fact]
     public async Task Sigterm_RequestInFlight_ReadinessTurns503ThenRequestCompletesAndExitZero()
     {
@@ -41,6 +43,18 @@ public sealed class RuntimeLifecycleTests
 
         Assert.Equal(0, exitCode);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"exit took {clock.Elapsed}");
+    }
+
+    /// <summary>Issue #21: without the generic host's console lifetime, the runtime itself turns SIGINT into a graceful stop.</summary>
+    [Fact]
+    public async Task Sigint_NothingInFlight_ExitsZero()
+    {
+        await using var runtime = await RuntimeProcess.StartTestHandlerReadyAsync("Echo");
+
+        Signals.Send(runtime.ProcessId, SigInt);
+        var exitCode = await runtime.WaitForExitAsync(Bounds.Exit);
+
+        Assert.Equal(0, exitCode);
     }
 
     [Fact]
