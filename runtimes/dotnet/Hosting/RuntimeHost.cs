@@ -58,17 +58,18 @@ internal static class RuntimeHost
         }
 
         // On the machine's other core while the host builds: the function's assembly, type and method (no user code runs
-        // there), then the first compilation of the binding and of the invocation path, on the platform's own warm-up
-        // method. They ran after the build on the main thread, and the first request compiled the rest.
-        var locating = Task.Run(() => LocateAndWarmUpAsync(name, settings, time));
+        // there), then the binding's first compilation, on the platform's own warm-up method. Both ran after the build on
+        // the main thread.
+        var locating = Task.Run(() => LocateAndWarmBinding(name, settings.FunctionPath, time));
         await using var app = Build(settings, time);
 
         LoadedHandler handler;
+        LoadedHandler? warmUp;
         TimeSpan loadTime;
         try
         {
             // The constructor of an instance handler runs here, with the host's services, on the main thread as before.
-            var (target, locateTime) = await locating;
+            (var target, warmUp, var locateTime) = await locating;
             var bindStarted = time.GetTimestamp();
             handler = new HandlerLoader(app.Services).Bind(target);
             loadTime = locateTime + time.GetElapsedTime(bindStarted);
@@ -85,6 +86,10 @@ internal static class RuntimeHost
             app.Run(dispatcher.DispatchAsync);
             app.Services.GetRequiredService<ReadinessState>().MarkReady();
 
+            // While Kestrel starts, on the other core: the invocation path, run with the warm-up method, so that the
+            // first request does not compile it. Readiness does not wait for it: a request that comes first compiles
+            // what it needs, as before.
+            var warming = Task.Run(() => GenericWarmUp.InvokeDetachedAsync(warmUp, settings, time));
             var address = FormatAddress(settings);
             try
             {
@@ -93,8 +98,11 @@ internal static class RuntimeHost
             catch (IOException ex)
             {
                 await stderr.WriteLineAsync($"{Prefix}cannot listen on {address}: {ex.Message}");
+                await warming;
                 return ExitCodes.ListenFailed;
             }
+
+            await warming;
 
             await stdout.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
@@ -107,14 +115,13 @@ internal static class RuntimeHost
         return ExitCodes.Success;
     }
 
-    /// <summary>Returns the time the locating took, the handler's share of "loaded in" (the warm-up's is not).</summary>
-    private static async Task<(HandlerTarget Target, TimeSpan Elapsed)> LocateAndWarmUpAsync(HandlerName name, RuntimeSettings settings, TimeProvider time)
+    /// <summary>Also returns the time the locating took: the handler's share of "loaded in" (the warm-up's is not).</summary>
+    private static (HandlerTarget Target, LoadedHandler? WarmUp, TimeSpan Elapsed) LocateAndWarmBinding(HandlerName name, string functionPath, TimeProvider time)
     {
         var started = time.GetTimestamp();
-        var target = HandlerLoader.Locate(name, settings.FunctionPath);
+        var target = HandlerLoader.Locate(name, functionPath);
         var elapsed = time.GetElapsedTime(started);
-        await GenericWarmUp.InvokeDetachedAsync(settings, time);
-        return (target, elapsed);
+        return (target, GenericWarmUp.BindDetached(), elapsed);
     }
 
     internal static FunctionServer Build(RuntimeSettings settings, TimeProvider time)

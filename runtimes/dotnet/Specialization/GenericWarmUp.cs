@@ -53,19 +53,39 @@ internal static class GenericWarmUp
     }
 
     /// <summary>
-    /// What a function's first request would compile, run before the host's services exist, so that a start runs it on
-    /// the machine's other core while the host builds: minimal-API binding (<see cref="RequestDelegateFactory"/>) of a
-    /// method that needs no service, and two in-memory invocations of it through an <see cref="InvocationPipeline"/>
-    /// of its own (own limiter, metrics and a null logger). Never the user's handler, which may have effects.
-    /// Returns whether both invocations were answered 200; a failure only costs the warmth.
+    /// Minimal-API binding (<see cref="RequestDelegateFactory"/>) of a method that needs no service: its first compilation,
+    /// which a function's own binding would pay otherwise. Needs no service, so a start runs it on the machine's other
+    /// core while the host builds. Null when it could not bind (only the warmth is lost).
     /// </summary>
-    public static async Task<bool> InvokeDetachedAsync(RuntimeSettings settings, TimeProvider time)
+    public static LoadedHandler? BindDetached()
     {
         try
         {
             var method = typeof(GenericWarmUp).GetMethod(nameof(Echo), BindingFlags.NonPublic | BindingFlags.Static)!;
             var requestDelegate = RequestDelegateFactory.Create(method, targetFactory: null, new RequestDelegateFactoryOptions { ThrowOnBadRequest = false }).RequestDelegate;
-            await using var handler = new LoadedHandler(new HandlerName("warm-up", "warm-up", nameof(Echo)), method, requestDelegate, instance: null);
+            return new LoadedHandler(new HandlerName("warm-up", "warm-up", nameof(Echo)), method, requestDelegate, instance: null);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Two in-memory invocations of <paramref name="handler"/> (from <see cref="BindDetached"/>) through an
+    /// <see cref="InvocationPipeline"/> of its own (own limiter, metrics and a null logger), so that a function's first
+    /// request finds the pipeline, the binding's helpers and the response writing compiled. Never the user's handler,
+    /// which may have effects. Returns whether both were answered 200; a failure only costs the warmth.
+    /// </summary>
+    public static async Task<bool> InvokeDetachedAsync(LoadedHandler? handler, RuntimeSettings settings, TimeProvider time)
+    {
+        if (handler is null)
+        {
+            return false;
+        }
+
+        try
+        {
             var metrics = new RuntimeMetrics(new ConcurrencyLimiter(0), settings.MetricLabels);
             var options = new InvocationOptions(settings.FunctionTimeout, settings.MaxRequestBodyBytes, InvocationOptions.DefaultUnwindGrace);
             var pipeline = new InvocationPipeline(handler, new ConcurrencyLimiter(0), metrics, options, time, NullLogger<InvocationPipeline>.Instance);

@@ -10,7 +10,7 @@ public sealed class GenericWarmUpTests
     /// and the whole invocation pipeline to a 200, not stop at a problem response (which would warm the wrong path).
     /// </summary>
     [Fact]
-    public async Task InvokeDetached_WithoutTheHostsServices_AnswersBothInvocations200()
+    public async Task BindAndInvokeDetached_WithoutTheHostsServices_AnswersBothInvocations200()
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -21,6 +21,9 @@ public sealed class GenericWarmUpTests
         };
         Assert.True(RuntimeSettingsParser.TryParse(name => env.GetValueOrDefault(name), out var settings, out var errors), string.Join("; ", errors));
 
-        Assert.True(await GenericWarmUp.InvokeDetachedAsync(settings!, TimeProvider.System));
+        var handler = GenericWarmUp.BindDetached();
+
+        Assert.NotNull(handler);
+        Assert.True(await GenericWarmUp.InvokeDetachedAsync(handler, settings!, TimeProvider.System));
     }
 }
