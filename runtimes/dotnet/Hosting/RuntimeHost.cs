@@ -103,7 +103,6 @@ internal static class RuntimeHost
             }
 
             await warming;
-
             await stdout.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{Prefix}{name} loaded in {loadTime.TotalMilliseconds:0} ms, listening on {address} ({time.GetElapsedTime(started).TotalMilliseconds:0} ms after start)"));
