@@ -16,10 +16,10 @@ using Serverless.Runtime.Dotnet.Specialization;
 namespace Serverless.Runtime.Dotnet.Hosting;
 
 /// <summary>
-/// Wiring: environment → settings → host (meanwhile, on another thread: the handler located, binding and invocation warmed)
-/// → handler bound → listen.
-/// The handler is loaded before listening, so a broken function exits with <see cref="ExitCodes.HandlerLoadFailed"/> and one line on stderr
-/// instead of ever answering.
+/// Wiring: environment → settings → host (meanwhile, on another thread: the handler located, the binding warmed) →
+/// handler created and bound → listen (meanwhile: the invocation path warmed). The handler is loaded before listening,
+/// so a broken function exits with <see cref="ExitCodes.HandlerLoadFailed"/> and one line on stderr instead of ever
+/// answering.
 /// </summary>
 internal static class RuntimeHost
 {
