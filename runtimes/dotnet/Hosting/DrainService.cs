@@ -8,8 +8,9 @@ namespace Serverless.Runtime.Dotnet.Hosting;
 /// Graceful drain on SIGTERM. Readiness turns 503 the moment stopping begins; then the host waits for
 /// the requests in flight, with Kestrel still accepting, so that probes see the 503 and late requests
 /// routed before the endpoint was removed are still served. Kestrel is stopped only after this returns
-/// (the host calls StoppingAsync before any StopAsync), and at once when nothing is in flight.
-/// The whole stop, this wait included, is bounded by HostOptions.ShutdownTimeout.
+/// (<see cref="FunctionServer"/> calls StoppingAsync, then stops Kestrel), and at once when nothing is in flight.
+/// The whole stop, this wait included, is bounded by FUNCTION_TIMEOUT + 3 s. It keeps the generic host's
+/// lifecycle interface, which is the order FunctionServer follows.
 /// </summary>
 internal sealed class DrainService(
     ReadinessState readiness,

@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Serverless.Runtime.Dotnet.Concurrency;
@@ -18,9 +16,10 @@ using Serverless.Runtime.Dotnet.Specialization;
 namespace Serverless.Runtime.Dotnet.Hosting;
 
 /// <summary>
-/// Wiring: environment → settings → host → handler → listen. The handler is loaded before listening,
-/// so a broken function exits with <see cref="ExitCodes.HandlerLoadFailed"/> and one line on stderr
-/// instead of ever answering.
+/// Wiring: environment → settings → host (meanwhile, on another thread: the handler located, the binding warmed) →
+/// handler created and bound → listen (meanwhile: the invocation path warmed). The handler is loaded before listening,
+/// so a broken function exits with <see cref="ExitCodes.HandlerLoadFailed"/> and one line on stderr instead of ever
+/// answering.
 /// </summary>
 internal static class RuntimeHost
 {
@@ -58,13 +57,22 @@ internal static class RuntimeHost
             return ExitCodes.HandlerLoadFailed;
         }
 
+        // On the machine's other core while the host builds: the function's assembly, type and method (no user code runs
+        // there), then the binding's first compilation, on the platform's own warm-up method. Both ran after the build on
+        // the main thread.
+        var locating = Task.Run(() => LocateAndWarmBinding(name, settings.FunctionPath, time));
         await using var app = Build(settings, time);
 
-        var loadStarted = time.GetTimestamp();
         LoadedHandler handler;
+        LoadedHandler? warmUp;
+        TimeSpan loadTime;
         try
         {
-            handler = new HandlerLoader(app.Services).Load(name, settings.FunctionPath);
+            // The constructor of an instance handler runs here, with the host's services, on the main thread as before.
+            (var target, warmUp, var locateTime) = await locating;
+            var bindStarted = time.GetTimestamp();
+            handler = new HandlerLoader(app.Services).Bind(target);
+            loadTime = locateTime + time.GetElapsedTime(bindStarted);
         }
         catch (HandlerLoadException ex)
         {
@@ -74,11 +82,14 @@ internal static class RuntimeHost
 
         await using (handler)
         {
-            var loadTime = time.GetElapsedTime(loadStarted);
             var dispatcher = Compose(app.Services, handler, settings, time);
             app.Run(dispatcher.DispatchAsync);
             app.Services.GetRequiredService<ReadinessState>().MarkReady();
 
+            // While Kestrel starts, on the other core: the invocation path, run with the warm-up method, so that the
+            // first request does not compile it. Readiness does not wait for it: a request that comes first compiles
+            // what it needs, as before.
+            var warming = Task.Run(() => GenericWarmUp.InvokeDetachedAsync(warmUp, settings, time));
             var address = FormatAddress(settings);
             try
             {
@@ -87,9 +98,11 @@ internal static class RuntimeHost
             catch (IOException ex)
             {
                 await stderr.WriteLineAsync($"{Prefix}cannot listen on {address}: {ex.Message}");
+                await warming;
                 return ExitCodes.ListenFailed;
             }
 
+            await warming;
             await stdout.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{Prefix}{name} loaded in {loadTime.TotalMilliseconds:0} ms, listening on {address} ({time.GetElapsedTime(started).TotalMilliseconds:0} ms after start)"));
@@ -101,60 +114,61 @@ internal static class RuntimeHost
         return ExitCodes.Success;
     }
 
-    internal static WebApplication Build(RuntimeSettings settings, TimeProvider time)
+    /// <summary>Also returns the time the locating took: the handler's share of "loaded in" (the warm-up's is not).</summary>
+    private static (HandlerTarget Target, LoadedHandler? WarmUp, TimeSpan Elapsed) LocateAndWarmBinding(HandlerName name, string functionPath, TimeProvider time)
     {
-        // Empty rather than slim: no appsettings.json from wherever the runtime was started and no
-        // ASPNETCORE_* host settings, as the runtime's own come from RuntimeSettings; it also builds ~20 ms sooner.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
-        {
-            Args = [],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.WebHost.UseKestrelCore();
+        var started = time.GetTimestamp();
+        var target = HandlerLoader.Locate(name, functionPath);
+        var elapsed = time.GetElapsedTime(started);
+        return (target, GenericWarmUp.BindDetached(), elapsed);
+    }
 
-        // The function's env (func.yaml) reaches handlers through IConfiguration, as in any ASP.NET Core app.
-        builder.Configuration.AddEnvironmentVariables();
+    internal static FunctionServer Build(RuntimeSettings settings, TimeProvider time)
+    {
+        var services = new ServiceCollection();
 
-        builder.Logging.SetMinimumLevel(settings.LogLevel);
-        builder.Logging.AddSimpleConsole(console =>
+        // The function's env (func.yaml) reaches handlers through IConfiguration, as in any ASP.NET Core app. Nothing
+        // else: no appsettings.json from wherever the runtime was started, no ASPNETCORE_* host settings (the runtime's
+        // own come from RuntimeSettings), as with the empty WebApplication builder before.
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+        services.AddLogging(logging =>
         {
-            console.SingleLine = true;
-            console.UseUtcTimestamp = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            console.ColorBehavior = LoggerColorBehavior.Disabled;
-        });
-        builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Error);
-
-        // Kestrel listens on HOST:PORT only; URLS / HTTP_PORTS among the variables above would only produce
-        // "overriding address" warnings.
-        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
-        builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, "");
-        builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, "");
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            // The pipeline enforces MAX_REQUEST_BODY_BYTES itself (413 on a declared length, BodyLimitStream while
-            // reading); Kestrel's limit leaves room to drain a refused body so that its caller gets the answer.
-            kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes + InvocationOptions.DrainBytes;
-            kestrel.Listen(settings.ListenAddress, settings.Port);
-            if (settings.PlatformPort is { } platformPort)
+            logging.SetMinimumLevel(settings.LogLevel);
+            logging.AddSimpleConsole(console =>
             {
-                // On the same address: on Kubernetes the kubelet probes it from outside the pod; locally it is
-                // loopback, and the activator only ever forwards to PORT.
-                kestrel.Listen(settings.ListenAddress, platformPort);
-            }
+                console.SingleLine = true;
+                console.UseUtcTimestamp = true;
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                console.ColorBehavior = LoggerColorBehavior.Disabled;
+            });
         });
+        services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Error);
+        FunctionServer.AddHostServices(services);
 
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.FunctionTimeout + ShutdownMargin);
-        builder.Services.AddSingleton(time);
-        builder.Services.AddSingleton(new ConcurrencyLimiter(settings.ContainerConcurrency));
-        builder.Services.AddSingleton(services => new RuntimeMetrics(services.GetRequiredService<ConcurrencyLimiter>(), settings.MetricLabels));
-        builder.Services.AddSingleton<ReadinessState>();
-        builder.Services.AddHostedService<DrainService>();
+        services.AddSingleton(time);
+        services.AddSingleton(new ConcurrencyLimiter(settings.ContainerConcurrency));
+        services.AddSingleton(provider => new RuntimeMetrics(provider.GetRequiredService<ConcurrencyLimiter>(), settings.MetricLabels));
+        services.AddSingleton<ReadinessState>();
 
         // A handler's CloudEvent parameter is bound as a service, from the pipeline's per-request provider.
-        EventServiceProvider.Register(builder.Services);
-        return builder.Build();
+        EventServiceProvider.Register(services);
+        var provider = services.BuildServiceProvider();
+
+        // Kestrel listens on HOST:PORT only (URLS / HTTP_PORTS among the variables are not read).
+        var kestrel = new KestrelServerOptions { ApplicationServices = provider, AddServerHeader = false };
+
+        // The pipeline enforces MAX_REQUEST_BODY_BYTES itself (413 on a declared length, BodyLimitStream while
+        // reading); Kestrel's limit leaves room to drain a refused body so that its caller gets the answer.
+        kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes + InvocationOptions.DrainBytes;
+        kestrel.Listen(settings.ListenAddress, settings.Port);
+        if (settings.PlatformPort is { } platformPort)
+        {
+            // On the same address: on Kubernetes the kubelet probes it from outside the pod; locally it is
+            // loopback, and the activator only ever forwards to PORT.
+            kestrel.Listen(settings.ListenAddress, platformPort);
+        }
+
+        return new FunctionServer(provider, kestrel, settings.FunctionTimeout + ShutdownMargin);
     }
 
     internal static RequestDispatcher Compose(IServiceProvider services, LoadedHandler handler, RuntimeSettings settings, TimeProvider time, RuntimeMetrics? metrics = null)

@@ -16,7 +16,13 @@ internal sealed class HandlerLoader(IServiceProvider services)
 {
     private const int MaxNamesListed = 8;
 
-    public LoadedHandler Load(HandlerName name, string functionPath)
+    public LoadedHandler Load(HandlerName name, string functionPath) => Bind(Locate(name, functionPath));
+
+    /// <summary>
+    /// The half of a load that needs no service: the assembly (with its deps.json), the type and the method. Runs no
+    /// user code (no constructor, no static initializer), so a start runs it on another thread while the host builds.
+    /// </summary>
+    public static HandlerTarget Locate(HandlerName name, string functionPath)
     {
         var handler = name.ToString();
         if (!Directory.Exists(functionPath))
@@ -32,10 +38,16 @@ internal sealed class HandlerLoader(IServiceProvider services)
 
         var assembly = LoadAssembly(handler, assemblyPath);
         var type = FindType(handler, name, assembly, assemblyPath);
-        var method = FindMethod(handler, name, type);
-        var instance = method.IsStatic ? null : CreateInstance(handler, type);
-        var requestDelegate = Bind(handler, method, instance);
-        return new LoadedHandler(name, method, requestDelegate, instance);
+        return new HandlerTarget(name, type, FindMethod(handler, name, type));
+    }
+
+    /// <summary>The half that needs the host's services: the instance (the user's constructor runs here) and the binding.</summary>
+    public LoadedHandler Bind(HandlerTarget target)
+    {
+        var handler = target.Name.ToString();
+        var instance = target.Method.IsStatic ? null : CreateInstance(handler, target.Type);
+        var requestDelegate = Bind(handler, target.Method, instance);
+        return new LoadedHandler(target.Name, target.Method, requestDelegate, instance);
     }
 
     private static Assembly LoadAssembly(string handler, string assemblyPath)

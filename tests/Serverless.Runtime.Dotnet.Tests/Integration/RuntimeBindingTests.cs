@@ -21,6 +21,21 @@ public sealed class RuntimeBindingTests
         Assert.Equal(new Dictionary<string, string> { ["name"] = "Ada", ["language"] = "C#" }, parsed);
     }
 
+    /// <summary>
+    /// Issue #21: the runtime serves through Kestrel without the generic host (FunctionServer); the host's services a
+    /// handler may take (environment, lifetime, logging, configuration) are still there, and the lifetime says started.
+    /// </summary>
+    [Fact]
+    public async Task Invoke_HandlerTakingTheHostsServices_BindsThemAsServices()
+    {
+        await using var runtime = await RuntimeProcess.StartReadyAsync("DotnetTest::DotnetTest.HostServices::Report", RuntimeProcess.TestFunctionPath, ("K_SERVICE", "host-services"));
+
+        using var response = await runtime.Client.GetAsync("");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Production Production started=True stopping=False logger=True service=host-services", await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Invoke_JsonBodyForARecordParameter_IsBoundAndAnsweredAsJson()
     {

@@ -7,6 +7,8 @@ namespace Serverless.Runtime.Dotnet.Tests.Integration;
 
 public sealed class RuntimeLifecycleTests
 {
+    private const int SigInt = 2;
+
     [Fact]
     public async Task Sigterm_RequestInFlight_ReadinessTurns503ThenRequestCompletesAndExitZero()
     {
@@ -43,6 +45,18 @@ public sealed class RuntimeLifecycleTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"exit took {clock.Elapsed}");
     }
 
+    /// <summary>Issue #21: without the generic host's console lifetime, the runtime itself turns SIGINT into a graceful stop.</summary>
+    [Fact]
+    public async Task Sigint_NothingInFlight_ExitsZero()
+    {
+        await using var runtime = await RuntimeProcess.StartTestHandlerReadyAsync("Echo");
+
+        Signals.Send(runtime.ProcessId, SigInt);
+        var exitCode = await runtime.WaitForExitAsync(Bounds.Exit);
+
+        Assert.Equal(0, exitCode);
+    }
+
     [Fact]
     public async Task ChildProcess_OfTheFunction_HasDefaultSignalMaskAndDispositions()
     {
@@ -69,6 +83,8 @@ public sealed class RuntimeLifecycleTests
     [InlineData("missing method", "DotnetTest::DotnetTest.Handlers::Nope", "method \"Nope\" not found on type \"DotnetTest.Handlers\"", "Echo")]
     [InlineData("bad format", "DotnetTest.Handlers.Echo", "expected Assembly::Namespace.Type::Method", "got 1 part(s)")]
     [InlineData("path in assembly", "../DotnetTest::DotnetTest.Handlers::Echo", "may only contain letters", "\"../DotnetTest\"")]
+    [InlineData("constructor throws", "DotnetTest::DotnetTest.Unconstructible::Handle", "creating \"DotnetTest.Unconstructible\" failed", "InvalidOperationException: constructor refused")]
+    [InlineData("unbindable parameters", "DotnetTest::DotnetTest.Broken::TwoBodies", "method \"TwoBodies\" cannot be bound to a request", "Failure to infer one or more parameters")]
     public async Task Start_BrokenHandler_Exits3WithOneStderrLineNamingIt(string label, string handler, string expected, string alsoExpected)
     {
         await using var runtime = RuntimeProcess.Start(handler, RuntimeProcess.TestFunctionPath);

@@ -39,6 +39,24 @@ public sealed class RuntimeMetricsTests
         Assert.True(samples.Value("serverless_runtime_request_duration_seconds_sum") > 0);
     }
 
+    /// <summary>
+    /// Issue #21: a start warms the binding and the invocation pipeline on a method of its own while the host builds.
+    /// Neither the user's handler (an instance handler counting its calls) nor the metrics may see it.
+    /// </summary>
+    [Fact]
+    public async Task Start_WarmUp_NeitherInvokesTheHandlerNorCountsInTheMetrics()
+    {
+        await using var runtime = await RuntimeProcess.StartReadyAsync("DotnetTest::DotnetTest.Counter::Next", RuntimeProcess.TestFunctionPath);
+
+        var before = await runtime.ScrapeAsync();
+        using var response = await runtime.Client.GetAsync("");
+
+        Assert.DoesNotContain(before, s => s.Name == "serverless_runtime_requests_total");
+        Assert.Equal(0, before.Value("serverless_runtime_request_duration_seconds_count"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("1", await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>Issue #16: every series names the instance's namespace, function and revision, from the platform's variables.</summary>
     [Fact]
     public async Task Metrics_WithIdentityVariables_LabelEverySeries()

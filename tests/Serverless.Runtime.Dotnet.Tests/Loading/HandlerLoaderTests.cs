@@ -65,6 +65,23 @@ public sealed class HandlerLoaderTests : IDisposable
         Assert.DoesNotContain('\n', ex.Message);
     }
 
+    /// <summary>
+    /// A start locates the handler on another thread while the host builds (RuntimeHost): that half must run no user
+    /// code, so that a constructor's failure still surfaces from the bind, on the main thread, with the host's services.
+    /// </summary>
+    [Fact]
+    public void Locate_InstanceHandlerWhoseConstructorThrows_FindsItAndOnlyBindRunsTheConstructor()
+    {
+        HandlerName.TryParse("DotnetTest::DotnetTest.Unconstructible::Handle", out var name, out _);
+
+        var target = HandlerLoader.Locate(name!, FunctionPath);
+        var ex = Assert.Throws<HandlerLoadException>(() => new HandlerLoader(_services).Bind(target));
+
+        Assert.Equal("DotnetTest.Unconstructible", target.Type.FullName);
+        Assert.Equal("Handle", target.Method.Name);
+        Assert.Contains("creating \"DotnetTest.Unconstructible\" failed: InvalidOperationException: constructor refused", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_MissingDirectory_ThrowsNamingTheDirectory()
     {
