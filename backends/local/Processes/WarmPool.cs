@@ -40,6 +40,13 @@ internal sealed class WarmPool : IDisposable
 
     private static readonly TimeSpan AliveProbeInterval = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// How long after a taken instance's specialization answered its replacement starts. A runtime's start takes a
+    /// core for 50–150 ms; started at the take, it competed with the specialization and the cold request's first
+    /// answer on a 2-core machine, which is what the pool is for.
+    /// </summary>
+    internal static readonly TimeSpan RefillAfterTake = TimeSpan.FromMilliseconds(50);
+
     // How long a start that is given up waits for its process to be gone (pid file and staging removed with it).
     private static readonly TimeSpan KilledExitWait = TimeSpan.FromSeconds(5);
 
@@ -112,7 +119,7 @@ internal sealed class WarmPool : IDisposable
         && spec.Resources.EphemeralStorageLimitBytes is null
         && (!spec.Resources.HasLimits || _context.Cgroups is not null);
 
-    /// <summary>Takes an idle instance of the spec's runtime, or null; the pool refills in the background.</summary>
+    /// <summary>Takes an idle instance of the spec's runtime, or null; the pool refills once it is specialized.</summary>
     public LocalInstance? TryTake(WorkloadSpec spec)
     {
         if (!Serves(spec))
@@ -138,11 +145,7 @@ internal sealed class WarmPool : IDisposable
             }
         }
 
-        if (taken is not null)
-        {
-            Refill(spec.Runtime);
-        }
-
+        // The replacement starts after the taken one's specialization (SpecializeAsync), which always follows a take.
         return taken;
     }
 
@@ -183,6 +186,32 @@ internal sealed class WarmPool : IDisposable
     /// answer (a bad handler: its load error) or why it could not be reached.
     /// </summary>
     public async Task<string?> SpecializeAsync(LocalInstance instance, WorkloadSpec spec, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await LoadFunctionAsync(instance, spec, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            RefillLater(spec.Runtime);
+        }
+    }
+
+    private void RefillLater(string runtime)
+    {
+        if (_disposed || _context.Options.PoolSize <= 0)
+        {
+            return;
+        }
+
+        _context.RunBackground(new FunctionKey(PoolNamespace, runtime), async () =>
+        {
+            await Task.Delay(RefillAfterTake, _context.Time).ConfigureAwait(false);
+            Refill(runtime);
+        });
+    }
+
+    private async Task<string?> LoadFunctionAsync(LocalInstance instance, WorkloadSpec spec, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var (sourcePath, prepareProblem) = Prepare(instance, spec);

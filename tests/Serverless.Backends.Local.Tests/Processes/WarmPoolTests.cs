@@ -46,6 +46,33 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ColdStart_TheReplacementStartsOnlyAfterTheSpecializationAnswered()
+    {
+        var backend = StartPooled(poolSize: 1);
+        await Poll.UntilAsync(() => Idle(backend) == 1, "pool of 1 idle");
+        var key = new FunctionKey("default", "hello");
+        using var watching = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var clock = Stopwatch.StartNew();
+        var replacementSeen = Task.Run(async () =>
+        {
+            while (ProcessTree.WithEnvironment("INSTANCE_ID", "pool-python-2").Count == 0)
+            {
+                await Task.Delay(1, watching.Token);
+            }
+
+            return clock.Elapsed;
+        });
+
+        await backend.EnsureAsync(Spec(key), 1);
+        var specialized = clock.Elapsed;
+        var seen = await replacementSeen;
+
+        // A runtime's start takes a core: it must not compete with the specialization and the cold request's answer.
+        Assert.True(seen >= specialized, $"the replacement was running {(specialized - seen).TotalMilliseconds:0} ms before the specialization answered");
+        await Poll.UntilAsync(() => Idle(backend) == 1, "pool refilled to 1");
+    }
+
+    [Fact]
     public async Task TwoFunctions_SpecializedFromOnePool_NeverShareAProcess()
     {
         var backend = StartPooled(poolSize: 2);
