@@ -11,11 +11,13 @@ namespace Serverless.Platform.Kubernetes;
 /// namespace's Revisions per reconcile would be most of the work), and every write goes to the API server.
 /// </summary>
 /// <remarks>
-/// The cache may be a moment behind: a Revision just cut is created again and answered AlreadyExists, which the
-/// reconciler reads back; a status written over a stale copy meets a conflict and is written by the pass its own watch
-/// event starts. Items are copies: the reconciler sets their status, and the cache is shared.
+/// The cache may be a moment behind the controller's own writes: what a create or a status write answered is read
+/// through <see cref="WrittenObjects{T}"/> until the watch brings it, so the next pass neither cuts the Revision again
+/// nor writes the same status again over a stale copy (each a call, and the second a conflict). A write of someone
+/// else's still meets a conflict and is written by the pass its own watch event starts. Items are copies: the
+/// reconciler sets their status, and the cache is shared.
 /// </remarks>
-internal sealed class CachedRevisionStore(IResourceStore<Revision> api, ResourceInformer<Revision> cache) : IResourceStore<Revision>
+internal sealed class CachedRevisionStore(IResourceStore<Revision> api, WrittenObjects<Revision> cache) : IResourceStore<Revision>
 {
     public Task<ResourceList<Revision>> ListAsync(string? @namespace = null, CancellationToken cancellationToken = default) =>
         Task.FromResult(new ResourceList<Revision>(
@@ -28,14 +30,22 @@ internal sealed class CachedRevisionStore(IResourceStore<Revision> api, Resource
     public Task<Revision?> GetAsync(string @namespace, string name, CancellationToken cancellationToken = default) =>
         api.GetAsync(@namespace, name, cancellationToken);
 
-    public Task<Revision> CreateAsync(Revision resource, CancellationToken cancellationToken = default) =>
-        api.CreateAsync(resource, cancellationToken);
+    public async Task<Revision> CreateAsync(Revision resource, CancellationToken cancellationToken = default)
+    {
+        var created = await api.CreateAsync(resource, cancellationToken).ConfigureAwait(false);
+        cache.Remember(ResourceJson.Clone(created));
+        return created;
+    }
 
     public Task<Revision> ReplaceAsync(Revision resource, CancellationToken cancellationToken = default) =>
         api.ReplaceAsync(resource, cancellationToken);
 
-    public Task<Revision> ReplaceStatusAsync(Revision resource, CancellationToken cancellationToken = default) =>
-        api.ReplaceStatusAsync(resource, cancellationToken);
+    public async Task<Revision> ReplaceStatusAsync(Revision resource, CancellationToken cancellationToken = default)
+    {
+        var written = await api.ReplaceStatusAsync(resource, cancellationToken).ConfigureAwait(false);
+        cache.Remember(ResourceJson.Clone(written));
+        return written;
+    }
 
     public Task<bool> DeleteAsync(string @namespace, string name, CancellationToken cancellationToken = default) =>
         api.DeleteAsync(@namespace, name, cancellationToken);
