@@ -17,7 +17,8 @@ namespace Serverless.Platform.Kubernetes;
 /// else's still meets a conflict and is written by the pass its own watch event starts. Items are copies: the
 /// reconciler sets their status, and the cache is shared.
 /// </remarks>
-internal sealed class CachedRevisionStore(IResourceStore<Revision> api, WrittenObjects<Revision> cache) : IResourceStore<Revision>
+/// <param name="created">Called with each Revision created (its artifact is made owned by it).</param>
+internal sealed class CachedRevisionStore(IResourceStore<Revision> api, WrittenObjects<Revision> cache, Func<Revision, CancellationToken, Task> created) : IResourceStore<Revision>
 {
     public Task<ResourceList<Revision>> ListAsync(string? @namespace = null, CancellationToken cancellationToken = default) =>
         Task.FromResult(new ResourceList<Revision>(
@@ -32,9 +33,10 @@ internal sealed class CachedRevisionStore(IResourceStore<Revision> api, WrittenO
 
     public async Task<Revision> CreateAsync(Revision resource, CancellationToken cancellationToken = default)
     {
-        var created = await api.CreateAsync(resource, cancellationToken).ConfigureAwait(false);
-        cache.Remember(ResourceJson.Clone(created));
-        return created;
+        var revision = await api.CreateAsync(resource, cancellationToken).ConfigureAwait(false);
+        cache.Remember(ResourceJson.Clone(revision));
+        await created(ResourceJson.Clone(revision), cancellationToken).ConfigureAwait(false);
+        return revision;
     }
 
     public Task<Revision> ReplaceAsync(Revision resource, CancellationToken cancellationToken = default) =>

@@ -268,6 +268,41 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
     }
 
     /// <summary>
+    /// Makes the Revisions that name <paramref name="created"/>'s artifact ConfigMap its owners (one ownerReference each,
+    /// not controller), so that the garbage collector deletes it with the last of them, whenever and by whomever they are
+    /// deleted: the controller need not be running then (issue #17). Called once per Revision cut, with the Revision
+    /// the create answered. A ConfigMap that does not exist is left to the Function's status; a failed write is logged,
+    /// and the artifact is then collected as before (while the controller runs, or with its Function).
+    /// </summary>
+    public async Task OwnArtifactAsync(RevisionResource created, CancellationToken cancellationToken = default)
+    {
+        if (_revisionView is null || created.Spec?.Image is { Length: > 0 } || created.Spec?.Source?.ConfigMap is not { Length: > 0 } artifact)
+        {
+            return;
+        }
+
+        _revisionView.Remember(created);
+        var ns = created.Metadata.NamespaceProperty;
+        var owners = _revisionView.List()
+            .Where(r => r.Metadata.NamespaceProperty == ns && r.Metadata.DeletionTimestamp is null
+                && r.Spec?.Image is not { Length: > 0 } && r.Spec?.Source?.ConfigMap == artifact)
+            .OrderBy(r => r.Metadata.Name, StringComparer.Ordinal)
+            .Select(RevisionOwner.ArtifactReference)
+            .ToList();
+        try
+        {
+            if (await _api.SetConfigMapOwnersAsync(ns, artifact, owners, cancellationToken).ConfigureAwait(false))
+            {
+                LogArtifactOwned(_logger, ns + "/" + artifact, string.Join(", ", owners.Select(o => o.Name)));
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogArtifactOwnersFailed(_logger, ns + "/" + artifact, e.Message);
+        }
+    }
+
+    /// <summary>
     /// An HPA-class Function gets a HorizontalPodAutoscaler on each of its Deployments (of the Function in an older
     /// layout, else of each revision, owned by that Revision), which then scales it instead of the KPA (the autoscaler
     /// leaves such a Function alone); any other Function has none, so one left from a class change goes.
@@ -507,6 +542,12 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
 
     [LoggerMessage(EventId = KubernetesEventIds.ArtifactDeleted, Level = LogLevel.Information, Message = "Deleted the superseded artifact ConfigMap {Name} of Function {Function}")]
     private static partial void LogArtifactDeleted(ILogger logger, string name, string function);
+
+    [LoggerMessage(EventId = KubernetesEventIds.ArtifactOwned, Level = LogLevel.Debug, Message = "The artifact ConfigMap {Name} is owned by the Revisions {Owners}")]
+    private static partial void LogArtifactOwned(ILogger logger, string name, string owners);
+
+    [LoggerMessage(EventId = KubernetesEventIds.ArtifactOwnersFailed, Level = LogLevel.Warning, Message = "Could not make the Revisions naming the artifact ConfigMap {Name} its owners: {Error}")]
+    private static partial void LogArtifactOwnersFailed(ILogger logger, string name, string error);
 
     [LoggerMessage(EventId = KubernetesEventIds.ArtifactDeleteFailed, Level = LogLevel.Warning, Message = "Could not delete the superseded artifact ConfigMap {Name}: {Error}")]
     private static partial void LogArtifactDeleteFailed(ILogger logger, string name, string error);

@@ -250,6 +250,7 @@ internal sealed partial class FunctionReconciler
         }
 
         // While an older layout's workload still serves the main revision, the Function shows that one.
+        (int Replicas, int Ready)? instances = null;
         var observed = view.Get(functionKeyRevision is not null && functionKeyRevision == workload.RevisionName ? key : workload.Key);
         if (_revisions is not null && revisions is not null && plan is not null)
         {
@@ -267,10 +268,10 @@ internal sealed partial class FunctionReconciler
                 RequeueAfter?.Invoke(key, after);
             }
 
-            await WriteRevisionsAsync(revisions, stored, seen, plan, observed, view, now, cancellationToken).ConfigureAwait(false);
+            instances = await WriteRevisionsAsync(revisions, stored, seen, plan, observed, view, now, cancellationToken).ConfigureAwait(false);
         }
 
-        var status = FunctionStatusBuilder.Build(function, workload.Revision, observed, _options.FunctionUrl(key), now, plan);
+        var status = FunctionStatusBuilder.Build(function, workload.Revision, observed, _options.FunctionUrl(key), now, plan, instances);
         status.FunctionKeyRevision = functionKeyRevision;
         return await WriteStatusAsync(function, status, cancellationToken).ConfigureAwait(false);
     }
@@ -395,7 +396,8 @@ internal sealed partial class FunctionReconciler
         }
     }
 
-    private async Task WriteRevisionsAsync(
+    /// <returns>The instances of all the revisions together (their statuses' replicas and ready replicas summed).</returns>
+    private async Task<(int Replicas, int Ready)> WriteRevisionsAsync(
         List<Core.Api.Revision> revisions,
         Dictionary<string, Core.Api.RevisionStatus?> stored,
         Dictionary<string, WorkloadStatus> seen,
@@ -407,6 +409,7 @@ internal sealed partial class FunctionReconciler
     {
         var weights = plan.Traffic is { } traffic ? Core.Traffic.TrafficResolution.Weights(traffic).ToDictionary(w => w.Key, w => w.Value, StringComparer.Ordinal) : [];
         var tagged = (plan.Traffic ?? []).Where(t => t.Tag is not null && t.RevisionName is not null).Select(t => t.RevisionName!).ToHashSet(StringComparer.Ordinal);
+        var (totalReplicas, totalReady) = (0, 0);
         foreach (var revision in revisions)
         {
             var name = revision.Metadata.Name;
@@ -417,6 +420,8 @@ internal sealed partial class FunctionReconciler
             revision.Status = stored.GetValueOrDefault(name);
             var status = RevisionStatusBuilder.Build(revision, own, weights.GetValueOrDefault(name), tagged.Contains(name), now);
             await _revisions!.WriteStatusAsync(revision, status, cancellationToken).ConfigureAwait(false);
+            totalReplicas += status.Replicas ?? 0;
+            totalReady += status.ReadyReplicas ?? 0;
         }
 
         var active = new HashSet<string>(weights.Keys.Concat(tagged).Concat(plan.Secondaries.Select(r => r.Metadata.Name)), StringComparer.Ordinal) { plan.LatestCreated, plan.Run.Metadata.Name };
@@ -434,6 +439,8 @@ internal sealed partial class FunctionReconciler
         {
             LogRevisionCollected(_logger, name);
         }
+
+        return (totalReplicas, totalReady);
     }
 
     /// <summary>The workload keyed by the revision's name when it runs that revision (not another Function's of that name).</summary>

@@ -1,3 +1,5 @@
+using k8s;
+using k8s.Models;
 using Serverless.Core.Api;
 using Serverless.Hosting.KubeApi.Resources;
 using Serverless.KubeApiServer.Audit;
@@ -18,6 +20,9 @@ public sealed class KubernetesReconcileCostTests
     public async Task FirstRollout_OneFunction_TwoRevisionAndTwoFunctionStatusWrites()
     {
         await using var harness = await KubeControllerHarness.StartAsync();
+        // The artifact, as func deploy uploads it: the Revision cut becomes its owner.
+        await harness.User.CoreV1.CreateNamespacedConfigMapAsync(
+            new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "hello-0123456789" }, BinaryData = new Dictionary<string, byte[]> { ["function.tar.gz"] = [1] } }, Ns);
         var before = harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity).Count;
 
         await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null));
@@ -37,6 +42,7 @@ public sealed class KubernetesReconcileCostTests
             new Dictionary<string, int>
             {
                 ["create serverless.dev/revisions"] = 1,
+                ["patch /configmaps"] = 1,
                 ["create apps/deployments"] = 1,
                 ["create /services"] = 1,
                 ["update serverless.dev/revisions/status"] = 2,
