@@ -65,19 +65,31 @@ public sealed class WrittenObjects<T> where T : class, k8s.IKubernetesObject<V1O
         return mine;
     }
 
-    /// <summary>Every object, each in its newest known view.</summary>
-    public IReadOnlyList<T> List()
+    /// <summary>The objects that <paramref name="match"/> (every object without it), each in its newest known view.</summary>
+    /// <remarks>Costs a pass over the cache and the (few) writes not caught up with; nothing is copied but the list.</remarks>
+    public IReadOnlyList<T> List(Func<T, bool>? match = null)
     {
-        var all = _informer.List().ToDictionary(ResourceInformer<T>.KeyOf);
-        foreach (var key in _written.Keys)
+        var written = _written.IsEmpty ? null : new HashSet<FunctionKey>(_written.Keys);
+        var list = new List<T>();
+        foreach (var item in _informer.List())
         {
-            if (Get(key) is { } newest)
+            var key = ResourceInformer<T>.KeyOf(item);
+            var newest = written is not null && written.Remove(key) ? Get(key) ?? item : item;
+            if (match is null || match(newest))
             {
-                all[key] = newest;
+                list.Add(newest);
             }
         }
 
-        return [.. all.Values];
+        foreach (var key in written ?? [])
+        {
+            if (Get(key) is { } mine && (match is null || match(mine)))
+            {
+                list.Add(mine);
+            }
+        }
+
+        return list;
     }
 
     private void OnChanged(ResourceEvent<T> change)

@@ -1,4 +1,6 @@
+using Serverless.Controller.Reconcilers.Function.Revisions;
 using Serverless.Core.Api;
+using Serverless.Core.Naming;
 using Serverless.Core.Contracts;
 using Serverless.Core.Serialization;
 using Serverless.Hosting.Informers;
@@ -18,11 +20,18 @@ namespace Serverless.Platform.Kubernetes;
 /// reconciler sets their status, and the cache is shared.
 /// </remarks>
 /// <param name="created">Called with each Revision created (its artifact is made owned by it).</param>
-internal sealed class CachedRevisionStore(IResourceStore<Revision> api, WrittenObjects<Revision> cache, Func<Revision, CancellationToken, Task> created) : IResourceStore<Revision>
+internal sealed class CachedRevisionStore(IResourceStore<Revision> api, WrittenObjects<Revision> cache, Func<Revision, CancellationToken, Task> created)
+    : IResourceStore<Revision>, IFunctionRevisionLister
 {
+    public IReadOnlyList<Revision> ListOf(string @namespace, string function) =>
+        cache.List(r => r.Metadata.NamespaceProperty == @namespace
+                && r.Metadata.Labels?.TryGetValue(RevisionNames.FunctionLabel, out var owner) == true && owner == function)
+            .Select(ResourceJson.Clone)
+            .ToList();
+
     public Task<ResourceList<Revision>> ListAsync(string? @namespace = null, CancellationToken cancellationToken = default) =>
         Task.FromResult(new ResourceList<Revision>(
-            cache.List().Where(r => @namespace is null || r.Metadata.NamespaceProperty == @namespace).Select(ResourceJson.Clone).ToList(),
+            cache.List(r => @namespace is null || r.Metadata.NamespaceProperty == @namespace).Select(ResourceJson.Clone).ToList(),
             ""));
 
     public IAsyncEnumerable<ResourceEvent<Revision>> WatchAsync(string? @namespace, string resourceVersion, CancellationToken cancellationToken = default) =>

@@ -283,8 +283,7 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
 
         _revisionView.Remember(created);
         var ns = created.Metadata.NamespaceProperty;
-        var owners = _revisionView.List()
-            .Where(r => r.Metadata.NamespaceProperty == ns && r.Metadata.DeletionTimestamp is null
+        var owners = _revisionView.List(r => r.Metadata.NamespaceProperty == ns && r.Metadata.DeletionTimestamp is null
                 && r.Spec?.Image is not { Length: > 0 } && r.Spec?.Source?.ConfigMap == artifact)
             .OrderBy(r => r.Metadata.Name, StringComparer.Ordinal)
             .Select(RevisionOwner.ArtifactReference)
@@ -516,9 +515,8 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
     private IEnumerable<string> RevisionArtifacts(FunctionResource function) =>
         _revisionView is null
             ? []
-            : _revisionView.List()
-                .Where(r => r.Metadata.NamespaceProperty == function.Metadata.NamespaceProperty && r.Spec?.Function == function.Metadata.Name
-                    && r.Spec.Image is not { Length: > 0 })
+            : _revisionView.List(r => r.Metadata.NamespaceProperty == function.Metadata.NamespaceProperty && r.Spec?.Function == function.Metadata.Name
+                && r.Spec.Image is not { Length: > 0 })
                 .Select(r => r.Spec.Source?.ConfigMap)
                 .OfType<string>();
 

@@ -354,7 +354,7 @@ internal sealed partial class FunctionReconciler
 
             // At zero once it proved ready (a request to its tag activates it); a revision not yet ready starts to prove it.
             var replicas = RevisionStatusBuilder.Readiness(revision.Status) == Core.Traffic.RevisionReadiness.Ready ? 0 : initialScale;
-            var spec = WorkloadSpecBuilder.Build(RevisionBuilder.AsFunction(function, revision)) with { Key = revisionKey, Function = function.Metadata.Name };
+            var spec = WorkloadSpecBuilder.Build(RevisionBuilder.AsFunction(function, revision)) with { Key = revisionKey, Function = function.Metadata.Name, RevisionName = revision.Metadata.Name };
             await _workloads.EnsureAsync(spec, replicas, cancellationToken).ConfigureAwait(false);
             view.Ensured(revisionKey);
             running.Add(revision.Metadata.Name);

@@ -202,6 +202,33 @@ public sealed class KubernetesRevisionTests
     }
 
     [Fact]
+    public async Task Tag_OldRevisionWhoseDeploymentWasRemoved_ItsOwnDeploymentComesBackAtZero()
+    {
+        // A 0% tag on a revision whose Deployment went after its grace: the tag's URL must reach it, so it runs again in
+        // a Deployment of its own, owned by its Revision, at zero (it proved ready once; a request to its tag wakes it).
+        await using var harness = await KubeControllerHarness.StartAsync();
+        await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null, f => f.Spec.Scale = new ScaleSpec { ScaleToZeroGracePeriodSeconds = 2 }));
+        await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
+        await harness.PatchFunctionAsync(Ns, "hello", Env("v2"));
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetFunction(Ns, "hello")?.Status?.Traffic is [{ RevisionName: "hello-00002", Percent: 100 }] && harness.GetDeployment(Ns, "hello-00001") is null,
+            "hello-00002 serves and hello-00001's Deployment is gone after its grace", timeoutMs: 60_000);
+
+        await harness.PatchFunctionAsync(Ns, "hello", Traffic(
+            new JsonObject { ["latestRevision"] = true, ["percent"] = 100 },
+            new JsonObject { ["revisionName"] = "hello-00001", ["percent"] = 0, ["tag"] = "old" }));
+
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetDeployment(Ns, "hello-00001") is not null && harness.GetService(Ns, "hello-00001") is not null,
+            "hello-00001 runs in a Deployment and Service of its own again: " + ObjectsNow(harness));
+        var own = harness.GetDeployment(Ns, "hello-00001")!;
+        Assert.Equal(("Revision", Revision(harness, "hello-00001")!.Metadata.Uid), (Assert.Single(own.Metadata.OwnerReferences).Kind, own.Metadata.OwnerReferences[0].Uid));
+        Assert.Equal(0, own.Spec.Replicas);
+        Assert.Equal("hello-00001", own.Spec.Template.Metadata.Labels[WorkloadLabels.RevisionName]);
+        Assert.Contains(harness.GetFunction(Ns, "hello")!.Status!.Traffic!, t => t is { RevisionName: "hello-00001", Percent: 0, Tag: "old" });
+    }
+
+    [Fact]
     public async Task Gc_BeyondRetention_OldRevisionsDeleted()
     {
         await using var harness = await KubeControllerHarness.StartAsync(
