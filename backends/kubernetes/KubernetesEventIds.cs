@@ -29,6 +29,8 @@ internal static class KubernetesEventIds
 
     public const int ArtifactDeleted = 800;
     public const int ArtifactDeleteFailed = 801;
+    public const int ArtifactOwned = 802;
+    public const int ArtifactOwnersFailed = 803;
 
     public const int PoolCreated = 900;
     public const int PoolUpdated = 901;

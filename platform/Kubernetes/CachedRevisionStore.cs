@@ -1,4 +1,6 @@
+using Serverless.Controller.Reconcilers.Function.Revisions;
 using Serverless.Core.Api;
+using Serverless.Core.Naming;
 using Serverless.Core.Contracts;
 using Serverless.Core.Serialization;
 using Serverless.Hosting.Informers;
@@ -11,15 +13,25 @@ namespace Serverless.Platform.Kubernetes;
 /// namespace's Revisions per reconcile would be most of the work), and every write goes to the API server.
 /// </summary>
 /// <remarks>
-/// The cache may be a moment behind: a Revision just cut is created again and answered AlreadyExists, which the
-/// reconciler reads back; a status written over a stale copy meets a conflict and is written by the pass its own watch
-/// event starts. Items are copies: the reconciler sets their status, and the cache is shared.
+/// The cache may be a moment behind the controller's own writes: what a create or a status write answered is read
+/// through <see cref="WrittenObjects{T}"/> until the watch brings it, so the next pass neither cuts the Revision again
+/// nor writes the same status again over a stale copy (each a call, and the second a conflict). A write of someone
+/// else's still meets a conflict and is written by the pass its own watch event starts. Items are copies: the
+/// reconciler sets their status, and the cache is shared.
 /// </remarks>
-internal sealed class CachedRevisionStore(IResourceStore<Revision> api, ResourceInformer<Revision> cache) : IResourceStore<Revision>
+/// <param name="created">Called with each Revision created (its artifact is made owned by it).</param>
+internal sealed class CachedRevisionStore(IResourceStore<Revision> api, WrittenObjects<Revision> cache, Func<Revision, CancellationToken, Task> created)
+    : IResourceStore<Revision>, IFunctionRevisionLister
 {
+    public IReadOnlyList<Revision> ListOf(string @namespace, string function) =>
+        cache.List(r => r.Metadata.NamespaceProperty == @namespace
+                && r.Metadata.Labels?.TryGetValue(RevisionNames.FunctionLabel, out var owner) == true && owner == function)
+            .Select(ResourceJson.Clone)
+            .ToList();
+
     public Task<ResourceList<Revision>> ListAsync(string? @namespace = null, CancellationToken cancellationToken = default) =>
         Task.FromResult(new ResourceList<Revision>(
-            cache.List().Where(r => @namespace is null || r.Metadata.NamespaceProperty == @namespace).Select(ResourceJson.Clone).ToList(),
+            cache.List(r => @namespace is null || r.Metadata.NamespaceProperty == @namespace).Select(ResourceJson.Clone).ToList(),
             ""));
 
     public IAsyncEnumerable<ResourceEvent<Revision>> WatchAsync(string? @namespace, string resourceVersion, CancellationToken cancellationToken = default) =>
@@ -28,14 +40,23 @@ internal sealed class CachedRevisionStore(IResourceStore<Revision> api, Resource
     public Task<Revision?> GetAsync(string @namespace, string name, CancellationToken cancellationToken = default) =>
         api.GetAsync(@namespace, name, cancellationToken);
 
-    public Task<Revision> CreateAsync(Revision resource, CancellationToken cancellationToken = default) =>
-        api.CreateAsync(resource, cancellationToken);
+    public async Task<Revision> CreateAsync(Revision resource, CancellationToken cancellationToken = default)
+    {
+        var revision = await api.CreateAsync(resource, cancellationToken).ConfigureAwait(false);
+        cache.Remember(ResourceJson.Clone(revision));
+        await created(ResourceJson.Clone(revision), cancellationToken).ConfigureAwait(false);
+        return revision;
+    }
 
     public Task<Revision> ReplaceAsync(Revision resource, CancellationToken cancellationToken = default) =>
         api.ReplaceAsync(resource, cancellationToken);
 
-    public Task<Revision> ReplaceStatusAsync(Revision resource, CancellationToken cancellationToken = default) =>
-        api.ReplaceStatusAsync(resource, cancellationToken);
+    public async Task<Revision> ReplaceStatusAsync(Revision resource, CancellationToken cancellationToken = default)
+    {
+        var written = await api.ReplaceStatusAsync(resource, cancellationToken).ConfigureAwait(false);
+        cache.Remember(ResourceJson.Clone(written));
+        return written;
+    }
 
     public Task<bool> DeleteAsync(string @namespace, string name, CancellationToken cancellationToken = default) =>
         api.DeleteAsync(@namespace, name, cancellationToken);

@@ -67,7 +67,7 @@ public sealed class KubernetesFunctionController
             time,
             loggerFactory,
             events,
-            revisionStore is null ? null : new CachedRevisionStore(revisionStore, Revisions!));
+            revisionStore is null ? null : new CachedRevisionStore(revisionStore, Workloads.RevisionView!, Workloads.OwnArtifactAsync));
     }
 
     public ResourceInformer<FunctionResource> Functions { get; }

@@ -42,6 +42,9 @@ internal interface IWorkloadApi
     /// <summary>Deletes a superseded artifact ConfigMap; false when it was gone already.</summary>
     Task<bool> DeleteConfigMapAsync(string @namespace, string name, CancellationToken cancellationToken);
 
+    /// <summary>Sets an artifact ConfigMap's ownerReferences (a merge patch: the list is replaced); false when the ConfigMap does not exist.</summary>
+    Task<bool> SetConfigMapOwnersAsync(string @namespace, string name, IReadOnlyList<V1OwnerReference> owners, CancellationToken cancellationToken);
+
     Task<IList<V1Pod>> ListPodsAsync(string @namespace, string labelSelector, CancellationToken cancellationToken);
 
     /// <summary>Sets (or with null removes) one annotation of a pod with a merge patch.</summary>

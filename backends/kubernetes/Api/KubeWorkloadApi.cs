@@ -73,6 +73,23 @@ internal sealed class KubeWorkloadApi(IKubernetes client) : IWorkloadApi
     public Task<bool> DeleteConfigMapAsync(string @namespace, string name, CancellationToken cancellationToken) =>
         Deleted(() => client.CoreV1.DeleteNamespacedConfigMapAsync(name, @namespace, cancellationToken: cancellationToken));
 
+    public async Task<bool> SetConfigMapOwnersAsync(string @namespace, string name, IReadOnlyList<V1OwnerReference> owners, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["metadata"] = new JsonObject { ["ownerReferences"] = JsonNode.Parse(KubernetesJson.Serialize(owners)) } };
+        var patch = new V1Patch(body.ToJsonString(), V1Patch.PatchType.MergePatch);
+        try
+        {
+            await KubeErrors.Map(
+                () => client.CoreV1.PatchNamespacedConfigMapAsync(patch, name, @namespace, fieldManager: FieldManager, cancellationToken: cancellationToken),
+                $"setting the owners of configmap {@namespace}/{name}").ConfigureAwait(false);
+            return true;
+        }
+        catch (Core.Contracts.StoreException e) when (e.Kind == Core.Contracts.StoreErrorKind.NotFound)
+        {
+            return false;
+        }
+    }
+
     public async Task<IList<V1Pod>> ListPodsAsync(string @namespace, string labelSelector, CancellationToken cancellationToken)
     {
         var list = await KubeErrors.Map(

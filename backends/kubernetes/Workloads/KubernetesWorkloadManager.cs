@@ -46,6 +46,13 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
     private readonly ResourceInformer<V1ReplicaSet>? _replicaSets;
     private readonly ResourceInformer<V2HorizontalPodAutoscaler>? _autoscalers;
     private readonly ResourceInformer<RevisionResource>? _revisions;
+
+    // The caches seen through this controller's own creates: a Deployment or Service created a moment ago is not created
+    // again, nor a just-cut Revision's Deployment held back until the watch brings the Revision (its uid came back in
+    // the create's answer). Only creates: a replaced Deployment's answer carries the old status under the new template.
+    private readonly WrittenObjects<V1Deployment> _deploymentView;
+    private readonly WrittenObjects<V1Service> _serviceView;
+    private readonly WrittenObjects<RevisionResource>? _revisionView;
     private readonly Func<FunctionKey, FunctionResource?> _functions;
     private readonly KubernetesWorkloadOptions _options;
     private readonly IEventRecorder _events;
@@ -107,6 +114,9 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
     {
         _api = api;
         _revisions = revisions;
+        _revisionView = revisions is null ? null : new WrittenObjects<RevisionResource>(revisions);
+        _deploymentView = new WrittenObjects<V1Deployment>(deployments);
+        _serviceView = new WrittenObjects<V1Service>(services);
         _autoscalers = autoscalers;
         _deployments = deployments;
         _services = services;
@@ -171,6 +181,13 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
 
     public event Action<FunctionKey>? StatusChanged;
 
+    /// <summary>
+    /// The Revisions as this controller last wrote them (created, status written) until its informer has caught up; the
+    /// reconciler's Revision store records its writes here, and a revision's Deployment takes its owner from here.
+    /// Null without a Revision informer.
+    /// </summary>
+    public WrittenObjects<RevisionResource>? RevisionView => _revisionView;
+
     /// <exception cref="WorkloadNotOwnedException">A Deployment or Service with the function's name is not the Function's.</exception>
     public async Task EnsureAsync(WorkloadSpec spec, int replicasIfCreated, CancellationToken cancellationToken = default)
     {
@@ -180,12 +197,12 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
             return; // deleted meanwhile: the deletion reconciles next, and the garbage collector follows ownerReferences
         }
 
-        var revision = spec.RevisionName is { } revisionName ? _revisions?.Cached(new FunctionKey(spec.Key.Namespace, revisionName)) : null;
+        var revision = spec.RevisionName is { } revisionName ? _revisionView?.Get(new FunctionKey(spec.Key.Namespace, revisionName)) : null;
         var ownerRevision = spec.Function is null ? null : revision;
         if (spec.Function is not null && ownerRevision is null)
         {
-            // A split's other revision: its Revision owns the Deployment, and the cache has not seen it yet (just cut).
-            // Its arrival in the cache reconciles the Function again.
+            // A revision's own workload: its Revision owns the Deployment, and neither the cache nor this controller's
+            // writes know it (cut by another controller a moment ago). Its arrival in the cache reconciles the Function again.
             return;
         }
 
@@ -193,7 +210,7 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         await EnsureObjectAsync(
             "Deployment",
             deployment,
-            _deployments.Cached(spec.Key),
+            _deploymentView.Get(spec.Key),
             function,
             ownerRevision,
             LiveObjectMatcher.DeploymentMatches,
@@ -201,13 +218,14 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
             _api.GetDeploymentAsync,
             _api.CreateDeploymentAsync,
             _api.ReplaceDeploymentAsync,
+            _deploymentView.Remember,
             cancellationToken).ConfigureAwait(false);
 
         var service = ServiceBuilder.Build(function, spec.Key, ownerRevision);
         await EnsureObjectAsync(
             "Service",
             service,
-            _services.Cached(spec.Key),
+            _serviceView.Get(spec.Key),
             function,
             ownerRevision,
             LiveObjectMatcher.ServiceMatches,
@@ -215,6 +233,7 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
             _api.GetServiceAsync,
             _api.CreateServiceAsync,
             _api.ReplaceServiceAsync,
+            _serviceView.Remember,
             cancellationToken).ConfigureAwait(false);
 
         // Each revision's Deployment its own HorizontalPodAutoscaler, owned as the Deployment is (Knative gives each
@@ -233,19 +252,53 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         // Only what the caches know of, and of that only what a Function of this name controls: the ownerReferences
         // let the garbage collector remove anything created a moment ago that the caches have not seen yet, a
         // repeated delete costs no call, and an object that merely carries our labels is not ours to delete.
-        if (_deployments.Cached(key) is { } deployment && Ours(key, deployment.Metadata)
+        if (_deploymentView.Get(key) is { } deployment && Ours(key, deployment.Metadata)
             && await _api.DeleteDeploymentAsync(key.Namespace, key.Name, deployment.Metadata.Uid, cancellationToken).ConfigureAwait(false))
         {
             LogDeleted(_logger, "Deployment", key.ToString());
         }
 
-        if (_services.Cached(key) is { } service && Ours(key, service.Metadata)
+        if (_serviceView.Get(key) is { } service && Ours(key, service.Metadata)
             && await _api.DeleteServiceAsync(key.Namespace, key.Name, service.Metadata.Uid, cancellationToken).ConfigureAwait(false))
         {
             LogDeleted(_logger, "Service", key.ToString());
         }
 
         await DeleteAutoscalerAsync(key, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Makes the Revisions that name <paramref name="created"/>'s artifact ConfigMap its owners (one ownerReference each,
+    /// not controller), so that the garbage collector deletes it with the last of them, whenever and by whomever they are
+    /// deleted: the controller need not be running then (issue #17). Called once per Revision cut, with the Revision
+    /// the create answered. A ConfigMap that does not exist is left to the Function's status; a failed write is logged,
+    /// and the artifact is then collected as before (while the controller runs, or with its Function).
+    /// </summary>
+    public async Task OwnArtifactAsync(RevisionResource created, CancellationToken cancellationToken = default)
+    {
+        if (_revisionView is null || created.Spec?.Image is { Length: > 0 } || created.Spec?.Source?.ConfigMap is not { Length: > 0 } artifact)
+        {
+            return;
+        }
+
+        _revisionView.Remember(created);
+        var ns = created.Metadata.NamespaceProperty;
+        var owners = _revisionView.List(r => r.Metadata.NamespaceProperty == ns && r.Metadata.DeletionTimestamp is null
+                && r.Spec?.Image is not { Length: > 0 } && r.Spec?.Source?.ConfigMap == artifact)
+            .OrderBy(r => r.Metadata.Name, StringComparer.Ordinal)
+            .Select(RevisionOwner.ArtifactReference)
+            .ToList();
+        try
+        {
+            if (await _api.SetConfigMapOwnersAsync(ns, artifact, owners, cancellationToken).ConfigureAwait(false))
+            {
+                LogArtifactOwned(_logger, ns + "/" + artifact, string.Join(", ", owners.Select(o => o.Name)));
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogArtifactOwnersFailed(_logger, ns + "/" + artifact, e.Message);
+        }
     }
 
     /// <summary>
@@ -277,6 +330,7 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
             _api.GetHorizontalPodAutoscalerAsync,
             _api.CreateHorizontalPodAutoscalerAsync,
             _api.ReplaceHorizontalPodAutoscalerAsync,
+            null,
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -290,7 +344,7 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
     }
 
     public WorkloadStatus? GetStatus(FunctionKey key) =>
-        _deployments.Cached(key) is { } deployment && Ours(key, deployment.Metadata)
+        _deploymentView.Get(key) is { } deployment && Ours(key, deployment.Metadata)
             ? WorkloadStatusReader.Read(deployment)
             : null;
 
@@ -312,6 +366,7 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         Func<string, string, CancellationToken, Task<T?>> get,
         Func<T, CancellationToken, Task<T>> create,
         Func<T, CancellationToken, Task<T>> replace,
+        Action<T>? created,
         CancellationToken cancellationToken)
         where T : class, k8s.IKubernetesObject<V1ObjectMeta>
     {
@@ -339,6 +394,7 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
         switch (result.Outcome)
         {
             case ApplyOutcome.Created:
+                created?.Invoke(result.Object);
                 LogCreated(_logger, kind, name);
                 _events.Record(owner, EventTypes.Normal, "Created", $"Created {kind} {name}");
                 break;
@@ -457,11 +513,10 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
     /// other revisions too, whose ReplicaSets the managed-ReplicaSet cache does not hold (their pods are not labelled managed-by).
     /// </summary>
     private IEnumerable<string> RevisionArtifacts(FunctionResource function) =>
-        _revisions is null
+        _revisionView is null
             ? []
-            : _revisions.List()
-                .Where(r => r.Metadata.NamespaceProperty == function.Metadata.NamespaceProperty && r.Spec?.Function == function.Metadata.Name
-                    && r.Spec.Image is not { Length: > 0 })
+            : _revisionView.List(r => r.Metadata.NamespaceProperty == function.Metadata.NamespaceProperty && r.Spec?.Function == function.Metadata.Name
+                && r.Spec.Image is not { Length: > 0 })
                 .Select(r => r.Spec.Source?.ConfigMap)
                 .OfType<string>();
 
@@ -485,6 +540,12 @@ public sealed partial class KubernetesWorkloadManager : IWorkloadManager
 
     [LoggerMessage(EventId = KubernetesEventIds.ArtifactDeleted, Level = LogLevel.Information, Message = "Deleted the superseded artifact ConfigMap {Name} of Function {Function}")]
     private static partial void LogArtifactDeleted(ILogger logger, string name, string function);
+
+    [LoggerMessage(EventId = KubernetesEventIds.ArtifactOwned, Level = LogLevel.Debug, Message = "The artifact ConfigMap {Name} is owned by the Revisions {Owners}")]
+    private static partial void LogArtifactOwned(ILogger logger, string name, string owners);
+
+    [LoggerMessage(EventId = KubernetesEventIds.ArtifactOwnersFailed, Level = LogLevel.Warning, Message = "Could not make the Revisions naming the artifact ConfigMap {Name} its owners: {Error}")]
+    private static partial void LogArtifactOwnersFailed(ILogger logger, string name, string error);
 
     [LoggerMessage(EventId = KubernetesEventIds.ArtifactDeleteFailed, Level = LogLevel.Warning, Message = "Could not delete the superseded artifact ConfigMap {Name}: {Error}")]
     private static partial void LogArtifactDeleteFailed(ILogger logger, string name, string error);

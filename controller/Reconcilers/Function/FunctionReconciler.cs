@@ -34,6 +34,11 @@ internal sealed partial class FunctionReconciler
     private readonly IEventRecorder _events;
     private readonly RevisionSync? _revisions;
 
+    // The Functions as this controller last wrote their status, until the informer brings that write: a pass that
+    // follows at once (started by a Revision's event) starts from it instead of a stale copy, which would have written
+    // the same status again (or met a conflict).
+    private readonly WrittenObjects<FunctionResource> _written;
+
     public FunctionReconciler(
         ResourceInformer<FunctionResource> functions,
         IResourceStore<FunctionResource> store,
@@ -48,6 +53,7 @@ internal sealed partial class FunctionReconciler
         _revisions = revisions is null ? null : new RevisionSync(revisions, options.RevisionRetention);
         _events = events ?? NoEventRecorder.Instance;
         _functions = functions;
+        _written = new WrittenObjects<FunctionResource>(functions);
         _store = store;
         _workloads = workloads;
         _options = options;
@@ -77,7 +83,7 @@ internal sealed partial class FunctionReconciler
 
     private async Task<ReconcileResult> ReconcileCoreAsync(FunctionKey key, CancellationToken cancellationToken)
     {
-        if (!_functions.TryGet(key, out var cached) || cached is null)
+        if (_written.Get(key) is not { } cached)
         {
             await _workloads.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
             if (_revisions is not null)
@@ -124,6 +130,11 @@ internal sealed partial class FunctionReconciler
         }
 
         var workload = WorkloadSpecBuilder.Build(function);
+        var view = new WorkloadSnapshot(_workloads);
+        Dictionary<string, Core.Api.RevisionStatus?> stored = [];
+        // The workload each revision was seen running in when the pass planned (its own, or the Function-keyed one):
+        // the statuses written at the end say what the plan was made from, even where the pass then replaced that workload.
+        Dictionary<string, WorkloadStatus> seen = new(StringComparer.Ordinal);
         List<Core.Api.Revision>? revisions = null;
         RoutePlan? plan = null;
         string? functionKeyRevision = null;
@@ -133,37 +144,46 @@ internal sealed partial class FunctionReconciler
             // Cut a Revision when what runs changed, then let the traffic decide which revision the workload runs.
             revisions = await _revisions.ListAsync(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false);
             var latest = await _revisions.EnsureLatestAsync(function, workload.Revision, revisions, cancellationToken).ConfigureAwait(false);
+            // The statuses as stored: the plan below reads each revision's readiness as its workload shows it now, and
+            // the statuses written at the end are built over (and compared with) what is stored, so that a condition
+            // keeps its lastTransitionTime and an unchanged revision costs no write.
+            stored = revisions.ToDictionary(r => r.Metadata.Name, r => r.Status, StringComparer.Ordinal);
             // Whether each revision was routed, as stored before this pass rebuilds statuses: a revision losing its share keeps its workload a while.
             activeBefore = revisions.ToDictionary(
                 r => r.Metadata.Name,
                 r => r.Status?.Conditions?.FirstOrDefault(c => c.Type == RevisionStatusBuilder.Active),
                 StringComparer.Ordinal);
             // The Function-keyed workload: the main revision's before issue #17's layout (or with it turned off).
-            var functionKeyed = _workloads.GetStatus(key);
+            var functionKeyed = view.Get(key);
             var running = Running(revisions, functionKeyed, function.Status?.LatestRevision);
             var runningUnderFunction = running is not null && (functionKeyed is not null || !_options.RevisionWorkloads);
             if (runningUnderFunction)
             {
                 // The readiness the workload shows now, before choosing: a revision turning ready or failing moves the route.
                 running!.Status = RevisionStatusBuilder.Build(running, functionKeyed, 0, false, now);
+                if (functionKeyed is not null)
+                {
+                    seen[running.Metadata.Name] = functionKeyed;
+                }
             }
 
             foreach (var revision in revisions)
             {
                 // A revision running as a workload of its own: its readiness as that workload shows it.
-                if (!(runningUnderFunction && ReferenceEquals(revision, running)) && _workloads.GetStatus(new FunctionKey(key.Namespace, revision.Metadata.Name)) is { } own
+                if (!(runningUnderFunction && ReferenceEquals(revision, running)) && view.Get(new FunctionKey(key.Namespace, revision.Metadata.Name)) is { } own
                     && own.Revision == revision.Spec.ContentHash)
                 {
                     revision.Status = RevisionStatusBuilder.Build(revision, own, 0, false, now);
+                    seen[revision.Metadata.Name] = own;
                 }
             }
 
-            var mainStatus = _workloads.GetStatus(key);
+            var mainStatus = view.Get(key);
             var rollout = new RolloutInput(
                 Core.Traffic.RolloutDuration.Of(function, _options.RolloutDuration),
                 now,
                 name => revisions.FirstOrDefault(r => r.Metadata.Name == name) is { } revision
-                    && (mainStatus?.Revision == revision.Spec.ContentHash ? mainStatus : _workloads.GetStatus(new FunctionKey(key.Namespace, name))) is { Failure: null } own
+                    && (mainStatus?.Revision == revision.Spec.ContentHash ? mainStatus : view.Get(new FunctionKey(key.Namespace, name))) is { Failure: null } own
                     && own.Revision == revision.Spec.ContentHash && own.ReadyReplicas >= Math.Max(1, own.DesiredReplicas));
             plan = RoutePlanner.Plan(function, revisions, latest, running, tag => _options.TagUrl(key, tag), rollout);
             if (plan.RequeueAfter is { } after)
@@ -179,7 +199,7 @@ internal sealed partial class FunctionReconciler
             workload = workload with { RevisionName = plan.Run.Metadata.Name };
             var main = plan.Run.Metadata.Name;
             var underFunction = !_options.RevisionWorkloads || (_functions.TryGet(new FunctionKey(key.Namespace, main), out var other) && other is not null);
-            functionKeyRevision = underFunction ? main : OlderLayoutRevision(key, plan, revisions);
+            functionKeyRevision = underFunction ? main : OlderLayoutRevision(key, plan, revisions, view);
             if (!underFunction)
             {
                 // Every revision its own workload (issue #17): the main one too, keyed by its name, so that a promotion
@@ -196,10 +216,10 @@ internal sealed partial class FunctionReconciler
             // A revision's own workload that does not exist yet and never proved ready is new too: the status may have
             // recorded the revision in a pass whose workload could not be made yet (on Kubernetes, the Revision's
             // Deployment waits for the Revision to reach the cache), and it would otherwise start at minScale (0).
-            || (plan is not null && workload.Key != key && _workloads.GetStatus(workload.Key) is null
+            || (plan is not null && workload.Key != key && view.Get(workload.Key) is null
                 && RevisionStatusBuilder.Readiness(plan.Run.Status) != Core.Traffic.RevisionReadiness.Ready);
         var replicas = isNewRevision ? scale.InitialScale : scale.MinScale;
-        if (workload.Key != key && _workloads.GetStatus(key) is { } older)
+        if (workload.Key != key && view.Get(key) is { } older)
         {
             // Replacing an older layout's workload: start as many as it runs, so the switch finds them warm.
             replicas = Math.Max(replicas, older.DesiredReplicas);
@@ -208,6 +228,7 @@ internal sealed partial class FunctionReconciler
         try
         {
             await _workloads.EnsureAsync(workload, replicas, cancellationToken).ConfigureAwait(false);
+            view.Ensured(workload.Key);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -223,16 +244,17 @@ internal sealed partial class FunctionReconciler
             }
 
             _events.Record(cached, EventTypes.Warning, reason, e.Message);
-            var failed = FunctionStatusBuilder.Failed(function, reason, e.Message, _workloads.GetStatus(workload.Key), _options.FunctionUrl(key), now);
+            var failed = FunctionStatusBuilder.Failed(function, reason, e.Message, view.Get(workload.Key), _options.FunctionUrl(key), now);
             await WriteStatusAsync(function, failed, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Error;
         }
 
         // While an older layout's workload still serves the main revision, the Function shows that one.
-        var observed = _workloads.GetStatus(functionKeyRevision is not null && functionKeyRevision == workload.RevisionName ? key : workload.Key);
+        (int Replicas, int Ready)? instances = null;
+        var observed = view.Get(functionKeyRevision is not null && functionKeyRevision == workload.RevisionName ? key : workload.Key);
         if (_revisions is not null && revisions is not null && plan is not null)
         {
-            if (functionKeyRevision is null && function.Status?.FunctionKeyRevision is null && workload.Key != key && _workloads.GetStatus(key) is not null)
+            if (functionKeyRevision is null && function.Status?.FunctionKeyRevision is null && workload.Key != key && view.Get(key) is not null)
             {
                 // The older layout's workload is no longer routed to: the stored status (which the activator reads) has
                 // said so since the previous pass. Its instances drain, in-flight requests finishing first.
@@ -240,16 +262,16 @@ internal sealed partial class FunctionReconciler
                 LogFunctionKeyDrained(_logger, key.ToString());
             }
 
-            var retiring = await EnsureSecondariesAsync(function, revisions, plan, workload.Key != key ? plan.Run.Metadata.Name : null, scale.InitialScale, activeBefore, scale.ScaleToZeroGracePeriod, now, cancellationToken).ConfigureAwait(false);
+            var retiring = await EnsureSecondariesAsync(function, revisions, plan, workload.Key != key ? plan.Run.Metadata.Name : null, scale.InitialScale, activeBefore, scale.ScaleToZeroGracePeriod, view, now, cancellationToken).ConfigureAwait(false);
             if (retiring is { } after)
             {
                 RequeueAfter?.Invoke(key, after);
             }
 
-            await WriteRevisionsAsync(revisions, plan, observed, now, cancellationToken).ConfigureAwait(false);
+            instances = await WriteRevisionsAsync(revisions, stored, seen, plan, observed, view, now, cancellationToken).ConfigureAwait(false);
         }
 
-        var status = FunctionStatusBuilder.Build(function, workload.Revision, observed, _options.FunctionUrl(key), now, plan);
+        var status = FunctionStatusBuilder.Build(function, workload.Revision, observed, _options.FunctionUrl(key), now, plan, instances);
         status.FunctionKeyRevision = functionKeyRevision;
         return await WriteStatusAsync(function, status, cancellationToken).ConfigureAwait(false);
     }
@@ -260,15 +282,15 @@ internal sealed partial class FunctionReconciler
     /// the older workload, so a platform upgraded under traffic never routes to a workload that cannot serve yet.
     /// Null otherwise.
     /// </summary>
-    private string? OlderLayoutRevision(FunctionKey key, RoutePlan plan, List<Core.Api.Revision> revisions)
+    private static string? OlderLayoutRevision(FunctionKey key, RoutePlan plan, List<Core.Api.Revision> revisions, WorkloadSnapshot view)
     {
-        if (_workloads.GetStatus(key) is not { } older || Running(revisions, older, null) is not { } legacy)
+        if (view.Get(key) is not { } older || Running(revisions, older, null) is not { } legacy)
         {
             return null;
         }
 
         var routed = (plan.Traffic ?? []).Any(t => t.RevisionName == legacy.Metadata.Name && (t.Percent > 0 || t.Tag is not null));
-        var own = _workloads.GetStatus(new FunctionKey(key.Namespace, legacy.Metadata.Name));
+        var own = view.Get(new FunctionKey(key.Namespace, legacy.Metadata.Name));
         var ownServes = own is { ReadyReplicas: > 0, Failure: null } && own.Revision == legacy.Spec.ContentHash;
         return routed && !ownServes && older.DesiredReplicas > 0 ? legacy.Metadata.Name : null;
     }
@@ -297,6 +319,7 @@ internal sealed partial class FunctionReconciler
         int initialScale,
         Dictionary<string, k8s.Models.V1Condition?> activeBefore,
         TimeSpan grace,
+        WorkloadSnapshot view,
         DateTime now,
         CancellationToken cancellationToken)
     {
@@ -317,6 +340,7 @@ internal sealed partial class FunctionReconciler
 
             var spec = WorkloadSpecBuilder.Build(RevisionBuilder.AsFunction(function, revision)) with { Key = revisionKey, Function = function.Metadata.Name, RevisionName = revision.Metadata.Name };
             await _workloads.EnsureAsync(spec, initialScale, cancellationToken).ConfigureAwait(false);
+            view.Ensured(revisionKey);
             running.Add(revision.Metadata.Name);
         }
 
@@ -330,8 +354,9 @@ internal sealed partial class FunctionReconciler
 
             // At zero once it proved ready (a request to its tag activates it); a revision not yet ready starts to prove it.
             var replicas = RevisionStatusBuilder.Readiness(revision.Status) == Core.Traffic.RevisionReadiness.Ready ? 0 : initialScale;
-            var spec = WorkloadSpecBuilder.Build(RevisionBuilder.AsFunction(function, revision)) with { Key = revisionKey, Function = function.Metadata.Name };
+            var spec = WorkloadSpecBuilder.Build(RevisionBuilder.AsFunction(function, revision)) with { Key = revisionKey, Function = function.Metadata.Name, RevisionName = revision.Metadata.Name };
             await _workloads.EnsureAsync(spec, replicas, cancellationToken).ConfigureAwait(false);
+            view.Ensured(revisionKey);
             running.Add(revision.Metadata.Name);
         }
 
@@ -339,7 +364,7 @@ internal sealed partial class FunctionReconciler
         foreach (var revision in revisions)
         {
             var name = revision.Metadata.Name;
-            if (running.Contains(name) || _workloads.GetStatus(new FunctionKey(ns, name)) is null)
+            if (running.Contains(name) || view.Get(new FunctionKey(ns, name)) is null)
             {
                 continue;
             }
@@ -371,17 +396,32 @@ internal sealed partial class FunctionReconciler
         }
     }
 
-    private async Task WriteRevisionsAsync(List<Core.Api.Revision> revisions, RoutePlan plan, WorkloadStatus? observed, DateTime now, CancellationToken cancellationToken)
+    /// <returns>The instances of all the revisions together (their statuses' replicas and ready replicas summed).</returns>
+    private async Task<(int Replicas, int Ready)> WriteRevisionsAsync(
+        List<Core.Api.Revision> revisions,
+        Dictionary<string, Core.Api.RevisionStatus?> stored,
+        Dictionary<string, WorkloadStatus> seen,
+        RoutePlan plan,
+        WorkloadStatus? observed,
+        WorkloadSnapshot view,
+        DateTime now,
+        CancellationToken cancellationToken)
     {
         var weights = plan.Traffic is { } traffic ? Core.Traffic.TrafficResolution.Weights(traffic).ToDictionary(w => w.Key, w => w.Value, StringComparer.Ordinal) : [];
         var tagged = (plan.Traffic ?? []).Where(t => t.Tag is not null && t.RevisionName is not null).Select(t => t.RevisionName!).ToHashSet(StringComparer.Ordinal);
+        var (totalReplicas, totalReady) = (0, 0);
         foreach (var revision in revisions)
         {
             var name = revision.Metadata.Name;
             var runs = ReferenceEquals(revision, plan.Run) && observed?.Revision == revision.Spec.ContentHash;
-            var own = plan.Secondaries.Contains(revision) || plan.TagOnly.Contains(revision) ? _workloads.GetStatus(new FunctionKey(revision.Metadata.NamespaceProperty, name)) : null;
-            var status = RevisionStatusBuilder.Build(revision, runs ? observed : own, weights.GetValueOrDefault(name), tagged.Contains(name), now);
+            // Every revision that has a workload of its own shows that one's replicas: the main one, a split's other
+            // share, a tag, and one kept for its grace after it lost its share.
+            var own = runs ? observed : seen.GetValueOrDefault(name) ?? OwnWorkload(revision, view);
+            revision.Status = stored.GetValueOrDefault(name);
+            var status = RevisionStatusBuilder.Build(revision, own, weights.GetValueOrDefault(name), tagged.Contains(name), now);
             await _revisions!.WriteStatusAsync(revision, status, cancellationToken).ConfigureAwait(false);
+            totalReplicas += status.Replicas ?? 0;
+            totalReady += status.ReadyReplicas ?? 0;
         }
 
         var active = new HashSet<string>(weights.Keys.Concat(tagged).Concat(plan.Secondaries.Select(r => r.Metadata.Name)), StringComparer.Ordinal) { plan.LatestCreated, plan.Run.Metadata.Name };
@@ -392,13 +432,24 @@ internal sealed partial class FunctionReconciler
 
         // A revision whose own workload still runs (retiring after it lost its share) is not collected under it.
         active.UnionWith(revisions
-            .Where(r => _workloads.GetStatus(new FunctionKey(r.Metadata.NamespaceProperty, r.Metadata.Name)) is not null)
+            .Where(r => view.Get(new FunctionKey(r.Metadata.NamespaceProperty, r.Metadata.Name)) is not null)
             .Select(r => r.Metadata.Name));
 
         foreach (var name in await _revisions!.CollectAsync(revisions, active, now, cancellationToken).ConfigureAwait(false))
         {
             LogRevisionCollected(_logger, name);
         }
+
+        return (totalReplicas, totalReady);
+    }
+
+    /// <summary>The workload keyed by the revision's name when it runs that revision (not another Function's of that name).</summary>
+    private WorkloadStatus? OwnWorkload(Core.Api.Revision revision, WorkloadSnapshot view)
+    {
+        var key = new FunctionKey(revision.Metadata.NamespaceProperty, revision.Metadata.Name);
+        return !(_functions.TryGet(key, out var other) && other is not null) && view.Get(key) is { } own && own.Revision == revision.Spec.ContentHash
+            ? own
+            : null;
     }
 
     private static bool SameStatus(FunctionResource function, Core.Api.FunctionStatus status) =>
@@ -414,7 +465,7 @@ internal sealed partial class FunctionReconciler
         function.Status = status;
         try
         {
-            await _store.ReplaceStatusAsync(function, cancellationToken).ConfigureAwait(false);
+            _written.Remember(await _store.ReplaceStatusAsync(function, cancellationToken).ConfigureAwait(false));
             return ReconcileResult.Success;
         }
         catch (StoreException e) when (e.Kind is StoreErrorKind.Conflict or StoreErrorKind.NotFound)

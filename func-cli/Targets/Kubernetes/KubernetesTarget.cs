@@ -57,6 +57,7 @@ internal sealed class KubernetesTarget : IFunctionTarget
         var name = desired.Metadata.Name;
         string location;
         var uploaded = false;
+        string? uploadedVersion = null;
         if (!string.IsNullOrEmpty(desired.Spec.Image))
         {
             // A prebuilt image carries the code: nothing to upload.
@@ -67,7 +68,8 @@ internal sealed class KubernetesTarget : IFunctionTarget
         {
             var package = await ArtifactPackage.CreateAsync(artifact.Entries, cancellationToken).ConfigureAwait(false);
             var configMap = ArtifactConfigMap.Build(ns, name, artifact.Digest, package.Bytes);
-            uploaded = await UploadAsync(configMap, cancellationToken).ConfigureAwait(false);
+            uploadedVersion = await UploadAsync(configMap, cancellationToken).ConfigureAwait(false);
+            uploaded = uploadedVersion is not null;
             desired.Spec.Source = new FunctionSource { ConfigMap = configMap.Metadata.Name };
             location = "configmap/" + configMap.Metadata.Name;
         }
@@ -77,9 +79,9 @@ internal sealed class KubernetesTarget : IFunctionTarget
             () => _functionWrites.ApplyAsync(desired, SpecApply.Function, cancellationToken),
             $"applying {Function.Plural} {ns}/{name}",
             cancellationToken).ConfigureAwait(false)).Object;
-        if (desired.Spec.Source?.ConfigMap is { } artifactName)
+        if (desired.Spec.Source?.ConfigMap is { } artifactName && uploadedVersion is not null)
         {
-            await OwnArtifactAsync(ns, artifactName, stored, cancellationToken).ConfigureAwait(false);
+            await OwnArtifactAsync(ns, artifactName, uploadedVersion, stored, cancellationToken).ConfigureAwait(false);
         }
 
         return new AppliedFunction(stored, location, uploaded);
@@ -204,25 +206,28 @@ internal sealed class KubernetesTarget : IFunctionTarget
         MaxAttempts = SpecApply.MaxAttempts,
     };
 
-    /// <returns>False when a ConfigMap of that name (hence that content) was already there.</returns>
-    private async Task<bool> UploadAsync(V1ConfigMap configMap, CancellationToken cancellationToken)
+    /// <returns>The created ConfigMap's resourceVersion; null when a ConfigMap of that name (hence that content) was already there.</returns>
+    private async Task<string?> UploadAsync(V1ConfigMap configMap, CancellationToken cancellationToken)
     {
         try
         {
-            await _calls.Run(
+            var created = await _calls.Run(
                 () => _client.CoreV1.CreateNamespacedConfigMapAsync(configMap, configMap.Metadata.NamespaceProperty, cancellationToken: cancellationToken),
                 $"uploading the artifact as configmap {configMap.Metadata.NamespaceProperty}/{configMap.Metadata.Name}",
                 cancellationToken).ConfigureAwait(false);
-            return true;
+            return created.Metadata.ResourceVersion;
         }
         catch (Exception e) when (KubeErrors.Is(e, HttpStatusCode.Conflict))
         {
-            return false;
+            return null;
         }
     }
 
-    // The artifact goes with its Function: an ownerReference lets the garbage collector delete it.
-    private async Task OwnArtifactAsync(string @namespace, string configMap, Function owner, CancellationToken cancellationToken)
+    // A new artifact goes with its Function until a Revision runs it: the controller then makes the Revisions that run
+    // it its owners instead, and the garbage collector deletes it with the last of them. The patch holds only while the
+    // ConfigMap is as this deploy created it (a JSON patch testing its resourceVersion): once the controller has set
+    // the Revisions as owners, it fails and changes nothing. An artifact that existed already is left as it is.
+    private async Task OwnArtifactAsync(string @namespace, string configMap, string createdVersion, Function owner, CancellationToken cancellationToken)
     {
         var reference = new V1OwnerReference
         {
@@ -231,9 +236,24 @@ internal sealed class KubernetesTarget : IFunctionTarget
             Name = owner.Metadata.Name,
             Uid = owner.Metadata.Uid,
         };
-        var patch = new V1Patch(KubernetesJson.Serialize(new { metadata = new { ownerReferences = new[] { reference } } }), V1Patch.PatchType.MergePatch);
+        var operations = new object[]
+        {
+            new { op = "test", path = "/metadata/resourceVersion", value = createdVersion },
+            new { op = "add", path = "/metadata/ownerReferences", value = new[] { reference } },
+        };
+        var patch = new V1Patch(KubernetesJson.Serialize(operations), V1Patch.PatchType.JsonPatch);
         await _calls.Run(
-            () => _client.CoreV1.PatchNamespacedConfigMapAsync(patch, configMap, @namespace, cancellationToken: cancellationToken),
+            async () =>
+            {
+                try
+                {
+                    return await _client.CoreV1.PatchNamespacedConfigMapAsync(patch, configMap, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (KubeErrors.Is(e, HttpStatusCode.UnprocessableEntity) || KubeErrors.Is(e, HttpStatusCode.Conflict))
+                {
+                    return null; // the test failed: the controller was first, and the Revision that runs the artifact owns it
+                }
+            },
             $"linking configmap {@namespace}/{configMap} to its function",
             cancellationToken).ConfigureAwait(false);
     }

@@ -93,6 +93,9 @@ internal sealed class FakeWorkloadApi : IWorkloadApi
     public Task<bool> DeleteConfigMapAsync(string @namespace, string name, CancellationToken cancellationToken) =>
         Task.FromResult(Record($"delete configmap {name}"));
 
+    public Task<bool> SetConfigMapOwnersAsync(string @namespace, string name, IReadOnlyList<V1OwnerReference> owners, CancellationToken cancellationToken) =>
+        Task.FromResult(Record($"own configmap {name} by {string.Join(",", owners.Select(o => o.Name))}"));
+
     public Task<IList<V1Pod>> ListPodsAsync(string @namespace, string labelSelector, CancellationToken cancellationToken)
     {
         Record("list pods");

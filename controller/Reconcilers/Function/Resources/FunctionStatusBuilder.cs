@@ -14,13 +14,15 @@ namespace Serverless.Controller.Reconcilers.Function.Resources;
 /// </summary>
 internal static class FunctionStatusBuilder
 {
+    /// <param name="instances">The instances of all the Function's revisions together, when it has Revisions; else the workload's count.</param>
     public static FunctionStatus Build(
         Core.Api.Function function,
         string revision,
         WorkloadStatus? workload,
         string? url,
         DateTime now,
-        RoutePlan? plan = null)
+        RoutePlan? plan = null,
+        (int Replicas, int Ready)? instances = null)
     {
         var previous = function.Status?.Conditions ?? [];
         var workloadReady = WorkloadCondition(workload);
@@ -58,8 +60,10 @@ internal static class FunctionStatusBuilder
             ObservedGeneration = function.Metadata.Generation,
             Conditions = conditions,
             Url = url,
-            Replicas = workload?.Replicas ?? 0,
-            ReadyReplicas = workload?.ReadyReplicas ?? 0,
+            // With Revisions, every revision's instances (a split's, a tag's, one kept for its grace): what kubectl get fn
+            // users count as the Function's; WorkloadReady still speaks of the main revision's workload.
+            Replicas = instances?.Replicas ?? workload?.Replicas ?? 0,
+            ReadyReplicas = instances?.Ready ?? workload?.ReadyReplicas ?? 0,
             LatestRevision = revision,
             LatestCreatedRevision = plan?.LatestCreated,
             LatestReadyRevision = plan?.LatestReady,

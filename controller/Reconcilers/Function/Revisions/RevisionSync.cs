@@ -13,6 +13,11 @@ internal sealed class RevisionSync(IResourceStore<Revision> store, RevisionReten
 {
     public async Task<List<Revision>> ListAsync(string @namespace, string function, CancellationToken cancellationToken)
     {
+        if (store is IFunctionRevisionLister lister)
+        {
+            return lister.ListOf(@namespace, function).OrderBy(RevisionBuilder.Generation).ToList();
+        }
+
         var all = await store.ListAsync(@namespace, cancellationToken).ConfigureAwait(false);
         return all.Items
             .Where(r => r.Metadata.Labels?.TryGetValue(RevisionNames.FunctionLabel, out var owner) == true && owner == function)

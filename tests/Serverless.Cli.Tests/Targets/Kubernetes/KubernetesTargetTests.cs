@@ -70,6 +70,33 @@ public sealed class KubernetesTargetTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ApplyAsync_ControllerOwnsTheArtifactFirst_ItsOwnersAreLeftAlone()
+    {
+        // The controller makes the Revision it cuts the owner of the artifact; a deploy's link to its Function that
+        // arrives after (held here for 2 s) must not take the ownership back, or the artifact would outlive its Revisions.
+        using var artifact = Artifact("v1");
+        var configMapName = ArtifactConfigMap.NameFor("hello", artifact.Digest);
+        _api.Faults.SlowDown(TimeSpan.FromSeconds(2), r => r is { Identity: "developer", Verb: "patch", Resource: "configmaps" });
+        var apply = _target.ApplyAsync(Desired("hello"), artifact, CancellationToken.None);
+        var deadline = Environment.TickCount64 + 30_000;
+        while (_api.GetObject(ResourceTypes.Functions, "team", "hello") is null)
+        {
+            Assert.True(Environment.TickCount64 < deadline, "the Function was not created within 30 s");
+            await Task.Delay(20);
+        }
+
+        var revisionOwner = """{"metadata":{"ownerReferences":[{"apiVersion":"serverless.dev/v1alpha1","kind":"Revision","name":"hello-00001","uid":"revision-uid"}]}}""";
+        await _api.CreateClient("controller").CoreV1.PatchNamespacedConfigMapAsync(new V1Patch(revisionOwner, V1Patch.PatchType.MergePatch), configMapName, "team");
+
+        var applied = await apply;
+
+        Assert.True(applied.ArtifactUploaded);
+        var configMap = await _api.CreateClient().CoreV1.ReadNamespacedConfigMapAsync(configMapName, "team");
+        Assert.Equal(("Revision", "revision-uid"), (configMap.Metadata.OwnerReferences.Single().Kind, configMap.Metadata.OwnerReferences.Single().Uid));
+        Assert.Contains(_api.Audit.For("developer"), r => r is { Verb: "patch", Resource: "configmaps", StatusCode: 422 });
+    }
+
+    [Fact]
     public async Task ApplyAsync_NewArtifact_NewConfigMapName()
     {
         using var v1 = Artifact("v1");

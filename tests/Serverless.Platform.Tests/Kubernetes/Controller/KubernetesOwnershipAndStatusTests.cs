@@ -95,8 +95,8 @@ public sealed class KubernetesOwnershipAndStatusTests
     {
         // Retention 0: the old Revision is collected as soon as it takes no traffic and its Deployment is gone (after a
         // 2 s grace here), and its artifact with it (one whose Revision still exists is kept for a rollback:
-        // KubernetesRevisionTests). The Revision's Deployment and ReplicaSet went with it, so nothing but the Revision
-        // named the artifact: the controller remembers it from the Revision's deletion.
+        // KubernetesRevisionTests). The Revision owned its artifact, so the garbage collector deletes the artifact with
+        // it; the controller, which remembers it from the Revision's deletion, may get there first.
         await using var harness = await KubeControllerHarness.StartAsync(gc: new RevisionRetention { RetainSinceCreateTime = TimeSpan.Zero, MinNonActiveRevisions = 0 });
         foreach (var name in new[] { "hello-aaaaaaaaaa", "hello-bbbbbbbbbb", "hello-cccccccccc" })
         {
@@ -118,7 +118,7 @@ public sealed class KubernetesOwnershipAndStatusTests
         Assert.Null(harness.Api.GetObject(ResourceTypes.Revisions, Ns, "hello-00001"));
         Assert.Null(harness.GetDeployment(Ns, "hello-00001"));
         Assert.NotNull(harness.GetDeployment(Ns, "hello-00002"));
-        Assert.Single(harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity), r => r is { Verb: "delete", Resource: "configmaps" });
+        Assert.InRange(harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity).Count(r => r is { Verb: "delete", Resource: "configmaps" }), 0, 1);
     }
 
     private static V1Service UsersService(string name) => new()

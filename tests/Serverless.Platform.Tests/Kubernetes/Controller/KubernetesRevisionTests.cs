@@ -97,19 +97,19 @@ public sealed class KubernetesRevisionTests
     public async Task Kubectl_Split_FunctionAndRevisionColumnsFromEachRevisionsDeployment()
     {
         // `kubectl get fn` and `kubectl get revisions` (the real kubectl, the CRDs' printer columns) over what the
-        // controller wrote from each revision's own Deployment: the Function's replicas are its main revision's, each
-        // Revision's its own Deployment's.
+        // controller wrote from each revision's own Deployment: each Revision's replicas are its own Deployment's, the
+        // Function's all its revisions' together (what its pods are).
         Assert.True(TestSupport.Kubectl.IsInstalled, TestSupport.Kubectl.Path + " is missing");
         await using var harness = await KubeControllerHarness.StartAsync();
         await SplitAsync(harness);
         await KubeControllerHarness.UntilAsync(
             () => Revision(harness, "hello-00002")?.Status?.ReadyReplicas == 1 && Revision(harness, "hello-00001")?.Status?.ReadyReplicas == 1
-                && harness.GetFunction(Ns, "hello")?.Status?.ReadyReplicas == 1,
-            "both revisions' statuses show their ready pod");
+                && harness.GetFunction(Ns, "hello")?.Status?.ReadyReplicas == 2,
+            "both revisions' statuses show their ready pod, the Function's both");
         await harness.User.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":3}}""", V1Patch.PatchType.MergePatch), "hello-00001", Ns);
         await KubeControllerHarness.UntilAsync(
-            () => Revision(harness, "hello-00001")?.Status?.ReadyReplicas == 3 && harness.GetFunction(Ns, "hello")?.Status?.ReadyReplicas == 3,
-            "hello-00001's three ready pods reach its Revision's and the Function's status");
+            () => Revision(harness, "hello-00001")?.Status?.ReadyReplicas == 3 && harness.GetFunction(Ns, "hello")?.Status?.ReadyReplicas == 4,
+            "hello-00001's three ready pods reach its Revision's status, and the Function's (with hello-00002's one)");
         using var directory = new TempDirectory("kubectl-revisions");
         var kubectl = new TestSupport.Kubectl(harness.Api.WriteKubeconfig(Path.Combine(directory.Path, "kubeconfig"), "user"), Path.Combine(directory.Path, "cache"));
 
@@ -117,7 +117,7 @@ public sealed class KubernetesRevisionTests
         var revisions = await kubectl.RunAsync("get", "revisions", "-n", Ns, "-l", "serverless.dev/function=hello");
 
         Assert.True(functions.ExitCode == 0, functions.ToString());
-        Assert.Matches(@"hello\s+True\s+Ready\s+3\s+http://hello\.team-a\.example\.com", functions.StdOut);
+        Assert.Matches(@"hello\s+True\s+Ready\s+4\s+http://hello\.team-a\.example\.com", functions.StdOut);
         Assert.True(revisions.ExitCode == 0, revisions.ToString());
         Assert.Matches(@"hello-00001\s+hello\s+True\s+InstancesReady\s+90\s+3\s+", revisions.StdOut);
         Assert.Matches(@"hello-00002\s+hello\s+True\s+InstancesReady\s+10\s+1\s+", revisions.StdOut);
@@ -152,6 +152,80 @@ public sealed class KubernetesRevisionTests
             () => harness.GetDeployment(Ns, "hello-00001") is null && harness.GetService(Ns, "hello-00001") is null,
             "hello-00001's Deployment and Service go after its grace", timeoutMs: 60_000);
         Assert.Null(harness.GetDeployment(Ns, "hello"));
+    }
+
+    [Fact]
+    public async Task Promote_OldRevisionKeptForItsGrace_ShowsItsOwnDeploymentsReplicasAndTheStatusesSettle()
+    {
+        // A revision that lost its share keeps its Deployment for its scale-to-zero grace (60 s here): its Revision shows
+        // that Deployment's pods, not 0, and the Function counts them with the serving revision's. Both statuses settle:
+        // no pass rewrites them while nothing changes.
+        await using var harness = await KubeControllerHarness.StartAsync();
+        await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null, f => f.Spec.Scale = new ScaleSpec { ScaleToZeroGracePeriodSeconds = 60 }));
+        await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
+        var patch = Env("v2");
+        patch["spec"]!["traffic"] = new JsonArray(
+            new JsonObject { ["revisionName"] = "hello-00001", ["percent"] = 90 },
+            new JsonObject { ["latestRevision"] = true, ["percent"] = 10 });
+        await harness.PatchFunctionAsync(Ns, "hello", patch);
+        await KubeControllerHarness.UntilAsync(
+            () => Revision(harness, "hello-00002")?.Status?.ReadyReplicas == 1 && harness.GetFunction(Ns, "hello")?.Status?.ReadyReplicas == 2,
+            "the canary serves beside hello-00001");
+
+        await harness.PatchFunctionAsync(Ns, "hello", Traffic(new JsonObject { ["latestRevision"] = true, ["percent"] = 100 }));
+
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetFunction(Ns, "hello")?.Status?.Traffic is [{ RevisionName: "hello-00002", Percent: 100 }]
+                && Revision(harness, "hello-00001")?.Status is { TrafficPercent: 0 } old && Active(old) == ConditionStatus.False,
+            "hello-00002 takes all the traffic; hello-00001 is no longer active");
+        await harness.User.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":2}}""", V1Patch.PatchType.MergePatch), "hello-00001", Ns);
+        await KubeControllerHarness.UntilAsync(
+            () => Revision(harness, "hello-00001")?.Status is { Replicas: 2, ReadyReplicas: 2 }
+                && harness.GetFunction(Ns, "hello")?.Status is { Replicas: 3, ReadyReplicas: 3 },
+            "hello-00001's two pods (kept for its grace) reach its Revision's status and the Function's: " + ObjectsNow(harness));
+        Assert.NotNull(harness.GetDeployment(Ns, "hello-00001"));
+
+        // Quiet for 2 s (bounded: 60 s): a status that flips between passes would keep writing.
+        var deadline = Environment.TickCount64 + 60_000;
+        var (writes, quietSince) = (StatusWrites(harness), Environment.TickCount64);
+        while (Environment.TickCount64 - quietSince < 2000)
+        {
+            Assert.True(Environment.TickCount64 < deadline, "the controller kept writing statuses: " + ObjectsNow(harness));
+            await Task.Delay(100);
+            if (StatusWrites(harness) != writes)
+            {
+                (writes, quietSince) = (StatusWrites(harness), Environment.TickCount64);
+            }
+        }
+
+        Assert.Equal((2, 2, 0), (Revision(harness, "hello-00001")!.Status!.Replicas, Revision(harness, "hello-00001")!.Status!.ReadyReplicas, Revision(harness, "hello-00001")!.Status!.TrafficPercent));
+    }
+
+    [Fact]
+    public async Task Tag_OldRevisionWhoseDeploymentWasRemoved_ItsOwnDeploymentComesBackAtZero()
+    {
+        // A 0% tag on a revision whose Deployment went after its grace: the tag's URL must reach it, so it runs again in
+        // a Deployment of its own, owned by its Revision, at zero (it proved ready once; a request to its tag wakes it).
+        await using var harness = await KubeControllerHarness.StartAsync();
+        await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null, f => f.Spec.Scale = new ScaleSpec { ScaleToZeroGracePeriodSeconds = 2 }));
+        await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
+        await harness.PatchFunctionAsync(Ns, "hello", Env("v2"));
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetFunction(Ns, "hello")?.Status?.Traffic is [{ RevisionName: "hello-00002", Percent: 100 }] && harness.GetDeployment(Ns, "hello-00001") is null,
+            "hello-00002 serves and hello-00001's Deployment is gone after its grace", timeoutMs: 60_000);
+
+        await harness.PatchFunctionAsync(Ns, "hello", Traffic(
+            new JsonObject { ["latestRevision"] = true, ["percent"] = 100 },
+            new JsonObject { ["revisionName"] = "hello-00001", ["percent"] = 0, ["tag"] = "old" }));
+
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetDeployment(Ns, "hello-00001") is not null && harness.GetService(Ns, "hello-00001") is not null,
+            "hello-00001 runs in a Deployment and Service of its own again: " + ObjectsNow(harness));
+        var own = harness.GetDeployment(Ns, "hello-00001")!;
+        Assert.Equal(("Revision", Revision(harness, "hello-00001")!.Metadata.Uid), (Assert.Single(own.Metadata.OwnerReferences).Kind, own.Metadata.OwnerReferences[0].Uid));
+        Assert.Equal(0, own.Spec.Replicas);
+        Assert.Equal("hello-00001", own.Spec.Template.Metadata.Labels[WorkloadLabels.RevisionName]);
+        Assert.Contains(harness.GetFunction(Ns, "hello")!.Status!.Traffic!, t => t is { RevisionName: "hello-00001", Percent: 0, Tag: "old" });
     }
 
     [Fact]
@@ -410,6 +484,12 @@ public sealed class KubernetesRevisionTests
 
     private static Core.Api.Revision? Revision(KubeControllerHarness harness, string name) =>
         harness.Api.GetObject(ResourceTypes.Revisions, Ns, name) is { } node ? ResourceJson.Deserialize<Core.Api.Revision>(node.ToJsonString()) : null;
+
+    private static int StatusWrites(KubeControllerHarness harness) =>
+        harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity).Count(r => r is { Verb: "update", Subresource: "status" });
+
+    private static string? Active(RevisionStatus status) =>
+        status.Conditions?.FirstOrDefault(c => c.Type == "Active")?.Status;
 
     private static string? Ready(Core.Api.Revision? revision) =>
         revision?.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready)?.Status;
