@@ -82,6 +82,13 @@ public sealed class KubernetesTrafficSplitTests(ITestOutputHelper output)
             await user.AppsV1.PatchNamespacedDeploymentScaleAsync(
                 new V1Patch("""{"spec":{"replicas":0}}""", V1Patch.PatchType.MergePatch), "hello-00002", Ns);
             await KubernetesComponent.UntilAsync(() => Task.FromResult(ReadyReplicas(api, "hello-00002") == 0), "hello-00002 is at zero", all);
+
+            // And the activator has seen its endpoints go: until then a request may still reach the terminating pod.
+            await KubernetesComponent.UntilAsync(
+                async () => PrometheusText.Parse(await http.GetStringAsync($"http://{activatorMetrics}/metrics"))
+                    .ValueOrZero("serverless_activator_ready_instances", ("function", "team-a/hello"), ("revision", "hello-00002")) == 0,
+                "the activator sees no ready instance of hello-00002",
+                all);
             var mainReplicas = Replicas(api, "hello-00001");
             var woken = 0;
             for (var i = 0; i < 30 && woken == 0; i++)
