@@ -163,11 +163,7 @@ public sealed class KubernetesRevisionTests
         await using var harness = await KubeControllerHarness.StartAsync();
         await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null, f => f.Spec.Scale = new ScaleSpec { ScaleToZeroGracePeriodSeconds = 60 }));
         await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
-        var patch = Env("v2");
-        patch["spec"]!["traffic"] = new JsonArray(
-            new JsonObject { ["revisionName"] = "hello-00001", ["percent"] = 90 },
-            new JsonObject { ["latestRevision"] = true, ["percent"] = 10 });
-        await harness.PatchFunctionAsync(Ns, "hello", patch);
+        await PatchNinetyTenAsync(harness, tag: null);
         await KubeControllerHarness.UntilAsync(
             () => Revision(harness, "hello-00002")?.Status?.ReadyReplicas == 1 && harness.GetFunction(Ns, "hello")?.Status?.ReadyReplicas == 2,
             "the canary serves beside hello-00001");
@@ -376,11 +372,7 @@ public sealed class KubernetesRevisionTests
             gc: new RevisionRetention { RetainSinceCreateTime = TimeSpan.Zero, MinNonActiveRevisions = 0, MaxNonActiveRevisions = 1000 });
         await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null, f => f.Spec.Scale = new ScaleSpec { ScaleToZeroGracePeriodSeconds = 2 }));
         await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
-        var patch = Env("v2");
-        patch["spec"]!["traffic"] = new JsonArray(
-            new JsonObject { ["revisionName"] = "hello-00001", ["percent"] = 90 },
-            new JsonObject { ["latestRevision"] = true, ["percent"] = 10 });
-        await harness.PatchFunctionAsync(Ns, "hello", patch);
+        await PatchNinetyTenAsync(harness, tag: null);
         await KubeControllerHarness.UntilAsync(
             () => harness.GetFunction(Ns, "hello")?.Status?.Traffic is [{ RevisionName: "hello-00001", Percent: 90 }, { RevisionName: "hello-00002", Percent: 10 }]
                 && harness.GetDeployment(Ns, "hello-00002")?.Status?.ReadyReplicas == 1,
@@ -453,11 +445,7 @@ public sealed class KubernetesRevisionTests
     {
         await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null));
         await KubeControllerHarness.UntilAsync(() => harness.IsReady(Ns, "hello"), "the function turns Ready");
-        var patch = Env("v2");
-        patch["spec"]!["traffic"] = new JsonArray(
-            new JsonObject { ["revisionName"] = "hello-00001", ["percent"] = 90 },
-            new JsonObject { ["latestRevision"] = true, ["percent"] = 10, ["tag"] = "canary" });
-        await harness.PatchFunctionAsync(Ns, "hello", patch);
+        await PatchNinetyTenAsync(harness, tag: "canary");
         await KubeControllerHarness.UntilAsync(
             () => harness.GetFunction(Ns, "hello")?.Status?.Traffic is [{ RevisionName: "hello-00001", Percent: 90 }, { RevisionName: "hello-00002", Percent: 10 }]
                 && Revision(harness, "hello-00002")?.Status?.TrafficPercent == 10,
@@ -475,6 +463,20 @@ public sealed class KubernetesRevisionTests
         + " || " + string.Join(" | ", harness.Api.ListObjects(ResourceTypes.Revisions, Ns).Select(r => r["metadata"]!["name"] + " " + r["status"]?.ToJsonString()))
         + " || " + harness.GetFunction(Ns, "hello")?.Status?.Traffic?.Count
         + " || " + string.Join(" | ", harness.Api.Audit.For(KubeControllerHarness.ControllerIdentity).TakeLast(12).Select(r => $"{r.Verb} {r.ResourcePath} {r.Name} {r.StatusCode}"));
+
+    /// <summary>A new env (v2) with 90% to hello-00001 by name and 10% to the latest revision, with a tag if given.</summary>
+    private static Task PatchNinetyTenAsync(KubeControllerHarness harness, string? tag)
+    {
+        var latest = new JsonObject { ["latestRevision"] = true, ["percent"] = 10 };
+        if (tag is not null)
+        {
+            latest["tag"] = tag;
+        }
+
+        var patch = Env("v2");
+        patch["spec"]!["traffic"] = new JsonArray(new JsonObject { ["revisionName"] = "hello-00001", ["percent"] = 90 }, latest);
+        return harness.PatchFunctionAsync(Ns, "hello", patch);
+    }
 
     private static JsonObject Env(string value) =>
         new() { ["spec"] = new JsonObject { ["env"] = new JsonArray(new JsonObject { ["name"] = "GREETING", ["value"] = value }) } };
