@@ -3,7 +3,8 @@
 # (a) the function instance directly, (b) nginx, (c) a bare YARP IHttpForwarder (BareYarp/, no logic of
 # ours) and (d) the activator path /default/hello-dotnet/, all four in front of the SAME warm instance
 # (the platform's own, minScale 1), at 1 and 50 connections; and (e) the activator path of hello-split, a 90/10
-# split between two revisions of the same code (one warm instance each), against (d) in the same run.
+# split between two revisions of the same code (one warm instance each), against (d) in the same run, and (f) the
+# activator path of hello-pair, one revision on two warm instances: the split's two processes without the split.
 # Usage: bench/activator/run.sh [--quick] [--rounds N]
 #   Every target (and the split's 10 % revision's instance directly) is warmed once before the rounds (5 s at 1 and at
 #   50 connections; 2 s with --quick), then each measurement has its own 2 s warm-up.
@@ -154,6 +155,23 @@ for ((i = 0; i < 100; i++)); do
 done
 [[ -n $split_b ]] || { echo "could not find hello-split-00002's instance address in its log" >&2; exit 1; }
 
+# --- the same-process-count baseline: hello-pair, one revision on two warm instances (minScale 2, maxScale 2) -------
+# The split runs two processes (one per revision) where the single row runs one; on 2 cores shared with wrk a second
+# process costs CPU of its own (its thread pool's wake-ups and spinning, its share of the connections). This row
+# runs the same two processes behind one revision, so split against pair is what choosing a revision per request
+# costs, and pair against single what the second process costs.
+cp -r "$work/hello-dotnet" "$work/hello-pair"
+sed -i -E 's/^name:.*/name: hello-pair/; s/^([[:space:]]*)minScale:.*/\1minScale: 2/; s/^([[:space:]]*)maxScale:.*/\1maxScale: 2/' "$work/hello-pair/func.yaml"
+grep -q 'minScale: 2' "$work/hello-pair/func.yaml" && grep -q 'maxScale: 2' "$work/hello-pair/func.yaml"
+func deploy "$work/hello-pair" >&2
+pair_ready=""
+for ((i = 0; i < 300; i++)); do
+  pair_ready=$(func describe hello-pair -o json | jq -r '.status.readyReplicas // 0')
+  [[ $pair_ready == 2 ]] && break
+  sleep 0.2
+done
+[[ $pair_ready == 2 ]] || { echo "hello-pair never showed 2 ready instances (readyReplicas '$pair_ready')" >&2; exit 1; }
+
 # --- nginx ----------------------------------------------------------------------------------------------
 nginx_port=$(free_port)
 mkdir -p "$work/nginx/logs"
@@ -198,8 +216,9 @@ declare -A url=(
   [yarp]="http://127.0.0.1:$yarp_port/"
   [activator]="$ingress/default/hello-dotnet/"
   [split]="$ingress/default/hello-split/"
+  [pair]="$ingress/default/hello-pair/"
 )
-targets=(direct nginx yarp activator split)
+targets=(direct nginx yarp activator split pair)
 for t in "${targets[@]}"; do
   wait_http "${url[$t]}"
   body=$(curl -s --max-time 2 "${url[$t]}")
@@ -321,7 +340,7 @@ print("| target | conns | RPS | p50 ms | p99 ms | RPS vs direct | vs nginx | vs 
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 raw_out = []
 for conns in (1, 50):
-    for target in ("direct", "nginx", "yarp", "activator", "split"):
+    for target in ("direct", "nginx", "yarp", "activator", "split", "pair"):
         r = rows[(target, conns)]
         vd = ratio(r["rps"], rows[("direct", conns)]["rps"])
         vn = ratio(r["rps"], rows[("nginx", conns)]["rps"])
@@ -345,9 +364,16 @@ summary = {
     # The 90/10 split between two revisions against the single-revision activator row of the same run (goal >= 0.95).
     "split_rps_ratio_vs_single": ratio(rows[("split", 50)]["rps"], act50["rps"]),
     "split_rps_ratio_vs_single_1conn": ratio(rows[("split", 1)]["rps"], act1["rps"]),
+    # The same split against one revision on the same two processes: what the per-request choice costs.
+    "split_rps_ratio_vs_pair": ratio(rows[("split", 50)]["rps"], rows[("pair", 50)]["rps"]),
+    "split_rps_ratio_vs_pair_1conn": ratio(rows[("split", 1)]["rps"], rows[("pair", 1)]["rps"]),
+    # One revision on two processes against one: what the second process costs on this machine.
+    "pair_rps_ratio_vs_single": ratio(rows[("pair", 50)]["rps"], act50["rps"]),
+    "pair_rps_ratio_vs_single_1conn": ratio(rows[("pair", 1)]["rps"], act1["rps"]),
     # CPU per request, platform + instances, 50 connections: what the split costs the machine beside its rate.
     "single_cpu_us_per_request": [act50["platform_cpu_us_per_request"], act50["instances_cpu_us_per_request"]],
     "split_cpu_us_per_request": [rows[("split", 50)]["platform_cpu_us_per_request"], rows[("split", 50)]["instances_cpu_us_per_request"]],
+    "pair_cpu_us_per_request": [rows[("pair", 50)]["platform_cpu_us_per_request"], rows[("pair", 50)]["instances_cpu_us_per_request"]],
 }
 doc = {
     "benchmark": "activator",
@@ -367,6 +393,7 @@ doc = {
     "wrk": {"1": "-t1 -c1 --latency", "50": "-t2 -c50 --latency"},
     **summary,
     "split": "default/hello-split: hello-split-00001=90 hello-split-00002=10, one instance per revision (two processes, against the single row's one), each warmed as much as the single row's before the rounds",
+    "pair": "default/hello-pair: one revision, two warm instances (minScale 2, maxScale 2): the split's process count without the split",
     "prewarm_s_per_target_and_connections": int(prewarm),
     "verdict_split_at_least_0_95_of_single": summary["split_rps_ratio_vs_single"] is not None and summary["split_rps_ratio_vs_single"] >= 0.95,
     "verdict_activator_at_least_0_9_of_yarp": summary["rps_ratio_vs_yarp"] is not None and summary["rps_ratio_vs_yarp"] >= 0.9,
