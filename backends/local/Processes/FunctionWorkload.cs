@@ -378,10 +378,16 @@ internal sealed class FunctionWorkload
                     return;
                 }
 
-                var interval = instance.State == LocalInstanceState.Starting
-                    ? StartupProbeSchedule.IntervalAfter(_context.Time.GetElapsedTime(started), _endpoints.Count > 0, _context.Options.StartupProbeInterval)
-                    : _context.Options.ReadyProbeInterval;
-                await Task.Delay(interval, _context.Time, token).ConfigureAwait(false);
+                if (instance.State == LocalInstanceState.Starting)
+                {
+                    // The runtime's "listening on" line cuts the first wait after it short (ListeningHint).
+                    var interval = StartupProbeSchedule.IntervalAfter(_context.Time.GetElapsedTime(started), _endpoints.Count > 0, _context.Options.StartupProbeInterval);
+                    await instance.ListeningSaid.DelayAsync(interval, _context.Time, token).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Task.Delay(_context.Options.ReadyProbeInterval, _context.Time, token).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -236,8 +236,8 @@ internal sealed class LocalInstance
 
         // Closed stdin: a runtime must not read the platform's terminal.
         started.StandardInput.Close();
-        var stdout = PumpAsync(started.StandardOutput.BaseStream, "stdout");
-        var stderr = PumpAsync(started.StandardError.BaseStream, "stderr");
+        var stdout = PumpAsync(started.StandardOutput.BaseStream, "stdout", ListeningSaid.Observe);
+        var stderr = PumpAsync(started.StandardError.BaseStream, "stderr", null);
         Exited = WatchExitAsync(started, stdout, stderr);
 
         if (handshake is not null)
@@ -295,6 +295,9 @@ internal sealed class LocalInstance
     }
 
     public void StopProbing() => _lifetime.Cancel();
+
+    /// <summary>The runtime's "listening on" line on its stdout: while it starts, a reason to probe it at once.</summary>
+    public ListeningHint ListeningSaid { get; } = new();
 
     /// <summary>The first child of a process (bubblewrap's init has one: the runtime; orphans it adopts come later).</summary>
     private static int? FirstChild(int pid)
@@ -490,11 +493,11 @@ internal sealed class LocalInstance
         }
     }
 
-    private async Task PumpAsync(Stream source, string streamName)
+    private async Task PumpAsync(Stream source, string streamName, OutputPump.LineObserver? observer)
     {
         try
         {
-            await OutputPump.RunAsync(source, streamName, Log).ConfigureAwait(false);
+            await OutputPump.RunAsync(source, streamName, Log, observer).ConfigureAwait(false);
         }
         catch (IOException e)
         {

@@ -2,13 +2,16 @@ namespace Serverless.Backends.Local.Processes;
 
 /// <summary>
 /// Copies a child's stdout or stderr into its log, line by line, holding at most one line in memory: a line
-/// longer than <see cref="MaxLineBytes"/> is cut into several.
+/// longer than <see cref="MaxLineBytes"/> is cut into several. An observer, when given, sees each line before the log.
 /// </summary>
 internal static class OutputPump
 {
     public const int MaxLineBytes = 16 * 1024;
 
-    public static async Task RunAsync(Stream source, string streamName, InstanceLogWriter log)
+    /// <summary>Sees one line of the output (without its line end); must not keep the span.</summary>
+    public delegate void LineObserver(ReadOnlySpan<byte> line);
+
+    public static async Task RunAsync(Stream source, string streamName, InstanceLogWriter log, LineObserver? observer = null)
     {
         var line = new byte[MaxLineBytes];
         var lineLength = 0;
@@ -26,7 +29,7 @@ internal static class OutputPump
                     // Cut only when more bytes arrive, so a line of exactly the maximum is one line.
                     if (lineLength == MaxLineBytes)
                     {
-                        Emit(log, streamName, line, ref lineLength);
+                        Emit(log, streamName, observer, line, ref lineLength);
                     }
 
                     var room = Math.Min(take, MaxLineBytes - lineLength);
@@ -38,7 +41,7 @@ internal static class OutputPump
 
                 if (newline >= 0)
                 {
-                    Emit(log, streamName, line, ref lineLength);
+                    Emit(log, streamName, observer, line, ref lineLength);
                     rest = rest[1..];
                 }
             }
@@ -46,11 +49,11 @@ internal static class OutputPump
 
         if (lineLength > 0)
         {
-            Emit(log, streamName, line, ref lineLength);
+            Emit(log, streamName, observer, line, ref lineLength);
         }
     }
 
-    private static void Emit(InstanceLogWriter log, string streamName, byte[] line, ref int lineLength)
+    private static void Emit(InstanceLogWriter log, string streamName, LineObserver? observer, byte[] line, ref int lineLength)
     {
         var text = line.AsSpan(0, lineLength);
         if (text.Length > 0 && text[^1] == (byte)'\r')
@@ -58,6 +61,7 @@ internal static class OutputPump
             text = text[..^1];
         }
 
+        observer?.Invoke(text);
         log.WriteLine(streamName, text);
         lineLength = 0;
     }

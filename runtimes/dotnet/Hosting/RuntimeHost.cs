@@ -102,11 +102,12 @@ internal static class RuntimeHost
                 return ExitCodes.ListenFailed;
             }
 
-            await warming;
+            // Said as soon as it is true: the local platform probes the instance the moment it reads this line.
             await stdout.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{Prefix}{name} loaded in {loadTime.TotalMilliseconds:0} ms, listening on {address} ({time.GetElapsedTime(started).TotalMilliseconds:0} ms after start)"));
             await stdout.FlushAsync();
+            await warming;
 
             await app.WaitForShutdownAsync();
         }

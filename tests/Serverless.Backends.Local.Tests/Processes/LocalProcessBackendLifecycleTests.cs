@@ -78,6 +78,55 @@ public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) 
         Assert.Equal(1, backend.GetStatus(Key)!.ReadyReplicas);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task EnsureAsync_ListeningLine_ProbedAtOnceInsteadOfAtTheNextTick(bool sandboxed)
+    {
+        // Probes 3 s apart: the first one (at the spawn) finds nothing listening, the next is due 3 s later. The
+        // runtime's "listening on" line makes the supervisor probe at once.
+        var backend = _harness.Start(o =>
+        {
+            o.StartupProbeInterval = TimeSpan.FromSeconds(3);
+            o.Sandbox.Enabled = sandboxed;
+        });
+        var readyAt = FirstReady(backend);
+
+        await backend.EnsureAsync(_harness.Spec(env: ("FAKE_LISTENING_LINE", "1")), 1);
+        var instance = Assert.Single(backend.GetInstances(Key));
+
+        var elapsed = await readyAt.WaitAsync(Poll.DefaultTimeout) - instance.StartedAt;
+        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"ready {elapsed.TotalMilliseconds:0} ms after the start");
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ListeningLineBeforeReady_OnlyAHint_TheProbeStillDecides()
+    {
+        // The line comes while /readyz still answers 503 (for 1 s): the probe it brings forward fails, and the
+        // instance is ready only at a later probe of the schedule (3 s apart), never before /readyz says so.
+        var backend = _harness.Start(o => o.StartupProbeInterval = TimeSpan.FromSeconds(3));
+        var readyAt = FirstReady(backend);
+
+        await backend.EnsureAsync(_harness.Spec(env: [("FAKE_LISTENING_LINE", "1"), ("FAKE_READY_DELAY_MS", "1000")]), 1);
+        var instance = Assert.Single(backend.GetInstances(Key));
+
+        var elapsed = await readyAt.WaitAsync(Poll.DefaultTimeout) - instance.StartedAt;
+        Assert.True(elapsed >= TimeSpan.FromSeconds(2.5), $"ready {elapsed.TotalMilliseconds:0} ms after the start");
+    }
+
+    private static Task<DateTimeOffset> FirstReady(LocalProcessBackend backend)
+    {
+        var firstReadyAt = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
+        backend.EndpointsChanged += key =>
+        {
+            if (backend.GetReadyEndpoints(key).Count > 0)
+            {
+                firstReadyAt.TrySetResult(DateTimeOffset.UtcNow);
+            }
+        };
+        return firstReadyAt.Task;
+    }
+
     [Fact]
     public async Task EnsureAsync_CrashOnStart_StartFailedWithStderrLineAndRestartsSpacedByBackoff()
     {

@@ -7,6 +7,7 @@ before FAKE_READY_DELAY_MS or while draining), /healthz (200), anything else 404
 environment variables:
   FAKE_CRASH_ON_START=1   print a recognizable line to stderr and exit 3 before listening
   FAKE_READY_DELAY_MS=n   /readyz answers 503 for the first n ms
+  FAKE_LISTENING_LINE=1   once listening, print the runtimes' "serverless-runtime: … listening on …" line
   FAKE_EXIT_AFTER_MS=n    exit with code 5 after n ms
   FAKE_IGNORE_SIGTERM=1   log "ignoring SIGTERM" and keep running on SIGTERM
   FAKE_DRAIN_MS=n         on SIGTERM: log "draining", /readyz turns 503, exit 0 after n ms (default 0)
@@ -171,6 +172,9 @@ def main():
     threading.Thread(target=platform.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     log("listening")
+    if os.environ.get("FAKE_LISTENING_LINE") == "1":
+        # The line every real runtime prints once it listens (the local platform probes at once when it reads it).
+        print(f"serverless-runtime: fake listening on http://127.0.0.1:{port} (instance {INSTANCE})", flush=True)
     server.serve_forever(poll_interval=0.1)
 
 
