@@ -228,10 +228,13 @@ done
 # CPU time (clock ticks, user + system) of the platform process and of all its descendants (the instances, their
 # sandboxes), so each measurement also says what a request cost in CPU: a figure that holds up better than a rate
 # on a shared machine, and that shows whether the split's second process costs CPU the single row does not pay.
+# The third figure is the peer proxies' own (nginx, master and workers, and BareYarp), so that the activator's CPU per
+# request can be set against theirs.
 cpu_ticks() {
-  python3 - "$platform_pid" <<'PY'
+  python3 - "$platform_pid" "$nginx_pid" "$yarp_pid" <<'PY'
 import os, sys
 root = int(sys.argv[1])
+peers = [int(p) for p in sys.argv[2:] if p]
 stat = {}
 for d in os.listdir("/proc"):
     if d.isdigit():
@@ -243,12 +246,14 @@ for d in os.listdir("/proc"):
 children = {}
 for pid, (ppid, _) in stat.items():
     children.setdefault(ppid, []).append(pid)
-descendants, todo = 0, list(children.get(root, []))
-while todo:
-    pid = todo.pop()
-    descendants += stat[pid][1]
-    todo += children.get(pid, [])
-print(f"{stat.get(root, (0, 0))[1]} {descendants}")
+def tree(pids):
+    total, todo = 0, list(pids)
+    while todo:
+        pid = todo.pop()
+        total += stat.get(pid, (0, 0))[1]
+        todo += children.get(pid, [])
+    return total
+print(f"{stat.get(root, (0, 0))[1]} {tree(children.get(root, []))} {tree(peers)}")
 PY
 }
 
@@ -308,15 +313,15 @@ def parse(path):
     requests = int(re.search(r"(\d+) requests in", text).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
-    before = re.search(r"cpu_ticks_before (\d+) (\d+)", text)
-    after = re.search(r"cpu_ticks_after (\d+) (\d+)", text)
+    before = re.search(r"cpu_ticks_before (\d+) (\d+) (\d+)", text)
+    after = re.search(r"cpu_ticks_after (\d+) (\d+) (\d+)", text)
     tick_us = 1e6 / os.sysconf("SC_CLK_TCK")
     cpu = lambda i: round((int(after.group(i)) - int(before.group(i))) * tick_us / requests, 1)
     return {"rps": rps, "p50_ms": pct[50], "p75_ms": pct[75], "p90_ms": pct[90], "p99_ms": pct[99],
             "requests": requests, "non_2xx": int(non2xx.group(1)) if non2xx else 0,
             "socket_errors": sum(map(int, sock.groups())) if sock else 0,
             # CPU per request of the platform (activator) and of its descendants (instances); wrk and nginx/BareYarp are not counted.
-            "platform_cpu_us_per_request": cpu(1), "instances_cpu_us_per_request": cpu(2)}
+            "platform_cpu_us_per_request": cpu(1), "instances_cpu_us_per_request": cpu(2), "peer_proxy_cpu_us_per_request": cpu(3)}
 
 per_round = {}
 for line in open(raw):
@@ -326,7 +331,7 @@ for line in open(raw):
 # Median per figure over the rounds (a single round reports itself).
 rows = {}
 for key, runs in per_round.items():
-    rows[key] = {f: statistics.median(r[f] for r in runs) for f in ("rps", "p50_ms", "p75_ms", "p90_ms", "p99_ms", "platform_cpu_us_per_request", "instances_cpu_us_per_request")}
+    rows[key] = {f: statistics.median(r[f] for r in runs) for f in ("rps", "p50_ms", "p75_ms", "p90_ms", "p99_ms", "platform_cpu_us_per_request", "instances_cpu_us_per_request", "peer_proxy_cpu_us_per_request")}
     rows[key]["non_2xx"] = sum(r["non_2xx"] for r in runs)
     rows[key]["socket_errors"] = sum(r["socket_errors"] for r in runs)
 rounds = max(len(v) for v in per_round.values())
@@ -336,8 +341,13 @@ def ratio(a, b):
 
 print(f"\nActivator overhead, hello-dotnet, {duration}s per run after a 2s warm-up, {rounds} round(s) (medians), {nproc} cores shared by wrk, proxies and instance")
 print(f"load before: {load_before.strip()}\nload after:  {load_after.strip()}\n")
-print("| target | conns | RPS | p50 ms | p99 ms | RPS vs direct | vs nginx | vs YARP | vs activator | CPU µs/request platform + instances |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+print("| target | conns | RPS | p50 ms | p99 ms | RPS vs direct | vs nginx | vs YARP | vs activator | CPU µs/request platform + instances | proxy CPU µs/request |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+def proxy_cpu(target, r):
+    # What the proxy in front of the instance spent per request: nginx's or BareYarp's own CPU, the platform's for the
+    # activator rows (it is the activator, plus the platform's idle work), none for the instance reached directly.
+    return r["peer_proxy_cpu_us_per_request"] if target in ("nginx", "yarp") else 0.0 if target == "direct" else r["platform_cpu_us_per_request"]
+
 raw_out = []
 for conns in (1, 50):
     for target in ("direct", "nginx", "yarp", "activator", "split", "pair"):
@@ -347,7 +357,7 @@ for conns in (1, 50):
         vy = ratio(r["rps"], rows[("yarp", conns)]["rps"])
         va = ratio(r["rps"], rows[("activator", conns)]["rps"])
         errs = "" if r["non_2xx"] == 0 and r["socket_errors"] == 0 else f" (non-2xx {r['non_2xx']}, socket errors {r['socket_errors']})"
-        print(f"| {target}{errs} | {conns} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {vd:.2f} | {vn:.2f} | {vy:.2f} | {va:.2f} | {r['platform_cpu_us_per_request']:.0f} + {r['instances_cpu_us_per_request']:.0f} |")
+        print(f"| {target}{errs} | {conns} | {r['rps']:.0f} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {vd:.2f} | {vn:.2f} | {vy:.2f} | {va:.2f} | {r['platform_cpu_us_per_request']:.0f} + {r['instances_cpu_us_per_request']:.0f} | {proxy_cpu(target, r):.0f} |")
         raw_out.append({"target": target, "connections": conns, **r,
                         "rps_ratio_vs_direct": vd, "rps_ratio_vs_nginx": vn, "rps_ratio_vs_yarp": vy, "rps_ratio_vs_activator": va,
                         "rounds": per_round[(target, conns)]})
