@@ -85,12 +85,18 @@ platform_up=true   # before `up`: a platform that started but made `up` fail is 
 func up --detach --ingress 127.0.0.1:0 --admin 127.0.0.1:0 >&2
 ingress=$(jq -r .ingressUrl "$SERVERLESS_HOME/platform.json")
 platform_pid=$(jq -r .pid "$SERVERLESS_HOME/platform.json")
-cp -r "$root/examples/hello-dotnet" "$work/hello-dotnet"
-rm -rf "$work/hello-dotnet/bin" "$work/hello-dotnet/obj"
-# minScale 1 keeps it warm; maxScale 1 keeps every target on the same single instance (no scale-out under 50 connections).
-sed -i -E 's/^([[:space:]]*)minScale:.*/\1minScale: 1/; s/^([[:space:]]*)maxScale:.*/\1maxScale: 1/' "$work/hello-dotnet/func.yaml"
-grep -q 'minScale: 1' "$work/hello-dotnet/func.yaml" && grep -q 'maxScale: 1' "$work/hello-dotnet/func.yaml"
-func deploy "$work/hello-dotnet" >&2
+# A copy of examples/hello-dotnet named $1 in $work/$1, held at exactly $2 warm instances (minScale = maxScale: warm,
+# and no scale-out under 50 connections), deployed.
+deploy_hello() {
+  local name=$1 scale=$2 dir="$work/$1"
+  cp -r "$root/examples/hello-dotnet" "$dir"
+  rm -rf "$dir/bin" "$dir/obj"
+  sed -i -E "s/^name:.*/name: $name/; s/^([[:space:]]*)minScale:.*/\1minScale: $scale/; s/^([[:space:]]*)maxScale:.*/\1maxScale: $scale/" "$dir/func.yaml"
+  grep -q "^name: $name\$" "$dir/func.yaml" && grep -q "minScale: $scale\$" "$dir/func.yaml" && grep -q "maxScale: $scale\$" "$dir/func.yaml"
+  func deploy "$dir" >&2
+}
+# One instance for every target below.
+deploy_hello hello-dotnet 1
 
 # The platform's own instance: its log names the address; confirm a child of the platform listens there.
 instance=""
@@ -123,9 +129,7 @@ echo "instance $instance (pid $owner, platform pid $platform_pid, $instance_coun
 # --- a two-way split: hello-split, two revisions of the same code (an env change cuts the second), 90/10 -----
 # Each revision has its own warm instance (minScale 1, maxScale 1): the main one as the Function's workload, the
 # other as a workload keyed by its revision name; the activator picks per request (issue #17 item 8).
-cp -r "$work/hello-dotnet" "$work/hello-split"
-sed -i -E 's/^name:.*/name: hello-split/' "$work/hello-split/func.yaml"
-func deploy "$work/hello-split" >&2
+deploy_hello hello-split 1
 func config env set SPLIT_REVISION=2 -p "$work/hello-split" >&2
 func deploy "$work/hello-split" >&2
 func traffic hello-split set hello-split-00001=90 hello-split-00002=10 >&2
@@ -160,10 +164,7 @@ done
 # process costs CPU of its own (its thread pool's wake-ups and spinning, its share of the connections). This row
 # runs the same two processes behind one revision, so split against pair is what choosing a revision per request
 # costs, and pair against single what the second process costs.
-cp -r "$work/hello-dotnet" "$work/hello-pair"
-sed -i -E 's/^name:.*/name: hello-pair/; s/^([[:space:]]*)minScale:.*/\1minScale: 2/; s/^([[:space:]]*)maxScale:.*/\1maxScale: 2/' "$work/hello-pair/func.yaml"
-grep -q 'minScale: 2' "$work/hello-pair/func.yaml" && grep -q 'maxScale: 2' "$work/hello-pair/func.yaml"
-func deploy "$work/hello-pair" >&2
+deploy_hello hello-pair 2
 pair_ready=""
 for ((i = 0; i < 300; i++)); do
   pair_ready=$(func describe hello-pair -o json | jq -r '.status.readyReplicas // 0')
