@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -8,6 +9,7 @@ using Serverless.Backends.Kubernetes.Pools;
 using Serverless.Backends.Kubernetes.Resources;
 using Serverless.Core.Api;
 using Serverless.KubeApiServer;
+using Serverless.TestSupport;
 
 namespace Serverless.Platform.Tests.Kubernetes.Pools;
 
@@ -103,6 +105,55 @@ public sealed class KubernetesPoolLimitRangeTests
         await Until(async () => (await PoolPodsAsync(client)).Count == 2, "the pool's 2 pods");
         Assert.Equal(("Normal", "PoolQuotaCleared"), (events.Events[^1].Type, events.Events[^1].Reason));
         Assert.Equal(0, withheld[(RuntimeNames.Python, "limitrange")]);
+    }
+
+    /// <summary>
+    /// The real controller process: a LimitRange that appears after its pool filled (a Container max below
+    /// <c>pool-limits-memory</c>) is seen through its watch; the pool goes to 0 with a <c>PoolLimitRangeRefused</c>
+    /// Event on the pool Deployment and <c>serverless_pool_withheld{runtime="python",reason="limitrange"} 2</c>.
+    /// </summary>
+    [Fact]
+    public async Task Controller_LimitRangeAppears_PoolRefusedWithEventAndMetric()
+    {
+        await using var api = await KubeApiDouble.StartAsync();
+        api.StartDeploymentSimulator();
+        using var directory = new TempDirectory("pool-limitrange");
+        var metricsPort = FreePort.Next();
+        await using var controller = KubernetesComponent.Start(
+            api.WriteKubeconfig(Path.Combine(directory.Path, "controller.kubeconfig"), "controller"), "controller-0", "controller",
+            "--metrics", $"127.0.0.1:{metricsPort}", "--pool-size-python", "2", "--pool-limits-memory", "512Mi");
+        KubernetesComponent[] all = [controller];
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var user = api.CreateClient("user");
+        await user.CoreV1.CreateNamespacedConfigMapAsync(
+            new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "hello-artifact" }, BinaryData = new Dictionary<string, byte[]> { [DeploymentBuilder.ArtifactKey] = [1] } }, Ns);
+        await user.CustomObjects.CreateNamespacedCustomObjectAsync(
+            new JsonObject
+            {
+                ["apiVersion"] = ApiGroup.ApiVersion,
+                ["kind"] = Core.Api.Function.KindName,
+                ["metadata"] = new JsonObject { ["name"] = "hello", ["namespace"] = Ns },
+                ["spec"] = new JsonObject { ["runtime"] = RuntimeNames.Python, ["handler"] = "main:handle", ["source"] = new JsonObject { ["configMap"] = "hello-artifact" } },
+            },
+            ApiGroup.Group, ApiGroup.Version, Ns, Core.Api.Function.Plural);
+        var client = api.CreateClient("test");
+        await KubernetesComponent.UntilAsync(async () => (await PoolPodsAsync(client)).Count == 2, "the controller's python pool of 2", all);
+
+        await CreateLimitRangeAsync(user, new V1LimitRangeItem { Type = "Container", Max = Q(("memory", "256Mi")) });
+
+        await KubernetesComponent.UntilAsync(async () => await ReplicasAsync(client) == 0, "the pool at 0 under the LimitRange", all);
+        await KubernetesComponent.UntilAsync(
+            () => Task.FromResult(api.ListObjects(Hosting.KubeApi.Resources.ResourceTypes.Events, Ns).Any(e =>
+                e["reason"]?.GetValue<string>() == "PoolLimitRangeRefused" && e["type"]?.GetValue<string>() == "Warning"
+                && e["involvedObject"]?["name"]?.GetValue<string>() == PoolLabels.DeploymentName(RuntimeNames.Python)
+                && e["message"]?.GetValue<string>()?.Contains("LimitRange team-a/bounds refuses the pool's pods", StringComparison.Ordinal) == true)),
+            "a PoolLimitRangeRefused Event on the pool Deployment",
+            all);
+        await KubernetesComponent.UntilAsync(
+            async () => (await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics")).Contains("serverless_pool_withheld{runtime=\"python\",reason=\"limitrange\"} 2", StringComparison.Ordinal),
+            "serverless_pool_withheld{runtime=\"python\",reason=\"limitrange\"} 2",
+            all);
+        Assert.Equal(0, await controller.StopAsync());
     }
 
     private static PoolReconciler Reconciler(IKubernetes client, KubernetesPoolOptions options, RecordingEvents events, Action<IReadOnlyDictionary<(string, string), int>> withheld) =>
