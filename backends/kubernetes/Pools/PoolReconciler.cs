@@ -70,9 +70,9 @@ public sealed partial class PoolReconciler
 
     /// <summary>
     /// After each pass: per runtime, the pool pods withheld below <c>pool-size</c> (summed over namespaces) by reason:
-    /// <c>quota</c> (a namespace's ResourceQuota leaves no more room) and <c>rejected</c> (the API server refused the
-    /// pool's pods; held for <see cref="RejectedHold"/>), <c>limitrange</c> (a LimitRange refuses the pool's pods). Every
-    /// runtime and reason is reported, 0 included.
+    /// <c>quota</c> (a namespace's ResourceQuota leaves no more room), <c>limitrange</c> (a LimitRange would refuse the
+    /// pool's pods) and <c>rejected</c> (the API server refused the pool's pods; held for <see cref="RejectedHold"/>).
+    /// Every runtime and reason is reported, 0 included.
     /// </summary>
     public Action<IReadOnlyDictionary<(string Runtime, string Reason), int>>? WithheldReported { get; init; }
 
