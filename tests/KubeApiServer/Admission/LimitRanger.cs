@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using k8s.Models;
+using Serverless.Hosting.KubeApi.Validation;
 
 namespace Serverless.KubeApiServer.Admission;
 
@@ -26,8 +27,8 @@ namespace Serverless.KubeApiServer.Admission;
 /// </list>
 /// Then the ResourceQuota admission sees the defaulted pod. Not modelled: quantities are compared exactly (the plugin
 /// compares milli-values, rounding a sub-milli amount up), PersistentVolumeClaim items, in-place resize, the plugin's
-/// live lookup when its cache is empty (the double's store is always current), and the pod validation that a request
-/// does not exceed its limit (422 on the real server, also when a LimitRange's default limit is below a request).
+/// live lookup when its cache is empty (the double's store is always current), and the LimitRange's own validation.
+/// Between the mutation and the checks, the pod validation's request ≤ limit is applied (<see cref="RequestsAboveLimits"/>).
 /// </remarks>
 internal static class LimitRanger
 {
@@ -111,6 +112,37 @@ internal static class LimitRanger
                 annotations[Annotation] = "LimitRanger plugin set: " + string.Join("; ", notes);
             }
         }
+    }
+
+    /// <summary>
+    /// The pod validation that runs between the mutating and the validating admission: a container's request above its
+    /// limit (the user's, or a LimitRange's default limit below the user's request) makes the pod invalid, 422
+    /// <c>spec.containers[0].resources.requests: Invalid value: "600m": must be less than or equal to cpu limit of 500m</c>
+    /// (resources in name order here; the server iterates a map).
+    /// </summary>
+    public static IReadOnlyList<FieldError> RequestsAboveLimits(JsonObject pod)
+    {
+        var errors = new List<FieldError>();
+        foreach (var field in (string[])["containers", "initContainers"])
+        {
+            var index = 0;
+            foreach (var container in Containers(pod, field))
+            {
+                var limits = Quantities(container["resources"]?["limits"]);
+                foreach (var (resource, request) in Sorted(container["resources"]?["requests"]))
+                {
+                    if (limits.TryGetValue(resource, out var limit) && request.ToDecimal() > limit.ToDecimal())
+                    {
+                        errors.Add(FieldError.Invalid(
+                            $"spec.{field}[{index}].resources.requests", Print(request), $"must be less than or equal to {resource} limit of {Print(limit)}"));
+                    }
+                }
+
+                index++;
+            }
+        }
+
+        return errors;
     }
 
     /// <summary>The plugin's validation: the first LimitRange the pod does not meet, as the 403's cause, or null when it meets them all.</summary>

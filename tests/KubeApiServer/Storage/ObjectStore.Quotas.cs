@@ -23,8 +23,8 @@ internal sealed partial class ObjectStore
 
     /// <summary>
     /// The admission of a pod about to be created in <paramref name="ns"/>, in v1.32's plugin order: LimitRanger's
-    /// defaults (which change <paramref name="pod"/>), LimitRanger's checks, then the quotas, on the defaulted pod;
-    /// throws 403 as the real server answers.
+    /// defaults (which change <paramref name="pod"/>), the pod validation's request ≤ limit (422), LimitRanger's
+    /// checks, then the quotas, on the defaulted pod; throws 422 or 403 as the real server answers.
     /// </summary>
     private void AdmitPodLocked(string ns, JsonObject pod)
     {
@@ -33,6 +33,11 @@ internal sealed partial class ObjectStore
             .OrderBy(r => Metadata(r)["name"]!.GetValue<string>(), StringComparer.Ordinal)
             .ToList();
         LimitRanger.Mutate(pod, ranges);
+        if (LimitRanger.RequestsAboveLimits(pod) is { Count: > 0 } invalid)
+        {
+            throw ApiException.Invalid("Pod", "", name, invalid);
+        }
+
         if (LimitRanger.Validate(pod, ranges) is { } refused)
         {
             throw Forbidden(name, refused);

@@ -62,6 +62,13 @@ public sealed class LimitRangerAdmissionTests
         var over = await RefusedAsync(client, Pod("big", requests: new() { ["cpu"] = "700m" }, limits: new() { ["cpu"] = "700m" }));
         Assert.Equal("pods \"big\" is forbidden: exceeded quota: compute, requested: requests.cpu=700m, used: requests.cpu=400m, limited: requests.cpu=1", over.Message);
 
+        // A request above the default limit makes the pod invalid (the pod validation runs after the plugin's defaults).
+        var invalid = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.CreateNamespacedPodAsync(Pod("over", requests: new() { ["cpu"] = "600m" }), Namespace));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, invalid.Response.StatusCode);
+        Assert.Equal(
+            "Pod \"over\" is invalid: spec.containers[0].resources.requests: Invalid value: \"600m\": must be less than or equal to cpu limit of 500m",
+            KubernetesJson.Deserialize<V1Status>(invalid.Response.Content).Message);
+
         // Another namespace's pods are not this LimitRange's.
         var other = await client.CoreV1.CreateNamespacedPodAsync(Pod("free"), "other");
         Assert.Null(other.Spec.Containers[0].Resources?.Requests);
