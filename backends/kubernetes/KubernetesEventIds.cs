@@ -39,6 +39,7 @@ internal static class KubernetesEventIds
     public const int PoolQuotaLimited = 904;
     public const int PoolQuotaCleared = 905;
     public const int PoolPodsRejected = 906;
+    public const int PoolLimitRangeRefused = 907;
     public const int PoolSpecialized = 910;
     public const int PoolSpecializationFailed = 911;
     public const int PoolClaimLost = 912;

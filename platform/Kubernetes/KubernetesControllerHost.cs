@@ -53,7 +53,7 @@ internal static partial class KubernetesControllerHost
         var poolIdle = Prometheus.Metrics.WithCustomRegistry(role.Registry).CreateGauge(
             "serverless_pool_idle", "Generic runtime pods kept warm for cold starts, idle now (the leader's last pool pass)", "runtime");
         var poolWithheld = Prometheus.Metrics.WithCustomRegistry(role.Registry).CreateGauge(
-            "serverless_pool_withheld", "Pool pods below pool-size, summed over namespaces: reason quota (a ResourceQuota leaves no room) or rejected (the API server refused them)", "runtime", "reason");
+            "serverless_pool_withheld", "Pool pods below pool-size, summed over namespaces: reason quota (a ResourceQuota leaves no room), limitrange (a LimitRange refuses them) or rejected (the API server refused them)", "runtime", "reason");
         var events = new KubernetesEventRecorder(client, EventSource, options.PodName, role.Time, loggerFactory.CreateLogger<KubernetesEventRecorder>());
         Term? current = null;
         var term = new Func<CancellationToken, Task>(async cancellationToken =>

@@ -5,15 +5,18 @@ using Microsoft.Extensions.Logging;
 namespace Serverless.Backends.Kubernetes.Pools;
 
 /// <summary>
-/// The pool reconciler's ResourceQuota side: each pool namespace's bound from its quotas (<see cref="PoolQuotaBudget"/>),
-/// reported where it changes, and the hold of a pool whose pods the API server refused.
+/// The pool reconciler's ResourceQuota side: each pool namespace's bound from its quotas (<see cref="PoolQuotaBudget"/>)
+/// and LimitRanges (<see cref="PoolLimitRanges"/>), reported where it changes, and the hold of a pool whose pods the API
+/// server refused.
 /// </summary>
 public sealed partial class PoolReconciler
 {
     /// <summary>
-    /// The bound of each pool namespace's quotas (namespaces without a quota that counts pool pods are left out), after
-    /// <see cref="PoolQuotaBudget.Settle"/>; a change of a namespace's bound is logged and recorded as an Event on its
-    /// pool Deployments (<paramref name="announce"/>, once the pass has them).
+    /// The bound of each pool namespace's quotas and LimitRanges (namespaces where neither bounds pool pods are left
+    /// out), after <see cref="PoolQuotaBudget.Settle"/>; a change of a namespace's bound is logged and recorded as an
+    /// Event on its pool Deployments (<paramref name="announce"/>, once the pass has them). The quotas judge the pool pod
+    /// as its namespace's LimitRanges make it (<see cref="PoolLimitRanges"/>: their defaults fill what the pool options
+    /// leave unset); a LimitRange that would refuse it gives 0.
     /// </summary>
     private async Task<Dictionary<string, int?>> QuotaCapsAsync(
         SortedSet<(string Namespace, string Runtime)> desired,
@@ -23,15 +26,16 @@ public sealed partial class PoolReconciler
         CancellationToken cancellationToken)
     {
         var namespaces = desired.Select(d => d.Namespace).ToHashSet(StringComparer.Ordinal);
-        IEnumerable<V1ResourceQuota> all = _quotas?.List()
+        IEnumerable<V1ResourceQuota> allQuotas = _quotas?.List()
             ?? (IEnumerable<V1ResourceQuota>?)(await _client.CoreV1.ListResourceQuotaForAllNamespacesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Items
             ?? [];
-        var quotas = all
-            .Where(q => namespaces.Contains(q.Metadata?.NamespaceProperty ?? ""))
-            .GroupBy(q => q.Metadata!.NamespaceProperty!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        IEnumerable<V1LimitRange> allRanges = _limitRanges?.List()
+            ?? (IEnumerable<V1LimitRange>?)(await _client.CoreV1.ListLimitRangeForAllNamespacesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Items
+            ?? [];
+        var quotas = ByNamespace(allQuotas, namespaces);
+        var ranges = ByNamespace(allRanges, namespaces);
         var caps = new Dictionary<string, int?>(StringComparer.Ordinal);
-        foreach (var ns in _limits.Keys.Where(ns => !quotas.ContainsKey(ns)).ToList())
+        foreach (var ns in _limits.Keys.Where(ns => !quotas.ContainsKey(ns) && !ranges.ContainsKey(ns)).ToList())
         {
             if (namespaces.Contains(ns))
             {
@@ -45,20 +49,31 @@ public sealed partial class PoolReconciler
             }
         }
 
-        if (quotas.Count == 0)
+        if (quotas.Count == 0 && ranges.Count == 0)
         {
             return caps;
         }
 
         var template = PoolDeploymentBuilder.Build("", "", "", 0, "", _options.Resources).Spec.Template.Spec;
-        var pods = (await _client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: PoolLabels.AnyPoolSelector, cancellationToken: cancellationToken).ConfigureAwait(false)).Items ?? [];
-        foreach (var (ns, list) in quotas)
+        IList<V1Pod> pods = quotas.Count == 0
+            ? []
+            : (await _client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: PoolLabels.AnyPoolSelector, cancellationToken: cancellationToken).ConfigureAwait(false)).Items ?? [];
+        foreach (var ns in quotas.Keys.Union(ranges.Keys).Order(StringComparer.Ordinal))
         {
-            var limit = PoolQuotaBudget.Decide(list, template, pods.Where(p => p.Metadata?.NamespaceProperty == ns), _options.QuotaReservePercent);
+            var check = PoolLimitRanges.Apply(template, ranges.GetValueOrDefault(ns) ?? []);
+            var limit = check.Refusal
+                ?? (quotas.TryGetValue(ns, out var list)
+                    ? PoolQuotaBudget.Decide(list, check.Effective, pods.Where(p => p.Metadata?.NamespaceProperty == ns), _options.QuotaReservePercent)
+                    : PoolQuotaLimit.None);
 
             // Reported only where it binds: a bound of 19 beside pools that want 3 is no news, and its moves are not either.
             var wanted = desired.Where(d => d.Namespace == ns).Sum(d => _options.SizeOf(d.Runtime));
             Report(ns, limit.MaxPods < wanted ? limit : PoolQuotaLimit.None, announce);
+            if (limit.MaxPods is null)
+            {
+                continue;
+            }
+
             var asked = live.Where(l => l.Key.Item1 == ns).Sum(l => l.Value.Spec?.Replicas ?? 0);
             if (limit.MaxPods is { } bound && bound < asked)
             {
@@ -75,6 +90,13 @@ public sealed partial class PoolReconciler
 
         return caps;
     }
+
+    private static Dictionary<string, List<T>> ByNamespace<T>(IEnumerable<T> objects, HashSet<string> namespaces)
+        where T : IMetadata<V1ObjectMeta> =>
+        objects
+            .Where(o => namespaces.Contains(o.Metadata?.NamespaceProperty ?? ""))
+            .GroupBy(o => o.Metadata!.NamespaceProperty!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
 
     private void Report(string ns, PoolQuotaLimit limit, Dictionary<string, (string Type, string Reason, string Message)> announce)
     {
@@ -93,13 +115,20 @@ public sealed partial class PoolReconciler
         else
         {
             _limits[ns] = limit;
-            LogQuotaLimited(_logger, ns, limit.MaxPods.Value, limit.Message);
+            if (limit.Reason == PoolQuotaLimit.LimitRangeReason)
+            {
+                LogLimitRangeRefused(_logger, ns, limit.Message);
+            }
+            else
+            {
+                LogQuotaLimited(_logger, ns, limit.MaxPods.Value, limit.Message);
+            }
         }
 
         announce[ns] = (
             limit.Refused ? Core.Contracts.EventTypes.Warning : Core.Contracts.EventTypes.Normal,
-            limit.MaxPods is null ? "PoolQuotaCleared" : "PoolQuotaLimited",
-            limit.MaxPods is null ? $"No ResourceQuota of {ns} bounds the warm pools any more" : $"Warm pools of {ns} bounded to {limit.MaxPods} pods: {limit.Message}");
+            limit.MaxPods is null ? "PoolQuotaCleared" : limit.Reason,
+            limit.MaxPods is null ? $"No ResourceQuota or LimitRange of {ns} bounds the warm pools any more" : $"Warm pools of {ns} bounded to {limit.MaxPods} pods: {limit.Message}");
     }
 
     /// <summary>
@@ -146,7 +175,10 @@ public sealed partial class PoolReconciler
     [LoggerMessage(EventId = KubernetesEventIds.PoolQuotaLimited, Level = LogLevel.Information, Message = "warm pools of {Namespace} bounded to {MaxPods} pods: {Reason}")]
     private static partial void LogQuotaLimited(ILogger logger, string @namespace, int maxPods, string reason);
 
-    [LoggerMessage(EventId = KubernetesEventIds.PoolQuotaCleared, Level = LogLevel.Information, Message = "no ResourceQuota of {Namespace} bounds its warm pools any more")]
+    [LoggerMessage(EventId = KubernetesEventIds.PoolLimitRangeRefused, Level = LogLevel.Warning, Message = "warm pools of {Namespace} get no pods: {Reason}")]
+    private static partial void LogLimitRangeRefused(ILogger logger, string @namespace, string reason);
+
+    [LoggerMessage(EventId = KubernetesEventIds.PoolQuotaCleared, Level = LogLevel.Information, Message = "no ResourceQuota or LimitRange of {Namespace} bounds its warm pools any more")]
     private static partial void LogQuotaCleared(ILogger logger, string @namespace);
 
     [LoggerMessage(EventId = KubernetesEventIds.PoolPodsRejected, Level = LogLevel.Warning, Message = "the {Runtime} pool of {Namespace} could not create pods, held at {Replicas} for {HoldSeconds} s: {Reason}")]

@@ -34,6 +34,7 @@ public sealed partial class PoolReconciler
     // Pools whose ReplicaSet could not create pods (ReplicaFailure): held at the pods they have until the time given.
     private readonly Dictionary<(string Namespace, string Runtime), (DateTimeOffset Until, int Replicas, string Message)> _rejected = [];
     private ResourceInformer<V1ResourceQuota>? _quotas;
+    private ResourceInformer<V1LimitRange>? _limitRanges;
 
     // A pass once a held growth may apply (QuotaSettle after the shrink), rather than at the next resync.
     private ITimer? _settled;
@@ -69,8 +70,9 @@ public sealed partial class PoolReconciler
 
     /// <summary>
     /// After each pass: per runtime, the pool pods withheld below <c>pool-size</c> (summed over namespaces) by reason:
-    /// <c>quota</c> (a namespace's ResourceQuota leaves no more room) and <c>rejected</c> (the API server refused the
-    /// pool's pods; held for <see cref="RejectedHold"/>). Every runtime and reason is reported, 0 included.
+    /// <c>quota</c> (a namespace's ResourceQuota leaves no more room), <c>limitrange</c> (a LimitRange would refuse the
+    /// pool's pods) and <c>rejected</c> (the API server refused the pool's pods; held for <see cref="RejectedHold"/>).
+    /// Every runtime and reason is reported, 0 included.
     /// </summary>
     public Action<IReadOnlyDictionary<(string Runtime, string Reason), int>>? WithheldReported { get; init; }
 
@@ -102,20 +104,22 @@ public sealed partial class PoolReconciler
         // use in status.used) is a reason for a pass, coalesced with the others; the quotas of other namespaces, whose
         // status moves with every pod there, are not. A pass writes only when a pool's size changes.
         var quotas = new ResourceInformer<V1ResourceQuota>(PoolQuotaSource.Create(_client), null, _time, _logger);
-        quotas.Changed += change =>
-        {
-            if (Volatile.Read(ref _poolNamespaces).Contains(change.Object.Metadata?.NamespaceProperty ?? ""))
-            {
-                Signal();
-            }
-        };
+        quotas.Changed += change => SignalIfPoolNamespace(change.Object.Metadata);
+
+        // LimitRanges fill in the pool pods' unset requests and limits, and may refuse them: a change of one in a
+        // namespace with pools is a reason for a pass too.
+        var limitRanges = new ResourceInformer<V1LimitRange>(PoolLimitRangeSource.Create(_client), null, _time, _logger);
+        limitRanges.Changed += change => SignalIfPoolNamespace(change.Object.Metadata);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var quotaLoop = quotas.RunAsync(stop.Token);
+        var limitRangeLoop = limitRanges.RunAsync(stop.Token);
         try
         {
             await functions.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
             await quotas.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+            await limitRanges.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
             _quotas = quotas;
+            _limitRanges = limitRanges;
             while (!cancellationToken.IsCancellationRequested)
             {
                 try
@@ -134,14 +138,25 @@ public sealed partial class PoolReconciler
         {
             _settled?.Dispose();
             await stop.CancelAsync().ConfigureAwait(false);
-            try
+            foreach (var loop in (Task[])[quotaLoop, limitRangeLoop])
             {
-                await quotaLoop.ConfigureAwait(false);
+                try
+                {
+                    await loop.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopped with the term.
+                }
             }
-            catch (OperationCanceledException)
-            {
-                // Stopped with the term.
-            }
+        }
+    }
+
+    private void SignalIfPoolNamespace(V1ObjectMeta? metadata)
+    {
+        if (Volatile.Read(ref _poolNamespaces).Contains(metadata?.NamespaceProperty ?? ""))
+        {
+            Signal();
         }
     }
 
@@ -323,11 +338,12 @@ public sealed partial class PoolReconciler
         var unbounded = PoolSizing.Allocate(desired, _options.SizeOf, _options.MaxPods);
         var sizes = PoolSizing.Allocate(desired, _options.SizeOf, _options.MaxPods, ns => caps.GetValueOrDefault(ns));
         var withheld = Core.Api.RuntimeNames.All
-            .SelectMany(r => ((string, string)[])[(r, "quota"), (r, "rejected")])
+            .SelectMany(r => ((string, string)[])[(r, "quota"), (r, "limitrange"), (r, "rejected")])
             .ToDictionary(k => k, _ => 0);
         foreach (var key in desired)
         {
-            withheld[(key.Runtime, "quota")] += Math.Max(0, unbounded[key] - sizes[key]);
+            var bound = _limits.TryGetValue(key.Namespace, out var limit) && limit.Reason == PoolQuotaLimit.LimitRangeReason ? "limitrange" : "quota";
+            withheld[(key.Runtime, bound)] += Math.Max(0, unbounded[key] - sizes[key]);
             if (Rejected(key, byKey.GetValueOrDefault(key), now) is { } held && held < sizes[key])
             {
                 withheld[(key.Runtime, "rejected")] += sizes[key] - held;

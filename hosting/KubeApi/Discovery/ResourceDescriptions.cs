@@ -40,6 +40,7 @@ internal static class ResourceDescriptions
             "pods" => (["po"], ["all"]),
             "events" => (["ev"], []),
             "resourcequotas" => (["quota"], []),
+            "limitranges" => (["limits"], []),
             "deployments" => (["deploy"], ["all"]),
             "replicasets" => (["rs"], ["all"]),
             _ => ([], []),

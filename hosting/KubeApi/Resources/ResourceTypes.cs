@@ -13,6 +13,12 @@ public static class ResourceTypes
     /// <summary>The double enforces the pod resources of each namespace's quotas at pod creation and keeps their status (warm pools size under them).</summary>
     public static readonly ResourceType ResourceQuotas = new("", "v1", "resourcequotas", "ResourceQuota", Namespaced: true, HasStatus: true);
 
+    /// <summary>
+    /// The double applies each namespace's LimitRanges to pods at creation, before the quotas, as the LimitRanger
+    /// admission plugin does (defaults, then min/max/ratio); the controller reads them to size the warm pools.
+    /// </summary>
+    public static readonly ResourceType LimitRanges = new("", "v1", "limitranges", "LimitRange", Namespaced: true);
+
     public static readonly ResourceType Deployments = new(
         "apps", "v1", "deployments", "Deployment", Namespaced: true, HasStatus: true,
         Scale: new ScaleMapping(".spec.replicas", ".status.replicas", ".spec.selector"));
@@ -46,6 +52,6 @@ public static class ResourceTypes
 
     public static IReadOnlyList<ResourceType> Defaults { get; } =
     [
-        Namespaces, ConfigMaps, Secrets, ResourceQuotas, Services, Pods, Events, Deployments, ReplicaSets, HorizontalPodAutoscalers, EndpointSlices, Leases, NetworkPolicies, Functions, Brokers, Triggers, Revisions,
+        Namespaces, ConfigMaps, Secrets, ResourceQuotas, LimitRanges, Services, Pods, Events, Deployments, ReplicaSets, HorizontalPodAutoscalers, EndpointSlices, Leases, NetworkPolicies, Functions, Brokers, Triggers, Revisions,
     ];
 }

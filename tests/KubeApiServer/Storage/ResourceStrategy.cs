@@ -55,7 +55,7 @@ internal sealed class ResourceStrategy
         }
     }
 
-    /// <summary>Schema defaults for custom resources; the built-in defaults the platform's code can see for Namespaces and HorizontalPodAutoscalers.</summary>
+    /// <summary>Schema defaults for custom resources; the built-in defaults the platform's code can see for Namespaces, LimitRanges, Pods (requests from limits) and HorizontalPodAutoscalers.</summary>
     public void Default(JsonObject obj)
     {
         if (Crd is not null)
@@ -73,6 +73,14 @@ internal sealed class ResourceStrategy
 
             Metadata(obj)["labels"] = labels;
             obj["spec"] ??= new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
+        }
+        else if (Type == ResourceTypes.LimitRanges)
+        {
+            Admission.LimitRanger.DefaultItems(obj);
+        }
+        else if (Type == ResourceTypes.Pods)
+        {
+            Admission.LimitRanger.DefaultPod(obj);
         }
         else if (Type == ResourceTypes.HorizontalPodAutoscalers && obj["spec"] is JsonObject spec)
         {
