@@ -63,14 +63,23 @@ public sealed class ControllerFailoverTests(ITestOutputHelper output)
     private async Task<ControllerReplicas> LeaderAndStandbyAsync()
     {
         var replicas = await ControllerReplicas.StartAsync(output);
-        replicas.Start("controller-a");
-        await replicas.UntilAsync(() => replicas.Holder == "controller-a", Start, "controller-a leads");
-        await replicas.CreateFunctionAsync("before");
-        await replicas.UntilAsync(() => replicas.IsReady("before"), Start, "controller-a reconciles");
-        replicas.Start("controller-b");
-        await replicas.UntilAsync(async () => await replicas.ReadyzAsync("controller-b") == HttpStatusCode.OK, Start, "controller-b ready as a standby");
-        await Task.Delay(Defaults.RetryPeriod * 2); // controller-b has seen the Lease renewed
-        Assert.Equal("controller-a", replicas.Holder);
-        return replicas;
+        try
+        {
+            replicas.Start("controller-a");
+            await replicas.UntilAsync(() => replicas.Holder == "controller-a", Start, "controller-a leads");
+            await replicas.CreateFunctionAsync("before");
+            await replicas.UntilAsync(() => replicas.IsReady("before"), Start, "controller-a reconciles");
+            replicas.Start("controller-b");
+            await replicas.UntilAsync(async () => await replicas.ReadyzAsync("controller-b") == HttpStatusCode.OK, Start, "controller-b ready as a standby");
+            await Task.Delay(Defaults.RetryPeriod * 2); // controller-b has seen the Lease renewed
+            Assert.Equal("controller-a", replicas.Holder);
+            return replicas;
+        }
+        catch
+        {
+            // The caller never gets it to dispose: the replicas would outlive the test (seen: two controllers left running).
+            await replicas.DisposeAsync();
+            throw;
+        }
     }
 }
