@@ -111,10 +111,23 @@ public sealed class KubeApiDouble : IAsyncDisposable
         // Kept for StartAgainAsync (TestSupport's PortReservation explains how): the port is an ephemeral one, and
         // during a long outage an outgoing connection (its local port) or another listener on port 0 would take it,
         // and a client's connection attempt could even connect to itself. Connections are still refused, nothing
-        // listening on it.
-        _stoppedPort = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        _stoppedPort.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _stoppedPort.Bind(new IPEndPoint(IPAddress.Loopback, BaseAddress.Port));
+        // listening on it. Kestrel's listening socket may close a moment after DisposeAsync returns (a pending accept
+        // holds it): until then the bind is refused, so it is tried again for up to a second.
+        for (var attempt = 0; _stoppedPort is null; attempt++)
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                socket.Bind(new IPEndPoint(IPAddress.Loopback, BaseAddress.Port));
+                _stoppedPort = socket;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < 50)
+            {
+                socket.Dispose();
+                await Task.Delay(20, cancellationToken);
+            }
+        }
     }
 
     /// <summary>Starts the stopped server again on the same port, with the same data (a restart).</summary>
