@@ -12,4 +12,6 @@ internal static class AutoscalerEventIds
     public const int ScaleFailed = 402;
     public const int Decision = 403;
     public const int HpaDecision = 404;
+    public const int ActivationAwaitsWorkload = 405;
+    public const int ScaleTargetMissing = 406;
 }

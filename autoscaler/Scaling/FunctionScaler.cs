@@ -28,6 +28,12 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
     private readonly ConcurrentDictionary<FunctionKey, byte> _activating = new();
     private readonly ConcurrentDictionary<FunctionKey, byte> _poking = new();
 
+    /// <summary>
+    /// Scales from zero asked for before the workload existed (a revision just cut whose Deployment the controller has
+    /// not created yet): applied when it appears (<see cref="IWorkloadScaler.StatusChanged"/>, or the next tick).
+    /// </summary>
+    private readonly ConcurrentDictionary<FunctionKey, byte> _awaitingWorkload = new();
+
     /// <summary>Per Function, the revisions routed at its last tick (and dropped ones still running): whose route loss makes them unreachable.</summary>
     private readonly ConcurrentDictionary<FunctionKey, string[]> _routed = new();
 
@@ -54,6 +60,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
             {
                 _states.TryRemove(key, out _);
                 _routed.TryRemove(key, out _);
+                _awaitingWorkload.TryRemove(key, out _);
                 // Every revision's series: the Function's label is on all of them.
                 _metrics.RemoveFunction(key.ToString());
             }
@@ -65,6 +72,13 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
                     // Scale bounds are the Function's and hold for every revision's workload.
                     _ = EnforceBoundsAsync(new FunctionKey(key.Namespace, revision), change.Object);
                 }
+            }
+        };
+        _workloads.StatusChanged += key =>
+        {
+            if (_awaitingWorkload.ContainsKey(key))
+            {
+                RequestScaleFromZero(key);
             }
         };
     }
@@ -332,6 +346,11 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
             return false; // the controller has not created the workload yet
         }
 
+        if (_awaitingWorkload.ContainsKey(key))
+        {
+            RequestScaleFromZero(key); // its creation event was missed: the wake-up is not lost, only a tick later
+        }
+
         // The Function, not the workload key: one Function's revisions sum into its series (issue #17's follow-up).
         var labels = new[] { ResourceInformer<FunctionResource>.KeyOf(function).ToString(), revision };
 
@@ -419,7 +438,7 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         catch (Exception e)
         {
             // One function's failure must not stop the others' ticks.
-            LogScaleFailed(_logger, key.ToString(), e);
+            LogScaleError(key, e);
             return true;
         }
         finally
@@ -494,10 +513,17 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         await _workloads.ScaleAsync(key, decision.DesiredReplicas, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <remarks>
+    /// A workload that does not exist yet (a revision just cut, its Deployment not created yet, or not in the cache
+    /// yet) is not an error, and the wake-up is not dropped: it waits in <see cref="_awaitingWorkload"/> and is
+    /// applied when the workload appears at zero (the controller creates it at its initial scale, which may be 0).
+    /// </remarks>
     private async Task ActivateAsync(FunctionKey key)
     {
         var state = State(key);
         await state.Gate.WaitAsync().ConfigureAwait(false);
+        var awaiting = false;
+        var absent = false;
         try
         {
             if (!TryGetFunction(key, out var function))
@@ -508,6 +534,13 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
             // Under the gate: a scale to zero that was deciding when this request arrived has finished,
             // so a desired count of 0 here really means nothing will serve the request.
             var status = _workloads.GetStatus(key);
+            if (status is null)
+            {
+                (awaiting, absent) = (true, true);
+                LogActivationAwaitsWorkload(_logger, key.ToString());
+                return;
+            }
+
             if (status is { DesiredReplicas: > 0 })
             {
                 return;
@@ -524,12 +557,29 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         }
         catch (Exception e)
         {
-            LogScaleFailed(_logger, key.ToString(), e);
+            // Missing from the API server though the cache had it: applied at the workload's next event.
+            awaiting = LogScaleError(key, e);
         }
         finally
         {
+            if (awaiting)
+            {
+                _awaitingWorkload.TryAdd(key, 0);
+            }
+            else
+            {
+                _awaitingWorkload.TryRemove(key, out _);
+            }
+
             state.Gate.Release();
             _activating.TryRemove(key, out _);
+        }
+
+        // The workload may have appeared after its absence was read and before it was recorded (its event then found
+        // nothing awaiting it, or this activation still running): look once more.
+        if (absent && _workloads.GetStatus(key) is not null)
+        {
+            RequestScaleFromZero(key);
         }
     }
 
@@ -554,12 +604,29 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
         }
         catch (Exception e)
         {
-            LogScaleFailed(_logger, key.ToString(), e);
+            LogScaleError(key, e);
         }
         finally
         {
             state.Gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Logs a failed scale: an error, except a workload the API server does not have (deleted, or replaced under its
+    /// name, while the cache still had it), which the next event or tick settles.
+    /// </summary>
+    /// <returns>Whether the workload was missing.</returns>
+    private bool LogScaleError(FunctionKey key, Exception e)
+    {
+        if (e is StoreException { Kind: StoreErrorKind.NotFound })
+        {
+            LogScaleTargetMissing(_logger, key.ToString(), e.Message);
+            return true;
+        }
+
+        LogScaleFailed(_logger, key.ToString(), e);
+        return false;
     }
 
     private EffectiveScale Resolve(FunctionResource function) =>
@@ -576,6 +643,15 @@ public sealed partial class FunctionScaler : IScaleRequester, IConcurrencySink
 
     [LoggerMessage(EventId = AutoscalerEventIds.Activating, Level = LogLevel.Information, Message = "Scaling {Function} from zero to {Replicas}")]
     private static partial void LogActivating(ILogger logger, string function, int replicas);
+
+    [LoggerMessage(
+        EventId = AutoscalerEventIds.ActivationAwaitsWorkload,
+        Level = LogLevel.Information,
+        Message = "Scale from zero of {Function} waits for its workload, which the controller has not created yet: applied when it appears")]
+    private static partial void LogActivationAwaitsWorkload(ILogger logger, string function);
+
+    [LoggerMessage(EventId = AutoscalerEventIds.ScaleTargetMissing, Level = LogLevel.Debug, Message = "Scaling {Function}: its workload is gone from the API server ({Detail}); scaled again once it exists")]
+    private static partial void LogScaleTargetMissing(ILogger logger, string function, string detail);
 
     [LoggerMessage(EventId = AutoscalerEventIds.Rescaled, Level = LogLevel.Information, Message = "Scaling {Function} from {From} to {To} to respect its scale bounds")]
     private static partial void LogRescaled(ILogger logger, string function, int from, int to);

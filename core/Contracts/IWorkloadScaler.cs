@@ -16,4 +16,10 @@ public interface IWorkloadScaler
 
     /// <summary>Current observed state, or null when no workload exists.</summary>
     WorkloadStatus? GetStatus(FunctionKey key);
+
+    /// <summary>
+    /// Raised (on any thread) when a workload's status changes, its creation included (Kubernetes: the Deployment's
+    /// informer event). A scale from zero asked for before the workload existed is applied then.
+    /// </summary>
+    event Action<FunctionKey>? StatusChanged;
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using k8s;
 using Microsoft.AspNetCore.Builder;
@@ -10,6 +12,7 @@ using Serverless.KubeApiServer.Audit;
 using Serverless.KubeApiServer.Faults;
 using Serverless.KubeApiServer.Http;
 using Serverless.Hosting.KubeApi.Resources;
+using Serverless.Hosting.KubeApi.Schema;
 using Serverless.Hosting.KubeApi.Selectors;
 using Serverless.KubeApiServer.Simulation;
 using Serverless.KubeApiServer.Storage;
@@ -39,6 +42,9 @@ public sealed class KubeApiDouble : IAsyncDisposable
     private WebApplication? _app;
     private ITimer? _bookmarks;
     private DeploymentSimulator? _simulator;
+
+    // The port while the server is stopped: bound, not listening (see StopAsync).
+    private Socket? _stoppedPort;
 
     private KubeApiDouble(KubeApiDoubleOptions options)
     {
@@ -101,11 +107,65 @@ public sealed class KubeApiDouble : IAsyncDisposable
         _handler.AbortAll();
         await app.StopAsync(cancellationToken);
         await app.DisposeAsync();
+
+        // Kept for StartAgainAsync (TestSupport's PortReservation explains how): the port is an ephemeral one, and
+        // during a long outage an outgoing connection (its local port) or another listener on port 0 would take it,
+        // and a client's connection attempt could even connect to itself. Connections are still refused, nothing
+        // listening on it. Kestrel's listening socket may close a moment after DisposeAsync returns (a pending accept
+        // holds it): until then the bind is refused, so it is tried again for up to a second.
+        for (var attempt = 0; _stoppedPort is null; attempt++)
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                socket.Bind(new IPEndPoint(IPAddress.Loopback, BaseAddress.Port));
+                _stoppedPort = socket;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < 50)
+            {
+                socket.Dispose();
+                await Task.Delay(20, cancellationToken);
+            }
+        }
     }
 
     /// <summary>Starts the stopped server again on the same port, with the same data (a restart).</summary>
     public Task StartAgainAsync(CancellationToken cancellationToken = default) =>
         _app is not null ? Task.CompletedTask : StartCoreAsync(BaseAddress.Port, cancellationToken);
+
+    /// <summary>
+    /// Compiles the CEL rules of every CRD of deploy/crds now rather than on the first write of each kind. A write is
+    /// validated under the store's lock, so that first write (a round trip per rule to the Node.js engine, the engine's
+    /// start included) stalls every request to the double, for seconds on a loaded machine: a test that times the
+    /// platform's reaction (a Lease taken, a Function reconciled) calls this first. Programs are kept per schema by
+    /// the engine, for the whole test process, so later calls and doubles cost nothing.
+    /// </summary>
+    public void CompileValidationRules()
+    {
+        foreach (var definition in CustomResourceDefinitions.All)
+        {
+            Compile(definition.Schema, isResourceRoot: true);
+        }
+
+        void Compile(StructuralSchema schema, bool isResourceRoot)
+        {
+            if (!schema.HasRules)
+            {
+                return;
+            }
+
+            foreach (var rule in schema.Rules)
+            {
+                _options.ValidationRules.IsTransitionRule(rule, schema.Raw, isResourceRoot);
+            }
+
+            foreach (var child in schema.Properties.Select(p => p.Value).Append(schema.Items).Append(schema.AdditionalProperties).OfType<StructuralSchema>())
+            {
+                Compile(child, child.EmbeddedResource);
+            }
+        }
+    }
 
     /// <summary>Runs the garbage collector's pass now instead of after <see cref="KubeApiDoubleOptions.GarbageCollectionDelay"/>.</summary>
     public void CollectGarbage() => _store.CollectGarbage();
@@ -192,6 +252,7 @@ public sealed class KubeApiDouble : IAsyncDisposable
         }
 
         _store.EndWatches(expired: false);
+        _stoppedPort?.Dispose();
         if (_app is not null)
         {
             await _app.StopAsync();
@@ -210,6 +271,8 @@ public sealed class KubeApiDouble : IAsyncDisposable
         var app = builder.Build();
         app.Run(_handler.HandleAsync);
         await app.StartAsync(cancellationToken);
+        _stoppedPort?.Dispose();
+        _stoppedPort = null;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.TrimEnd('/') + "/");
         _app = app;

@@ -7,7 +7,8 @@ namespace Serverless.TestSupport;
 
 /// <summary>
 /// One function runtime process as the platform starts it: <c>{command} {entry}</c> with PORT, PLATFORM_PORT, HOST,
-/// FUNCTION_PATH and HANDLER in a scrubbed environment, on free loopback ports, its output captured. Readiness and
+/// FUNCTION_PATH and HANDLER in a scrubbed environment, on loopback ports reserved for it until it is disposed
+/// (<see cref="PortReservation"/>: nothing else takes them before it binds), its output captured. Readiness and
 /// metrics are read on the platform port (<see cref="Platform"/>), invocations go to <see cref="Client"/>.
 /// Killed (with its children) on dispose if still running. The runtime suites and the conformance
 /// suite start every runtime through this one class.
@@ -28,16 +29,18 @@ public sealed class RuntimeInstance : IAsyncDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
     private readonly Stopwatch _sinceSpawn;
+    private readonly PortReservation[] _ports;
 
-    private RuntimeInstance(Process process, int port, int platformPort, Stopwatch sinceSpawn)
+    private RuntimeInstance(Process process, PortReservation port, PortReservation platformPort, Stopwatch sinceSpawn)
     {
         _process = process;
         _sinceSpawn = sinceSpawn;
-        Port = port;
-        PlatformPort = platformPort;
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        _ports = [port, platformPort];
+        Port = port.Port;
+        PlatformPort = platformPort.Port;
+        BaseAddress = new Uri($"http://127.0.0.1:{Port}/");
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = RequestBound };
-        Platform = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{platformPort}/"), Timeout = RequestBound };
+        Platform = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{PlatformPort}/"), Timeout = RequestBound };
     }
 
     public int Port { get; }
@@ -65,13 +68,8 @@ public sealed class RuntimeInstance : IAsyncDisposable
     public static RuntimeInstance Start(
         string command, string entry, string functionPath, string handler, IEnumerable<(string Key, string Value)> environment)
     {
-        var port = FreePort.Next();
-        var platformPort = FreePort.Next();
-        while (platformPort == port)
-        {
-            platformPort = FreePort.Next();
-        }
-
+        var port = FreePort.Reserve();
+        var platformPort = FreePort.Reserve();
         var startInfo = new ProcessStartInfo(command)
         {
             RedirectStandardOutput = true,
@@ -81,8 +79,8 @@ public sealed class RuntimeInstance : IAsyncDisposable
         };
         startInfo.ArgumentList.Add(entry);
         ChildEnvironment.Clean(startInfo);
-        startInfo.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
-        startInfo.Environment["PLATFORM_PORT"] = platformPort.ToString(CultureInfo.InvariantCulture);
+        startInfo.Environment["PORT"] = port.Port.ToString(CultureInfo.InvariantCulture);
+        startInfo.Environment["PLATFORM_PORT"] = platformPort.Port.ToString(CultureInfo.InvariantCulture);
         startInfo.Environment["HOST"] = "127.0.0.1";
         startInfo.Environment["FUNCTION_PATH"] = functionPath;
         startInfo.Environment["HANDLER"] = handler;
@@ -96,7 +94,17 @@ public sealed class RuntimeInstance : IAsyncDisposable
         var instance = new RuntimeInstance(process, port, platformPort, sinceSpawn);
         process.OutputDataReceived += (_, e) => Append(instance._stdout, e.Data);
         process.ErrorDataReceived += (_, e) => Append(instance._stderr, e.Data);
-        process.Start();
+        try
+        {
+            process.Start();
+        }
+        catch
+        {
+            port.Dispose();
+            platformPort.Dispose();
+            throw;
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return instance;
@@ -219,6 +227,10 @@ public sealed class RuntimeInstance : IAsyncDisposable
         }
 
         _process.Dispose();
+        foreach (var port in _ports)
+        {
+            port.Dispose();
+        }
     }
 
     private static string Read(StringBuilder buffer)

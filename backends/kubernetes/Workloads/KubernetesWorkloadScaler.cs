@@ -35,7 +35,11 @@ public sealed class KubernetesWorkloadScaler : IWorkloadScaler
         _api = api;
         _deployments = deployments;
         _activity = activity;
+        _deployments.Changed += change => StatusChanged?.Invoke(ResourceInformer<V1Deployment>.KeyOf(change.Object));
     }
+
+    /// <summary>Raised on every event of a managed Deployment (its creation included), keyed by its name.</summary>
+    public event Action<FunctionKey>? StatusChanged;
 
     public async Task ScaleAsync(FunctionKey key, int replicas, CancellationToken cancellationToken = default)
     {

@@ -12,6 +12,8 @@ internal class FakeWorkloadScaler : IWorkloadScaler
     private readonly Dictionary<FunctionKey, WorkloadStatus> _status = [];
     private readonly List<(FunctionKey Key, int Replicas)> _scaleCalls = [];
 
+    public event Action<FunctionKey>? StatusChanged;
+
     /// <summary>Awaited at the start of every scale call, with the replicas asked for.</summary>
     public Func<int, Task>? BeforeScale { get; set; }
 
@@ -32,6 +34,8 @@ internal class FakeWorkloadScaler : IWorkloadScaler
         {
             _status[key] = new WorkloadStatus { Revision = "r1", DesiredReplicas = replicas, Replicas = replicas, ReadyReplicas = replicas };
         }
+
+        StatusChanged?.Invoke(key);
     }
 
     /// <summary>The workload goes (the controller deleted it).</summary>
@@ -41,6 +45,8 @@ internal class FakeWorkloadScaler : IWorkloadScaler
         {
             _status.Remove(key);
         }
+
+        StatusChanged?.Invoke(key);
     }
 
     public async Task ScaleAsync(FunctionKey key, int replicas, CancellationToken cancellationToken = default)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using k8s;
 using Serverless.KubeApiServer.Faults;
+using Serverless.TestSupport;
 using static Serverless.KubeApiServer.Tests.Http.Objects;
 
 namespace Serverless.KubeApiServer.Tests.Faults;
@@ -39,6 +40,29 @@ public sealed class ConnectionFaultTests
 
         Assert.Equal(address, server.BaseAddress);
         Assert.Equal("1", map.Data["key"]);
+    }
+
+    /// <summary>
+    /// While stopped, its port is held: no bind to port 0 (any listener of the tests running in parallel) gets it, so
+    /// nothing takes it during a long outage. Before, the port was free meanwhile (20,000 binds to port 0 got a released
+    /// port back 1 to 5 times), and whatever took it made <see cref="KubeApiDouble.StartAgainAsync"/> fail with
+    /// "address already in use" (ApiServerOutageTests' 30 s outage, under a full test run).
+    /// </summary>
+    [Fact]
+    public async Task Stop_PortHeldUntilStartAgain_RefusedMeanwhileServesAfter()
+    {
+        await using var server = await KubeApiDouble.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var port = server.BaseAddress.Port;
+
+        await server.StopAsync();
+        Assert.Equal(0, FreePort.TimesHandedOut(port, binds: 20_000));
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("version"));
+        Assert.Equal(SocketError.ConnectionRefused, Assert.IsType<SocketException>(refused.InnerException).SocketErrorCode);
+        await server.StartAgainAsync();
+
+        Assert.Equal(port, server.BaseAddress.Port);
+        Assert.True((await http.GetAsync("version")).IsSuccessStatusCode);
     }
 
     [Fact]

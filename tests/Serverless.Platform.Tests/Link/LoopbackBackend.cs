@@ -22,6 +22,8 @@ internal sealed class LoopbackBackend : IWorkloadScaler, IEndpointSource, IAsync
 
     public event Action<FunctionKey>? EndpointsChanged;
 
+    public event Action<FunctionKey>? StatusChanged;
+
     /// <summary>Awaited between taking an instance out of the ready set and stopping it.</summary>
     public Func<Task> Drain { get; set; } = () => Task.CompletedTask;
 
@@ -101,5 +103,9 @@ internal sealed class LoopbackBackend : IWorkloadScaler, IEndpointSource, IAsync
         }
     }
 
-    private void Changed() => EndpointsChanged?.Invoke(_key);
+    private void Changed()
+    {
+        EndpointsChanged?.Invoke(_key);
+        StatusChanged?.Invoke(_key);
+    }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Serverless.Runtime.Dotnet.Concurrency;
 using Serverless.Runtime.Dotnet.Hosting;
 using Serverless.Runtime.Dotnet.Tests.Support;
+using Serverless.TestSupport;
 
 namespace Serverless.Runtime.Dotnet.Tests.Hosting;
 

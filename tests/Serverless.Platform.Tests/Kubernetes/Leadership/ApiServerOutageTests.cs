@@ -38,7 +38,11 @@ public sealed class ApiServerOutageTests(ITestOutputHelper output)
             await replicas.UntilAsync(async () => await replicas.ReadyzAsync(pod) == HttpStatusCode.ServiceUnavailable, Outage, pod + " not ready while the API server is away");
         }
 
-        await Task.Delay(Outage - down.Elapsed);
+        if (Outage > down.Elapsed)
+        {
+            await Task.Delay(Outage - down.Elapsed); // past it already when the replicas were slow to turn not-ready
+        }
+
         await replicas.Api.StartAgainAsync();
         var away = down.Elapsed;
         var back = Stopwatch.StartNew();
@@ -70,7 +74,9 @@ public sealed class ApiServerOutageTests(ITestOutputHelper output)
 
         await replicas.Api.StartAgainAsync();
         var back = Stopwatch.StartNew();
+        output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} the API server is back");
         await replicas.CreateFunctionAsync("hello");
+        output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} created after {back.Elapsed.TotalSeconds:0.0} s");
         await replicas.UntilAsync(() => replicas.IsReady("hello"), TimeSpan.FromSeconds(30), "the Function turns Ready");
         var resumed = back.Elapsed;
         output.WriteLine($"a Function created when the API server came up was Ready {resumed.TotalSeconds:0.0} s later");

@@ -20,15 +20,31 @@ internal sealed class ControllerReplicas : IAsyncDisposable
     public const string Ns = "team-a";
 
     private readonly TempDirectory _directory = new("kube-replicas");
-    private readonly Dictionary<string, (KubernetesComponent Process, int MetricsPort)> _replicas = [];
+    private readonly Dictionary<string, (KubernetesComponent Process, PortReservation MetricsPort)> _replicas = [];
     private readonly ITestOutputHelper _output;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
+    // A bound on one probe or scrape, not on the platform: a cold process on a loaded machine took over 2 s to answer
+    // its first /metrics (Failover_LeaderGetsSigterm failed so). The waits that time the platform are UntilAsync's.
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly HashSet<string> _stopped = [];
+    private readonly List<string> _timeline = [];
 
     private ControllerReplicas(KubeApiDouble api, ITestOutputHelper output)
     {
         Api = api;
         _output = output;
+
+        // What the API server committed and when (besides the Lease renewals), printed at the end: where a slow
+        // reconciliation spent its time.
+        Api.Changed += change =>
+        {
+            if (change.Type.Plural != "leases" || change.Previous?["spec"]?["holderIdentity"]?.ToString() != change.Object["spec"]?["holderIdentity"]?.ToString())
+            {
+                lock (_timeline)
+                {
+                    _timeline.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {change.Change} {change.Type.Plural} {change.Object["metadata"]?["name"]} rv {change.ResourceVersion}");
+                }
+            }
+        };
     }
 
     public KubeApiDouble Api { get; }
@@ -37,15 +53,19 @@ internal sealed class ControllerReplicas : IAsyncDisposable
     {
         var api = await KubeApiDouble.StartAsync();
         api.StartDeploymentSimulator();
+
+        // Not inside a measured window: the first Function and Revision writes would stall the double meanwhile.
+        api.CompileValidationRules();
         return new ControllerReplicas(api, output);
     }
 
     /// <summary>Starts replica <paramref name="pod"/> (its POD_NAME, so its identity in the Lease).</summary>
     public void Start(string pod)
     {
-        var port = FreePort.Next();
+        // Held until the end: a port merely free when chosen may be taken before the replica binds it.
+        var port = FreePort.Reserve();
         var kubeconfig = Api.WriteKubeconfig(Path.Combine(_directory.Path, pod + ".kubeconfig"), "controller");
-        _replicas[pod] = (KubernetesComponent.Start(kubeconfig, pod, "controller", "--metrics", $"127.0.0.1:{port}"), port);
+        _replicas[pod] = (KubernetesComponent.Start(kubeconfig, pod, "controller", "--metrics", $"127.0.0.1:{port.Port}"), port);
     }
 
     public KubernetesComponent this[string pod] => _replicas[pod].Process;
@@ -57,7 +77,7 @@ internal sealed class ControllerReplicas : IAsyncDisposable
     {
         try
         {
-            using var response = await _http.GetAsync($"http://127.0.0.1:{_replicas[pod].MetricsPort}/readyz");
+            using var response = await _http.GetAsync($"http://127.0.0.1:{_replicas[pod].MetricsPort.Port}/readyz");
             return response.StatusCode;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -68,7 +88,7 @@ internal sealed class ControllerReplicas : IAsyncDisposable
 
     /// <summary>The replica's <c>serverless_controller_leader</c> gauge, from its /metrics.</summary>
     public async Task<double> LeaderGaugeAsync(string pod) =>
-        Serverless.TestSupport.PrometheusText.Parse(await _http.GetStringAsync($"http://127.0.0.1:{_replicas[pod].MetricsPort}/metrics"))
+        Serverless.TestSupport.PrometheusText.Parse(await _http.GetStringAsync($"http://127.0.0.1:{_replicas[pod].MetricsPort.Port}/metrics"))
             .Value("serverless_controller_leader");
 
     /// <summary>Creates a Function as a user would (the API server must be up).</summary>
@@ -127,7 +147,13 @@ internal sealed class ControllerReplicas : IAsyncDisposable
         foreach (var (pod, replica) in _replicas)
         {
             await replica.Process.DisposeAsync();
+            replica.MetricsPort.Dispose();
             _output.WriteLine($"--- {pod}\n{replica.Process.Output}");
+        }
+
+        lock (_timeline)
+        {
+            _output.WriteLine("--- committed by the API server\n" + string.Join("\n", _timeline));
         }
 
         _http.Dispose();

@@ -223,7 +223,8 @@ public sealed class KubernetesPoolQuotaTests(ITestOutputHelper output)
         await using var api = await KubeApiDouble.StartAsync();
         api.StartDeploymentSimulator();
         using var directory = new TempDirectory("pool-quota");
-        var metricsPort = FreePort.Next();
+        using var metrics = FreePort.Reserve();
+        var metricsPort = metrics.Port;
         await using var controller = KubernetesComponent.Start(
             api.WriteKubeconfig(Path.Combine(directory.Path, "controller.kubeconfig"), "controller"), "controller-0", "controller",
             "--metrics", $"127.0.0.1:{metricsPort}", "--pool-size-python", "3", "--pool-requests-cpu", "100m");

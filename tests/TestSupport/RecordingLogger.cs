@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Serverless.Runtime.Dotnet.Tests.Support;
+namespace Serverless.TestSupport;
 
-internal sealed class RecordingLogger<T> : ILogger<T>
+/// <summary>A logger that keeps every entry (level, event id, formatted message, exception) for a test to assert on. Thread-safe.</summary>
+public sealed class RecordingLogger<T> : ILogger<T>
 {
     public ConcurrentQueue<LogEntry> Entries { get; } = new();
 
