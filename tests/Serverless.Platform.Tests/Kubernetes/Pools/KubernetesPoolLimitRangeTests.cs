@@ -11,6 +11,8 @@ using Serverless.Core.Api;
 using Serverless.KubeApiServer;
 using Serverless.TestSupport;
 
+using static Serverless.Platform.Tests.Kubernetes.Pools.PoolNamespaceKit;
+
 namespace Serverless.Platform.Tests.Kubernetes.Pools;
 
 /// <summary>
@@ -21,9 +23,6 @@ namespace Serverless.Platform.Tests.Kubernetes.Pools;
 /// </summary>
 public sealed class KubernetesPoolLimitRangeTests
 {
-    private const string Ns = "team-a";
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
-
     /// <summary>
     /// <c>requests.cpu: 1</c> and a LimitRange with <c>defaultRequest: {cpu: 100m}</c>, no <c>pool-requests-cpu</c>:
     /// Kubernetes admits the pool pods (at 100m each), so the pool (pool-size 5) gets what the quota leaves: functions
@@ -40,7 +39,7 @@ public sealed class KubernetesPoolLimitRangeTests
             new V1ResourceQuota { Metadata = new V1ObjectMeta { Name = "compute" }, Spec = new V1ResourceQuotaSpec { Hard = Q(("requests.cpu", "1")) } },
             Ns);
         await CreateLimitRangeAsync(user, new V1LimitRangeItem { Type = "Container", DefaultRequest = Q(("cpu", "100m")), DefaultProperty = Q(("cpu", "200m")) });
-        await CreateFunctionPodAsync(user, "fn-0", cpu: null, new V1ResourceRequirements { Requests = Q(("cpu", "500m")), Limits = Q(("cpu", "500m")) });
+        await CreateFunctionPodAsync(user, "fn-0", new V1ResourceRequirements { Requests = Q(("cpu", "500m")), Limits = Q(("cpu", "500m")) });
         var events = new RecordingEvents();
         IReadOnlyDictionary<(string, string), int>? withheld = null;
         var pools = Reconciler(client, new KubernetesPoolOptions { Sizes = new Dictionary<string, int> { [RuntimeNames.Python] = 5 } }, events, w => withheld = w);
@@ -48,7 +47,7 @@ public sealed class KubernetesPoolLimitRangeTests
         await pools.ReconcileAsync([Function("hello")], CancellationToken.None);
 
         Assert.Equal(3, await ReplicasAsync(client));
-        await Until(async () => (await PoolPodsAsync(client)).Count == 3 && await UsedCpuAsync(client) == 0.8m, "3 pool pods at 100m, quota used 800m");
+        await Until(async () => (await PoolPodsAsync(client)).Count == 3 && await UsedAsync(client, "requests.cpu") == 0.8m, "3 pool pods at 100m, quota used 800m");
         var pod = (await PoolPodsAsync(client))[0];
         Assert.Equal(("100m", "200m"), (pod.Spec.Containers[0].Resources.Requests["cpu"].ToString(), pod.Spec.Containers[0].Resources.Limits["cpu"].ToString()));
         Assert.Equal((2, 0), (withheld![(RuntimeNames.Python, "quota")], withheld[(RuntimeNames.Python, "limitrange")]));
@@ -73,7 +72,7 @@ public sealed class KubernetesPoolLimitRangeTests
         var resources = new V1ResourceRequirements { Limits = Q(("memory", "512Mi")) };
 
         // The server's refusal of such a pod, whoever creates it.
-        var refused = await Assert.ThrowsAsync<HttpOperationException>(() => CreateFunctionPodAsync(user, "big", cpu: null, resources));
+        var refused = await Assert.ThrowsAsync<HttpOperationException>(() => CreateFunctionPodAsync(user, "big", resources));
         Assert.Equal(HttpStatusCode.Forbidden, refused.Response.StatusCode);
         Assert.Equal("pods \"big\" is forbidden: maximum memory usage per Container is 256Mi, but limit is 512Mi", KubernetesJson.Deserialize<V1Status>(refused.Response.Content).Message);
 
@@ -156,54 +155,6 @@ public sealed class KubernetesPoolLimitRangeTests
         Assert.Equal(0, await controller.StopAsync());
     }
 
-    private static PoolReconciler Reconciler(IKubernetes client, KubernetesPoolOptions options, RecordingEvents events, Action<IReadOnlyDictionary<(string, string), int>> withheld) =>
-        new(client, options, new KubernetesWorkloadOptions(), TimeProvider.System, NullLogger<PoolReconciler>.Instance)
-        {
-            Events = events,
-            WithheldReported = w => withheld(w.ToDictionary(e => (e.Key.Runtime, e.Key.Reason), e => e.Value)),
-            QuotaSettle = TimeSpan.Zero,
-        };
-
-    private static Function Function(string name) => new()
-    {
-        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns, Uid = Guid.NewGuid().ToString() },
-        Spec = new FunctionSpec { Runtime = RuntimeNames.Python, Handler = "main:handle", Source = new FunctionSource { ConfigMap = name + "-artifact" } },
-    };
-
     private static Task CreateLimitRangeAsync(IKubernetes user, V1LimitRangeItem item) =>
         user.CoreV1.CreateNamespacedLimitRangeAsync(new V1LimitRange { Metadata = new V1ObjectMeta { Name = "bounds" }, Spec = new V1LimitRangeSpec { Limits = [item] } }, Ns);
-
-    private static Task CreateFunctionPodAsync(IKubernetes user, string name, string? cpu, V1ResourceRequirements? resources = null) =>
-        user.CoreV1.CreateNamespacedPodAsync(
-            new V1Pod
-            {
-                Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = "fn" } },
-                Spec = new V1PodSpec
-                {
-                    Containers = [new V1Container { Name = "app", Image = "python:3", Resources = resources ?? (cpu is null ? null : new V1ResourceRequirements { Requests = Q(("cpu", cpu)) }) }],
-                },
-            },
-            Ns);
-
-    private static Dictionary<string, ResourceQuantity> Q(params (string Resource, string Value)[] values) =>
-        values.ToDictionary(v => v.Resource, v => new ResourceQuantity(v.Value));
-
-    private static async Task<int> ReplicasAsync(IKubernetes client) =>
-        (await client.AppsV1.ReadNamespacedDeploymentAsync(PoolLabels.DeploymentName(RuntimeNames.Python), Ns)).Spec.Replicas ?? 0;
-
-    private static async Task<List<V1Pod>> PoolPodsAsync(IKubernetes client) =>
-        [.. (await client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: PoolLabels.AnyPoolSelector)).Items.Where(p => p.Metadata.DeletionTimestamp is null)];
-
-    private static async Task<decimal> UsedCpuAsync(IKubernetes client) =>
-        (await client.CoreV1.ReadNamespacedResourceQuotaAsync("compute", Ns)).Status?.Used is { } used && used.TryGetValue("requests.cpu", out var quantity) ? quantity.ToDecimal() : -1;
-
-    private static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(deadline.Elapsed < Bound, $"not within {Bound}: {what}");
-            await Task.Delay(20);
-        }
-    }
 }

@@ -13,6 +13,8 @@ using Serverless.KubeApiServer;
 using Serverless.TestSupport;
 using Xunit.Abstractions;
 
+using static Serverless.Platform.Tests.Kubernetes.Pools.PoolNamespaceKit;
+
 namespace Serverless.Platform.Tests.Kubernetes.Pools;
 
 /// <summary>
@@ -22,9 +24,6 @@ namespace Serverless.Platform.Tests.Kubernetes.Pools;
 /// </summary>
 public sealed class KubernetesPoolQuotaTests(ITestOutputHelper output)
 {
-    private const string Ns = "team-a";
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
-
     /// <summary>
     /// <c>pods: 10</c>, reserve 20 %: with 5 function pods the pool (pool-size 5) gets 3; passes as the quota's
     /// status.used moves with the pool's own pods write nothing; the functions still have the reserve (2 more pods);
@@ -52,7 +51,7 @@ public sealed class KubernetesPoolQuotaTests(ITestOutputHelper output)
         await pools.ReconcileAsync(functions, CancellationToken.None);
 
         Assert.Equal(3, await ReplicasAsync(client));
-        await Until(async () => await PoolPodsAsync(client) == 3 && await UsedAsync(client, "pods") == 8, "3 pool pods, quota used 8");
+        await Until(async () => await PoolPodCountAsync(client) == 3 && await UsedAsync(client, "pods") == 8, "3 pool pods, quota used 8");
         Assert.Equal((2, 0), (withheld![(RuntimeNames.Python, "quota")], withheld[(RuntimeNames.Python, "rejected")]));
         var limited = Assert.Single(events.Events);
         Assert.Equal(("Deployment", PoolLabels.DeploymentName(RuntimeNames.Python), "Normal", "PoolQuotaLimited"), (limited.Kind, limited.Name, limited.Type, limited.Reason));
@@ -75,7 +74,7 @@ public sealed class KubernetesPoolQuotaTests(ITestOutputHelper output)
         // The pool gives way to them: functions 7, (8 - 7) = 1.
         await pools.ReconcileAsync(functions, CancellationToken.None);
         Assert.Equal(1, await ReplicasAsync(client));
-        await Until(async () => await PoolPodsAsync(client) == 1 && await UsedAsync(client, "pods") == 8, "1 pool pod, quota used 8");
+        await Until(async () => await PoolPodCountAsync(client) == 1 && await UsedAsync(client, "pods") == 8, "1 pool pod, quota used 8");
 
         // Functions reach the hard limit, and only there does the quota refuse them, as the real server does.
         await CreateFunctionPodAsync(user, 7);
@@ -93,7 +92,7 @@ public sealed class KubernetesPoolQuotaTests(ITestOutputHelper output)
 
         await pools.ReconcileAsync(functions, CancellationToken.None);
         Assert.Equal(3, await ReplicasAsync(client));
-        await Until(async () => await PoolPodsAsync(client) == 3, "the pool back at 3");
+        await Until(async () => await PoolPodCountAsync(client) == 3, "the pool back at 3");
 
         // The quota goes: the pool gets its whole size, and the Event says so.
         // (A delete answers a Status for this kind, which KubernetesClient's typed DeleteNamespacedResourceQuota cannot read.)
@@ -138,7 +137,7 @@ public sealed class KubernetesPoolQuotaTests(ITestOutputHelper output)
         await pools.ReconcileAsync(functions, CancellationToken.None);
 
         Assert.Equal(2, await ReplicasAsync(client));
-        await Until(async () => await PoolPodsAsync(client) == 2 && await UsedAsync(client, "requests.cpu") == 0.7m, "2 pool pods at 100m each, quota used 700m");
+        await Until(async () => await PoolPodCountAsync(client) == 2 && await UsedAsync(client, "requests.cpu") == 0.7m, "2 pool pods at 100m each, quota used 700m");
         Assert.Equal(0, withheld[(RuntimeNames.Python, "quota")]);
         Assert.Single(events.Events); // the bound (8) does not bind a pool of 2: nothing to report
 
@@ -245,7 +244,7 @@ public sealed class KubernetesPoolQuotaTests(ITestOutputHelper output)
                 },
                 ApiGroup.Group, ApiGroup.Version, Ns, Core.Api.Function.Plural);
             var client = api.CreateClient("test");
-            await KubernetesComponent.UntilAsync(async () => await PoolPodsAsync(client) == 3, "the controller's python pool of 3", all);
+            await KubernetesComponent.UntilAsync(async () => await PoolPodCountAsync(client) == 3, "the controller's python pool of 3", all);
 
             // 300m of requests.cpu, 20% kept: room for 2 pool pods at 100m (the function's own pods request none).
             await CreateQuotaAsync(user, ("requests.cpu", "300m"));
@@ -285,68 +284,5 @@ public sealed class KubernetesPoolQuotaTests(ITestOutputHelper output)
         }
     }
 
-    private static PoolReconciler Reconciler(IKubernetes client, KubernetesPoolOptions options, RecordingEvents events, Action<IReadOnlyDictionary<(string, string), int>> withheld) =>
-        new(client, options, new KubernetesWorkloadOptions(), TimeProvider.System, NullLogger<PoolReconciler>.Instance)
-        {
-            Events = events,
-            WithheldReported = w => withheld(w.ToDictionary(e => (e.Key.Runtime, e.Key.Reason), e => e.Value)),
-            QuotaSettle = TimeSpan.Zero,
-        };
-
-    private static Function Function(string name) => new()
-    {
-        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns, Uid = Guid.NewGuid().ToString() },
-        Spec = new FunctionSpec { Runtime = RuntimeNames.Python, Handler = "main:handle", Source = new FunctionSource { ConfigMap = name + "-artifact" } },
-    };
-
-    private static async Task CreateQuotaAsync(IKubernetes user, params (string Resource, string Hard)[] hard) =>
-        await user.CoreV1.CreateNamespacedResourceQuotaAsync(
-            new V1ResourceQuota
-            {
-                Metadata = new V1ObjectMeta { Name = "compute", NamespaceProperty = Ns },
-                Spec = new V1ResourceQuotaSpec { Hard = hard.ToDictionary(h => h.Resource, h => new ResourceQuantity(h.Hard)) },
-            },
-            Ns);
-
-    /// <summary>One of a function's own pods (what its Deployment would create), counted in the quota as the functions' use.</summary>
-    private static async Task CreateFunctionPodAsync(IKubernetes user, int index, string? cpu = "100m") =>
-        await user.CoreV1.CreateNamespacedPodAsync(
-            new V1Pod
-            {
-                Metadata = new V1ObjectMeta { Name = $"fn-{index}", Labels = new Dictionary<string, string> { ["app"] = "fn" } },
-                Spec = new V1PodSpec
-                {
-                    Containers =
-                    [
-                        new V1Container
-                        {
-                            Name = "app",
-                            Image = "python:3",
-                            Resources = cpu is null ? null : new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(cpu) } },
-                        },
-                    ],
-                },
-            },
-            Ns);
-
     private static V1Status Status(HttpOperationException e) => KubernetesJson.Deserialize<V1Status>(e.Response.Content);
-
-    private static async Task<int> ReplicasAsync(IKubernetes client) =>
-        (await client.AppsV1.ReadNamespacedDeploymentAsync(PoolLabels.DeploymentName(RuntimeNames.Python), Ns)).Spec.Replicas ?? 0;
-
-    private static async Task<int> PoolPodsAsync(IKubernetes client) =>
-        (await client.CoreV1.ListNamespacedPodAsync(Ns, labelSelector: PoolLabels.AnyPoolSelector)).Items.Count(p => p.Metadata.DeletionTimestamp is null);
-
-    private static async Task<decimal> UsedAsync(IKubernetes client, string resource) =>
-        (await client.CoreV1.ReadNamespacedResourceQuotaAsync("compute", Ns)).Status?.Used is { } used && used.TryGetValue(resource, out var quantity) ? quantity.ToDecimal() : -1;
-
-    private static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(deadline.Elapsed < Bound, $"not within {Bound}: {what}");
-            await Task.Delay(20);
-        }
-    }
 }
