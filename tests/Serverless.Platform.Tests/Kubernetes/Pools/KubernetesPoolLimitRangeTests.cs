@@ -124,17 +124,7 @@ public sealed class KubernetesPoolLimitRangeTests
         KubernetesComponent[] all = [controller];
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var user = api.CreateClient("user");
-        await user.CoreV1.CreateNamespacedConfigMapAsync(
-            new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "hello-artifact" }, BinaryData = new Dictionary<string, byte[]> { [DeploymentBuilder.ArtifactKey] = [1] } }, Ns);
-        await user.CustomObjects.CreateNamespacedCustomObjectAsync(
-            new JsonObject
-            {
-                ["apiVersion"] = ApiGroup.ApiVersion,
-                ["kind"] = Core.Api.Function.KindName,
-                ["metadata"] = new JsonObject { ["name"] = "hello", ["namespace"] = Ns },
-                ["spec"] = new JsonObject { ["runtime"] = RuntimeNames.Python, ["handler"] = "main:handle", ["source"] = new JsonObject { ["configMap"] = "hello-artifact" } },
-            },
-            ApiGroup.Group, ApiGroup.Version, Ns, Core.Api.Function.Plural);
+        await CreatePythonFunctionAsync(user, "hello");
         var client = api.CreateClient("test");
         await KubernetesComponent.UntilAsync(async () => (await PoolPodsAsync(client)).Count == 2, "the controller's python pool of 2", all);
 

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Backends.Kubernetes.Pools;
 using Serverless.Backends.Kubernetes.Resources;
 using Serverless.Core.Api;
+using Serverless.Hosting.KubeApi.Resources;
 
 namespace Serverless.Platform.Tests.Kubernetes.Pools;
 
@@ -31,6 +33,22 @@ internal static class PoolNamespaceKit
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns, Uid = Guid.NewGuid().ToString() },
         Spec = new FunctionSpec { Runtime = RuntimeNames.Python, Handler = "main:handle", Source = new FunctionSource { ConfigMap = name + "-artifact" } },
     };
+
+    /// <summary>A python Function {name} with its artifact ConfigMap {name}-artifact, created as a user would.</summary>
+    public static async Task CreatePythonFunctionAsync(IKubernetes user, string name)
+    {
+        await user.CoreV1.CreateNamespacedConfigMapAsync(
+            new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name + "-artifact" }, BinaryData = new Dictionary<string, byte[]> { [DeploymentBuilder.ArtifactKey] = [1] } }, Ns);
+        await user.CustomObjects.CreateNamespacedCustomObjectAsync(
+            new JsonObject
+            {
+                ["apiVersion"] = ApiGroup.ApiVersion,
+                ["kind"] = Core.Api.Function.KindName,
+                ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = Ns },
+                ["spec"] = new JsonObject { ["runtime"] = RuntimeNames.Python, ["handler"] = "main:handle", ["source"] = new JsonObject { ["configMap"] = name + "-artifact" } },
+            },
+            ApiGroup.Group, ApiGroup.Version, Ns, Core.Api.Function.Plural);
+    }
 
     public static Task CreateQuotaAsync(IKubernetes user, params (string Resource, string Hard)[] hard) =>
         user.CoreV1.CreateNamespacedResourceQuotaAsync(
