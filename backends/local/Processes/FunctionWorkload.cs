@@ -357,6 +357,7 @@ internal sealed class FunctionWorkload
     {
         var token = instance.Lifetime;
         var started = _context.Time.GetTimestamp();
+        long? listening = null; // when the probe loop first saw the runtime's "listening on" line
         try
         {
             while (!token.IsCancellationRequested)
@@ -380,8 +381,11 @@ internal sealed class FunctionWorkload
 
                 if (instance.State == LocalInstanceState.Starting)
                 {
-                    // The runtime's "listening on" line cuts the first wait after it short (ListeningHint).
-                    var interval = StartupProbeSchedule.IntervalAfter(_context.Time.GetElapsedTime(started), _endpoints.Count > 0, _context.Options.StartupProbeInterval);
+                    // The runtime's "listening on" line cuts the first wait after it short (ListeningHint), and starts
+                    // the fast schedule: before it, a probe is refused anyway.
+                    listening ??= instance.ListeningSaid.Came ? _context.Time.GetTimestamp() : null;
+                    var interval = StartupProbeSchedule.IntervalAfter(
+                        listening is { } since ? _context.Time.GetElapsedTime(since) : null, _endpoints.Count > 0, _context.Options.StartupProbeInterval);
                     await instance.ListeningSaid.DelayAsync(interval, _context.Time, token).ConfigureAwait(false);
                 }
                 else

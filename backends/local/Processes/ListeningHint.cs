@@ -16,6 +16,9 @@ internal sealed class ListeningHint
     private readonly TaskCompletionSource _said = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _used;
 
+    /// <summary>Whether the hint came (whether or not it cut a wait short).</summary>
+    public bool Came => _said.Task.IsCompleted;
+
     /// <summary>Whether the hint came and has not yet cut a wait short.</summary>
     public bool Pending => _said.Task.IsCompleted && Volatile.Read(ref _used) == 0;
 

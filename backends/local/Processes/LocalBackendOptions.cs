@@ -88,9 +88,9 @@ public sealed class LocalBackendOptions
 
     /// <summary>
     /// How often a starting instance is probed on <c>/readyz</c>. Default 5 ms: a cold request waits for the probe that
-    /// sees the instance ready, so a 50 ms interval added 25 ms on average to every cold start (bench/coldstart), while
-    /// a refused loopback probe of a process not yet listening costs well under 1 ms of CPU. Only a cold start is probed that
-    /// fast: beside a ready instance, or after its first second, a starting instance is probed every 50 ms at most
+    /// sees the instance ready, so a 50 ms interval added 25 ms on average to every cold start (bench/coldstart). Only a
+    /// cold start is probed that fast, and only from its runtime's "listening on" line, for a second: before the line,
+    /// beside a ready instance, or after that second, a starting instance is probed every 50 ms at most
     /// (<see cref="StartupProbeSchedule"/>).
     /// </summary>
     public TimeSpan StartupProbeInterval { get; set; } = TimeSpan.FromMilliseconds(5);

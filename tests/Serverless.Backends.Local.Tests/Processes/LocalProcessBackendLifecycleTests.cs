@@ -114,6 +114,28 @@ public sealed class LocalProcessBackendLifecycleTests(ITestOutputHelper output) 
         Assert.True(elapsed >= TimeSpan.FromSeconds(2.5), $"ready {elapsed.TotalMilliseconds:0} ms after the start");
     }
 
+    [Theory]
+    [InlineData(false, 1, 30)]
+    [InlineData(true, 60, 250)]
+    public async Task EnsureAsync_StartingInstance_ProbedFastOnlyAfterItsListeningLine(bool listeningLine, int fewest, int most)
+    {
+        // /readyz answers 503 for the instance's first 800 ms, and the runtime logs each such answer. Without the
+        // runtime's "listening on" line every probe is one the platform would have had refused by a runtime not yet
+        // listening: every 50 ms (~16), where it was every 5 ms (~160) before, which made ten instances starting at
+        // once cost the platform ~2,000 refused probes a second. After the line it is a cold start about to be ready:
+        // every 5 ms.
+        var backend = _harness.Start();
+        var readyAt = FirstReady(backend);
+        (string, string)[] env = [("FAKE_READY_DELAY_MS", "800"), ("FAKE_LOG_READYZ", "1")];
+        await backend.EnsureAsync(_harness.Spec(env: listeningLine ? [.. env, ("FAKE_LISTENING_LINE", "1")] : env), 1);
+        await readyAt.WaitAsync(Poll.DefaultTimeout);
+
+        var log = Assert.Single(backend.ListLogFiles(Key), f => f.Length > 0);
+        var probes = File.ReadLines(log.Path).Count(line => line.Contains("readyz 503", StringComparison.Ordinal));
+        output.WriteLine($"{probes} probes answered not-ready");
+        Assert.InRange(probes, fewest, most);
+    }
+
     private static Task<DateTimeOffset> FirstReady(LocalProcessBackend backend)
     {
         var firstReadyAt = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -7,6 +7,7 @@ before FAKE_READY_DELAY_MS or while draining), /healthz (200), anything else 404
 environment variables:
   FAKE_CRASH_ON_START=1   print a recognizable line to stderr and exit 3 before listening
   FAKE_READY_DELAY_MS=n   /readyz answers 503 for the first n ms
+  FAKE_LOG_READYZ=1       log "readyz 503" for each /readyz answered not-ready (how often the platform probes)
   FAKE_LISTENING_LINE=1   once listening, print the runtimes' "serverless-runtime: … listening on …" line
   FAKE_EXIT_AFTER_MS=n    exit with code 5 after n ms
   FAKE_IGNORE_SIGTERM=1   log "ignoring SIGTERM" and keep running on SIGTERM
@@ -42,6 +43,7 @@ def env_int(name, default=0):
 
 
 READY_DELAY = env_int("FAKE_READY_DELAY_MS") / 1000.0
+LOG_READYZ = os.environ.get("FAKE_LOG_READYZ") == "1"
 
 
 def log(message, stream=None):
@@ -73,6 +75,8 @@ class PlatformHandler(Reply):
     def do_GET(self):
         if self.path == "/readyz":
             ready = not DRAINING.is_set() and time.monotonic() - STARTED >= READY_DELAY
+            if not ready and LOG_READYZ:
+                log("readyz 503")
             self.reply(200 if ready else 503, b"ok" if ready else b"not ready", "text/plain")
         elif self.path == "/healthz":
             self.reply(200, b"ok", "text/plain")
