@@ -42,7 +42,11 @@ internal interface IWorkloadApi
     /// <summary>Deletes a superseded artifact ConfigMap; false when it was gone already.</summary>
     Task<bool> DeleteConfigMapAsync(string @namespace, string name, CancellationToken cancellationToken);
 
-    /// <summary>Sets an artifact ConfigMap's ownerReferences (a merge patch: the list is replaced); false when the ConfigMap does not exist.</summary>
+    /// <summary>
+    /// Makes <paramref name="owners"/> an artifact ConfigMap's serverless.dev owners (its Function and Revision
+    /// ownerReferences), keeping every other ownerReference (<see cref="Resources.ArtifactOwners"/>); false when the
+    /// ConfigMap does not exist.
+    /// </summary>
     Task<bool> SetConfigMapOwnersAsync(string @namespace, string name, IReadOnlyList<V1OwnerReference> owners, CancellationToken cancellationToken);
 
     Task<IList<V1Pod>> ListPodsAsync(string @namespace, string labelSelector, CancellationToken cancellationToken);

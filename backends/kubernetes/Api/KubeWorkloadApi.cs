@@ -75,18 +75,50 @@ internal sealed class KubeWorkloadApi(IKubernetes client) : IWorkloadApi
 
     public async Task<bool> SetConfigMapOwnersAsync(string @namespace, string name, IReadOnlyList<V1OwnerReference> owners, CancellationToken cancellationToken)
     {
-        var body = new JsonObject { ["metadata"] = new JsonObject { ["ownerReferences"] = JsonNode.Parse(KubernetesJson.Serialize(owners)) } };
-        var patch = new V1Patch(body.ToJsonString(), V1Patch.PatchType.MergePatch);
-        try
+        // Read, then a JSON patch that holds only while the ConfigMap is as read (its resourceVersion): a merge patch
+        // would replace the whole list, and with it an owner someone else added. A lost race reads again.
+        for (var attempt = 1; ; attempt++)
         {
-            await KubeErrors.Map(
-                () => client.CoreV1.PatchNamespacedConfigMapAsync(patch, name, @namespace, fieldManager: FieldManager, cancellationToken: cancellationToken),
-                $"setting the owners of configmap {@namespace}/{name}").ConfigureAwait(false);
-            return true;
-        }
-        catch (Core.Contracts.StoreException e) when (e.Kind == Core.Contracts.StoreErrorKind.NotFound)
-        {
-            return false;
+            V1ConfigMap current;
+            try
+            {
+                current = await KubeErrors.Map(
+                    () => client.CoreV1.ReadNamespacedConfigMapAsync(name, @namespace, cancellationToken: cancellationToken),
+                    $"reading configmap {@namespace}/{name}").ConfigureAwait(false);
+            }
+            catch (Core.Contracts.StoreException e) when (e.Kind == Core.Contracts.StoreErrorKind.NotFound)
+            {
+                return false;
+            }
+
+            var existing = current.Metadata.OwnerReferences ?? [];
+            var wanted = Resources.ArtifactOwners.Merge(existing, owners);
+            if (Resources.ArtifactOwners.Same(existing, wanted))
+            {
+                return true;
+            }
+
+            var operations = new object[]
+            {
+                new { op = "test", path = "/metadata/resourceVersion", value = current.Metadata.ResourceVersion },
+                new { op = "add", path = "/metadata/ownerReferences", value = wanted },
+            };
+            var patch = new V1Patch(KubernetesJson.Serialize(operations), V1Patch.PatchType.JsonPatch);
+            try
+            {
+                await KubeErrors.Map(
+                    () => client.CoreV1.PatchNamespacedConfigMapAsync(patch, name, @namespace, fieldManager: FieldManager, cancellationToken: cancellationToken),
+                    $"setting the owners of configmap {@namespace}/{name}").ConfigureAwait(false);
+                return true;
+            }
+            catch (Core.Contracts.StoreException e) when (e.Kind == Core.Contracts.StoreErrorKind.NotFound)
+            {
+                return false;
+            }
+            catch (Core.Contracts.StoreException e) when (e.Kind is Core.Contracts.StoreErrorKind.Invalid or Core.Contracts.StoreErrorKind.Conflict && attempt < 3)
+            {
+                // The test failed (422 from kube-apiserver): it changed since it was read.
+            }
         }
     }
 

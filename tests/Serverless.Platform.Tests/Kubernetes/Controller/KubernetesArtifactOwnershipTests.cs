@@ -54,6 +54,40 @@ public sealed class KubernetesArtifactOwnershipTests
         Assert.Equal("hello-bbbbbbbbbb", harness.GetDeployment(Ns, "hello-00003")?.Spec.Template.Spec.Volumes.First(v => v.Name == "artifact").ConfigMap.Name);
     }
 
+    [Fact]
+    public async Task ArtifactWithAnOwnerOfItsOwn_TheRevisionIsAddedBesideIt_AndItKeepsTheArtifactAfterTheRevisionsGo()
+    {
+        // The artifact is part of something else of the user's (here a ConfigMap "bundle"), and func deploy linked it
+        // to its Function. The controller replaced the whole list with its Revisions before, so the user's owner was
+        // dropped and the garbage collector deleted the artifact with the last Revision.
+        await using var harness = await KubeControllerHarness.StartAsync();
+        var bundle = await harness.User.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "bundle" } }, Ns);
+        var function = await harness.CreateFunctionAsync(TestFunction(Ns, "hello", f => f.Metadata.Uid = null, f => f.Spec.Source = new FunctionSource { ConfigMap = "hello-aaaaaaaaaa" }));
+        await harness.User.CoreV1.CreateNamespacedConfigMapAsync(
+            new V1ConfigMap
+            {
+                Metadata = new V1ObjectMeta
+                {
+                    Name = "hello-aaaaaaaaaa",
+                    OwnerReferences =
+                    [
+                        new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = "bundle", Uid = bundle.Metadata.Uid },
+                        new V1OwnerReference { ApiVersion = ApiGroup.ApiVersion, Kind = Function.KindName, Name = "hello", Uid = function.Metadata.Uid },
+                    ],
+                },
+                BinaryData = new Dictionary<string, byte[]> { ["function.tar.gz"] = [1] },
+            },
+            Ns);
+        await KubeControllerHarness.UntilAsync(() => Owners(harness, "hello-aaaaaaaaaa").Any(o => o.Item1 == "hello-00001"), "hello-00001 owns its artifact");
+
+        Assert.Equal([("ConfigMap:bundle", bundle.Metadata.Uid), ("hello-00001", Uid(harness, "hello-00001"))], Owners(harness, "hello-aaaaaaaaaa"));
+
+        await harness.StopControllerAsync();
+        await DeleteRevisionAsync(harness, "hello-00001");
+        harness.Api.CollectGarbage();
+        Assert.Equal([("ConfigMap:bundle", bundle.Metadata.Uid)], Owners(harness, "hello-aaaaaaaaaa"));
+    }
+
     private static Task DeleteRevisionAsync(KubeControllerHarness harness, string name) =>
         harness.User.CustomObjects.DeleteNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.Version, Ns, Revision.Plural, name);
 
