@@ -33,7 +33,7 @@ public sealed class KubernetesComponentsTests(ITestOutputHelper output)
             "list apps/deployments", "watch apps/deployments", "create apps/deployments", "update apps/deployments", "get apps/deployments", "delete apps/deployments",
             "list core/services", "watch core/services", "create core/services", "update core/services", "get core/services", "delete core/services",
             "get coordination.k8s.io/leases", "create coordination.k8s.io/leases", "update coordination.k8s.io/leases",
-            "list apps/replicasets", "watch apps/replicasets", "patch core/configmaps", "delete core/configmaps", "create core/events", "patch core/events",
+            "list apps/replicasets", "watch apps/replicasets", "get core/configmaps", "patch core/configmaps", "delete core/configmaps", "create core/events", "patch core/events",
             "list autoscaling/horizontalpodautoscalers", "watch autoscaling/horizontalpodautoscalers", "get autoscaling/horizontalpodautoscalers",
             "create autoscaling/horizontalpodautoscalers", "update autoscaling/horizontalpodautoscalers", "delete autoscaling/horizontalpodautoscalers",
         ],

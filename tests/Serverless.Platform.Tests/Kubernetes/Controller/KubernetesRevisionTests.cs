@@ -221,7 +221,11 @@ public sealed class KubernetesRevisionTests
         Assert.Equal(("Revision", Revision(harness, "hello-00001")!.Metadata.Uid), (Assert.Single(own.Metadata.OwnerReferences).Kind, own.Metadata.OwnerReferences[0].Uid));
         Assert.Equal(0, own.Spec.Replicas);
         Assert.Equal("hello-00001", own.Spec.Template.Metadata.Labels[WorkloadLabels.RevisionName]);
-        Assert.Contains(harness.GetFunction(Ns, "hello")!.Status!.Traffic!, t => t is { RevisionName: "hello-00001", Percent: 0, Tag: "old" });
+
+        // The pass writes the Function's status after the workload's objects: under load the test can see them first.
+        await KubeControllerHarness.UntilAsync(
+            () => harness.GetFunction(Ns, "hello")?.Status?.Traffic?.Any(t => t is { RevisionName: "hello-00001", Percent: 0, Tag: "old" }) == true,
+            "the Function's status shows the tag");
     }
 
     [Fact]
@@ -266,15 +270,23 @@ public sealed class KubernetesRevisionTests
         await harness.DeleteFunctionAsync(Ns, "hello");
         harness.Api.CollectGarbage();
 
-        await KubeControllerHarness.UntilAsync(
-            () =>
-            {
-                harness.Api.CollectGarbage(); // the owner chain: Function → Revision → Deployment and Service
-                return harness.Api.ListObjects(ResourceTypes.Revisions, Ns).Count == 0
-                    && harness.Api.ListObjects(ResourceTypes.Deployments, Ns).Count == 0
-                    && harness.Api.ListObjects(ResourceTypes.Services, Ns).Count == 0;
-            },
-            "no Revision, Deployment or Service outlives the Function");
+        var left = new List<string>();
+        try
+        {
+            await KubeControllerHarness.UntilAsync(
+                () =>
+                {
+                    harness.Api.CollectGarbage(); // the owner chain: Function → Revision → Deployment and Service
+                    left = [.. new[] { ResourceTypes.Revisions, ResourceTypes.Deployments, ResourceTypes.Services }
+                        .SelectMany(type => harness.Api.ListObjects(type, Ns).Select(o => $"{type.Plural}/{o["metadata"]!["name"]} owned by {o["metadata"]!["ownerReferences"]?.ToJsonString() ?? "nothing"}"))];
+                    return left.Count == 0;
+                },
+                "no Revision, Deployment or Service outlives the Function");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}; left: {string.Join("; ", left)}");
+        }
     }
 
     [Fact]
