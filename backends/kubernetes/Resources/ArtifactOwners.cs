@@ -20,7 +20,7 @@ internal static class ArtifactOwners
     public static List<V1OwnerReference> Merge(IEnumerable<V1OwnerReference> existing, IEnumerable<V1OwnerReference> ours) =>
         [.. existing.Where(o => !IsOurs(o)), .. ours];
 
-    /// <summary>Whether two lists name the same owners in the same order (by kind, name and uid).</summary>
+    /// <summary>Whether two lists name the same owners in the same order (apiVersion, kind, name, uid and controller).</summary>
     public static bool Same(IList<V1OwnerReference> a, IList<V1OwnerReference> b) =>
         a.Count == b.Count && a.Zip(b).All(p => p.First.Kind == p.Second.Kind && p.First.Name == p.Second.Name && p.First.Uid == p.Second.Uid
             && p.First.ApiVersion == p.Second.ApiVersion && p.First.Controller == p.Second.Controller);
