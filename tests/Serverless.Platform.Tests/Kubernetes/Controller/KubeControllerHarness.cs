@@ -137,12 +137,19 @@ internal sealed class KubeControllerHarness : IAsyncDisposable
         && status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready)?.Status == ConditionStatus.True;
 
     /// <summary>Polls (bounded: 20 s) until the condition holds.</summary>
-    public static async Task UntilAsync(Func<bool> condition, string what, int timeoutMs = 20_000)
+    public static Task UntilAsync(Func<bool> condition, string what, int timeoutMs = 20_000) => UntilAsync(condition, () => what, timeoutMs);
+
+    /// <summary>Polls (bounded: 20 s) until the condition holds; <paramref name="what"/> is asked only when it did not, so it may say what is there then.</summary>
+    public static async Task UntilAsync(Func<bool> condition, Func<string> what, int timeoutMs = 20_000)
     {
         var deadline = Environment.TickCount64 + timeoutMs;
         while (!condition())
         {
-            Assert.True(Environment.TickCount64 < deadline, $"not within {timeoutMs} ms: {what}");
+            if (Environment.TickCount64 >= deadline)
+            {
+                Assert.Fail($"not within {timeoutMs} ms: {what()}");
+            }
+
             await Task.Delay(20);
         }
     }

@@ -178,7 +178,7 @@ public sealed class KubernetesRevisionTests
         await KubeControllerHarness.UntilAsync(
             () => Revision(harness, "hello-00001")?.Status is { Replicas: 2, ReadyReplicas: 2 }
                 && harness.GetFunction(Ns, "hello")?.Status is { Replicas: 3, ReadyReplicas: 3 },
-            "hello-00001's two pods (kept for its grace) reach its Revision's status and the Function's: " + ObjectsNow(harness));
+            () => "hello-00001's two pods (kept for its grace) reach its Revision's status and the Function's: " + ObjectsNow(harness));
         Assert.NotNull(harness.GetDeployment(Ns, "hello-00001"));
 
         // Quiet for 2 s (bounded: 60 s): a status that flips between passes would keep writing.
@@ -216,7 +216,7 @@ public sealed class KubernetesRevisionTests
 
         await KubeControllerHarness.UntilAsync(
             () => harness.GetDeployment(Ns, "hello-00001") is not null && harness.GetService(Ns, "hello-00001") is not null,
-            "hello-00001 runs in a Deployment and Service of its own again: " + ObjectsNow(harness));
+            () => "hello-00001 runs in a Deployment and Service of its own again: " + ObjectsNow(harness));
         var own = harness.GetDeployment(Ns, "hello-00001")!;
         Assert.Equal(("Revision", Revision(harness, "hello-00001")!.Metadata.Uid), (Assert.Single(own.Metadata.OwnerReferences).Kind, own.Metadata.OwnerReferences[0].Uid));
         Assert.Equal(0, own.Spec.Replicas);
@@ -270,23 +270,17 @@ public sealed class KubernetesRevisionTests
         await harness.DeleteFunctionAsync(Ns, "hello");
         harness.Api.CollectGarbage();
 
-        var left = new List<string>();
-        try
-        {
-            await KubeControllerHarness.UntilAsync(
-                () =>
-                {
-                    harness.Api.CollectGarbage(); // the owner chain: Function → Revision → Deployment and Service
-                    left = [.. new[] { ResourceTypes.Revisions, ResourceTypes.Deployments, ResourceTypes.Services }
-                        .SelectMany(type => harness.Api.ListObjects(type, Ns).Select(o => $"{type.Plural}/{o["metadata"]!["name"]} owned by {o["metadata"]!["ownerReferences"]?.ToJsonString() ?? "nothing"}"))];
-                    return left.Count == 0;
-                },
-                "no Revision, Deployment or Service outlives the Function");
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new Xunit.Sdk.XunitException($"{e.Message}; left: {string.Join("; ", left)}");
-        }
+        await KubeControllerHarness.UntilAsync(
+            () =>
+            {
+                harness.Api.CollectGarbage(); // the owner chain: Function → Revision → Deployment and Service
+                return Left(harness).Count == 0;
+            },
+            () => "no Revision, Deployment or Service outlives the Function; left: " + string.Join("; ", Left(harness)));
+
+        static List<string> Left(KubeControllerHarness harness) =>
+            [.. new[] { ResourceTypes.Revisions, ResourceTypes.Deployments, ResourceTypes.Services }
+                .SelectMany(type => harness.Api.ListObjects(type, Ns).Select(o => $"{type.Plural}/{o["metadata"]!["name"]} owned by {o["metadata"]!["ownerReferences"]?.ToJsonString() ?? "nothing"}"))];
     }
 
     [Fact]
@@ -398,7 +392,7 @@ public sealed class KubernetesRevisionTests
         await KubeControllerHarness.UntilAsync(
             () => harness.GetFunction(Ns, "hello")?.Status?.Traffic is [{ RevisionName: "hello-00002", Percent: 100 }]
                 && Revision(harness, "hello-00001") is null,
-            "hello-00002 takes all the traffic and hello-00001 is collected: " + ObjectsNow(harness), timeoutMs: 60_000);
+            () => "hello-00002 takes all the traffic and hello-00001 is collected: " + ObjectsNow(harness), timeoutMs: 60_000);
         await KubeControllerHarness.UntilAsync(
             () => harness.GetDeployment(Ns, "hello-00001") is null && harness.GetService(Ns, "hello-00001") is null,
             "hello-00001's Deployment and Service are gone", timeoutMs: 60_000);
