@@ -117,7 +117,7 @@ internal sealed class InstanceCgroup
 
     /// <summary>
     /// SIGKILLs every process in the cgroup: v2's <c>cgroup.kill</c> does it atomically; v1 repeats over
-    /// <c>cgroup.procs</c> until it is empty (bounded). Returns whether it is empty.
+    /// <c>cgroup.procs</c> until it is empty (bounded), never signalling the platform itself. Returns whether nothing else is left.
     /// </summary>
     public bool KillAll()
     {
@@ -128,7 +128,9 @@ internal sealed class InstanceCgroup
 
         for (var round = 0; round < KillRounds; round++)
         {
-            var pids = Processes();
+            // Never the platform: on v1 a cgroup lists a process when any one of its threads is inside, and a platform
+            // thread can be (one that stepped in to fork, or one born of it: ProcessSpawner's signal thread).
+            var pids = Processes().Where(pid => pid != Environment.ProcessId).ToList();
             if (pids.Count == 0)
             {
                 return true;
@@ -142,7 +144,7 @@ internal sealed class InstanceCgroup
             Thread.Sleep(TimeSpan.FromMilliseconds(round < 5 ? 1 : 10));
         }
 
-        return Processes().Count == 0;
+        return Processes().All(pid => pid == Environment.ProcessId);
     }
 
     /// <summary>

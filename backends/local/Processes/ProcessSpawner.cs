@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Serverless.Backends.Local.Cgroups;
 using Serverless.Backends.Local.Sandbox;
 
@@ -57,6 +58,26 @@ internal sealed class ProcessSpawner : IDisposable
         return request.Completion.Task;
     }
 
+    /// <summary>
+    /// .NET creates its signal-handling thread (".NET SigHandler", which also reaps children) on the first child process
+    /// or signal registration, and a new thread starts in the cgroups of the thread that creates it. Were that this
+    /// thread's first fork into an instance's cgroup (v1, <see cref="InstanceCgroup.TryEnterAsThread"/>), the platform's
+    /// signal thread would stay in that instance's cgroup for good, and the instance's <see cref="InstanceCgroup.KillAll"/>
+    /// would then SIGKILL the platform itself (seen: a backend whose first start was a pool instance, sandbox off, killed
+    /// its own process when it stopped that instance). Asked here, before any fork, the thread is born where the platform is.
+    /// </summary>
+    private static void EnsureSignalThreadOutsideInstances()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // no cgroups
+        }
+
+        using (PosixSignalRegistration.Create(PosixSignal.SIGCONT, static _ => { }))
+        {
+        }
+    }
+
     /// <summary>Stops the thread; children still alive then receive their parent-death signal.</summary>
     public void Dispose()
     {
@@ -71,6 +92,7 @@ internal sealed class ProcessSpawner : IDisposable
 
     private void Run()
     {
+        EnsureSignalThreadOutsideInstances();
         foreach (var request in _queue.GetConsumingEnumerable())
         {
             var process = new Process { StartInfo = request.StartInfo };
