@@ -7,7 +7,8 @@ using Serverless.Core.Api;
 namespace Serverless.Cli.Build;
 
 /// <summary>
-/// Produces what a runtime loads: <c>dotnet publish</c> output for .NET, the source directory
+/// Produces what a runtime loads: <c>dotnet publish</c> output for .NET (one executable with <c>build.native</c>,
+/// <see cref="NativeFunctionBuild"/>), the source directory
 /// itself (node_modules included; .git, __pycache__, func.yaml and README.md not) for node and python.
 /// </summary>
 internal sealed class ArtifactBuilder
@@ -30,6 +31,12 @@ internal sealed class ArtifactBuilder
         var output = Directory.CreateTempSubdirectory("func-publish-").FullName;
         try
         {
+            if (project.Native)
+            {
+                var (native, warnings) = await new NativeFunctionBuild(this, _environment).BuildAsync(project, directory, output, cancellationToken).ConfigureAwait(false);
+                return new PreparedArtifact(native, ArtifactScanner.Scan(native, new HashSet<string>()), output) { Warnings = warnings };
+            }
+
             await PublishAsync(directory, output, cancellationToken).ConfigureAwait(false);
             return new PreparedArtifact(output, ArtifactScanner.Scan(output, new HashSet<string>(), ArtifactScanner.ProjectFiles), output);
         }
@@ -40,7 +47,17 @@ internal sealed class ArtifactBuilder
         }
     }
 
-    private async Task PublishAsync(string directory, string output, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<string>> PublishAsync(string directory, string output, CancellationToken cancellationToken) =>
+        DotnetAsync(
+            ["publish", directory, "-c", "Release", "-o", output, "--nologo"],
+            $"dotnet publish {directory} failed",
+            "fix the build errors above, then run `func deploy` again",
+            cancellationToken);
+
+    /// <summary>Runs the dotnet CLI; its output is shown only when it fails.</summary>
+    /// <exception cref="CliException">It failed: <paramref name="failure"/>, the exit code and its output.</exception>
+    /// <returns>Its output, lines in order.</returns>
+    internal async Task<IReadOnlyList<string>> DotnetAsync(IReadOnlyList<string> arguments, string failure, string hint, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(DotnetHost.Resolve(_environment))
         {
@@ -48,7 +65,7 @@ internal sealed class ArtifactBuilder
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { "publish", directory, "-c", "Release", "-o", output, "--nologo" })
+        foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
@@ -83,18 +100,18 @@ internal sealed class ArtifactBuilder
             throw;
         }
 
+        string text;
+        lock (log)
+        {
+            text = log.ToString();
+        }
+
+        var lines = text.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         if (process.ExitCode != 0)
         {
-            string text;
-            lock (log)
-            {
-                text = log.ToString();
-            }
-
-            throw new CliException(
-                $"dotnet publish {directory} failed (exit code {process.ExitCode})",
-                "fix the build errors above, then run `func deploy` again",
-                text.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray());
+            throw new CliException($"{failure} (exit code {process.ExitCode})", hint, lines);
         }
+
+        return lines;
     }
 }

@@ -19,6 +19,9 @@ internal sealed class PreparedArtifact : IDisposable
 
     public string Digest { get; }
 
+    /// <summary>What the build says the developer should know, one line each (a native build's warnings about their code).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public void Dispose()
     {
         if (_temporaryDirectory is not null && Directory.Exists(_temporaryDirectory))

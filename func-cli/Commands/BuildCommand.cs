@@ -33,9 +33,7 @@ internal sealed class BuildCommand
     private async Task<int> RunAsync(string directory, string? output, CancellationToken cancellationToken)
     {
         var project = ProjectLoader.Load(directory, []);
-        using var artifact = await _context.Console.WithStatusAsync(
-            $"building {project.Name} ({project.Runtime})…",
-            _ => new ArtifactBuilder(_context.Environment).PrepareAsync(project, directory, cancellationToken)).ConfigureAwait(false);
+        using var artifact = await ArtifactBuild.RunAsync(_context, project, directory, cancellationToken).ConfigureAwait(false);
         if (output is not null)
         {
             var target = Path.GetFullPath(output);

@@ -3,6 +3,7 @@ using Serverless.Cli.App;
 using Serverless.Cli.Build;
 using Serverless.Cli.Project;
 using Serverless.Cli.Targets;
+using Serverless.Cli.Targets.Kubernetes;
 using Serverless.Cli.Watching;
 using Serverless.Core.Api;
 
@@ -58,9 +59,15 @@ internal sealed class DeployCommand
     {
         var project = ProjectLoader.Load(options.Directory, options.Env);
         var ns = GlobalOptions.ResolveNamespace(selection, project.Namespace, target.DefaultNamespace);
-        using var artifact = await _context.Console.WithStatusAsync(
-            $"building {project.Name} ({project.Runtime})…",
-            _ => new ArtifactBuilder(_context.Environment).PrepareAsync(project, options.Directory, cancellationToken)).ConfigureAwait(false);
+        if (project.Native && target is KubernetesTarget)
+        {
+            // Checked before the minute of native compiling: the pod runs the runtime image, which loads IL.
+            throw new CliException(
+                $"build.native runs on the local platform only; {target.Description} is a Kubernetes cluster",
+                "remove `build: {native: true}` from func.yaml to deploy there (the function is then JIT-compiled)");
+        }
+
+        using var artifact = await ArtifactBuild.RunAsync(_context, project, options.Directory, cancellationToken).ConfigureAwait(false);
         var applied = await target.ApplyAsync(FunctionManifest.Build(project, ns, artifactPath: ""), artifact, cancellationToken).ConfigureAwait(false);
         var digest = artifact.Digest[..ArtifactStore.DigestPrefixLength];
         if (applied.ArtifactReplaced is { } replaced)

@@ -107,9 +107,7 @@ internal sealed class RunCommand
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             var project = ProjectLoader.Load(directory, env);
-            var built = await context.Console.WithStatusAsync(
-                $"building {project.Name} ({project.Runtime})…",
-                _ => new ArtifactBuilder(context.Environment).PrepareAsync(project, directory, cancellationToken)).ConfigureAwait(false);
+            var built = await ArtifactBuild.RunAsync(context, project, directory, cancellationToken).ConfigureAwait(false);
             try
             {
                 // The runtime's probe port, apart from the function's: /readyz on PORT would be the function's own path.

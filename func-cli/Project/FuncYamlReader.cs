@@ -13,7 +13,8 @@ namespace Serverless.Cli.Project;
 /// </summary>
 internal sealed class FuncYamlReader
 {
-    private static readonly string[] TopLevelKeys = ["name", "namespace", "runtime", "handler", "image", "env", "scale", "timeoutSeconds", "triggers"];
+    private static readonly string[] TopLevelKeys = ["name", "namespace", "runtime", "handler", "image", "env", "scale", "timeoutSeconds", "triggers", "build"];
+    private static readonly string[] BuildKeys = ["native"];
     private static readonly string[] ScaleKeys =
         ["class", "minScale", "maxScale", "initialScale", "target", "targetUtilization", "containerConcurrency", "scaleToZeroGracePeriodSeconds", "metric",
             "scaleDownDelaySeconds", "activationScale", "targetBurstCapacity"];
@@ -76,6 +77,7 @@ internal sealed class FuncYamlReader
         ScaleSpec? scale = null;
         int? timeoutSeconds = null;
         IReadOnlyList<TriggerDeclaration> triggers = [];
+        var native = false;
         foreach (var (keyNode, value) in Entries(root, "", TopLevelKeys))
         {
             switch (keyNode)
@@ -89,7 +91,13 @@ internal sealed class FuncYamlReader
                 case "scale": scale = Scale(value); break;
                 case "timeoutSeconds": timeoutSeconds = Int(value, "timeoutSeconds"); break;
                 case "triggers": triggers = Triggers(value); break;
+                case "build": native = Build(value); break;
             }
+        }
+
+        if (native && runtime is not null && runtime != RuntimeNames.Dotnet)
+        {
+            Error(Find(root, "build"), $"build.native is for runtime {RuntimeNames.Dotnet} only (this function's runtime is {Names.Printable(runtime)})");
         }
 
         if (name is null)
@@ -131,7 +139,31 @@ internal sealed class FuncYamlReader
             Scale = scale,
             TimeoutSeconds = timeoutSeconds,
             Triggers = triggers,
+            Native = native,
         };
+    }
+
+    /// <summary>The <c>build</c> mapping: <c>native</c> (a C# function compiled ahead of time with its runtime).</summary>
+    private bool Build(YamlNode node)
+    {
+        if (IsNull(node))
+        {
+            return false;
+        }
+
+        if (node is not YamlMappingNode mapping)
+        {
+            Error(node, "build must be a mapping, e.g. `build: {native: true}`");
+            return false;
+        }
+
+        var native = false;
+        foreach (var (key, value) in Entries(mapping, "build.", BuildKeys))
+        {
+            native = key == "native" && (Bool(value, "build.native") ?? false);
+        }
+
+        return native;
     }
 
     private IReadOnlyList<TriggerDeclaration> Triggers(YamlNode node)
@@ -373,6 +405,22 @@ internal sealed class FuncYamlReader
         }
 
         Error(node, $"{field} must be an integer (got {Describe(node)})");
+        return null;
+    }
+
+    private bool? Bool(YamlNode node, string field)
+    {
+        if (IsNull(node))
+        {
+            return null;
+        }
+
+        if (node is YamlScalarNode { Style: ScalarStyle.Plain, Value: "true" or "false" } scalar)
+        {
+            return scalar.Value == "true";
+        }
+
+        Error(node, $"{field} must be true or false (got {Describe(node)})");
         return null;
     }
 

@@ -3,6 +3,7 @@ using Serverless.Cli.App;
 using Serverless.Cli.Project;
 using Serverless.Core.Api;
 using Serverless.Core.Defaulting;
+using Serverless.Core.Workloads;
 
 namespace Serverless.Cli.Running;
 
@@ -18,13 +19,15 @@ internal sealed record LocalRunPlan(string Executable, IReadOnlyList<string> Arg
     /// <param name="platformPort">PLATFORM_PORT: the runtime's /readyz, which <c>func run</c> waits on, and /metrics.</param>
     public static LocalRunPlan Build(FunctionProject project, string runtimesDirectory, string artifactDirectory, int port, int platformPort, Func<string, bool> fileExists)
     {
-        var (executable, entry) = project.Runtime switch
+        var (executable, entry) = project switch
         {
-            RuntimeNames.Dotnet => ("dotnet", Path.Combine(runtimesDirectory, "dotnet", "Serverless.Runtime.Dotnet.dll")),
-            RuntimeNames.Node => ("node", Path.Combine(runtimesDirectory, "node", "index.js")),
+            // build.native: the artifact is the runtime and the function in one executable.
+            { Runtime: RuntimeNames.Dotnet, Native: true } => (Path.Combine(artifactDirectory, NativeFunctionManifest.DefaultEntry), ""),
+            { Runtime: RuntimeNames.Dotnet } => ("dotnet", Path.Combine(runtimesDirectory, "dotnet", "Serverless.Runtime.Dotnet.dll")),
+            { Runtime: RuntimeNames.Node } => ("node", Path.Combine(runtimesDirectory, "node", "index.js")),
             _ => ("python3", Path.Combine(runtimesDirectory, "python", "runtime.py")),
         };
-        if (!fileExists(entry))
+        if (entry.Length > 0 && !fileExists(entry))
         {
             throw new CliException(
                 $"the {project.Runtime} runtime is not installed: no {entry}",
@@ -50,6 +53,6 @@ internal sealed record LocalRunPlan(string Executable, IReadOnlyList<string> Arg
         environment["K_SERVICE"] = project.Name;
         environment["K_CONFIGURATION"] = project.Name;
         environment["K_REVISION"] = "local"; // no deployed revision: the build on disk
-        return new LocalRunPlan(executable, [entry], environment);
+        return new LocalRunPlan(executable, entry.Length > 0 ? [entry] : [], environment);
     }
 }

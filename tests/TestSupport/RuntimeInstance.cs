@@ -77,7 +77,12 @@ public sealed class RuntimeInstance : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        startInfo.ArgumentList.Add(entry);
+        if (entry.Length > 0)
+        {
+            // Empty for a native function, which is its own executable.
+            startInfo.ArgumentList.Add(entry);
+        }
+
         ChildEnvironment.Clean(startInfo);
         startInfo.Environment["PORT"] = port.Port.ToString(CultureInfo.InvariantCulture);
         startInfo.Environment["PLATFORM_PORT"] = platformPort.Port.ToString(CultureInfo.InvariantCulture);

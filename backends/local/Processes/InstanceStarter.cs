@@ -3,7 +3,10 @@ using System.Globalization;
 using System.Net.Sockets;
 using Serverless.Backends.Local.Cgroups;
 using Serverless.Backends.Local.Sandbox;
+using System.Runtime.InteropServices;
+using Serverless.Core.Api;
 using Serverless.Core.Contracts;
+using Serverless.Core.Workloads;
 
 namespace Serverless.Backends.Local.Processes;
 
@@ -46,6 +49,13 @@ internal static class InstanceStarter
         {
             // Admission checked it too; this catches a symlink swapped in since.
             return (null, "spec.source.path: " + refused);
+        }
+
+        // A native C# function (build.native) is its own executable: started in place of the runtime, same contract.
+        var native = NativeEntry(spec, sourcePath, out var nativeProblem);
+        if (nativeProblem is not null)
+        {
+            return (null, nativeProblem);
         }
 
         var runtime = await context.Runtimes.ResolveAsync(spec.Runtime, executable, command).ConfigureAwait(false);
@@ -93,12 +103,19 @@ internal static class InstanceStarter
                 handshake = SandboxHandshake.Create(block: cgroup is not null);
                 var layout = sandbox.Layout(
                     runtime, Path.GetFullPath(sourcePath), spec.Resources.EphemeralStorageLimitBytes, handshake.ChildInfoFd, handshake.ChildBlockFd);
-                launch = InstanceLaunchBuilder.BuildSandboxed(spec, layout, runtime.Executable, command, new InstancePorts(port, platformPort), id, context.PlatformEnvironment());
+                var (sandboxedExecutable, sandboxedCommand) = native is null
+                    ? (runtime.Executable, command)
+                    : (layout.ArtifactTarget.TrimEnd('/') + "/" + native, new RuntimeCommand(native, []));
+                launch = InstanceLaunchBuilder.BuildSandboxed(
+                    spec, layout, sandboxedExecutable, sandboxedCommand, new InstancePorts(port, platformPort), id, context.PlatformEnvironment());
             }
             else
             {
+                var (plainExecutable, plainCommand) = native is null
+                    ? (runtime.Executable, command)
+                    : (Path.Combine(Path.GetFullPath(sourcePath), native), new RuntimeCommand(native, []));
                 launch = InstanceLaunchBuilder.Build(
-                    spec, sourcePath, runtime.Executable, command, new InstancePorts(port, platformPort), id, context.PlatformEnvironment(), context.SetprivPath, context.SetsidPath);
+                    spec, sourcePath, plainExecutable, plainCommand, new InstancePorts(port, platformPort), id, context.PlatformEnvironment(), context.SetprivPath, context.SetsidPath);
             }
 
             await instance.StartAsync(context.Spawner, launch, cgroup, handshake).ConfigureAwait(false);
@@ -112,6 +129,30 @@ internal static class InstanceStarter
         }
 
         return (instance, null);
+    }
+
+    /// <summary>
+    /// The executable's file name when <paramref name="sourcePath"/> holds a native C# function
+    /// (<see cref="NativeFunctionManifest"/>), else null; a problem when it holds one that cannot run here.
+    /// </summary>
+    public static string? NativeEntry(WorkloadSpec spec, string sourcePath, out string? problem)
+    {
+        problem = null;
+        if (spec.Runtime != RuntimeNames.Dotnet || NativeFunctionManifest.Read(sourcePath, out problem) is not { } manifest)
+        {
+            return null;
+        }
+
+        problem = manifest.Mismatch(RuntimeInformation.RuntimeIdentifier, spec.Handler);
+        if (problem is null)
+        {
+            var entry = new FileInfo(Path.Combine(sourcePath, manifest.Entry));
+            problem = !entry.Exists || entry.LinkTarget is not null
+                ? $"{NativeFunctionManifest.FileName}: entry \"{manifest.Entry}\" is not a file of the artifact"
+                : (entry.UnixFileMode & UnixFileMode.UserExecute) == 0 ? $"{NativeFunctionManifest.FileName}: entry \"{manifest.Entry}\" is not executable" : null;
+        }
+
+        return problem is null ? manifest.Entry : null;
     }
 
     /// <summary>

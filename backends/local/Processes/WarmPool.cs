@@ -5,7 +5,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Serverless.Backends.Local.Cgroups;
+using Serverless.Core.Api;
 using Serverless.Core.Contracts;
+using Serverless.Core.Workloads;
 
 namespace Serverless.Backends.Local.Processes;
 
@@ -117,7 +119,9 @@ internal sealed class WarmPool : IDisposable
         && Runtimes.Contains(spec.Runtime, StringComparer.Ordinal)
         && spec.SourcePath is not null
         && spec.Resources.EphemeralStorageLimitBytes is null
-        && (!spec.Resources.HasLimits || _context.Cgroups is not null);
+        && (!spec.Resources.HasLimits || _context.Cgroups is not null)
+        // A native C# function is its own executable: a generic runtime cannot load it (and it starts as fast).
+        && !(spec.Runtime == RuntimeNames.Dotnet && File.Exists(Path.Combine(spec.SourcePath, NativeFunctionManifest.FileName)));
 
     /// <summary>Takes an idle instance of the spec's runtime, or null; the pool refills once it is specialized.</summary>
     public LocalInstance? TryTake(WorkloadSpec spec)

@@ -28,9 +28,11 @@ var options = Args.Parse(args);
 var targets = new Target[]
 {
     new("dotnet", "HelloDotnet::HelloDotnet.Handler::Handle", Path.Combine(options.Artifacts, "hello-dotnet"), "/?name=bench"),
+    // The same function built with `build: {native: true}` (run.sh builds it when asked for): one NativeAOT executable.
+    new("dotnet", "HelloDotnet::HelloDotnet.Handler::Handle", Path.Combine(options.Artifacts, "hello-dotnet-native"), "/?name=bench", "dotnet-native"),
     new("node", "index.js:handle", Path.Combine(options.Root, "examples", "hello-node"), "/?name=bench"),
     new("python", "main:handle", Path.Combine(options.Root, "examples", "hello-python"), "/?name=bench"),
-}.Where(t => options.Runtimes is null || options.Runtimes.Contains(t.Runtime)).ToArray();
+}.Where(t => options.Runtimes is null ? t.Name is null : options.Runtimes.Contains(t.Label)).ToArray();
 using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(30) };
 
 var results = new JsonObject();
@@ -42,17 +44,17 @@ try
     foreach (var target in targets)
     {
         // One warm-up per path: the first start of a runtime reads it from disk.
-        await InstanceSpawn.ColdStartAsync(backend, target, $"{target.Runtime}-warm", http, atHeaders: true);
+        await InstanceSpawn.ColdStartAsync(backend, target, $"{target.Label}-warm", http, atHeaders: true);
         if (platform is not null)
         {
-            await ActivatorBench.ColdStartAsync(platform, target, $"{target.Runtime}-warm", http);
+            await ActivatorBench.ColdStartAsync(platform, target, $"{target.Label}-warm", http);
         }
 
         var spawn = new List<double>();
         var activator = new List<Sample>();
         for (var round = 0; round < options.Runs; round++)
         {
-            var name = string.Create(CultureInfo.InvariantCulture, $"{target.Runtime}-{round}");
+            var name = string.Create(CultureInfo.InvariantCulture, $"{target.Label}-{round}");
             var spawnFirst = round % 2 == 0 || platform is null;
             if (spawnFirst)
             {
@@ -75,8 +77,8 @@ try
             }
         }
 
-        results[target.Runtime] = Summary.Of(spawn, activator);
-        Console.Error.WriteLine($"{target.Runtime}: done");
+        results[target.Label] = Summary.Of(spawn, activator);
+        Console.Error.WriteLine($"{target.Label}: done");
     }
 }
 finally

@@ -121,7 +121,8 @@ internal static class RuntimeHost
         var started = time.GetTimestamp();
         var target = HandlerLoader.Locate(name, functionPath);
         var elapsed = time.GetElapsedTime(started);
-        return (target, GenericWarmUp.BindDetached(), elapsed);
+        // A native function has nothing to compile at run time: no warm-up.
+        return (target, LinkedFunction.IsLinked ? null : GenericWarmUp.BindDetached(), elapsed);
     }
 
     internal static FunctionServer Build(RuntimeSettings settings, TimeProvider time)

@@ -25,6 +25,13 @@ internal sealed class HandlerLoader(IServiceProvider services)
     public static HandlerTarget Locate(HandlerName name, string functionPath)
     {
         var handler = name.ToString();
+        if (LinkedFunction.IsLinked)
+        {
+            var linked = LinkedFunction.Load(name);
+            var linkedType = FindType(handler, name, linked, "this native function");
+            return new HandlerTarget(name, linkedType, FindMethod(handler, name, linkedType));
+        }
+
         if (!Directory.Exists(functionPath))
         {
             throw new HandlerLoadException(handler, $"function directory {functionPath} does not exist");
@@ -166,6 +173,11 @@ internal sealed class HandlerLoader(IServiceProvider services)
 
         try
         {
+            if (LinkedFunction.IsLinked)
+            {
+                return LinkedFunction.Bind(services, method, instance);
+            }
+
             Func<HttpContext, object>? targetFactory = instance is null ? null : _ => instance;
             return RequestDelegateFactory.Create(method, targetFactory, options).RequestDelegate;
         }

@@ -28,6 +28,19 @@ public sealed class LocalRunPlanTests
     }
 
     [Fact]
+    public void Build_NativeDotnet_RunsTheArtifactsExecutableWithTheSameContract()
+    {
+        var project = new FunctionProject { Name = "hello", Runtime = RuntimeNames.Dotnet, Handler = "F::F.H::Handle", Native = true };
+
+        // The runtimes directory is not consulted: the artifact is the runtime and the function in one executable.
+        var plan = LocalRunPlan.Build(project, "/rt", "/build/out", 8123, 8124, _ => false);
+
+        Assert.Equal("/build/out/serverless-function", plan.Executable);
+        Assert.Empty(plan.Arguments);
+        Assert.Equal(("/build/out", "F::F.H::Handle", "8124"), (plan.Environment["FUNCTION_PATH"], plan.Environment["HANDLER"], plan.Environment["PLATFORM_PORT"]));
+    }
+
+    [Fact]
     public void Build_RuntimeMissing_SaysHowToBuildIt()
     {
         var project = new FunctionProject { Name = "hello", Runtime = RuntimeNames.Node };

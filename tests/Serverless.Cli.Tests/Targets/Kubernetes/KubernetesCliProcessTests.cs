@@ -70,6 +70,22 @@ public sealed class KubernetesCliProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deploy_NativeBuild_RefusedBeforeBuildingNothingWritten()
+    {
+        var dir = Path.Combine(_work.Path, "native");
+        Assert.Equal(0, (await _func.RunAsync("create", "-l", "csharp", dir)).ExitCode);
+        File.AppendAllText(Path.Combine(dir, "func.yaml"), "build:\n  native: true\n");
+
+        var deploy = await _func.RunAsync("deploy", dir, "--kube", "--no-wait");
+
+        Assert.Equal(1, deploy.ExitCode);
+        Assert.Contains("build.native runs on the local platform only", deploy.StdErr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(dir, "obj")), "nothing was built"); // refused before the minute of compiling
+        Assert.Empty(_api.ListObjects(ResourceTypes.ConfigMaps, "team"));
+        Assert.Null(_api.GetObject(ResourceTypes.Functions, "team", "native"));
+    }
+
+    [Fact]
     public async Task Deploy_ArtifactOverConfigMapLimit_Exit1PointsToImage()
     {
         var dir = Path.Combine(_work.Path, "big");
