@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using Serverless.TestSupport;
 
@@ -12,13 +11,13 @@ namespace Serverless.E2E.Tests;
 public sealed class NativeFunctionTests : IDisposable
 {
     private readonly TempDirectory _home = new("serverless-e2e-native");
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+    private readonly TempDirectory _work = new("serverless-e2e-native-project");
 
     [Fact]
     public async Task DeployNative_ExampleServesFromItsOwnExecutableInTheSandbox()
     {
         var func = new FuncCli(_home.Path);
-        var source = Path.Combine(_home.Path, "hello-native");
+        var source = Path.Combine(_work.Path, "hello-native");
         Directory.CreateDirectory(source);
         foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Examples, "hello-dotnet")))
         {
@@ -28,36 +27,34 @@ public sealed class NativeFunctionTests : IDisposable
         var yaml = Path.Combine(source, "func.yaml");
         File.WriteAllText(yaml, File.ReadAllText(yaml).Replace("name: hello-dotnet", "name: hello-native", StringComparison.Ordinal) + "build:\n  native: true\n");
 
-        var up = await func.RunAsync("up", "--detach", "--ingress", "127.0.0.1:0", "--admin", "127.0.0.1:0");
-        Assert.True(up.ExitCode == 0, up.ToString());
-        var platformPid = ReadPid();
-
-        var deploy = await func.RunAsync(TimeSpan.FromMinutes(6), "deploy", source);
-        Assert.True(deploy.ExitCode == 0, deploy.ToString());
-        Assert.Contains("artifact", deploy.StdOut + deploy.StdErr, StringComparison.Ordinal);
-        var url = deploy.StdOut.Split('\n').Select(l => l.Trim()).Last(l => l.StartsWith("http://", StringComparison.Ordinal));
-
-        using (var response = await _http.GetAsync(url + "?name=native"))
+        Step.Ok(await func.RunAsync("up", "--detach", "--ingress", "127.0.0.1:0", "--admin", "127.0.0.1:0"));
+        try
         {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal("Hello, native!", await response.Content.ReadAsStringAsync());
+            Step.Ok(await func.RunAsync(TimeSpan.FromMinutes(6), "deploy", source));
+            var invoke = Step.Ok(await func.RunAsync("invoke", "hello-native", "--path", "/?name=native"));
+            Assert.Contains("Hello, native!", invoke.StdOut, StringComparison.Ordinal);
+
+            // The function's processes (its K_SERVICE; the warm pool's generic C# instances run dotnet beside it): no
+            // dotnet, and the compiled function itself ("serverless-function", cut to 15 characters) in a sandbox of
+            // the platform's (bubblewrap → its init → the function).
+            var withItsEnvironment = ProcessTree.WithEnvironment("K_SERVICE", "hello-native").Select(pid => (Pid: pid, Comm: Comm(pid))).ToList();
+            Assert.DoesNotContain(withItsEnvironment, p => p.Comm == "dotnet");
+            var instance = Assert.Single(withItsEnvironment, p => p.Comm == "serverless-func").Pid;
+            using (var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(_home.Path, "platform.json"))))
+            {
+                var platform = state.RootElement.GetProperty("pid").GetInt32();
+                Assert.Contains(
+                    ProcessTree.Children(platform).Where(pid => Comm(pid) == "bwrap").SelectMany(ProcessTree.Children).SelectMany(ProcessTree.Children),
+                    pid => pid == instance);
+            }
+
+            var logs = Step.Ok(await func.RunAsync("logs", "hello-native"));
+            Assert.Contains("HelloDotnet::HelloDotnet.Handler::Handle loaded in", logs.StdOut, StringComparison.Ordinal);
         }
-
-        // The function's process (its K_SERVICE; the warm pool's generic C# instances run dotnet beside it): the compiled
-        // function itself ("serverless-function", cut to 15 characters), in a sandbox of the platform's.
-        var withItsEnvironment = ProcessTree.WithEnvironment("K_SERVICE", "hello-native").Select(pid => (Pid: pid, Comm: Comm(pid))).ToList();
-        Assert.DoesNotContain(withItsEnvironment, p => p.Comm == "dotnet");
-        var instance = Assert.Single(withItsEnvironment, p => p.Comm == "serverless-func").Pid;
-        Assert.Contains(
-            ProcessTree.Children(platformPid).Where(pid => Comm(pid) == "bwrap").SelectMany(ProcessTree.Children).SelectMany(ProcessTree.Children),
-            pid => pid == instance);
-
-        var logs = await func.RunAsync("logs", "hello-native");
-        Assert.True(logs.ExitCode == 0, logs.ToString());
-        Assert.Contains("HelloDotnet::HelloDotnet.Handler::Handle loaded in", logs.StdOut, StringComparison.Ordinal);
-
-        var down = await func.RunAsync("down");
-        Assert.True(down.ExitCode == 0, down.ToString());
+        finally
+        {
+            await func.RunAsync("down");
+        }
     }
 
     private static string Comm(int pid)
@@ -72,28 +69,9 @@ public sealed class NativeFunctionTests : IDisposable
         }
     }
 
-    private int ReadPid()
-    {
-        using var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(_home.Path, "platform.json")));
-        return state.RootElement.GetProperty("pid").GetInt32();
-    }
-
     public void Dispose()
     {
-        _http.Dispose();
-        var statePath = Path.Combine(_home.Path, "platform.json");
-        if (File.Exists(statePath))
-        {
-            try
-            {
-                using var state = JsonDocument.Parse(File.ReadAllText(statePath));
-                Signals.Send(state.RootElement.GetProperty("pid").GetInt32(), Signals.SigKill);
-            }
-            catch (JsonException)
-            {
-            }
-        }
-
+        _work.Dispose();
         _home.Dispose();
     }
 }

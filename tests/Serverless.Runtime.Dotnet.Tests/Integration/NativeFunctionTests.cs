@@ -142,25 +142,8 @@ public sealed class NativeFunctionTests(NativeFunctionsFixture native) : IClassF
     {
         await using var runtime = await RuntimeInstance.StartReadyAsync(
             native.Executable(NativeFunctionsFixture.Template), "", native.ArtifactPath(NativeFunctionsFixture.Template), TemplateHandler, []);
-        var sent = new CloudEvent
-        {
-            Id = "evt-1",
-            Source = new Uri("urn:test"),
-            Type = "com.example.order",
-            DataContentType = "application/json",
-            Data = JsonDocument.Parse("""{"qty":2}""").RootElement,
-        };
 
-        using var response = await runtime.Client.PostAsync("", sent.ToHttpContent(ContentMode.Binary, new JsonEventFormatter()));
-        var reply = await response.ToCloudEventAsync(new JsonEventFormatter());
-        using var plain = await runtime.Client.GetAsync("");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("com.example.order.processed", reply.Type);
-        var data = Assert.IsType<JsonElement>(reply.Data);
-        Assert.Equal("evt-1", data.GetProperty("original").GetString());
-        Assert.Equal(2, data.GetProperty("data").GetProperty("qty").GetInt32());
-        Assert.Equal(HttpStatusCode.BadRequest, plain.StatusCode);
+        await TemplateTests.AssertCloudEventsTemplateAsync(runtime);
     }
 
     private Task<RuntimeInstance> StartAssetAsync(params (string Key, string Value)[] environment) =>

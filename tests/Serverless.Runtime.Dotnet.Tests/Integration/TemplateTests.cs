@@ -42,6 +42,13 @@ public sealed class TemplateTests(TemplatesFixture templates) : IClassFixture<Te
     public async Task CloudEventsTemplate_Event_RepliesWithProcessedEvent()
     {
         await using var runtime = await RuntimeProcess.StartReadyAsync(templates.Handler("cloudevents"), templates.FunctionPath("cloudevents"));
+
+        await AssertCloudEventsTemplateAsync(runtime);
+    }
+
+    /// <summary>The cloudevents template's behaviour, JIT-compiled here and native in NativeFunctionTests.</summary>
+    internal static async Task AssertCloudEventsTemplateAsync(Serverless.TestSupport.RuntimeInstance runtime)
+    {
         var sent = new CloudEvent
         {
             Id = "evt-1",
