@@ -79,8 +79,9 @@ internal sealed partial class NativeFunctionBuild(ArtifactBuilder builder, Func<
         var output = await builder.DotnetAsync(
             ["publish", Path.Combine(host, "NativeFunction.csproj"), "-c", "Release", "-r", rid, "-o", published, "--nologo"],
             $"the native (ahead-of-time) build of {directory} failed",
-            "the code above may use what native compilation does not support (loading assemblies at run time, "
-                + "Reflection.Emit); remove `build: {native: true}` from func.yaml to deploy it JIT-compiled",
+            "the output above says why: code native compilation does not support (loading assemblies at run time, "
+                + "Reflection.Emit), the ILCompiler package missing (NuGet unreachable), or no C compiler to link with "
+                + "(clang or gcc); remove `build: {native: true}` from func.yaml to deploy it JIT-compiled",
             cancellationToken).ConfigureAwait(false);
 
         var artifact = Path.Combine(workDirectory, "artifact");
