@@ -1,9 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Serverless.Backends.Local.Cgroups;
 using Serverless.Backends.Local.Sandbox;
-using System.Runtime.InteropServices;
 using Serverless.Core.Api;
 using Serverless.Core.Contracts;
 using Serverless.Core.Workloads;
