@@ -167,7 +167,10 @@ public sealed class KubeApiDouble : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs the garbage collector's pass now instead of after <see cref="KubeApiDoubleOptions.GarbageCollectionDelay"/>.</summary>
+    /// <summary>
+    /// Runs the garbage collector's pass now instead of after <see cref="KubeApiDoubleOptions.GarbageCollectionDelay"/>:
+    /// finalizers of foreground and orphan deletions, and dependents none of whose owners exists (created after it went).
+    /// </summary>
     public void CollectGarbage() => _store.CollectGarbage();
 
     /// <summary>Adds a kind or replaces the registration with the same group/version/plural.</summary>

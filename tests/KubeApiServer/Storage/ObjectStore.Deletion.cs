@@ -79,7 +79,37 @@ internal sealed partial class ObjectStore
                 SetFinalizers(type, key, obj, finalizers);
             }
 
+            CollectOrphanedDependentsLocked();
             ArmCollector();
+        }
+    }
+
+    /// <summary>
+    /// The real collector's other half: it deletes a dependent none of whose owners exists whenever it looks at it, not
+    /// only when it sees an owner go. So an object created after its owner was deleted (a controller acting on a stale
+    /// cache) is collected as well; the store alone would keep it, since no deletion event of its owner follows.
+    /// </summary>
+    private void CollectOrphanedDependentsLocked()
+    {
+        for (var pass = 0; pass < 16; pass++)
+        {
+            var liveUids = _objects.All.Select(pair => Metadata(pair.Value)["uid"]?.GetValue<string>()).ToHashSet();
+            var dangling = _objects.All
+                .Where(pair => OwnerUids(pair.Value).ToList() is { Count: > 0 } owners && !owners.Any(liveUids.Contains)
+                    && Metadata(pair.Value)["deletionTimestamp"] is null)
+                .ToList();
+            if (dangling.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var (key, dependent) in dangling)
+            {
+                if (_objects.TryGet(key, out var current) && ReferenceEquals(current, dependent))
+                {
+                    DeleteLocked(TypeOf(key), current, PropagationPolicy.Background, dryRun: false);
+                }
+            }
         }
     }
 

@@ -54,6 +54,32 @@ public sealed class GarbageCollectionTests
         Assert.Equal(["second"], kept.Metadata.OwnerReferences.Select(r => r.Name));
     }
 
+    [Fact]
+    public async Task CollectGarbage_DependentCreatedAfterItsOwnerWasDeleted_DeletedWithItsOwnDependents()
+    {
+        // A controller acting on a stale cache creates an object owned by what was just deleted; the real collector
+        // finds the owner missing and deletes the dependent (and, in cascade, what it owns).
+        await using var server = await KubeApiDouble.StartAsync();
+        var client = server.CreateClient();
+        var owner = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("owner"), Namespace);
+        var unrelated = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("unrelated"), Namespace);
+        await client.CoreV1.DeleteNamespacedConfigMapAsync("owner", Namespace);
+        var late = Deployment("late");
+        late.Metadata.OwnerReferences = [Reference(owner)];
+        var created = await client.AppsV1.CreateNamespacedDeploymentAsync(late, Namespace);
+        var grandchild = ConfigMap("grandchild");
+        grandchild.Metadata.OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = "late", Uid = created.Metadata.Uid }];
+        await client.CoreV1.CreateNamespacedConfigMapAsync(grandchild, Namespace);
+        var kept = Deployment("kept");
+        kept.Metadata.OwnerReferences = [Reference(owner), Reference(unrelated)];
+        await client.AppsV1.CreateNamespacedDeploymentAsync(kept, Namespace);
+
+        server.CollectGarbage();
+
+        Assert.Equal(["kept"], (await client.AppsV1.ListNamespacedDeploymentAsync(Namespace)).Items.Select(d => d.Metadata.Name));
+        Assert.Equal(["unrelated"], (await client.CoreV1.ListNamespacedConfigMapAsync(Namespace)).Items.Select(c => c.Metadata.Name));
+    }
+
     private static V1OwnerReference Reference(V1ConfigMap owner) =>
         new() { ApiVersion = "v1", Kind = "ConfigMap", Name = owner.Metadata.Name, Uid = owner.Metadata.Uid, Controller = false };
 }
