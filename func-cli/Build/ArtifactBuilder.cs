@@ -47,7 +47,7 @@ internal sealed class ArtifactBuilder
         }
     }
 
-    private Task<IReadOnlyList<string>> PublishAsync(string directory, string output, CancellationToken cancellationToken) =>
+    internal Task<IReadOnlyList<string>> PublishAsync(string directory, string output, CancellationToken cancellationToken) =>
         DotnetAsync(
             ["publish", directory, "-c", "Release", "-o", output, "--nologo"],
             $"dotnet publish {directory} failed",

@@ -50,9 +50,7 @@ internal sealed class RunCommand
 
     private async Task<int> RunAsync(string directory, bool watch, int port, IReadOnlyList<string> env, CancellationToken cancellationToken)
     {
-        var runtimes = _context.Environment("SERVERLESS_RUNTIMES") is { Length: > 0 } configured
-            ? configured
-            : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "runtimes"));
+        var runtimes = RuntimesDirectory.Resolve(_context.Environment);
         var chosenPort = port > 0 ? port : FreePort();
         var session = new RunSession(_context, directory, env, runtimes, chosenPort);
         using var watcher = watch && Directory.Exists(directory) ? new ChangeWatcher(directory, _context.Time) : null;

@@ -25,6 +25,13 @@ internal static class CloudEventBinding
     /// </summary>
     public static bool MayReturnEvent(MethodInfo method) => UnwrappedReturnType(method) == typeof(CloudEvent) || UnwrappedReturnType(method) == typeof(object);
 
+    /// <summary>
+    /// The endpoint filter that sees what the handler returned before minimal-API would serialize it as JSON, and turns
+    /// it into <see cref="ToResult"/>'s response: for both bindings, reflected (JIT host) and generated (native).
+    /// </summary>
+    public static Func<EndpointFilterFactoryContext, EndpointFilterDelegate, EndpointFilterDelegate> ReturnedEventFilter(MethodInfo method) =>
+        (_, next) => async invocation => ToResult(method, await next(invocation));
+
     /// <summary>What the handler returned, as a response: an event in binary mode; null from a CloudEvent method 204.</summary>
     public static object? ToResult(MethodInfo method, object? returned) => returned switch
     {

@@ -163,14 +163,6 @@ internal sealed class HandlerLoader(IServiceProvider services)
 
     private RequestDelegate Bind(string handler, MethodInfo method, object? instance)
     {
-        var options = new RequestDelegateFactoryOptions
-        {
-            ServiceProvider = services,
-            // Binding failures (bad JSON, a missing required value) answer 400 rather than throwing.
-            ThrowOnBadRequest = false,
-            EndpointBuilder = CloudEventBinding.MayReturnEvent(method) ? EventReturningEndpoint(method) : null,
-        };
-
         try
         {
             if (LinkedFunction.IsLinked)
@@ -178,6 +170,13 @@ internal sealed class HandlerLoader(IServiceProvider services)
                 return LinkedFunction.Bind(services, method, instance);
             }
 
+            var options = new RequestDelegateFactoryOptions
+            {
+                ServiceProvider = services,
+                // Binding failures (bad JSON, a missing required value) answer 400 rather than throwing.
+                ThrowOnBadRequest = false,
+                EndpointBuilder = CloudEventBinding.MayReturnEvent(method) ? EventReturningEndpoint(method) : null,
+            };
             Func<HttpContext, object>? targetFactory = instance is null ? null : _ => instance;
             return RequestDelegateFactory.Create(method, targetFactory, options).RequestDelegate;
         }
@@ -191,7 +190,7 @@ internal sealed class HandlerLoader(IServiceProvider services)
     private static RouteEndpointBuilder EventReturningEndpoint(MethodInfo method)
     {
         var endpoint = new RouteEndpointBuilder(requestDelegate: null, RoutePatternFactory.Parse("/"), order: 0);
-        endpoint.FilterFactories.Add((_, next) => async invocation => CloudEventBinding.ToResult(method, await next(invocation)));
+        endpoint.FilterFactories.Add(CloudEventBinding.ReturnedEventFilter(method));
         return endpoint;
     }
 

@@ -45,7 +45,7 @@ public static class LinkedFunction
         var convention = _map!(endpoints, instance);
         if (CloudEventBinding.MayReturnEvent(method))
         {
-            convention.AddEndpointFilterFactory((_, next) => async invocation => CloudEventBinding.ToResult(method, await next(invocation)));
+            convention.AddEndpointFilterFactory(CloudEventBinding.ReturnedEventFilter(method));
         }
 
         var endpoint = endpoints.DataSources.SelectMany(source => source.Endpoints).Single();
