@@ -34,6 +34,13 @@ public sealed class StepLoadTests
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
+        // The activator learns of the Function from its own watch, a moment after the create's 201: one request that
+        // waits for that, so that the load's every request must succeed.
+        using (var routed = await Ingress.GetOnceRoutedAsync(ingress, "/default/step/work?ms=1", TimeSpan.FromSeconds(30)))
+        {
+            Assert.Equal(HttpStatusCode.OK, routed.StatusCode);
+        }
+
         // 50 clients, each looping 300 ms requests for 15 s (and at most 100 requests each).
         var loadEnds = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         var failures = new List<string>();

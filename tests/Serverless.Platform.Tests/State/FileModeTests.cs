@@ -28,7 +28,7 @@ public sealed class FileModeTests
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
-        using (var response = await ingress.GetAsync("/default/modes/hello"))
+        using (var response = await Ingress.GetOnceRoutedAsync(ingress, "/default/modes/hello"))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode); // an instance ran, so it has a log
         }
