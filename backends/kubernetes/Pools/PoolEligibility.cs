@@ -8,8 +8,9 @@ internal static class PoolEligibility
     /// <summary>
     /// Null when a cold start of <paramref name="function"/> may specialize a pool pod, else why not. A pool pod runs
     /// the runtime's image with the pool's resources and the function's code from its artifact ConfigMap, so a
-    /// Function with its own image or resources, a traffic split (its revisions are not all the latest) or the
-    /// <c>serverless.dev/pool: "false"</c> annotation starts its own pods, as without a pool.
+    /// Function with its own image or resources, a traffic split (its revisions are not all the latest), an env variable
+    /// its runtime reads only at start (<see cref="StartupVariables"/>: a pool pod started before the function was
+    /// known) or the <c>serverless.dev/pool: "false"</c> annotation starts its own pods, as without a pool.
     /// </summary>
     public static string? WhyNot(Core.Api.Function function, KubernetesPoolOptions options)
     {
@@ -37,6 +38,11 @@ internal static class PoolEligibility
         if (spec.Traffic is { Count: > 0 })
         {
             return "the Function splits traffic between revisions";
+        }
+
+        if (StartupVariables.FirstIn(spec.Runtime ?? "", (spec.Env ?? []).Select(variable => variable.Name)) is { } startup)
+        {
+            return StartupVariables.Reason(spec.Runtime ?? "", startup);
         }
 
         return WorkloadSpecBuilder.Build(function).UsePool ? null : $"the Function opts out ({WorkloadSpecBuilder.PoolAnnotation}: \"false\")";

@@ -120,6 +120,9 @@ internal sealed class WarmPool : IDisposable
         && spec.SourcePath is not null
         && spec.Resources.EphemeralStorageLimitBytes is null
         && (!spec.Resources.HasLimits || _context.Cgroups is not null)
+        // A variable the runtime reads only at start (DOTNET_gcServer, NODE_OPTIONS, PYTHONHASHSEED) would be ignored
+        // by a process that started before the function was known: the function starts one of its own.
+        && StartupVariables.FirstIn(spec.Runtime, spec.Environment.Select(variable => variable.Key)) is null
         // A native C# function is its own executable: a generic runtime cannot load it (and it starts as fast).
         && !(spec.Runtime == RuntimeNames.Dotnet && File.Exists(Path.Combine(spec.SourcePath, NativeFunctionManifest.FileName)));
 

@@ -145,6 +145,30 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(3, LiveProcesses(backend, pooled, own));
     }
 
+    /// <summary>
+    /// A variable the runtime reads only when its process starts (here Python's hash seed) cannot take effect in a pool
+    /// instance, which started before the function was known and gets the env inside the running process: the function
+    /// starts a process of its own, whose initial environment holds it. Before, the pool served it, and the variable
+    /// sat in os.environ with no effect on the interpreter.
+    /// </summary>
+    [Fact]
+    public async Task FunctionWithAStartupVariable_StartsItsOwnProcess_WhichStartsWithIt()
+    {
+        var backend = StartPooled(poolSize: 1);
+        await Poll.UntilAsync(() => Idle(backend) == 1, "pool of 1 idle");
+        var key = new FunctionKey("default", "seeded");
+
+        await backend.EnsureAsync(Spec(key, ("GREETING", "hi"), ("PYTHONHASHSEED", "0")), 1);
+
+        var endpoint = await ReadyEndpointAsync(backend, key);
+        Assert.Null(PoolIdOf(backend, key, endpoint));
+        var instance = Assert.Single(backend.GetInstances(key));
+        Assert.Equal($"hi from seeded pid {instance.Pid}", await _harness.Http.GetStringAsync(new Uri($"http://127.0.0.1:{endpoint.Port}/")));
+        var environ = (await File.ReadAllTextAsync($"/proc/{instance.Pid}/environ")).Split('\0');
+        Assert.Contains("PYTHONHASHSEED=0", environ);
+        Assert.Equal(1, Idle(backend)); // the pool instance is still idle, for a function it can serve
+    }
+
     [Fact]
     public async Task ColdStartsOfTenFunctions_WithAPoolOfTwo_AllServe100Requests()
     {

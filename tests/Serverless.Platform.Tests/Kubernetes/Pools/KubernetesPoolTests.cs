@@ -589,6 +589,13 @@ public sealed class KubernetesPoolTests(ITestOutputHelper output)
 
         Assert.Equal(PoolOutcome.NotEligible, (await specializer.SpecializeAsync(optedOut, CancellationToken.None)).Outcome);
         Assert.Equal(PoolOutcome.NotEligible, (await specializer.SpecializeAsync(Function("n", RuntimeNames.Node), CancellationToken.None)).Outcome);
+
+        // A variable the runtime reads only at start: a pool pod, started before, would carry it without its effect.
+        var seeded = Function("seeded", Runtime);
+        seeded.Spec.Env = [new EnvVar { Name = "GREETING", Value = "hi" }, new EnvVar { Name = "PYTHONHASHSEED", Value = "0" }];
+        var declined = await specializer.SpecializeAsync(seeded, CancellationToken.None);
+        Assert.Equal(PoolOutcome.NotEligible, declined.Outcome);
+        Assert.Contains("env PYTHONHASHSEED is read by the python runtime only when its process starts", declined.Detail, StringComparison.Ordinal);
         var noPool = await CreateFunctionAsync(api, "hello", "main:handle");
         Assert.Equal(PoolOutcome.NoIdlePod, (await specializer.SpecializeAsync(noPool, CancellationToken.None)).Outcome);
     }
