@@ -4,12 +4,15 @@
 # ours) and (d) the activator path /default/hello-dotnet/, all four in front of the SAME warm instance
 # (the platform's own, minScale 1), at 1 and 50 connections; and (e) the activator path of hello-split, a 90/10
 # split between two revisions of the same code (one warm instance each), against (d) in the same run, and (f) the
-# activator path of hello-pair, one revision on two warm instances: the split's two processes without the split.
+# activator path of hello-pair, one revision on two warm instances: the split's two processes without the split, and
+# (g) nginx's own 90/10 split over hello-split's two instances (upstream weights), the peer's cost of the same split.
 # Usage: bench/activator/run.sh [--quick] [--rounds N]
 #   Every target (and the split's 10 % revision's instance directly) is warmed once before the rounds (5 s at 1 and at
 #   50 connections; 2 s with --quick), then each measurement has its own 2 s warm-up.
 #   --quick: 3 s per measurement instead of 10 s. --rounds N (default 1): repeat the whole set N times,
-#   rotating the target order each round, and report per-target medians (for a noisy, shared machine).
+#   rotating the target order each round, and report per-target medians (for a noisy, shared machine), and the median
+#   of each round's ratios (paired_*). --duration S and --warmup S set a measurement's length and its own warm-up:
+#   many short rounds (--rounds 12 --duration 2 --warmup 0) let the paired ratios outlast a drifting machine.
 # Env:   BENCH_SKIP_BUILD=1 skips scripts/build (uses the layout as it is); SERVERLESS_OUT moves the layout
 #        (default .out/), so a bench can run from a private build while others build the checkout.
 # Prints a markdown table; writes bench/results/activator.json. Binds 127.0.0.1 only.
@@ -20,16 +23,22 @@ out="${SERVERLESS_OUT:-$root/.out}"
 duration=10
 quick=false
 rounds=1
+duration_set=""
+warmup=2
 while [[ $# -gt 0 ]]; do
   case $1 in
     --quick) duration=3; quick=true ;;
     --rounds) rounds=${2:?--rounds needs a number}; shift ;;
-    *) echo "usage: $0 [--quick] [--rounds N]" >&2; exit 2 ;;
+    --duration) duration_set=${2:?--duration needs seconds}; shift ;;
+    --warmup) warmup=${2:?--warmup needs seconds}; shift ;;
+    *) echo "usage: $0 [--quick] [--rounds N] [--duration S] [--warmup S]" >&2; exit 2 ;;
   esac
   shift
 done
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "--rounds must be a positive integer" >&2; exit 2; }
-warmup=2
+[[ -n $duration_set ]] && duration=$duration_set
+[[ $duration =~ ^[1-9][0-9]*$ ]] || { echo "--duration must be a positive number of seconds" >&2; exit 2; }
+[[ $warmup =~ ^[0-9]+$ ]] || { echo "--warmup must be a number of seconds" >&2; exit 2; }
 prewarm=$((duration / 2 > 2 ? duration / 2 : 2))   # per target and connection count, once before the rounds
 results="$root/bench/results/activator.json"
 
@@ -144,20 +153,25 @@ for ((i = 0; i < 300; i++)); do
   sleep 0.2
 done
 $split_ready || { echo "hello-split never showed 90/10 with both revisions ready (traffic '$traffic', ready '$ready')" >&2; exit 1; }
-# The 10 % revision's own instance (its workload is keyed by the revision's name): warmed directly below, so that it
-# is as JIT-warm as the 90 % one and as the single row's, which every other target also drives.
-split_b=""
-for ((i = 0; i < 100; i++)); do
-  # The newest log file: an earlier instance of the workload (replaced while the revisions settled) has its own.
-  # Every revision's instances log under their Function's directory, one file each named after the instance
-  # (hello-split-00002-{hash}-{n}.log).
-  newest_log=$(ls -t "$SERVERLESS_HOME/logs/default/hello-split"/hello-split-00002-*.log 2>/dev/null | head -1) || true
-  [[ -n $newest_log ]] && split_b=$(grep -hoE 'listening on http://127\.0\.0\.1:[0-9]+' "$newest_log" | tail -1 | sed 's/listening on //') || true
-  [[ -n $split_b && $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$split_b/") == 200 ]] || split_b=""
-  [[ -n $split_b ]] && break
-  sleep 0.1
-done
-[[ -n $split_b ]] || { echo "could not find hello-split-00002's instance address in its log" >&2; exit 1; }
+# Each split revision's own instance (its workload is keyed by the revision's name): the 10 % one is warmed directly
+# below, so that it is as JIT-warm as the 90 % one and as the single row's, which every other target also drives; both
+# are the upstreams of nginx's own 90/10 split (the nginx-split row).
+revision_instance() { # revision: prints the address of its newest instance's listener once that answers 200
+  local address="" newest_log i
+  for ((i = 0; i < 100; i++)); do
+    # The newest log file: an earlier instance of the workload (replaced while the revisions settled) has its own.
+    # Every revision's instances log under their Function's directory, one file each named after the instance
+    # (hello-split-00002-{hash}-{n}.log).
+    newest_log=$(ls -t "$SERVERLESS_HOME/logs/default/hello-split/$1"-*.log 2>/dev/null | head -1) || true
+    [[ -n $newest_log ]] && address=$(grep -hoE 'listening on http://127\.0\.0\.1:[0-9]+' "$newest_log" | tail -1 | sed 's/listening on //') || true
+    [[ -n $address && $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$address/") == 200 ]] && { echo "$address"; return 0; }
+    sleep 0.1
+  done
+  echo "could not find $1's instance address in its log" >&2
+  return 1
+}
+split_a=$(revision_instance hello-split-00001)
+split_b=$(revision_instance hello-split-00002)
 
 # --- the same-process-count baseline: hello-pair, one revision on two warm instances (minScale 2, maxScale 2) -------
 # The split runs two processes (one per revision) where the single row runs one; on 2 cores shared with wrk a second
@@ -175,6 +189,7 @@ done
 
 # --- nginx ----------------------------------------------------------------------------------------------
 nginx_port=$(free_port)
+nginx_split_port=$(free_port)
 mkdir -p "$work/nginx/logs"
 cat >"$work/nginx/nginx.conf" <<EOF
 worker_processes auto;
@@ -201,6 +216,20 @@ http {
       proxy_set_header Connection "";
     }
   }
+  # The peer's own 90/10 split over hello-split's two instances: weighted round robin, per request, as the activator's.
+  upstream split {
+    server ${split_a#http://} weight=9;
+    server ${split_b#http://} weight=1;
+    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:$nginx_split_port;
+    location / {
+      proxy_pass http://split;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
 }
 EOF
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" 2>"$work/nginx/stderr" &
@@ -214,12 +243,13 @@ yarp_pid=$!
 declare -A url=(
   [direct]="$instance/"
   [nginx]="http://127.0.0.1:$nginx_port/"
+  [nginx-split]="http://127.0.0.1:$nginx_split_port/"
   [yarp]="http://127.0.0.1:$yarp_port/"
   [activator]="$ingress/default/hello-dotnet/"
   [split]="$ingress/default/hello-split/"
   [pair]="$ingress/default/hello-pair/"
 )
-targets=(direct nginx yarp activator split pair)
+targets=(direct nginx yarp activator split pair nginx-split)
 for t in "${targets[@]}"; do
   wait_http "${url[$t]}"
   body=$(curl -s --max-time 2 "${url[$t]}")
@@ -284,7 +314,7 @@ for ((round = 1; round <= rounds; round++)); do
     for t in "${order[@]}"; do
       echo "round $round/$rounds: wrk $t c=$conns (${warmup}s warm-up + ${duration}s)" >&2
       wrk_out="$work/wrk-$round-$t-$conns.txt"
-      wrk -t"$threads" -c"$conns" -d"${warmup}s" "${url[$t]}" >/dev/null
+      ((warmup > 0)) && wrk -t"$threads" -c"$conns" -d"${warmup}s" "${url[$t]}" >/dev/null
       cpu_before=$(cpu_ticks)
       wrk -t"$threads" -c"$conns" -d"${duration}s" --latency "${url[$t]}" >"$wrk_out"
       printf 'cpu_ticks_before %s\ncpu_ticks_after %s\n' "$cpu_before" "$(cpu_ticks)" >>"$wrk_out"
@@ -298,9 +328,9 @@ instance_count=$(ls "$SERVERLESS_HOME/instances" | wc -l)
 # --- report ---------------------------------------------------------------------------------------------
 mkdir -p "$(dirname "$results")"
 python3 - "$raw" "$results" "$duration" "$quick" "$load_before" "$load_after" "$(nproc)" \
-  "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$instance_count" "$prewarm" <<'PY'
+  "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$instance_count" "$prewarm" "$warmup" <<'PY'
 import json, os, re, statistics, sys, datetime
-raw, out, duration, quick, load_before, load_after, nproc, commit, instances, prewarm = sys.argv[1:]
+raw, out, duration, quick, load_before, load_after, nproc, commit, instances, prewarm, warmup = sys.argv[1:]
 
 def ms(value):
     m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
@@ -340,18 +370,18 @@ rounds = max(len(v) for v in per_round.values())
 def ratio(a, b):
     return round(a / b, 3) if b else None
 
-print(f"\nActivator overhead, hello-dotnet, {duration}s per run after a 2s warm-up, {rounds} round(s) (medians), {nproc} cores shared by wrk, proxies and instance")
+print(f"\nActivator overhead, hello-dotnet, {duration}s per run after a {warmup}s warm-up, {rounds} round(s) (medians), {nproc} cores shared by wrk, proxies and instance")
 print(f"load before: {load_before.strip()}\nload after:  {load_after.strip()}\n")
 print("| target | conns | RPS | p50 ms | p99 ms | RPS vs direct | vs nginx | vs YARP | vs activator | CPU µs/request platform + instances | proxy CPU µs/request |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
 def proxy_cpu(target, r):
     # What the proxy in front of the instance spent per request: nginx's or BareYarp's own CPU, the platform's for the
     # activator rows (it is the activator, plus the platform's idle work), none for the instance reached directly.
-    return r["peer_proxy_cpu_us_per_request"] if target in ("nginx", "yarp") else 0.0 if target == "direct" else r["platform_cpu_us_per_request"]
+    return r["peer_proxy_cpu_us_per_request"] if target in ("nginx", "nginx-split", "yarp") else 0.0 if target == "direct" else r["platform_cpu_us_per_request"]
 
 raw_out = []
 for conns in (1, 50):
-    for target in ("direct", "nginx", "yarp", "activator", "split", "pair"):
+    for target in ("direct", "nginx", "yarp", "activator", "split", "pair", "nginx-split"):
         r = rows[(target, conns)]
         vd = ratio(r["rps"], rows[("direct", conns)]["rps"])
         vn = ratio(r["rps"], rows[("nginx", conns)]["rps"])
@@ -362,6 +392,14 @@ for conns in (1, 50):
         raw_out.append({"target": target, "connections": conns, **r,
                         "rps_ratio_vs_direct": vd, "rps_ratio_vs_nginx": vn, "rps_ratio_vs_yarp": vy, "rps_ratio_vs_activator": va,
                         "rounds": per_round[(target, conns)]})
+
+def paired(a, b, conns):
+    by_round = {}
+    for target in (a, b):
+        for run in per_round[(target, conns)]:
+            by_round.setdefault(run["round"], {})[target] = run["rps"]
+    ratios = [r[a] / r[b] for r in by_round.values() if a in r and b in r and r[b]]
+    return round(statistics.median(ratios), 3) if ratios else None
 
 act50, act1 = rows[("activator", 50)], rows[("activator", 1)]
 summary = {
@@ -381,6 +419,15 @@ summary = {
     # One revision on two processes against one: what the second process costs on this machine.
     "pair_rps_ratio_vs_single": ratio(rows[("pair", 50)]["rps"], act50["rps"]),
     "pair_rps_ratio_vs_single_1conn": ratio(rows[("pair", 1)]["rps"], act1["rps"]),
+    # The peer's own 90/10 split over the same two instances against nginx on the single instance: what a split to a
+    # second process costs a proxy that is not ours, on this machine.
+    "nginx_split_rps_ratio_vs_nginx": ratio(rows[("nginx-split", 50)]["rps"], rows[("nginx", 50)]["rps"]),
+    "nginx_split_rps_ratio_vs_nginx_1conn": ratio(rows[("nginx-split", 1)]["rps"], rows[("nginx", 1)]["rps"]),
+    # The same ratios taken per round (each round's targets run one after another) and then their median: a slow
+    # drift of the machine's speed cancels within a round, which the ratio of the medians above does not do.
+    **{f"paired_{a.replace('-', '_')}_vs_{b.replace('-', '_')}{suffix}": paired(a, b, conns)
+       for a, b in (("split", "activator"), ("pair", "activator"), ("split", "pair"), ("nginx-split", "nginx"))
+       for conns, suffix in ((50, ""), (1, "_1conn"))},
     # CPU per request, platform + instances, 50 connections: what the split costs the machine beside its rate.
     "single_cpu_us_per_request": [act50["platform_cpu_us_per_request"], act50["instances_cpu_us_per_request"]],
     "split_cpu_us_per_request": [rows[("split", 50)]["platform_cpu_us_per_request"], rows[("split", 50)]["instances_cpu_us_per_request"]],
@@ -392,7 +439,7 @@ doc = {
     "commit": commit,
     "quick": quick == "true",
     "duration_s": int(duration),
-    "warmup_s": 2,
+    "warmup_s": int(warmup),
     "rounds": rounds,
     "aggregate": "median over rounds" if rounds > 1 else "single run",
     "cores": int(nproc),
@@ -405,6 +452,7 @@ doc = {
     **summary,
     "split": "default/hello-split: hello-split-00001=90 hello-split-00002=10, one instance per revision (two processes, against the single row's one), each warmed as much as the single row's before the rounds",
     "pair": "default/hello-pair: one revision, two warm instances (minScale 2, maxScale 2): the split's process count without the split",
+    "nginx-split": "nginx (worker_processes auto) with its own 90/10 split (upstream weights 9 and 1, per request) over hello-split's two instances: the peer's cost of the second process",
     "prewarm_s_per_target_and_connections": int(prewarm),
     "verdict_split_at_least_0_95_of_single": summary["split_rps_ratio_vs_single"] is not None and summary["split_rps_ratio_vs_single"] >= 0.95,
     "verdict_activator_at_least_0_9_of_yarp": summary["rps_ratio_vs_yarp"] is not None and summary["rps_ratio_vs_yarp"] >= 0.9,
