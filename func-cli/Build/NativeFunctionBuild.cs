@@ -180,6 +180,8 @@ internal sealed partial class NativeFunctionBuild(ArtifactBuilder builder, Func<
               <ItemGroup>
                 <ProjectReference Include="{Xml(projectFile)}" />
             {references}    <TrimmerRootAssembly Include="{Xml(assemblyName)}" />
+                <!-- As the runtime's own project: idle thread-pool workers wait without spinning. -->
+                <RuntimeHostConfigurationOption Include="System.Threading.ThreadPool.UnfairSemaphoreSpinLimit" Value="0" />
               </ItemGroup>
               <Import Project="Sdk.targets" Sdk="Microsoft.NET.Sdk.Web" />
             </Project>
