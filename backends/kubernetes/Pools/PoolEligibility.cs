@@ -40,9 +40,10 @@ internal static class PoolEligibility
             return "the Function splits traffic between revisions";
         }
 
-        if (StartupVariables.FirstIn(spec.Runtime ?? "", (spec.Env ?? []).Select(variable => variable.Name)) is { } startup)
+        var runtime = spec.Runtime ?? "";
+        if (StartupVariables.FirstIn(runtime, (spec.Env ?? []).Select(variable => variable.Name)) is { } startup)
         {
-            return StartupVariables.Reason(spec.Runtime ?? "", startup);
+            return StartupVariables.Reason(runtime, startup);
         }
 
         return WorkloadSpecBuilder.Build(function).UsePool ? null : $"the Function opts out ({WorkloadSpecBuilder.PoolAnnotation}: \"false\")";

@@ -87,31 +87,27 @@ internal sealed partial class ObjectStore
     /// <summary>
     /// The real collector's other half: it deletes a dependent none of whose owners exists whenever it looks at it, not
     /// only when it sees an owner go. So an object created after its owner was deleted (a controller acting on a stale
-    /// cache) is collected as well; the store alone would keep it, since no deletion event of its owner follows.
+    /// cache) is collected as well; the store alone would keep it, since no deletion event of its owner follows. One
+    /// pass: each deletion collects the deleted object's own dependents (<see cref="CollectDependents"/>).
     /// </summary>
     private void CollectOrphanedDependentsLocked()
     {
-        for (var pass = 0; pass < 16; pass++)
+        var liveUids = LiveUids();
+        var dangling = _objects.All
+            .Where(pair => OwnerUids(pair.Value).ToList() is { Count: > 0 } owners && !owners.Any(liveUids.Contains)
+                && Metadata(pair.Value)["deletionTimestamp"] is null)
+            .ToList();
+        foreach (var (key, dependent) in dangling)
         {
-            var liveUids = _objects.All.Select(pair => Metadata(pair.Value)["uid"]?.GetValue<string>()).ToHashSet();
-            var dangling = _objects.All
-                .Where(pair => OwnerUids(pair.Value).ToList() is { Count: > 0 } owners && !owners.Any(liveUids.Contains)
-                    && Metadata(pair.Value)["deletionTimestamp"] is null)
-                .ToList();
-            if (dangling.Count == 0)
+            // A cascade from an earlier one in this loop may have deleted it already.
+            if (_objects.TryGet(key, out var current) && ReferenceEquals(current, dependent))
             {
-                return;
-            }
-
-            foreach (var (key, dependent) in dangling)
-            {
-                if (_objects.TryGet(key, out var current) && ReferenceEquals(current, dependent))
-                {
-                    DeleteLocked(TypeOf(key), current, PropagationPolicy.Background, dryRun: false);
-                }
+                DeleteLocked(TypeOf(key), current, PropagationPolicy.Background, dryRun: false);
             }
         }
     }
+
+    private HashSet<string?> LiveUids() => _objects.All.Select(pair => Metadata(pair.Value)["uid"]?.GetValue<string>()).ToHashSet();
 
     private JsonObject DeleteLocked(ResourceType type, JsonObject current, PropagationPolicy policy, bool dryRun)
     {
@@ -215,7 +211,7 @@ internal sealed partial class ObjectStore
             return;
         }
 
-        var liveUids = _objects.All.Select(pair => Metadata(pair.Value)["uid"]?.GetValue<string>()).ToHashSet();
+        var liveUids = LiveUids();
         foreach (var (key, dependent) in dependents)
         {
             if (!_objects.Contains(key))
