@@ -168,7 +168,8 @@ internal sealed partial class NativeFunctionBuild(ArtifactBuilder builder, Func<
                 <ImplicitUsings>disable</ImplicitUsings>
                 <Nullable>disable</Nullable>
                 <PublishAot>true</PublishAot>
-                <InvariantGlobalization>true</InvariantGlobalization>
+                <!-- As the runtime's own project: cultures from the locale, through ICU. -->
+                <InvariantGlobalization>false</InvariantGlobalization>
                 <JsonSerializerIsReflectionEnabledByDefault>true</JsonSerializerIsReflectionEnabledByDefault>
                 <ServerGarbageCollection>false</ServerGarbageCollection>
                 <ConcurrentGarbageCollection>false</ConcurrentGarbageCollection>

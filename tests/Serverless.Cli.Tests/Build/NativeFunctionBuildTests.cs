@@ -28,9 +28,11 @@ public sealed class NativeFunctionBuildTests
         Assert.Contains("<TrimmerRootAssembly Include=\"My.Fn\" />", project);
         Assert.Contains("<PublishAot>true</PublishAot>", project);
         Assert.Contains("<AssemblyName>serverless-function</AssemblyName>", project);
-        // The runtime's own settings (its project; RuntimeConfigTests): no thread-pool spinning, the workstation GC.
+        // The runtime's own settings (its project; RuntimeConfigTests): no thread-pool spinning, the workstation GC,
+        // cultures through ICU.
         Assert.Contains("<RuntimeHostConfigurationOption Include=\"System.Threading.ThreadPool.UnfairSemaphoreSpinLimit\" Value=\"0\" />", project);
         Assert.Contains("<ServerGarbageCollection>false</ServerGarbageCollection>", project);
+        Assert.Contains("<InvariantGlobalization>false</InvariantGlobalization>", project);
     }
 
     [Fact]

@@ -102,6 +102,27 @@ public sealed class GenericModeTests
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
 
+    [Fact]
+    public async Task Specialize_LocaleInEnv_ReachesManagedCodeOnly_WhileAProcessStartedWithItRunsInIt()
+    {
+        // Why a pool must not serve a C# function whose env sets the locale (core StartupVariables): a specialization
+        // applies env with Environment.SetEnvironmentVariable, which on Unix changes .NET's managed copy only, and ICU
+        // takes the default culture from the native environment. A process started with the same env runs in it.
+        (string, string)[] german = [("LANG", "de_DE.UTF-8"), ("LC_ALL", "de_DE.UTF-8")];
+        await using (var started = await RuntimeProcess.StartTestHandlerReadyAsync("Culture", german))
+        {
+            Assert.Equal("de-DE 1.234,5", await started.Client.GetStringAsync(""));
+        }
+
+        await using var runtime = await StartGenericAsync();
+        using (var specialized = await runtime.Platform.SendAsync(SpecializeRequest(Body("DotnetTest::DotnetTest.Handlers::Culture", german))))
+        {
+            Assert.Equal(HttpStatusCode.OK, specialized.StatusCode);
+        }
+
+        Assert.NotEqual("de-DE 1.234,5", await runtime.Client.GetStringAsync(""));
+    }
+
     [Theory]
     [InlineData("bad handler", "DotnetTest::DotnetTest.Handlers::Nope", "", 422, "method \"Nope\" not found")]
     [InlineData("bad setting", "DotnetTest::DotnetTest.Handlers::Echo", "soon", 422, "FUNCTION_TIMEOUT = \"soon\", must be an integer in 1..86400")]

@@ -36,6 +36,10 @@ public static class Handlers
         return "burned " + spins.ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The culture the process runs in (from the locale it started with) and a number formatted in it.</summary>
+    public static string Culture() =>
+        CultureInfo.CurrentCulture.Name + " " + 1234.5.ToString("N1", CultureInfo.CurrentCulture);
+
     /// <summary>Ignores cancellation, so the runtime has to time the request out on its own.</summary>
     public static string Stubborn(int ms)
     {
