@@ -11,13 +11,21 @@ namespace Serverless.Core.Workloads;
 /// </summary>
 public static class StartupVariables
 {
-    // The dynamic loader and the C library, for every runtime: read before main.
-    private static readonly string[] AnyRuntimePrefixes = ["LD_", "MALLOC_", "GLIBC_"];
+    // Every runtime: the dynamic loader and the C library read theirs before main; OpenSSL reads its configuration and
+    // CPU-capability variables when it initializes, which every runtime has done by the time it idles in a pool (.NET
+    // never, see below; Node at start; Python's runtime imports hashlib). The locale: ICU, which gives C# and Node their
+    // default culture, and Python's standard streams take it once, at start (checked: LANG set inside a running Node
+    // process leaves Intl's locale as it was).
+    private static readonly string[] AnyRuntimePrefixes = ["LD_", "MALLOC_", "GLIBC_", "OPENSSL_", "LC_"];
+    private static readonly string[] AnyRuntimeNames = ["LANG", "LANGUAGE"];
 
     // The .NET host and runtime read their knobs at start (the GC, the JIT, the thread pool, globalization); the local
-    // time zone is read once and cached. Node, by contrast, follows an assignment to process.env.TZ.
+    // time zone is read once and cached. And on Unix, .NET's Environment.SetEnvironmentVariable, which applies a pooled
+    // instance's env, changes only the managed copy: what native code reads with getenv never sees it, such as the
+    // trust store's SSL_CERT_FILE and SSL_CERT_DIR (System.Security.Cryptography.Native). Node, by contrast, follows an
+    // assignment to process.env.TZ, and Python's os.environ writes through to the native environment.
     private static readonly string[] DotnetPrefixes = ["DOTNET_", "COMPlus_", "CORECLR_"];
-    private static readonly string[] DotnetNames = ["TZ"];
+    private static readonly string[] DotnetNames = ["TZ", "SSL_CERT_FILE", "SSL_CERT_DIR"];
 
     // Node's own start-up variables; NODE_ENV and the like are the program's to read from process.env, at any time.
     private static readonly string[] NodeNames =
@@ -27,10 +35,10 @@ public static class StartupVariables
         "NODE_NO_WARNINGS", "NODE_COMPILE_CACHE", "UV_THREADPOOL_SIZE", "UV_USE_IO_URING",
     ];
 
-    // Every PYTHON* variable is the interpreter's, read at start (sys.path, hash seed, I/O encoding, optimization);
-    // the locale decides its standard streams' encoding at start too, and the time module reads TZ at import.
-    private static readonly string[] PythonPrefixes = ["PYTHON", "LC_"];
-    private static readonly string[] PythonNames = ["LANG", "LANGUAGE", "TZ"];
+    // Every PYTHON* variable is the interpreter's, read at start (sys.path, hash seed, I/O encoding, optimization); the
+    // time module reads TZ at import.
+    private static readonly string[] PythonPrefixes = ["PYTHON"];
+    private static readonly string[] PythonNames = ["TZ"];
 
     /// <summary>The first of <paramref name="names"/> that <paramref name="runtime"/> reads only at start, or null.</summary>
     public static string? FirstIn(string runtime, IEnumerable<string> names)
@@ -51,7 +59,7 @@ public static class StartupVariables
     public static bool IsStartupVariable(string runtime, string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (HasPrefix(name, AnyRuntimePrefixes))
+        if (HasPrefix(name, AnyRuntimePrefixes) || AnyRuntimeNames.Contains(name, StringComparer.Ordinal))
         {
             return true;
         }

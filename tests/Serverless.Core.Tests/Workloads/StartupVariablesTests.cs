@@ -14,6 +14,19 @@ public sealed class StartupVariablesTests
     [InlineData(RuntimeNames.Dotnet, "TZ", true)] // read once, cached
     [InlineData(RuntimeNames.Python, "TZ", true)] // the time module reads it at import
     [InlineData(RuntimeNames.Node, "TZ", false)] // Node follows an assignment to process.env.TZ
+    [InlineData(RuntimeNames.Dotnet, "OPENSSL_CONF", true)] // OpenSSL's own, read when it initializes
+    [InlineData(RuntimeNames.Node, "OPENSSL_CONF", true)]
+    [InlineData(RuntimeNames.Python, "OPENSSL_ia32cap", true)]
+    [InlineData(RuntimeNames.Dotnet, "LANG", true)] // the locale: ICU's default culture, taken once
+    [InlineData(RuntimeNames.Dotnet, "LC_ALL", true)]
+    [InlineData(RuntimeNames.Node, "LANG", true)]
+    [InlineData(RuntimeNames.Node, "LC_NUMERIC", true)]
+    [InlineData(RuntimeNames.Node, "LANGUAGE", true)]
+    [InlineData(RuntimeNames.Dotnet, "LC_", false)]
+    [InlineData(RuntimeNames.Dotnet, "SSL_CERT_FILE", true)] // .NET's native trust store reads getenv, not the managed copy
+    [InlineData(RuntimeNames.Dotnet, "SSL_CERT_DIR", true)]
+    [InlineData(RuntimeNames.Python, "SSL_CERT_FILE", false)] // os.environ writes through; read per SSL context
+    [InlineData(RuntimeNames.Node, "SSL_CERT_DIR", false)] // Node's bundled store unless NODE_OPTIONS says otherwise
     // .NET: the host's and the runtime's knobs.
     [InlineData(RuntimeNames.Dotnet, "DOTNET_gcServer", true)]
     [InlineData(RuntimeNames.Dotnet, "DOTNET_TieredPGO", true)]
