@@ -11,8 +11,8 @@ const { authorized, parseRequest } = require('../lib/specialize');
 const TOKEN = 't0ken-of-this-instance';
 const ECHO = { functionPath: path.resolve(FUNCTIONS, 'echo'), handler: 'index.js:handle', env: { K_SERVICE: 'hello', PORT: '1' } };
 
-async function generic() {
-  const runtime = await startRuntime({ env: { FUNCTION_GENERIC: '1', SPECIALIZE_TOKEN: TOKEN, FUNCTION_PATH: '', HANDLER: '' }, waitReady: false });
+async function generic(env = {}) {
+  const runtime = await startRuntime({ env: { FUNCTION_GENERIC: '1', SPECIALIZE_TOKEN: TOKEN, FUNCTION_PATH: '', HANDLER: '', ...env }, waitReady: false });
   await eventually(async () => {
     try {
       return (await request(runtime.platformPort, { path: '/healthz', timeoutMs: 1000 })).status === 200;
@@ -53,6 +53,20 @@ describe('generic mode', () => {
     assert.equal((await specialize(runtime.platformPort, body)).status, 200);
     const reply = await request(runtime.port, { path: '/?name=GREETING&name=K_SERVICE&name=SPECIALIZE_TOKEN&name=FUNCTION_GENERIC' });
     assert.deepEqual(JSON.parse(reply.body.toString()), { GREETING: 'hi', K_SERVICE: 'hello', SPECIALIZE_TOKEN: null, FUNCTION_GENERIC: null });
+  });
+
+  it('takes the locale from the environment it started with, not from a specialization (so LANG and LC_* skip the pool)', async () => {
+    const german = { LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' };
+    runtime = await startRuntime({ fn: 'locale-probe', env: german });
+    assert.equal((await request(runtime.port)).body.toString(), 'de-DE 1.234,5');
+    await runtime.stop();
+
+    runtime = await generic({ LANG: 'C.UTF-8', LC_ALL: undefined, LC_NUMERIC: undefined, LANGUAGE: undefined });
+    const body = { functionPath: path.resolve(FUNCTIONS, 'locale-probe'), handler: 'index.js:handle', env: german };
+    assert.equal((await specialize(runtime.platformPort, body)).status, 200);
+    const reply = await request(runtime.port);
+    assert.equal(reply.status, 200);
+    assert.notEqual(reply.body.toString(), 'de-DE 1.234,5');
   });
 
   it('refuses a specialization without or with a wrong token (401), and on the public port it is no specialization', async () => {
