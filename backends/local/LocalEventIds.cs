@@ -48,4 +48,5 @@ internal static class LocalEventIds
     public const int Specialized = 3130;
     public const int SpecializationFailed = 3131;
     public const int StagingRemoveFailed = 3132;
+    public const int PoolDeclined = 3133;
 }

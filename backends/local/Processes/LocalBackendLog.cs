@@ -87,6 +87,9 @@ internal static partial class LocalBackendLog
     [LoggerMessage(LocalEventIds.PoolInstanceReady, LogLevel.Debug, "Pool instance {InstanceId} of runtime {Runtime} is up and idle: pid {Pid}")]
     public static partial void PoolInstanceReady(ILogger logger, string instanceId, string runtime, int pid);
 
+    [LoggerMessage(LocalEventIds.PoolDeclined, LogLevel.Information, "{Function} starts an instance of its own, not a pooled one: {Reason}")]
+    public static partial void PoolDeclined(ILogger logger, FunctionKey function, string reason);
+
     [LoggerMessage(LocalEventIds.PoolStartFailed, LogLevel.Warning, "A pool instance of runtime {Runtime} could not start: {Problem}")]
     public static partial void PoolStartFailed(ILogger logger, string runtime, string problem);
 

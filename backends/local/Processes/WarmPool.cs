@@ -109,28 +109,70 @@ internal sealed class WarmPool : IDisposable
         }
     }
 
+    /// <summary>Whether a start of <paramref name="spec"/> may use the pool at all (<see cref="WhyNot"/> is null).</summary>
+    public bool Serves(WorkloadSpec spec) => WhyNot(spec) is null;
+
     /// <summary>
-    /// Whether a start of <paramref name="spec"/> may use the pool at all. Memory and CPU limits need instance cgroups:
-    /// the instance moves into a cgroup with them before the function is loaded. Not an ephemeral-storage limit, which
-    /// sizes the sandbox's tmpfs when the sandbox is made, before anyone knows the function.
+    /// Why a start of <paramref name="spec"/> may not use the pool, or null when it may. Memory and CPU limits need
+    /// instance cgroups: the instance moves into a cgroup with them before the function is loaded. Not an
+    /// ephemeral-storage limit, which sizes the sandbox's tmpfs when the sandbox is made, before anyone knows the function.
     /// </summary>
-    public bool Serves(WorkloadSpec spec) =>
-        spec.UsePool
-        && Runtimes.Contains(spec.Runtime, StringComparer.Ordinal)
-        && spec.SourcePath is not null
-        && spec.Resources.EphemeralStorageLimitBytes is null
-        && (!spec.Resources.HasLimits || _context.Cgroups is not null)
-        // A variable the runtime reads only at start (DOTNET_gcServer, NODE_OPTIONS, PYTHONHASHSEED) would be ignored
-        // by a process that started before the function was known: the function starts one of its own.
-        && StartupVariables.FirstIn(spec.Runtime, spec.Environment.Select(variable => variable.Key)) is null
+    public string? WhyNot(WorkloadSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!spec.UsePool)
+        {
+            return $"the Function opts out ({WorkloadSpecBuilder.PoolAnnotation}: \"false\")";
+        }
+
+        if (!Runtimes.Contains(spec.Runtime, StringComparer.Ordinal))
+        {
+            return $"no warm pool for runtime {spec.Runtime}";
+        }
+
+        if (spec.SourcePath is null)
+        {
+            return "the Function runs its own image";
+        }
+
+        if (spec.Resources.EphemeralStorageLimitBytes is not null)
+        {
+            return "an ephemeral-storage limit sizes the sandbox, which a pooled instance already has";
+        }
+
+        if (spec.Resources.HasLimits && _context.Cgroups is null)
+        {
+            return "its memory or CPU limits need instance cgroups, which this platform runs without";
+        }
+
+        // A variable the runtime reads only at start (DOTNET_gcServer, NODE_OPTIONS, LANG) would be ignored by a
+        // process that started before the function was known: the function starts one of its own.
+        if (StartupVariables.FirstIn(spec.Runtime, spec.Environment.Select(variable => variable.Key)) is { } startup)
+        {
+            return StartupVariables.Reason(spec.Runtime, startup);
+        }
+
         // A native C# function is its own executable: a generic runtime cannot load it (and it starts as fast).
-        && !(spec.Runtime == RuntimeNames.Dotnet && File.Exists(Path.Combine(spec.SourcePath, NativeFunctionManifest.FileName)));
+        if (spec.Runtime == RuntimeNames.Dotnet && File.Exists(Path.Combine(spec.SourcePath, NativeFunctionManifest.FileName)))
+        {
+            return "a native C# function is its own executable";
+        }
+
+        return null;
+    }
 
     /// <summary>Takes an idle instance of the spec's runtime, or null; the pool refills once it is specialized.</summary>
     public LocalInstance? TryTake(WorkloadSpec spec)
     {
-        if (!Serves(spec))
+        if (WhyNot(spec) is { } reason)
         {
+            // Said where a pool exists and the Function's own spec kept it out, so its owner learns why its cold
+            // starts are slower than its neighbours' (the Kubernetes specializer reports the same reason).
+            if (spec.UsePool && Runtimes.Contains(spec.Runtime, StringComparer.Ordinal))
+            {
+                LocalBackendLog.PoolDeclined(_context.Logger, spec.Key, reason);
+            }
+
             return null;
         }
 

@@ -25,6 +25,9 @@ internal sealed class BackendHarness(ITestOutputHelper output) : IAsyncDisposabl
 
     public string TempPath => _temp.Path;
 
+    /// <summary>The started backend's log events (id, message).</summary>
+    public TestOutputLogger<LocalProcessBackend>? Log { get; private set; }
+
     public string SourcePath => Directory.CreateDirectory(Path.Combine(_temp.Path, "src")).FullName;
 
     public LocalProcessBackend Start(Action<LocalBackendOptions>? configure = null)
@@ -40,7 +43,8 @@ internal sealed class BackendHarness(ITestOutputHelper output) : IAsyncDisposabl
         };
         options.Runtimes["python"] = new RuntimeCommand("python3", [FakeRuntime]);
         configure?.Invoke(options);
-        _backend = new LocalProcessBackend(options, new TestOutputLogger<LocalProcessBackend>(output), TimeProvider.System);
+        Log = new TestOutputLogger<LocalProcessBackend>(output);
+        _backend = new LocalProcessBackend(options, Log, TimeProvider.System);
         return _backend;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Serverless.Backends.Local.Processes;
 using Serverless.Core.Contracts;
+using Serverless.Core.Workloads;
 using Serverless.TestSupport;
 using Xunit.Abstractions;
 
@@ -167,6 +168,10 @@ public sealed class WarmPoolTests(ITestOutputHelper output) : IAsyncLifetime
         var environ = (await File.ReadAllTextAsync($"/proc/{instance.Pid}/environ")).Split('\0');
         Assert.Contains("PYTHONHASHSEED=0", environ);
         Assert.Equal(1, Idle(backend)); // the pool instance is still idle, for a function it can serve
+        // Its owner can read why its cold starts are not its neighbours' (the platform's log, logs/platform.log).
+        Assert.Contains(
+            (LocalEventIds.PoolDeclined, "default/seeded starts an instance of its own, not a pooled one: " + StartupVariables.Reason("python", "PYTHONHASHSEED")),
+            _harness.Log!.Events);
     }
 
     [Fact]
